@@ -1,0 +1,81 @@
+// Runs extraction and the configured rules over source files of one program. Knows
+// nothing about ts-morph or ESLint: the host passes `{ ts, program, checker }`.
+import * as path from "node:path";
+import type * as TS from "typescript";
+import type { ResolvedRule } from "../config/config";
+import { extractFileModel, getUnresolvedLibraryImports } from "../extract/extract-file";
+import type { ExtractionHost } from "../extract/host";
+import type { Span } from "../model/cache-model";
+import type { Finding } from "../model/finding";
+import { formatMessage } from "../model/rule";
+
+/** A finding with its severity and rendered message, as hosts print it. */
+export interface ReportedFinding extends Finding {
+  severity: "warn" | "error";
+  message: string;
+}
+
+/** A file-level problem that is not a rule finding (syntax error, skipped file). */
+export interface FileProblem {
+  kind: "parse-error" | "skipped";
+  message: string;
+  line: number;
+  column: number;
+}
+
+export interface FileResult {
+  file: string;
+  findings: ReportedFinding[];
+  problems: FileProblem[];
+}
+
+export interface ProgramAnalysis {
+  files: FileResult[];
+  /** Cache library modules imported but not resolvable: type information is partial. */
+  unresolvedLibraries: string[];
+}
+
+/** Renders a span as `relative/path.ts:line` for messages, relative to `cwd`. */
+export function createLocationFormatter(cwd: string): (span: Span) => string {
+  return (span) => `${path.relative(cwd, span.file).split(path.sep).join("/") || path.basename(span.file)}:${span.line}`;
+}
+
+/** Runs every rule over one source file's model. */
+export function checkSourceFile(host: ExtractionHost, sourceFile: TS.SourceFile, rules: ResolvedRule[], cwd: string): ReportedFinding[] {
+  const model = extractFileModel(host, sourceFile);
+  const formatLocation = createLocationFormatter(cwd);
+  const findings: ReportedFinding[] = [];
+  for (const { rule, severity, options } of rules) {
+    for (const finding of rule.check(model, { options, formatLocation })) {
+      findings.push({ ...finding, severity, message: formatMessage(rule.messages[finding.messageId] ?? finding.messageId, finding.data) });
+    }
+  }
+  return findings.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
+}
+
+/** Analyses the given files of a program; syntax errors are reported and the file skipped. */
+export function analyzeFiles(
+  host: ExtractionHost,
+  files: readonly TS.SourceFile[],
+  rules: ResolvedRule[],
+  cwd: string,
+  onProgress?: (done: number, total: number) => void,
+): ProgramAnalysis {
+  const results: FileResult[] = [];
+  files.forEach((sourceFile, index) => {
+    const syntaxErrors = host.program.getSyntacticDiagnostics(sourceFile);
+    if (syntaxErrors.length > 0) {
+      results.push({ file: sourceFile.fileName, findings: [], problems: syntaxErrors.map((d) => toProblem(host, d)) });
+    } else {
+      results.push({ file: sourceFile.fileName, findings: checkSourceFile(host, sourceFile, rules, cwd), problems: [] });
+    }
+    onProgress?.(index + 1, files.length);
+  });
+  return { files: results, unresolvedLibraries: getUnresolvedLibraryImports(host) };
+}
+
+function toProblem(host: ExtractionHost, diagnostic: TS.Diagnostic): FileProblem {
+  const message = host.ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
+  const position = diagnostic.file && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start) : { line: 0, character: 0 };
+  return { kind: "parse-error", message: `Parsing error: ${message}`, line: position.line + 1, column: position.character + 1 };
+}

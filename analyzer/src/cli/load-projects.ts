@@ -1,0 +1,153 @@
+// Finds the TypeScript projects to analyse and builds their programs with ts-morph's
+// own compiler. The only place besides run.ts that touches ts-morph.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ts } from "ts-morph";
+import { ConfigError } from "../config/config";
+
+const SOURCE_EXTENSIONS = /\.(?:[cm]?[jt]sx?)$/;
+const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git", "dist", "build", "out", "coverage", ".next", ".turbo"]);
+
+export interface ProjectSpec {
+  /** The tsconfig, or undefined for a plain JavaScript/TypeScript folder without one. */
+  tsconfig: string | undefined;
+  rootNames: string[];
+  options: ts.CompilerOptions;
+  projectReferences: readonly ts.ProjectReference[] | undefined;
+}
+
+export interface DiscoveryNote {
+  file: string;
+  message: string;
+}
+
+/** Reads and parses a tsconfig; a missing or broken one is a configuration error. */
+export function readTsconfig(tsconfigPath: string): ProjectSpec {
+  const absolute = path.resolve(tsconfigPath);
+  if (!fs.existsSync(absolute)) throw new ConfigError(`${tsconfigPath}: tsconfig not found`);
+  const errors: ts.Diagnostic[] = [];
+  const parsed = ts.getParsedCommandLineOfConfigFile(absolute, {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => errors.push(diagnostic),
+  });
+  const fatal = [...errors, ...(parsed?.errors ?? [])].filter((d) => d.code !== 18003 && d.category === ts.DiagnosticCategory.Error);
+  if (!parsed || fatal.length > 0) {
+    const reason = fatal.map((d) => ts.flattenDiagnosticMessageText(d.messageText, " ")).join("; ") || "could not be parsed";
+    throw new ConfigError(`${tsconfigPath}: ${reason}`);
+  }
+  return { tsconfig: absolute, rootNames: parsed.fileNames, options: { ...parsed.options, noEmit: true }, projectReferences: parsed.projectReferences };
+}
+
+/** A project for a folder without tsconfig: every source file, JavaScript included. */
+export function createDefaultProject(files: string[]): ProjectSpec {
+  return {
+    tsconfig: undefined,
+    rootNames: files,
+    options: {
+      allowJs: true,
+      checkJs: false,
+      noEmit: true,
+      target: ts.ScriptTarget.ESNext,
+      module: ts.ModuleKind.Preserve,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      jsx: ts.JsxEmit.Preserve,
+      skipLibCheck: true,
+      experimentalDecorators: true,
+      strict: true,
+    },
+    projectReferences: undefined,
+  };
+}
+
+/**
+ * Walks folders for tsconfig.json files and source files, skipping node_modules and
+ * build output, and visiting each real directory once so that symlink loops end.
+ */
+export function discoverFolder(root: string): { tsconfigs: string[]; sourceFiles: string[] } {
+  const tsconfigs: string[] = [];
+  const sourceFiles: string[] = [];
+  const visited = new Set<string>();
+  const walk = (directory: string): void => {
+    let real: string;
+    try {
+      real = fs.realpathSync(directory);
+    } catch {
+      return;
+    }
+    if (visited.has(real)) return;
+    visited.add(real);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(directory, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(directory, entry.name);
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const stat = fs.statSync(full);
+          isDirectory = stat.isDirectory();
+          isFile = stat.isFile();
+        } catch {
+          continue;
+        }
+      }
+      if (isDirectory) {
+        if (!SKIPPED_DIRECTORIES.has(entry.name) && !entry.name.startsWith(".")) walk(full);
+      } else if (isFile) {
+        if (entry.name === "tsconfig.json") tsconfigs.push(full);
+        else if (SOURCE_EXTENSIONS.test(entry.name) && !entry.name.endsWith(".d.ts")) sourceFiles.push(full);
+      }
+    }
+  };
+  walk(root);
+  return { tsconfigs, sourceFiles };
+}
+
+/** Finds the nearest tsconfig.json above a file. */
+export function findNearestTsconfig(file: string): string | undefined {
+  let directory = path.dirname(path.resolve(file));
+  for (;;) {
+    const candidate = path.join(directory, "tsconfig.json");
+    if (fs.existsSync(candidate)) return candidate;
+    const parent = path.dirname(directory);
+    if (parent === directory) return undefined;
+    directory = parent;
+  }
+}
+
+/** Creates a program; files too large or binary are left out of the roots with a note. */
+export function createProgram(spec: ProjectSpec, maxFileBytes: number, notes: DiscoveryNote[]): ts.Program {
+  const rootNames = spec.rootNames.filter((file) => {
+    const reason = checkReadable(file, maxFileBytes);
+    if (reason) notes.push({ file, message: reason });
+    return reason === undefined;
+  });
+  const host = ts.createCompilerHost(spec.options, true);
+  return ts.createProgram({ rootNames, options: spec.options, host, projectReferences: spec.projectReferences });
+}
+
+/** Why a file is skipped: too large (generated or bundled), or binary. */
+export function checkReadable(file: string, maxFileBytes: number): string | undefined {
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch (error) {
+    return `cannot read: ${(error as Error).message}`;
+  }
+  if (size > maxFileBytes) return `skipped: ${size} bytes is over the ${maxFileBytes}-byte limit (generated or bundled code?)`;
+  const fd = fs.openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(Math.min(size, 8192));
+    fs.readSync(fd, buffer, 0, buffer.length, 0);
+    if (buffer.includes(0)) return "skipped: binary file";
+  } finally {
+    fs.closeSync(fd);
+  }
+  return undefined;
+}
+
+export { ts };

@@ -1,0 +1,139 @@
+// The `cachewise` command: argv → runCheck() → reporter → exit code.
+// Exit codes: 0 no error-level findings, 1 error-level findings, 2 usage or configuration error.
+import { ConfigError, validateRuleSetting, type RuleSetting } from "../config/config";
+import { findRule, RULES } from "../rule-registry";
+import { countErrors, formatResult, FORMATS, partialTypesWarning, type Format } from "./reporters";
+import { runCheck } from "./run";
+
+declare const CACHEWISE_VERSION: string | undefined;
+const VERSION = typeof CACHEWISE_VERSION === "string" ? CACHEWISE_VERSION : "0.0.0-dev";
+
+const USAGE = `Usage: cachewise check [paths...] [options]
+
+Finds caching mistakes in TypeScript and JavaScript.
+
+Options:
+  --project <tsconfig>     analyse this project (repeatable); default: every tsconfig.json under the paths
+  --format <name>          pretty (default), json (ESLint's JSON shape) or sarif (SARIF 2.1.0)
+  --config <file>          configuration file (default: cachewise.config.json or package.json#cachewise)
+  --rule <id>:<severity>   override a rule: off, warn or error (repeatable)
+  -h, --help               show this help
+  -v, --version            print the version
+
+Rules: ${RULES.map((r) => r.id).join(", ")}`;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdoutIsTty: boolean;
+  stderrIsTty: boolean;
+  cwd: string;
+}
+
+class UsageError extends Error {}
+
+interface ParsedArgs {
+  command: "check" | "help" | "version";
+  paths: string[];
+  projects: string[];
+  format: Format;
+  configFile: string | undefined;
+  ruleOverrides: Record<string, RuleSetting>;
+}
+
+export function parseArgs(argv: string[]): ParsedArgs {
+  const parsed: ParsedArgs = { command: "check", paths: [], projects: [], format: "pretty", configFile: undefined, ruleOverrides: {} };
+  const args = [...argv];
+  const first = args[0];
+  if (first === "-h" || first === "--help" || first === "help") return { ...parsed, command: "help" };
+  if (first === "-v" || first === "--version") return { ...parsed, command: "version" };
+  if (first !== "check") throw new UsageError(first === undefined ? "missing command (try `cachewise check`)" : `unknown command "${first}" (try \`cachewise check\`)`);
+  args.shift();
+  const takeValue = (flag: string, inline: string | undefined): string => {
+    if (inline !== undefined) return inline;
+    const value = args.shift();
+    if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+    return value;
+  };
+  while (args.length > 0) {
+    const arg = args.shift()!;
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    switch (flag) {
+      case "-h":
+      case "--help":
+        return { ...parsed, command: "help" };
+      case "--project":
+      case "-p":
+        parsed.projects.push(takeValue(flag, inline));
+        break;
+      case "--format":
+      case "-f": {
+        const value = takeValue(flag, inline);
+        if (!FORMATS.includes(value as Format)) throw new UsageError(`unknown format "${value}" (expected ${FORMATS.join(", ")})`);
+        parsed.format = value as Format;
+        break;
+      }
+      case "--config":
+      case "-c":
+        parsed.configFile = takeValue(flag, inline);
+        break;
+      case "--rule": {
+        const value = takeValue(flag, inline);
+        const separator = value.lastIndexOf(":");
+        if (separator < 0) throw new UsageError(`--rule expects <id>:<severity>, got "${value}"`);
+        const id = value.slice(0, separator).replace(/^cachewise\//, "");
+        const rule = findRule(id);
+        if (!rule) throw new UsageError(`unknown rule "${id}" (known rules: ${RULES.map((r) => r.id).join(", ")})`);
+        parsed.ruleOverrides[id] = validateRuleSetting(value.slice(separator + 1), `--rule ${value}`, rule);
+        break;
+      }
+      default:
+        if (flag.startsWith("-")) throw new UsageError(`unknown option "${flag}"`);
+        parsed.paths.push(arg);
+    }
+  }
+  return parsed;
+}
+
+/** Runs the CLI and returns the exit code. */
+export function runCli(argv: string[], io: CliIo): number {
+  let parsed: ParsedArgs;
+  try {
+    parsed = parseArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      io.stderr(`cachewise: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (parsed.command === "help") {
+    io.stdout(USAGE + "\n");
+    return 0;
+  }
+  if (parsed.command === "version") {
+    io.stdout(VERSION + "\n");
+    return 0;
+  }
+  let lastProgress = 0;
+  const onProgress = io.stderrIsTty
+    ? (done: number, total: number) => {
+        const now = Date.now();
+        if (now - lastProgress < 100 && done !== total) return;
+        lastProgress = now;
+        io.stderr(`\rcachewise: analysed ${done}/${total} files${done === total ? "\n" : ""}`);
+      }
+    : undefined;
+  try {
+    const result = runCheck({ cwd: io.cwd, paths: parsed.paths, projects: parsed.projects, configFile: parsed.configFile, ruleOverrides: parsed.ruleOverrides, onProgress });
+    if (result.unresolvedLibraries.length > 0) io.stderr(`cachewise: warning: ${partialTypesWarning(result.unresolvedLibraries)}\n`);
+    io.stdout(formatResult(parsed.format, result, { cwd: io.cwd, color: io.stdoutIsTty && parsed.format === "pretty", version: VERSION }) + "\n");
+    return countErrors(result) > 0 ? 1 : 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(`cachewise: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

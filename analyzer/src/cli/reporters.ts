@@ -1,0 +1,161 @@
+// Reporters: a plain map from format name to a function of the results. None prints.
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ResolvedRule } from "../config/config";
+import type { CheckResult } from "./run";
+
+export type Format = "pretty" | "json" | "sarif";
+export const FORMATS: Format[] = ["pretty", "json", "sarif"];
+
+export interface ReportContext {
+  cwd: string;
+  color: boolean;
+  version: string;
+}
+
+/** ESLint's JSON formatter shape, so existing tooling consumes it; ruleId is the bare id. */
+export function formatJson(result: CheckResult): string {
+  const files = result.files.map((file) => {
+    const messages = [
+      ...file.problems.map((problem) => ({
+        ruleId: null,
+        fatal: problem.kind === "parse-error" ? true : undefined,
+        severity: problem.kind === "parse-error" ? 2 : 1,
+        message: problem.message,
+        line: problem.line,
+        column: problem.column,
+      })),
+      ...file.findings.map((finding) => ({
+        ruleId: finding.ruleId,
+        severity: finding.severity === "error" ? 2 : 1,
+        message: finding.message,
+        line: finding.span.line,
+        column: finding.span.column,
+        endLine: finding.span.endLine,
+        endColumn: finding.span.endColumn,
+        messageId: finding.messageId,
+        ...(finding.suggestions.length > 0
+          ? {
+              suggestions: finding.suggestions.map((s) => ({
+                messageId: s.messageId,
+                fix: { range: [s.edits[0]!.start, s.edits[0]!.end], text: s.edits[0]!.text },
+              })),
+            }
+          : {}),
+      })),
+    ];
+    const errorCount = messages.filter((m) => m.severity === 2).length;
+    return {
+      filePath: file.file,
+      messages,
+      suppressedMessages: [],
+      errorCount,
+      fatalErrorCount: file.problems.filter((p) => p.kind === "parse-error").length,
+      warningCount: messages.length - errorCount,
+      fixableErrorCount: 0,
+      fixableWarningCount: 0,
+      usedDeprecatedRules: [],
+    };
+  });
+  return JSON.stringify(files);
+}
+
+/** SARIF 2.1.0 for code-scanning uploads. */
+export function formatSarif(result: CheckResult, context: ReportContext): string {
+  const rules = result.rules.map((resolved: ResolvedRule) => ({
+    id: resolved.rule.id,
+    shortDescription: { text: resolved.rule.description },
+    help: { text: `${resolved.rule.description} See eslint-plugin/docs/rules/${resolved.rule.id}.md.` },
+    defaultConfiguration: { level: resolved.severity === "error" ? "error" : "warning" },
+  }));
+  const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
+  const toUri = (file: string) => path.relative(context.cwd, file).split(path.sep).map(encodeURIComponent).join("/");
+  const results = result.files.flatMap((file) =>
+    file.findings.map((finding) => ({
+      ruleId: finding.ruleId,
+      ruleIndex: ruleIndex.get(finding.ruleId) ?? 0,
+      level: finding.severity === "error" ? "error" : "warning",
+      message: { text: finding.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: toUri(file.file), uriBaseId: "%SRCROOT%" },
+            region: { startLine: finding.span.line, startColumn: finding.span.column, endLine: finding.span.endLine, endColumn: finding.span.endColumn },
+          },
+        },
+      ],
+    })),
+  );
+  const notifications = [
+    ...result.files.flatMap((file) =>
+      file.problems.map((problem) => ({
+        level: problem.kind === "parse-error" ? "error" : "note",
+        message: { text: problem.message },
+        locations: [{ physicalLocation: { artifactLocation: { uri: toUri(file.file), uriBaseId: "%SRCROOT%" }, region: { startLine: problem.line, startColumn: problem.column } } }],
+      })),
+    ),
+    ...(result.unresolvedLibraries.length > 0 ? [{ level: "warning", message: { text: partialTypesWarning(result.unresolvedLibraries) } }] : []),
+  ];
+  const sarif = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: "cachewise", version: context.version, informationUri: "https://www.npmjs.com/package/cachewise", rules } },
+        originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(context.cwd + path.sep).href } },
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+        results,
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2);
+}
+
+/** A readable report: findings grouped by file, then a summary. */
+export function formatPretty(result: CheckResult, context: ReportContext): string {
+  const paint = (code: string, text: string) => (context.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const lines: string[] = [];
+  let errors = 0;
+  let warnings = 0;
+  for (const file of result.files) {
+    if (file.findings.length === 0 && file.problems.length === 0) continue;
+    lines.push("", paint("4", path.relative(context.cwd, file.file) || file.file));
+    for (const problem of file.problems) {
+      const isError = problem.kind === "parse-error";
+      if (isError) errors++;
+      lines.push(`  ${`${problem.line}:${problem.column}`.padEnd(8)} ${isError ? paint("31", "error") : paint("2", "note ")}  ${problem.message}`);
+    }
+    for (const finding of file.findings) {
+      if (finding.severity === "error") errors++;
+      else warnings++;
+      const level = finding.severity === "error" ? paint("31", "error") : paint("33", "warn ");
+      lines.push(`  ${`${finding.span.line}:${finding.span.column}`.padEnd(8)} ${level}  ${finding.message}  ${paint("2", finding.ruleId)}`);
+    }
+  }
+  const analysed = result.files.length;
+  const total = errors + warnings;
+  lines.push("");
+  if (total === 0) lines.push(paint("32", `✔ No caching problems in ${analysed} file${analysed === 1 ? "" : "s"}.`));
+  else lines.push(paint(errors > 0 ? "31;1" : "33;1", `✖ ${total} problem${total === 1 ? "" : "s"} (${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}) in ${analysed} file${analysed === 1 ? "" : "s"}.`));
+  return lines.join("\n");
+}
+
+export function partialTypesWarning(modules: string[]): string {
+  return `type information is partial: could not resolve ${modules.join(", ")} (dependencies not installed?); libraries were identified by import specifier and call shape.`;
+}
+
+export function formatResult(format: Format, result: CheckResult, context: ReportContext): string {
+  switch (format) {
+    case "json":
+      return formatJson(result);
+    case "sarif":
+      return formatSarif(result, context);
+    default:
+      return formatPretty(result, context);
+  }
+}
+
+/** Error-level findings and parse errors make the run fail. */
+export function countErrors(result: CheckResult): number {
+  return result.files.reduce((sum, file) => sum + file.findings.filter((f) => f.severity === "error").length + file.problems.filter((p) => p.kind === "parse-error").length, 0);
+}

@@ -1,0 +1,129 @@
+// `cachewise check` as a function: paths and options in, results out. Never prints.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { analyzeFiles, type FileResult } from "../analyze/analyze-files";
+import { ConfigError, resolveRules, validateConfig, type CachewiseConfig, type ResolvedRule, type RuleSetting, DEFAULT_MAX_FILE_BYTES } from "../config/config";
+import type { ExtractionHost } from "../extract/host";
+import { RULES } from "../rule-registry";
+import { createDefaultProject, createProgram, discoverFolder, findNearestTsconfig, readTsconfig, ts, type DiscoveryNote, type ProjectSpec } from "./load-projects";
+
+export interface CheckOptions {
+  cwd: string;
+  paths: string[];
+  projects: string[];
+  configFile: string | undefined;
+  ruleOverrides: Record<string, RuleSetting>;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface CheckResult {
+  files: FileResult[];
+  notes: DiscoveryNote[];
+  unresolvedLibraries: string[];
+  rules: ResolvedRule[];
+}
+
+/** Loads `--config`, else `cachewise.config.json`, else package.json's `cachewise` key, from cwd. */
+export function loadConfig(cwd: string, configFile: string | undefined): CachewiseConfig {
+  const candidates = configFile ? [path.resolve(cwd, configFile)] : [path.join(cwd, "cachewise.config.json")];
+  for (const candidate of candidates) {
+    if (!fs.existsSync(candidate)) {
+      if (configFile) throw new ConfigError(`${configFile}: configuration file not found`);
+      continue;
+    }
+    return validateConfig(parseJson(candidate), path.relative(cwd, candidate) || candidate, RULES);
+  }
+  const packageJson = path.join(cwd, "package.json");
+  if (fs.existsSync(packageJson)) {
+    const parsed = parseJson(packageJson) as { cachewise?: unknown };
+    if (parsed.cachewise !== undefined) return validateConfig(parsed.cachewise, "package.json#cachewise", RULES);
+  }
+  return { rules: {}, ignore: [], maxFileBytes: DEFAULT_MAX_FILE_BYTES };
+}
+
+function parseJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`${file}: invalid JSON (${(error as Error).message})`);
+  }
+}
+
+export function runCheck(options: CheckOptions): CheckResult {
+  const config = loadConfig(options.cwd, options.configFile);
+  const rules = resolveRules(RULES, config, options.ruleOverrides);
+  const notes: DiscoveryNote[] = [];
+  const targets = (options.paths.length > 0 ? options.paths : ["."]).map((p) => path.resolve(options.cwd, p));
+  for (const target of targets) {
+    if (!fs.existsSync(target)) throw new ConfigError(`${path.relative(options.cwd, target) || target}: no such file or directory`);
+  }
+  const projects = collectProjects(options, targets);
+  const isTarget = (file: string) => targets.some((t) => file === t || file.startsWith(t + path.sep));
+  const isIgnored = (file: string) => {
+    const relative = path.relative(options.cwd, file).split(path.sep).join("/");
+    return config.ignore.some((fragment) => relative === fragment || relative.startsWith(fragment.replace(/\/$/, "") + "/"));
+  };
+  const analysed = new Set<string>();
+  const files: FileResult[] = [];
+  const unresolved = new Set<string>();
+  let done = 0;
+  const total = projects.reduce((sum, p) => sum + p.rootNames.length, 0);
+  for (const spec of projects) {
+    const program = createProgram(spec, config.maxFileBytes, notes);
+    const checker = program.getTypeChecker();
+    const sourceFiles = program.getRootFileNames().flatMap((name) => {
+      const sourceFile = program.getSourceFile(name);
+      const file = path.resolve(name);
+      if (!sourceFile || sourceFile.isDeclarationFile || analysed.has(file) || !isTarget(file) || isIgnored(file) || file.includes(`${path.sep}node_modules${path.sep}`)) return [];
+      analysed.add(file);
+      return [sourceFile];
+    });
+    const base = done;
+    // ts-morph bundles its own copy of the compiler; its declarations differ only nominally from `typescript`'s.
+    const host = { ts, program, checker } as unknown as ExtractionHost;
+    const analysis = analyzeFiles(host, sourceFiles as unknown as Parameters<typeof analyzeFiles>[1], rules, options.cwd, (n) => options.onProgress?.(base + n, total));
+    done += sourceFiles.length;
+    files.push(...analysis.files);
+    analysis.unresolvedLibraries.forEach((m) => unresolved.add(m));
+  }
+  for (const note of notes) {
+    if (isTarget(note.file) && !analysed.has(note.file)) files.push({ file: note.file, findings: [], problems: [{ kind: "skipped", message: note.message, line: 1, column: 1 }] });
+  }
+  files.sort((a, b) => a.file.localeCompare(b.file));
+  return { files, notes, unresolvedLibraries: [...unresolved].sort(), rules };
+}
+
+/** `--project` as given; otherwise every tsconfig under the paths, plus a plain project for files none covers. */
+function collectProjects(options: CheckOptions, targets: string[]): ProjectSpec[] {
+  if (options.projects.length > 0) return options.projects.map((p) => readTsconfig(path.resolve(options.cwd, p)));
+  const specs: ProjectSpec[] = [];
+  const seenConfigs = new Set<string>();
+  const looseFiles: string[] = [];
+  for (const target of targets) {
+    if (fs.statSync(target).isFile()) {
+      const tsconfig = findNearestTsconfig(target);
+      if (tsconfig && !seenConfigs.has(tsconfig)) {
+        seenConfigs.add(tsconfig);
+        specs.push(readTsconfig(tsconfig));
+      }
+      looseFiles.push(target);
+      continue;
+    }
+    const { tsconfigs, sourceFiles } = discoverFolder(target);
+    // A folder inside a project: use the tsconfig above it.
+    if (tsconfigs.length === 0) {
+      const above = findNearestTsconfig(path.join(target, "index.ts"));
+      if (above) tsconfigs.push(above);
+    }
+    for (const tsconfig of tsconfigs) {
+      if (seenConfigs.has(tsconfig)) continue;
+      seenConfigs.add(tsconfig);
+      specs.push(readTsconfig(tsconfig));
+    }
+    looseFiles.push(...sourceFiles);
+  }
+  const covered = new Set(specs.flatMap((s) => s.rootNames.map((f) => path.resolve(f))));
+  const uncovered = looseFiles.filter((f) => !covered.has(f) && !f.endsWith(".d.ts"));
+  if (uncovered.length > 0) specs.push(createDefaultProject(uncovered));
+  return specs;
+}

@@ -1,0 +1,95 @@
+// The configuration file (`cachewise.config.json` or a `cachewise` key in package.json):
+// its shape, and validation with messages that say what is wrong and where.
+import type { Severity } from "../model/finding";
+import type { OptionsSchema, RuleDefinition } from "../model/rule";
+
+export type RuleSetting = Severity | [Severity] | [Severity, Record<string, unknown>];
+
+export interface CachewiseConfig {
+  /** Rule id → severity, or [severity, options]. */
+  rules: Record<string, RuleSetting>;
+  /** Glob-free path fragments to skip (matched against paths relative to the config). */
+  ignore: string[];
+  /** Files larger than this many bytes are skipped with a note. */
+  maxFileBytes: number;
+}
+
+/** One rule as it will run: severity and complete options. */
+export interface ResolvedRule {
+  rule: RuleDefinition<any>;
+  severity: Exclude<Severity, "off">;
+  options: Record<string, unknown>;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 1_000_000;
+const SEVERITIES = ["off", "warn", "error"];
+const TOP_LEVEL_KEYS = new Set(["$schema", "rules", "ignore", "maxFileBytes"]);
+
+export class ConfigError extends Error {}
+
+/** Validates a parsed configuration object; throws ConfigError naming the file and the key. */
+export function validateConfig(raw: unknown, source: string, rules: ReadonlyArray<RuleDefinition<any>>): CachewiseConfig {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ConfigError(`${source}: the configuration must be a JSON object`);
+  const object = raw as Record<string, unknown>;
+  for (const key of Object.keys(object)) {
+    if (!TOP_LEVEL_KEYS.has(key)) throw new ConfigError(`${source}: unknown key "${key}" (expected one of: rules, ignore, maxFileBytes)`);
+  }
+  const config: CachewiseConfig = { rules: {}, ignore: [], maxFileBytes: DEFAULT_MAX_FILE_BYTES };
+  if (object.ignore !== undefined) {
+    if (!Array.isArray(object.ignore) || !object.ignore.every((p) => typeof p === "string")) throw new ConfigError(`${source}: "ignore" must be an array of strings`);
+    config.ignore = object.ignore as string[];
+  }
+  if (object.maxFileBytes !== undefined) {
+    if (typeof object.maxFileBytes !== "number" || !(object.maxFileBytes > 0)) throw new ConfigError(`${source}: "maxFileBytes" must be a positive number`);
+    config.maxFileBytes = object.maxFileBytes;
+  }
+  if (object.rules !== undefined) {
+    if (typeof object.rules !== "object" || object.rules === null || Array.isArray(object.rules)) throw new ConfigError(`${source}: "rules" must be an object of rule id → setting`);
+    for (const [id, setting] of Object.entries(object.rules as Record<string, unknown>)) {
+      const bareId = id.startsWith("cachewise/") ? id.slice("cachewise/".length) : id;
+      const rule = rules.find((r) => r.id === bareId);
+      if (!rule) throw new ConfigError(`${source}: unknown rule "${id}" (known rules: ${rules.map((r) => r.id).join(", ")})`);
+      config.rules[bareId] = validateRuleSetting(setting, `${source}: rules["${id}"]`, rule);
+    }
+  }
+  return config;
+}
+
+export function validateRuleSetting(setting: unknown, where: string, rule: RuleDefinition<any>): RuleSetting {
+  const list = Array.isArray(setting) ? setting : [setting];
+  const [severity, options] = list;
+  if (typeof severity !== "string" || !SEVERITIES.includes(severity)) {
+    throw new ConfigError(`${where}: severity must be "off", "warn" or "error", got ${JSON.stringify(severity)}`);
+  }
+  if (list.length > 2) throw new ConfigError(`${where}: expected [severity, options]`);
+  if (options !== undefined) validateOptions(options, rule.schema, where);
+  return (options === undefined ? severity : [severity, options]) as RuleSetting;
+}
+
+function validateOptions(options: unknown, schema: OptionsSchema, where: string): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new ConfigError(`${where}: options must be an object`);
+  for (const [key, value] of Object.entries(options)) {
+    const property = schema.properties[key];
+    if (!property) throw new ConfigError(`${where}: unknown option "${key}" (known: ${Object.keys(schema.properties).join(", ")})`);
+    const ok =
+      property.type === "array"
+        ? Array.isArray(value) && value.every((v) => typeof v === "string")
+        : typeof value === property.type && (property.type !== "string" || !property.enum || property.enum.includes(value as string));
+    if (!ok) throw new ConfigError(`${where}: option "${key}" must be ${property.type === "array" ? "an array of strings" : `a ${property.type}`}, got ${JSON.stringify(value)}`);
+    if (property.type === "number" && property.minimum !== undefined && (value as number) < property.minimum) {
+      throw new ConfigError(`${where}: option "${key}" must be at least ${property.minimum}`);
+    }
+  }
+}
+
+/** Merges recommended severities, the config file and command-line overrides into the rules to run. */
+export function resolveRules(rules: ReadonlyArray<RuleDefinition<any>>, config: CachewiseConfig, overrides: Record<string, RuleSetting>): ResolvedRule[] {
+  const resolved: ResolvedRule[] = [];
+  for (const rule of rules) {
+    const setting = overrides[rule.id] ?? config.rules[rule.id] ?? rule.recommended;
+    const [severity, options] = Array.isArray(setting) ? setting : [setting, undefined];
+    if (severity === "off") continue;
+    resolved.push({ rule, severity, options: { ...rule.defaultOptions, ...(options ?? {}) } });
+  }
+  return resolved;
+}

@@ -1,0 +1,856 @@
+// TypeScript → cache model, once per source file. Hosts inject `{ ts, program, checker }`;
+// this module imports `typescript` for types only.
+import type * as TS from "typescript";
+import type {
+  CacheSite,
+  FileCacheModel,
+  FrameworkInfo,
+  InstanceInfo,
+  KeyTemplate,
+  MapCache,
+  MemoizedFunction,
+  MemoizeInfo,
+  Operation,
+  Ttl,
+  TtlInsertion,
+} from "../model/cache-model";
+import { assertHostMatches, type ExtractionHost } from "./host";
+import { InstanceResolver, parseDuration } from "./instances";
+import {
+  IN_PROCESS_DELETE_METHODS,
+  IN_PROCESS_READ_METHODS,
+  IN_PROCESS_WRITE_METHODS,
+  REDIS_CONSUMING_COMMANDS,
+  REDIS_DELETE_COMMANDS,
+  REDIS_EXPIRE_COMMANDS,
+  REDIS_KEY_CREATING_COMMANDS,
+  REDIS_READ_COMMANDS,
+  REDIS_WRITE_WITH_TTL_COMMANDS,
+} from "./library-table";
+import { Resolver, type ResolvedExport } from "./resolver";
+
+/** Placeholder a suggestion inserts: an undefined name, so the code does not compile until the user chooses. */
+export const TTL_PLACEHOLDER_SECONDS = "TTL_SECONDS";
+export const TTL_PLACEHOLDER_MS = "TTL_MS";
+
+interface ProgramContext {
+  resolver: Resolver;
+  instances: InstanceResolver;
+  nodeRedisMajor: number | undefined;
+}
+
+const programContexts = new WeakMap<TS.Program, ProgramContext>();
+
+function getProgramContext(host: ExtractionHost): ProgramContext {
+  let context = programContexts.get(host.program);
+  if (!context) {
+    const resolver = new Resolver(host);
+    context = { resolver, instances: new InstanceResolver(resolver), nodeRedisMajor: findInstalledMajor(host, "@redis/client") };
+    programContexts.set(host.program, context);
+  }
+  return context;
+}
+
+/** Reads the installed major version of a package the program's declarations come from. */
+function findInstalledMajor(host: ExtractionHost, packageName: string): number | undefined {
+  const marker = `/node_modules/${packageName}/`;
+  for (const file of host.program.getSourceFiles()) {
+    const index = file.fileName.indexOf(marker);
+    if (index < 0) continue;
+    const text = host.ts.sys?.readFile(file.fileName.slice(0, index + marker.length) + "package.json");
+    const version = text ? (JSON.parse(text) as { version?: string }).version : undefined;
+    return version ? Number(version.split(".")[0]) : undefined;
+  }
+  return undefined;
+}
+
+/** Library modules the program imports without being able to resolve them (no node_modules). */
+export function getUnresolvedLibraryImports(host: ExtractionHost): string[] {
+  return [...getProgramContext(host).resolver.unresolvedModules].sort();
+}
+
+/** Extracts the cache model of one source file. */
+export function extractFileModel(host: ExtractionHost, sourceFile: TS.SourceFile): FileCacheModel {
+  assertHostMatches(host, sourceFile);
+  const context = getProgramContext(host);
+  const extractor = new FileExtractor(host, context, sourceFile);
+  return extractor.run();
+}
+
+class FileExtractor {
+  private readonly ts: ExtractionHost["ts"];
+  private readonly resolver: Resolver;
+  private readonly instances: InstanceResolver;
+  private readonly sites: CacheSite[] = [];
+  private readonly unresolvedBefore: Set<string>;
+
+  constructor(
+    host: ExtractionHost,
+    private readonly context: ProgramContext,
+    private readonly sourceFile: TS.SourceFile,
+  ) {
+    this.ts = host.ts;
+    this.resolver = context.resolver;
+    this.instances = context.instances;
+    this.unresolvedBefore = new Set(context.resolver.unresolvedModules);
+  }
+
+  run(): FileCacheModel {
+    const { ts } = this;
+    const visit = (node: TS.Node): void => {
+      if (ts.isCallExpression(node)) this.visitCall(node);
+      else if (ts.isNewExpression(node)) this.visitNew(node);
+      else if (ts.isDecorator(node)) this.visitDecorator(node);
+      ts.forEachChild(node, visit);
+    };
+    visit(this.sourceFile);
+    const unresolved = [...this.resolver.unresolvedModules].filter((m) => !this.unresolvedBefore.has(m) || this.importsModule(m));
+    return {
+      file: this.sourceFile.fileName,
+      sites: this.sites.sort((a, b) => a.span.start - b.span.start),
+      mapCaches: this.findMapCaches(),
+      unresolvedLibraryImports: unresolved.sort(),
+    };
+  }
+
+  private importsModule(specifier: string): boolean {
+    return this.sourceFile.statements.some(
+      (s) => this.ts.isImportDeclaration(s) && this.ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === specifier,
+    );
+  }
+
+  // ---- calls -------------------------------------------------------------
+
+  private visitCall(call: TS.CallExpression): void {
+    const { ts } = this;
+    const r = this.resolver;
+    const callee = call.expression;
+    if (r.isRequireCall(call)) return;
+
+    // `memoize(fn)`, `_.memoize(fn)`, `createClient()`, `unstable_cache(...)`, `CacheModule.register()`.
+    const calleeExport = ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee) ? r.resolveExport(r.findImportOrigin(callee)) : undefined;
+    if (calleeExport) {
+      this.handleLibraryCall(call, calleeExport);
+      return;
+    }
+    // Curried: `moize.maxAge(1000)(fn)`.
+    if (ts.isCallExpression(callee)) {
+      const inner = ts.isIdentifier(callee.expression) || ts.isPropertyAccessExpression(callee.expression) ? r.resolveExport(r.findImportOrigin(callee.expression)) : undefined;
+      if (inner?.role.role === "memoizer" && inner.role.variant?.startsWith("curried")) {
+        this.addMemoizeSite(call, inner, call.arguments[0], callee);
+      }
+      return;
+    }
+    if (!ts.isPropertyAccessExpression(callee)) return;
+    const method = callee.name.text;
+    const lower = method.toLowerCase();
+    const isRedisCandidate =
+      REDIS_KEY_CREATING_COMMANDS.has(lower) ||
+      REDIS_WRITE_WITH_TTL_COMMANDS.has(lower) ||
+      REDIS_EXPIRE_COMMANDS.has(lower) ||
+      REDIS_DELETE_COMMANDS.has(lower) ||
+      REDIS_READ_COMMANDS.has(lower) ||
+      REDIS_CONSUMING_COMMANDS.has(lower);
+    const isInProcessCandidate = IN_PROCESS_WRITE_METHODS.has(method) || IN_PROCESS_READ_METHODS.has(method) || IN_PROCESS_DELETE_METHODS.has(method);
+    if (!isRedisCandidate && !isInProcessCandidate) return;
+    const receiver = this.instances.resolveReceiver(callee.expression);
+    if (!receiver) return;
+    if (receiver.instance.kind === "redis" && isRedisCandidate) this.addRedisSite(call, callee, lower, receiver.instance, receiver.batchId);
+    else if (receiver.instance.kind === "in-process" && isInProcessCandidate) this.addInProcessSite(call, callee, method, receiver.instance);
+  }
+
+  private visitNew(node: TS.NewExpression): void {
+    const r = this.resolver;
+    const resolved = r.resolveExport(r.findImportOrigin(node.expression));
+    if (!resolved) return;
+    const role = resolved.role.role;
+    if (role === "client-class" || role === "cache-class") {
+      const instance = this.instances.describeConstruction(resolved, node);
+      this.addSite(node, node.expression, { library: instance.library, kind: instance.kind, operation: "construct", method: "new", instance });
+    }
+  }
+
+  private handleLibraryCall(call: TS.CallExpression, resolved: ResolvedExport): void {
+    const role = resolved.role.role;
+    switch (role) {
+      case "client-factory":
+      case "cache-factory": {
+        const instance = this.instances.describeConstruction(resolved, call);
+        this.addSite(call, call.expression, { library: instance.library, kind: instance.kind, operation: "construct", method: resolved.exportName, instance });
+        return;
+      }
+      case "memoizer":
+        if (!resolved.role.variant?.startsWith("curried")) this.addMemoizeSite(call, resolved, call.arguments[0], undefined);
+        return;
+      case "next-unstable-cache":
+        this.addUnstableCacheSite(call);
+        return;
+      case "react-cache":
+        this.addMemoizeSite(call, resolved, call.arguments[0], undefined);
+        return;
+      case "nest-cache-module":
+        if (resolved.rest[0] === "register" || resolved.rest[0] === "registerAsync") this.addNestModuleSite(call, resolved.rest[0]);
+        return;
+      default:
+        return;
+    }
+  }
+
+  // ---- Redis -------------------------------------------------------------
+
+  private addRedisSite(call: TS.CallExpression, callee: TS.PropertyAccessExpression, command: string, instance: InstanceInfo, batchId: string | undefined): void {
+    let operation: Operation;
+    let ttl: Ttl = { kind: "none" };
+    let ttlInsertion: TtlInsertion | undefined;
+    const args = call.arguments;
+    if (REDIS_WRITE_WITH_TTL_COMMANDS.has(command)) {
+      operation = "write";
+      const unit = REDIS_WRITE_WITH_TTL_COMMANDS.get(command)!;
+      ttl = args[1] ? this.instances.readTtl(args[1], unit) : { kind: "unknown" };
+    } else if (REDIS_KEY_CREATING_COMMANDS.has(command)) {
+      operation = "write";
+      if (command === "set") {
+        ttl = this.readRedisSetTtl(instance.library, args);
+        ttlInsertion = this.findRedisTtlInsertion(instance.library, args);
+      } else if (args.some((a) => this.ts.isSpreadElement(a))) {
+        ttl = { kind: "unknown" };
+      }
+    } else if (REDIS_EXPIRE_COMMANDS.has(command)) {
+      operation = "expire";
+      ttl = command === "getex" ? this.readRedisSetTtl(instance.library, args) : args[1] ? this.instances.readTtl(args[1], command.startsWith("p") ? "ms" : command.endsWith("at") ? "timestamp" : "s") : { kind: "unknown" };
+      if (command === "getex" && ttl.kind === "none") operation = "read";
+    } else if (REDIS_DELETE_COMMANDS.has(command)) {
+      operation = "delete";
+    } else {
+      operation = "read";
+    }
+    const keyArgument = args[0];
+    const key = keyArgument && command !== "mset" && command !== "msetnx" && !this.ts.isSpreadElement(keyArgument) && !this.isKeyCollection(keyArgument) ? this.resolver.buildKeyTemplate(keyArgument) : undefined;
+    this.addSite(call, callee.name, { library: instance.library, kind: "redis", operation, method: command, instance, key, ttl, batchId, ttlInsertion });
+  }
+
+  private isKeyCollection(expression: TS.Expression): boolean {
+    const { ts } = this;
+    const node = this.resolver.skipOuter(expression);
+    return ts.isArrayLiteralExpression(node) || ts.isObjectLiteralExpression(node);
+  }
+
+  /** TTL of a Redis SET for each client's argument shape. */
+  private readRedisSetTtl(library: InstanceInfo["library"], args: readonly TS.Expression[]): Ttl {
+    const { ts } = this;
+    const r = this.resolver;
+    if (library === "ioredis") {
+      // Positional tokens after the value: 'EX' 60 | 'PX' 60000 | 'EXAT' t | 'PXAT' t | 'KEEPTTL'.
+      for (let index = 2; index < args.length; index++) {
+        const argument = args[index]!;
+        if (ts.isSpreadElement(argument)) return { kind: "unknown" };
+        const token = r.foldString(argument)?.toUpperCase();
+        if (token === undefined) {
+          // A token in a variable we cannot fold: could be anything.
+          if (index === 2 || !ts.isNumericLiteral(r.skipOuter(argument))) return { kind: "unknown" };
+          continue;
+        }
+        if (token === "KEEPTTL") return { kind: "keep" };
+        if (token === "EX" || token === "PX" || token === "EXAT" || token === "PXAT") {
+          const value = args[index + 1];
+          if (!value) return { kind: "unknown" };
+          const unit = token === "EX" ? "s" : token === "PX" ? "ms" : "timestamp";
+          return this.instances.readTtl(value, unit);
+        }
+      }
+      return { kind: "none" };
+    }
+    const optionsArgument = args[2];
+    if (!optionsArgument) return { kind: "none" };
+    if (ts.isSpreadElement(optionsArgument)) return { kind: "unknown" };
+    const { props, opaque } = r.readOptions(optionsArgument);
+    if (library === "node-redis") {
+      const expiration = props.get("expiration");
+      if (expiration) {
+        if (r.foldString(expiration) === "KEEPTTL") return { kind: "keep" };
+        const inner = r.readOptions(expiration);
+        const type = inner.props.get("type");
+        const value = inner.props.get("value");
+        if (!type || !value) return { kind: "unknown" };
+        const token = r.foldString(type);
+        return this.instances.readTtl(value, token === "PX" ? "ms" : token === "EX" ? "s" : "timestamp");
+      }
+      if (props.get("KEEPTTL")) return { kind: "keep" };
+      for (const [name, unit] of [["EX", "s"], ["PX", "ms"], ["EXAT", "timestamp"], ["PXAT", "timestamp"]] as const) {
+        const value = props.get(name);
+        if (value) return this.instances.readTtl(value, unit);
+      }
+      return opaque ? { kind: "unknown" } : { kind: "none" };
+    }
+    // @upstash/redis: lower-case, mutually exclusive.
+    if (props.get("keepTtl")) return { kind: "keep" };
+    for (const [name, unit] of [["ex", "s"], ["px", "ms"], ["exat", "timestamp"], ["pxat", "timestamp"]] as const) {
+      const value = props.get(name);
+      if (value) return this.instances.readTtl(value, unit);
+    }
+    return opaque ? { kind: "unknown" } : { kind: "none" };
+  }
+
+  /** Where and what to insert to give a SET an expiry, in each client's own syntax. */
+  private findRedisTtlInsertion(library: InstanceInfo["library"], args: readonly TS.Expression[]): TtlInsertion | undefined {
+    const value = args[1];
+    if (!value) return undefined;
+    if (library === "ioredis") return { at: value.getEnd(), text: `, "EX", ${TTL_PLACEHOLDER_SECONDS}` };
+    const options = args[2];
+    if (library === "node-redis") {
+      const v5 = (this.context.nodeRedisMajor ?? 5) >= 5;
+      const property = v5 ? `expiration: { type: "EX", value: ${TTL_PLACEHOLDER_SECONDS} }` : `EX: ${TTL_PLACEHOLDER_SECONDS}`;
+      if (!options) return { at: value.getEnd(), text: `, { ${property} }` };
+      return this.insertIntoObjectLiteral(options, property);
+    }
+    if (library === "upstash-redis") {
+      const property = `ex: ${TTL_PLACEHOLDER_SECONDS}`;
+      if (!options) return { at: value.getEnd(), text: `, { ${property} }` };
+      return this.insertIntoObjectLiteral(options, property);
+    }
+    return undefined;
+  }
+
+  private insertIntoObjectLiteral(expression: TS.Expression, property: string): TtlInsertion | undefined {
+    const node = this.resolver.skipOuter(expression);
+    if (!this.ts.isObjectLiteralExpression(node)) return undefined;
+    if (node.properties.length === 0) return { at: node.getStart() + 1, text: ` ${property} ` };
+    return { at: node.getStart() + 1, text: ` ${property},` };
+  }
+
+  // ---- in-process caches ---------------------------------------------------
+
+  private addInProcessSite(call: TS.CallExpression, callee: TS.PropertyAccessExpression, method: string, instance: InstanceInfo): void {
+    const r = this.resolver;
+    const args = call.arguments;
+    let operation: Operation = IN_PROCESS_WRITE_METHODS.has(method) ? "write" : IN_PROCESS_DELETE_METHODS.has(method) ? "delete" : "read";
+    if (method === "take") operation = "delete";
+    let ttl: Ttl = { kind: "none" };
+    let keyExpression: TS.Expression | undefined = args[0];
+    if (operation === "write") {
+      const read = this.readInProcessTtl(instance, method, args);
+      ttl = read.ttl;
+      if (read.key !== undefined) keyExpression = read.key;
+    }
+    if (method === "clear" || method === "reset" || method === "flushAll" || method === "clearAll" || method === "deleteByTag") keyExpression = undefined;
+    const key = keyExpression && !this.ts.isSpreadElement(keyExpression) && !this.isKeyCollection(keyExpression) ? r.buildKeyTemplate(keyExpression) : undefined;
+    this.addSite(call, callee.name, { library: instance.library, kind: "in-process", operation, method, instance, key, ttl });
+  }
+
+  private readInProcessTtl(instance: InstanceInfo, method: string, args: readonly TS.Expression[]): { ttl: Ttl; key?: TS.Expression } {
+    const r = this.resolver;
+    const readOption = (index: number, name: string, unit: "ms" | "s"): Ttl => {
+      const argument = args[index];
+      if (!argument) return { kind: "none" };
+      if (this.ts.isSpreadElement(argument)) return { kind: "unknown" };
+      const { props, opaque } = r.readOptions(argument);
+      const value = props.get(name);
+      if (value) return this.instances.readTtl(value, unit);
+      return opaque ? { kind: "unknown" } : { kind: "none" };
+    };
+    const readPositional = (index: number, unit: "ms" | "s", zeroMeansNone: boolean): Ttl => {
+      const argument = args[index];
+      if (!argument) return { kind: "none" };
+      if (this.ts.isSpreadElement(argument)) return { kind: "unknown" };
+      return this.instances.readTtl(argument, unit, zeroMeansNone);
+    };
+    switch (instance.library) {
+      case "lru-cache":
+      case "ttlcache":
+        return { ttl: readOption(2, "ttl", "ms") };
+      case "quick-lru":
+        return { ttl: readOption(2, "maxAge", "ms") };
+      case "node-cache":
+        if (method === "mset") return { ttl: { kind: "unknown" } };
+        return { ttl: readPositional(2, "s", true) };
+      case "keyv":
+        return { ttl: readPositional(2, "ms", false) };
+      case "cacheable":
+      case "cacheable-memory":
+      case "cache-manager": {
+        const index = method === "wrap" ? 2 : 2;
+        const argument = args[index];
+        if (argument && r.readObjectLiteral(argument)) return { ttl: readOption(index, "ttl", "ms") };
+        if (method === "mset" || method === "setMany") return { ttl: { kind: "unknown" } };
+        return { ttl: readPositional(index, "ms", true) };
+      }
+      case "bentocache": {
+        if (method === "setForever" || method === "getOrSetForever") return { ttl: { kind: "set", ms: Infinity, text: method, unit: "ms" } };
+        const { props, opaque } = r.readOptions(args[0]);
+        const ttl = props.get("ttl");
+        return { ttl: ttl ? this.instances.readTtl(ttl, "duration") : opaque ? { kind: "unknown" } : { kind: "none" }, key: props.get("key") };
+      }
+      default:
+        return { ttl: { kind: "unknown" } };
+    }
+  }
+
+  // ---- memoizers -----------------------------------------------------------
+
+  private addMemoizeSite(call: TS.CallExpression, resolved: ResolvedExport, fnArgument: TS.Expression | undefined, curriedCall: TS.CallExpression | undefined): void {
+    const fn = fnArgument ? this.describeMemoizedFunction(fnArgument, call) : undefined;
+    const memoize = this.describeMemoizer(resolved, call, curriedCall, fn);
+    this.addSite(call, call.expression, {
+      library: resolved.entry.library,
+      kind: resolved.entry.kind,
+      operation: "memoize",
+      method: resolved.exportName === "default" ? resolved.entry.library : resolved.exportName,
+      memoize,
+    });
+  }
+
+  private describeMemoizer(resolved: ResolvedExport, call: TS.CallExpression, curriedCall: TS.CallExpression | undefined, fn: MemoizedFunction | undefined): MemoizeInfo {
+    const r = this.resolver;
+    const args = call.arguments;
+    const lifetime = this.instances.findLifetime(call);
+    const base: MemoizeInfo = { fn, keying: "all-arguments", maxAge: { kind: "none" }, bound: { kind: "none" }, customCache: false, lifetime, optionsOpaque: false };
+    const options = (index: number) => r.readOptions(args[index]);
+    switch (resolved.entry.library) {
+      case "lodash":
+      case "underscore":
+        return { ...base, keying: args[1] ? "custom" : "first-argument" };
+      case "memoizee": {
+        const { props, opaque } = options(1);
+        const max = props.get("max");
+        const maxAge = props.get("maxAge");
+        const custom = props.has("normalizer") || props.has("length") || props.has("primitive");
+        return {
+          ...base,
+          optionsOpaque: opaque,
+          keying: custom ? "custom" : "function-length",
+          maxAge: maxAge ? this.instances.readTtl(maxAge, "ms", true) : { kind: "none" },
+          bound: max ? { kind: "entries", value: r.foldNumber(max), text: max.getText() } : { kind: "none" },
+        };
+      }
+      case "memoize":
+      case "p-memoize": {
+        const { props, opaque } = options(1);
+        const maxAge = props.get("maxAge");
+        const cache = props.get("cache");
+        return {
+          ...base,
+          optionsOpaque: opaque,
+          keying: props.has("cacheKey") ? "custom" : "first-argument",
+          maxAge: maxAge ? this.instances.readTtl(maxAge, "ms") : { kind: "none" },
+          customCache: cache !== undefined,
+        };
+      }
+      case "moize": {
+        const variant = resolved.role.variant;
+        if (variant === "curried-maxAge" && curriedCall) {
+          const maxAge = curriedCall.arguments[0];
+          return { ...base, maxAge: maxAge ? this.instances.readTtl(maxAge, "ms") : { kind: "unknown" }, bound: { kind: "entries", value: 1, text: "1 (default)" } };
+        }
+        if (variant === "curried-maxSize" && curriedCall) {
+          const maxSize = curriedCall.arguments[0];
+          return { ...base, bound: maxSize ? { kind: "entries", value: r.foldNumber(maxSize), text: maxSize.getText() } : { kind: "unknown" } };
+        }
+        const { props, opaque } = options(1);
+        const maxSize = props.get("maxSize");
+        const maxAge = props.get("maxAge");
+        const infinite = variant === "infinite";
+        let bound: MemoizeInfo["bound"] = infinite ? { kind: "none" } : { kind: "entries", value: 1, text: "1 (default)" };
+        if (maxSize) {
+          const value = r.foldNumber(maxSize);
+          bound = value === Infinity ? { kind: "none" } : { kind: "entries", value, text: maxSize.getText() };
+        }
+        return { ...base, optionsOpaque: opaque, maxAge: maxAge ? this.instances.readTtl(maxAge, "ms") : { kind: "none" }, bound, keying: props.has("transformArgs") || props.has("isSerialized") ? "custom" : "all-arguments" };
+      }
+      case "micro-memoize": {
+        const { props, opaque } = options(1);
+        const maxSize = props.get("maxSize");
+        const expires = props.get("expires");
+        let bound: MemoizeInfo["bound"] = { kind: "entries", value: 1, text: "1 (default)" };
+        if (maxSize) {
+          const value = r.foldNumber(maxSize);
+          bound = value === Infinity ? { kind: "none" } : { kind: "entries", value, text: maxSize.getText() };
+        }
+        return { ...base, optionsOpaque: opaque, bound, maxAge: expires ? this.instances.readTtl(expires, "ms") : { kind: "none" } };
+      }
+      case "fast-memoize": {
+        const { props, opaque } = options(1);
+        return { ...base, optionsOpaque: opaque, keying: props.has("serializer") || props.has("strategy") ? "custom" : "function-length", customCache: props.has("cache") };
+      }
+      case "memoize-one":
+        return { ...base, bound: { kind: "entries", value: 1, text: "1 (last call)" }, keying: args[1] ? "custom" : "all-arguments" };
+      case "reselect": {
+        if (resolved.exportName === "lruMemoize") {
+          const { props, opaque } = options(1);
+          const maxSize = props.get("maxSize");
+          return { ...base, optionsOpaque: opaque, bound: maxSize ? { kind: "entries", value: r.foldNumber(maxSize), text: maxSize.getText() } : { kind: "entries", value: 1, text: "1 (default)" } };
+        }
+        // weakMapMemoize: entries live as long as their object arguments.
+        return { ...base, keying: "identity", bound: { kind: "unknown" } };
+      }
+      case "react":
+        // React `cache` is reset on every server request.
+        return { ...base, keying: "identity", bound: { kind: "unknown" }, lifetime: "local" };
+      default:
+        return { ...base, optionsOpaque: true, bound: { kind: "unknown" }, maxAge: { kind: "unknown" } };
+    }
+  }
+
+  /** The function being memoized: inline, or resolved through its symbol (across files). */
+  private describeMemoizedFunction(expression: TS.Expression, call: TS.Node): MemoizedFunction | undefined {
+    const r = this.resolver;
+    const declaration = r.findFunctionDeclaration(expression);
+    const name = this.instances.findBindingName(call) ?? (this.ts.isIdentifier(expression) ? expression.text : undefined);
+    if (!declaration) {
+      // An imported function without source (a library, or no types): only the signature is known.
+      return this.describeFromSignature(expression, name);
+    }
+    return this.describeFunctionDeclaration(declaration, name, 0);
+  }
+
+  private describeFunctionDeclaration(declaration: TS.FunctionLikeDeclaration, name: string | undefined, keyedParameters: number): MemoizedFunction {
+    const { ts } = this;
+    const parameters = declaration.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === "this"));
+    void keyedParameters;
+    return {
+      name,
+      parameterCount: parameters.length,
+      hasRestParameter: parameters.some((p) => p.dotDotDotToken !== undefined),
+      hasDefaultParameter: parameters.some((p) => p.initializer !== undefined),
+      isAsync: this.isAsyncFunction(declaration),
+      hasFiniteDomain: parameters.every((p) => !p.dotDotDotToken && this.isFiniteType(p)),
+      span: this.resolver.makeSpan(declaration),
+    };
+  }
+
+  private describeFromSignature(expression: TS.Expression, name: string | undefined): MemoizedFunction | undefined {
+    const { checker } = this.resolver;
+    const type = checker.getTypeAtLocation(expression);
+    const signature = type.getCallSignatures()[0];
+    if (!signature) return undefined;
+    const returnType = checker.getReturnTypeOfSignature(signature);
+    return {
+      name,
+      parameterCount: signature.parameters.length,
+      hasRestParameter: signature.parameters.some((p) => {
+        const declaration = p.valueDeclaration;
+        return declaration !== undefined && this.ts.isParameter(declaration) && declaration.dotDotDotToken !== undefined;
+      }),
+      hasDefaultParameter: false,
+      isAsync: this.isPromiseType(returnType),
+      hasFiniteDomain: signature.parameters.length === 0,
+      span: undefined,
+    };
+  }
+
+  private isAsyncFunction(declaration: TS.FunctionLikeDeclaration): boolean {
+    const { ts } = this;
+    const { checker } = this.resolver;
+    if (ts.getCombinedModifierFlags(declaration as TS.Declaration) & ts.ModifierFlags.Async) return true;
+    const signature = checker.getSignatureFromDeclaration(declaration);
+    return signature ? this.isPromiseType(checker.getReturnTypeOfSignature(signature)) : false;
+  }
+
+  private isPromiseType(type: TS.Type): boolean {
+    const symbol = type.getSymbol();
+    if (!symbol) return false;
+    const name = symbol.getName();
+    if (name !== "Promise" && name !== "PromiseLike") return false;
+    const declaration = symbol.declarations?.[0];
+    return declaration !== undefined && this.resolver.program.isSourceFileDefaultLibrary(declaration.getSourceFile());
+  }
+
+  /** Booleans, literal unions and enums have a small, finite domain. */
+  private isFiniteType(parameter: TS.ParameterDeclaration): boolean {
+    const { ts } = this;
+    const { checker } = this.resolver;
+    const type = checker.getTypeAtLocation(parameter);
+    const finiteFlags =
+      ts.TypeFlags.BooleanLike | ts.TypeFlags.EnumLike | ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.BigIntLiteral | ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void;
+    const isFinite = (t: TS.Type): boolean => {
+      if (t.flags & finiteFlags) return true;
+      if (t.isUnion()) return t.types.every(isFinite);
+      return false;
+    };
+    return isFinite(type);
+  }
+
+  private addUnstableCacheSite(call: TS.CallExpression): void {
+    const r = this.resolver;
+    const [fnArgument, , optionsArgument] = call.arguments;
+    const { props, opaque } = r.readOptions(optionsArgument);
+    const revalidateExpression = props.get("revalidate");
+    let revalidate: FrameworkInfo["revalidate"] = { kind: "none" };
+    if (revalidateExpression) {
+      revalidate = revalidateExpression.kind === this.ts.SyntaxKind.FalseKeyword ? "false" : this.instances.readTtl(revalidateExpression, "s");
+    } else if (opaque) revalidate = { kind: "unknown" };
+    const tags = props.has("tags") || opaque;
+    const fn = fnArgument ? this.describeMemoizedFunction(fnArgument, call) : undefined;
+    this.addSite(call, call.expression, {
+      library: "next",
+      kind: "framework",
+      operation: "memoize",
+      method: "unstable_cache",
+      framework: { revalidate, tags },
+      memoize: {
+        fn,
+        keying: "custom",
+        maxAge: revalidate === "false" ? { kind: "none" } : revalidate,
+        bound: { kind: "unknown" },
+        customCache: false,
+        lifetime: this.instances.findLifetime(call),
+        optionsOpaque: opaque,
+      },
+    });
+  }
+
+  private addNestModuleSite(call: TS.CallExpression, method: string): void {
+    const r = this.resolver;
+    let optionsExpression: TS.Expression | undefined = call.arguments[0];
+    let opaque = false;
+    if (method === "registerAsync") {
+      const { props } = r.readOptions(optionsExpression);
+      const factory = props.get("useFactory");
+      const declaration = factory ? r.findFunctionDeclaration(factory) : undefined;
+      const returned = declaration ? this.instances.findReturnedExpressions(declaration) : [];
+      optionsExpression = returned.length === 1 ? returned[0] : undefined;
+      opaque = optionsExpression === undefined || !r.readObjectLiteral(optionsExpression);
+    }
+    const options = r.readOptions(optionsExpression);
+    const ttl = options.props.get("ttl");
+    const instance: InstanceInfo = {
+      library: "nestjs-cache",
+      kind: "framework",
+      constructedAt: r.makeSpan(call),
+      name: "CacheModule",
+      defaultTtl: ttl ? this.instances.readTtl(ttl, "ms", true) : opaque || options.opaque || options.props.has("stores") || options.props.has("store") ? { kind: "unknown" } : { kind: "none" },
+      bound: { kind: "unknown" },
+      lifetime: "module",
+      optionsOpaque: opaque || options.opaque,
+    };
+    this.addSite(call, call.expression, { library: "nestjs-cache", kind: "framework", operation: "construct", method, instance });
+  }
+
+  // ---- decorators ----------------------------------------------------------
+
+  private visitDecorator(decorator: TS.Decorator): void {
+    const { ts } = this;
+    const r = this.resolver;
+    const expression = decorator.expression;
+    const callee = ts.isCallExpression(expression) ? expression.expression : expression;
+    if (!ts.isIdentifier(callee) && !ts.isPropertyAccessExpression(callee)) return;
+    const resolved = r.resolveExport(r.findImportOrigin(callee));
+    if (!resolved || resolved.role.role !== "memoize-decorator") return;
+    const method = decorator.parent;
+    if (!ts.isMethodDeclaration(method) && !ts.isGetAccessorDeclaration(method)) return;
+    const fn = this.describeFunctionDeclaration(method, method.name.getText(), 0);
+    const args = ts.isCallExpression(expression) ? expression.arguments : ([] as unknown as TS.NodeArray<TS.Expression>);
+    const memoize = this.describeDecorator(resolved, args, fn);
+    this.addSite(decorator, callee, { library: resolved.entry.library, kind: resolved.entry.kind, operation: "memoize", method: `@${resolved.exportName}`, memoize });
+  }
+
+  private describeDecorator(resolved: ResolvedExport, args: readonly TS.Expression[], fn: MemoizedFunction): MemoizeInfo {
+    const r = this.resolver;
+    const base: MemoizeInfo = { fn, keying: "all-arguments", maxAge: { kind: "none" }, bound: { kind: "none" }, customCache: false, lifetime: "class", optionsOpaque: false };
+    switch (resolved.entry.library) {
+      case "typescript-memoize": {
+        if (resolved.role.variant === "expiring") {
+          const ms = args[0];
+          return { ...base, keying: args[1] ? "custom" : "first-argument", maxAge: ms ? this.instances.readTtl(ms, "ms") : { kind: "none" } };
+        }
+        const first = args[0];
+        if (!first) return { ...base, keying: "first-argument" };
+        const { props, opaque, literal } = r.readOptions(first);
+        if (!literal) return { ...base, keying: opaque && !this.ts.isObjectLiteralExpression(r.skipOuter(first)) ? "custom" : "first-argument", optionsOpaque: false };
+        const expiring = props.get("expiring");
+        return { ...base, optionsOpaque: opaque, keying: props.has("hashFunction") ? "custom" : "first-argument", maxAge: expiring ? this.instances.readTtl(expiring, "ms") : { kind: "none" } };
+      }
+      case "memoize":
+      case "p-memoize": {
+        const { props, opaque } = r.readOptions(args[0]);
+        const maxAge = props.get("maxAge");
+        return { ...base, optionsOpaque: opaque, keying: props.has("cacheKey") ? "custom" : "first-argument", maxAge: maxAge ? this.instances.readTtl(maxAge, "ms") : { kind: "none" }, customCache: props.has("cache") };
+      }
+      case "type-cacheable": {
+        const { props, opaque } = r.readOptions(args[0]);
+        const ttl = props.get("ttlSeconds");
+        // Without ttlSeconds the global or client default applies, which may be set elsewhere.
+        return { ...base, optionsOpaque: opaque, keying: props.has("cacheKey") ? "custom" : "all-arguments", maxAge: ttl ? this.instances.readTtl(ttl, "s") : { kind: "unknown" }, bound: { kind: "unknown" } };
+      }
+      default:
+        return { ...base, optionsOpaque: true, bound: { kind: "unknown" }, maxAge: { kind: "unknown" } };
+    }
+  }
+
+  // ---- module-level Map caches ---------------------------------------------
+
+  private findMapCaches(): MapCache[] {
+    const { ts } = this;
+    const r = this.resolver;
+    const candidates: Array<{ declaration: TS.VariableDeclaration; symbol: TS.Symbol; exported: boolean; isMap: boolean }> = [];
+    for (const statement of this.sourceFile.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      const exported = statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false;
+      for (const declaration of statement.declarationList.declarations) {
+        if (!ts.isIdentifier(declaration.name) || !declaration.initializer) continue;
+        const initializer = r.skipOuter(declaration.initializer);
+        let isMap = false;
+        if (ts.isNewExpression(initializer) && ts.isIdentifier(initializer.expression) && this.instances.isGlobalMap(initializer.expression)) isMap = true;
+        else if (!(ts.isObjectLiteralExpression(initializer) && initializer.properties.length === 0 && declaration.type && this.hasIndexSignature(declaration))) continue;
+        const symbol = r.checker.getSymbolAtLocation(declaration.name);
+        if (symbol) candidates.push({ declaration, symbol, exported, isMap });
+      }
+    }
+    if (candidates.length === 0) return [];
+    const bySymbol = new Map(candidates.map((c) => [c.symbol, { ...c, reads: [] as TS.Node[], writes: [] as TS.Node[], evicts: false, escapes: false, exportedLater: false }]));
+    const names = new Set(candidates.map((c) => (c.declaration.name as TS.Identifier).text));
+    const visit = (node: TS.Node): void => {
+      if (ts.isIdentifier(node) && names.has(node.text)) {
+        const symbol = r.checker.getSymbolAtLocation(node);
+        const entry = symbol ? bySymbol.get(symbol) : undefined;
+        if (entry && node !== entry.declaration.name) this.classifyMapReference(node, entry);
+        // `export { cache }` refers to the local through an export specifier.
+        if (!entry && ts.isExportSpecifier(node.parent)) {
+          const local = r.checker.getExportSpecifierLocalTargetSymbol(node.parent);
+          const target = local ? bySymbol.get(local) : undefined;
+          if (target) target.exportedLater = true;
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(this.sourceFile);
+    const result: MapCache[] = [];
+    for (const entry of bySymbol.values()) {
+      if (entry.escapes) continue;
+      const runtimeWrites = entry.writes.filter((w) => this.isInsideFunction(w));
+      if (runtimeWrites.length === 0 || entry.reads.length === 0) continue;
+      result.push({
+        name: (entry.declaration.name as TS.Identifier).text,
+        span: r.makeSpan(entry.declaration),
+        reads: entry.reads.map((n) => r.makeSpan(n)),
+        writes: runtimeWrites.map((n) => r.makeSpan(n)),
+        evicts: entry.evicts,
+        hasFiniteKeyDomain: this.hasFiniteMapKey(entry.declaration, entry.writes),
+        exported: entry.exported || entry.exportedLater,
+      });
+    }
+    return result;
+  }
+
+  private hasIndexSignature(declaration: TS.VariableDeclaration): boolean {
+    const type = this.resolver.checker.getTypeAtLocation(declaration.name);
+    return type.getStringIndexType() !== undefined || type.getNumberIndexType() !== undefined;
+  }
+
+  private classifyMapReference(node: TS.Identifier, entry: { reads: TS.Node[]; writes: TS.Node[]; evicts: boolean; escapes: boolean }): void {
+    const { ts } = this;
+    const parent = node.parent;
+    if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
+      const member = parent.name.text;
+      const call = parent.parent;
+      const isCall = ts.isCallExpression(call) && call.expression === parent;
+      if (member === "get" || member === "has") entry.reads.push(call);
+      else if (member === "set" && isCall) entry.writes.push(call);
+      else if (member === "delete" || member === "clear" || member === "size") entry.evicts = true;
+      return;
+    }
+    if (ts.isElementAccessExpression(parent) && parent.expression === node) {
+      const outer = parent.parent;
+      if (ts.isBinaryExpression(outer) && outer.left === parent && this.isAssignmentOperator(outer.operatorToken.kind)) entry.writes.push(outer);
+      else if (ts.isDeleteExpression(outer)) entry.evicts = true;
+      else entry.reads.push(parent);
+      return;
+    }
+    if (ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      entry.evicts = true;
+      return;
+    }
+    if (ts.isTypeQueryNode(parent)) return;
+    // Passed elsewhere, returned, aliased: we cannot see every use, so stay silent.
+    entry.escapes = true;
+  }
+
+  private isAssignmentOperator(kind: TS.SyntaxKind): boolean {
+    const { ts } = this;
+    return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+  }
+
+  private isInsideFunction(node: TS.Node): boolean {
+    let current: TS.Node | undefined = node.parent;
+    while (current && !this.ts.isSourceFile(current)) {
+      if (this.ts.isFunctionLike(current)) return true;
+      current = current.parent;
+    }
+    return false;
+  }
+
+  private hasFiniteMapKey(declaration: TS.VariableDeclaration, writes: TS.Node[]): boolean {
+    const { ts } = this;
+    const { checker } = this.resolver;
+    const type = checker.getTypeAtLocation(declaration.name);
+    const finiteFlags = ts.TypeFlags.BooleanLike | ts.TypeFlags.EnumLike | ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.Undefined | ts.TypeFlags.Null;
+    const isFinite = (t: TS.Type): boolean => (t.flags & finiteFlags) !== 0 || (t.isUnion() && t.types.every(isFinite));
+    const typeArguments = (type.flags & ts.TypeFlags.Object) !== 0 ? checker.getTypeArguments(type as TS.TypeReference) : [];
+    if (typeArguments.length > 0 && isFinite(typeArguments[0]!)) return true;
+    // `const CACHE: Record<"a" | "b", X> = {}` or a Map whose every written key has a finite type.
+    const keyTypes = writes.map((write) => {
+      if (ts.isCallExpression(write) && write.arguments[0]) return checker.getTypeAtLocation(write.arguments[0]);
+      if (ts.isBinaryExpression(write) && ts.isElementAccessExpression(write.left)) return checker.getTypeAtLocation(write.left.argumentExpression);
+      return undefined;
+    });
+    return keyTypes.length > 0 && keyTypes.every((t) => t !== undefined && isFinite(t));
+  }
+
+  // ---- sites -----------------------------------------------------------------
+
+  private addSite(
+    node: TS.Node,
+    calleeNode: TS.Node,
+    fields: Pick<CacheSite, "library" | "kind" | "operation" | "method"> &
+      Partial<Pick<CacheSite, "instance" | "key" | "ttl" | "batchId" | "memoize" | "framework" | "ttlInsertion">>,
+  ): void {
+    const r = this.resolver;
+    const span = r.makeSpan(node);
+    const scope = this.findEnclosingFunction(node);
+    this.sites.push({
+      id: `${span.file}:${span.start}`,
+      span,
+      calleeSpan: r.makeSpan(calleeNode),
+      key: fields.key,
+      ttl: fields.ttl ?? { kind: "none" },
+      instance: fields.instance,
+      enclosingFunction: scope.name,
+      scopeStart: scope.start,
+      scopeEnd: scope.end,
+      batchId: fields.batchId,
+      memoize: fields.memoize,
+      framework: fields.framework,
+      ttlInsertion: fields.ttlInsertion,
+      library: fields.library,
+      kind: fields.kind,
+      operation: fields.operation,
+      method: fields.method,
+    });
+  }
+
+  private findEnclosingFunction(node: TS.Node): { name: string; start: number; end: number } {
+    const { ts } = this;
+    let current: TS.Node | undefined = node.parent;
+    while (current && !ts.isSourceFile(current)) {
+      if (ts.isFunctionLike(current) && "body" in current && current.body) {
+        return { name: this.nameFunction(current as TS.FunctionLikeDeclaration), start: current.getStart(), end: current.getEnd() };
+      }
+      current = current.parent;
+    }
+    return { name: "<module>", start: 0, end: this.sourceFile.getEnd() };
+  }
+
+  private nameFunction(fn: TS.FunctionLikeDeclaration): string {
+    const { ts } = this;
+    if (fn.name && (ts.isIdentifier(fn.name) || ts.isStringLiteral(fn.name) || ts.isPrivateIdentifier(fn.name))) return fn.name.text;
+    if (ts.isConstructorDeclaration(fn)) return "constructor";
+    const binding = this.instances.findBindingName(fn);
+    return binding ?? "<anonymous>";
+  }
+}
+
+/** Re-exported for hosts that need to interpret duration strings consistently. */
+export { parseDuration };
+/** A key template's display form, for messages. */
+export function formatKey(key: KeyTemplate | undefined): string {
+  return key ? key.pattern : "<dynamic key>";
+}

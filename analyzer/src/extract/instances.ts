@@ -1,0 +1,466 @@
+// Cache instances: from a receiver expression to the construction that built it
+// (through variables, class fields, constructor assignments and factory functions,
+// across files), and from a construction to its TTL and bound.
+import type * as TS from "typescript";
+import type { Bound, InstanceInfo, Lifetime, Ttl, TtlUnit } from "../model/cache-model";
+import type { Resolver, ResolvedExport } from "./resolver";
+import { findLibraryByModule } from "./library-table";
+
+const MAX_DEPTH = 5;
+
+/** A resolved receiver: the instance, plus the pipeline/transaction it goes through. */
+export interface ReceiverInfo {
+  instance: InstanceInfo;
+  batchId: string | undefined;
+}
+
+/** Methods that return the same client (chaining) rather than a new object. */
+const SAME_INSTANCE_METHODS = new Set(["on", "once", "connect", "duplicate", "withTypeMapping", "namespace", "use"]);
+const BATCH_METHODS = new Set(["pipeline", "multi", "batch"]);
+
+export class InstanceResolver {
+  private readonly cache = new Map<TS.Node, ReceiverInfo | null>();
+
+  constructor(private readonly resolver: Resolver) {}
+
+  /** Resolves the instance a method is called on. */
+  resolveReceiver(expression: TS.Expression, depth = 0): ReceiverInfo | undefined {
+    const cached = this.cache.get(expression);
+    if (cached !== undefined) return cached ?? undefined;
+    const result = this.computeReceiver(expression, depth);
+    this.cache.set(expression, result ?? null);
+    return result;
+  }
+
+  private computeReceiver(expression: TS.Expression, depth: number): ReceiverInfo | undefined {
+    const r = this.resolver;
+    const { ts } = r;
+    if (depth > MAX_DEPTH) return undefined;
+    const node = r.skipOuter(expression);
+    if (ts.isNewExpression(node) || ts.isCallExpression(node)) {
+      const constructed = this.describeConstructionCall(node);
+      if (constructed) return { instance: constructed, batchId: undefined };
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+        const method = node.expression.name.text;
+        if (BATCH_METHODS.has(method) || SAME_INSTANCE_METHODS.has(method)) {
+          const base = this.resolveReceiver(node.expression.expression, depth + 1);
+          if (base && base.instance.kind === "redis" && BATCH_METHODS.has(method)) {
+            return { instance: base.instance, batchId: `${node.getSourceFile().fileName}:${node.getStart()}` };
+          }
+          if (base) return base;
+        }
+        // A chained command on a pipeline returns the pipeline: `redis.pipeline().set(..).expire(..)`.
+        const base = this.resolveReceiver(node.expression.expression, depth + 1);
+        if (base?.batchId) return base;
+      }
+      if (ts.isCallExpression(node)) {
+        // A factory of the project: `getRedis()` returning a client.
+        const declaration = r.findFunctionDeclaration(node.expression);
+        if (declaration?.body) {
+          const returned = this.findReturnedExpressions(declaration);
+          for (const value of returned) {
+            const info = this.resolveReceiver(value, depth + 1);
+            if (info) return { instance: { ...info.instance, lifetime: "unknown" }, batchId: undefined };
+          }
+        }
+      }
+      return this.resolveFromType(node);
+    }
+    if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) {
+      const nameNode = ts.isIdentifier(node) ? node : node.name;
+      const symbol = r.getDeclaredSymbol(nameNode);
+      const fromDeclarations = symbol ? this.resolveSymbol(symbol, depth) : undefined;
+      if (fromDeclarations) return fromDeclarations;
+      return this.resolveFromType(node);
+    }
+    return undefined;
+  }
+
+  private resolveSymbol(symbol: TS.Symbol, depth: number): ReceiverInfo | undefined {
+    const r = this.resolver;
+    const { ts } = r;
+    for (const declaration of symbol.declarations ?? []) {
+      if (ts.isVariableDeclaration(declaration)) {
+        if (declaration.initializer) {
+          const info = this.resolveReceiver(declaration.initializer, depth + 1);
+          if (info) return this.named(info, declaration.name.getText());
+        }
+        if (declaration.type) return this.resolveTypeAnnotation(declaration.type, declaration.name.getText());
+      } else if (ts.isPropertyDeclaration(declaration) || ts.isPropertyAssignment(declaration)) {
+        if (declaration.initializer) {
+          const info = this.resolveReceiver(declaration.initializer, depth + 1);
+          if (info) return this.named(info, declaration.name.getText());
+        }
+        if (ts.isPropertyDeclaration(declaration)) {
+          const assigned = this.findConstructorAssignment(declaration);
+          if (assigned) {
+            const info = this.resolveReceiver(assigned, depth + 1);
+            if (info) return this.named(info, declaration.name.getText());
+          }
+          if (declaration.type) return this.resolveTypeAnnotation(declaration.type, declaration.name.getText());
+        }
+      } else if (ts.isParameter(declaration)) {
+        if (declaration.type) return this.resolveTypeAnnotation(declaration.type, declaration.name.getText());
+      } else if (ts.isShorthandPropertyAssignment(declaration)) {
+        const valueSymbol = r.checker.getShorthandAssignmentValueSymbol(declaration);
+        if (valueSymbol) return this.resolveSymbol(valueSymbol, depth + 1);
+      }
+    }
+    return undefined;
+  }
+
+  private named(info: ReceiverInfo, name: string): ReceiverInfo {
+    return info.instance.name ? info : { ...info, instance: { ...info.instance, name } };
+  }
+
+  /** `redis: Redis` or `cache: LRUCache<string, User>`: identity from the type's import origin. */
+  private resolveTypeAnnotation(type: TS.TypeNode, name: string): ReceiverInfo | undefined {
+    const r = this.resolver;
+    const { ts } = r;
+    if (!ts.isTypeReferenceNode(type)) return undefined;
+    const typeName = type.typeName;
+    const expression = ts.isIdentifier(typeName) ? typeName : undefined;
+    let resolved: ResolvedExport | undefined;
+    if (expression) resolved = r.resolveExport(r.findImportOrigin(expression));
+    else if (ts.isQualifiedName(typeName) && ts.isIdentifier(typeName.left)) {
+      const origin = r.findImportOrigin(typeName.left);
+      if (origin) resolved = r.resolveExport({ ...origin, path: [...origin.path, typeName.right.text] });
+    }
+    // node-redis types (`RedisClientType`) are not listed exports: accept any type from a Redis package.
+    if (!resolved && expression) {
+      const origin = r.findImportOrigin(expression);
+      const entry = origin ? findLibraryByModule(origin.module) : undefined;
+      if (entry?.kind === "redis") return { instance: this.describeOpaque(entry.library, entry.kind, name), batchId: undefined };
+    }
+    if (!resolved || resolved.entry.kind === "memoizer") return undefined;
+    return { instance: this.describeOpaque(resolved.entry.library, resolved.entry.kind, name), batchId: undefined };
+  }
+
+  private resolveFromType(expression: TS.Expression): ReceiverInfo | undefined {
+    const entry = this.resolver.findLibraryFromType(expression);
+    if (!entry || entry.kind === "memoizer" || entry.kind === "framework") return undefined;
+    return { instance: this.describeOpaque(entry.library, entry.kind, undefined), batchId: undefined };
+  }
+
+  private describeOpaque(library: InstanceInfo["library"], kind: InstanceInfo["kind"], name: string | undefined): InstanceInfo {
+    return {
+      library,
+      kind,
+      constructedAt: undefined,
+      name,
+      defaultTtl: { kind: "unknown" },
+      bound: { kind: "unknown" },
+      lifetime: "unknown",
+      optionsOpaque: true,
+    };
+  }
+
+  private findConstructorAssignment(property: TS.PropertyDeclaration): TS.Expression | undefined {
+    const r = this.resolver;
+    const { ts } = r;
+    const classNode = property.parent;
+    if (!ts.isClassLike(classNode)) return undefined;
+    const name = property.name.getText();
+    for (const member of classNode.members) {
+      if (!ts.isConstructorDeclaration(member) || !member.body) continue;
+      for (const statement of member.body.statements) {
+        if (!ts.isExpressionStatement(statement)) continue;
+        const expression = statement.expression;
+        if (
+          ts.isBinaryExpression(expression) &&
+          expression.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+          ts.isPropertyAccessExpression(expression.left) &&
+          expression.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+          expression.left.name.text === name
+        ) {
+          return expression.right;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  findReturnedExpressions(declaration: TS.FunctionLikeDeclaration): TS.Expression[] {
+    const { ts } = this.resolver;
+    const body = declaration.body;
+    if (!body) return [];
+    if (!ts.isBlock(body)) return [body];
+    const found: TS.Expression[] = [];
+    const visit = (node: TS.Node): void => {
+      if (ts.isFunctionLike(node)) return;
+      if (ts.isReturnStatement(node) && node.expression) found.push(node.expression);
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(body, visit);
+    return found;
+  }
+
+  /** If the call or `new` builds a cache/client of a known library, describes it. */
+  describeConstructionCall(node: TS.NewExpression | TS.CallExpression): InstanceInfo | undefined {
+    const r = this.resolver;
+    const resolved = r.resolveExport(r.findImportOrigin(node.expression));
+    if (!resolved) return undefined;
+    const role = resolved.role.role;
+    if (role !== "client-class" && role !== "client-factory" && role !== "cache-class" && role !== "cache-factory") return undefined;
+    return this.describeConstruction(resolved, node);
+  }
+
+  describeConstruction(resolved: ResolvedExport, node: TS.NewExpression | TS.CallExpression): InstanceInfo {
+    const r = this.resolver;
+    const args = node.arguments ?? [];
+    const { entry } = resolved;
+    const base: InstanceInfo = {
+      library: entry.library,
+      kind: entry.kind,
+      constructedAt: r.makeSpan(node),
+      name: this.findBindingName(node),
+      defaultTtl: { kind: "none" },
+      bound: { kind: "unknown" },
+      lifetime: this.findLifetime(node),
+      optionsOpaque: false,
+    };
+    const options = (index: number) => r.readOptions(args[index]);
+    switch (entry.library) {
+      case "ioredis":
+      case "node-redis":
+      case "upstash-redis":
+        return base;
+      case "lru-cache": {
+        const first = args[0];
+        if (first && r.foldNumber(first) !== undefined) {
+          // lru-cache v6 and older: `new LRU(max)`.
+          return { ...base, bound: this.entries(first) };
+        }
+        const { props, opaque } = options(0);
+        const ttl = props.get("ttl") ?? props.get("maxAge");
+        const max = props.get("max");
+        const maxSize = props.get("maxSize");
+        return {
+          ...base,
+          optionsOpaque: opaque,
+          defaultTtl: ttl ? this.readTtl(ttl, "ms") : { kind: "none" },
+          // lru-cache ≥ 7 throws without max/maxSize/ttl, so "nothing" is never unbounded at runtime.
+          bound: max ? this.entries(max) : maxSize ? this.bytes(maxSize) : { kind: "unknown" },
+        };
+      }
+      case "ttlcache": {
+        const { props, opaque } = options(0);
+        const ttl = props.get("ttl");
+        const max = props.get("max");
+        // A TTL is required per entry when the constructor gives none (the set throws otherwise).
+        return { ...base, optionsOpaque: opaque, defaultTtl: ttl ? this.readTtl(ttl, "ms") : { kind: "unknown" }, bound: max ? this.entries(max) : { kind: "unknown" } };
+      }
+      case "quick-lru": {
+        const { props, opaque } = options(0);
+        const maxAge = props.get("maxAge");
+        const maxSize = props.get("maxSize");
+        return { ...base, optionsOpaque: opaque, defaultTtl: maxAge ? this.readTtl(maxAge, "ms") : { kind: "none" }, bound: maxSize ? this.entries(maxSize) : { kind: "unknown" } };
+      }
+      case "tiny-lru": {
+        const isFactory = resolved.exportName === "lru";
+        const max = args[0];
+        const ttl = args[1];
+        const maxValue = max ? r.foldNumber(max) : isFactory ? 1000 : 0;
+        const bound: Bound = maxValue === undefined ? { kind: "unknown" } : maxValue > 0 ? { kind: "entries", value: maxValue, text: max?.getText() ?? "1000" } : { kind: "none" };
+        const ttlValue = ttl ? r.foldNumber(ttl) : 0;
+        const defaultTtl: Ttl = ttl === undefined || ttlValue === 0 ? { kind: "none" } : this.readTtl(ttl, "ms");
+        return { ...base, bound, defaultTtl };
+      }
+      case "node-cache": {
+        const { props, opaque } = options(0);
+        const stdTtl = props.get("stdTTL");
+        const maxKeys = props.get("maxKeys");
+        const maxKeysValue = maxKeys ? r.foldNumber(maxKeys) : -1;
+        return {
+          ...base,
+          optionsOpaque: opaque,
+          defaultTtl: stdTtl ? this.readTtl(stdTtl, "s", true) : { kind: "none" },
+          bound: maxKeys === undefined || maxKeysValue === -1 ? { kind: "none" } : this.entries(maxKeys),
+        };
+      }
+      case "keyv": {
+        const { optionsIndex, store } = this.splitKeyvArguments(args);
+        const { props, opaque } = optionsIndex === undefined ? { props: new Map<string, TS.Expression>(), opaque: false } : options(optionsIndex);
+        const ttl = props.get("ttl");
+        const storeExpression = store ?? props.get("store");
+        return {
+          ...base,
+          optionsOpaque: opaque,
+          defaultTtl: ttl ? this.readTtl(ttl, "ms", true) : { kind: "none" },
+          bound: storeExpression ? this.describeStoreBound(storeExpression) : { kind: "none" },
+        };
+      }
+      case "cacheable":
+      case "cacheable-memory": {
+        const { props, opaque } = options(0);
+        const ttl = props.get("ttl");
+        const lruSize = props.get("lruSize");
+        const primary = props.get("primary");
+        const isMemoryClass = resolved.exportName === "CacheableMemory";
+        let bound: Bound = { kind: "none" };
+        if (lruSize && r.foldNumber(lruSize) !== 0) bound = this.entries(lruSize);
+        else if (!isMemoryClass && primary) bound = { kind: "unknown" };
+        return { ...base, optionsOpaque: opaque, defaultTtl: ttl ? this.readTtl(ttl, "ms", true) : { kind: "none" }, bound };
+      }
+      case "cache-manager": {
+        if (resolved.exportName === "caching") {
+          // cache-manager ≤ 5: `caching(store, { ttl, max })`; v4 takes seconds.
+          const { props, opaque } = options(1);
+          const ttl = props.get("ttl");
+          const max = props.get("max");
+          return { ...base, optionsOpaque: opaque, defaultTtl: ttl ? this.readTtl(ttl, "ms", true) : { kind: "none" }, bound: max ? this.entries(max) : { kind: "unknown" } };
+        }
+        const { props, opaque } = options(0);
+        const ttl = props.get("ttl");
+        const stores = props.get("stores");
+        return { ...base, optionsOpaque: opaque, defaultTtl: ttl ? this.readTtl(ttl, "ms", true) : { kind: "none" }, bound: stores ? { kind: "unknown" } : { kind: "none" } };
+      }
+      case "bentocache": {
+        const { props, opaque } = options(0);
+        const ttl = props.get("ttl");
+        // bentocache defaults to a 30 s TTL.
+        return { ...base, optionsOpaque: opaque, defaultTtl: ttl ? this.readTtl(ttl, "duration") : { kind: "set", ms: 30_000, text: "30s (default)", unit: "duration" } };
+      }
+      case "async-cache-dedupe":
+        return { ...base, defaultTtl: { kind: "unknown" } };
+      case "dataloader": {
+        const { props, opaque } = options(1);
+        const cache = props.get("cache");
+        const cacheMap = props.get("cacheMap");
+        const cacheOff = cache !== undefined && cache.kind === r.ts.SyntaxKind.FalseKeyword;
+        return { ...base, optionsOpaque: opaque, bound: cacheOff ? { kind: "entries", value: 0, text: "cache: false" } : cacheMap ? { kind: "unknown" } : { kind: "none" } };
+      }
+      default:
+        return { ...base, optionsOpaque: true, defaultTtl: { kind: "unknown" } };
+    }
+  }
+
+  /** `new Keyv(store, options)` vs `new Keyv(options)`. */
+  private splitKeyvArguments(args: readonly TS.Expression[]): { optionsIndex: number | undefined; store: TS.Expression | undefined } {
+    const r = this.resolver;
+    const first = args[0];
+    if (!first) return { optionsIndex: undefined, store: undefined };
+    const literal = r.readObjectLiteral(first);
+    const optionKeys = new Set(["ttl", "namespace", "store", "serialize", "deserialize", "compression", "useKeyPrefix", "stats", "emitErrors", "throwOnErrors", "throwOnFailedGet", "adapter", "uri"]);
+    if (literal && literal.properties.every((p) => p.name !== undefined && optionKeys.has(p.name.getText()))) {
+      return { optionsIndex: 0, store: undefined };
+    }
+    return { optionsIndex: args[1] ? 1 : undefined, store: first };
+  }
+
+  private describeStoreBound(store: TS.Expression): Bound {
+    const r = this.resolver;
+    const { ts } = r;
+    const node = r.skipOuter(store);
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && this.isGlobalMap(node.expression)) return { kind: "none" };
+    return { kind: "unknown" };
+  }
+
+  /** True when an identifier is the global `Map` from the default library, not a local class. */
+  isGlobalMap(identifier: TS.Identifier): boolean {
+    const r = this.resolver;
+    if (identifier.text !== "Map") return false;
+    const symbol = r.checker.getSymbolAtLocation(identifier);
+    const declaration = symbol?.declarations?.[0];
+    if (!declaration) return false;
+    return r.program.isSourceFileDefaultLibrary(declaration.getSourceFile()) || declaration.getSourceFile().fileName.includes("/typescript/lib/lib.");
+  }
+
+  readTtl(expression: TS.Expression, unit: TtlUnit, zeroMeansNone = false): Ttl {
+    const r = this.resolver;
+    const { ts } = r;
+    const node = r.skipOuter(expression);
+    if (r.isNullish(node)) return { kind: "none" };
+    const text = node.getText();
+    if (unit === "duration" || ts.isStringLiteralLike(node)) {
+      const literal = r.foldString(node);
+      if (literal !== undefined) {
+        const ms = parseDuration(literal);
+        return { kind: "set", ms, text, unit: "duration" };
+      }
+    }
+    const value = r.foldNumber(node);
+    if (value === undefined) return { kind: "set", ms: undefined, text, unit };
+    if (value === Infinity || (zeroMeansNone && value === 0)) return { kind: "none" };
+    const ms = unit === "s" ? value * 1000 : value;
+    return { kind: "set", ms, text, unit };
+  }
+
+  private entries(expression: TS.Expression): Bound {
+    const value = this.resolver.foldNumber(expression);
+    if (value === Infinity) return { kind: "none" };
+    return { kind: "entries", value, text: expression.getText() };
+  }
+
+  private bytes(expression: TS.Expression): Bound {
+    return { kind: "bytes", value: this.resolver.foldNumber(expression), text: expression.getText() };
+  }
+
+  /** The variable or property a value is stored in, for messages. */
+  findBindingName(node: TS.Node): string | undefined {
+    const { ts } = this.resolver;
+    let current: TS.Node = node;
+    while (current.parent && (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent) || ts.isAwaitExpression(current.parent) || ts.isSatisfiesExpression(current.parent))) {
+      current = current.parent;
+    }
+    const parent = current.parent;
+    if (!parent) return undefined;
+    if ((ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertyAssignment(parent)) && parent.initializer === current) {
+      return parent.name.getText();
+    }
+    if (ts.isBinaryExpression(parent) && parent.right === current && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      return ts.isPropertyAccessExpression(parent.left) ? parent.left.name.text : parent.left.getText();
+    }
+    return undefined;
+  }
+
+  /**
+   * How long a value built here lives: at module scope or in a class field it is shared
+   * and long-lived; inside a function body it dies with the call unless it escapes.
+   */
+  findLifetime(node: TS.Node): Lifetime {
+    const { ts } = this.resolver;
+    let current: TS.Node = node;
+    while (current.parent && (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent) || ts.isAwaitExpression(current.parent) || ts.isSatisfiesExpression(current.parent) || ts.isNonNullExpression(current.parent))) {
+      current = current.parent;
+    }
+    const parent = current.parent;
+    if (!parent) return "unknown";
+    if (ts.isVariableDeclaration(parent)) {
+      const statement = parent.parent.parent;
+      if (statement && ts.isVariableStatement(statement) && ts.isSourceFile(statement.parent)) return "module";
+      return "local";
+    }
+    if (ts.isPropertyDeclaration(parent)) {
+      const isStatic = ts.getCombinedModifierFlags(parent) & ts.ModifierFlags.Static;
+      return isStatic ? "module" : "class";
+    }
+    if (ts.isExportAssignment(parent)) return "module";
+    if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === current) {
+      if (ts.isPropertyAccessExpression(parent.left) && parent.left.expression.kind === ts.SyntaxKind.ThisKeyword) return "class";
+      if (ts.isIdentifier(parent.left)) {
+        const symbol = this.resolver.checker.getSymbolAtLocation(parent.left);
+        const declaration = symbol?.valueDeclaration;
+        if (declaration && ts.isVariableDeclaration(declaration) && ts.isSourceFile(declaration.parent.parent.parent)) return "module";
+        return "local";
+      }
+    }
+    if (ts.isExpressionStatement(parent) && ts.isSourceFile(parent.parent)) return "module";
+    return "unknown";
+  }
+}
+
+/** Parses `'30s'`, `'15m'`, `'1h'`, `'2d'`, `'500ms'` into milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)?\s*$/i.exec(text);
+  if (!match) return undefined;
+  const value = Number(match[1]);
+  const unit = (match[2] ?? "ms").toLowerCase();
+  if (unit === "ms") return value;
+  if (unit.startsWith("s")) return value * 1000;
+  if (unit.startsWith("m")) return value * 60_000;
+  if (unit.startsWith("h")) return value * 3_600_000;
+  if (unit.startsWith("d")) return value * 86_400_000;
+  if (unit.startsWith("w")) return value * 604_800_000;
+  return undefined;
+}

@@ -1,0 +1,544 @@
+// Symbol-level resolution shared by every extractor: where an identifier was imported
+// from, what a constant folds to, what a key expression looks like as a template.
+// Everything here goes through the checker, so it works across files.
+import type * as TS from "typescript";
+import type { KeyPart, KeyTemplate, Span } from "../model/cache-model";
+import type { ExtractionHost } from "./host";
+import { findLibraryByModule, findLibraryByPackage, findPackageOfDeclarationFile, type ExportRole, type LibraryEntry } from "./library-table";
+
+/** Where a value comes from: a module and the chain of exports/properties read from it. */
+export interface ImportOrigin {
+  module: string;
+  /** `default`, `*`, or a named export, followed by property names read from it. */
+  path: string[];
+  /** True when the module could not be resolved (no node_modules): identity came from the specifier only. */
+  unresolved: boolean;
+}
+
+export interface ResolvedExport {
+  entry: LibraryEntry;
+  role: ExportRole;
+  exportName: string;
+  /** Property names read after the export (`moize.maxAge` → [] with exportName `maxAge`). */
+  rest: string[];
+  unresolved: boolean;
+}
+
+const MAX_DEPTH = 6;
+
+export class Resolver {
+  readonly ts: ExtractionHost["ts"];
+  readonly checker: TS.TypeChecker;
+  readonly program: TS.Program;
+  /** Module specifiers of cache libraries that did not resolve. */
+  readonly unresolvedModules = new Set<string>();
+
+  constructor(host: ExtractionHost) {
+    this.ts = host.ts;
+    this.checker = host.checker;
+    this.program = host.program;
+  }
+
+  // ---- spans -------------------------------------------------------------
+
+  makeSpan(node: TS.Node, endNode: TS.Node = node): Span {
+    const sourceFile = node.getSourceFile();
+    const start = node.getStart(sourceFile);
+    const end = endNode.getEnd();
+    const startLc = sourceFile.getLineAndCharacterOfPosition(start);
+    const endLc = sourceFile.getLineAndCharacterOfPosition(end);
+    return {
+      file: sourceFile.fileName,
+      start,
+      end,
+      line: startLc.line + 1,
+      column: startLc.character + 1,
+      endLine: endLc.line + 1,
+      endColumn: endLc.character + 1,
+    };
+  }
+
+  // ---- expressions -------------------------------------------------------
+
+  /** Strips parentheses, type assertions, `!`, `satisfies` and `await`. */
+  skipOuter(expression: TS.Expression): TS.Expression {
+    const { ts } = this;
+    let current = expression;
+    for (;;) {
+      if (
+        ts.isParenthesizedExpression(current) ||
+        ts.isAsExpression(current) ||
+        ts.isNonNullExpression(current) ||
+        ts.isTypeAssertionExpression(current) ||
+        ts.isSatisfiesExpression(current) ||
+        ts.isAwaitExpression(current)
+      ) {
+        current = current.expression;
+      } else {
+        return current;
+      }
+    }
+  }
+
+  /** The symbol of an identifier or property name, following import aliases to the declaration. */
+  getDeclaredSymbol(node: TS.Node): TS.Symbol | undefined {
+    const { ts, checker } = this;
+    let symbol = checker.getSymbolAtLocation(node);
+    if (!symbol) return undefined;
+    if (symbol.flags & ts.SymbolFlags.Alias) {
+      const aliased = checker.getAliasedSymbol(symbol);
+      // An unresolved import aliases to the `unknown` symbol, which has no declarations.
+      if (aliased.declarations?.length) symbol = aliased;
+    }
+    return symbol;
+  }
+
+  /** The initializer of a `const` (or a never-reassigned `let`) a symbol declares, across files. */
+  getConstInitializer(symbol: TS.Symbol | undefined): TS.Expression | undefined {
+    const { ts } = this;
+    const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+    if (!declaration) return undefined;
+    if (ts.isVariableDeclaration(declaration) && declaration.initializer && ts.isIdentifier(declaration.name)) {
+      const list = declaration.parent;
+      if (ts.isVariableDeclarationList(list) && list.flags & ts.NodeFlags.Const) return declaration.initializer;
+      return undefined;
+    }
+    if (ts.isPropertyAssignment(declaration)) return declaration.initializer;
+    if (ts.isEnumMember(declaration)) return declaration.initializer;
+    if (ts.isPropertyDeclaration(declaration) && declaration.initializer) {
+      const readonly = ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Readonly;
+      return readonly ? declaration.initializer : undefined;
+    }
+    return undefined;
+  }
+
+  // ---- import origins ------------------------------------------------------
+
+  /** Traces an expression to the module export it reads, e.g. `_.memoize` → lodash `memoize`. */
+  findImportOrigin(expression: TS.Expression, depth = 0): ImportOrigin | undefined {
+    const { ts, checker } = this;
+    if (depth > MAX_DEPTH) return undefined;
+    const node = this.skipOuter(expression);
+    if (ts.isPropertyAccessExpression(node)) {
+      const base = this.findImportOrigin(node.expression, depth + 1);
+      return base ? { ...base, path: [...base.path, node.name.text] } : undefined;
+    }
+    if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) {
+      const base = this.findImportOrigin(node.expression, depth + 1);
+      return base ? { ...base, path: [...base.path, node.argumentExpression.text] } : undefined;
+    }
+    if (ts.isCallExpression(node) && this.isRequireCall(node)) {
+      const specifier = (node.arguments[0] as TS.StringLiteral).text;
+      return { module: specifier, path: ["*"], unresolved: false };
+    }
+    if (!ts.isIdentifier(node)) return undefined;
+    const symbol = checker.getSymbolAtLocation(node);
+    if (!symbol) return undefined;
+    return this.findSymbolOrigin(symbol, depth);
+  }
+
+  findSymbolOrigin(symbol: TS.Symbol, depth: number): ImportOrigin | undefined {
+    const { ts, checker } = this;
+    if (depth > MAX_DEPTH) return undefined;
+    const declaration = symbol.declarations?.[0];
+    if (!declaration) return undefined;
+    if (symbol.flags & ts.SymbolFlags.Alias) {
+      const local = this.readImportDeclaration(declaration);
+      if (local) {
+        if (this.isBareSpecifier(local.module)) {
+          const resolved = this.isModuleResolved(declaration, local.module);
+          if (!resolved && findLibraryByModule(local.module)) this.unresolvedModules.add(local.module);
+          return { ...local, unresolved: !resolved };
+        }
+      }
+      // A project module re-exporting something: follow one alias step at a time.
+      const next = checker.getImmediateAliasedSymbol(symbol);
+      if (next && next !== symbol) {
+        const origin = this.findSymbolOrigin(next, depth + 1);
+        if (origin) return origin;
+      }
+      if (local && !this.isBareSpecifier(local.module)) {
+        const aliased = checker.getAliasedSymbol(symbol);
+        if (aliased !== symbol && aliased.declarations?.length) return this.findSymbolOrigin(aliased, depth + 1);
+      }
+      return undefined;
+    }
+    // `export const memo = memoize` or `const { memoize } = require("lodash")`.
+    if (ts.isVariableDeclaration(declaration) && declaration.initializer) {
+      if (ts.isIdentifier(declaration.name)) {
+        const list = declaration.parent;
+        if (ts.isVariableDeclarationList(list) && list.flags & ts.NodeFlags.Const) {
+          const initializer = this.skipOuter(declaration.initializer);
+          if (ts.isIdentifier(initializer) || ts.isPropertyAccessExpression(initializer) || (ts.isCallExpression(initializer) && this.isRequireCall(initializer))) {
+            return this.findImportOrigin(initializer, depth + 1);
+          }
+        }
+      }
+    }
+    if (ts.isBindingElement(declaration) && ts.isObjectBindingPattern(declaration.parent)) {
+      const variable = declaration.parent.parent;
+      if (ts.isVariableDeclaration(variable) && variable.initializer) {
+        const base = this.findImportOrigin(variable.initializer, depth + 1);
+        const name = declaration.propertyName ?? declaration.name;
+        if (base && ts.isIdentifier(name)) return { ...base, path: [...base.path, name.text] };
+      }
+    }
+    return undefined;
+  }
+
+  private readImportDeclaration(declaration: TS.Declaration): Omit<ImportOrigin, "unresolved"> | undefined {
+    const { ts } = this;
+    if (ts.isImportSpecifier(declaration)) {
+      const importDeclaration = declaration.parent.parent.parent;
+      const exportName = (declaration.propertyName ?? declaration.name).text;
+      return { module: (importDeclaration.moduleSpecifier as TS.StringLiteral).text, path: [exportName] };
+    }
+    if (ts.isImportClause(declaration)) {
+      return { module: (declaration.parent.moduleSpecifier as TS.StringLiteral).text, path: ["default"] };
+    }
+    if (ts.isNamespaceImport(declaration)) {
+      return { module: (declaration.parent.parent.moduleSpecifier as TS.StringLiteral).text, path: ["*"] };
+    }
+    if (ts.isImportEqualsDeclaration(declaration) && ts.isExternalModuleReference(declaration.moduleReference)) {
+      const expression = declaration.moduleReference.expression;
+      if (ts.isStringLiteral(expression)) return { module: expression.text, path: ["*"] };
+    }
+    if (ts.isExportSpecifier(declaration)) {
+      const exportDeclaration = declaration.parent.parent;
+      if (exportDeclaration.moduleSpecifier && ts.isStringLiteral(exportDeclaration.moduleSpecifier)) {
+        const exportName = (declaration.propertyName ?? declaration.name).text;
+        return { module: exportDeclaration.moduleSpecifier.text, path: [exportName] };
+      }
+    }
+    return undefined;
+  }
+
+  isRequireCall(node: TS.CallExpression): boolean {
+    const { ts } = this;
+    return (
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === "require" &&
+      node.arguments.length === 1 &&
+      ts.isStringLiteralLike(node.arguments[0]!)
+    );
+  }
+
+  private isBareSpecifier(specifier: string): boolean {
+    return !specifier.startsWith(".") && !specifier.startsWith("/");
+  }
+
+  private isModuleResolved(declaration: TS.Node, specifier: string): boolean {
+    const { ts, checker } = this;
+    let node: TS.Node | undefined = declaration;
+    while (node && !ts.isImportDeclaration(node) && !ts.isExportDeclaration(node) && !ts.isImportEqualsDeclaration(node)) node = node.parent;
+    if (!node) return false;
+    let moduleSpecifier: TS.Expression | undefined;
+    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) moduleSpecifier = node.moduleSpecifier;
+    else if (ts.isExternalModuleReference(node.moduleReference)) moduleSpecifier = node.moduleReference.expression;
+    if (!moduleSpecifier || !ts.isStringLiteral(moduleSpecifier) || moduleSpecifier.text !== specifier) return false;
+    return checker.getSymbolAtLocation(moduleSpecifier) !== undefined;
+  }
+
+  /** Matches an origin against the library table. */
+  resolveExport(origin: ImportOrigin | undefined): ResolvedExport | undefined {
+    if (!origin) return undefined;
+    const entry = findLibraryByModule(origin.module);
+    if (!entry) return undefined;
+    const path = [...origin.path];
+    // `import * as x` / `require()` / a default import of a CommonJS namespace: the next name is the export.
+    const candidates: Array<{ name: string; rest: string[] }> = [];
+    candidates.push({ name: path[0]!, rest: path.slice(1) });
+    if ((path[0] === "*" || path[0] === "default") && path.length > 1) {
+      candidates.unshift({ name: path[1]!, rest: path.slice(2) });
+    }
+    for (const candidate of candidates) {
+      const role = entry.exports[candidate.name];
+      if (role) return { entry, role, exportName: candidate.name, rest: candidate.rest, unresolved: origin.unresolved };
+    }
+    // `import * as` treated as default for CJS packages (`import * as NodeCache from "node-cache"`).
+    if (path[0] === "*" && path.length === 1) {
+      const role = entry.exports.default;
+      if (role) return { entry, role, exportName: "default", rest: [], unresolved: origin.unresolved };
+    }
+    return undefined;
+  }
+
+  /** Library of a value from the package its type is declared in (when types are installed). */
+  findLibraryFromType(expression: TS.Expression): LibraryEntry | undefined {
+    const { checker } = this;
+    let type: TS.Type;
+    try {
+      type = checker.getTypeAtLocation(expression);
+    } catch {
+      return undefined;
+    }
+    const symbols = [type.aliasSymbol, type.getSymbol()].filter((s): s is TS.Symbol => s !== undefined);
+    for (const symbol of symbols) {
+      for (const declaration of symbol.declarations ?? []) {
+        const packageName = findPackageOfDeclarationFile(declaration.getSourceFile().fileName);
+        if (!packageName) continue;
+        const entry = findLibraryByPackage(packageName);
+        if (entry) return entry;
+      }
+    }
+    return undefined;
+  }
+
+  // ---- constant folding --------------------------------------------------
+
+  /** Folds a numeric expression, following constants across files. */
+  foldNumber(expression: TS.Expression, depth = 0): number | undefined {
+    const { ts } = this;
+    if (depth > MAX_DEPTH) return undefined;
+    const node = this.skipOuter(expression);
+    if (ts.isNumericLiteral(node)) return Number(node.text);
+    if (ts.isPrefixUnaryExpression(node)) {
+      const value = this.foldNumber(node.operand, depth + 1);
+      if (value === undefined) return undefined;
+      if (node.operator === ts.SyntaxKind.MinusToken) return -value;
+      if (node.operator === ts.SyntaxKind.PlusToken) return value;
+      return undefined;
+    }
+    if (ts.isBinaryExpression(node)) {
+      const left = this.foldNumber(node.left, depth + 1);
+      const right = this.foldNumber(node.right, depth + 1);
+      if (left === undefined || right === undefined) return undefined;
+      switch (node.operatorToken.kind) {
+        case ts.SyntaxKind.AsteriskToken: return left * right;
+        case ts.SyntaxKind.PlusToken: return left + right;
+        case ts.SyntaxKind.MinusToken: return left - right;
+        case ts.SyntaxKind.SlashToken: return right === 0 ? undefined : left / right;
+        case ts.SyntaxKind.AsteriskAsteriskToken: return left ** right;
+        default: return undefined;
+      }
+    }
+    if (ts.isIdentifier(node)) {
+      if (node.text === "Infinity") return Infinity;
+      return this.foldNumberSymbol(this.getDeclaredSymbol(node), depth);
+    }
+    if (ts.isPropertyAccessExpression(node)) {
+      if (ts.isIdentifier(node.expression) && node.expression.text === "Number") {
+        if (node.name.text === "POSITIVE_INFINITY" || node.name.text === "MAX_SAFE_INTEGER") return node.name.text === "POSITIVE_INFINITY" ? Infinity : Number.MAX_SAFE_INTEGER;
+      }
+      return this.foldNumberSymbol(this.getDeclaredSymbol(node.name), depth);
+    }
+    return undefined;
+  }
+
+  private foldNumberSymbol(symbol: TS.Symbol | undefined, depth: number): number | undefined {
+    if (!symbol) return undefined;
+    const initializer = this.getConstInitializer(symbol);
+    if (initializer) return this.foldNumber(initializer, depth + 1);
+    // A numeric literal type (`const x: 60 = 60`, enum members without initializers).
+    const declaration = symbol.valueDeclaration;
+    if (declaration && this.ts.isEnumMember(declaration)) {
+      const value = this.checker.getConstantValue(declaration);
+      return typeof value === "number" ? value : undefined;
+    }
+    return undefined;
+  }
+
+  /** Folds a string expression, following constants across files. */
+  foldString(expression: TS.Expression, depth = 0): string | undefined {
+    const { ts } = this;
+    if (depth > MAX_DEPTH) return undefined;
+    const node = this.skipOuter(expression);
+    if (ts.isStringLiteralLike(node)) return node.text;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      const left = this.foldString(node.left, depth + 1);
+      const right = this.foldString(node.right, depth + 1);
+      return left !== undefined && right !== undefined ? left + right : undefined;
+    }
+    if (ts.isTemplateExpression(node)) {
+      let text = node.head.text;
+      for (const span of node.templateSpans) {
+        const value = this.foldString(span.expression, depth + 1) ?? this.foldNumber(span.expression, depth + 1)?.toString();
+        if (value === undefined) return undefined;
+        text += value + span.literal.text;
+      }
+      return text;
+    }
+    if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) {
+      const symbol = this.getDeclaredSymbol(ts.isIdentifier(node) ? node : node.name);
+      const initializer = this.getConstInitializer(symbol);
+      if (initializer) return this.foldString(initializer, depth + 1);
+      const declaration = symbol?.valueDeclaration;
+      if (declaration && ts.isEnumMember(declaration)) {
+        const value = this.checker.getConstantValue(declaration);
+        return typeof value === "string" ? value : undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** Reads an object literal, following a `const` identifier to its initializer. */
+  readObjectLiteral(expression: TS.Expression | undefined, depth = 0): TS.ObjectLiteralExpression | undefined {
+    const { ts } = this;
+    if (!expression || depth > MAX_DEPTH) return undefined;
+    const node = this.skipOuter(expression);
+    if (ts.isObjectLiteralExpression(node)) return node;
+    if (ts.isIdentifier(node)) {
+      const initializer = this.getConstInitializer(this.getDeclaredSymbol(node));
+      return initializer ? this.readObjectLiteral(initializer, depth + 1) : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * Reads the properties of an options object. `opaque` is true when some property cannot
+   * be known statically (a spread, a computed name, a non-literal object).
+   */
+  readOptions(expression: TS.Expression | undefined): { props: Map<string, TS.Expression>; opaque: boolean; literal: TS.ObjectLiteralExpression | undefined } {
+    const { ts } = this;
+    const props = new Map<string, TS.Expression>();
+    if (!expression) return { props, opaque: false, literal: undefined };
+    const literal = this.readObjectLiteral(expression);
+    if (!literal) {
+      const node = this.skipOuter(expression);
+      // `undefined` / `{}`-typed absent options are not opaque.
+      if (ts.isIdentifier(node) && node.text === "undefined") return { props, opaque: false, literal: undefined };
+      return { props, opaque: true, literal: undefined };
+    }
+    let opaque = false;
+    for (const property of literal.properties) {
+      if (ts.isPropertyAssignment(property)) {
+        const name = this.getPropertyName(property.name);
+        if (name === undefined) opaque = true;
+        else props.set(name, property.initializer);
+      } else if (ts.isShorthandPropertyAssignment(property)) {
+        props.set(property.name.text, property.name);
+      } else if (ts.isSpreadAssignment(property)) {
+        const inner = this.readOptions(property.expression);
+        if (inner.opaque) opaque = true;
+        for (const [key, value] of inner.props) props.set(key, value);
+      } else if (ts.isMethodDeclaration(property)) {
+        const name = this.getPropertyName(property.name);
+        if (name !== undefined) props.set(name, property as unknown as TS.Expression);
+      } else {
+        opaque = true;
+      }
+    }
+    return { props, opaque, literal };
+  }
+
+  getPropertyName(name: TS.PropertyName): string | undefined {
+    const { ts } = this;
+    if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+    if (ts.isComputedPropertyName(name)) return this.foldString(name.expression);
+    return undefined;
+  }
+
+  /** True for `undefined`, `null`, `0`, `false`: option values that mean "off". */
+  isNullish(expression: TS.Expression): boolean {
+    const { ts } = this;
+    const node = this.skipOuter(expression);
+    return (
+      (ts.isIdentifier(node) && node.text === "undefined") ||
+      node.kind === ts.SyntaxKind.NullKeyword
+    );
+  }
+
+  // ---- key templates -----------------------------------------------------
+
+  /** Builds a key template: static text with holes for runtime values. */
+  buildKeyTemplate(expression: TS.Expression): KeyTemplate {
+    const parts = this.collectKeyParts(expression, 0, new Map());
+    const merged: KeyPart[] = [];
+    for (const part of parts) {
+      const last = merged[merged.length - 1];
+      if (part.kind === "text" && last?.kind === "text") last.value += part.value;
+      else merged.push({ ...part });
+    }
+    const pattern = merged.map((part) => (part.kind === "text" ? part.value : `{${part.text}}`)).join("");
+    return { parts: merged, pattern, text: expression.getText() };
+  }
+
+  private collectKeyParts(expression: TS.Expression, depth: number, substitutions: Map<TS.Symbol, TS.Expression>): KeyPart[] {
+    const { ts } = this;
+    const node = this.skipOuter(expression);
+    const folded = depth > MAX_DEPTH ? undefined : this.foldString(node);
+    if (folded !== undefined) return [{ kind: "text", value: folded }];
+    if (depth > MAX_DEPTH) return [{ kind: "hole", text: this.nameHole(node) }];
+    if (ts.isTemplateExpression(node)) {
+      const parts: KeyPart[] = [{ kind: "text", value: node.head.text }];
+      for (const span of node.templateSpans) {
+        parts.push(...this.collectKeyParts(span.expression, depth + 1, substitutions));
+        parts.push({ kind: "text", value: span.literal.text });
+      }
+      return parts;
+    }
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      return [...this.collectKeyParts(node.left, depth + 1, substitutions), ...this.collectKeyParts(node.right, depth + 1, substitutions)];
+    }
+    if (ts.isIdentifier(node)) {
+      const symbol = this.checker.getSymbolAtLocation(node);
+      const substituted = symbol ? substitutions.get(symbol) : undefined;
+      if (substituted) return this.collectKeyParts(substituted, depth + 1, new Map());
+      const initializer = this.getConstInitializer(this.getDeclaredSymbol(node));
+      if (initializer && !ts.isCallExpression(this.skipOuter(initializer))) return this.collectKeyParts(initializer, depth + 1, substitutions);
+      return [{ kind: "hole", text: node.text }];
+    }
+    // A key builder from the project: `userKey(id)` → its returned template with `id` substituted.
+    if (ts.isCallExpression(node)) {
+      const builder = this.findSingleReturnFunction(node.expression);
+      if (builder) {
+        const map = new Map<TS.Symbol, TS.Expression>();
+        builder.parameters.forEach((parameter, index) => {
+          const argument = node.arguments[index];
+          const symbol = ts.isIdentifier(parameter.name) ? this.checker.getSymbolAtLocation(parameter.name) : undefined;
+          if (symbol && argument) map.set(symbol, argument);
+        });
+        return this.collectKeyParts(builder.returned, depth + 1, map);
+      }
+    }
+    return [{ kind: "hole", text: this.nameHole(node) }];
+  }
+
+  private nameHole(node: TS.Expression): string {
+    const { ts } = this;
+    if (ts.isIdentifier(node)) return node.text;
+    if (ts.isPropertyAccessExpression(node)) return node.name.text;
+    if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      if (ts.isPropertyAccessExpression(callee) && node.arguments.length === 0) return this.nameHole(callee.expression);
+      return ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : "expr";
+    }
+    const text = node.getText();
+    return text.length <= 24 ? text : "expr";
+  }
+
+  /** A function from the project whose body is a single returned expression (a key builder). */
+  findSingleReturnFunction(callee: TS.Expression): { parameters: readonly TS.ParameterDeclaration[]; returned: TS.Expression } | undefined {
+    const declaration = this.findFunctionDeclaration(callee);
+    if (!declaration || !declaration.body) return undefined;
+    const { ts } = this;
+    if (!ts.isBlock(declaration.body)) return { parameters: declaration.parameters, returned: declaration.body };
+    const statements = declaration.body.statements;
+    if (statements.length === 1 && ts.isReturnStatement(statements[0]!) && statements[0].expression) {
+      return { parameters: declaration.parameters, returned: statements[0].expression };
+    }
+    return undefined;
+  }
+
+  /** Resolves a callee or function reference to a function-like declaration in the program. */
+  findFunctionDeclaration(expression: TS.Expression): TS.FunctionLikeDeclaration | undefined {
+    const { ts } = this;
+    const node = this.skipOuter(expression);
+    if (ts.isFunctionExpression(node) || ts.isArrowFunction(node)) return node;
+    const nameNode = ts.isPropertyAccessExpression(node) ? node.name : ts.isIdentifier(node) ? node : undefined;
+    if (!nameNode) return undefined;
+    const symbol = this.getDeclaredSymbol(nameNode);
+    const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+    if (!declaration || declaration.getSourceFile().isDeclarationFile) return undefined;
+    if (ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration)) return declaration;
+    if (ts.isVariableDeclaration(declaration) && declaration.initializer) {
+      const initializer = this.skipOuter(declaration.initializer);
+      if (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) return initializer;
+    }
+    if (ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration)) {
+      const initializer = declaration.initializer && this.skipOuter(declaration.initializer);
+      if (initializer && (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer))) return initializer;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,213 @@
+// Plain data: the cache model that extraction produces and rules consume.
+// Nothing here imports TypeScript, ts-morph or ESLint.
+
+/** A position range inside one file, as offsets plus 1-based line/column (ESLint's convention). */
+export interface Span {
+  /** Absolute file name. */
+  file: string;
+  /** Offset of the first character (no leading trivia). */
+  start: number;
+  /** Offset one past the last character. */
+  end: number;
+  /** 1-based line of `start`. */
+  line: number;
+  /** 1-based column of `start`. */
+  column: number;
+  /** 1-based line of `end`. */
+  endLine: number;
+  /** 1-based column of `end`. */
+  endColumn: number;
+}
+
+/** Which family of cache technology a site belongs to. */
+export type CacheKind = "redis" | "in-process" | "memoizer" | "framework";
+
+/** The library a site was recognised as, by import origin or by type declaration. */
+export type LibraryId =
+  | "ioredis"
+  | "node-redis"
+  | "upstash-redis"
+  | "lru-cache"
+  | "ttlcache"
+  | "quick-lru"
+  | "tiny-lru"
+  | "node-cache"
+  | "keyv"
+  | "cacheable"
+  | "cacheable-memory"
+  | "cache-manager"
+  | "bentocache"
+  | "async-cache-dedupe"
+  | "dataloader"
+  | "map"
+  | "lodash"
+  | "underscore"
+  | "memoizee"
+  | "memoize"
+  | "p-memoize"
+  | "moize"
+  | "micro-memoize"
+  | "fast-memoize"
+  | "memoize-one"
+  | "reselect"
+  | "typescript-memoize"
+  | "type-cacheable"
+  | "nestjs-cache"
+  | "next"
+  | "react";
+
+export type Operation = "read" | "write" | "delete" | "expire" | "memoize" | "construct";
+
+/** One piece of a key template: literal text or a hole for a runtime value. */
+export type KeyPart = { kind: "text"; value: string } | { kind: "hole"; text: string };
+
+/** A cache key as static text with holes, e.g. `user:{id}`. */
+export interface KeyTemplate {
+  parts: KeyPart[];
+  /** The pattern with holes rendered as `{name}`. */
+  pattern: string;
+  /** The source text of the key expression, for exact-expression matching. */
+  text: string;
+}
+
+/** A time-to-live as found in code. */
+export type Ttl =
+  /** Explicitly none, or nothing given where the library's default is "forever". */
+  | { kind: "none" }
+  /** Redis KEEPTTL: keeps whatever expiry the key had. */
+  | { kind: "keep" }
+  /** A TTL is set; `ms` is the folded value when constant, otherwise undefined. */
+  | { kind: "set"; ms: number | undefined; text: string; unit: TtlUnit }
+  /** Something is passed that cannot be interpreted statically (spread, opaque options). */
+  | { kind: "unknown" };
+
+export type TtlUnit = "s" | "ms" | "duration" | "timestamp";
+
+/** A size bound as found in code. */
+export type Bound =
+  | { kind: "none" }
+  | { kind: "entries"; value: number | undefined; text: string }
+  | { kind: "bytes"; value: number | undefined; text: string }
+  | { kind: "unknown" };
+
+/** Where an instance (a cache, a client, a memoized function) lives. */
+export type Lifetime = "module" | "class" | "local" | "unknown";
+
+/** What is known about the construction of a cache instance or a memoizer. */
+export interface InstanceInfo {
+  library: LibraryId;
+  kind: CacheKind;
+  /** Where the instance was built, when resolved through symbols. */
+  constructedAt: Span | undefined;
+  /** A readable name for messages, e.g. `userCache`. */
+  name: string | undefined;
+  /** Default TTL for entries written through this instance. */
+  defaultTtl: Ttl;
+  /** Size bound of the instance. */
+  bound: Bound;
+  lifetime: Lifetime;
+  /** True when the options could not be read (spread, variable of unknown shape). */
+  optionsOpaque: boolean;
+}
+
+/** The memoized function of a memoizer site. */
+export interface MemoizedFunction {
+  name: string | undefined;
+  /** Number of declared parameters, excluding a `this` parameter. */
+  parameterCount: number;
+  hasRestParameter: boolean;
+  hasDefaultParameter: boolean;
+  isAsync: boolean;
+  /** True when every parameter's type has a finite, small domain (boolean, literal unions, enums). */
+  hasFiniteDomain: boolean;
+  span: Span | undefined;
+}
+
+/** Memoizer-specific facts. */
+export interface MemoizeInfo {
+  fn: MemoizedFunction | undefined;
+  /** How the memoizer derives its key by default. */
+  keying: "first-argument" | "function-length" | "all-arguments" | "identity" | "custom" | "none";
+  maxAge: Ttl;
+  bound: Bound;
+  /** A custom cache was supplied (`cache`, `cacheMap`); bounds and expiry come from it. */
+  customCache: boolean;
+  lifetime: Lifetime;
+  optionsOpaque: boolean;
+}
+
+/** One cache-related call site. */
+export interface CacheSite {
+  /** Stable within a model: `file:start`. */
+  id: string;
+  library: LibraryId;
+  kind: CacheKind;
+  operation: Operation;
+  /** The method or function called, e.g. `set`, `hset`, `memoize`, `unstable_cache`. */
+  method: string;
+  span: Span;
+  /** The callee's span (the method name), where reports anchor for readability. */
+  calleeSpan: Span;
+  key: KeyTemplate | undefined;
+  /** The TTL given at this call (not the instance default). */
+  ttl: Ttl;
+  /** The instance the call goes through, when resolved. */
+  instance: InstanceInfo | undefined;
+  /** Name of the enclosing function (or `<module>`), for messages and grouping. */
+  enclosingFunction: string;
+  /** Offset range of the enclosing function body, for "later in the same function". */
+  scopeStart: number;
+  scopeEnd: number;
+  /** For Redis commands issued through a pipeline/multi: the span of the `pipeline()`/`multi()` call. */
+  batchId: string | undefined;
+  /** Memoizer facts when operation is `memoize`. */
+  memoize: MemoizeInfo | undefined;
+  /** Framework-specific facts (Next.js `unstable_cache` options, NestJS module options). */
+  framework: FrameworkInfo | undefined;
+  /** For suggestions: where to insert an expiry, and the client API flavour. */
+  ttlInsertion: TtlInsertion | undefined;
+}
+
+export interface FrameworkInfo {
+  revalidate: Ttl | "false";
+  tags: boolean;
+}
+
+/** How to add a TTL to a call, for suggestions. */
+export interface TtlInsertion {
+  /** Offset where text is inserted. */
+  at: number;
+  /** Text to insert, containing a placeholder the user must choose. */
+  text: string;
+}
+
+/** A module-level `Map` (or plain object) used as a cache. */
+export interface MapCache {
+  name: string;
+  span: Span;
+  /** Read sites (`get`/`has` or element access). */
+  reads: Span[];
+  /** Write sites (`set` or element assignment). */
+  writes: Span[];
+  /** Whether anything deletes, clears or checks the size. */
+  evicts: boolean;
+  /** Whether the key type is provably finite. */
+  hasFiniteKeyDomain: boolean;
+  exported: boolean;
+}
+
+/** A diagnostic produced by extraction itself (not a rule finding). */
+export interface ExtractionNote {
+  file: string;
+  message: string;
+  kind: "partial-types" | "parse-error" | "skipped";
+}
+
+/** The cache model of one source file. */
+export interface FileCacheModel {
+  file: string;
+  sites: CacheSite[];
+  mapCaches: MapCache[];
+  /** Library module specifiers imported but not resolvable (no node_modules): identity fell back to names of imports. */
+  unresolvedLibraryImports: string[];
+}

@@ -1,0 +1,28 @@
+// Plain data: what rules return and hosts report.
+import type { Span } from "./cache-model";
+
+export type Severity = "off" | "warn" | "error";
+
+/** An edit inside the reported file, by offsets. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** A suggested edit the user applies on purpose (never an autofix: it holds a placeholder). */
+export interface Suggestion {
+  messageId: string;
+  data: Record<string, string>;
+  edits: TextEdit[];
+}
+
+/** One rule violation. */
+export interface Finding {
+  ruleId: string;
+  messageId: string;
+  /** Values for the message template's `{{name}}` placeholders. */
+  data: Record<string, string>;
+  span: Span;
+  suggestions: Suggestion[];
+}

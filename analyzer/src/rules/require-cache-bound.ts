@@ -1,0 +1,126 @@
+// A memoizer or in-process cache that can grow without limit: no max entries or size
+// and no TTL, on a key domain that is not provably finite.
+import type { CacheSite, MapCache, Span } from "../model/cache-model";
+import type { Finding } from "../model/finding";
+import type { RuleDefinition } from "../model/rule";
+
+export interface RequireCacheBoundOptions {
+  checkMemoizers: boolean;
+  checkInProcessCaches: boolean;
+  checkMapCaches: boolean;
+  checkDataLoaders: boolean;
+}
+
+/** Memoizers whose default cache is an unbounded map (moize, micro-memoize, memoize-one default to size 1). */
+const UNBOUNDED_BY_DEFAULT = new Set<CacheSite["library"]>(["lodash", "underscore", "memoizee", "memoize", "p-memoize", "fast-memoize", "typescript-memoize", "moize", "micro-memoize"]);
+
+const MEMOIZER_BOUND_OPTION: Partial<Record<CacheSite["library"], string>> = {
+  memoizee: "`max` or `maxAge`",
+  memoize: "a bounded `cache` (e.g. `new QuickLRU({ maxSize })`) or `maxAge`",
+  "p-memoize": "a bounded `cache` (e.g. `new QuickLRU({ maxSize })`)",
+  moize: "`maxSize` or `maxAge`",
+  "micro-memoize": "`maxSize` or `expires`",
+  "typescript-memoize": "`expiring`",
+};
+
+const CACHE_BOUND_OPTION: Partial<Record<CacheSite["library"], string>> = {
+  "tiny-lru": "a `max` (first argument)",
+  "node-cache": "`maxKeys` or `stdTTL`",
+  keyv: "a bounded store (e.g. `new LRUCache({ max })`) or `ttl`",
+  cacheable: "`lruSize` on the primary store or `ttl`",
+  "cacheable-memory": "`lruSize` or `ttl`",
+  "cache-manager": "a bounded store or `ttl`",
+};
+
+export const requireCacheBound: RuleDefinition<RequireCacheBoundOptions> = {
+  id: "require-cache-bound",
+  description: "Require a size bound or an expiry on long-lived memoizers and in-process caches, so that they cannot grow without limit.",
+  recommended: "error",
+  hasSuggestions: false,
+  messages: {
+    unboundedMemoizer: "`{{name}}` is memoized with {{library}}, which keeps every {{keyDescription}} forever: the cache grows with each new argument. Add {{option}}.",
+    unboundedCache: "`{{name}}` ({{library}}) has no size bound and no TTL, so it grows with every new key. Add {{option}}.",
+    unboundedMapCache: "`{{name}}` is a module-level Map used as a cache (written at {{where}}) that nothing ever deletes from or clears: it grows with every new key. Use a bounded cache (e.g. lru-cache with `max`) or evict entries.",
+    sharedDataLoader: "`{{name}}` is a long-lived DataLoader: its cache keeps every loaded key forever and shares results across requests. Create it per request, or pass `cache: false` or a bounded `cacheMap`.",
+  },
+  schema: {
+    type: "object",
+    properties: {
+      checkMemoizers: { type: "boolean", description: "Check module-level and class-level memoizers." },
+      checkInProcessCaches: { type: "boolean", description: "Check long-lived in-process cache instances (tiny-lru, node-cache, keyv, cacheable, cache-manager)." },
+      checkMapCaches: { type: "boolean", description: "Check module-level `Map`s and objects used as caches." },
+      checkDataLoaders: { type: "boolean", description: "Check long-lived DataLoader instances." },
+    },
+    additionalProperties: false,
+  },
+  defaultOptions: { checkMemoizers: true, checkInProcessCaches: true, checkMapCaches: true, checkDataLoaders: true },
+  check(model, context) {
+    const { options } = context;
+    const findings: Finding[] = [];
+    for (const site of model.sites) {
+      if (site.operation === "memoize" && site.kind === "memoizer" && options.checkMemoizers) findings.push(...checkMemoizer(site));
+      if (site.operation === "construct" && site.kind === "in-process") {
+        if (site.library === "dataloader") {
+          if (options.checkDataLoaders) findings.push(...checkDataLoader(site));
+        } else if (options.checkInProcessCaches) findings.push(...checkCache(site));
+      }
+    }
+    if (options.checkMapCaches) {
+      for (const mapCache of model.mapCaches) findings.push(...checkMapCache(mapCache, context.formatLocation));
+    }
+    return findings;
+  },
+};
+
+function checkMemoizer(site: CacheSite): Finding[] {
+  const memoize = site.memoize;
+  if (!memoize || !memoize.fn || !UNBOUNDED_BY_DEFAULT.has(site.library)) return [];
+  if (memoize.optionsOpaque || memoize.customCache) return [];
+  if (memoize.bound.kind !== "none" || memoize.maxAge.kind !== "none") return [];
+  if (memoize.lifetime !== "module" && memoize.lifetime !== "class") return [];
+  if (hasFiniteKeyDomain(memoize.fn, memoize.keying)) return [];
+  const option = MEMOIZER_BOUND_OPTION[site.library] ?? "a bounded cache, or use a memoizer with a size limit (moize, memoizee `max`)";
+  const keyDescription = memoize.keying === "first-argument" ? "first argument it has seen" : "argument combination it has seen";
+  return [finding(site.calleeSpan, "unboundedMemoizer", { name: memoize.fn.name ?? "this function", library: site.library, keyDescription, option })];
+}
+
+function hasFiniteKeyDomain(fn: NonNullable<NonNullable<CacheSite["memoize"]>["fn"]>, keying: NonNullable<CacheSite["memoize"]>["keying"]): boolean {
+  if (fn.parameterCount === 0 && !fn.hasRestParameter) return true;
+  return fn.hasFiniteDomain && keying !== "custom";
+}
+
+function checkCache(site: CacheSite): Finding[] {
+  const instance = site.instance;
+  if (!instance || instance.optionsOpaque) return [];
+  if (instance.lifetime !== "module" && instance.lifetime !== "class") return [];
+  if (instance.bound.kind !== "none" || instance.defaultTtl.kind !== "none") return [];
+  const option = CACHE_BOUND_OPTION[site.library];
+  if (!option) return [];
+  return [finding(site.calleeSpan, "unboundedCache", { name: instance.name ?? site.library, library: site.library, option })];
+}
+
+function checkDataLoader(site: CacheSite): Finding[] {
+  const instance = site.instance;
+  if (!instance || instance.optionsOpaque || instance.bound.kind !== "none") return [];
+  if (instance.lifetime !== "module" && instance.lifetime !== "class") return [];
+  // A DataLoader field on a request-scoped object is fine; only module-level ones are shared for sure.
+  if (instance.lifetime === "class") return [];
+  return [finding(site.calleeSpan, "sharedDataLoader", { name: instance.name ?? "DataLoader" })];
+}
+
+function checkMapCache(mapCache: MapCache, formatLocation: (span: Span) => string): Finding[] {
+  if (mapCache.evicts || mapCache.exported || mapCache.hasFiniteKeyDomain) return [];
+  return [
+    {
+      ruleId: requireCacheBound.id,
+      messageId: "unboundedMapCache",
+      data: { name: mapCache.name, where: formatLocation(mapCache.writes[0]!) },
+      span: mapCache.span,
+      suggestions: [],
+    },
+  ];
+}
+
+function finding(span: Span, messageId: string, data: Record<string, string>): Finding {
+  return { ruleId: requireCacheBound.id, messageId, data, span, suggestions: [] };
+}

@@ -1,0 +1,69 @@
+// Adapts one rule definition (pure: model → findings) to an ESLint rule. The model is
+// built once per Program/SourceFile and shared by every cachewise rule.
+import { ESLintUtils, type TSESLint } from "@typescript-eslint/utils";
+import * as ts from "typescript";
+import { createLocationFormatter } from "../../analyzer/src/analyze/analyze-files";
+import { extractFileModel } from "../../analyzer/src/extract/extract-file";
+import type { ExtractionHost } from "../../analyzer/src/extract/host";
+import type { FileCacheModel } from "../../analyzer/src/model/cache-model";
+import type { RuleDefinition } from "../../analyzer/src/model/rule";
+
+const models = new WeakMap<ts.Program, WeakMap<ts.SourceFile, FileCacheModel>>();
+
+/** Extracts a file's model once per program, whichever rule asks first. */
+export function getFileModel(program: ts.Program, sourceFile: ts.SourceFile): FileCacheModel {
+  let perFile = models.get(program);
+  if (!perFile) {
+    perFile = new WeakMap();
+    models.set(program, perFile);
+  }
+  let model = perFile.get(sourceFile);
+  if (!model) {
+    const host: ExtractionHost = { ts, program, checker: program.getTypeChecker() };
+    model = extractFileModel(host, sourceFile);
+    perFile.set(sourceFile, model);
+  }
+  return model;
+}
+
+const createRule = ESLintUtils.RuleCreator<{ requiresTypeChecking: boolean }>((name) => `https://www.npmjs.com/package/cachewise#rule-${name}`);
+
+export function toEslintRule<Options extends object>(definition: RuleDefinition<Options>): TSESLint.RuleModule<string, [Options]> {
+  return createRule<[Options], string>({
+    name: definition.id,
+    meta: {
+      type: "problem",
+      docs: { description: definition.description, requiresTypeChecking: true },
+      messages: definition.messages,
+      schema: [definition.schema as never],
+      hasSuggestions: definition.hasSuggestions || undefined,
+    },
+    defaultOptions: [definition.defaultOptions],
+    create(context, [options]) {
+      // Throws typescript-eslint's own message about enabling `projectService` when types are missing.
+      const services = ESLintUtils.getParserServices(context);
+      const program = services.program as unknown as ts.Program;
+      const sourceFile = program.getSourceFile(context.filename) ?? (services.esTreeNodeToTSNodeMap.get(context.sourceCode.ast) as unknown as ts.SourceFile);
+      const formatLocation = createLocationFormatter(context.cwd);
+      return {
+        Program() {
+          if (!sourceFile) return;
+          const model = getFileModel(program, sourceFile);
+          for (const finding of definition.check(model, { options: { ...definition.defaultOptions, ...options }, formatLocation })) {
+            const sourceCode = context.sourceCode;
+            context.report({
+              loc: { start: sourceCode.getLocFromIndex(finding.span.start), end: sourceCode.getLocFromIndex(finding.span.end) },
+              messageId: finding.messageId,
+              data: finding.data,
+              suggest: finding.suggestions.map((suggestion) => ({
+                messageId: suggestion.messageId,
+                data: suggestion.data,
+                fix: (fixer: TSESLint.RuleFixer) => suggestion.edits.map((edit) => fixer.replaceTextRange([edit.start, edit.end], edit.text)),
+              })),
+            });
+          }
+        },
+      };
+    },
+  });
+}
