@@ -18,7 +18,7 @@ await Promise.all([
     entryPoints: ["analyzer/src/cli/bin.ts"],
     outfile: "dist/cli.js",
     format: "esm",
-    external: ["ts-morph", "typescript"],
+    external: ["ts-morph", "@ts-morph/common", "typescript"],
     banner: { js: "#!/usr/bin/env node" },
   }),
   build({

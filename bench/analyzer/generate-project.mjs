@@ -385,7 +385,7 @@ export class Database {
     return [...this.tables.keys()].sort();
   }
 
-  async transaction<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  transaction<T>(work: (db: Database) => Promise<T>): Promise<T> {
     return work(this);
   }
 }
@@ -1918,7 +1918,7 @@ ${D.fields.map((x) => `    ${x.name}: entity.${x.name},`).join("\n")}
   };
 }`);
   const ctx = { memoFlavor: rng.chance(0.4) ? "lodash-es" : "lodash" };
-  let templates = UTIL_EXTRAS.filter((t) => !t.cache);
+  const templates = UTIL_EXTRAS.filter((t) => !t.cache);
   if (withCache) {
     const caches = rng.sample(UTIL_EXTRAS.filter((t) => t.cache), rng.int(1, 2));
     for (const t of caches) t.gen(f, D, null, ctx);
@@ -2351,7 +2351,7 @@ const REPO_CACHE = [
 ];
 
 function genRepository(rng, D, target, withCache) {
-  const { E, e, es } = D;
+  const { E, es } = D;
   const f = new TsFile(`src/domains/${D.dir}/${D.dir}.repository.ts`);
   f.types("@/shared/db", "Database", "Table");
   f.types(D.mod.types, E, `${E}Patch`);
@@ -2389,7 +2389,6 @@ function genRepository(rng, D, target, withCache) {
       f.cacheSites++;
     }
   }
-  void e;
   fill(rng, f, D, REPO_EXTRAS, target);
   return f;
 }
@@ -3013,8 +3012,6 @@ ${D.fields.map((x) => `    ${x.name}: input.${x.name},`).join("\n")}
 // controller.ts
 // ---------------------------------------------------------------------------
 
-const handler = (name, call, respond = "okResponse(to${E}Dto(entity))") => ({ name, call, respond });
-
 const CONTROLLER_EXTRAS = [
   {
     id: "stats",
@@ -3519,7 +3516,7 @@ ${calls.join("\n")}
   logger.info("routes registered", { count: routes.length });
   return {
     routes,
-    async handle(req: HttpRequest): Promise<HttpResponse> {
+    handle(req: HttpRequest): Promise<HttpResponse> {
       for (const route of routes) {
         if (route.method !== req.method) {
           continue;

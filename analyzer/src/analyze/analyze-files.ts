@@ -65,7 +65,8 @@ export function analyzeFiles(
   files.forEach((sourceFile, index) => {
     const syntaxErrors = host.program.getSyntacticDiagnostics(sourceFile);
     if (syntaxErrors.length > 0) {
-      results.push({ file: sourceFile.fileName, findings: [], problems: syntaxErrors.map((d) => toProblem(host, d)) });
+      // Like ESLint, one parse error per file: later ones are usually consequences of the first.
+      results.push({ file: sourceFile.fileName, findings: [], problems: [toProblem(host, syntaxErrors[0]!)] });
     } else {
       results.push({ file: sourceFile.fileName, findings: checkSourceFile(host, sourceFile, rules, cwd), problems: [] });
     }

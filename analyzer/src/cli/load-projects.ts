@@ -2,6 +2,7 @@
 // own compiler. The only place besides run.ts that touches ts-morph.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { getLibFiles, libFolderInMemoryPath } from "@ts-morph/common";
 import { ts } from "ts-morph";
 import { ConfigError } from "../config/config";
 
@@ -126,8 +127,36 @@ export function createProgram(spec: ProjectSpec, maxFileBytes: number, notes: Di
     if (reason) notes.push({ file, message: reason });
     return reason === undefined;
   });
-  const host = ts.createCompilerHost(spec.options, true);
-  return ts.createProgram({ rootNames, options: spec.options, host, projectReferences: spec.projectReferences });
+  return ts.createProgram({ rootNames, options: spec.options, host: createCompilerHost(spec.options), projectReferences: spec.projectReferences });
+}
+
+// ts-morph ships the compiler's lib .d.ts files in memory rather than on disk; serve them
+// from there, parsed once per target and shared by every program of the run.
+const libTexts = new Map(getLibFiles().map((file) => [path.posix.join(libFolderInMemoryPath, file.fileName), file.text]));
+const libSourceFiles = new Map<string, ts.SourceFile>();
+
+function createCompilerHost(options: ts.CompilerOptions): ts.CompilerHost {
+  const host = ts.createCompilerHost(options, true);
+  const getSourceFile = host.getSourceFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  const readFile = host.readFile.bind(host);
+  host.getDefaultLibLocation = () => libFolderInMemoryPath;
+  host.getDefaultLibFileName = (opts) => path.posix.join(libFolderInMemoryPath, ts.getDefaultLibFileName(opts));
+  host.fileExists = (fileName) => libTexts.has(fileName) || fileExists(fileName);
+  host.readFile = (fileName) => libTexts.get(fileName) ?? readFile(fileName);
+  host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreate) => {
+    const text = libTexts.get(fileName);
+    if (text === undefined) return getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreate);
+    const languageVersion = typeof languageVersionOrOptions === "object" ? languageVersionOrOptions.languageVersion : languageVersionOrOptions;
+    const cacheKey = `${fileName}:${languageVersion}`;
+    let sourceFile = libSourceFiles.get(cacheKey);
+    if (!sourceFile) {
+      sourceFile = ts.createSourceFile(fileName, text, languageVersionOrOptions, true);
+      libSourceFiles.set(cacheKey, sourceFile);
+    }
+    return sourceFile;
+  };
+  return host;
 }
 
 /** Why a file is skipped: too large (generated or bundled), or binary. */

@@ -107,7 +107,7 @@ class FileExtractor {
     const unresolved = [...this.resolver.unresolvedModules].filter((m) => !this.unresolvedBefore.has(m) || this.importsModule(m));
     return {
       file: this.sourceFile.fileName,
-      sites: this.sites.sort((a, b) => a.span.start - b.span.start),
+      sites: this.sites.sort((a, b) => a.span.start - b.span.start || a.calleeSpan.start - b.calleeSpan.start),
       mapCaches: this.findMapCaches(),
       unresolvedLibraryImports: unresolved.sort(),
     };
@@ -717,12 +717,18 @@ class FileExtractor {
     for (const entry of bySymbol.values()) {
       if (entry.escapes) continue;
       const runtimeWrites = entry.writes.filter((w) => this.isInsideFunction(w));
-      if (runtimeWrites.length === 0 || entry.reads.length === 0) continue;
+      // The cache signature is get-then-set in one function; reads and writes in separate
+      // functions are a store (a registry, an in-memory repository), not a cache.
+      const cacheAsideWrites = runtimeWrites.filter((write) => {
+        const scope = this.findEnclosingFunction(write);
+        return entry.reads.some((read) => read.getStart() < write.getStart() && read.getStart() >= scope.start && read.getEnd() <= scope.end && this.findEnclosingFunction(read).start === scope.start);
+      });
+      if (cacheAsideWrites.length === 0) continue;
       result.push({
         name: (entry.declaration.name as TS.Identifier).text,
         span: r.makeSpan(entry.declaration),
         reads: entry.reads.map((n) => r.makeSpan(n)),
-        writes: runtimeWrites.map((n) => r.makeSpan(n)),
+        writes: cacheAsideWrites.map((n) => r.makeSpan(n)),
         evicts: entry.evicts,
         hasFiniteKeyDomain: this.hasFiniteMapKey(entry.declaration, entry.writes),
         exported: entry.exported || entry.exportedLater,

@@ -34,7 +34,7 @@ const PACKAGES: Record<string, LibraryEntry> = {
   ioredis: {
     library: "ioredis",
     kind: "redis",
-    exports: { default: { role: "client-class" }, Redis: { role: "client-class" }, Cluster: { role: "client-class" }, "*": { role: "namespace" } },
+    exports: { default: { role: "client-class" }, Redis: { role: "client-class" }, Cluster: { role: "client-class" }, "*": { role: "client-class" } },
   },
   redis: {
     library: "node-redis",

@@ -203,6 +203,17 @@ export class Resolver {
       const expression = declaration.moduleReference.expression;
       if (ts.isStringLiteral(expression)) return { module: expression.text, path: ["*"] };
     }
+    // JavaScript: `const X = require("m")` and `const { a } = require("m")` are aliases too.
+    if (ts.isVariableDeclaration(declaration) && declaration.initializer && ts.isCallExpression(declaration.initializer) && this.isRequireCall(declaration.initializer)) {
+      return { module: (declaration.initializer.arguments[0] as TS.StringLiteral).text, path: ["*"] };
+    }
+    if (ts.isBindingElement(declaration) && ts.isObjectBindingPattern(declaration.parent)) {
+      const variable = declaration.parent.parent;
+      const name = declaration.propertyName ?? declaration.name;
+      if (ts.isVariableDeclaration(variable) && variable.initializer && ts.isCallExpression(variable.initializer) && this.isRequireCall(variable.initializer) && ts.isIdentifier(name)) {
+        return { module: (variable.initializer.arguments[0] as TS.StringLiteral).text, path: ["*", name.text] };
+      }
+    }
     if (ts.isExportSpecifier(declaration)) {
       const exportDeclaration = declaration.parent.parent;
       if (exportDeclaration.moduleSpecifier && ts.isStringLiteral(exportDeclaration.moduleSpecifier)) {
@@ -230,7 +241,12 @@ export class Resolver {
   private isModuleResolved(declaration: TS.Node, specifier: string): boolean {
     const { ts, checker } = this;
     let node: TS.Node | undefined = declaration;
-    while (node && !ts.isImportDeclaration(node) && !ts.isExportDeclaration(node) && !ts.isImportEqualsDeclaration(node)) node = node.parent;
+    while (node && !ts.isImportDeclaration(node) && !ts.isExportDeclaration(node) && !ts.isImportEqualsDeclaration(node)) {
+      if (ts.isVariableDeclaration(node) && node.initializer && ts.isCallExpression(node.initializer) && this.isRequireCall(node.initializer)) {
+        return checker.getSymbolAtLocation(node.initializer.arguments[0]!) !== undefined;
+      }
+      node = node.parent;
+    }
     if (!node) return false;
     let moduleSpecifier: TS.Expression | undefined;
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) moduleSpecifier = node.moduleSpecifier;

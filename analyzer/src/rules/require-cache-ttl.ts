@@ -125,7 +125,7 @@ function hasLaterExpiryInScope(site: CacheSite, model: FileCacheModel, matches: 
   return model.sites.some((other) => {
     if (other === site || other.kind !== "redis") return false;
     const sameBatch = site.batchId !== undefined && other.batchId === site.batchId;
-    const sameScope = other.scopeStart === site.scopeStart && other.scopeEnd === site.scopeEnd && other.span.start > site.span.start;
+    const sameScope = other.scopeStart === site.scopeStart && other.scopeEnd === site.scopeEnd && other.calleeSpan.start > site.calleeSpan.start;
     if (!sameBatch && !sameScope) return false;
     const setsExpiry = other.operation === "expire" || (other.operation === "write" && (other.ttl.kind === "set" || other.ttl.kind === "keep"));
     return setsExpiry && matches(other);

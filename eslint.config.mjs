@@ -1,0 +1,51 @@
+// Lints this repository: typescript-eslint's recommended rules plus the import
+// boundaries that keep the architecture true (extension → analyzer ← eslint-plugin).
+import tseslint from "typescript-eslint";
+
+const restrict = (patterns) => ({ "no-restricted-imports": ["error", { patterns }] });
+
+export default tseslint.config(
+  { ignores: ["dist/**", "node_modules/**", "test/fixtures/**", "examples/**", "bench/.generated/**", "bench/.results/**", ".cache/**", "test-output/**"] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-explicit-any": "off",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    // Benchmark scripts are plain Node; the generator's templates name unused type parameters on purpose.
+    files: ["bench/**/*.{mjs,cjs}"],
+    rules: { "@typescript-eslint/no-require-imports": "off", "@typescript-eslint/no-unused-vars": "off" },
+  },
+  {
+    // The model is plain data: it imports nothing.
+    files: ["analyzer/src/model/**"],
+    rules: restrict([{ group: ["typescript", "ts-morph", "@typescript-eslint/*", "vscode", "ioredis", "node:*"], message: "The model is plain data." }]),
+  },
+  {
+    // Extraction and rules receive `ts` from the host; they never load a compiler themselves.
+    files: ["analyzer/src/extract/**", "analyzer/src/rules/**", "analyzer/src/analyze/**", "analyzer/src/config/**"],
+    rules: restrict([
+      { group: ["ts-morph", "@ts-morph/*"], message: "Only the CLI host (analyzer/src/cli) imports ts-morph." },
+      { group: ["typescript"], allowTypeImports: true, message: "Import typescript for types only; the host injects the runtime `ts`." },
+      { group: ["@typescript-eslint/*", "eslint"], message: "Only eslint-plugin/ imports ESLint." },
+      { group: ["vscode", "ioredis"], message: "The analyzer core has no editor or Redis dependency." },
+      { group: ["**/cli/*", "**/eslint-plugin/**", "**/extension/**"], message: "Dependencies point one way: hosts import the core, never the reverse." },
+    ]),
+  },
+  {
+    files: ["analyzer/src/cli/**"],
+    rules: restrict([
+      { group: ["@typescript-eslint/*", "eslint", "vscode"], message: "The CLI host does not import ESLint or VS Code." },
+      { group: ["**/extension/**", "**/eslint-plugin/**"], message: "The CLI never imports from extension/ or eslint-plugin/." },
+    ]),
+  },
+  {
+    files: ["eslint-plugin/src/**"],
+    rules: restrict([
+      { group: ["ts-morph", "@ts-morph/*"], message: "ts-morph belongs to the CLI host only." },
+      { group: ["**/analyzer/src/cli/**", "**/extension/**", "vscode", "ioredis"], message: "The ESLint plugin depends on the analyzer core only." },
+    ]),
+  },
+);

@@ -1,0 +1,175 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import Ajv from "ajv-draft-04";
+import addFormats from "ajv-formats";
+import { FIXTURES, REPO_ROOT, STRICT_TSCONFIG, runCliCaptured, toTuples, writeProject } from "../helpers";
+
+const BASIC = path.join(FIXTURES, "basic");
+const BASIC_EXPECTED = [
+  "require-cache-bound src/clients.ts:7:29",
+  "require-cache-bound src/service.ts:15:27",
+  "require-cache-ttl src/service.ts:10:9",
+  "require-cache-ttl src/service.ts:11:12",
+  "require-cache-ttl src/service.ts:15:27",
+  "require-cache-ttl src/service.ts:6:15",
+];
+
+const REDIS_NO_TTL = `import { Redis } from "ioredis";\nconst redis = new Redis();\nexport async function save(id: string) {\n  await redis.set(\`item:\${id}\`, "v");\n}\n`;
+
+describe("cachewise check", () => {
+  it("reports findings in ESLint's JSON shape with bare rule ids and exits 1 on errors", () => {
+    const run = runCliCaptured(["check", ".", "--format", "json"], BASIC);
+    assert.equal(run.code, 1, run.stderr);
+    const results = JSON.parse(run.stdout);
+    assert.deepEqual(toTuples(results, BASIC), BASIC_EXPECTED);
+    const service = results.find((r: { filePath: string }) => r.filePath.endsWith("service.ts"));
+    assert.equal(service.errorCount, 5);
+    assert.equal(service.warningCount, 0);
+    const message = service.messages[0];
+    assert.deepEqual(Object.keys(message).slice(0, 7), ["ruleId", "severity", "message", "line", "column", "endLine", "endColumn"]);
+    assert.deepEqual([message.line, message.column, message.endLine, message.endColumn], [6, 15, 6, 18]);
+    assert.match(message.message, /`SET` writes `user:\{id\}` with no expiry/);
+    assert.deepEqual(message.suggestions[0].fix.text, ', "EX", TTL_SECONDS');
+  });
+
+  it("exits 0 when there are no error-level findings, and honours --rule", () => {
+    const run = runCliCaptured(["check", ".", "--rule", "require-cache-ttl:off", "--rule", "require-cache-bound:warn"], BASIC);
+    assert.equal(run.code, 0, run.stdout);
+    assert.match(run.stdout, /2 problems \(0 errors, 2 warnings\) in 3 files/);
+    assert.doesNotMatch(run.stdout, /require-cache-ttl/);
+  });
+
+  it("prints a readable report with a summary", () => {
+    const run = runCliCaptured(["check", "."], BASIC);
+    assert.match(run.stdout, /src\/service\.ts\n {2}6:15 +error {2}`SET` writes `user:\{id\}`/);
+    assert.match(run.stdout, /✖ 6 problems \(6 errors, 0 warnings\) in 3 files\./);
+    assert.doesNotMatch(run.stdout, /\u001b\[/, "no colour when stdout is not a TTY");
+  });
+
+  it("prints SARIF 2.1.0 that validates against the schema", () => {
+    const run = runCliCaptured(["check", ".", "--format", "sarif"], BASIC);
+    const sarif = JSON.parse(run.stdout);
+    const require = createRequire(import.meta.url);
+    const schema = require("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
+    const results = sarif.runs[0].results;
+    assert.equal(results.length, 6);
+    assert.deepEqual(results[0].locations[0].physicalLocation.artifactLocation, { uri: "src/clients.ts", uriBaseId: "%SRCROOT%" });
+    assert.equal(sarif.runs[0].tool.driver.rules[results[0].ruleIndex].id, results[0].ruleId);
+  });
+
+  it("runs as a binary", () => {
+    const run = spawnSync(process.execPath, [path.join(REPO_ROOT, "dist", "cli.js"), "check", ".", "--format", "json"], { cwd: BASIC, encoding: "utf8" });
+    assert.equal(run.status, 1, run.stderr);
+    assert.deepEqual(toTuples(JSON.parse(run.stdout), BASIC), BASIC_EXPECTED);
+  });
+
+  it("exits 2 with a one-line explanation on usage errors", () => {
+    for (const [argv, pattern] of [
+      [["check", "--format", "xml"], /unknown format "xml"/],
+      [["check", "--bogus"], /unknown option "--bogus"/],
+      [["check", "--rule", "no-such-rule:error"], /unknown rule "no-such-rule"/],
+      [["check", "--rule", "require-cache-ttl:loud"], /severity must be "off", "warn" or "error"/],
+      [["frobnicate"], /unknown command "frobnicate"/],
+      [["check", "does-not-exist"], /does-not-exist: no such file or directory/],
+    ] as const) {
+      const run = runCliCaptured([...argv], BASIC);
+      assert.equal(run.code, 2, `${argv.join(" ")}: ${run.stdout}`);
+      assert.match(run.stderr, pattern);
+      assert.equal(run.stderr.trim().split("\n").length, 1);
+    }
+  });
+
+  it("exits 2 for a missing or broken tsconfig, naming it", () => {
+    const missing = runCliCaptured(["check", "--project", "nope/tsconfig.json"], BASIC);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /nope\/tsconfig\.json: tsconfig not found/);
+    const dir = writeProject("broken-tsconfig", { "tsconfig.json": '{ "compilerOptions": { "moduleResolution": "nonsense" } }', "src/a.ts": "export {};\n" });
+    const broken = runCliCaptured(["check", "."], dir);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /tsconfig\.json: .*moduleResolution/);
+  });
+
+  it("validates the configuration file with clear messages", () => {
+    const cases: Array<[string, RegExp]> = [
+      ['{ "rulez": {} }', /cachewise\.config\.json: unknown key "rulez"/],
+      ['{ "rules": { "require-cache-tll": "error" } }', /unknown rule "require-cache-tll"/],
+      ['{ "rules": { "require-cache-ttl": ["error", { "checkRedis": "yes" }] } }', /option "checkRedis" must be a boolean/],
+      ['{ "rules": { "require-cache-ttl": ["error", { "checkRediss": true }] } }', /unknown option "checkRediss"/],
+      ["{ not json", /invalid JSON/],
+    ];
+    for (const [config, pattern] of cases) {
+      const dir = writeProject("config", { "tsconfig.json": STRICT_TSCONFIG, "src/a.ts": REDIS_NO_TTL, "cachewise.config.json": config });
+      const run = runCliCaptured(["check", "."], dir);
+      assert.equal(run.code, 2, config);
+      assert.match(run.stderr, pattern);
+    }
+    const dir = writeProject("config-ok", {
+      "tsconfig.json": STRICT_TSCONFIG,
+      "src/a.ts": REDIS_NO_TTL,
+      "package.json": JSON.stringify({ type: "module", cachewise: { rules: { "require-cache-ttl": ["warn", { checkCollections: false }] } } }),
+    });
+    const run = runCliCaptured(["check", ".", "--format", "json"], dir);
+    assert.equal(run.code, 0);
+    assert.equal(JSON.parse(run.stdout)[0].messages[0].severity, 1);
+  });
+
+  it("reports syntax errors and still analyses the other files", () => {
+    const dir = writeProject("syntax", { "tsconfig.json": STRICT_TSCONFIG, "src/a.ts": REDIS_NO_TTL, "src/broken.ts": "export function (\n" });
+    const run = runCliCaptured(["check", ".", "--format", "json"], dir);
+    assert.equal(run.code, 1);
+    const results = JSON.parse(run.stdout);
+    const broken = results.find((r: { filePath: string }) => r.filePath.endsWith("broken.ts"));
+    assert.equal(broken.fatalErrorCount, 1);
+    assert.match(broken.messages[0].message, /^Parsing error: /);
+    assert.deepEqual(toTuples(results, dir), ["require-cache-ttl src/a.ts:4:15"]);
+  });
+
+  it("skips huge and binary files with a note, and never analyses node_modules or .d.ts", () => {
+    const dir = writeProject("skips", {
+      "tsconfig.json": STRICT_TSCONFIG,
+      "src/a.ts": REDIS_NO_TTL,
+      "src/huge.ts": `export const data = ${JSON.stringify("x".repeat(1_100_000))};\n`,
+      "src/types.d.ts": "declare const x: number;\n",
+      "src/node_modules/dep/index.ts": REDIS_NO_TTL,
+    });
+    fs.writeFileSync(path.join(dir, "src", "binary.ts"), Buffer.from([0x65, 0x00, 0x01, 0x02]));
+    const run = runCliCaptured(["check", ".", "--format", "json"], dir);
+    const results = JSON.parse(run.stdout) as Array<{ filePath: string; messages: Array<{ message: string }> }>;
+    const files = results.map((r) => path.relative(dir, r.filePath)).sort();
+    assert.deepEqual(files, ["src/a.ts", "src/binary.ts", "src/huge.ts"]);
+    assert.match(results.find((r) => r.filePath.endsWith("huge.ts"))!.messages[0]!.message, /over the 1000000-byte limit/);
+    assert.match(results.find((r) => r.filePath.endsWith("binary.ts"))!.messages[0]!.message, /binary file/);
+    assert.equal(run.code, 1);
+  });
+
+  it("discovers every tsconfig in a monorepo, analyses JavaScript without one, and survives symlink loops", () => {
+    const dir = writeProject("monorepo", {
+      "packages/api/tsconfig.json": STRICT_TSCONFIG,
+      "packages/api/src/a.ts": REDIS_NO_TTL,
+      "packages/web/tsconfig.json": STRICT_TSCONFIG,
+      "packages/web/src/b.ts": REDIS_NO_TTL,
+      "scripts/job.js": `const Redis = require("ioredis");\nconst redis = new Redis();\nexports.run = async () => { await redis.set("job:last", "x"); };\n`,
+    });
+    fs.symlinkSync(dir, path.join(dir, "packages", "loop"));
+    const run = runCliCaptured(["check", ".", "--format", "json"], dir);
+    assert.equal(run.code, 1, run.stderr);
+    assert.deepEqual(toTuples(JSON.parse(run.stdout), dir), [
+      "require-cache-ttl packages/api/src/a.ts:4:15",
+      "require-cache-ttl packages/web/src/b.ts:4:15",
+      "require-cache-ttl scripts/job.js:3:41",
+    ]);
+  });
+
+  it("warns once when type information is partial", () => {
+    const run = runCliCaptured(["check", "."], BASIC);
+    assert.doesNotMatch(run.stderr, /type information is partial/);
+  });
+});
