@@ -16,7 +16,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { generateProject, generatorHash, GENERATOR_VERSION, PROJECT_MARKER } from "./generate-project.mjs";
@@ -55,6 +55,9 @@ if (!Number.isInteger(LINES) || LINES < 5_000 || !Number.isInteger(RUNS) || RUNS
   console.error("--lines must be an integer >= 5000 and --runs an integer >= 1");
   process.exit(2);
 }
+
+// Results are named after the line count, or after the directory given with --project.
+const RESULT_NAME = args.project ? basename(resolve(args.project)) : String(LINES);
 
 // ---------------------------------------------------------------------------
 // Project
@@ -184,7 +187,18 @@ function runOnce(tool, runIndex, logDir) {
       rmSync(rssFile, { force: true });
       writeFileSync(join(logDir, `${tool.id}.stderr`), stderr);
       const ok = !spawnError && signal === null && tool.okCodes.includes(code);
-      resolvePromise({ run: runIndex + 1, wallMs, maxRssKiB, exitCode: code, signal, ok, stderrTail: ok ? undefined : stderr.slice(-4_000), stdoutPath });
+      let outputTail;
+      if (!ok) {
+        // tsc reports diagnostics on stdout, so show both streams.
+        let stdoutText = "";
+        try {
+          stdoutText = readFileSync(stdoutPath, "utf8");
+        } catch {
+          // ignore
+        }
+        outputTail = [stderr.slice(-3_000), stdoutText.slice(-3_000)].filter((t) => t.trim().length > 0).join("\n--- stdout ---\n");
+      }
+      resolvePromise({ run: runIndex + 1, wallMs, maxRssKiB, exitCode: code, signal, ok, outputTail, stdoutPath });
     };
     let done = false;
     child.on("error", (error) => {
@@ -290,7 +304,7 @@ async function main() {
     },
   ];
 
-  const logDir = join(RESULTS_DIR, `logs-${LINES}`);
+  const logDir = join(RESULTS_DIR, `logs-${RESULT_NAME}`);
   mkdirSync(logDir, { recursive: true });
   log(`project: ${projectDir} (${meta?.lines ?? "?"} lines, ${meta?.files ?? "?"} files)`);
   for (const tool of tools) {
@@ -308,7 +322,7 @@ async function main() {
       log(`[run ${run + 1}/${RUNS}] ${tool.label.padEnd(28)} ${(r.wallMs / 1000).toFixed(2).padStart(8)} s  ${rss.padStart(9)}  exit ${r.exitCode ?? r.signal}`);
       if (!r.ok) {
         failed.add(tool.id);
-        log(`  ${tool.label} FAILED (exit ${r.exitCode}, signal ${r.signal}); stderr tail:\n${indentText(r.stderrTail ?? "", 4)}`);
+        log(`  ${tool.label} FAILED (exit ${r.exitCode}, signal ${r.signal}); output tail:\n${indentText(r.outputTail ?? "", 4)}`);
       }
     }
   }
@@ -373,7 +387,7 @@ async function main() {
   const report = {
     benchmark: "cachewise-analyzer",
     createdAt: new Date().toISOString(),
-    lines: LINES,
+    lines: meta?.lines ?? null,
     runsPerCommand: RUNS,
     order: "round-robin, interleaved",
     project: { dir: projectDir, ...meta },
@@ -391,7 +405,7 @@ async function main() {
     failed: [...failed],
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const jsonPath = join(RESULTS_DIR, `analyzer-${LINES}.json`);
+  const jsonPath = join(RESULTS_DIR, `analyzer-${RESULT_NAME}.json`);
   writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nresults written to ${jsonPath}`);
   process.exitCode = failed.size > 0 ? 1 : 0;
@@ -429,7 +443,7 @@ function printReport(tools, summary, ratios, meta, projectDir) {
   for (const tool of tools) {
     const t = summary[tool.id];
     if (t.status === "skipped") console.log(`note: ${t.label} skipped: ${t.skipReason}`);
-    if (t.status === "failed") console.log(`note: ${t.label} FAILED; see bench/.results/logs-${LINES}/${tool.id}.stderr`);
+    if (t.status === "failed") console.log(`note: ${t.label} FAILED; see bench/.results/logs-${RESULT_NAME}/${tool.id}.stdout|stderr`);
   }
 }
 
