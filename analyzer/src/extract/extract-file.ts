@@ -45,7 +45,9 @@ function getProgramContext(host: ExtractionHost): ProgramContext {
   let context = programContexts.get(host.program);
   if (!context) {
     const resolver = new Resolver(host);
-    context = { resolver, instances: new InstanceResolver(resolver), nodeRedisMajor: findInstalledMajor(host, "@redis/client") };
+    const cacheManagerMajor = findInstalledMajor(host, "cache-manager");
+    const cacheManagerUnit = cacheManagerMajor === undefined ? undefined : cacheManagerMajor < 5 ? "s" : "ms";
+    context = { resolver, instances: new InstanceResolver(resolver, cacheManagerUnit), nodeRedisMajor: findInstalledMajor(host, "@redis/client") };
     programContexts.set(host.program, context);
   }
   return context;
@@ -368,11 +370,12 @@ class FileExtractor {
       case "cacheable":
       case "cacheable-memory":
       case "cache-manager": {
-        const index = method === "wrap" ? 2 : 2;
-        const argument = args[index];
-        if (argument && r.readObjectLiteral(argument)) return { ttl: readOption(index, "ttl", "ms") };
+        // set(key, value, ttl | { ttl }) and wrap(key, fn, ttl | { ttl }): the TTL is argument 2.
+        const unit = instance.library === "cache-manager" ? (this.instances.cacheManagerUnit ?? "ms") : "ms";
+        const argument = args[2];
+        if (argument && r.readObjectLiteral(argument)) return { ttl: readOption(2, "ttl", unit) };
         if (method === "mset" || method === "setMany") return { ttl: { kind: "unknown" } };
-        return { ttl: readPositional(index, "ms", true) };
+        return { ttl: readPositional(2, unit, true) };
       }
       case "bentocache": {
         if (method === "setForever" || method === "getOrSetForever") return { ttl: { kind: "set", ms: Infinity, text: method, unit: "ms" } };

@@ -21,7 +21,14 @@ const BATCH_METHODS = new Set(["pipeline", "multi", "batch"]);
 export class InstanceResolver {
   private readonly cache = new Map<TS.Node, ReceiverInfo | null>();
 
-  constructor(private readonly resolver: Resolver) {}
+  /**
+   * @param cacheManagerUnit cache-manager v4 takes seconds, v5+ milliseconds: decided by the
+   * installed version when known, else by the API shape (`caching` is v4/v5, `createCache` v6+).
+   */
+  constructor(
+    private readonly resolver: Resolver,
+    readonly cacheManagerUnit: "s" | "ms" | undefined = undefined,
+  ) {}
 
   /** Resolves the instance a method is called on. */
   resolveReceiver(expression: TS.Expression, depth = 0): ReceiverInfo | undefined {
@@ -304,16 +311,17 @@ export class InstanceResolver {
       }
       case "cache-manager": {
         if (resolved.exportName === "caching") {
-          // cache-manager ≤ 5: `caching(store, { ttl, max })`; v4 takes seconds.
+          // cache-manager ≤ 5: `caching(store, { ttl, max })`; v4 takes seconds, v5 milliseconds.
           const { props, opaque } = options(1);
           const ttl = props.get("ttl");
           const max = props.get("max");
-          return { ...base, optionsOpaque: opaque, defaultTtl: ttl ? this.readTtl(ttl, "ms", true) : { kind: "none" }, bound: max ? this.entries(max) : { kind: "unknown" } };
+          const unit = this.cacheManagerUnit ?? "s";
+          return { ...base, optionsOpaque: opaque, defaultTtl: ttl ? this.readTtl(ttl, unit, true) : { kind: "none" }, bound: max ? this.entries(max) : { kind: "unknown" } };
         }
         const { props, opaque } = options(0);
         const ttl = props.get("ttl");
         const stores = props.get("stores");
-        return { ...base, optionsOpaque: opaque, defaultTtl: ttl ? this.readTtl(ttl, "ms", true) : { kind: "none" }, bound: stores ? { kind: "unknown" } : { kind: "none" } };
+        return { ...base, optionsOpaque: opaque, defaultTtl: ttl ? this.readTtl(ttl, this.cacheManagerUnit ?? "ms", true) : { kind: "none" }, bound: stores ? { kind: "unknown" } : { kind: "none" } };
       }
       case "bentocache": {
         const { props, opaque } = options(0);
