@@ -56,7 +56,7 @@ ruleTester.run("require-cache-bound", rule, {
     {
       name: "micro-memoize keeps one entry by default",
       filename: FILENAME,
-      code: lines('import microMemoize from "micro-memoize";', "export const loadUser = microMemoize((id: string) => ({ id }));"),
+      code: lines('import { memoize } from "micro-memoize";', "export const loadUser = memoize((id: string) => ({ id }));"),
     },
     {
       name: "memoize-one keeps the last call only",
@@ -222,6 +222,18 @@ ruleTester.run("require-cache-bound", rule, {
       filename: FILENAME,
       code: lines('import moize from "moize";', "export const loadUser = moize.infinite((id: string) => ({ id }));"),
       errors: [{ messageId: "unboundedMemoizer", line: 2, column: 25, endLine: 2, endColumn: 39 }],
+    },
+    {
+      name: "moize with maxSize: Infinity",
+      filename: FILENAME,
+      code: lines('import moize from "moize";', "export const loadUser = moize((id: string) => ({ id }), { maxSize: Infinity });"),
+      errors: [{ messageId: "unboundedMemoizer", line: 2, column: 25, endLine: 2, endColumn: 30 }],
+    },
+    {
+      name: "micro-memoize with maxSize: Infinity",
+      filename: FILENAME,
+      code: lines('import { memoize } from "micro-memoize";', "export const loadUser = memoize((id: string) => ({ id }), { maxSize: Infinity });"),
+      errors: [{ messageId: "unboundedMemoizer", line: 2, column: 25, endLine: 2, endColumn: 32 }],
     },
     {
       name: "module-level node-cache without maxKeys or stdTTL",

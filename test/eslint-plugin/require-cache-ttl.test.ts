@@ -201,6 +201,11 @@ ruleTester.run("require-cache-ttl", rule, {
       ),
     },
     {
+      name: "tiny-lru built with a TTL",
+      filename: FILENAME,
+      code: lines('import { lru } from "tiny-lru";', "const t = lru(100, 60_000);", "export function save(id: string) { t.set(id, 1); }"),
+    },
+    {
       name: "unstable_cache with revalidate",
       filename: FILENAME,
       code: lines(
@@ -265,6 +270,21 @@ ruleTester.run("require-cache-ttl", rule, {
     },
   ],
   invalid: [
+    {
+      name: "tiny-lru set on an instance built without a TTL (factory and class)",
+      filename: FILENAME,
+      code: lines('import { lru, LRU } from "tiny-lru";', "const t = lru(100);", "const u = new LRU<number>(100);", "export function save(id: string) { t.set(id, 1); u.set(id, 1); }"),
+      errors: [
+        { messageId: "inProcessWithoutTtl", line: 4, column: 38, endLine: 4, endColumn: 41 },
+        { messageId: "inProcessWithoutTtl", line: 4, column: 52, endLine: 4, endColumn: 55 },
+      ],
+    },
+    {
+      name: "unstable_cache imported as next/cache.js (nodenext ESM)",
+      filename: FILENAME,
+      code: lines('import { unstable_cache } from "next/cache.js";', 'export const getUser = unstable_cache(async (id: string) => ({ id }), ["user"]);'),
+      errors: [{ messageId: "unstableCacheWithoutRevalidate", line: 2, column: 24, endLine: 2, endColumn: 38 }],
+    },
     {
       name: "ioredis SET without EX",
       filename: FILENAME,

@@ -362,6 +362,9 @@ class FileExtractor {
         return { ttl: readOption(2, "ttl", "ms") };
       case "quick-lru":
         return { ttl: readOption(2, "maxAge", "ms") };
+      case "tiny-lru":
+        // tiny-lru has no per-entry TTL: only the instance's (second constructor argument).
+        return { ttl: { kind: "none" } };
       case "node-cache":
         if (method === "mset") return { ttl: { kind: "unknown" } };
         return { ttl: readPositional(2, "s", true) };

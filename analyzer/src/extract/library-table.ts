@@ -170,7 +170,7 @@ const PACKAGES: Record<string, LibraryEntry> = {
 
 /** Looks up a module specifier (bare package or a listed subpath). */
 export function findLibraryByModule(specifier: string): LibraryEntry | undefined {
-  const direct = PACKAGES[specifier];
+  const direct = PACKAGES[specifier] ?? (specifier.endsWith(".js") ? PACKAGES[specifier.slice(0, -3)] : undefined);
   if (direct) return direct;
   // `@upstash/redis/nodejs`, `ioredis/built/...`: fall back to the package name.
   const packageName = getPackageName(specifier);

@@ -27,15 +27,15 @@ const MEMOIZERS_THAT_KEEP_FOREVER = new Set<CacheSite["library"]>([
   "lodash", "underscore", "memoizee", "memoize", "p-memoize", "moize", "micro-memoize", "fast-memoize", "memoize-one", "typescript-memoize",
 ]);
 
-const IN_PROCESS_TTL_OPTION: Partial<Record<CacheSite["library"], string>> = {
-  "lru-cache": "ttl",
-  "quick-lru": "maxAge",
-  "tiny-lru": "ttl (second argument)",
-  "node-cache": "stdTTL",
-  keyv: "ttl",
-  cacheable: "ttl",
-  "cacheable-memory": "ttl",
-  "cache-manager": "ttl",
+const IN_PROCESS_TTL_FIX: Partial<Record<CacheSite["library"], string>> = {
+  "lru-cache": "Add `ttl` (milliseconds) to its options, or `{ ttl }` to this call.",
+  "quick-lru": "Add `maxAge` (milliseconds) to its options, or `{ maxAge }` to this call.",
+  "tiny-lru": "Pass a TTL in milliseconds as the second argument where it is built (tiny-lru has no per-entry TTL).",
+  "node-cache": "Add `stdTTL` (seconds) to its options, or a TTL in seconds as the third argument.",
+  keyv: "Add `ttl` (milliseconds) to its options, or a TTL as the third argument.",
+  cacheable: "Add `ttl` to its options, or a TTL as the third argument.",
+  "cacheable-memory": "Add `ttl` to its options, or a TTL as the third argument.",
+  "cache-manager": "Add `ttl` to `createCache`, or a TTL as the third argument.",
 };
 
 export const requireCacheTtl: RuleDefinition<RequireCacheTtlOptions> = {
@@ -46,7 +46,7 @@ export const requireCacheTtl: RuleDefinition<RequireCacheTtlOptions> = {
   messages: {
     redisWithoutTtl: "`{{command}}` writes `{{key}}` with no expiry, so the key lives until something deletes it. {{fix}}",
     redisMultiWithoutTtl: "`{{command}}` writes keys with no expiry and cannot set one; expire each key afterwards or use SET with EX in a pipeline.",
-    inProcessWithoutTtl: "`{{name}}.{{method}}` stores `{{key}}` forever: `{{name}}` (built at {{where}}) has no default TTL and this call passes none. Add `{{option}}` to its options or a TTL to this call.",
+    inProcessWithoutTtl: "`{{name}}.{{method}}` stores `{{key}}` forever: `{{name}}` (built at {{where}}) has no default TTL and this call passes none. {{fix}}",
     memoizerWithoutMaxAge: "`{{name}}` memoizes an async function with {{library}} and no expiry: the first result is served until the process restarts. {{fix}}",
     unstableCacheWithoutRevalidate: "`unstable_cache` without `revalidate` or `tags` caches this result until the next deployment. Add `revalidate` (seconds) or `tags` that a write revalidates.",
     nestModuleWithoutTtl: "`CacheModule.{{method}}` without `ttl`: cached responses never expire. Add `ttl` (milliseconds with cache-manager ≥ 5).",
@@ -146,15 +146,15 @@ function checkInProcessWrite(site: CacheSite, context: RuleContext<RequireCacheT
   if (site.operation !== "write" || !instance || site.ttl.kind !== "none") return [];
   if (!isForeverInstance(instance)) return [];
   if (!context.options.checkBoundedCaches && instance.bound.kind !== "none") return [];
-  const option = IN_PROCESS_TTL_OPTION[site.library];
-  if (!option || site.method === "prime") return [];
+  const fix = IN_PROCESS_TTL_FIX[site.library];
+  if (!fix || site.method === "prime") return [];
   return [
     finding(site.calleeSpan, "inProcessWithoutTtl", {
       name: instance.name ?? site.library,
       method: site.method,
       key: site.key?.pattern ?? "<dynamic key>",
       where: instance.constructedAt ? context.formatLocation(instance.constructedAt) : "an unknown place",
-      option,
+      fix,
     }),
   ];
 }
