@@ -8,7 +8,7 @@
 // instances live in src/infra/redis.ts and src/infra/cache.ts and key builders in
 // src/cache/keys.ts, so cross-file resolution is exercised.
 //
-// The project has no node_modules of its own: it is written below /work/main so
+// The project has no node_modules of its own: it is written inside the repository (bench/.generated/) so
 // Node module resolution walks up to the repository's node_modules.
 //
 // Usage: node bench/analyzer/generate-project.mjs [--lines 100000] [--out DIR] [--seed 1]
