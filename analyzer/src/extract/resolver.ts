@@ -127,10 +127,8 @@ export class Resolver {
       const base = this.findImportOrigin(node.expression, depth + 1);
       return base ? { ...base, path: [...base.path, node.argumentExpression.text] } : undefined;
     }
-    if (ts.isCallExpression(node) && this.isRequireCall(node)) {
-      const specifier = (node.arguments[0] as TS.StringLiteral).text;
-      return { module: specifier, path: ["*"], unresolved: false };
-    }
+    const required = this.getRequiredSpecifier(node);
+    if (required) return { module: required.text, path: ["*"], unresolved: false };
     if (!ts.isIdentifier(node)) return undefined;
     const symbol = checker.getSymbolAtLocation(node);
     if (!symbol) return undefined;
@@ -146,9 +144,10 @@ export class Resolver {
       const local = this.readImportDeclaration(declaration);
       if (local) {
         if (this.isBareSpecifier(local.module)) {
-          const resolved = this.isModuleResolved(declaration, local.module);
+          // An unresolved module specifier has no symbol.
+          const resolved = checker.getSymbolAtLocation(local.specifier) !== undefined;
           if (!resolved && findLibraryByModule(local.module)) this.unresolvedModules.add(local.module);
-          return { ...local, unresolved: !resolved };
+          return { module: local.module, path: local.path, unresolved: !resolved };
         }
       }
       // A project module re-exporting something: follow one alias step at a time.
@@ -169,7 +168,7 @@ export class Resolver {
         const list = declaration.parent;
         if (ts.isVariableDeclarationList(list) && list.flags & ts.NodeFlags.Const) {
           const initializer = this.skipOuter(declaration.initializer);
-          if (ts.isIdentifier(initializer) || ts.isPropertyAccessExpression(initializer) || (ts.isCallExpression(initializer) && this.isRequireCall(initializer))) {
+          if (ts.isIdentifier(initializer) || ts.isPropertyAccessExpression(initializer) || this.getRequiredSpecifier(initializer)) {
             return this.findImportOrigin(initializer, depth + 1);
           }
         }
@@ -186,73 +185,46 @@ export class Resolver {
     return undefined;
   }
 
-  private readImportDeclaration(declaration: TS.Declaration): Omit<ImportOrigin, "unresolved"> | undefined {
+  /** The module an import-like declaration binds, with its specifier node and the export path read. */
+  private readImportDeclaration(declaration: TS.Declaration): { module: string; specifier: TS.StringLiteralLike; path: string[] } | undefined {
     const { ts } = this;
+    const from = (specifier: TS.Expression | undefined, path: string[]) =>
+      specifier && ts.isStringLiteralLike(specifier) ? { module: specifier.text, specifier, path } : undefined;
     if (ts.isImportSpecifier(declaration)) {
-      const importDeclaration = declaration.parent.parent.parent;
-      const exportName = (declaration.propertyName ?? declaration.name).text;
-      return { module: (importDeclaration.moduleSpecifier as TS.StringLiteral).text, path: [exportName] };
+      return from(declaration.parent.parent.parent.moduleSpecifier, [(declaration.propertyName ?? declaration.name).text]);
     }
-    if (ts.isImportClause(declaration)) {
-      return { module: (declaration.parent.moduleSpecifier as TS.StringLiteral).text, path: ["default"] };
-    }
-    if (ts.isNamespaceImport(declaration)) {
-      return { module: (declaration.parent.parent.moduleSpecifier as TS.StringLiteral).text, path: ["*"] };
-    }
+    if (ts.isImportClause(declaration)) return from(declaration.parent.moduleSpecifier, ["default"]);
+    if (ts.isNamespaceImport(declaration)) return from(declaration.parent.parent.moduleSpecifier, ["*"]);
     if (ts.isImportEqualsDeclaration(declaration) && ts.isExternalModuleReference(declaration.moduleReference)) {
-      const expression = declaration.moduleReference.expression;
-      if (ts.isStringLiteral(expression)) return { module: expression.text, path: ["*"] };
+      return from(declaration.moduleReference.expression, ["*"]);
     }
     // JavaScript: `const X = require("m")` and `const { a } = require("m")` are aliases too.
-    if (ts.isVariableDeclaration(declaration) && declaration.initializer && ts.isCallExpression(declaration.initializer) && this.isRequireCall(declaration.initializer)) {
-      return { module: (declaration.initializer.arguments[0] as TS.StringLiteral).text, path: ["*"] };
-    }
+    if (ts.isVariableDeclaration(declaration)) return from(this.getRequiredSpecifier(declaration.initializer), ["*"]);
     if (ts.isBindingElement(declaration) && ts.isObjectBindingPattern(declaration.parent)) {
       const variable = declaration.parent.parent;
       const name = declaration.propertyName ?? declaration.name;
-      if (ts.isVariableDeclaration(variable) && variable.initializer && ts.isCallExpression(variable.initializer) && this.isRequireCall(variable.initializer) && ts.isIdentifier(name)) {
-        return { module: (variable.initializer.arguments[0] as TS.StringLiteral).text, path: ["*", name.text] };
-      }
+      if (ts.isVariableDeclaration(variable) && ts.isIdentifier(name)) return from(this.getRequiredSpecifier(variable.initializer), ["*", name.text]);
     }
     if (ts.isExportSpecifier(declaration)) {
-      const exportDeclaration = declaration.parent.parent;
-      if (exportDeclaration.moduleSpecifier && ts.isStringLiteral(exportDeclaration.moduleSpecifier)) {
-        const exportName = (declaration.propertyName ?? declaration.name).text;
-        return { module: exportDeclaration.moduleSpecifier.text, path: [exportName] };
-      }
+      return from(declaration.parent.parent.moduleSpecifier, [(declaration.propertyName ?? declaration.name).text]);
     }
     return undefined;
   }
 
   isRequireCall(node: TS.CallExpression): boolean {
+    return this.getRequiredSpecifier(node) !== undefined;
+  }
+
+  /** `require("m")` → the `"m"` literal; anything else → undefined. */
+  private getRequiredSpecifier(node: TS.Node | undefined): TS.StringLiteralLike | undefined {
     const { ts } = this;
-    return (
-      ts.isIdentifier(node.expression) &&
-      node.expression.text === "require" &&
-      node.arguments.length === 1 &&
-      ts.isStringLiteralLike(node.arguments[0]!)
-    );
+    if (!node || !ts.isCallExpression(node) || !ts.isIdentifier(node.expression) || node.expression.text !== "require" || node.arguments.length !== 1) return undefined;
+    const argument = node.arguments[0]!;
+    return ts.isStringLiteralLike(argument) ? argument : undefined;
   }
 
   private isBareSpecifier(specifier: string): boolean {
     return !specifier.startsWith(".") && !specifier.startsWith("/");
-  }
-
-  private isModuleResolved(declaration: TS.Node, specifier: string): boolean {
-    const { ts, checker } = this;
-    let node: TS.Node | undefined = declaration;
-    while (node && !ts.isImportDeclaration(node) && !ts.isExportDeclaration(node) && !ts.isImportEqualsDeclaration(node)) {
-      if (ts.isVariableDeclaration(node) && node.initializer && ts.isCallExpression(node.initializer) && this.isRequireCall(node.initializer)) {
-        return checker.getSymbolAtLocation(node.initializer.arguments[0]!) !== undefined;
-      }
-      node = node.parent;
-    }
-    if (!node) return false;
-    let moduleSpecifier: TS.Expression | undefined;
-    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) moduleSpecifier = node.moduleSpecifier;
-    else if (ts.isExternalModuleReference(node.moduleReference)) moduleSpecifier = node.moduleReference.expression;
-    if (!moduleSpecifier || !ts.isStringLiteral(moduleSpecifier) || moduleSpecifier.text !== specifier) return false;
-    return checker.getSymbolAtLocation(moduleSpecifier) !== undefined;
   }
 
   /** Matches an origin against the library table. */
