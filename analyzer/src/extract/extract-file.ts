@@ -725,9 +725,10 @@ class FileExtractor {
       const runtimeWrites = entry.writes.filter((w) => this.isInsideFunction(w));
       // The cache signature is get-then-set in one function; reads and writes in separate
       // functions are a store (a registry, an in-memory repository), not a cache.
+      const readScopes = entry.reads.map((read) => ({ start: read.getStart(), scope: this.findEnclosingFunction(read) }));
       const cacheAsideWrites = runtimeWrites.filter((write) => {
         const scope = this.findEnclosingFunction(write);
-        return entry.reads.some((read) => read.getStart() < write.getStart() && read.getStart() >= scope.start && read.getEnd() <= scope.end && this.findEnclosingFunction(read).start === scope.start);
+        return readScopes.some((read) => read.scope.start === scope.start && read.scope.end === scope.end && read.start < write.getStart());
       });
       if (cacheAsideWrites.length === 0) continue;
       result.push({
