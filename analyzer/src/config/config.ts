@@ -79,6 +79,9 @@ function validateOptions(options: unknown, schema: OptionsSchema, where: string)
     if (property.type === "number" && property.minimum !== undefined && (value as number) < property.minimum) {
       throw new ConfigError(`${where}: option "${key}" must be at least ${property.minimum}`);
     }
+    if (property.type === "number" && property.maximum !== undefined && (value as number) > property.maximum) {
+      throw new ConfigError(`${where}: option "${key}" must be at most ${property.maximum}`);
+    }
   }
 }
 

@@ -27,6 +27,7 @@ import {
   REDIS_READ_COMMANDS,
   REDIS_WRITE_WITH_TTL_COMMANDS,
 } from "./library-table";
+import { PurityAnalyzer } from "./purity";
 import { Resolver, type ResolvedExport } from "./resolver";
 
 /** Placeholder a suggestion inserts: an undefined name, so the code does not compile until the user chooses. */
@@ -36,6 +37,8 @@ export const TTL_PLACEHOLDER_MS = "TTL_MS";
 interface ProgramContext {
   resolver: Resolver;
   instances: InstanceResolver;
+  purity: PurityAnalyzer;
+  microMemoizeMajor: number | undefined;
   nodeRedisMajor: number | undefined;
 }
 
@@ -47,7 +50,7 @@ function getProgramContext(host: ExtractionHost): ProgramContext {
     const resolver = new Resolver(host);
     const cacheManagerMajor = findInstalledMajor(host, "cache-manager");
     const cacheManagerUnit = cacheManagerMajor === undefined ? undefined : cacheManagerMajor < 5 ? "s" : "ms";
-    context = { resolver, instances: new InstanceResolver(resolver, cacheManagerUnit), nodeRedisMajor: findInstalledMajor(host, "@redis/client") };
+    context = { resolver, instances: new InstanceResolver(resolver, cacheManagerUnit), purity: new PurityAnalyzer(resolver), microMemoizeMajor: findInstalledMajor(host, "micro-memoize"), nodeRedisMajor: findInstalledMajor(host, "@redis/client") };
     programContexts.set(host.program, context);
   }
   return context;
@@ -58,7 +61,8 @@ function findInstalledMajor(host: ExtractionHost, packageName: string): number |
   const marker = `/node_modules/${packageName}/`;
   for (const file of host.program.getSourceFiles()) {
     const index = file.fileName.indexOf(marker);
-    if (index < 0) continue;
+    // Only the project's own copy: moize bundles an older micro-memoize under its own node_modules.
+    if (index < 0 || file.fileName.indexOf("/node_modules/") !== index) continue;
     const text = host.ts.sys?.readFile(file.fileName.slice(0, index + marker.length) + "package.json");
     const version = text ? (JSON.parse(text) as { version?: string }).version : undefined;
     return version ? Number(version.split(".")[0]) : undefined;
@@ -396,6 +400,7 @@ class FileExtractor {
   private addMemoizeSite(call: TS.CallExpression, resolved: ResolvedExport, fnArgument: TS.Expression | undefined, curriedCall: TS.CallExpression | undefined): void {
     const fn = fnArgument ? this.describeMemoizedFunction(fnArgument, call) : undefined;
     const memoize = this.describeMemoizer(resolved, call, curriedCall, fn);
+    memoize.evictedByCode = this.isEvictedByCode(call);
     this.addSite(call, call.expression, {
       library: resolved.entry.library,
       kind: resolved.entry.kind,
@@ -405,12 +410,56 @@ class FileExtractor {
     });
   }
 
+  /** micro-memoize 5 reads `async`; version 4 (and moize's bundled copy) read `isPromise`, which version 5 silently ignores. */
+  private microMemoizeDropsRejections(props: Map<string, TS.Expression>): boolean {
+    const isTrue = (expression: TS.Expression | undefined) => expression !== undefined && expression.kind === this.ts.SyntaxKind.TrueKeyword;
+    const major = this.context.microMemoizeMajor;
+    if (major === undefined) return isTrue(props.get("async")) || isTrue(props.get("isPromise"));
+    return major >= 5 ? isTrue(props.get("async")) : isTrue(props.get("isPromise"));
+  }
+
+  /** The memoized binding is cleared somewhere in its file: `fn.cache.delete(k)`, `fn.clear()`, `memoizeClear(fn)`. */
+  private isEvictedByCode(call: TS.CallExpression): boolean {
+    const { ts } = this;
+    const r = this.resolver;
+    let current: TS.Node = call;
+    while (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent)) current = current.parent;
+    const declaration = current.parent;
+    if (!(ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) || !declaration.name || !(ts.isIdentifier(declaration.name) || ts.isPrivateIdentifier(declaration.name))) return false;
+    const symbol = r.checker.getSymbolAtLocation(declaration.name);
+    const name = declaration.name.text;
+    if (!symbol) return false;
+    let found = false;
+    const visit = (node: TS.Node): void => {
+      if (found) return;
+      if ((ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) && node.text === name && node !== declaration.name && r.checker.getSymbolAtLocation(node) === symbol) {
+        // `memoized`, `this.memoized`: climb to the whole reference.
+        let reference: TS.Node = node;
+        if (ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) reference = node.parent;
+        const parent = reference.parent;
+        if (ts.isPropertyAccessExpression(parent) && parent.expression === reference) {
+          const member = parent.name.text;
+          if (member === "clear" || member === "delete" || member === "remove" || member === "reset") found = true;
+          if (member === "cache" && ts.isPropertyAccessExpression(parent.parent) && ["delete", "clear", "remove", "reset"].includes(parent.parent.name.text)) found = true;
+        }
+        if (ts.isCallExpression(parent) && parent.arguments.includes(reference as TS.Expression)) {
+          const clearer = r.resolveExport(r.findImportOrigin(parent.expression));
+          if (clearer?.entry.kind === "memoizer") found = true;
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(call.getSourceFile());
+    return found;
+  }
+
   private describeMemoizer(resolved: ResolvedExport, call: TS.CallExpression, curriedCall: TS.CallExpression | undefined, fn: MemoizedFunction | undefined): MemoizeInfo {
     const r = this.resolver;
     const args = call.arguments;
     const lifetime = this.instances.findLifetime(call);
-    const base: MemoizeInfo = { fn, keying: "all-arguments", maxAge: { kind: "none" }, bound: { kind: "none" }, customCache: false, lifetime, optionsOpaque: false };
+    const base: MemoizeInfo = { fn, keying: "all-arguments", maxAge: { kind: "none" }, bound: { kind: "none" }, customCache: false, lifetime, optionsOpaque: false, rejections: "kept", rejectionOption: undefined, evictedByCode: false };
     const options = (index: number) => r.readOptions(args[index]);
+    const isTrue = (expression: TS.Expression | undefined) => expression !== undefined && expression.kind === this.ts.SyntaxKind.TrueKeyword;
     switch (resolved.entry.library) {
       case "lodash":
       case "underscore":
@@ -420,9 +469,13 @@ class FileExtractor {
         const max = props.get("max");
         const maxAge = props.get("maxAge");
         const custom = props.has("normalizer") || props.has("length") || props.has("primitive");
+        // memoizee's `promise` mode removes a rejected promise from the cache.
+        const promiseMode = props.get("promise");
         return {
           ...base,
           optionsOpaque: opaque,
+          rejections: promiseMode && promiseMode.kind !== this.ts.SyntaxKind.FalseKeyword ? "dropped" : "kept",
+          rejectionOption: "`promise: true`",
           keying: custom ? "custom" : "function-length",
           maxAge: maxAge ? this.instances.readTtl(maxAge, "ms", true) : { kind: "none" },
           bound: max ? { kind: "entries", value: r.foldNumber(max), text: max.getText() } : { kind: "none" },
@@ -439,6 +492,9 @@ class FileExtractor {
           keying: props.has("cacheKey") ? "custom" : "first-argument",
           maxAge: maxAge ? this.instances.readTtl(maxAge, "ms") : { kind: "none" },
           customCache: cache !== undefined,
+          // p-memoize deletes a rejected promise; memoize (mem) caches whatever the function returned.
+          rejections: resolved.entry.library === "p-memoize" ? "dropped" : "kept",
+          rejectionOption: resolved.entry.library === "memoize" ? "p-memoize instead of memoize, which drops rejected promises" : undefined,
         };
       }
       case "moize": {
@@ -460,7 +516,16 @@ class FileExtractor {
           const value = r.foldNumber(maxSize);
           bound = value === Infinity ? { kind: "none" } : { kind: "entries", value, text: maxSize.getText() };
         }
-        return { ...base, optionsOpaque: opaque, maxAge: maxAge ? this.instances.readTtl(maxAge, "ms") : { kind: "none" }, bound, keying: props.has("transformArgs") || props.has("isSerialized") ? "custom" : "all-arguments" };
+        const promiseMode = variant === "promise" || isTrue(props.get("isPromise"));
+        return {
+          ...base,
+          optionsOpaque: opaque,
+          maxAge: maxAge ? this.instances.readTtl(maxAge, "ms") : { kind: "none" },
+          bound,
+          keying: props.has("transformArgs") || props.has("isSerialized") ? "custom" : "all-arguments",
+          rejections: promiseMode ? "dropped" : "kept",
+          rejectionOption: "`isPromise: true` (or `moize.promise`)",
+        };
       }
       case "micro-memoize": {
         const { props, opaque } = options(1);
@@ -471,7 +536,7 @@ class FileExtractor {
           const value = r.foldNumber(maxSize);
           bound = value === Infinity ? { kind: "none" } : { kind: "entries", value, text: maxSize.getText() };
         }
-        return { ...base, optionsOpaque: opaque, bound, maxAge: expires ? this.instances.readTtl(expires, "ms") : { kind: "none" } };
+        return { ...base, optionsOpaque: opaque, bound, maxAge: expires ? this.instances.readTtl(expires, "ms") : { kind: "none" }, rejections: this.microMemoizeDropsRejections(props) ? "dropped" : "kept", rejectionOption: this.context.microMemoizeMajor !== undefined && this.context.microMemoizeMajor < 5 ? "`isPromise: true`" : "`async: true`" };
       }
       case "fast-memoize": {
         const { props, opaque } = options(1);
@@ -512,6 +577,7 @@ class FileExtractor {
     const { ts } = this;
     const parameters = declaration.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === "this"));
     void keyedParameters;
+    const firstOptional = parameters.findIndex((p) => p.initializer !== undefined || p.dotDotDotToken !== undefined);
     return {
       name,
       parameterCount: parameters.length,
@@ -519,6 +585,10 @@ class FileExtractor {
       hasDefaultParameter: parameters.some((p) => p.initializer !== undefined),
       isAsync: this.isAsyncFunction(declaration),
       hasFiniteDomain: parameters.every((p) => !p.dotDotDotToken && this.isFiniteType(p)),
+      length: firstOptional < 0 ? parameters.length : firstOptional,
+      parameterNames: parameters.map((p) => p.name.getText()),
+      neverRejects: this.neverRejects(declaration),
+      impurities: declaration.body ? this.context.purity.describeImpurities(declaration) : [],
       span: this.resolver.makeSpan(declaration),
     };
   }
@@ -539,8 +609,52 @@ class FileExtractor {
       hasDefaultParameter: false,
       isAsync: this.isPromiseType(returnType),
       hasFiniteDomain: signature.parameters.length === 0,
+      length: signature.parameters.length,
+      parameterNames: signature.parameters.map((p) => p.getName()),
+      neverRejects: false,
+      impurities: [],
       span: undefined,
     };
+  }
+
+  /** `try { … } catch { return fallback }` around the whole body, or `return p.catch(() => fallback)`. */
+  private neverRejects(declaration: TS.FunctionLikeDeclaration): boolean {
+    const { ts } = this;
+    const body = declaration.body;
+    if (!body) return false;
+    if (!ts.isBlock(body)) return this.isCatchingExpression(body);
+    const statements = body.statements;
+    const attempts = statements.filter(ts.isTryStatement);
+    if (attempts.length === 0) {
+      const last = statements[statements.length - 1];
+      return statements.length === 1 && last !== undefined && ts.isReturnStatement(last) && last.expression !== undefined && this.isCatchingExpression(last.expression);
+    }
+    const attempt = attempts[0]!;
+    if (attempts.length !== 1 || !attempt.catchClause || this.containsThrow(attempt.catchClause.block)) return false;
+    // Anything outside the try must not be able to throw: only literal returns are accepted.
+    return statements.every((s) => s === attempt || (ts.isReturnStatement(s) && (!s.expression || ts.isLiteralExpression(s.expression) || s.expression.kind === ts.SyntaxKind.NullKeyword)));
+  }
+
+  private isCatchingExpression(expression: TS.Expression): boolean {
+    const { ts } = this;
+    const node = this.resolver.skipOuter(expression);
+    if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression) || node.expression.name.text !== "catch") return false;
+    const handler = node.arguments[0];
+    return handler !== undefined && (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler)) && !this.containsThrow(handler.body);
+  }
+
+  /** A `throw` or `Promise.reject` that runs in this code (nested functions excluded). */
+  private containsThrow(node: TS.Node): boolean {
+    const { ts } = this;
+    let found = false;
+    const visit = (child: TS.Node): void => {
+      if (found || (child !== node && ts.isFunctionLike(child))) return;
+      if (ts.isThrowStatement(child)) found = true;
+      else if (ts.isCallExpression(child) && ts.isPropertyAccessExpression(child.expression) && child.expression.name.text === "reject" && child.expression.expression.getText() === "Promise") found = true;
+      else ts.forEachChild(child, visit);
+    };
+    visit(node);
+    return found;
   }
 
   private isAsyncFunction(declaration: TS.FunctionLikeDeclaration): boolean {
@@ -600,6 +714,10 @@ class FileExtractor {
         customCache: false,
         lifetime: this.instances.findLifetime(call),
         optionsOpaque: opaque,
+        // A function that throws stores nothing in the Data Cache.
+        rejections: "dropped",
+        rejectionOption: undefined,
+        evictedByCode: false,
       },
     });
   }
@@ -651,7 +769,20 @@ class FileExtractor {
 
   private describeDecorator(resolved: ResolvedExport, args: readonly TS.Expression[], fn: MemoizedFunction): MemoizeInfo {
     const r = this.resolver;
-    const base: MemoizeInfo = { fn, keying: "all-arguments", maxAge: { kind: "none" }, bound: { kind: "none" }, customCache: false, lifetime: "class", optionsOpaque: false };
+    // @type-cacheable awaits the method and stores only resolved values; pMemoizeDecorator drops rejections.
+    const dropsRejections = resolved.entry.library === "type-cacheable" || resolved.entry.library === "p-memoize";
+    const base: MemoizeInfo = {
+      fn,
+      keying: "all-arguments",
+      maxAge: { kind: "none" },
+      bound: { kind: "none" },
+      customCache: false,
+      lifetime: "class",
+      optionsOpaque: false,
+      rejections: dropsRejections ? "dropped" : "kept",
+      rejectionOption: resolved.entry.library === "memoize" ? "p-memoize's `pMemoizeDecorator`, which drops rejected promises" : undefined,
+      evictedByCode: false,
+    };
     switch (resolved.entry.library) {
       case "typescript-memoize": {
         if (resolved.role.variant === "expiring") {

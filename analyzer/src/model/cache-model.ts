@@ -120,7 +120,38 @@ export interface MemoizedFunction {
   isAsync: boolean;
   /** True when every parameter's type has a finite, small domain (boolean, literal unions, enums). */
   hasFiniteDomain: boolean;
+  /** What `fn.length` is at runtime: parameters before the first default or rest parameter. */
+  length: number;
+  /** Declared parameter names (binding patterns as written), for messages. */
+  parameterNames: string[];
+  /** The body catches every failure and returns a fallback, so its promise never rejects. */
+  neverRejects: boolean;
+  /** What the result depends on besides the arguments, and side effects, followed through project calls. */
+  impurities: Impurity[];
   span: Span | undefined;
+}
+
+export type ImpurityKind = "time" | "random" | "environment" | "mutable-state" | "outer-write" | "argument-mutation" | "io" | "logging";
+
+/** One call on the way from a memoized function to an impurity. */
+export interface CallStep {
+  /** The called function, e.g. `applyDiscount` or `PriceService.rate`. */
+  name: string;
+  /** Its declaration's name. */
+  span: Span;
+}
+
+/** A reason a function's result is not a function of its arguments alone, or a side effect. */
+export interface Impurity {
+  kind: ImpurityKind;
+  /** What is read, written or called: `Date.now()`, `discountRate`, `process.env.RATE`. */
+  subject: string;
+  /** Where it happens (possibly in another file). */
+  span: Span;
+  /** Project functions called on the way, outermost first; empty when the memoized function does it itself. */
+  chain: CallStep[];
+  /** For mutable state: a write to it elsewhere (`reassigned` by assignment, `modified` by a mutating call or `delete`). */
+  writtenIn: { name: string; span: Span; how: "reassigned" | "modified" } | undefined;
 }
 
 /** Memoizer-specific facts. */
@@ -134,6 +165,12 @@ export interface MemoizeInfo {
   customCache: boolean;
   lifetime: Lifetime;
   optionsOpaque: boolean;
+  /** Whether a rejected promise stays in the cache: by the library's behaviour and its options. */
+  rejections: "kept" | "dropped";
+  /** The option that makes the memoizer drop rejections, for messages. */
+  rejectionOption: string | undefined;
+  /** Code evicts entries of this memoizer explicitly (`fn.cache.delete`, `.clear()`, `memoizeClear(fn)`). */
+  evictedByCode: boolean;
 }
 
 /** One cache-related call site. */

@@ -12,7 +12,7 @@ export interface OptionsSchema {
 
 export type PropertySchema =
   | { type: "boolean"; description: string }
-  | { type: "number"; description: string; minimum?: number }
+  | { type: "number"; description: string; minimum?: number; maximum?: number }
   | { type: "string"; description: string; enum?: string[] }
   | { type: "array"; description: string; items: { type: "string" } };
 

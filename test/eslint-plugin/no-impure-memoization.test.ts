@@ -1,0 +1,300 @@
+// no-impure-memoization through ESLint: typed RuleTester cases on real library imports.
+import { rules } from "../../eslint-plugin/src/index";
+import { FILENAME, createRuleTester, lines } from "./rule-tester";
+
+const rule = rules["no-impure-memoization"]!;
+const ruleTester = createRuleTester();
+
+const LODASH = 'import memoize from "lodash/memoize.js";';
+
+ruleTester.run("no-impure-memoization", rule, {
+  valid: [
+    {
+      name: "a pure function of its arguments",
+      filename: FILENAME,
+      code: lines(LODASH, "export const slug = memoize((title: string) => title.trim().toLowerCase().replace(/\\s+/g, '-'));"),
+    },
+    {
+      name: "Date.now() only inside a callback the memoized function returns",
+      filename: FILENAME,
+      code: lines(LODASH, "export const makeStamp = memoize((id: string) => () => ({ id, at: Date.now() }));"),
+    },
+    {
+      name: "Date.now() inside a handler passed on, not called during evaluation",
+      filename: FILENAME,
+      code: lines(LODASH, "export const makeTimer = memoize((id: string) => ({ id, start: () => setTimeout(() => console.log(Date.now()), 10) }));"),
+    },
+    {
+      name: "new Date(value) with an argument is deterministic",
+      filename: FILENAME,
+      code: lines(LODASH, "export const parse = memoize((iso: string) => new Date(iso).getTime());"),
+    },
+    {
+      name: "a local class with a now() method is not the clock",
+      filename: FILENAME,
+      code: lines(LODASH, "class Clock {", "  now() {", "    return 1;", "  }", "}", "const clock = new Clock();", "export const at = memoize((id: string) => id + clock.now());"),
+    },
+    {
+      name: "a local function named Date shadows the global",
+      filename: FILENAME,
+      code: lines(LODASH, "export const f = memoize((id: string) => {", "  const Date = { now: () => 0 };", "  return id + Date.now();", "});"),
+    },
+    {
+      name: "reading process.env once at module load",
+      filename: FILENAME,
+      code: lines(LODASH, 'const REGION = process.env.REGION ?? "eu";', "export const label = memoize((id: string) => `${REGION}:${id}`);"),
+    },
+    {
+      name: "a module-level let that is never reassigned after load",
+      filename: FILENAME,
+      code: lines(LODASH, "let rate = 2;", "rate = rate * 2;", "export const scaled = memoize((x: number) => x * rate);"),
+    },
+    {
+      name: "a frozen configuration object",
+      filename: FILENAME,
+      code: lines(LODASH, "const config = Object.freeze({ rate: 0.2 });", "export const tax = memoize((x: number) => x * config.rate);"),
+    },
+    {
+      name: "a readonly field read by a memoized field function",
+      filename: FILENAME,
+      code: lines(
+        LODASH,
+        "export class Pricing {",
+        "  constructor(private readonly rate: number) {}",
+        "  readonly price = memoize((x: number) => x * this.rate);",
+        "}",
+      ),
+    },
+    {
+      name: "mutating a local copy of the argument",
+      filename: FILENAME,
+      code: lines(LODASH, "export const sorted = memoize((items: number[]) => [...items].sort((a, b) => a - b));"),
+    },
+    {
+      name: "local accumulation inside a callback called eagerly",
+      filename: FILENAME,
+      code: lines(
+        LODASH,
+        "export const total = memoize((items: number[]) => {",
+        "  let sum = 0;",
+        "  const add = (x: number) => {",
+        "    sum += x;",
+        "  };",
+        "  items.forEach(add);",
+        "  return sum;",
+        "});",
+      ),
+    },
+    {
+      name: "a helper that builds and mutates its own object",
+      filename: FILENAME,
+      code: lines(
+        LODASH,
+        "function fill(target: Record<string, number>, key: string) {",
+        "  target[key] = key.length;",
+        "}",
+        "export const build = memoize((key: string) => {",
+        "  const out: Record<string, number> = {};",
+        "  fill(out, key);",
+        "  return out;",
+        "});",
+      ),
+    },
+    {
+      name: "I/O in an async memoizer is what it is for",
+      filename: FILENAME,
+      code: lines(LODASH, 'import { readFile } from "node:fs/promises";', 'export const load = memoize(async (name: string) => readFile(name, "utf8"));'),
+    },
+    {
+      name: "logging is allowed by default",
+      filename: FILENAME,
+      code: lines(LODASH, "export const f = memoize((id: string) => {", "  console.debug('miss', id);", "  return id.length;", "});"),
+    },
+    {
+      name: "a memoizer created inside a function lives for one call",
+      filename: FILENAME,
+      code: lines(LODASH, "export function handle(ids: string[]) {", "  const stamp = memoize((id: string) => `${id}:${Date.now()}`);", "  return ids.map(stamp);", "}"),
+    },
+    {
+      name: "impurity beyond the configured depth",
+      filename: FILENAME,
+      options: [{ depth: 1, allowLogging: true, checkEnvironment: true }],
+      code: lines(
+        LODASH,
+        "function inner() {",
+        "  return Date.now();",
+        "}",
+        "function outer() {",
+        "  return inner();",
+        "}",
+        "export const f = memoize((id: string) => id + outer());",
+      ),
+    },
+    {
+      name: "process.env when checkEnvironment is off",
+      filename: FILENAME,
+      options: [{ depth: 3, allowLogging: true, checkEnvironment: false }],
+      code: lines(LODASH, "export const label = memoize((id: string) => `${process.env.REGION}:${id}`);"),
+    },
+  ],
+  invalid: [
+    {
+      name: "Date.now() in an inline memoized function",
+      filename: FILENAME,
+      code: lines(LODASH, "export const stamp = memoize((id: string) => ({ id, at: Date.now() }));"),
+      errors: [{ messageId: "readsTime", line: 2, column: 57, endLine: 2, endColumn: 67 }],
+    },
+    {
+      name: "new Date() without arguments",
+      filename: FILENAME,
+      code: lines(LODASH, "export const today = memoize((id: string) => `${id}:${new Date().toISOString()}`);"),
+      errors: [{ messageId: "readsTime", line: 2, column: 55, endLine: 2, endColumn: 65 }],
+    },
+    {
+      name: "Math.random() through moize",
+      filename: FILENAME,
+      code: lines('import moize from "moize";', "export const pick = moize.infinite((id: string) => id + Math.random());"),
+      errors: [{ messageId: "readsRandom", line: 2, column: 57, endLine: 2, endColumn: 70 }],
+    },
+    {
+      name: "crypto.randomUUID imported from node:crypto",
+      filename: FILENAME,
+      code: lines(LODASH, 'import { randomUUID } from "node:crypto";', "export const tag = memoize((id: string) => `${id}-${randomUUID()}`);"),
+      errors: [{ messageId: "readsRandom", line: 3, column: 53, endLine: 3, endColumn: 65 }],
+    },
+    {
+      name: "process.env read at call time",
+      filename: FILENAME,
+      code: lines(LODASH, "export const label = memoize((id: string) => `${process.env.REGION}:${id}`);"),
+      errors: [{ messageId: "readsEnvironment", line: 2, column: 49, endLine: 2, endColumn: 60 }],
+    },
+    {
+      name: "a module-level let reassigned by a setter, through a helper",
+      filename: FILENAME,
+      code: lines(
+        LODASH,
+        "let discountRate = 0.1;",
+        "export function setDiscountRate(rate: number) {",
+        "  discountRate = rate;",
+        "}",
+        "function applyDiscount(price: number) {",
+        "  return price * (1 - discountRate);",
+        "}",
+        "export const priceOf = memoize((id: string) => applyDiscount(id.length));",
+      ),
+      errors: [
+        {
+          messageId: "readsMutableState",
+          line: 9,
+          column: 24,
+          endLine: 9,
+          endColumn: 31,
+          data: {
+            name: "priceOf",
+            via: " calls `applyDiscount` (file.ts:6), which",
+            subject: "discountRate",
+            how: "reassigned",
+            writer: "setDiscountRate",
+            writerLocation: "file.ts:4",
+          },
+        },
+      ],
+    },
+    {
+      name: "a property of a module object changed elsewhere",
+      filename: FILENAME,
+      code: lines(
+        LODASH,
+        'const settings = { currency: "EUR" };',
+        "export function setCurrency(currency: string) {",
+        "  settings.currency = currency;",
+        "}",
+        "export const format = memoize((amount: number) => `${amount} ${settings.currency}`);",
+      ),
+      errors: [{ messageId: "readsMutableState", line: 6, column: 64, endLine: 6, endColumn: 81 }],
+    },
+    {
+      name: "a module-level Map filled by another function",
+      filename: FILENAME,
+      code: lines(
+        LODASH,
+        "const rates = new Map<string, number>();",
+        "export function setRate(code: string, rate: number) {",
+        "  rates.set(code, rate);",
+        "}",
+        "export const convert = memoize((code: string) => (rates.get(code) ?? 1) * 100);",
+      ),
+      errors: [{ messageId: "readsMutableState", line: 6, column: 51, endLine: 6, endColumn: 56 }],
+    },
+    {
+      name: "a decorated method reading a field its setter changes",
+      filename: FILENAME,
+      code: lines(
+        'import { Memoize } from "typescript-memoize";',
+        "export class Prices {",
+        "  private rate = 1;",
+        "  setRate(rate: number) {",
+        "    this.rate = rate;",
+        "  }",
+        "  @Memoize()",
+        "  price(id: string) {",
+        "    return id.length * this.rate;",
+        "  }",
+        "}",
+      ),
+      errors: [{ messageId: "readsMutableState", line: 7, column: 4, endLine: 7, endColumn: 11 }],
+    },
+    {
+      name: "writing a module-level counter",
+      filename: FILENAME,
+      code: lines(LODASH, "let misses = 0;", "export const f = memoize((id: string) => {", "  misses++;", "  return id.length;", "});"),
+      errors: [{ messageId: "writesOuterState", line: 4, column: 3, endLine: 4, endColumn: 11 }],
+    },
+    {
+      name: "sorting the argument in place",
+      filename: FILENAME,
+      code: lines(LODASH, "export const sorted = memoize((items: number[]) => items.sort((a, b) => a - b));"),
+      errors: [{ messageId: "mutatesArgument", line: 2, column: 52, endLine: 2, endColumn: 79 }],
+    },
+    {
+      name: "a helper that mutates the memoized function's argument",
+      filename: FILENAME,
+      code: lines(
+        LODASH,
+        "function stampUser(user: { id: string; seen?: boolean }) {",
+        "  user.seen = true;",
+        "}",
+        "export const load = memoize((user: { id: string; seen?: boolean }) => {",
+        "  stampUser(user);",
+        "  return user.id;",
+        "});",
+      ),
+      errors: [{ messageId: "mutatesArgument", line: 5, column: 21, endLine: 5, endColumn: 28 }],
+    },
+    {
+      name: "synchronous file I/O",
+      filename: FILENAME,
+      code: lines(LODASH, 'import { readFileSync } from "node:fs";', 'export const read = memoize((name: string) => readFileSync(name, "utf8"));'),
+      errors: [{ messageId: "performsIo", line: 3, column: 47, endLine: 3, endColumn: 73 }],
+    },
+    {
+      name: "logging when allowLogging is off",
+      filename: FILENAME,
+      options: [{ depth: 3, allowLogging: false, checkEnvironment: true }],
+      code: lines(LODASH, "export const f = memoize((id: string) => {", "  console.log('miss', id);", "  return id.length;", "});"),
+      errors: [{ messageId: "logs", line: 3, column: 3, endLine: 3, endColumn: 26 }],
+    },
+    {
+      name: "a memoized function declared elsewhere in the file: reported at the memoize call",
+      filename: FILENAME,
+      code: lines(LODASH, "function stamp(id: string) {", "  return `${id}:${Date.now()}`;", "}", "export const cachedStamp = memoize(stamp);"),
+      errors: [{ messageId: "readsTime", line: 5, column: 28, endLine: 5, endColumn: 35 }],
+    },
+    {
+      name: "Next.js unstable_cache around a function that reads the clock",
+      filename: FILENAME,
+      code: lines('import { unstable_cache } from "next/cache";', "export const getReport = unstable_cache(async (id: string) => ({ id, at: Date.now() }), ['report'], { revalidate: 60 });"),
+      errors: [{ messageId: "readsTime", line: 2, column: 74, endLine: 2, endColumn: 84 }],
+    },
+  ],
+});
