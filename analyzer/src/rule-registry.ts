@@ -1,10 +1,11 @@
 // Every rule, in one list: both hosts and the docs test read it.
 import type { RuleDefinition } from "./model/rule";
+import { noCachedRejection } from "./rules/no-cached-rejection";
 import { noImpureMemoization } from "./rules/no-impure-memoization";
 import { requireCacheBound } from "./rules/require-cache-bound";
 import { requireCacheTtl } from "./rules/require-cache-ttl";
 
-export const RULES: ReadonlyArray<RuleDefinition<any>> = [requireCacheTtl, requireCacheBound, noImpureMemoization];
+export const RULES: ReadonlyArray<RuleDefinition<any>> = [requireCacheTtl, requireCacheBound, noImpureMemoization, noCachedRejection];
 
 export function findRule(id: string): RuleDefinition<any> | undefined {
   return RULES.find((rule) => rule.id === id);
