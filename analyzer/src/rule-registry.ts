@@ -3,9 +3,10 @@ import type { RuleDefinition } from "./model/rule";
 import { noCachedRejection } from "./rules/no-cached-rejection";
 import { noImpureMemoization } from "./rules/no-impure-memoization";
 import { requireCacheBound } from "./rules/require-cache-bound";
+import { requireCompleteCacheKey } from "./rules/require-complete-cache-key";
 import { requireCacheTtl } from "./rules/require-cache-ttl";
 
-export const RULES: ReadonlyArray<RuleDefinition<any>> = [requireCacheTtl, requireCacheBound, noImpureMemoization, noCachedRejection];
+export const RULES: ReadonlyArray<RuleDefinition<any>> = [requireCacheTtl, requireCacheBound, noImpureMemoization, requireCompleteCacheKey, noCachedRejection];
 
 export function findRule(id: string): RuleDefinition<any> | undefined {
   return RULES.find((rule) => rule.id === id);

@@ -6,6 +6,7 @@ import type {
   FileCacheModel,
   FrameworkInfo,
   InstanceInfo,
+  KeyGap,
   KeyTemplate,
   MapCache,
   MemoizedFunction,
@@ -27,6 +28,7 @@ import {
   REDIS_READ_COMMANDS,
   REDIS_WRITE_WITH_TTL_COMMANDS,
 } from "./library-table";
+import { KeyCoverage } from "./key-coverage";
 import { PurityAnalyzer } from "./purity";
 import { Resolver, type ResolvedExport } from "./resolver";
 
@@ -38,6 +40,7 @@ interface ProgramContext {
   resolver: Resolver;
   instances: InstanceResolver;
   purity: PurityAnalyzer;
+  keyCoverage: KeyCoverage;
   microMemoizeMajor: number | undefined;
   nodeRedisMajor: number | undefined;
 }
@@ -50,7 +53,7 @@ function getProgramContext(host: ExtractionHost): ProgramContext {
     const resolver = new Resolver(host);
     const cacheManagerMajor = findInstalledMajor(host, "cache-manager");
     const cacheManagerUnit = cacheManagerMajor === undefined ? undefined : cacheManagerMajor < 5 ? "s" : "ms";
-    context = { resolver, instances: new InstanceResolver(resolver, cacheManagerUnit), purity: new PurityAnalyzer(resolver), microMemoizeMajor: findInstalledMajor(host, "micro-memoize"), nodeRedisMajor: findInstalledMajor(host, "@redis/client") };
+    context = { resolver, instances: new InstanceResolver(resolver, cacheManagerUnit), purity: new PurityAnalyzer(resolver), keyCoverage: new KeyCoverage(resolver), microMemoizeMajor: findInstalledMajor(host, "micro-memoize"), nodeRedisMajor: findInstalledMajor(host, "@redis/client") };
     programContexts.set(host.program, context);
   }
   return context;
@@ -88,6 +91,9 @@ class FileExtractor {
   private readonly resolver: Resolver;
   private readonly instances: InstanceResolver;
   private readonly sites: CacheSite[] = [];
+  private readonly keyGaps: KeyGap[] = [];
+  /** The call behind each site, for analyses that run once all sites are known. */
+  private readonly siteCalls = new Map<CacheSite, TS.CallExpression>();
   private readonly unresolvedBefore: Set<string>;
 
   constructor(
@@ -110,11 +116,14 @@ class FileExtractor {
       ts.forEachChild(node, visit);
     };
     visit(this.sourceFile);
+    const mapCaches = this.findMapCaches();
+    this.findCacheAsideKeyGaps();
     const unresolved = [...this.resolver.unresolvedModules].filter((m) => !this.unresolvedBefore.has(m) || this.importsModule(m));
     return {
       file: this.sourceFile.fileName,
       sites: this.sites.sort((a, b) => a.span.start - b.span.start || a.calleeSpan.start - b.calleeSpan.start),
-      mapCaches: this.findMapCaches(),
+      mapCaches,
+      keyGaps: this.keyGaps.sort((a, b) => a.span.start - b.span.start),
       unresolvedLibraryImports: unresolved.sort(),
     };
   }
@@ -132,6 +141,7 @@ class FileExtractor {
     const r = this.resolver;
     const callee = call.expression;
     if (r.isRequireCall(call)) return;
+    this.checkIdentityArguments(call);
 
     // `memoize(fn)`, `_.memoize(fn)`, `createClient()`, `unstable_cache(...)`, `CacheModule.register()`.
     const calleeExport = ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee) ? r.resolveExport(r.findImportOrigin(callee)) : undefined;
@@ -408,6 +418,101 @@ class FileExtractor {
       method: resolved.exportName === "default" ? resolved.entry.library : resolved.exportName,
       memoize,
     });
+  }
+
+  // ---- key coverage ----------------------------------------------------------
+
+  /** Cache-aside writes (after a read of the same key in the same function) and read-through factories. */
+  private findCacheAsideKeyGaps(): void {
+    const { ts } = this;
+    for (const [site, call] of this.siteCalls) {
+      if (site.operation !== "write" || (site.kind !== "redis" && site.kind !== "in-process")) continue;
+      const args = call.arguments;
+      if (site.kind === "in-process" && site.method === "wrap" && args[0] && args[1]) {
+        this.addMissingInputGap(call, args[0], args[1], site.key?.pattern ?? site.instance?.name ?? site.library, site.library, site.calleeSpan);
+        continue;
+      }
+      if (site.kind === "in-process" && site.method === "getOrSet" && args[0]) {
+        const { props } = this.resolver.readOptions(args[0]);
+        const key = props.get("key");
+        const factory = props.get("factory");
+        if (key && factory) this.addMissingInputGap(call, key, factory, site.key?.pattern ?? site.library, site.library, site.calleeSpan);
+        continue;
+      }
+      const valueIndex = site.method === "setex" || site.method === "psetex" ? 2 : site.method === "set" || site.method === "setnx" || site.method === "getset" ? 1 : undefined;
+      const key = args[0];
+      const value = valueIndex === undefined ? undefined : args[valueIndex];
+      if (!key || !value || ts.isSpreadElement(value) || !site.key) continue;
+      const populatedAfterRead = this.sites.some(
+        (read) => read.operation === "read" && read.kind === site.kind && read.scopeStart === site.scopeStart && read.scopeEnd === site.scopeEnd && read.span.start < site.span.start && read.key?.pattern === site.key!.pattern,
+      );
+      if (populatedAfterRead) this.addMissingInputGap(call, key, value, site.key.pattern, site.library, site.calleeSpan);
+    }
+  }
+
+  private addMissingInputGap(call: TS.CallExpression, key: TS.Expression, value: TS.Expression, cache: string, library: KeyGap["library"], span = this.resolver.makeSpan(call.expression)): void {
+    const fn = this.findEnclosingFunctionNode(call);
+    if (!fn) return;
+    const missing = this.context.keyCoverage.findMissingInputs(fn, key, value);
+    if (missing.length > 0) this.keyGaps.push({ kind: "input-missing-from-key", span, cache, inputs: missing, library });
+  }
+
+  private findEnclosingFunctionNode(node: TS.Node): TS.FunctionLikeDeclaration | undefined {
+    const { ts } = this;
+    let current: TS.Node | undefined = node.parent;
+    while (current && !ts.isSourceFile(current)) {
+      if (ts.isFunctionLike(current) && "body" in current && current.body) return current as TS.FunctionLikeDeclaration;
+      current = current.parent;
+    }
+    return undefined;
+  }
+
+  /**
+   * `getUser({ id })` where `getUser = cache(fn)` (React) or `weakMapMemoize(fn)`, or `weakMap.get({ … })`:
+   * objects are keyed by identity, so a fresh one never hits.
+   */
+  private checkIdentityArguments(call: TS.CallExpression): void {
+    const { ts } = this;
+    const r = this.resolver;
+    const fresh = call.arguments.find((argument) => this.isFreshObject(argument));
+    if (!fresh) return;
+    const callee = r.skipOuter(call.expression);
+    if (ts.isPropertyAccessExpression(callee) && ["get", "has", "set"].includes(callee.name.text) && call.arguments[0] === fresh) {
+      const receiver = r.skipOuter(callee.expression);
+      const symbol = ts.isIdentifier(receiver) || ts.isPropertyAccessExpression(receiver) ? r.getDeclaredSymbol(ts.isIdentifier(receiver) ? receiver : receiver.name) : undefined;
+      const initializer = r.getConstInitializer(symbol);
+      const built = initializer && r.skipOuter(initializer);
+      if (built && ts.isNewExpression(built) && ts.isIdentifier(built.expression) && built.expression.text === "WeakMap" && this.isGlobalName(built.expression)) {
+        this.keyGaps.push({ kind: "fresh-identity-argument", span: r.makeSpan(fresh), cache: receiver.getText(), inputs: [this.describeFresh(fresh)], library: "map" });
+      }
+      return;
+    }
+    if (!ts.isIdentifier(callee) && !ts.isPropertyAccessExpression(callee)) return;
+    const symbol = r.getDeclaredSymbol(ts.isIdentifier(callee) ? callee : callee.name);
+    const initializer = r.getConstInitializer(symbol);
+    const memoizeCall = initializer && r.skipOuter(initializer);
+    if (!memoizeCall || !ts.isCallExpression(memoizeCall)) return;
+    const resolved = r.resolveExport(r.findImportOrigin(memoizeCall.expression));
+    const identityKeyed = (resolved?.role.role === "react-cache") || (resolved?.entry.library === "reselect" && resolved.exportName === "weakMapMemoize");
+    if (!identityKeyed || !resolved) return;
+    this.keyGaps.push({ kind: "fresh-identity-argument", span: r.makeSpan(fresh), cache: callee.getText(), inputs: [this.describeFresh(fresh)], library: resolved.entry.library });
+  }
+
+  private isFreshObject(argument: TS.Expression): boolean {
+    const { ts } = this;
+    const node = this.resolver.skipOuter(argument);
+    return ts.isObjectLiteralExpression(node) || ts.isArrayLiteralExpression(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isNewExpression(node);
+  }
+
+  private describeFresh(argument: TS.Expression): string {
+    const text = argument.getText().replace(/\s+/g, " ");
+    return text.length <= 40 ? text : `${text.slice(0, 37)}…`;
+  }
+
+  private isGlobalName(identifier: TS.Identifier): boolean {
+    const symbol = this.resolver.checker.getSymbolAtLocation(identifier);
+    const declaration = symbol?.declarations?.[0];
+    return declaration !== undefined && declaration.getSourceFile().isDeclarationFile && !(symbol!.flags & this.ts.SymbolFlags.Alias);
   }
 
   /** micro-memoize 5 reads `async`; version 4 (and moize's bundled copy) read `isPromise`, which version 5 silently ignores. */
@@ -700,6 +805,13 @@ class FileExtractor {
     } else if (opaque) revalidate = { kind: "unknown" };
     const tags = props.has("tags") || opaque;
     const fn = fnArgument ? this.describeMemoizedFunction(fnArgument, call) : undefined;
+    const inline = fnArgument && r.skipOuter(fnArgument);
+    if (inline && (this.ts.isArrowFunction(inline) || this.ts.isFunctionExpression(inline))) {
+      const uncaptured = this.context.keyCoverage.findUncapturedInputs(inline, call.arguments[1]);
+      if (uncaptured && uncaptured.length > 0) {
+        this.keyGaps.push({ kind: "captured-not-in-key-parts", span: r.makeSpan(call.expression), cache: fn?.name ?? "unstable_cache", inputs: uncaptured, library: "next" });
+      }
+    }
     this.addSite(call, call.expression, {
       library: "next",
       kind: "framework",
@@ -862,6 +974,10 @@ class FileExtractor {
         return readScopes.some((read) => read.scope.start === scope.start && read.scope.end === scope.end && read.start < write.getStart());
       });
       if (cacheAsideWrites.length === 0) continue;
+      for (const write of cacheAsideWrites) {
+        if (!ts.isCallExpression(write) || write.arguments.length < 2) continue;
+        this.addMissingInputGap(write, write.arguments[0]!, write.arguments[1]!, (entry.declaration.name as TS.Identifier).text, "map");
+      }
       result.push({
         name: (entry.declaration.name as TS.Identifier).text,
         span: r.makeSpan(entry.declaration),
@@ -950,7 +1066,7 @@ class FileExtractor {
     const r = this.resolver;
     const span = r.makeSpan(node);
     const scope = this.findEnclosingFunction(node);
-    this.sites.push({
+    const site: CacheSite = {
       id: `${span.file}:${span.start}`,
       span,
       calleeSpan: r.makeSpan(calleeNode),
@@ -968,7 +1084,9 @@ class FileExtractor {
       kind: fields.kind,
       operation: fields.operation,
       method: fields.method,
-    });
+    };
+    this.sites.push(site);
+    if (this.ts.isCallExpression(node)) this.siteCalls.set(site, node);
   }
 
   private findEnclosingFunction(node: TS.Node): { name: string; start: number; end: number } {

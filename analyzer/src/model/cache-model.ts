@@ -233,6 +233,24 @@ export interface MapCache {
   exported: boolean;
 }
 
+/** A cache key that leaves out an input of the cached value. */
+export interface KeyGap {
+  kind:
+    /** A hand-built cache-aside (or read-through factory) whose value is computed from a parameter the key does not contain. */
+    | "input-missing-from-key"
+    /** Next.js `unstable_cache`: the cached function captures per-call values that are neither arguments nor in `keyParts`. */
+    | "captured-not-in-key-parts"
+    /** An identity-keyed cache (React `cache`, reselect `weakMapMemoize`, a `WeakMap`) called with a freshly created object: it always misses. */
+    | "fresh-identity-argument";
+  /** Where to report: the write, the `unstable_cache` call, or the fresh argument. */
+  span: Span;
+  /** The key pattern, the cache's or memoized function's name. */
+  cache: string;
+  /** Missing inputs (parameter or variable names), or the fresh argument's text. */
+  inputs: string[];
+  library: LibraryId;
+}
+
 /** A diagnostic produced by extraction itself (not a rule finding). */
 export interface ExtractionNote {
   file: string;
@@ -245,6 +263,7 @@ export interface FileCacheModel {
   file: string;
   sites: CacheSite[];
   mapCaches: MapCache[];
+  keyGaps: KeyGap[];
   /** Library module specifiers imported but not resolvable (no node_modules): identity fell back to names of imports. */
   unresolvedLibraryImports: string[];
 }

@@ -1,0 +1,190 @@
+// Does a cache key cover the inputs its value is computed from? Local data flow inside one
+// function: from a parameter, through local variables, into the key and into the value.
+// This module imports `typescript` for types only.
+import type * as TS from "typescript";
+import type { Resolver } from "./resolver";
+
+/**
+ * Parameters that shape how a value is fetched, not which value: leaving them out of the key
+ * is deliberate. Matched on the parameter's name, as the last filter after the data flow.
+ */
+const NON_IDENTITY_NAME = /^(timeout|timeoutMs|retries|retry|maxRetries|signal|log|logger|trace|traceId|requestId|correlationId|debug|verbose|force|forceRefresh|refresh|bypassCache|skipCache|noCache|ttl|ttlMs|ttlSeconds|expiresIn|maxAge|attempt|attempts)$/i;
+
+interface Inputs {
+  /** Parameter names the expression depends on. */
+  all: Set<string>;
+  /** The subset that reaches the expression through a call, `new` or `await`: the value is computed from them. */
+  computed: Set<string>;
+}
+
+export class KeyCoverage {
+  private readonly ts: Resolver["ts"];
+
+  constructor(private readonly resolver: Resolver) {
+    this.ts = resolver.ts;
+  }
+
+  /** Inputs of `fn` the value is computed from but the key does not contain. */
+  findMissingInputs(fn: TS.FunctionLikeDeclaration, key: TS.Expression, value: TS.Expression): string[] {
+    const parameters = this.collectParameters(fn);
+    if (parameters.size === 0) return [];
+    const keyInputs = this.collectInputs(fn, key, parameters);
+    const valueInputs = this.collectInputs(fn, value, parameters);
+    return [...valueInputs.computed].filter((name) => !keyInputs.all.has(name) && !NON_IDENTITY_NAME.test(name)).sort();
+  }
+
+  /**
+   * Values a cached function (Next.js `unstable_cache`) captures from the functions around it
+   * that vary per call, and that neither its own arguments nor `keyParts` cover.
+   */
+  findUncapturedInputs(cached: TS.FunctionLikeDeclaration, keyParts: TS.Expression | undefined): string[] | undefined {
+    const { ts } = this;
+    const r = this.resolver;
+    const parts = keyParts ? r.skipOuter(keyParts) : undefined;
+    if (parts && !ts.isArrayLiteralExpression(parts)) return undefined;
+    const inKeyParts = new Set<TS.Symbol>();
+    if (parts) this.forEachIdentifier(parts, (identifier) => {
+      const symbol = r.getDeclaredSymbol(identifier);
+      if (symbol) inKeyParts.add(symbol);
+    });
+    const missing = new Set<string>();
+    this.forEachIdentifier(cached.body!, (identifier) => {
+      const symbol = r.getDeclaredSymbol(identifier);
+      const declaration = symbol?.valueDeclaration;
+      if (!symbol || !declaration || inKeyParts.has(symbol)) return;
+      if (declaration.getSourceFile() !== cached.getSourceFile() || (declaration.pos >= cached.pos && declaration.end <= cached.end)) return;
+      if (!this.isInsideFunction(declaration) || !this.variesPerCall(declaration)) return;
+      if (NON_IDENTITY_NAME.test(identifier.text)) return;
+      missing.add(identifier.text);
+    });
+    return [...missing].sort();
+  }
+
+  /** Parameters (and names destructured from them) whose type identifies a value: primitives, literals, enums. */
+  private collectParameters(fn: TS.FunctionLikeDeclaration): Map<TS.Symbol, string> {
+    const { ts } = this;
+    const result = new Map<TS.Symbol, string>();
+    const visitName = (name: TS.BindingName) => {
+      if (ts.isIdentifier(name)) {
+        const symbol = this.resolver.checker.getSymbolAtLocation(name);
+        if (symbol && this.isIdentityType(name)) result.set(symbol, name.text);
+        return;
+      }
+      for (const element of name.elements) if (!ts.isOmittedExpression(element)) visitName(element.name);
+    };
+    for (const parameter of fn.parameters) {
+      if (ts.isIdentifier(parameter.name) && parameter.name.text === "this") continue;
+      visitName(parameter.name);
+    }
+    return result;
+  }
+
+  private isIdentityType(node: TS.Node): boolean {
+    const { ts } = this;
+    const type = this.resolver.checker.getTypeAtLocation(node);
+    const flags = ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.EnumLike;
+    const nullish = ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void;
+    const parts = type.isUnion() ? type.types : [type];
+    const meaningful = parts.filter((t) => !(t.flags & nullish));
+    return meaningful.length > 0 && meaningful.every((t) => (t.flags & flags) !== 0);
+  }
+
+  /** Parameters an expression depends on, through local variables of `fn` (their initialisers and assignments). */
+  private collectInputs(fn: TS.FunctionLikeDeclaration, expression: TS.Expression, parameters: Map<TS.Symbol, string>): Inputs {
+    const { ts } = this;
+    const r = this.resolver;
+    const inputs: Inputs = { all: new Set(), computed: new Set() };
+    const visited = new Set<TS.Symbol>();
+    const visit = (node: TS.Node, underCall: boolean): void => {
+      if (ts.isIdentifier(node)) {
+        const parent = node.parent;
+        if (ts.isPropertyAccessExpression(parent) && parent.name === node) return;
+        if (ts.isPropertyAssignment(parent) && parent.name === node) return;
+        const symbol = r.checker.getSymbolAtLocation(node);
+        if (!symbol) return;
+        const name = parameters.get(symbol) ?? (ts.isShorthandPropertyAssignment(parent) ? parameters.get(r.checker.getShorthandAssignmentValueSymbol(parent) ?? symbol) : undefined);
+        if (name !== undefined) {
+          inputs.all.add(name);
+          if (underCall) inputs.computed.add(name);
+          return;
+        }
+        const local = ts.isShorthandPropertyAssignment(parent) ? (r.checker.getShorthandAssignmentValueSymbol(parent) ?? symbol) : symbol;
+        if (visited.has(local)) return;
+        visited.add(local);
+        for (const source of this.findLocalSources(fn, local)) visit(source.node, underCall || source.computed);
+        return;
+      }
+      const isCall = ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isAwaitExpression(node) || ts.isTaggedTemplateExpression(node);
+      ts.forEachChild(node, (child) => visit(child, underCall || isCall));
+    };
+    visit(expression, false);
+    return inputs;
+  }
+
+  /** Expressions a local variable of `fn` takes its value from: its initialiser and assignments to it. */
+  private findLocalSources(fn: TS.FunctionLikeDeclaration, symbol: TS.Symbol): Array<{ node: TS.Node; computed: boolean }> {
+    const { ts } = this;
+    const declaration = symbol.valueDeclaration;
+    if (!declaration || declaration.getSourceFile() !== fn.getSourceFile() || declaration.pos < fn.pos || declaration.end > fn.end) return [];
+    const sources: Array<{ node: TS.Node; computed: boolean }> = [];
+    if (ts.isVariableDeclaration(declaration) && declaration.initializer) sources.push({ node: declaration.initializer, computed: false });
+    // `const { a } = await load(x)`: the binding comes from the whole initialiser.
+    if (ts.isBindingElement(declaration)) {
+      let current: TS.Node = declaration;
+      while (ts.isBindingElement(current) || ts.isObjectBindingPattern(current) || ts.isArrayBindingPattern(current)) current = current.parent;
+      if (ts.isVariableDeclaration(current) && current.initializer) sources.push({ node: current.initializer, computed: false });
+    }
+    // `for (const item of list)`: the item comes from the list.
+    if (ts.isVariableDeclaration(declaration) && ts.isVariableDeclarationList(declaration.parent) && (ts.isForOfStatement(declaration.parent.parent) || ts.isForInStatement(declaration.parent.parent))) {
+      sources.push({ node: declaration.parent.parent.expression, computed: false });
+    }
+    const name = symbol.getName();
+    const visit = (node: TS.Node): void => {
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+        if (ts.isIdentifier(node.left) && node.left.text === name && this.resolver.checker.getSymbolAtLocation(node.left) === symbol) sources.push({ node: node.right, computed: false });
+      }
+      // `list.push(compute(x))` feeds `list`.
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === name) {
+        if (this.resolver.checker.getSymbolAtLocation(node.expression.expression) === symbol) for (const argument of node.arguments) sources.push({ node: argument, computed: true });
+      }
+      ts.forEachChild(node, visit);
+    };
+    if (fn.body) visit(fn.body);
+    return sources;
+  }
+
+  private forEachIdentifier(node: TS.Node, callback: (identifier: TS.Identifier) => void): void {
+    const { ts } = this;
+    const visit = (child: TS.Node): void => {
+      if (ts.isIdentifier(child)) {
+        const parent = child.parent;
+        if (ts.isPropertyAccessExpression(parent) && parent.name === child) return;
+        if ((ts.isPropertyAssignment(parent) || ts.isParameter(parent) || ts.isVariableDeclaration(parent) || ts.isBindingElement(parent)) && parent.name === child) return;
+        callback(child);
+        return;
+      }
+      ts.forEachChild(child, visit);
+    };
+    visit(node);
+  }
+
+  private isInsideFunction(declaration: TS.Node): boolean {
+    let current: TS.Node | undefined = declaration.parent;
+    while (current && !this.ts.isSourceFile(current)) {
+      if (this.ts.isFunctionLike(current)) return true;
+      current = current.parent;
+    }
+    return false;
+  }
+
+  /** A parameter, or a variable whose value is not a literal or a function: it can differ between calls. */
+  private variesPerCall(declaration: TS.Node): boolean {
+    const { ts } = this;
+    if (ts.isParameter(declaration) || ts.isBindingElement(declaration)) return true;
+    if (!ts.isVariableDeclaration(declaration)) return false;
+    const initializer = declaration.initializer && this.resolver.skipOuter(declaration.initializer);
+    if (!initializer) return true;
+    if (ts.isLiteralExpression(initializer) || ts.isNoSubstitutionTemplateLiteral(initializer) || ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) return false;
+    return initializer.kind !== ts.SyntaxKind.TrueKeyword && initializer.kind !== ts.SyntaxKind.FalseKeyword && initializer.kind !== ts.SyntaxKind.NullKeyword;
+  }
+}

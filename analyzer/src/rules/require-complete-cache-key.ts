@@ -1,0 +1,120 @@
+// The cache key must cover every input the cached value depends on: memoizers that key on
+// part of the arguments, identity-keyed caches fed fresh objects, `unstable_cache` closures,
+// and hand-built cache-aside whose key leaves out a parameter of the value.
+import type { CacheSite, KeyGap, Span } from "../model/cache-model";
+import type { Finding } from "../model/finding";
+import type { RuleDefinition } from "../model/rule";
+
+export interface RequireCompleteCacheKeyOptions {
+  checkMemoizers: boolean;
+  checkCacheAside: boolean;
+  checkFrameworkCaches: boolean;
+  checkIdentityCaches: boolean;
+}
+
+const FIRST_ARGUMENT_FIX: Partial<Record<CacheSite["library"], string>> = {
+  lodash: "a resolver as the second argument, e.g. `(...args) => JSON.stringify(args)`",
+  underscore: "a hash function as the second argument, e.g. `(...args) => JSON.stringify(args)`",
+  memoize: "`cacheKey: (args) => JSON.stringify(args)`",
+  "p-memoize": "`cacheKey: (args) => JSON.stringify(args)`",
+  "typescript-memoize": "a `hashFunction` that combines every argument",
+};
+
+export const requireCompleteCacheKey: RuleDefinition<RequireCompleteCacheKeyOptions> = {
+  id: "require-complete-cache-key",
+  description: "Require cache keys to cover every input the cached value depends on.",
+  recommended: "error",
+  hasSuggestions: false,
+  messages: {
+    firstArgumentOnly: "`{{name}}` takes {{parameters}}, but {{library}} keys its cache on the first argument only: calls that differ in `{{ignored}}` get the first caller's result. Pass {{fix}}.",
+    lengthKeyed: "`{{name}}` has {{parameters}}, and {{library}} keys its cache on the first `fn.length` ({{length}}) arguments: {{consequence}}. {{fix}}",
+    freshIdentityArgument: "`{{cache}}` keys objects by identity, and `{{argument}}` is a new object on every call: the cache never hits. Pass primitives, or an object that is created once.",
+    capturedNotInKeyParts: "The function cached by `unstable_cache` uses `{{inputs}}` from the surrounding function, but neither its arguments nor `keyParts` include {{them}}: every caller shares the first caller's result. Add {{them}} to `keyParts`, or pass {{them}} as arguments.",
+    inputMissingFromKey: "The value cached under `{{cache}}` is computed from `{{inputs}}`, which the key does not contain: callers that differ only in {{them}} get the first caller's value. Add {{them}} to the key.",
+  },
+  schema: {
+    type: "object",
+    properties: {
+      checkMemoizers: { type: "boolean", description: "Check memoizers that key on the first argument or on `fn.length`." },
+      checkCacheAside: { type: "boolean", description: "Check hand-built cache-aside (Redis, in-process caches, Maps) and read-through factories for parameters missing from the key." },
+      checkFrameworkCaches: { type: "boolean", description: "Check Next.js `unstable_cache` closures against `keyParts`." },
+      checkIdentityCaches: { type: "boolean", description: "Check identity-keyed caches (React `cache`, reselect `weakMapMemoize`, `WeakMap`) called with freshly created objects." },
+    },
+    additionalProperties: false,
+  },
+  defaultOptions: { checkMemoizers: true, checkCacheAside: true, checkFrameworkCaches: true, checkIdentityCaches: true },
+  check(model, context) {
+    const { options } = context;
+    const findings: Finding[] = [];
+    if (options.checkMemoizers) {
+      for (const site of model.sites) {
+        const finding = checkMemoizer(site);
+        if (finding) findings.push(finding);
+      }
+    }
+    for (const gap of model.keyGaps) {
+      if (gap.kind === "input-missing-from-key" && !options.checkCacheAside) continue;
+      if (gap.kind === "captured-not-in-key-parts" && !options.checkFrameworkCaches) continue;
+      if (gap.kind === "fresh-identity-argument" && !options.checkIdentityCaches) continue;
+      findings.push(reportGap(gap));
+    }
+    return findings.sort((a, b) => a.span.start - b.span.start);
+  },
+};
+
+function checkMemoizer(site: CacheSite): Finding | undefined {
+  const memoize = site.memoize;
+  const fn = memoize?.fn;
+  if (site.operation !== "memoize" || !memoize || !fn || memoize.optionsOpaque) return undefined;
+  const parameters = fn.hasRestParameter ? (fn.parameterCount > 1 ? `${fn.parameterCount} parameters including a rest parameter` : "a rest parameter") : `${fn.parameterCount} parameters`;
+  const name = fn.name ?? "this function";
+  if (memoize.keying === "first-argument" && (fn.parameterCount > 1 || fn.hasRestParameter)) {
+    const ignored = fn.hasRestParameter && fn.parameterCount === 1 ? `${fn.parameterNames[0] ?? "args"}[1…]` : fn.parameterNames.slice(1).join("`, `");
+    return finding(site.calleeSpan, "firstArgumentOnly", { name, parameters, library: site.library, ignored, fix: FIRST_ARGUMENT_FIX[site.library] ?? "a key function that combines every argument" });
+  }
+  if (memoize.keying !== "function-length") return undefined;
+  const covered = fn.length;
+  if (site.library === "memoizee") {
+    if (!fn.hasDefaultParameter && !fn.hasRestParameter) return undefined;
+    const ignored = fn.parameterNames.slice(covered);
+    const consequence = covered === 0 ? "every argument is ignored and all calls share one result" : `\`${ignored.join("`, `")}\` ${ignored.length === 1 ? "is" : "are"} ignored`;
+    const fix = fn.hasRestParameter ? "Pass `length: false` to key on every argument." : `Pass \`length: ${fn.parameterCount}\`.`;
+    return finding(site.calleeSpan, "lengthKeyed", { name, parameters: describeOptional(fn.hasDefaultParameter, fn.hasRestParameter, parameters), library: site.library, length: String(covered), consequence, fix });
+  }
+  if (site.library === "fast-memoize") {
+    // fast-memoize uses its single-argument strategy exactly when fn.length is 1.
+    if (covered !== 1 || (fn.parameterCount <= 1 && !fn.hasRestParameter)) return undefined;
+    const ignored = fn.parameterNames.slice(1);
+    return finding(site.calleeSpan, "lengthKeyed", {
+      name,
+      parameters: describeOptional(fn.hasDefaultParameter, fn.hasRestParameter, parameters),
+      library: site.library,
+      length: "1",
+      consequence: `it uses the single-argument strategy, so \`${ignored.join("`, `")}\` ${ignored.length === 1 ? "is" : "are"} ignored`,
+      fix: "Pass `strategy: memoize.strategies.variadic`.",
+    });
+  }
+  return undefined;
+}
+
+function describeOptional(hasDefault: boolean, hasRest: boolean, parameters: string): string {
+  if (hasDefault && hasRest) return `${parameters}, with defaults`;
+  if (hasDefault) return `${parameters}, with a default value`;
+  return parameters;
+}
+
+function reportGap(gap: KeyGap): Finding {
+  const them = gap.inputs.length === 1 ? "it" : "them";
+  switch (gap.kind) {
+    case "fresh-identity-argument":
+      return finding(gap.span, "freshIdentityArgument", { cache: gap.cache, argument: gap.inputs[0] ?? "" });
+    case "captured-not-in-key-parts":
+      return finding(gap.span, "capturedNotInKeyParts", { inputs: gap.inputs.join("`, `"), them });
+    case "input-missing-from-key":
+      return finding(gap.span, "inputMissingFromKey", { cache: gap.cache, inputs: gap.inputs.join("`, `"), them });
+  }
+}
+
+function finding(span: Span, messageId: string, data: Record<string, string>): Finding {
+  return { ruleId: requireCompleteCacheKey.id, messageId, data, span, suggestions: [] };
+}
