@@ -1,12 +1,13 @@
 // Every rule, in one list: both hosts and the docs test read it.
 import type { RuleDefinition } from "./model/rule";
 import { noCachedRejection } from "./rules/no-cached-rejection";
+import { noMutatedCachedValue } from "./rules/no-mutated-cached-value";
 import { noImpureMemoization } from "./rules/no-impure-memoization";
 import { requireCacheBound } from "./rules/require-cache-bound";
 import { requireCompleteCacheKey } from "./rules/require-complete-cache-key";
 import { requireCacheTtl } from "./rules/require-cache-ttl";
 
-export const RULES: ReadonlyArray<RuleDefinition<any>> = [requireCacheTtl, requireCacheBound, noImpureMemoization, requireCompleteCacheKey, noCachedRejection];
+export const RULES: ReadonlyArray<RuleDefinition<any>> = [requireCacheTtl, requireCacheBound, noImpureMemoization, requireCompleteCacheKey, noMutatedCachedValue, noCachedRejection];
 
 export function findRule(id: string): RuleDefinition<any> | undefined {
   return RULES.find((rule) => rule.id === id);

@@ -10,6 +10,7 @@ import { FIXTURES, REPO_ROOT, STRICT_TSCONFIG, runCliCaptured, toTuples, writePr
 
 const BASIC = path.join(FIXTURES, "basic");
 const BASIC_EXPECTED = [
+  "no-cached-rejection src/service.ts:15:27",
   "require-cache-bound src/clients.ts:7:29",
   "require-cache-bound src/service.ts:15:27",
   "require-cache-ttl src/service.ts:10:9",
@@ -27,7 +28,7 @@ describe("cachewise check", () => {
     const results = JSON.parse(run.stdout);
     assert.deepEqual(toTuples(results, BASIC), BASIC_EXPECTED);
     const service = results.find((r: { filePath: string }) => r.filePath.endsWith("service.ts"));
-    assert.equal(service.errorCount, 5);
+    assert.equal(service.errorCount, 6);
     assert.equal(service.warningCount, 0);
     const message = service.messages[0];
     assert.deepEqual(Object.keys(message).slice(0, 7), ["ruleId", "severity", "message", "line", "column", "endLine", "endColumn"]);
@@ -37,7 +38,7 @@ describe("cachewise check", () => {
   });
 
   it("exits 0 when there are no error-level findings, and honours --rule", () => {
-    const run = runCliCaptured(["check", ".", "--rule", "require-cache-ttl:off", "--rule", "require-cache-bound:warn"], BASIC);
+    const run = runCliCaptured(["check", ".", "--rule", "require-cache-ttl:off", "--rule", "no-cached-rejection:off", "--rule", "require-cache-bound:warn"], BASIC);
     assert.equal(run.code, 0, run.stdout);
     assert.match(run.stdout, /2 problems \(0 errors, 2 warnings\) in 3 files/);
     assert.doesNotMatch(run.stdout, /require-cache-ttl/);
@@ -46,7 +47,7 @@ describe("cachewise check", () => {
   it("prints a readable report with a summary", () => {
     const run = runCliCaptured(["check", "."], BASIC);
     assert.match(run.stdout, /src\/service\.ts\n {2}6:15 +error {2}`SET` writes `user:\{id\}`/);
-    assert.match(run.stdout, /✖ 6 problems \(6 errors, 0 warnings\) in 3 files\./);
+    assert.match(run.stdout, /✖ 7 problems \(7 errors, 0 warnings\) in 3 files\./);
     assert.doesNotMatch(run.stdout, /\u001b\[/, "no colour when stdout is not a TTY");
   });
 
@@ -61,7 +62,7 @@ describe("cachewise check", () => {
     const valid: boolean = validate(sarif);
     assert.ok(valid, JSON.stringify(validate.errors, null, 2));
     const results = sarif.runs[0].results;
-    assert.equal(results.length, 6);
+    assert.equal(results.length, 7);
     assert.deepEqual(results[0].locations[0].physicalLocation.artifactLocation, { uri: "src/clients.ts", uriBaseId: "%SRCROOT%" });
     assert.equal(sarif.runs[0].tool.driver.rules[results[0].ruleIndex].id, results[0].ruleId);
   });

@@ -28,6 +28,7 @@ import {
   REDIS_READ_COMMANDS,
   REDIS_WRITE_WITH_TTL_COMMANDS,
 } from "./library-table";
+import { CachedValueTracker } from "./cached-values";
 import { KeyCoverage } from "./key-coverage";
 import { PurityAnalyzer } from "./purity";
 import { Resolver, type ResolvedExport } from "./resolver";
@@ -124,6 +125,7 @@ class FileExtractor {
       sites: this.sites.sort((a, b) => a.span.start - b.span.start || a.calleeSpan.start - b.calleeSpan.start),
       mapCaches,
       keyGaps: this.keyGaps.sort((a, b) => a.span.start - b.span.start),
+      cachedValueMutations: new CachedValueTracker(this.resolver, this.instances, this.context.purity, new Set(mapCaches.map((m) => m.name))).find(this.sourceFile),
       unresolvedLibraryImports: unresolved.sort(),
     };
   }
@@ -857,6 +859,7 @@ class FileExtractor {
       bound: { kind: "unknown" },
       lifetime: "module",
       optionsOpaque: opaque || options.opaque,
+      storesReferences: false,
     };
     this.addSite(call, call.expression, { library: "nestjs-cache", kind: "framework", operation: "construct", method, instance });
   }

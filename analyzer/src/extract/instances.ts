@@ -159,6 +159,8 @@ export class InstanceResolver {
       bound: { kind: "unknown" },
       lifetime: "unknown",
       optionsOpaque: true,
+      // Libraries that return references whatever their options (cache-manager injected by NestJS, lru-cache…).
+      storesReferences: this.findStoresReferences(library, []),
     };
   }
 
@@ -225,6 +227,7 @@ export class InstanceResolver {
       bound: { kind: "unknown" },
       lifetime: this.findLifetime(node),
       optionsOpaque: false,
+      storesReferences: this.findStoresReferences(entry.library, args),
     };
     const options = (index: number) => r.readOptions(args[index]);
     switch (entry.library) {
@@ -362,6 +365,32 @@ export class InstanceResolver {
     const node = r.skipOuter(store);
     if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && this.isGlobalMap(node.expression)) return { kind: "none" };
     return { kind: "unknown" };
+  }
+
+  /**
+   * Whether reads return the stored object itself. lru-cache, ttlcache, quick-lru, tiny-lru,
+   * cache-manager 7 (it turns Keyv's serializer off), DataLoader and async-cache-dedupe do;
+   * node-cache clones unless `useClones: false`, CacheableMemory unless `useClone: false`;
+   * Keyv, cacheable and bentocache serialise by default.
+   */
+  private findStoresReferences(library: InstanceInfo["library"], args: readonly TS.Expression[]): boolean {
+    const isFalse = (expression: TS.Expression | undefined) => expression !== undefined && expression.kind === this.resolver.ts.SyntaxKind.FalseKeyword;
+    switch (library) {
+      case "lru-cache":
+      case "ttlcache":
+      case "quick-lru":
+      case "tiny-lru":
+      case "cache-manager":
+      case "dataloader":
+      case "async-cache-dedupe":
+        return true;
+      case "node-cache":
+        return isFalse(this.resolver.readOptions(args[0]).props.get("useClones"));
+      case "cacheable-memory":
+        return isFalse(this.resolver.readOptions(args[0]).props.get("useClone"));
+      default:
+        return false;
+    }
   }
 
   /** True when an identifier is the global `Map` from the default library, not a local class. */

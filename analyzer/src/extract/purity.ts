@@ -331,8 +331,17 @@ export class PurityAnalyzer {
     return undefined;
   }
 
+  /** Parameters a function mutates itself (not through further calls), by index, with what it does. */
+  findMutatedParameters(fn: FunctionNode): Map<number, TS.Node> {
+    const result = new Map<number, TS.Node>();
+    for (const fact of this.summarize(fn)) {
+      if (fact.kind === "parameter-mutation" && fact.chain.length === 0 && fact.parameterIndex !== undefined && !result.has(fact.parameterIndex)) result.set(fact.parameterIndex, fact.node);
+    }
+    return result;
+  }
+
   /** The project function a call runs, resolved through the checker. */
-  private findCallTarget(call: TS.CallExpression | TS.NewExpression): FunctionNode | undefined {
+  findCallTarget(call: TS.CallExpression | TS.NewExpression): FunctionNode | undefined {
     const { ts } = this;
     let declaration: TS.Declaration | undefined;
     try {

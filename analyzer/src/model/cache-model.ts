@@ -108,6 +108,8 @@ export interface InstanceInfo {
   lifetime: Lifetime;
   /** True when the options could not be read (spread, variable of unknown shape). */
   optionsOpaque: boolean;
+  /** `get` returns the stored object itself (not a copy), so mutating it changes the cached value. */
+  storesReferences: boolean;
 }
 
 /** The memoized function of a memoizer site. */
@@ -251,6 +253,20 @@ export interface KeyGap {
   library: LibraryId;
 }
 
+/** A cached value (returned by a memoized function or read from a cache that stores references) mutated by its caller. */
+export interface CachedValueMutation {
+  /** The mutation: `list.push(x)`, `user.name = …`, `delete v.k`, `Object.assign(v, …)`, or a call that mutates it. */
+  span: Span;
+  /** The variable holding the cached value. */
+  variable: string;
+  /** What is done, for messages: `push()`, `an assignment to .name`. */
+  mutation: string;
+  /** Where the value comes from: the memoized function or cache, and the read. */
+  source: { kind: "memoized" | "cache"; name: string; span: Span };
+  /** When the mutation happens in a called function: that function and the mutation inside it. */
+  via: { name: string; span: Span } | undefined;
+}
+
 /** A diagnostic produced by extraction itself (not a rule finding). */
 export interface ExtractionNote {
   file: string;
@@ -264,6 +280,7 @@ export interface FileCacheModel {
   sites: CacheSite[];
   mapCaches: MapCache[];
   keyGaps: KeyGap[];
+  cachedValueMutations: CachedValueMutation[];
   /** Library module specifiers imported but not resolvable (no node_modules): identity fell back to names of imports. */
   unresolvedLibraryImports: string[];
 }

@@ -1,0 +1,220 @@
+// Cached values mutated by their callers: a value returned by a memoized function, or read from
+// an in-process cache that hands out references, is shared by every later caller. Changing it
+// in place changes the cache. This module imports `typescript` for types only.
+import type * as TS from "typescript";
+import type { CachedValueMutation } from "../model/cache-model";
+import type { InstanceResolver } from "./instances";
+import type { PurityAnalyzer } from "./purity";
+import type { Resolver } from "./resolver";
+
+const MUTATING_METHODS = new Set(["push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin"]);
+/** Methods of reference-storing caches that hand out the stored value. */
+const CACHE_READ_METHODS = new Set(["get", "peek", "fetch", "load", "wrap", "getOrSet"]);
+/** Memoizers whose memoized function returns the cached object itself (all of them; Next.js `unstable_cache` serialises). */
+const MEMOIZER_ROLES = new Set(["memoizer", "react-cache"]);
+const MAX_ALIASES = 5;
+
+interface Source {
+  kind: "memoized" | "cache";
+  name: string;
+  node: TS.Node;
+}
+
+export class CachedValueTracker {
+  private readonly ts: Resolver["ts"];
+
+  constructor(
+    private readonly resolver: Resolver,
+    private readonly instances: InstanceResolver,
+    private readonly purity: PurityAnalyzer,
+    /** Module-level Maps of this file that are used as caches. */
+    private readonly mapCacheNames: ReadonlySet<string>,
+  ) {
+    this.ts = resolver.ts;
+  }
+
+  find(sourceFile: TS.SourceFile): CachedValueMutation[] {
+    const { ts } = this;
+    const result: CachedValueMutation[] = [];
+    const report = (target: TS.Expression, node: TS.Node, mutation: string, via: CachedValueMutation["via"]) => {
+      const traced = this.traceToSource(target);
+      if (!traced) return;
+      const r = this.resolver;
+      result.push({ span: r.makeSpan(node), variable: traced.variable, mutation, source: { kind: traced.source.kind, name: traced.source.name, span: r.makeSpan(traced.source.node) }, via });
+    };
+    const visit = (node: TS.Node): void => {
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+        const left = this.resolver.skipOuter(node.left);
+        if (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) report(left.expression, node, `an assignment to \`${this.describeMember(left)}\``, undefined);
+      } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) {
+        const operand = this.resolver.skipOuter(node.operand);
+        if (ts.isPropertyAccessExpression(operand) || ts.isElementAccessExpression(operand)) report(operand.expression, node, `an update of \`${this.describeMember(operand)}\``, undefined);
+      } else if (ts.isDeleteExpression(node)) {
+        const operand = this.resolver.skipOuter(node.expression);
+        if (ts.isPropertyAccessExpression(operand) || ts.isElementAccessExpression(operand)) report(operand.expression, node, `\`delete\` of \`${this.describeMember(operand)}\``, undefined);
+      } else if (ts.isCallExpression(node)) {
+        this.inspectCall(node, report);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+    return result;
+  }
+
+  private inspectCall(call: TS.CallExpression, report: (target: TS.Expression, node: TS.Node, mutation: string, via: CachedValueMutation["via"]) => void): void {
+    const { ts } = this;
+    const callee = this.resolver.skipOuter(call.expression);
+    if (ts.isPropertyAccessExpression(callee)) {
+      if (MUTATING_METHODS.has(callee.name.text) && this.isArray(callee.expression)) {
+        report(callee.expression, call, `\`${callee.name.text}()\``, undefined);
+        return;
+      }
+      if (callee.name.text === "assign" && ts.isIdentifier(callee.expression) && callee.expression.text === "Object" && call.arguments[0]) {
+        report(call.arguments[0], call, "`Object.assign()`", undefined);
+        return;
+      }
+    }
+    // One level of calls: a project function that mutates the parameter the value is passed as.
+    // Tracing the arguments is cheap; resolving the callee and summarising it is not, so it comes second.
+    if (!call.arguments.some((argument) => ts.isIdentifier(this.resolver.skipOuter(argument)) && this.traceToSource(argument) !== undefined)) return;
+    const target = this.purity.findCallTarget(call);
+    if (!target) return;
+    const mutated = this.purity.findMutatedParameters(target);
+    for (const [index, node] of mutated) {
+      const argument = call.arguments[index];
+      if (!argument) continue;
+      const name = this.purity.nameFunction(target);
+      report(argument, call, `passing it to \`${name}\``, { name, span: this.resolver.makeSpan(node) });
+    }
+  }
+
+  /** Follows a mutated expression back to a local variable initialised from a cached value. */
+  private traceToSource(target: TS.Expression): { variable: string; source: Source } | undefined {
+    const { ts } = this;
+    const r = this.resolver;
+    let node = r.skipOuter(target);
+    while (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) node = r.skipOuter(node.expression);
+    if (!ts.isIdentifier(node)) return undefined;
+    const variable = node.text;
+    let symbol = r.checker.getSymbolAtLocation(node);
+    for (let step = 0; step < MAX_ALIASES && symbol; step++) {
+      const declaration = symbol.valueDeclaration;
+      if (!declaration) return undefined;
+      const initializer = this.findInitializer(declaration);
+      if (!initializer) return undefined;
+      const fn = this.findEnclosingFunction(declaration);
+      // The caller owns the value when it stores it back or replaces it: `let v = cache.get(k); if (!v) { v = []; cache.set(k, v); }`.
+      if (!fn || this.isReassignedOrStored(fn, symbol)) return undefined;
+      const value = r.skipOuter(initializer);
+      if (ts.isIdentifier(value)) {
+        symbol = r.checker.getSymbolAtLocation(value);
+        continue;
+      }
+      if (ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) {
+        let root = r.skipOuter(value.expression);
+        while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = r.skipOuter(root.expression);
+        if (!ts.isIdentifier(root)) return undefined;
+        symbol = r.checker.getSymbolAtLocation(root);
+        continue;
+      }
+      if (!ts.isCallExpression(value)) return undefined;
+      const source = this.classifySource(value);
+      return source ? { variable, source } : undefined;
+    }
+    return undefined;
+  }
+
+  private findInitializer(declaration: TS.Declaration): TS.Expression | undefined {
+    const { ts } = this;
+    if (ts.isVariableDeclaration(declaration)) return declaration.initializer;
+    // `const { items } = getCached()`: the binding is a part of the cached value.
+    if (ts.isBindingElement(declaration)) {
+      let current: TS.Node = declaration;
+      while (ts.isBindingElement(current) || ts.isObjectBindingPattern(current) || ts.isArrayBindingPattern(current)) current = current.parent;
+      return ts.isVariableDeclaration(current) ? current.initializer : undefined;
+    }
+    return undefined;
+  }
+
+  /** A call that returns a cached value: a memoized function, or a read of a reference-storing cache. */
+  private classifySource(call: TS.CallExpression): Source | undefined {
+    const { ts } = this;
+    const r = this.resolver;
+    const callee = r.skipOuter(call.expression);
+    if (ts.isPropertyAccessExpression(callee) && CACHE_READ_METHODS.has(callee.name.text)) {
+      const receiver = r.skipOuter(callee.expression);
+      if (ts.isIdentifier(receiver) && this.mapCacheNames.has(receiver.text) && callee.name.text === "get") {
+        const declaration = r.checker.getSymbolAtLocation(receiver)?.valueDeclaration;
+        if (declaration && ts.isSourceFile(declaration.parent.parent.parent)) return { kind: "cache", name: receiver.text, node: call };
+      }
+      const resolved = this.instances.resolveReceiver(callee.expression);
+      if (resolved && resolved.instance.kind === "in-process" && resolved.instance.storesReferences) {
+        return { kind: "cache", name: resolved.instance.name ?? receiver.getText(), node: call };
+      }
+    }
+    if (!ts.isIdentifier(callee) && !ts.isPropertyAccessExpression(callee)) return undefined;
+    const nameNode = ts.isIdentifier(callee) ? callee : callee.name;
+    const symbol = r.getDeclaredSymbol(nameNode);
+    const declaration = symbol?.valueDeclaration;
+    if (!declaration) return undefined;
+    // A method with a memoizing decorator.
+    if (ts.isMethodDeclaration(declaration)) {
+      const decorated = ts.getDecorators(declaration)?.some((decorator) => {
+        const expression = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
+        const resolved = r.resolveExport(r.findImportOrigin(expression));
+        return resolved?.role.role === "memoize-decorator" && resolved.entry.library !== "type-cacheable";
+      });
+      return decorated ? { kind: "memoized", name: nameNode.text, node: call } : undefined;
+    }
+    const initializer = r.getConstInitializer(symbol) ?? (ts.isPropertyDeclaration(declaration) ? declaration.initializer : undefined);
+    const memoizeCall = initializer && r.skipOuter(initializer);
+    if (!memoizeCall || !ts.isCallExpression(memoizeCall)) return undefined;
+    let memoizer = r.resolveExport(r.findImportOrigin(memoizeCall.expression));
+    // Curried: `moize.maxAge(1000)(fn)`.
+    if (!memoizer && ts.isCallExpression(memoizeCall.expression)) memoizer = r.resolveExport(r.findImportOrigin(memoizeCall.expression.expression));
+    if (!memoizer || !MEMOIZER_ROLES.has(memoizer.role.role)) return undefined;
+    return { kind: "memoized", name: nameNode.text, node: call };
+  }
+
+  private isReassignedOrStored(fn: TS.Node, symbol: TS.Symbol): boolean {
+    const { ts } = this;
+    const checker = this.resolver.checker;
+    const name = symbol.getName();
+    let found = false;
+    const visit = (node: TS.Node): void => {
+      if (found) return;
+      if (ts.isIdentifier(node) && node.text === name && checker.getSymbolAtLocation(node) === symbol) {
+        const parent = node.parent;
+        if (ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) found = true;
+        // Passed back to a cache write: `cache.set(key, value)`.
+        if (ts.isCallExpression(parent) && parent.arguments.includes(node) && ts.isPropertyAccessExpression(parent.expression) && ["set", "prime", "setMany", "mset"].includes(parent.expression.name.text)) found = true;
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(fn);
+    return found;
+  }
+
+  private findEnclosingFunction(node: TS.Node): TS.Node | undefined {
+    let current: TS.Node | undefined = node.parent;
+    while (current && !this.ts.isSourceFile(current)) {
+      if (this.ts.isFunctionLike(current)) return current;
+      current = current.parent;
+    }
+    return undefined;
+  }
+
+  private describeMember(node: TS.PropertyAccessExpression | TS.ElementAccessExpression): string {
+    const text = node.getText().replace(/\s+/g, "");
+    return text.length <= 40 ? text : `${text.slice(0, 37)}…`;
+  }
+
+  private isArray(expression: TS.Expression): boolean {
+    try {
+      const type = this.resolver.checker.getNonNullableType(this.resolver.checker.getTypeAtLocation(expression));
+      return this.resolver.checker.isArrayType(type) || this.resolver.checker.isTupleType(type);
+    } catch {
+      return false;
+    }
+  }
+}
