@@ -73,6 +73,27 @@ describe("cachewise check", () => {
     assert.deepEqual(toTuples(JSON.parse(run.stdout), BASIC), BASIC_EXPECTED);
   });
 
+  it("follows memoized functions into other files and names the chain", () => {
+    const dir = path.join(FIXTURES, "memoization");
+    const run = runCliCaptured(["check", ".", "--format", "json", "--rule", "require-cache-bound:off", "--rule", "require-cache-ttl:off"], dir);
+    assert.equal(run.code, 1, run.stderr);
+    const results = JSON.parse(run.stdout);
+    assert.deepEqual(toTuples(results, dir), [
+      "no-cached-rejection src/catalog.ts:21:30",
+      "no-impure-memoization src/pricing.ts:7:24",
+      "no-mutated-cached-value src/tags.ts:10:3",
+      "require-complete-cache-key src/catalog.ts:28:15",
+      "require-complete-cache-key src/pricing.ts:13:26",
+      "require-complete-cache-key src/pricing.ts:16:25",
+    ]);
+    const messages = results.flatMap((r: { messages: Array<{ ruleId: string; message: string }> }) => r.messages);
+    const impure = messages.find((m: { ruleId: string }) => m.ruleId === "no-impure-memoization");
+    assert.equal(
+      impure.message,
+      "`priceOf` is memoized but calls `applyDiscount` (src/discounts.ts:3), which reads `discountRate`, reassigned in `setDiscountRate` (src/admin.ts:5): cached results go stale when it changes.",
+    );
+  });
+
   it("exits 2 with a one-line explanation on usage errors", () => {
     for (const [argv, pattern] of [
       [["check", "--format", "xml"], /unknown format "xml"/],
