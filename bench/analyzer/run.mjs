@@ -84,7 +84,8 @@ function ensureProject() {
     return { dir, meta };
   }
   log(meta ? `project ${dir} is stale, regenerating` : `generating ${dir}`);
-  return generateProject({ lines: LINES, out: dir });
+  const generated = generateProject({ lines: LINES, out: dir });
+  return { dir: generated.outDir, meta: generated.meta };
 }
 
 function readMeta(dir) {

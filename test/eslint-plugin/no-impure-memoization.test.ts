@@ -50,6 +50,18 @@ ruleTester.run("no-impure-memoization", rule, {
       code: lines(LODASH, "let rate = 2;", "rate = rate * 2;", "export const scaled = memoize((x: number) => x * rate);"),
     },
     {
+      name: "a module-level let initialised once, late (one assignment in an init function)",
+      filename: FILENAME,
+      code: lines(
+        LODASH,
+        "let settings: { currency: string } | undefined;",
+        "export function initSettings(value: { currency: string }) {",
+        "  settings = value;",
+        "}",
+        "export const format = memoize((amount: number) => `${amount} ${settings?.currency ?? 'EUR'}`);",
+      ),
+    },
+    {
       name: "a frozen configuration object",
       filename: FILENAME,
       code: lines(LODASH, "const config = Object.freeze({ rate: 0.2 });", "export const tax = memoize((x: number) => x * config.rate);"),

@@ -22,6 +22,9 @@ interface Source {
 
 export class CachedValueTracker {
   private readonly ts: Resolver["ts"];
+  private readonly traced = new Map<TS.Symbol, { variable: string; source: Source } | null>();
+  private readonly candidateNames = new Set<string>();
+  private pending: TS.Node[] = [];
 
   constructor(
     private readonly resolver: Resolver,
@@ -33,7 +36,26 @@ export class CachedValueTracker {
     this.ts = resolver.ts;
   }
 
-  find(sourceFile: TS.SourceFile): CachedValueMutation[] {
+  /**
+   * Called for every node by the file extractor's single traversal: remembers candidate variables
+   * and possible mutations syntactically, so that no extra walk of the file is needed.
+   */
+  observe(node: TS.Node): void {
+    const { ts } = this;
+    if (ts.isVariableDeclaration(node) && node.initializer) {
+      const value = this.resolver.skipOuter(node.initializer);
+      if (ts.isCallExpression(value) || ts.isIdentifier(value) || ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) this.addCandidateNames(node.name);
+    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      this.pending.push(node);
+    } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) {
+      this.pending.push(node);
+    } else if (ts.isDeleteExpression(node) || (ts.isCallExpression(node) && node.arguments.length + (ts.isPropertyAccessExpression(node.expression) ? 1 : 0) > 0)) {
+      this.pending.push(node);
+    }
+  }
+
+  /** The mutations of cached values among the observed nodes. */
+  finish(): CachedValueMutation[] {
     const { ts } = this;
     const result: CachedValueMutation[] = [];
     const report = (target: TS.Expression, node: TS.Node, mutation: string, via: CachedValueMutation["via"]) => {
@@ -42,11 +64,11 @@ export class CachedValueTracker {
       const r = this.resolver;
       result.push({ span: r.makeSpan(node), variable: traced.variable, mutation, source: { kind: traced.source.kind, name: traced.source.name, span: r.makeSpan(traced.source.node) }, via });
     };
-    const visit = (node: TS.Node): void => {
-      if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+    for (const node of this.pending) {
+      if (ts.isBinaryExpression(node)) {
         const left = this.resolver.skipOuter(node.left);
         if (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) report(left.expression, node, `an assignment to \`${this.describeMember(left)}\``, undefined);
-      } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) {
+      } else if (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) {
         const operand = this.resolver.skipOuter(node.operand);
         if (ts.isPropertyAccessExpression(operand) || ts.isElementAccessExpression(operand)) report(operand.expression, node, `an update of \`${this.describeMember(operand)}\``, undefined);
       } else if (ts.isDeleteExpression(node)) {
@@ -55,18 +77,24 @@ export class CachedValueTracker {
       } else if (ts.isCallExpression(node)) {
         this.inspectCall(node, report);
       }
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
-    return result;
+    }
+    this.pending = [];
+    return result.sort((a, b) => a.span.start - b.span.start);
+  }
+
+  private addCandidateNames(name: TS.BindingName): void {
+    const { ts } = this;
+    if (ts.isIdentifier(name)) this.candidateNames.add(name.text);
+    else for (const element of name.elements) if (!ts.isOmittedExpression(element)) this.addCandidateNames(element.name);
   }
 
   private inspectCall(call: TS.CallExpression, report: (target: TS.Expression, node: TS.Node, mutation: string, via: CachedValueMutation["via"]) => void): void {
     const { ts } = this;
     const callee = this.resolver.skipOuter(call.expression);
     if (ts.isPropertyAccessExpression(callee)) {
-      if (MUTATING_METHODS.has(callee.name.text) && this.isArray(callee.expression)) {
-        report(callee.expression, call, `\`${callee.name.text}()\``, undefined);
+      if (MUTATING_METHODS.has(callee.name.text)) {
+        // The type check is the expensive part: only for values that come from a cache.
+        if (this.traceToSource(callee.expression) && this.isArray(callee.expression)) report(callee.expression, call, `\`${callee.name.text}()\``, undefined);
         return;
       }
       if (callee.name.text === "assign" && ts.isIdentifier(callee.expression) && callee.expression.text === "Object" && call.arguments[0]) {
@@ -74,9 +102,11 @@ export class CachedValueTracker {
         return;
       }
     }
-    // One level of calls: a project function that mutates the parameter the value is passed as.
-    // Tracing the arguments is cheap; resolving the callee and summarising it is not, so it comes second.
-    if (!call.arguments.some((argument) => ts.isIdentifier(this.resolver.skipOuter(argument)) && this.traceToSource(argument) !== undefined)) return;
+    // One level of calls: a project function (`helper(v)`, `this.helper(v)`) that mutates the parameter
+    // the value is passed as. Method calls on other objects are mostly library calls and are not followed.
+    // Tracing the arguments is cheaper than resolving the callee, so it comes first.
+    const isHelperCall = ts.isIdentifier(callee) || (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword);
+    if (!isHelperCall || !call.arguments.some((argument) => ts.isIdentifier(this.resolver.skipOuter(argument)) && this.traceToSource(argument) !== undefined)) return;
     const target = this.purity.findCallTarget(call);
     if (!target) return;
     const mutated = this.purity.findMutatedParameters(target);
@@ -91,20 +121,32 @@ export class CachedValueTracker {
   /** Follows a mutated expression back to a local variable initialised from a cached value. */
   private traceToSource(target: TS.Expression): { variable: string; source: Source } | undefined {
     const { ts } = this;
+    let root = this.resolver.skipOuter(target);
+    while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = this.resolver.skipOuter(root.expression);
+    if (!ts.isIdentifier(root) || !this.candidateNames.has(root.text)) return undefined;
+    const symbol = this.resolver.checker.getSymbolAtLocation(root);
+    if (!symbol) return undefined;
+    if (!this.traced.has(symbol)) this.traced.set(symbol, this.computeSource(root) ?? null);
+    return this.traced.get(symbol) ?? undefined;
+  }
+
+  private computeSource(target: TS.Expression): { variable: string; source: Source } | undefined {
+    const { ts } = this;
     const r = this.resolver;
     let node = r.skipOuter(target);
     while (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) node = r.skipOuter(node.expression);
     if (!ts.isIdentifier(node)) return undefined;
     const variable = node.text;
     let symbol = r.checker.getSymbolAtLocation(node);
+    const chain: Array<{ fn: TS.Node; symbol: TS.Symbol }> = [];
     for (let step = 0; step < MAX_ALIASES && symbol; step++) {
       const declaration = symbol.valueDeclaration;
       if (!declaration) return undefined;
       const initializer = this.findInitializer(declaration);
       if (!initializer) return undefined;
       const fn = this.findEnclosingFunction(declaration);
-      // The caller owns the value when it stores it back or replaces it: `let v = cache.get(k); if (!v) { v = []; cache.set(k, v); }`.
-      if (!fn || this.isReassignedOrStored(fn, symbol)) return undefined;
+      if (!fn) return undefined;
+      chain.push({ fn, symbol });
       const value = r.skipOuter(initializer);
       if (ts.isIdentifier(value)) {
         symbol = r.checker.getSymbolAtLocation(value);
@@ -119,7 +161,10 @@ export class CachedValueTracker {
       }
       if (!ts.isCallExpression(value)) return undefined;
       const source = this.classifySource(value);
-      return source ? { variable, source } : undefined;
+      if (!source) return undefined;
+      // The caller owns the value when it stores it back or replaces it: `let v = cache.get(k); if (!v) { v = []; cache.set(k, v); }`.
+      if (chain.some((link) => this.isReassignedOrStored(link.fn, link.symbol))) return undefined;
+      return { variable, source };
     }
     return undefined;
   }

@@ -42,6 +42,8 @@ interface ProgramContext {
   instances: InstanceResolver;
   purity: PurityAnalyzer;
   keyCoverage: KeyCoverage;
+  /** Some file mentions an identity-keyed cache (React, reselect, WeakMap): a cheap text check that spares resolving every call with an object argument. */
+  usesIdentityCaches: boolean;
   microMemoizeMajor: number | undefined;
   nodeRedisMajor: number | undefined;
 }
@@ -54,7 +56,9 @@ function getProgramContext(host: ExtractionHost): ProgramContext {
     const resolver = new Resolver(host);
     const cacheManagerMajor = findInstalledMajor(host, "cache-manager");
     const cacheManagerUnit = cacheManagerMajor === undefined ? undefined : cacheManagerMajor < 5 ? "s" : "ms";
-    context = { resolver, instances: new InstanceResolver(resolver, cacheManagerUnit), purity: new PurityAnalyzer(resolver), keyCoverage: new KeyCoverage(resolver), microMemoizeMajor: findInstalledMajor(host, "micro-memoize"), nodeRedisMajor: findInstalledMajor(host, "@redis/client") };
+    context = { resolver, instances: new InstanceResolver(resolver, cacheManagerUnit), purity: new PurityAnalyzer(resolver), keyCoverage: new KeyCoverage(resolver),
+      usesIdentityCaches: host.program.getSourceFiles().some((file) => !file.isDeclarationFile && /\bWeakMap\b|weakMapMemoize|from\s*["']react["']|require\(\s*["']react["']\s*\)/.test(file.text)),
+      microMemoizeMajor: findInstalledMajor(host, "micro-memoize"), nodeRedisMajor: findInstalledMajor(host, "@redis/client") };
     programContexts.set(host.program, context);
   }
   return context;
@@ -110,7 +114,10 @@ class FileExtractor {
 
   run(): FileCacheModel {
     const { ts } = this;
+    const mapCacheNames = new Set<string>();
+    const cachedValues = new CachedValueTracker(this.resolver, this.instances, this.context.purity, mapCacheNames);
     const visit = (node: TS.Node): void => {
+      cachedValues.observe(node);
       if (ts.isCallExpression(node)) this.visitCall(node);
       else if (ts.isNewExpression(node)) this.visitNew(node);
       else if (ts.isDecorator(node)) this.visitDecorator(node);
@@ -118,6 +125,7 @@ class FileExtractor {
     };
     visit(this.sourceFile);
     const mapCaches = this.findMapCaches();
+    for (const mapCache of mapCaches) mapCacheNames.add(mapCache.name);
     this.findCacheAsideKeyGaps();
     const unresolved = [...this.resolver.unresolvedModules].filter((m) => !this.unresolvedBefore.has(m) || this.importsModule(m));
     return {
@@ -125,7 +133,7 @@ class FileExtractor {
       sites: this.sites.sort((a, b) => a.span.start - b.span.start || a.calleeSpan.start - b.calleeSpan.start),
       mapCaches,
       keyGaps: this.keyGaps.sort((a, b) => a.span.start - b.span.start),
-      cachedValueMutations: new CachedValueTracker(this.resolver, this.instances, this.context.purity, new Set(mapCaches.map((m) => m.name))).find(this.sourceFile),
+      cachedValueMutations: cachedValues.finish(),
       unresolvedLibraryImports: unresolved.sort(),
     };
   }
@@ -476,6 +484,7 @@ class FileExtractor {
   private checkIdentityArguments(call: TS.CallExpression): void {
     const { ts } = this;
     const r = this.resolver;
+    if (!this.context.usesIdentityCaches) return;
     const fresh = call.arguments.find((argument) => this.isFreshObject(argument));
     if (!fresh) return;
     const callee = r.skipOuter(call.expression);

@@ -70,7 +70,8 @@ export class PurityAnalyzer {
   private readonly checker: TS.TypeChecker;
   private readonly summaries = new Map<FunctionNode, RawFact[]>();
   private readonly inProgress = new Set<FunctionNode>();
-  private writes: Map<TS.Symbol, WriteSite[]> | undefined;
+  private writeCandidates: Map<string, Array<{ target: TS.Expression; node: TS.Node }>> | undefined;
+  private readonly writesBySymbol = new Map<TS.Symbol, WriteSite[]>();
 
   constructor(private readonly resolver: Resolver) {
     this.ts = resolver.ts;
@@ -407,7 +408,20 @@ export class PurityAnalyzer {
       return;
     }
     const write = this.findLaterWrite(symbol, fn);
-    if (write) facts.push({ kind: "mutable-state", subject: node.text, node, chain: [], symbol, write });
+    if (!write || this.isLateInitialization(declaration, symbol)) return;
+    facts.push({ kind: "mutable-state", subject: node.text, node, chain: [], symbol, write });
+  }
+
+  /**
+   * `let config: Config;` assigned in exactly one place (`initConfig(c) { config = c; }`): set up
+   * once before use, not state that changes under the memoizer.
+   */
+  private isLateInitialization(declaration: TS.VariableDeclaration, symbol: TS.Symbol): boolean {
+    const initializer = declaration.initializer && this.resolver.skipOuter(declaration.initializer);
+    const uninitialized = !initializer || this.resolver.isNullish(initializer);
+    if (!uninitialized) return false;
+    const writes = this.getWrites(symbol);
+    return writes.filter((write) => write.fn !== undefined).length === 1;
   }
 
   private inspectPropertyRead(fn: FunctionNode, node: TS.PropertyAccessExpression, facts: RawFact[]): void {
@@ -470,31 +484,55 @@ export class PurityAnalyzer {
 
   /** A write to the symbol in some function other than `fn` that is not part of building the object. */
   private findLaterWrite(symbol: TS.Symbol, fn: FunctionNode): WriteSite | undefined {
-    const writes = this.getWriteIndex().get(symbol);
-    if (!writes) return undefined;
+    const writes = this.getWrites(symbol);
     return writes.find((write) => write.fn !== undefined && !write.duringConstruction && !(write.node.pos >= fn.pos && write.node.end <= fn.end && write.node.getSourceFile() === fn.getSourceFile()));
   }
 
   /**
    * Every write to a variable or property in the project, by symbol: assignments, `++`/`--`,
-   * `delete`, and mutating method calls on a variable. Built once per Program, on first need.
+   * `delete`, and mutating method calls on a variable. The program is scanned once, syntactically,
+   * into candidates by name; symbols are resolved only for the names asked about.
    */
-  private getWriteIndex(): Map<TS.Symbol, WriteSite[]> {
-    if (this.writes) return this.writes;
+  private getWrites(symbol: TS.Symbol): WriteSite[] {
+    const cached = this.writesBySymbol.get(symbol);
+    if (cached) return cached;
+    const candidates = this.getWriteCandidates().get(symbol.getName()) ?? [];
+    const writes: WriteSite[] = [];
+    for (const candidate of candidates) {
+      if (this.resolveWriteTarget(candidate.target) !== symbol) continue;
+      const fn = this.findEnclosingFunction(candidate.node);
+      writes.push({ node: candidate.node, fn, duringConstruction: fn !== undefined && this.ts.isConstructorDeclaration(fn) });
+    }
+    this.writesBySymbol.set(symbol, writes);
+    return writes;
+  }
+
+  private resolveWriteTarget(target: TS.Expression): TS.Symbol | undefined {
     const { ts } = this;
-    const index = new Map<TS.Symbol, WriteSite[]>();
+    const inner = this.resolver.skipOuter(target);
+    if (ts.isIdentifier(inner)) return this.resolver.getDeclaredSymbol(inner);
+    if (ts.isPropertyAccessExpression(inner)) return this.checker.getSymbolAtLocation(inner.name);
+    if (ts.isElementAccessExpression(inner) && ts.isIdentifier(this.resolver.skipOuter(inner.expression))) return this.resolver.getDeclaredSymbol(this.resolver.skipOuter(inner.expression));
+    return undefined;
+  }
+
+  private getWriteCandidates(): Map<string, Array<{ target: TS.Expression; node: TS.Node }>> {
+    if (this.writeCandidates) return this.writeCandidates;
+    const { ts } = this;
+    const index = new Map<string, Array<{ target: TS.Expression; node: TS.Node }>>();
     const record = (target: TS.Expression, node: TS.Node) => {
       const inner = this.resolver.skipOuter(target);
-      let symbol: TS.Symbol | undefined;
-      if (ts.isIdentifier(inner)) symbol = this.resolver.getDeclaredSymbol(inner);
-      else if (ts.isPropertyAccessExpression(inner)) symbol = this.checker.getSymbolAtLocation(inner.name);
-      else if (ts.isElementAccessExpression(inner) && ts.isIdentifier(this.resolver.skipOuter(inner.expression))) symbol = this.resolver.getDeclaredSymbol(this.resolver.skipOuter(inner.expression));
-      if (!symbol) return;
-      const fn = this.findEnclosingFunction(node);
-      const site: WriteSite = { node, fn, duringConstruction: fn !== undefined && ts.isConstructorDeclaration(fn) };
-      const list = index.get(symbol);
-      if (list) list.push(site);
-      else index.set(symbol, [site]);
+      let name: string | undefined;
+      if (ts.isIdentifier(inner)) name = inner.text;
+      else if (ts.isPropertyAccessExpression(inner)) name = inner.name.text;
+      else if (ts.isElementAccessExpression(inner)) {
+        const base = this.resolver.skipOuter(inner.expression);
+        if (ts.isIdentifier(base)) name = base.text;
+      }
+      if (name === undefined) return;
+      const list = index.get(name);
+      if (list) list.push({ target, node });
+      else index.set(name, [{ target, node }]);
     };
     const visit = (node: TS.Node): void => {
       if (ts.isBinaryExpression(node) && this.isAssignment(node.operatorToken.kind)) {
@@ -514,7 +552,7 @@ export class PurityAnalyzer {
       if (file.isDeclarationFile || file.fileName.includes("/node_modules/")) continue;
       visit(file);
     }
-    this.writes = index;
+    this.writeCandidates = index;
     return index;
   }
 
