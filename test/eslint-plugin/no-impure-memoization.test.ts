@@ -118,6 +118,18 @@ ruleTester.run("no-impure-memoization", rule, {
       code: lines(LODASH, 'import { readFile } from "node:fs/promises";', 'export const load = memoize(async (name: string) => readFile(name, "utf8"));'),
     },
     {
+      name: "an async loader over an in-memory store: its contents changing is data, not impurity",
+      filename: FILENAME,
+      code: lines(
+        'import pMemoize from "p-memoize";',
+        "const rows = new Map<string, { id: string }>();",
+        "export function put(row: { id: string }) {",
+        "  rows.set(row.id, row);",
+        "}",
+        "export const load = pMemoize(async (id: string) => rows.get(id));",
+      ),
+    },
+    {
       name: "logging is allowed by default",
       filename: FILENAME,
       code: lines(LODASH, "export const f = memoize((id: string) => {", "  console.debug('miss', id);", "  return id.length;", "});"),
@@ -255,6 +267,19 @@ ruleTester.run("no-impure-memoization", rule, {
         "}",
       ),
       errors: [{ messageId: "readsMutableState", line: 7, column: 4, endLine: 7, endColumn: 11 }],
+    },
+    {
+      name: "an async memoized function reading a module-level let that is reassigned",
+      filename: FILENAME,
+      code: lines(
+        'import pMemoize from "p-memoize";',
+        "let tenant = 'default';",
+        "export function switchTenant(next: string) {",
+        "  tenant = next;",
+        "}",
+        "export const load = pMemoize(async (id: string) => `${tenant}:${id}`);",
+      ),
+      errors: [{ messageId: "readsMutableState", line: 6, column: 55, endLine: 6, endColumn: 61 }],
     },
     {
       name: "writing a module-level counter",

@@ -68,6 +68,9 @@ function checkSite(site: CacheSite, options: NoImpureMemoizationOptions, formatL
     if (impurity.kind === "environment" && !options.checkEnvironment) continue;
     // Caching I/O is what async memoizers are for; their freshness is the TTL rules' concern.
     if (impurity.kind === "io" && fn.isAsync) continue;
+    // The same holds for an async loader over an in-memory store (a Map, a repository's rows):
+    // its contents changing is data changing, not impurity. Reassigned variables still count.
+    if (impurity.kind === "mutable-state" && fn.isAsync && impurity.writtenIn?.how === "modified") continue;
     const key = `${impurity.kind}|${impurity.subject}`;
     if (reported.has(key)) continue;
     reported.add(key);
