@@ -144,3 +144,57 @@ export async function f(k: string) {
     assert.equal(write?.key?.pattern, "item:{id}");
   });
 });
+
+function assertPlainData(value: unknown, where: string): void {
+  if (value === null || value === undefined || ["string", "number", "boolean"].includes(typeof value)) return;
+  assert.ok(typeof value === "object", `${where} is a ${typeof value}`);
+  const prototype = Object.getPrototypeOf(value);
+  assert.ok(prototype === Object.prototype || prototype === Array.prototype, `${where} is not a plain object or array`);
+  for (const [key, child] of Object.entries(value as object)) assertPlainData(child, `${where}.${key}`);
+}
+
+describe("extraction of memoization facts", () => {
+  const dir = path.join(FIXTURES, "memoization");
+  const tsconfig = path.join(dir, "tsconfig.json");
+
+  it("records an impurity found through calls in other files, with the chain and the write, as plain data", () => {
+    const { model } = extract(tsconfig, path.join(dir, "src", "pricing.ts"));
+    const priceOf = model.sites.find((s) => s.memoize?.fn?.name === "priceOf");
+    const impurities = priceOf?.memoize?.fn?.impurities ?? [];
+    assert.equal(impurities.length, 1, JSON.stringify(impurities));
+    const [impurity] = impurities;
+    assert.equal(impurity!.kind, "mutable-state");
+    assert.equal(impurity!.subject, "discountRate");
+    assert.deepEqual(
+      impurity!.chain.map((step) => [step.name, path.relative(dir, step.span.file), step.span.line]),
+      [["applyDiscount", "src/discounts.ts", 3]],
+    );
+    assert.deepEqual([impurity!.writtenIn?.name, impurity!.writtenIn?.how, impurity!.writtenIn?.span.line], ["setDiscountRate", "reassigned", 5]);
+    // The model is plain data: no TypeScript nodes, symbols or functions inside.
+    assertPlainData(model, "model");
+    const labelOf = model.sites.find((s) => s.memoize?.fn?.name === "labelOf");
+    assert.deepEqual(labelOf?.memoize?.fn?.impurities, [], "REGION is read once at load");
+  });
+
+  it("records fn.length, key gaps and rejection behaviour", () => {
+    const pricing = extract(tsconfig, path.join(dir, "src", "pricing.ts")).model;
+    const describeSite = pricing.sites.find((s) => s.memoize?.fn?.name === "describe");
+    assert.deepEqual([describeSite?.memoize?.keying, describeSite?.memoize?.fn?.length, describeSite?.memoize?.fn?.parameterCount], ["function-length", 1, 2]);
+    const catalog = extract(tsconfig, path.join(dir, "src", "catalog.ts")).model;
+    assert.deepEqual(
+      catalog.keyGaps.map((gap) => [gap.kind, gap.cache, gap.inputs, gap.span.line]),
+      [["input-missing-from-key", "product:{sku}", ["currency"], 28]],
+    );
+    const byName = (name: string) => catalog.sites.find((s) => s.memoize?.fn?.name === name)?.memoize;
+    assert.equal(byName("getProduct")?.rejections, "dropped");
+    assert.equal(byName("getProductMem")?.rejections, "kept");
+  });
+
+  it("records a cached value mutated through a helper", () => {
+    const { model } = extract(tsconfig, path.join(dir, "src", "tags.ts"));
+    assert.deepEqual(
+      model.cachedValueMutations.map((m) => [m.variable, m.source.kind, m.source.name, m.span.line, m.via?.name, m.via?.span.line]),
+      [["product", "memoized", "getProduct", 10, "addDefaultTags", 4]],
+    );
+  });
+});
