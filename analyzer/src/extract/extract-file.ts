@@ -3,6 +3,7 @@
 import type * as TS from "typescript";
 import type {
   CacheSite,
+  EntityAccess,
   FileCacheModel,
   FrameworkInfo,
   InstanceInfo,
@@ -29,6 +30,7 @@ import {
   REDIS_WRITE_WITH_TTL_COMMANDS,
 } from "./library-table";
 import { CachedValueTracker } from "./cached-values";
+import { EntityExtractor, type DescribedAccess } from "./entities";
 import { KeyCoverage } from "./key-coverage";
 import { PurityAnalyzer } from "./purity";
 import { Resolver, type ResolvedExport } from "./resolver";
@@ -42,6 +44,7 @@ interface ProgramContext {
   instances: InstanceResolver;
   purity: PurityAnalyzer;
   keyCoverage: KeyCoverage;
+  entities: EntityExtractor;
   /** Some file mentions an identity-keyed cache (React, reselect, WeakMap): a cheap text check that spares resolving every call with an object argument. */
   usesIdentityCaches: boolean;
   microMemoizeMajor: number | undefined;
@@ -57,6 +60,7 @@ function getProgramContext(host: ExtractionHost): ProgramContext {
     const cacheManagerMajor = findInstalledMajor(host, "cache-manager");
     const cacheManagerUnit = cacheManagerMajor === undefined ? undefined : cacheManagerMajor < 5 ? "s" : "ms";
     context = { resolver, instances: new InstanceResolver(resolver, cacheManagerUnit), purity: new PurityAnalyzer(resolver), keyCoverage: new KeyCoverage(resolver),
+      entities: new EntityExtractor(resolver),
       usesIdentityCaches: host.program.getSourceFiles().some((file) => !file.isDeclarationFile && /\bWeakMap\b|weakMapMemoize|from\s*["']react["']|require\(\s*["']react["']\s*\)/.test(file.text)),
       microMemoizeMajor: findInstalledMajor(host, "micro-memoize"), nodeRedisMajor: findInstalledMajor(host, "@redis/client") };
     programContexts.set(host.program, context);
@@ -97,6 +101,7 @@ class FileExtractor {
   private readonly instances: InstanceResolver;
   private readonly sites: CacheSite[] = [];
   private readonly keyGaps: KeyGap[] = [];
+  private readonly entityAccesses: EntityAccess[] = [];
   /** The call behind each site, for analyses that run once all sites are known. */
   private readonly siteCalls = new Map<CacheSite, TS.CallExpression>();
   private readonly unresolvedBefore: Set<string>;
@@ -118,7 +123,10 @@ class FileExtractor {
     const cachedValues = new CachedValueTracker(this.resolver, this.instances, this.context.purity, mapCacheNames);
     const visit = (node: TS.Node): void => {
       cachedValues.observe(node);
-      if (ts.isCallExpression(node)) this.visitCall(node);
+      if (ts.isCallExpression(node)) {
+        this.visitCall(node);
+        this.addEntityAccesses(node, this.context.entities.describeCall(node));
+      } else if (ts.isTaggedTemplateExpression(node)) this.addEntityAccesses(node, this.context.entities.describeTaggedTemplate(node));
       else if (ts.isNewExpression(node)) this.visitNew(node);
       else if (ts.isDecorator(node)) this.visitDecorator(node);
       ts.forEachChild(node, visit);
@@ -134,6 +142,7 @@ class FileExtractor {
       mapCaches,
       keyGaps: this.keyGaps.sort((a, b) => a.span.start - b.span.start),
       cachedValueMutations: cachedValues.finish(),
+      entityAccesses: this.entityAccesses,
       unresolvedLibraryImports: unresolved.sort(),
     };
   }
@@ -428,6 +437,34 @@ class FileExtractor {
       method: resolved.exportName === "default" ? resolved.entry.library : resolved.exportName,
       memoize,
     });
+  }
+
+  // ---- entities --------------------------------------------------------------
+
+  private addEntityAccesses(node: TS.CallExpression | TS.TaggedTemplateExpression, accesses: DescribedAccess[]): void {
+    if (accesses.length === 0) return;
+    const r = this.resolver;
+    const scope = this.findEnclosingFunction(node);
+    const transactionId = this.findTransaction(node);
+    for (const access of accesses) {
+      this.entityAccesses.push({ ...access, span: r.makeSpan(node), enclosingFunction: scope.name, scopeStart: scope.start, scopeEnd: scope.end, transactionId });
+    }
+  }
+
+  /** The `$transaction(async (tx) => …)` / `transaction(async (manager) => …)` call whose callback contains the node. */
+  private findTransaction(node: TS.Node): string | undefined {
+    const { ts } = this;
+    let current: TS.Node = node;
+    while (current.parent && !ts.isSourceFile(current.parent)) {
+      const parent = current.parent;
+      if (ts.isCallExpression(parent) && parent.arguments.includes(current as TS.Expression) && (ts.isArrowFunction(current) || ts.isFunctionExpression(current))) {
+        const callee = this.resolver.skipOuter(parent.expression);
+        const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : "";
+        if (name === "$transaction" || name === "transaction") return `${this.sourceFile.fileName}:${parent.getStart()}`;
+      }
+      current = parent;
+    }
+    return undefined;
   }
 
   // ---- key coverage ----------------------------------------------------------

@@ -267,6 +267,27 @@ export interface CachedValueMutation {
   via: { name: string; span: Span } | undefined;
 }
 
+export type Orm = "prisma" | "typeorm" | "drizzle" | "kysely" | "knex" | "sequelize" | "mongoose" | "mikro-orm" | "sql";
+
+/** A read or write of the source of truth (a table, model or collection). */
+export interface EntityAccess {
+  /** Comparable name: lower case, no separators, singular (`User`, `users`, `user_accounts` → `user`, `user`, `useraccount`). */
+  entity: string;
+  /** The name as written in code. */
+  displayName: string;
+  operation: "read" | "write";
+  /** The ORM method or SQL verb: `update`, `deleteMany`, `UPDATE`. */
+  action: string;
+  orm: Orm;
+  span: Span;
+  /** The enclosing function, as in `CacheSite`. */
+  enclosingFunction: string;
+  scopeStart: number;
+  scopeEnd: number;
+  /** The transaction callback it runs in (`prisma.$transaction`, `dataSource.transaction`, `db.transaction`), by the transaction call's id. */
+  transactionId: string | undefined;
+}
+
 /** A diagnostic produced by extraction itself (not a rule finding). */
 export interface ExtractionNote {
   file: string;
@@ -281,6 +302,7 @@ export interface FileCacheModel {
   mapCaches: MapCache[];
   keyGaps: KeyGap[];
   cachedValueMutations: CachedValueMutation[];
+  entityAccesses: EntityAccess[];
   /** Library module specifiers imported but not resolvable (no node_modules): identity fell back to names of imports. */
   unresolvedLibraryImports: string[];
 }
