@@ -30,6 +30,7 @@ import {
   REDIS_WRITE_WITH_TTL_COMMANDS,
 } from "./library-table";
 import { CachedValueTracker } from "./cached-values";
+import { CallGraphCollector, collectDeclaredFunctionNames } from "./call-graph";
 import { EntityExtractor, type DescribedAccess } from "./entities";
 import { KeyCoverage } from "./key-coverage";
 import { PurityAnalyzer } from "./purity";
@@ -45,6 +46,8 @@ interface ProgramContext {
   purity: PurityAnalyzer;
   keyCoverage: KeyCoverage;
   entities: EntityExtractor;
+  /** Names of the project's functions and methods: the call graph resolves only calls to these. */
+  declaredFunctionNames: Set<string>;
   /** Some file mentions an identity-keyed cache (React, reselect, WeakMap): a cheap text check that spares resolving every call with an object argument. */
   usesIdentityCaches: boolean;
   microMemoizeMajor: number | undefined;
@@ -61,6 +64,7 @@ function getProgramContext(host: ExtractionHost): ProgramContext {
     const cacheManagerUnit = cacheManagerMajor === undefined ? undefined : cacheManagerMajor < 5 ? "s" : "ms";
     context = { resolver, instances: new InstanceResolver(resolver, cacheManagerUnit), purity: new PurityAnalyzer(resolver), keyCoverage: new KeyCoverage(resolver),
       entities: new EntityExtractor(resolver),
+      declaredFunctionNames: collectDeclaredFunctionNames(host.ts, host.program),
       usesIdentityCaches: host.program.getSourceFiles().some((file) => !file.isDeclarationFile && /\bWeakMap\b|weakMapMemoize|from\s*["']react["']|require\(\s*["']react["']\s*\)/.test(file.text)),
       microMemoizeMajor: findInstalledMajor(host, "micro-memoize"), nodeRedisMajor: findInstalledMajor(host, "@redis/client") };
     programContexts.set(host.program, context);
@@ -102,6 +106,7 @@ class FileExtractor {
   private readonly sites: CacheSite[] = [];
   private readonly keyGaps: KeyGap[] = [];
   private readonly entityAccesses: EntityAccess[] = [];
+  private readonly callGraph: CallGraphCollector;
   /** The call behind each site, for analyses that run once all sites are known. */
   private readonly siteCalls = new Map<CacheSite, TS.CallExpression>();
   private readonly unresolvedBefore: Set<string>;
@@ -115,14 +120,17 @@ class FileExtractor {
     this.resolver = context.resolver;
     this.instances = context.instances;
     this.unresolvedBefore = new Set(context.resolver.unresolvedModules);
+    this.callGraph = new CallGraphCollector(context.resolver, context.declaredFunctionNames, sourceFile);
   }
 
   run(): FileCacheModel {
     const { ts } = this;
     const mapCacheNames = new Set<string>();
     const cachedValues = new CachedValueTracker(this.resolver, this.instances, this.context.purity, mapCacheNames);
+    const callGraph = this.callGraph;
     const visit = (node: TS.Node): void => {
       cachedValues.observe(node);
+      callGraph.observe(node);
       if (ts.isCallExpression(node)) {
         this.visitCall(node);
         this.addEntityAccesses(node, this.context.entities.describeCall(node));
@@ -143,6 +151,7 @@ class FileExtractor {
       keyGaps: this.keyGaps.sort((a, b) => a.span.start - b.span.start),
       cachedValueMutations: cachedValues.finish(),
       entityAccesses: this.entityAccesses,
+      functions: callGraph.finish(),
       unresolvedLibraryImports: unresolved.sort(),
     };
   }
@@ -223,12 +232,37 @@ class FileExtractor {
       case "react-cache":
         this.addMemoizeSite(call, resolved, call.arguments[0], undefined);
         return;
+      case "next-cache-tag": {
+        // `cacheTag("user", `user:${id}`)` inside a 'use cache' function: the function's result is cached under these tags.
+        const tags = call.arguments.map((argument) => this.resolver.buildKeyTemplate(argument));
+        this.addSite(call, call.expression, { library: "next", kind: "framework", operation: "write", method: resolved.exportName, tags });
+        return;
+      }
+      case "next-revalidate": {
+        const argument = call.arguments[0];
+        if (!argument) return;
+        const template = this.resolver.buildKeyTemplate(argument);
+        const tag = resolved.role.variant === "path" ? this.prefixTemplate("path:", template) : template;
+        this.addSite(call, call.expression, { library: "next", kind: "framework", operation: "delete", method: resolved.exportName, tags: [tag] });
+        return;
+      }
       case "nest-cache-module":
         if (resolved.rest[0] === "register" || resolved.rest[0] === "registerAsync") this.addNestModuleSite(call, resolved.rest[0]);
         return;
       default:
         return;
     }
+  }
+
+  private prefixTemplate(prefix: string, template: KeyTemplate): KeyTemplate {
+    return { parts: [{ kind: "text", value: prefix }, ...template.parts], pattern: prefix + template.pattern, text: template.text };
+  }
+
+  /** The `tags` of Next.js cache options, as key templates. */
+  private readTags(expression: TS.Expression | undefined): KeyTemplate[] {
+    const node = expression && this.resolver.skipOuter(expression);
+    if (!node || !this.ts.isArrayLiteralExpression(node)) return [];
+    return node.elements.filter((element) => !this.ts.isSpreadElement(element)).map((element) => this.resolver.buildKeyTemplate(element));
   }
 
   // ---- Redis -------------------------------------------------------------
@@ -447,7 +481,7 @@ class FileExtractor {
     const scope = this.findEnclosingFunction(node);
     const transactionId = this.findTransaction(node);
     for (const access of accesses) {
-      this.entityAccesses.push({ ...access, span: r.makeSpan(node), enclosingFunction: scope.name, scopeStart: scope.start, scopeEnd: scope.end, transactionId });
+      this.entityAccesses.push({ ...access, span: r.makeSpan(node), enclosingFunction: scope.name, scopeStart: scope.start, scopeEnd: scope.end, transactionId, functionId: this.callGraph.findOwnerId(node) });
     }
   }
 
@@ -865,6 +899,7 @@ class FileExtractor {
       kind: "framework",
       operation: "memoize",
       method: "unstable_cache",
+      tags: this.readTags(props.get("tags")),
       framework: { revalidate, tags },
       memoize: {
         fn,
@@ -906,6 +941,7 @@ class FileExtractor {
       lifetime: "module",
       optionsOpaque: opaque || options.opaque,
       storesReferences: false,
+      keyPrefix: undefined,
     };
     this.addSite(call, call.expression, { library: "nestjs-cache", kind: "framework", operation: "construct", method, instance });
   }
@@ -1110,7 +1146,7 @@ class FileExtractor {
     node: TS.Node,
     calleeNode: TS.Node,
     fields: Pick<CacheSite, "library" | "kind" | "operation" | "method"> &
-      Partial<Pick<CacheSite, "instance" | "key" | "ttl" | "batchId" | "memoize" | "framework" | "ttlInsertion">>,
+      Partial<Pick<CacheSite, "instance" | "key" | "ttl" | "batchId" | "memoize" | "framework" | "ttlInsertion" | "tags">>,
   ): void {
     const r = this.resolver;
     const span = r.makeSpan(node);
@@ -1133,6 +1169,9 @@ class FileExtractor {
       kind: fields.kind,
       operation: fields.operation,
       method: fields.method,
+      tags: fields.tags ?? [],
+      functionId: this.callGraph.findOwnerId(node),
+      transactionId: this.findTransaction(node),
     };
     this.sites.push(site);
     if (this.ts.isCallExpression(node)) this.siteCalls.set(site, node);

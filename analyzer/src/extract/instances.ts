@@ -161,6 +161,7 @@ export class InstanceResolver {
       optionsOpaque: true,
       // Libraries that return references whatever their options (cache-manager injected by NestJS, lru-cache…).
       storesReferences: this.findStoresReferences(library, []),
+      keyPrefix: undefined,
     };
   }
 
@@ -228,6 +229,7 @@ export class InstanceResolver {
       lifetime: this.findLifetime(node),
       optionsOpaque: false,
       storesReferences: this.findStoresReferences(entry.library, args),
+      keyPrefix: this.findKeyPrefix(entry.library, args),
     };
     const options = (index: number) => r.readOptions(args[index]);
     switch (entry.library) {
@@ -365,6 +367,25 @@ export class InstanceResolver {
     const node = r.skipOuter(store);
     if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && this.isGlobalMap(node.expression)) return { kind: "none" };
     return { kind: "unknown" };
+  }
+
+  /** ioredis `keyPrefix` (options in any position), keyv `namespace` (stored as `namespace:key`), bentocache `prefix`. */
+  private findKeyPrefix(library: InstanceInfo["library"], args: readonly TS.Expression[]): string | undefined {
+    const r = this.resolver;
+    const option = (name: string) => {
+      for (const argument of args) {
+        const value = r.readOptions(argument).props.get(name);
+        if (value) return r.foldString(value);
+      }
+      return undefined;
+    };
+    if (library === "ioredis") return option("keyPrefix");
+    if (library === "keyv") {
+      const namespace = option("namespace");
+      return namespace ? `${namespace}:` : undefined;
+    }
+    if (library === "bentocache") return option("prefix");
+    return undefined;
   }
 
   /**

@@ -15,6 +15,7 @@ export interface ExportRole {
     | "next-unstable-cache"
     | "next-cache-life"
     | "next-cache-tag"
+    | "next-revalidate"
     | "react-cache"
     | "nest-cache-module"
     | "namespace";
@@ -163,6 +164,13 @@ const PACKAGES: Record<string, LibraryEntry> = {
       cacheLife: { role: "next-cache-life" },
       cacheTag: { role: "next-cache-tag" },
       unstable_cacheTag: { role: "next-cache-tag" },
+      revalidateTag: { role: "next-revalidate" },
+      updateTag: { role: "next-revalidate" },
+      expireTag: { role: "next-revalidate" },
+      unstable_expireTag: { role: "next-revalidate" },
+      revalidatePath: { role: "next-revalidate", variant: "path" },
+      expirePath: { role: "next-revalidate", variant: "path" },
+      unstable_expirePath: { role: "next-revalidate", variant: "path" },
     },
   },
   react: { library: "react", kind: "framework", exports: { cache: { role: "react-cache" } } },

@@ -110,6 +110,8 @@ export interface InstanceInfo {
   optionsOpaque: boolean;
   /** `get` returns the stored object itself (not a copy), so mutating it changes the cached value. */
   storesReferences: boolean;
+  /** A prefix the client or cache adds to every key (ioredis `keyPrefix`, keyv `namespace`, bentocache `prefix`). */
+  keyPrefix: string | undefined;
 }
 
 /** The memoized function of a memoizer site. */
@@ -205,6 +207,12 @@ export interface CacheSite {
   framework: FrameworkInfo | undefined;
   /** For suggestions: where to insert an expiry, and the client API flavour. */
   ttlInsertion: TtlInsertion | undefined;
+  /** Cache tags this site writes under (`unstable_cache` `tags`, `cacheTag`) or invalidates (`revalidateTag`, `revalidatePath` as `path:…`). */
+  tags: KeyTemplate[];
+  /** The `FunctionFacts.id` of the function that runs it. */
+  functionId: string;
+  /** The transaction callback it runs in, as in `EntityAccess`. */
+  transactionId: string | undefined;
 }
 
 export interface FrameworkInfo {
@@ -286,6 +294,23 @@ export interface EntityAccess {
   scopeEnd: number;
   /** The transaction callback it runs in (`prisma.$transaction`, `dataSource.transaction`, `db.transaction`), by the transaction call's id. */
   transactionId: string | undefined;
+  /** The `FunctionFacts.id` of the function that runs it. */
+  functionId: string;
+}
+
+/** A function of the project, with what the whole-program rules need to follow paths through it. */
+export interface FunctionFacts {
+  /** `file:start` of the function node; `file:module` for top-level code. */
+  id: string;
+  /** `getUser`, `UserService.rename`, `<handler>`. */
+  name: string;
+  span: Span;
+  /** Project functions it calls (callbacks passed to calls run as part of the function). */
+  calls: Array<{ target: string; span: Span }>;
+  /** Events or channels it emits or publishes (`emitter.emit("user.updated")`, `redis.publish("users", …)`). */
+  emits: Array<{ event: string; span: Span }>;
+  /** Events it is registered to handle (`emitter.on("user.updated", fn)`, `@OnEvent("user.updated")`). */
+  handles: string[];
 }
 
 /** A diagnostic produced by extraction itself (not a rule finding). */
@@ -303,6 +328,8 @@ export interface FileCacheModel {
   keyGaps: KeyGap[];
   cachedValueMutations: CachedValueMutation[];
   entityAccesses: EntityAccess[];
+  /** Functions of this file that call project functions, emit or handle events, or own cache sites or entity accesses. */
+  functions: FunctionFacts[];
   /** Library module specifiers imported but not resolvable (no node_modules): identity fell back to names of imports. */
   unresolvedLibraryImports: string[];
 }

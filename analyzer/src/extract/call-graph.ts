@@ -1,0 +1,195 @@
+// The call graph facts the whole-program rules need: for each function, the project functions
+// it calls, the events it emits and the events it handles. Calls are resolved through the
+// checker, but only for callee names that some project function declares (a syntactic filter
+// computed once per Program), so library calls cost nothing. Imports `typescript` for types only.
+import type * as TS from "typescript";
+import type { FunctionFacts } from "../model/cache-model";
+import type { Resolver } from "./resolver";
+
+/** Registration methods whose function argument becomes an event handler. */
+const SUBSCRIBE_METHODS = new Set(["on", "once", "addListener", "prependListener", "prependOnceListener", "subscribe", "psubscribe", "addEventListener"]);
+const EMIT_METHODS = new Set(["emit", "emitAsync", "publish", "dispatch", "dispatchEvent", "spublish"]);
+
+type FunctionNode = TS.FunctionLikeDeclaration;
+
+export class CallGraphCollector {
+  private readonly ts: Resolver["ts"];
+  private readonly facts = new Map<FunctionNode, FunctionFacts>();
+  private readonly moduleFacts: FunctionFacts;
+
+  constructor(
+    private readonly resolver: Resolver,
+    private readonly declaredNames: ReadonlySet<string>,
+    sourceFile: TS.SourceFile,
+  ) {
+    this.ts = resolver.ts;
+    this.moduleFacts = { id: `${sourceFile.fileName}:module`, name: "<module>", span: resolver.makeSpan(sourceFile.statements[0] ?? sourceFile), calls: [], emits: [], handles: [] };
+  }
+
+  /** Called for every node by the file extractor's traversal. */
+  observe(node: TS.Node): void {
+    const { ts } = this;
+    if (ts.isCallExpression(node)) this.observeCall(node);
+    else if (ts.isMethodDeclaration(node)) this.observeDecorators(node);
+  }
+
+  finish(): FunctionFacts[] {
+    const all = [...this.facts.values()];
+    if (this.moduleFacts.calls.length > 0 || this.moduleFacts.emits.length > 0) all.push(this.moduleFacts);
+    return all.sort((a, b) => a.span.start - b.span.start);
+  }
+
+  /** The function whose execution runs this node: callbacks passed to calls run as part of their caller, except event handlers. */
+  findOwner(node: TS.Node): FunctionNode | undefined {
+    const { ts } = this;
+    let current: TS.Node | undefined = node.parent;
+    while (current && !ts.isSourceFile(current)) {
+      if (ts.isFunctionLike(current) && "body" in current && current.body) {
+        const fn = current as FunctionNode;
+        if (!this.isInlineCallback(fn)) return fn;
+      }
+      current = current.parent;
+    }
+    return undefined;
+  }
+
+  /** The id of the function that owns a node, as used by `FunctionFacts.id`, or the module's. */
+  findOwnerId(node: TS.Node): string {
+    const owner = this.findOwner(node);
+    return owner ? this.idOf(owner) : this.moduleFacts.id;
+  }
+
+  idOf(fn: FunctionNode): string {
+    return `${fn.getSourceFile().fileName}:${fn.getStart()}`;
+  }
+
+  /** An arrow or function expression passed straight to a call (not an event handler) runs inside its caller. */
+  private isInlineCallback(fn: FunctionNode): boolean {
+    const { ts } = this;
+    if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return false;
+    let current: TS.Node = fn;
+    while (ts.isParenthesizedExpression(current.parent)) current = current.parent;
+    const parent = current.parent;
+    if (!ts.isCallExpression(parent) || !parent.arguments.includes(current as TS.Expression)) return false;
+    return this.findSubscription(parent) === undefined;
+  }
+
+  private getFacts(fn: FunctionNode | undefined): FunctionFacts {
+    if (!fn) return this.moduleFacts;
+    let facts = this.facts.get(fn);
+    if (!facts) {
+      facts = { id: this.idOf(fn), name: this.nameFunction(fn), span: this.resolver.makeSpan(fn.name ?? fn), calls: [], emits: [], handles: [] };
+      this.facts.set(fn, facts);
+    }
+    return facts;
+  }
+
+  private observeCall(call: TS.CallExpression): void {
+    const { ts } = this;
+    const r = this.resolver;
+    const callee = r.skipOuter(call.expression);
+    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+    if (name === undefined) return;
+    if (ts.isPropertyAccessExpression(callee) && EMIT_METHODS.has(name) && call.arguments[0]) {
+      const event = r.foldString(call.arguments[0]);
+      if (event !== undefined) this.getFacts(this.findOwner(call)).emits.push({ event, span: r.makeSpan(call) });
+    }
+    const subscription = this.findSubscription(call);
+    if (subscription) {
+      const handler = call.arguments[call.arguments.length - 1]!;
+      const target = ts.isArrowFunction(handler) || ts.isFunctionExpression(handler) ? handler : r.findFunctionDeclaration(handler);
+      if (target?.body) {
+        const facts = this.getFacts(target);
+        for (const event of subscription) if (!facts.handles.includes(event)) facts.handles.push(event);
+      }
+    }
+    if (!this.declaredNames.has(name)) return;
+    const target = this.resolveTarget(call);
+    if (target) this.getFacts(this.findOwner(call)).calls.push({ target: this.idOf(target), span: r.makeSpan(call) });
+  }
+
+  /** `emitter.on("user.updated", handler)`, `subscriber.subscribe("channel", handler)`: the events the last argument handles. */
+  private findSubscription(call: TS.CallExpression): string[] | undefined {
+    const { ts } = this;
+    const callee = this.resolver.skipOuter(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !SUBSCRIBE_METHODS.has(callee.name.text) || call.arguments.length < 2) return undefined;
+    const events = call.arguments.slice(0, -1).map((argument) => this.resolver.foldString(argument));
+    const names = events.filter((event): event is string => event !== undefined);
+    return names.length > 0 ? names : undefined;
+  }
+
+  /** NestJS `@OnEvent("user.updated")`, `@EventPattern`/`@MessagePattern` handlers. */
+  private observeDecorators(method: TS.MethodDeclaration): void {
+    const { ts } = this;
+    if (!method.body) return;
+    for (const decorator of ts.getDecorators(method) ?? []) {
+      const expression = decorator.expression;
+      if (!ts.isCallExpression(expression) || !expression.arguments[0]) continue;
+      const callee = expression.expression;
+      const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : "";
+      if (!["OnEvent", "EventPattern", "MessagePattern", "Subscribe", "OnQueueEvent", "Process"].includes(name)) continue;
+      const event = this.resolver.foldString(expression.arguments[0]);
+      if (event === undefined) continue;
+      const facts = this.getFacts(method);
+      if (!facts.handles.includes(event)) facts.handles.push(event);
+    }
+  }
+
+  /** The project function a call runs, through the checker. */
+  private resolveTarget(call: TS.CallExpression): FunctionNode | undefined {
+    const { ts } = this;
+    const r = this.resolver;
+    const callee = r.skipOuter(call.expression);
+    const nameNode = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
+    if (!nameNode) return undefined;
+    let declaration: TS.Declaration | undefined;
+    try {
+      const symbol = r.getDeclaredSymbol(nameNode);
+      declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+    } catch {
+      return undefined;
+    }
+    if (!declaration) return undefined;
+    const file = declaration.getSourceFile();
+    if (file.isDeclarationFile || file.fileName.includes("/node_modules/")) return undefined;
+    if ((ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration)) && declaration.body) return declaration;
+    if ((ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration) || ts.isPropertyAssignment(declaration)) && declaration.initializer) {
+      const initializer = r.skipOuter(declaration.initializer);
+      if ((ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) && initializer.body) return initializer;
+    }
+    return undefined;
+  }
+
+  private nameFunction(fn: FunctionNode): string {
+    const { ts } = this;
+    const owner = ts.isClassLike(fn.parent) && fn.parent.name ? `${fn.parent.name.text}.` : "";
+    if (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name) || ts.isStringLiteral(fn.name))) return owner + fn.name.text;
+    if (ts.isConstructorDeclaration(fn)) return `${owner}constructor`;
+    let current: TS.Node = fn;
+    while (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent)) current = current.parent;
+    const parent = current.parent;
+    if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && ts.isIdentifier(parent.name)) {
+      const classOwner = ts.isPropertyDeclaration(parent) && ts.isClassLike(parent.parent) && parent.parent.name ? `${parent.parent.name.text}.` : "";
+      return classOwner + parent.name.text;
+    }
+    return "<handler>";
+  }
+}
+
+/** Names of every function and method the project declares: calls to other names are library calls and are not resolved. */
+export function collectDeclaredFunctionNames(ts: Resolver["ts"], program: TS.Program): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: TS.Node): void => {
+    if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) && node.name && ts.isIdentifier(node.name)) names.add(node.name.text);
+    else if ((ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node) || ts.isPropertyAssignment(node)) && node.initializer && ts.isIdentifier(node.name)) {
+      const kind = node.initializer.kind;
+      if (kind === ts.SyntaxKind.ArrowFunction || kind === ts.SyntaxKind.FunctionExpression) names.add(node.name.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  for (const file of program.getSourceFiles()) {
+    if (file.isDeclarationFile || file.fileName.includes("/node_modules/")) continue;
+    visit(file);
+  }
+  return names;
+}
