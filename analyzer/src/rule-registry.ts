@@ -5,9 +5,13 @@ import { noMutatedCachedValue } from "./rules/no-mutated-cached-value";
 import { noImpureMemoization } from "./rules/no-impure-memoization";
 import { requireCacheBound } from "./rules/require-cache-bound";
 import { requireCompleteCacheKey } from "./rules/require-complete-cache-key";
+import { consistentCacheTtl } from "./rules/consistent-cache-ttl";
+import { noAmbiguousTtlUnit } from "./rules/no-ambiguous-ttl-unit";
+import { noInvalidationBeforeWrite } from "./rules/no-invalidation-before-write";
+import { requireInvalidationOnWrite } from "./rules/require-invalidation-on-write";
 import { requireCacheTtl } from "./rules/require-cache-ttl";
 
-export const RULES: ReadonlyArray<RuleDefinition<any>> = [requireCacheTtl, requireCacheBound, noImpureMemoization, requireCompleteCacheKey, noMutatedCachedValue, noCachedRejection];
+export const RULES: ReadonlyArray<RuleDefinition<any>> = [requireCacheTtl, requireCacheBound, noImpureMemoization, requireCompleteCacheKey, noMutatedCachedValue, noCachedRejection, requireInvalidationOnWrite, noInvalidationBeforeWrite, consistentCacheTtl, noAmbiguousTtlUnit];
 
 export function findRule(id: string): RuleDefinition<any> | undefined {
   return RULES.find((rule) => rule.id === id);

@@ -5,7 +5,9 @@ import * as ts from "typescript";
 import { createLocationFormatter } from "../../analyzer/src/analyze/analyze-files";
 import { extractFileModel } from "../../analyzer/src/extract/extract-file";
 import type { ExtractionHost } from "../../analyzer/src/extract/host";
+import { buildProgramModel } from "../../analyzer/src/families/build-program-model";
 import type { FileCacheModel } from "../../analyzer/src/model/cache-model";
+import type { ProgramModel } from "../../analyzer/src/model/program-model";
 import type { RuleDefinition } from "../../analyzer/src/model/rule";
 
 const models = new WeakMap<ts.Program, WeakMap<ts.SourceFile, FileCacheModel>>();
@@ -22,6 +24,22 @@ export function getFileModel(program: ts.Program, sourceFile: ts.SourceFile): Fi
     const host: ExtractionHost = { ts, program, checker: program.getTypeChecker() };
     model = extractFileModel(host, sourceFile);
     perFile.set(sourceFile, model);
+  }
+  return model;
+}
+
+const programModels = new WeakMap<ts.Program, ProgramModel>();
+
+/**
+ * The whole-program model, once per Program: typescript-eslint's program is the whole project,
+ * so every project file is extracted (each only once, shared with the file-scope rules).
+ */
+export function getProgramModel(program: ts.Program): ProgramModel {
+  let model = programModels.get(program);
+  if (!model) {
+    const files = program.getSourceFiles().filter((file) => !file.isDeclarationFile && !file.fileName.includes("/node_modules/") && !program.isSourceFileFromExternalLibrary(file));
+    model = buildProgramModel(files.map((file) => getFileModel(program, file)));
+    programModels.set(program, model);
   }
   return model;
 }
@@ -49,7 +67,7 @@ export function toEslintRule<Options extends object>(definition: RuleDefinition<
         Program() {
           if (!sourceFile) return;
           const model = getFileModel(program, sourceFile);
-          for (const finding of definition.check(model, { options: { ...definition.defaultOptions, ...options }, formatLocation })) {
+          for (const finding of definition.check(model, { options: { ...definition.defaultOptions, ...options }, formatLocation, getProgramModel: () => getProgramModel(program) })) {
             const sourceCode = context.sourceCode;
             context.report({
               loc: { start: sourceCode.getLocFromIndex(finding.span.start), end: sourceCode.getLocFromIndex(finding.span.end) },

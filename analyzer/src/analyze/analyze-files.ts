@@ -5,7 +5,9 @@ import type * as TS from "typescript";
 import type { ResolvedRule } from "../config/config";
 import { extractFileModel, getUnresolvedLibraryImports } from "../extract/extract-file";
 import type { ExtractionHost } from "../extract/host";
-import type { Span } from "../model/cache-model";
+import { buildProgramModel } from "../families/build-program-model";
+import type { FileCacheModel, Span } from "../model/cache-model";
+import type { ProgramModel } from "../model/program-model";
 import type { Finding } from "../model/finding";
 import { formatMessage } from "../model/rule";
 
@@ -41,38 +43,49 @@ export function createLocationFormatter(cwd: string): (span: Span) => string {
 }
 
 /** Runs every rule over one source file's model. */
-export function checkSourceFile(host: ExtractionHost, sourceFile: TS.SourceFile, rules: ResolvedRule[], cwd: string): ReportedFinding[] {
-  const model = extractFileModel(host, sourceFile);
+export function checkModel(model: FileCacheModel, rules: ResolvedRule[], cwd: string, getProgramModel: () => ProgramModel): ReportedFinding[] {
   const formatLocation = createLocationFormatter(cwd);
   const findings: ReportedFinding[] = [];
   for (const { rule, severity, options } of rules) {
-    for (const finding of rule.check(model, { options, formatLocation })) {
+    for (const finding of rule.check(model, { options, formatLocation, getProgramModel })) {
       findings.push({ ...finding, severity, message: formatMessage(rule.messages[finding.messageId] ?? finding.messageId, finding.data) });
     }
   }
   return findings.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
 }
 
-/** Analyses the given files of a program; syntax errors are reported and the file skipped. */
+/**
+ * Analyses the given files of a program; syntax errors are reported and the file skipped.
+ * Every file is extracted first, so that whole-program rules see the whole program.
+ */
 export function analyzeFiles(
   host: ExtractionHost,
   files: readonly TS.SourceFile[],
   rules: ResolvedRule[],
   cwd: string,
   onProgress?: (done: number, total: number) => void,
-): ProgramAnalysis {
+): ProgramAnalysis & { models: FileCacheModel[] } {
   const results: FileResult[] = [];
+  const models: FileCacheModel[] = [];
+  const parsed: Array<{ result: FileResult; model: FileCacheModel }> = [];
   files.forEach((sourceFile, index) => {
     const syntaxErrors = host.program.getSyntacticDiagnostics(sourceFile);
     if (syntaxErrors.length > 0) {
       // Like ESLint, one parse error per file: later ones are usually consequences of the first.
       results.push({ file: sourceFile.fileName, findings: [], problems: [toProblem(host, syntaxErrors[0]!)] });
     } else {
-      results.push({ file: sourceFile.fileName, findings: checkSourceFile(host, sourceFile, rules, cwd), problems: [] });
+      const model = extractFileModel(host, sourceFile);
+      const result: FileResult = { file: sourceFile.fileName, findings: [], problems: [] };
+      models.push(model);
+      parsed.push({ result, model });
+      results.push(result);
     }
     onProgress?.(index + 1, files.length);
   });
-  return { files: results, unresolvedLibraries: getUnresolvedLibraryImports(host) };
+  let programModel: ProgramModel | undefined;
+  const getProgramModel = () => (programModel ??= buildProgramModel(models));
+  for (const { result, model } of parsed) result.findings = checkModel(model, rules, cwd, getProgramModel);
+  return { files: results, unresolvedLibraries: getUnresolvedLibraryImports(host), models };
 }
 
 function toProblem(host: ExtractionHost, diagnostic: TS.Diagnostic): FileProblem {

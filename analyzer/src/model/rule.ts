@@ -1,6 +1,7 @@
 // Plain data: a rule's metadata and its pure check function. Hosts adapt this one
 // definition to ESLint (`eslint-plugin/src/to-eslint-rule.ts`) and to the CLI.
 import type { FileCacheModel, Span } from "./cache-model";
+import type { ProgramModel } from "./program-model";
 import type { Finding, Severity } from "./finding";
 
 /** A JSON schema for one options object (the subset cachewise uses). */
@@ -20,6 +21,8 @@ export interface RuleContext<Options> {
   options: Options;
   /** Renders a span as `path:line` relative to the working directory, for messages. */
   formatLocation(span: Span): string;
+  /** The whole-program model (families, call graph), built once per program on first use. */
+  getProgramModel(): ProgramModel;
 }
 
 export interface RuleDefinition<Options extends object = Record<string, unknown>> {

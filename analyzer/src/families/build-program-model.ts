@@ -1,0 +1,288 @@
+// The whole-program cache model: cache families (all keys of one template, one tag, one
+// memoized function), the entities each depends on, and the call graph and events that
+// connect writes of the source of truth to invalidations. Built from the per-file models
+// only (plain data in, plain data out): the same code serves the CLI and ESLint.
+import type { CacheSite, EntityAccess, FileCacheModel, FunctionFacts, KeyTemplate, Ttl } from "../model/cache-model";
+import type { CacheFamily, FamilySiteRef, FamilyTtl, ProgramModel, Strategy } from "../model/program-model";
+
+/** How far calls are followed from a function to find entity reads or invalidations. */
+const MAX_CALL_DEPTH = 6;
+
+/** Normalises a key pattern for identity: holes are unnamed, so `user:{id}` and `user:{userId}` are one family. */
+export function normalizePattern(pattern: string): string {
+  return pattern.replace(/\{[^{}]*\}/g, "{}");
+}
+
+/** True when the pattern is nothing but holes: a generic wrapper's `key` parameter, not a family. */
+function isOpaquePattern(pattern: string): boolean {
+  return /^(\{[^{}]*\})+$/.test(pattern) || pattern === "";
+}
+
+function instanceKey(site: CacheSite): string {
+  const at = site.instance?.constructedAt;
+  return at ? `${at.file}:${at.start}` : (site.instance?.name ?? site.library);
+}
+
+function toRef(site: CacheSite): FamilySiteRef {
+  return { siteId: site.id, span: site.span, method: site.method, functionId: site.functionId, enclosingFunction: site.enclosingFunction };
+}
+
+function ttlMs(ttl: Ttl): number | undefined {
+  if (ttl.kind === "none") return Infinity;
+  if (ttl.kind === "set") return ttl.ms;
+  return undefined;
+}
+
+export function buildProgramModel(models: readonly FileCacheModel[]): ProgramModel {
+  const functions = new Map<string, FunctionFacts>();
+  const callers = new Map<string, string[]>();
+  const handlers = new Map<string, string[]>();
+  for (const model of models) {
+    for (const fn of model.functions) functions.set(fn.id, fn);
+  }
+  for (const fn of functions.values()) {
+    for (const call of fn.calls) {
+      const list = callers.get(call.target) ?? [];
+      if (!list.includes(fn.id)) list.push(fn.id);
+      callers.set(call.target, list);
+    }
+    for (const event of fn.handles) {
+      const list = handlers.get(event) ?? [];
+      list.push(fn.id);
+      handlers.set(event, list);
+    }
+  }
+  // Redis pub/sub: a `message` handler receives every channel the program subscribes to.
+  const messageHandlers = [...(handlers.get("message") ?? []), ...(handlers.get("pmessage") ?? [])];
+  if (messageHandlers.length > 0) {
+    for (const fn of functions.values()) {
+      for (const emit of fn.emits) {
+        const list = handlers.get(emit.event) ?? [];
+        for (const id of messageHandlers) if (!list.includes(id)) list.push(id);
+        handlers.set(emit.event, list);
+      }
+    }
+  }
+
+  const families = new Map<string, CacheFamily>();
+  const familiesOfSite = new Map<string, string[]>();
+  const invalidatedIn = new Map<string, Set<string>>();
+  /** Wildcard invalidations (a delete with an unknown key, `clear()`), by family-id prefix. */
+  const wildcardInvalidations: Array<{ prefix: string; site: CacheSite }> = [];
+  const entityReadsByFunction = new Map<string, EntityAccess[]>();
+  const entityWrites: EntityAccess[] = [];
+  for (const model of models) {
+    for (const access of model.entityAccesses) {
+      if (access.operation === "write") entityWrites.push(access);
+      else {
+        const list = entityReadsByFunction.get(access.functionId) ?? [];
+        list.push(access);
+        entityReadsByFunction.set(access.functionId, list);
+      }
+    }
+  }
+
+  const getFamily = (id: string, init: () => Omit<CacheFamily, "reads" | "writes" | "invalidations" | "ttls" | "strategies" | "entities" | "maxStalenessMs">): CacheFamily => {
+    let family = families.get(id);
+    if (!family) {
+      family = { ...init(), reads: [], writes: [], invalidations: [], ttls: [], strategies: [], entities: [], maxStalenessMs: undefined };
+      families.set(id, family);
+    }
+    return family;
+  };
+  const link = (site: CacheSite, familyId: string) => {
+    const list = familiesOfSite.get(site.id) ?? [];
+    if (!list.includes(familyId)) list.push(familyId);
+    familiesOfSite.set(site.id, list);
+  };
+  const addInvalidation = (site: CacheSite, family: CacheFamily) => {
+    family.invalidations.push(toRef(site));
+    const set = invalidatedIn.get(site.functionId) ?? new Set<string>();
+    set.add(family.id);
+    invalidatedIn.set(site.functionId, set);
+    link(site, family.id);
+  };
+  /** Sites whose family is decided by a later pass (tag invalidations, wildcards). */
+  const pendingInvalidations: Array<{ site: CacheSite; familyId: string }> = [];
+  const pendingWrites: Array<{ site: CacheSite; family: CacheFamily }> = [];
+  /** Populating sites, for entity dependencies: the function that computes the value. */
+  const populators: Array<{ family: CacheFamily; functionId: string; site: CacheSite; strategy: Strategy | undefined }> = [];
+
+  for (const model of models) {
+    for (const site of model.sites) {
+      if (site.operation === "construct") continue;
+      if (site.kind === "redis" || site.kind === "in-process") {
+        const prefix = site.instance?.keyPrefix ?? "";
+        const isRedis = site.kind === "redis";
+        const scope = isRedis ? "redis" : `in-process:${instanceKey(site)}`;
+        const pattern = site.key ? site.key.pattern : undefined;
+        if (pattern === undefined || isOpaquePattern(pattern)) {
+          // A delete or expiry with a key we cannot read counts for every family of this client or cache.
+          if (site.operation === "delete" || site.operation === "expire") wildcardInvalidations.push({ prefix: `${scope}|`, site });
+          continue;
+        }
+        const full = prefix + pattern;
+        const id = `${scope}|${normalizePattern(full)}`;
+        const family = getFamily(id, () => ({
+          id,
+          label: isRedis ? full : `${site.instance?.name ?? site.library} ${full}`,
+          pattern: full,
+          kind: site.kind,
+          library: site.library,
+          instance: site.instance?.name,
+          bound: site.instance?.bound,
+        }));
+        link(site, id);
+        if (site.operation === "read") family.reads.push(toRef(site));
+        else if (site.operation === "write") {
+          family.writes.push(toRef(site));
+          const ttl = site.ttl.kind === "none" && site.instance && site.instance.defaultTtl.kind !== "none" ? site.instance.defaultTtl : site.ttl;
+          const at = ttl === site.ttl ? site.span : (site.instance?.constructedAt ?? site.span);
+          family.ttls.push({ ms: ttlMs(ttl), text: ttl.kind === "set" ? ttl.text : ttl.kind, kind: ttl.kind, span: at, unit: ttl.kind === "set" ? ttl.unit : undefined });
+          const readThrough = ["wrap", "getOrSet", "getOrSetForever", "fetch"].includes(site.method);
+          populators.push({ family, functionId: site.functionId, site, strategy: readThrough ? "read-through" : undefined });
+          // A write is also an invalidation (the new value replaces the old one), unless it fills a miss.
+          if (!readThrough) pendingWrites.push({ site, family });
+        } else {
+          addInvalidation(site, family);
+        }
+        continue;
+      }
+      if (site.operation === "memoize" && site.memoize) {
+        const id = `memoize|${site.id}`;
+        const name = site.memoize.fn?.name ?? site.enclosingFunction;
+        const family = getFamily(id, () => ({
+          id,
+          label: `${name}() ${site.library === "next" ? "unstable_cache" : site.library}`,
+          pattern: name,
+          kind: site.kind,
+          library: site.library,
+          instance: name,
+          bound: site.memoize!.bound,
+        }));
+        link(site, id);
+        family.writes.push(toRef(site));
+        family.ttls.push({ ms: ttlMs(site.memoize.maxAge), text: site.memoize.maxAge.kind === "set" ? site.memoize.maxAge.text : site.memoize.maxAge.kind, kind: site.memoize.maxAge.kind, span: site.span, unit: site.memoize.maxAge.kind === "set" ? site.memoize.maxAge.unit : undefined });
+        const fnSpan = site.memoize.fn?.span;
+        const functionId = fnSpan ? `${fnSpan.file}:${fnSpan.start}` : site.functionId;
+        populators.push({ family, functionId, site, strategy: "read-through" });
+        for (const tag of site.tags) {
+          const tagFamily = getTagFamily(tag);
+          link(site, tagFamily.id);
+          tagFamily.writes.push(toRef(site));
+          tagFamily.ttls.push(family.ttls[family.ttls.length - 1]!);
+          populators.push({ family: tagFamily, functionId, site, strategy: "read-through" });
+        }
+        continue;
+      }
+      if (site.library === "next" && site.tags.length > 0) {
+        for (const tag of site.tags) {
+          const tagFamily = getTagFamily(tag);
+          if (site.operation === "delete") pendingInvalidations.push({ site, familyId: tagFamily.id });
+          else {
+            link(site, tagFamily.id);
+            tagFamily.writes.push(toRef(site));
+            populators.push({ family: tagFamily, functionId: site.functionId, site, strategy: "read-through" });
+          }
+        }
+      }
+    }
+  }
+
+  function getTagFamily(tag: KeyTemplate): CacheFamily {
+    const id = `tag|${normalizePattern(tag.pattern)}`;
+    return getFamily(id, () => ({ id, label: `tag ${tag.pattern}`, pattern: tag.pattern, kind: "tag", library: "next", instance: undefined, bound: undefined }));
+  }
+
+  for (const { site, familyId } of pendingInvalidations) addInvalidation(site, families.get(familyId)!);
+  // The cache-aside fill (`get` → miss → load → `set`) refreshes nothing on a hit: it is not an invalidation.
+  for (const { site, family } of pendingWrites) {
+    const fillsMiss = family.reads.some((read) => read.functionId === site.functionId && read.span.start < site.span.start);
+    if (!fillsMiss) addInvalidation(site, family);
+  }
+  for (const { prefix, site } of wildcardInvalidations) {
+    for (const family of families.values()) if (family.id.startsWith(prefix)) addInvalidation(site, family);
+  }
+
+  // Entity dependencies: what the function computing the value reads, through its callees.
+  for (const { family, functionId, site, strategy } of populators) {
+    const reads = collectReachable(functionId, functions, MAX_CALL_DEPTH).flatMap((id) => entityReadsByFunction.get(id) ?? []);
+    for (const read of reads) {
+      if (!family.entities.some((e) => e.entity === read.entity)) family.entities.push({ entity: read.entity, displayName: read.displayName, span: read.span, orm: read.orm });
+    }
+    const inferred = strategy ?? inferStrategy(site, family, reads.length > 0, entityWrites);
+    if (inferred && !family.strategies.includes(inferred)) family.strategies.push(inferred);
+  }
+  for (const family of families.values()) family.maxStalenessMs = computeMaxStaleness(family.ttls);
+
+  return {
+    families: [...families.values()].sort((a, b) => a.label.localeCompare(b.label)),
+    functions,
+    callers,
+    handlers,
+    invalidatedIn,
+    entityWrites,
+    familiesOfSite,
+  };
+}
+
+/** Cache-aside: a read of the family before the write in the same function, with a load from the source between. Write-through: the write follows a write of the source. */
+function inferStrategy(site: CacheSite, family: CacheFamily, loadsFromSource: boolean, entityWrites: EntityAccess[]): Strategy | undefined {
+  const readBefore = family.reads.some((read) => read.functionId === site.functionId && read.span.start < site.span.start);
+  if (readBefore && loadsFromSource) return "cache-aside";
+  if (entityWrites.some((write) => write.functionId === site.functionId && write.span.start < site.span.start)) return "write-through";
+  if (readBefore) return "cache-aside";
+  return undefined;
+}
+
+function computeMaxStaleness(ttls: FamilyTtl[]): number | undefined {
+  let max = 0;
+  for (const ttl of ttls) {
+    if (ttl.kind === "keep") continue;
+    if (ttl.ms === undefined) return undefined;
+    max = Math.max(max, ttl.ms);
+  }
+  return ttls.length === 0 ? undefined : max;
+}
+
+/** The function and every project function it calls, up to `depth` calls deep. */
+export function collectReachable(start: string, functions: ReadonlyMap<string, FunctionFacts>, depth: number): string[] {
+  const seen = new Set<string>([start]);
+  let frontier = [start];
+  for (let level = 0; level < depth && frontier.length > 0; level++) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      for (const call of functions.get(id)?.calls ?? []) {
+        if (!seen.has(call.target)) {
+          seen.add(call.target);
+          next.push(call.target);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return [...seen];
+}
+
+/** Human form of a staleness bound: `5 min`, `until it is invalidated or the process restarts`. */
+export function describeStaleness(ms: number | undefined): string {
+  if (ms === undefined) return "for an unknown time";
+  if (ms === Infinity) return "forever (nothing expires it)";
+  return `for up to ${formatDuration(ms)}`;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms === Infinity) return "never";
+  if (ms < 1000) return `${ms} ms`;
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${round(seconds)} s`;
+  const minutes = seconds / 60;
+  if (minutes < 60) return `${round(minutes)} min`;
+  const hours = minutes / 60;
+  if (hours < 48) return `${round(hours)} h`;
+  return `${round(hours / 24)} d`;
+}
+
+function round(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}

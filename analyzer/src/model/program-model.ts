@@ -1,0 +1,67 @@
+// Plain data: the whole-program cache model that `families/build-program-model.ts` builds from
+// the per-file models, and that whole-program rules and `cachewise families` read.
+import type { Bound, CacheKind, EntityAccess, FunctionFacts, LibraryId, Span, Ttl } from "./cache-model";
+
+export type Strategy = "cache-aside" | "read-through" | "write-through";
+
+export interface FamilySiteRef {
+  siteId: string;
+  span: Span;
+  method: string;
+  functionId: string;
+  enclosingFunction: string;
+}
+
+export interface FamilyTtl {
+  /** Milliseconds when known; `Infinity` for "no expiry". */
+  ms: number | undefined;
+  text: string;
+  kind: Ttl["kind"];
+  /** Where it is set (a write, or the instance's construction for a default TTL). */
+  span: Span;
+  /** The unit the API takes, as written. */
+  unit: string | undefined;
+}
+
+export interface FamilyEntity {
+  entity: string;
+  displayName: string;
+  /** The read that populates the family. */
+  span: Span;
+  orm: EntityAccess["orm"];
+}
+
+export interface CacheFamily {
+  id: string;
+  /** `user:{id}`, `tag user:{id}`, `users {id}`, `getUser()`. */
+  label: string;
+  /** The pattern with prefix, or the tag; for memoizers the function name. */
+  pattern: string;
+  kind: CacheKind | "tag";
+  library: LibraryId | undefined;
+  instance: string | undefined;
+  reads: FamilySiteRef[];
+  writes: FamilySiteRef[];
+  invalidations: FamilySiteRef[];
+  ttls: FamilyTtl[];
+  bound: Bound | undefined;
+  strategies: Strategy[];
+  entities: FamilyEntity[];
+  /** The longest time a reader can see a stale value: the largest TTL, `Infinity` when something never expires, undefined when unknown. */
+  maxStalenessMs: number | undefined;
+}
+
+export interface ProgramModel {
+  families: CacheFamily[];
+  functions: ReadonlyMap<string, FunctionFacts>;
+  /** Function id → ids of the functions that call it. */
+  callers: ReadonlyMap<string, string[]>;
+  /** Event name → ids of the functions that handle it. */
+  handlers: ReadonlyMap<string, string[]>;
+  /** Function id → ids of the families invalidated directly in it. */
+  invalidatedIn: ReadonlyMap<string, Set<string>>;
+  entityWrites: EntityAccess[];
+  /** Family ids a site belongs to. */
+  familiesOfSite: ReadonlyMap<string, string[]>;
+}
+

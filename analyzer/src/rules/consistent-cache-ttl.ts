@@ -1,0 +1,94 @@
+// One cache family, one expiry policy: a family written with a TTL in one place and without
+// one in another ends up with keys that never expire (a plain Redis SET even drops the TTL
+// the key had), and TTLs far apart usually mean one of them is a mistake.
+import { formatDuration } from "../families/build-program-model";
+import type { CacheSite } from "../model/cache-model";
+import type { Finding } from "../model/finding";
+import type { CacheFamily, FamilyTtl } from "../model/program-model";
+import type { RuleDefinition } from "../model/rule";
+
+export interface ConsistentCacheTtlOptions {
+  maxRatio: number;
+}
+
+/** Redis commands that replace a key's value and, without an expiry option, drop the TTL it had. */
+const TTL_DROPPING_COMMANDS = new Set(["set", "getset", "mset"]);
+
+export const consistentCacheTtl: RuleDefinition<ConsistentCacheTtlOptions> = {
+  id: "consistent-cache-ttl",
+  description: "Require every write of a cache family to use a consistent expiry: not a TTL in one place and none in another, and not TTLs that differ by more than a set factor.",
+  recommended: "error",
+  hasSuggestions: false,
+  messages: {
+    missingTtl: "`{{method}}` writes `{{family}}` without an expiry, but {{other}} writes it with a TTL of {{ttl}}: keys written here never expire.{{drop}}",
+    divergentTtl: "`{{method}}` writes `{{family}}` with a TTL of {{ttl}}, {{ratio}}× the {{otherTtl}} used at {{other}}: one of them is probably wrong. Use one TTL per family (a shared constant).",
+  },
+  schema: {
+    type: "object",
+    properties: {
+      maxRatio: { type: "number", minimum: 1, description: "The largest accepted ratio between two TTLs of the same family." },
+    },
+    additionalProperties: false,
+  },
+  defaultOptions: { maxRatio: 10 },
+  check(model, context) {
+    const program = context.getProgramModel();
+    const findings: Finding[] = [];
+    const families = new Map(program.families.map((family) => [family.id, family]));
+    for (const site of model.sites) {
+      if (site.operation !== "write" || (site.kind !== "redis" && site.kind !== "in-process")) continue;
+      for (const familyId of program.familiesOfSite.get(site.id) ?? []) {
+        const family = families.get(familyId);
+        if (!family) continue;
+        const finding = checkWrite(site, family, context.options, context.formatLocation);
+        if (finding) findings.push(finding);
+      }
+    }
+    return findings;
+  },
+};
+
+function checkWrite(site: CacheSite, family: CacheFamily, options: ConsistentCacheTtlOptions, formatLocation: (span: FamilyTtl["span"]) => string): Finding | undefined {
+  const own = family.ttls.find((ttl) => ttl.span.start === site.span.start && ttl.span.file === site.span.file);
+  const others = family.ttls.filter((ttl) => ttl !== own && ttl.kind === "set" && ttl.ms !== undefined && ttl.ms !== Infinity);
+  if (others.length === 0) return undefined;
+  // Without its own TTL and without an instance default: `own` is missing or says "none".
+  const effective = own ?? { kind: site.ttl.kind, ms: undefined, text: "", span: site.span, unit: undefined };
+  if (effective.kind === "none") {
+    // Redis collection commands keep an existing TTL; only value-replacing commands drop it.
+    if (site.kind === "redis" && !TTL_DROPPING_COMMANDS.has(site.method)) return undefined;
+    const other = others[0]!;
+    return {
+      ruleId: consistentCacheTtl.id,
+      messageId: "missingTtl",
+      data: {
+        method: site.method,
+        family: family.label,
+        other: formatLocation(other.span),
+        ttl: formatDuration(other.ms!),
+        drop: site.kind === "redis" ? " A plain SET also removes the TTL an existing key had; pass an expiry, or `KEEPTTL`." : "",
+      },
+      span: site.calleeSpan,
+      suggestions: [],
+    };
+  }
+  if (effective.kind !== "set" || effective.ms === undefined || effective.ms === Infinity || effective.ms === 0) return undefined;
+  // Report the larger of a pair once: compare with the smallest other TTL.
+  const smallest = others.reduce((a, b) => (a.ms! <= b.ms! ? a : b));
+  const smallestMs = smallest.ms!;
+  if (smallestMs === 0 || effective.ms <= smallestMs || effective.ms / smallestMs <= options.maxRatio) return undefined;
+  return {
+    ruleId: consistentCacheTtl.id,
+    messageId: "divergentTtl",
+    data: {
+      method: site.method,
+      family: family.label,
+      ttl: formatDuration(effective.ms),
+      ratio: String(Math.round(effective.ms / smallestMs)),
+      otherTtl: formatDuration(smallestMs),
+      other: formatLocation(smallest.span),
+    },
+    span: site.calleeSpan,
+    suggestions: [],
+  };
+}

@@ -1,0 +1,70 @@
+// A write to the source of truth must invalidate every cache family that holds data read
+// from it; otherwise readers keep seeing the old value until the entry expires (or forever).
+import { describeStaleness } from "../families/build-program-model";
+import { InvalidationPaths, isTestFile } from "../families/invalidation-paths";
+import type { Span } from "../model/cache-model";
+import type { Finding } from "../model/finding";
+import type { ProgramModel } from "../model/program-model";
+import type { RuleDefinition } from "../model/rule";
+
+export interface RequireInvalidationOnWriteOptions {
+  acceptedStalenessSeconds: number;
+}
+
+const pathsByProgram = new WeakMap<ProgramModel, InvalidationPaths>();
+
+export const requireInvalidationOnWrite: RuleDefinition<RequireInvalidationOnWriteOptions> = {
+  id: "require-invalidation-on-write",
+  description: "Require every write to the source of truth to invalidate the cache families that hold data read from it.",
+  recommended: "error",
+  hasSuggestions: false,
+  messages: {
+    missingInvalidation:
+      "`{{action}}` writes {{entity}}, which the cache family `{{family}}` holds (filled from {{source}} at {{populatedAt}}), but nothing on this path invalidates it: readers see the old value {{staleness}}. Delete or update `{{family}}` after the write, here or in a function this path calls.",
+  },
+  schema: {
+    type: "object",
+    properties: {
+      acceptedStalenessSeconds: { type: "number", minimum: 0, description: "Families whose longest TTL is at most this many seconds may serve stale data after a write: they are not reported." },
+    },
+    additionalProperties: false,
+  },
+  defaultOptions: { acceptedStalenessSeconds: 0 },
+  check(model, context) {
+    const writes = model.entityAccesses.filter((access) => access.operation === "write");
+    if (writes.length === 0 || isTestFile(model.file)) return [];
+    const program = context.getProgramModel();
+    let paths = pathsByProgram.get(program);
+    if (!paths) {
+      paths = new InvalidationPaths(program);
+      pathsByProgram.set(program, paths);
+    }
+    const acceptedMs = context.options.acceptedStalenessSeconds * 1000;
+    const findings: Finding[] = [];
+    for (const write of writes) {
+      const dependent = program.families.filter((family) => family.entities.some((entity) => entity.entity === write.entity));
+      if (dependent.length === 0) continue;
+      const invalidated = paths.findInvalidatedOnPath(write.functionId);
+      for (const family of dependent) {
+        if (invalidated.has(family.id)) continue;
+        if (family.maxStalenessMs !== undefined && family.maxStalenessMs <= acceptedMs) continue;
+        const source = family.entities.find((entity) => entity.entity === write.entity)!;
+        findings.push({
+          ruleId: requireInvalidationOnWrite.id,
+          messageId: "missingInvalidation",
+          data: {
+            action: write.orm === "sql" ? `${write.action} ${write.displayName}` : `${write.displayName}.${write.action}`,
+            entity: `\`${write.displayName}\``,
+            family: family.label,
+            source: `\`${source.displayName}\``,
+            populatedAt: context.formatLocation(source.span),
+            staleness: describeStaleness(family.maxStalenessMs),
+          },
+          span: write.span as Span,
+          suggestions: [],
+        });
+      }
+    }
+    return findings;
+  },
+};
