@@ -41,6 +41,26 @@ ruleTester.run("no-mutated-cached-value", rule, {
       code: lines(...TAGS, "function count(list: string[]) {", "  return list.length;", "}", "export function f(id: string) {", "  const tags = getTags(id);", "  return count(tags);", "}"),
     },
     {
+      name: "a table of mutable records: every set stores a fresh literal that is then updated in place",
+      filename: FILENAME,
+      code: lines(
+        'import { LRUCache } from "lru-cache";',
+        "const requests = new LRUCache<string, { startedAt: number; loadedAt: number | null }>({ max: 100 });",
+        "export function start(id: string, now: number) {",
+        "  requests.set(id, { startedAt: now, loadedAt: null });",
+        "}",
+        "export function loaded(id: string, now: number) {",
+        "  const request = requests.get(id);",
+        "  if (request) request.loadedAt = now;",
+        "}",
+      ),
+    },
+    {
+      name: "an entry taken out of the cache before it is changed",
+      filename: FILENAME,
+      code: lines(...LRU, "export function finish(id: string) {", "  const entry = entries.get(id);", "  entries.delete(id);", "  if (entry) entry.tags.push('done');", "}"),
+    },
+    {
       name: "checkMemoized off",
       filename: FILENAME,
       options: [{ checkMemoized: false, checkCaches: true }],

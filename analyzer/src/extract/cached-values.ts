@@ -25,6 +25,9 @@ export class CachedValueTracker {
   private readonly traced = new Map<TS.Symbol, { variable: string; source: Source } | null>();
   private readonly candidateNames = new Set<string>();
   private pending: TS.Node[] = [];
+  /** Values stored with `x.set(k, v)` and `x.delete(k)` calls, by receiver text, in this file. */
+  private readonly storedValues = new Map<string, TS.Expression[]>();
+  private readonly deletes = new Map<string, TS.Node[]>();
 
   constructor(
     private readonly resolver: Resolver,
@@ -42,6 +45,19 @@ export class CachedValueTracker {
    */
   observe(node: TS.Node): void {
     const { ts } = this;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+      const method = node.expression.name.text;
+      const receiver = this.resolver.skipOuter(node.expression.expression).getText();
+      if (method === "set" && node.arguments[1]) {
+        const list = this.storedValues.get(receiver) ?? [];
+        list.push(node.arguments[1]);
+        this.storedValues.set(receiver, list);
+      } else if (method === "delete" || method === "del" || method === "take") {
+        const list = this.deletes.get(receiver) ?? [];
+        list.push(node);
+        this.deletes.set(receiver, list);
+      }
+    }
     if (ts.isVariableDeclaration(node) && node.initializer) {
       const value = this.resolver.skipOuter(node.initializer);
       if (ts.isCallExpression(value) || ts.isIdentifier(value) || ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) this.addCandidateNames(node.name);
@@ -188,6 +204,10 @@ export class CachedValueTracker {
     const callee = r.skipOuter(call.expression);
     if (ts.isPropertyAccessExpression(callee) && CACHE_READ_METHODS.has(callee.name.text)) {
       const receiver = r.skipOuter(callee.expression);
+      const receiverText = receiver.getText();
+      // A table of mutable records (every `set` stores a fresh literal, then updates it in place), or an
+      // entry taken out of the cache (`get` then `delete` in the same function): not a shared cached value.
+      if (this.isStateTable(receiverText) || this.isTakenOut(receiverText, call)) return undefined;
       if (ts.isIdentifier(receiver) && this.mapCacheNames.has(receiver.text) && callee.name.text === "get") {
         const declaration = r.checker.getSymbolAtLocation(receiver)?.valueDeclaration;
         if (declaration && ts.isSourceFile(declaration.parent.parent.parent)) return { kind: "cache", name: receiver.text, node: call };
@@ -219,6 +239,19 @@ export class CachedValueTracker {
     if (!memoizer && ts.isCallExpression(memoizeCall.expression)) memoizer = r.resolveExport(r.findImportOrigin(memoizeCall.expression.expression));
     if (!memoizer || !MEMOIZER_ROLES.has(memoizer.role.role)) return undefined;
     return { kind: "memoized", name: nameNode.text, node: call };
+  }
+
+  private isStateTable(receiverText: string): boolean {
+    const values = this.storedValues.get(receiverText);
+    return values !== undefined && values.length > 0 && values.every((value) => {
+      const node = this.resolver.skipOuter(value);
+      return this.ts.isObjectLiteralExpression(node) || this.ts.isArrayLiteralExpression(node);
+    });
+  }
+
+  private isTakenOut(receiverText: string, read: TS.CallExpression): boolean {
+    const fn = this.findEnclosingFunction(read);
+    return (this.deletes.get(receiverText) ?? []).some((node) => node.getStart() > read.getStart() && this.findEnclosingFunction(node) === fn);
   }
 
   private isReassignedOrStored(fn: TS.Node, symbol: TS.Symbol): boolean {

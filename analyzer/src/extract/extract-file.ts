@@ -535,7 +535,7 @@ class FileExtractor {
     const fn = this.findEnclosingFunctionNode(call);
     if (!fn) return;
     const missing = this.context.keyCoverage.findMissingInputs(fn, key, value);
-    if (missing.length > 0) this.keyGaps.push({ kind: "input-missing-from-key", span, cache, inputs: missing, library });
+    if (missing.length > 0) this.keyGaps.push({ kind: "input-missing-from-key", span, cache, inputs: missing, library, cacheId: undefined });
   }
 
   private findEnclosingFunctionNode(node: TS.Node): TS.FunctionLikeDeclaration | undefined {
@@ -565,7 +565,7 @@ class FileExtractor {
       const initializer = r.getConstInitializer(symbol);
       const built = initializer && r.skipOuter(initializer);
       if (built && ts.isNewExpression(built) && ts.isIdentifier(built.expression) && built.expression.text === "WeakMap" && this.isGlobalName(built.expression)) {
-        this.keyGaps.push({ kind: "fresh-identity-argument", span: r.makeSpan(fresh), cache: receiver.getText(), inputs: [this.describeFresh(fresh)], library: "map" });
+        this.keyGaps.push({ kind: "fresh-identity-argument", span: r.makeSpan(fresh), cache: receiver.getText(), inputs: [this.describeFresh(fresh)], library: "map", cacheId: this.declarationId(symbol) });
       }
       return;
     }
@@ -577,7 +577,32 @@ class FileExtractor {
     const resolved = r.resolveExport(r.findImportOrigin(memoizeCall.expression));
     const identityKeyed = (resolved?.role.role === "react-cache") || (resolved?.entry.library === "reselect" && resolved.exportName === "weakMapMemoize");
     if (!identityKeyed || !resolved) return;
-    this.keyGaps.push({ kind: "fresh-identity-argument", span: r.makeSpan(fresh), cache: callee.getText(), inputs: [this.describeFresh(fresh)], library: resolved.entry.library });
+    this.keyGaps.push({ kind: "fresh-identity-argument", span: r.makeSpan(fresh), cache: callee.getText(), inputs: [this.describeFresh(fresh)], library: resolved.entry.library, cacheId: this.declarationId(symbol) });
+  }
+
+  private declarationId(symbol: TS.Symbol | undefined): string | undefined {
+    const declaration = symbol?.valueDeclaration;
+    return declaration ? `${declaration.getSourceFile().fileName}:${declaration.getStart()}` : undefined;
+  }
+
+  /** lodash/underscore compare resolver results with SameValueZero: an async resolver or one returning an object never hits. */
+  private checkResolver(call: TS.CallExpression, resolver: TS.Expression | undefined, library: KeyGap["library"], name: string | undefined): void {
+    const { ts } = this;
+    if (!resolver) return;
+    const declaration = this.resolver.findFunctionDeclaration(resolver);
+    if (!declaration?.body) return;
+    const isAsync = (ts.getCombinedModifierFlags(declaration as TS.Declaration) & ts.ModifierFlags.Async) !== 0;
+    const returned = ts.isBlock(declaration.body) ? this.instances.findReturnedExpressions(declaration) : [declaration.body];
+    const fresh = returned.length > 0 && returned.every((expression) => this.isFreshObject(expression) && !ts.isArrowFunction(this.resolver.skipOuter(expression)));
+    if (!isAsync && !fresh) return;
+    this.keyGaps.push({
+      kind: "unstable-resolver-key",
+      span: this.resolver.makeSpan(resolver),
+      cache: name ?? call.expression.getText(),
+      inputs: [isAsync ? "a Promise" : "a new object"],
+      library,
+      cacheId: undefined,
+    });
   }
 
   private isFreshObject(argument: TS.Expression): boolean {
@@ -650,6 +675,7 @@ class FileExtractor {
     switch (resolved.entry.library) {
       case "lodash":
       case "underscore":
+        this.checkResolver(call, args[1], resolved.entry.library, fn?.name);
         return { ...base, keying: args[1] ? "custom" : "first-argument" };
       case "memoizee": {
         const { props, opaque } = options(1);
@@ -891,7 +917,7 @@ class FileExtractor {
     if (inline && (this.ts.isArrowFunction(inline) || this.ts.isFunctionExpression(inline))) {
       const uncaptured = this.context.keyCoverage.findUncapturedInputs(inline, call.arguments[1]);
       if (uncaptured && uncaptured.length > 0) {
-        this.keyGaps.push({ kind: "captured-not-in-key-parts", span: r.makeSpan(call.expression), cache: fn?.name ?? "unstable_cache", inputs: uncaptured, library: "next" });
+        this.keyGaps.push({ kind: "captured-not-in-key-parts", span: r.makeSpan(call.expression), cache: fn?.name ?? "unstable_cache", inputs: uncaptured, library: "next", cacheId: undefined });
       }
     }
     this.addSite(call, call.expression, {

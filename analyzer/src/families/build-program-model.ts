@@ -215,7 +215,14 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   }
   for (const family of families.values()) family.maxStalenessMs = computeMaxStaleness(family.ttls);
 
+  const freshIdentityCalls = new Map<string, number>();
+  for (const model of models) {
+    for (const gap of model.keyGaps) {
+      if (gap.kind === "fresh-identity-argument" && gap.cacheId) freshIdentityCalls.set(gap.cacheId, (freshIdentityCalls.get(gap.cacheId) ?? 0) + 1);
+    }
+  }
   return {
+    freshIdentityCalls,
     families: [...families.values()].sort((a, b) => a.label.localeCompare(b.label)),
     functions,
     callers,

@@ -251,7 +251,9 @@ export interface KeyGap {
     /** Next.js `unstable_cache`: the cached function captures per-call values that are neither arguments nor in `keyParts`. */
     | "captured-not-in-key-parts"
     /** An identity-keyed cache (React `cache`, reselect `weakMapMemoize`, a `WeakMap`) called with a freshly created object: it always misses. */
-    | "fresh-identity-argument";
+    | "fresh-identity-argument"
+    /** A lodash/underscore resolver that returns a new object or a Promise: lodash compares keys by identity, so it never hits. */
+    | "unstable-resolver-key";
   /** Where to report: the write, the `unstable_cache` call, or the fresh argument. */
   span: Span;
   /** The key pattern, the cache's or memoized function's name. */
@@ -259,6 +261,8 @@ export interface KeyGap {
   /** Missing inputs (parameter or variable names), or the fresh argument's text. */
   inputs: string[];
   library: LibraryId;
+  /** For identity-keyed caches: `file:start` of the cache's declaration, to count calls across the program. */
+  cacheId: string | undefined;
 }
 
 /** A cached value (returned by a memoized function or read from a cache that stores references) mutated by its caller. */

@@ -61,6 +61,8 @@ export interface ProgramModel {
   /** Function id → ids of the families invalidated directly in it. */
   invalidatedIn: ReadonlyMap<string, Set<string>>;
   entityWrites: EntityAccess[];
+  /** Identity-keyed cache id → number of calls with a fresh object argument, across the program. */
+  freshIdentityCalls: ReadonlyMap<string, number>;
   /** Family ids a site belongs to. */
   familiesOfSite: ReadonlyMap<string, string[]>;
 }

@@ -4,6 +4,7 @@
 import type { CacheSite, KeyGap, Span } from "../model/cache-model";
 import type { Finding } from "../model/finding";
 import type { RuleDefinition } from "../model/rule";
+import { isTestFile } from "../families/invalidation-paths";
 
 export interface RequireCompleteCacheKeyOptions {
   checkMemoizers: boolean;
@@ -29,13 +30,14 @@ export const requireCompleteCacheKey: RuleDefinition<RequireCompleteCacheKeyOpti
     firstArgumentOnly: "`{{name}}` takes {{parameters}}, but {{library}} keys its cache on the first argument only: calls that differ in `{{ignored}}` get the first caller's result. Pass {{fix}}.",
     lengthKeyed: "`{{name}}` has {{parameters}}, and {{library}} keys its cache on the first `fn.length` ({{length}}) arguments: {{consequence}}. {{fix}}",
     freshIdentityArgument: "`{{cache}}` keys objects by identity, and `{{argument}}` is a new object on every call: the cache never hits. Pass primitives, or an object that is created once.",
+    unstableResolverKey: "The resolver of `{{name}}` returns {{result}} on every call, and {{library}} compares keys by identity: the cache never hits and grows with every call. Return a string, e.g. `` `${a}:${b}` ``.",
     capturedNotInKeyParts: "The function cached by `unstable_cache` uses `{{inputs}}` from the surrounding function, but neither its arguments nor `keyParts` include {{them}}: every caller shares the first caller's result. Add {{them}} to `keyParts`, or pass {{them}} as arguments.",
     inputMissingFromKey: "The value cached under `{{cache}}` is computed from `{{inputs}}`, which the key does not contain: callers that differ only in {{them}} get the first caller's value. Add {{them}} to the key.",
   },
   schema: {
     type: "object",
     properties: {
-      checkMemoizers: { type: "boolean", description: "Check memoizers that key on the first argument or on `fn.length`." },
+      checkMemoizers: { type: "boolean", description: "Check memoizers that key on the first argument or on `fn.length`, and resolvers that return a new object or a Promise." },
       checkCacheAside: { type: "boolean", description: "Check hand-built cache-aside (Redis, in-process caches, Maps) and read-through factories for parameters missing from the key." },
       checkFrameworkCaches: { type: "boolean", description: "Check Next.js `unstable_cache` closures against `keyParts`." },
       checkIdentityCaches: { type: "boolean", description: "Check identity-keyed caches (React `cache`, reselect `weakMapMemoize`, `WeakMap`) called with freshly created objects." },
@@ -55,7 +57,13 @@ export const requireCompleteCacheKey: RuleDefinition<RequireCompleteCacheKeyOpti
     for (const gap of model.keyGaps) {
       if (gap.kind === "input-missing-from-key" && !options.checkCacheAside) continue;
       if (gap.kind === "captured-not-in-key-parts" && !options.checkFrameworkCaches) continue;
-      if (gap.kind === "fresh-identity-argument" && !options.checkIdentityCaches) continue;
+      if (gap.kind === "fresh-identity-argument") {
+        // Tests call cached functions once, outside any request: nothing to dedupe there.
+        if (!options.checkIdentityCaches || isTestFile(model.file)) continue;
+        // React `cache` dedupes calls within a request: a fresh object only costs something when the function is called in more than one place.
+        if (gap.library === "react" && gap.cacheId && (context.getProgramModel().freshIdentityCalls.get(gap.cacheId) ?? 0) < 2) continue;
+      }
+      if (gap.kind === "unstable-resolver-key" && !options.checkMemoizers) continue;
       findings.push(reportGap(gap));
     }
     return findings.sort((a, b) => a.span.start - b.span.start);
@@ -108,6 +116,8 @@ function reportGap(gap: KeyGap): Finding {
   switch (gap.kind) {
     case "fresh-identity-argument":
       return finding(gap.span, "freshIdentityArgument", { cache: gap.cache, argument: gap.inputs[0] ?? "" });
+    case "unstable-resolver-key":
+      return finding(gap.span, "unstableResolverKey", { name: gap.cache, library: gap.library, result: gap.inputs[0] ?? "a new object" });
     case "captured-not-in-key-parts":
       return finding(gap.span, "capturedNotInKeyParts", { inputs: gap.inputs.join("`, `"), them });
     case "input-missing-from-key":
