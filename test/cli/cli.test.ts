@@ -94,6 +94,20 @@ describe("cachewise check", () => {
     );
   });
 
+  it("analyses a project whose tsconfig extends a base that is not installed, and skips a broken tsconfig among several", () => {
+    const dir = writeProject("monorepo-broken", {
+      "apps/api/tsconfig.json": JSON.stringify({ extends: "@acme/tsconfig/base.json", compilerOptions: { strict: true, noEmit: true, types: ["node"] }, include: ["src"] }),
+      "apps/api/src/a.ts": REDIS_NO_TTL,
+      "apps/web/tsconfig.json": '{ "compilerOptions": { "moduleResolution": "nonsense" } }',
+      "apps/web/src/b.ts": "export const b = 1;\n",
+    });
+    const run = runCliCaptured(["check", ".", "--format", "json", "--rule", "require-cache-bound:off"], dir);
+    assert.equal(run.code, 1, run.stderr);
+    assert.deepEqual(toTuples(JSON.parse(run.stdout), dir), ["require-cache-ttl apps/api/src/a.ts:4:15"]);
+    assert.match(run.stderr, /warning: apps\/api\/tsconfig\.json: File '@acme\/tsconfig\/base\.json' not found\. \(a base config that is not installed\?\); analysed without it/);
+    assert.match(run.stderr, /warning: apps\/web\/tsconfig\.json: .*moduleResolution.*; skipped/);
+  });
+
   it("exits 2 with a one-line explanation on usage errors", () => {
     for (const [argv, pattern] of [
       [["check", "--format", "xml"], /unknown format "xml"/],

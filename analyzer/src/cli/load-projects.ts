@@ -15,7 +15,12 @@ export interface ProjectSpec {
   rootNames: string[];
   options: ts.CompilerOptions;
   projectReferences: readonly ts.ProjectReference[] | undefined;
+  /** Problems that did not stop the analysis (an `extends` that could not be resolved). */
+  warnings?: string[];
 }
+
+/** TS6053 "File '…' not found.", which is what an unresolvable `extends` reports. */
+const MISSING_FILE_DIAGNOSTIC = 6053;
 
 export interface DiscoveryNote {
   file: string;
@@ -31,12 +36,16 @@ export function readTsconfig(tsconfigPath: string): ProjectSpec {
     ...ts.sys,
     onUnRecoverableConfigFileDiagnostic: (diagnostic) => errors.push(diagnostic),
   });
-  const fatal = [...errors, ...(parsed?.errors ?? [])].filter((d) => d.code !== 18003 && d.category === ts.DiagnosticCategory.Error);
+  // An `extends` of a package that is not installed (a shared `@acme/tsconfig` before `npm ci`) loses
+  // only compiler options: the files are still known, so analyse them and say what is missing.
+  const missingBase = (d: ts.Diagnostic) => d.code === MISSING_FILE_DIAGNOSTIC && parsed !== undefined;
+  const fatal = [...errors, ...(parsed?.errors ?? [])].filter((d) => d.code !== 18003 && d.category === ts.DiagnosticCategory.Error && !missingBase(d));
   if (!parsed || fatal.length > 0) {
     const reason = fatal.map((d) => ts.flattenDiagnosticMessageText(d.messageText, " ")).join("; ") || "could not be parsed";
     throw new ConfigError(`${tsconfigPath}: ${reason}`);
   }
-  return { tsconfig: absolute, rootNames: parsed.fileNames, options: { ...parsed.options, noEmit: true }, projectReferences: parsed.projectReferences };
+  const warnings = parsed.errors.filter(missingBase).map((d) => `${tsconfigPath}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")} (a base config that is not installed?); analysed without it`);
+  return { tsconfig: absolute, rootNames: parsed.fileNames, options: { ...parsed.options, noEmit: true }, projectReferences: parsed.projectReferences, warnings };
 }
 
 /** A project for a folder without tsconfig: every source file, JavaScript included. */

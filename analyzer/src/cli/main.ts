@@ -126,6 +126,7 @@ export function runCli(argv: string[], io: CliIo): number {
     : undefined;
   try {
     const result = runCheck({ cwd: io.cwd, paths: parsed.paths, projects: parsed.projects, configFile: parsed.configFile, ruleOverrides: parsed.ruleOverrides, onProgress });
+    for (const warning of result.warnings) io.stderr(`cachewise: warning: ${warning.split(`${io.cwd}/`).join("")}\n`);
     if (result.unresolvedLibraries.length > 0) io.stderr(`cachewise: warning: ${partialTypesWarning(result.unresolvedLibraries)}\n`);
     io.stdout(formatResult(parsed.format, result, { cwd: io.cwd, color: io.stdoutIsTty && parsed.format === "pretty", version: VERSION }) + "\n");
     return countErrors(result) > 0 ? 1 : 0;

@@ -21,6 +21,8 @@ export interface CheckResult {
   notes: DiscoveryNote[];
   unresolvedLibraries: string[];
   rules: ResolvedRule[];
+  /** Problems that did not stop the run: a tsconfig skipped, a base config not installed. */
+  warnings: string[];
 }
 
 /** Loads `--config`, else `cachewise.config.json`, else package.json's `cachewise` key, from cwd. */
@@ -57,7 +59,9 @@ export function runCheck(options: CheckOptions): CheckResult {
   for (const target of targets) {
     if (!fs.existsSync(target)) throw new ConfigError(`${path.relative(options.cwd, target) || target}: no such file or directory`);
   }
-  const projects = collectProjects(options, targets);
+  const warnings: string[] = [];
+  const projects = collectProjects(options, targets, warnings);
+  for (const spec of projects) warnings.push(...(spec.warnings ?? []));
   const isTarget = (file: string) => targets.some((t) => file === t || file.startsWith(t + path.sep));
   const isIgnored = (file: string) => {
     const relative = path.relative(options.cwd, file).split(path.sep).join("/");
@@ -90,11 +94,11 @@ export function runCheck(options: CheckOptions): CheckResult {
     if (isTarget(note.file) && !analysed.has(note.file)) files.push({ file: note.file, findings: [], problems: [{ kind: "skipped", message: note.message, line: 1, column: 1 }] });
   }
   files.sort((a, b) => a.file.localeCompare(b.file));
-  return { files, notes, unresolvedLibraries: [...unresolved].sort(), rules };
+  return { files, notes, unresolvedLibraries: [...unresolved].sort(), rules, warnings };
 }
 
 /** `--project` as given; otherwise every tsconfig under the paths, plus a plain project for files none covers. */
-function collectProjects(options: CheckOptions, targets: string[]): ProjectSpec[] {
+function collectProjects(options: CheckOptions, targets: string[], warnings: string[]): ProjectSpec[] {
   if (options.projects.length > 0) return options.projects.map((p) => readTsconfig(path.resolve(options.cwd, p)));
   const specs: ProjectSpec[] = [];
   const seenConfigs = new Set<string>();
@@ -118,7 +122,13 @@ function collectProjects(options: CheckOptions, targets: string[]): ProjectSpec[
     for (const tsconfig of tsconfigs) {
       if (seenConfigs.has(tsconfig)) continue;
       seenConfigs.add(tsconfig);
-      specs.push(readTsconfig(tsconfig));
+      // In a monorepo one broken tsconfig must not stop the others: skip it and say so.
+      try {
+        specs.push(readTsconfig(tsconfig));
+      } catch (error) {
+        if (!(error instanceof ConfigError) || tsconfigs.length === 1) throw error;
+        warnings.push(`${error.message}; skipped`);
+      }
     }
     looseFiles.push(...sourceFiles);
   }
