@@ -108,6 +108,42 @@ describe("cachewise check", () => {
     assert.match(run.stderr, /warning: apps\/web\/tsconfig\.json: .*moduleResolution.*; skipped/);
   });
 
+  it("connects writes of the source of truth to cache families across files, wrappers, events, callers and tags", () => {
+    const dir = path.join(FIXTURES, "families");
+    const run = runCliCaptured(["check", ".", "--format", "json"], dir);
+    assert.equal(run.code, 1, run.stderr);
+    const results = JSON.parse(run.stdout);
+    assert.deepEqual(toTuples(results, dir), [
+      "consistent-cache-ttl src/teams.ts:20:15",
+      "no-ambiguous-ttl-unit src/settings.ts:20:27",
+      "no-invalidation-before-write src/users.ts:36:9",
+      "require-cache-ttl src/teams.ts:20:15",
+      "require-invalidation-on-write src/catalog.ts:12:9",
+      "require-invalidation-on-write src/settings.ts:16:9",
+      "require-invalidation-on-write src/teams.ts:15:9",
+      "require-invalidation-on-write src/users.ts:21:9",
+    ]);
+    const messages = results.flatMap((r: { messages: Array<{ ruleId: string; message: string; line: number }> }) => r.messages);
+    assert.equal(
+      messages.find((m: { ruleId: string; line: number }) => m.ruleId === "require-invalidation-on-write" && m.line === 21).message,
+      "`user.update` writes `user`, which the cache family `app:user:{id}` holds (filled from `user` at src/users.ts:8), but nothing on this path invalidates it: readers see the old value for up to 1 h. Delete or update `app:user:{id}` after the write, here or in a function this path calls.",
+    );
+    // Partial invalidation: `products` is revalidated, the `prices` family is reported.
+    assert.match(messages.find((m: { line: number; ruleId: string }) => m.ruleId === "require-invalidation-on-write" && m.line === 12).message, /listPrices\(\) unstable_cache/);
+  });
+
+  it("exempts families whose TTL is within the accepted staleness", () => {
+    const dir = path.join(FIXTURES, "families");
+    const run = runCliCaptured(["check", ".", "--format", "json", "--rule", "require-invalidation-on-write:error"], dir);
+    const withDefault = toTuples(JSON.parse(run.stdout), dir).filter((t) => t.includes("settings.ts:16"));
+    assert.equal(withDefault.length, 1);
+    const config = path.join(dir, "..", "..", "..", "test-output", `staleness-${process.pid}.json`);
+    fs.mkdirSync(path.dirname(config), { recursive: true });
+    fs.writeFileSync(config, JSON.stringify({ rules: { "require-invalidation-on-write": ["error", { acceptedStalenessSeconds: 5 }] } }));
+    const relaxed = runCliCaptured(["check", ".", "--format", "json", "--config", config], dir);
+    assert.deepEqual(toTuples(JSON.parse(relaxed.stdout), dir).filter((t) => t.includes("settings.ts:16")), []);
+  });
+
   it("exits 2 with a one-line explanation on usage errors", () => {
     for (const [argv, pattern] of [
       [["check", "--format", "xml"], /unknown format "xml"/],

@@ -105,7 +105,7 @@ export class CallGraphCollector {
     }
     if (!this.declaredNames.has(name)) return;
     const target = this.resolveTarget(call);
-    if (target) this.getFacts(this.findOwner(call)).calls.push({ target: this.idOf(target), span: r.makeSpan(call) });
+    if (target) this.getFacts(this.findOwner(call)).calls.push({ target: this.idOf(target), targetName: this.nameFunction(target), span: r.makeSpan(call) });
   }
 
   /** `emitter.on("user.updated", handler)`, `subscriber.subscribe("channel", handler)`: the events the last argument handles. */

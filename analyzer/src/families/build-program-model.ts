@@ -2,7 +2,7 @@
 // memoized function), the entities each depends on, and the call graph and events that
 // connect writes of the source of truth to invalidations. Built from the per-file models
 // only (plain data in, plain data out): the same code serves the CLI and ESLint.
-import type { CacheSite, EntityAccess, FileCacheModel, FunctionFacts, KeyTemplate, Ttl } from "../model/cache-model";
+import type { CacheSite, EntityAccess, FileCacheModel, FunctionFacts, KeyTemplate, Span, Ttl } from "../model/cache-model";
 import type { CacheFamily, FamilySiteRef, FamilyTtl, ProgramModel, Strategy } from "../model/program-model";
 
 /** How far calls are followed from a function to find entity reads or invalidations. */
@@ -82,10 +82,10 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     }
   }
 
-  const getFamily = (id: string, init: () => Omit<CacheFamily, "reads" | "writes" | "invalidations" | "ttls" | "strategies" | "entities" | "maxStalenessMs">): CacheFamily => {
+  const getFamily = (id: string, init: () => Omit<CacheFamily, "reads" | "writes" | "invalidations" | "ttls" | "strategies" | "entities" | "maxStalenessMs" | "tags">): CacheFamily => {
     let family = families.get(id);
     if (!family) {
-      family = { ...init(), reads: [], writes: [], invalidations: [], ttls: [], strategies: [], entities: [], maxStalenessMs: undefined };
+      family = { ...init(), tags: [], reads: [], writes: [], invalidations: [], ttls: [], strategies: [], entities: [], maxStalenessMs: undefined };
       families.set(id, family);
     }
     return family;
@@ -103,10 +103,10 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     link(site, family.id);
   };
   /** Sites whose family is decided by a later pass (tag invalidations, wildcards). */
-  const pendingInvalidations: Array<{ site: CacheSite; familyId: string }> = [];
+  const tagInvalidations: CacheSite[] = [];
   const pendingWrites: Array<{ site: CacheSite; family: CacheFamily }> = [];
   /** Populating sites, for entity dependencies: the function that computes the value. */
-  const populators: Array<{ family: CacheFamily; functionId: string; site: CacheSite; strategy: Strategy | undefined }> = [];
+  const populators: Array<{ family: CacheFamily; functionId: string; site: CacheSite; strategy: Strategy | undefined; within?: Span }> = [];
 
   for (const model of models) {
     for (const site of model.sites) {
@@ -115,17 +115,23 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
         const prefix = site.instance?.keyPrefix ?? "";
         const isRedis = site.kind === "redis";
         const scope = isRedis ? "redis" : `in-process:${instanceKey(site)}`;
-        const pattern = site.key ? site.key.pattern : undefined;
+        let pattern = site.key ? site.key.pattern : undefined;
         if (pattern === undefined || isOpaquePattern(pattern)) {
           // A delete or expiry with a key we cannot read counts for every family of this client or cache.
-          if (site.operation === "delete" || site.operation === "expire") wildcardInvalidations.push({ prefix: `${scope}|`, site });
-          continue;
+          if (site.operation === "delete" || site.operation === "expire") {
+            wildcardInvalidations.push({ prefix: `${scope}|`, site });
+            continue;
+          }
+          // An in-process cache keyed by a bare id is one family (the instance); a Redis write with an
+          // opaque key is a generic wrapper's `set(key, value)`, which belongs to no family by itself.
+          if (isRedis || site.key === undefined) continue;
+          pattern = "*";
         }
         const full = prefix + pattern;
         const id = `${scope}|${normalizePattern(full)}`;
         const family = getFamily(id, () => ({
           id,
-          label: isRedis ? full : `${site.instance?.name ?? site.library} ${full}`,
+          label: isRedis ? full : pattern === "*" ? (site.instance?.name ?? site.library) : `${site.instance?.name ?? site.library} ${full}`,
           pattern: full,
           kind: site.kind,
           library: site.library,
@@ -138,7 +144,7 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
           family.writes.push(toRef(site));
           const ttl = site.ttl.kind === "none" && site.instance && site.instance.defaultTtl.kind !== "none" ? site.instance.defaultTtl : site.ttl;
           const at = ttl === site.ttl ? site.span : (site.instance?.constructedAt ?? site.span);
-          family.ttls.push({ ms: ttlMs(ttl), text: ttl.kind === "set" ? ttl.text : ttl.kind, kind: ttl.kind, span: at, unit: ttl.kind === "set" ? ttl.unit : undefined });
+          family.ttls.push({ ms: ttlMs(ttl), text: ttl.kind === "set" ? ttl.text : ttl.kind, kind: ttl.kind, span: at, unit: ttl.kind === "set" ? ttl.unit : undefined, siteId: site.id });
           const readThrough = ["wrap", "getOrSet", "getOrSetForever", "fetch"].includes(site.method);
           populators.push({ family, functionId: site.functionId, site, strategy: readThrough ? "read-through" : undefined });
           // A write is also an invalidation (the new value replaces the old one), unless it fills a miss.
@@ -162,39 +168,46 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
         }));
         link(site, id);
         family.writes.push(toRef(site));
-        family.ttls.push({ ms: ttlMs(site.memoize.maxAge), text: site.memoize.maxAge.kind === "set" ? site.memoize.maxAge.text : site.memoize.maxAge.kind, kind: site.memoize.maxAge.kind, span: site.span, unit: site.memoize.maxAge.kind === "set" ? site.memoize.maxAge.unit : undefined });
+        family.ttls.push({ ms: ttlMs(site.memoize.maxAge), text: site.memoize.maxAge.kind === "set" ? site.memoize.maxAge.text : site.memoize.maxAge.kind, kind: site.memoize.maxAge.kind, span: site.span, unit: site.memoize.maxAge.kind === "set" ? site.memoize.maxAge.unit : undefined, siteId: site.id });
+        // An inline function passed to the memoizer runs as part of the code around it (the call graph's
+        // view of callbacks): read only what lies inside it. A function declared elsewhere is its own node.
         const fnSpan = site.memoize.fn?.span;
-        const functionId = fnSpan ? `${fnSpan.file}:${fnSpan.start}` : site.functionId;
-        populators.push({ family, functionId, site, strategy: "read-through" });
-        for (const tag of site.tags) {
-          const tagFamily = getTagFamily(tag);
-          link(site, tagFamily.id);
-          tagFamily.writes.push(toRef(site));
-          tagFamily.ttls.push(family.ttls[family.ttls.length - 1]!);
-          populators.push({ family: tagFamily, functionId, site, strategy: "read-through" });
-        }
+        const inline = fnSpan !== undefined && fnSpan.file === site.span.file && fnSpan.start >= site.span.start && fnSpan.end <= site.span.end;
+        const functionId = fnSpan && !inline ? `${fnSpan.file}:${fnSpan.start}` : site.functionId;
+        const within = inline ? fnSpan : undefined;
+        populators.push({ family, functionId, site, strategy: "read-through", within });
+        addTags(family, site.tags);
         continue;
       }
       if (site.library === "next" && site.tags.length > 0) {
-        for (const tag of site.tags) {
-          const tagFamily = getTagFamily(tag);
-          if (site.operation === "delete") pendingInvalidations.push({ site, familyId: tagFamily.id });
-          else {
-            link(site, tagFamily.id);
-            tagFamily.writes.push(toRef(site));
-            populators.push({ family: tagFamily, functionId: site.functionId, site, strategy: "read-through" });
-          }
+        if (site.operation === "delete") {
+          tagInvalidations.push(site);
+          continue;
         }
+        // `cacheTag(…)` inside a 'use cache' function: the function's result is the cached value.
+        const id = `use-cache|${site.functionId}`;
+        const family = getFamily(id, () => ({ id, label: `${site.enclosingFunction}() 'use cache'`, pattern: site.enclosingFunction, kind: "framework", library: "next", instance: undefined, bound: undefined }));
+        link(site, id);
+        family.writes.push(toRef(site));
+        addTags(family, site.tags);
+        populators.push({ family, functionId: site.functionId, site, strategy: "read-through" });
       }
     }
   }
 
-  function getTagFamily(tag: KeyTemplate): CacheFamily {
-    const id = `tag|${normalizePattern(tag.pattern)}`;
-    return getFamily(id, () => ({ id, label: `tag ${tag.pattern}`, pattern: tag.pattern, kind: "tag", library: "next", instance: undefined, bound: undefined }));
+  function addTags(family: CacheFamily, tags: readonly KeyTemplate[]): void {
+    for (const tag of tags) {
+      if (!family.tags.includes(tag.pattern)) family.tags.push(tag.pattern);
+    }
   }
 
-  for (const { site, familyId } of pendingInvalidations) addInvalidation(site, families.get(familyId)!);
+  // Revalidating a tag purges every entry carrying it, whatever other tags the entry has.
+  for (const site of tagInvalidations) {
+    const revalidated = new Set(site.tags.map((tag) => normalizePattern(tag.pattern)));
+    for (const family of families.values()) {
+      if (family.tags.some((tag) => revalidated.has(normalizePattern(tag)))) addInvalidation(site, family);
+    }
+  }
   // The cache-aside fill (`get` → miss → load → `set`) refreshes nothing on a hit: it is not an invalidation.
   for (const { site, family } of pendingWrites) {
     const fillsMiss = family.reads.some((read) => read.functionId === site.functionId && read.span.start < site.span.start);
@@ -204,9 +217,20 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     for (const family of families.values()) if (family.id.startsWith(prefix)) addInvalidation(site, family);
   }
 
-  // Entity dependencies: what the function computing the value reads, through its callees.
-  for (const { family, functionId, site, strategy } of populators) {
-    const reads = collectReachable(functionId, functions, MAX_CALL_DEPTH).flatMap((id) => entityReadsByFunction.get(id) ?? []);
+  /** Entity reads of a function and its callees; with `within`, only code inside that span of the function (an inline callback). */
+  const collectReads = (functionId: string, within: Span | undefined): EntityAccess[] => {
+    const inside = (span: Span) => !within || (span.file === within.file && span.start >= within.start && span.end <= within.end);
+    const direct = (entityReadsByFunction.get(functionId) ?? []).filter((read) => inside(read.span));
+    const calls = (functions.get(functionId)?.calls ?? []).filter((call) => inside(call.span));
+    const reached = calls.flatMap((call) => collectReachable(call.target, functions, MAX_CALL_DEPTH - 1));
+    return [...direct, ...[...new Set(reached)].flatMap((id) => entityReadsByFunction.get(id) ?? [])];
+  };
+
+  // Entity dependencies: what the function computing the value reads, through its callees. A wrapper's
+  // `set(id, value)` receives the value from its callers: when it reads nothing itself, look there.
+  for (const { family, functionId, site, strategy, within } of populators) {
+    let reads = collectReads(functionId, within);
+    if (reads.length === 0 && !within) reads = (callers.get(functionId) ?? []).flatMap((caller) => collectReads(caller, undefined));
     for (const read of reads) {
       if (!family.entities.some((e) => e.entity === read.entity)) family.entities.push({ entity: read.entity, displayName: read.displayName, span: read.span, orm: read.orm });
     }

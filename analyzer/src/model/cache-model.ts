@@ -310,7 +310,7 @@ export interface FunctionFacts {
   name: string;
   span: Span;
   /** Project functions it calls (callbacks passed to calls run as part of the function). */
-  calls: Array<{ target: string; span: Span }>;
+  calls: Array<{ target: string; targetName: string; span: Span }>;
   /** Events or channels it emits or publishes (`emitter.emit("user.updated")`, `redis.publish("users", …)`). */
   emits: Array<{ event: string; span: Span }>;
   /** Events it is registered to handle (`emitter.on("user.updated", fn)`, `@OnEvent("user.updated")`). */

@@ -21,6 +21,8 @@ export interface FamilyTtl {
   span: Span;
   /** The unit the API takes, as written. */
   unit: string | undefined;
+  /** The write or memoize site it applies to. */
+  siteId: string;
 }
 
 export interface FamilyEntity {
@@ -33,11 +35,13 @@ export interface FamilyEntity {
 
 export interface CacheFamily {
   id: string;
-  /** `user:{id}`, `tag user:{id}`, `users {id}`, `getUser()`. */
+  /** `user:{id}`, `users {id}`, `getUser() memoizee`, `listProducts() unstable_cache`. */
   label: string;
   /** The pattern with prefix, or the tag; for memoizers the function name. */
   pattern: string;
-  kind: CacheKind | "tag";
+  kind: CacheKind;
+  /** Cache tags its entries carry (Next.js `tags`, `cacheTag`): revalidating any of them invalidates the family. */
+  tags: string[];
   library: LibraryId | undefined;
   instance: string | undefined;
   reads: FamilySiteRef[];

@@ -49,11 +49,11 @@ export const consistentCacheTtl: RuleDefinition<ConsistentCacheTtlOptions> = {
 };
 
 function checkWrite(site: CacheSite, family: CacheFamily, options: ConsistentCacheTtlOptions, formatLocation: (span: FamilyTtl["span"]) => string): Finding | undefined {
-  const own = family.ttls.find((ttl) => ttl.span.start === site.span.start && ttl.span.file === site.span.file);
-  const others = family.ttls.filter((ttl) => ttl !== own && ttl.kind === "set" && ttl.ms !== undefined && ttl.ms !== Infinity);
+  const own = family.ttls.find((ttl) => ttl.siteId === site.id);
+  const others = family.ttls.filter((ttl) => ttl.siteId !== site.id && ttl.kind === "set" && ttl.ms !== undefined && ttl.ms !== Infinity);
   if (others.length === 0) return undefined;
   // Without its own TTL and without an instance default: `own` is missing or says "none".
-  const effective = own ?? { kind: site.ttl.kind, ms: undefined, text: "", span: site.span, unit: undefined };
+  const effective = own ?? { kind: site.ttl.kind, ms: undefined, text: "", span: site.span, unit: undefined, siteId: site.id };
   if (effective.kind === "none") {
     // Redis collection commands keep an existing TTL; only value-replacing commands drop it.
     if (site.kind === "redis" && !TTL_DROPPING_COMMANDS.has(site.method)) return undefined;

@@ -1,11 +1,21 @@
 // Invalidating a cache before the write it belongs to leaves a window in which a concurrent
 // reader misses, loads the old value from the source and caches it again, for a full TTL.
-import { isTestFile } from "../families/invalidation-paths";
-import type { CacheSite, EntityAccess } from "../model/cache-model";
+import { InvalidationPaths, isTestFile } from "../families/invalidation-paths";
+import type { EntityAccess, Span } from "../model/cache-model";
 import type { Finding } from "../model/finding";
+import type { CacheFamily, ProgramModel } from "../model/program-model";
 import type { RuleDefinition } from "../model/rule";
 
 export type NoInvalidationBeforeWriteOptions = Record<string, never>;
+
+const pathsByProgram = new WeakMap<ProgramModel, InvalidationPaths>();
+
+interface InvalidationPoint {
+  span: Span;
+  /** What runs: `del`, or the wrapper function called, e.g. `UserCache.invalidate`. */
+  what: string;
+  transactionId: string | undefined;
+}
 
 export const noInvalidationBeforeWrite: RuleDefinition<NoInvalidationBeforeWriteOptions> = {
   id: "no-invalidation-before-write",
@@ -14,9 +24,9 @@ export const noInvalidationBeforeWrite: RuleDefinition<NoInvalidationBeforeWrite
   hasSuggestions: false,
   messages: {
     beforeWrite:
-      "`{{method}}` invalidates `{{family}}` before `{{action}}` writes {{entity}} (line {{writeLine}}): a concurrent reader can miss, load the old value and cache it again until it expires. Invalidate after the write.",
+      "`{{what}}` invalidates `{{family}}` before `{{action}}` writes {{entity}} (line {{writeLine}}): a concurrent reader can miss, load the old value and cache it again until it expires. Invalidate after the write.",
     beforeCommit:
-      "`{{method}}` invalidates `{{family}}` inside the transaction that writes {{entity}} (line {{writeLine}}): until the transaction commits, a concurrent reader can load the old value and cache it again. Invalidate after the transaction.",
+      "`{{what}}` invalidates `{{family}}` inside the transaction that writes {{entity}} (line {{writeLine}}): until the transaction commits, a concurrent reader can load the old value and cache it again. Invalidate after the transaction.",
   },
   schema: { type: "object", properties: {}, additionalProperties: false },
   defaultOptions: {},
@@ -24,45 +34,59 @@ export const noInvalidationBeforeWrite: RuleDefinition<NoInvalidationBeforeWrite
     const writes = model.entityAccesses.filter((access) => access.operation === "write");
     if (writes.length === 0 || isTestFile(model.file)) return [];
     const program = context.getProgramModel();
+    let paths = pathsByProgram.get(program);
+    if (!paths) {
+      paths = new InvalidationPaths(program);
+      pathsByProgram.set(program, paths);
+    }
     const findings: Finding[] = [];
     const reported = new Set<string>();
-    for (const site of model.sites) {
-      if (site.operation !== "delete" && site.operation !== "expire") continue;
-      for (const familyId of program.familiesOfSite.get(site.id) ?? []) {
-        const family = program.families.find((f) => f.id === familyId);
-        if (!family) continue;
-        const write = findWriteAfter(site, writes, (entity) => family.entities.some((e) => e.entity === entity));
-        if (!write) continue;
-        // Deleting again after the write (double delete) closes the window.
-        const reinvalidated = family.invalidations.some((ref) => ref.functionId === write.write.functionId && ref.span.start > write.write.span.start);
-        if (reinvalidated || reported.has(site.id)) continue;
-        reported.add(site.id);
-        findings.push({
-          ruleId: noInvalidationBeforeWrite.id,
-          messageId: write.inTransaction ? "beforeCommit" : "beforeWrite",
-          data: {
-            method: site.method,
-            family: family.label,
-            action: write.write.orm === "sql" ? `${write.write.action} ${write.write.displayName}` : `${write.write.displayName}.${write.write.action}`,
-            entity: `\`${write.write.displayName}\``,
-            writeLine: String(write.write.span.line),
-          },
-          span: site.calleeSpan,
-          suggestions: [],
-        });
+    for (const write of writes) {
+      for (const family of program.families) {
+        if (!family.entities.some((entity) => entity.entity === write.entity)) continue;
+        const points = findInvalidationPoints(write.functionId, family, program, paths, model.sites);
+        // Deleting again after the write (a double delete) closes the window.
+        if (points.some((point) => point.span.start > write.span.start && !(point.transactionId && point.transactionId === write.transactionId))) continue;
+        const before = points.find((point) => point.span.start < write.span.start || (point.transactionId !== undefined && point.transactionId === write.transactionId));
+        if (!before) continue;
+        const key = `${before.span.start}|${family.id}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        findings.push(report(before, family, write));
       }
     }
-    void context;
     return findings;
   },
 };
 
-/** A write of a dependent entity later in the same function, or in the same transaction. */
-function findWriteAfter(site: CacheSite, writes: EntityAccess[], isDependent: (entity: string) => boolean): { write: EntityAccess; inTransaction: boolean } | undefined {
-  for (const write of writes) {
-    if (!isDependent(write.entity)) continue;
-    if (site.transactionId && write.transactionId === site.transactionId) return { write, inTransaction: true };
-    if (write.functionId === site.functionId && write.span.start > site.span.start) return { write, inTransaction: false };
+/** Invalidations of the family inside one function: its own cache sites, and calls to functions that invalidate it. */
+function findInvalidationPoints(functionId: string, family: CacheFamily, program: ProgramModel, paths: InvalidationPaths, sites: ReadonlyArray<{ id: string; transactionId: string | undefined; calleeSpan: Span; method: string }>): InvalidationPoint[] {
+  const points: InvalidationPoint[] = [];
+  for (const ref of family.invalidations) {
+    if (ref.functionId !== functionId) continue;
+    const site = sites.find((s) => s.id === ref.siteId);
+    points.push({ span: site?.calleeSpan ?? ref.span, what: ref.method, transactionId: site?.transactionId });
   }
-  return undefined;
+  for (const call of program.functions.get(functionId)?.calls ?? []) {
+    if (!paths.findInvalidatedBelow(call.target).has(family.id)) continue;
+    points.push({ span: call.span, what: call.targetName, transactionId: undefined });
+  }
+  return points;
+}
+
+function report(point: InvalidationPoint, family: CacheFamily, write: EntityAccess): Finding {
+  const inTransaction = point.transactionId !== undefined && point.transactionId === write.transactionId;
+  return {
+    ruleId: noInvalidationBeforeWrite.id,
+    messageId: inTransaction ? "beforeCommit" : "beforeWrite",
+    data: {
+      what: point.what,
+      family: family.label,
+      action: write.orm === "sql" ? `${write.action} ${write.displayName}` : `${write.displayName}.${write.action}`,
+      entity: `\`${write.displayName}\``,
+      writeLine: String(write.span.line),
+    },
+    span: point.span,
+    suggestions: [],
+  };
 }
