@@ -9,9 +9,11 @@ import { consistentCacheTtl } from "./rules/consistent-cache-ttl";
 import { noAmbiguousTtlUnit } from "./rules/no-ambiguous-ttl-unit";
 import { noInvalidationBeforeWrite } from "./rules/no-invalidation-before-write";
 import { requireInvalidationOnWrite } from "./rules/require-invalidation-on-write";
+import { requireCacheFamilyOwner } from "./rules/require-cache-family-owner";
+import { requireTtlPolicy } from "./rules/require-ttl-policy";
 import { requireCacheTtl } from "./rules/require-cache-ttl";
 
-export const RULES: ReadonlyArray<RuleDefinition<any>> = [requireCacheTtl, requireCacheBound, noImpureMemoization, requireCompleteCacheKey, noMutatedCachedValue, noCachedRejection, requireInvalidationOnWrite, noInvalidationBeforeWrite, consistentCacheTtl, noAmbiguousTtlUnit];
+export const RULES: ReadonlyArray<RuleDefinition<any>> = [requireCacheTtl, requireCacheBound, noImpureMemoization, requireCompleteCacheKey, noMutatedCachedValue, noCachedRejection, requireInvalidationOnWrite, noInvalidationBeforeWrite, consistentCacheTtl, noAmbiguousTtlUnit, requireTtlPolicy, requireCacheFamilyOwner];
 
 export function findRule(id: string): RuleDefinition<any> | undefined {
   return RULES.find((rule) => rule.id === id);

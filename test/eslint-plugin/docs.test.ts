@@ -21,6 +21,8 @@ interface Example {
   code: string;
   /** 1-based line of the opening fence in the doc, for failure messages. */
   line: number;
+  /** Rule options given as JSON after the kind: ```ts incorrect {"families": […]} */
+  options: Record<string, unknown> | undefined;
 }
 
 function readDoc(id: string): string {
@@ -29,9 +31,9 @@ function readDoc(id: string): string {
 
 function findExamples(markdown: string): Example[] {
   const examples: Example[] = [];
-  for (const match of markdown.matchAll(/^```ts (incorrect|correct)\n([\s\S]*?)^```$/gm)) {
+  for (const match of markdown.matchAll(/^```ts (incorrect|correct)(?: (\{.*\}))?\n([\s\S]*?)^```$/gm)) {
     const line = markdown.slice(0, match.index).split("\n").length;
-    examples.push({ kind: match[1] as Example["kind"], code: match[2]!, line });
+    examples.push({ kind: match[1] as Example["kind"], code: match[3]!, line, options: match[2] ? (JSON.parse(match[2]) as Record<string, unknown>) : undefined });
   }
   return examples;
 }
@@ -67,7 +69,7 @@ function lintExample(id: string, example: Example): Linter.LintMessage[] {
             parserOptions: { projectService: { allowDefaultProject: ["*.ts"] }, tsconfigRootDir: RULE_TESTER_FIXTURE },
           },
           plugins: { cachewise },
-          rules: { [`cachewise/${id}`]: "error" },
+          rules: { [`cachewise/${id}`]: example.options ? ["error", example.options] : "error" },
         },
       ],
       file,

@@ -3,14 +3,19 @@
 import { ConfigError, validateRuleSetting, type RuleSetting } from "../config/config";
 import { findRule, RULES } from "../rule-registry";
 import { countErrors, formatResult, FORMATS, partialTypesWarning, type Format } from "./reporters";
+import { FAMILIES_FORMATS, formatFamilies, runFamilies, type FamiliesFormat } from "./families";
 import { runCheck } from "./run";
 
 declare const CACHEWISE_VERSION: string | undefined;
 const VERSION = typeof CACHEWISE_VERSION === "string" ? CACHEWISE_VERSION : "0.0.0-dev";
 
 const USAGE = `Usage: cachewise check [paths...] [options]
+       cachewise families [paths...] [--project <tsconfig>]... [--format pretty|json|markdown] [--config <file>] [--check]
 
-Finds caching mistakes in TypeScript and JavaScript.
+Finds caching mistakes in TypeScript and JavaScript. \`families\` prints the inventory of cache
+families (key patterns, tags, memoized functions) with their TTLs, bounds, strategies, the
+entities they depend on, and reads, writes and invalidations; --check exits 1 when the
+configuration does not declare every family.
 
 Options:
   --project <tsconfig>     analyse this project (repeatable); default: every tsconfig.json under the paths
@@ -33,21 +38,25 @@ export interface CliIo {
 class UsageError extends Error {}
 
 interface ParsedArgs {
-  command: "check" | "help" | "version";
+  command: "check" | "families" | "help" | "version";
   paths: string[];
   projects: string[];
   format: Format;
   configFile: string | undefined;
   ruleOverrides: Record<string, RuleSetting>;
+  /** `families --check`. */
+  check: boolean;
+  familiesFormat: FamiliesFormat;
 }
 
 export function parseArgs(argv: string[]): ParsedArgs {
-  const parsed: ParsedArgs = { command: "check", paths: [], projects: [], format: "pretty", configFile: undefined, ruleOverrides: {} };
+  const parsed: ParsedArgs = { command: "check", paths: [], projects: [], format: "pretty", configFile: undefined, ruleOverrides: {}, check: false, familiesFormat: "pretty" };
   const args = [...argv];
   const first = args[0];
   if (first === "-h" || first === "--help" || first === "help") return { ...parsed, command: "help" };
   if (first === "-v" || first === "--version") return { ...parsed, command: "version" };
-  if (first !== "check") throw new UsageError(first === undefined ? "missing command (try `cachewise check`)" : `unknown command "${first}" (try \`cachewise check\`)`);
+  if (first !== "check" && first !== "families") throw new UsageError(first === undefined ? "missing command (try `cachewise check`)" : `unknown command "${first}" (try \`cachewise check\` or \`cachewise families\`)`);
+  parsed.command = first;
   args.shift();
   const takeValue = (flag: string, inline: string | undefined): string => {
     if (inline !== undefined) return inline;
@@ -69,10 +78,19 @@ export function parseArgs(argv: string[]): ParsedArgs {
       case "--format":
       case "-f": {
         const value = takeValue(flag, inline);
+        if (parsed.command === "families") {
+          if (!FAMILIES_FORMATS.includes(value as FamiliesFormat)) throw new UsageError(`unknown format "${value}" (expected ${FAMILIES_FORMATS.join(", ")})`);
+          parsed.familiesFormat = value as FamiliesFormat;
+          break;
+        }
         if (!FORMATS.includes(value as Format)) throw new UsageError(`unknown format "${value}" (expected ${FORMATS.join(", ")})`);
         parsed.format = value as Format;
         break;
       }
+      case "--check":
+        if (parsed.command !== "families") throw new UsageError(`unknown option "--check" (it belongs to \`cachewise families\`)`);
+        parsed.check = true;
+        break;
       case "--config":
       case "-c":
         parsed.configFile = takeValue(flag, inline);
@@ -124,12 +142,33 @@ export function runCli(argv: string[], io: CliIo): number {
         io.stderr(`\rcachewise: analysed ${done}/${total} files${done === total ? "\n" : ""}`);
       }
     : undefined;
+  if (parsed.command === "families") return runFamiliesCommand(parsed, io, onProgress);
   try {
     const result = runCheck({ cwd: io.cwd, paths: parsed.paths, projects: parsed.projects, configFile: parsed.configFile, ruleOverrides: parsed.ruleOverrides, onProgress });
     for (const warning of result.warnings) io.stderr(`cachewise: warning: ${warning.split(`${io.cwd}/`).join("")}\n`);
     if (result.unresolvedLibraries.length > 0) io.stderr(`cachewise: warning: ${partialTypesWarning(result.unresolvedLibraries)}\n`);
     io.stdout(formatResult(parsed.format, result, { cwd: io.cwd, color: io.stdoutIsTty && parsed.format === "pretty", version: VERSION }) + "\n");
     return countErrors(result) > 0 ? 1 : 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(`cachewise: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function runFamiliesCommand(parsed: ParsedArgs, io: CliIo, onProgress: ((done: number, total: number) => void) | undefined): number {
+  try {
+    const result = runFamilies({ cwd: io.cwd, paths: parsed.paths, projects: parsed.projects, configFile: parsed.configFile, onProgress });
+    for (const warning of result.warnings) io.stderr(`cachewise: warning: ${warning.split(`${io.cwd}/`).join("")}\n`);
+    if (result.unresolvedLibraries.length > 0) io.stderr(`cachewise: warning: ${partialTypesWarning(result.unresolvedLibraries)}\n`);
+    io.stdout(formatFamilies(parsed.familiesFormat, result, io.cwd) + "\n");
+    if (parsed.check && result.undeclared.length > 0) {
+      io.stderr(`cachewise: ${result.undeclared.length} cache famil${result.undeclared.length === 1 ? "y is" : "ies are"} not declared in the configuration: ${result.undeclared.map((row) => row.family.label).join(", ")}\n`);
+      return 1;
+    }
+    return 0;
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr(`cachewise: ${error.message}\n`);

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { analyzeFiles, type FileResult } from "../analyze/analyze-files";
 import { ConfigError, resolveRules, validateConfig, type CachewiseConfig, type ResolvedRule, type RuleSetting, DEFAULT_MAX_FILE_BYTES } from "../config/config";
 import type { ExtractionHost } from "../extract/host";
+import type { FileCacheModel } from "../model/cache-model";
 import { RULES } from "../rule-registry";
 import { createDefaultProject, createProgram, discoverFolder, findNearestTsconfig, readTsconfig, ts, type DiscoveryNote, type ProjectSpec } from "./load-projects";
 
@@ -14,6 +15,8 @@ export interface CheckOptions {
   configFile: string | undefined;
   ruleOverrides: Record<string, RuleSetting>;
   onProgress?: (done: number, total: number) => void;
+  /** Extract only, run no rule (for `cachewise families`). */
+  skipRules?: boolean;
 }
 
 export interface CheckResult {
@@ -23,6 +26,9 @@ export interface CheckResult {
   rules: ResolvedRule[];
   /** Problems that did not stop the run: a tsconfig skipped, a base config not installed. */
   warnings: string[];
+  /** The file models of each program analysed. */
+  programs: FileCacheModel[][];
+  config: CachewiseConfig;
 }
 
 /** Loads `--config`, else `cachewise.config.json`, else package.json's `cachewise` key, from cwd. */
@@ -40,7 +46,7 @@ export function loadConfig(cwd: string, configFile: string | undefined): Cachewi
     const parsed = parseJson(packageJson) as { cachewise?: unknown };
     if (parsed.cachewise !== undefined) return validateConfig(parsed.cachewise, "package.json#cachewise", RULES);
   }
-  return { rules: {}, ignore: [], maxFileBytes: DEFAULT_MAX_FILE_BYTES };
+  return { rules: {}, ignore: [], maxFileBytes: DEFAULT_MAX_FILE_BYTES, families: undefined, dataClasses: undefined };
 }
 
 function parseJson(file: string): unknown {
@@ -53,7 +59,8 @@ function parseJson(file: string): unknown {
 
 export function runCheck(options: CheckOptions): CheckResult {
   const config = loadConfig(options.cwd, options.configFile);
-  const rules = resolveRules(RULES, config, options.ruleOverrides);
+  const rules = options.skipRules ? [] : resolveRules(RULES, config, options.ruleOverrides);
+  const programs: FileCacheModel[][] = [];
   const notes: DiscoveryNote[] = [];
   const targets = (options.paths.length > 0 ? options.paths : ["."]).map((p) => path.resolve(options.cwd, p));
   for (const target of targets) {
@@ -88,13 +95,14 @@ export function runCheck(options: CheckOptions): CheckResult {
     const analysis = analyzeFiles(host, sourceFiles as unknown as Parameters<typeof analyzeFiles>[1], rules, options.cwd, (n) => options.onProgress?.(base + n, total));
     done += sourceFiles.length;
     files.push(...analysis.files);
+    programs.push(analysis.models);
     analysis.unresolvedLibraries.forEach((m) => unresolved.add(m));
   }
   for (const note of notes) {
     if (isTarget(note.file) && !analysed.has(note.file)) files.push({ file: note.file, findings: [], problems: [{ kind: "skipped", message: note.message, line: 1, column: 1 }] });
   }
   files.sort((a, b) => a.file.localeCompare(b.file));
-  return { files, notes, unresolvedLibraries: [...unresolved].sort(), rules, warnings };
+  return { files, notes, unresolvedLibraries: [...unresolved].sort(), rules, warnings, programs, config };
 }
 
 /** `--project` as given; otherwise every tsconfig under the paths, plus a plain project for files none covers. */

@@ -2,6 +2,7 @@
 // its shape, and validation with messages that say what is wrong and where.
 import type { Severity } from "../model/finding";
 import type { OptionsSchema, RuleDefinition } from "../model/rule";
+import { findPolicyProblem, type DataClass, type FamilyDeclaration } from "../families/policy";
 
 export type RuleSetting = Severity | [Severity] | [Severity, Record<string, unknown>];
 
@@ -12,6 +13,10 @@ export interface CachewiseConfig {
   ignore: string[];
   /** Files larger than this many bytes are skipped with a note. */
   maxFileBytes: number;
+  /** Declared cache families: owners, data classes, runbooks (`cachewise families --check`, require-cache-family-owner, require-ttl-policy). */
+  families: FamilyDeclaration[] | undefined;
+  /** Data classes beyond (or replacing) the defaults. */
+  dataClasses: Record<string, DataClass> | undefined;
 }
 
 /** One rule as it will run: severity and complete options. */
@@ -23,7 +28,7 @@ export interface ResolvedRule {
 
 export const DEFAULT_MAX_FILE_BYTES = 1_000_000;
 const SEVERITIES = ["off", "warn", "error"];
-const TOP_LEVEL_KEYS = new Set(["$schema", "rules", "ignore", "maxFileBytes"]);
+const TOP_LEVEL_KEYS = new Set(["$schema", "rules", "ignore", "maxFileBytes", "families", "dataClasses"]);
 
 export class ConfigError extends Error {}
 
@@ -32,9 +37,13 @@ export function validateConfig(raw: unknown, source: string, rules: ReadonlyArra
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ConfigError(`${source}: the configuration must be a JSON object`);
   const object = raw as Record<string, unknown>;
   for (const key of Object.keys(object)) {
-    if (!TOP_LEVEL_KEYS.has(key)) throw new ConfigError(`${source}: unknown key "${key}" (expected one of: rules, ignore, maxFileBytes)`);
+    if (!TOP_LEVEL_KEYS.has(key)) throw new ConfigError(`${source}: unknown key "${key}" (expected one of: rules, ignore, maxFileBytes, families, dataClasses)`);
   }
-  const config: CachewiseConfig = { rules: {}, ignore: [], maxFileBytes: DEFAULT_MAX_FILE_BYTES };
+  const config: CachewiseConfig = { rules: {}, ignore: [], maxFileBytes: DEFAULT_MAX_FILE_BYTES, families: undefined, dataClasses: undefined };
+  const policyProblem = findPolicyProblem(object.families, object.dataClasses);
+  if (policyProblem) throw new ConfigError(`${source}: ${policyProblem}`);
+  config.families = object.families as FamilyDeclaration[] | undefined;
+  config.dataClasses = object.dataClasses as Record<string, DataClass> | undefined;
   if (object.ignore !== undefined) {
     if (!Array.isArray(object.ignore) || !object.ignore.every((p) => typeof p === "string")) throw new ConfigError(`${source}: "ignore" must be an array of strings`);
     config.ignore = object.ignore as string[];
@@ -62,7 +71,11 @@ export function validateRuleSetting(setting: unknown, where: string, rule: RuleD
     throw new ConfigError(`${where}: severity must be "off", "warn" or "error", got ${JSON.stringify(severity)}`);
   }
   if (list.length > 2) throw new ConfigError(`${where}: expected [severity, options]`);
-  if (options !== undefined) validateOptions(options, rule.schema, where);
+  if (options !== undefined) {
+    validateOptions(options, rule.schema, where);
+    const problem = rule.validateOptions?.(options as Record<string, unknown>);
+    if (problem) throw new ConfigError(`${where}: ${problem}`);
+  }
   return (options === undefined ? severity : [severity, options]) as RuleSetting;
 }
 
@@ -71,11 +84,15 @@ function validateOptions(options: unknown, schema: OptionsSchema, where: string)
   for (const [key, value] of Object.entries(options)) {
     const property = schema.properties[key];
     if (!property) throw new ConfigError(`${where}: unknown option "${key}" (known: ${Object.keys(schema.properties).join(", ")})`);
+    const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
     const ok =
       property.type === "array"
-        ? Array.isArray(value) && value.every((v) => typeof v === "string")
-        : typeof value === property.type && (property.type !== "string" || !property.enum || property.enum.includes(value as string));
-    if (!ok) throw new ConfigError(`${where}: option "${key}" must be ${property.type === "array" ? "an array of strings" : `a ${property.type}`}, got ${JSON.stringify(value)}`);
+        ? Array.isArray(value) && value.every((v) => (property.items.type === "object" ? isObject(v) : typeof v === "string"))
+        : property.type === "object"
+          ? isObject(value)
+          : typeof value === property.type && (property.type !== "string" || !property.enum || property.enum.includes(value as string));
+    const expected = property.type === "array" ? `an array of ${property.items.type === "object" ? "objects" : "strings"}` : `a${property.type === "object" ? "n" : ""} ${property.type}`;
+    if (!ok) throw new ConfigError(`${where}: option "${key}" must be ${expected}, got ${JSON.stringify(value)}`);
     if (property.type === "number" && property.minimum !== undefined && (value as number) < property.minimum) {
       throw new ConfigError(`${where}: option "${key}" must be at least ${property.minimum}`);
     }
@@ -92,7 +109,11 @@ export function resolveRules(rules: ReadonlyArray<RuleDefinition<any>>, config: 
     const setting = overrides[rule.id] ?? config.rules[rule.id] ?? rule.recommended;
     const [severity, options] = Array.isArray(setting) ? setting : [setting, undefined];
     if (severity === "off") continue;
-    resolved.push({ rule, severity, options: { ...rule.defaultOptions, ...(options ?? {}) } });
+    const merged: Record<string, unknown> = { ...rule.defaultOptions, ...(options ?? {}) };
+    // Governance rules read the configuration's family declarations unless their options give their own.
+    if ("families" in rule.schema.properties && (options as Record<string, unknown> | undefined)?.families === undefined && config.families) merged.families = config.families;
+    if ("dataClasses" in rule.schema.properties && (options as Record<string, unknown> | undefined)?.dataClasses === undefined && config.dataClasses) merged.dataClasses = config.dataClasses;
+    resolved.push({ rule, severity, options: merged });
   }
   return resolved;
 }

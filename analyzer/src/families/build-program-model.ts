@@ -234,10 +234,16 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     for (const read of reads) {
       if (!family.entities.some((e) => e.entity === read.entity)) family.entities.push({ entity: read.entity, displayName: read.displayName, span: read.span, orm: read.orm });
     }
-    const inferred = strategy ?? inferStrategy(site, family, reads.length > 0, entityWrites);
+    const inferred = strategy ?? inferStrategy(site, family, reads.length > 0, entityWrites, callers);
     if (inferred && !family.strategies.includes(inferred)) family.strategies.push(inferred);
   }
-  for (const family of families.values()) family.maxStalenessMs = computeMaxStaleness(family.ttls);
+  const byPosition = (a: { span: Span }, b: { span: Span }) => a.span.file.localeCompare(b.span.file) || a.span.start - b.span.start;
+  for (const family of families.values()) {
+    family.maxStalenessMs = computeMaxStaleness(family.ttls);
+    family.reads.sort(byPosition);
+    family.writes.sort(byPosition);
+    family.invalidations.sort(byPosition);
+  }
 
   const freshIdentityCalls = new Map<string, number>();
   for (const model of models) {
@@ -258,8 +264,12 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
 }
 
 /** Cache-aside: a read of the family before the write in the same function, with a load from the source between. Write-through: the write follows a write of the source. */
-function inferStrategy(site: CacheSite, family: CacheFamily, loadsFromSource: boolean, entityWrites: EntityAccess[]): Strategy | undefined {
-  const readBefore = family.reads.some((read) => read.functionId === site.functionId && read.span.start < site.span.start);
+function inferStrategy(site: CacheSite, family: CacheFamily, loadsFromSource: boolean, entityWrites: EntityAccess[], callers: ReadonlyMap<string, string[]>): Strategy | undefined {
+  // Through a wrapper (`cache.get(id)` … `cache.set(id, v)`), the read and the write sit in two methods with a common caller.
+  const writeCallers = new Set(callers.get(site.functionId) ?? []);
+  const readBefore = family.reads.some(
+    (read) => (read.functionId === site.functionId && read.span.start < site.span.start) || (callers.get(read.functionId) ?? []).some((caller) => writeCallers.has(caller)),
+  );
   if (readBefore && loadsFromSource) return "cache-aside";
   if (entityWrites.some((write) => write.functionId === site.functionId && write.span.start < site.span.start)) return "write-through";
   if (readBefore) return "cache-aside";

@@ -15,7 +15,8 @@ export type PropertySchema =
   | { type: "boolean"; description: string }
   | { type: "number"; description: string; minimum?: number; maximum?: number }
   | { type: "string"; description: string; enum?: string[] }
-  | { type: "array"; description: string; items: { type: "string" } };
+  | { type: "array"; description: string; items: { type: "string" } | { type: "object" } }
+  | { type: "object"; description: string };
 
 export interface RuleContext<Options> {
   options: Options;
@@ -35,6 +36,8 @@ export interface RuleDefinition<Options extends object = Record<string, unknown>
   schema: OptionsSchema;
   defaultOptions: Options;
   hasSuggestions: boolean;
+  /** Checks options beyond what the schema says (object-valued options); returns the first problem. */
+  validateOptions?(options: Partial<Options>): string | undefined;
   check(model: FileCacheModel, context: RuleContext<Options>): Finding[];
 }
 

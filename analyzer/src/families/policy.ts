@@ -1,0 +1,83 @@
+// Governance of cache families: which families the team has declared (with an owner, a data
+// class, a runbook), and the data classes' TTL ranges. Plain data in, plain answers out.
+import { parseDuration } from "../extract/instances";
+import type { CacheFamily } from "../model/program-model";
+import { normalizePattern } from "./build-program-model";
+
+/** One entry of the configuration's `families`. */
+export interface FamilyDeclaration {
+  /** A glob (`*` matches anything) over the family's pattern (`user:*`), label, or `tag:<tag>`. */
+  match: string;
+  owner?: string;
+  /** A data class name: one of `dataClasses` or the defaults (`static`, `profile`, `transactional`). */
+  class?: string;
+  runbook?: string;
+}
+
+/** A data class: the TTL range its families must use, and whether writes must invalidate them. */
+export interface DataClass {
+  /** Durations: a number of seconds, or a string such as `30s`, `5m`, `1h`, `7d`. */
+  minTtl?: number | string;
+  maxTtl?: number | string;
+  invalidateOnWrite?: boolean;
+}
+
+/** The classic guidance: reference data long, profile and settings medium, transactional data short and always invalidated. */
+export const DEFAULT_DATA_CLASSES: Record<string, DataClass> = {
+  static: { minTtl: "1h", maxTtl: "7d", invalidateOnWrite: false },
+  profile: { minTtl: "1m", maxTtl: "1h", invalidateOnWrite: false },
+  transactional: { minTtl: "1s", maxTtl: "60s", invalidateOnWrite: true },
+};
+
+/** The first declaration matching a family, in configuration order. */
+export function findDeclaration(family: CacheFamily, declarations: readonly FamilyDeclaration[]): FamilyDeclaration | undefined {
+  const candidates = [family.pattern, family.label, ...family.tags.map((tag) => `tag:${tag}`)].map(normalizePattern);
+  return declarations.find((declaration) => {
+    const pattern = globToRegExp(normalizePattern(declaration.match));
+    return candidates.some((candidate) => pattern.test(candidate));
+  });
+}
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
+  return new RegExp(`^${escaped}$`);
+}
+
+/** A duration setting in milliseconds: numbers are seconds. */
+export function toMilliseconds(value: number | string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "number") return value * 1000;
+  return parseDuration(value);
+}
+
+/** Validates `families` and `dataClasses` from a configuration or rule options; returns a message for the first problem. */
+export function findPolicyProblem(families: unknown, dataClasses: unknown): string | undefined {
+  if (families !== undefined) {
+    if (!Array.isArray(families)) return `"families" must be an array of { match, owner?, class?, runbook? }`;
+    for (const [index, entry] of families.entries()) {
+      if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return `families[${index}] must be an object`;
+      const record = entry as Record<string, unknown>;
+      if (typeof record.match !== "string" || record.match === "") return `families[${index}].match must be a non-empty string`;
+      for (const key of Object.keys(record)) if (!["match", "owner", "class", "runbook"].includes(key)) return `families[${index}]: unknown key "${key}"`;
+      for (const key of ["owner", "class", "runbook"]) if (record[key] !== undefined && typeof record[key] !== "string") return `families[${index}].${key} must be a string`;
+    }
+  }
+  if (dataClasses !== undefined) {
+    if (typeof dataClasses !== "object" || dataClasses === null || Array.isArray(dataClasses)) return `"dataClasses" must be an object of class name → { minTtl?, maxTtl?, invalidateOnWrite? }`;
+    for (const [name, spec] of Object.entries(dataClasses as Record<string, unknown>)) {
+      if (typeof spec !== "object" || spec === null) return `dataClasses.${name} must be an object`;
+      const record = spec as Record<string, unknown>;
+      for (const key of Object.keys(record)) if (!["minTtl", "maxTtl", "invalidateOnWrite"].includes(key)) return `dataClasses.${name}: unknown key "${key}"`;
+      for (const key of ["minTtl", "maxTtl"]) {
+        const value = record[key];
+        if (value !== undefined && (typeof value === "number" ? value < 0 : typeof value !== "string" || parseDuration(value) === undefined)) return `dataClasses.${name}.${key} must be seconds or a duration such as "5m"`;
+      }
+      if (record.invalidateOnWrite !== undefined && typeof record.invalidateOnWrite !== "boolean") return `dataClasses.${name}.invalidateOnWrite must be a boolean`;
+    }
+  }
+  const classes = { ...DEFAULT_DATA_CLASSES, ...((dataClasses as Record<string, DataClass> | undefined) ?? {}) };
+  for (const [index, entry] of ((families as FamilyDeclaration[] | undefined) ?? []).entries()) {
+    if (entry.class !== undefined && !(entry.class in classes)) return `families[${index}].class "${entry.class}" is not a data class (known: ${Object.keys(classes).join(", ")})`;
+  }
+  return undefined;
+}

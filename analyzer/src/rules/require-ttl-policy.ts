@@ -1,0 +1,88 @@
+// Data classes set how long a family may be cached: reference data for hours to days, profile
+// data for minutes, transactional data for seconds and always invalidated on write.
+import { describeStaleness, formatDuration } from "../families/build-program-model";
+import { InvalidationPaths, isTestFile } from "../families/invalidation-paths";
+import { DEFAULT_DATA_CLASSES, findDeclaration, findPolicyProblem, toMilliseconds, type DataClass, type FamilyDeclaration } from "../families/policy";
+import type { Finding } from "../model/finding";
+import type { CacheFamily, ProgramModel } from "../model/program-model";
+import type { RuleDefinition } from "../model/rule";
+
+export interface RequireTtlPolicyOptions {
+  families: FamilyDeclaration[];
+  dataClasses: Record<string, DataClass>;
+}
+
+const pathsByProgram = new WeakMap<ProgramModel, InvalidationPaths>();
+
+export const requireTtlPolicy: RuleDefinition<RequireTtlPolicyOptions> = {
+  id: "require-ttl-policy",
+  description: "Require cache families assigned to a data class to use a TTL within the class's range, and to be invalidated on write when the class says so.",
+  recommended: "error",
+  hasSuggestions: false,
+  messages: {
+    ttlOutOfRange: "`{{family}}` is `{{className}}` data, cached for {{min}} to {{max}}, but this write uses {{ttl}}.",
+    noTtl: "`{{family}}` is `{{className}}` data, cached for at most {{max}}, but this write sets no expiry.",
+    notInvalidated: "`{{action}}` writes {{entity}}, and `{{family}}` is `{{className}}` data, which must be invalidated on every write; nothing on this path does, so readers see the old value {{staleness}}.",
+  },
+  schema: {
+    type: "object",
+    properties: {
+      families: { type: "array", items: { type: "object" }, description: "Declared families with their `class` (the CLI reads them from the configuration's `families`)." },
+      dataClasses: { type: "object", description: "Data classes beyond, or replacing, the defaults `static`, `profile` and `transactional`." },
+    },
+    additionalProperties: false,
+  },
+  defaultOptions: { families: [], dataClasses: {} },
+  validateOptions: (options) => findPolicyProblem(options.families, options.dataClasses),
+  check(model, context) {
+    const declarations = context.options.families.filter((declaration) => declaration.class !== undefined);
+    // Active only when some family is assigned a class.
+    if (declarations.length === 0) return [];
+    const classes = { ...DEFAULT_DATA_CLASSES, ...context.options.dataClasses };
+    const program = context.getProgramModel();
+    const findings: Finding[] = [];
+    const classOf = (family: CacheFamily) => {
+      const name = findDeclaration(family, declarations)?.class;
+      return name !== undefined && classes[name] ? { name, spec: classes[name]! } : undefined;
+    };
+    for (const site of model.sites) {
+      if (site.operation !== "write" && site.operation !== "memoize") continue;
+      for (const familyId of program.familiesOfSite.get(site.id) ?? []) {
+        const family = program.families.find((f) => f.id === familyId);
+        const assigned = family && classOf(family);
+        const ttl = family?.ttls.find((t) => t.siteId === site.id);
+        if (!family || !assigned || !ttl || ttl.kind === "keep" || ttl.kind === "unknown") continue;
+        const min = toMilliseconds(assigned.spec.minTtl) ?? 0;
+        const max = toMilliseconds(assigned.spec.maxTtl) ?? Infinity;
+        const data = { family: family.label, className: assigned.name, min: formatDuration(min), max: formatDuration(max) };
+        if (ttl.kind === "none" && max !== Infinity) findings.push({ ruleId: requireTtlPolicy.id, messageId: "noTtl", data, span: site.calleeSpan, suggestions: [] });
+        else if (ttl.ms !== undefined && ttl.ms !== Infinity && (ttl.ms < min || ttl.ms > max)) {
+          findings.push({ ruleId: requireTtlPolicy.id, messageId: "ttlOutOfRange", data: { ...data, ttl: formatDuration(ttl.ms) }, span: site.calleeSpan, suggestions: [] });
+        }
+      }
+    }
+    const writes = model.entityAccesses.filter((access) => access.operation === "write");
+    if (writes.length > 0 && !isTestFile(model.file)) {
+      let paths = pathsByProgram.get(program);
+      if (!paths) {
+        paths = new InvalidationPaths(program);
+        pathsByProgram.set(program, paths);
+      }
+      for (const write of writes) {
+        const invalidated = paths.findInvalidatedOnPath(write.functionId);
+        for (const family of program.families) {
+          const assigned = classOf(family);
+          if (!assigned?.spec.invalidateOnWrite || invalidated.has(family.id) || !family.entities.some((e) => e.entity === write.entity)) continue;
+          findings.push({
+            ruleId: requireTtlPolicy.id,
+            messageId: "notInvalidated",
+            data: { action: write.orm === "sql" ? `${write.action} ${write.displayName}` : `${write.displayName}.${write.action}`, entity: `\`${write.displayName}\``, family: family.label, className: assigned.name, staleness: describeStaleness(family.maxStalenessMs) },
+            span: write.span,
+            suggestions: [],
+          });
+        }
+      }
+    }
+    return findings;
+  },
+};

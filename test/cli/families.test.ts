@@ -1,0 +1,72 @@
+// `cachewise families`: the inventory of cache families on the families fixture, in each format, and --check.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { FIXTURES, REPO_ROOT, runCliCaptured } from "../helpers";
+
+const DIR = path.join(FIXTURES, "families");
+
+function writeConfig(name: string, config: unknown): string {
+  const file = path.join(REPO_ROOT, "test-output", `${name}-${process.pid}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+describe("cachewise families", () => {
+  it("prints every family with its TTLs, strategy, entities and sites as JSON", () => {
+    const run = runCliCaptured(["families", ".", "--format", "json"], DIR);
+    assert.equal(run.code, 0, run.stderr);
+    const families = JSON.parse(run.stdout) as Array<Record<string, any>>;
+    assert.deepEqual(
+      families.map((f) => [f.label, f.kind, f.strategies, f.entities.map((e: { name: string }) => e.name)]),
+      [
+        ["app:team:{id}", "redis", ["cache-aside", "write-through"], ["teams"]],
+        ["app:user:{id}", "redis", ["cache-aside"], ["user"]],
+        ["listPrices() unstable_cache", "framework", ["read-through"], ["product"]],
+        ["listProducts() unstable_cache", "framework", ["read-through"], ["product"]],
+        ["settingsCache", "in-process", ["cache-aside"], ["setting"]],
+      ],
+    );
+    const team = families[0]!;
+    assert.deepEqual(
+      team.ttls.map((t: { kind: string; ms: number | null; location: string }) => [t.kind, t.ms, t.location]),
+      [["set", 604_800_000, "src/teams.ts:9"], ["none", null, "src/teams.ts:20"], ["set", 604_800_000, "src/teams.ts:26"]],
+    );
+    assert.deepEqual(team.reads, [{ location: "src/teams.ts:6", method: "get", function: "getTeam" }]);
+    const user = families[1]!;
+    // The wrapper's methods hold the sites; the entity read is in the wrapper's caller.
+    assert.deepEqual(user.invalidations.map((i: { location: string }) => i.location), ["src/user-cache.ts:11", "src/user-cache.ts:15"]);
+    assert.equal(user.entities[0].location, "src/users.ts:8");
+    assert.deepEqual(families[3]!.tags, ["products"]);
+  });
+
+  it("prints a readable table and a Markdown table for pull requests", () => {
+    const pretty = runCliCaptured(["families", "."], DIR);
+    assert.equal(pretty.code, 0, pretty.stderr);
+    assert.match(pretty.stdout, /^Family +Kind +TTL +Bound +Strategy +Entities +R\/W\/I +Class +Owner/m);
+    assert.match(pretty.stdout, /^app:team:\{id\} +redis \(ioredis\) +7 d, none +— +cache-aside, write-through +teams +1\/3\/2/m);
+    assert.match(pretty.stdout, /^ {2}depends on {3}user \(prisma\), read at src\/users\.ts:8$/m);
+    const markdown = runCliCaptured(["families", ".", "--format", "markdown"], DIR);
+    assert.match(markdown.stdout, /^\| \[`settingsCache`\]\(src\/settings\.ts#L11\) \| in-process \(lru-cache\) \| 5 s \| 100 entries \| cache-aside \| setting \| 1\/1\/0 \| — \| undeclared \|$/m);
+  });
+
+  it("--check exits 1 and names the families the configuration does not declare", () => {
+    const config = writeConfig("families-partial", { families: [{ match: "app:user:*", owner: "accounts", class: "profile" }, { match: "tag:products", owner: "catalog" }, { match: "settingsCache", owner: "platform" }] });
+    const run = runCliCaptured(["families", ".", "--config", config, "--check"], DIR);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /2 cache families are not declared in the configuration: app:team:\{id\}, listPrices\(\) unstable_cache/);
+    assert.match(run.stdout, /^ {2}app:team:\{id\} {2}→ \{ "match": "app:team:\*", "owner": "…" \}$/m);
+    assert.match(run.stdout, /^app:user:\{id\} .* profile +accounts$/m);
+    const complete = writeConfig("families-complete", { families: [{ match: "*", owner: "platform" }] });
+    assert.equal(runCliCaptured(["families", ".", "--config", complete, "--check"], DIR).code, 0);
+  });
+
+  it("rejects invalid family declarations with exit 2", () => {
+    const config = writeConfig("families-invalid", { families: [{ match: "user:*", class: "hot" }] });
+    const run = runCliCaptured(["families", ".", "--config", config], DIR);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /families\[0\]\.class "hot" is not a data class \(known: static, profile, transactional\)/);
+  });
+});
