@@ -4,6 +4,7 @@
 // only (plain data in, plain data out): the same code serves the CLI and ESLint.
 import type { CacheSite, EntityAccess, FileCacheModel, FunctionFacts, KeyTemplate, Span, Ttl } from "../model/cache-model";
 import type { CacheFamily, FamilySiteRef, FamilyTtl, ProgramModel, Strategy } from "../model/program-model";
+import { REDIS_CONSUMING_COMMANDS } from "../extract/library-table";
 
 /** How far calls are followed from a function to find entity reads or invalidations. */
 const MAX_CALL_DEPTH = 6;
@@ -151,6 +152,10 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
           if (!readThrough) pendingWrites.push({ site, family });
         } else {
           addInvalidation(site, family);
+          // EXPIRE sets the family's TTL as much as `SET … EX` does.
+          if (site.operation === "expire" && site.ttl.kind === "set") {
+            family.ttls.push({ ms: site.ttl.ms, text: site.ttl.text, kind: "set", span: site.span, unit: site.ttl.unit, siteId: site.id });
+          }
         }
         continue;
       }
@@ -236,6 +241,21 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     }
     const inferred = strategy ?? inferStrategy(site, family, reads.length > 0, entityWrites, callers);
     if (inferred && !family.strategies.includes(inferred)) family.strategies.push(inferred);
+  }
+  // A write without expiry followed by an EXPIRE of the same family in the same function or
+  // pipeline (`HSET` + `EXPIRE`, `INCR` + `EXPIRE`) does get a TTL: drop its "none".
+  const sitesById = new Map(models.flatMap((model) => model.sites.map((site) => [site.id, site] as const)));
+  for (const family of families.values()) {
+    const expiries = family.invalidations.map((ref) => sitesById.get(ref.siteId)).filter((site): site is CacheSite => site?.operation === "expire");
+    family.ttls = family.ttls.filter((ttl) => {
+      if (ttl.kind !== "none") return true;
+      const write = sitesById.get(ttl.siteId);
+      return !write || !expiries.some((expire) => (write.batchId !== undefined && expire.batchId === write.batchId) || (expire.functionId === write.functionId && expire.span.start > write.span.start));
+    });
+  }
+  // A key popped by a consumer (`RPOP`, `XREADGROUP`…) is a queue, not a cache family.
+  for (const [id, family] of families) {
+    if (family.kind === "redis" && family.reads.some((read) => REDIS_CONSUMING_COMMANDS.has(read.method))) families.delete(id);
   }
   const byPosition = (a: { span: Span }, b: { span: Span }) => a.span.file.localeCompare(b.span.file) || a.span.start - b.span.start;
   for (const family of families.values()) {

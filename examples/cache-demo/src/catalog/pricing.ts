@@ -1,7 +1,7 @@
 import memoize from "lodash/memoize.js";
 import memoizee from "memoizee";
 import { productCache } from "../cache/local.js";
-import { db, type Product } from "../infra/db.js";
+import { prisma, type Product } from "../infra/db.js";
 import { toUsd } from "./exchange-rates.js";
 
 export type Currency = "EUR" | "USD" | "GBP";
@@ -10,7 +10,7 @@ export type Currency = "EUR" | "USD" | "GBP";
 export const currencySymbol = memoize((currency: Currency): string => ({ EUR: "€", USD: "$", GBP: "£" })[currency]);
 
 /** Mistake: an async lookup memoized forever, one entry per SKU ever seen, and a failed lookup is cached too. */
-export const loadProduct = memoize(async (sku: string): Promise<Product | undefined> => db.findProduct(sku));
+export const loadProduct = memoize(async (sku: string): Promise<Product | undefined> => (await prisma.product.findUnique({ where: { sku } })) as Product | undefined);
 
 /** Fine: bounded and expiring. */
 export const formatPrice = memoizee((cents: number, currency: Currency) => `${currencySymbol(currency)}${(cents / 100).toFixed(2)}`, { max: 1_000, maxAge: 60_000 });
@@ -19,9 +19,15 @@ export const formatPrice = memoizee((cents: number, currency: Currency) => `${cu
 export async function getProduct(sku: string): Promise<Product | undefined> {
   const hit = productCache.get(sku);
   if (hit) return hit;
-  const product = await db.findProduct(sku);
+  const product = (await prisma.product.findUnique({ where: { sku } })) as Product | null;
   if (product) productCache.set(sku, product);
-  return product;
+  return product ?? undefined;
+}
+
+/** Mistake (partial invalidation): the LRU entry is dropped, but `loadProduct` keeps serving the old price. */
+export async function updatePrice(sku: string, cents: number): Promise<void> {
+  await prisma.product.update({ where: { sku }, data: { cents } });
+  productCache.delete(sku);
 }
 
 /** Mistake: toUsd reads a rate that updateRates changes, but the memoized price never changes. */

@@ -1,4 +1,6 @@
-// Stand-in for the service's database layer.
+// The service's database: Prisma (models `user` and `product`).
+import { PrismaClient } from "@prisma/client";
+
 export interface User {
   id: string;
   name: string;
@@ -11,16 +13,4 @@ export interface Product {
   cents: number;
 }
 
-const users = new Map<string, User>([["1", { id: "1", name: "Ada", email: "ada@example.com" }]]);
-
-export const db = {
-  async findUser(id: string): Promise<User | undefined> {
-    return users.get(id);
-  },
-  async saveUser(user: User): Promise<void> {
-    users.set(user.id, user);
-  },
-  async findProduct(sku: string): Promise<Product | undefined> {
-    return { sku, name: `Product ${sku}`, cents: 1999 };
-  },
-};
+export const prisma = new PrismaClient();
