@@ -55,6 +55,11 @@ function mergeInto(target: CacheFamily, other: CacheFamily): void {
 
 // ---- reporters ---------------------------------------------------------------
 
+/** Invalidations of the family itself: a delete whose key could not be read is not listed under every family. */
+function precise(family: CacheFamily): CacheFamily["invalidations"] {
+  return family.invalidations.filter((ref) => !ref.wildcard);
+}
+
 export type FamiliesFormat = "pretty" | "json" | "markdown";
 export const FAMILIES_FORMATS: FamiliesFormat[] = ["pretty", "json", "markdown"];
 
@@ -88,7 +93,7 @@ function summarize(row: FamilyRow): Summary {
     bound: describeBound(family),
     strategy: family.strategies.join(", ") || "—",
     entities: family.entities.map((e) => e.displayName).join(", ") || "—",
-    counts: `${family.reads.length}/${family.writes.length}/${family.invalidations.length}`,
+    counts: `${family.reads.length}/${family.writes.length}/${precise(family).length}`,
     owner: declaration?.owner ?? (declaration ? "—" : "undeclared"),
     dataClass: declaration?.class ?? "—",
   };
@@ -127,7 +132,7 @@ function formatPretty(result: FamiliesResult, table: Summary[], where: (span: Sp
     for (const ttl of family.ttls) lines.push(`  ttl ${ttl.kind === "set" && ttl.ms !== undefined ? formatDuration(ttl.ms) : ttl.kind} at ${where(ttl.span)}`);
     for (const ref of family.reads) lines.push(`  read         ${ref.method} at ${where(ref.span)} (${ref.enclosingFunction})`);
     for (const ref of family.writes) lines.push(`  write        ${ref.method} at ${where(ref.span)} (${ref.enclosingFunction})`);
-    for (const ref of family.invalidations.filter((i) => !family.writes.some((w) => w.siteId === i.siteId))) lines.push(`  invalidation ${ref.method} at ${where(ref.span)} (${ref.enclosingFunction})`);
+    for (const ref of precise(family).filter((i) => !family.writes.some((w) => w.siteId === i.siteId))) lines.push(`  invalidation ${ref.method} at ${where(ref.span)} (${ref.enclosingFunction})`);
     for (const entity of family.entities) lines.push(`  depends on   ${entity.displayName} (${entity.orm}), read at ${where(entity.span)}`);
   }
   if (result.hasDeclarations && result.undeclared.length > 0) {
@@ -171,7 +176,7 @@ function toJson(row: FamilyRow, where: (span: Span) => string): unknown {
     entities: family.entities.map((e) => ({ entity: e.entity, name: e.displayName, orm: e.orm, location: where(e.span) })),
     reads: family.reads.map(ref),
     writes: family.writes.map(ref),
-    invalidations: family.invalidations.map(ref),
+    invalidations: precise(family).map(ref),
     owner: declaration?.owner ?? null,
     dataClass: declaration?.class ?? null,
     runbook: declaration?.runbook ?? null,

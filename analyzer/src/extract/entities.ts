@@ -372,24 +372,54 @@ export class EntityExtractor {
     const node = r.skipOuter(expression);
     const fromType = this.findPackageFromType(node);
     if (fromType) return fromType;
+    // `global.prisma ?? createClient()`, `cond ? a : b`: either side says where the value comes from.
+    if (ts.isBinaryExpression(node) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(node.operatorToken.kind)) {
+      return this.findPackage(node.right, depth + 1) ?? this.findPackage(node.left, depth + 1);
+    }
+    if (ts.isConditionalExpression(node)) return this.findPackage(node.whenTrue, depth + 1) ?? this.findPackage(node.whenFalse, depth + 1);
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
-      const origin = r.findImportOrigin(node.expression);
-      if (origin && !origin.module.startsWith(".")) return origin.module;
+      // A factory of the project (`createPrismaClient()`): what it returns.
+      const declaration = ts.isCallExpression(node) ? r.findFunctionDeclaration(node.expression) : undefined;
+      if (declaration?.body) return this.findPackageOfReturn(declaration, depth);
+      const external = this.findExternalModule(node.expression);
+      if (external) return external;
       // A builder chain (`db.select().from(…)`, `knex("t").where(…)`): the chain's root decides.
       if (ts.isPropertyAccessExpression(node.expression)) return this.findPackage(node.expression.expression, depth + 1);
       if (ts.isIdentifier(node.expression)) return this.findPackage(node.expression, depth + 1);
-      const declaration = r.findFunctionDeclaration(node.expression);
-      return declaration ? this.findPackageOfReturn(declaration, depth) : undefined;
+      return undefined;
     }
     if (!ts.isIdentifier(node) && !ts.isPropertyAccessExpression(node)) return undefined;
-    const origin = r.findImportOrigin(node);
-    if (origin && !origin.module.startsWith(".")) return origin.module;
+    // Follow the symbol to its declaration first: an import through a tsconfig `paths` alias
+    // (`@/lib/prisma`) names a project file, not a package.
     const symbol = r.getDeclaredSymbol(ts.isIdentifier(node) ? node : node.name);
-    for (const declaration of symbol?.declarations ?? []) {
+    const projectDeclarations = (symbol?.declarations ?? []).filter((d) => !d.getSourceFile().isDeclarationFile);
+    for (const declaration of projectDeclarations) {
       const found = this.findPackageOfDeclaration(declaration, depth);
       if (found) return found;
     }
-    return undefined;
+    if (projectDeclarations.length > 0) return undefined;
+    return this.findExternalModule(node);
+  }
+
+  /** The module an expression is imported from, when that module is not a file of the project (relative or aliased). */
+  private findExternalModule(expression: TS.Expression): string | undefined {
+    const origin = this.resolver.findImportOrigin(expression);
+    if (!origin || origin.module.startsWith(".")) return undefined;
+    // An alias that resolves into the project (`@/lib/db`) is not a package.
+    if (!origin.unresolved && this.isProjectModule(expression)) return undefined;
+    return origin.module;
+  }
+
+  private isProjectModule(expression: TS.Expression): boolean {
+    const { ts } = this;
+    let root = this.resolver.skipOuter(expression);
+    while (ts.isPropertyAccessExpression(root)) root = this.resolver.skipOuter(root.expression);
+    if (!ts.isIdentifier(root)) return false;
+    const symbol = this.resolver.checker.getSymbolAtLocation(root);
+    if (!symbol || !(symbol.flags & ts.SymbolFlags.Alias)) return false;
+    const target = this.resolver.checker.getAliasedSymbol(symbol);
+    const declaration = target.declarations?.[0];
+    return declaration !== undefined && !declaration.getSourceFile().isDeclarationFile && !declaration.getSourceFile().fileName.includes("/node_modules/");
   }
 
   private findPackageOfDeclaration(declaration: TS.Declaration, depth: number): string | undefined {
@@ -425,11 +455,12 @@ export class EntityExtractor {
     if (!ts.isTypeReferenceNode(type)) return undefined;
     const left = ts.isIdentifier(type.typeName) ? type.typeName : ts.isIdentifier(type.typeName.left) ? type.typeName.left : undefined;
     if (!left) return undefined;
-    const origin = this.resolver.findImportOrigin(left);
-    if (origin && !origin.module.startsWith(".")) return origin.module;
     const symbol = this.resolver.getDeclaredSymbol(left);
     const declaration = symbol?.declarations?.[0];
-    return declaration && ts.isClassDeclaration(declaration) ? this.findPackageOfHeritage(declaration, depth) : undefined;
+    if (declaration && !declaration.getSourceFile().isDeclarationFile) {
+      return ts.isClassDeclaration(declaration) ? this.findPackageOfHeritage(declaration, depth) : undefined;
+    }
+    return this.findExternalModule(left);
   }
 
   private findPackageOfHeritage(declaration: TS.ClassDeclaration, depth: number): string | undefined {

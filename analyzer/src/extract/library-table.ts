@@ -79,7 +79,8 @@ const PACKAGES: Record<string, LibraryEntry> = {
   "cache-manager": {
     library: "cache-manager",
     kind: "in-process",
-    exports: { createCache: { role: "cache-factory" }, caching: { role: "cache-factory" } },
+    // `Cache` is the type NestJS injects with `@Inject(CACHE_MANAGER)`.
+    exports: { createCache: { role: "cache-factory" }, caching: { role: "cache-factory" }, Cache: { role: "cache-class" } },
   },
   bentocache: { library: "bentocache", kind: "in-process", exports: { BentoCache: { role: "cache-class" } } },
   "async-cache-dedupe": { library: "async-cache-dedupe", kind: "in-process", exports: { createCache: { role: "cache-factory" } } },

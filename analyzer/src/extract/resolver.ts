@@ -26,6 +26,8 @@ export interface ResolvedExport {
 
 const MAX_DEPTH = 6;
 
+const CASE_METHODS = new Set(["toLowerCase", "toUpperCase", "toLocaleLowerCase", "toLocaleUpperCase", "trim"]);
+
 export class Resolver {
   readonly ts: ExtractionHost["ts"];
   readonly checker: TS.TypeChecker;
@@ -465,6 +467,13 @@ export class Resolver {
       const initializer = this.getConstInitializer(this.getDeclaredSymbol(node));
       if (initializer && !ts.isCallExpression(this.skipOuter(initializer))) return this.collectKeyParts(initializer, depth + 1, substitutions);
       return [{ kind: "hole", text: node.text }];
+    }
+    // `\`link:${domain}:${key}\`.toLowerCase()`: case and whitespace changes keep the template's shape.
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.arguments.length === 0 && CASE_METHODS.has(node.expression.name.text)) {
+      const method = node.expression.name.text;
+      return this.collectKeyParts(node.expression.expression, depth + 1, substitutions).map((part) =>
+        part.kind === "text" ? { kind: "text", value: method.includes("Lower") ? part.value.toLowerCase() : method.includes("Upper") ? part.value.toUpperCase() : part.value.trim() } : part,
+      );
     }
     // A key builder from the project: `userKey(id)` → its returned template with `id` substituted.
     if (ts.isCallExpression(node)) {

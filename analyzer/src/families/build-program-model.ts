@@ -6,6 +6,9 @@ import type { CacheSite, EntityAccess, FileCacheModel, FunctionFacts, KeyTemplat
 import type { CacheFamily, FamilySiteRef, FamilyTtl, ProgramModel, Strategy } from "../model/program-model";
 import { REDIS_CONSUMING_COMMANDS } from "../extract/library-table";
 
+/** Redis commands that store a value computed elsewhere: the ones that make a key a cache of the source of truth. */
+const VALUE_WRITE_COMMANDS = new Set(["set", "setex", "psetex", "setnx", "getset", "mset", "msetnx", "hset", "hmset", "hsetnx"]);
+
 /** How far calls are followed from a function to find entity reads or invalidations. */
 const MAX_CALL_DEPTH = 6;
 
@@ -96,11 +99,14 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     if (!list.includes(familyId)) list.push(familyId);
     familiesOfSite.set(site.id, list);
   };
-  const addInvalidation = (site: CacheSite, family: CacheFamily) => {
-    family.invalidations.push(toRef(site));
-    const set = invalidatedIn.get(site.functionId) ?? new Set<string>();
-    set.add(family.id);
-    invalidatedIn.set(site.functionId, set);
+  const preciseInvalidatedIn = new Map<string, Set<string>>();
+  const addInvalidation = (site: CacheSite, family: CacheFamily, wildcard = false) => {
+    family.invalidations.push(wildcard ? { ...toRef(site), wildcard } : toRef(site));
+    for (const map of wildcard ? [invalidatedIn] : [invalidatedIn, preciseInvalidatedIn]) {
+      const set = map.get(site.functionId) ?? new Set<string>();
+      set.add(family.id);
+      map.set(site.functionId, set);
+    }
     link(site, family.id);
   };
   /** Sites whose family is decided by a later pass (tag invalidations, wildcards). */
@@ -147,7 +153,8 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
           const at = ttl === site.ttl ? site.span : (site.instance?.constructedAt ?? site.span);
           family.ttls.push({ ms: ttlMs(ttl), text: ttl.kind === "set" ? ttl.text : ttl.kind, kind: ttl.kind, span: at, unit: ttl.kind === "set" ? ttl.unit : undefined, siteId: site.id });
           const readThrough = ["wrap", "getOrSet", "getOrSetForever", "fetch"].includes(site.method);
-          populators.push({ family, functionId: site.functionId, site, strategy: readThrough ? "read-through" : undefined });
+          // Counters, lists, sets and streams hold state the code builds, not copies of the source of truth.
+          if (site.kind === "in-process" || VALUE_WRITE_COMMANDS.has(site.method)) populators.push({ family, functionId: site.functionId, site, strategy: readThrough ? "read-through" : undefined });
           // A write is also an invalidation (the new value replaces the old one), unless it fills a miss.
           if (!readThrough) pendingWrites.push({ site, family });
         } else {
@@ -219,23 +226,32 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     if (!fillsMiss) addInvalidation(site, family);
   }
   for (const { prefix, site } of wildcardInvalidations) {
-    for (const family of families.values()) if (family.id.startsWith(prefix)) addInvalidation(site, family);
+    for (const family of families.values()) if (family.id.startsWith(prefix)) addInvalidation(site, family, true);
   }
 
-  /** Entity reads of a function and its callees; with `within`, only code inside that span of the function (an inline callback). */
-  const collectReads = (functionId: string, within: Span | undefined): EntityAccess[] => {
-    const inside = (span: Span) => !within || (span.file === within.file && span.start >= within.start && span.end <= within.end);
+  /**
+   * Entity reads of a function and its callees that can feed a value produced at `before`: reads
+   * (and calls) earlier in the function. With `within`, only code inside that span (an inline callback).
+   */
+  const collectReads = (functionId: string, within: Span | undefined, before: Span | undefined): EntityAccess[] => {
+    const inside = (span: Span) => (!within || (span.file === within.file && span.start >= within.start && span.end <= within.end)) && (!before || span.file !== before.file || span.start < before.start);
     const direct = (entityReadsByFunction.get(functionId) ?? []).filter((read) => inside(read.span));
     const calls = (functions.get(functionId)?.calls ?? []).filter((call) => inside(call.span));
     const reached = calls.flatMap((call) => collectReachable(call.target, functions, MAX_CALL_DEPTH - 1));
     return [...direct, ...[...new Set(reached)].flatMap((id) => entityReadsByFunction.get(id) ?? [])];
   };
 
-  // Entity dependencies: what the function computing the value reads, through its callees. A wrapper's
-  // `set(id, value)` receives the value from its callers: when it reads nothing itself, look there.
+  // Entity dependencies: what the function computing the value reads before writing it, through its
+  // callees. A wrapper's `set(id, value)` receives the value from its callers: when it reads nothing
+  // itself, look at what each caller reads before calling it.
   for (const { family, functionId, site, strategy, within } of populators) {
-    let reads = collectReads(functionId, within);
-    if (reads.length === 0 && !within) reads = (callers.get(functionId) ?? []).flatMap((caller) => collectReads(caller, undefined));
+    const before = within ? undefined : site.span;
+    let reads = collectReads(functionId, within, before);
+    if (reads.length === 0 && !within) {
+      reads = (callers.get(functionId) ?? []).flatMap((caller) =>
+        (functions.get(caller)?.calls ?? []).filter((call) => call.target === functionId).flatMap((call) => collectReads(caller, undefined, call.span)),
+      );
+    }
     for (const read of reads) {
       if (!family.entities.some((e) => e.entity === read.entity)) family.entities.push({ entity: read.entity, displayName: read.displayName, span: read.span, orm: read.orm });
     }
@@ -278,6 +294,7 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     callers,
     handlers,
     invalidatedIn,
+    preciseInvalidatedIn,
     entityWrites,
     familiesOfSite,
   };

@@ -12,12 +12,17 @@ export class InvalidationPaths {
 
   constructor(private readonly program: ProgramModel) {}
 
-  /** Families invalidated by running `functionId`: itself, its callees, and handlers of the events they emit. */
-  findInvalidatedBelow(functionId: string): Set<string> {
-    const cached = this.downCache.get(functionId);
+  /**
+   * Families invalidated by running `functionId`: itself, its callees, and handlers of the events they
+   * emit. `precise`: without deletes whose key could not be read (they count as invalidating everything).
+   */
+  findInvalidatedBelow(functionId: string, precise = false): Set<string> {
+    const cacheKey = precise ? `${functionId}|precise` : functionId;
+    const cached = this.downCache.get(cacheKey);
     if (cached) return cached;
     const result = new Set<string>();
-    this.downCache.set(functionId, result);
+    this.downCache.set(cacheKey, result);
+    const invalidatedIn = precise ? this.program.preciseInvalidatedIn : this.program.invalidatedIn;
     const visited = new Set<string>();
     const queue = [functionId];
     while (queue.length > 0) {
@@ -25,7 +30,7 @@ export class InvalidationPaths {
       for (const reached of collectReachable(id, this.program.functions, MAX_DEPTH)) {
         if (visited.has(reached)) continue;
         visited.add(reached);
-        for (const family of this.program.invalidatedIn.get(reached) ?? []) result.add(family);
+        for (const family of invalidatedIn.get(reached) ?? []) result.add(family);
         for (const emit of this.program.functions.get(reached)?.emits ?? []) {
           for (const handler of this.program.handlers.get(emit.event) ?? []) if (!visited.has(handler)) queue.push(handler);
         }
@@ -49,7 +54,10 @@ export class InvalidationPaths {
   }
 }
 
-/** Test files and fixtures seed data; their writes are not production paths. */
+/**
+ * Tests, fixtures, one-off scripts, migrations and seeds: their writes are not the service's
+ * request paths (and a script cannot invalidate another process's in-memory cache anyway).
+ */
 export function isTestFile(file: string): boolean {
-  return /(^|\/)(__tests__|__mocks__)\//.test(file) || /\.(test|spec|e2e-spec)\.[cm]?[jt]sx?$/.test(file);
+  return /(^|\/)(__tests__|__mocks__|scripts|migrations|seeds?)\//.test(file) || /\.(test|spec|e2e-spec)\.[cm]?[jt]sx?$/.test(file) || /(^|\/)seed\.[cm]?[jt]s$/.test(file);
 }

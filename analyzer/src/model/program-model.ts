@@ -5,6 +5,8 @@ import type { Bound, CacheKind, EntityAccess, FunctionFacts, LibraryId, Span, Tt
 export type Strategy = "cache-aside" | "read-through" | "write-through";
 
 export interface FamilySiteRef {
+  /** An invalidation counted for every family of a client because its key could not be read. */
+  wildcard?: boolean;
   siteId: string;
   span: Span;
   method: string;
@@ -64,6 +66,8 @@ export interface ProgramModel {
   handlers: ReadonlyMap<string, string[]>;
   /** Function id → ids of the families invalidated directly in it. */
   invalidatedIn: ReadonlyMap<string, Set<string>>;
+  /** The same without wildcard invalidations (deletes whose key could not be read). */
+  preciseInvalidatedIn: ReadonlyMap<string, Set<string>>;
   entityWrites: EntityAccess[];
   /** Identity-keyed cache id → number of calls with a fresh object argument, across the program. */
   freshIdentityCalls: ReadonlyMap<string, number>;

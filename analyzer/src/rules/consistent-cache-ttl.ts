@@ -74,7 +74,11 @@ function checkWrite(site: CacheSite, family: CacheFamily, options: ConsistentCac
   }
   if (effective.kind !== "set" || effective.ms === undefined || effective.ms === Infinity || effective.ms === 0) return undefined;
   // Report the larger of a pair once: compare with the smallest other TTL.
-  const smallest = others.reduce((a, b) => (a.ms! <= b.ms! ? a : b));
+  // Two TTLs chosen side by side in one function (a long TTL for an empty result, say) are deliberate.
+  const site2 = (ttl: FamilyTtl) => family.writes.find((w) => w.siteId === ttl.siteId);
+  const elsewhere = others.filter((ttl) => site2(ttl)?.functionId !== site.functionId);
+  if (elsewhere.length === 0) return undefined;
+  const smallest = elsewhere.reduce((a, b) => (a.ms! <= b.ms! ? a : b));
   const smallestMs = smallest.ms!;
   if (smallestMs === 0 || effective.ms <= smallestMs || effective.ms / smallestMs <= options.maxRatio) return undefined;
   return {

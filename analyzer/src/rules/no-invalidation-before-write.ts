@@ -63,12 +63,13 @@ export const noInvalidationBeforeWrite: RuleDefinition<NoInvalidationBeforeWrite
 function findInvalidationPoints(functionId: string, family: CacheFamily, program: ProgramModel, paths: InvalidationPaths, sites: ReadonlyArray<{ id: string; transactionId: string | undefined; calleeSpan: Span; method: string }>): InvalidationPoint[] {
   const points: InvalidationPoint[] = [];
   for (const ref of family.invalidations) {
-    if (ref.functionId !== functionId) continue;
+    // A delete whose key could not be read may concern any family: too vague to report as "before the write".
+    if (ref.functionId !== functionId || ref.wildcard) continue;
     const site = sites.find((s) => s.id === ref.siteId);
     points.push({ span: site?.calleeSpan ?? ref.span, what: ref.method, transactionId: site?.transactionId });
   }
   for (const call of program.functions.get(functionId)?.calls ?? []) {
-    if (!paths.findInvalidatedBelow(call.target).has(family.id)) continue;
+    if (!paths.findInvalidatedBelow(call.target, true).has(family.id)) continue;
     points.push({ span: call.span, what: call.targetName, transactionId: undefined });
   }
   return points;
