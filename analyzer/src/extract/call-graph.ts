@@ -5,6 +5,7 @@
 import type * as TS from "typescript";
 import type { FunctionFacts } from "../model/cache-model";
 import type { Resolver } from "./resolver";
+import { traceValueSources } from "./value-sources";
 
 /** Registration methods whose function argument becomes an event handler. */
 const SUBSCRIBE_METHODS = new Set(["on", "once", "addListener", "prependListener", "prependOnceListener", "subscribe", "psubscribe", "addEventListener"]);
@@ -105,7 +106,11 @@ export class CallGraphCollector {
     }
     if (!this.declaredNames.has(name)) return;
     const target = this.resolveTarget(call);
-    if (target) this.getFacts(this.findOwner(call)).calls.push({ target: this.idOf(target), targetName: this.nameFunction(target), span: r.makeSpan(call) });
+    if (!target) return;
+    // What each argument is computed from, so that a wrapper's `set(id, value)` can be tied to the reads of its callers.
+    const owner = this.findOwner(call);
+    const args = call.arguments.slice(0, 6).map((argument) => traceValueSources(r, argument, owner));
+    this.getFacts(owner).calls.push({ target: this.idOf(target), targetName: this.nameFunction(target), span: r.makeSpan(call), arguments: args });
   }
 
   /** `emitter.on("user.updated", handler)`, `subscriber.subscribe("channel", handler)`: the events the last argument handles. */

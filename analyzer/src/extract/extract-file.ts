@@ -35,6 +35,7 @@ import { EntityExtractor, type DescribedAccess } from "./entities";
 import { KeyCoverage } from "./key-coverage";
 import { PurityAnalyzer } from "./purity";
 import { Resolver, type ResolvedExport } from "./resolver";
+import { traceValueSources } from "./value-sources";
 
 /** Placeholder a suggestion inserts: an undefined name, so the code does not compile until the user chooses. */
 export const TTL_PLACEHOLDER_SECONDS = "TTL_SECONDS";
@@ -140,6 +141,7 @@ class FileExtractor {
       ts.forEachChild(node, visit);
     };
     visit(this.sourceFile);
+    this.traceWrittenValues();
     const mapCaches = this.findMapCaches();
     for (const mapCache of mapCaches) mapCacheNames.add(mapCache.name);
     this.findCacheAsideKeyGaps();
@@ -499,6 +501,31 @@ class FileExtractor {
       current = parent;
     }
     return undefined;
+  }
+
+  /** For writes that store a value: the calls and parameters the value comes from. */
+  private traceWrittenValues(): void {
+    const { ts } = this;
+    for (const [site, call] of this.siteCalls) {
+      if (site.operation !== "write") continue;
+      const args = call.arguments;
+      let values: TS.Expression[] = [];
+      if (site.kind === "redis") {
+        if (site.method === "set" || site.method === "setnx" || site.method === "getset") values = args.slice(1, 2);
+        else if (site.method === "setex" || site.method === "psetex") values = args.slice(2, 3);
+        else if (site.method === "hset" || site.method === "hmset" || site.method === "hsetnx") values = args.slice(1);
+      } else if (site.kind === "in-process") {
+        if (site.method === "getOrSet" || site.method === "getOrSetForever") {
+          const factory = this.resolver.readOptions(args[0]).props.get("factory");
+          values = factory ? [factory] : [];
+        } else values = args.slice(1, 2);
+      }
+      values = values.filter((value) => !ts.isSpreadElement(value));
+      if (values.length === 0) continue;
+      const owner = this.callGraph.findOwner(call);
+      const traced = values.map((value) => traceValueSources(this.resolver, value, owner));
+      site.valueSources = { calls: traced.flatMap((t) => t.calls), parameters: [...new Set(traced.flatMap((t) => t.parameters))].sort() };
+    }
   }
 
   // ---- key coverage ----------------------------------------------------------
@@ -1198,6 +1225,7 @@ class FileExtractor {
       tags: fields.tags ?? [],
       functionId: this.callGraph.findOwnerId(node),
       transactionId: this.findTransaction(node),
+      valueSources: undefined,
     };
     this.sites.push(site);
     if (this.ts.isCallExpression(node)) this.siteCalls.set(site, node);

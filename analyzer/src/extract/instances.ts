@@ -140,7 +140,10 @@ export class InstanceResolver {
       if (entry?.kind === "redis") return { instance: this.describeOpaque(entry.library, entry.kind, name), batchId: undefined };
     }
     if (!resolved || resolved.entry.kind === "memoizer") return undefined;
-    return { instance: this.describeOpaque(resolved.entry.library, resolved.entry.kind, name), batchId: undefined };
+    const library = resolved.role.library ?? resolved.entry.library;
+    const kind = resolved.role.kind ?? resolved.entry.kind;
+    if (kind !== "redis" && kind !== "in-process") return undefined;
+    return { instance: this.describeOpaque(library, kind, name), batchId: undefined };
   }
 
   private resolveFromType(expression: TS.Expression): ReceiverInfo | undefined {

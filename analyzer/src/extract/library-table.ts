@@ -21,6 +21,9 @@ export interface ExportRole {
     | "namespace";
   /** A library-specific flavour, e.g. moize's `infinite` or curried `maxAge`. */
   variant?: string;
+  /** The library the value really belongs to, when a package re-exports another's type (NestJS's `Cache` is cache-manager's). */
+  library?: LibraryId;
+  kind?: CacheKind;
 }
 
 export interface LibraryEntry {
@@ -149,7 +152,7 @@ const PACKAGES: Record<string, LibraryEntry> = {
   "@nestjs/cache-manager": {
     library: "nestjs-cache",
     kind: "framework",
-    exports: { CacheModule: { role: "nest-cache-module" } },
+    exports: { CacheModule: { role: "nest-cache-module" }, Cache: { role: "cache-class", library: "cache-manager", kind: "in-process" } },
   },
   "@nestjs/common": {
     library: "nestjs-cache",

@@ -2,9 +2,13 @@
 // memoized function), the entities each depends on, and the call graph and events that
 // connect writes of the source of truth to invalidations. Built from the per-file models
 // only (plain data in, plain data out): the same code serves the CLI and ESLint.
-import type { CacheSite, EntityAccess, FileCacheModel, FunctionFacts, KeyTemplate, Span, Ttl } from "../model/cache-model";
+import type { CacheSite, EntityAccess, FileCacheModel, FunctionFacts, KeyTemplate, Span, Ttl, ValueSources } from "../model/cache-model";
 import type { CacheFamily, FamilySiteRef, FamilyTtl, ProgramModel, Strategy } from "../model/program-model";
 import { REDIS_CONSUMING_COMMANDS } from "../extract/library-table";
+import { isTestFile } from "./file-kinds";
+
+/** Reads that return collections or aggregates, which a new row changes (a single-row read cannot be made stale by a create). */
+const COLLECTION_READS = new Set(["findMany", "count", "aggregate", "groupBy", "find", "findBy", "findAll", "findAndCount", "findAndCountBy", "findAndCountAll", "countBy", "countDocuments", "estimatedDocumentCount", "distinct", "max", "min", "sum"]);
 
 /** Redis commands that store a value computed elsewhere: the ones that make a key a cache of the source of truth. */
 const VALUE_WRITE_COMMANDS = new Set(["set", "setex", "psetex", "setnx", "getset", "mset", "msetnx", "hset", "hmset", "hsetnx"]);
@@ -244,16 +248,40 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   // Entity dependencies: what the function computing the value reads before writing it, through its
   // callees. A wrapper's `set(id, value)` receives the value from its callers: when it reads nothing
   // itself, look at what each caller reads before calling it.
+  /** Reads feeding a value: direct reads among the value's source calls, and what the source calls to project functions reach. */
+  const collectSourceReads = (functionId: string, sources: ValueSources): EntityAccess[] => {
+    const starts = new Set(sources.calls.map((span) => `${span.file}:${span.start}`));
+    const direct = (entityReadsByFunction.get(functionId) ?? []).filter((read) => starts.has(`${read.span.file}:${read.span.start}`));
+    const calls = (functions.get(functionId)?.calls ?? []).filter((call) => starts.has(`${call.span.file}:${call.span.start}`));
+    const reached = new Set(calls.flatMap((call) => collectReachable(call.target, functions, MAX_CALL_DEPTH - 1)));
+    return [...direct, ...[...reached].flatMap((id) => entityReadsByFunction.get(id) ?? [])];
+  };
+
   for (const { family, functionId, site, strategy, within } of populators) {
-    const before = within ? undefined : site.span;
-    let reads = collectReads(functionId, within, before);
-    if (reads.length === 0 && !within) {
-      reads = (callers.get(functionId) ?? []).flatMap((caller) =>
-        (functions.get(caller)?.calls ?? []).filter((call) => call.target === functionId).flatMap((call) => collectReads(caller, undefined, call.span)),
-      );
+    // A memoizer that lives for one call or one request (React `cache`) cannot serve a later request stale data;
+    // a cache filled by a script, a migration or a test is not the service's cache.
+    if (site.memoize?.lifetime === "local" || isTestFile(site.span.file)) continue;
+    let reads: EntityAccess[];
+    if (site.valueSources) {
+      // Data flow: only reads whose results reach the stored value (a flag or a counter depends on nothing).
+      reads = collectSourceReads(functionId, site.valueSources);
+      // A wrapper's `set(id, value)`: the value comes from its callers' arguments.
+      for (const index of site.valueSources.parameters) {
+        for (const caller of callers.get(functionId) ?? []) {
+          for (const call of functions.get(caller)?.calls ?? []) {
+            const argument = call.target === functionId ? call.arguments[index] : undefined;
+            if (argument) reads = reads.concat(collectSourceReads(caller, argument));
+          }
+        }
+      }
+    } else {
+      reads = collectReads(functionId, within, within ? undefined : site.span);
     }
     for (const read of reads) {
-      if (!family.entities.some((e) => e.entity === read.entity)) family.entities.push({ entity: read.entity, displayName: read.displayName, span: read.span, orm: read.orm });
+      const collection = COLLECTION_READS.has(read.action);
+      const known = family.entities.find((e) => e.entity === read.entity);
+      if (!known) family.entities.push({ entity: read.entity, displayName: read.displayName, span: read.span, orm: read.orm, collection });
+      else if (collection) known.collection = true;
     }
     const inferred = strategy ?? inferStrategy(site, family, reads.length > 0, entityWrites, callers);
     if (inferred && !family.strategies.includes(inferred)) family.strategies.push(inferred);

@@ -53,11 +53,3 @@ export class InvalidationPaths {
     return result;
   }
 }
-
-/**
- * Tests, fixtures, one-off scripts, migrations and seeds: their writes are not the service's
- * request paths (and a script cannot invalidate another process's in-memory cache anyway).
- */
-export function isTestFile(file: string): boolean {
-  return /(^|\/)(__tests__|__mocks__|scripts|migrations|seeds?)\//.test(file) || /\.(test|spec|e2e-spec)\.[cm]?[jt]sx?$/.test(file) || /(^|\/)seed\.[cm]?[jt]s$/.test(file);
-}

@@ -213,6 +213,8 @@ export interface CacheSite {
   functionId: string;
   /** The transaction callback it runs in, as in `EntityAccess`. */
   transactionId: string | undefined;
+  /** For writes that store a value (`SET`, `HSET`, `cache.set`, `wrap`): what the value is computed from. */
+  valueSources: ValueSources | undefined;
 }
 
 export interface FrameworkInfo {
@@ -281,6 +283,12 @@ export interface CachedValueMutation {
 
 export type Orm = "prisma" | "typeorm" | "drizzle" | "kysely" | "knex" | "sequelize" | "mongoose" | "mikro-orm" | "sql";
 
+/** What a value is computed from inside its function: calls whose results flow into it, and parameters (by index). */
+export interface ValueSources {
+  calls: Span[];
+  parameters: number[];
+}
+
 /** A read or write of the source of truth (a table, model or collection). */
 export interface EntityAccess {
   /** Comparable name: lower case, no separators, singular (`User`, `users`, `user_accounts` → `user`, `user`, `useraccount`). */
@@ -310,7 +318,7 @@ export interface FunctionFacts {
   name: string;
   span: Span;
   /** Project functions it calls (callbacks passed to calls run as part of the function). */
-  calls: Array<{ target: string; targetName: string; span: Span }>;
+  calls: Array<{ target: string; targetName: string; span: Span; arguments: ValueSources[] }>;
   /** Events or channels it emits or publishes (`emitter.emit("user.updated")`, `redis.publish("users", …)`). */
   emits: Array<{ event: string; span: Span }>;
   /** Events it is registered to handle (`emitter.on("user.updated", fn)`, `@OnEvent("user.updated")`). */

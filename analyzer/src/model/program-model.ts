@@ -30,6 +30,8 @@ export interface FamilyTtl {
 export interface FamilyEntity {
   entity: string;
   displayName: string;
+  /** The read returns a collection or an aggregate (`findMany`, `count`): creating a row changes it too. */
+  collection: boolean;
   /** The read that populates the family. */
   span: Span;
   orm: EntityAccess["orm"];

@@ -1,6 +1,7 @@
 // Invalidating a cache before the write it belongs to leaves a window in which a concurrent
 // reader misses, loads the old value from the source and caches it again, for a full TTL.
-import { InvalidationPaths, isTestFile } from "../families/invalidation-paths";
+import { isTestFile } from "../families/file-kinds";
+import { InvalidationPaths } from "../families/invalidation-paths";
 import type { EntityAccess, Span } from "../model/cache-model";
 import type { Finding } from "../model/finding";
 import type { CacheFamily, ProgramModel } from "../model/program-model";

@@ -4,7 +4,7 @@
 import type { CacheSite, KeyGap, Span } from "../model/cache-model";
 import type { Finding } from "../model/finding";
 import type { RuleDefinition } from "../model/rule";
-import { isTestFile } from "../families/invalidation-paths";
+import { isTestFile } from "../families/file-kinds";
 
 export interface RequireCompleteCacheKeyOptions {
   checkMemoizers: boolean;

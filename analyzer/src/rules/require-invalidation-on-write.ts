@@ -1,7 +1,8 @@
 // A write to the source of truth must invalidate every cache family that holds data read
 // from it; otherwise readers keep seeing the old value until the entry expires (or forever).
 import { describeStaleness } from "../families/build-program-model";
-import { InvalidationPaths, isTestFile } from "../families/invalidation-paths";
+import { isTestFile } from "../families/file-kinds";
+import { InvalidationPaths } from "../families/invalidation-paths";
 import type { Span } from "../model/cache-model";
 import type { Finding } from "../model/finding";
 import type { ProgramModel } from "../model/program-model";
@@ -12,6 +13,9 @@ export interface RequireInvalidationOnWriteOptions {
 }
 
 const pathsByProgram = new WeakMap<ProgramModel, InvalidationPaths>();
+
+/** Writes that only add rows. */
+export const CREATE_ACTIONS = new Set(["create", "createMany", "createManyAndReturn", "insert", "insertMany", "bulkCreate", "nativeInsert", "insertInto", "INSERT"]);
 
 export const requireInvalidationOnWrite: RuleDefinition<RequireInvalidationOnWriteOptions> = {
   id: "require-invalidation-on-write",
@@ -29,7 +33,7 @@ export const requireInvalidationOnWrite: RuleDefinition<RequireInvalidationOnWri
     },
     additionalProperties: false,
   },
-  defaultOptions: { acceptedStalenessSeconds: 0 },
+  defaultOptions: { acceptedStalenessSeconds: 10 },
   check(model, context) {
     const writes = model.entityAccesses.filter((access) => access.operation === "write");
     if (writes.length === 0 || isTestFile(model.file)) return [];
@@ -42,7 +46,9 @@ export const requireInvalidationOnWrite: RuleDefinition<RequireInvalidationOnWri
     const acceptedMs = context.options.acceptedStalenessSeconds * 1000;
     const findings: Finding[] = [];
     for (const write of writes) {
-      const dependent = program.families.filter((family) => family.entities.some((entity) => entity.entity === write.entity));
+      // A new row cannot make a cached single row stale, only cached lists and aggregates.
+      const creates = CREATE_ACTIONS.has(write.action);
+      const dependent = program.families.filter((family) => family.entities.some((entity) => entity.entity === write.entity && (!creates || entity.collection)));
       if (dependent.length === 0) continue;
       const invalidated = paths.findInvalidatedOnPath(write.functionId);
       for (const family of dependent) {

@@ -1,7 +1,8 @@
 // Data classes set how long a family may be cached: reference data for hours to days, profile
 // data for minutes, transactional data for seconds and always invalidated on write.
 import { describeStaleness, formatDuration } from "../families/build-program-model";
-import { InvalidationPaths, isTestFile } from "../families/invalidation-paths";
+import { isTestFile } from "../families/file-kinds";
+import { InvalidationPaths } from "../families/invalidation-paths";
 import { DEFAULT_DATA_CLASSES, findDeclaration, findPolicyProblem, toMilliseconds, type DataClass, type FamilyDeclaration } from "../families/policy";
 import type { Finding } from "../model/finding";
 import type { CacheFamily, ProgramModel } from "../model/program-model";

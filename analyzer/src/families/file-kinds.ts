@@ -1,0 +1,9 @@
+// Which files hold the service's request paths, as opposed to tests, scripts and migrations.
+
+/**
+ * Tests, fixtures, one-off scripts, migrations and seeds: their writes are not the service's
+ * request paths (and a script cannot invalidate another process's in-memory cache anyway).
+ */
+export function isTestFile(file: string): boolean {
+  return /(^|\/)(__tests__|__mocks__|scripts|migrations|seeds?)\//.test(file) || /\.(test|spec|e2e-spec)\.[cm]?[jt]sx?$/.test(file) || /(^|\/)seed\.[cm]?[jt]s$/.test(file);
+}
