@@ -503,6 +503,19 @@ class FileExtractor {
     return undefined;
   }
 
+  /** ioredis `"NX"` token, node-redis `{ NX: true }` / `{ condition: "NX" }`, Upstash `{ nx: true }`. */
+  private hasNxFlag(args: readonly TS.Expression[]): boolean {
+    const r = this.resolver;
+    for (const argument of args.slice(2)) {
+      if (r.foldString(argument)?.toUpperCase() === "NX") return true;
+      const { props } = r.readOptions(argument);
+      if (props.has("NX") || props.has("nx")) return true;
+      const condition = props.get("condition");
+      if (condition && r.foldString(condition)?.toUpperCase() === "NX") return true;
+    }
+    return false;
+  }
+
   /** For writes that store a value: the calls and parameters the value comes from. */
   private traceWrittenValues(): void {
     const { ts } = this;
@@ -522,6 +535,11 @@ class FileExtractor {
       }
       values = values.filter((value) => !ts.isSpreadElement(value));
       if (values.length === 0) continue;
+      // `SET key v NX` / `SETNX`: an idempotency marker or a lock, not a copy of the source of truth.
+      if (site.kind === "redis" && (site.method === "setnx" || this.hasNxFlag(args))) {
+        site.valueSources = { calls: [], parameters: [] };
+        continue;
+      }
       const owner = this.callGraph.findOwner(call);
       const traced = values.map((value) => traceValueSources(this.resolver, value, owner));
       site.valueSources = { calls: traced.flatMap((t) => t.calls), parameters: [...new Set(traced.flatMap((t) => t.parameters))].sort() };

@@ -32,7 +32,7 @@ function instanceKey(site: CacheSite): string {
 }
 
 function toRef(site: CacheSite): FamilySiteRef {
-  return { siteId: site.id, span: site.span, method: site.method, functionId: site.functionId, enclosingFunction: site.enclosingFunction };
+  return { siteId: site.id, span: site.span, method: site.method, operation: site.operation, functionId: site.functionId, enclosingFunction: site.enclosingFunction };
 }
 
 function ttlMs(ttl: Ttl): number | undefined {
@@ -104,9 +104,11 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     familiesOfSite.set(site.id, list);
   };
   const preciseInvalidatedIn = new Map<string, Set<string>>();
+  const deletedIn = new Map<string, Set<string>>();
   const addInvalidation = (site: CacheSite, family: CacheFamily, wildcard = false) => {
     family.invalidations.push(wildcard ? { ...toRef(site), wildcard } : toRef(site));
-    for (const map of wildcard ? [invalidatedIn] : [invalidatedIn, preciseInvalidatedIn]) {
+    const maps = wildcard ? [invalidatedIn] : site.operation === "write" ? [invalidatedIn, preciseInvalidatedIn] : [invalidatedIn, preciseInvalidatedIn, deletedIn];
+    for (const map of maps) {
       const set = map.get(site.functionId) ?? new Set<string>();
       set.add(family.id);
       map.set(site.functionId, set);
@@ -226,8 +228,20 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   }
   // The cache-aside fill (`get` → miss → load → `set`) refreshes nothing on a hit: it is not an invalidation.
   for (const { site, family } of pendingWrites) {
-    const fillsMiss = family.reads.some((read) => read.functionId === site.functionId && read.span.start < site.span.start);
+    const fillsMiss = family.reads.some((read) => read.functionId === site.functionId && read.span.start < site.span.start) || fillsMissThroughWrapper(site, family);
     if (!fillsMiss) addInvalidation(site, family);
+  }
+
+  /** `const hit = await cache.get(k); if (!hit) await cache.set(k, v)` through a wrapper's two methods: a caller reads, then writes. */
+  function fillsMissThroughWrapper(site: CacheSite, family: CacheFamily): boolean {
+    const readFunctions = new Set(family.reads.map((read) => read.functionId));
+    for (const caller of callers.get(site.functionId) ?? []) {
+      const calls = functions.get(caller)?.calls ?? [];
+      for (const write of calls.filter((call) => call.target === site.functionId)) {
+        if (calls.some((call) => readFunctions.has(call.target) && call.span.start < write.span.start)) return true;
+      }
+    }
+    return false;
   }
   for (const { prefix, site } of wildcardInvalidations) {
     for (const family of families.values()) if (family.id.startsWith(prefix)) addInvalidation(site, family, true);
@@ -261,6 +275,8 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     // A memoizer that lives for one call or one request (React `cache`) cannot serve a later request stale data;
     // a cache filled by a script, a migration or a test is not the service's cache.
     if (site.memoize?.lifetime === "local" || isTestFile(site.span.file)) continue;
+    // A key family nothing reads back is a marker, a buffer or a log, not a cache of the source of truth.
+    if ((family.kind === "redis" || family.kind === "in-process") && family.reads.length === 0) continue;
     let reads: EntityAccess[];
     if (site.valueSources) {
       // Data flow: only reads whose results reach the stored value (a flag or a counter depends on nothing).
@@ -278,6 +294,7 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
       reads = collectReads(functionId, within, within ? undefined : site.span);
     }
     for (const read of reads) {
+      if (isTestFile(read.span.file)) continue;
       const collection = COLLECTION_READS.has(read.action);
       const known = family.entities.find((e) => e.entity === read.entity);
       if (!known) family.entities.push({ entity: read.entity, displayName: read.displayName, span: read.span, orm: read.orm, collection });
@@ -323,6 +340,7 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     handlers,
     invalidatedIn,
     preciseInvalidatedIn,
+    deletedIn,
     entityWrites,
     familiesOfSite,
   };

@@ -16,13 +16,13 @@ export class InvalidationPaths {
    * Families invalidated by running `functionId`: itself, its callees, and handlers of the events they
    * emit. `precise`: without deletes whose key could not be read (they count as invalidating everything).
    */
-  findInvalidatedBelow(functionId: string, precise = false): Set<string> {
-    const cacheKey = precise ? `${functionId}|precise` : functionId;
+  findInvalidatedBelow(functionId: string, precise = false, deletesOnly = false): Set<string> {
+    const cacheKey = `${functionId}|${precise}|${deletesOnly}`;
     const cached = this.downCache.get(cacheKey);
     if (cached) return cached;
     const result = new Set<string>();
     this.downCache.set(cacheKey, result);
-    const invalidatedIn = precise ? this.program.preciseInvalidatedIn : this.program.invalidatedIn;
+    const invalidatedIn = deletesOnly ? this.program.deletedIn : precise ? this.program.preciseInvalidatedIn : this.program.invalidatedIn;
     const visited = new Set<string>();
     const queue = [functionId];
     while (queue.length > 0) {

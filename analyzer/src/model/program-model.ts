@@ -10,6 +10,7 @@ export interface FamilySiteRef {
   siteId: string;
   span: Span;
   method: string;
+  operation: "read" | "write" | "delete" | "expire" | "memoize" | "construct";
   functionId: string;
   enclosingFunction: string;
 }
@@ -70,6 +71,8 @@ export interface ProgramModel {
   invalidatedIn: ReadonlyMap<string, Set<string>>;
   /** The same without wildcard invalidations (deletes whose key could not be read). */
   preciseInvalidatedIn: ReadonlyMap<string, Set<string>>;
+  /** Only deletes, expiries and tag revalidations (no rewrites), without wildcards: what "invalidating before the write" means. */
+  deletedIn: ReadonlyMap<string, Set<string>>;
   entityWrites: EntityAccess[];
   /** Identity-keyed cache id → number of calls with a fresh object argument, across the program. */
   freshIdentityCalls: ReadonlyMap<string, number>;

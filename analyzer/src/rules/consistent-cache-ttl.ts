@@ -50,7 +50,9 @@ export const consistentCacheTtl: RuleDefinition<ConsistentCacheTtlOptions> = {
 
 function checkWrite(site: CacheSite, family: CacheFamily, options: ConsistentCacheTtlOptions, formatLocation: (span: FamilyTtl["span"]) => string): Finding | undefined {
   const own = family.ttls.find((ttl) => ttl.siteId === site.id);
-  const others = family.ttls.filter((ttl) => ttl.siteId !== site.id && ttl.kind === "set" && ttl.ms !== undefined && ttl.ms !== Infinity);
+  // TTLs given by writes only: `EXPIRE key 1` in a soft delete is an invalidation, not the family's TTL.
+  const writeIds = new Set(family.writes.map((write) => write.siteId));
+  const others = family.ttls.filter((ttl) => ttl.siteId !== site.id && writeIds.has(ttl.siteId) && ttl.kind === "set" && ttl.ms !== undefined && ttl.ms !== Infinity);
   if (others.length === 0) return undefined;
   // Without its own TTL and without an instance default: `own` is missing or says "none".
   const effective = own ?? { kind: site.ttl.kind, ms: undefined, text: "", span: site.span, unit: undefined, siteId: site.id };

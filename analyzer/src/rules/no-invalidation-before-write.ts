@@ -66,11 +66,13 @@ function findInvalidationPoints(functionId: string, family: CacheFamily, program
   for (const ref of family.invalidations) {
     // A delete whose key could not be read may concern any family: too vague to report as "before the write".
     if (ref.functionId !== functionId || ref.wildcard) continue;
+    // Writing a value (a fill, a marker) before the write is not the race this rule is about: deleting is.
+    if (ref.operation !== "delete" && ref.operation !== "expire") continue;
     const site = sites.find((s) => s.id === ref.siteId);
     points.push({ span: site?.calleeSpan ?? ref.span, what: ref.method, transactionId: site?.transactionId });
   }
   for (const call of program.functions.get(functionId)?.calls ?? []) {
-    if (!paths.findInvalidatedBelow(call.target, true).has(family.id)) continue;
+    if (!paths.findInvalidatedBelow(call.target, true, true).has(family.id)) continue;
     points.push({ span: call.span, what: call.targetName, transactionId: undefined });
   }
   return points;
