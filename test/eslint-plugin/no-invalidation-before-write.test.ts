@@ -24,6 +24,7 @@ ruleTester.run("no-invalidation-before-write", rule, {
     { name: "invalidation after the write", filename: FILENAME, code: lines(...SETUP, "export async function rename(id: string, name: string) {", "  await prisma.user.update({ where: { id }, data: { name } });", "  await redis.del(`user:${id}`);", "}") },
     { name: "a double delete: before and after", filename: FILENAME, code: lines(...SETUP, "export async function rename(id: string, name: string) {", "  await redis.del(`user:${id}`);", "  await prisma.user.update({ where: { id }, data: { name } });", "  await redis.del(`user:${id}`);", "}") },
     { name: "after the transaction commits", filename: FILENAME, code: lines(...SETUP, "export async function rename(id: string, name: string) {", "  await prisma.$transaction(async (tx) => {", "    await tx.user.update({ where: { id }, data: { name } });", "  });", "  await redis.del(`user:${id}`);", "}") },
+    { name: "writing the new value before the write is not a delete", filename: FILENAME, code: lines(...SETUP, "export async function rename(id: string, name: string) {", "  await redis.set(`user:${id}`, JSON.stringify({ id, name }), 'EX', 600);", "  await prisma.user.update({ where: { id }, data: { name } });", "}") },
     { name: "a delete of an unrelated family", filename: FILENAME, code: lines(...SETUP, "export async function rename(id: string, name: string) {", "  await redis.del(`session:${id}`);", "  await prisma.user.update({ where: { id }, data: { name } });", "  await redis.del(`user:${id}`);", "}") },
   ],
   invalid: [
