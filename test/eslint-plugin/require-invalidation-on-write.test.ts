@@ -20,6 +20,32 @@ const SETUP = [
   "}",
 ];
 
+const WRAPPER = [
+  'import { PrismaClient } from "@prisma/client";',
+  'import { Redis } from "ioredis";',
+  "const prisma = new PrismaClient();",
+  "const redis = new Redis();",
+  "class KvCache {",
+  "  get(key: string) {",
+  "    return redis.get(key);",
+  "  }",
+  "  async set(key: string, value: string, ttl: number) {",
+  "    await redis.set(key, value, 'EX', ttl);",
+  "  }",
+  "  async remove(key: string) {",
+  "    await redis.del(key);",
+  "  }",
+  "}",
+  "const cache = new KvCache();",
+  "export async function getPortfolio(id: string) {",
+  "  const hit = await cache.get(`portfolio:${id}`);",
+  "  if (hit) return JSON.parse(hit) as unknown;",
+  "  const portfolio = await prisma.portfolio.findUnique({ where: { id } });",
+  "  await cache.set(`portfolio:${id}`, JSON.stringify(portfolio), 3600);",
+  "  return portfolio;",
+  "}",
+];
+
 ruleTester.run("require-invalidation-on-write", rule, {
   valid: [
     { name: "delete after the write", filename: FILENAME, code: lines(...SETUP, "export async function rename(id: string, name: string) {", "  await prisma.user.update({ where: { id }, data: { name } });", "  await redis.del(`user:${id}`);", "}") },
@@ -99,9 +125,20 @@ ruleTester.run("require-invalidation-on-write", rule, {
       filename: FILENAME,
       code: lines(...SETUP, "export async function register(id: string) {", "  await prisma.user.create({ data: { id } });", "}"),
     },
+    {
+      name: "a generic wrapper's remove(key) called with the family's key",
+      filename: FILENAME,
+      code: lines(...WRAPPER, "export async function rename(id: string, name: string) {", "  await prisma.portfolio.update({ where: { id }, data: { name } });", "  await cache.remove(`portfolio:${id}`);", "}"),
+    },
     { name: "a local object with an update method is not Prisma", filename: FILENAME, code: lines(...SETUP, "const store = { user: { update: async (_: unknown) => undefined } };", "export async function rename(id: string) {", "  await store.user.update({ id });", "}") },
   ],
   invalid: [
+    {
+      name: "a family reached through a generic wrapper whose key is a parameter",
+      filename: FILENAME,
+      code: lines(...WRAPPER, "export async function rename(id: string, name: string) {", "  await prisma.portfolio.update({ where: { id }, data: { name } });", "}"),
+      errors: [{ messageId: "missingInvalidation", line: 25, column: 9, endLine: 25, endColumn: 67, data: { action: "portfolio.update", entity: "`portfolio`", family: "portfolio:{id}", source: "`portfolio`", populatedAt: "file.ts:20", staleness: "for an unknown time" } }],
+    },
     {
       name: "a Prisma update that leaves user:{id} stale",
       filename: FILENAME,

@@ -110,7 +110,18 @@ export class CallGraphCollector {
     // What each argument is computed from, so that a wrapper's `set(id, value)` can be tied to the reads of its callers.
     const owner = this.findOwner(call);
     const args = call.arguments.slice(0, 6).map((argument) => traceValueSources(r, argument, owner));
-    this.getFacts(owner).calls.push({ target: this.idOf(target), targetName: this.nameFunction(target), span: r.makeSpan(call), arguments: args });
+    // Keys passed to a generic wrapper (`cache.get(\`user:${id}\`)`): only literal-looking arguments, which are cheap to read.
+    const argumentKeys = call.arguments.slice(0, 6).map((argument) => (this.looksLikeKey(argument) ? r.buildKeyTemplate(argument) : undefined));
+    this.getFacts(owner).calls.push({ target: this.idOf(target), targetName: this.nameFunction(target), span: r.makeSpan(call), arguments: args, argumentKeys });
+  }
+
+  private looksLikeKey(argument: TS.Expression): boolean {
+    const { ts } = this;
+    const node = this.resolver.skipOuter(argument);
+    if (ts.isTemplateExpression(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isStringLiteral(node)) return true;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) return true;
+    // A key builder: `userKey(id)`, `keys.user(id)`.
+    return ts.isCallExpression(node) && /key/i.test(node.expression.getText());
   }
 
   /** `emitter.on("user.updated", handler)`, `subscriber.subscribe("channel", handler)`: the events the last argument handles. */

@@ -503,6 +503,18 @@ class FileExtractor {
     return undefined;
   }
 
+  /** A generic wrapper: the key argument is a parameter of the function the call is in. */
+  private findKeyParameter(call: TS.CallExpression): number | undefined {
+    const { ts } = this;
+    const key = call.arguments[0] && this.resolver.skipOuter(call.arguments[0]);
+    if (!key || !ts.isIdentifier(key)) return undefined;
+    const declaration = this.resolver.checker.getSymbolAtLocation(key)?.valueDeclaration;
+    if (!declaration || !ts.isParameter(declaration)) return undefined;
+    const fn = declaration.parent;
+    if (fn !== this.callGraph.findOwner(call)) return undefined;
+    return fn.parameters.indexOf(declaration);
+  }
+
   /** ioredis `"NX"` token, node-redis `{ NX: true }` / `{ condition: "NX" }`, Upstash `{ nx: true }`. */
   private hasNxFlag(args: readonly TS.Expression[]): boolean {
     const r = this.resolver;
@@ -1244,9 +1256,13 @@ class FileExtractor {
       functionId: this.callGraph.findOwnerId(node),
       transactionId: this.findTransaction(node),
       valueSources: undefined,
+      keyParameter: undefined,
     };
     this.sites.push(site);
-    if (this.ts.isCallExpression(node)) this.siteCalls.set(site, node);
+    if (this.ts.isCallExpression(node)) {
+      this.siteCalls.set(site, node);
+      if (site.key && fields.operation !== "memoize") site.keyParameter = this.findKeyParameter(node);
+    }
   }
 
   private findEnclosingFunction(node: TS.Node): { name: string; start: number; end: number } {

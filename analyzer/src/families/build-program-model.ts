@@ -121,8 +121,8 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   /** Populating sites, for entity dependencies: the function that computes the value. */
   const populators: Array<{ family: CacheFamily; functionId: string; site: CacheSite; strategy: Strategy | undefined; within?: Span }> = [];
 
-  for (const model of models) {
-    for (const site of model.sites) {
+  for (const site of expandWrapperSites(models.flatMap((model) => model.sites), functions, callers)) {
+    {
       if (site.operation === "construct") continue;
       if (site.kind === "redis" || site.kind === "in-process") {
         const prefix = site.instance?.keyPrefix ?? "";
@@ -344,6 +344,46 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     entityWrites,
     familiesOfSite,
   };
+}
+
+/**
+ * A generic wrapper (`get(key) { return redis.get(key) }`) has no family of its own: each call to it
+ * with a readable key (`cache.get(\`user:${id}\`)`) is a site of that key's family, at the call,
+ * with the value its caller passes.
+ */
+function expandWrapperSites(sites: CacheSite[], functions: ReadonlyMap<string, FunctionFacts>, callers: ReadonlyMap<string, string[]>): CacheSite[] {
+  const result: CacheSite[] = [];
+  for (const site of sites) {
+    const index = site.keyParameter;
+    const siteCallers = callers.get(site.functionId) ?? [];
+    // Without callers the wrapper's own site stands (a key we cannot read); with callers, each call replaces it.
+    if (index === undefined || siteCallers.length === 0) {
+      result.push(site);
+      continue;
+    }
+    for (const caller of siteCallers) {
+      const facts = functions.get(caller);
+      for (const call of facts?.calls ?? []) {
+        if (call.target !== site.functionId) continue;
+        const readable = call.argumentKeys[index];
+        // An unreadable key at the call keeps the wrapper's behaviour (a wildcard delete), but at the caller.
+        const key = readable && !/^(\{[^{}]*\})+$/.test(readable.pattern) ? readable : site.key;
+        const sources = site.valueSources?.parameters.map((parameter) => call.arguments[parameter]).filter((s): s is ValueSources => s !== undefined);
+        result.push({
+          ...site,
+          id: `${site.id}@${call.span.file}:${call.span.start}`,
+          key,
+          span: call.span,
+          calleeSpan: call.span,
+          functionId: caller,
+          enclosingFunction: facts!.name,
+          keyParameter: undefined,
+          valueSources: site.valueSources ? { calls: sources!.flatMap((s) => s.calls), parameters: [...new Set(sources!.flatMap((s) => s.parameters))] } : undefined,
+        });
+      }
+    }
+  }
+  return result;
 }
 
 /** Cache-aside: a read of the family before the write in the same function, with a load from the source between. Write-through: the write follows a write of the source. */

@@ -215,6 +215,8 @@ export interface CacheSite {
   transactionId: string | undefined;
   /** For writes that store a value (`SET`, `HSET`, `cache.set`, `wrap`): what the value is computed from. */
   valueSources: ValueSources | undefined;
+  /** The key is a parameter of the enclosing function (a generic wrapper's `get(key)`): its index. Callers give the real key. */
+  keyParameter: number | undefined;
 }
 
 export interface FrameworkInfo {
@@ -318,7 +320,7 @@ export interface FunctionFacts {
   name: string;
   span: Span;
   /** Project functions it calls (callbacks passed to calls run as part of the function). */
-  calls: Array<{ target: string; targetName: string; span: Span; arguments: ValueSources[] }>;
+  calls: Array<{ target: string; targetName: string; span: Span; arguments: ValueSources[]; argumentKeys: Array<KeyTemplate | undefined> }>;
   /** Events or channels it emits or publishes (`emitter.emit("user.updated")`, `redis.publish("users", …)`). */
   emits: Array<{ event: string; span: Span }>;
   /** Events it is registered to handle (`emitter.on("user.updated", fn)`, `@OnEvent("user.updated")`). */
