@@ -144,6 +144,19 @@ describe("cachewise check", () => {
     assert.deepEqual(toTuples(JSON.parse(strict.stdout), dir).filter((t) => t.includes("settings.ts:16")), ["require-invalidation-on-write src/settings.ts:16:9"]);
   });
 
+  it("follows a solution-style tsconfig (files: [] plus references) to the projects it references", () => {
+    const dir = writeProject("solution-style", {
+      "apps/api/tsconfig.json": JSON.stringify({ files: [], include: [], references: [{ path: "./tsconfig.app.json" }] }),
+      "apps/api/tsconfig.app.json": JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: ["node"], paths: { "@api/*": ["./src/*"] } }, include: ["src"] }),
+      "apps/api/src/clients.ts": 'import { Redis } from "ioredis";\nexport const redis = new Redis();\n',
+      "apps/api/src/a.ts": 'import { redis } from "@api/clients";\nexport async function save(id: string) {\n  await redis.set(`item:${id}`, "v");\n}\n',
+    });
+    const run = runCliCaptured(["check", ".", "--format", "json", "--rule", "require-cache-bound:off"], dir);
+    assert.equal(run.code, 1, run.stderr);
+    // The `@api/*` alias only resolves with tsconfig.app.json's paths: the referenced project was used.
+    assert.deepEqual(toTuples(JSON.parse(run.stdout), dir), ["require-cache-ttl apps/api/src/a.ts:3:15"]);
+  });
+
   it("exits 2 with a one-line explanation on usage errors", () => {
     for (const [argv, pattern] of [
       [["check", "--format", "xml"], /unknown format "xml"/],

@@ -127,12 +127,24 @@ function collectProjects(options: CheckOptions, targets: string[], warnings: str
       const above = findNearestTsconfig(path.join(target, "index.ts"));
       if (above) tsconfigs.push(above);
     }
-    for (const tsconfig of tsconfigs) {
+    const queue = [...tsconfigs];
+    while (queue.length > 0) {
+      const tsconfig = queue.shift()!;
       if (seenConfigs.has(tsconfig)) continue;
       seenConfigs.add(tsconfig);
       // In a monorepo one broken tsconfig must not stop the others: skip it and say so.
       try {
-        specs.push(readTsconfig(tsconfig));
+        const spec = readTsconfig(tsconfig);
+        // A solution-style tsconfig (`"files": []` plus `references`, as Nx writes them) lists no files
+        // itself: analyse the projects it references instead.
+        if (spec.rootNames.length === 0 && spec.projectReferences?.length) {
+          for (const reference of spec.projectReferences) {
+            const target = fs.existsSync(reference.path) && fs.statSync(reference.path).isDirectory() ? path.join(reference.path, "tsconfig.json") : reference.path;
+            if (fs.existsSync(target)) queue.push(path.resolve(target));
+          }
+          continue;
+        }
+        specs.push(spec);
       } catch (error) {
         if (!(error instanceof ConfigError) || tsconfigs.length === 1) throw error;
         warnings.push(`${error.message}; skipped`);

@@ -120,8 +120,10 @@ export class CallGraphCollector {
     const node = this.resolver.skipOuter(argument);
     if (ts.isTemplateExpression(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isStringLiteral(node)) return true;
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) return true;
-    // A key builder: `userKey(id)`, `keys.user(id)`.
-    return ts.isCallExpression(node) && /key/i.test(node.expression.getText());
+    // A key builder (`userKey(id)`, `keys.user(id)`) or a constant or variable named like a key (`this.CACHE_KEY`, `snapshotKey`).
+    if (ts.isCallExpression(node)) return /key/i.test(node.expression.getText());
+    const name = ts.isIdentifier(node) ? node.text : ts.isPropertyAccessExpression(node) ? node.name.text : "";
+    return /key/i.test(name);
   }
 
   /** `emitter.on("user.updated", handler)`, `subscriber.subscribe("channel", handler)`: the events the last argument handles. */

@@ -465,7 +465,9 @@ export class Resolver {
       const substituted = symbol ? substitutions.get(symbol) : undefined;
       if (substituted) return this.collectKeyParts(substituted, depth + 1, new Map());
       const initializer = this.getConstInitializer(this.getDeclaredSymbol(node));
-      if (initializer && !ts.isCallExpression(this.skipOuter(initializer))) return this.collectKeyParts(initializer, depth + 1, substitutions);
+      const value = initializer && this.skipOuter(initializer);
+      // `const key = userKey(id)`: follow a key builder's call, but no other call (its result is a runtime value).
+      if (value && (!ts.isCallExpression(value) || this.findSingleReturnFunction(value.expression))) return this.collectKeyParts(value, depth + 1, substitutions);
       return [{ kind: "hole", text: node.text }];
     }
     // `\`link:${domain}:${key}\`.toLowerCase()`: case and whitespace changes keep the template's shape.
