@@ -13,9 +13,12 @@ const EMIT_METHODS = new Set(["emit", "emitAsync", "publish", "dispatch", "dispa
 
 type FunctionNode = TS.FunctionLikeDeclaration;
 
+const EMPTY_SOURCES = { calls: [], parameters: [] };
+
 export class CallGraphCollector {
   private readonly ts: Resolver["ts"];
   private readonly facts = new Map<FunctionNode, FunctionFacts>();
+  private readonly forwarded = new Map<FunctionNode, Set<number>>();
   private readonly moduleFacts: FunctionFacts;
 
   constructor(
@@ -109,10 +112,41 @@ export class CallGraphCollector {
     if (!target) return;
     // What each argument is computed from, so that a wrapper's `set(id, value)` can be tied to the reads of its callers.
     const owner = this.findOwner(call);
-    const args = call.arguments.slice(0, 6).map((argument) => traceValueSources(r, argument, owner));
+    // Only for targets that pass a parameter straight into a call (`redis.set(key, value)`): what a wrapper
+    // needs from its callers. Tracing every argument of every call would cost more than the whole rest.
+    const forwarded = this.findForwardedParameters(target);
+    const args = call.arguments.slice(0, 6).map((argument, index) => (forwarded.has(index) ? traceValueSources(r, argument, owner) : EMPTY_SOURCES));
     // Keys passed to a generic wrapper (`cache.get(\`user:${id}\`)`): only literal-looking arguments, which are cheap to read.
-    const argumentKeys = call.arguments.slice(0, 6).map((argument) => (this.looksLikeKey(argument) ? r.buildKeyTemplate(argument) : undefined));
+    const argumentKeys = call.arguments.slice(0, 6).map((argument, index) => (forwarded.has(index) && this.looksLikeKey(argument) ? r.buildKeyTemplate(argument) : undefined));
     this.getFacts(owner).calls.push({ target: this.idOf(target), targetName: this.nameFunction(target), span: r.makeSpan(call), arguments: args, argumentKeys });
+  }
+
+  /** Indexes of parameters the function passes directly as an argument of some call (`.set(key, value)`), by a syntactic scan. */
+  private findForwardedParameters(fn: FunctionNode): Set<number> {
+    const cached = this.forwarded.get(fn);
+    if (cached) return cached;
+    const { ts } = this;
+    const result = new Set<number>();
+    const names = new Map<string, number>();
+    fn.parameters.forEach((parameter, index) => {
+      if (ts.isIdentifier(parameter.name)) names.set(parameter.name.text, index);
+    });
+    if (names.size > 0 && fn.body) {
+      const visit = (node: TS.Node): void => {
+        if (ts.isCallExpression(node)) {
+          for (const argument of node.arguments) {
+            const inner = this.resolver.skipOuter(argument);
+            const name = ts.isIdentifier(inner) ? inner.text : ts.isCallExpression(inner) && inner.arguments.length === 1 && ts.isIdentifier(inner.arguments[0]!) ? inner.arguments[0].text : undefined;
+            const index = name === undefined ? undefined : names.get(name);
+            if (index !== undefined) result.add(index);
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(fn.body);
+    }
+    this.forwarded.set(fn, result);
+    return result;
   }
 
   private looksLikeKey(argument: TS.Expression): boolean {
