@@ -108,6 +108,9 @@ export class CallGraphCollector {
       }
     }
     if (!this.declaredNames.has(name)) return;
+    // Calls on call results (`items.filter(…).map(…)`, query builders) are library chains in practice,
+    // and resolving them costs the checker the type of the whole chain: skip them.
+    if (ts.isPropertyAccessExpression(callee) && !this.isPlainReceiver(callee.expression)) return;
     const target = this.resolveTarget(call);
     if (!target) return;
     // What each argument is computed from, so that a wrapper's `set(id, value)` can be tied to the reads of its callers.
@@ -119,6 +122,14 @@ export class CallGraphCollector {
     // Keys passed to a generic wrapper (`cache.get(\`user:${id}\`)`): only literal-looking arguments, which are cheap to read.
     const argumentKeys = call.arguments.slice(0, 6).map((argument, index) => (forwarded.has(index) && this.looksLikeKey(argument) ? r.buildKeyTemplate(argument) : undefined));
     this.getFacts(owner).calls.push({ target: this.idOf(target), targetName: this.nameFunction(target), span: r.makeSpan(call), arguments: args, argumentKeys });
+  }
+
+  /** `this`, `x`, `this.a.b`, `x.y`: a receiver the checker resolves cheaply. */
+  private isPlainReceiver(expression: TS.Expression): boolean {
+    const { ts } = this;
+    let node = this.resolver.skipOuter(expression);
+    while (ts.isPropertyAccessExpression(node)) node = this.resolver.skipOuter(node.expression);
+    return ts.isIdentifier(node) || node.kind === ts.SyntaxKind.ThisKeyword || node.kind === ts.SyntaxKind.SuperKeyword;
   }
 
   /** Indexes of parameters the function passes directly as an argument of some call (`.set(key, value)`), by a syntactic scan. */
