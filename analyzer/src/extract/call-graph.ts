@@ -141,6 +141,8 @@ export class CallGraphCollector {
     const names = new Map<string, number>();
     fn.parameters.forEach((parameter, index) => {
       if (ts.isIdentifier(parameter.name)) names.set(parameter.name.text, index);
+      // A destructured parameter (`set({ key, value })`): its parts may go anywhere; keep it.
+      else result.add(index);
     });
     if (names.size > 0 && fn.body) {
       const visit = (node: TS.Node): void => {
