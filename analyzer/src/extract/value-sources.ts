@@ -7,6 +7,12 @@ import type { Resolver } from "./resolver";
 
 const MAX_NODES = 400;
 
+/** Calls whose result is their arguments' data, reshaped. */
+const TRANSFORMS = new Set([
+  "JSON.stringify", "JSON.parse", "String", "Number", "Boolean", "structuredClone", "Object.assign", "Object.freeze", "Object.fromEntries",
+  "Object.entries", "Object.values", "Promise.all", "Promise.resolve", "Array.from", "superjson.stringify", "devalue.stringify",
+]);
+
 export function traceValueSources(resolver: Resolver, value: TS.Expression, fn: TS.FunctionLikeDeclaration | undefined): ValueSources {
   const { ts } = resolver;
   const calls: ValueSources["calls"] = [];
@@ -18,6 +24,19 @@ export function traceValueSources(resolver: Resolver, value: TS.Expression, fn: 
     if (budget-- <= 0) return;
     if (ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isTaggedTemplateExpression(node)) {
       calls.push(resolver.makeSpan(node));
+      if (ts.isTaggedTemplateExpression(node)) return;
+      // The result of a call depends on what the callee reads; its arguments are mostly inputs (a
+      // where-clause, a key) rather than the data returned. Follow them only through data transforms
+      // (`JSON.stringify(user)`) and plain variables passed on (`serialize(user)`), and follow the
+      // receiver of a method call (`users.map(…)`).
+      const callee = resolver.skipOuter(node.expression);
+      if (ts.isPropertyAccessExpression(callee)) visit(callee.expression);
+      const transform = TRANSFORMS.has(callee.getText().replace(/\s+/g, ""));
+      for (const argument of node.arguments ?? []) {
+        const inner = resolver.skipOuter(ts.isSpreadElement(argument) ? argument.expression : argument);
+        if (transform || ts.isIdentifier(inner)) visit(argument);
+      }
+      return;
     } else if (ts.isIdentifier(node)) {
       const parent = node.parent;
       if ((ts.isPropertyAccessExpression(parent) && parent.name === node) || (ts.isPropertyAssignment(parent) && parent.name === node)) return;
