@@ -120,13 +120,19 @@ function describeRedisFix(site: CacheSite): string {
   return "Set an expiry on the key.";
 }
 
-/** An expiry on the same key later in the same function, or in the same pipeline/transaction. */
+/** Commands that replace a value and drop the key's TTL. */
+const TTL_DROPPING_WRITES = new Set(["set", "getset", "mset", "msetnx"]);
+
+/** An expiry on the same key later in the same function, or in the same pipeline/transaction (or an earlier write with a TTL, for commands that keep it). */
 function hasLaterExpiryInScope(site: CacheSite, model: FileCacheModel, matches: (other: CacheSite) => boolean): boolean {
   return model.sites.some((other) => {
     if (other === site || other.kind !== "redis") return false;
     const sameBatch = site.batchId !== undefined && other.batchId === site.batchId;
-    const sameScope = other.scopeStart === site.scopeStart && other.scopeEnd === site.scopeEnd && other.calleeSpan.start > site.calleeSpan.start;
-    if (!sameBatch && !sameScope) return false;
+    const inScope = other.scopeStart === site.scopeStart && other.scopeEnd === site.scopeEnd;
+    const later = inScope && other.calleeSpan.start > site.calleeSpan.start;
+    // `SET k 0 NX EX 60` then `INCR k`: INCR (unlike SET) keeps the expiry an earlier write gave the key.
+    const earlierCreation = inScope && other.calleeSpan.start < site.calleeSpan.start && !TTL_DROPPING_WRITES.has(site.method) && other.operation === "write" && other.ttl.kind === "set";
+    if (!sameBatch && !later && !earlierCreation) return false;
     const setsExpiry = other.operation === "expire" || (other.operation === "write" && (other.ttl.kind === "set" || other.ttl.kind === "keep"));
     return setsExpiry && matches(other);
   });
