@@ -1,23 +1,11 @@
 // no-invalidation-before-write through ESLint: typed RuleTester cases.
 import { rules } from "../../eslint-plugin/src/index";
-import { FILENAME, createRuleTester, lines } from "./rule-tester";
+import { FILENAME, USER_CACHE_ASIDE, createRuleTester, lines } from "./rule-tester";
 
 const rule = rules["no-invalidation-before-write"]!;
 const ruleTester = createRuleTester();
 
-const SETUP = [
-  'import { PrismaClient } from "@prisma/client";',
-  'import { Redis } from "ioredis";',
-  "const prisma = new PrismaClient();",
-  "const redis = new Redis();",
-  "export async function getUser(id: string) {",
-  "  const cached = await redis.get(`user:${id}`);",
-  "  if (cached) return JSON.parse(cached) as unknown;",
-  "  const user = await prisma.user.findUnique({ where: { id } });",
-  "  await redis.set(`user:${id}`, JSON.stringify(user), 'EX', 600);",
-  "  return user;",
-  "}",
-];
+const SETUP = USER_CACHE_ASIDE;
 
 ruleTester.run("no-invalidation-before-write", rule, {
   valid: [

@@ -31,3 +31,18 @@ export function createRuleTester(): RuleTester {
 export function lines(...source: string[]): string {
   return `${source.join("\n")}\n`;
 }
+
+/** Prisma plus Redis with a cache-aside `getUser` filling `user:{id}` (10 min): the setup the invalidation rules' cases share. */
+export const USER_CACHE_ASIDE = [
+  'import { PrismaClient } from "@prisma/client";',
+  'import { Redis } from "ioredis";',
+  "const prisma = new PrismaClient();",
+  "const redis = new Redis();",
+  "export async function getUser(id: string) {",
+  "  const cached = await redis.get(`user:${id}`);",
+  "  if (cached) return JSON.parse(cached) as unknown;",
+  "  const user = await prisma.user.findUnique({ where: { id } });",
+  "  await redis.set(`user:${id}`, JSON.stringify(user), 'EX', 600);",
+  "  return user;",
+  "}",
+];

@@ -4,10 +4,9 @@
 import type * as TS from "typescript";
 import type { CachedValueMutation } from "../model/cache-model";
 import type { InstanceResolver } from "./instances";
-import type { PurityAnalyzer } from "./purity";
+import { ARRAY_MUTATING_METHODS, type PurityAnalyzer } from "./purity";
 import type { Resolver } from "./resolver";
 
-const MUTATING_METHODS = new Set(["push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin"]);
 /** Methods of reference-storing caches that hand out the stored value. */
 const CACHE_READ_METHODS = new Set(["get", "peek", "fetch", "load", "wrap", "getOrSet"]);
 /** Memoizers whose memoized function returns the cached object itself (all of them; Next.js `unstable_cache` serialises). */
@@ -108,7 +107,7 @@ export class CachedValueTracker {
     const { ts } = this;
     const callee = this.resolver.skipOuter(call.expression);
     if (ts.isPropertyAccessExpression(callee)) {
-      if (MUTATING_METHODS.has(callee.name.text)) {
+      if (ARRAY_MUTATING_METHODS.has(callee.name.text)) {
         // The type check is the expensive part: only for values that come from a cache.
         if (this.traceToSource(callee.expression) && this.isArray(callee.expression)) report(callee.expression, call, `\`${callee.name.text}()\``, undefined);
         return;

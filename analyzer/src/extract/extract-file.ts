@@ -679,12 +679,15 @@ class FileExtractor {
     return declaration !== undefined && declaration.getSourceFile().isDeclarationFile && !(symbol!.flags & this.ts.SymbolFlags.Alias);
   }
 
+  private isTrueLiteral(expression: TS.Expression | undefined): boolean {
+    return expression !== undefined && expression.kind === this.ts.SyntaxKind.TrueKeyword;
+  }
+
   /** micro-memoize 5 reads `async`; version 4 (and moize's bundled copy) read `isPromise`, which version 5 silently ignores. */
   private microMemoizeDropsRejections(props: Map<string, TS.Expression>): boolean {
-    const isTrue = (expression: TS.Expression | undefined) => expression !== undefined && expression.kind === this.ts.SyntaxKind.TrueKeyword;
     const major = this.context.microMemoizeMajor;
-    if (major === undefined) return isTrue(props.get("async")) || isTrue(props.get("isPromise"));
-    return major >= 5 ? isTrue(props.get("async")) : isTrue(props.get("isPromise"));
+    if (major === undefined) return this.isTrueLiteral(props.get("async")) || this.isTrueLiteral(props.get("isPromise"));
+    return major >= 5 ? this.isTrueLiteral(props.get("async")) : this.isTrueLiteral(props.get("isPromise"));
   }
 
   /** The memoized binding is cleared somewhere in its file: `fn.cache.delete(k)`, `fn.clear()`, `memoizeClear(fn)`. */
@@ -728,7 +731,6 @@ class FileExtractor {
     const lifetime = this.instances.findLifetime(call);
     const base: MemoizeInfo = { fn, keying: "all-arguments", maxAge: { kind: "none" }, bound: { kind: "none" }, customCache: false, lifetime, optionsOpaque: false, rejections: "kept", rejectionOption: undefined, evictedByCode: false };
     const options = (index: number) => r.readOptions(args[index]);
-    const isTrue = (expression: TS.Expression | undefined) => expression !== undefined && expression.kind === this.ts.SyntaxKind.TrueKeyword;
     switch (resolved.entry.library) {
       case "lodash":
       case "underscore":
@@ -786,7 +788,7 @@ class FileExtractor {
           const value = r.foldNumber(maxSize);
           bound = value === Infinity ? { kind: "none" } : { kind: "entries", value, text: maxSize.getText() };
         }
-        const promiseMode = variant === "promise" || isTrue(props.get("isPromise"));
+        const promiseMode = variant === "promise" || this.isTrueLiteral(props.get("isPromise"));
         return {
           ...base,
           optionsOpaque: opaque,

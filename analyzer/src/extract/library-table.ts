@@ -229,6 +229,9 @@ export const REDIS_STRING_COMMANDS = new Set([
   "set", "setnx", "getset", "mset", "msetnx", "append", "setrange", "incr", "incrby", "incrbyfloat", "decr", "decrby",
 ]);
 
+/** Commands that replace a key's value and, without an expiry option, drop the TTL it had. */
+export const REDIS_TTL_DROPPING_COMMANDS = new Set(["set", "getset", "mset", "msetnx"]);
+
 /** Commands that set an expiry on an existing key. */
 export const REDIS_EXPIRE_COMMANDS = new Set(["expire", "pexpire", "expireat", "pexpireat", "getex", "hexpire", "hpexpire"]);
 

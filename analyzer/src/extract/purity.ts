@@ -16,8 +16,8 @@ const EAGER_CALLBACK_METHODS = new Set([
   "flatMap", "sort", "toSorted", "then", "catch", "finally", "from", "replace", "replaceAll",
 ]);
 
-/** Methods that change the array (or object) they are called on. */
-const MUTATING_METHODS = new Set(["push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin"]);
+/** Methods that change the array they are called on. */
+export const ARRAY_MUTATING_METHODS = new Set(["push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin"]);
 /** Keyed-collection writes: indexed as writes (a reader then sees mutable state) but not reported as side effects, since a memoized function populating a Map is usually a second-level cache. */
 const COLLECTION_WRITE_METHODS = new Set(["set", "add", "delete", "clear"]);
 
@@ -218,7 +218,7 @@ export class PurityAnalyzer {
     // Mutations through methods: `arg.push(x)`, `state.items.sort()`, `Object.assign(target, …)`.
     if (ts.isPropertyAccessExpression(callee)) {
       const method = callee.name.text;
-      if (MUTATING_METHODS.has(method) && this.isArrayLike(callee.expression)) this.inspectWrite(fn, callee.expression, call, facts);
+      if (ARRAY_MUTATING_METHODS.has(method) && this.isArrayLike(callee.expression)) this.inspectWrite(fn, callee.expression, call, facts);
       if (method === "assign" && ts.isIdentifier(callee.expression) && callee.expression.text === "Object" && call.arguments[0]) {
         this.inspectWrite(fn, call.arguments[0], call, facts);
       }
@@ -430,7 +430,7 @@ export class PurityAnalyzer {
     // The write itself, or a method call (the callee is handled as a call).
     if (ts.isBinaryExpression(parent) && parent.left === node && this.isAssignment(parent.operatorToken.kind)) return;
     if (ts.isCallExpression(parent) && parent.expression === node) return;
-    if (ts.isPropertyAccessExpression(parent) && parent.expression === node && ts.isCallExpression(parent.parent) && parent.parent.expression === parent && MUTATING_METHODS.has(parent.name.text)) return;
+    if (ts.isPropertyAccessExpression(parent) && parent.expression === node && ts.isCallExpression(parent.parent) && parent.parent.expression === parent && ARRAY_MUTATING_METHODS.has(parent.name.text)) return;
     const root = this.findRoot(fn, node.expression);
     if (root.kind !== "this" && root.kind !== "outer") return;
     const symbol = this.checker.getSymbolAtLocation(node.name);
@@ -544,7 +544,7 @@ export class PurityAnalyzer {
         record(node.expression, node);
       } else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
         const method = node.expression.name.text;
-        if (MUTATING_METHODS.has(method) || COLLECTION_WRITE_METHODS.has(method)) record(node.expression.expression, node);
+        if (ARRAY_MUTATING_METHODS.has(method) || COLLECTION_WRITE_METHODS.has(method)) record(node.expression.expression, node);
       }
       ts.forEachChild(node, visit);
     };

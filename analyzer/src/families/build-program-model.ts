@@ -428,6 +428,11 @@ export function collectReachable(start: string, functions: ReadonlyMap<string, F
   return [...seen];
 }
 
+/** How a write reads in messages: `user.update`, `UPDATE teams`. */
+export function describeEntityWrite(write: EntityAccess): string {
+  return write.orm === "sql" ? `${write.action} ${write.displayName}` : `${write.displayName}.${write.action}`;
+}
+
 /** Human form of a staleness bound: `5 min`, `until it is invalidated or the process restarts`. */
 export function describeStaleness(ms: number | undefined): string {
   if (ms === undefined) return "for an unknown time";

@@ -6,6 +6,18 @@ import { collectReachable } from "./build-program-model";
 const MAX_DEPTH = 6;
 const MAX_CALLER_LEVELS = 3;
 
+const pathsByProgram = new WeakMap<ProgramModel, InvalidationPaths>();
+
+/** The paths of a program, built once and shared by every rule that asks. */
+export function getInvalidationPaths(program: ProgramModel): InvalidationPaths {
+  let paths = pathsByProgram.get(program);
+  if (!paths) {
+    paths = new InvalidationPaths(program);
+    pathsByProgram.set(program, paths);
+  }
+  return paths;
+}
+
 export class InvalidationPaths {
   private readonly downCache = new Map<string, Set<string>>();
   private readonly upCache = new Map<string, Set<string>>();

@@ -1,6 +1,7 @@
 // One cache family, one expiry policy: a family written with a TTL in one place and without
 // one in another ends up with keys that never expire (a plain Redis SET even drops the TTL
 // the key had), and TTLs far apart usually mean one of them is a mistake.
+import { REDIS_TTL_DROPPING_COMMANDS } from "../extract/library-table";
 import { formatDuration } from "../families/build-program-model";
 import type { CacheSite } from "../model/cache-model";
 import type { Finding } from "../model/finding";
@@ -11,8 +12,6 @@ export interface ConsistentCacheTtlOptions {
   maxRatio: number;
 }
 
-/** Redis commands that replace a key's value and, without an expiry option, drop the TTL it had. */
-const TTL_DROPPING_COMMANDS = new Set(["set", "getset", "mset"]);
 
 export const consistentCacheTtl: RuleDefinition<ConsistentCacheTtlOptions> = {
   id: "consistent-cache-ttl",
@@ -58,7 +57,7 @@ function checkWrite(site: CacheSite, family: CacheFamily, options: ConsistentCac
   const effective = own ?? { kind: site.ttl.kind, ms: undefined, text: "", span: site.span, unit: undefined, siteId: site.id };
   if (effective.kind === "none") {
     // Redis collection commands keep an existing TTL; only value-replacing commands drop it.
-    if (site.kind === "redis" && !TTL_DROPPING_COMMANDS.has(site.method)) return undefined;
+    if (site.kind === "redis" && !REDIS_TTL_DROPPING_COMMANDS.has(site.method)) return undefined;
     const other = others[0]!;
     return {
       ruleId: consistentCacheTtl.id,

@@ -1,7 +1,8 @@
 // Invalidating a cache before the write it belongs to leaves a window in which a concurrent
 // reader misses, loads the old value from the source and caches it again, for a full TTL.
 import { isTestFile } from "../families/file-kinds";
-import { InvalidationPaths } from "../families/invalidation-paths";
+import { describeEntityWrite } from "../families/build-program-model";
+import { getInvalidationPaths, type InvalidationPaths } from "../families/invalidation-paths";
 import type { EntityAccess, Span } from "../model/cache-model";
 import type { Finding } from "../model/finding";
 import type { CacheFamily, ProgramModel } from "../model/program-model";
@@ -9,7 +10,6 @@ import type { RuleDefinition } from "../model/rule";
 
 export type NoInvalidationBeforeWriteOptions = Record<string, never>;
 
-const pathsByProgram = new WeakMap<ProgramModel, InvalidationPaths>();
 
 interface InvalidationPoint {
   span: Span;
@@ -35,11 +35,7 @@ export const noInvalidationBeforeWrite: RuleDefinition<NoInvalidationBeforeWrite
     const writes = model.entityAccesses.filter((access) => access.operation === "write");
     if (writes.length === 0 || isTestFile(model.file)) return [];
     const program = context.getProgramModel();
-    let paths = pathsByProgram.get(program);
-    if (!paths) {
-      paths = new InvalidationPaths(program);
-      pathsByProgram.set(program, paths);
-    }
+    const paths = getInvalidationPaths(program);
     const findings: Finding[] = [];
     const reported = new Set<string>();
     for (const write of writes) {
@@ -86,7 +82,7 @@ function report(point: InvalidationPoint, family: CacheFamily, write: EntityAcce
     data: {
       what: point.what,
       family: family.label,
-      action: write.orm === "sql" ? `${write.action} ${write.displayName}` : `${write.displayName}.${write.action}`,
+      action: describeEntityWrite(write),
       entity: `\`${write.displayName}\``,
       writeLine: String(write.span.line),
     },

@@ -4,7 +4,7 @@
 import type { CacheSite, FileCacheModel, InstanceInfo, Span } from "../model/cache-model";
 import type { Finding, Suggestion } from "../model/finding";
 import type { RuleContext, RuleDefinition } from "../model/rule";
-import { REDIS_CONSUMING_COMMANDS, REDIS_STRING_COMMANDS } from "../extract/library-table";
+import { REDIS_CONSUMING_COMMANDS, REDIS_STRING_COMMANDS, REDIS_TTL_DROPPING_COMMANDS } from "../extract/library-table";
 
 export interface RequireCacheTtlOptions {
   checkRedis: boolean;
@@ -120,9 +120,6 @@ function describeRedisFix(site: CacheSite): string {
   return "Set an expiry on the key.";
 }
 
-/** Commands that replace a value and drop the key's TTL. */
-const TTL_DROPPING_WRITES = new Set(["set", "getset", "mset", "msetnx"]);
-
 /** An expiry on the same key later in the same function, or in the same pipeline/transaction (or an earlier write with a TTL, for commands that keep it). */
 function hasLaterExpiryInScope(site: CacheSite, model: FileCacheModel, matches: (other: CacheSite) => boolean): boolean {
   return model.sites.some((other) => {
@@ -131,7 +128,7 @@ function hasLaterExpiryInScope(site: CacheSite, model: FileCacheModel, matches: 
     const inScope = other.scopeStart === site.scopeStart && other.scopeEnd === site.scopeEnd;
     const later = inScope && other.calleeSpan.start > site.calleeSpan.start;
     // `SET k 0 NX EX 60` then `INCR k`: INCR (unlike SET) keeps the expiry an earlier write gave the key.
-    const earlierCreation = inScope && other.calleeSpan.start < site.calleeSpan.start && !TTL_DROPPING_WRITES.has(site.method) && other.operation === "write" && other.ttl.kind === "set";
+    const earlierCreation = inScope && other.calleeSpan.start < site.calleeSpan.start && !REDIS_TTL_DROPPING_COMMANDS.has(site.method) && other.operation === "write" && other.ttl.kind === "set";
     if (!sameBatch && !later && !earlierCreation) return false;
     const setsExpiry = other.operation === "expire" || (other.operation === "write" && (other.ttl.kind === "set" || other.ttl.kind === "keep"));
     return setsExpiry && matches(other);

@@ -1,18 +1,16 @@
 // A write to the source of truth must invalidate every cache family that holds data read
 // from it; otherwise readers keep seeing the old value until the entry expires (or forever).
-import { describeStaleness } from "../families/build-program-model";
+import { describeEntityWrite, describeStaleness } from "../families/build-program-model";
 import { isTestFile } from "../families/file-kinds";
-import { InvalidationPaths } from "../families/invalidation-paths";
+import { getInvalidationPaths } from "../families/invalidation-paths";
 import type { Span } from "../model/cache-model";
 import type { Finding } from "../model/finding";
-import type { ProgramModel } from "../model/program-model";
 import type { RuleDefinition } from "../model/rule";
 
 export interface RequireInvalidationOnWriteOptions {
   acceptedStalenessSeconds: number;
 }
 
-const pathsByProgram = new WeakMap<ProgramModel, InvalidationPaths>();
 
 /** Writes that only add rows. */
 export const CREATE_ACTIONS = new Set(["create", "createMany", "createManyAndReturn", "insert", "insertMany", "bulkCreate", "nativeInsert", "insertInto", "INSERT"]);
@@ -38,11 +36,7 @@ export const requireInvalidationOnWrite: RuleDefinition<RequireInvalidationOnWri
     const writes = model.entityAccesses.filter((access) => access.operation === "write");
     if (writes.length === 0 || isTestFile(model.file)) return [];
     const program = context.getProgramModel();
-    let paths = pathsByProgram.get(program);
-    if (!paths) {
-      paths = new InvalidationPaths(program);
-      pathsByProgram.set(program, paths);
-    }
+    const paths = getInvalidationPaths(program);
     const acceptedMs = context.options.acceptedStalenessSeconds * 1000;
     const findings: Finding[] = [];
     for (const write of writes) {
@@ -59,7 +53,7 @@ export const requireInvalidationOnWrite: RuleDefinition<RequireInvalidationOnWri
           ruleId: requireInvalidationOnWrite.id,
           messageId: "missingInvalidation",
           data: {
-            action: write.orm === "sql" ? `${write.action} ${write.displayName}` : `${write.displayName}.${write.action}`,
+            action: describeEntityWrite(write),
             entity: `\`${write.displayName}\``,
             family: family.label,
             source: `\`${source.displayName}\``,

@@ -1,11 +1,11 @@
 // Data classes set how long a family may be cached: reference data for hours to days, profile
 // data for minutes, transactional data for seconds and always invalidated on write.
-import { describeStaleness, formatDuration } from "../families/build-program-model";
+import { describeEntityWrite, describeStaleness, formatDuration } from "../families/build-program-model";
 import { isTestFile } from "../families/file-kinds";
-import { InvalidationPaths } from "../families/invalidation-paths";
+import { getInvalidationPaths } from "../families/invalidation-paths";
 import { DEFAULT_DATA_CLASSES, findDeclaration, findPolicyProblem, toMilliseconds, type DataClass, type FamilyDeclaration } from "../families/policy";
 import type { Finding } from "../model/finding";
-import type { CacheFamily, ProgramModel } from "../model/program-model";
+import type { CacheFamily } from "../model/program-model";
 import type { RuleDefinition } from "../model/rule";
 
 export interface RequireTtlPolicyOptions {
@@ -13,7 +13,6 @@ export interface RequireTtlPolicyOptions {
   dataClasses: Record<string, DataClass>;
 }
 
-const pathsByProgram = new WeakMap<ProgramModel, InvalidationPaths>();
 
 export const requireTtlPolicy: RuleDefinition<RequireTtlPolicyOptions> = {
   id: "require-ttl-policy",
@@ -64,11 +63,7 @@ export const requireTtlPolicy: RuleDefinition<RequireTtlPolicyOptions> = {
     }
     const writes = model.entityAccesses.filter((access) => access.operation === "write");
     if (writes.length > 0 && !isTestFile(model.file)) {
-      let paths = pathsByProgram.get(program);
-      if (!paths) {
-        paths = new InvalidationPaths(program);
-        pathsByProgram.set(program, paths);
-      }
+      const paths = getInvalidationPaths(program);
       for (const write of writes) {
         const invalidated = paths.findInvalidatedOnPath(write.functionId);
         for (const family of program.families) {
@@ -77,7 +72,7 @@ export const requireTtlPolicy: RuleDefinition<RequireTtlPolicyOptions> = {
           findings.push({
             ruleId: requireTtlPolicy.id,
             messageId: "notInvalidated",
-            data: { action: write.orm === "sql" ? `${write.action} ${write.displayName}` : `${write.displayName}.${write.action}`, entity: `\`${write.displayName}\``, family: family.label, className: assigned.name, staleness: describeStaleness(family.maxStalenessMs) },
+            data: { action: describeEntityWrite(write), entity: `\`${write.displayName}\``, family: family.label, className: assigned.name, staleness: describeStaleness(family.maxStalenessMs) },
             span: write.span,
             suggestions: [],
           });
