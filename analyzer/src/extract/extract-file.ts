@@ -1268,15 +1268,8 @@ class FileExtractor {
   }
 
   private findEnclosingFunction(node: TS.Node): { name: string; start: number; end: number } {
-    const { ts } = this;
-    let current: TS.Node | undefined = node.parent;
-    while (current && !ts.isSourceFile(current)) {
-      if (ts.isFunctionLike(current) && "body" in current && current.body) {
-        return { name: this.nameFunction(current as TS.FunctionLikeDeclaration), start: current.getStart(), end: current.getEnd() };
-      }
-      current = current.parent;
-    }
-    return { name: "<module>", start: 0, end: this.sourceFile.getEnd() };
+    const fn = this.findEnclosingFunctionNode(node);
+    return fn ? { name: this.nameFunction(fn), start: fn.getStart(), end: fn.getEnd() } : { name: "<module>", start: 0, end: this.sourceFile.getEnd() };
   }
 
   private nameFunction(fn: TS.FunctionLikeDeclaration): string {
