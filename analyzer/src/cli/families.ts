@@ -3,7 +3,7 @@
 import * as path from "node:path";
 import { buildProgramModel, formatDuration } from "../families/build-program-model";
 import { findDeclaration, type FamilyDeclaration } from "../families/policy";
-import type { Span } from "../model/cache-model";
+import { EXISTS_FIELD, type Span } from "../model/cache-model";
 import type { CacheFamily } from "../model/program-model";
 import { suggestMatch } from "../rules/require-cache-family-owner";
 import { runCheck, type CheckOptions } from "./run";
@@ -47,7 +47,11 @@ function mergeInto(target: CacheFamily, other: CacheFamily): void {
   }
   const ttlSeen = new Set(target.ttls.map((t) => t.siteId));
   for (const ttl of other.ttls) if (!ttlSeen.has(ttl.siteId)) target.ttls.push(ttl);
-  for (const entity of other.entities) if (!target.entities.some((e) => e.entity === entity.entity)) target.entities.push(entity);
+  for (const entity of other.entities) {
+    const known = target.entities.find((e) => e.entity === entity.entity);
+    if (!known) target.entities.push(entity);
+    else known.fields = known.fields && entity.fields ? [...new Set([...known.fields, ...entity.fields])].sort() : undefined;
+  }
   for (const strategy of other.strategies) if (!target.strategies.includes(strategy)) target.strategies.push(strategy);
   for (const tag of other.tags) if (!target.tags.includes(tag)) target.tags.push(tag);
   if (target.maxStalenessMs !== undefined && (other.maxStalenessMs === undefined || other.maxStalenessMs > target.maxStalenessMs)) target.maxStalenessMs = other.maxStalenessMs;
@@ -133,7 +137,7 @@ function formatPretty(result: FamiliesResult, table: Summary[], where: (span: Sp
     for (const ref of family.reads) lines.push(`  read         ${ref.method} at ${where(ref.span)} (${ref.enclosingFunction})`);
     for (const ref of family.writes) lines.push(`  write        ${ref.method} at ${where(ref.span)} (${ref.enclosingFunction})`);
     for (const ref of precise(family).filter((i) => !family.writes.some((w) => w.siteId === i.siteId))) lines.push(`  invalidation ${ref.method} at ${where(ref.span)} (${ref.enclosingFunction})`);
-    for (const entity of family.entities) lines.push(`  depends on   ${entity.displayName} (${entity.orm}), read at ${where(entity.span)}`);
+    for (const entity of family.entities) lines.push(`  depends on   ${entity.displayName} (${entity.orm}${describeColumns(entity.fields)}), read at ${where(entity.span)}`);
   }
   if (result.hasDeclarations && result.undeclared.length > 0) {
     lines.push("", `${result.undeclared.length} famil${result.undeclared.length === 1 ? "y is" : "ies are"} not declared in the configuration:`);
@@ -173,7 +177,7 @@ function toJson(row: FamilyRow, where: (span: Span) => string): unknown {
     maxStalenessMs: family.maxStalenessMs === Infinity ? null : family.maxStalenessMs,
     bound: family.bound,
     strategies: family.strategies,
-    entities: family.entities.map((e) => ({ entity: e.entity, name: e.displayName, orm: e.orm, location: where(e.span) })),
+    entities: family.entities.map((e) => ({ entity: e.entity, name: e.displayName, orm: e.orm, columns: e.fields?.filter((f) => f !== EXISTS_FIELD) ?? null, location: where(e.span) })),
     reads: family.reads.map(ref),
     writes: family.writes.map(ref),
     invalidations: precise(family).map(ref),
@@ -182,4 +186,11 @@ function toJson(row: FamilyRow, where: (span: Span) => string): unknown {
     runbook: declaration?.runbook ?? null,
     declaredBy: declaration?.match ?? null,
   };
+}
+
+/** `, columns name, plan`, `, existence only`, or nothing when the whole row is held. */
+function describeColumns(fields: readonly string[] | undefined): string {
+  if (!fields) return "";
+  const columns = fields.filter((field) => field !== EXISTS_FIELD);
+  return columns.length > 0 ? `, columns ${columns.join(", ")}` : ", existence only";
 }

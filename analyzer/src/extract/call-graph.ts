@@ -5,7 +5,7 @@
 import type * as TS from "typescript";
 import type { FunctionFacts } from "../model/cache-model";
 import type { Resolver } from "./resolver";
-import { traceValueSources } from "./value-sources";
+import { traceArgumentSources } from "./value-sources";
 
 /** Registration methods whose function argument becomes an event handler. */
 const SUBSCRIBE_METHODS = new Set(["on", "once", "addListener", "prependListener", "prependOnceListener", "subscribe", "psubscribe", "addEventListener"]);
@@ -13,7 +13,7 @@ const EMIT_METHODS = new Set(["emit", "emitAsync", "publish", "dispatch", "dispa
 
 type FunctionNode = TS.FunctionLikeDeclaration;
 
-const EMPTY_SOURCES = { calls: [], parameters: [] };
+const EMPTY_SOURCES = { calls: [], parameters: [], callFields: {}, parameterFields: {} };
 
 export class CallGraphCollector {
   private readonly ts: Resolver["ts"];
@@ -118,7 +118,7 @@ export class CallGraphCollector {
     // Only for targets that pass a parameter straight into a call (`redis.set(key, value)`): what a wrapper
     // needs from its callers. Tracing every argument of every call would cost more than the whole rest.
     const forwarded = this.findForwardedParameters(target);
-    const args = call.arguments.slice(0, 6).map((argument, index) => (forwarded.has(index) ? traceValueSources(r, argument, owner) : EMPTY_SOURCES));
+    const args = call.arguments.slice(0, 6).map((argument, index) => (forwarded.has(index) ? traceArgumentSources(r, argument, owner) : EMPTY_SOURCES));
     // Keys passed to a generic wrapper (`cache.get(\`user:${id}\`)`): only literal-looking arguments, which are cheap to read.
     const argumentKeys = call.arguments.slice(0, 6).map((argument, index) => (forwarded.has(index) && this.looksLikeKey(argument) ? r.buildKeyTemplate(argument) : undefined));
     this.getFacts(owner).calls.push({ target: this.idOf(target), targetName: this.nameFunction(target), span: r.makeSpan(call), arguments: args, argumentKeys });

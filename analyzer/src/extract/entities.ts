@@ -46,6 +46,7 @@ export interface DescribedAccess {
   operation: EntityAccess["operation"];
   action: string;
   orm: Orm;
+  fields?: string[];
 }
 
 export class EntityExtractor {
@@ -63,15 +64,19 @@ export class EntityExtractor {
     if (ts.isPropertyAccessExpression(callee)) {
       const method = callee.name.text;
       const receiver = callee.expression;
-      return (
+      const accesses =
         this.describePrisma(method, receiver) ??
         this.describeDrizzle(call, method, receiver) ??
         this.describeKysely(call, method, receiver) ??
         this.describeRepositoryLike(call, method, receiver) ??
         this.describeKnex(call, method, receiver) ??
         this.describeRawSql(call, method, receiver) ??
-        []
-      );
+        [];
+      for (const access of accesses) {
+        if (access.orm === "sql" || access.fields !== undefined) continue;
+        access.fields = access.operation === "write" ? this.findWrittenFields(call, access) : this.findSelectedFields(call, access);
+      }
+      return accesses;
     }
     return [];
   }
@@ -327,7 +332,13 @@ export class EntityExtractor {
       [new RegExp(String.raw`\bMERGE\s+INTO\s+${identifier}`, "gi"), "MERGE"],
       [new RegExp(String.raw`\bTRUNCATE\s+(?:TABLE\s+)?${identifier}`, "gi"), "TRUNCATE"],
     ] as const) {
-      for (const match of sql.matchAll(pattern)) add(match[1]!, "write", action);
+      for (const match of sql.matchAll(pattern)) {
+        add(match[1]!, "write", action);
+        if (action === "UPDATE") {
+          const written = accesses.at(-1);
+          if (written?.action === "UPDATE" && written.fields === undefined) written.fields = parseSetColumns(sql.slice(match.index! + match[0].length));
+        }
+      }
     }
     if (/^\s*(?:WITH\b[\s\S]*?)?\bSELECT\b/i.test(sql)) {
       for (const match of sql.matchAll(new RegExp(String.raw`\b(?:FROM|JOIN)\s+${identifier}`, "gi"))) {
@@ -335,6 +346,105 @@ export class EntityExtractor {
       }
     }
     return accesses;
+  }
+
+  // ---- written fields ------------------------------------------------------------
+
+  /**
+   * The columns an update call writes, from its object literal: Prisma `data`, TypeORM
+   * `update(criteria, partial)`, Sequelize `update(values)`, Mongoose `updateOne(filter, { $set })`,
+   * Drizzle and Kysely `.set({…})`, Knex `.update({…})`. Undefined for deletes and inserts, and
+   * when the literal has spreads or computed names.
+   */
+  private findWrittenFields(call: TS.CallExpression, access: DescribedAccess): string[] | undefined {
+    const { ts } = this;
+    const method = access.action;
+    const args = call.arguments;
+    switch (access.orm) {
+      case "prisma": {
+        if (!/^update/.test(method) && method !== "upsert") return undefined;
+        const data = this.resolver.readOptions(args[0]).props.get(method === "upsert" ? "update" : "data");
+        return data ? this.readLiteralKeys(data) : undefined;
+      }
+      case "typeorm":
+      case "mikro-orm":
+        if (method === "update" || method === "nativeUpdate") return args[1] ? this.readLiteralKeys(args[1]) : undefined;
+        if ((method === "increment" || method === "decrement") && args[1]) {
+          const column = this.resolver.foldString(args[1]);
+          return column === undefined ? undefined : [column];
+        }
+        return undefined;
+      case "sequelize":
+        return method === "update" && args[0] ? this.readLiteralKeys(args[0]) : undefined;
+      case "mongoose":
+        if (!/^(updateOne|updateMany|findOneAndUpdate|findByIdAndUpdate)$/.test(method) || !args[1]) return undefined;
+        return this.readMongoUpdateKeys(args[1]);
+      case "knex":
+        return method === "update" && args[0] ? this.readLiteralKeys(args[0]) : undefined;
+      case "drizzle":
+      case "kysely": {
+        if (method !== "update" && method !== "updateTable") return undefined;
+        // `db.update(t).set({…})`, possibly after `.where(…)`: follow the builder chain up.
+        let current: TS.Node = call;
+        for (let step = 0; step < 6; step++) {
+          const access = current.parent;
+          if (!access || !ts.isPropertyAccessExpression(access) || !access.parent || !ts.isCallExpression(access.parent)) return undefined;
+          if (access.name.text === "set") return access.parent.arguments[0] ? this.readLiteralKeys(access.parent.arguments[0]) : undefined;
+          current = access.parent;
+        }
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** The columns a read returns when it names them (Prisma `select`); undefined for whole rows. */
+  private findSelectedFields(call: TS.CallExpression, access: DescribedAccess): string[] | undefined {
+    if (access.orm !== "prisma" || !call.arguments[0]) return undefined;
+    const select = this.resolver.readOptions(call.arguments[0]).props.get("select");
+    return select ? this.readLiteralKeys(select) : undefined;
+  }
+
+  /** Property names of an object literal, or undefined when it is not one or has spreads or computed names. */
+  private readLiteralKeys(expression: TS.Expression): string[] | undefined {
+    const { ts } = this;
+    const node = this.resolver.skipOuter(expression);
+    if (!ts.isObjectLiteralExpression(node)) return undefined;
+    const keys: string[] = [];
+    for (const property of node.properties) {
+      if (ts.isSpreadAssignment(property)) {
+        // `...(cond && { a })`, `...(cond ? { a } : {})`: the keys of the literals it may add.
+        const spread = this.resolver.skipOuter(property.expression);
+        const parts = ts.isBinaryExpression(spread) && spread.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken ? [spread.right] : ts.isConditionalExpression(spread) ? [spread.whenTrue, spread.whenFalse] : [spread];
+        for (const part of parts) {
+          const inner = this.readLiteralKeys(part as TS.Expression);
+          if (!inner) return undefined;
+          keys.push(...inner);
+        }
+        continue;
+      }
+      const name = property.name;
+      if (!name || !(ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name))) return undefined;
+      keys.push(name.text);
+    }
+    return keys;
+  }
+
+  /** `{ $set: { a }, $inc: { b: 1 } }` → `a`, `b`; a plain replacement document → its keys. */
+  private readMongoUpdateKeys(expression: TS.Expression): string[] | undefined {
+    const keys = this.readLiteralKeys(expression);
+    if (!keys || !keys.some((key) => key.startsWith("$"))) return keys;
+    const { props } = this.resolver.readOptions(expression);
+    const fields: string[] = [];
+    for (const key of keys) {
+      const inner = key.startsWith("$") ? props.get(key) : undefined;
+      const innerKeys = inner ? this.readLiteralKeys(inner) : undefined;
+      if (!key.startsWith("$")) fields.push(key);
+      else if (!innerKeys) return undefined;
+      else fields.push(...innerKeys.map((k) => k.split(".")[0]!));
+    }
+    return fields;
   }
 
   // ---- identity ----------------------------------------------------------------
@@ -525,4 +635,20 @@ export function normalizeEntityName(name: string): string {
   else if (/(ses|xes|ches|shes)$/.test(normalized)) normalized = normalized.slice(0, -2);
   else if (normalized.endsWith("s") && !normalized.endsWith("ss") && normalized.length > 3) normalized = normalized.slice(0, -1);
   return normalized;
+}
+
+/** The columns of an SQL `SET a = …, "b" = …` clause that follows an `UPDATE t`; undefined when there is none. */
+export function parseSetColumns(rest: string): string[] | undefined {
+  const clause = /^\s*(?:AS\s+\w+\s+|\w+\s+)?SET\s+([\s\S]*?)(?:\bWHERE\b|\bRETURNING\b|\bFROM\b|;|$)/i.exec(rest);
+  if (!clause) return undefined;
+  // Only top-level assignments: drop parenthesised parts (function calls, subqueries) first.
+  let text = clause[1]!;
+  for (let previous = ""; previous !== text; ) {
+    previous = text;
+    text = text.replace(/\([^()]*\)/g, "");
+  }
+  const columns = [...text.matchAll(/(?:^|,)\s*((?:"[^"]+"|\x60[^\x60]+\x60|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|\x60[^\x60]+\x60|[A-Za-z_][\w$]*))?)\s*=/g)].map((m) =>
+    m[1]!.split(".").pop()!.replace(/["\x60]/g, "").trim(),
+  );
+  return columns.length > 0 ? columns : undefined;
 }

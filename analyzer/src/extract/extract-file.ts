@@ -35,7 +35,7 @@ import { EntityExtractor, type DescribedAccess } from "./entities";
 import { KeyCoverage } from "./key-coverage";
 import { PurityAnalyzer } from "./purity";
 import { Resolver, type ResolvedExport } from "./resolver";
-import { traceValueSources } from "./value-sources";
+import { mergeValueSources, traceValueSources } from "./value-sources";
 
 /** Placeholder a suggestion inserts: an undefined name, so the code does not compile until the user chooses. */
 export const TTL_PLACEHOLDER_SECONDS = "TTL_SECONDS";
@@ -549,12 +549,12 @@ class FileExtractor {
       if (values.length === 0) continue;
       // `SET key v NX` / `SETNX`: an idempotency marker or a lock, not a copy of the source of truth.
       if (site.kind === "redis" && (site.method === "setnx" || this.hasNxFlag(args))) {
-        site.valueSources = { calls: [], parameters: [] };
+        site.valueSources = { calls: [], parameters: [], callFields: {}, parameterFields: {} };
         continue;
       }
       const owner = this.callGraph.findOwner(call);
       const traced = values.map((value) => traceValueSources(this.resolver, value, owner));
-      site.valueSources = { calls: traced.flatMap((t) => t.calls), parameters: [...new Set(traced.flatMap((t) => t.parameters))].sort() };
+      site.valueSources = mergeValueSources(traced);
     }
   }
 

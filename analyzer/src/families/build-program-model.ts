@@ -2,9 +2,10 @@
 // memoized function), the entities each depends on, and the call graph and events that
 // connect writes of the source of truth to invalidations. Built from the per-file models
 // only (plain data in, plain data out): the same code serves the CLI and ESLint.
-import type { CacheSite, EntityAccess, FileCacheModel, FunctionFacts, KeyTemplate, Span, Ttl, ValueSources } from "../model/cache-model";
-import type { CacheFamily, FamilySiteRef, FamilyTtl, ProgramModel, Strategy } from "../model/program-model";
+import { EXISTS_FIELD, TESTED_PREFIX, type CacheSite, type EntityAccess, type FileCacheModel, type FunctionFacts, type KeyTemplate, type Span, type Ttl, type ValueSources } from "../model/cache-model";
+import type { CacheFamily, FamilyEntity, FamilySiteRef, FamilyTtl, ProgramModel, Strategy } from "../model/program-model";
 import { REDIS_CONSUMING_COMMANDS } from "../extract/library-table";
+import { mergeValueSources, selectArgumentSources } from "../extract/value-sources";
 import { isTestFile } from "./file-kinds";
 
 /** Reads that return collections or aggregates, which a new row changes (a single-row read cannot be made stale by a create). */
@@ -262,13 +263,24 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   // Entity dependencies: what the function computing the value reads before writing it, through its
   // callees. A wrapper's `set(id, value)` receives the value from its callers: when it reads nothing
   // itself, look at what each caller reads before calling it.
+  /** Reads feeding a value, each with the fields of its row that reach the value (undefined: the whole row). */
+  type FeedingRead = { read: EntityAccess; fields: string[] | undefined };
   /** Reads feeding a value: direct reads among the value's source calls, and what the source calls to project functions reach. */
-  const collectSourceReads = (functionId: string, sources: ValueSources): EntityAccess[] => {
+  const collectSourceReads = (functionId: string, sources: ValueSources): FeedingRead[] => {
     const starts = new Set(sources.calls.map((span) => `${span.file}:${span.start}`));
     const direct = (entityReadsByFunction.get(functionId) ?? []).filter((read) => starts.has(`${read.span.file}:${read.span.start}`));
     const calls = (functions.get(functionId)?.calls ?? []).filter((call) => starts.has(`${call.span.file}:${call.span.start}`));
-    const reached = new Set(calls.flatMap((call) => collectReachable(call.target, functions, MAX_CALL_DEPTH - 1)));
-    return [...direct, ...[...reached].flatMap((id) => entityReadsByFunction.get(id) ?? [])];
+    const feeding: FeedingRead[] = direct.map((read) => ({ read, fields: toColumns(sources.callFields[`${read.span.file}:${read.span.start}`], read) ?? read.fields }));
+    for (const call of calls) {
+      // What a called function returns is not traced. When the value takes only some properties of
+      // its result (`(await getCustomer(id)).name`), they stand for the row's columns: a function
+      // that returns the row, or a copy of it, keeps their names.
+      const used = toColumns(sources.callFields[`${call.span.file}:${call.span.start}`], undefined);
+      for (const id of collectReachable(call.target, functions, MAX_CALL_DEPTH - 1)) {
+        for (const read of entityReadsByFunction.get(id) ?? []) feeding.push({ read, fields: used ?? read.fields });
+      }
+    }
+    return feeding;
   };
 
   for (const { family, functionId, site, strategy, within } of populators) {
@@ -277,7 +289,7 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     if (site.memoize?.lifetime === "local" || isTestFile(site.span.file)) continue;
     // A key family nothing reads back is a marker, a buffer or a log, not a cache of the source of truth.
     if ((family.kind === "redis" || family.kind === "in-process") && family.reads.length === 0) continue;
-    let reads: EntityAccess[];
+    let reads: FeedingRead[];
     if (site.valueSources) {
       // Data flow: only reads whose results reach the stored value (a flag or a counter depends on nothing).
       reads = collectSourceReads(functionId, site.valueSources);
@@ -286,19 +298,22 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
         for (const caller of callers.get(functionId) ?? []) {
           for (const call of functions.get(caller)?.calls ?? []) {
             const argument = call.target === functionId ? call.arguments[index] : undefined;
-            if (argument) reads = reads.concat(collectSourceReads(caller, argument));
+            if (argument) reads = reads.concat(collectSourceReads(caller, selectArgumentSources(argument, site.valueSources.parameterFields[index])));
           }
         }
       }
     } else {
-      reads = collectReads(functionId, within, within ? undefined : site.span);
+      reads = collectReads(functionId, within, within ? undefined : site.span).map((read) => ({ read, fields: read.fields }));
     }
-    for (const read of reads) {
+    for (const { read, fields } of reads) {
       if (isTestFile(read.span.file)) continue;
       const collection = COLLECTION_READS.has(read.action);
       const known = family.entities.find((e) => e.entity === read.entity);
-      if (!known) family.entities.push({ entity: read.entity, displayName: read.displayName, span: read.span, orm: read.orm, collection });
-      else if (collection) known.collection = true;
+      if (!known) family.entities.push({ entity: read.entity, displayName: read.displayName, span: read.span, orm: read.orm, collection, fields });
+      else {
+        if (collection) known.collection = true;
+        known.fields = known.fields && fields ? [...new Set([...known.fields, ...fields])].sort() : undefined;
+      }
     }
     const inferred = strategy ?? inferStrategy(site, family, reads.length > 0, entityWrites, callers);
     if (inferred && !family.strategies.includes(inferred)) family.strategies.push(inferred);
@@ -368,7 +383,9 @@ function expandWrapperSites(sites: CacheSite[], functions: ReadonlyMap<string, F
         const readable = call.argumentKeys[index];
         // An unreadable key at the call keeps the wrapper's behaviour (a wildcard delete), but at the caller.
         const key = readable && !/^(\{[^{}]*\})+$/.test(readable.pattern) ? readable : site.key;
-        const sources = site.valueSources?.parameters.map((parameter) => call.arguments[parameter]).filter((s): s is ValueSources => s !== undefined);
+        const sources = site.valueSources?.parameters
+          .map((parameter) => call.arguments[parameter] && selectArgumentSources(call.arguments[parameter], site.valueSources!.parameterFields[parameter]))
+          .filter((s): s is ValueSources => s !== undefined);
         result.push({
           ...site,
           id: `${site.id}@${call.span.file}:${call.span.start}`,
@@ -378,7 +395,7 @@ function expandWrapperSites(sites: CacheSite[], functions: ReadonlyMap<string, F
           functionId: caller,
           enclosingFunction: facts!.name,
           keyParameter: undefined,
-          valueSources: site.valueSources ? { calls: sources!.flatMap((s) => s.calls), parameters: [...new Set(sources!.flatMap((s) => s.parameters))] } : undefined,
+          valueSources: site.valueSources ? mergeValueSources(sources!) : undefined,
         });
       }
     }
@@ -429,6 +446,48 @@ export function collectReachable(start: string, functions: ReadonlyMap<string, F
 }
 
 /** How a write reads in messages: `user.update`, `UPDATE teams`. */
+/** Result envelopes of SQL drivers around the rows (`const { rows } = await pool.query(…)`). */
+const SQL_ENVELOPES = new Set(["rows", "recordset", "recordsets"]);
+
+/**
+ * The columns of a row that property paths read (`rows.plan` → `plan`, `profile.name` → `profile`),
+ * or undefined when some path takes the row whole.
+ */
+function toColumns(paths: readonly string[] | undefined, read: EntityAccess | undefined): string[] | undefined {
+  if (!paths) return undefined;
+  const columns = new Set<string>();
+  for (const path of paths) {
+    if (path === EXISTS_FIELD) {
+      columns.add(path);
+      continue;
+    }
+    const tested = path.startsWith(TESTED_PREFIX);
+    const segments = (tested ? path.slice(TESTED_PREFIX.length) : path).split(".");
+    if (read && read.action === "SELECT" && SQL_ENVELOPES.has(segments[0]!)) segments.shift();
+    if (segments.length > 0) columns.add(segments[0]!);
+    else if (tested) columns.add(EXISTS_FIELD);
+    else return undefined;
+  }
+  return [...columns].sort();
+}
+
+/**
+ * Whether a write of the source of truth can change what a family holds from that entity: same
+ * entity, and, when both sides are known, a written column that reaches the cached value
+ * (`data: { lastUsed }` leaves a cache of `name` alone). Deletes and unknown writes change everything.
+ */
+export function isChangedByWrite(dependency: FamilyEntity, write: EntityAccess): boolean {
+  if (dependency.entity !== write.entity) return false;
+  if (!dependency.fields || !write.fields) return true;
+  const read = new Set(dependency.fields.map(normalizeFieldName));
+  return write.fields.some((field) => read.has(normalizeFieldName(field)));
+}
+
+/** `default_product`, `defaultProduct`, `"DefaultProduct"` → `defaultproduct`. */
+function normalizeFieldName(field: string): string {
+  return field.replace(/["'`_]/g, "").toLowerCase();
+}
+
 export function describeEntityWrite(write: EntityAccess): string {
   return write.orm === "sql" ? `${write.action} ${write.displayName}` : `${write.displayName}.${write.action}`;
 }

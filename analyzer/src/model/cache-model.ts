@@ -289,7 +289,23 @@ export type Orm = "prisma" | "typeorm" | "drizzle" | "kysely" | "knex" | "sequel
 export interface ValueSources {
   calls: Span[];
   parameters: number[];
+  /**
+   * By call (`file:start`): the property paths read from its result on the paths to the value
+   * (`workspace.defaultProduct` → `["defaultProduct"]`, `rows[0].plan` → `["rows.plan"]`; `EXISTS_FIELD` when a path only tests it).
+   * A call missing here flows into the value whole.
+   */
+  callFields: Record<string, string[]>;
+  /** By parameter index: the properties the value uses from it (`{ event }`, `args.event`); a parameter missing here is used whole. */
+  parameterFields: Record<number, string[]>;
+  /** For an object literal (an argument `{ event, workspace }`): the sources of each property, so that a callee using one property depends on that one only. */
+  properties?: Record<string, ValueSources>;
 }
+
+/** The pseudo-field of a value that only tests whether a row exists (`user ? "a" : "b"`): only deletes change it. */
+export const EXISTS_FIELD = "\u0000exists";
+
+/** Marks a property path in `ValueSources.callFields` that the value only tests (`rows.length > 0 ? … : …`). */
+export const TESTED_PREFIX = "?";
 
 /** A read or write of the source of truth (a table, model or collection). */
 export interface EntityAccess {
@@ -301,6 +317,8 @@ export interface EntityAccess {
   /** The ORM method or SQL verb: `update`, `deleteMany`, `UPDATE`. */
   action: string;
   orm: Orm;
+  /** The columns written by an update (`data: { name }` → `["name"]`) or returned by a read (Prisma `select`); undefined when unknown or the whole row. */
+  fields?: string[];
   span: Span;
   /** The enclosing function, as in `CacheSite`. */
   enclosingFunction: string;

@@ -36,6 +36,8 @@ export interface FamilyEntity {
   /** The read that populates the family. */
   span: Span;
   orm: EntityAccess["orm"];
+  /** The row's properties that reach the cached value (union over its reads); undefined when the whole row does. */
+  fields: string[] | undefined;
 }
 
 export interface CacheFamily {

@@ -1,7 +1,7 @@
 // Invalidating a cache before the write it belongs to leaves a window in which a concurrent
 // reader misses, loads the old value from the source and caches it again, for a full TTL.
 import { isTestFile } from "../families/file-kinds";
-import { describeEntityWrite } from "../families/build-program-model";
+import { describeEntityWrite, isChangedByWrite } from "../families/build-program-model";
 import { getInvalidationPaths, type InvalidationPaths } from "../families/invalidation-paths";
 import type { EntityAccess, Span } from "../model/cache-model";
 import type { Finding } from "../model/finding";
@@ -40,7 +40,7 @@ export const noInvalidationBeforeWrite: RuleDefinition<NoInvalidationBeforeWrite
     const reported = new Set<string>();
     for (const write of writes) {
       for (const family of program.families) {
-        if (!family.entities.some((entity) => entity.entity === write.entity)) continue;
+        if (!family.entities.some((entity) => isChangedByWrite(entity, write))) continue;
         const points = findInvalidationPoints(write.functionId, family, program, paths, model.sites);
         // Deleting again after the write (a double delete) closes the window.
         if (points.some((point) => point.span.start > write.span.start && !(point.transactionId && point.transactionId === write.transactionId))) continue;

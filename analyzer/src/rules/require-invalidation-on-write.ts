@@ -1,6 +1,6 @@
 // A write to the source of truth must invalidate every cache family that holds data read
 // from it; otherwise readers keep seeing the old value until the entry expires (or forever).
-import { describeEntityWrite, describeStaleness } from "../families/build-program-model";
+import { describeEntityWrite, describeStaleness, isChangedByWrite } from "../families/build-program-model";
 import { isTestFile } from "../families/file-kinds";
 import { getInvalidationPaths } from "../families/invalidation-paths";
 import type { Span } from "../model/cache-model";
@@ -31,7 +31,7 @@ export const requireInvalidationOnWrite: RuleDefinition<RequireInvalidationOnWri
     },
     additionalProperties: false,
   },
-  defaultOptions: { acceptedStalenessSeconds: 10 },
+  defaultOptions: { acceptedStalenessSeconds: 60 },
   check(model, context) {
     const writes = model.entityAccesses.filter((access) => access.operation === "write");
     if (writes.length === 0 || isTestFile(model.file)) return [];
@@ -42,7 +42,7 @@ export const requireInvalidationOnWrite: RuleDefinition<RequireInvalidationOnWri
     for (const write of writes) {
       // A new row cannot make a cached single row stale, only cached lists and aggregates.
       const creates = CREATE_ACTIONS.has(write.action);
-      const dependent = program.families.filter((family) => family.entities.some((entity) => entity.entity === write.entity && (!creates || entity.collection)));
+      const dependent = program.families.filter((family) => family.entities.some((entity) => isChangedByWrite(entity, write) && (!creates || entity.collection)));
       if (dependent.length === 0) continue;
       const invalidated = paths.findInvalidatedOnPath(write.functionId);
       for (const family of dependent) {

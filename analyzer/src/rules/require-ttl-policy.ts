@@ -1,6 +1,6 @@
 // Data classes set how long a family may be cached: reference data for hours to days, profile
 // data for minutes, transactional data for seconds and always invalidated on write.
-import { describeEntityWrite, describeStaleness, formatDuration } from "../families/build-program-model";
+import { describeEntityWrite, describeStaleness, formatDuration, isChangedByWrite } from "../families/build-program-model";
 import { isTestFile } from "../families/file-kinds";
 import { getInvalidationPaths } from "../families/invalidation-paths";
 import { DEFAULT_DATA_CLASSES, findDeclaration, findPolicyProblem, toMilliseconds, type DataClass, type FamilyDeclaration } from "../families/policy";
@@ -68,7 +68,7 @@ export const requireTtlPolicy: RuleDefinition<RequireTtlPolicyOptions> = {
         const invalidated = paths.findInvalidatedOnPath(write.functionId);
         for (const family of program.families) {
           const assigned = classOf(family);
-          if (!assigned?.spec.invalidateOnWrite || invalidated.has(family.id) || !family.entities.some((e) => e.entity === write.entity)) continue;
+          if (!assigned?.spec.invalidateOnWrite || invalidated.has(family.id) || !family.entities.some((e) => isChangedByWrite(e, write))) continue;
           findings.push({
             ruleId: requireTtlPolicy.id,
             messageId: "notInvalidated",
