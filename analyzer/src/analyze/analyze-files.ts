@@ -69,12 +69,10 @@ export function analyzeFiles(
   const models: FileCacheModel[] = [];
   const parsed: Array<{ result: FileResult; model: FileCacheModel }> = [];
   files.forEach((sourceFile, index) => {
-    const syntaxErrors = host.program.getSyntacticDiagnostics(sourceFile);
-    if (syntaxErrors.length > 0) {
-      // Like ESLint, one parse error per file: later ones are usually consequences of the first.
-      results.push({ file: sourceFile.fileName, findings: [], problems: [toProblem(host, syntaxErrors[0]!)] });
+    const { model, problems } = extractModel(host, sourceFile);
+    if (!model) {
+      results.push({ file: sourceFile.fileName, findings: [], problems });
     } else {
-      const model = extractFileModel(host, sourceFile);
       const result: FileResult = { file: sourceFile.fileName, findings: [], problems: [] };
       models.push(model);
       parsed.push({ result, model });
@@ -86,6 +84,13 @@ export function analyzeFiles(
   const getProgramModel = () => (programModel ??= buildProgramModel(models));
   for (const { result, model } of parsed) result.findings = checkModel(model, rules, cwd, getProgramModel);
   return { files: results, unresolvedLibraries: getUnresolvedLibraryImports(host), models };
+}
+
+/** The model of one file, or its first syntax error (like ESLint, one per file: later ones are usually consequences of the first). */
+export function extractModel(host: ExtractionHost, sourceFile: TS.SourceFile): { model: FileCacheModel | undefined; problems: FileProblem[] } {
+  const syntaxErrors = host.program.getSyntacticDiagnostics(sourceFile);
+  if (syntaxErrors.length > 0) return { model: undefined, problems: [toProblem(host, syntaxErrors[0]!)] };
+  return { model: extractFileModel(host, sourceFile), problems: [] };
 }
 
 function toProblem(host: ExtractionHost, diagnostic: TS.Diagnostic): FileProblem {

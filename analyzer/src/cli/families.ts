@@ -25,20 +25,25 @@ export interface FamiliesResult {
 
 export function runFamilies(options: Omit<CheckOptions, "ruleOverrides" | "skipRules">): FamiliesResult {
   const result = runCheck({ ...options, ruleOverrides: {}, skipRules: true });
-  const merged = new Map<string, CacheFamily>();
-  for (const models of result.programs) {
-    for (const family of buildProgramModel(models).families) {
-      const existing = merged.get(family.id);
-      if (!existing) merged.set(family.id, family);
-      else mergeInto(existing, family);
-    }
-  }
   const declarations = result.config.families ?? [];
-  const rows = [...merged.values()].sort((a, b) => a.label.localeCompare(b.label)).map((family) => ({ family, declaration: findDeclaration(family, declarations) }));
+  const families = mergeFamilies(result.programs.map((models) => buildProgramModel(models).families));
+  const rows = families.map((family) => ({ family, declaration: findDeclaration(family, declarations) }));
   return { rows, undeclared: rows.filter((row) => !row.declaration), warnings: result.warnings, unresolvedLibraries: result.unresolvedLibraries, hasDeclarations: declarations.length > 0 };
 }
 
-/** A family seen by two programs of a monorepo (a Redis key written by two services) is one family. */
+/** The families of several programs, by label: a family seen by two programs of a monorepo (a Redis key written by two services) is one family. */
+export function mergeFamilies(programs: ReadonlyArray<readonly CacheFamily[]>): CacheFamily[] {
+  const merged = new Map<string, CacheFamily>();
+  for (const families of programs) {
+    for (const family of families) {
+      const existing = merged.get(family.id);
+      if (!existing) merged.set(family.id, structuredClone(family));
+      else mergeInto(existing, family);
+    }
+  }
+  return [...merged.values()].sort((a, b) => a.label.localeCompare(b.label));
+}
+
 function mergeInto(target: CacheFamily, other: CacheFamily): void {
   const key = (ref: { siteId: string }) => ref.siteId;
   for (const list of ["reads", "writes", "invalidations"] as const) {
@@ -60,7 +65,7 @@ function mergeInto(target: CacheFamily, other: CacheFamily): void {
 // ---- reporters ---------------------------------------------------------------
 
 /** Invalidations of the family itself: a delete whose key could not be read is not listed under every family. */
-function precise(family: CacheFamily): CacheFamily["invalidations"] {
+export function precise(family: CacheFamily): CacheFamily["invalidations"] {
   return family.invalidations.filter((ref) => !ref.wildcard);
 }
 
@@ -104,7 +109,7 @@ function summarize(row: FamilyRow): Summary {
 }
 
 /** Distinct TTLs, normalised to one unit: `5 min`, `5 min, none`. */
-function describeTtls(family: CacheFamily): string {
+export function describeTtls(family: CacheFamily): string {
   const seen: string[] = [];
   for (const ttl of family.ttls) {
     const text = ttl.kind === "none" ? "none" : ttl.kind === "keep" ? "keep" : ttl.kind === "unknown" || ttl.ms === undefined ? "unknown" : formatDuration(ttl.ms);
@@ -113,7 +118,7 @@ function describeTtls(family: CacheFamily): string {
   return seen.join(", ") || "—";
 }
 
-function describeBound(family: CacheFamily): string {
+export function describeBound(family: CacheFamily): string {
   const bound = family.bound;
   if (!bound || bound.kind === "unknown") return family.kind === "redis" ? "—" : "unknown";
   if (bound.kind === "none") return "unbounded";

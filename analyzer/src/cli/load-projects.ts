@@ -129,14 +129,23 @@ export function findNearestTsconfig(file: string): string | undefined {
   }
 }
 
+/** Source files parsed earlier, by file name, with the stat they were read at: an editor session re-parses only what changed. */
+export type SourceFileCache = Map<string, { mtimeMs: number; size: number; sourceFile: ts.SourceFile }>;
+
+/** What a later program of the same project can reuse from the previous one. */
+export interface ProgramReuse {
+  oldProgram?: ts.Program;
+  sourceFiles: SourceFileCache;
+}
+
 /** Creates a program; files too large or binary are left out of the roots with a note. */
-export function createProgram(spec: ProjectSpec, maxFileBytes: number, notes: DiscoveryNote[]): ts.Program {
+export function createProgram(spec: ProjectSpec, maxFileBytes: number, notes: DiscoveryNote[], reuse?: ProgramReuse): ts.Program {
   const rootNames = spec.rootNames.filter((file) => {
     const reason = checkReadable(file, maxFileBytes);
     if (reason) notes.push({ file, message: reason });
     return reason === undefined;
   });
-  return ts.createProgram({ rootNames, options: spec.options, host: createCompilerHost(spec.options), projectReferences: spec.projectReferences });
+  return ts.createProgram({ rootNames, options: spec.options, host: createCompilerHost(spec.options, reuse?.sourceFiles), projectReferences: spec.projectReferences, oldProgram: reuse?.oldProgram });
 }
 
 // ts-morph ships the compiler's lib .d.ts files in memory rather than on disk; serve them
@@ -144,7 +153,7 @@ export function createProgram(spec: ProjectSpec, maxFileBytes: number, notes: Di
 const libTexts = new Map(getLibFiles().map((file) => [path.posix.join(libFolderInMemoryPath, file.fileName), file.text]));
 const libSourceFiles = new Map<string, ts.SourceFile>();
 
-function createCompilerHost(options: ts.CompilerOptions): ts.CompilerHost {
+function createCompilerHost(options: ts.CompilerOptions, cache?: SourceFileCache): ts.CompilerHost {
   const host = ts.createCompilerHost(options, true);
   const getSourceFile = host.getSourceFile.bind(host);
   const fileExists = host.fileExists.bind(host);
@@ -155,7 +164,22 @@ function createCompilerHost(options: ts.CompilerOptions): ts.CompilerHost {
   host.readFile = (fileName) => libTexts.get(fileName) ?? readFile(fileName);
   host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreate) => {
     const text = libTexts.get(fileName);
-    if (text === undefined) return getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreate);
+    if (text === undefined) {
+      if (!cache) return getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreate);
+      // The same SourceFile object for an unchanged file lets the compiler reuse the old program's structure.
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(fileName);
+      } catch {
+        cache.delete(fileName);
+        return getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreate);
+      }
+      const cached = cache.get(fileName);
+      if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.sourceFile;
+      const sourceFile = getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreate);
+      if (sourceFile) cache.set(fileName, { mtimeMs: stat.mtimeMs, size: stat.size, sourceFile });
+      return sourceFile;
+    }
     const languageVersion = typeof languageVersionOrOptions === "object" ? languageVersionOrOptions.languageVersion : languageVersionOrOptions;
     const cacheKey = `${fileName}:${languageVersion}`;
     let sourceFile = libSourceFiles.get(cacheKey);

@@ -106,7 +106,7 @@ export function runCheck(options: CheckOptions): CheckResult {
 }
 
 /** `--project` as given; otherwise every tsconfig under the paths, plus a plain project for files none covers. */
-function collectProjects(options: CheckOptions, targets: string[], warnings: string[]): ProjectSpec[] {
+export function collectProjects(options: Pick<CheckOptions, "cwd" | "projects">, targets: string[], warnings: string[]): ProjectSpec[] {
   if (options.projects.length > 0) return options.projects.map((p) => readTsconfig(path.resolve(options.cwd, p)));
   const specs: ProjectSpec[] = [];
   const seenConfigs = new Set<string>();

@@ -1,0 +1,248 @@
+// A long-lived analysis of one workspace for the editor: the first analysis extracts every file;
+// after a save only the changed files and the files that import them are extracted again, on a
+// program that reuses the unchanged source files, and the whole-program rules run on the kept
+// models. Returns plain snapshots; never prints. Uses ts-morph's compiler (the CLI host side).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { checkModel, extractModel, type FileProblem } from "../analyze/analyze-files";
+import { resolveRules, type CachewiseConfig, type ResolvedRule } from "../config/config";
+import type { ExtractionHost } from "../extract/host";
+import { buildProgramModel } from "../families/build-program-model";
+import { findDeclaration } from "../families/policy";
+import type { FileCacheModel, Span } from "../model/cache-model";
+import type { CacheFamily, ProgramModel } from "../model/program-model";
+import { formatMessage } from "../model/rule";
+import type { SnapshotFamily, SnapshotFinding, SnapshotProblem, SnapshotRange, SnapshotSite, WorkspaceSnapshot } from "../model/workspace-snapshot";
+import { RULES } from "../rule-registry";
+import { describeBound, describeTtls, mergeFamilies, precise } from "./families";
+import { createProgram, ts, type DiscoveryNote, type ProjectSpec, type SourceFileCache } from "./load-projects";
+import { collectProjects, loadConfig } from "./run";
+
+interface ProjectState {
+  spec: ProjectSpec;
+  program: ts.Program;
+  sourceFiles: SourceFileCache;
+  /** Extracted models of the analysed files, by absolute file name. */
+  models: Map<string, FileCacheModel>;
+  problems: Map<string, FileProblem[]>;
+  /** File → files of the project that import it. */
+  importers: Map<string, Set<string>>;
+  programModel: ProgramModel | undefined;
+}
+
+export interface SessionOptions {
+  /** The workspace folder. */
+  root: string;
+  configFile?: string;
+}
+
+const RULE_MESSAGES = new Map(RULES.map((rule) => [rule.id, rule.messages]));
+
+export class AnalysisSession {
+  private projects: ProjectState[] = [];
+  private config: CachewiseConfig | undefined;
+  private rules: ResolvedRule[] = [];
+  private warnings: string[] = [];
+  private notes: DiscoveryNote[] = [];
+  private version = 0;
+
+  constructor(private readonly options: SessionOptions) {}
+
+  /** Analyses the whole workspace from scratch (also after a configuration or tsconfig change). */
+  analyzeAll(): WorkspaceSnapshot {
+    const started = performance.now();
+    const { root } = this.options;
+    this.config = loadConfig(root, this.options.configFile);
+    this.rules = resolveRules(RULES, this.config, {});
+    this.warnings = [];
+    this.notes = [];
+    const specs = collectProjects({ cwd: root, projects: [] }, [root], this.warnings);
+    for (const spec of specs) this.warnings.push(...(spec.warnings ?? []));
+    const claimed = new Set<string>();
+    this.projects = specs.map((spec) => {
+      const sourceFiles: SourceFileCache = new Map();
+      const program = createProgram(spec, this.config!.maxFileBytes, this.notes, { sourceFiles });
+      const state: ProjectState = { spec, program, sourceFiles, models: new Map(), problems: new Map(), importers: new Map(), programModel: undefined };
+      for (const sourceFile of this.listAnalysedFiles(program)) {
+        const file = path.resolve(sourceFile.fileName);
+        // A file in two projects (overlapping tsconfigs) is analysed once, by the first.
+        if (claimed.has(file)) continue;
+        claimed.add(file);
+        this.extract(state, sourceFile);
+      }
+      indexImporters(state);
+      return state;
+    });
+    const analysed = this.projects.reduce((sum, p) => sum + p.models.size + p.problems.size, 0);
+    return this.takeSnapshot(started, analysed);
+  }
+
+  /**
+   * Re-analyses after files changed on disk: their projects get a new program that reuses the
+   * unchanged source files, and the changed files plus their direct importers are extracted again.
+   * A file no project lists (a new file) triggers a full analysis, as a tsconfig change does.
+   */
+  update(changedFiles: readonly string[]): WorkspaceSnapshot {
+    if (this.projects.length === 0 || this.config === undefined) return this.analyzeAll();
+    const started = performance.now();
+    const changed = changedFiles.map((file) => path.resolve(file));
+    if (changed.some((file) => /(^|[\\/])(tsconfig[^\\/]*\.json|cachewise\.config\.json|package\.json)$/.test(file))) return this.analyzeAll();
+    let extracted = 0;
+    for (const file of changed) {
+      const owner = this.projects.find((project) => project.models.has(file) || project.problems.has(file) || project.spec.rootNames.some((name) => path.resolve(name) === file));
+      if (!owner && fs.existsSync(file) && /\.[cm]?[jt]sx?$/.test(file) && !file.includes(`${path.sep}node_modules${path.sep}`)) return this.analyzeAll();
+    }
+    for (const project of this.projects) {
+      const mine = changed.filter((file) => project.models.has(file) || project.problems.has(file));
+      if (mine.length === 0) continue;
+      project.program = createProgram(project.spec, this.config.maxFileBytes, this.notes, { oldProgram: project.program, sourceFiles: project.sourceFiles });
+      const affected = new Set(mine);
+      for (const file of mine) for (const importer of project.importers.get(file) ?? []) affected.add(importer);
+      for (const file of affected) {
+        project.models.delete(file);
+        project.problems.delete(file);
+        const sourceFile = project.program.getSourceFile(file);
+        if (!sourceFile || !fs.existsSync(file)) continue;
+        this.extract(project, sourceFile);
+        extracted++;
+      }
+      indexImporters(project);
+      project.programModel = undefined;
+    }
+    return this.takeSnapshot(started, extracted);
+  }
+
+  private listAnalysedFiles(program: ts.Program): ts.SourceFile[] {
+    const { root } = this.options;
+    const ignore = this.config!.ignore;
+    return program.getRootFileNames().flatMap((name) => {
+      const sourceFile = program.getSourceFile(name);
+      const file = path.resolve(name);
+      const relative = path.relative(root, file).split(path.sep).join("/");
+      if (!sourceFile || sourceFile.isDeclarationFile || relative.startsWith("..") || file.includes(`${path.sep}node_modules${path.sep}`)) return [];
+      if (ignore.some((fragment) => relative === fragment || relative.startsWith(fragment.replace(/\/$/, "") + "/"))) return [];
+      return [sourceFile];
+    });
+  }
+
+  private extract(state: ProjectState, sourceFile: ts.SourceFile): void {
+    // ts-morph bundles its own copy of the compiler; its declarations differ only nominally from `typescript`'s.
+    const host = { ts, program: state.program, checker: state.program.getTypeChecker() } as unknown as ExtractionHost;
+    const result = extractModel(host, sourceFile as unknown as Parameters<typeof extractModel>[1]);
+    const file = path.resolve(sourceFile.fileName);
+    if (result.model) state.models.set(file, result.model);
+    else state.problems.set(file, result.problems);
+  }
+
+  private takeSnapshot(started: number, analysedFiles: number): WorkspaceSnapshot {
+    const { root } = this.options;
+    const findings: SnapshotFinding[] = [];
+    const problems: SnapshotProblem[] = [];
+    const sites: SnapshotSite[] = [];
+    const familiesPerProject: CacheFamily[][] = [];
+    for (const project of this.projects) {
+      const models = [...project.models.values()];
+      const programModel = (project.programModel ??= buildProgramModel(models));
+      familiesPerProject.push(programModel.families);
+      for (const model of models) {
+        for (const finding of checkModel(model, this.rules, root, () => programModel)) {
+          const messages = RULE_MESSAGES.get(finding.ruleId) ?? {};
+          findings.push({
+            ...toRange(finding.span),
+            ruleId: finding.ruleId,
+            severity: finding.severity,
+            message: finding.message,
+            suggestions: finding.suggestions.map((s) => ({ title: formatMessage(messages[s.messageId] ?? s.messageId, s.data), edits: s.edits })),
+          });
+        }
+        for (const site of model.sites) {
+          const familyIds = programModel.familiesOfSite.get(site.id) ?? [];
+          const ttlMs = site.ttl.kind === "set" ? site.ttl.ms : site.ttl.kind === "none" ? null : undefined;
+          sites.push({ ...toRange(site.span), method: site.method, operation: site.operation, familyIds, ttlMs });
+        }
+      }
+      for (const [file, list] of project.problems) {
+        for (const problem of list) problems.push({ file, line: problem.line, column: problem.column, endLine: problem.line, endColumn: problem.column, kind: problem.kind, message: problem.message });
+      }
+    }
+    for (const note of this.notes) problems.push({ file: note.file, line: 1, column: 1, endLine: 1, endColumn: 1, kind: "skipped", message: note.message });
+    const declarations = this.config?.families ?? [];
+    const families = mergeFamilies(familiesPerProject).map((family): SnapshotFamily => {
+      const declaration = findDeclaration(family, declarations);
+      const mention = `\`${family.label}\``;
+      const refs = [...family.reads, ...family.writes, ...precise(family)];
+      return {
+        id: family.id,
+        label: family.label,
+        pattern: family.pattern,
+        kind: family.kind,
+        library: family.library,
+        tags: family.tags,
+        ttlText: describeTtls(family),
+        ttlsMs: family.ttls.filter((t) => t.kind === "none" || (t.kind === "set" && t.ms !== undefined)).map((t) => (t.kind === "none" ? null : t.ms!)),
+        boundText: describeBound(family),
+        strategies: family.strategies,
+        entities: family.entities.map((e) => e.displayName),
+        reads: family.reads.length,
+        writes: family.writes.length,
+        invalidations: precise(family).length,
+        writeSites: family.writes.map((ref) => toRange(ref.span)),
+        sites: dedupeRanges(refs.map((ref) => toRange(ref.span))),
+        owner: declaration?.owner,
+        dataClass: declaration?.class,
+        runbook: declaration?.runbook,
+        findings: findings.filter((f) => f.message.includes(mention)).length,
+      };
+    });
+    const totalFiles = this.projects.reduce((sum, p) => sum + p.models.size + p.problems.size, 0);
+    return {
+      version: ++this.version,
+      root,
+      findings: findings.sort(compareRanges),
+      problems,
+      families,
+      sites: sites.sort(compareRanges),
+      analysedFiles,
+      totalFiles,
+      durationMs: Math.round(performance.now() - started),
+      warnings: this.warnings,
+    };
+  }
+}
+
+/** Direct importers of each file, from the modules its import and export declarations resolve to. */
+function indexImporters(state: ProjectState): void {
+  state.importers.clear();
+  const checker = state.program.getTypeChecker();
+  for (const file of [...state.models.keys(), ...state.problems.keys()]) {
+    const sourceFile = state.program.getSourceFile(file);
+    if (!sourceFile) continue;
+    for (const statement of sourceFile.statements) {
+      if (!(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) || !statement.moduleSpecifier) continue;
+      const declaration = checker.getSymbolAtLocation(statement.moduleSpecifier)?.valueDeclaration;
+      if (!declaration || !ts.isSourceFile(declaration)) continue;
+      const target = path.resolve(declaration.fileName);
+      const list = state.importers.get(target) ?? new Set<string>();
+      list.add(file);
+      state.importers.set(target, list);
+    }
+  }
+}
+
+function toRange(span: Span): SnapshotRange {
+  return { file: span.file, line: span.line, column: span.column, endLine: span.endLine, endColumn: span.endColumn };
+}
+
+function compareRanges(a: SnapshotRange, b: SnapshotRange): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
+}
+
+function dedupeRanges(ranges: SnapshotRange[]): SnapshotRange[] {
+  const seen = new Set<string>();
+  return ranges.filter((r) => {
+    const key = `${r.file}:${r.line}:${r.column}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }).sort(compareRanges);
+}

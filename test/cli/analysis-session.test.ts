@@ -1,0 +1,68 @@
+// The editor's analysis session: a first full analysis equal to `cachewise check`, then updates
+// that re-extract only the saved file and its importers and still see whole-program effects.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, describe, it } from "node:test";
+import { AnalysisSession } from "../../analyzer/src/cli/analysis-session";
+import { runCheck } from "../../analyzer/src/cli/run";
+import { FIXTURES } from "../helpers";
+
+const copy = fs.mkdtempSync(path.join(os.tmpdir(), "cachewise-session-"));
+fs.cpSync(path.join(FIXTURES, "families"), copy, { recursive: true });
+// The fixture resolves its packages from the repository's node_modules.
+fs.symlinkSync(path.resolve(FIXTURES, "..", "..", "node_modules"), path.join(copy, "node_modules"), "dir");
+after(() => fs.rmSync(copy, { recursive: true, force: true }));
+
+const summarize = (findings: Array<{ ruleId: string; file: string; line: number; column: number }>) => findings.map((f) => `${f.ruleId} ${path.relative(copy, f.file)}:${f.line}:${f.column}`).sort();
+
+describe("AnalysisSession", () => {
+  const session = new AnalysisSession({ root: copy });
+  const first = session.analyzeAll();
+
+  it("finds what `cachewise check` finds, with families and sites", () => {
+    const check = runCheck({ cwd: copy, paths: ["."], projects: [], configFile: undefined, ruleOverrides: {} });
+    const expected = check.files.flatMap((file) => file.findings.map((f) => ({ ruleId: f.ruleId, file: file.file, line: f.span.line, column: f.span.column })));
+    assert.deepEqual(summarize(first.findings), summarize(expected));
+    assert.ok(first.families.some((f) => f.label === "app:team:{id}" && f.writes === 3 && f.ttlText.includes("7 d")), first.families.map((f) => `${f.label} ${f.ttlText}`).join("; "));
+    const teamSite = first.sites.find((s) => path.basename(s.file) === "teams.ts" && s.line === 9);
+    assert.ok(teamSite && teamSite.familyIds.length === 1 && teamSite.ttlMs === 604_800_000);
+    assert.equal(first.analysedFiles, first.totalFiles);
+  });
+
+  it("after a save, re-extracts only the file and its importers, and whole-program findings follow", () => {
+    const teams = path.join(copy, "src", "teams.ts");
+    const before = summarize(first.findings);
+    assert.ok(before.includes("require-invalidation-on-write src/teams.ts:15:9"), before.join("\n"));
+    fs.writeFileSync(teams, fs.readFileSync(teams, "utf8").replace('await pool.query("UPDATE teams SET name = $1 WHERE id = $2", [name, id]);', 'await pool.query("UPDATE teams SET name = $1 WHERE id = $2", [name, id]);\n  await redis.del(teamKey(id));'));
+    const updated = session.update([teams]);
+    const after = summarize(updated.findings);
+    assert.ok(!after.includes("require-invalidation-on-write src/teams.ts:15:9"), after.join("\n"));
+    assert.deepEqual(after.filter((f) => !f.includes("teams.ts")), before.filter((f) => !f.includes("teams.ts")));
+    // teams.ts has no importers in the fixture: one file.
+    assert.equal(updated.analysedFiles, 1);
+    assert.ok(updated.version > first.version);
+  });
+
+  it("re-extracts the importers of a changed module (a key builder)", () => {
+    const keys = path.join(copy, "src", "keys.ts");
+    fs.appendFileSync(keys, "\n// touched\n");
+    const updated = session.update([keys]);
+    const importers = fs.readdirSync(path.join(copy, "src")).filter((f) => f.endsWith(".ts") && fs.readFileSync(path.join(copy, "src", f), "utf8").includes('from "./keys.js"'));
+    assert.equal(updated.analysedFiles, 1 + importers.length);
+    assert.ok(importers.length >= 2);
+  });
+
+  it("a syntax error becomes a problem of that file and loses nothing else", () => {
+    const orgs = path.join(copy, "src", "orgs.ts");
+    const original = fs.readFileSync(orgs, "utf8");
+    fs.writeFileSync(orgs, `${original}\nexport const broken = ;\n`);
+    const broken = session.update([orgs]);
+    assert.equal(broken.problems.filter((p) => p.file === orgs && p.kind === "parse-error").length, 1);
+    assert.ok(broken.families.length > 0);
+    fs.writeFileSync(orgs, original);
+    const fixed = session.update([orgs]);
+    assert.equal(fixed.problems.filter((p) => p.file === orgs).length, 0);
+  });
+});
