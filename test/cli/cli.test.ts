@@ -133,13 +133,14 @@ describe("cachewise check", () => {
     assert.match(messages.find((m: { line: number; ruleId: string }) => m.ruleId === "require-invalidation-on-write" && m.line === 12).message, /listPrices\(\) unstable_cache/);
   });
 
-  it("exempts families whose TTL is within the accepted staleness (10 s by default)", () => {
+  it("exempts families whose TTL is within the accepted staleness (60 s by default)", (t) => {
     const dir = path.join(FIXTURES, "families");
     const run = runCliCaptured(["check", ".", "--format", "json"], dir);
     assert.deepEqual(toTuples(JSON.parse(run.stdout), dir).filter((t) => t.includes("settings.ts:16")), [], "a 5 s cache is within the default");
     const config = path.join(dir, "..", "..", "..", "test-output", `staleness-${process.pid}.json`);
     fs.mkdirSync(path.dirname(config), { recursive: true });
     fs.writeFileSync(config, JSON.stringify({ rules: { "require-invalidation-on-write": ["error", { acceptedStalenessSeconds: 0 }] } }));
+    t.after(() => fs.rmSync(config, { force: true }));
     const strict = runCliCaptured(["check", ".", "--format", "json", "--config", config], dir);
     assert.deepEqual(toTuples(JSON.parse(strict.stdout), dir).filter((t) => t.includes("settings.ts:16")), ["require-invalidation-on-write src/settings.ts:16:9"]);
   });

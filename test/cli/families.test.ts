@@ -2,15 +2,19 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { FIXTURES, REPO_ROOT, runCliCaptured } from "../helpers";
 
 const DIR = path.join(FIXTURES, "families");
+
+const written: string[] = [];
+after(() => written.forEach((file) => fs.rmSync(file, { force: true })));
 
 function writeConfig(name: string, config: unknown): string {
   const file = path.join(REPO_ROOT, "test-output", `${name}-${process.pid}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(config));
+  written.push(file);
   return file;
 }
 

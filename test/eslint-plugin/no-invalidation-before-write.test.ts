@@ -9,6 +9,25 @@ const SETUP = USER_CACHE_ASIDE;
 
 ruleTester.run("no-invalidation-before-write", rule, {
   valid: [
+    {
+      name: "@CacheClear above the method runs after its body (@type-cacheable)",
+      filename: FILENAME,
+      code: lines(
+        'import { PrismaClient } from "@prisma/client";',
+        'import { Cacheable, CacheClear } from "@type-cacheable/core";',
+        "const prisma = new PrismaClient();",
+        "export class UserService {",
+        "  @Cacheable({ cacheKey: (args: unknown[]) => `user:${args[0]}`, ttlSeconds: 3600 })",
+        "  async getUser(id: string) {",
+        "    return prisma.user.findUnique({ where: { id } });",
+        "  }",
+        "  @CacheClear({ cacheKey: (args: unknown[]) => `user:${args[0]}` })",
+        "  async rename(id: string, name: string) {",
+        "    await prisma.user.update({ where: { id }, data: { name } });",
+        "  }",
+        "}",
+      ),
+    },
     { name: "invalidation after the write", filename: FILENAME, code: lines(...SETUP, "export async function rename(id: string, name: string) {", "  await prisma.user.update({ where: { id }, data: { name } });", "  await redis.del(`user:${id}`);", "}") },
     { name: "a double delete: before and after", filename: FILENAME, code: lines(...SETUP, "export async function rename(id: string, name: string) {", "  await redis.del(`user:${id}`);", "  await prisma.user.update({ where: { id }, data: { name } });", "  await redis.del(`user:${id}`);", "}") },
     { name: "after the transaction commits", filename: FILENAME, code: lines(...SETUP, "export async function rename(id: string, name: string) {", "  await prisma.$transaction(async (tx) => {", "    await tx.user.update({ where: { id }, data: { name } });", "  });", "  await redis.del(`user:${id}`);", "}") },

@@ -80,6 +80,32 @@ const SQL_NAME_CACHE = [
   "}",
 ];
 
+/** @type-cacheable: a method cached under `user:{id}` in the shared store. */
+const TYPE_CACHEABLE = [
+  'import { PrismaClient } from "@prisma/client";',
+  'import { Cacheable, CacheClear } from "@type-cacheable/core";',
+  "const prisma = new PrismaClient();",
+  "export class UserService {",
+  "  @Cacheable({ cacheKey: (args: unknown[]) => `user:${args[0]}`, ttlSeconds: 3600 })",
+  "  async getUser(id: string) {",
+  "    return prisma.user.findUnique({ where: { id } });",
+  "  }",
+];
+
+/** NestJS: a controller method whose response the CacheInterceptor stores under `products`. */
+const NEST_CACHE = [
+  'import { PrismaClient } from "@prisma/client";',
+  'import { CacheKey, CacheTTL, Cache } from "@nestjs/cache-manager";',
+  "const prisma = new PrismaClient();",
+  "export class ProductsController {",
+  "  constructor(private readonly cacheManager: Cache) {}",
+  "  @CacheKey('products')",
+  "  @CacheTTL(600000)",
+  "  async list() {",
+  "    return prisma.product.findMany();",
+  "  }",
+];
+
 ruleTester.run("require-invalidation-on-write", rule, {
   valid: [
     { name: "delete after the write", filename: FILENAME, code: lines(...SETUP, "export async function rename(id: string, name: string) {", "  await prisma.user.update({ where: { id }, data: { name } });", "  await redis.del(`user:${id}`);", "}") },
@@ -260,6 +286,21 @@ ruleTester.run("require-invalidation-on-write", rule, {
         "}",
       ),
     },
+    {
+      name: "@CacheClear with the family's key on the writing method (@type-cacheable)",
+      filename: FILENAME,
+      code: lines(...TYPE_CACHEABLE, "  @CacheClear({ cacheKey: (args: unknown[]) => `user:${args[0]}` })", "  async rename(id: string, name: string) {", "    await prisma.user.update({ where: { id }, data: { name } });", "  }", "}"),
+    },
+    {
+      name: "@CacheClear with isPattern on a prefix (@type-cacheable)",
+      filename: FILENAME,
+      code: lines(...TYPE_CACHEABLE, "  @CacheClear({ cacheKey: 'user:', isPattern: true })", "  async rename(id: string, name: string) {", "    await prisma.user.update({ where: { id }, data: { name } });", "  }", "}"),
+    },
+    {
+      name: "cacheManager.del of the @CacheKey after a create (NestJS)",
+      filename: FILENAME,
+      code: lines(...NEST_CACHE, "  async create(name: string) {", "    await prisma.product.create({ data: { name } });", "    await this.cacheManager.del('products');", "  }", "}"),
+    },
     { name: "a local object with an update method is not Prisma", filename: FILENAME, code: lines(...SETUP, "const store = { user: { update: async (_: unknown) => undefined } };", "export async function rename(id: string) {", "  await store.user.update({ id });", "}") },
   ],
   invalid: [
@@ -339,6 +380,24 @@ ruleTester.run("require-invalidation-on-write", rule, {
         "}",
       ),
       errors: [{ messageId: "missingInvalidation", line: 23, column: 9 }],
+    },
+    {
+      name: "a write with no @CacheClear leaves a @Cacheable key stale (@type-cacheable)",
+      filename: FILENAME,
+      code: lines(...TYPE_CACHEABLE, "  async rename(id: string, name: string) {", "    await prisma.user.update({ where: { id }, data: { name } });", "  }", "}"),
+      errors: [{ messageId: "missingInvalidation", line: 10, column: 11, data: { action: "user.update", entity: "`user`", family: "user:{args[0]}", source: "`user`", populatedAt: "file.ts:7", staleness: "for up to 1 h" } }],
+    },
+    {
+      name: "@CacheClear of another key does not count (@type-cacheable)",
+      filename: FILENAME,
+      code: lines(...TYPE_CACHEABLE, "  @CacheClear({ cacheKey: 'users:all' })", "  async rename(id: string, name: string) {", "    await prisma.user.update({ where: { id }, data: { name } });", "  }", "}"),
+      errors: [{ messageId: "missingInvalidation", line: 11, column: 11 }],
+    },
+    {
+      name: "a create that leaves a @CacheKey list stale (NestJS)",
+      filename: FILENAME,
+      code: lines(...NEST_CACHE, "  async create(name: string) {", "    await prisma.product.create({ data: { name } });", "  }", "}"),
+      errors: [{ messageId: "missingInvalidation", line: 12, column: 11, data: { action: "product.create", entity: "`product`", family: "products", source: "`product`", populatedAt: "file.ts:9", staleness: "for up to 10 min" } }],
     },
     {
       name: "a raw SQL UPDATE",

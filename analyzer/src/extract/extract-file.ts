@@ -1040,13 +1040,76 @@ class FileExtractor {
     const callee = ts.isCallExpression(expression) ? expression.expression : expression;
     if (!ts.isIdentifier(callee) && !ts.isPropertyAccessExpression(callee)) return;
     const resolved = r.resolveExport(r.findImportOrigin(callee));
-    if (!resolved || resolved.role.role !== "memoize-decorator") return;
+    if (!resolved) return;
     const method = decorator.parent;
     if (!ts.isMethodDeclaration(method) && !ts.isGetAccessorDeclaration(method)) return;
-    const fn = this.describeFunctionDeclaration(method, method.name.getText(), 0);
     const args = ts.isCallExpression(expression) ? expression.arguments : ([] as unknown as TS.NodeArray<TS.Expression>);
-    const memoize = this.describeDecorator(resolved, args, fn);
-    this.addSite(decorator, callee, { library: resolved.entry.library, kind: resolved.entry.kind, operation: "memoize", method: `@${resolved.exportName}`, memoize });
+    const decoratorName = `@${resolved.exportName}`;
+    switch (resolved.role.role) {
+      case "memoize-decorator": {
+        const fn = this.describeFunctionDeclaration(method, method.name.getText(), 0);
+        const memoize = this.describeDecorator(resolved, args, fn);
+        // @type-cacheable's `cacheKey` names the entry in the shared store, where @CacheClear finds it.
+        const key = resolved.entry.library === "type-cacheable" ? this.readDecoratorKey(r.readOptions(args[0]).props.get("cacheKey")) : undefined;
+        this.addSite(decorator, callee, { library: resolved.entry.library, kind: resolved.entry.kind, operation: "memoize", method: decoratorName, memoize, key });
+        return;
+      }
+      case "cache-clear-decorator":
+      case "cache-update-decorator": {
+        // @CacheClear({ cacheKey }) deletes after the method runs; @CacheUpdate writes its result and clears `cacheKeysToClear`.
+        const { props } = r.readOptions(args[0]);
+        const pattern = props.get("isPattern");
+        const clears = resolved.role.role === "cache-clear-decorator" ? props.get("cacheKey") : props.get("cacheKeysToClear");
+        for (const key of this.readDecoratorKeys(clears)) {
+          this.addSite(decorator, callee, { library: resolved.entry.library, kind: resolved.entry.kind, operation: "delete", method: this.isTrueLiteral(pattern) ? `${decoratorName}*` : decoratorName, key });
+        }
+        if (resolved.role.role === "cache-update-decorator") {
+          const key = this.readDecoratorKey(props.get("cacheKey"));
+          if (key) this.addSite(decorator, callee, { library: resolved.entry.library, kind: resolved.entry.kind, operation: "write", method: decoratorName, key });
+        }
+        return;
+      }
+      case "nest-cache-key": {
+        // With CacheInterceptor, the method's response is cached under this key, for @CacheTTL milliseconds (or the module default).
+        const key = this.readDecoratorKey(args[0]);
+        if (!key) return;
+        const ttlDecorator = ts.canHaveDecorators(method) ? ts.getDecorators(method)?.find((d) => {
+          const call = d.expression;
+          if (!ts.isCallExpression(call)) return false;
+          const origin = r.resolveExport(r.findImportOrigin(call.expression as TS.Identifier));
+          return origin?.role.role === "nest-cache-ttl";
+        }) : undefined;
+        const ttlArgument = ttlDecorator && ts.isCallExpression(ttlDecorator.expression) ? ttlDecorator.expression.arguments[0] : undefined;
+        const ttl = ttlArgument ? this.instances.readTtl(ttlArgument, "ms") : ({ kind: "unknown" } as const);
+        this.addSite(decorator, callee, { library: "nestjs-cache", kind: "framework", operation: "write", method: decoratorName, key, ttl });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** A decorator's cache key: a string, a template, or a builder `(args) => \`user:${args[0]}\``. */
+  private readDecoratorKey(expression: TS.Expression | undefined): KeyTemplate | undefined {
+    const { ts } = this;
+    if (!expression) return undefined;
+    const node = this.resolver.skipOuter(expression);
+    if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) {
+      const body = ts.isBlock(node.body) ? node.body.statements.find(ts.isReturnStatement)?.expression : node.body;
+      return body ? this.resolver.buildKeyTemplate(body) : undefined;
+    }
+    if (ts.isStringLiteralLike(node) || ts.isTemplateExpression(node) || ts.isBinaryExpression(node) || ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) return this.resolver.buildKeyTemplate(node);
+    return undefined;
+  }
+
+  /** One key, or each key of an array literal. */
+  private readDecoratorKeys(expression: TS.Expression | undefined): KeyTemplate[] {
+    const { ts } = this;
+    if (!expression) return [];
+    const node = this.resolver.skipOuter(expression);
+    if (ts.isArrayLiteralExpression(node)) return node.elements.flatMap((element) => this.readDecoratorKeys(element));
+    const key = this.readDecoratorKey(node);
+    return key ? [key] : [];
   }
 
   private describeDecorator(resolved: ResolvedExport, args: readonly TS.Expression[], fn: MemoizedFunction): MemoizeInfo {

@@ -18,6 +18,10 @@ export interface ExportRole {
     | "next-revalidate"
     | "react-cache"
     | "nest-cache-module"
+    | "cache-clear-decorator"
+    | "cache-update-decorator"
+    | "nest-cache-key"
+    | "nest-cache-ttl"
     | "namespace";
   /** A library-specific flavour, e.g. moize's `infinite` or curried `maxAge`. */
   variant?: string;
@@ -147,17 +151,23 @@ const PACKAGES: Record<string, LibraryEntry> = {
   "@type-cacheable/core": {
     library: "type-cacheable",
     kind: "memoizer",
-    exports: { Cacheable: { role: "memoize-decorator" } },
+    exports: { Cacheable: { role: "memoize-decorator" }, CacheClear: { role: "cache-clear-decorator" }, CacheUpdate: { role: "cache-update-decorator" } },
   },
   "@nestjs/cache-manager": {
     library: "nestjs-cache",
     kind: "framework",
-    exports: { CacheModule: { role: "nest-cache-module" }, Cache: { role: "cache-class", library: "cache-manager", kind: "in-process" } },
+    exports: {
+      CacheModule: { role: "nest-cache-module" },
+      Cache: { role: "cache-class", library: "cache-manager", kind: "in-process" },
+      CacheKey: { role: "nest-cache-key" },
+      CacheTTL: { role: "nest-cache-ttl" },
+    },
   },
   "@nestjs/common": {
     library: "nestjs-cache",
     kind: "framework",
-    exports: { CacheModule: { role: "nest-cache-module" } },
+    // NestJS 8 and 9 exported the cache decorators from @nestjs/common.
+    exports: { CacheModule: { role: "nest-cache-module" }, CacheKey: { role: "nest-cache-key" }, CacheTTL: { role: "nest-cache-ttl" } },
   },
   "next/cache": {
     library: "next",

@@ -116,8 +116,9 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     }
     link(site, family.id);
   };
-  /** Sites whose family is decided by a later pass (tag invalidations, wildcards). */
+  /** Sites whose family is decided by a later pass (tag invalidations, wildcards, decorator deletes). */
   const tagInvalidations: CacheSite[] = [];
+  const decoratorDeletes: CacheSite[] = [];
   const pendingWrites: Array<{ site: CacheSite; family: CacheFamily }> = [];
   /** Populating sites, for entity dependencies: the function that computes the value. */
   const populators: Array<{ family: CacheFamily; functionId: string; site: CacheSite; strategy: Strategy | undefined; within?: Span }> = [];
@@ -173,6 +174,26 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
         }
         continue;
       }
+      // Decorator caches keyed by name (@type-cacheable `cacheKey`, NestJS `@CacheKey`): one family per key
+      // pattern, shared by the method that fills it and the decorators or cache calls that clear it.
+      if ((site.library === "type-cacheable" || site.library === "nestjs-cache") && site.key && !isOpaquePattern(site.key.pattern)) {
+        if (site.operation === "delete") {
+          decoratorDeletes.push(site);
+          continue;
+        }
+        const pattern = site.key.pattern;
+        const id = `decorator|${normalizePattern(pattern)}`;
+        const family = getFamily(id, () => ({ id, label: pattern, pattern, kind: site.kind, library: site.library, instance: undefined, bound: site.memoize?.bound }));
+        link(site, id);
+        family.writes.push(toRef(site));
+        const ttl = site.memoize ? site.memoize.maxAge : site.ttl;
+        family.ttls.push({ ms: ttlMs(ttl), text: ttl.kind === "set" ? ttl.text : ttl.kind, kind: ttl.kind, span: site.span, unit: ttl.kind === "set" ? ttl.unit : undefined, siteId: site.id });
+        // The decorated method computes the value: its body follows the decorator, so read inside it rather than before the site.
+        const fnSpan = site.memoize?.fn?.span;
+        const within: Span = fnSpan ?? { ...site.span, start: site.scopeStart, end: site.scopeEnd };
+        populators.push({ family, functionId: fnSpan ? `${fnSpan.file}:${fnSpan.start}` : site.functionId, site, strategy: "read-through", within });
+        continue;
+      }
       if (site.operation === "memoize" && site.memoize) {
         const id = `memoize|${site.id}`;
         const name = site.memoize.fn?.name ?? site.enclosingFunction;
@@ -217,6 +238,27 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   function addTags(family: CacheFamily, tags: readonly KeyTemplate[]): void {
     for (const tag of tags) {
       if (!family.tags.includes(tag.pattern)) family.tags.push(tag.pattern);
+    }
+  }
+
+  // @CacheClear / @CacheUpdate's `cacheKeysToClear` (a prefix with `isPattern`), and cache-manager calls on the
+  // store NestJS's interceptor writes to (`cacheManager.del("products")`), clear decorator families by key.
+  const decoratorFamilies = [...families.values()].filter((family) => family.id.startsWith("decorator|"));
+  for (const site of decoratorDeletes) {
+    const prefix = site.method.endsWith("*");
+    const wanted = normalizePattern(site.key!.pattern);
+    for (const family of decoratorFamilies) {
+      const pattern = normalizePattern(family.pattern);
+      if (prefix ? pattern.startsWith(wanted) : pattern === wanted) addInvalidation(site, family);
+    }
+  }
+  for (const site of models.flatMap((model) => model.sites)) {
+    if (site.library !== "cache-manager" || !site.key || (site.operation !== "delete" && site.operation !== "write")) continue;
+    const wanted = normalizePattern(site.key.pattern);
+    for (const family of decoratorFamilies) {
+      if (normalizePattern(family.pattern) !== wanted) continue;
+      if (site.operation === "delete") addInvalidation(site, family);
+      else pendingWrites.push({ site, family });
     }
   }
 
