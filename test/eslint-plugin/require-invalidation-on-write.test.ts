@@ -106,6 +106,19 @@ const NEST_CACHE = [
   "  }",
 ];
 
+/** bentocache: a read-through entry tagged `products`, in the `catalog` namespace. */
+const BENTO = [
+  'import { PrismaClient } from "@prisma/client";',
+  'import { BentoCache, bentostore } from "bentocache";',
+  'import { memoryDriver } from "bentocache/drivers/memory";',
+  "const prisma = new PrismaClient();",
+  "const bento = new BentoCache({ default: 'memory', stores: { memory: bentostore().useL1Layer(memoryDriver({ maxItems: 1000 })) } });",
+  "const catalog = bento.namespace('catalog');",
+  "export async function getProduct(id: string) {",
+  "  return catalog.getOrSet({ key: `product:${id}`, ttl: '1h', tags: ['products'], factory: () => prisma.product.findUnique({ where: { id } }) });",
+  "}",
+];
+
 ruleTester.run("require-invalidation-on-write", rule, {
   valid: [
     { name: "delete after the write", filename: FILENAME, code: lines(...SETUP, "export async function rename(id: string, name: string) {", "  await prisma.user.update({ where: { id }, data: { name } });", "  await redis.del(`user:${id}`);", "}") },
@@ -301,6 +314,21 @@ ruleTester.run("require-invalidation-on-write", rule, {
       filename: FILENAME,
       code: lines(...NEST_CACHE, "  async create(name: string) {", "    await prisma.product.create({ data: { name } });", "    await this.cacheManager.del('products');", "  }", "}"),
     },
+    {
+      name: "bentocache deleteByTag of a tag the entry carries",
+      filename: FILENAME,
+      code: lines(...BENTO, "export async function rename(id: string, name: string) {", "  await prisma.product.update({ where: { id }, data: { name } });", "  await bento.deleteByTag({ tags: ['products'] });", "}"),
+    },
+    {
+      name: "bentocache clear of the entry's namespace",
+      filename: FILENAME,
+      code: lines(...BENTO, "export async function rename(id: string, name: string) {", "  await prisma.product.update({ where: { id }, data: { name } });", "  await bento.namespace('catalog').clear();", "}"),
+    },
+    {
+      name: "bentocache delete of the namespaced key",
+      filename: FILENAME,
+      code: lines(...BENTO, "export async function rename(id: string, name: string) {", "  await prisma.product.update({ where: { id }, data: { name } });", "  await catalog.delete({ key: `product:${id}` });", "}"),
+    },
     { name: "a local object with an update method is not Prisma", filename: FILENAME, code: lines(...SETUP, "const store = { user: { update: async (_: unknown) => undefined } };", "export async function rename(id: string) {", "  await store.user.update({ id });", "}") },
   ],
   invalid: [
@@ -398,6 +426,12 @@ ruleTester.run("require-invalidation-on-write", rule, {
       filename: FILENAME,
       code: lines(...NEST_CACHE, "  async create(name: string) {", "    await prisma.product.create({ data: { name } });", "  }", "}"),
       errors: [{ messageId: "missingInvalidation", line: 12, column: 11, data: { action: "product.create", entity: "`product`", family: "products", source: "`product`", populatedAt: "file.ts:9", staleness: "for up to 10 min" } }],
+    },
+    {
+      name: "bentocache: another tag, or another namespace, leaves the entry stale",
+      filename: FILENAME,
+      code: lines(...BENTO, "export async function rename(id: string, name: string) {", "  await prisma.product.update({ where: { id }, data: { name } });", "  await bento.deleteByTag({ tags: ['users'] });", "  await bento.namespace('accounts').clear();", "}"),
+      errors: [{ messageId: "missingInvalidation", line: 11, column: 9, data: { action: "product.update", entity: "`product`", family: "bento.namespace(catalog) catalog:product:{id}", source: "`product`", populatedAt: "file.ts:8", staleness: "for up to 1 h" } }],
     },
     {
       name: "a raw SQL UPDATE",

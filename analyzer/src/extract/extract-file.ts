@@ -403,9 +403,24 @@ class FileExtractor {
       ttl = read.ttl;
       if (read.key !== undefined) keyExpression = read.key;
     }
+    let tags: KeyTemplate[] = [];
+    if (instance.library === "bentocache" && args[0]) {
+      // bentocache takes one options object: `get({ key })`, `getOrSet({ key, factory, tags })`, `deleteByTag({ tags })`.
+      const { props } = r.readOptions(args[0]);
+      if (props.has("key")) keyExpression = props.get("key");
+      tags = this.readTagList(props.get("tags"));
+    }
     if (method === "clear" || method === "reset" || method === "flushAll" || method === "clearAll" || method === "deleteByTag") keyExpression = undefined;
     const key = keyExpression && !this.ts.isSpreadElement(keyExpression) && !this.isKeyCollection(keyExpression) ? r.buildKeyTemplate(keyExpression) : undefined;
-    this.addSite(call, callee.name, { library: instance.library, kind: "in-process", operation, method, instance, key, ttl });
+    this.addSite(call, callee.name, { library: instance.library, kind: "in-process", operation, method, instance, key, ttl, tags });
+  }
+
+  /** `["products", \`user:${id}\`]` → key templates; a single string counts as one tag. */
+  private readTagList(expression: TS.Expression | undefined): KeyTemplate[] {
+    if (!expression) return [];
+    const node = this.resolver.skipOuter(expression);
+    if (this.ts.isArrayLiteralExpression(node)) return node.elements.filter((e) => !this.ts.isSpreadElement(e)).map((e) => this.resolver.buildKeyTemplate(e));
+    return this.ts.isStringLiteralLike(node) || this.ts.isTemplateExpression(node) ? [this.resolver.buildKeyTemplate(node)] : [];
   }
 
   private readInProcessTtl(instance: InstanceInfo, method: string, args: readonly TS.Expression[]): { ttl: Ttl; key?: TS.Expression } {

@@ -54,6 +54,12 @@ export class InstanceResolver {
           if (base && base.instance.kind === "redis" && BATCH_METHODS.has(method)) {
             return { instance: base.instance, batchId: `${node.getSourceFile().fileName}:${node.getStart()}` };
           }
+          // bentocache `namespace("users")`: the same stores, keys under `users:` (nested namespaces stack).
+          if (base && method === "namespace" && base.instance.library === "bentocache") {
+            const name = node.arguments[0] ? r.foldString(node.arguments[0]) : undefined;
+            if (name === undefined) return base;
+            return { ...base, instance: { ...base.instance, keyPrefix: `${base.instance.keyPrefix ?? ""}${name}:`, name: `${base.instance.name ?? "bentocache"}.namespace(${name})` } };
+          }
           if (base) return base;
         }
         // A chained command on a pipeline returns the pipeline: `redis.pipeline().set(..).expire(..)`.

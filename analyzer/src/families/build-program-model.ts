@@ -27,6 +27,9 @@ function isOpaquePattern(pattern: string): boolean {
   return /^(\{[^{}]*\})+$/.test(pattern) || pattern === "";
 }
 
+/** In-process calls that return the cached value or compute and store it. */
+const READ_THROUGH_METHODS = new Set(["wrap", "getOrSet", "getOrSetForever", "fetch"]);
+
 function instanceKey(site: CacheSite): string {
   const at = site.instance?.constructedAt;
   return at ? `${at.file}:${at.start}` : (site.instance?.name ?? site.library);
@@ -79,6 +82,8 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   /** Wildcard invalidations (a delete with an unknown key, `clear()`), by family-id prefix. */
   const wildcardInvalidations: Array<{ prefix: string; site: CacheSite }> = [];
   const entityReadsByFunction = new Map<string, EntityAccess[]>();
+  /** Reads by the position of their call (`file:start`). */
+  const entityReadsByCall = new Map<string, EntityAccess[]>();
   const entityWrites: EntityAccess[] = [];
   for (const model of models) {
     for (const access of model.entityAccesses) {
@@ -87,9 +92,14 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
         const list = entityReadsByFunction.get(access.functionId) ?? [];
         list.push(access);
         entityReadsByFunction.set(access.functionId, list);
+        const key = `${access.span.file}:${access.span.start}`;
+        entityReadsByCall.set(key, [...(entityReadsByCall.get(key) ?? []), access]);
       }
     }
   }
+  // Calls to project functions by position: a value's source call may sit in a callback (a `getOrSet` factory).
+  const projectCallsByPosition = new Map<string, FunctionFacts["calls"][number]>();
+  for (const facts of functions.values()) for (const call of facts.calls) projectCallsByPosition.set(`${call.span.file}:${call.span.start}`, call);
 
   const getFamily = (id: string, init: () => Omit<CacheFamily, "reads" | "writes" | "invalidations" | "ttls" | "strategies" | "entities" | "maxStalenessMs" | "tags">): CacheFamily => {
     let family = families.get(id);
@@ -131,10 +141,16 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
         const isRedis = site.kind === "redis";
         const scope = isRedis ? "redis" : `in-process:${instanceKey(site)}`;
         let pattern = site.key ? site.key.pattern : undefined;
+        // bentocache `deleteByTag({ tags })`: every entry written with one of the tags.
+        if (site.operation === "delete" && site.tags.length > 0) {
+          tagInvalidations.push(site);
+          continue;
+        }
         if (pattern === undefined || isOpaquePattern(pattern)) {
-          // A delete or expiry with a key we cannot read counts for every family of this client or cache.
+          // A delete or expiry with a key we cannot read counts for every family of this client or cache
+          // (of its namespace, for a bentocache `namespace("users").clear()`).
           if (site.operation === "delete" || site.operation === "expire") {
-            wildcardInvalidations.push({ prefix: `${scope}|`, site });
+            wildcardInvalidations.push({ prefix: `${scope}|${isRedis ? "" : normalizePattern(prefix)}`, site });
             continue;
           }
           // An in-process cache keyed by a bare id is one family (the instance); a Redis write with an
@@ -157,10 +173,11 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
         if (site.operation === "read") family.reads.push(toRef(site));
         else if (site.operation === "write") {
           family.writes.push(toRef(site));
+          addTags(family, site.tags);
           const ttl = site.ttl.kind === "none" && site.instance && site.instance.defaultTtl.kind !== "none" ? site.instance.defaultTtl : site.ttl;
           const at = ttl === site.ttl ? site.span : (site.instance?.constructedAt ?? site.span);
           family.ttls.push({ ms: ttlMs(ttl), text: ttl.kind === "set" ? ttl.text : ttl.kind, kind: ttl.kind, span: at, unit: ttl.kind === "set" ? ttl.unit : undefined, siteId: site.id });
-          const readThrough = ["wrap", "getOrSet", "getOrSetForever", "fetch"].includes(site.method);
+          const readThrough = READ_THROUGH_METHODS.has(site.method);
           // Counters, lists, sets and streams hold state the code builds, not copies of the source of truth.
           if (site.kind === "in-process" || VALUE_WRITE_COMMANDS.has(site.method)) populators.push({ family, functionId: site.functionId, site, strategy: readThrough ? "read-through" : undefined });
           // A write is also an invalidation (the new value replaces the old one), unless it fills a miss.
@@ -266,6 +283,8 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   for (const site of tagInvalidations) {
     const revalidated = new Set(site.tags.map((tag) => normalizePattern(tag.pattern)));
     for (const family of families.values()) {
+      // Next.js tags are global; a cache library's tags belong to that library's caches.
+      if (site.library !== "next" && family.library !== site.library) continue;
       if (family.tags.some((tag) => revalidated.has(normalizePattern(tag)))) addInvalidation(site, family);
     }
   }
@@ -308,10 +327,10 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   /** Reads feeding a value, each with the fields of its row that reach the value (undefined: the whole row). */
   type FeedingRead = { read: EntityAccess; fields: string[] | undefined };
   /** Reads feeding a value: direct reads among the value's source calls, and what the source calls to project functions reach. */
-  const collectSourceReads = (functionId: string, sources: ValueSources): FeedingRead[] => {
-    const starts = new Set(sources.calls.map((span) => `${span.file}:${span.start}`));
-    const direct = (entityReadsByFunction.get(functionId) ?? []).filter((read) => starts.has(`${read.span.file}:${read.span.start}`));
-    const calls = (functions.get(functionId)?.calls ?? []).filter((call) => starts.has(`${call.span.file}:${call.span.start}`));
+  const collectSourceReads = (sources: ValueSources): FeedingRead[] => {
+    const starts = [...new Set(sources.calls.map((span) => `${span.file}:${span.start}`))];
+    const direct = starts.flatMap((key) => entityReadsByCall.get(key) ?? []);
+    const calls = starts.flatMap((key) => projectCallsByPosition.get(key) ?? []);
     const feeding: FeedingRead[] = direct.map((read) => ({ read, fields: toColumns(sources.callFields[`${read.span.file}:${read.span.start}`], read) ?? read.fields }));
     for (const call of calls) {
       // What a called function returns is not traced. When the value takes only some properties of
@@ -330,17 +349,18 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     // a cache filled by a script, a migration or a test is not the service's cache.
     if (site.memoize?.lifetime === "local" || isTestFile(site.span.file)) continue;
     // A key family nothing reads back is a marker, a buffer or a log, not a cache of the source of truth.
-    if ((family.kind === "redis" || family.kind === "in-process") && family.reads.length === 0) continue;
+    // (A read-through call, `wrap`/`getOrSet`/`fetch`, reads as it writes.)
+    if ((family.kind === "redis" || family.kind === "in-process") && family.reads.length === 0 && !family.writes.some((w) => READ_THROUGH_METHODS.has(w.method))) continue;
     let reads: FeedingRead[];
     if (site.valueSources) {
       // Data flow: only reads whose results reach the stored value (a flag or a counter depends on nothing).
-      reads = collectSourceReads(functionId, site.valueSources);
+      reads = collectSourceReads(site.valueSources);
       // A wrapper's `set(id, value)`: the value comes from its callers' arguments.
       for (const index of site.valueSources.parameters) {
         for (const caller of callers.get(functionId) ?? []) {
           for (const call of functions.get(caller)?.calls ?? []) {
             const argument = call.target === functionId ? call.arguments[index] : undefined;
-            if (argument) reads = reads.concat(collectSourceReads(caller, selectArgumentSources(argument, site.valueSources.parameterFields[index])));
+            if (argument) reads = reads.concat(collectSourceReads(selectArgumentSources(argument, site.valueSources.parameterFields[index])));
           }
         }
       }
