@@ -119,6 +119,20 @@ const BENTO = [
   "}",
 ];
 
+/** A module-level Map used as a cache-aside cache. */
+const MAP_CACHE = [
+  'import { PrismaClient } from "@prisma/client";',
+  "const prisma = new PrismaClient();",
+  "const users = new Map<string, unknown>();",
+  "export async function getUser(id: string) {",
+  "  const hit = users.get(id);",
+  "  if (hit) return hit;",
+  "  const user = await prisma.user.findUnique({ where: { id } });",
+  "  users.set(id, user);",
+  "  return user;",
+  "}",
+];
+
 ruleTester.run("require-invalidation-on-write", rule, {
   valid: [
     { name: "delete after the write", filename: FILENAME, code: lines(...SETUP, "export async function rename(id: string, name: string) {", "  await prisma.user.update({ where: { id }, data: { name } });", "  await redis.del(`user:${id}`);", "}") },
@@ -329,6 +343,37 @@ ruleTester.run("require-invalidation-on-write", rule, {
       filename: FILENAME,
       code: lines(...BENTO, "export async function rename(id: string, name: string) {", "  await prisma.product.update({ where: { id }, data: { name } });", "  await catalog.delete({ key: `product:${id}` });", "}"),
     },
+    {
+      name: "a Map cache whose entry is deleted after the write",
+      filename: FILENAME,
+      code: lines(...MAP_CACHE, "export async function rename(id: string, name: string) {", "  await prisma.user.update({ where: { id }, data: { name } });", "  users.delete(id);", "}"),
+    },
+    {
+      name: "a Map cache replaced after the write",
+      filename: FILENAME,
+      code: lines(...MAP_CACHE.map((line) => line.replace("const users", "let users")), "export async function rename(id: string, name: string) {", "  await prisma.user.update({ where: { id }, data: { name } });", "  users = new Map();", "}"),
+    },
+    {
+      name: "an in-flight table whose entries the adding function removes is not a cache",
+      filename: FILENAME,
+      code: lines(
+        'import { PrismaClient } from "@prisma/client";',
+        "const prisma = new PrismaClient();",
+        "const inFlight = new Map<string, Promise<unknown>>();",
+        "export async function getUser(id: string) {",
+        "  const pending = inFlight.get(id);",
+        "  if (pending) return pending;",
+        "  const lookup = prisma.user.findUnique({ where: { id } }).finally(() => {",
+        "    inFlight.delete(id);",
+        "  });",
+        "  inFlight.set(id, lookup);",
+        "  return lookup;",
+        "}",
+        "export async function rename(id: string, name: string) {",
+        "  await prisma.user.update({ where: { id }, data: { name } });",
+        "}",
+      ),
+    },
     { name: "a local object with an update method is not Prisma", filename: FILENAME, code: lines(...SETUP, "const store = { user: { update: async (_: unknown) => undefined } };", "export async function rename(id: string) {", "  await store.user.update({ id });", "}") },
   ],
   invalid: [
@@ -432,6 +477,12 @@ ruleTester.run("require-invalidation-on-write", rule, {
       filename: FILENAME,
       code: lines(...BENTO, "export async function rename(id: string, name: string) {", "  await prisma.product.update({ where: { id }, data: { name } });", "  await bento.deleteByTag({ tags: ['users'] });", "  await bento.namespace('accounts').clear();", "}"),
       errors: [{ messageId: "missingInvalidation", line: 11, column: 9, data: { action: "product.update", entity: "`product`", family: "bento.namespace(catalog) catalog:product:{id}", source: "`product`", populatedAt: "file.ts:8", staleness: "for up to 1 h" } }],
+    },
+    {
+      name: "a module-level Map cache never invalidated",
+      filename: FILENAME,
+      code: lines(...MAP_CACHE, "export async function rename(id: string, name: string) {", "  await prisma.user.update({ where: { id }, data: { name } });", "}"),
+      errors: [{ messageId: "missingInvalidation", line: 12, column: 9, data: { action: "user.update", entity: "`user`", family: "users", source: "`user`", populatedAt: "file.ts:7", staleness: "forever (nothing expires it)" } }],
     },
     {
       name: "a raw SQL UPDATE",

@@ -41,6 +41,9 @@ import { mergeValueSources, traceValueSources } from "./value-sources";
 export const TTL_PLACEHOLDER_SECONDS = "TTL_SECONDS";
 export const TTL_PLACEHOLDER_MS = "TTL_MS";
 
+/** What a cache call sets on its site; the rest (span, scope, owner) comes from the node. */
+type SiteFields = Pick<CacheSite, "library" | "kind" | "operation" | "method"> & Partial<Pick<CacheSite, "instance" | "key" | "ttl" | "batchId" | "memoize" | "framework" | "ttlInsertion" | "tags">>;
+
 interface ProgramContext {
   resolver: Resolver;
   instances: InstanceResolver;
@@ -1193,7 +1196,7 @@ class FileExtractor {
       }
     }
     if (candidates.length === 0) return [];
-    const bySymbol = new Map(candidates.map((c) => [c.symbol, { ...c, reads: [] as TS.Node[], writes: [] as TS.Node[], evicts: false, escapes: false, exportedLater: false }]));
+    const bySymbol = new Map(candidates.map((c) => [c.symbol, { ...c, reads: [] as TS.Node[], writes: [] as TS.Node[], evicts: false, evictions: [] as TS.Node[], escapes: false, exportedLater: false }]));
     const names = new Set(candidates.map((c) => (c.declaration.name as TS.Identifier).text));
     const visit = (node: TS.Node): void => {
       if (ts.isIdentifier(node) && names.has(node.text)) {
@@ -1234,6 +1237,7 @@ class FileExtractor {
         evicts: entry.evicts,
         hasFiniteKeyDomain: this.hasFiniteMapKey(entry.declaration, entry.writes),
         exported: entry.exported || entry.exportedLater,
+        sites: this.describeMapSites(entry.declaration, entry.reads, cacheAsideWrites, entry.evictions),
       });
     }
     return result;
@@ -1244,7 +1248,7 @@ class FileExtractor {
     return type.getStringIndexType() !== undefined || type.getNumberIndexType() !== undefined;
   }
 
-  private classifyMapReference(node: TS.Identifier, entry: { reads: TS.Node[]; writes: TS.Node[]; evicts: boolean; escapes: boolean }): void {
+  private classifyMapReference(node: TS.Identifier, entry: { reads: TS.Node[]; writes: TS.Node[]; evicts: boolean; evictions: TS.Node[]; escapes: boolean }): void {
     const { ts } = this;
     const parent = node.parent;
     if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
@@ -1253,23 +1257,55 @@ class FileExtractor {
       const isCall = ts.isCallExpression(call) && call.expression === parent;
       if (member === "get" || member === "has") entry.reads.push(call);
       else if (member === "set" && isCall) entry.writes.push(call);
-      else if (member === "delete" || member === "clear" || member === "size") entry.evicts = true;
+      else if (member === "delete" || member === "clear" || member === "size") {
+        entry.evicts = true;
+        if (isCall && member !== "size") entry.evictions.push(call);
+      }
       return;
     }
     if (ts.isElementAccessExpression(parent) && parent.expression === node) {
       const outer = parent.parent;
       if (ts.isBinaryExpression(outer) && outer.left === parent && this.isAssignmentOperator(outer.operatorToken.kind)) entry.writes.push(outer);
-      else if (ts.isDeleteExpression(outer)) entry.evicts = true;
-      else entry.reads.push(parent);
+      else if (ts.isDeleteExpression(outer)) {
+        entry.evicts = true;
+        entry.evictions.push(outer);
+      } else entry.reads.push(parent);
       return;
     }
     if (ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
       entry.evicts = true;
+      entry.evictions.push(parent);
       return;
     }
     if (ts.isTypeQueryNode(parent)) return;
     // Passed elsewhere, returned, aliased: we cannot see every use, so stay silent.
     entry.escapes = true;
+  }
+
+  /** A Map cache's operations as cache sites of one in-process instance (`cache.get(k)`, `cache[k] = v`, `cache.delete(k)`, `cache = new Map()`). */
+  private describeMapSites(declaration: TS.VariableDeclaration, reads: TS.Node[], writes: TS.Node[], evictions: TS.Node[]): CacheSite[] {
+    const { ts } = this;
+    const r = this.resolver;
+    const name = (declaration.name as TS.Identifier).text;
+    const instance: InstanceInfo = { library: "map", kind: "in-process", constructedAt: r.makeSpan(declaration), name, defaultTtl: { kind: "none" }, bound: { kind: "none" }, lifetime: "module", optionsOpaque: false, storesReferences: true, keyPrefix: undefined };
+    const keyOf = (node: TS.Node): TS.Expression | undefined => {
+      if (ts.isCallExpression(node)) return node.arguments[0];
+      if (ts.isElementAccessExpression(node)) return node.argumentExpression;
+      if (ts.isBinaryExpression(node) && ts.isElementAccessExpression(node.left)) return node.left.argumentExpression;
+      if (ts.isDeleteExpression(node) && ts.isElementAccessExpression(node.expression)) return node.expression.argumentExpression;
+      return undefined;
+    };
+    const make = (node: TS.Node, operation: Operation, method: string, value?: TS.Expression): CacheSite => {
+      const keyExpression = keyOf(node);
+      const site = this.createSite(node, node, { library: "map", kind: "in-process", operation, method, instance, key: keyExpression && !ts.isSpreadElement(keyExpression) ? r.buildKeyTemplate(keyExpression) : undefined });
+      if (value) site.valueSources = traceValueSources(r, value, this.callGraph.findOwner(node));
+      return site;
+    };
+    return [
+      ...reads.map((node) => make(node, "read", ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : "[]")),
+      ...writes.map((node) => (ts.isCallExpression(node) ? make(node, "write", "set", node.arguments[1]) : make(node, "write", "[]=", (node as TS.BinaryExpression).right))),
+      ...evictions.map((node) => make(node, "delete", ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : ts.isDeleteExpression(node) ? "delete" : "clear")),
+    ];
   }
 
   private isAssignmentOperator(kind: TS.SyntaxKind): boolean {
@@ -1305,16 +1341,20 @@ class FileExtractor {
 
   // ---- sites -----------------------------------------------------------------
 
-  private addSite(
-    node: TS.Node,
-    calleeNode: TS.Node,
-    fields: Pick<CacheSite, "library" | "kind" | "operation" | "method"> &
-      Partial<Pick<CacheSite, "instance" | "key" | "ttl" | "batchId" | "memoize" | "framework" | "ttlInsertion" | "tags">>,
-  ): void {
+  private addSite(node: TS.Node, calleeNode: TS.Node, fields: SiteFields): void {
+    const site = this.createSite(node, calleeNode, fields);
+    this.sites.push(site);
+    if (this.ts.isCallExpression(node)) {
+      this.siteCalls.set(site, node);
+      if (site.key && fields.operation !== "memoize") site.keyParameter = this.findKeyParameter(node);
+    }
+  }
+
+  private createSite(node: TS.Node, calleeNode: TS.Node, fields: SiteFields): CacheSite {
     const r = this.resolver;
     const span = r.makeSpan(node);
     const scope = this.findEnclosingFunction(node);
-    const site: CacheSite = {
+    return {
       id: `${span.file}:${span.start}`,
       span,
       calleeSpan: r.makeSpan(calleeNode),
@@ -1338,11 +1378,6 @@ class FileExtractor {
       valueSources: undefined,
       keyParameter: undefined,
     };
-    this.sites.push(site);
-    if (this.ts.isCallExpression(node)) {
-      this.siteCalls.set(site, node);
-      if (site.key && fields.operation !== "memoize") site.keyParameter = this.findKeyParameter(node);
-    }
   }
 
   private findEnclosingFunction(node: TS.Node): { name: string; start: number; end: number } {

@@ -133,7 +133,9 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   /** Populating sites, for entity dependencies: the function that computes the value. */
   const populators: Array<{ family: CacheFamily; functionId: string; site: CacheSite; strategy: Strategy | undefined; within?: Span }> = [];
 
-  for (const site of expandWrapperSites(models.flatMap((model) => model.sites), functions, callers)) {
+  // Module-level Map caches take part as in-process caches (their sites live beside the model's, see `MapCache.sites`).
+  const mapSites = models.flatMap((model) => model.mapCaches.flatMap((cache) => cache.sites));
+  for (const site of [...expandWrapperSites(models.flatMap((model) => model.sites), functions, callers), ...mapSites]) {
     {
       if (site.operation === "construct") continue;
       if (site.kind === "redis" || site.kind === "in-process") {
@@ -348,6 +350,9 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     // A memoizer that lives for one call or one request (React `cache`) cannot serve a later request stale data;
     // a cache filled by a script, a migration or a test is not the service's cache.
     if (site.memoize?.lifetime === "local" || isTestFile(site.span.file)) continue;
+    // An in-flight table (`pending.set(k, p); p.finally(() => pending.delete(k))`): every entry is removed by
+    // the function that adds it, so it lives for one call and cannot serve a later request stale data.
+    if (family.kind === "in-process" && family.writes.length > 0 && family.writes.every((write) => family.invalidations.some((ref) => ref.operation === "delete" && ref.functionId === write.functionId))) continue;
     // A key family nothing reads back is a marker, a buffer or a log, not a cache of the source of truth.
     // (A read-through call, `wrap`/`getOrSet`/`fetch`, reads as it writes.)
     if ((family.kind === "redis" || family.kind === "in-process") && family.reads.length === 0 && !family.writes.some((w) => READ_THROUGH_METHODS.has(w.method))) continue;

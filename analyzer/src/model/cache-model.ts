@@ -245,6 +245,11 @@ export interface MapCache {
   /** Whether the key type is provably finite. */
   hasFiniteKeyDomain: boolean;
   exported: boolean;
+  /**
+   * Its reads, cache-aside writes and evictions as cache sites (library `map`), for the family model.
+   * Kept apart from `FileCacheModel.sites`: the per-call rules treat a plain Map through `mapCaches`.
+   */
+  sites: CacheSite[];
 }
 
 /** A cache key that leaves out an input of the cached value. */
