@@ -19,7 +19,8 @@ await Promise.all([
     outfile: "dist/cli.js",
     format: "esm",
     external: ["ts-morph", "@ts-morph/common", "typescript"],
-    banner: { js: "#!/usr/bin/env node" },
+    // Bundled CommonJS dependencies (ioredis) call require(): give the ESM bundle one.
+    banner: { js: '#!/usr/bin/env node\nimport { createRequire as __cachewiseCreateRequire } from "node:module";\nconst require = __cachewiseCreateRequire(import.meta.url);' },
   }),
   build({
     ...common,

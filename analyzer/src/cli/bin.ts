@@ -1,11 +1,13 @@
 // Entry point of the `cachewise` binary.
-import { runCli } from "./main";
+import { runCliAsync } from "./main";
 
-const code = runCli(process.argv.slice(2), {
+void runCliAsync(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   stdoutIsTty: process.stdout.isTTY === true,
   stderrIsTty: process.stderr.isTTY === true,
   cwd: process.cwd(),
+  env: process.env,
+}).then((code) => {
+  process.exitCode = code;
 });
-process.exitCode = code;

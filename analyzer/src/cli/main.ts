@@ -4,6 +4,7 @@ import { ConfigError, validateRuleSetting, type RuleSetting } from "../config/co
 import { findRule, RULES } from "../rule-registry";
 import { countErrors, formatResult, FORMATS, partialTypesWarning, type Format } from "./reporters";
 import { FAMILIES_FORMATS, formatFamilies, runFamilies, type FamiliesFormat } from "./families";
+import { KEYSPACE_USAGE, runKeyspaceCli } from "./keyspace";
 import { runCheck } from "./run";
 
 declare const CACHEWISE_VERSION: string | undefined;
@@ -11,6 +12,7 @@ const VERSION = typeof CACHEWISE_VERSION === "string" ? CACHEWISE_VERSION : "0.0
 
 const USAGE = `Usage: cachewise check [paths...] [options]
        cachewise families [paths...] [--project <tsconfig>]... [--format pretty|json|markdown] [--config <file>] [--check]
+       cachewise keyspace --redis <url> [paths...] [--cluster] [--sample N | --full] [--project <tsconfig>]... [--format pretty|json]
 
 Finds caching mistakes in TypeScript and JavaScript. \`families\` prints the inventory of cache
 families (key patterns, tags, memoized functions) with their TTLs, bounds, strategies, the
@@ -25,7 +27,9 @@ Options:
   -h, --help               show this help
   -v, --version            print the version
 
-Rules: ${RULES.map((r) => r.id).join(", ")}`;
+Rules: ${RULES.map((r) => r.id).join(", ")}
+
+${KEYSPACE_USAGE.split("\n").slice(2).join("\n")}`;
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -55,7 +59,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
   const first = args[0];
   if (first === "-h" || first === "--help" || first === "help") return { ...parsed, command: "help" };
   if (first === "-v" || first === "--version") return { ...parsed, command: "version" };
-  if (first !== "check" && first !== "families") throw new UsageError(first === undefined ? "missing command (try `cachewise check`)" : `unknown command "${first}" (try \`cachewise check\` or \`cachewise families\`)`);
+  if (first === "keyspace") throw new UsageError("`cachewise keyspace` runs asynchronously: call runCliAsync");
+  if (first !== "check" && first !== "families") throw new UsageError(first === undefined ? "missing command (try `cachewise check`)" : `unknown command "${first}" (try \`cachewise check\`, \`cachewise families\` or \`cachewise keyspace\`)`);
   parsed.command = first;
   args.shift();
   const takeValue = (flag: string, inline: string | undefined): string => {
@@ -111,6 +116,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
     }
   }
   return parsed;
+}
+
+/** Runs the CLI, including the asynchronous `keyspace` command, and resolves to the exit code. */
+export function runCliAsync(argv: string[], io: CliIo & { env: Record<string, string | undefined> }): Promise<number> {
+  if (argv[0] === "keyspace") return runKeyspaceCli(argv.slice(1), io);
+  return Promise.resolve(runCli(argv, io));
 }
 
 /** Runs the CLI and returns the exit code. */

@@ -1,0 +1,335 @@
+// `cachewise keyspace`: the editor's keyspace profile in the terminal, grouped by the cache
+// families of the project when paths or --project are given. Read-only (the connection is opened
+// without writes), SCAN-based, a sampled estimate by default and a full profile with --full.
+import { TTL_HISTOGRAM_LABELS } from "../keyspace/aggregate";
+import { openKeyspaceConnection, type KeyspaceConnectionConfig } from "../keyspace/connection";
+import { estimateKeyspace } from "../keyspace/estimate-keyspace";
+import type { GroupStats, KeyspaceEstimate, KeyspaceProfile, NamespaceEstimate, NamespaceNode } from "../keyspace/keyspace-model";
+import { profileKeyspace } from "../keyspace/profile-keyspace";
+import { createKeyMatcher } from "../families/match-keys";
+import { formatDuration } from "../families/build-program-model";
+import type { CacheFamily } from "../model/program-model";
+import { describeTtls, runFamilies } from "./families";
+
+export const KEYSPACE_USAGE = `Usage: cachewise keyspace --redis <url> [paths...] [options]
+
+Profiles a live Redis keyspace (read-only: SCAN, TYPE, PTTL, MEMORY USAGE, OBJECT IDLETIME; never
+KEYS) and groups it by the cache families of the project when paths or --project are given.
+
+Options:
+  --redis <url>            redis://[user@]host:port[/db] or rediss:// (TLS); password from
+                           REDISCLI_AUTH or CACHEWISE_REDIS_PASSWORD, or in the URL
+  --cluster                Redis Cluster: every master is scanned, in parallel
+  --sentinel <name>        Sentinel mode: the URL names a Sentinel, <name> the master group
+  --user <name>            ACL user name
+  --db <index>             database index
+  --sample <n>             sampled estimate of n keys (default 10000), with confidence intervals
+  --full                   full profile: every key, with memory (memory is never extrapolated from samples)
+  --speed gentle|fast      full profile pacing (default gentle: lowest latency impact)
+  --project <tsconfig>     group by the families of this project (repeatable)
+  --delimiter <text>       namespace delimiter (default ":")
+  --format pretty|json     output (default pretty)
+  --timeout <ms>           timeout of each command (default 5000)`;
+
+export interface KeyspaceIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+interface KeyspaceArgs {
+  url: string | undefined;
+  cluster: boolean;
+  sentinel: string | undefined;
+  user: string | undefined;
+  db: number | undefined;
+  sample: number;
+  full: boolean;
+  speed: "gentle" | "fast";
+  projects: string[];
+  paths: string[];
+  delimiter: string;
+  format: "pretty" | "json";
+  timeoutMs: number;
+  help: boolean;
+}
+
+class KeyspaceUsageError extends Error {}
+
+export function parseKeyspaceArgs(argv: string[]): KeyspaceArgs {
+  const parsed: KeyspaceArgs = { url: undefined, cluster: false, sentinel: undefined, user: undefined, db: undefined, sample: 10_000, full: false, speed: "gentle", projects: [], paths: [], delimiter: ":", format: "pretty", timeoutMs: 5000, help: false };
+  const args = [...argv];
+  const takeValue = (flag: string, inline: string | undefined): string => {
+    if (inline !== undefined) return inline;
+    const value = args.shift();
+    if (value === undefined || value.startsWith("--")) throw new KeyspaceUsageError(`${flag} needs a value`);
+    return value;
+  };
+  const takeNumber = (flag: string, inline: string | undefined, min: number): number => {
+    const value = Number(takeValue(flag, inline));
+    if (!Number.isInteger(value) || value < min) throw new KeyspaceUsageError(`${flag} expects an integer ≥ ${min}`);
+    return value;
+  };
+  while (args.length > 0) {
+    const arg = args.shift()!;
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    switch (flag) {
+      case "-h":
+      case "--help":
+        parsed.help = true;
+        break;
+      case "--redis":
+        parsed.url = takeValue(flag, inline);
+        break;
+      case "--cluster":
+        parsed.cluster = true;
+        break;
+      case "--sentinel":
+        parsed.sentinel = takeValue(flag, inline);
+        break;
+      case "--user":
+        parsed.user = takeValue(flag, inline);
+        break;
+      case "--db":
+        parsed.db = takeNumber(flag, inline, 0);
+        break;
+      case "--sample":
+        parsed.sample = takeNumber(flag, inline, 1);
+        break;
+      case "--full":
+        parsed.full = true;
+        break;
+      case "--speed": {
+        const value = takeValue(flag, inline);
+        if (value !== "gentle" && value !== "fast") throw new KeyspaceUsageError(`--speed expects gentle or fast, got "${value}"`);
+        parsed.speed = value;
+        break;
+      }
+      case "--project":
+      case "-p":
+        parsed.projects.push(takeValue(flag, inline));
+        break;
+      case "--delimiter":
+        parsed.delimiter = takeValue(flag, inline);
+        break;
+      case "--format":
+      case "-f": {
+        const value = takeValue(flag, inline);
+        if (value !== "pretty" && value !== "json") throw new KeyspaceUsageError(`unknown format "${value}" (expected pretty, json)`);
+        parsed.format = value;
+        break;
+      }
+      case "--timeout":
+        parsed.timeoutMs = takeNumber(flag, inline, 1);
+        break;
+      default:
+        if (flag.startsWith("-")) throw new KeyspaceUsageError(`unknown option "${flag}"`);
+        parsed.paths.push(arg);
+    }
+  }
+  return parsed;
+}
+
+/** Runs `cachewise keyspace`; resolves to the exit code (0, or 2 for usage and connection errors). */
+export async function runKeyspaceCli(argv: string[], io: KeyspaceIo): Promise<number> {
+  let args: KeyspaceArgs;
+  try {
+    args = parseKeyspaceArgs(argv);
+  } catch (error) {
+    io.stderr(`cachewise: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (args.help) {
+    io.stdout(KEYSPACE_USAGE + "\n");
+    return 0;
+  }
+  if (!args.url) {
+    io.stderr("cachewise: keyspace needs --redis <url>\n");
+    return 2;
+  }
+  let families: CacheFamily[] = [];
+  if (args.paths.length > 0 || args.projects.length > 0) {
+    try {
+      const result = runFamilies({ cwd: io.cwd, paths: args.paths, projects: args.projects, configFile: undefined });
+      families = result.rows.map((row) => row.family);
+    } catch (error) {
+      io.stderr(`cachewise: ${(error as Error).message}\n`);
+      return 2;
+    }
+  }
+  const redisFamilies = families.filter((f) => f.kind === "redis");
+  const matcher = createKeyMatcher(redisFamilies.map((f) => ({ id: f.id, pattern: f.pattern })), args.delimiter);
+  const config: KeyspaceConnectionConfig = {
+    name: "cli",
+    url: args.url,
+    mode: args.cluster ? "cluster" : args.sentinel ? "sentinel" : undefined,
+    sentinelName: args.sentinel,
+    username: args.user,
+    db: args.db,
+    commandTimeoutMs: args.timeoutMs,
+    connectTimeoutMs: args.timeoutMs,
+  };
+  const password = io.env.CACHEWISE_REDIS_PASSWORD ?? io.env.REDISCLI_AUTH;
+  let connection;
+  try {
+    connection = await openKeyspaceConnection(config, { password, allowWrites: false, connectionName: "cachewise-cli", maxReconnectAttempts: 0 });
+  } catch (error) {
+    io.stderr(`cachewise: ${(error as Error).message}\n`);
+    return 2;
+  }
+  try {
+    const classify = (key: string) => matcher.match(key);
+    const labels = new Map(redisFamilies.map((f) => [f.id, f]));
+    if (args.full) {
+      const profile = await profileKeyspace(connection, { classify, delimiter: args.delimiter, speed: args.speed });
+      io.stdout((args.format === "json" ? JSON.stringify(toProfileJson(profile, labels), null, 2) : formatProfile(profile, labels, families.length > 0)) + "\n");
+    } else {
+      const estimate = await estimateKeyspace(connection, { classify, delimiter: args.delimiter, sampleSize: args.sample });
+      io.stdout((args.format === "json" ? JSON.stringify(toEstimateJson(estimate, labels), null, 2) : formatEstimate(estimate, labels, families.length > 0)) + "\n");
+    }
+    return 0;
+  } catch (error) {
+    io.stderr(`cachewise: ${(error as Error).message}\n`);
+    return 2;
+  } finally {
+    await connection.close();
+  }
+}
+
+// ---- output ----------------------------------------------------------------------
+
+const NO_FAMILY = "(no family in code)";
+
+function familyName(id: string | undefined, labels: ReadonlyMap<string, CacheFamily>): string {
+  return id === undefined ? NO_FAMILY : (labels.get(id)?.label ?? id);
+}
+
+/** `12,345`. */
+function formatInt(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
+}
+
+function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined) return "—";
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function formatPercent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
+
+function formatTable(header: string[], rows: string[][], rightAligned: Set<number>): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+function describeTypes(types: Record<string, number>): string {
+  return Object.entries(types).sort((a, b) => b[1] - a[1]).map(([type, n]) => `${type} ${n}`).join(", ");
+}
+
+function formatProfile(profile: KeyspaceProfile, labels: ReadonlyMap<string, CacheFamily>, grouped: boolean): string {
+  const lines: string[] = [];
+  lines.push(`Full profile of ${profile.connection}: ${formatInt(profile.total.keys)} keys in ${(profile.durationMs / 1000).toFixed(2)} s${profile.complete ? "" : " (cancelled: partial)"}, ${profile.vanished} vanished during the scan, ${profile.nodes.length} node${profile.nodes.length === 1 ? "" : "s"}`);
+  lines.push(`Memory ${formatBytes(profile.total.memory?.totalBytes)} · ${formatInt(profile.total.keysWithoutTtl)} keys without TTL · access metric: ${profile.accessMetric}`);
+  const row = (name: string, stats: GroupStats, codeTtl: string) => [name, formatInt(stats.keys), formatInt(stats.keysWithoutTtl), stats.ttlP50Ms === undefined ? "—" : formatDuration(stats.ttlP50Ms), formatBytes(stats.memory?.totalBytes), formatBytes(stats.memory?.averageBytes), describeTypes(stats.types), codeTtl];
+  if (grouped) {
+    lines.push("", formatTable(["Family", "Keys", "No TTL", "TTL p50", "Memory", "Avg", "Types", "TTL in code"], profile.families.map((g) => row(familyName(g.family, labels), g.stats, g.family ? describeTtls(labels.get(g.family)!) : "—")), new Set([1, 2, 4, 5])));
+  }
+  lines.push("", formatTable(["Namespace", "Keys", "No TTL", "TTL p50", "Memory", "Avg", "Types"], flattenNamespaces(profile.namespaces, 2).map((n) => row(n.path || "(all)", n.stats, "").slice(0, 7)), new Set([1, 2, 4, 5])));
+  const largest = profile.total.largestKeys;
+  if (largest.length > 0) lines.push("", "Largest keys:", ...largest.map((k) => `  ${formatBytes(k.bytes).padStart(9)}  ${k.type.padEnd(6)}  ${k.displayKey}`));
+  for (const notice of profile.notices) lines.push(`note: ${notice}`);
+  return lines.join("\n");
+}
+
+function flattenNamespaces(root: NamespaceNode, depth: number): NamespaceNode[] {
+  const out: NamespaceNode[] = [];
+  const walk = (node: NamespaceNode, level: number) => {
+    for (const child of node.children) {
+      out.push(child);
+      if (level < depth) walk(child, level + 1);
+    }
+  };
+  walk(root, 1);
+  return out;
+}
+
+function formatEstimate(estimate: KeyspaceEstimate, labels: ReadonlyMap<string, CacheFamily>, grouped: boolean): string {
+  const lines: string[] = [];
+  lines.push(`Sampled estimate of ${estimate.connection}: ${formatInt(estimate.sampledKeys)} of ${formatInt(estimate.totalKeys)} keys sampled in ${(estimate.durationMs / 1000).toFixed(2)} s${estimate.exhaustive ? " (the whole keyspace: exact shares)" : ", 95% intervals"}; memory needs --full (it is never extrapolated from samples)`);
+  const rows = (items: Array<{ name: string; e: KeyspaceEstimate["families"][number]["estimate"] }>) =>
+    items.map(({ name, e }) => [name, `≈${formatInt(e.estimatedKeys)}`, `${formatInt(e.estimatedKeysLow)}–${formatInt(e.estimatedKeysHigh)}`, `${formatPercent(e.share)} ±${formatPercent((e.shareHigh - e.shareLow) / 2)}`, formatPercent(e.noTtlShare), describeTypes(e.types)]);
+  const header = ["", "Keys", "95% interval", "Share", "No TTL", "Types (sample)"];
+  if (grouped) lines.push("", formatTable(["Family", ...header.slice(1)], rows(estimate.families.map((g) => ({ name: familyName(g.family, labels), e: g.estimate }))), new Set([1, 2, 3, 4])));
+  const namespaces: NamespaceEstimate[] = [];
+  const walk = (node: NamespaceEstimate, level: number) => {
+    for (const child of node.children) {
+      namespaces.push(child);
+      if (level < 2) walk(child, level + 1);
+    }
+  };
+  walk(estimate.namespaces, 1);
+  lines.push("", formatTable(["Namespace", ...header.slice(1)], rows(namespaces.map((n) => ({ name: n.path, e: n.estimate }))), new Set([1, 2, 3, 4])));
+  for (const notice of estimate.notices) lines.push(`note: ${notice}`);
+  return lines.join("\n");
+}
+
+function toStatsJson(stats: GroupStats): unknown {
+  return {
+    keys: stats.keys,
+    types: stats.types,
+    keysWithoutTtl: stats.keysWithoutTtl,
+    ttlP50Ms: stats.ttlP50Ms ?? null,
+    ttlHistogram: Object.fromEntries(TTL_HISTOGRAM_LABELS.map((label, i) => [label, stats.ttlHistogram[i] ?? 0])),
+    memory: stats.memory ?? null,
+    largestKeys: stats.largestKeys.map((k) => ({ key: k.displayKey, bytes: k.bytes, type: k.type })),
+    idle: stats.idle ?? null,
+    frequency: stats.frequency ?? null,
+    sampleKeys: stats.sampleKeys,
+  };
+}
+
+function toProfileJson(profile: KeyspaceProfile, labels: ReadonlyMap<string, CacheFamily>): unknown {
+  const namespaces = (node: NamespaceNode): unknown => ({ path: node.path, segment: node.segment, isPattern: node.isPattern, stats: toStatsJson(node.stats), children: node.children.map(namespaces) });
+  return {
+    mode: "full",
+    connection: profile.connection,
+    durationMs: profile.durationMs,
+    complete: profile.complete,
+    vanished: profile.vanished,
+    keysAtStart: profile.keysAtStart ?? null,
+    accessMetric: profile.accessMetric,
+    permissions: profile.permissions,
+    nodes: profile.nodes,
+    notices: profile.notices,
+    total: toStatsJson(profile.total),
+    families: profile.families.map((g) => ({ family: g.family === undefined ? null : familyName(g.family, labels), stats: toStatsJson(g.stats) })),
+    namespaces: namespaces(profile.namespaces),
+  };
+}
+
+function toEstimateJson(estimate: KeyspaceEstimate, labels: ReadonlyMap<string, CacheFamily>): unknown {
+  const withHistogram = <T extends { ttlHistogram: number[] }>(e: T) => ({ ...e, ttlHistogram: Object.fromEntries(TTL_HISTOGRAM_LABELS.map((label, i) => [label, e.ttlHistogram[i] ?? 0])) });
+  const namespaces = (node: NamespaceEstimate): unknown => ({ path: node.path, segment: node.segment, isPattern: node.isPattern, estimate: withHistogram(node.estimate), children: node.children.map(namespaces) });
+  return {
+    mode: "sample",
+    connection: estimate.connection,
+    durationMs: estimate.durationMs,
+    sampledKeys: estimate.sampledKeys,
+    totalKeys: estimate.totalKeys,
+    exhaustive: estimate.exhaustive,
+    vanished: estimate.vanished,
+    notices: estimate.notices,
+    families: estimate.families.map((g) => ({ family: g.family === undefined ? null : familyName(g.family, labels), estimate: withHistogram(g.estimate) })),
+    namespaces: namespaces(estimate.namespaces),
+  };
+}

@@ -1,0 +1,272 @@
+// Opens keyspace connections (standalone, Sentinel, Cluster; TLS, ACL users, rediss:// URLs)
+// with bounded timeouts and capped reconnects, and guards every one with the read-only
+// command policy before the first command is sent.
+import { Cluster, Redis } from "ioredis";
+import type { ClusterOptions, RedisOptions } from "ioredis";
+import type { ConnectionOptions as TlsOptions } from "node:tls";
+import { ReadOnlyError, guardClient } from "./command-policy";
+
+/** Where and how to connect; the password usually comes separately (SecretStorage). */
+export interface KeyspaceConnectionConfig {
+  /** A name for messages and profiles. */
+  name: string;
+  /** `redis://[user[:password]@]host[:port][/db]` or `rediss://…` (TLS). Fields below override it. */
+  url?: string;
+  /** Default: `cluster`/`sentinel` when set, otherwise standalone. */
+  mode?: "standalone" | "cluster" | "sentinel";
+  /** Cluster seed nodes, or the Sentinels in sentinel mode; standalone uses the first. */
+  nodes?: { host: string; port: number }[];
+  /** The master name Sentinel monitors (sentinel mode). */
+  sentinelName?: string;
+  /** ACL user name. */
+  username?: string;
+  /** Password; `OpenConnectionOptions.password` takes precedence. */
+  password?: string;
+  /** Database index (standalone and sentinel; clusters only have 0). */
+  db?: number;
+  /** TLS on (also implied by `rediss://`), with optional settings. */
+  tls?: boolean | { rejectUnauthorized?: boolean; ca?: string; servername?: string };
+  /** Upper bound for any single command; default 5000 ms. */
+  commandTimeoutMs?: number;
+  /** Upper bound for establishing a connection; default 5000 ms. */
+  connectTimeoutMs?: number;
+}
+
+export interface OpenConnectionOptions {
+  /** The password, from the caller's secret store; overrides config and URL. */
+  password?: string;
+  /** Password of the Sentinels themselves, when they require one. */
+  sentinelPassword?: string;
+  /** Permit `deleteKey` and `setTtl` (and only those writes). Default false. */
+  allowWrites?: boolean;
+  /** CLIENT SETNAME; default `cachewise`. */
+  connectionName?: string;
+  /** Reconnect attempts after a connection loss before giving up; default 10 (backoff capped at 3 s). */
+  maxReconnectAttempts?: number;
+}
+
+/** A node the profiler scans: a master connection and its address. */
+export interface ScanTarget {
+  /** `host:port`. */
+  node: string;
+  client: Redis;
+}
+
+/** An open, guarded connection. Close it with `close()`. */
+export interface KeyspaceConnection {
+  readonly name: string;
+  readonly mode: "standalone" | "cluster" | "sentinel";
+  /** The guarded ioredis client. Every command it sends passes the read-only policy. */
+  readonly client: Redis | Cluster;
+  readonly allowWrites: boolean;
+  readonly db: number;
+  /** The masters to scan: the server itself, Sentinel's current master, or every cluster master. */
+  listScanTargets(): ScanTarget[];
+  /** DEL one key (UNLINK is not needed for single keys the UI deletes). Throws `ReadOnlyError` without `allowWrites`. */
+  deleteKey(key: Buffer | string): Promise<boolean>;
+  /** EXPIRE (PEXPIRE for fractions) one key, or PERSIST it with `null`. Throws `ReadOnlyError` without `allowWrites`. */
+  setTtl(key: Buffer | string, seconds: number | null): Promise<boolean>;
+  /** QUIT, then disconnect; never throws. */
+  close(): Promise<void>;
+}
+
+/** Raised when Redis cannot be reached or refuses the handshake; names the address. */
+export class KeyspaceConnectionError extends Error {
+  /** `host:port` (or the list of seeds) that failed. */
+  readonly address: string;
+  /** The socket error code, e.g. `ECONNREFUSED`, when known. */
+  readonly code: string | undefined;
+  constructor(message: string, address: string, code: string | undefined, cause?: unknown) {
+    super(message, { cause });
+    this.name = "KeyspaceConnectionError";
+    this.address = address;
+    this.code = code;
+  }
+}
+
+interface ResolvedConfig {
+  mode: "standalone" | "cluster" | "sentinel";
+  nodes: { host: string; port: number }[];
+  username: string | undefined;
+  password: string | undefined;
+  db: number;
+  tls: TlsOptions | undefined;
+  commandTimeoutMs: number;
+  connectTimeoutMs: number;
+}
+
+/** Merges a URL, the config fields and the caller's password into connection settings. */
+export function resolveConnectionConfig(config: KeyspaceConnectionConfig, options: OpenConnectionOptions = {}): ResolvedConfig {
+  let nodes = config.nodes ?? [];
+  let username = config.username;
+  let password = config.password;
+  let db = config.db;
+  let tls: TlsOptions | undefined;
+  if (config.url) {
+    const url = new URL(config.url);
+    if (url.protocol !== "redis:" && url.protocol !== "rediss:") throw new Error(`${config.name}: unsupported URL scheme ${url.protocol} (use redis:// or rediss://)`);
+    if (nodes.length === 0) nodes = [{ host: url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1", port: url.port ? Number(url.port) : 6379 }];
+    username ??= url.username ? decodeURIComponent(url.username) : undefined;
+    password ??= url.password ? decodeURIComponent(url.password) : undefined;
+    const path = url.pathname.replace(/^\//, "");
+    if (db === undefined && path !== "") db = Number(path);
+    if (url.protocol === "rediss:") tls = {};
+  }
+  if (config.tls) tls = { ...tls, ...(config.tls === true ? {} : config.tls) };
+  if (config.tls === false) tls = undefined;
+  if (nodes.length === 0) nodes = [{ host: "127.0.0.1", port: 6379 }];
+  const mode = config.mode ?? (config.sentinelName ? "sentinel" : "standalone");
+  if (mode === "sentinel" && !config.sentinelName) throw new Error(`${config.name}: sentinel mode needs sentinelName`);
+  if (db !== undefined && (!Number.isInteger(db) || db < 0)) throw new Error(`${config.name}: invalid database index ${db}`);
+  if (mode === "cluster" && db) throw new Error(`${config.name}: Redis Cluster only has database 0`);
+  return {
+    mode,
+    nodes,
+    username: username || undefined,
+    password: options.password ?? password,
+    db: db ?? 0,
+    tls,
+    commandTimeoutMs: config.commandTimeoutMs ?? 5000,
+    connectTimeoutMs: config.connectTimeoutMs ?? 5000,
+  };
+}
+
+function formatNodes(nodes: { host: string; port: number }[]): string {
+  return nodes.map((n) => `${n.host.includes(":") ? `[${n.host}]` : n.host}:${n.port}`).join(", ");
+}
+
+/** Opens and guards a connection; rejects with `KeyspaceConnectionError` within about `connectTimeoutMs`. */
+export async function openKeyspaceConnection(config: KeyspaceConnectionConfig, options: OpenConnectionOptions = {}): Promise<KeyspaceConnection> {
+  const resolved = resolveConnectionConfig(config, options);
+  const allowWrites = options.allowWrites ?? false;
+  const maxAttempts = options.maxReconnectAttempts ?? 10;
+  // Capped exponential backoff; null ends the client, which fails pending commands instead of hanging.
+  const retryStrategy = (times: number) => (times > maxAttempts ? null : Math.min(100 * 2 ** (times - 1), 3000));
+  const base: RedisOptions = {
+    username: resolved.username,
+    password: resolved.password,
+    tls: resolved.tls,
+    connectTimeout: resolved.connectTimeoutMs,
+    commandTimeout: resolved.commandTimeoutMs,
+    connectionName: options.connectionName ?? "cachewise",
+    // INFO may be denied to least-privilege users; ioredis would then warn on the console.
+    enableReadyCheck: false,
+    disableClientInfo: true,
+    maxRetriesPerRequest: 2,
+    autoResubscribe: false,
+    lazyConnect: true,
+    retryStrategy,
+  };
+  let client: Redis | Cluster;
+  const address = formatNodes(resolved.nodes);
+  if (resolved.mode === "cluster") {
+    const clusterOptions: ClusterOptions = {
+      redisOptions: withoutKeys(base, ["lazyConnect", "retryStrategy"]),
+      lazyConnect: true,
+      enableReadyCheck: false,
+      scaleReads: "master",
+      maxRedirections: 8,
+      slotsRefreshTimeout: resolved.connectTimeoutMs,
+      clusterRetryStrategy: (times) => (times > maxAttempts ? null : Math.min(100 * 2 ** (times - 1), 3000)),
+      dnsLookup: (host, callback) => callback(null, host),
+    };
+    client = new Cluster(resolved.nodes, clusterOptions);
+  } else if (resolved.mode === "sentinel") {
+    client = new Redis({
+      ...base,
+      db: resolved.db,
+      sentinels: resolved.nodes,
+      name: config.sentinelName,
+      role: "master",
+      sentinelPassword: options.sentinelPassword,
+      sentinelCommandTimeout: resolved.commandTimeoutMs,
+      enableTLSForSentinelMode: Boolean(resolved.tls),
+      sentinelRetryStrategy: (times) => (times > 3 ? null : Math.min(100 * 2 ** (times - 1), 1000)),
+    });
+  } else {
+    client = new Redis({ ...base, host: resolved.nodes[0].host, port: resolved.nodes[0].port, db: resolved.db });
+  }
+  guardClient(client, { allowWrites });
+
+  // Without a listener ioredis prints every connection error to the console.
+  let lastError: (Error & { code?: string }) | undefined;
+  client.on("error", (error: Error) => {
+    lastError = error;
+  });
+  if (client instanceof Cluster) client.on("node error", (error: Error) => (lastError = error));
+
+  try {
+    await withTimeout(client.connect(), resolved.connectTimeoutMs * 2 + 1000, "connection timed out");
+    // Without the ready check, connect() can resolve before a failed AUTH is noticed: one
+    // round trip makes wrong credentials fail here instead of in the first profile.
+    await withTimeout(client.ping(), resolved.commandTimeoutMs, "PING timed out");
+    if (lastError && /WRONGPASS|NOAUTH/.test(lastError.message)) throw lastError;
+  } catch (error) {
+    client.disconnect();
+    const cause = lastError ?? (error as Error & { code?: string });
+    const code = (cause as { code?: string }).code ?? (error as { code?: string }).code;
+    const what = resolved.mode === "sentinel" ? `Sentinel ${address} (master ${config.sentinelName})` : resolved.mode === "cluster" ? `Redis Cluster seeds ${address}` : `Redis at ${address}`;
+    throw new KeyspaceConnectionError(`${config.name}: ${what} ${describeConnectFailure(code, cause.message)}`, address, code, error);
+  }
+
+  return {
+    name: config.name,
+    mode: resolved.mode,
+    client,
+    allowWrites,
+    db: resolved.db,
+    listScanTargets() {
+      if (client instanceof Cluster) {
+        return client.nodes("master").map((node) => ({ node: `${node.options.host}:${node.options.port}`, client: guardClient(node, { allowWrites }) }));
+      }
+      const redis = client as Redis;
+      const stream = (redis as unknown as { stream?: { remoteAddress?: string; remotePort?: number } }).stream;
+      const node = stream?.remoteAddress ? `${stream.remoteAddress}:${stream.remotePort}` : `${redis.options.host}:${redis.options.port}`;
+      return [{ node, client: redis }];
+    },
+    async deleteKey(key) {
+      if (!allowWrites) throw new ReadOnlyError("DEL", "writes are off for this connection; open it with allowWrites: true");
+      return (await client.del(key)) === 1;
+    },
+    async setTtl(key, seconds) {
+      if (!allowWrites) throw new ReadOnlyError(seconds === null ? "PERSIST" : "PEXPIRE", "writes are off for this connection; open it with allowWrites: true");
+      if (seconds === null) return (await client.persist(key)) === 1;
+      if (!Number.isFinite(seconds) || seconds <= 0) throw new RangeError(`setTtl: seconds must be a positive number or null, got ${seconds}`);
+      return (await client.pexpire(key, Math.round(seconds * 1000))) === 1;
+    },
+    async close() {
+      try {
+        await withTimeout(client.quit(), 1000, "quit timed out");
+      } catch {
+        // A dead or slow server must not keep the caller waiting.
+      }
+      client.disconnect();
+    },
+  };
+}
+
+/** The predicate of a connection error message: what went wrong, in words, with the detail. */
+export function describeConnectFailure(code: string | undefined, message: string): string {
+  if (code === "ECONNREFUSED") return "is unreachable (connection refused)";
+  if (code === "ETIMEDOUT") return "is unreachable (timed out)";
+  if (/Command timed out|PING timed out/.test(message)) return "is not answering (command timed out)";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "is unreachable (host not found)";
+  if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(message)) return `rejected the credentials (${message})`;
+  if ((code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|TLS|SSL|ERR_TLS/.test(code)) || /certificate|handshake|SSL|TLS/i.test(message)) return `failed the TLS handshake (${message})`;
+  return `is unreachable (${message})`;
+}
+
+/** Rejects with `message` when `promise` takes longer than `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(message), { code: "ETIMEDOUT" })), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function withoutKeys<T extends object, K extends keyof T>(value: T, keys: K[]): Omit<T, K> {
+  const copy = { ...value };
+  for (const key of keys) delete copy[key];
+  return copy;
+}

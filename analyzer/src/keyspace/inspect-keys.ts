@@ -1,0 +1,211 @@
+// Inspects a chunk of scanned keys on one node: TYPE, PTTL, MEMORY USAGE (default SAMPLES) and
+// OBJECT IDLETIME or FREQ. The fast path is one call of the read-only Lua script per chunk;
+// when scripting is denied or missing it falls back, once and for the whole profile, to
+// pipelined plain commands. Permission denials switch the matching figure off for the rest
+// of the run and are reported once. Nothing here reads a value or resets an idle time.
+import type { Redis } from "ioredis";
+import { formatKeyForDisplay } from "./key-format";
+import type { KeyRecord, PermissionState } from "./keyspace-model";
+import { MAX_SCRIPT_KEYS, PROFILER_SCRIPT, PROFILER_SCRIPT_SHA } from "./profiler-script";
+import { isEvictionPolicyError, isNoScriptError, isPermissionError, isScriptUnavailableError, isSlotMovedError } from "./redis-errors";
+
+/** Mutable state one profile shares across its chunks and nodes. */
+export interface InspectionState {
+  /** Try the Lua fast path; turned off when the server or the user cannot run it. */
+  useScript: boolean;
+  script: PermissionState;
+  memory: PermissionState;
+  access: PermissionState;
+  /** Which access figure OBJECT gives under the server's eviction policy. */
+  accessMetric: "idle" | "freq";
+  /** Collect MEMORY USAGE at all (sampling does not). */
+  collectMemory: boolean;
+  /** Collect OBJECT IDLETIME/FREQ at all. */
+  collectAccess: boolean;
+  /** Ordered, de-duplicated notices. */
+  notices: Set<string>;
+}
+
+export function createInspectionState(options: { useScript?: boolean; collectMemory?: boolean; collectAccess?: boolean; accessMetric?: "idle" | "freq" } = {}): InspectionState {
+  return {
+    useScript: options.useScript ?? true,
+    script: "unknown",
+    memory: "unknown",
+    access: "unknown",
+    accessMetric: options.accessMetric ?? "idle",
+    collectMemory: options.collectMemory ?? true,
+    collectAccess: options.collectAccess ?? true,
+    notices: new Set(),
+  };
+}
+
+export interface InspectedChunk {
+  records: KeyRecord[];
+  /** Keys gone between SCAN and inspection (TYPE none / PTTL -2). */
+  vanished: number;
+  /** Which path answered. */
+  path: "script" | "pipeline";
+}
+
+interface RawAnswer {
+  type: string;
+  pttl: number;
+  /** Same codes as the script: >= 0 value, -1 missing, -2 denied, -3 error, -4 wrong policy, -5 not collected. */
+  memory: number;
+  access: number;
+  /** Which OBJECT figure `access` is. */
+  metric: string;
+}
+
+const DENIED = -2;
+const WRONG_POLICY = -4;
+const NOT_COLLECTED = -5;
+
+/** Inspects `keys` (at most `MAX_SCRIPT_KEYS` per script call; larger chunks are split). */
+export async function inspectKeys(client: Redis, keys: Buffer[], state: InspectionState): Promise<InspectedChunk> {
+  if (keys.length === 0) return { records: [], vanished: 0, path: state.useScript ? "script" : "pipeline" };
+  for (let attempt = 0; ; attempt++) {
+    const wantMemory = state.collectMemory && state.memory !== "denied";
+    const wantAccess = state.collectAccess && state.access !== "denied";
+    const metric = state.accessMetric;
+    let answers: RawAnswer[] | undefined;
+    let path: "script" | "pipeline" = "pipeline";
+    if (state.useScript) {
+      answers = await runScript(client, keys, wantMemory, wantAccess ? metric : "none", state);
+      if (answers) path = "script";
+    }
+    answers ??= await runPipeline(client, keys, wantMemory, wantAccess ? metric : undefined);
+    const policyMismatch = applyPermissionOutcomes(answers, state, wantMemory, wantAccess);
+    if (policyMismatch && attempt === 0) {
+      // IDLETIME errors under LFU (and FREQ under LRU): switch once and redo this chunk.
+      state.accessMetric = metric === "idle" ? "freq" : "idle";
+      state.notices.add(`The eviction policy tracks ${state.accessMetric === "freq" ? "access frequency (LFU)" : "idle time (LRU)"}: OBJECT ${state.accessMetric === "freq" ? "FREQ" : "IDLETIME"} is reported instead.`);
+      continue;
+    }
+    return toRecords(keys, answers, path);
+  }
+}
+
+function applyPermissionOutcomes(answers: RawAnswer[], state: InspectionState, wantMemory: boolean, wantAccess: boolean): boolean {
+  let policyMismatch = false;
+  for (const answer of answers) {
+    if (wantMemory) {
+      if (answer.memory === DENIED && state.memory !== "denied") {
+        state.memory = "denied";
+        state.notices.add("MEMORY USAGE is not permitted for this user: memory figures are unavailable (no permission).");
+      } else if (answer.memory >= 0 && state.memory === "unknown") state.memory = "granted";
+    }
+    if (wantAccess) {
+      if (answer.access === DENIED && state.access !== "denied") {
+        state.access = "denied";
+        state.notices.add("OBJECT IDLETIME/FREQ is not permitted for this user: idle times are unavailable (no permission).");
+      } else if (answer.access === WRONG_POLICY) policyMismatch = true;
+      else if (answer.access >= 0 && state.access === "unknown") state.access = "granted";
+    }
+  }
+  return policyMismatch;
+}
+
+function toRecords(keys: Buffer[], answers: RawAnswer[], path: "script" | "pipeline"): InspectedChunk {
+  const records: KeyRecord[] = [];
+  let vanished = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const a = answers[i];
+    if (a.type === "none" || a.pttl === -2) {
+      vanished += 1;
+      continue;
+    }
+    records.push({
+      key: keys[i],
+      displayKey: formatKeyForDisplay(keys[i]),
+      type: a.type,
+      pttlMs: a.pttl,
+      memoryBytes: a.memory >= 0 ? a.memory : undefined,
+      idleSeconds: a.access >= 0 && a.metric === "idle" ? a.access : undefined,
+      frequency: a.access >= 0 && a.metric === "freq" ? a.access : undefined,
+    });
+  }
+  return { records, vanished, path };
+}
+
+async function runScript(client: Redis, keys: Buffer[], wantMemory: boolean, metric: "idle" | "freq" | "none", state: InspectionState): Promise<RawAnswer[] | undefined> {
+  const answers: RawAnswer[] = [];
+  for (let start = 0; start < keys.length; start += MAX_SCRIPT_KEYS) {
+    const slice = keys.slice(start, start + MAX_SCRIPT_KEYS);
+    const args = [0, metric, wantMemory ? "1" : "0", ...slice];
+    let reply: unknown;
+    try {
+      try {
+        reply = await client.callBuffer("EVALSHA_RO", PROFILER_SCRIPT_SHA, ...args);
+      } catch (error) {
+        if (!isNoScriptError(error)) throw error;
+        // EVAL_RO caches the script too, so later chunks find it by SHA.
+        reply = await client.callBuffer("EVAL_RO", PROFILER_SCRIPT, ...args);
+      }
+    } catch (error) {
+      if (isPermissionError(error)) {
+        state.useScript = false;
+        state.script = "denied";
+        state.notices.add("Running the read-only profiling script (EVALSHA_RO/EVAL_RO) is not permitted for this user: using pipelined commands, which is slower.");
+        return undefined;
+      }
+      if (isSlotMovedError(error)) {
+        // A key of this chunk moved to another cluster node (resharding, failover): this chunk
+        // goes through pipelines, where the moved key counts as vanished; later chunks still use the script.
+        return undefined;
+      }
+      if (isScriptUnavailableError(error)) {
+        state.useScript = false;
+        state.script = "unavailable";
+        state.notices.add(`The read-only profiling script cannot run on this server (${(error as Error).message.split("\n")[0]}): using pipelined commands, which is slower.`);
+        return undefined;
+      }
+      throw error;
+    }
+    state.script = "granted";
+    const flat = reply as (Buffer | number)[];
+    for (let i = 0; i < flat.length; i += 4) {
+      answers.push({ type: String(flat[i]), pttl: Number(flat[i + 1]), memory: Number(flat[i + 2]), access: Number(flat[i + 3]), metric });
+    }
+  }
+  return answers;
+}
+
+function toCode(result: [Error | null, unknown]): number {
+  const [error, value] = result;
+  if (error) {
+    if (isPermissionError(error)) return DENIED;
+    if (isEvictionPolicyError(error)) return WRONG_POLICY;
+    return -3;
+  }
+  return value === null ? -1 : Number(value);
+}
+
+async function runPipeline(client: Redis, keys: Buffer[], wantMemory: boolean, metric: "idle" | "freq" | undefined): Promise<RawAnswer[]> {
+  const pipeline = client.pipeline();
+  for (const key of keys) {
+    pipeline.type(key);
+    pipeline.pttl(key);
+    if (wantMemory) pipeline.call("MEMORY", "USAGE", key);
+    if (metric) pipeline.call("OBJECT", metric === "idle" ? "IDLETIME" : "FREQ", key);
+  }
+  const results = (await pipeline.exec()) ?? [];
+  const perKey = 2 + (wantMemory ? 1 : 0) + (metric ? 1 : 0);
+  const answers: RawAnswer[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const base = i * perKey;
+    const [typeError, type] = results[base] as [Error | null, unknown];
+    const [pttlError, pttl] = results[base + 1] as [Error | null, unknown];
+    if (typeError || pttlError) {
+      // TYPE and PTTL are the minimum; a key that moved (cluster MOVED) counts as vanished here.
+      if (isPermissionError(typeError ?? pttlError)) throw typeError ?? pttlError;
+      answers.push({ type: "none", pttl: -2, memory: -1, access: -1, metric: metric ?? "none" });
+      continue;
+    }
+    let offset = 2;
+    const memory = wantMemory ? toCode(results[base + offset++] as [Error | null, unknown]) : NOT_COLLECTED;
+    const access = metric ? toCode(results[base + offset] as [Error | null, unknown]) : NOT_COLLECTED;
+    answers.push({ type: String(type), pttl: Number(pttl), memory, access, metric: metric ?? "none" });
+  }
+  return answers;
+}

@@ -1,0 +1,315 @@
+// Keyspace profiler benchmark: starts its own redis-server on a free loopback port, loads a
+// deterministic mixed keyspace with `redis-cli --pipe`, then measures in the same run our full
+// profile (gentle and fast) against `redis-cli --memkeys`, the p99 of a concurrent GET probe
+// (2000 ops/s, separate process) during each against an idle baseline, and the sampled
+// estimate's time and worst per-namespace share error against the exact profile.
+//
+//   node bench/keyspace/run.mjs [--keys 1000000] [--seed 1] [--samples 10000] [--skip-memkeys]
+import { fork, spawn } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import * as net from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { register } from "tsx/esm/api";
+
+register();
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = resolve(HERE, "..", "..");
+const { openKeyspaceConnection } = await import("../../analyzer/src/keyspace/connection.ts");
+const { profileKeyspace } = await import("../../analyzer/src/keyspace/profile-keyspace.ts");
+const { estimateKeyspace } = await import("../../analyzer/src/keyspace/estimate-keyspace.ts");
+
+function readArgs(argv) {
+  const args = { keys: 1_000_000, seed: 1, samples: 10_000, skipMemkeys: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--keys") args.keys = Number(argv[++i]);
+    else if (a === "--seed") args.seed = Number(argv[++i]);
+    else if (a === "--samples") args.samples = Number(argv[++i]);
+    else if (a === "--skip-memkeys") args.skipMemkeys = true;
+    else {
+      console.error(`unknown option ${a}`);
+      process.exit(2);
+    }
+  }
+  return args;
+}
+
+const args = readArgs(process.argv.slice(2));
+const log = (message) => console.error(`[bench] ${message}`);
+
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function findFreePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function ping(port) {
+  return new Promise((resolvePing) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.on("connect", () => socket.write("PING\r\n"));
+    socket.on("data", (d) => {
+      socket.destroy();
+      resolvePing(d.toString().startsWith("+PONG"));
+    });
+    socket.on("error", () => resolvePing(false));
+  });
+}
+
+async function startServer() {
+  const port = await findFreePort();
+  const dir = join(REPO_ROOT, "test-output", "bench-keyspace", `${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--logfile", join(dir, "redis.log")], { stdio: "ignore" });
+  const stop = () => {
+    try {
+      process.kill(child.pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.on("exit", stop);
+  for (let i = 0; i < 200 && !(await ping(port)); i++) await new Promise((r) => setTimeout(r, 50));
+  return { port, stop };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keyspace generation.
+
+const NAMESPACES = [
+  // [weight, share without TTL, generator]
+  [0.12, 0.3, (r, i) => ["HSET", `user:${i}:profile`, ...fields(r, 5 + Math.floor(r() * 46), 8, 40)]],
+  [0.04, 0.9, (r, i) => ["HSET", `user:${i}:settings`, ...fields(r, 3 + Math.floor(r() * 5), 6, 10)]],
+  [0.15, 0, (r, i) => ["SET", `session:${hex(i)}`, "s".repeat(50 + Math.floor(r() * 1951))]],
+  [0.08, 0, (r, i) => ["SET", `rate:ip:${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}.${i % 7}`, String(Math.floor(r() * 100))]],
+  [0.08, 0.5, (r, i) => ["RPUSH", `feed:${i >> 3}:page:${i & 7}`, ...items(r, 5 + Math.floor(r() * 26), 30)]],
+  [0.05, 0.2, (r, i) => ["HSET", `cart:${hex(i)}-${hex(i * 7)}`, ...fields(r, 2 + Math.floor(r() * 8), 10, 12)]],
+  [0.1, 0.6, (r, i) => ["SET", `product:${i}`, "p".repeat(200 + Math.floor(r() * 1801))]],
+  [0.03, 0.6, (r, i) => ["RPUSH", `product:${i}:reviews`, ...items(r, 2 + Math.floor(r() * 10), 120)]],
+  [0.05, 0.4, (r, i) => ["SADD", `tags:${i}`, ...items(r, 3 + Math.floor(r() * 18), 8).map((m, j) => `${m}${j}`)]],
+  [0.03, 0.4, (r, i) => ["ZADD", `leaderboard:${i}`, ...Array.from({ length: 10 + Math.floor(r() * 41) }, (_, j) => [String(Math.floor(r() * 1e6)), `player${j}`]).flat()]],
+  [0.08, 0, (r, i) => ["SET", `cache:page:${hex(i * 31)}`, "c".repeat(500 + Math.floor(r() * 1501))]],
+  [0.03, 0, (r, i) => ["SET", `lock:${i}`, "1"]],
+  [0.02, 1, (r, i) => ["RPUSH", `queue:${["mail", "sms", "push"][i % 3]}:${i}`, ...items(r, 1 + Math.floor(r() * 5), 60)]],
+  [0.03, 0.7, (r, i) => ["HSET", `stats:daily:${i}`, ...fields(r, 10 + Math.floor(r() * 20), 6, 6)]],
+  [0.06, 0, (r, i) => ["SET", `token:${hex(i * 13)}`, "t".repeat(64)]],
+  [0.05, 1, (r, i) => ["SET", `legacy_key_${i}`, "l".repeat(20 + Math.floor(r() * 200))]],
+];
+
+function hex(n) {
+  return (n >>> 0).toString(16).padStart(8, "0");
+}
+function fields(r, n, keyLength, valueLength) {
+  const out = [];
+  for (let j = 0; j < n; j++) out.push(`f${j}`.padEnd(keyLength, "_"), "v".repeat(1 + Math.floor(r() * valueLength)));
+  return out;
+}
+function items(r, n, length) {
+  return Array.from({ length: n }, () => "i".repeat(1 + Math.floor(r() * length)));
+}
+
+function toResp(args) {
+  let out = `*${args.length}\r\n`;
+  for (const a of args) out += `$${Buffer.byteLength(a)}\r\n${a}\r\n`;
+  return out;
+}
+
+function pickTtlMs(r) {
+  // 10 minutes to 7 days, log-uniform: shorter TTLs would let the keyspace shrink during the
+  // run and skew both the tool comparison and the estimate's error against the exact profile.
+  return Math.floor(1000 * Math.exp(Math.log(600) + r() * (Math.log(7 * 86400) - Math.log(600))));
+}
+
+/** Streams the keyspace into `redis-cli --pipe`; returns the exact per-namespace counts. */
+async function loadKeyspace(port, totalKeys, seed) {
+  const r = mulberry32(seed);
+  const child = spawn("redis-cli", ["-p", String(port), "--pipe"], { stdio: ["pipe", "pipe", "inherit"] });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  const done = new Promise((resolveDone) => child.on("exit", (code) => resolveDone(code)));
+  const weights = NAMESPACES.map((n) => n[0]);
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const counts = new Map();
+  let buffer = "";
+  const flush = async () => {
+    if (!child.stdin.write(buffer)) await new Promise((r2) => child.stdin.once("drain", r2));
+    buffer = "";
+  };
+  // A few huge collections, scaled with the keyspace (500k-member zset, 200k-member set, 51 MB string at 1M keys).
+  const scale = totalKeys / 1_000_000;
+  const bigZ = Math.floor(500_000 * scale);
+  for (let start = 0; start < bigZ; start += 1000) {
+    const batch = [];
+    for (let j = start; j < Math.min(bigZ, start + 1000); j++) batch.push(String(j), `member:${j}`);
+    buffer += toResp(["ZADD", "big:zset", ...batch]);
+    if (buffer.length > 1 << 20) await flush();
+  }
+  const bigS = Math.floor(200_000 * scale);
+  for (let start = 0; start < bigS; start += 1000) {
+    const batch = [];
+    for (let j = start; j < Math.min(bigS, start + 1000); j++) batch.push(`m${j}`);
+    buffer += toResp(["SADD", "big:set", ...batch]);
+    if (buffer.length > 1 << 20) await flush();
+  }
+  buffer += toResp(["SET", "big:string", "B".repeat(Math.max(1, Math.floor(51_000_000 * scale)))]);
+  await flush();
+  let generated = 3;
+  for (let i = 0; generated < totalKeys; i++) {
+    let x = r() * sum;
+    let ns = 0;
+    while (x > weights[ns] && ns < NAMESPACES.length - 1) x -= weights[ns++];
+    const [, noTtlShare, make] = NAMESPACES[ns];
+    const command = make(r, i);
+    buffer += toResp(command);
+    if (r() >= noTtlShare) buffer += toResp(["PEXPIRE", command[1], String(pickTtlMs(r))]);
+    generated += 1;
+    const top = command[1].split(":")[0];
+    counts.set(top, (counts.get(top) ?? 0) + 1);
+    if (buffer.length > 1 << 20) await flush();
+  }
+  await flush();
+  child.stdin.end();
+  await done;
+  const last = output.trim().split("\n").at(-1);
+  if (!/errors: 0/.test(last)) log(`redis-cli --pipe: ${last}`);
+  return counts;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurement.
+
+async function startProbe(port) {
+  const probe = fork(join(HERE, "latency-probe.mjs"), [String(port), "2000"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  await new Promise((r2) => probe.once("message", r2));
+  return {
+    async measure(work) {
+      probe.send("start");
+      const started = performance.now();
+      const result = await work();
+      const seconds = (performance.now() - started) / 1000;
+      probe.send("stop");
+      const latency = await new Promise((r2) => probe.once("message", r2));
+      return { seconds, latency, result };
+    },
+    stop: () => probe.send("exit"),
+  };
+}
+
+function runMemkeys(port) {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn("redis-cli", ["-p", String(port), "--memkeys"], { stdio: ["ignore", "ignore", "inherit"] });
+    child.on("exit", (code) => (code === 0 ? resolveRun() : reject(new Error(`redis-cli --memkeys exited ${code}`))));
+  });
+}
+
+const format = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : "—");
+
+async function main() {
+  const server = await startServer();
+  let probe;
+  try {
+    log(`redis-server on 127.0.0.1:${server.port}; loading ${args.keys.toLocaleString("en")} keys (seed ${args.seed})`);
+    const loadStarted = performance.now();
+    await loadKeyspace(server.port, args.keys, args.seed);
+    const connection = await openKeyspaceConnection({ name: "bench", nodes: [{ host: "127.0.0.1", port: server.port }], commandTimeoutMs: 30_000 });
+    const admin = net.connect(server.port, "127.0.0.1");
+    admin.write(toResp(["SET", "hot", "value"]));
+    await new Promise((r2) => admin.once("data", r2));
+    admin.destroy();
+    const dbsize = await connection.client.dbsize();
+    const info = await connection.client.info("memory");
+    const usedMemory = Number(/used_memory:(\d+)/.exec(info)[1]);
+    log(`loaded ${dbsize.toLocaleString("en")} keys in ${format((performance.now() - loadStarted) / 1000, 1)} s, used_memory ${format(usedMemory / 2 ** 30, 2)} GiB`);
+
+    probe = await startProbe(server.port);
+    const redisCpu = async () => {
+      const text = await connection.client.info("cpu");
+      return Number(/used_cpu_user:([\d.]+)/.exec(text)[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(text)[1]);
+    };
+    const measure = async (work) => {
+      const before = await redisCpu();
+      const measured = await probe.measure(work);
+      return { ...measured, redisCpu: (await redisCpu()) - before };
+    };
+    const rows = [];
+    // Warm up the probe and the profiler's code paths (JIT) on a sample before anything is timed.
+    await measure(() => estimateKeyspace(connection, { sampleSize: 20_000 }));
+    const idleStart = await measure(() => new Promise((r2) => setTimeout(r2, 3000)));
+    rows.push({ name: "idle (probe only, start)", seconds: NaN, latency: idleStart.latency, redisCpu: idleStart.redisCpu });
+
+    const gentle = await measure(() => profileKeyspace(connection, { speed: "gentle" }));
+    rows.push({ name: "cachewise profile, gentle", seconds: gentle.seconds, latency: gentle.latency, redisCpu: gentle.redisCpu });
+    log(`gentle: ${format(gentle.seconds)} s, ${gentle.result.total.keys} keys, path ${gentle.result.nodes[0].path}`);
+
+    let memkeys;
+    if (!args.skipMemkeys) {
+      memkeys = await measure(() => runMemkeys(server.port));
+      rows.push({ name: "redis-cli --memkeys", seconds: memkeys.seconds, latency: memkeys.latency, redisCpu: memkeys.redisCpu });
+      log(`memkeys: ${format(memkeys.seconds)} s`);
+    }
+
+    const fast = await measure(() => profileKeyspace(connection, { speed: "fast" }));
+    rows.push({ name: "cachewise profile, fast", seconds: fast.seconds, latency: fast.latency, redisCpu: fast.redisCpu });
+    log(`fast: ${format(fast.seconds)} s`);
+
+    const exact = gentle.result;
+    const exactShares = new Map(exact.namespaces.children.map((c) => [c.segment, c.stats.keys / exact.total.keys]));
+    const estimates = [];
+    for (let run = 0; run < 3; run++) {
+      const measured = await measure(() => estimateKeyspace(connection, { sampleSize: args.samples }));
+      let maxError = 0;
+      let sumError = 0;
+      for (const [segment, share] of exactShares) {
+        const node = measured.result.namespaces.children.find((c) => c.segment === segment);
+        const error = Math.abs((node?.estimate.share ?? 0) - share);
+        maxError = Math.max(maxError, error);
+        sumError += error;
+      }
+      estimates.push({ seconds: measured.seconds, latency: measured.latency, redisCpu: measured.redisCpu, maxError, meanError: sumError / exactShares.size, sampled: measured.result.sampledKeys });
+    }
+    const estimate = estimates.sort((a, b) => a.seconds - b.seconds)[1];
+    rows.push({ name: `cachewise estimate, ${args.samples} samples (median of 3)`, seconds: estimate.seconds, latency: estimate.latency, redisCpu: estimate.redisCpu });
+    const idleEnd = await measure(() => new Promise((r2) => setTimeout(r2, 3000)));
+    rows.push({ name: "idle (probe only, end)", seconds: NaN, latency: idleEnd.latency, redisCpu: idleEnd.redisCpu });
+    const idle = { latency: { p99: Math.min(idleStart.latency.p99, idleEnd.latency.p99) } };
+
+    await connection.close();
+    const perMillion = (s) => (s * 1_000_000) / dbsize;
+    const base = memkeys?.seconds;
+    console.log(`\nKeyspace: ${dbsize.toLocaleString("en")} keys, used_memory ${format(usedMemory / 2 ** 30, 2)} GiB; GET probe at 2000 ops/s; idle p99 ${format(idle.latency.p99, 3)} ms (lower of start/end)\n`);
+    console.log("| run | s | s / 1M keys | keys/s | time vs --memkeys | Redis CPU s | GET p50 ms | GET p99 ms | p99 − idle ms |");
+    console.log("|---|---|---|---|---|---|---|---|---|");
+    for (const row of rows) {
+      const keysPerSecond = dbsize / row.seconds;
+      console.log(
+        `| ${row.name} | ${format(row.seconds)} | ${format(perMillion(row.seconds))} | ${Number.isFinite(keysPerSecond) ? Math.round(keysPerSecond).toLocaleString("en") : "—"} | ${base && Number.isFinite(row.seconds) ? format(row.seconds / base, 3) + "×" : "—"} | ${format(row.redisCpu)} | ${format(row.latency.p50, 3)} | ${format(row.latency.p99, 3)} | ${format(row.latency.p99 - idle.latency.p99, 3)} |`,
+      );
+    }
+    console.log(
+      `\nEstimate (${estimate.sampled} keys sampled): worst namespace share error ${format(estimate.maxError * 100, 2)} points, mean ${format(estimate.meanError * 100, 2)} points over ${exactShares.size} namespaces (runs: ${estimates.map((e) => format(e.maxError * 100, 2)).join(", ")}).`,
+    );
+    console.log("Targets (perf guide): fast ≤ 0.28× --memkeys at p99 ≤ 0.6 ms; gentle ≤ 0.30× at p99 ≤ 0.3 ms; estimate ≤ 0.1 s within ±0.6 points.");
+  } finally {
+    probe?.stop();
+    server.stop();
+  }
+}
+
+await main();

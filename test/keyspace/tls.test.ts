@@ -1,0 +1,47 @@
+// TLS (rediss:// and the tls option) against a real TLS-only redis-server with a throw-away CA.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { KeyspaceConnectionError, openKeyspaceConnection } from "../../analyzer/src/keyspace/connection";
+import type { KeyspaceConnection } from "../../analyzer/src/keyspace/connection";
+import { profileKeyspace } from "../../analyzer/src/keyspace/profile-keyspace";
+import { createTlsFiles, startRedisTlsServer } from "./redis-harness";
+import type { RedisProcess, TlsFiles } from "./redis-harness";
+
+let files: TlsFiles;
+let server: RedisProcess | undefined;
+const open: KeyspaceConnection[] = [];
+
+before(async () => {
+  files = createTlsFiles("keyspace-tls-ca");
+  server = await startRedisTlsServer("keyspace-tls", files);
+});
+
+after(async () => {
+  for (const connection of open) await connection.close();
+  await server?.stop();
+  if (files) fs.rmSync(path.dirname(files.ca), { recursive: true, force: true });
+});
+
+describe("TLS", () => {
+  it("connects with rediss:// and a CA, and profiles", async () => {
+    const ca = fs.readFileSync(files.ca, "utf8");
+    const connection = await openKeyspaceConnection({ name: "tls", url: `rediss://127.0.0.1:${server!.port}/2`, tls: { ca, servername: "localhost" } });
+    open.push(connection);
+    const profile = await profileKeyspace(connection);
+    assert.equal(profile.total.keys, 0);
+    assert.equal(connection.db, 2);
+    const insecure = await openKeyspaceConnection({ name: "tls-insecure", url: `rediss://127.0.0.1:${server!.port}`, tls: { rejectUnauthorized: false } });
+    open.push(insecure);
+    assert.equal(await insecure.client.ping(), "PONG");
+  });
+
+  it("refuses an unverifiable certificate with a clear error", async () => {
+    await assert.rejects(openKeyspaceConnection({ name: "tls-untrusted", url: `rediss://127.0.0.1:${server!.port}`, connectTimeoutMs: 1000 }), (error: unknown) => {
+      assert.ok(error instanceof KeyspaceConnectionError);
+      assert.match(error.message, /^tls-untrusted: Redis at 127\.0\.0\.1:\d+ failed the TLS handshake \(.*certificate.*\)$/);
+      return true;
+    });
+  });
+});
