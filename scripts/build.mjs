@@ -39,5 +39,23 @@ await Promise.all([
     footer: { js: "module.exports = Object.assign(module.exports.default, module.exports);" },
   }),
 ]);
+// The VS Code extension (CommonJS: the extension host requires it) and its analysis process, which
+// bundles ts-morph so that the .vsix carries no node_modules.
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: ["extension/src/extension.ts"],
+    outfile: "dist/extension.cjs",
+    format: "cjs",
+    external: ["vscode"],
+  }),
+  build({
+    ...common,
+    entryPoints: ["analyzer/src/cli/analysis-server.ts"],
+    outfile: "dist/analysis-server.cjs",
+    format: "cjs",
+    sourcemap: false,
+  }),
+]);
 copyFileSync("eslint-plugin/src/eslint-plugin.d.ts", "dist/eslint-plugin.d.ts");
 chmodSync("dist/cli.js", 0o755);

@@ -1,0 +1,60 @@
+// CodeLens above each cache call whose key family is known: `user:{id} · 12.3k keys · TTL p50 5m ·
+// 412 without TTL · 4.1 MB`. Ranges come from the latest analysis in `provideCodeLenses` (no I/O);
+// the figures come from the latest profile in `resolveCodeLens` (no Redis query either: the profile
+// controller refreshes in the background), so nothing here blocks typing.
+import * as vscode from "vscode";
+import type { SnapshotFamily } from "../../../analyzer/src/model/workspace-snapshot";
+import type { AnalysisController } from "../analysis/analysis-controller";
+import { readSettings } from "../config";
+import { COMMANDS } from "../constants";
+import type { ConnectionManager } from "../connections/connection-manager";
+import type { ProfileController } from "../profile/profile-controller";
+import { formatLensTitle } from "../stats/family-figures";
+
+class FamilyLens extends vscode.CodeLens {
+  constructor(range: vscode.Range, readonly family: SnapshotFamily) {
+    super(range);
+  }
+}
+
+export class CacheCodeLensProvider implements vscode.CodeLensProvider<FamilyLens>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changeEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
+
+  constructor(private readonly analysis: AnalysisController, private readonly profiles: ProfileController, private readonly connections: ConnectionManager) {
+    const fire = () => this.changeEmitter.fire();
+    this.disposables.push(analysis.onDidChangeSnapshot(fire), profiles.onDidChange(fire), connections.onDidChangeState(fire));
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): FamilyLens[] {
+    const snapshot = this.analysis.snapshot;
+    if (!snapshot || !readSettings().codeLens.enable || document.uri.scheme !== "file") return [];
+    const families = new Map(snapshot.families.map((f) => [f.id, f]));
+    const lenses: FamilyLens[] = [];
+    const seen = new Set<string>();
+    for (const site of snapshot.sites) {
+      if (site.file !== document.uri.fsPath) continue;
+      for (const id of site.familyIds) {
+        const family = families.get(id);
+        // Only Redis families have keys to show; one lens per family and line.
+        if (!family || family.kind !== "redis" || seen.has(`${site.line}|${id}`)) continue;
+        seen.add(`${site.line}|${id}`);
+        const line = Math.min(site.line - 1, document.lineCount - 1);
+        lenses.push(new FamilyLens(new vscode.Range(line, 0, line, 0), family));
+      }
+    }
+    return lenses;
+  }
+
+  resolveCodeLens(lens: FamilyLens): FamilyLens {
+    const state = this.connections.state;
+    const status = state.kind === "connected" ? (this.profiles.figures.size === 0 && this.profiles.busy ? "loading" : "connected") : state.kind === "none" ? "none" : state.kind === "connecting" ? "loading" : "disconnected";
+    lens.command = { title: formatLensTitle(lens.family, this.profiles.figures.get(lens.family.id), status), command: COMMANDS.revealFamily, arguments: [lens.family.id], tooltip: "Reveal this family in the Cachewise sidebar" };
+    return lens;
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}

@@ -1,0 +1,145 @@
+// Entry point: wires the controllers and providers and hands every registration to the extension
+// context, which disposes them. Nothing else happens here.
+import * as path from "node:path";
+import * as vscode from "vscode";
+import { formatKeyForDisplay } from "../../analyzer/src/keyspace/key-format";
+import { createKeyMatcher } from "../../analyzer/src/families/match-keys";
+import { AnalysisController, toRange } from "./analysis/analysis-controller";
+import { CacheCodeLensProvider } from "./code-lens/cache-code-lens-provider";
+import { readSettings } from "./config";
+import { COMMANDS, VALUE_SCHEME, VIEWS } from "./constants";
+import { ConnectionManager } from "./connections/connection-manager";
+import { describeConnection } from "./connections/connection-settings";
+import { LiveDiagnostics } from "./diagnostics/live-diagnostics";
+import { CacheHoverProvider } from "./hover/cache-hover-provider";
+import { ProfileController } from "./profile/profile-controller";
+import { RedisStatusBar } from "./status/status-bar";
+import { FamiliesTreeProvider, type FamilyNode } from "./views/families-tree";
+import { KeyspaceTreeProvider, type KeyspaceNode } from "./views/keyspace-tree";
+import { createValueUri, ValueDocumentProvider } from "./views/value-document";
+
+let connections: ConnectionManager | undefined;
+
+/** What the extension exposes to its own tests (`vscode.extensions.getExtension(...).exports`). */
+export interface CachewiseApi {
+  analysis: AnalysisController;
+  connections: ConnectionManager;
+  profiles: ProfileController;
+}
+
+export function activate(context: vscode.ExtensionContext): CachewiseApi {
+  const log = vscode.window.createOutputChannel("Cachewise", { log: true });
+  connections = new ConnectionManager(context.secrets, log);
+  const analysis = new AnalysisController(path.join(context.extensionPath, "dist", "analysis-server.cjs"), log);
+  const profiles = new ProfileController(connections, log);
+  const families = new FamiliesTreeProvider(analysis, profiles);
+  const keyspace = new KeyspaceTreeProvider(connections);
+  const familiesView = vscode.window.createTreeView(VIEWS.families, { treeDataProvider: families, showCollapseAll: true });
+  const keyspaceView = vscode.window.createTreeView(VIEWS.keyspace, { treeDataProvider: keyspace, showCollapseAll: true });
+  const lenses = new CacheCodeLensProvider(analysis, profiles, connections);
+  const sources = [{ scheme: "file", language: "typescript" }, { scheme: "file", language: "typescriptreact" }, { scheme: "file", language: "javascript" }, { scheme: "file", language: "javascriptreact" }];
+  const manager = connections;
+
+  context.subscriptions.push(
+    log,
+    manager,
+    analysis,
+    profiles,
+    families,
+    keyspace,
+    familiesView,
+    keyspaceView,
+    lenses,
+    new RedisStatusBar(manager, profiles),
+    new LiveDiagnostics(analysis, profiles),
+    vscode.languages.registerCodeLensProvider(sources, lenses),
+    vscode.languages.registerHoverProvider(sources, new CacheHoverProvider(analysis, profiles, manager)),
+    vscode.workspace.registerTextDocumentContentProvider(VALUE_SCHEME, new ValueDocumentProvider(manager)),
+    analysis.onDidChangeSnapshot((snapshot) => profiles.setFamilies(snapshot.families)),
+    vscode.commands.registerCommand(COMMANDS.refresh, async () => {
+      keyspace.refresh();
+      await profiles.refresh();
+      families.refresh();
+    }),
+    vscode.commands.registerCommand(COMMANDS.runFullProfile, () => profiles.runFullProfile()),
+    vscode.commands.registerCommand(COMMANDS.switchConnection, () => manager.switchConnection()),
+    vscode.commands.registerCommand(COMMANDS.addConnection, () => manager.addConnection()),
+    vscode.commands.registerCommand(COMMANDS.setPassword, (name?: string) => manager.setPassword(name)),
+    vscode.commands.registerCommand(COMMANDS.analyzeWorkspace, () => analysis.analyzeAll()),
+    vscode.commands.registerCommand(COMMANDS.showOutput, () => log.show()),
+    vscode.commands.registerCommand(COMMANDS.loadMore, (node: KeyspaceNode) => keyspace.loadMore(node)),
+    vscode.commands.registerCommand(COMMANDS.copyKey, async (node: KeyspaceNode) => {
+      if (node?.kind === "key") await vscode.env.clipboard.writeText(formatKeyForDisplay(node.key));
+    }),
+    vscode.commands.registerCommand(COMMANDS.openKeyValue, async (node: KeyspaceNode) => {
+      const connection = manager.connection;
+      if (node?.kind !== "key" || !connection) return;
+      const document = await vscode.workspace.openTextDocument(createValueUri(connection.name, node.key));
+      await vscode.window.showTextDocument(document, { preview: true });
+    }),
+    vscode.commands.registerCommand(COMMANDS.revealFamily, async (id: string) => {
+      const node = families.findFamilyNode(id);
+      if (!node) return;
+      await vscode.commands.executeCommand("workbench.view.extension.cachewise");
+      await familiesView.reveal(node, { select: true, focus: true, expand: true });
+    }),
+    vscode.commands.registerCommand(COMMANDS.revealWriter, async (node: KeyspaceNode | FamilyNode) => {
+      const snapshot = analysis.snapshot;
+      if (!snapshot || !node) return;
+      let familyId: string | undefined;
+      if (node.kind === "family") familyId = node.family.id;
+      else if (node.kind === "key" || node.kind === "namespace") {
+        const matcher = createKeyMatcher(snapshot.families.filter((f) => f.kind === "redis"), readSettings().redis.namespaceDelimiter);
+        const display = formatKeyForDisplay(node.kind === "key" ? node.key : node.prefix);
+        familyId = matcher.match(display) ?? snapshot.families.find((f) => f.kind === "redis" && f.pattern.startsWith(display))?.id;
+      }
+      const family = snapshot.families.find((f) => f.id === familyId);
+      const target = family?.writeSites[0] ?? family?.sites[0];
+      if (!target) {
+        void vscode.window.showInformationMessage("Cachewise: no code in this workspace writes this key pattern.");
+        return;
+      }
+      await vscode.window.showTextDocument(vscode.Uri.file(target.file), { selection: toRange(target) });
+    }),
+    vscode.commands.registerCommand(COMMANDS.deleteKey, async (node: KeyspaceNode) => {
+      const connection = manager.connection;
+      const state = manager.state;
+      if (node?.kind !== "key" || !connection || state.kind !== "connected") return;
+      if (!readSettings().redis.allowWrites || !connection.allowWrites) {
+        void vscode.window.showInformationMessage("Cachewise is read-only: enable cachewise.redis.allowWrites to delete keys.");
+        return;
+      }
+      const key = formatKeyForDisplay(node.key);
+      const answer = await vscode.window.showWarningMessage(`Delete the key "${key}" from ${describeConnection(state.setting)}?`, { modal: true }, "Delete");
+      if (answer !== "Delete") return;
+      await connection.deleteKey(node.key);
+      keyspace.refresh();
+    }),
+    vscode.commands.registerCommand(COMMANDS.setKeyTtl, async (node: KeyspaceNode) => {
+      const connection = manager.connection;
+      const state = manager.state;
+      if (node?.kind !== "key" || !connection || state.kind !== "connected") return;
+      if (!readSettings().redis.allowWrites || !connection.allowWrites) {
+        void vscode.window.showInformationMessage("Cachewise is read-only: enable cachewise.redis.allowWrites to change TTLs.");
+        return;
+      }
+      const key = formatKeyForDisplay(node.key);
+      const input = await vscode.window.showInputBox({ prompt: `New TTL in seconds for "${key}" (empty: no expiry)`, validateInput: (v) => (v === "" || /^\d+(\.\d+)?$/.test(v) ? undefined : "A number of seconds, or empty") });
+      if (input === undefined) return;
+      const seconds = input === "" ? null : Number(input);
+      const answer = await vscode.window.showWarningMessage(`${seconds === null ? "Remove the TTL of" : `Set a TTL of ${seconds} s on`} "${key}" in ${describeConnection(state.setting)}?`, { modal: true }, "Change TTL");
+      if (answer !== "Change TTL") return;
+      await connection.setTtl(node.key, seconds);
+      keyspace.refresh();
+    }),
+  );
+  void manager.connect();
+  void analysis.analyzeAll();
+  return { analysis, connections: manager, profiles };
+}
+
+export async function deactivate(): Promise<void> {
+  // Close Redis connections cleanly (QUIT) before the host goes away.
+  await connections?.disposeAsync();
+  connections = undefined;
+}

@@ -1,0 +1,42 @@
+// Short number, size and duration formats for CodeLens, hovers and tree items. Pure.
+
+/** 950 → `950`, 12_345 → `12.3k`, 4_100_000 → `4.1M`. */
+export function formatCount(value: number): string {
+  const abs = Math.abs(value);
+  if (abs < 1000) return String(Math.round(value));
+  if (abs < 1_000_000) return `${trim(value / 1000)}k`;
+  if (abs < 1_000_000_000) return `${trim(value / 1_000_000)}M`;
+  return `${trim(value / 1_000_000_000)}G`;
+}
+
+/** 512 → `512 B`, 4_300_000 → `4.1 MB` (binary multiples, as Redis reports them). */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${Math.round(value)} B` : `${trim(value)} ${units[unit]}`;
+}
+
+/** 4_000 → `4s`, 300_000 → `5m`, 5_400_000 → `1.5h`, 172_800_000 → `2d`. */
+export function formatTtl(ms: number): string {
+  if (!Number.isFinite(ms)) return "none";
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${trim(seconds)}s`;
+  if (seconds < 3600) return `${trim(seconds / 60)}m`;
+  if (seconds < 86400) return `${trim(seconds / 3600)}h`;
+  return `${trim(seconds / 86400)}d`;
+}
+
+/** 0.0312 → `3.1%`. */
+export function formatShare(share: number): string {
+  const percent = share * 100;
+  return `${percent < 10 ? percent.toFixed(1) : Math.round(percent)}%`;
+}
+
+function trim(value: number): string {
+  return value >= 100 ? String(Math.round(value)) : value.toFixed(1).replace(/\.0$/, "");
+}

@@ -1,0 +1,118 @@
+// The "Families" view: every cache family from code, riskiest first (findings, keys without TTL,
+// memory), with live figures and its code sites (click to jump), plus the keys that no family in
+// the code produces (often leaks).
+import * as path from "node:path";
+import * as vscode from "vscode";
+import type { SnapshotFamily, SnapshotRange } from "../../../analyzer/src/model/workspace-snapshot";
+import type { AnalysisController } from "../analysis/analysis-controller";
+import { toRange } from "../analysis/analysis-controller";
+import type { ProfileController } from "../profile/profile-controller";
+import { buildFamilyHover, rankByRisk, type LiveFigures } from "../stats/family-figures";
+import { formatBytes, formatCount, formatShare } from "../stats/format";
+
+export type FamilyNode =
+  | { kind: "family"; family: SnapshotFamily }
+  | { kind: "site"; family: SnapshotFamily; range: SnapshotRange }
+  | { kind: "unmatched"; figures: LiveFigures }
+  | { kind: "sample"; key: string };
+
+export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<FamilyNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
+  private nodes = new Map<string, FamilyNode>();
+
+  constructor(private readonly analysis: AnalysisController, private readonly profiles: ProfileController) {
+    this.disposables.push(analysis.onDidChangeSnapshot(() => this.refresh()), profiles.onDidChange(() => this.refresh()));
+  }
+
+  refresh(): void {
+    this.changeEmitter.fire(undefined);
+  }
+
+  /** The node of a family, for `TreeView.reveal`. */
+  findFamilyNode(id: string): FamilyNode | undefined {
+    const family = this.analysis.snapshot?.families.find((f) => f.id === id);
+    if (!family) return undefined;
+    const node = this.nodes.get(id) ?? { kind: "family", family };
+    this.nodes.set(id, node);
+    return node;
+  }
+
+  getChildren(element?: FamilyNode): FamilyNode[] {
+    const snapshot = this.analysis.snapshot;
+    if (!snapshot) return [];
+    const figures = this.profiles.figures;
+    if (!element) {
+      const nodes: FamilyNode[] = rankByRisk(snapshot.families, figures).map((family) => {
+        const node: FamilyNode = { kind: "family", family };
+        this.nodes.set(family.id, node);
+        return node;
+      });
+      const unmatched = figures.get(undefined);
+      if (unmatched && unmatched.keys > 0) nodes.push({ kind: "unmatched", figures: unmatched });
+      return nodes;
+    }
+    if (element.kind === "family") return element.family.sites.map((range) => ({ kind: "site", family: element.family, range }));
+    if (element.kind === "unmatched") return element.figures.sampleKeys.map((key) => ({ kind: "sample", key }));
+    return [];
+  }
+
+  getParent(element: FamilyNode): FamilyNode | undefined {
+    if (element.kind === "site") return this.nodes.get(element.family.id);
+    return undefined;
+  }
+
+  getTreeItem(element: FamilyNode): vscode.TreeItem {
+    const figures = this.profiles.figures;
+    switch (element.kind) {
+      case "family": {
+        const { family } = element;
+        const item = new vscode.TreeItem(family.label, family.sites.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.id = `family:${family.id}`;
+        item.contextValue = "cachewise.family";
+        const live = figures.get(family.id);
+        const parts = [family.kind === "redis" ? describeLive(live, figures.size > 0) : family.kind, family.findings > 0 ? `${family.findings} finding${family.findings === 1 ? "" : "s"}` : ""].filter(Boolean);
+        item.description = parts.join(" · ");
+        item.tooltip = new vscode.MarkdownString(buildFamilyHover(family, family.kind === "redis" ? live : undefined, {}));
+        item.iconPath = new vscode.ThemeIcon(family.findings > 0 ? "warning" : family.kind === "redis" ? "database" : "symbol-variable");
+        return item;
+      }
+      case "site": {
+        const item = new vscode.TreeItem(`${path.basename(element.range.file)}:${element.range.line}`);
+        item.id = `site:${element.family.id}:${element.range.file}:${element.range.line}:${element.range.column}`;
+        item.description = vscode.workspace.asRelativePath(path.dirname(element.range.file));
+        item.command = { command: "vscode.open", title: "Open", arguments: [vscode.Uri.file(element.range.file), { selection: toRange(element.range) }] };
+        item.iconPath = new vscode.ThemeIcon("code");
+        return item;
+      }
+      case "unmatched": {
+        const item = new vscode.TreeItem("Keys no family in the code writes", vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = "unmatched";
+        item.description = describeLive(element.figures, true);
+        item.tooltip = "Keys in Redis that match no key pattern found in this workspace: often leaks, or keys of another service.";
+        item.iconPath = new vscode.ThemeIcon("question");
+        return item;
+      }
+      case "sample": {
+        const item = new vscode.TreeItem(element.key);
+        item.iconPath = new vscode.ThemeIcon("key");
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}
+
+/** `hasFigures`: whether any profile or estimate exists (without one, e.g. while disconnected, "no keys" would be a claim about Redis that nobody checked). */
+function describeLive(live: LiveFigures | undefined, hasFigures: boolean): string {
+  if (!hasFigures) return "no live figures";
+  if (!live || live.keys === 0) return "no keys";
+  const keys = live.source === "profile" ? `${formatCount(live.keys)} keys` : `≈${formatCount(live.keys)} keys`;
+  const noTtl = live.keysWithoutTtl > 0 ? `${formatShare(live.noTtlShare)} no TTL` : "";
+  const memory = live.memoryBytes !== undefined ? formatBytes(live.memoryBytes) : "";
+  return [keys, noTtl, memory].filter(Boolean).join(" · ");
+}

@@ -1,0 +1,176 @@
+// The "Keyspace" view: connection → namespaces → keys, each level loaded when expanded, a page at a
+// time (SCAN MATCH with COUNT, never KEYS), with "Load more" for the next page. A key shows type,
+// TTL, size, encoding and idle time; its value opens read-only.
+import * as vscode from "vscode";
+import { formatKeyForDisplay } from "../../../analyzer/src/keyspace/key-format";
+import { inspectKey, scanNamespace, type KeyDetails } from "../../../analyzer/src/keyspace/key-inspector";
+import { readSettings } from "../config";
+import { COMMANDS } from "../constants";
+import type { ConnectionManager } from "../connections/connection-manager";
+import { describeConnection } from "../connections/connection-settings";
+import { formatBytes, formatCount, formatTtl } from "../stats/format";
+
+export type KeyspaceNode =
+  | { kind: "connection" }
+  | { kind: "namespace"; prefix: Buffer; label: string; keys: number }
+  | { kind: "key"; key: Buffer; label: string; details?: KeyDetails }
+  | { kind: "more"; parent: KeyspaceNode; cursor: string }
+  | { kind: "message"; text: string };
+
+interface Listing {
+  children: KeyspaceNode[];
+  cursor: string;
+  done: boolean;
+}
+
+/** Keys inspected in parallel when a page is listed: bounded, so that a page never floods Redis. */
+const INSPECT_CONCURRENCY = 8;
+
+export class KeyspaceTreeProvider implements vscode.TreeDataProvider<KeyspaceNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<KeyspaceNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private readonly listings = new Map<KeyspaceNode, Listing>();
+  private readonly root: KeyspaceNode = { kind: "connection" };
+  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
+
+  constructor(private readonly connections: ConnectionManager) {
+    this.disposables.push(connections.onDidChangeState(() => this.refresh()));
+  }
+
+  /** Forgets loaded pages and re-lists (TTLs refresh). */
+  refresh(): void {
+    this.listings.clear();
+    this.changeEmitter.fire(undefined);
+  }
+
+  /** Loads the next page under a "Load more" node's parent. */
+  async loadMore(node: KeyspaceNode): Promise<void> {
+    if (node.kind !== "more") return;
+    const listing = this.listings.get(node.parent);
+    if (!listing) return;
+    const page = await this.listPage(node.parent, node.cursor);
+    listing.children = mergeChildren(listing.children, page.children);
+    listing.cursor = page.cursor;
+    listing.done = page.done;
+    this.changeEmitter.fire(node.parent === this.root ? undefined : node.parent);
+  }
+
+  async getChildren(element?: KeyspaceNode): Promise<KeyspaceNode[]> {
+    const state = this.connections.state;
+    if (!element) return state.kind === "none" ? [] : [this.root];
+    if (element.kind !== "connection" && element.kind !== "namespace") return [];
+    if (state.kind !== "connected") return [{ kind: "message", text: state.kind === "disconnected" ? `Disconnected: ${state.error}` : "Connecting…" }];
+    let listing = this.listings.get(element);
+    if (!listing) {
+      try {
+        listing = await this.listPage(element, "0");
+      } catch (error) {
+        return [{ kind: "message", text: `Could not list keys: ${(error as Error).message}` }];
+      }
+      this.listings.set(element, listing);
+    }
+    return listing.done ? listing.children : [...listing.children, { kind: "more", parent: element, cursor: listing.cursor }];
+  }
+
+  getTreeItem(element: KeyspaceNode): vscode.TreeItem {
+    switch (element.kind) {
+      case "connection": {
+        const state = this.connections.state;
+        const item = new vscode.TreeItem(state.kind === "none" ? "No connection" : describeConnection(state.setting), vscode.TreeItemCollapsibleState.Expanded);
+        item.id = "connection";
+        item.description = state.kind === "connected" ? (state.connection.allowWrites ? "connected · writes allowed" : "connected · read-only") : state.kind;
+        item.iconPath = new vscode.ThemeIcon(state.kind === "connected" ? "database" : "debug-disconnect");
+        item.contextValue = "cachewise.connection";
+        return item;
+      }
+      case "namespace": {
+        const item = new vscode.TreeItem(element.label, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `ns:${element.prefix.toString("base64")}`;
+        item.description = `${formatCount(element.keys)}+ keys`;
+        item.tooltip = `Keys starting with ${formatKeyForDisplay(element.prefix)}`;
+        item.contextValue = "cachewise.namespace";
+        item.iconPath = new vscode.ThemeIcon("folder");
+        return item;
+      }
+      case "key": {
+        const item = new vscode.TreeItem(element.label);
+        item.id = `key:${element.key.toString("base64")}`;
+        const d = element.details;
+        if (d) {
+          const ttl = d.pttlMs === -1 ? "no TTL" : d.pttlMs === -2 ? "gone" : `TTL ${formatTtl(d.pttlMs)}`;
+          item.description = [d.type, ttl, d.memoryBytes !== undefined ? formatBytes(d.memoryBytes) : "", d.encoding ?? ""].filter(Boolean).join(" · ");
+          item.tooltip = [`${formatKeyForDisplay(d.key)}`, `type ${d.type}${d.length !== undefined ? `, ${d.length} elements` : ""}`, ttl, d.memoryBytes !== undefined ? `memory ${formatBytes(d.memoryBytes)}` : d.denied.includes("memory") ? "memory: no permission" : "", d.encoding ? `encoding ${d.encoding}` : "", d.idleSeconds !== undefined ? `idle ${formatTtl(d.idleSeconds * 1000)}` : d.frequency !== undefined ? `LFU frequency ${d.frequency}` : ""].filter(Boolean).join("\n");
+        }
+        item.contextValue = "cachewise.key";
+        item.iconPath = new vscode.ThemeIcon("key");
+        item.command = { command: COMMANDS.openKeyValue, title: "Open Value", arguments: [element] };
+        return item;
+      }
+      case "more": {
+        const item = new vscode.TreeItem("Load more…");
+        item.command = { command: COMMANDS.loadMore, title: "Load More", arguments: [element] };
+        item.iconPath = new vscode.ThemeIcon("ellipsis");
+        return item;
+      }
+      case "message":
+        return new vscode.TreeItem(element.text);
+    }
+  }
+
+  private async listPage(parent: KeyspaceNode, cursor: string): Promise<Listing> {
+    const connection = this.connections.connection;
+    if (!connection) return { children: [], cursor: "0", done: true };
+    const settings = readSettings();
+    const delimiter = settings.redis.namespaceDelimiter;
+    const prefix = parent.kind === "namespace" ? parent.prefix : Buffer.alloc(0);
+    const page = await scanNamespace(connection, prefix, cursor, settings.keyspace.pageSize, delimiter);
+    const children: KeyspaceNode[] = [];
+    const displayPrefix = formatKeyForDisplay(prefix);
+    for (const segment of page.childSegments) {
+      if (segment.isLeaf) continue;
+      const childPrefix = Buffer.concat([prefix, Buffer.from(`${segment.segment}${delimiter}`, "utf8")]);
+      children.push({ kind: "namespace", prefix: childPrefix, label: `${segment.segment}${delimiter}`, keys: segment.keys });
+    }
+    const leaves = page.keys.filter(({ displayKey }) => !displayKey.slice(displayPrefix.length).includes(delimiter));
+    const keyNodes: Array<Extract<KeyspaceNode, { kind: "key" }>> = leaves.map(({ key, displayKey }) => ({ kind: "key", key, label: displayKey.slice(displayPrefix.length) || displayKey }));
+    await inspectAll(keyNodes, async (node) => {
+      node.details = await inspectKey(connection, node.key);
+    });
+    children.push(...keyNodes.filter((node) => node.details?.exists !== false));
+    return { children, cursor: page.cursor, done: page.done };
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}
+
+/** Adds a later page: namespaces merge by prefix (their key counts add up), keys are appended once. */
+function mergeChildren(existing: KeyspaceNode[], added: KeyspaceNode[]): KeyspaceNode[] {
+  const result = [...existing];
+  for (const node of added) {
+    if (node.kind === "namespace") {
+      const known = result.find((n): n is Extract<KeyspaceNode, { kind: "namespace" }> => n.kind === "namespace" && n.prefix.equals(node.prefix));
+      if (known) known.keys += node.keys;
+      else result.push(node);
+    } else if (node.kind === "key") {
+      if (!result.some((n) => n.kind === "key" && n.key.equals(node.key))) result.push(node);
+    }
+  }
+  return result;
+}
+
+async function inspectAll<T>(items: T[], inspect: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      try {
+        await inspect(item);
+      } catch {
+        // A key that cannot be inspected (gone, denied) is still listed, without details.
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(INSPECT_CONCURRENCY, items.length) }, worker));
+}
