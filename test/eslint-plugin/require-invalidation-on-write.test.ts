@@ -133,6 +133,24 @@ const MAP_CACHE = [
   "}",
 ];
 
+/** TypeORM: cache-aside over a query builder read. */
+const TYPEORM_QB = [
+  'import { DataSource, Entity, PrimaryColumn, Column, type Repository } from "typeorm";',
+  'import { Redis } from "ioredis";',
+  "@Entity()",
+  "export class Team { @PrimaryColumn() id!: string; @Column() name!: string; }",
+  "const ds = new DataSource({ type: 'postgres' });",
+  "const teams: Repository<Team> = ds.getRepository(Team);",
+  "const redis = new Redis();",
+  "export async function getTeam(id: string) {",
+  "  const hit = await redis.get(`team:${id}`);",
+  "  if (hit) return JSON.parse(hit) as unknown;",
+  "  const team = await teams.createQueryBuilder('t').where('t.id = :id', { id }).getOne();",
+  "  await redis.set(`team:${id}`, JSON.stringify({ name: team?.name }), 'EX', 3600);",
+  "  return team;",
+  "}",
+];
+
 ruleTester.run("require-invalidation-on-write", rule, {
   valid: [
     { name: "delete after the write", filename: FILENAME, code: lines(...SETUP, "export async function rename(id: string, name: string) {", "  await prisma.user.update({ where: { id }, data: { name } });", "  await redis.del(`user:${id}`);", "}") },
@@ -374,6 +392,16 @@ ruleTester.run("require-invalidation-on-write", rule, {
         "}",
       ),
     },
+    {
+      name: "TypeORM query builder update of a column the cache does not hold",
+      filename: FILENAME,
+      code: lines(...TYPEORM_QB, "export async function touch(id: string) {", "  await ds.createQueryBuilder().update(Team).set({ id }).where('id = :id', { id }).execute();", "}"),
+    },
+    {
+      name: "TypeORM query builder delete followed by a delete of the key",
+      filename: FILENAME,
+      code: lines(...TYPEORM_QB, "export async function remove(id: string) {", "  await ds.createQueryBuilder().delete().from(Team).where('id = :id', { id }).execute();", "  await redis.del(`team:${id}`);", "}"),
+    },
     { name: "a local object with an update method is not Prisma", filename: FILENAME, code: lines(...SETUP, "const store = { user: { update: async (_: unknown) => undefined } };", "export async function rename(id: string) {", "  await store.user.update({ id });", "}") },
   ],
   invalid: [
@@ -483,6 +511,23 @@ ruleTester.run("require-invalidation-on-write", rule, {
       filename: FILENAME,
       code: lines(...MAP_CACHE, "export async function rename(id: string, name: string) {", "  await prisma.user.update({ where: { id }, data: { name } });", "}"),
       errors: [{ messageId: "missingInvalidation", line: 12, column: 9, data: { action: "user.update", entity: "`user`", family: "users", source: "`user`", populatedAt: "file.ts:7", staleness: "forever (nothing expires it)" } }],
+    },
+    {
+      name: "TypeORM query builders: update(...).set of the cached column, and delete().from()",
+      filename: FILENAME,
+      code: lines(
+        ...TYPEORM_QB,
+        "export async function rename(id: string, name: string) {",
+        "  await ds.createQueryBuilder().update(Team).set({ name }).where('id = :id', { id }).execute();",
+        "}",
+        "export async function remove(id: string) {",
+        "  await teams.createQueryBuilder().delete().from(Team).where('id = :id', { id }).execute();",
+        "}",
+      ),
+      errors: [
+        { messageId: "missingInvalidation", line: 16, column: 9, data: { action: "Team.update", entity: "`Team`", family: "team:{id}", source: "`Team`", populatedAt: "file.ts:11", staleness: "for up to 1 h" } },
+        { messageId: "missingInvalidation", line: 19, column: 9 },
+      ],
     },
     {
       name: "a raw SQL UPDATE",

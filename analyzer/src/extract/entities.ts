@@ -66,6 +66,7 @@ export class EntityExtractor {
       const receiver = callee.expression;
       const accesses =
         this.describePrisma(method, receiver) ??
+        this.describeTypeormQueryBuilder(call, method, receiver) ??
         this.describeDrizzle(call, method, receiver) ??
         this.describeKysely(call, method, receiver) ??
         this.describeRepositoryLike(call, method, receiver) ??
@@ -159,6 +160,61 @@ export class EntityExtractor {
     const name = this.resolver.foldString(table);
     if (name === undefined || !this.isFrom(receiver, "kysely")) return undefined;
     return [this.access(name.split(/\s+/)[0]!, operation, method, "kysely")];
+  }
+
+  // ---- TypeORM query builders ------------------------------------------------------
+
+  /**
+   * `repo.createQueryBuilder("u").where(…).getOne()` (a read of the repository's entity, unless the chain
+   * goes on with a write, which `update()`/`delete()` describe themselves), `qb.insert().into(User)`,
+   * `qb.delete().from(User)`, `qb.select().from(User, "u")`. `update(User)` is a repository-style call.
+   */
+  private describeTypeormQueryBuilder(call: TS.CallExpression, method: string, receiver: TS.Expression): DescribedAccess[] | undefined {
+    const { ts } = this;
+    if (method === "createQueryBuilder") {
+      // On a Repository<T>: the chain decides; on a DataSource or EntityManager, its `from`/`into` does.
+      if (!this.isFrom(receiver, "typeorm")) return undefined;
+      const entity = this.findTypeormEntity(receiver);
+      if (!entity) return undefined;
+      const chained = this.findChainedMethods(call);
+      const write = chained.find((m) => m.name === "update" || m.name === "delete" || m.name === "insert" || m.name === "softDelete" || m.name === "restore");
+      // A write in the chain (`.delete()`, `.update(User)`) is described where it is called: its builder type names the entity.
+      if (write) return [];
+      return [this.access(entity, "read", "select", "typeorm")];
+    }
+    if ((method !== "into" && method !== "from") || !call.arguments[0] || !ts.isIdentifier(this.resolver.skipOuter(call.arguments[0]))) return undefined;
+    const builder = this.readTypeName(receiver);
+    if (!builder || !/QueryBuilder$/.test(builder) || !this.isFrom(receiver, "typeorm") || !this.isClass(call.arguments[0])) return undefined;
+    const entity = (this.resolver.skipOuter(call.arguments[0]) as TS.Identifier).text;
+    // `teams.createQueryBuilder().delete().from(Team)`: the `delete()` of a typed builder already named the entity.
+    const previous = this.resolver.skipOuter(receiver);
+    if (ts.isCallExpression(previous) && ts.isPropertyAccessExpression(previous.expression) && this.findTypeormEntity(previous.expression.expression)) return [];
+    if (builder === "InsertQueryBuilder") return [this.access(entity, "write", "insert", "typeorm")];
+    if (builder === "DeleteQueryBuilder" || builder === "SoftDeleteQueryBuilder") return [this.access(entity, "write", "delete", "typeorm")];
+    if (builder === "SelectQueryBuilder") return [this.access(entity, "read", "select", "typeorm")];
+    return undefined;
+  }
+
+  /** Methods called on the result of a call, in chain order: `a().b().c()` from `a()` → b, c. */
+  private findChainedMethods(call: TS.CallExpression): Array<{ name: string; call: TS.CallExpression }> {
+    const { ts } = this;
+    const chain: Array<{ name: string; call: TS.CallExpression }> = [];
+    let current: TS.Node = call;
+    for (let step = 0; step < 12; step++) {
+      const access = current.parent;
+      if (!access || !ts.isPropertyAccessExpression(access) || !access.parent || !ts.isCallExpression(access.parent)) break;
+      chain.push({ name: access.name.text, call: access.parent });
+      current = access.parent;
+    }
+    return chain;
+  }
+
+  private readTypeName(expression: TS.Expression): string | undefined {
+    try {
+      return this.resolver.checker.getTypeAtLocation(expression).getSymbol()?.getName();
+    } catch {
+      return undefined;
+    }
   }
 
   // ---- TypeORM, Sequelize, Mongoose, MikroORM ---------------------------------
@@ -368,6 +424,8 @@ export class EntityExtractor {
       }
       case "typeorm":
       case "mikro-orm":
+        // A query builder's `update(User).set({ … })`.
+        if (method === "update" && args.length <= 1) return this.findChainedMethods(call).find((m) => m.name === "set")?.call.arguments[0] ? this.readLiteralKeys(this.findChainedMethods(call).find((m) => m.name === "set")!.call.arguments[0]!) : undefined;
         if (method === "update" || method === "nativeUpdate") return args[1] ? this.readLiteralKeys(args[1]) : undefined;
         if ((method === "increment" || method === "decrement") && args[1]) {
           const column = this.resolver.foldString(args[1]);

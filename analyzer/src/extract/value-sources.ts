@@ -65,7 +65,9 @@ export function traceValueSources(resolver: Resolver, value: TS.Expression, fn: 
       // receiver of a method call (`users.map(…)`).
       const callee = resolver.skipOuter(node.expression);
       const inner = restart(state);
-      if (ts.isPropertyAccessExpression(callee)) visit(callee.expression, inner);
+      // A builder chain (`qb.where(…).getOne()`) yields the rows its start reads: the properties taken
+      // from the end of the chain are theirs.
+      if (ts.isPropertyAccessExpression(callee)) visit(callee.expression, ts.isCallExpression(resolver.skipOuter(callee.expression)) ? state : inner);
       const transform = TRANSFORMS.has(callee.getText().replace(/\s+/g, ""));
       for (const argument of node.arguments ?? []) {
         const expression = resolver.skipOuter(ts.isSpreadElement(argument) ? argument.expression : argument);
