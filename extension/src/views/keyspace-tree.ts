@@ -49,7 +49,7 @@ export class KeyspaceTreeProvider implements vscode.TreeDataProvider<KeyspaceNod
     const listing = this.listings.get(node.parent);
     if (!listing) return;
     const page = await this.listPage(node.parent, node.cursor);
-    listing.children = mergeChildren(listing.children, page.children);
+    listing.children = sortChildren(mergeChildren(listing.children, page.children));
     listing.cursor = page.cursor;
     listing.done = page.done;
     this.changeEmitter.fire(node.parent === this.root ? undefined : node.parent);
@@ -137,12 +137,23 @@ export class KeyspaceTreeProvider implements vscode.TreeDataProvider<KeyspaceNod
       node.details = await inspectKey(connection, node.key);
     });
     children.push(...keyNodes.filter((node) => node.details?.exists !== false));
-    return { children, cursor: page.cursor, done: page.done };
+    return { children: sortChildren(children), cursor: page.cursor, done: page.done };
   }
 
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+/** Namespaces first (most keys first), then keys by name: SCAN order means nothing to a reader. */
+function sortChildren(children: KeyspaceNode[]): KeyspaceNode[] {
+  const rank = (node: KeyspaceNode) => (node.kind === "namespace" ? 0 : node.kind === "key" ? 1 : 2);
+  return [...children].sort((a, b) => {
+    if (rank(a) !== rank(b)) return rank(a) - rank(b);
+    if (a.kind === "namespace" && b.kind === "namespace") return b.keys - a.keys || a.label.localeCompare(b.label);
+    if (a.kind === "key" && b.kind === "key") return a.label.localeCompare(b.label);
+    return 0;
+  });
 }
 
 /** Adds a later page: namespaces merge by prefix (their key counts add up), keys are appended once. */
