@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
-import { FIXTURES, REPO_ROOT, runCliCaptured } from "../helpers";
+import { FIXTURES, REPO_ROOT, STRICT_TSCONFIG, runCliCaptured, writeProject } from "../helpers";
 
 const DIR = path.join(FIXTURES, "families");
 
@@ -75,5 +75,56 @@ describe("cachewise families", () => {
     const run = runCliCaptured(["families", ".", "--config", config], DIR);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /families\[0\]\.class "hot" is not a data class \(known: static, profile, transactional\)/);
+  });
+
+  it("infers write-behind when the write of the source is queued (a Redis list a worker pops, or an event whose handler writes)", (t) => {
+    const dir = writeProject("write-behind", {
+      "tsconfig.json": STRICT_TSCONFIG,
+      "src/profiles.ts": [
+        'import { EventEmitter } from "node:events";',
+        'import { PrismaClient } from "@prisma/client";',
+        'import { Redis } from "ioredis";',
+        "const prisma = new PrismaClient();",
+        "const redis = new Redis();",
+        "const bus = new EventEmitter();",
+        "export async function getProfile(id: string) {",
+        "  return redis.get(`profile:${id}`);",
+        "}",
+        "export async function saveProfile(id: string, bio: string) {",
+        "  await redis.set(`profile:${id}`, JSON.stringify({ id, bio }), 'EX', 3600);",
+        "  await redis.rpush('jobs:profiles', JSON.stringify({ id, bio }));",
+        "}",
+        "export async function flushProfiles() {",
+        "  const job = await redis.lpop('jobs:profiles');",
+        "  if (!job) return;",
+        "  const { id, bio } = JSON.parse(job) as { id: string; bio: string };",
+        "  await prisma.profile.update({ where: { id }, data: { bio } });",
+        "}",
+        "export async function getAvatar(id: string) {",
+        "  return redis.get(`avatar:${id}`);",
+        "}",
+        "export async function saveAvatar(id: string, url: string) {",
+        "  await redis.set(`avatar:${id}`, url, 'EX', 3600);",
+        "  bus.emit('avatar.changed', id, url);",
+        "}",
+        "bus.on('avatar.changed', async (id: string, url: string) => {",
+        "  await prisma.user.update({ where: { id }, data: { avatar: url } });",
+        "});",
+        "export async function getPlain(id: string) {",
+        "  return redis.get(`plain:${id}`);",
+        "}",
+        "export async function savePlain(id: string, text: string) {",
+        "  await redis.set(`plain:${id}`, text, 'EX', 3600);",
+        "}",
+      ].join("\n"),
+    });
+    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const run = runCliCaptured(["families", ".", "--format", "json"], dir);
+    assert.equal(run.code, 0, run.stderr);
+    const strategies = Object.fromEntries((JSON.parse(run.stdout) as Array<{ label: string; strategies: string[] }>).map((f) => [f.label, f.strategies]));
+    assert.deepEqual(strategies["profile:{id}"], ["write-behind"]);
+    assert.deepEqual(strategies["avatar:{id}"], ["write-behind"]);
+    assert.deepEqual(strategies["plain:{id}"], []);
   });
 });

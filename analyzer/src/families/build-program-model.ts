@@ -346,6 +346,7 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     return feeding;
   };
 
+  const handsOffWrites = findWriteHandOffs(models, functions, handlers, entityWrites);
   for (const { family, functionId, site, strategy, within } of populators) {
     // A memoizer that lives for one call or one request (React `cache`) cannot serve a later request stale data;
     // a cache filled by a script, a migration or a test is not the service's cache.
@@ -382,7 +383,7 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
         known.fields = known.fields && fields ? [...new Set([...known.fields, ...fields])].sort() : undefined;
       }
     }
-    const inferred = strategy ?? inferStrategy(site, family, reads.length > 0, entityWrites, callers);
+    const inferred = strategy ?? inferStrategy(site, family, reads.length > 0, entityWrites, callers, handsOffWrites);
     if (inferred && !family.strategies.includes(inferred)) family.strategies.push(inferred);
   }
   // A write without expiry followed by an EXPIRE of the same family in the same function or
@@ -471,7 +472,34 @@ function expandWrapperSites(sites: CacheSite[], functions: ReadonlyMap<string, F
 }
 
 /** Cache-aside: a read of the family before the write in the same function, with a load from the source between. Write-through: the write follows a write of the source. */
-function inferStrategy(site: CacheSite, family: CacheFamily, loadsFromSource: boolean, entityWrites: EntityAccess[], callers: ReadonlyMap<string, string[]>): Strategy | undefined {
+/** Commands that append to a Redis list or stream: a queue when something pops it. */
+const QUEUE_PUSH_COMMANDS = new Set(["lpush", "rpush", "lpushx", "rpushx", "xadd"]);
+
+/**
+ * Functions that queue a write of the source of truth instead of doing it: they emit an event (or
+ * publish) whose handler writes an entity, or push to a Redis list or stream whose consumer does.
+ */
+function findWriteHandOffs(models: readonly FileCacheModel[], functions: ReadonlyMap<string, FunctionFacts>, handlers: ReadonlyMap<string, string[]>, entityWrites: readonly EntityAccess[]): Set<string> {
+  const writers = new Set(entityWrites.map((write) => write.functionId));
+  const reachesWrite = (id: string) => collectReachable(id, functions, MAX_CALL_DEPTH).some((reached) => writers.has(reached));
+  const handOffs = new Set<string>();
+  for (const facts of functions.values()) {
+    if (facts.emits.some((emit) => (handlers.get(emit.event) ?? []).some(reachesWrite))) handOffs.add(facts.id);
+  }
+  const sites = models.flatMap((model) => model.sites).filter((site) => site.kind === "redis" && site.key);
+  const consumers = new Map<string, string[]>();
+  for (const site of sites) {
+    if (!REDIS_CONSUMING_COMMANDS.has(site.method)) continue;
+    const key = normalizePattern(site.key!.pattern);
+    consumers.set(key, [...(consumers.get(key) ?? []), site.functionId]);
+  }
+  for (const site of sites) {
+    if (QUEUE_PUSH_COMMANDS.has(site.method) && (consumers.get(normalizePattern(site.key!.pattern)) ?? []).some(reachesWrite)) handOffs.add(site.functionId);
+  }
+  return handOffs;
+}
+
+function inferStrategy(site: CacheSite, family: CacheFamily, loadsFromSource: boolean, entityWrites: EntityAccess[], callers: ReadonlyMap<string, string[]>, handsOffWrites: ReadonlySet<string>): Strategy | undefined {
   // Through a wrapper (`cache.get(id)` … `cache.set(id, v)`), the read and the write sit in two methods with a common caller.
   const writeCallers = new Set(callers.get(site.functionId) ?? []);
   const readBefore = family.reads.some(
@@ -480,6 +508,8 @@ function inferStrategy(site: CacheSite, family: CacheFamily, loadsFromSource: bo
   if (readBefore && loadsFromSource) return "cache-aside";
   if (entityWrites.some((write) => write.functionId === site.functionId && write.span.start < site.span.start)) return "write-through";
   if (readBefore) return "cache-aside";
+  // The new value goes to the cache now and to the source of truth later, through a queue.
+  if (!loadsFromSource && handsOffWrites.has(site.functionId)) return "write-behind";
   return undefined;
 }
 

@@ -2,7 +2,8 @@
 // the per-file models, and that whole-program rules and `cachewise families` read.
 import type { Bound, CacheKind, EntityAccess, FunctionFacts, LibraryId, Span, Ttl } from "./cache-model";
 
-export type Strategy = "cache-aside" | "read-through" | "write-through";
+/** How a family is kept: filled on a miss, by a loader, with the new value on write, or with the new value while the write of the source is queued. */
+export type Strategy = "cache-aside" | "read-through" | "write-through" | "write-behind";
 
 export interface FamilySiteRef {
   /** An invalidation counted for every family of a client because its key could not be read. */
