@@ -151,6 +151,17 @@ const TYPEORM_QB = [
   "}",
 ];
 
+/** cacheable: entries tagged `products`, invalidated through the tag service. */
+const CACHEABLE = [
+  'import { PrismaClient } from "@prisma/client";',
+  'import { Cacheable } from "cacheable";',
+  "const prisma = new PrismaClient();",
+  "const cache = new Cacheable({ ttl: '1h', tags: true });",
+  "export async function getProduct(id: string) {",
+  "  return cache.getOrSet(`product:${id}`, () => prisma.product.findUnique({ where: { id } }), { ttl: '1h', tags: ['products'] });",
+  "}",
+];
+
 ruleTester.run("require-invalidation-on-write", rule, {
   valid: [
     { name: "delete after the write", filename: FILENAME, code: lines(...SETUP, "export async function rename(id: string, name: string) {", "  await prisma.user.update({ where: { id }, data: { name } });", "  await redis.del(`user:${id}`);", "}") },
@@ -402,6 +413,11 @@ ruleTester.run("require-invalidation-on-write", rule, {
       filename: FILENAME,
       code: lines(...TYPEORM_QB, "export async function remove(id: string) {", "  await ds.createQueryBuilder().delete().from(Team).where('id = :id', { id }).execute();", "  await redis.del(`team:${id}`);", "}"),
     },
+    {
+      name: "cacheable: invalidating a tag the entry carries",
+      filename: FILENAME,
+      code: lines(...CACHEABLE, "export async function rename(id: string, name: string) {", "  await prisma.product.update({ where: { id }, data: { name } });", "  await cache.tags.invalidateTag('products');", "}"),
+    },
     { name: "a local object with an update method is not Prisma", filename: FILENAME, code: lines(...SETUP, "const store = { user: { update: async (_: unknown) => undefined } };", "export async function rename(id: string) {", "  await store.user.update({ id });", "}") },
   ],
   invalid: [
@@ -528,6 +544,12 @@ ruleTester.run("require-invalidation-on-write", rule, {
         { messageId: "missingInvalidation", line: 16, column: 9, data: { action: "Team.update", entity: "`Team`", family: "team:{id}", source: "`Team`", populatedAt: "file.ts:11", staleness: "for up to 1 h" } },
         { messageId: "missingInvalidation", line: 19, column: 9 },
       ],
+    },
+    {
+      name: "cacheable: invalidating another tag leaves the entry stale",
+      filename: FILENAME,
+      code: lines(...CACHEABLE, "export async function rename(id: string, name: string) {", "  await prisma.product.update({ where: { id }, data: { name } });", "  await cache.tags.invalidateTags(['users']);", "}"),
+      errors: [{ messageId: "missingInvalidation", line: 9, column: 9, data: { action: "product.update", entity: "`product`", family: "cache product:{id}", source: "`product`", populatedAt: "file.ts:6", staleness: "for up to 1 h" } }],
     },
     {
       name: "a raw SQL UPDATE",

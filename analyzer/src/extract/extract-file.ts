@@ -201,6 +201,15 @@ class FileExtractor {
       REDIS_READ_COMMANDS.has(lower) ||
       REDIS_CONSUMING_COMMANDS.has(lower);
     const isInProcessCandidate = IN_PROCESS_WRITE_METHODS.has(method) || IN_PROCESS_READ_METHODS.has(method) || IN_PROCESS_DELETE_METHODS.has(method);
+    // cacheable's tag service: `cache.tags.invalidateTag("products")`, `cache.tags.invalidateTags([...])`.
+    if ((method === "invalidateTag" || method === "invalidateTags") && ts.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === "tags") {
+      const owner = this.instances.resolveReceiver(callee.expression.expression);
+      if (owner?.instance.library === "cacheable") {
+        const tags = this.readTagList(call.arguments[0]);
+        if (tags.length > 0) this.addSite(call, callee.name, { library: "cacheable", kind: "in-process", operation: "delete", method, instance: owner.instance, tags });
+      }
+      return;
+    }
     if (!isRedisCandidate && !isInProcessCandidate) return;
     const receiver = this.instances.resolveReceiver(callee.expression);
     if (!receiver) return;
@@ -407,6 +416,11 @@ class FileExtractor {
       if (read.key !== undefined) keyExpression = read.key;
     }
     let tags: KeyTemplate[] = [];
+    if (instance.library === "cacheable" && operation === "write") {
+      // `set(key, value, { ttl, tags })`, `getOrSet(key, fn, { ttl, tags })`.
+      const options = args[2] && !this.ts.isSpreadElement(args[2]) ? r.readOptions(args[2]).props : undefined;
+      tags = this.readTagList(options?.get("tags"));
+    }
     if (instance.library === "bentocache" && args[0]) {
       // bentocache takes one options object: `get({ key })`, `getOrSet({ key, factory, tags })`, `deleteByTag({ tags })`.
       const { props } = r.readOptions(args[0]);
@@ -559,7 +573,8 @@ class FileExtractor {
         else if (site.method === "hset" || site.method === "hmset" || site.method === "hsetnx") values = args.slice(1);
       } else if (site.kind === "in-process") {
         if (site.method === "getOrSet" || site.method === "getOrSetForever") {
-          const factory = this.resolver.readOptions(args[0]).props.get("factory");
+          // bentocache `getOrSet({ key, factory })`; cacheable `getOrSet(key, fn, options)`.
+          const factory = args[0] && this.ts.isObjectLiteralExpression(this.resolver.skipOuter(args[0])) ? this.resolver.readOptions(args[0]).props.get("factory") : args[1];
           values = factory ? [factory] : [];
         } else values = args.slice(1, 2);
       }
