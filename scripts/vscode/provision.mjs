@@ -40,8 +40,12 @@ export async function ensureCodeServer({ log = logToStderr, quietWhenCached = fa
 /** An environment whose PATH starts with Node 24, so `#!/usr/bin/env node` scripts run on it. */
 export function withNodeOnPath(nodeBin, env = process.env) {
   const nodeDir = findNodeHeadersDir(dirname(dirname(dirname(dirname(nodeBin)))));
+  // Under `npm test`, npm exports NODE and npm_* variables naming the system Node (20): a nested npm
+  // and code-server's postinstall would pick those up and refuse to run.
+  const inherited = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("npm_") && name !== "NODE" && name !== "INIT_CWD"));
   return {
-    ...env,
+    ...inherited,
+    NODE: nodeBin,
     PATH: [dirname(nodeBin), env.PATH ?? ""].join(delimiter),
     // Precaution from the guide: every addon is N-API today, but if one ever compiles it must
     // use Node 24's headers, not the system Node's.
