@@ -133,6 +133,21 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
       keyspace.refresh();
     }),
   );
+  // TTLs in the Keyspace view count down while it is visible, at the refresh interval.
+  let ttlTimer: NodeJS.Timeout | undefined;
+  const scheduleTtlRefresh = () => {
+    clearInterval(ttlTimer);
+    ttlTimer = setInterval(() => {
+      if (keyspaceView.visible) void keyspace.refreshLoadedKeys();
+    }, readSettings().redis.refreshIntervalSeconds * 1000);
+  };
+  scheduleTtlRefresh();
+  context.subscriptions.push(
+    { dispose: () => clearInterval(ttlTimer) },
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration("cachewise.redis.refreshIntervalSeconds")) scheduleTtlRefresh();
+    }),
+  );
   void manager.connect();
   void analysis.analyzeAll();
   return { analysis, connections: manager, profiles };

@@ -32,6 +32,7 @@ export class KeyspaceTreeProvider implements vscode.TreeDataProvider<KeyspaceNod
   private readonly listings = new Map<KeyspaceNode, Listing>();
   private readonly root: KeyspaceNode = { kind: "connection" };
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
+  private refreshing = false;
 
   constructor(private readonly connections: ConnectionManager) {
     this.disposables.push(connections.onDidChangeState(() => this.refresh()));
@@ -41,6 +42,25 @@ export class KeyspaceTreeProvider implements vscode.TreeDataProvider<KeyspaceNod
   refresh(): void {
     this.listings.clear();
     this.changeEmitter.fire(undefined);
+  }
+
+  /**
+   * Re-reads type, TTL, size and idle time of the keys already listed (no new SCAN), so that TTLs
+   * count down while the view is open. Bounded by what the user expanded.
+   */
+  async refreshLoadedKeys(): Promise<void> {
+    const connection = this.connections.connection;
+    if (!connection || this.refreshing) return;
+    this.refreshing = true;
+    try {
+      const keys = [...this.listings.values()].flatMap((listing) => listing.children.filter((node): node is Extract<KeyspaceNode, { kind: "key" }> => node.kind === "key"));
+      await inspectAll(keys, async (node) => {
+        node.details = await inspectKey(connection, node.key);
+      });
+      this.changeEmitter.fire(undefined);
+    } finally {
+      this.refreshing = false;
+    }
   }
 
   /** Loads the next page under a "Load more" node's parent. */
