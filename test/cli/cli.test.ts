@@ -120,7 +120,9 @@ describe("cachewise check", () => {
       "require-cache-ttl src/orgs.ts:21:15",
       "require-cache-ttl src/teams.ts:20:15",
       "require-invalidation-on-write src/catalog.ts:12:9",
+      "require-invalidation-on-write src/invoices.ts:20:9",
       "require-invalidation-on-write src/orgs.ts:15:9",
+      "require-invalidation-on-write src/projects.ts:25:9",
       "require-invalidation-on-write src/teams.ts:15:9",
       "require-invalidation-on-write src/users.ts:21:9",
     ]);

@@ -27,7 +27,9 @@ describe("cachewise families", () => {
       families.map((f) => [f.label, f.kind, f.strategies, f.entities.map((e: { name: string }) => e.name)]),
       [
         ["app:import:{slug}", "redis", [], []],
+        ["app:invoice:{id}", "redis", ["cache-aside"], ["invoices"]],
         ["app:org:{slug}", "redis", ["cache-aside"], ["organization"]],
+        ["app:project:{id}", "redis", ["cache-aside"], ["Project"]],
         ["app:team:{id}", "redis", ["cache-aside", "write-through"], ["teams"]],
         ["app:user:{id}", "redis", ["cache-aside"], ["user"]],
         ["listPrices() unstable_cache", "framework", ["read-through"], ["product"]],
@@ -35,18 +37,18 @@ describe("cachewise families", () => {
         ["settingsCache", "in-process", ["cache-aside"], ["setting"]],
       ],
     );
-    const team = families[2]!;
+    const team = families[4]!;
     assert.deepEqual(
       team.ttls.map((t: { kind: string; ms: number | null; location: string }) => [t.kind, t.ms, t.location]),
       [["set", 604_800_000, "src/teams.ts:9"], ["none", null, "src/teams.ts:20"], ["set", 604_800_000, "src/teams.ts:26"]],
     );
     assert.deepEqual(team.reads, [{ location: "src/teams.ts:6", method: "get", function: "getTeam" }]);
-    const user = families[3]!;
+    const user = families[5]!;
     // The wrapper's methods hold the sites; the entity read is in the wrapper's caller. Its `set` fills a
     // miss (getUser reads through the wrapper first), so only `invalidate` counts as an invalidation.
     assert.deepEqual(user.invalidations.map((i: { location: string }) => i.location), ["src/user-cache.ts:15"]);
     assert.equal(user.entities[0].location, "src/users.ts:8");
-    assert.deepEqual(families[5]!.tags, ["products"]);
+    assert.deepEqual(families[7]!.tags, ["products"]);
   });
 
   it("prints a readable table and a Markdown table for pull requests", () => {
@@ -63,7 +65,7 @@ describe("cachewise families", () => {
     const config = writeConfig("families-partial", { families: [{ match: "app:user:*", owner: "accounts", class: "profile" }, { match: "tag:products", owner: "catalog" }, { match: "settingsCache", owner: "platform" }] });
     const run = runCliCaptured(["families", ".", "--config", config, "--check"], DIR);
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /4 cache families are not declared in the configuration: app:import:\{slug\}, app:org:\{slug\}, app:team:\{id\}, listPrices\(\) unstable_cache/);
+    assert.match(run.stderr, /6 cache families are not declared in the configuration: app:import:\{slug\}, app:invoice:\{id\}, app:org:\{slug\}, app:project:\{id\}, app:team:\{id\}, listPrices\(\) unstable_cache/);
     assert.match(run.stdout, /^ {2}app:team:\{id\} {2}→ \{ "match": "app:team:\*", "owner": "…" \}$/m);
     assert.match(run.stdout, /^app:user:\{id\} .* profile +accounts$/m);
     const complete = writeConfig("families-complete", { families: [{ match: "*", owner: "platform" }] });
