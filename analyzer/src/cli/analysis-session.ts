@@ -27,6 +27,8 @@ interface ProjectState {
   problems: Map<string, FileProblem[]>;
   /** File → files of the project that import it. */
   importers: Map<string, Set<string>>;
+  /** File → the project files it imports (to update `importers` when it changes). */
+  imports: Map<string, Set<string>>;
   programModel: ProgramModel | undefined;
 }
 
@@ -62,7 +64,7 @@ export class AnalysisSession {
     this.projects = specs.map((spec) => {
       const sourceFiles: SourceFileCache = new Map();
       const program = createProgram(spec, this.config!.maxFileBytes, this.notes, { sourceFiles });
-      const state: ProjectState = { spec, program, sourceFiles, models: new Map(), problems: new Map(), importers: new Map(), programModel: undefined };
+      const state: ProjectState = { spec, program, sourceFiles, models: new Map(), problems: new Map(), importers: new Map(), imports: new Map(), programModel: undefined };
       for (const sourceFile of this.listAnalysedFiles(program)) {
         const file = path.resolve(sourceFile.fileName);
         // A file in two projects (overlapping tsconfigs) is analysed once, by the first.
@@ -70,7 +72,7 @@ export class AnalysisSession {
         claimed.add(file);
         this.extract(state, sourceFile);
       }
-      indexImporters(state);
+      indexImports(state, [...state.models.keys(), ...state.problems.keys()]);
       return state;
     });
     const analysed = this.projects.reduce((sum, p) => sum + p.models.size + p.problems.size, 0);
@@ -106,7 +108,8 @@ export class AnalysisSession {
         this.extract(project, sourceFile);
         extracted++;
       }
-      indexImporters(project);
+      // Only the changed files' own imports can have changed.
+      indexImports(project, mine);
       project.programModel = undefined;
     }
     return this.takeSnapshot(started, extracted);
@@ -210,22 +213,24 @@ export class AnalysisSession {
   }
 }
 
-/** Direct importers of each file, from the modules its import and export declarations resolve to. */
-function indexImporters(state: ProjectState): void {
-  state.importers.clear();
+/** Records the imports of `files` (replacing what was known of them) and the reverse edges. */
+function indexImports(state: ProjectState, files: readonly string[]): void {
   const checker = state.program.getTypeChecker();
-  for (const file of [...state.models.keys(), ...state.problems.keys()]) {
+  for (const file of files) {
+    for (const target of state.imports.get(file) ?? []) state.importers.get(target)?.delete(file);
+    const targets = new Set<string>();
     const sourceFile = state.program.getSourceFile(file);
-    if (!sourceFile) continue;
-    for (const statement of sourceFile.statements) {
+    for (const statement of sourceFile?.statements ?? []) {
       if (!(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) || !statement.moduleSpecifier) continue;
       const declaration = checker.getSymbolAtLocation(statement.moduleSpecifier)?.valueDeclaration;
       if (!declaration || !ts.isSourceFile(declaration)) continue;
       const target = path.resolve(declaration.fileName);
+      targets.add(target);
       const list = state.importers.get(target) ?? new Set<string>();
       list.add(file);
       state.importers.set(target, list);
     }
+    state.imports.set(file, targets);
   }
 }
 
