@@ -11,6 +11,11 @@ const suggestTtl = (output: string) => [{ messageId: "suggestRedisTtl", data: { 
 ruleTester.run("require-cache-ttl", rule, {
   valid: [
     {
+      name: "a key written by a test lives for one test run",
+      filename: "cache.test.ts",
+      code: ['import { Redis } from "ioredis";', "const redis = new Redis();", "export async function seed() {", "  await redis.set('test:bulk:1', 'v');", "}", ""].join("\n"),
+    },
+    {
       name: "INCR after SET NX EX on the same key keeps the expiry (a rate-limit window)",
       filename: FILENAME,
       code: lines('import { Redis } from "ioredis";', "const redis = new Redis();", "export async function hit(ip: string) {", "  await redis.set(`rate:${ip}`, 0, 'EX', 60, 'NX');", "  return redis.incr(`rate:${ip}`);", "}"),

@@ -44,6 +44,11 @@ export class InstanceResolver {
     const { ts } = r;
     if (depth > MAX_DEPTH) return undefined;
     const node = r.skipOuter(expression);
+    // Singletons: `globalThis.redis ?? createRedis()`, `cached || new Redis(url)`, `dev ? a : b`.
+    if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+      return this.resolveReceiver(node.right, depth + 1) ?? this.resolveReceiver(node.left, depth + 1);
+    }
+    if (ts.isConditionalExpression(node)) return this.resolveReceiver(node.whenTrue, depth + 1) ?? this.resolveReceiver(node.whenFalse, depth + 1);
     if (ts.isNewExpression(node) || ts.isCallExpression(node)) {
       const constructed = this.describeConstructionCall(node);
       if (constructed) return { instance: constructed, batchId: undefined };
@@ -127,10 +132,27 @@ export class InstanceResolver {
   }
 
   /** `redis: Redis` or `cache: LRUCache<string, User>`: identity from the type's import origin. */
-  private resolveTypeAnnotation(type: TS.TypeNode, name: string): ReceiverInfo | undefined {
+  private resolveTypeAnnotation(type: TS.TypeNode, name: string, depth = 0): ReceiverInfo | undefined {
     const r = this.resolver;
     const { ts } = r;
+    if (depth > MAX_DEPTH) return undefined;
+    if (ts.isParenthesizedTypeNode(type)) return this.resolveTypeAnnotation(type.type, name, depth + 1);
+    // `Redis | Cluster | null`: the client types of the union (null and undefined say nothing).
+    if (ts.isUnionTypeNode(type)) {
+      for (const member of type.types) {
+        const info = this.resolveTypeAnnotation(member, name, depth + 1);
+        if (info) return info;
+      }
+      return undefined;
+    }
     if (!ts.isTypeReferenceNode(type)) return undefined;
+    // A project's alias: `type Client = Redis | Cluster`.
+    if (ts.isIdentifier(type.typeName)) {
+      let symbol = r.checker.getSymbolAtLocation(type.typeName);
+      if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = r.checker.getAliasedSymbol(symbol);
+      const alias = symbol?.declarations?.find(ts.isTypeAliasDeclaration);
+      if (alias && !alias.getSourceFile().isDeclarationFile) return this.resolveTypeAnnotation(alias.type, name, depth + 1);
+    }
     const typeName = type.typeName;
     const expression = ts.isIdentifier(typeName) ? typeName : undefined;
     let resolved: ResolvedExport | undefined;

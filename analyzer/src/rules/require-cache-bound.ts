@@ -3,6 +3,7 @@
 import type { CacheSite, MapCache, Span } from "../model/cache-model";
 import type { Finding } from "../model/finding";
 import type { RuleDefinition } from "../model/rule";
+import { isTestCode } from "../families/file-kinds";
 
 export interface RequireCacheBoundOptions {
   checkMemoizers: boolean;
@@ -55,6 +56,8 @@ export const requireCacheBound: RuleDefinition<RequireCacheBoundOptions> = {
   },
   defaultOptions: { checkMemoizers: true, checkInProcessCaches: true, checkMapCaches: true, checkDataLoaders: true },
   check(model, context) {
+    // A key or cache in a test lives for one test run: no expiry or bound to forget.
+    if (isTestCode(model.file)) return [];
     const { options } = context;
     const findings: Finding[] = [];
     for (const site of model.sites) {

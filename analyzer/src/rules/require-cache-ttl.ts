@@ -5,6 +5,7 @@ import type { CacheSite, FileCacheModel, InstanceInfo, Span } from "../model/cac
 import type { Finding, Suggestion } from "../model/finding";
 import type { RuleContext, RuleDefinition } from "../model/rule";
 import { REDIS_CONSUMING_COMMANDS, REDIS_STRING_COMMANDS, REDIS_TTL_DROPPING_COMMANDS } from "../extract/library-table";
+import { isTestCode } from "../families/file-kinds";
 
 export interface RequireCacheTtlOptions {
   checkRedis: boolean;
@@ -73,6 +74,8 @@ export const requireCacheTtl: RuleDefinition<RequireCacheTtlOptions> = {
     checkFrameworks: true,
   },
   check(model, context) {
+    // A key or cache in a test lives for one test run: no expiry or bound to forget.
+    if (isTestCode(model.file)) return [];
     const findings: Finding[] = [];
     const { options } = context;
     for (const site of model.sites) {
