@@ -44,15 +44,22 @@ describe("Redis Cluster", () => {
     assert.equal(profile.keysAtStart, 3000);
     assert.equal(profile.nodes.length, 3);
     assert.equal(nodesSeen.size, 3);
+    // One raw inspection socket per master; the ioredis script path still works across slots.
+    const viaScript = await profileKeyspace(connection, { rawSocket: false });
+    assert.equal(viaScript.total.keys, 3000);
     for (const [node, keys] of perNode) {
       const stats = profile.nodes.find((n) => n.node === node);
       assert.ok(stats, node);
       assert.equal(stats.scannedKeys, keys, node);
-      assert.equal(stats.path, "script", "the script runs across slots of one node");
+      assert.equal(stats.path, "raw");
+      const scripted = viaScript.nodes.find((n) => n.node === node)!;
+      assert.equal(scripted.scannedKeys, keys, node);
+      assert.equal(scripted.path, "script", "the script runs across slots of one node");
     }
     assert.equal(profile.families.find((f) => f.family === "user")!.stats.keys, 1000);
     assert.equal(profile.families.find((f) => f.family === "item")!.stats.keysWithoutTtl, 2000);
-    assert.deepEqual(profile.permissions, { memory: "granted", idle: "granted", info: "granted", script: "granted" });
+    assert.deepEqual(profile.permissions, { memory: "granted", idle: "granted", info: "granted", script: "unknown" });
+    assert.deepEqual(viaScript.permissions, { memory: "granted", idle: "granted", info: "granted", script: "granted" });
 
     const estimate = await estimateKeyspace(connection, { sampleSize: 1500, classify: (k) => k.split(":")[1] });
     assert.equal(estimate.totalKeys, 3000);
@@ -89,6 +96,7 @@ describe("Sentinel", () => {
     assert.equal(connection.listScanTargets()[0].node, `127.0.0.1:${sentinelMaster!.port}`);
     const profile = await profileKeyspace(connection);
     assert.equal(profile.total.keys, 120);
+    assert.equal(profile.nodes[0].path, "raw", "the raw socket goes to the master Sentinel named");
     assert.equal(profile.nodes[0].node, `127.0.0.1:${sentinelMaster!.port}`);
     await assert.rejects(
       openKeyspaceConnection({ name: "bad", mode: "sentinel", sentinelName: "nope", nodes: [{ host: "127.0.0.1", port: sentinel!.port }], connectTimeoutMs: 500 }),

@@ -132,6 +132,41 @@ describe("faults", () => {
     }
   });
 
+  it("times out, not hangs, when the raw inspection socket gets no answer or is dropped", async () => {
+    const info = "# Keyspace\r\ndb0:keys=2,expires=0,avg_ttl=0\r\n";
+    for (const onInspect of [{ hang: true } as const, { close: true } as const]) {
+      const fake = await startFakeRedis((command) => {
+        switch (command[0].toLowerCase()) {
+          case "client":
+            return OK;
+          case "ping":
+            return "+PONG\r\n";
+          case "info":
+            return `$${info.length}\r\n${info}\r\n`;
+          case "scan":
+            return "*2\r\n$1\r\n0\r\n*2\r\n$2\r\nk1\r\n$2\r\nk2\r\n";
+          case "type":
+            // Only the raw socket sends TYPE here: it is the one that gets stuck or dropped.
+            return onInspect;
+          default:
+            return "-ERR unknown command\r\n";
+        }
+      });
+      try {
+        const connection = await openKeyspaceConnection({ name: "stuck", nodes: [{ host: "127.0.0.1", port: fake.port }], commandTimeoutMs: 300, connectTimeoutMs: 1000 });
+        open.push(connection);
+        const started = Date.now();
+        await assert.rejects(profileKeyspace(connection), "hang" in onInspect ? /timed out/i : /closed/i);
+        assert.ok(Date.now() - started < 2000, `${Date.now() - started} ms`);
+        assert.ok(fake.commands.some((c) => c[0] === "TYPE"), "the raw socket sent the inspection");
+      } finally {
+        await fake.stop();
+      }
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(unhandled, []);
+  });
+
   it("fails with an error, not a hang, when the server drops the connection mid-profile", async () => {
     const fake = await startFakeRedis((command) => {
       switch (command[0].toLowerCase()) {

@@ -6,6 +6,10 @@ import type { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
+import type { Redis } from "ioredis";
+import type { KeyspaceConnection } from "../../analyzer/src/keyspace/connection";
+import type { KeyspaceProfile } from "../../analyzer/src/keyspace/keyspace-model";
+import { profileKeyspace } from "../../analyzer/src/keyspace/profile-keyspace";
 import { REPO_ROOT } from "../helpers";
 
 export interface RedisProcess {
@@ -211,4 +215,26 @@ export async function startRedisTlsServer(name: string, files: TlsFiles): Promis
   const child = spawnTracked("redis-server", args, dir);
   await waitFor(async () => spawnSync("redis-cli", ["--tls", "--cacert", files.ca, "-h", "127.0.0.1", "-p", String(port), "PING"], { encoding: "utf8", timeout: 2000 }).stdout.includes("PONG"), `TLS redis-server on ${port}`);
   return { port, pid: child.pid!, dir, stop: () => stopAndClean(child, dir) };
+}
+
+/**
+ * Writes 400 keys, then profiles with the database flushed as soon as the first key is classified:
+ * the rest of the scanned batch vanishes between SCAN and inspection.
+ */
+export async function profileWhileKeysVanish(connection: KeyspaceConnection, client: Redis): Promise<KeyspaceProfile> {
+  const pipeline = client.pipeline();
+  for (let i = 0; i < 400; i++) pipeline.set(`v:${i}`, "x");
+  await pipeline.exec();
+  let deleted = false;
+  return profileKeyspace(connection, {
+    chunkSize: 10,
+    maxInFlight: 1,
+    classify: () => {
+      if (!deleted) {
+        deleted = true;
+        void client.flushdb();
+      }
+      return undefined;
+    },
+  });
 }

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { Redis } from "ioredis";
 import { KeyspaceConnectionError, openKeyspaceConnection } from "../../analyzer/src/keyspace/connection";
 import type { KeyspaceConnection } from "../../analyzer/src/keyspace/connection";
 import { profileKeyspace } from "../../analyzer/src/keyspace/profile-keyspace";
@@ -35,6 +36,23 @@ describe("TLS", () => {
     const insecure = await openKeyspaceConnection({ name: "tls-insecure", url: `rediss://127.0.0.1:${server!.port}`, tls: { rejectUnauthorized: false } });
     open.push(insecure);
     assert.equal(await insecure.client.ping(), "PONG");
+  });
+
+  it("inspects over a raw TLS socket with the same CA, SNI and database", async () => {
+    const ca = fs.readFileSync(files.ca, "utf8");
+    const seeder = new Redis({ host: "127.0.0.1", port: server!.port, db: 3, tls: { ca, servername: "localhost" } });
+    for (let i = 0; i < 250; i++) await seeder.set(`tls:${i}`, "x".repeat(i), "EX", 600 + i);
+    await seeder.set("tls:persistent", "y");
+    seeder.disconnect();
+    const connection = await openKeyspaceConnection({ name: "tls-raw", url: `rediss://127.0.0.1:${server!.port}/3`, tls: { ca, servername: "localhost" } });
+    open.push(connection);
+    const raw = await profileKeyspace(connection, { chunkSize: 7 });
+    assert.equal(raw.nodes[0].path, "raw");
+    assert.equal(raw.total.keys, 251);
+    assert.equal(raw.total.keysWithoutTtl, 1);
+    assert.equal(raw.total.memory?.keysMeasured, 251);
+    const viaScript = await profileKeyspace(connection, { rawSocket: false });
+    assert.equal(viaScript.total.memory?.totalBytes, raw.total.memory?.totalBytes);
   });
 
   it("refuses an unverifiable certificate with a clear error", async () => {

@@ -5,6 +5,7 @@ import { Cluster, Redis } from "ioredis";
 import type { ClusterOptions, RedisOptions } from "ioredis";
 import type { ConnectionOptions as TlsOptions } from "node:tls";
 import { ReadOnlyError, guardClient } from "./command-policy";
+import { RespSocket } from "./resp-socket";
 
 /** Where and how to connect; the password usually comes separately (SecretStorage). */
 export interface KeyspaceConnectionConfig {
@@ -50,6 +51,12 @@ export interface ScanTarget {
   /** `host:port`. */
   node: string;
   client: Redis;
+  /**
+   * Opens a dedicated raw RESP socket to this node for the profiler's inspection loop: same
+   * address, credentials, TLS and database as `client`, guarded by the read-only allow-list
+   * (writes are refused even when the connection allows them). Absent on hand-made targets.
+   */
+  openInspectionSocket?: () => Promise<RespSocket>;
 }
 
 /** An open, guarded connection. Close it with `close()`. */
@@ -209,6 +216,21 @@ export async function openKeyspaceConnection(config: KeyspaceConnectionConfig, o
     throw new KeyspaceConnectionError(`${config.name}: ${what} ${describeConnectFailure(code, cause.message)}`, address, code, error);
   }
 
+  const inspectionSocket = (host: string, port: number) => () =>
+    RespSocket.open({
+      host,
+      port,
+      username: resolved.username,
+      password: resolved.password,
+      db: resolved.db,
+      tls: resolved.tls,
+      connectTimeoutMs: resolved.connectTimeoutMs,
+      commandTimeoutMs: resolved.commandTimeoutMs,
+      connectionName: `${options.connectionName ?? "cachewise"}-profiler`,
+      // The inspection socket only ever reads, whatever the connection allows.
+      policy: { allowWrites: false },
+    });
+
   return {
     name: config.name,
     mode: resolved.mode,
@@ -217,12 +239,20 @@ export async function openKeyspaceConnection(config: KeyspaceConnectionConfig, o
     db: resolved.db,
     listScanTargets() {
       if (client instanceof Cluster) {
-        return client.nodes("master").map((node) => ({ node: `${node.options.host}:${node.options.port}`, client: guardClient(node, { allowWrites }) }));
+        return client.nodes("master").map((node) => ({
+          node: `${node.options.host}:${node.options.port}`,
+          client: guardClient(node, { allowWrites }),
+          openInspectionSocket: inspectionSocket(node.options.host ?? "127.0.0.1", node.options.port ?? 6379),
+        }));
       }
       const redis = client as Redis;
       const stream = (redis as unknown as { stream?: { remoteAddress?: string; remotePort?: number } }).stream;
       const node = stream?.remoteAddress ? `${stream.remoteAddress}:${stream.remotePort}` : `${redis.options.host}:${redis.options.port}`;
-      return [{ node, client: redis }];
+      // Standalone: the configured host (it is what the TLS certificate names); Sentinel: the
+      // master the client is connected to now.
+      const host = resolved.mode === "sentinel" ? (stream?.remoteAddress ?? redis.options.host ?? "127.0.0.1") : resolved.nodes[0].host;
+      const port = resolved.mode === "sentinel" ? (stream?.remotePort ?? redis.options.port ?? 6379) : resolved.nodes[0].port;
+      return [{ node, client: redis, openInspectionSocket: inspectionSocket(host, port) }];
     },
     async deleteKey(key) {
       if (!allowWrites) throw new ReadOnlyError("DEL", "writes are off for this connection; open it with allowWrites: true");

@@ -8,6 +8,8 @@ import { formatKeyForDisplay } from "./key-format";
 import type { KeyRecord, PermissionState } from "./keyspace-model";
 import { MAX_SCRIPT_KEYS, PROFILER_SCRIPT, PROFILER_SCRIPT_SHA } from "./profiler-script";
 import { isEvictionPolicyError, isNoScriptError, isPermissionError, isScriptUnavailableError, isSlotMovedError } from "./redis-errors";
+import { RespError } from "./resp-socket";
+import type { RespCommand, RespReply, RespSocket } from "./resp-socket";
 
 /** Mutable state one profile shares across its chunks and nodes. */
 export interface InspectionState {
@@ -44,7 +46,7 @@ export interface InspectedChunk {
   /** Keys gone between SCAN and inspection (TYPE none / PTTL -2). */
   vanished: number;
   /** Which path answered. */
-  path: "script" | "pipeline";
+  path: "script" | "pipeline" | "raw";
 }
 
 interface RawAnswer {
@@ -77,9 +79,7 @@ export async function inspectKeys(client: Redis, keys: Buffer[], state: Inspecti
     answers ??= await runPipeline(client, keys, wantMemory, wantAccess ? metric : undefined);
     const policyMismatch = applyPermissionOutcomes(answers, state, wantMemory, wantAccess);
     if (policyMismatch && attempt === 0) {
-      // IDLETIME errors under LFU (and FREQ under LRU): switch once and redo this chunk.
-      state.accessMetric = metric === "idle" ? "freq" : "idle";
-      state.notices.add(`The eviction policy tracks ${state.accessMetric === "freq" ? "access frequency (LFU)" : "idle time (LRU)"}: OBJECT ${state.accessMetric === "freq" ? "FREQ" : "IDLETIME"} is reported instead.`);
+      switchAccessMetric(state, metric);
       continue;
     }
     return toRecords(keys, answers, path);
@@ -106,7 +106,70 @@ function applyPermissionOutcomes(answers: RawAnswer[], state: InspectionState, w
   return policyMismatch;
 }
 
-function toRecords(keys: Buffer[], answers: RawAnswer[], path: "script" | "pipeline"): InspectedChunk {
+/**
+ * Inspects `keys` over a raw RESP socket: TYPE, PTTL, MEMORY USAGE and OBJECT IDLETIME/FREQ per
+ * key, written as one buffer (every command checked against the allow-list first). Same
+ * outcomes as the other paths: permission denials switch a figure off once, an IDLETIME error
+ * under LFU switches the metric and redoes the chunk, vanished (or moved) keys are counted.
+ */
+export async function inspectKeysRaw(socket: RespSocket, keys: Buffer[], state: InspectionState): Promise<InspectedChunk> {
+  if (keys.length === 0) return { records: [], vanished: 0, path: "raw" };
+  for (let attempt = 0; ; attempt++) {
+    const wantMemory = state.collectMemory && state.memory !== "denied";
+    const wantAccess = state.collectAccess && state.access !== "denied";
+    const metric = state.accessMetric;
+    const templates: RespCommand[] = [TYPE, PTTL];
+    if (wantMemory) templates.push(MEMORY_USAGE);
+    if (wantAccess) templates.push(metric === "idle" ? OBJECT_IDLETIME : OBJECT_FREQ);
+    const replies = await socket.sendPerKey(templates, keys);
+    const perKey = 2 + (wantMemory ? 1 : 0) + (wantAccess ? 1 : 0);
+    const answers: RawAnswer[] = [];
+    for (let i = 0, base = 0; i < keys.length; i++, base += perKey) {
+      const type = replies[base];
+      const pttl = replies[base + 1];
+      if (type instanceof RespError || pttl instanceof RespError) {
+        const error = type instanceof RespError ? type : (pttl as RespError);
+        // TYPE and PTTL are the minimum; a key that moved (cluster MOVED) counts as vanished.
+        if (isPermissionError(error)) throw new Error(error.message);
+        answers.push({ type: "none", pttl: -2, memory: -1, access: -1, metric });
+        continue;
+      }
+      const memory = wantMemory ? toReplyCode(replies[base + 2]) : NOT_COLLECTED;
+      const access = wantAccess ? toReplyCode(replies[base + perKey - 1]) : NOT_COLLECTED;
+      answers.push({ type: String(type), pttl: Number(pttl), memory, access, metric: wantAccess ? metric : "none" });
+    }
+    const policyMismatch = applyPermissionOutcomes(answers, state, wantMemory, wantAccess);
+    if (policyMismatch && attempt === 0) {
+      switchAccessMetric(state, metric);
+      continue;
+    }
+    return toRecords(keys, answers, "raw");
+  }
+}
+
+// The key is appended to each: TYPE k, PTTL k, MEMORY USAGE k (default SAMPLES), OBJECT IDLETIME|FREQ k.
+const TYPE: RespCommand = { name: "TYPE", args: [] };
+const PTTL: RespCommand = { name: "PTTL", args: [] };
+const MEMORY_USAGE: RespCommand = { name: "MEMORY", args: ["USAGE"] };
+const OBJECT_IDLETIME: RespCommand = { name: "OBJECT", args: ["IDLETIME"] };
+const OBJECT_FREQ: RespCommand = { name: "OBJECT", args: ["FREQ"] };
+
+function toReplyCode(reply: RespReply | undefined): number {
+  if (reply instanceof RespError) {
+    if (isPermissionError(reply)) return DENIED;
+    if (isEvictionPolicyError(reply)) return WRONG_POLICY;
+    return -3;
+  }
+  return reply === null || reply === undefined ? -1 : Number(reply);
+}
+
+function switchAccessMetric(state: InspectionState, from: "idle" | "freq"): void {
+  // IDLETIME errors under LFU (and FREQ under LRU): switch once; the caller redoes the chunk.
+  state.accessMetric = from === "idle" ? "freq" : "idle";
+  state.notices.add(`The eviction policy tracks ${state.accessMetric === "freq" ? "access frequency (LFU)" : "idle time (LRU)"}: OBJECT ${state.accessMetric === "freq" ? "FREQ" : "IDLETIME"} is reported instead.`);
+}
+
+function toRecords(keys: Buffer[], answers: RawAnswer[], path: InspectedChunk["path"]): InspectedChunk {
   const records: KeyRecord[] = [];
   let vanished = 0;
   for (let i = 0; i < keys.length; i++) {

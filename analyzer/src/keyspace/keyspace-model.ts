@@ -128,8 +128,8 @@ export interface NodeProfileStats {
   keysAtStart: number | undefined;
   /** Wall time of this node's scan. */
   durationMs: number;
-  /** Whether this node used the Lua fast path or pipelined commands. */
-  path: "script" | "pipeline";
+  /** How this node's keys were inspected: a raw RESP socket, the Lua script, or ioredis pipelines. */
+  path: "raw" | "script" | "pipeline";
 }
 
 /** A full profile of a keyspace. */

@@ -4,26 +4,31 @@
 import type { AggregationOptions } from "./aggregate";
 import { createKeyspaceAggregator } from "./aggregate";
 import type { KeyspaceConnection, ScanTarget } from "./connection";
-import { createInspectionState, inspectKeys } from "./inspect-keys";
+import { createInspectionState, inspectKeys, inspectKeysRaw } from "./inspect-keys";
 import type { InspectionState } from "./inspect-keys";
 import type { KeyspaceAggregator } from "./aggregate";
 import type { KeyRecord, KeyspaceProfile, NodeProfileStats, ProfilePermissions, ProfileProgress } from "./keyspace-model";
 import { isPermissionError, isUnknownCommandError } from "./redis-errors";
+import { RespError } from "./resp-socket";
+import type { RespSocket } from "./resp-socket";
 import { readServerStats } from "./server-stats";
 import type { ServerStats } from "./server-stats";
 
 /**
- * Keys per inspection call and calls in flight per node. A script call runs atomically, so its
- * size bounds how long another client's command can wait behind it: gentle sends 10 keys (the
- * 40 commands the perf guide's gentle mode used) with at most 3 calls in flight; fast sends 50
- * keys per call with 2 in flight (the guide's Lua measurement). Measured here on 1M keys:
- * gentle kept the probe's GET p50 at ~0.25 ms (vs ~0.7 ms for fast) for ~35 % more time.
+ * Keys per inspection call and calls in flight per node, for the ioredis script path and (under
+ * `raw`) for the raw RESP socket. Redis runs every command it has read from a client (up to
+ * 16 KB per event-loop turn) before it serves anyone else, so the commands in flight bound how
+ * long another client's command waits, at ≈ 1 µs of Redis time per command: gentle keeps at most
+ * 3 × 10 keys × 4 commands = 120 commands in flight (≈ 0.12 ms), fast 3 × 25 × 4 = 300
+ * (≈ 0.3 ms; 32-key chunks already put the probe's median wait at ≈ 0.5 ms). A script call also
+ * runs atomically, so its size bounds the wait by itself (10 keys gentle, 50 fast). Bigger raw
+ * chunks cost fewer syscalls on both sides. Measurements: bench/keyspace/README.md.
  */
 export const PROFILE_SPEEDS = {
   /** Low impact: other clients' latency stays close to idle. */
-  gentle: { chunkSize: 10, maxInFlight: 3 },
+  gentle: { chunkSize: 10, maxInFlight: 3, raw: { chunkSize: 10, maxInFlight: 3 } },
   /** Faster, with a somewhat higher latency cost for other clients. */
-  fast: { chunkSize: 50, maxInFlight: 2 },
+  fast: { chunkSize: 50, maxInFlight: 2, raw: { chunkSize: 25, maxInFlight: 3 } },
 } as const;
 
 export interface ProfileOptions extends AggregationOptions {
@@ -39,6 +44,12 @@ export interface ProfileOptions extends AggregationOptions {
   match?: string | Buffer;
   /** Use the read-only Lua fast path when permitted; default true. */
   useScript?: boolean;
+  /**
+   * Inspect over a dedicated raw RESP socket per node (the fastest path: no per-command client
+   * cost, no script blocking Redis); default true. When the socket cannot be opened the profile
+   * falls back to the script, then to pipelines. False uses those ioredis paths only.
+   */
+  rawSocket?: boolean;
   /** Collect MEMORY USAGE; default true. */
   collectMemory?: boolean;
   /** Collect OBJECT IDLETIME/FREQ; default true. */
@@ -85,8 +96,6 @@ export function readPermissions(state: InspectionState, stats: ServerStats): Pro
 export async function profileKeyspace(connection: KeyspaceConnection, options: ProfileOptions = {}): Promise<KeyspaceProfile> {
   const startedAt = new Date();
   const speed = PROFILE_SPEEDS[options.speed ?? "gentle"];
-  const chunkSize = Math.max(1, options.chunkSize ?? speed.chunkSize);
-  const maxInFlight = Math.max(1, options.maxInFlight ?? speed.maxInFlight);
   const { stats, state, targets } = await prepareInspection(connection, options);
   const aggregator = createKeyspaceAggregator(options);
   const totalKeysEstimate = stats.keys;
@@ -100,8 +109,10 @@ export async function profileKeyspace(connection: KeyspaceConnection, options: P
   const context: ScanContext = {
     aggregator,
     state,
-    chunkSize,
-    maxInFlight,
+    chunkSize: options.chunkSize,
+    maxInFlight: options.maxInFlight,
+    speed,
+    rawSocket: options.rawSocket ?? true,
     scanCount: options.scanCount ?? 100,
     match: options.match,
     signal: stop.signal,
@@ -141,13 +152,38 @@ export async function profileKeyspace(connection: KeyspaceConnection, options: P
 interface ScanContext {
   aggregator: KeyspaceAggregator;
   state: InspectionState;
-  chunkSize: number;
-  maxInFlight: number;
+  /** Explicit overrides; otherwise the speed's figures for the path in use. */
+  chunkSize: number | undefined;
+  maxInFlight: number | undefined;
+  speed: (typeof PROFILE_SPEEDS)[keyof typeof PROFILE_SPEEDS];
+  rawSocket: boolean;
   scanCount: number;
   match: string | Buffer | undefined;
   signal: AbortSignal;
   count(n: number): void;
   progress(node: string): void;
+}
+
+/** SCAN over the raw socket, in the shape ioredis' scanBuffer returns. */
+async function scanRaw(socket: RespSocket, cursor: string, context: ScanContext): Promise<[Buffer, Buffer[]]> {
+  const args: (string | Buffer | number)[] = [cursor];
+  if (context.match !== undefined) args.push("MATCH", context.match);
+  args.push("COUNT", context.scanCount);
+  const [reply] = await socket.send([{ name: "SCAN", args }]);
+  if (reply instanceof RespError) throw new Error(reply.message);
+  const [next, keys] = reply as [Buffer, Buffer[]];
+  return [next, keys];
+}
+
+/** Opens the node's raw inspection socket, or explains (once, as a notice) why the profile falls back. */
+async function openRawSocket(target: ScanTarget, context: ScanContext): Promise<RespSocket | undefined> {
+  if (!context.rawSocket || !target.openInspectionSocket) return undefined;
+  try {
+    return await target.openInspectionSocket();
+  } catch (error) {
+    context.state.notices.add(`A dedicated inspection connection to ${target.node} could not be opened (${(error as Error).message.split("\n")[0]}): using the slower ioredis path.`);
+    return undefined;
+  }
 }
 
 async function scanNode(target: ScanTarget, keysAtStart: number | undefined, context: ScanContext): Promise<NodeProfileStats> {
@@ -156,7 +192,7 @@ async function scanNode(target: ScanTarget, keysAtStart: number | undefined, con
   const { state, signal } = context;
   let scannedKeys = 0;
   let vanished = 0;
-  let usedScript = false;
+  let usedPath: NodeProfileStats["path"] | undefined;
   let lastProgress = 0;
   let failure: unknown;
   const inFlight = new Set<Promise<void>>();
@@ -181,44 +217,60 @@ async function scanNode(target: ScanTarget, keysAtStart: number | undefined, con
   const scheduleDrain = () => {
     drainScheduled ??= new Promise<void>((resolve) => setImmediate(() => resolve(drain())));
   };
-  const scan = (cursor: string) =>
-    context.match === undefined
-      ? client.scanBuffer(cursor, "COUNT", context.scanCount)
-      : (client.callBuffer("SCAN", cursor, "MATCH", context.match, "COUNT", context.scanCount) as Promise<[Buffer, Buffer[]]>);
+  const scan = (cursor: string, socket: RespSocket | undefined) => {
+    const reply = socket
+      ? scanRaw(socket, cursor, context)
+      : context.match === undefined
+        ? client.scanBuffer(cursor, "COUNT", context.scanCount)
+        : (client.callBuffer("SCAN", cursor, "MATCH", context.match, "COUNT", context.scanCount) as Promise<[Buffer, Buffer[]]>);
+    // The SCAN may fail before it is awaited (the raw socket is opening, chunks are in flight):
+    // mark it handled here; awaiting it below still throws.
+    reply.catch(() => undefined);
+    return reply;
+  };
 
-  let pending: Promise<[Buffer, Buffer[]]> | undefined = scan("0");
-  while (pending) {
-    const [nextCursor, keys] = await pending;
-    pending = undefined;
-    if (signal.aborted || failure) break;
-    const cursor = nextCursor.toString();
-    // Overlap: the next SCAN is on its way while this batch is inspected.
-    if (cursor !== "0") pending = scan(cursor);
-    for (let start = 0; start < keys.length; start += context.chunkSize) {
-      while (inFlight.size >= context.maxInFlight) await Promise.race(inFlight);
+  let pending: Promise<[Buffer, Buffer[]]> | undefined = scan("0", undefined);
+  // The raw socket opens while the first SCAN runs (on ioredis); later SCANs share the socket
+  // with the inspection chunks (one write for both, and no ioredis cost).
+  const socket = signal.aborted ? undefined : await openRawSocket(target, context);
+  const limits = socket ? context.speed.raw : context.speed;
+  const chunkSize = Math.max(1, context.chunkSize ?? limits.chunkSize);
+  const maxInFlight = Math.max(1, context.maxInFlight ?? limits.maxInFlight);
+  const inspect = socket ? (keys: Buffer[]) => inspectKeysRaw(socket, keys, state) : (keys: Buffer[]) => inspectKeys(client, keys, state);
+  try {
+    while (pending) {
+      const [nextCursor, keys] = await pending;
+      pending = undefined;
       if (signal.aborted || failure) break;
-      const chunk = keys.slice(start, start + context.chunkSize);
-      const job = inspectKeys(client, chunk, state).then(
-        (result) => {
-          if (result.path === "script") usedScript = true;
-          vanished += result.vanished;
-          backlog.push(result.records);
-          scheduleDrain();
-        },
-        (error) => {
-          failure ??= error;
-        },
-      );
-      const tracked: Promise<void> = job.finally(() => inFlight.delete(tracked));
-      inFlight.add(tracked);
+      const cursor = nextCursor.toString();
+      // Overlap: the next SCAN is on its way while this batch is inspected.
+      if (cursor !== "0") pending = scan(cursor, socket);
+      for (let start = 0; start < keys.length; start += chunkSize) {
+        while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+        if (signal.aborted || failure) break;
+        const chunk = keys.slice(start, start + chunkSize);
+        const job = inspect(chunk).then(
+          (result) => {
+            if (usedPath !== "script" || result.path !== "pipeline") usedPath = result.path;
+            vanished += result.vanished;
+            backlog.push(result.records);
+            scheduleDrain();
+          },
+          (error) => {
+            failure ??= error;
+          },
+        );
+        const tracked: Promise<void> = job.finally(() => inFlight.delete(tracked));
+        inFlight.add(tracked);
+      }
     }
+    await Promise.all(inFlight);
+    await drainScheduled;
+  } finally {
+    socket?.close();
   }
-  // Let an abandoned SCAN settle quietly.
-  void (pending as Promise<unknown> | undefined)?.catch(() => undefined);
-  await Promise.all(inFlight);
-  await drainScheduled;
   if (failure) throw failure;
   drain();
   context.progress(node);
-  return { node, scannedKeys, vanished, keysAtStart, durationMs: Date.now() - started, path: usedScript ? "script" : "pipeline" };
+  return { node, scannedKeys, vanished, keysAtStart, durationMs: Date.now() - started, path: usedPath ?? (socket ? "raw" : state.useScript ? "script" : "pipeline") };
 }

@@ -1,7 +1,10 @@
 // Recognising Redis error replies by their stable prefixes and phrases.
 
 function readMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof Error) return error.message;
+  // Error replies of the raw RESP socket are plain `{ message }` values (no stack to capture).
+  if (typeof error === "object" && error !== null && typeof (error as { message?: unknown }).message === "string") return (error as { message: string }).message;
+  return String(error);
 }
 
 /** ACL denials: `NOPERM …`, and the wording Redis 7 uses for commands denied inside a script. */
