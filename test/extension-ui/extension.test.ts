@@ -17,6 +17,7 @@ import { DEMO_KEYSPACE, seedDemoKeyspace } from "../extension/host/demo-keyspace
 import { startRedisServer, type RedisProcess } from "../keyspace/redis-harness";
 import { launchBrowser, openWorkbench, screenshot, type LaunchedBrowser } from "./browser";
 import { REPO_ROOT, startCodeServer, TEST_OUTPUT, type RunningCodeServer } from "./code-server";
+import { formatBytes } from "../../extension/src/stats/format";
 import { runExtensionHostTests } from "./run-extension-host-tests";
 import { isInstalled } from "./smoke-extension";
 
@@ -213,6 +214,14 @@ describe("the Cachewise extension in VS Code", { skip: missing.length > 0 ? `not
       const lens = page.locator(".monaco-editor .codelens-decoration a", { hasText: exact });
       await lens.first().waitFor({ timeout: UI_WAIT_MS });
       await screenshot(page, "extension-full-profile");
+      // `cachewise keyspace` in the terminal prints the same figures for the family (the same profiler).
+      const cli = spawnSync(process.execPath, [path.join(REPO_ROOT, "dist", "cli.js"), "keyspace", "--redis", `redis://127.0.0.1:${redis.port}`, "--full", "--format", "json", path.join(REPO_ROOT, "examples", "cache-demo")], { encoding: "utf8" });
+      assert.equal(cli.status, 0, cli.stderr);
+      const users = (JSON.parse(cli.stdout) as { families: Array<{ family: string | null; stats: { keys: number; keysWithoutTtl: number; memory: { totalBytes: number } } }> }).families.find((f) => f.family === "demo:user:{id}")!;
+      const lensText = (await lens.first().textContent()) ?? "";
+      assert.equal(users.stats.keys, DEMO_KEYSPACE.users);
+      assert.equal(users.stats.keysWithoutTtl, DEMO_KEYSPACE.usersWithoutTtl);
+      assert.ok(lensText.endsWith(` · ${formatBytes(users.stats.memory.totalBytes)}`), `${lensText} vs ${users.stats.memory.totalBytes} bytes from the CLI`);
     });
 
     test("(e) read-only: MONITOR saw the extension's reads and not a single write command", () => {
