@@ -162,6 +162,35 @@ const CACHEABLE = [
   "}",
 ];
 
+/** Two wrapper layers over Redis (`getDataOrSet` → `getData`/`setData`), filled by a callback. */
+const LAYERED_WRAPPER = [
+  'import { PrismaClient } from "@prisma/client";',
+  'import { Redis } from "ioredis";',
+  "const prisma = new PrismaClient();",
+  "const redis = new Redis();",
+  "class CacheHelper {",
+  "  static async getData(key: string) {",
+  "    return redis.get(key);",
+  "  }",
+  "  static async setData(key: string, value: string) {",
+  "    await redis.set(key, value, 'EX', 3600);",
+  "  }",
+  "  static async removeData(key: string) {",
+  "    await redis.del(key);",
+  "  }",
+  "  static async getDataOrSet(key: string, fn: () => Promise<string>) {",
+  "    const hit = await CacheHelper.getData(key);",
+  "    if (hit) return hit;",
+  "    const value = await fn();",
+  "    await CacheHelper.setData(key, value);",
+  "    return value;",
+  "  }",
+  "}",
+  "export async function getCollection(id: string) {",
+  "  return CacheHelper.getDataOrSet(`cd:${id}`, async () => JSON.stringify(await prisma.collection.findUnique({ where: { id } })));",
+  "}",
+];
+
 ruleTester.run("require-invalidation-on-write", rule, {
   valid: [
     { name: "delete after the write", filename: FILENAME, code: lines(...SETUP, "export async function rename(id: string, name: string) {", "  await prisma.user.update({ where: { id }, data: { name } });", "  await redis.del(`user:${id}`);", "}") },
@@ -418,6 +447,11 @@ ruleTester.run("require-invalidation-on-write", rule, {
       filename: FILENAME,
       code: lines(...CACHEABLE, "export async function rename(id: string, name: string) {", "  await prisma.product.update({ where: { id }, data: { name } });", "  await cache.tags.invalidateTag('products');", "}"),
     },
+    {
+      name: "two wrapper layers: the outer helper's remove with the family's key",
+      filename: FILENAME,
+      code: lines(...LAYERED_WRAPPER, "export async function rename(id: string, name: string) {", "  await prisma.collection.update({ where: { id }, data: { name } });", "  await CacheHelper.removeData(`cd:${id}`);", "}"),
+    },
     { name: "a local object with an update method is not Prisma", filename: FILENAME, code: lines(...SETUP, "const store = { user: { update: async (_: unknown) => undefined } };", "export async function rename(id: string) {", "  await store.user.update({ id });", "}") },
   ],
   invalid: [
@@ -596,6 +630,12 @@ ruleTester.run("require-invalidation-on-write", rule, {
         { messageId: "missingInvalidation", line: 33, column: 9 },
         { messageId: "missingInvalidation", line: 34, column: 9 },
       ],
+    },
+    {
+      name: "two wrapper layers filled by a callback (getDataOrSet → setData → redis.set)",
+      filename: FILENAME,
+      code: lines(...LAYERED_WRAPPER, "export async function rename(id: string, name: string) {", "  await prisma.collection.update({ where: { id }, data: { name } });", "}"),
+      errors: [{ messageId: "missingInvalidation", line: 27, column: 9, data: { action: "collection.update", entity: "`collection`", family: "cd:{id}", source: "`collection`", populatedAt: "file.ts:24", staleness: "for up to 1 h" } }],
     },
     {
       name: "a raw SQL UPDATE",

@@ -147,6 +147,9 @@ export class CallGraphCollector {
     if (names.size > 0 && fn.body) {
       const visit = (node: TS.Node): void => {
         if (ts.isCallExpression(node)) {
+          // A callback parameter the function calls (`getOrSet(key, fn)` → `await fn()`): its result is data.
+          const callee = this.resolver.skipOuter(node.expression);
+          if (ts.isIdentifier(callee) && names.has(callee.text)) result.add(names.get(callee.text)!);
           for (const argument of node.arguments) {
             const inner = this.resolver.skipOuter(argument);
             const name = ts.isIdentifier(inner) ? inner.text : ts.isCallExpression(inner) && inner.arguments.length === 1 && ts.isIdentifier(inner.arguments[0]!) ? inner.arguments[0].text : undefined;

@@ -68,6 +68,8 @@ export function traceValueSources(resolver: Resolver, value: TS.Expression, fn: 
       // A builder chain (`qb.where(…).getOne()`) yields the rows its start reads: the properties taken
       // from the end of the chain are theirs.
       if (ts.isPropertyAccessExpression(callee)) visit(callee.expression, ts.isCallExpression(resolver.skipOuter(callee.expression)) ? state : inner);
+      // Calling a callback parameter or a local function value (`await fn()`): what it computes is the result.
+      else if (ts.isIdentifier(callee)) visit(callee, inner);
       const transform = TRANSFORMS.has(callee.getText().replace(/\s+/g, ""));
       for (const argument of node.arguments ?? []) {
         const expression = resolver.skipOuter(ts.isSpreadElement(argument) ? argument.expression : argument);

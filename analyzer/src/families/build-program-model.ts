@@ -434,13 +434,18 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
  * with a readable key (`cache.get(\`user:${id}\`)`) is a site of that key's family, at the call,
  * with the value its caller passes.
  */
+/** Wrapper layers followed up from a cache call whose key is a parameter (`getDataOrSet(key)` → `getData(key)` → `redis.get(key)`). */
+const MAX_WRAPPER_DEPTH = 3;
+
 function expandWrapperSites(sites: CacheSite[], functions: ReadonlyMap<string, FunctionFacts>, callers: ReadonlyMap<string, string[]>): CacheSite[] {
   const result: CacheSite[] = [];
-  for (const site of sites) {
+  const queue = sites.map((site) => ({ site, depth: 0 }));
+  while (queue.length > 0) {
+    const { site, depth } = queue.shift()!;
     const index = site.keyParameter;
     const siteCallers = callers.get(site.functionId) ?? [];
     // Without callers the wrapper's own site stands (a key we cannot read); with callers, each call replaces it.
-    if (index === undefined || siteCallers.length === 0) {
+    if (index === undefined || siteCallers.length === 0 || depth >= MAX_WRAPPER_DEPTH) {
       result.push(site);
       continue;
     }
@@ -449,12 +454,15 @@ function expandWrapperSites(sites: CacheSite[], functions: ReadonlyMap<string, F
       for (const call of facts?.calls ?? []) {
         if (call.target !== site.functionId) continue;
         const readable = call.argumentKeys[index];
+        const opaque = !readable || /^(\{[^{}]*\})+$/.test(readable.pattern);
         // An unreadable key at the call keeps the wrapper's behaviour (a wildcard delete), but at the caller.
-        const key = readable && !/^(\{[^{}]*\})+$/.test(readable.pattern) ? readable : site.key;
+        const key = opaque ? site.key : readable;
         const sources = site.valueSources?.parameters
           .map((parameter) => call.arguments[parameter] && selectArgumentSources(call.arguments[parameter], site.valueSources!.parameterFields[parameter]))
           .filter((s): s is ValueSources => s !== undefined);
-        result.push({
+        // The caller passes its own parameter on as the key: one more wrapper layer, follow its callers too.
+        const forwarded = opaque ? call.arguments[index]?.parameters : undefined;
+        const expanded: CacheSite = {
           ...site,
           id: `${site.id}@${call.span.file}:${call.span.start}`,
           key,
@@ -462,16 +470,17 @@ function expandWrapperSites(sites: CacheSite[], functions: ReadonlyMap<string, F
           calleeSpan: call.span,
           functionId: caller,
           enclosingFunction: facts!.name,
-          keyParameter: undefined,
+          keyParameter: forwarded?.length === 1 ? forwarded[0] : undefined,
           valueSources: site.valueSources ? mergeValueSources(sources!) : undefined,
-        });
+        };
+        if (expanded.keyParameter !== undefined) queue.push({ site: expanded, depth: depth + 1 });
+        else result.push(expanded);
       }
     }
   }
   return result;
 }
 
-/** Cache-aside: a read of the family before the write in the same function, with a load from the source between. Write-through: the write follows a write of the source. */
 /** Commands that append to a Redis list or stream: a queue when something pops it. */
 const QUEUE_PUSH_COMMANDS = new Set(["lpush", "rpush", "lpushx", "rpushx", "xadd"]);
 
@@ -499,6 +508,7 @@ function findWriteHandOffs(models: readonly FileCacheModel[], functions: Readonl
   return handOffs;
 }
 
+/** Cache-aside: a read of the family before the write in the same function, with a load from the source between. Write-through: the write follows a write of the source. */
 function inferStrategy(site: CacheSite, family: CacheFamily, loadsFromSource: boolean, entityWrites: EntityAccess[], callers: ReadonlyMap<string, string[]>, handsOffWrites: ReadonlySet<string>): Strategy | undefined {
   // Through a wrapper (`cache.get(id)` … `cache.set(id, v)`), the read and the write sit in two methods with a common caller.
   const writeCallers = new Set(callers.get(site.functionId) ?? []);
