@@ -49,6 +49,8 @@ export class InstanceResolver {
       return this.resolveReceiver(node.right, depth + 1) ?? this.resolveReceiver(node.left, depth + 1);
     }
     if (ts.isConditionalExpression(node)) return this.resolveReceiver(node.whenTrue, depth + 1) ?? this.resolveReceiver(node.whenFalse, depth + 1);
+    // A lazy singleton: `this.client || (this.client = new Redis(url))`.
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) return this.resolveReceiver(node.right, depth + 1);
     if (ts.isNewExpression(node) || ts.isCallExpression(node)) {
       const constructed = this.describeConstructionCall(node);
       if (constructed) return { instance: constructed, batchId: undefined };
@@ -116,6 +118,12 @@ export class InstanceResolver {
             if (info) return this.named(info, declaration.name.getText());
           }
           if (declaration.type) return this.resolveTypeAnnotation(declaration.type, declaration.name.getText());
+        }
+      } else if (ts.isGetAccessorDeclaration(declaration) && declaration.body) {
+        // `static get defaultClient() { return this.client || (this.client = new this(url)); }`
+        for (const value of this.findReturnedExpressions(declaration)) {
+          const info = this.resolveReceiver(value, depth + 1);
+          if (info) return this.named(info, declaration.name.getText());
         }
       } else if (ts.isParameter(declaration)) {
         if (declaration.type) return this.resolveTypeAnnotation(declaration.type, declaration.name.getText());
@@ -239,11 +247,32 @@ export class InstanceResolver {
   /** If the call or `new` builds a cache/client of a known library, describes it. */
   describeConstructionCall(node: TS.NewExpression | TS.CallExpression): InstanceInfo | undefined {
     const r = this.resolver;
-    const resolved = r.resolveExport(r.findImportOrigin(node.expression));
+    const resolved = r.resolveExport(r.findImportOrigin(node.expression)) ?? (r.ts.isNewExpression(node) ? this.resolveBaseClass(node.expression) : undefined);
     if (!resolved) return undefined;
     const role = resolved.role.role;
     if (role !== "client-class" && role !== "client-factory" && role !== "cache-class" && role !== "cache-factory") return undefined;
     return this.describeConstruction(resolved, node);
+  }
+
+  /** `new RedisAdapter(url)` or `new this(url)` in its static getter, where `class RedisAdapter extends Redis`: the library class it extends. */
+  private resolveBaseClass(expression: TS.Expression, depth = 0): ResolvedExport | undefined {
+    const r = this.resolver;
+    const { ts } = r;
+    if (depth > MAX_DEPTH) return undefined;
+    let declaration: TS.ClassLikeDeclaration | undefined;
+    if (expression.kind === ts.SyntaxKind.ThisKeyword) {
+      let current: TS.Node | undefined = expression.parent;
+      while (current && !ts.isClassLike(current)) current = current.parent;
+      declaration = current;
+    } else {
+      const symbol = r.getDeclaredSymbol(r.skipOuter(expression));
+      declaration = symbol?.declarations?.find(ts.isClassLike);
+    }
+    const base = declaration?.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    if (!base) return undefined;
+    const resolved = r.resolveExport(r.findImportOrigin(base));
+    if (resolved && (resolved.role.role === "client-class" || resolved.role.role === "cache-class")) return resolved;
+    return this.resolveBaseClass(base, depth + 1);
   }
 
   describeConstruction(resolved: ResolvedExport, node: TS.NewExpression | TS.CallExpression): InstanceInfo {
