@@ -213,7 +213,7 @@ async function main() {
     process.stdout.write(`${JSON.stringify({ nodeBin, codeServerBin })}\n`);
   } catch (error) {
     logToStderr(`FAILED: ${error instanceof Error ? error.message : String(error)}`);
-    logToStderr("Needs the npm registry, and apt packages libkrb5-dev build-essential python3 pkg-config (see /work/shared/guide/vscode-e2e.md).");
+    logToStderr("Needs the npm registry, and apt packages libkrb5-dev build-essential python3 pkg-config (see test/extension-ui/README.md).");
     process.exitCode = 1;
   }
 }
