@@ -10,6 +10,7 @@ import { createKeyMatcher } from "../families/match-keys";
 import { formatDuration } from "../families/build-program-model";
 import type { CacheFamily } from "../model/program-model";
 import { describeTtls, runFamilies } from "./families";
+import { createArgReader, UsageError } from "./read-args";
 
 export const KEYSPACE_USAGE = `Usage: cachewise keyspace --redis <url> [paths...] [options]
 
@@ -55,25 +56,13 @@ interface KeyspaceArgs {
   help: boolean;
 }
 
-class KeyspaceUsageError extends Error {}
-
 export function parseKeyspaceArgs(argv: string[]): KeyspaceArgs {
   const parsed: KeyspaceArgs = { url: undefined, cluster: false, sentinel: undefined, user: undefined, db: undefined, sample: 10_000, full: false, speed: "gentle", projects: [], paths: [], delimiter: ":", format: "pretty", timeoutMs: 5000, help: false };
-  const args = [...argv];
-  const takeValue = (flag: string, inline: string | undefined): string => {
-    if (inline !== undefined) return inline;
-    const value = args.shift();
-    if (value === undefined || value.startsWith("--")) throw new KeyspaceUsageError(`${flag} needs a value`);
-    return value;
-  };
-  const takeNumber = (flag: string, inline: string | undefined, min: number): number => {
-    const value = Number(takeValue(flag, inline));
-    if (!Number.isInteger(value) || value < min) throw new KeyspaceUsageError(`${flag} expects an integer ≥ ${min}`);
-    return value;
-  };
-  while (args.length > 0) {
-    const arg = args.shift()!;
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+  const reader = createArgReader(argv);
+  const takeValue = reader.takeValue;
+  const takeNumber = reader.takeInteger;
+  for (let next = reader.next(); next; next = reader.next()) {
+    const { arg, flag, inline } = next;
     switch (flag) {
       case "-h":
       case "--help":
@@ -102,7 +91,7 @@ export function parseKeyspaceArgs(argv: string[]): KeyspaceArgs {
         break;
       case "--speed": {
         const value = takeValue(flag, inline);
-        if (value !== "gentle" && value !== "fast") throw new KeyspaceUsageError(`--speed expects gentle or fast, got "${value}"`);
+        if (value !== "gentle" && value !== "fast") throw new UsageError(`--speed expects gentle or fast, got "${value}"`);
         parsed.speed = value;
         break;
       }
@@ -116,7 +105,7 @@ export function parseKeyspaceArgs(argv: string[]): KeyspaceArgs {
       case "--format":
       case "-f": {
         const value = takeValue(flag, inline);
-        if (value !== "pretty" && value !== "json") throw new KeyspaceUsageError(`unknown format "${value}" (expected pretty, json)`);
+        if (value !== "pretty" && value !== "json") throw new UsageError(`unknown format "${value}" (expected pretty, json)`);
         parsed.format = value;
         break;
       }
@@ -124,7 +113,7 @@ export function parseKeyspaceArgs(argv: string[]): KeyspaceArgs {
         parsed.timeoutMs = takeNumber(flag, inline, 1);
         break;
       default:
-        if (flag.startsWith("-")) throw new KeyspaceUsageError(`unknown option "${flag}"`);
+        if (flag.startsWith("-")) throw new UsageError(`unknown option "${flag}"`);
         parsed.paths.push(arg);
     }
   }

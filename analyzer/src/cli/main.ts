@@ -5,6 +5,7 @@ import { findRule, RULES } from "../rule-registry";
 import { countErrors, formatResult, FORMATS, partialTypesWarning, type Format } from "./reporters";
 import { FAMILIES_FORMATS, formatFamilies, runFamilies, type FamiliesFormat } from "./families";
 import { KEYSPACE_USAGE, runKeyspaceCli } from "./keyspace";
+import { createArgReader, UsageError } from "./read-args";
 import { runCheck } from "./run";
 
 declare const CACHEWISE_VERSION: string | undefined;
@@ -39,7 +40,6 @@ export interface CliIo {
   cwd: string;
 }
 
-class UsageError extends Error {}
 
 interface ParsedArgs {
   command: "check" | "families" | "help" | "version";
@@ -55,23 +55,16 @@ interface ParsedArgs {
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const parsed: ParsedArgs = { command: "check", paths: [], projects: [], format: "pretty", configFile: undefined, ruleOverrides: {}, check: false, familiesFormat: "pretty" };
-  const args = [...argv];
-  const first = args[0];
+  const first = argv[0];
   if (first === "-h" || first === "--help" || first === "help") return { ...parsed, command: "help" };
   if (first === "-v" || first === "--version") return { ...parsed, command: "version" };
   if (first === "keyspace") throw new UsageError("`cachewise keyspace` runs asynchronously: call runCliAsync");
   if (first !== "check" && first !== "families") throw new UsageError(first === undefined ? "missing command (try `cachewise check`)" : `unknown command "${first}" (try \`cachewise check\`, \`cachewise families\` or \`cachewise keyspace\`)`);
   parsed.command = first;
-  args.shift();
-  const takeValue = (flag: string, inline: string | undefined): string => {
-    if (inline !== undefined) return inline;
-    const value = args.shift();
-    if (value === undefined || value.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-    return value;
-  };
-  while (args.length > 0) {
-    const arg = args.shift()!;
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+  const reader = createArgReader(argv.slice(1));
+  const takeValue = reader.takeValue;
+  for (let next = reader.next(); next; next = reader.next()) {
+    const { arg, flag, inline } = next;
     switch (flag) {
       case "-h":
       case "--help":
