@@ -2,6 +2,7 @@
 // context, which disposes them. Nothing else happens here.
 import * as path from "node:path";
 import * as vscode from "vscode";
+import type { KeyspaceConnection } from "../../analyzer/src/keyspace/connection";
 import { formatKeyForDisplay } from "../../analyzer/src/keyspace/key-format";
 import { createKeyMatcher } from "../../analyzer/src/families/match-keys";
 import { AnalysisController, toRange } from "./analysis/analysis-controller";
@@ -102,34 +103,22 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
       await vscode.window.showTextDocument(vscode.Uri.file(target.file), { selection: toRange(target) });
     }),
     vscode.commands.registerCommand(COMMANDS.deleteKey, async (node: KeyspaceNode) => {
-      const connection = manager.connection;
-      const state = manager.state;
-      if (node?.kind !== "key" || !connection || state.kind !== "connected") return;
-      if (!readSettings().redis.allowWrites || !connection.allowWrites) {
-        void vscode.window.showInformationMessage("Cachewise is read-only: enable cachewise.redis.allowWrites to delete keys.");
-        return;
-      }
-      const key = formatKeyForDisplay(node.key);
-      const answer = await vscode.window.showWarningMessage(`Delete the key "${key}" from ${describeConnection(state.setting)}?`, { modal: true }, "Delete");
+      const target = findWritableKey(manager, node, "delete keys");
+      if (!target) return;
+      const answer = await vscode.window.showWarningMessage(`Delete the key "${target.key}" from ${target.where}?`, { modal: true }, "Delete");
       if (answer !== "Delete") return;
-      await connection.deleteKey(node.key);
+      await target.connection.deleteKey(target.raw);
       keyspace.refresh();
     }),
     vscode.commands.registerCommand(COMMANDS.setKeyTtl, async (node: KeyspaceNode) => {
-      const connection = manager.connection;
-      const state = manager.state;
-      if (node?.kind !== "key" || !connection || state.kind !== "connected") return;
-      if (!readSettings().redis.allowWrites || !connection.allowWrites) {
-        void vscode.window.showInformationMessage("Cachewise is read-only: enable cachewise.redis.allowWrites to change TTLs.");
-        return;
-      }
-      const key = formatKeyForDisplay(node.key);
-      const input = await vscode.window.showInputBox({ prompt: `New TTL in seconds for "${key}" (empty: no expiry)`, validateInput: (v) => (v === "" || /^\d+(\.\d+)?$/.test(v) ? undefined : "A number of seconds, or empty") });
+      const target = findWritableKey(manager, node, "change TTLs");
+      if (!target) return;
+      const input = await vscode.window.showInputBox({ prompt: `New TTL in seconds for "${target.key}" (empty: no expiry)`, validateInput: (v) => (v === "" || /^\d+(\.\d+)?$/.test(v) ? undefined : "A number of seconds, or empty") });
       if (input === undefined) return;
       const seconds = input === "" ? null : Number(input);
-      const answer = await vscode.window.showWarningMessage(`${seconds === null ? "Remove the TTL of" : `Set a TTL of ${seconds} s on`} "${key}" in ${describeConnection(state.setting)}?`, { modal: true }, "Change TTL");
+      const answer = await vscode.window.showWarningMessage(`${seconds === null ? "Remove the TTL of" : `Set a TTL of ${seconds} s on`} "${target.key}" in ${target.where}?`, { modal: true }, "Change TTL");
       if (answer !== "Change TTL") return;
-      await connection.setTtl(node.key, seconds);
+      await target.connection.setTtl(target.raw, seconds);
       keyspace.refresh();
     }),
   );
@@ -151,6 +140,20 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
   void manager.connect();
   void analysis.analyzeAll();
   return { analysis, connections: manager, profiles };
+}
+
+/**
+ * The key a write command acts on, when writes are allowed by the settings and on the open
+ * connection; otherwise says why not (once per attempt) and returns undefined.
+ */
+function findWritableKey(manager: ConnectionManager, node: KeyspaceNode, what: string): { connection: KeyspaceConnection; raw: Buffer; key: string; where: string } | undefined {
+  const state = manager.state;
+  if (node?.kind !== "key" || state.kind !== "connected") return undefined;
+  if (!readSettings().redis.allowWrites || !state.connection.allowWrites) {
+    void vscode.window.showInformationMessage(`Cachewise is read-only: enable cachewise.redis.allowWrites to ${what}.`);
+    return undefined;
+  }
+  return { connection: state.connection, raw: node.key, key: formatKeyForDisplay(node.key), where: describeConnection(state.setting) };
 }
 
 export async function deactivate(): Promise<void> {

@@ -3,17 +3,13 @@
 import * as fs from "node:fs";
 import type { KeyspaceConnectionConfig } from "../../../analyzer/src/keyspace/connection";
 
-/** One entry of `cachewise.redis.connections`, as the manifest's schema describes it. */
-export interface ConnectionSetting {
-  name: string;
-  url?: string;
-  mode?: "standalone" | "cluster" | "sentinel";
-  nodes?: { host: string; port: number }[];
-  sentinelName?: string;
-  username?: string;
-  db?: number;
+/**
+ * One entry of `cachewise.redis.connections`, as the manifest's schema describes it: the profiler's
+ * connection config without secrets, with the TLS CA as a file path.
+ */
+export type ConnectionSetting = Pick<KeyspaceConnectionConfig, "name" | "url" | "mode" | "nodes" | "sentinelName" | "username" | "db"> & {
   tls?: { rejectUnauthorized?: boolean; caFile?: string; servername?: string };
-}
+};
 
 /** The password embedded in a connection URL (`redis://:secret@host`), if any. */
 export function findEmbeddedPassword(url: string | undefined): string | undefined {
