@@ -425,7 +425,10 @@ export class EntityExtractor {
       case "typeorm":
       case "mikro-orm":
         // A query builder's `update(User).set({ … })`.
-        if (method === "update" && args.length <= 1) return this.findChainedMethods(call).find((m) => m.name === "set")?.call.arguments[0] ? this.readLiteralKeys(this.findChainedMethods(call).find((m) => m.name === "set")!.call.arguments[0]!) : undefined;
+        if (method === "update" && args.length <= 1) {
+          const values = this.findChainedMethods(call).find((m) => m.name === "set")?.call.arguments[0];
+          return values ? this.readLiteralKeys(values) : undefined;
+        }
         if (method === "update" || method === "nativeUpdate") return args[1] ? this.readLiteralKeys(args[1]) : undefined;
         if ((method === "increment" || method === "decrement") && args[1]) {
           const column = this.resolver.foldString(args[1]);
@@ -473,10 +476,8 @@ export class EntityExtractor {
     for (const property of node.properties) {
       if (ts.isSpreadAssignment(property)) {
         // `...(cond && { a })`, `...(cond ? { a } : {})`: the keys of the literals it may add.
-        const spread = this.resolver.skipOuter(property.expression);
-        const parts = ts.isBinaryExpression(spread) && spread.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken ? [spread.right] : ts.isConditionalExpression(spread) ? [spread.whenTrue, spread.whenFalse] : [spread];
-        for (const part of parts) {
-          const inner = this.readLiteralKeys(part as TS.Expression);
+        for (const part of this.resolver.listSpreadParts(property.expression)) {
+          const inner = this.readLiteralKeys(part);
           if (!inner) return undefined;
           keys.push(...inner);
         }

@@ -62,6 +62,15 @@ export class Resolver {
 
   // ---- expressions -------------------------------------------------------
 
+  /** What a spread in an object literal may add: `...(cond && x)` → x, `...(c ? a : b)` → a, b, `...x` → x (outer syntax stripped). */
+  listSpreadParts(expression: TS.Expression): TS.Expression[] {
+    const { ts } = this;
+    const spread = this.skipOuter(expression);
+    if (ts.isBinaryExpression(spread) && spread.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return [spread.right];
+    if (ts.isConditionalExpression(spread)) return [spread.whenTrue, spread.whenFalse];
+    return [spread];
+  }
+
   /** Strips parentheses, type assertions, `!`, `satisfies` and `await`. */
   skipOuter(expression: TS.Expression): TS.Expression {
     const { ts } = this;

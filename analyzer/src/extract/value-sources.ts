@@ -156,9 +156,7 @@ export function traceArgumentSources(resolver: Resolver, argument: TS.Expression
     for (const property of literal.properties) {
       if (ts.isSpreadAssignment(property)) {
         // `...(referrer && { referrer })`, `...(a ? { x } : {})`: the literals it may add.
-        const spread = resolver.skipOuter(property.expression);
-        const parts = ts.isBinaryExpression(spread) && spread.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken ? [spread.right] : ts.isConditionalExpression(spread) ? [spread.whenTrue, spread.whenFalse] : [spread];
-        for (const part of parts) {
+        for (const part of resolver.listSpreadParts(property.expression)) {
           const object = resolver.skipOuter(part);
           if (!ts.isObjectLiteralExpression(object) || !collect(object)) return false;
         }
