@@ -1,6 +1,6 @@
 // no-invalidation-before-write through ESLint: typed RuleTester cases.
 import { rules } from "../../eslint-plugin/src/index";
-import { FILENAME, USER_CACHE_ASIDE, createRuleTester, lines } from "./rule-tester";
+import { FILENAME, TYPE_CACHEABLE_USER, USER_CACHE_ASIDE, createRuleTester, lines } from "./rule-tester";
 
 const rule = rules["no-invalidation-before-write"]!;
 const ruleTester = createRuleTester();
@@ -13,14 +13,7 @@ ruleTester.run("no-invalidation-before-write", rule, {
       name: "@CacheClear above the method runs after its body (@type-cacheable)",
       filename: FILENAME,
       code: lines(
-        'import { PrismaClient } from "@prisma/client";',
-        'import { Cacheable, CacheClear } from "@type-cacheable/core";',
-        "const prisma = new PrismaClient();",
-        "export class UserService {",
-        "  @Cacheable({ cacheKey: (args: unknown[]) => `user:${args[0]}`, ttlSeconds: 3600 })",
-        "  async getUser(id: string) {",
-        "    return prisma.user.findUnique({ where: { id } });",
-        "  }",
+        ...TYPE_CACHEABLE_USER,
         "  @CacheClear({ cacheKey: (args: unknown[]) => `user:${args[0]}` })",
         "  async rename(id: string, name: string) {",
         "    await prisma.user.update({ where: { id }, data: { name } });",

@@ -1,7 +1,7 @@
 // require-invalidation-on-write through ESLint: typed RuleTester cases (one file each; the
 // cross-file, wrapper and event cases live in test/fixtures/families, checked by the CLI and parity tests).
 import { rules } from "../../eslint-plugin/src/index";
-import { FILENAME, USER_CACHE_ASIDE, createRuleTester, lines } from "./rule-tester";
+import { FILENAME, TYPE_CACHEABLE_USER, USER_CACHE_ASIDE, createRuleTester, lines } from "./rule-tester";
 
 const rule = rules["require-invalidation-on-write"]!;
 const ruleTester = createRuleTester();
@@ -31,6 +31,30 @@ const WRAPPER = [
   "  const portfolio = await prisma.portfolio.findUnique({ where: { id } });",
   "  await cache.set(`portfolio:${id}`, JSON.stringify(portfolio), 3600);",
   "  return portfolio;",
+  "}",
+];
+
+/** A cached value that only tests whether a member row exists. */
+const ROLE_CACHE = [
+  ...USER_CACHE_ASIDE,
+  "export async function getRole(id: string) {",
+  "  const hit = await redis.get(`role:${id}`);",
+  "  if (hit) return hit;",
+  "  const member = await prisma.member.findUnique({ where: { id } });",
+  "  const role = member ? 'member' : 'guest';",
+  "  await redis.set(`role:${id}`, role, 'EX', 600);",
+  "  return role;",
+  "}",
+];
+
+/** A wrapper that stores one property (`order`) of the object its callers pass. */
+const ORDER_WRAPPER = [
+  ...USER_CACHE_ASIDE,
+  "async function rememberOrder({ order }: { order: unknown; workspace: unknown }) {",
+  "  await redis.set(`order:${String(order)}`, JSON.stringify(order), 'EX', 86400);",
+  "}",
+  "export async function readOrder(id: string) {",
+  "  return redis.get(`order:${id}`);",
   "}",
 ];
 
@@ -78,18 +102,6 @@ const SQL_NAME_CACHE = [
   "  await redis.set(`user:name:${id}`, user?.name ?? '', 'EX', 600);",
   "  return user?.name;",
   "}",
-];
-
-/** @type-cacheable: a method cached under `user:{id}` in the shared store. */
-const TYPE_CACHEABLE = [
-  'import { PrismaClient } from "@prisma/client";',
-  'import { Cacheable, CacheClear } from "@type-cacheable/core";',
-  "const prisma = new PrismaClient();",
-  "export class UserService {",
-  "  @Cacheable({ cacheKey: (args: unknown[]) => `user:${args[0]}`, ttlSeconds: 3600 })",
-  "  async getUser(id: string) {",
-  "    return prisma.user.findUnique({ where: { id } });",
-  "  }",
 ];
 
 /** NestJS: a controller method whose response the CacheInterceptor stores under `products`. */
@@ -317,15 +329,7 @@ ruleTester.run("require-invalidation-on-write", rule, {
       name: "a value that only tests the row changes only when the row is deleted",
       filename: FILENAME,
       code: lines(
-        ...SETUP,
-        "export async function getRole(id: string) {",
-        "  const hit = await redis.get(`role:${id}`);",
-        "  if (hit) return hit;",
-        "  const member = await prisma.member.findUnique({ where: { id } });",
-        "  const role = member ? 'member' : 'guest';",
-        "  await redis.set(`role:${id}`, role, 'EX', 600);",
-        "  return role;",
-        "}",
+        ...ROLE_CACHE,
         "export async function rename(id: string, name: string) {",
         "  await prisma.member.update({ where: { id }, data: { name } });",
         "}",
@@ -335,13 +339,7 @@ ruleTester.run("require-invalidation-on-write", rule, {
       name: "a wrapper that stores one property of its argument does not depend on the others",
       filename: FILENAME,
       code: lines(
-        ...SETUP,
-        "async function rememberOrder({ order }: { order: unknown; workspace: unknown }) {",
-        "  await redis.set(`order:${String(order)}`, JSON.stringify(order), 'EX', 86400);",
-        "}",
-        "export async function readOrder(id: string) {",
-        "  return redis.get(`order:${id}`);",
-        "}",
+        ...ORDER_WRAPPER,
         "export async function onOrder(order: unknown, slug: string) {",
         "  const workspace = await prisma.workspace.findUnique({ where: { slug } });",
         "  await rememberOrder({ order, workspace });",
@@ -374,12 +372,12 @@ ruleTester.run("require-invalidation-on-write", rule, {
     {
       name: "@CacheClear with the family's key on the writing method (@type-cacheable)",
       filename: FILENAME,
-      code: lines(...TYPE_CACHEABLE, "  @CacheClear({ cacheKey: (args: unknown[]) => `user:${args[0]}` })", "  async rename(id: string, name: string) {", "    await prisma.user.update({ where: { id }, data: { name } });", "  }", "}"),
+      code: lines(...TYPE_CACHEABLE_USER, "  @CacheClear({ cacheKey: (args: unknown[]) => `user:${args[0]}` })", "  async rename(id: string, name: string) {", "    await prisma.user.update({ where: { id }, data: { name } });", "  }", "}"),
     },
     {
       name: "@CacheClear with isPattern on a prefix (@type-cacheable)",
       filename: FILENAME,
-      code: lines(...TYPE_CACHEABLE, "  @CacheClear({ cacheKey: 'user:', isPattern: true })", "  async rename(id: string, name: string) {", "    await prisma.user.update({ where: { id }, data: { name } });", "  }", "}"),
+      code: lines(...TYPE_CACHEABLE_USER, "  @CacheClear({ cacheKey: 'user:', isPattern: true })", "  async rename(id: string, name: string) {", "    await prisma.user.update({ where: { id }, data: { name } });", "  }", "}"),
     },
     {
       name: "cacheManager.del of the @CacheKey after a create (NestJS)",
@@ -495,15 +493,7 @@ ruleTester.run("require-invalidation-on-write", rule, {
       name: "deleting a row that a cached value only tests",
       filename: FILENAME,
       code: lines(
-        ...SETUP,
-        "export async function getRole(id: string) {",
-        "  const hit = await redis.get(`role:${id}`);",
-        "  if (hit) return hit;",
-        "  const member = await prisma.member.findUnique({ where: { id } });",
-        "  const role = member ? 'member' : 'guest';",
-        "  await redis.set(`role:${id}`, role, 'EX', 600);",
-        "  return role;",
-        "}",
+        ...ROLE_CACHE,
         "export async function remove(id: string) {",
         "  await prisma.member.delete({ where: { id } });",
         "  await redis.del(`user:${id}`);",
@@ -515,13 +505,7 @@ ruleTester.run("require-invalidation-on-write", rule, {
       name: "a wrapper that stores the property its caller filled from the row",
       filename: FILENAME,
       code: lines(
-        ...SETUP,
-        "async function rememberOrder({ order }: { order: unknown; workspace: unknown }) {",
-        "  await redis.set(`order:${String(order)}`, JSON.stringify(order), 'EX', 86400);",
-        "}",
-        "export async function readOrder(id: string) {",
-        "  return redis.get(`order:${id}`);",
-        "}",
+        ...ORDER_WRAPPER,
         "export async function onOrder(slug: string) {",
         "  const workspace = await prisma.workspace.findUnique({ where: { slug } });",
         "  await rememberOrder({ order: workspace?.plan, workspace: slug });",
@@ -535,13 +519,13 @@ ruleTester.run("require-invalidation-on-write", rule, {
     {
       name: "a write with no @CacheClear leaves a @Cacheable key stale (@type-cacheable)",
       filename: FILENAME,
-      code: lines(...TYPE_CACHEABLE, "  async rename(id: string, name: string) {", "    await prisma.user.update({ where: { id }, data: { name } });", "  }", "}"),
+      code: lines(...TYPE_CACHEABLE_USER, "  async rename(id: string, name: string) {", "    await prisma.user.update({ where: { id }, data: { name } });", "  }", "}"),
       errors: [{ messageId: "missingInvalidation", line: 10, column: 11, data: { action: "user.update", entity: "`user`", family: "user:{args[0]}", source: "`user`", populatedAt: "file.ts:7", staleness: "for up to 1 h" } }],
     },
     {
       name: "@CacheClear of another key does not count (@type-cacheable)",
       filename: FILENAME,
-      code: lines(...TYPE_CACHEABLE, "  @CacheClear({ cacheKey: 'users:all' })", "  async rename(id: string, name: string) {", "    await prisma.user.update({ where: { id }, data: { name } });", "  }", "}"),
+      code: lines(...TYPE_CACHEABLE_USER, "  @CacheClear({ cacheKey: 'users:all' })", "  async rename(id: string, name: string) {", "    await prisma.user.update({ where: { id }, data: { name } });", "  }", "}"),
       errors: [{ messageId: "missingInvalidation", line: 11, column: 11 }],
     },
     {

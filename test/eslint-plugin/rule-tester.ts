@@ -46,3 +46,15 @@ export const USER_CACHE_ASIDE = [
   "  return user;",
   "}",
 ];
+
+/** @type-cacheable: a method cached under `user:{id}` in the shared store. */
+export const TYPE_CACHEABLE_USER = [
+  'import { PrismaClient } from "@prisma/client";',
+  'import { Cacheable, CacheClear } from "@type-cacheable/core";',
+  "const prisma = new PrismaClient();",
+  "export class UserService {",
+  "  @Cacheable({ cacheKey: (args: unknown[]) => `user:${args[0]}`, ttlSeconds: 3600 })",
+  "  async getUser(id: string) {",
+  "    return prisma.user.findUnique({ where: { id } });",
+  "  }",
+];
