@@ -5,7 +5,7 @@
 // estimate's time and worst per-namespace share error against the exact profile.
 //
 //   node bench/keyspace/run.mjs [--keys 1000000] [--seed 1] [--samples 10000] [--skip-memkeys]
-//                               [--skip-script] [--variants 10x3,25x3]
+//                               [--skip-script] [--variants 32x3x1,32x3x2]
 import { fork, spawn } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -31,10 +31,10 @@ function readArgs(argv) {
     else if (a === "--skip-memkeys") args.skipMemkeys = true;
     else if (a === "--skip-script") args.skipScript = true;
     else if (a === "--variants") {
-      // Extra raw-socket runs, as keys-per-chunk x chunks-in-flight: `10x3,25x3`.
+      // Extra raw-socket runs, as keys-per-chunk x chunks-in-flight [x chunks at the server]: `32x3x1,20x2`.
       args.variants = argv[++i].split(",").map((v) => {
-        const [chunkSize, maxInFlight] = v.split("x").map(Number);
-        return { chunkSize, maxInFlight };
+        const [chunkSize, maxInFlight, maxBatchesAtServer = maxInFlight] = v.split("x").map(Number);
+        return { chunkSize, maxInFlight, maxBatchesAtServer };
       });
     }
     else {
@@ -282,8 +282,8 @@ async function main() {
 
     for (const variant of args.variants) {
       const run = await measure(() => profileKeyspace(connection, variant));
-      rows.push({ name: `cachewise profile, ${variant.chunkSize} keys × ${variant.maxInFlight} in flight`, seconds: run.seconds, latency: run.latency, redisCpu: run.redisCpu });
-      log(`${variant.chunkSize}x${variant.maxInFlight}: ${format(run.seconds)} s, path ${run.result.nodes[0].path}`);
+      rows.push({ name: `cachewise profile, ${variant.chunkSize} keys × ${variant.maxInFlight} in flight, ${variant.maxBatchesAtServer} at the server`, seconds: run.seconds, latency: run.latency, redisCpu: run.redisCpu });
+      log(`${variant.chunkSize}x${variant.maxInFlight}x${variant.maxBatchesAtServer}: ${format(run.seconds)} s, path ${run.result.nodes[0].path}`);
     }
 
     if (!args.skipScript) {

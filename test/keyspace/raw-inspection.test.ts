@@ -99,10 +99,10 @@ describe("raw RESP inspection", () => {
     assert.equal(pipeline.nodes[0].path, "pipeline");
     assert.deepEqual(summarize(raw), summarize(script));
     assert.deepEqual(summarize(raw), summarize(pipeline));
-    for (const [chunkSize, maxInFlight] of [[1, 1], [7, 5], [100, 2]]) {
-      const other = await profileKeyspace(connection, { classify: byKind, chunkSize, maxInFlight, speed: "fast" });
+    for (const [chunkSize, maxInFlight, maxBatchesAtServer] of [[1, 1, 1], [7, 5, 2], [7, 5, 5], [100, 2, 1]]) {
+      const other = await profileKeyspace(connection, { classify: byKind, chunkSize, maxInFlight, maxBatchesAtServer, speed: "fast" });
       assert.equal(other.nodes[0].path, "raw");
-      assert.deepEqual(summarize(other), summarize(raw), `${chunkSize} × ${maxInFlight}`);
+      assert.deepEqual(summarize(other), summarize(raw), `${chunkSize} × ${maxInFlight}, ${maxBatchesAtServer} at the server`);
     }
     const matched = await profileKeyspace(connection, { classify: byKind, match: "s:str:*" });
     assert.equal(matched.total.keys, 200);
@@ -243,6 +243,24 @@ describe("raw RESP inspection", () => {
     assert.equal(replies[0], "string");
     assert.ok(replies[1] instanceof RespError && /LFU/.test(replies[1].message), String(replies[1]));
     assert.ok(Array.isArray(replies[2]) && Buffer.isBuffer(replies[2][0]) && Array.isArray(replies[2][1]));
+  });
+
+  it("holds batches beyond maxBatchesAtServer in Node and writes each as the one before is answered", async () => {
+    const socket = await openSocket(await connect(1));
+    socket.maxBatchesAtServer = 1;
+    const before = socket.bytesWritten;
+    const keys = [Buffer.from("s:str:3"), Buffer.from("s:hash:1")];
+    const batch = encodePerKey([{ name: "TYPE", args: [] }], keys).length;
+    const first = socket.sendPerKey([{ name: "TYPE", args: [] }], keys);
+    const second = socket.sendPerKey([{ name: "TYPE", args: [] }], keys);
+    const third = socket.send([{ name: "PTTL", args: ["s:str:3"] }]);
+    // Only the first batch reached the socket; the others wait, encoded, for its answer.
+    assert.equal(socket.bytesWritten - before, batch);
+    assert.deepEqual(await first, ["string", "hash"]);
+    assert.deepEqual(await second, ["string", "hash"]);
+    const [pttl] = await third;
+    assert.ok(Number(pttl) > 0, `s:str:3 has a TTL, got ${String(pttl)}`);
+    assert.equal(socket.bytesWritten - before, 2 * batch + encodeCommands([{ name: "PTTL", args: ["s:str:3"] }]).length);
   });
 
   it("encodes per-key commands exactly like the generic encoder", () => {

@@ -17,18 +17,19 @@ import type { ServerStats } from "./server-stats";
 /**
  * Keys per inspection call and calls in flight per node, for the ioredis script path and (under
  * `raw`) for the raw RESP socket. Redis runs every command it has read from a client (up to
- * 16 KB per event-loop turn) before it serves anyone else, so the commands in flight bound how
- * long another client's command waits, at ≈ 1 µs of Redis time per command: gentle keeps at most
- * 3 × 10 keys × 4 commands = 120 commands in flight (≈ 0.12 ms), fast 3 × 25 × 4 = 300
- * (≈ 0.3 ms; 32-key chunks already put the probe's median wait at ≈ 0.5 ms). A script call also
- * runs atomically, so its size bounds the wait by itself (10 keys gentle, 50 fast). Bigger raw
- * chunks cost fewer syscalls on both sides. Measurements: bench/keyspace/README.md.
+ * 16 KB per event-loop turn) before it serves anyone else, at ≈ 1 µs of Redis time per command,
+ * so what another client may wait for is the work written to Redis and not yet answered. On
+ * the raw socket that is `atServer` chunks: gentle 1 × 40 keys × 4 commands = 160 commands
+ * (≈ 0.15 ms), fast 2 × 32 × 4 = 256 (≈ 0.25 ms). The other chunks in flight wait in Node,
+ * encoded, and go out the moment a chunk is answered, so Redis never waits for Node to build
+ * the next one. A script call runs atomically, so its size bounds the wait by itself (10 keys
+ * gentle, 50 fast). Measurements: bench/keyspace/README.md.
  */
 export const PROFILE_SPEEDS = {
   /** Low impact: other clients' latency stays close to idle. */
-  gentle: { chunkSize: 10, maxInFlight: 3, raw: { chunkSize: 10, maxInFlight: 3 } },
+  gentle: { chunkSize: 10, maxInFlight: 3, raw: { chunkSize: 40, maxInFlight: 3, atServer: 1 } },
   /** Faster, with a somewhat higher latency cost for other clients. */
-  fast: { chunkSize: 50, maxInFlight: 2, raw: { chunkSize: 25, maxInFlight: 3 } },
+  fast: { chunkSize: 50, maxInFlight: 2, raw: { chunkSize: 32, maxInFlight: 3, atServer: 2 } },
 } as const;
 
 export interface ProfileOptions extends AggregationOptions {
@@ -38,6 +39,8 @@ export interface ProfileOptions extends AggregationOptions {
   chunkSize?: number;
   /** Inspection calls in flight per node, besides the overlapped SCAN. */
   maxInFlight?: number;
+  /** Raw socket only: of those, how many may be written to the server at once (the rest wait encoded). */
+  maxBatchesAtServer?: number;
   /** SCAN COUNT; default 100 (COUNT 1000 already costs milliseconds on the server). */
   scanCount?: number;
   /** Only keys matching this SCAN MATCH pattern. */
@@ -111,6 +114,7 @@ export async function profileKeyspace(connection: KeyspaceConnection, options: P
     state,
     chunkSize: options.chunkSize,
     maxInFlight: options.maxInFlight,
+    maxBatchesAtServer: options.maxBatchesAtServer,
     speed,
     rawSocket: options.rawSocket ?? true,
     scanCount: options.scanCount ?? 100,
@@ -155,6 +159,7 @@ interface ScanContext {
   /** Explicit overrides; otherwise the speed's figures for the path in use. */
   chunkSize: number | undefined;
   maxInFlight: number | undefined;
+  maxBatchesAtServer: number | undefined;
   speed: (typeof PROFILE_SPEEDS)[keyof typeof PROFILE_SPEEDS];
   rawSocket: boolean;
   scanCount: number;
@@ -236,6 +241,7 @@ async function scanNode(target: ScanTarget, keysAtStart: number | undefined, con
   const limits = socket ? context.speed.raw : context.speed;
   const chunkSize = Math.max(1, context.chunkSize ?? limits.chunkSize);
   const maxInFlight = Math.max(1, context.maxInFlight ?? limits.maxInFlight);
+  if (socket) socket.maxBatchesAtServer = Math.max(1, context.maxBatchesAtServer ?? context.speed.raw.atServer);
   const inspect = socket ? (keys: Buffer[]) => inspectKeysRaw(socket, keys, state) : (keys: Buffer[]) => inspectKeys(client, keys, state);
   try {
     while (pending) {

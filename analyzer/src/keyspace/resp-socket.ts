@@ -48,6 +48,8 @@ export interface RespEndpoint {
 interface PendingBatch {
   expected: number;
   replies: RespReply[];
+  /** The encoded commands until they are written, then undefined. */
+  payload: Buffer | undefined;
   sentAt: number;
   resolve(replies: RespReply[]): void;
   reject(error: Error): void;
@@ -68,6 +70,16 @@ export class RespSocket {
   private readonly watchdog: NodeJS.Timeout;
   private written = 0;
   private corked = false;
+  private isDrainScheduled = false;
+  /** Batches written and not yet fully answered (a prefix of `pending`). */
+  private batchesAtServer = 0;
+  /**
+   * How many batches may wait at the server at once; the others wait here, encoded, and the next
+   * one is written the moment a batch is answered. Redis runs all it has read from a client before
+   * it serves anyone else, so this bounds how long another client waits, while the caller can keep
+   * more batches queued so that the next one never waits for Node to build it.
+   */
+  maxBatchesAtServer = Infinity;
 
   private constructor(socket: net.Socket, endpoint: RespEndpoint) {
     this.socket = socket;
@@ -166,18 +178,32 @@ export class RespSocket {
    */
   private write(payload: Buffer, expected: number): Promise<RespReply[]> {
     return new Promise<RespReply[]>((resolve, reject) => {
-      this.pending.push({ expected, replies: [], sentAt: Date.now(), resolve, reject });
-      this.written += payload.length;
-      if (!this.corked) {
-        this.corked = true;
-        this.socket.cork();
-        process.nextTick(() => {
-          this.corked = false;
-          this.socket.uncork();
-        });
-      }
-      this.socket.write(payload);
+      const batch: PendingBatch = { expected, replies: [], payload, sentAt: Date.now(), resolve, reject };
+      this.pending.push(batch);
+      if (this.batchesAtServer < this.maxBatchesAtServer && this.batchesAtServer === this.pending.length - 1) this.writeBatch(batch);
     });
+  }
+
+  private writeBatch(batch: PendingBatch): void {
+    const payload = batch.payload!;
+    batch.payload = undefined;
+    batch.sentAt = Date.now();
+    this.batchesAtServer += 1;
+    this.written += payload.length;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(payload);
+  }
+
+  /** Writes queued batches while the server holds fewer than `maxBatchesAtServer`. */
+  private writeQueued(): void {
+    while (this.batchesAtServer < this.maxBatchesAtServer && this.batchesAtServer < this.pending.length) this.writeBatch(this.pending[this.batchesAtServer]);
   }
 
   /** Closes the socket; pending batches reject. Idempotent. */
@@ -200,6 +226,19 @@ export class RespSocket {
       this.buffer = chunk;
     }
     this.offset = 0;
+    if (!this.isDrainScheduled) this.drainReplies();
+  }
+
+  /**
+   * Parses replies until one batch completes, resolves it, and leaves the rest of the buffer to
+   * the next macrotask. Redis answers every chunk it read in one go with one write; resolving
+   * them one by one lets the first chunk's refill reach Redis (in the microtasks after this
+   * one resolves) while Node still handles the others, so both sides work at once instead of
+   * taking turns.
+   */
+  private drainReplies(): void {
+    this.isDrainScheduled = false;
+    if (this.failure) return;
     for (;;) {
       const batch = this.pending[0];
       if (!batch) {
@@ -215,7 +254,15 @@ export class RespSocket {
       batch.replies.push(reply);
       if (batch.replies.length === batch.expected) {
         this.pending.shift();
+        this.batchesAtServer -= 1;
+        // The next batch goes out before this one is handled: Redis works while Node does.
+        this.writeQueued();
         batch.resolve(batch.replies);
+        if (this.offset < this.buffer.length) {
+          this.isDrainScheduled = true;
+          setImmediate(() => this.drainReplies());
+        }
+        return;
       }
     }
   }
