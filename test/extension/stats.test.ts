@@ -95,8 +95,8 @@ describe("CodeLens titles", () => {
       exhaustive: false,
       vanished: 0,
       notices: [],
-      families: [{ family: "redis|user:{}", estimate: { sampledKeys: 3000, share: 0.3, shareLow: 0.29, shareHigh: 0.31, estimatedKeys: 300_000, estimatedKeysLow: 290_000, estimatedKeysHigh: 310_000, types: { string: 3000 }, noTtlShare: 0.1, ttlHistogram: TTL_HISTOGRAM_LABELS.map(() => 0), sampleKeys: [] } }],
-      namespaces: { segment: "", path: "", isPattern: false, estimate: { sampledKeys: 0, share: 0, shareLow: 0, shareHigh: 0, estimatedKeys: 0, estimatedKeysLow: 0, estimatedKeysHigh: 0, types: {}, noTtlShare: 0, ttlHistogram: [], sampleKeys: [] }, children: [] },
+      families: [{ family: "redis|user:{}", estimate: { sampledKeys: 3000, inspectedKeys: 3000, share: 0.3, shareLow: 0.29, shareHigh: 0.31, estimatedKeys: 300_000, estimatedKeysLow: 290_000, estimatedKeysHigh: 310_000, types: { string: 3000 }, noTtlShare: 0.1, ttlHistogram: TTL_HISTOGRAM_LABELS.map(() => 0), sampleKeys: [] } }],
+      namespaces: { segment: "", path: "", isPattern: false, estimate: { sampledKeys: 0, inspectedKeys: 0, share: 0, shareLow: 0, shareHigh: 0, estimatedKeys: 0, estimatedKeysLow: 0, estimatedKeysHigh: 0, types: {}, noTtlShare: 0, ttlHistogram: [], sampleKeys: [] }, children: [] },
     } as unknown as KeyspaceEstimate;
     const sampled = collectFigures(undefined, estimate, TTL_HISTOGRAM_LABELS).get("redis|user:{}");
     assert.equal(sampled?.memoryBytes, undefined);

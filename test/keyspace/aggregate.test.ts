@@ -8,6 +8,7 @@ import {
   addToSketch,
   aggregateKeys,
   computeWilsonInterval,
+  createKeyspaceAggregator,
   createQuantileSketch,
   estimateGroup,
   findTtlBucketIndex,
@@ -91,6 +92,28 @@ describe("computeWilsonInterval", () => {
     assert.equal(estimate.noTtlShare, 1);
     const exact = estimateGroup(a.stats, 4, 4, true);
     assert.deepEqual([exact.shareLow, exact.shareHigh, exact.estimatedKeys], [0.5, 0.5, 2]);
+  });
+
+  it("takes shares from counted names and the type mix and TTLs from the inspected keys", () => {
+    const aggregator = createKeyspaceAggregator({ classify: (k) => k.split(":")[0] });
+    // Inspected: one `a` key without TTL, one `b` key with one. Names: those two and six more.
+    aggregator.add(record("a:1"));
+    aggregator.add(record("b:1", { pttlMs: 5000, type: "hash" }));
+    for (const name of ["a:1", "b:1", "a:2", "a:3", "a:4", "b:2", "c:1", "c:2"]) aggregator.addName(name);
+    const aggregate = aggregator.finish();
+    const a = aggregate.families.find((f) => f.family === "a")!;
+    const c = aggregate.families.find((f) => f.family === "c")!;
+    const fromNames = estimateGroup(a.stats, 2, 800, false, 8);
+    assert.deepEqual([fromNames.sampledKeys, fromNames.inspectedKeys, fromNames.share, fromNames.estimatedKeys, fromNames.noTtlShare], [4, 1, 0.5, 400, 1]);
+    assert.deepEqual(fromNames.types, { string: 1 });
+    // A group seen only by name has a share but no type or TTL figures.
+    const onlyNamed = estimateGroup(c.stats, 2, 800, false, 8);
+    assert.deepEqual([onlyNamed.share, onlyNamed.inspectedKeys, onlyNamed.noTtlShare, Object.keys(onlyNamed.types).length], [0.25, 0, 0, 0]);
+    // Families and namespaces are ordered by counted names.
+    assert.deepEqual(aggregate.families.map((f) => f.family), ["a", "b", "c"]);
+    assert.deepEqual(aggregate.namespaces.children.map((n) => [n.segment, n.stats.names]), [["a", 4], ["b", 2], ["c", 2]]);
+    // A profile (no addName) carries no name counts.
+    assert.equal("names" in aggregateKeys([record("a:1")]).total, false);
   });
 });
 

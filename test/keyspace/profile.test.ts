@@ -237,7 +237,11 @@ describe("sampled estimate", () => {
     const estimate = await estimateKeyspace(connection, { sampleSize: 5000, classify: (k) => k.split(":")[0] });
     assert.equal(estimate.exhaustive, false);
     assert.equal(estimate.totalKeys, n);
-    assert.ok(estimate.sampledKeys >= 4900 && estimate.sampledKeys <= 5000, String(estimate.sampledKeys));
+    // 5,000 keys inspected; the shares count every name the random SCANs returned (up to 3 per inspected key).
+    assert.ok(estimate.inspectedKeys >= 4900 && estimate.inspectedKeys <= 5000, String(estimate.inspectedKeys));
+    assert.ok(estimate.sampledKeys >= 2.5 * estimate.inspectedKeys && estimate.sampledKeys <= n, String(estimate.sampledKeys));
+    assert.equal(estimate.families.reduce((sum, f) => sum + f.estimate.inspectedKeys, 0), estimate.inspectedKeys);
+    assert.equal(estimate.families.reduce((sum, f) => sum + f.estimate.sampledKeys, 0), estimate.sampledKeys);
     assert.equal(estimate.memory, "sample-only");
     for (const [ns, share] of Object.entries(shares)) {
       const group = estimate.families.find((f) => f.family === ns)!.estimate;
@@ -249,7 +253,13 @@ describe("sampled estimate", () => {
       const node = estimate.namespaces.children.find((c) => c.segment === ns)!;
       assert.equal(node.estimate.sampledKeys, group.sampledKeys);
     }
-    assert.equal(estimate.families.find((f) => f.family === "session")!.estimate.ttlHistogram[1], estimate.families.find((f) => f.family === "session")!.estimate.sampledKeys);
+    // TTLs come from the inspected keys only.
+    assert.equal(estimate.families.find((f) => f.family === "session")!.estimate.ttlHistogram[1], estimate.families.find((f) => f.family === "session")!.estimate.inspectedKeys);
+
+    // One name per inspected key: the shares' sample is the inspected one.
+    const namesOnly = await estimateKeyspace(connection, { sampleSize: 2000, namesPerSample: 1, classify: (k) => k.split(":")[0] });
+    assert.equal(namesOnly.sampledKeys, namesOnly.inspectedKeys);
+    for (const f of namesOnly.families) assert.equal(f.estimate.sampledKeys, f.estimate.inspectedKeys);
     assert.equal("memory" in estimate.total, false);
 
     // A keyspace smaller than the sample is scanned whole: exact shares.

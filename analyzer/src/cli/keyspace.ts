@@ -254,7 +254,10 @@ function flattenNamespaces(root: NamespaceNode, depth: number): NamespaceNode[] 
 
 function formatEstimate(estimate: KeyspaceEstimate, labels: ReadonlyMap<string, CacheFamily>, grouped: boolean): string {
   const lines: string[] = [];
-  lines.push(`Sampled estimate of ${estimate.connection}: ${formatInt(estimate.sampledKeys)} of ${formatInt(estimate.totalKeys)} keys sampled in ${(estimate.durationMs / 1000).toFixed(2)} s${estimate.exhaustive ? " (the whole keyspace: exact shares)" : ", 95% intervals"}; memory needs --full (it is never extrapolated from samples)`);
+  const sample = estimate.exhaustive
+    ? `all ${formatInt(estimate.totalKeys)} keys inspected in ${(estimate.durationMs / 1000).toFixed(2)} s (the whole keyspace: exact shares)`
+    : `${formatInt(estimate.sampledKeys)} key names of ${formatInt(estimate.totalKeys)} sampled, ${formatInt(estimate.inspectedKeys)} of them inspected for type and TTL, in ${(estimate.durationMs / 1000).toFixed(2)} s; 95% intervals`;
+  lines.push(`Sampled estimate of ${estimate.connection}: ${sample}; memory needs --full (it is never extrapolated from samples)`);
   const rows = (items: Array<{ name: string; e: KeyspaceEstimate["families"][number]["estimate"] }>) =>
     items.map(({ name, e }) => [name, `≈${formatInt(e.estimatedKeys)}`, `${formatInt(e.estimatedKeysLow)}–${formatInt(e.estimatedKeysHigh)}`, `${formatPercent(e.share)} ±${formatPercent((e.shareHigh - e.shareLow) / 2)}`, formatPercent(e.noTtlShare), describeTypes(e.types)]);
   const header = ["", "Keys", "95% interval", "Share", "No TTL", "Types (sample)"];
@@ -314,6 +317,7 @@ function toEstimateJson(estimate: KeyspaceEstimate, labels: ReadonlyMap<string, 
     connection: estimate.connection,
     durationMs: estimate.durationMs,
     sampledKeys: estimate.sampledKeys,
+    inspectedKeys: estimate.inspectedKeys,
     totalKeys: estimate.totalKeys,
     exhaustive: estimate.exhaustive,
     vanished: estimate.vanished,

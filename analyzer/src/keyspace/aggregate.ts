@@ -101,6 +101,8 @@ interface GroupAccumulator {
   idle: QuantileSketch;
   frequency: QuantileSketch;
   sampleKeys: string[];
+  /** Key names counted by `addName` (estimates). */
+  names: number;
 }
 
 function createGroupAccumulator(): GroupAccumulator {
@@ -116,6 +118,7 @@ function createGroupAccumulator(): GroupAccumulator {
     idle: createQuantileSketch(),
     frequency: createQuantileSketch(),
     sampleKeys: [],
+    names: 0,
   };
 }
 
@@ -160,6 +163,7 @@ function finishGroup(group: GroupAccumulator): GroupStats {
     idle: idleP50 === undefined ? undefined : { p50Seconds: Math.round(idleP50), maxSeconds: group.idle.max },
     frequency: freqP50 === undefined ? undefined : { p50: Math.round(freqP50), max: group.frequency.max },
     sampleKeys: [...group.sampleKeys],
+    ...(group.names > 0 ? { names: group.names } : {}),
   };
 }
 
@@ -181,6 +185,8 @@ export interface AggregationOptions {
 
 export interface KeyspaceAggregator {
   add(record: KeyRecord): void;
+  /** Counts a key name only (sampled estimates: shares from every name SCAN returned, figures from the inspected ones). */
+  addName(displayKey: string): void;
   finish(): KeyspaceAggregate;
 }
 
@@ -219,11 +225,17 @@ export function isIdLikeSegment(segment: string): boolean {
 
 /** Splits a display key into the namespace segments it belongs to (without the key's own last segment). */
 export function readNamespaceSegments(displayKey: string, delimiter = ":", maxDepth = 3, collapseIds = true): string[] {
-  if (!delimiter) return [];
-  const parts = displayKey.split(delimiter);
-  const depth = Math.min(maxDepth, parts.length - 1);
-  const segments = parts.slice(0, depth);
-  return collapseIds ? segments.map((s) => (isIdLikeSegment(s) ? ID_SEGMENT : s)) : segments;
+  const segments: string[] = [];
+  if (!delimiter) return segments;
+  // indexOf rather than split: this runs for every key, and most keys are longer than their namespaces.
+  for (let start = 0; segments.length < maxDepth; ) {
+    const end = displayKey.indexOf(delimiter, start);
+    if (end < 0) break;
+    const segment = displayKey.slice(start, end);
+    segments.push(collapseIds && isIdLikeSegment(segment) ? ID_SEGMENT : segment);
+    start = end + delimiter.length;
+  }
+  return segments;
 }
 
 /** A streaming aggregator: add records as they arrive, then `finish()`. */
@@ -252,36 +264,53 @@ export function createKeyspaceAggregator(options: AggregationOptions = {}): Keys
     return child;
   }
 
+  /** Calls `visit` with every group a display key belongs to: the total, its family, its namespaces. */
+  function visitGroups(displayKey: string, visit: (group: GroupAccumulator) => void): void {
+    visit(total);
+    const family = options.classify?.(displayKey);
+    let familyGroup = families.get(family);
+    if (!familyGroup) families.set(family, (familyGroup = createGroupAccumulator()));
+    visit(familyGroup);
+    const segments = readNamespaceSegments(displayKey, delimiter, maxDepth, collapseIds);
+    if (segments.length === 0) {
+      visit(findChild(root, NO_NAMESPACE_SEGMENT).group);
+      return;
+    }
+    let node = root;
+    for (const segment of segments) {
+      node = findChild(node, segment);
+      visit(node.group);
+      // Children of "(other)" would be as unbounded as what it folds away.
+      if (node.segment === OTHER_SEGMENT) break;
+    }
+  }
+
   return {
     add(record) {
-      addToGroup(total, record);
-      const family = options.classify?.(record.displayKey);
-      let familyGroup = families.get(family);
-      if (!familyGroup) families.set(family, (familyGroup = createGroupAccumulator()));
-      addToGroup(familyGroup, record);
-      const segments = readNamespaceSegments(record.displayKey, delimiter, maxDepth, collapseIds);
-      let node = root;
-      if (segments.length === 0) {
-        addToGroup(findChild(root, NO_NAMESPACE_SEGMENT).group, record);
-        return;
-      }
-      for (const segment of segments) {
-        node = findChild(node, segment);
-        addToGroup(node.group, record);
-        // Children of "(other)" would be as unbounded as what it folds away.
-        if (node.segment === OTHER_SEGMENT) break;
-      }
+      visitGroups(record.displayKey, (group) => addToGroup(group, record));
+    },
+    addName(displayKey) {
+      visitGroups(displayKey, countName);
     },
     finish() {
       const familyGroups: FamilyGroup[] = [...families].map(([family, group]) => ({ family, stats: finishGroup(group) }));
-      familyGroups.sort((a, b) => b.stats.keys - a.stats.keys);
+      familyGroups.sort((a, b) => countKeys(b.stats) - countKeys(a.stats));
       return { total: finishGroup(total), families: familyGroups, namespaces: finishTree(root) };
     },
   };
 }
 
+/** Keys of a group for ordering: its counted names in an estimate, else its keys. */
+function countKeys(stats: GroupStats): number {
+  return stats.names ?? stats.keys;
+}
+
+function countName(group: GroupAccumulator): void {
+  group.names += 1;
+}
+
 function finishTree(node: TreeAccumulator): NamespaceNode {
-  const children = [...node.children.values()].map(finishTree).sort((a, b) => b.stats.keys - a.stats.keys);
+  const children = [...node.children.values()].map(finishTree).sort((a, b) => countKeys(b.stats) - countKeys(a.stats));
   return { segment: node.segment, path: node.path, isPattern: node.isPattern, stats: finishGroup(node.group), children };
 }
 
@@ -309,13 +338,18 @@ export function computeWilsonInterval(successes: number, n: number, z = 1.959964
 
 /**
  * Turns a group's sample figures into an estimate scaled to `totalKeys`. With `exhaustive`
- * (every key was seen) the share is exact and the interval collapses onto it.
+ * (every key was seen) the share is exact and the interval collapses onto it. With
+ * `sampledNames`, the share comes from the group's counted names (`stats.names`) out of
+ * `sampledNames`; the type mix and TTLs always come from the inspected keys.
  */
-export function estimateGroup(stats: GroupStats, sampledKeys: number, totalKeys: number, exhaustive = false): GroupEstimate {
-  const share = sampledKeys === 0 ? 0 : stats.keys / sampledKeys;
-  const interval = exhaustive ? { low: share, high: share } : computeWilsonInterval(stats.keys, sampledKeys);
+export function estimateGroup(stats: GroupStats, sampledKeys: number, totalKeys: number, exhaustive = false, sampledNames?: number): GroupEstimate {
+  const inGroup = sampledNames === undefined ? stats.keys : (stats.names ?? 0);
+  const outOf = sampledNames ?? sampledKeys;
+  const share = outOf === 0 ? 0 : inGroup / outOf;
+  const interval = exhaustive ? { low: share, high: share } : computeWilsonInterval(inGroup, outOf);
   return {
-    sampledKeys: stats.keys,
+    sampledKeys: inGroup,
+    inspectedKeys: stats.keys,
     share,
     shareLow: interval.low,
     shareHigh: interval.high,
@@ -330,12 +364,12 @@ export function estimateGroup(stats: GroupStats, sampledKeys: number, totalKeys:
 }
 
 /** Estimates every node of a namespace tree aggregated from a sample. */
-export function estimateNamespaceTree(node: NamespaceNode, sampledKeys: number, totalKeys: number, exhaustive = false): NamespaceEstimate {
+export function estimateNamespaceTree(node: NamespaceNode, sampledKeys: number, totalKeys: number, exhaustive = false, sampledNames?: number): NamespaceEstimate {
   return {
     segment: node.segment,
     path: node.path,
     isPattern: node.isPattern,
-    estimate: estimateGroup(node.stats, sampledKeys, totalKeys, exhaustive),
-    children: node.children.map((child) => estimateNamespaceTree(child, sampledKeys, totalKeys, exhaustive)),
+    estimate: estimateGroup(node.stats, sampledKeys, totalKeys, exhaustive, sampledNames),
+    children: node.children.map((child) => estimateNamespaceTree(child, sampledKeys, totalKeys, exhaustive, sampledNames)),
   };
 }

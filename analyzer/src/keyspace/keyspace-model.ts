@@ -60,6 +60,11 @@ export interface GroupStats {
   frequency: { p50: number; max: number } | undefined;
   /** Up to five display keys, the first seen. */
   sampleKeys: string[];
+  /**
+   * Sampled estimates only: key names counted in the group, inspected or not (`keys` counts the
+   * inspected ones). Names cost nothing beyond the SCAN reply, so shares come from these.
+   */
+  names?: number;
 }
 
 /** The keys of one cache family (from the caller's `classify`). */
@@ -154,9 +159,11 @@ export interface KeyspaceProfile extends KeyspaceAggregate {
 
 /** Sampled figures for one group. Memory is deliberately absent: a few huge keys make sampled memory meaningless. */
 export interface GroupEstimate {
-  /** Sampled keys in the group. */
+  /** Sampled key names in the group. */
   sampledKeys: number;
-  /** Share of sampled keys in the group (0..1). */
+  /** Of those, keys whose type and TTL were read: the type mix, TTL histogram and no-TTL share are over these. */
+  inspectedKeys: number;
+  /** Share of sampled key names in the group (0..1). */
   share: number;
   /** 95 % Wilson interval of the share. */
   shareLow: number;
@@ -188,8 +195,10 @@ export interface NamespaceEstimate {
 export interface KeyspaceEstimate {
   connection: string;
   durationMs: number;
-  /** Distinct keys sampled. */
+  /** Distinct key names sampled (the shares' sample). */
   sampledKeys: number;
+  /** Of those, keys whose type and TTL were read. */
+  inspectedKeys: number;
   /** Keys in the keyspace (sum over masters) the shares are scaled by. */
   totalKeys: number;
   /** True when the keyspace was small enough to scan whole: shares are then exact. */
