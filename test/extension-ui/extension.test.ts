@@ -1,7 +1,8 @@
 // The real extension in a real VS Code (code-server + Chromium), against a copy of
 // examples/cache-demo and a Redis seeded with keys of the demo's families: CodeLens, hover, the
 // sidebar views, the Problems panel, the read-only guarantee (MONITOR sees no write), workspace
-// trust, and Redis going away and coming back. Then the mocha suite inside the extension host.
+// trust, a least-privilege user (NOPERM), and Redis going away and coming back. Then the mocha
+// suite inside the extension host.
 //   npm run build && node --import tsx --test --test-reporter=spec test/extension-ui/extension.test.ts
 // Every test tears down what it started (code-server's process group, Chromium, redis-server,
 // redis-cli MONITOR), also when it fails.
@@ -104,6 +105,61 @@ describe("the Cachewise extension in VS Code", { skip: missing.length > 0 ? `not
     } finally {
       await browser?.close();
       await server.stop();
+    }
+  });
+
+  test("(i) a least-privilege user (no MEMORY USAGE, INFO or scripting): the figure says no permission, the rest works, each notice once", async () => {
+    const restricted = await startRedisServer("extension-ui-least-privilege");
+    let server: RunningCodeServer | undefined;
+    let browser: LaunchedBrowser | undefined;
+    try {
+      seedDemoKeyspace(restricted.port);
+      // What a managed service's read-only role often allows: reads, but no MEMORY, INFO or EVAL.
+      const acl = redisCli(restricted.port, "ACL", "SETUSER", "default", "reset", "on", "nopass", "~*", "&*", "-@all", "+@read", "+@connection", "-memory", "-info", "-@scripting");
+      assert.match(acl, /^OK/);
+      assert.match(redisCli(restricted.port, "MEMORY", "USAGE", "demo:user:1"), /NOPERM/);
+      server = await startCodeServer({
+        workspace: copyDemoWorkspace("least-privilege"),
+        vsixPath,
+        // Short refreshes: several INFO attempts (each denied) happen while the test watches.
+        userSettings: { "cachewise.redis.connections": [{ name: "least", url: `redis://127.0.0.1:${restricted.port}` }], "cachewise.redis.refreshIntervalSeconds": 5 },
+      });
+      browser = await launchBrowser();
+      const { page } = browser;
+      await openWorkbench(page, server.url());
+      await openFile(page, ["src", "users", "user-service.ts"]);
+      await page.locator(".monaco-editor .codelens-decoration a", { hasText: new RegExp(`demo:user:\\{id\\} · ≈?${DEMO_KEYSPACE.users} keys`) }).first().waitFor({ timeout: UI_WAIT_MS });
+      await runCommand(page, "Cachewise: Run Full Keyspace Profile");
+      // Exact counts and TTLs from the full profile; no memory figure, since MEMORY USAGE was denied.
+      const exact = new RegExp(`^demo:user:\\{id\\} · ${DEMO_KEYSPACE.users} keys · TTL p50 \\S+ · ${DEMO_KEYSPACE.usersWithoutTtl} without TTL$`);
+      await page.locator(".monaco-editor .codelens-decoration a", { hasText: exact }).first().waitFor({ timeout: UI_WAIT_MS });
+      const line = page.locator(".monaco-editor .view-line", { hasText: "await redis.get(userKey(id))" });
+      await line.locator("span span", { hasText: /^get$/ }).first().hover();
+      const hover = page.locator(".monaco-hover", { hasText: "Cachewise" });
+      await hover.first().waitFor({ timeout: 30_000 });
+      assert.match((await hover.first().textContent()) ?? "", new RegExp(`${DEMO_KEYSPACE.users} keys · ${DEMO_KEYSPACE.usersWithoutTtl} without TTL .* memory: no permission`));
+      await screenshot(page, "extension-least-privilege-hover");
+      await page.mouse.move(5, 5);
+      await page.keyboard.press("Escape");
+      // Connected, without the used-memory figure INFO would give.
+      const status = page.locator(".statusbar-item", { has: page.locator(".codicon-database"), hasText: "least" });
+      await status.waitFor({ timeout: UI_WAIT_MS });
+      assert.doesNotMatch((await status.textContent()) ?? "", /disconnected|\d (B|KB|MB)\b/);
+      // Let a few refreshes (each with a denied INFO) pass, then count what was shown.
+      await page.waitForTimeout(12_000);
+      await runCommand(page, "Notifications: Show Notifications");
+      const items = page.locator(".notifications-center .notification-list-item");
+      await items.first().waitFor({ timeout: UI_WAIT_MS });
+      const messages = await page.locator(".notifications-center .notification-list-item-message").allTextContents();
+      await screenshot(page, "extension-least-privilege-notifications");
+      assert.ok(messages.some((m) => /MEMORY USAGE is not permitted/.test(m)), messages.join("\n"));
+      assert.ok(messages.some((m) => /INFO is not permitted/.test(m)), messages.join("\n"));
+      assert.equal(new Set(messages).size, messages.length, `a notice was shown twice:\n${messages.join("\n")}`);
+      assert.ok(messages.length <= 3, `${messages.length} notifications:\n${messages.join("\n")}`);
+    } finally {
+      await browser?.close();
+      await server?.stop();
+      await restricted.stop();
     }
   });
 
