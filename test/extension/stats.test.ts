@@ -8,6 +8,7 @@ import type { SnapshotFamily } from "../../analyzer/src/model/workspace-snapshot
 import { describeConnection, findEmbeddedPassword, pickConnection, stripPassword, toConnectionConfig } from "../../extension/src/connections/connection-settings";
 import { buildFamilyHover, collectFigures, escapeMarkdown, findMismatches, formatLensTitle, rankByRisk } from "../../extension/src/stats/family-figures";
 import { formatBytes, formatCount, formatShare, formatTtl } from "../../extension/src/stats/format";
+import { computeHitRate } from "../../extension/src/stats/hit-rate";
 import { renderValue } from "../../extension/src/stats/render-value";
 
 function makeFamily(overrides: Partial<SnapshotFamily> = {}): SnapshotFamily {
@@ -167,5 +168,17 @@ describe("connection settings", () => {
     assert.equal(pickConnection(list, "")?.name, "a");
     assert.equal(toConnectionConfig({ name: "x", url: "redis://:pw@h:1" }, 500).url, "redis://h:1");
     assert.equal(describeConnection({ name: "x", url: "redis://:pw@h:1" }), "x (redis://h:1)");
+  });
+});
+
+describe("hit rate", () => {
+  it("leaves our own lookups out of the hits", () => {
+    // 1,000 application lookups (900 hits) and 20,000 of our own TYPE/PTTL in the interval.
+    assert.equal(computeHitRate({ hits: 5000, misses: 100, ownLookups: 40_000 }, { hits: 5000 + 900 + 20_000, misses: 200, ownLookups: 60_000 }), 0.9);
+    // Only our own lookups: no application traffic, no rate (not a flattering 100 %).
+    assert.equal(computeHitRate({ hits: 0, misses: 0, ownLookups: 0 }, { hits: 500, misses: 0, ownLookups: 500 }), undefined);
+    // A vanished key made one of ours a miss: the hits never go negative.
+    assert.equal(computeHitRate({ hits: 0, misses: 0, ownLookups: 0 }, { hits: 499, misses: 1, ownLookups: 500 }), 0);
+    assert.equal(computeHitRate({ hits: 10, misses: 10, ownLookups: 0 }, { hits: 10, misses: 10, ownLookups: 0 }), undefined);
   });
 });

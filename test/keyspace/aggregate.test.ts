@@ -16,7 +16,7 @@ import {
   readNamespaceSegments,
   readQuantile,
 } from "../../analyzer/src/keyspace/aggregate";
-import { ReadOnlyError, assertCommandAllowed, checkCommand } from "../../analyzer/src/keyspace/command-policy";
+import { ReadOnlyError, assertCommandAllowed, checkCommand, countKeyLookups, isNotRunError } from "../../analyzer/src/keyspace/command-policy";
 import { resolveConnectionConfig } from "../../analyzer/src/keyspace/connection";
 import { escapeGlob, formatKeyForDisplay } from "../../analyzer/src/keyspace/key-format";
 import type { KeyRecord } from "../../analyzer/src/keyspace/keyspace-model";
@@ -259,6 +259,25 @@ describe("command policy", () => {
     }
     assert.throws(() => assertCommandAllowed("del", ["k"], readOnly), ReadOnlyError);
     assert.ok(PROFILER_SCRIPT.startsWith("#!lua flags=no-writes"));
+  });
+
+  it("counts the keyspace lookups Redis counts: none for refused or redirected commands, per key for the script", () => {
+    assert.equal(countKeyLookups("TYPE", ["k"]), 1);
+    assert.equal(countKeyLookups("object", ["IDLETIME", "k"]), 1);
+    assert.equal(countKeyLookups("MEMORY", ["USAGE", "k"]), 0);
+    assert.equal(countKeyLookups("SCAN", ["0"]), 0);
+    assert.equal(countKeyLookups("EXISTS", ["a", "b", "c"]), 3);
+    assert.equal(countKeyLookups("OBJECT", ["IDLETIME", "k"], { error: "NOPERM User least has no permissions to run the 'object|idletime' command" }), 0);
+    assert.equal(countKeyLookups("TYPE", ["k"], { error: "MOVED 3999 127.0.0.1:7001" }), 0);
+    assert.equal(countKeyLookups("OBJECT", ["FREQ", "k"], { error: "ERR An LFU maxmemory policy is not selected, access frequency not tracked." }), 1);
+    const script = ["sha", 0, "idle", "1", "a", "b"];
+    assert.equal(countKeyLookups("EVALSHA_RO", script), 6);
+    // Key a: OBJECT denied inside the script (-2); key b: all three lookups ran.
+    assert.equal(countKeyLookups("EVALSHA_RO", script, { reply: ["string", -1, 50, -2, "hash", 100, 60, 5] }), 5);
+    assert.equal(countKeyLookups("EVALSHA_RO", script, { error: "NOSCRIPT No matching script." }), 0);
+    assert.equal(countKeyLookups("EVAL_RO", ["script", 0, "none", "0", "a"], { reply: ["string", 10, -5, -5] }), 2);
+    assert.equal(isNotRunError("NOPERM this user has no permissions"), true);
+    assert.equal(isNotRunError("WRONGTYPE Operation against a key holding the wrong kind of value"), false);
   });
 
   it("with allowWrites permits exactly single-key DEL/UNLINK/EXPIRE/PEXPIRE/PERSIST", () => {

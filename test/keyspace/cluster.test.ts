@@ -38,6 +38,13 @@ describe("Redis Cluster", () => {
 
     const connection = await openKeyspaceConnection({ name: "cluster", mode: "cluster", nodes: [{ host: "127.0.0.1", port: cluster!.ports[0] }] });
     open.push(connection);
+    // Keyspace hits + misses over the masters (INFO itself looks no key up): what our own lookups must add up to.
+    const readServerLookups = async () => {
+      const stats = await readServerStats(connection);
+      return stats.keyspaceHits! + stats.keyspaceMisses!;
+    };
+    const serverLookupsBefore = await readServerLookups();
+    const ownLookupsBefore = connection.keyLookups;
     const nodesSeen = new Set<string>();
     const profile = await profileKeyspace(connection, { classify: (k) => k.split(":")[1], onProgress: (p) => nodesSeen.add(p.node) });
     assert.equal(profile.total.keys, 3000);
@@ -79,6 +86,9 @@ describe("Redis Cluster", () => {
       cursor = page.cursor;
     } while (cursor !== "0");
     assert.equal(keys.size, 1000);
+    // Counted once per command on the node that ran it, not again by the Cluster client that routed it.
+    assert.ok(connection.keyLookups - ownLookupsBefore > 6000);
+    assert.equal(connection.keyLookups - ownLookupsBefore, (await readServerLookups()) - serverLookupsBefore);
 
     await assert.rejects(connection.client.set("cl:user:3", "y"), ReadOnlyError);
     await assert.rejects(connection.listScanTargets()[0].client.flushdb(), ReadOnlyError);

@@ -414,6 +414,40 @@ describe("server stats and key inspection", () => {
     assert.ok(second.keyspaceMisses! >= first.keyspaceMisses! + 1);
   });
 
+  it("counts its own keyspace lookups exactly as Redis does, on every path", async () => {
+    const seeder = adminDb(12);
+    await seedMixed(seeder, "lk");
+    const connection = await connect(12);
+    // INFO looks no key up, and no other client works meanwhile: the server's delta is ours alone.
+    const readServerLookups = async () => {
+      const info = await admin.info("stats");
+      return Number(/keyspace_hits:(\d+)/.exec(info)![1]) + Number(/keyspace_misses:(\d+)/.exec(info)![1]);
+    };
+    const check = async (what: string, expected: "some" | "none", run: () => Promise<unknown>) => {
+      const server = await readServerLookups();
+      const own = connection.keyLookups;
+      await run();
+      const counted = connection.keyLookups - own;
+      assert.equal(counted > 0, expected === "some", `${what}: ${counted} lookups counted`);
+      assert.equal(counted, (await readServerLookups()) - server, what);
+    };
+    await check("a full profile over the raw socket", "some", () => profileKeyspace(connection));
+    await check("a full profile through the script", "some", () => profileKeyspace(connection, { rawSocket: false }));
+    await check("a full profile through pipelines", "some", () => profileKeyspace(connection, { rawSocket: false, useScript: false }));
+    await check("a sampled estimate", "some", () => estimateKeyspace(connection, { sampleSize: 100 }));
+    await check("key inspection (a missing key too) and a value preview", "some", async () => {
+      await inspectKey(connection, "lk:hash:1");
+      await inspectKey(connection, "lk:none");
+      await readValuePreview(connection, "lk:list:1", { maxItems: 2 });
+    });
+    await check("a namespace page (SCAN only)", "none", () => scanNamespace(connection, "lk:", "0", 50));
+    await check("MEMORY USAGE and SCAN", "none", async () => {
+      await connection.client.call("MEMORY", "USAGE", "lk:str:1");
+      await connection.client.scan("0");
+    });
+    await check("EXISTS of two keys, one missing", "some", () => connection.client.exists("lk:str:1", "lk:nope"));
+  });
+
   it("inspects keys and previews values without loading them whole", async () => {
     const client = adminDb(9);
     await client.set("p:big", Buffer.alloc(200_000, 0x61));

@@ -21,6 +21,15 @@ export class ReadOnlyError extends Error {
 export interface CommandPolicy {
   /** Permit DEL/UNLINK of one key and EXPIRE/PEXPIRE/PERSIST of one key. */
   allowWrites: boolean;
+  /**
+   * Counts the keyspace lookups the connection sends (what Redis adds to keyspace_hits or
+   * keyspace_misses), so that a hit rate can leave the profiler's own lookups out.
+   */
+  lookups?: KeyLookupCounter;
+}
+
+export interface KeyLookupCounter {
+  count: number;
 }
 
 type Arg = string | Buffer | number;
@@ -84,6 +93,42 @@ function readArg(arg: Arg | undefined): string {
 }
 
 /**
+ * Commands Redis counts as one keyspace lookup (a hit, or a miss when the key is missing), also
+ * with LOOKUP_NOTOUCH. MEMORY USAGE finds the key without counting, and SCAN looks none up.
+ */
+const ONE_KEY_LOOKUP = new Set(["type", "pttl", "ttl", "object", "strlen", "hlen", "llen", "scard", "zcard", "xlen", "getrange", "hscan", "sscan", "zscan", "lrange", "zrange", "xrange"]);
+
+/** Error replies Redis gives before it runs a command: no key was looked up. */
+const NOT_RUN_ERROR = /^(NOPERM|MOVED|ASK|NOSCRIPT|CLUSTERDOWN|TRYAGAIN|LOADING|BUSY|NOAUTH|MASTERDOWN|EXECABORT)\b|^ERR (unknown command|unknown subcommand|wrong number of arguments)/;
+
+/** Whether an error reply means the command never ran (refused by ACL, redirected, …). */
+export function isNotRunError(message: string): boolean {
+  return NOT_RUN_ERROR.test(message);
+}
+
+/**
+ * How many keyspace lookups Redis counted for this (allowed) command. Without an outcome, what
+ * it will count if it runs; with one, what it did count: none after an error it gives before
+ * running, and for the profiler's script, per key from its reply.
+ */
+export function countKeyLookups(name: string, args: readonly Arg[], outcome?: { error?: string; reply?: unknown }): number {
+  if (outcome?.error !== undefined && isNotRunError(outcome.error)) return 0;
+  const command = name.toLowerCase();
+  if (ONE_KEY_LOOKUP.has(command)) return 1;
+  if (command === "exists") return args.length;
+  if (SCRIPT_COMMANDS.has(command)) {
+    // ARGV = metric, withMemory, keys…; TYPE and PTTL per key, and OBJECT when the metric is not `none`.
+    if (!outcome) return Math.max(0, args.length - 4) * (readArg(args[2]) === "none" ? 2 : 3);
+    if (!Array.isArray(outcome.reply)) return 0;
+    // Four entries per key (type, pttl, memory, access): OBJECT did not run where access is -2 (denied) or -5 (not collected).
+    let lookups = 0;
+    for (let i = 3; i < outcome.reply.length; i += 4) lookups += Number(outcome.reply[i]) === -2 || Number(outcome.reply[i]) === -5 ? 2 : 3;
+    return lookups;
+  }
+  return 0;
+}
+
+/**
  * Why a command is refused under `policy`, or undefined when it may be sent. Command and
  * subcommand names are compared case-insensitively.
  */
@@ -132,6 +177,25 @@ interface GuardablePipeline {
 }
 
 const GUARDED = Symbol.for("cachewise.keyspace.guarded");
+const COUNTED = Symbol("cachewise.keyspace.counted");
+
+/**
+ * Adds the command's lookups once it is answered. Once per command object: a Cluster re-sends
+ * the same command to another node after MOVED or ASK, and only its final outcome counts.
+ */
+function countWhenAnswered(command: GuardableCommand, counter: KeyLookupCounter): void {
+  const marked = command as GuardableCommand & { [COUNTED]?: true };
+  if (marked[COUNTED]) return;
+  marked[COUNTED] = true;
+  command.promise.then(
+    (reply) => {
+      counter.count += countKeyLookups(command.name, command.args, { reply });
+    },
+    (error: Error) => {
+      counter.count += countKeyLookups(command.name, command.args, { error: error.message });
+    },
+  );
+}
 
 /**
  * Installs the policy on a client: its `sendCommand`, its pipelines and MULTI, and for a
@@ -142,6 +206,8 @@ export function guardClient<T extends Redis | Cluster>(client: T, policy: Comman
   if (target[GUARDED]) return client;
   target[GUARDED] = policy;
 
+  // A Cluster hands each command (pipelined ones too) to a node client's sendCommand: count there only.
+  const isCluster = "connectionPool" in target;
   const originalSend = target.sendCommand;
   target.sendCommand = function guardedSendCommand(command: GuardableCommand, ...rest: unknown[]) {
     const reason = checkCommand(command.name, command.args, policy);
@@ -149,6 +215,7 @@ export function guardClient<T extends Redis | Cluster>(client: T, policy: Comman
       command.reject(new ReadOnlyError(command.name.toUpperCase(), reason));
       return command.promise;
     }
+    if (policy.lookups && !isCluster) countWhenAnswered(command, policy.lookups);
     return originalSend.call(this, command, ...rest);
   };
 

@@ -5,6 +5,7 @@ import { Cluster, Redis } from "ioredis";
 import type { ClusterOptions, RedisOptions } from "ioredis";
 import type { ConnectionOptions as TlsOptions } from "node:tls";
 import { ReadOnlyError, guardClient } from "./command-policy";
+import type { KeyLookupCounter } from "./command-policy";
 import { RespSocket } from "./resp-socket";
 
 /** Where and how to connect; the password usually comes separately (SecretStorage). */
@@ -67,6 +68,12 @@ export interface KeyspaceConnection {
   readonly client: Redis | Cluster;
   readonly allowWrites: boolean;
   readonly db: number;
+  /**
+   * Keyspace lookups sent so far, by the client, every cluster node and the inspection sockets:
+   * what Redis added to keyspace_hits/keyspace_misses on our behalf (mostly hits: the keys were
+   * just scanned). A hit rate over an interval subtracts the interval's share.
+   */
+  readonly keyLookups: number;
   /** The masters to scan: the server itself, Sentinel's current master, or every cluster master. */
   listScanTargets(): ScanTarget[];
   /** DEL one key (UNLINK is not needed for single keys the UI deletes). Throws `ReadOnlyError` without `allowWrites`. */
@@ -193,7 +200,9 @@ export async function openKeyspaceConnection(config: KeyspaceConnectionConfig, o
   } else {
     client = new Redis({ ...base, host: resolved.nodes[0].host, port: resolved.nodes[0].port, db: resolved.db });
   }
-  guardClient(client, { allowWrites });
+  // One counter for the client, every cluster node and the inspection sockets.
+  const lookups: KeyLookupCounter = { count: 0 };
+  guardClient(client, { allowWrites, lookups });
 
   // Without a listener ioredis prints every connection error to the console.
   let lastError: (Error & { code?: string }) | undefined;
@@ -228,7 +237,7 @@ export async function openKeyspaceConnection(config: KeyspaceConnectionConfig, o
       commandTimeoutMs: resolved.commandTimeoutMs,
       connectionName: `${options.connectionName ?? "cachewise"}-profiler`,
       // The inspection socket only ever reads, whatever the connection allows.
-      policy: { allowWrites: false },
+      policy: { allowWrites: false, lookups },
     });
 
   return {
@@ -237,11 +246,14 @@ export async function openKeyspaceConnection(config: KeyspaceConnectionConfig, o
     client,
     allowWrites,
     db: resolved.db,
+    get keyLookups() {
+      return lookups.count;
+    },
     listScanTargets() {
       if (client instanceof Cluster) {
         return client.nodes("master").map((node) => ({
           node: `${node.options.host}:${node.options.port}`,
-          client: guardClient(node, { allowWrites }),
+          client: guardClient(node, { allowWrites, lookups }),
           openInspectionSocket: inspectionSocket(node.options.host ?? "127.0.0.1", node.options.port ?? 6379),
         }));
       }

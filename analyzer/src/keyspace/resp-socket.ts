@@ -9,7 +9,7 @@
 import * as net from "node:net";
 import * as tls from "node:tls";
 import type { ConnectionOptions as TlsOptions } from "node:tls";
-import { assertCommandAllowed } from "./command-policy";
+import { assertCommandAllowed, countKeyLookups, isNotRunError } from "./command-policy";
 import type { CommandPolicy } from "./command-policy";
 
 export type RespArg = string | Buffer | number;
@@ -50,6 +50,8 @@ interface PendingBatch {
   replies: RespReply[];
   /** The encoded commands until they are written, then undefined. */
   payload: Buffer | undefined;
+  /** Keyspace lookups per command (reply i: entry i % length) when the policy counts them. */
+  lookups: number[] | undefined;
   sentAt: number;
   resolve(replies: RespReply[]): void;
   reject(error: Error): void;
@@ -143,7 +145,8 @@ export class RespSocket {
       return Promise.reject(error);
     }
     if (commands.length === 0) return Promise.resolve([]);
-    return this.write(encodeCommands(commands), commands.length);
+    const lookups = this.endpoint.policy.lookups ? commands.map((command) => countKeyLookups(command.name, command.args)) : undefined;
+    return this.write(encodeCommands(commands), commands.length, lookups);
   }
 
   /**
@@ -168,7 +171,9 @@ export class RespSocket {
     }
     const expected = templates.length * keys.length;
     if (expected === 0) return Promise.resolve([]);
-    return this.write(encodePerKey(templates, keys), expected);
+    // Replies come key by key, template by template: reply i is template i % templates.length.
+    const lookups = this.endpoint.policy.lookups ? templates.map((t, i) => countKeyLookups(t.name, checked[i])) : undefined;
+    return this.write(encodePerKey(templates, keys), expected, lookups);
   }
 
   /**
@@ -176,9 +181,9 @@ export class RespSocket {
    * refilled after one read) go out in one write: a write costs ≈ 10–20 µs of CPU here, and
    * Redis, which reads up to 16 KB per turn, would almost always read them in one go anyway.
    */
-  private write(payload: Buffer, expected: number): Promise<RespReply[]> {
+  private write(payload: Buffer, expected: number, lookups: number[] | undefined): Promise<RespReply[]> {
     return new Promise<RespReply[]>((resolve, reject) => {
-      const batch: PendingBatch = { expected, replies: [], payload, sentAt: Date.now(), resolve, reject };
+      const batch: PendingBatch = { expected, replies: [], payload, lookups, sentAt: Date.now(), resolve, reject };
       this.pending.push(batch);
       if (this.batchesAtServer < this.maxBatchesAtServer && this.batchesAtServer === this.pending.length - 1) this.writeBatch(batch);
     });
@@ -204,6 +209,18 @@ export class RespSocket {
   /** Writes queued batches while the server holds fewer than `maxBatchesAtServer`. */
   private writeQueued(): void {
     while (this.batchesAtServer < this.maxBatchesAtServer && this.batchesAtServer < this.pending.length) this.writeBatch(this.pending[this.batchesAtServer]);
+  }
+
+  /** Adds the answered batch's lookups, leaving out commands Redis refused before running them. */
+  private countLookups(batch: PendingBatch): void {
+    const perCommand = batch.lookups!;
+    let lookups = 0;
+    for (let i = 0; i < batch.replies.length; i++) {
+      const reply = batch.replies[i];
+      if (reply instanceof RespError && isNotRunError(reply.message)) continue;
+      lookups += perCommand[i % perCommand.length];
+    }
+    this.endpoint.policy.lookups!.count += lookups;
   }
 
   /** Closes the socket; pending batches reject. Idempotent. */
@@ -255,6 +272,7 @@ export class RespSocket {
       if (batch.replies.length === batch.expected) {
         this.pending.shift();
         this.batchesAtServer -= 1;
+        if (batch.lookups) this.countLookups(batch);
         // The next batch goes out before this one is handled: Redis works while Node does.
         this.writeQueued();
         batch.resolve(batch.replies);

@@ -12,6 +12,7 @@ import type { SnapshotFamily } from "../../../analyzer/src/model/workspace-snaps
 import { readSettings } from "../config";
 import type { ConnectionManager } from "../connections/connection-manager";
 import { collectFigures, type LiveFigures } from "../stats/family-figures";
+import { computeHitRate, type HitCounters } from "../stats/hit-rate";
 
 export class ProfileController implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
@@ -20,9 +21,9 @@ export class ProfileController implements vscode.Disposable {
   private profile: KeyspaceProfile | undefined;
   private figuresCache: Map<string | undefined, LiveFigures> = new Map();
   private statsNow: ServerStats | undefined;
-  private statsBefore: ServerStats | undefined;
-  /** Statistics read right after our own sampling: where the next hit-rate interval starts. */
-  private statsBaseline: ServerStats | undefined;
+  /** Hit counters at the last two refreshes: the hit rate is over the interval between them. */
+  private hitsBefore: HitCounters | undefined;
+  private hitsNow: HitCounters | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private isRerunRequested = false;
@@ -36,9 +37,9 @@ export class ProfileController implements vscode.Disposable {
       connections.onDidChangeState((state) => {
         this.profile = undefined;
         this.estimate = undefined;
-        this.statsBefore = undefined;
         this.statsNow = undefined;
-        this.statsBaseline = undefined;
+        this.hitsBefore = undefined;
+        this.hitsNow = undefined;
         this.figuresCache = new Map();
         this.changeEmitter.fire();
         if (state.kind === "connected") void this.refresh();
@@ -67,14 +68,9 @@ export class ProfileController implements vscode.Disposable {
     return this.statsNow;
   }
 
-  /** Hit rate over the last refresh interval, from `keyspace_hits`/`keyspace_misses` deltas, without our own sampling. */
+  /** Hit rate over the last refresh interval, from `keyspace_hits`/`keyspace_misses` deltas, without our own lookups. */
   get hitRate(): number | undefined {
-    const now = this.statsNow;
-    const before = this.statsBefore;
-    if (!now || !before || now.keyspaceHits === undefined || now.keyspaceMisses === undefined || before.keyspaceHits === undefined || before.keyspaceMisses === undefined) return undefined;
-    const hits = now.keyspaceHits - before.keyspaceHits;
-    const misses = now.keyspaceMisses - before.keyspaceMisses;
-    return hits + misses > 0 ? hits / (hits + misses) : undefined;
+    return this.hitsBefore && this.hitsNow ? computeHitRate(this.hitsBefore, this.hitsNow) : undefined;
   }
 
   /** The families keys are grouped by; re-groups on the next refresh. */
@@ -129,7 +125,6 @@ export class ProfileController implements vscode.Disposable {
           },
         });
         this.profile = profile;
-        this.statsBaseline = await readServerStats(connection).catch(() => undefined);
         this.report(profile.notices);
         this.recompute();
         this.log.info(`full profile of ${connection.name}: ${profile.total.keys} keys in ${profile.durationMs} ms${profile.complete ? "" : " (cancelled)"}`);
@@ -147,16 +142,15 @@ export class ProfileController implements vscode.Disposable {
     this.busy = true;
     try {
       const stats = await readServerStats(connection);
-      this.statsBefore = this.statsBaseline;
+      // Lookups count when answered; commands sent before INFO on this connection are answered before it.
+      const ownLookups = connection.keyLookups;
       this.statsNow = stats;
-      this.statsBaseline = stats;
+      this.hitsBefore = this.hitsNow;
+      this.hitsNow = stats.keyspaceHits === undefined || stats.keyspaceMisses === undefined ? undefined : { hits: stats.keyspaceHits, misses: stats.keyspaceMisses, ownLookups };
       this.report(stats.notices);
       if (!this.profile) {
         this.estimate = await estimateKeyspace(connection, { sampleSize: settings.redis.sampleSize, classify: this.createClassifier(settings.redis.namespaceDelimiter), delimiter: settings.redis.namespaceDelimiter });
         this.report(this.estimate.notices ?? []);
-        // The estimate's own TYPE/PTTL lookups count as keyspace hits: the next interval starts
-        // after them, or the status bar would show the extension's hit rate (100 %), not the application's.
-        this.statsBaseline = await readServerStats(connection);
       }
       this.recompute();
     } catch (error) {
