@@ -142,19 +142,25 @@ export interface RedisClusterProcess {
   stop(): Promise<void>;
 }
 
-/** Starts 3 masters with cluster mode on and joins them with `redis-cli --cluster create`. */
-export async function startRedisCluster(name: string): Promise<RedisClusterProcess> {
+/**
+ * Starts 3 masters with cluster mode on and joins them with `redis-cli --cluster create`. With
+ * `tls`, the nodes listen on TLS only (clients and the cluster bus) with that certificate.
+ */
+export async function startRedisCluster(name: string, tls?: TlsFiles): Promise<RedisClusterProcess> {
   const masters: RedisProcess[] = [];
+  const cli = (port: number, args: string[], timeout = 2000) =>
+    spawnSync("redis-cli", [...(tls ? ["--tls", "--cacert", tls.ca] : []), "-h", "127.0.0.1", "-p", String(port), ...args], { encoding: "utf8", timeout });
   try {
     for (let i = 0; i < 3; i++) {
       const port = await findFreeClusterPort();
-      masters.push(await startRedisServer(`${name}-${i}`, ["--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`, "--cluster-node-timeout", "3000"], port));
+      const clusterArgs = ["--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`, "--cluster-node-timeout", "3000"];
+      masters.push(tls ? await startRedisTlsServer(`${name}-${i}`, tls, port, [...clusterArgs, "--tls-cluster", "yes"]) : await startRedisServer(`${name}-${i}`, clusterArgs, port));
     }
     const ports = masters.map((m) => m.port);
-    const create = spawnSync("redis-cli", ["--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes"], { encoding: "utf8", timeout: 30_000 });
+    const create = spawnSync("redis-cli", [...(tls ? ["--tls", "--cacert", tls.ca] : []), "--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes"], { encoding: "utf8", timeout: 30_000 });
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}\n${create.stderr}`);
     for (const port of ports) {
-      await waitFor(async () => (await sendInline(port, "CLUSTER INFO")).includes("cluster_state:ok"), `cluster_state:ok on ${port}`, 20_000);
+      await waitFor(async () => cli(port, ["CLUSTER", "INFO"]).stdout.includes("cluster_state:ok"), `cluster_state:ok on ${port}`, 20_000);
     }
     return { ports, masters, stop: async () => void (await Promise.all(masters.map((m) => m.stop()))) };
   } catch (error) {
@@ -191,13 +197,14 @@ export interface TlsFiles {
 }
 
 /** A throw-away CA and a server certificate for localhost / 127.0.0.1 (openssl). */
-export function createTlsFiles(name: string): TlsFiles {
+export function createTlsFiles(name: string, options: { ipInCertificate?: boolean } = {}): TlsFiles {
   const dir = makeDir(name);
   const run = (args: string[]) => {
     const result = spawnSync("openssl", args, { cwd: dir, encoding: "utf8" });
     if (result.status !== 0) throw new Error(`openssl ${args[0]} failed: ${result.stderr}`);
   };
-  fs.writeFileSync(path.join(dir, "san.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
+  // Managed services' certificates often name hosts only, while cluster nodes announce IPs.
+  fs.writeFileSync(path.join(dir, "san.ext"), options.ipInCertificate === false ? "subjectAltName=DNS:localhost\n" : "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
   run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=cachewise-test-ca"]);
   run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"]);
   run(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", "1", "-extfile", "san.ext"]);
@@ -205,12 +212,12 @@ export function createTlsFiles(name: string): TlsFiles {
 }
 
 /** Starts `redis-server` with TLS only (no plain port); resolves once PING answers over TLS. */
-export async function startRedisTlsServer(name: string, files: TlsFiles): Promise<RedisProcess> {
-  const port = await findFreePort();
+export async function startRedisTlsServer(name: string, files: TlsFiles, port?: number, extraArgs: string[] = []): Promise<RedisProcess> {
+  port ??= await findFreePort();
   const dir = makeDir(name);
   const args = [
     "--port", "0", "--tls-port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--logfile", path.join(dir, "redis.log"),
-    "--tls-cert-file", files.cert, "--tls-key-file", files.key, "--tls-ca-cert-file", files.ca, "--tls-auth-clients", "no",
+    "--tls-cert-file", files.cert, "--tls-key-file", files.key, "--tls-ca-cert-file", files.ca, "--tls-auth-clients", "no", ...extraArgs,
   ];
   const child = spawnTracked("redis-server", args, dir);
   await waitFor(async () => spawnSync("redis-cli", ["--tls", "--cacert", files.ca, "-h", "127.0.0.1", "-p", String(port), "PING"], { encoding: "utf8", timeout: 2000 }).stdout.includes("PONG"), `TLS redis-server on ${port}`);
