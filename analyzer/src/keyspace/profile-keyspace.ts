@@ -19,7 +19,7 @@ import type { ServerStats } from "./server-stats";
  * `raw`) for the raw RESP socket. Redis runs every command it has read from a client (up to
  * 16 KB per event-loop turn) before it serves anyone else, at ≈ 1 µs of Redis time per command,
  * so what another client may wait for is the work written to Redis and not yet answered. On
- * the raw socket that is `atServer` chunks: gentle 1 × 40 keys × 4 commands = 160 commands
+ * the raw socket that is `atServer` chunks: gentle 1 × 36 keys × 4 commands = 144 commands
  * (≈ 0.15 ms), fast 2 × 32 × 4 = 256 (≈ 0.25 ms). The other chunks in flight wait in Node,
  * encoded, and go out the moment a chunk is answered, so Redis never waits for Node to build
  * the next one. A script call runs atomically, so its size bounds the wait by itself (10 keys
@@ -27,7 +27,7 @@ import type { ServerStats } from "./server-stats";
  */
 export const PROFILE_SPEEDS = {
   /** Low impact: other clients' latency stays close to idle. */
-  gentle: { chunkSize: 10, maxInFlight: 3, raw: { chunkSize: 40, maxInFlight: 3, atServer: 1 } },
+  gentle: { chunkSize: 10, maxInFlight: 3, raw: { chunkSize: 36, maxInFlight: 3, atServer: 1 } },
   /** Faster, with a somewhat higher latency cost for other clients. */
   fast: { chunkSize: 50, maxInFlight: 2, raw: { chunkSize: 32, maxInFlight: 3, atServer: 2 } },
 } as const;
