@@ -24,7 +24,7 @@ Options:
   --sentinel <name>        Sentinel mode: the URL names a Sentinel, <name> the master group
   --user <name>            ACL user name
   --db <index>             database index
-  --sample <n>             sampled estimate of n keys (default 10000), with confidence intervals
+  --sample <n>             sampled estimate: n keys inspected (default 10000), 3n key names counted for the shares
   --full                   full profile: every key, with memory (memory is never extrapolated from samples)
   --speed gentle|fast      full profile pacing (default gentle: lowest latency impact)
   --project <tsconfig>     group by the families of this project (repeatable)
