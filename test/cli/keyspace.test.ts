@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { runKeyspaceCli } from "../../analyzer/src/cli/keyspace";
+import { formatBytes } from "../../analyzer/src/keyspace/figure-format";
 import { findFreePort, startRedisServer, type RedisProcess } from "../keyspace/redis-harness";
 import { REPO_ROOT } from "../helpers";
 
@@ -65,6 +66,12 @@ describe("cachewise keyspace", () => {
     const grouped = await run(["--redis", url, "--full", DEMO]);
     assert.equal(grouped.code, 0, grouped.stderr);
     assert.match(grouped.stdout, /demo:user:\{id\}\s+40\s+10\s/);
+    // Sizes and TTLs read as in the editor's CodeLens and hovers (one formatter for both).
+    const json = await run(["--redis", url, "--full", "--format", "json", DEMO]);
+    const users = (JSON.parse(json.stdout) as { families: Array<{ family: string | null; stats: { memory: { totalBytes: number } } }> }).families.find((f) => f.family === "demo:user:{id}")!;
+    const userRow = grouped.stdout.split("\n").find((line) => line.startsWith("demo:user:{id}"))!;
+    assert.ok(userRow.includes(` ${formatBytes(users.stats.memory.totalBytes)} `), `${userRow} vs ${users.stats.memory.totalBytes} bytes`);
+    assert.match(userRow, / \d+(\.\d)?m /, "TTL p50 in the editor's short form");
     assert.match(grouped.stdout, /\(no family in code\)\s+6\s/);
     const plain = await run(["--redis", url, "--full"]);
     assert.equal(plain.code, 0, plain.stderr);

@@ -18,7 +18,7 @@ import { DEMO_KEYSPACE, seedDemoKeyspace } from "../extension/host/demo-keyspace
 import { startRedisServer, type RedisProcess } from "../keyspace/redis-harness";
 import { launchBrowser, openWorkbench, screenshot, type LaunchedBrowser } from "./browser";
 import { REPO_ROOT, startCodeServer, TEST_OUTPUT, type RunningCodeServer } from "./code-server";
-import { formatBytes } from "../../extension/src/stats/format";
+import { formatBytes } from "../../analyzer/src/keyspace/figure-format";
 import { runExtensionHostTests } from "./run-extension-host-tests";
 import { isInstalled } from "./smoke-extension";
 

@@ -7,7 +7,7 @@ import type { KeyspaceEstimate, KeyspaceProfile } from "../../analyzer/src/keysp
 import type { SnapshotFamily } from "../../analyzer/src/model/workspace-snapshot";
 import { describeConnection, findEmbeddedPassword, pickConnection, stripPassword, toConnectionConfig } from "../../extension/src/connections/connection-settings";
 import { buildFamilyHover, collectFigures, escapeMarkdown, findMismatches, formatLensTitle, rankByRisk } from "../../extension/src/stats/family-figures";
-import { formatBytes, formatCount, formatShare, formatTtl } from "../../extension/src/stats/format";
+import { formatBytes, formatCount, formatShare, formatTtl } from "../../analyzer/src/keyspace/figure-format";
 import { computeHitRate } from "../../extension/src/stats/hit-rate";
 import { renderValue } from "../../extension/src/stats/render-value";
 

@@ -4,10 +4,10 @@
 import { TTL_HISTOGRAM_LABELS } from "../keyspace/aggregate";
 import { openKeyspaceConnection, type KeyspaceConnectionConfig } from "../keyspace/connection";
 import { estimateKeyspace } from "../keyspace/estimate-keyspace";
+import { formatBytes, formatTtl } from "../keyspace/figure-format";
 import type { GroupStats, KeyspaceEstimate, KeyspaceProfile, NamespaceEstimate, NamespaceNode } from "../keyspace/keyspace-model";
 import { profileKeyspace } from "../keyspace/profile-keyspace";
 import { createKeyMatcher } from "../families/match-keys";
-import { formatDuration } from "../families/build-program-model";
 import type { CacheFamily } from "../model/program-model";
 import { describeTtls, runFamilies } from "./families";
 import { createArgReader, UsageError } from "./read-args";
@@ -199,16 +199,9 @@ function formatInt(value: number): string {
   return Math.round(value).toLocaleString("en-US");
 }
 
-function formatBytes(bytes: number | undefined): string {
-  if (bytes === undefined) return "—";
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`;
+/** Sizes as the editor shows them (CodeLens, hovers), or `—` when not measured. */
+function formatMeasuredBytes(bytes: number | undefined): string {
+  return bytes === undefined ? "—" : formatBytes(bytes);
 }
 
 function formatPercent(share: number): string {
@@ -228,8 +221,8 @@ function describeTypes(types: Record<string, number>): string {
 function formatProfile(profile: KeyspaceProfile, labels: ReadonlyMap<string, CacheFamily>, grouped: boolean): string {
   const lines: string[] = [];
   lines.push(`Full profile of ${profile.connection}: ${formatInt(profile.total.keys)} keys in ${(profile.durationMs / 1000).toFixed(2)} s${profile.complete ? "" : " (cancelled: partial)"}, ${profile.vanished} vanished during the scan, ${profile.nodes.length} node${profile.nodes.length === 1 ? "" : "s"}`);
-  lines.push(`Memory ${formatBytes(profile.total.memory?.totalBytes)} · ${formatInt(profile.total.keysWithoutTtl)} keys without TTL · access metric: ${profile.accessMetric}`);
-  const row = (name: string, stats: GroupStats, codeTtl: string) => [name, formatInt(stats.keys), formatInt(stats.keysWithoutTtl), stats.ttlP50Ms === undefined ? "—" : formatDuration(stats.ttlP50Ms), formatBytes(stats.memory?.totalBytes), formatBytes(stats.memory?.averageBytes), describeTypes(stats.types), codeTtl];
+  lines.push(`Memory ${formatMeasuredBytes(profile.total.memory?.totalBytes)} · ${formatInt(profile.total.keysWithoutTtl)} keys without TTL · access metric: ${profile.accessMetric}`);
+  const row = (name: string, stats: GroupStats, codeTtl: string) => [name, formatInt(stats.keys), formatInt(stats.keysWithoutTtl), stats.ttlP50Ms === undefined ? "—" : formatTtl(stats.ttlP50Ms), formatMeasuredBytes(stats.memory?.totalBytes), formatMeasuredBytes(stats.memory?.averageBytes), describeTypes(stats.types), codeTtl];
   if (grouped) {
     lines.push("", formatTable(["Family", "Keys", "No TTL", "TTL p50", "Memory", "Avg", "Types", "TTL in code"], profile.families.map((g) => row(familyName(g.family, labels), g.stats, g.family ? describeTtls(labels.get(g.family)!) : "—")), new Set([1, 2, 4, 5])));
   }

@@ -3,7 +3,7 @@
 // `vscode`, no Redis; everything rendered from Redis is escaped here.
 import type { KeyspaceEstimate, KeyspaceProfile } from "../../../analyzer/src/keyspace/keyspace-model";
 import type { SnapshotFamily } from "../../../analyzer/src/model/workspace-snapshot";
-import { formatBytes, formatCount, formatShare, formatTtl } from "./format";
+import { formatBytes, formatCount, formatShare, formatTtl } from "../../../analyzer/src/keyspace/figure-format";
 
 /** What the latest profile or estimate says about one family's keys. */
 export interface LiveFigures {

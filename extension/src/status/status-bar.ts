@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 import type { ConnectionManager } from "../connections/connection-manager";
 import type { ProfileController } from "../profile/profile-controller";
-import { formatBytes, formatShare } from "../stats/format";
+import { formatBytes, formatShare } from "../../../analyzer/src/keyspace/figure-format";
 
 export class RedisStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem("cachewise.redis", vscode.StatusBarAlignment.Left, 9);

@@ -8,7 +8,7 @@ import type { AnalysisController } from "../analysis/analysis-controller";
 import { toRange } from "../analysis/analysis-controller";
 import type { ProfileController } from "../profile/profile-controller";
 import { buildFamilyHover, rankByRisk, type LiveFigures } from "../stats/family-figures";
-import { formatBytes, formatCount, formatShare } from "../stats/format";
+import { formatBytes, formatCount, formatShare } from "../../../analyzer/src/keyspace/figure-format";
 
 export type FamilyNode =
   | { kind: "family"; family: SnapshotFamily }

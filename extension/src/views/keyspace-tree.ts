@@ -8,7 +8,7 @@ import { readSettings } from "../config";
 import { COMMANDS } from "../constants";
 import type { ConnectionManager } from "../connections/connection-manager";
 import { describeConnection } from "../connections/connection-settings";
-import { formatBytes, formatCount, formatTtl } from "../stats/format";
+import { formatBytes, formatCount, formatTtl } from "../../../analyzer/src/keyspace/figure-format";
 
 export type KeyspaceNode =
   | { kind: "connection" }

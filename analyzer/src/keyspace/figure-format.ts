@@ -1,4 +1,5 @@
-// Short number, size and duration formats for CodeLens, hovers and tree items. Pure.
+// Short number, size, duration and share formats for live figures: CodeLens, hovers, tree items
+// and `cachewise keyspace`, so that the editor and the terminal print the same figures. Pure.
 
 /** 950 → `950`, 12_345 → `12.3k`, 4_100_000 → `4.1M`. */
 export function formatCount(value: number): string {
