@@ -42,7 +42,7 @@ export const TTL_PLACEHOLDER_SECONDS = "TTL_SECONDS";
 export const TTL_PLACEHOLDER_MS = "TTL_MS";
 
 /** What a cache call sets on its site; the rest (span, scope, owner) comes from the node. */
-type SiteFields = Pick<CacheSite, "library" | "kind" | "operation" | "method"> & Partial<Pick<CacheSite, "instance" | "key" | "ttl" | "batchId" | "memoize" | "framework" | "ttlInsertion" | "tags">>;
+type SiteFields = Pick<CacheSite, "library" | "kind" | "operation" | "method"> & Partial<Pick<CacheSite, "instance" | "key" | "ttl" | "batchId" | "memoize" | "framework" | "ttlInsertion" | "tags" | "runsAfterBody">>;
 
 interface ProgramContext {
   resolver: Resolver;
@@ -1094,11 +1094,11 @@ class FileExtractor {
         const pattern = props.get("isPattern");
         const clears = resolved.role.role === "cache-clear-decorator" ? props.get("cacheKey") : props.get("cacheKeysToClear");
         for (const key of this.readDecoratorKeys(clears)) {
-          this.addSite(decorator, callee, { library: resolved.entry.library, kind: resolved.entry.kind, operation: "delete", method: this.isTrueLiteral(pattern) ? `${decoratorName}*` : decoratorName, key });
+          this.addSite(decorator, callee, { library: resolved.entry.library, kind: resolved.entry.kind, operation: "delete", method: this.isTrueLiteral(pattern) ? `${decoratorName}*` : decoratorName, key, runsAfterBody: true });
         }
         if (resolved.role.role === "cache-update-decorator") {
           const key = this.readDecoratorKey(props.get("cacheKey"));
-          if (key) this.addSite(decorator, callee, { library: resolved.entry.library, kind: resolved.entry.kind, operation: "write", method: decoratorName, key });
+          if (key) this.addSite(decorator, callee, { library: resolved.entry.library, kind: resolved.entry.kind, operation: "write", method: decoratorName, key, runsAfterBody: true });
         }
         return;
       }
@@ -1392,6 +1392,7 @@ class FileExtractor {
       transactionId: this.findTransaction(node),
       valueSources: undefined,
       keyParameter: undefined,
+      ...(fields.runsAfterBody ? { runsAfterBody: true as const } : {}),
     };
   }
 

@@ -36,7 +36,9 @@ function instanceKey(site: CacheSite): string {
 }
 
 function toRef(site: CacheSite): FamilySiteRef {
-  return { siteId: site.id, span: site.span, method: site.method, operation: site.operation, functionId: site.functionId, enclosingFunction: site.enclosingFunction };
+  const ref: FamilySiteRef = { siteId: site.id, span: site.span, method: site.method, operation: site.operation, functionId: site.functionId, enclosingFunction: site.enclosingFunction };
+  if (site.runsAfterBody) ref.runsAfterBody = true;
+  return ref;
 }
 
 function ttlMs(ttl: Ttl): number | undefined {

@@ -217,6 +217,8 @@ export interface CacheSite {
   valueSources: ValueSources | undefined;
   /** The key is a parameter of the enclosing function (a generic wrapper's `get(key)`): its index. Callers give the real key. */
   keyParameter: number | undefined;
+  /** A decorator that acts once the method has returned (`@CacheClear`): written above the body, it runs after it. */
+  runsAfterBody?: true;
 }
 
 export interface FrameworkInfo {

@@ -14,6 +14,8 @@ export interface FamilySiteRef {
   operation: "read" | "write" | "delete" | "expire" | "memoize" | "construct";
   functionId: string;
   enclosingFunction: string;
+  /** Runs after the function's body although written before it (a clearing decorator). */
+  runsAfterBody?: true;
 }
 
 export interface FamilyTtl {

@@ -65,7 +65,7 @@ function findInvalidationPoints(functionId: string, family: CacheFamily, program
     // Writing a value (a fill, a marker) before the write is not the race this rule is about: deleting is.
     if (ref.operation !== "delete" && ref.operation !== "expire") continue;
     // A clearing decorator (`@CacheClear`) is written above the method but runs after its body.
-    if (ref.method.startsWith("@")) continue;
+    if (ref.runsAfterBody) continue;
     const site = sites.find((s) => s.id === ref.siteId);
     points.push({ span: site?.calleeSpan ?? ref.span, what: ref.method, transactionId: site?.transactionId });
   }
