@@ -177,7 +177,8 @@ export class RespSocket {
   }
 
   /**
-   * Queues the batch's replies and writes it. Batches sent in the same tick (several chunks
+   * Queues the batch and writes it at once when the server holds fewer than `maxBatchesAtServer`
+   * batches, otherwise when one is answered. Batches written in the same tick (several chunks
    * refilled after one read) go out in one write: a write costs ≈ 10–20 µs of CPU here, and
    * Redis, which reads up to 16 KB per turn, would almost always read them in one go anyway.
    */
