@@ -40,7 +40,6 @@ export async function estimateKeyspace(connection: KeyspaceConnection, options: 
   const random = options.random ?? Math.random;
   const scanCount = options.scanCount ?? 100;
   const maxInFlight = Math.max(1, options.maxInFlight ?? 3);
-
   const namesPerSample = Math.max(1, options.namesPerSample ?? 3);
 
   const perNode = await Promise.all(
