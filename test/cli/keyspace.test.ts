@@ -6,7 +6,8 @@ import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { runKeyspaceCli } from "../../analyzer/src/cli/keyspace";
 import { formatBytes } from "../../analyzer/src/keyspace/figure-format";
-import { findFreePort, startRedisServer, type RedisProcess } from "../keyspace/redis-harness";
+import { findFreePort } from "../free-port";
+import { startRedisServer, type RedisProcess } from "../keyspace/redis-harness";
 import { REPO_ROOT } from "../helpers";
 
 const DEMO = path.join(REPO_ROOT, "examples", "cache-demo");

@@ -3,10 +3,10 @@
 // one folder under test-output/vscode-runs/, so runs never touch the home directory or each other.
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureCodeServer, withNodeOnPath } from "../../scripts/vscode/provision.mjs";
+import { findFreePort } from "../free-port";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const TEST_OUTPUT = path.join(REPO_ROOT, "test-output");
@@ -197,18 +197,6 @@ function writeUserSettings(userDataDir: string, settings: Record<string, unknown
   const file = path.join(userDataDir, "User", "settings.json");
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
-}
-
-/** Asks the kernel for a free loopback port. Another process could take it before code-server binds; startup then fails with the log tail. */
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForHealthz(port: number, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {

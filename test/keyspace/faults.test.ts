@@ -7,7 +7,7 @@ import { KeyspaceConnectionError, openKeyspaceConnection } from "../../analyzer/
 import type { KeyspaceConnection } from "../../analyzer/src/keyspace/connection";
 import { inspectKey } from "../../analyzer/src/keyspace/key-inspector";
 import { profileKeyspace } from "../../analyzer/src/keyspace/profile-keyspace";
-import { findFreePort } from "./redis-harness";
+import { findFreePort } from "../free-port";
 
 type Reply = string | null | { hang: true } | { close: true };
 

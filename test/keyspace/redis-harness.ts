@@ -10,6 +10,7 @@ import type { Redis } from "ioredis";
 import type { KeyspaceConnection } from "../../analyzer/src/keyspace/connection";
 import type { KeyspaceProfile } from "../../analyzer/src/keyspace/keyspace-model";
 import { profileKeyspace } from "../../analyzer/src/keyspace/profile-keyspace";
+import { canBind, findFreePort } from "../free-port";
 import { REPO_ROOT } from "../helpers";
 
 export interface RedisProcess {
@@ -35,26 +36,6 @@ function makeDir(name: string): string {
   const dir = path.join(REPO_ROOT, "test-output", "redis", `${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   fs.mkdirSync(dir, { recursive: true });
   return dir;
-}
-
-function canBind(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-}
-
-/** A free loopback port, from binding port 0. */
-export function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A free port whose cluster bus port (+10000) is free too. */
