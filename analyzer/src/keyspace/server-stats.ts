@@ -33,19 +33,13 @@ export interface NodeServerStats {
   redisVersion: string | undefined;
 }
 
-/** Server figures summed over the masters. */
-export interface ServerStats {
+/**
+ * Server figures over the masters: counts summed, `avgTtlMs` weighted by each node's keys with
+ * a TTL, the policy and version from the first master.
+ */
+export interface ServerStats extends Pick<NodeServerStats, "keys" | "expires" | "avgTtlMs" | "usedMemoryBytes" | "keyspaceHits" | "keyspaceMisses" | "maxmemoryPolicy" | "redisVersion"> {
   /** When the figures were read (for hit-rate deltas). */
   readAt: Date;
-  keys: number | undefined;
-  expires: number | undefined;
-  /** Key-weighted average of the nodes' avg_ttl. */
-  avgTtlMs: number | undefined;
-  usedMemoryBytes: number | undefined;
-  keyspaceHits: number | undefined;
-  keyspaceMisses: number | undefined;
-  maxmemoryPolicy: string | undefined;
-  redisVersion: string | undefined;
   /** "denied" when the user may not run INFO: only DBSIZE-based key counts are then known. */
   info: PermissionState;
   nodes: NodeServerStats[];
