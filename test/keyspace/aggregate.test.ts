@@ -16,7 +16,8 @@ import {
   readNamespaceSegments,
   readQuantile,
 } from "../../analyzer/src/keyspace/aggregate";
-import { ReadOnlyError, assertCommandAllowed, checkCommand, countKeyLookups, isNotRunError } from "../../analyzer/src/keyspace/command-policy";
+import { ReadOnlyError, assertCommandAllowed, checkCommand, countKeyLookups } from "../../analyzer/src/keyspace/command-policy";
+import { isNotRunError } from "../../analyzer/src/keyspace/redis-errors";
 import { resolveConnectionConfig } from "../../analyzer/src/keyspace/connection";
 import { escapeGlob, formatKeyForDisplay } from "../../analyzer/src/keyspace/key-format";
 import type { KeyRecord } from "../../analyzer/src/keyspace/keyspace-model";

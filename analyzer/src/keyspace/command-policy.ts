@@ -5,7 +5,8 @@
 // leaves a half-written pipeline behind. Refused commands throw `ReadOnlyError` before a
 // single byte is written to the socket.
 import type { Cluster, Redis } from "ioredis";
-import { PROFILER_SCRIPT, PROFILER_SCRIPT_SHA } from "./profiler-script";
+import { FIGURE_DENIED, FIGURE_NOT_COLLECTED, PROFILER_SCRIPT, PROFILER_SCRIPT_SHA } from "./profiler-script";
+import { isNotRunError } from "./redis-errors";
 
 /** Thrown for a command the connection's policy does not allow. */
 export class ReadOnlyError extends Error {
@@ -98,14 +99,6 @@ function readArg(arg: Arg | undefined): string {
  */
 const ONE_KEY_LOOKUP = new Set(["type", "pttl", "ttl", "object", "strlen", "hlen", "llen", "scard", "zcard", "xlen", "getrange", "hscan", "sscan", "zscan", "lrange", "zrange", "xrange"]);
 
-/** Error replies Redis gives before it runs a command: no key was looked up. */
-const NOT_RUN_ERROR = /^(NOPERM|MOVED|ASK|NOSCRIPT|CLUSTERDOWN|TRYAGAIN|LOADING|BUSY|NOAUTH|MASTERDOWN|EXECABORT)\b|^ERR (unknown command|unknown subcommand|wrong number of arguments)/;
-
-/** Whether an error reply means the command never ran (refused by ACL, redirected, …). */
-export function isNotRunError(message: string): boolean {
-  return NOT_RUN_ERROR.test(message);
-}
-
 /**
  * How many keyspace lookups Redis counted for this (allowed) command. Without an outcome, what
  * it will count if it runs; with one, what it did count: none after an error it gives before
@@ -120,9 +113,12 @@ export function countKeyLookups(name: string, args: readonly Arg[], outcome?: { 
     // ARGV = metric, withMemory, keys…; TYPE and PTTL per key, and OBJECT when the metric is not `none`.
     if (!outcome) return Math.max(0, args.length - 4) * (readArg(args[2]) === "none" ? 2 : 3);
     if (!Array.isArray(outcome.reply)) return 0;
-    // Four entries per key (type, pttl, memory, access): OBJECT did not run where access is -2 (denied) or -5 (not collected).
+    // Four entries per key (type, pttl, memory, access): OBJECT did not run where access was denied or not collected.
     let lookups = 0;
-    for (let i = 3; i < outcome.reply.length; i += 4) lookups += Number(outcome.reply[i]) === -2 || Number(outcome.reply[i]) === -5 ? 2 : 3;
+    for (let i = 3; i < outcome.reply.length; i += 4) {
+      const access = Number(outcome.reply[i]);
+      lookups += access === FIGURE_DENIED || access === FIGURE_NOT_COLLECTED ? 2 : 3;
+    }
     return lookups;
   }
   return 0;

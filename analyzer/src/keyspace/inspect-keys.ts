@@ -6,7 +6,7 @@
 import type { Redis } from "ioredis";
 import { formatKeyForDisplay } from "./key-format";
 import type { KeyRecord, PermissionState } from "./keyspace-model";
-import { MAX_SCRIPT_KEYS, PROFILER_SCRIPT, PROFILER_SCRIPT_SHA } from "./profiler-script";
+import { FIGURE_DENIED, FIGURE_NOT_COLLECTED, FIGURE_WRONG_POLICY, MAX_SCRIPT_KEYS, PROFILER_SCRIPT, PROFILER_SCRIPT_SHA } from "./profiler-script";
 import { isEvictionPolicyError, isNoScriptError, isPermissionError, isScriptUnavailableError, isSlotMovedError } from "./redis-errors";
 import { RespError } from "./resp-socket";
 import type { RespCommand, RespReply, RespSocket } from "./resp-socket";
@@ -59,10 +59,6 @@ interface RawAnswer {
   metric: string;
 }
 
-const DENIED = -2;
-const WRONG_POLICY = -4;
-const NOT_COLLECTED = -5;
-
 /** Inspects `keys` (at most `MAX_SCRIPT_KEYS` per script call; larger chunks are split). */
 export async function inspectKeys(client: Redis, keys: Buffer[], state: InspectionState): Promise<InspectedChunk> {
   if (keys.length === 0) return { records: [], vanished: 0, path: state.useScript ? "script" : "pipeline" };
@@ -90,16 +86,16 @@ function applyPermissionOutcomes(answers: RawAnswer[], state: InspectionState, w
   let policyMismatch = false;
   for (const answer of answers) {
     if (wantMemory) {
-      if (answer.memory === DENIED && state.memory !== "denied") {
+      if (answer.memory === FIGURE_DENIED && state.memory !== "denied") {
         state.memory = "denied";
         state.notices.add("MEMORY USAGE is not permitted for this user: memory figures are unavailable (no permission).");
       } else if (answer.memory >= 0 && state.memory === "unknown") state.memory = "granted";
     }
     if (wantAccess) {
-      if (answer.access === DENIED && state.access !== "denied") {
+      if (answer.access === FIGURE_DENIED && state.access !== "denied") {
         state.access = "denied";
         state.notices.add("OBJECT IDLETIME/FREQ is not permitted for this user: idle times are unavailable (no permission).");
-      } else if (answer.access === WRONG_POLICY) policyMismatch = true;
+      } else if (answer.access === FIGURE_WRONG_POLICY) policyMismatch = true;
       else if (answer.access >= 0 && state.access === "unknown") state.access = "granted";
     }
   }
@@ -134,8 +130,8 @@ export async function inspectKeysRaw(socket: RespSocket, keys: Buffer[], state: 
         answers.push({ type: "none", pttl: -2, memory: -1, access: -1, metric });
         continue;
       }
-      const memory = wantMemory ? toReplyCode(replies[base + 2]) : NOT_COLLECTED;
-      const access = wantAccess ? toReplyCode(replies[base + perKey - 1]) : NOT_COLLECTED;
+      const memory = wantMemory ? toReplyCode(replies[base + 2]) : FIGURE_NOT_COLLECTED;
+      const access = wantAccess ? toReplyCode(replies[base + perKey - 1]) : FIGURE_NOT_COLLECTED;
       answers.push({ type: String(type), pttl: Number(pttl), memory, access, metric: wantAccess ? metric : "none" });
     }
     const policyMismatch = applyPermissionOutcomes(answers, state, wantMemory, wantAccess);
@@ -156,8 +152,8 @@ const OBJECT_FREQ: RespCommand = { name: "OBJECT", args: ["FREQ"] };
 
 function toReplyCode(reply: RespReply | undefined): number {
   if (reply instanceof RespError) {
-    if (isPermissionError(reply)) return DENIED;
-    if (isEvictionPolicyError(reply)) return WRONG_POLICY;
+    if (isPermissionError(reply)) return FIGURE_DENIED;
+    if (isEvictionPolicyError(reply)) return FIGURE_WRONG_POLICY;
     return -3;
   }
   return reply === null || reply === undefined ? -1 : Number(reply);
@@ -237,8 +233,8 @@ async function runScript(client: Redis, keys: Buffer[], wantMemory: boolean, met
 function toCode(result: [Error | null, unknown]): number {
   const [error, value] = result;
   if (error) {
-    if (isPermissionError(error)) return DENIED;
-    if (isEvictionPolicyError(error)) return WRONG_POLICY;
+    if (isPermissionError(error)) return FIGURE_DENIED;
+    if (isEvictionPolicyError(error)) return FIGURE_WRONG_POLICY;
     return -3;
   }
   return value === null ? -1 : Number(value);
@@ -266,8 +262,8 @@ async function runPipeline(client: Redis, keys: Buffer[], wantMemory: boolean, m
       continue;
     }
     let offset = 2;
-    const memory = wantMemory ? toCode(results[base + offset++] as [Error | null, unknown]) : NOT_COLLECTED;
-    const access = metric ? toCode(results[base + offset] as [Error | null, unknown]) : NOT_COLLECTED;
+    const memory = wantMemory ? toCode(results[base + offset++] as [Error | null, unknown]) : FIGURE_NOT_COLLECTED;
+    const access = metric ? toCode(results[base + offset] as [Error | null, unknown]) : FIGURE_NOT_COLLECTED;
     answers.push({ type: String(type), pttl: Number(pttl), memory, access, metric: metric ?? "none" });
   }
   return answers;

@@ -46,5 +46,10 @@ end
 return out
 `;
 
+/** Codes the script returns for memory and access (every inspection path uses them too). */
+export const FIGURE_DENIED = -2;
+export const FIGURE_WRONG_POLICY = -4;
+export const FIGURE_NOT_COLLECTED = -5;
+
 /** SHA1 of `PROFILER_SCRIPT`, for EVALSHA_RO. */
 export const PROFILER_SCRIPT_SHA = createHash("sha1").update(PROFILER_SCRIPT).digest("hex");

@@ -40,3 +40,17 @@ export function isScriptUnavailableError(error: unknown): boolean {
 export function isSlotMovedError(error: unknown): boolean {
   return /^(MOVED|ASK|CROSSSLOT|TRYAGAIN)|non local key|same slot/i.test(readMessage(error));
 }
+
+/**
+ * Errors Redis gives before it runs a command (ACL, redirection, unknown command, no script,
+ * server not ready): no key was looked up.
+ */
+export function isNotRunError(error: unknown): boolean {
+  return (
+    isPermissionError(error) ||
+    isSlotMovedError(error) ||
+    isNoScriptError(error) ||
+    isUnknownCommandError(error) ||
+    /^(CLUSTERDOWN|LOADING|BUSY|NOAUTH|MASTERDOWN|EXECABORT)\b|^ERR wrong number of arguments/.test(readMessage(error))
+  );
+}

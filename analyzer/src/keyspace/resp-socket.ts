@@ -9,7 +9,8 @@
 import * as net from "node:net";
 import * as tls from "node:tls";
 import type { ConnectionOptions as TlsOptions } from "node:tls";
-import { assertCommandAllowed, countKeyLookups, isNotRunError } from "./command-policy";
+import { assertCommandAllowed, countKeyLookups } from "./command-policy";
+import { isNotRunError } from "./redis-errors";
 import type { CommandPolicy } from "./command-policy";
 
 export type RespArg = string | Buffer | number;
@@ -218,7 +219,7 @@ export class RespSocket {
     let lookups = 0;
     for (let i = 0; i < batch.replies.length; i++) {
       const reply = batch.replies[i];
-      if (reply instanceof RespError && isNotRunError(reply.message)) continue;
+      if (reply instanceof RespError && isNotRunError(reply)) continue;
       lookups += perCommand[i % perCommand.length];
     }
     this.endpoint.policy.lookups!.count += lookups;
