@@ -5,7 +5,19 @@ import tseslint from "typescript-eslint";
 const restrict = (patterns) => ({ "no-restricted-imports": ["error", { patterns }] });
 
 export default tseslint.config(
-  { ignores: ["dist/**", "dist-test/**", "node_modules/**", "test/fixtures/**", "examples/**", "bench/.generated/**", "bench/.results/**", ".cache/**", "test-output/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "dist-test/**",
+      "node_modules/**",
+      "test/fixtures/**",
+      "examples/**",
+      "bench/.generated/**",
+      "bench/.results/**",
+      ".cache/**",
+      "test-output/**",
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -21,53 +33,98 @@ export default tseslint.config(
   {
     // The model is plain data: it imports nothing.
     files: ["analyzer/src/model/**"],
-    rules: restrict([{ group: ["typescript", "ts-morph", "@typescript-eslint/*", "vscode", "ioredis", "node:*"], message: "The model is plain data." }]),
+    rules: restrict([
+      {
+        group: ["typescript", "ts-morph", "@typescript-eslint/*", "vscode", "ioredis", "node:*"],
+        message: "The model is plain data.",
+      },
+    ]),
   },
   {
     // Extraction and rules receive `ts` from the host; they never load a compiler themselves.
-    files: ["analyzer/src/extract/**", "analyzer/src/rules/**", "analyzer/src/analyze/**", "analyzer/src/config/**", "analyzer/src/families/**"],
+    files: [
+      "analyzer/src/extract/**",
+      "analyzer/src/rules/**",
+      "analyzer/src/analyze/**",
+      "analyzer/src/config/**",
+      "analyzer/src/families/**",
+    ],
     rules: restrict([
       { group: ["ts-morph", "@ts-morph/*"], message: "Only the CLI host (analyzer/src/cli) imports ts-morph." },
-      { group: ["typescript"], allowTypeImports: true, message: "Import typescript for types only; the host injects the runtime `ts`." },
+      {
+        group: ["typescript"],
+        allowTypeImports: true,
+        message: "Import typescript for types only; the host injects the runtime `ts`.",
+      },
       { group: ["@typescript-eslint/*", "eslint"], message: "Only eslint-plugin/ imports ESLint." },
       { group: ["vscode", "ioredis"], message: "The analyzer core has no editor or Redis dependency." },
-      { group: ["**/cli/*", "**/eslint-plugin/**", "**/extension/**"], message: "Dependencies point one way: hosts import the core, never the reverse." },
+      {
+        group: ["**/cli/*", "**/eslint-plugin/**", "**/extension/**"],
+        message: "Dependencies point one way: hosts import the core, never the reverse.",
+      },
     ]),
   },
   {
     files: ["analyzer/src/cli/**"],
     rules: restrict([
-      { group: ["@typescript-eslint/*", "eslint", "vscode"], message: "The CLI host does not import ESLint or VS Code." },
+      {
+        group: ["@typescript-eslint/*", "eslint", "vscode"],
+        message: "The CLI host does not import ESLint or VS Code.",
+      },
       { group: ["ioredis"], message: "Only the keyspace profiler (analyzer/src/keyspace) imports ioredis." },
-      { group: ["**/extension/**", "**/eslint-plugin/**"], message: "The CLI never imports from extension/ or eslint-plugin/." },
+      {
+        group: ["**/extension/**", "**/eslint-plugin/**"],
+        message: "The CLI never imports from extension/ or eslint-plugin/.",
+      },
     ]),
   },
   {
     // The keyspace profiler is plain Node, shared by the CLI and the extension: the only place that imports ioredis.
     files: ["analyzer/src/keyspace/**"],
     rules: restrict([
-      { group: ["vscode", "ts-morph", "@ts-morph/*", "typescript", "@typescript-eslint/*", "eslint"], message: "The profiler is plain Node: no editor, no compiler." },
-      { group: ["**/cli/*", "**/extension/**", "**/eslint-plugin/**"], message: "Dependencies point one way: hosts import the profiler." },
+      {
+        group: ["vscode", "ts-morph", "@ts-morph/*", "typescript", "@typescript-eslint/*", "eslint"],
+        message: "The profiler is plain Node: no editor, no compiler.",
+      },
+      {
+        group: ["**/cli/*", "**/extension/**", "**/eslint-plugin/**"],
+        message: "Dependencies point one way: hosts import the profiler.",
+      },
     ]),
   },
   {
     files: ["extension/src/**"],
     rules: restrict([
-      { group: ["ts-morph", "@ts-morph/*", "typescript", "@typescript-eslint/*", "eslint"], message: "The extension talks to the analysis process; it loads no compiler." },
-      { group: ["**/analyzer/src/cli/**"], message: "The CLI host runs in the analysis process (dist/analysis-server.cjs), not in the extension host." },
+      {
+        group: ["ts-morph", "@ts-morph/*", "typescript", "@typescript-eslint/*", "eslint"],
+        message: "The extension talks to the analysis process; it loads no compiler.",
+      },
+      {
+        group: ["**/analyzer/src/cli/**"],
+        message: "The CLI host runs in the analysis process (dist/analysis-server.cjs), not in the extension host.",
+      },
       { group: ["ioredis"], message: "Only the keyspace profiler (analyzer/src/keyspace) imports ioredis." },
     ]),
   },
   {
     // Pure parts of the extension: tested without an editor.
-    files: ["extension/src/stats/**", "extension/src/connections/connection-settings.ts", "extension/src/analysis/analysis-client.ts"],
-    rules: restrict([{ group: ["vscode", "ioredis", "ts-morph", "typescript"], message: "This module is pure: no editor, no Redis." }]),
+    files: [
+      "extension/src/stats/**",
+      "extension/src/connections/connection-settings.ts",
+      "extension/src/analysis/analysis-client.ts",
+    ],
+    rules: restrict([
+      { group: ["vscode", "ioredis", "ts-morph", "typescript"], message: "This module is pure: no editor, no Redis." },
+    ]),
   },
   {
     files: ["eslint-plugin/src/**"],
     rules: restrict([
       { group: ["ts-morph", "@ts-morph/*"], message: "ts-morph belongs to the CLI host only." },
-      { group: ["**/analyzer/src/cli/**", "**/extension/**", "vscode", "ioredis"], message: "The ESLint plugin depends on the analyzer core only." },
+      {
+        group: ["**/analyzer/src/cli/**", "**/extension/**", "vscode", "ioredis"],
+        message: "The ESLint plugin depends on the analyzer core only.",
+      },
     ]),
   },
 );

@@ -20,7 +20,9 @@ await Promise.all([
     format: "esm",
     external: ["ts-morph", "@ts-morph/common", "typescript"],
     // Bundled CommonJS dependencies (ioredis) call require(): give the ESM bundle one.
-    banner: { js: '#!/usr/bin/env node\nimport { createRequire as __cachewiseCreateRequire } from "node:module";\nconst require = __cachewiseCreateRequire(import.meta.url);' },
+    banner: {
+      js: '#!/usr/bin/env node\nimport { createRequire as __cachewiseCreateRequire } from "node:module";\nconst require = __cachewiseCreateRequire(import.meta.url);',
+    },
   }),
   build({
     ...common,

@@ -19,7 +19,8 @@ const BASE_URL = "https://github.com/cachewise/cachewise";
 
 export function packageExtension(out) {
   const outFile = path.resolve(root, out);
-  for (const file of SHIPPED) if (!existsSync(path.join(root, file))) throw new Error(`${file} is missing (run npm run build first)`);
+  for (const file of SHIPPED)
+    if (!existsSync(path.join(root, file))) throw new Error(`${file} is missing (run npm run build first)`);
   const stage = mkdtempSync(path.join(os.tmpdir(), "cachewise-vsix-"));
   try {
     const manifest = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
@@ -28,8 +29,26 @@ export function packageExtension(out) {
     for (const file of SHIPPED) cpSync(path.join(root, file), path.join(stage, file), { recursive: true });
     mkdirSync(path.dirname(outFile), { recursive: true });
     const vsce = resolveVsce();
-    const result = spawnSync(process.execPath, [vsce, "package", "--no-dependencies", "--allow-missing-repository", "--baseContentUrl", `${BASE_URL}/blob/main`, "--baseImagesUrl", `${BASE_URL}/raw/main`, "--out", outFile], { cwd: stage, encoding: "utf8", timeout: 180_000 });
-    if (result.status !== 0) throw new Error(`vsce package failed (${result.status ?? result.error?.message}):\n${result.stdout}\n${result.stderr}`);
+    const result = spawnSync(
+      process.execPath,
+      [
+        vsce,
+        "package",
+        "--no-dependencies",
+        "--allow-missing-repository",
+        "--baseContentUrl",
+        `${BASE_URL}/blob/main`,
+        "--baseImagesUrl",
+        `${BASE_URL}/raw/main`,
+        "--out",
+        outFile,
+      ],
+      { cwd: stage, encoding: "utf8", timeout: 180_000 },
+    );
+    if (result.status !== 0)
+      throw new Error(
+        `vsce package failed (${result.status ?? result.error?.message}):\n${result.stdout}\n${result.stderr}`,
+      );
     return outFile;
   } finally {
     rmSync(stage, { recursive: true, force: true });

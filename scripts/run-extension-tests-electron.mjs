@@ -34,7 +34,11 @@ fs.cpSync(path.join(root, "examples", "cache-demo"), workspace, { recursive: tru
 const port = await findFreePort();
 const redisDir = path.join(runDir, "redis");
 fs.mkdirSync(redisDir, { recursive: true });
-const redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", redisDir], { stdio: "ignore" });
+const redis = spawn(
+  "redis-server",
+  ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", redisDir],
+  { stdio: "ignore" },
+);
 // Stop it by its PID whatever happens below.
 const stopRedis = () => {
   if (redis.exitCode === null && redis.signalCode === null) redis.kill("SIGTERM");
@@ -68,11 +72,20 @@ try {
     extensionDevelopmentPath: root,
     extensionTestsPath: path.join(root, "dist-test", "extension-host-tests.cjs"),
     // --disable-extensions turns off installed extensions only; the built-in TypeScript language stays.
-    launchArgs: [workspace, "--disable-extensions", "--disable-workspace-trust", `--user-data-dir=${userDataDir}`, "--skip-welcome", "--skip-release-notes"],
+    launchArgs: [
+      workspace,
+      "--disable-extensions",
+      "--disable-workspace-trust",
+      `--user-data-dir=${userDataDir}`,
+      "--skip-welcome",
+      "--skip-release-notes",
+    ],
   });
   exitCode = 0;
 } catch (error) {
-  process.stderr.write(`extension-host tests failed: ${error instanceof Error ? error.message : String(error)}\nrun folder: ${runDir}\n`);
+  process.stderr.write(
+    `extension-host tests failed: ${error instanceof Error ? error.message : String(error)}\nrun folder: ${runDir}\n`,
+  );
 } finally {
   stopRedis();
 }
@@ -92,8 +105,10 @@ function findFreePort() {
 async function waitForRedis(redisPort) {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    if (redis.exitCode !== null) throw new Error(`redis-server exited with ${redis.exitCode} (is port ${redisPort} free?)`);
-    if (spawnSync("redis-cli", ["-p", String(redisPort), "PING"], { encoding: "utf8" }).stdout.trim() === "PONG") return;
+    if (redis.exitCode !== null)
+      throw new Error(`redis-server exited with ${redis.exitCode} (is port ${redisPort} free?)`);
+    if (spawnSync("redis-cli", ["-p", String(redisPort), "PING"], { encoding: "utf8" }).stdout.trim() === "PONG")
+      return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`redis-server on ${redisPort} did not answer PING within 10 s`);

@@ -9,7 +9,11 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const FIXTURES = path.join(REPO_ROOT, "test", "fixtures");
 
 /** Writes files into a fresh folder under test-output/ and returns its path. */
-export function writeProject(name: string, files: Record<string, string>, root = path.join(REPO_ROOT, "test-output", "projects")): string {
+export function writeProject(
+  name: string,
+  files: Record<string, string>,
+  root = path.join(REPO_ROOT, "test-output", "projects"),
+): string {
   const directory = path.join(root, `${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   for (const [file, text] of Object.entries(files)) {
     const full = path.join(directory, file);
@@ -20,7 +24,15 @@ export function writeProject(name: string, files: Record<string, string>, root =
 }
 
 export const STRICT_TSCONFIG = JSON.stringify({
-  compilerOptions: { target: "es2022", module: "nodenext", moduleResolution: "nodenext", strict: true, noEmit: true, skipLibCheck: true, types: ["node"] },
+  compilerOptions: {
+    target: "es2022",
+    module: "nodenext",
+    moduleResolution: "nodenext",
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: ["node"],
+  },
   include: ["src"],
 });
 
@@ -33,13 +45,28 @@ export interface CliRun {
 export function runCliCaptured(argv: string[], cwd = REPO_ROOT): CliRun {
   let stdout = "";
   let stderr = "";
-  const code = runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stdoutIsTty: false, stderrIsTty: false, cwd });
+  const code = runCli(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    stdoutIsTty: false,
+    stderrIsTty: false,
+    cwd,
+  });
   return { code, stdout, stderr };
 }
 
 /** (rule, file relative to `base`, line, column) tuples from ESLint-shaped JSON. */
-export function toTuples(results: Array<{ filePath: string; messages: Array<{ ruleId: string | null; line: number; column: number }> }>, base: string): string[] {
+export function toTuples(
+  results: Array<{ filePath: string; messages: Array<{ ruleId: string | null; line: number; column: number }> }>,
+  base: string,
+): string[] {
   return results
-    .flatMap((r) => r.messages.filter((m) => m.ruleId).map((m) => `${m.ruleId!.replace(/^cachewise\//, "")} ${path.relative(base, r.filePath)}:${m.line}:${m.column}`))
+    .flatMap((r) =>
+      r.messages
+        .filter((m) => m.ruleId)
+        .map(
+          (m) => `${m.ruleId!.replace(/^cachewise\//, "")} ${path.relative(base, r.filePath)}:${m.line}:${m.column}`,
+        ),
+    )
     .sort();
 }

@@ -13,7 +13,20 @@ import { requireCacheFamilyOwner } from "./rules/require-cache-family-owner";
 import { requireTtlPolicy } from "./rules/require-ttl-policy";
 import { requireCacheTtl } from "./rules/require-cache-ttl";
 
-export const RULES: ReadonlyArray<RuleDefinition<any>> = [requireCacheTtl, requireCacheBound, noImpureMemoization, requireCompleteCacheKey, noMutatedCachedValue, noCachedRejection, requireInvalidationOnWrite, noInvalidationBeforeWrite, consistentCacheTtl, noAmbiguousTtlUnit, requireTtlPolicy, requireCacheFamilyOwner];
+export const RULES: ReadonlyArray<RuleDefinition<any>> = [
+  requireCacheTtl,
+  requireCacheBound,
+  noImpureMemoization,
+  requireCompleteCacheKey,
+  noMutatedCachedValue,
+  noCachedRejection,
+  requireInvalidationOnWrite,
+  noInvalidationBeforeWrite,
+  consistentCacheTtl,
+  noAmbiguousTtlUnit,
+  requireTtlPolicy,
+  requireCacheFamilyOwner,
+];
 
 export function findRule(id: string): RuleDefinition<any> | undefined {
   return RULES.find((rule) => rule.id === id);

@@ -83,22 +83,126 @@ const indent = (text, n) =>
 const lineCount = (text) => text.split("\n").length;
 
 const NOUNS = [
-  "account", "address", "alert", "approval", "article", "asset", "audit", "booking", "branch",
-  "budget", "campaign", "card", "cart", "category", "certificate", "channel", "checkout", "claim",
-  "comment", "contract", "coupon", "course", "customer", "delivery", "department", "device",
-  "discount", "document", "employee", "enrollment", "expense", "feedback", "invoice", "issue",
-  "job", "lead", "ledger", "license", "listing", "location", "membership", "message", "milestone",
-  "notification", "order", "organization", "partner", "payment", "payout", "permission", "plan",
-  "policy", "portfolio", "product", "project", "promotion", "quote", "rating", "receipt", "refund",
-  "reminder", "report", "reservation", "review", "role", "route", "schedule", "session", "shipment",
-  "shift", "sku", "subscription", "supplier", "survey", "task", "team", "template", "ticket",
-  "timesheet", "transaction", "transfer", "trip", "vehicle", "vendor", "voucher", "warehouse",
-  "webhook", "workflow", "bundle", "carrier", "contact", "dispute", "forecast", "incident",
-  "inventory", "mandate", "offer", "pricing", "quota", "segment", "settlement", "tariff",
+  "account",
+  "address",
+  "alert",
+  "approval",
+  "article",
+  "asset",
+  "audit",
+  "booking",
+  "branch",
+  "budget",
+  "campaign",
+  "card",
+  "cart",
+  "category",
+  "certificate",
+  "channel",
+  "checkout",
+  "claim",
+  "comment",
+  "contract",
+  "coupon",
+  "course",
+  "customer",
+  "delivery",
+  "department",
+  "device",
+  "discount",
+  "document",
+  "employee",
+  "enrollment",
+  "expense",
+  "feedback",
+  "invoice",
+  "issue",
+  "job",
+  "lead",
+  "ledger",
+  "license",
+  "listing",
+  "location",
+  "membership",
+  "message",
+  "milestone",
+  "notification",
+  "order",
+  "organization",
+  "partner",
+  "payment",
+  "payout",
+  "permission",
+  "plan",
+  "policy",
+  "portfolio",
+  "product",
+  "project",
+  "promotion",
+  "quote",
+  "rating",
+  "receipt",
+  "refund",
+  "reminder",
+  "report",
+  "reservation",
+  "review",
+  "role",
+  "route",
+  "schedule",
+  "session",
+  "shipment",
+  "shift",
+  "sku",
+  "subscription",
+  "supplier",
+  "survey",
+  "task",
+  "team",
+  "template",
+  "ticket",
+  "timesheet",
+  "transaction",
+  "transfer",
+  "trip",
+  "vehicle",
+  "vendor",
+  "voucher",
+  "warehouse",
+  "webhook",
+  "workflow",
+  "bundle",
+  "carrier",
+  "contact",
+  "dispute",
+  "forecast",
+  "incident",
+  "inventory",
+  "mandate",
+  "offer",
+  "pricing",
+  "quota",
+  "segment",
+  "settlement",
+  "tariff",
 ];
 const QUALIFIERS = [
-  "billing", "partner", "internal", "regional", "legacy", "mobile", "retail", "wholesale",
-  "premium", "scheduled", "external", "shared", "archived", "pending", "global", "local",
+  "billing",
+  "partner",
+  "internal",
+  "regional",
+  "legacy",
+  "mobile",
+  "retail",
+  "wholesale",
+  "premium",
+  "scheduled",
+  "external",
+  "shared",
+  "archived",
+  "pending",
+  "global",
+  "local",
 ];
 const STATUS_SETS = [
   ["draft", "active", "archived"],
@@ -110,12 +214,37 @@ const STATUS_SETS = [
   ["requested", "confirmed", "fulfilled", "returned", "cancelled"],
 ];
 const NUM_FIELDS = [
-  "amount", "quantity", "priority", "score", "weight", "price", "balance", "rating", "capacity",
-  "durationMinutes", "retryCount", "discountPercent", "revision", "sortOrder", "budgetCents",
+  "amount",
+  "quantity",
+  "priority",
+  "score",
+  "weight",
+  "price",
+  "balance",
+  "rating",
+  "capacity",
+  "durationMinutes",
+  "retryCount",
+  "discountPercent",
+  "revision",
+  "sortOrder",
+  "budgetCents",
 ];
 const STR_FIELDS = [
-  "reference", "description", "email", "region", "currency", "ownerId", "category", "externalId",
-  "source", "locale", "code", "title", "notes", "channel",
+  "reference",
+  "description",
+  "email",
+  "region",
+  "currency",
+  "ownerId",
+  "category",
+  "externalId",
+  "source",
+  "locale",
+  "code",
+  "title",
+  "notes",
+  "channel",
 ];
 const BOOL_FIELDS = ["isActive", "isPriority", "archived", "verified", "isPublic", "requiresApproval", "flagged"];
 
@@ -1192,7 +1321,15 @@ function makeDomain(rng, index) {
     svc: new Set(),
   };
   const m = (kind) => `@/domains/${D.dir}/${D.dir}.${kind}`;
-  D.mod = { types: m("types"), repo: m("repository"), service: m("service"), utils: m("utils"), validators: m("validators"), events: m("events"), controller: m("controller") };
+  D.mod = {
+    types: m("types"),
+    repo: m("repository"),
+    service: m("service"),
+    utils: m("utils"),
+    validators: m("validators"),
+    events: m("events"),
+    controller: m("controller"),
+  };
   return D;
 }
 
@@ -1310,7 +1447,10 @@ if (typeof ${x.name} !== "number" || !Number.isFinite(${x.name})) {
 }`;
   }
   if (x.type === "string") {
-    const extra = x.name === "email" ? `\n} else if (${x.name}.length > 0 && !looksLikeEmail(${x.name})) {\n  errors.push("${x.name} must be a valid email address");` : "";
+    const extra =
+      x.name === "email"
+        ? `\n} else if (${x.name}.length > 0 && !looksLikeEmail(${x.name})) {\n  errors.push("${x.name} must be a valid email address");`
+        : "";
     return `const ${x.name} = input["${x.name}"];
 if (typeof ${x.name} !== "string") {
   errors.push("${x.name} must be a string");
@@ -1516,7 +1656,8 @@ ${indent(patchChecks, 2)}
   return errors.length > 0 ? err(errors) : ok(patch);
 }`);
   f.values("@/shared/validation", "parseDateParam");
-  f.top.push(`export function validate${E}Filter(query: Record<string, string | undefined>): Result<${E}Filter, string[]> {
+  f.top
+    .push(`export function validate${E}Filter(query: Record<string, string | undefined>): Result<${E}Filter, string[]> {
   const errors: string[] = [];
   const filter: ${E}Filter = {};
   const status = query["status"];
@@ -1558,7 +1699,8 @@ const UTIL_EXTRAS = [
     each: numFields,
     gen(f, D, x) {
       f.types(D.mod.types, D.E);
-      f.bottom.push(`export function sort${D.Es}By${x.P}(items: readonly ${D.E}[], direction: "asc" | "desc" = "desc"): ${D.E}[] {
+      f.bottom
+        .push(`export function sort${D.Es}By${x.P}(items: readonly ${D.E}[], direction: "asc" | "desc" = "desc"): ${D.E}[] {
   const factor = direction === "asc" ? 1 : -1;
   return items.slice().sort((a, b) => {
     const diff = (a.${x.name} - b.${x.name}) * factor;
@@ -1637,7 +1779,9 @@ ${checks}
     gen(f, D) {
       f.types(D.mod.types, D.E);
       f.values("@/utils/strings", "tokenize");
-      const parts = strFields(D).map((x) => `entity.${x.name}`).join(", ");
+      const parts = strFields(D)
+        .map((x) => `entity.${x.name}`)
+        .join(", ");
       f.bottom.push(`export function ${D.e}SearchTokens(entity: ${D.E}): string[] {
   const text = [entity.name, ${parts}, ...entity.tags].join(" ");
   return [...new Set(tokenize(text))];
@@ -1670,7 +1814,8 @@ ${checks}
     gen(f, D, x) {
       f.types(D.mod.types, D.E);
       f.values("@/utils/collections", "partition");
-      f.bottom.push(`export function split${D.Es}By${x.P}(items: readonly ${D.E}[]): { matching: ${D.E}[]; rest: ${D.E}[] } {
+      f.bottom
+        .push(`export function split${D.Es}By${x.P}(items: readonly ${D.E}[]): { matching: ${D.E}[]; rest: ${D.E}[] } {
   const [matching, rest] = partition(items, (item) => item.${x.name});
   return { matching, rest };
 }`);
@@ -1696,7 +1841,8 @@ ${checks}
     gen(f, D) {
       f.types(D.mod.types, D.E);
       f.values("@/utils/dates", "diffInDays");
-      f.bottom.push(`export function is${D.E}Stale(entity: ${D.E}, maxAgeDays: number, now: Date = new Date()): boolean {
+      f.bottom
+        .push(`export function is${D.E}Stale(entity: ${D.E}, maxAgeDays: number, now: Date = new Date()): boolean {
   if (entity.status === "${D.statuses[D.statuses.length - 1]}") {
     return false;
   }
@@ -1738,7 +1884,8 @@ ${checks}
     id: "index",
     gen(f, D) {
       f.types(D.mod.types, D.E);
-      f.bottom.push(`export function index${D.Es}(items: readonly ${D.E}[]): { byId: Map<string, ${D.E}>; byTenant: Map<string, ${D.E}[]> } {
+      f.bottom
+        .push(`export function index${D.Es}(items: readonly ${D.E}[]): { byId: Map<string, ${D.E}>; byTenant: Map<string, ${D.E}[]> } {
   const byId = new Map<string, ${D.E}>();
   const byTenant = new Map<string, ${D.E}[]>();
   for (const item of items) {
@@ -1759,7 +1906,8 @@ ${checks}
     gen(f, D) {
       f.types(D.mod.types, D.E);
       f.values("@/utils/csv", "toCsvLine");
-      f.bottom.push(`export const ${D.U}_CSV_HEADER = ["id", "name", "status", ${D.fields.map((x) => `"${x.name}"`).join(", ")}] as const;
+      f.bottom
+        .push(`export const ${D.U}_CSV_HEADER = ["id", "name", "status", ${D.fields.map((x) => `"${x.name}"`).join(", ")}] as const;
 
 export function ${D.e}ToCsvRow(entity: ${D.E}): string {
   return toCsvLine([entity.id, entity.name, entity.status, ${D.fields.map((x) => `entity.${x.name}`).join(", ")}]);
@@ -1832,7 +1980,9 @@ export function ${D.e}ToCsvRow(entity: ${D.E}): string {
     gen(f, D, _p, ctx) {
       useMemoize(f, ctx);
       f.cacheSites++;
-      f.top.push(`export const is${D.E}Recent = memoize((updatedAtMs: number): boolean => Date.now() - updatedAtMs < ${D.index % 2 === 0 ? "86_400_000" : "3_600_000"});`);
+      f.top.push(
+        `export const is${D.E}Recent = memoize((updatedAtMs: number): boolean => Date.now() - updatedAtMs < ${D.index % 2 === 0 ? "86_400_000" : "3_600_000"});`,
+      );
     },
   },
   {
@@ -1842,7 +1992,8 @@ export function ${D.e}ToCsvRow(entity: ${D.E}): string {
       useMemoize(f, ctx);
       f.values("@/utils/numbers", "roundTo");
       f.cacheSites++;
-      const resolver = D.index % 3 === 0 ? `,\n  (base: number, factor: number): string => \`\${base}:\${factor}\`,` : ",";
+      const resolver =
+        D.index % 3 === 0 ? `,\n  (base: number, factor: number): string => \`\${base}:\${factor}\`,` : ",";
       f.top.push(`export const weighted${D.E}${D.num.P} = memoize(
   (base: number, factor: number): number => roundTo(base * factor, 2)${resolver}
 );`);
@@ -1920,7 +2071,10 @@ ${D.fields.map((x) => `    ${x.name}: entity.${x.name},`).join("\n")}
   const ctx = { memoFlavor: rng.chance(0.4) ? "lodash-es" : "lodash" };
   const templates = UTIL_EXTRAS.filter((t) => !t.cache);
   if (withCache) {
-    const caches = rng.sample(UTIL_EXTRAS.filter((t) => t.cache), rng.int(1, 2));
+    const caches = rng.sample(
+      UTIL_EXTRAS.filter((t) => t.cache),
+      rng.int(1, 2),
+    );
     for (const t of caches) t.gen(f, D, null, ctx);
   }
   fill(rng, f, D, templates, target, ctx);
@@ -2868,7 +3022,9 @@ const SERVICE_CACHE = [
     id: "memoize",
     gen(f, D, rng, ctx) {
       useMemoize(f, ctx);
-      f.top.push(`const normalize${D.E}Name = memoize((name: string): string => name.trim().toLowerCase().replace(/\\s+/g, " "));`);
+      f.top.push(
+        `const normalize${D.E}Name = memoize((name: string): string => name.trim().toLowerCase().replace(/\\s+/g, " "));`,
+      );
       f.method(`async findByNormalizedName(tenantId: string, name: string): Promise<${D.E} | undefined> {
   const target = normalize${D.E}Name(name);
   const rows = await this.repository.findAll(tenantId);
@@ -2880,7 +3036,9 @@ const SERVICE_CACHE = [
     id: "memoizeImpure",
     gen(f, D, rng, ctx) {
       useMemoize(f, ctx);
-      f.top.push(`const ${D.e}IsFresh = memoize((updatedAtMs: number): boolean => Date.now() - updatedAtMs < 15 * 60_000);`);
+      f.top.push(
+        `const ${D.e}IsFresh = memoize((updatedAtMs: number): boolean => Date.now() - updatedAtMs < 15 * 60_000);`,
+      );
       f.method(`async listFresh(tenantId: string): Promise<${D.E}[]> {
   const rows = await this.repository.findAll(tenantId);
   return rows.filter((row) => ${D.e}IsFresh(row.updatedAt.getTime()));
@@ -3360,7 +3518,10 @@ function genController(rng, D, target) {
     routes.push(p ? t.routeFor(p) : t.route);
   }
   const routeLines = routes
-    .map(([method, path, name]) => `    { method: "${method}", path: "/${D.route}${path}", handler: (req) => this.${name}(req) },`)
+    .map(
+      ([method, path, name]) =>
+        `    { method: "${method}", path: "/${D.route}${path}", handler: (req) => this.${name}(req) },`,
+    )
     .join("\n");
   c.methods.unshift(`routes(): RouteDefinition[] {
   return [
@@ -3439,7 +3600,8 @@ ${dedupe}  this.history.push(event);
       return \`${D.label} \${event.id} deleted\`;
   }
 }`);
-  f.bottom.push(`export function ${e}StatusChanged(id: string, tenantId: string, from: ${E}Status, to: ${E}Status): ${E}Event {
+  f.bottom
+    .push(`export function ${e}StatusChanged(id: string, tenantId: string, from: ${E}Status, to: ${E}Status): ${E}Event {
   return { type: "${e}.status_changed", id, tenantId, from, to, at: new Date() };
 }`);
   f.bottom.push(`export function ${e}Updated(id: string, tenantId: string, changes: string[]): ${E}Event {
@@ -3621,7 +3783,10 @@ export function generateProject({ lines = 100_000, out, seed = 1, quiet = false 
     join(outDir, "package.json"),
     `${JSON.stringify({ name: `synthetic-backend-${lines}`, version: "0.0.0", private: true, type: "module" }, null, 2)}\n`,
   );
-  const generatorHash = createHash("sha256").update(readFileSync(fileURLToPath(import.meta.url))).digest("hex").slice(0, 16);
+  const generatorHash = createHash("sha256")
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .digest("hex")
+    .slice(0, 16);
   const meta = {
     generatorVersion: GENERATOR_VERSION,
     generatorHash,
@@ -3646,7 +3811,10 @@ export function generateProject({ lines = 100_000, out, seed = 1, quiet = false 
 }
 
 export function generatorHash() {
-  return createHash("sha256").update(readFileSync(fileURLToPath(import.meta.url))).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 export const PROJECT_MARKER = MARKER;

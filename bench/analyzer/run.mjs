@@ -197,7 +197,9 @@ function runOnce(tool, runIndex, logDir) {
         } catch {
           // ignore
         }
-        outputTail = [stderr.slice(-3_000), stdoutText.slice(-3_000)].filter((t) => t.trim().length > 0).join("\n--- stdout ---\n");
+        outputTail = [stderr.slice(-3_000), stdoutText.slice(-3_000)]
+          .filter((t) => t.trim().length > 0)
+          .join("\n--- stdout ---\n");
       }
       resolvePromise({ run: runIndex + 1, wallMs, maxRssKiB, exitCode: code, signal, ok, outputTail, stdoutPath });
     };
@@ -249,7 +251,13 @@ function describeOutput(tool, stdoutPath) {
         if (rule.startsWith("cachewise/")) cachewise++;
       }
     }
-    const out = { files: data.length, filesWithMessages: data.filter((f) => f.messages.length > 0).length, errors, warnings, byRule };
+    const out = {
+      files: data.length,
+      filesWithMessages: data.filter((f) => f.messages.length > 0).length,
+      errors,
+      warnings,
+      byRule,
+    };
     if (tool.id.startsWith("eslint")) out.cachewiseMessages = cachewise;
     else out.findings = errors + warnings;
     return out;
@@ -320,10 +328,14 @@ async function main() {
       const r = await runOnce(tool, run, logDir);
       results.get(tool.id).push(r);
       const rss = r.maxRssKiB === null ? "?" : `${(r.maxRssKiB / 1024).toFixed(0)} MiB`;
-      log(`[run ${run + 1}/${RUNS}] ${tool.label.padEnd(28)} ${(r.wallMs / 1000).toFixed(2).padStart(8)} s  ${rss.padStart(9)}  exit ${r.exitCode ?? r.signal}`);
+      log(
+        `[run ${run + 1}/${RUNS}] ${tool.label.padEnd(28)} ${(r.wallMs / 1000).toFixed(2).padStart(8)} s  ${rss.padStart(9)}  exit ${r.exitCode ?? r.signal}`,
+      );
       if (!r.ok) {
         failed.add(tool.id);
-        log(`  ${tool.label} FAILED (exit ${r.exitCode}, signal ${r.signal}); output tail:\n${indentText(r.outputTail ?? "", 4)}`);
+        log(
+          `  ${tool.label} FAILED (exit ${r.exitCode}, signal ${r.signal}); output tail:\n${indentText(r.outputTail ?? "", 4)}`,
+        );
       }
     }
   }
@@ -428,8 +440,11 @@ function printReport(tools, summary, ratios, meta, projectDir) {
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const fmt = (r) => r.map((cell, c) => (c >= 2 && c <= 5 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ");
-  console.log(`\ncachewise analyzer benchmark: ${meta?.lines ?? "?"} lines / ${meta?.files ?? "?"} files (${projectDir})`);
+  const fmt = (r) =>
+    r.map((cell, c) => (c >= 2 && c <= 5 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ");
+  console.log(
+    `\ncachewise analyzer benchmark: ${meta?.lines ?? "?"} lines / ${meta?.files ?? "?"} files (${projectDir})`,
+  );
   console.log(`node ${process.version}, ${os.cpus().length} CPUs, ${RUNS} run(s) per command, round-robin\n`);
   console.log(fmt(rows[0]));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
@@ -444,7 +459,8 @@ function printReport(tools, summary, ratios, meta, projectDir) {
   for (const tool of tools) {
     const t = summary[tool.id];
     if (t.status === "skipped") console.log(`note: ${t.label} skipped: ${t.skipReason}`);
-    if (t.status === "failed") console.log(`note: ${t.label} FAILED; see bench/.results/logs-${RESULT_NAME}/${tool.id}.stdout|stderr`);
+    if (t.status === "failed")
+      console.log(`note: ${t.label} FAILED; see bench/.results/logs-${RESULT_NAME}/${tool.id}.stdout|stderr`);
   }
 }
 

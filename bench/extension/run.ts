@@ -22,7 +22,9 @@ import { generateProject } from "../analyzer/generate-project.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, "..", "..");
-const { values: args } = parseArgs({ options: { lines: { type: "string", default: "100000" }, saves: { type: "string", default: "20" } } });
+const { values: args } = parseArgs({
+  options: { lines: { type: "string", default: "100000" }, saves: { type: "string", default: "20" } },
+});
 const LINES = Number(args.lines);
 const SAVES = Number(args.saves);
 
@@ -40,9 +42,16 @@ if (!fs.existsSync(server)) {
 const dir = path.join(REPO_ROOT, "bench", ".generated", `extension-${LINES}`);
 fs.rmSync(dir, { recursive: true, force: true });
 generateProject({ lines: LINES, out: dir });
-const files = fs.readdirSync(path.join(dir, "src"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).map((f) => path.join(dir, "src", f)).sort();
+const files = fs
+  .readdirSync(path.join(dir, "src"), { recursive: true, encoding: "utf8" })
+  .filter((f) => f.endsWith(".ts"))
+  .map((f) => path.join(dir, "src", f))
+  .sort();
 
-const child = fork(server, [], { execArgv: ["--max-old-space-size=3072"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+const child = fork(server, [], {
+  execArgv: ["--max-old-space-size=3072"],
+  stdio: ["ignore", "inherit", "inherit", "ipc"],
+});
 let nextId = 1;
 const pending = new Map<number, (response: AnalysisResponse) => void>();
 child.on("message", (message) => {
@@ -50,17 +59,27 @@ child.on("message", (message) => {
   pending.get(response.id)?.(response);
   pending.delete(response.id);
 });
-function request(body: Omit<Extract<AnalysisRequest, { method: "analyzeAll" }>, "id"> | Omit<Extract<AnalysisRequest, { method: "update" }>, "id">): Promise<{ snapshot: WorkspaceSnapshot; ms: number }> {
+function request(
+  body:
+    | Omit<Extract<AnalysisRequest, { method: "analyzeAll" }>, "id">
+    | Omit<Extract<AnalysisRequest, { method: "update" }>, "id">,
+): Promise<{ snapshot: WorkspaceSnapshot; ms: number }> {
   const id = nextId++;
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    pending.set(id, (response) => (response.snapshot ? resolve({ snapshot: response.snapshot, ms: performance.now() - started }) : reject(new Error(response.error ?? "no snapshot"))));
+    pending.set(id, (response) =>
+      response.snapshot
+        ? resolve({ snapshot: response.snapshot, ms: performance.now() - started })
+        : reject(new Error(response.error ?? "no snapshot")),
+    );
     child.send({ ...body, id });
   });
 }
 
 const full = await request({ method: "analyzeAll", root: dir });
-console.log(`project: ${dir} (${LINES} lines requested, ${full.snapshot.totalFiles} files analysed), ${full.snapshot.findings.length} findings, ${full.snapshot.families.length} families, ${full.snapshot.sites.length} cache sites`);
+console.log(
+  `project: ${dir} (${LINES} lines requested, ${full.snapshot.totalFiles} files analysed), ${full.snapshot.findings.length} findings, ${full.snapshot.families.length} families, ${full.snapshot.sites.length} cache sites`,
+);
 
 // The most imported module, to show the cost of re-extracting importers.
 const importCounts = new Map<string, number>();
@@ -84,7 +103,9 @@ async function measureSaves(targets: string[]): Promise<{ ms: number[]; extracte
   return { ms, extracted };
 }
 // Files few others import (what most saves touch): spread over the project.
-const leastImported = [...files].sort((a, b) => (importCounts.get(a) ?? 0) - (importCounts.get(b) ?? 0) || a.localeCompare(b)).slice(0, Math.max(SAVES, Math.floor(files.length / 4)));
+const leastImported = [...files]
+  .sort((a, b) => (importCounts.get(a) ?? 0) - (importCounts.get(b) ?? 0) || a.localeCompare(b))
+  .slice(0, Math.max(SAVES, Math.floor(files.length / 4)));
 const step = Math.max(1, Math.floor(leastImported.length / SAVES));
 const leafTargets = leastImported.filter((_, i) => i % step === 0).slice(0, SAVES);
 const leaves = await measureSaves(leafTargets);
@@ -92,7 +113,18 @@ const hubs = await measureSaves(Array.from({ length: Math.min(5, SAVES) }, () =>
 
 // CodeLens: ranges per file from the snapshot, titles from a profile that has figures for every family.
 const snapshot = full.snapshot;
-const stats = (keys: number): GroupStats => ({ keys, types: { string: keys }, ttlHistogram: TTL_HISTOGRAM_LABELS.map(() => Math.floor(keys / TTL_HISTOGRAM_LABELS.length)), keysWithoutTtl: Math.floor(keys / 10), ttlP50Ms: 300_000, memory: { totalBytes: keys * 120, averageBytes: 120, keysMeasured: keys }, largestKeys: [], idle: undefined, frequency: undefined, sampleKeys: [] });
+const stats = (keys: number): GroupStats => ({
+  keys,
+  types: { string: keys },
+  ttlHistogram: TTL_HISTOGRAM_LABELS.map(() => Math.floor(keys / TTL_HISTOGRAM_LABELS.length)),
+  keysWithoutTtl: Math.floor(keys / 10),
+  ttlP50Ms: 300_000,
+  memory: { totalBytes: keys * 120, averageBytes: 120, keysMeasured: keys },
+  largestKeys: [],
+  idle: undefined,
+  frequency: undefined,
+  sampleKeys: [],
+});
 const profile = {
   connection: "bench",
   startedAt: new Date(),
@@ -116,7 +148,9 @@ const provideMs: number[] = [];
 const resolveMs: number[] = [];
 for (const file of new Set(snapshot.sites.map((s) => s.file))) {
   const started = performance.now();
-  const lenses = snapshot.sites.filter((s) => s.file === file).flatMap((s) => s.familyIds.map((id) => families.get(id)).filter((f) => f !== undefined));
+  const lenses = snapshot.sites
+    .filter((s) => s.file === file)
+    .flatMap((s) => s.familyIds.map((id) => families.get(id)).filter((f) => f !== undefined));
   provideMs.push(performance.now() - started);
   for (const family of lenses) {
     const resolveStarted = performance.now();
@@ -126,14 +160,35 @@ for (const file of new Set(snapshot.sites.map((s) => s.file))) {
 }
 child.kill();
 
-const row = (name: string, values: number[], extra = "") => `${name.padEnd(44)} ${quantile(values, 0.5).toFixed(1).padStart(9)} ms ${quantile(values, 0.95).toFixed(1).padStart(9)} ms ${extra}`;
+const row = (name: string, values: number[], extra = "") =>
+  `${name.padEnd(44)} ${quantile(values, 0.5).toFixed(1).padStart(9)} ms ${quantile(values, 0.95).toFixed(1).padStart(9)} ms ${extra}`;
 console.log("");
 console.log(`${"".padEnd(44)} ${"median".padStart(12)} ${"p95".padStart(12)}`);
 console.log(`${"full analysis (baseline)".padEnd(44)} ${full.ms.toFixed(0).padStart(9)} ms`);
-console.log(row(`save of a file (${leaves.ms.length} saves, ≤${Math.max(...leafTargets.map((f) => importCounts.get(f) ?? 0))} importers)`, leaves.ms, `re-extracted ${quantile(leaves.extracted, 0.5)} file(s); ${(quantile(leaves.ms, 0.5) / full.ms).toFixed(3)}× the full analysis`));
-console.log(row(`save of the most imported module (${hubImporters} importers)`, hubs.ms, `re-extracted ${quantile(hubs.extracted, 0.5)} files; ${(quantile(hubs.ms, 0.5) / full.ms).toFixed(3)}× the full analysis`));
+console.log(
+  row(
+    `save of a file (${leaves.ms.length} saves, ≤${Math.max(...leafTargets.map((f) => importCounts.get(f) ?? 0))} importers)`,
+    leaves.ms,
+    `re-extracted ${quantile(leaves.extracted, 0.5)} file(s); ${(quantile(leaves.ms, 0.5) / full.ms).toFixed(3)}× the full analysis`,
+  ),
+);
+console.log(
+  row(
+    `save of the most imported module (${hubImporters} importers)`,
+    hubs.ms,
+    `re-extracted ${quantile(hubs.extracted, 0.5)} files; ${(quantile(hubs.ms, 0.5) / full.ms).toFixed(3)}× the full analysis`,
+  ),
+);
 console.log(row(`provideCodeLenses, per file (${provideMs.length} files)`, provideMs));
-console.log(row(`resolveCodeLens, per lens (${resolveMs.length} lenses)`, resolveMs, `p99 ${quantile(resolveMs, 0.99).toFixed(3)} ms`));
+console.log(
+  row(
+    `resolveCodeLens, per lens (${resolveMs.length} lenses)`,
+    resolveMs,
+    `p99 ${quantile(resolveMs, 0.99).toFixed(3)} ms`,
+  ),
+);
 console.log(`${"figures from a profile (once per profile)".padEnd(44)} ${figuresMs.toFixed(1).padStart(9)} ms`);
 console.log("");
-console.log(`targets: one saved file ≤ 300 ms (median here ${quantile(leaves.ms, 0.5).toFixed(0)} ms); a CodeLens resolve ≤ 50 ms (p99 here ${quantile(resolveMs, 0.99).toFixed(3)} ms)`);
+console.log(
+  `targets: one saved file ≤ 300 ms (median here ${quantile(leaves.ms, 0.5).toFixed(0)} ms); a CodeLens resolve ≤ 50 ms (p99 here ${quantile(resolveMs, 0.99).toFixed(3)} ms)`,
+);

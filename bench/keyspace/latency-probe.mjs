@@ -51,7 +51,12 @@ process.on("message", (message) => {
     running = false;
     clearInterval(timer);
     const sorted = [...samples].sort((a, b) => a - b);
-    process.send({ count: sorted.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? NaN });
+    process.send({
+      count: sorted.length,
+      p50: percentile(sorted, 0.5),
+      p99: percentile(sorted, 0.99),
+      max: sorted.at(-1) ?? NaN,
+    });
   } else if (message === "exit") {
     socket.destroy();
     process.exit(0);

@@ -22,7 +22,15 @@ const { profileKeyspace } = await import("../../analyzer/src/keyspace/profile-ke
 const { estimateKeyspace } = await import("../../analyzer/src/keyspace/estimate-keyspace.ts");
 
 function readArgs(argv) {
-  const args = { keys: 1_000_000, seed: 1, samples: 10_000, estimateRuns: 5, skipMemkeys: false, skipScript: false, variants: [] };
+  const args = {
+    keys: 1_000_000,
+    seed: 1,
+    samples: 10_000,
+    estimateRuns: 5,
+    skipMemkeys: false,
+    skipScript: false,
+    variants: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--keys") args.keys = Number(argv[++i]);
@@ -37,8 +45,7 @@ function readArgs(argv) {
         const [chunkSize, maxInFlight, maxBatchesAtServer = maxInFlight] = v.split("x").map(Number);
         return { chunkSize, maxInFlight, maxBatchesAtServer };
       });
-    }
-    else {
+    } else {
       console.error(`unknown option ${a}`);
       process.exit(2);
     }
@@ -87,7 +94,24 @@ async function startServer() {
   const port = await findFreePort();
   const dir = join(REPO_ROOT, "test-output", "bench-keyspace", `${process.pid}`);
   mkdirSync(dir, { recursive: true });
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--logfile", join(dir, "redis.log")], { stdio: "ignore" });
+  const child = spawn(
+    "redis-server",
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+      "--logfile",
+      join(dir, "redis.log"),
+    ],
+    { stdio: "ignore" },
+  );
   const stop = () => {
     try {
       process.kill(child.pid, "SIGKILL");
@@ -109,16 +133,39 @@ const NAMESPACES = [
   [0.12, 0.3, (r, i) => ["HSET", `user:${i}:profile`, ...fields(r, 5 + Math.floor(r() * 46), 8, 40)]],
   [0.04, 0.9, (r, i) => ["HSET", `user:${i}:settings`, ...fields(r, 3 + Math.floor(r() * 5), 6, 10)]],
   [0.15, 0, (r, i) => ["SET", `session:${hex(i)}`, "s".repeat(50 + Math.floor(r() * 1951))]],
-  [0.08, 0, (r, i) => ["SET", `rate:ip:${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}.${i % 7}`, String(Math.floor(r() * 100))]],
+  [
+    0.08,
+    0,
+    (r, i) => [
+      "SET",
+      `rate:ip:${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}.${i % 7}`,
+      String(Math.floor(r() * 100)),
+    ],
+  ],
   [0.08, 0.5, (r, i) => ["RPUSH", `feed:${i >> 3}:page:${i & 7}`, ...items(r, 5 + Math.floor(r() * 26), 30)]],
   [0.05, 0.2, (r, i) => ["HSET", `cart:${hex(i)}-${hex(i * 7)}`, ...fields(r, 2 + Math.floor(r() * 8), 10, 12)]],
   [0.1, 0.6, (r, i) => ["SET", `product:${i}`, "p".repeat(200 + Math.floor(r() * 1801))]],
   [0.03, 0.6, (r, i) => ["RPUSH", `product:${i}:reviews`, ...items(r, 2 + Math.floor(r() * 10), 120)]],
   [0.05, 0.4, (r, i) => ["SADD", `tags:${i}`, ...items(r, 3 + Math.floor(r() * 18), 8).map((m, j) => `${m}${j}`)]],
-  [0.03, 0.4, (r, i) => ["ZADD", `leaderboard:${i}`, ...Array.from({ length: 10 + Math.floor(r() * 41) }, (_, j) => [String(Math.floor(r() * 1e6)), `player${j}`]).flat()]],
+  [
+    0.03,
+    0.4,
+    (r, i) => [
+      "ZADD",
+      `leaderboard:${i}`,
+      ...Array.from({ length: 10 + Math.floor(r() * 41) }, (_, j) => [
+        String(Math.floor(r() * 1e6)),
+        `player${j}`,
+      ]).flat(),
+    ],
+  ],
   [0.08, 0, (r, i) => ["SET", `cache:page:${hex(i * 31)}`, "c".repeat(500 + Math.floor(r() * 1501))]],
   [0.03, 0, (r, i) => ["SET", `lock:${i}`, "1"]],
-  [0.02, 1, (r, i) => ["RPUSH", `queue:${["mail", "sms", "push"][i % 3]}:${i}`, ...items(r, 1 + Math.floor(r() * 5), 60)]],
+  [
+    0.02,
+    1,
+    (r, i) => ["RPUSH", `queue:${["mail", "sms", "push"][i % 3]}:${i}`, ...items(r, 1 + Math.floor(r() * 5), 60)],
+  ],
   [0.03, 0.7, (r, i) => ["HSET", `stats:daily:${i}`, ...fields(r, 10 + Math.floor(r() * 20), 6, 6)]],
   [0.06, 0, (r, i) => ["SET", `token:${hex(i * 13)}`, "t".repeat(64)]],
   [0.05, 1, (r, i) => ["SET", `legacy_key_${i}`, "l".repeat(20 + Math.floor(r() * 200))]],
@@ -207,7 +254,9 @@ async function loadKeyspace(port, totalKeys, seed) {
 // Measurement.
 
 async function startProbe(port) {
-  const probe = fork(join(HERE, "latency-probe.mjs"), [String(port), "2000"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const probe = fork(join(HERE, "latency-probe.mjs"), [String(port), "2000"], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   await new Promise((r2) => probe.once("message", r2));
   return {
     async measure(work) {
@@ -239,7 +288,11 @@ async function main() {
     log(`redis-server on 127.0.0.1:${server.port}; loading ${args.keys.toLocaleString("en")} keys (seed ${args.seed})`);
     const loadStarted = performance.now();
     await loadKeyspace(server.port, args.keys, args.seed);
-    const connection = await openKeyspaceConnection({ name: "bench", nodes: [{ host: "127.0.0.1", port: server.port }], commandTimeoutMs: 30_000 });
+    const connection = await openKeyspaceConnection({
+      name: "bench",
+      nodes: [{ host: "127.0.0.1", port: server.port }],
+      commandTimeoutMs: 30_000,
+    });
     const admin = net.connect(server.port, "127.0.0.1");
     admin.write(toResp(["SET", "hot", "value"]));
     await new Promise((r2) => admin.once("data", r2));
@@ -247,7 +300,9 @@ async function main() {
     const dbsize = await connection.client.dbsize();
     const info = await connection.client.info("memory");
     const usedMemory = Number(/used_memory:(\d+)/.exec(info)[1]);
-    log(`loaded ${dbsize.toLocaleString("en")} keys in ${format((performance.now() - loadStarted) / 1000, 1)} s, used_memory ${format(usedMemory / 2 ** 30, 2)} GiB`);
+    log(
+      `loaded ${dbsize.toLocaleString("en")} keys in ${format((performance.now() - loadStarted) / 1000, 1)} s, used_memory ${format(usedMemory / 2 ** 30, 2)} GiB`,
+    );
 
     probe = await startProbe(server.port);
     const redisCpu = async () => {
@@ -268,35 +323,68 @@ async function main() {
     await measure(() => profileKeyspace(connection, { speed: "gentle", signal: warmUp.signal }));
     clearTimeout(warmUpTimer);
     const idleStart = await measure(() => new Promise((r2) => setTimeout(r2, 3000)));
-    rows.push({ name: "idle (probe only, start)", seconds: NaN, latency: idleStart.latency, redisCpu: idleStart.redisCpu });
+    rows.push({
+      name: "idle (probe only, start)",
+      seconds: NaN,
+      latency: idleStart.latency,
+      redisCpu: idleStart.redisCpu,
+    });
 
     const gentle = await measure(() => profileKeyspace(connection, { speed: "gentle" }));
-    rows.push({ name: "cachewise profile, gentle", seconds: gentle.seconds, latency: gentle.latency, redisCpu: gentle.redisCpu });
+    rows.push({
+      name: "cachewise profile, gentle",
+      seconds: gentle.seconds,
+      latency: gentle.latency,
+      redisCpu: gentle.redisCpu,
+    });
     log(`gentle: ${format(gentle.seconds)} s, ${gentle.result.total.keys} keys, path ${gentle.result.nodes[0].path}`);
 
     let memkeys;
     if (!args.skipMemkeys) {
       memkeys = await measure(() => runMemkeys(server.port));
-      rows.push({ name: "redis-cli --memkeys", seconds: memkeys.seconds, latency: memkeys.latency, redisCpu: memkeys.redisCpu });
+      rows.push({
+        name: "redis-cli --memkeys",
+        seconds: memkeys.seconds,
+        latency: memkeys.latency,
+        redisCpu: memkeys.redisCpu,
+      });
       log(`memkeys: ${format(memkeys.seconds)} s`);
     }
 
     const fast = await measure(() => profileKeyspace(connection, { speed: "fast" }));
-    rows.push({ name: "cachewise profile, fast", seconds: fast.seconds, latency: fast.latency, redisCpu: fast.redisCpu });
+    rows.push({
+      name: "cachewise profile, fast",
+      seconds: fast.seconds,
+      latency: fast.latency,
+      redisCpu: fast.redisCpu,
+    });
     log(`fast: ${format(fast.seconds)} s, path ${fast.result.nodes[0].path}`);
-    if (fast.result.total.keys !== gentle.result.total.keys) log(`fast counted ${fast.result.total.keys} keys, gentle ${gentle.result.total.keys}`);
+    if (fast.result.total.keys !== gentle.result.total.keys)
+      log(`fast counted ${fast.result.total.keys} keys, gentle ${gentle.result.total.keys}`);
 
     for (const variant of args.variants) {
       const run = await measure(() => profileKeyspace(connection, variant));
-      rows.push({ name: `cachewise profile, ${variant.chunkSize} keys × ${variant.maxInFlight} in flight, ${variant.maxBatchesAtServer} at the server`, seconds: run.seconds, latency: run.latency, redisCpu: run.redisCpu });
-      log(`${variant.chunkSize}x${variant.maxInFlight}x${variant.maxBatchesAtServer}: ${format(run.seconds)} s, path ${run.result.nodes[0].path}`);
+      rows.push({
+        name: `cachewise profile, ${variant.chunkSize} keys × ${variant.maxInFlight} in flight, ${variant.maxBatchesAtServer} at the server`,
+        seconds: run.seconds,
+        latency: run.latency,
+        redisCpu: run.redisCpu,
+      });
+      log(
+        `${variant.chunkSize}x${variant.maxInFlight}x${variant.maxBatchesAtServer}: ${format(run.seconds)} s, path ${run.result.nodes[0].path}`,
+      );
     }
 
     if (!args.skipScript) {
       // The ioredis paths the raw socket replaced (Lua script, 10 keys × 3 / 50 keys × 2), for comparison.
       for (const speed of ["gentle", "fast"]) {
         const run = await measure(() => profileKeyspace(connection, { speed, rawSocket: false }));
-        rows.push({ name: `cachewise profile, ${speed}, ioredis + script (before)`, seconds: run.seconds, latency: run.latency, redisCpu: run.redisCpu });
+        rows.push({
+          name: `cachewise profile, ${speed}, ioredis + script (before)`,
+          seconds: run.seconds,
+          latency: run.latency,
+          redisCpu: run.redisCpu,
+        });
         log(`${speed} via script: ${format(run.seconds)} s, path ${run.result.nodes[0].path}`);
       }
     }
@@ -316,10 +404,22 @@ async function main() {
         maxError = Math.max(maxError, error);
         sumError += error;
       }
-      estimates.push({ seconds: measured.seconds, latency: measured.latency, redisCpu: measured.redisCpu, maxError, meanError: sumError / exactShares.size, sampled: measured.result.sampledKeys });
+      estimates.push({
+        seconds: measured.seconds,
+        latency: measured.latency,
+        redisCpu: measured.redisCpu,
+        maxError,
+        meanError: sumError / exactShares.size,
+        sampled: measured.result.sampledKeys,
+      });
     }
     const estimate = [...estimates].sort((a, b) => a.seconds - b.seconds)[Math.floor(estimates.length / 2)];
-    rows.push({ name: `cachewise estimate, ${args.samples} keys inspected (median of ${estimates.length})`, seconds: estimate.seconds, latency: estimate.latency, redisCpu: estimate.redisCpu });
+    rows.push({
+      name: `cachewise estimate, ${args.samples} keys inspected (median of ${estimates.length})`,
+      seconds: estimate.seconds,
+      latency: estimate.latency,
+      redisCpu: estimate.redisCpu,
+    });
     const idleEnd = await measure(() => new Promise((r2) => setTimeout(r2, 3000)));
     rows.push({ name: "idle (probe only, end)", seconds: NaN, latency: idleEnd.latency, redisCpu: idleEnd.redisCpu });
     const idle = { latency: { p99: Math.min(idleStart.latency.p99, idleEnd.latency.p99) } };
@@ -327,8 +427,12 @@ async function main() {
     await connection.close();
     const perMillion = (s) => (s * 1_000_000) / dbsize;
     const base = memkeys?.seconds;
-    console.log(`\nKeyspace: ${dbsize.toLocaleString("en")} keys, used_memory ${format(usedMemory / 2 ** 30, 2)} GiB; GET probe at 2000 ops/s; idle p99 ${format(idle.latency.p99, 3)} ms (lower of start/end)\n`);
-    console.log("| run | s | s / 1M keys | keys/s | time vs --memkeys | Redis CPU s | GET p50 ms | GET p99 ms | p99 − idle ms |");
+    console.log(
+      `\nKeyspace: ${dbsize.toLocaleString("en")} keys, used_memory ${format(usedMemory / 2 ** 30, 2)} GiB; GET probe at 2000 ops/s; idle p99 ${format(idle.latency.p99, 3)} ms (lower of start/end)\n`,
+    );
+    console.log(
+      "| run | s | s / 1M keys | keys/s | time vs --memkeys | Redis CPU s | GET p50 ms | GET p99 ms | p99 − idle ms |",
+    );
     console.log("|---|---|---|---|---|---|---|---|---|");
     for (const row of rows) {
       const keysPerSecond = dbsize / row.seconds;
@@ -339,8 +443,14 @@ async function main() {
     console.log(
       `\nEstimate (${args.samples} keys inspected, ${estimate.sampled} key names counted): worst namespace share error per run ${estimates.map((e) => format(e.maxError * 100, 2)).join(", ")} points (mean error ${format((estimates.reduce((sum, e) => sum + e.meanError, 0) / estimates.length) * 100, 2)} points over ${exactShares.size} namespaces), against a fast profile taken right before.`,
     );
-    console.log("Targets: fast ≤ 7 s / 1M keys (≤ --memkeys) at p99 ≤ 0.6 ms; gentle ≤ 8 s / 1M keys at p99 − idle ≤ 0.3 ms; estimate ≤ 0.1 s within ±0.6 points.");
-    console.log(`Machine load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(", ")} (${cpus().length} cores).`);
+    console.log(
+      "Targets: fast ≤ 7 s / 1M keys (≤ --memkeys) at p99 ≤ 0.6 ms; gentle ≤ 8 s / 1M keys at p99 − idle ≤ 0.3 ms; estimate ≤ 0.1 s within ±0.6 points.",
+    );
+    console.log(
+      `Machine load average at the end: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(", ")} (${cpus().length} cores).`,
+    );
   } finally {
     probe?.stop();
     server.stop();

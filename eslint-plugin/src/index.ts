@@ -6,7 +6,10 @@ import { toEslintRule } from "./to-eslint-rule";
 declare const CACHEWISE_VERSION: string | undefined;
 
 export const rules: Record<string, TSESLint.RuleModule<string, unknown[]>> = Object.fromEntries(
-  RULES.map((definition) => [definition.id, toEslintRule(definition) as unknown as TSESLint.RuleModule<string, unknown[]>]),
+  RULES.map((definition) => [
+    definition.id,
+    toEslintRule(definition) as unknown as TSESLint.RuleModule<string, unknown[]>,
+  ]),
 );
 
 interface Plugin {
@@ -24,7 +27,9 @@ export const plugin: Plugin = {
 plugin.configs.recommended = {
   name: "cachewise/recommended",
   plugins: { cachewise: plugin as unknown as TSESLint.FlatConfig.Plugin },
-  rules: Object.fromEntries(RULES.filter((r) => r.recommended !== "off").map((r) => [`cachewise/${r.id}`, r.recommended])),
+  rules: Object.fromEntries(
+    RULES.filter((r) => r.recommended !== "off").map((r) => [`cachewise/${r.id}`, r.recommended]),
+  ),
 };
 
 export const configs = plugin.configs;

@@ -37,16 +37,27 @@ const programModels = new WeakMap<ts.Program, ProgramModel>();
 export function getProgramModel(program: ts.Program): ProgramModel {
   let model = programModels.get(program);
   if (!model) {
-    const files = program.getSourceFiles().filter((file) => !file.isDeclarationFile && !file.fileName.includes("/node_modules/") && !program.isSourceFileFromExternalLibrary(file));
+    const files = program
+      .getSourceFiles()
+      .filter(
+        (file) =>
+          !file.isDeclarationFile &&
+          !file.fileName.includes("/node_modules/") &&
+          !program.isSourceFileFromExternalLibrary(file),
+      );
     model = buildProgramModel(files.map((file) => getFileModel(program, file)));
     programModels.set(program, model);
   }
   return model;
 }
 
-const createRule = ESLintUtils.RuleCreator<{ requiresTypeChecking: boolean }>((name) => `https://www.npmjs.com/package/cachewise#rule-${name}`);
+const createRule = ESLintUtils.RuleCreator<{ requiresTypeChecking: boolean }>(
+  (name) => `https://www.npmjs.com/package/cachewise#rule-${name}`,
+);
 
-export function toEslintRule<Options extends object>(definition: RuleDefinition<Options>): TSESLint.RuleModule<string, [Options]> {
+export function toEslintRule<Options extends object>(
+  definition: RuleDefinition<Options>,
+): TSESLint.RuleModule<string, [Options]> {
   return createRule<[Options], string>({
     name: definition.id,
     meta: {
@@ -61,22 +72,32 @@ export function toEslintRule<Options extends object>(definition: RuleDefinition<
       // Throws typescript-eslint's own message about enabling `projectService` when types are missing.
       const services = ESLintUtils.getParserServices(context);
       const program = services.program as unknown as ts.Program;
-      const sourceFile = program.getSourceFile(context.filename) ?? (services.esTreeNodeToTSNodeMap.get(context.sourceCode.ast) as unknown as ts.SourceFile);
+      const sourceFile =
+        program.getSourceFile(context.filename) ??
+        (services.esTreeNodeToTSNodeMap.get(context.sourceCode.ast) as unknown as ts.SourceFile);
       const formatLocation = createLocationFormatter(context.cwd);
       return {
         Program() {
           if (!sourceFile) return;
           const model = getFileModel(program, sourceFile);
-          for (const finding of definition.check(model, { options: { ...definition.defaultOptions, ...options }, formatLocation, getProgramModel: () => getProgramModel(program) })) {
+          for (const finding of definition.check(model, {
+            options: { ...definition.defaultOptions, ...options },
+            formatLocation,
+            getProgramModel: () => getProgramModel(program),
+          })) {
             const sourceCode = context.sourceCode;
             context.report({
-              loc: { start: sourceCode.getLocFromIndex(finding.span.start), end: sourceCode.getLocFromIndex(finding.span.end) },
+              loc: {
+                start: sourceCode.getLocFromIndex(finding.span.start),
+                end: sourceCode.getLocFromIndex(finding.span.end),
+              },
               messageId: finding.messageId,
               data: finding.data,
               suggest: finding.suggestions.map((suggestion) => ({
                 messageId: suggestion.messageId,
                 data: suggestion.data,
-                fix: (fixer: TSESLint.RuleFixer) => suggestion.edits.map((edit) => fixer.replaceTextRange([edit.start, edit.end], edit.text)),
+                fix: (fixer: TSESLint.RuleFixer) =>
+                  suggestion.edits.map((edit) => fixer.replaceTextRange([edit.start, edit.end], edit.text)),
               })),
             });
           }

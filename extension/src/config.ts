@@ -43,8 +43,14 @@ export function readSettings(): CachewiseSettings {
       commandTimeoutMs: config.get<number>("redis.commandTimeoutMs", 2000),
       namespaceDelimiter: config.get<string>("redis.namespaceDelimiter", ":") || ":",
     },
-    keyspace: { pageSize: config.get<number>("keyspace.pageSize", 100), valuePreviewBytes: config.get<number>("keyspace.valuePreviewBytes", 65536) },
-    analysis: { enable: config.get<boolean>("analysis.enable", true), debounceMs: config.get<number>("analysis.debounceMs", 300) },
+    keyspace: {
+      pageSize: config.get<number>("keyspace.pageSize", 100),
+      valuePreviewBytes: config.get<number>("keyspace.valuePreviewBytes", 65536),
+    },
+    analysis: {
+      enable: config.get<boolean>("analysis.enable", true),
+      debounceMs: config.get<number>("analysis.debounceMs", 300),
+    },
     codeLens: { enable: config.get<boolean>("codeLens.enable", true) },
     families: { memoryBudgets: config.get<Record<string, number>>("families.memoryBudgets", {}) },
   };

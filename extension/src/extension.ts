@@ -35,10 +35,21 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
   const profiles = new ProfileController(connections, log);
   const families = new FamiliesTreeProvider(analysis, profiles);
   const keyspace = new KeyspaceTreeProvider(connections);
-  const familiesView = vscode.window.createTreeView(VIEWS.families, { treeDataProvider: families, showCollapseAll: true });
-  const keyspaceView = vscode.window.createTreeView(VIEWS.keyspace, { treeDataProvider: keyspace, showCollapseAll: true });
+  const familiesView = vscode.window.createTreeView(VIEWS.families, {
+    treeDataProvider: families,
+    showCollapseAll: true,
+  });
+  const keyspaceView = vscode.window.createTreeView(VIEWS.keyspace, {
+    treeDataProvider: keyspace,
+    showCollapseAll: true,
+  });
   const lenses = new CacheCodeLensProvider(analysis, profiles, connections);
-  const sources = [{ scheme: "file", language: "typescript" }, { scheme: "file", language: "typescriptreact" }, { scheme: "file", language: "javascript" }, { scheme: "file", language: "javascriptreact" }];
+  const sources = [
+    { scheme: "file", language: "typescript" },
+    { scheme: "file", language: "typescriptreact" },
+    { scheme: "file", language: "javascript" },
+    { scheme: "file", language: "javascriptreact" },
+  ];
   const manager = connections;
 
   context.subscriptions.push(
@@ -90,9 +101,14 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
       let familyId: string | undefined;
       if (node.kind === "family") familyId = node.family.id;
       else if (node.kind === "key" || node.kind === "namespace") {
-        const matcher = createKeyMatcher(snapshot.families.filter((f) => f.kind === "redis"), readSettings().redis.namespaceDelimiter);
+        const matcher = createKeyMatcher(
+          snapshot.families.filter((f) => f.kind === "redis"),
+          readSettings().redis.namespaceDelimiter,
+        );
         const display = formatKeyForDisplay(node.kind === "key" ? node.key : node.prefix);
-        familyId = matcher.match(display) ?? snapshot.families.find((f) => f.kind === "redis" && f.pattern.startsWith(display))?.id;
+        familyId =
+          matcher.match(display) ??
+          snapshot.families.find((f) => f.kind === "redis" && f.pattern.startsWith(display))?.id;
       }
       const family = snapshot.families.find((f) => f.id === familyId);
       const target = family?.writeSites[0] ?? family?.sites[0];
@@ -105,7 +121,11 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
     vscode.commands.registerCommand(COMMANDS.deleteKey, async (node: KeyspaceNode) => {
       const target = findWritableKey(manager, node, "delete keys");
       if (!target) return;
-      const answer = await vscode.window.showWarningMessage(`Delete the key "${target.key}" from ${target.where}?`, { modal: true }, "Delete");
+      const answer = await vscode.window.showWarningMessage(
+        `Delete the key "${target.key}" from ${target.where}?`,
+        { modal: true },
+        "Delete",
+      );
       if (answer !== "Delete") return;
       await target.connection.deleteKey(target.raw);
       keyspace.refresh();
@@ -113,10 +133,17 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
     vscode.commands.registerCommand(COMMANDS.setKeyTtl, async (node: KeyspaceNode) => {
       const target = findWritableKey(manager, node, "change TTLs");
       if (!target) return;
-      const input = await vscode.window.showInputBox({ prompt: `New TTL in seconds for "${target.key}" (empty: no expiry)`, validateInput: (v) => (v === "" || /^\d+(\.\d+)?$/.test(v) ? undefined : "A number of seconds, or empty") });
+      const input = await vscode.window.showInputBox({
+        prompt: `New TTL in seconds for "${target.key}" (empty: no expiry)`,
+        validateInput: (v) => (v === "" || /^\d+(\.\d+)?$/.test(v) ? undefined : "A number of seconds, or empty"),
+      });
       if (input === undefined) return;
       const seconds = input === "" ? null : Number(input);
-      const answer = await vscode.window.showWarningMessage(`${seconds === null ? "Remove the TTL of" : `Set a TTL of ${seconds} s on`} "${target.key}" in ${target.where}?`, { modal: true }, "Change TTL");
+      const answer = await vscode.window.showWarningMessage(
+        `${seconds === null ? "Remove the TTL of" : `Set a TTL of ${seconds} s on`} "${target.key}" in ${target.where}?`,
+        { modal: true },
+        "Change TTL",
+      );
       if (answer !== "Change TTL") return;
       await target.connection.setTtl(target.raw, seconds);
       keyspace.refresh();
@@ -146,14 +173,23 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
  * The key a write command acts on, when writes are allowed by the settings and on the open
  * connection; otherwise says why not (once per attempt) and returns undefined.
  */
-function findWritableKey(manager: ConnectionManager, node: KeyspaceNode, what: string): { connection: KeyspaceConnection; raw: Buffer; key: string; where: string } | undefined {
+function findWritableKey(
+  manager: ConnectionManager,
+  node: KeyspaceNode,
+  what: string,
+): { connection: KeyspaceConnection; raw: Buffer; key: string; where: string } | undefined {
   const state = manager.state;
   if (node?.kind !== "key" || state.kind !== "connected") return undefined;
   if (!readSettings().redis.allowWrites || !state.connection.allowWrites) {
     void vscode.window.showInformationMessage(`Cachewise is read-only: enable cachewise.redis.allowWrites to ${what}.`);
     return undefined;
   }
-  return { connection: state.connection, raw: node.key, key: formatKeyForDisplay(node.key), where: describeConnection(state.setting) };
+  return {
+    connection: state.connection,
+    raw: node.key,
+    key: formatKeyForDisplay(node.key),
+    where: describeConnection(state.setting),
+  };
 }
 
 export async function deactivate(): Promise<void> {

@@ -13,7 +13,9 @@ export const CODE_SERVER_VERSION = "4.139.1";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** Where the installs live; CACHEWISE_VSCODE_CACHE lets CI point it at a cached volume. */
-export const CACHE_DIR = process.env.CACHEWISE_VSCODE_CACHE ? resolve(process.env.CACHEWISE_VSCODE_CACHE) : join(REPO_ROOT, ".cache", "vscode");
+export const CACHE_DIR = process.env.CACHEWISE_VSCODE_CACHE
+  ? resolve(process.env.CACHEWISE_VSCODE_CACHE)
+  : join(REPO_ROOT, ".cache", "vscode");
 
 const MARKER = ".provisioned.json";
 const LOCK_STALE_MS = 15 * 60 * 1000;
@@ -42,7 +44,9 @@ export function withNodeOnPath(nodeBin, env = process.env) {
   const nodeDir = findNodeHeadersDir(dirname(dirname(dirname(dirname(nodeBin)))));
   // Under `npm test`, npm exports NODE and npm_* variables naming the system Node (20): a nested npm
   // and code-server's postinstall would pick those up and refuse to run.
-  const inherited = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("npm_") && name !== "NODE" && name !== "INIT_CWD"));
+  const inherited = Object.fromEntries(
+    Object.entries(env).filter(([name]) => !name.startsWith("npm_") && name !== "NODE" && name !== "INIT_CWD"),
+  );
   return {
     ...inherited,
     NODE: nodeBin,
@@ -85,7 +89,8 @@ function ensureCodeServerInstall(nodeBin, log, logCached) {
     runNpmInstall(dir, `code-server@${CODE_SERVER_VERSION}`, env);
     assertPostinstallRan(dir);
     const version = readCodeServerVersion(codeServerBin, env, dir);
-    if (!version.startsWith(CODE_SERVER_VERSION)) throw new Error(`${codeServerBin} --version printed ${JSON.stringify(version)}, expected ${CODE_SERVER_VERSION}`);
+    if (!version.startsWith(CODE_SERVER_VERSION))
+      throw new Error(`${codeServerBin} --version printed ${JSON.stringify(version)}, expected ${CODE_SERVER_VERSION}`);
     writeMarker(dir, { codeServer: version, node: NODE_VERSION });
   });
   return codeServerBin;
@@ -98,10 +103,15 @@ function ensureCodeServerInstall(nodeBin, log, logCached) {
  */
 function assertPostinstallRan(dir) {
   const vscodeDir = join(dir, "node_modules", "code-server", "lib", "vscode");
-  const expected = [join(vscodeDir, "bin", "remote-cli", "code-server"), join(vscodeDir, "node_modules", "@vscode", "spdlog", "build", "Release", "spdlog.node")];
+  const expected = [
+    join(vscodeDir, "bin", "remote-cli", "code-server"),
+    join(vscodeDir, "node_modules", "@vscode", "spdlog", "build", "Release", "spdlog.node"),
+  ];
   const missing = expected.filter((file) => !existsSync(file));
   if (missing.length > 0) {
-    throw new Error(`code-server's postinstall did not finish (missing ${missing.join(", ")}); are install scripts disabled in the npm config?`);
+    throw new Error(
+      `code-server's postinstall did not finish (missing ${missing.join(", ")}); are install scripts disabled in the npm config?`,
+    );
   }
 }
 
@@ -110,10 +120,20 @@ function readCodeServerVersion(codeServerBin, env, dir) {
   const scratch = join(dir, ".version-check");
   resetDir(scratch);
   try {
-    const xdg = { XDG_CONFIG_HOME: join(scratch, "config"), XDG_DATA_HOME: join(scratch, "data"), XDG_CACHE_HOME: join(scratch, "cache"), TMPDIR: scratch };
+    const xdg = {
+      XDG_CONFIG_HOME: join(scratch, "config"),
+      XDG_DATA_HOME: join(scratch, "data"),
+      XDG_CACHE_HOME: join(scratch, "cache"),
+      TMPDIR: scratch,
+    };
     const output = runChecked(codeServerBin, ["--version"], { ...env, ...xdg });
     // First line that starts with a digit, e.g. "4.139.1 <commit> with Code 1.139.1"; log lines start with "[".
-    return output.split("\n").find((line) => /^\d/.test(line))?.trim() ?? output.trim();
+    return (
+      output
+        .split("\n")
+        .find((line) => /^\d/.test(line))
+        ?.trim() ?? output.trim()
+    );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -126,7 +146,13 @@ function runNpmInstall(dir, spec, env) {
 }
 
 function runChecked(command, args, env, cwd = REPO_ROOT) {
-  const result = spawnSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(command, args, {
+    cwd,
+    env,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.error) throw new Error(`${command} ${args.join(" ")}: ${result.error.message}`);
   if (result.status !== 0) {
     const tail = `${result.stdout}\n${result.stderr}`.trim().split("\n").slice(-30).join("\n");
@@ -151,7 +177,10 @@ function isProvisioned(dir, requiredFiles) {
 }
 
 function writeMarker(dir, details) {
-  writeFileSync(join(dir, MARKER), `${JSON.stringify({ ...details, provisionedAt: new Date().toISOString() }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, MARKER),
+    `${JSON.stringify({ ...details, provisionedAt: new Date().toISOString() }, null, 2)}\n`,
+  );
 }
 
 function resetDir(dir) {
@@ -213,7 +242,9 @@ async function main() {
     process.stdout.write(`${JSON.stringify({ nodeBin, codeServerBin })}\n`);
   } catch (error) {
     logToStderr(`FAILED: ${error instanceof Error ? error.message : String(error)}`);
-    logToStderr("Needs the npm registry, and apt packages libkrb5-dev build-essential python3 pkg-config (see test/extension-ui/README.md).");
+    logToStderr(
+      "Needs the npm registry, and apt packages libkrb5-dev build-essential python3 pkg-config (see test/extension-ui/README.md).",
+    );
     process.exitCode = 1;
   }
 }

@@ -67,7 +67,10 @@ describe("extraction", () => {
     const program = createProgram(readTsconfig(path.join(basic, "tsconfig.json")), 1_000_000, []);
     const otherTs = { ...ts, SyntaxKind: { ...ts.SyntaxKind, SourceFile: 9999 } };
     const host = { ts: otherTs, program, checker: program.getTypeChecker() } as unknown as ExtractionHost;
-    assert.throws(() => extractFileModel(host, program.getSourceFile(path.join(basic, "src", "service.ts")) as never), /does not match the compiler/);
+    assert.throws(
+      () => extractFileModel(host, program.getSourceFile(path.join(basic, "src", "service.ts")) as never),
+      /does not match the compiler/,
+    );
   });
 
   it("recognises every Redis client's TTL shape", () => {
@@ -95,7 +98,9 @@ export async function f(k: string) {
 `,
     });
     const { model } = extract(path.join(dir, "tsconfig.json"), path.join(dir, "src", "a.ts"));
-    const ttls = model.sites.filter((s) => s.operation === "write" || s.operation === "expire").map((s) => `${s.library}.${s.method}:${s.ttl.kind === "set" ? s.ttl.ms : s.ttl.kind}`);
+    const ttls = model.sites
+      .filter((s) => s.operation === "write" || s.operation === "expire")
+      .map((s) => `${s.library}.${s.method}:${s.ttl.kind === "set" ? s.ttl.ms : s.ttl.kind}`);
     assert.deepEqual(ttls, [
       "node-redis.set:10000",
       "node-redis.set:1500",
@@ -169,7 +174,10 @@ describe("extraction of memoization facts", () => {
       impurity!.chain.map((step) => [step.name, path.relative(dir, step.span.file), step.span.line]),
       [["applyDiscount", "src/discounts.ts", 3]],
     );
-    assert.deepEqual([impurity!.writtenIn?.name, impurity!.writtenIn?.how, impurity!.writtenIn?.span.line], ["setDiscountRate", "reassigned", 5]);
+    assert.deepEqual(
+      [impurity!.writtenIn?.name, impurity!.writtenIn?.how, impurity!.writtenIn?.span.line],
+      ["setDiscountRate", "reassigned", 5],
+    );
     // The model is plain data: no TypeScript nodes, symbols or functions inside.
     assertPlainData(model, "model");
     const labelOf = model.sites.find((s) => s.memoize?.fn?.name === "labelOf");
@@ -179,7 +187,10 @@ describe("extraction of memoization facts", () => {
   it("records fn.length, key gaps and rejection behaviour", () => {
     const pricing = extract(tsconfig, path.join(dir, "src", "pricing.ts")).model;
     const describeSite = pricing.sites.find((s) => s.memoize?.fn?.name === "describe");
-    assert.deepEqual([describeSite?.memoize?.keying, describeSite?.memoize?.fn?.length, describeSite?.memoize?.fn?.parameterCount], ["function-length", 1, 2]);
+    assert.deepEqual(
+      [describeSite?.memoize?.keying, describeSite?.memoize?.fn?.length, describeSite?.memoize?.fn?.parameterCount],
+      ["function-length", 1, 2],
+    );
     const catalog = extract(tsconfig, path.join(dir, "src", "catalog.ts")).model;
     assert.deepEqual(
       catalog.keyGaps.map((gap) => [gap.kind, gap.cache, gap.inputs, gap.span.line]),
@@ -193,7 +204,14 @@ describe("extraction of memoization facts", () => {
   it("records a cached value mutated through a helper", () => {
     const { model } = extract(tsconfig, path.join(dir, "src", "tags.ts"));
     assert.deepEqual(
-      model.cachedValueMutations.map((m) => [m.variable, m.source.kind, m.source.name, m.span.line, m.via?.name, m.via?.span.line]),
+      model.cachedValueMutations.map((m) => [
+        m.variable,
+        m.source.kind,
+        m.source.name,
+        m.span.line,
+        m.via?.name,
+        m.via?.span.line,
+      ]),
       [["product", "memoized", "getProduct", 10, "addDefaultTags", 4]],
     );
   });

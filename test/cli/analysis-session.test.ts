@@ -15,7 +15,8 @@ fs.cpSync(path.join(FIXTURES, "families"), copy, { recursive: true });
 fs.symlinkSync(path.resolve(FIXTURES, "..", "..", "node_modules"), path.join(copy, "node_modules"), "dir");
 after(() => fs.rmSync(copy, { recursive: true, force: true }));
 
-const summarize = (findings: Array<{ ruleId: string; file: string; line: number; column: number }>) => findings.map((f) => `${f.ruleId} ${path.relative(copy, f.file)}:${f.line}:${f.column}`).sort();
+const summarize = (findings: Array<{ ruleId: string; file: string; line: number; column: number }>) =>
+  findings.map((f) => `${f.ruleId} ${path.relative(copy, f.file)}:${f.line}:${f.column}`).sort();
 
 describe("AnalysisSession", () => {
   const session = new AnalysisSession({ root: copy });
@@ -23,9 +24,14 @@ describe("AnalysisSession", () => {
 
   it("finds what `cachewise check` finds, with families and sites", () => {
     const check = runCheck({ cwd: copy, paths: ["."], projects: [], configFile: undefined, ruleOverrides: {} });
-    const expected = check.files.flatMap((file) => file.findings.map((f) => ({ ruleId: f.ruleId, file: file.file, line: f.span.line, column: f.span.column })));
+    const expected = check.files.flatMap((file) =>
+      file.findings.map((f) => ({ ruleId: f.ruleId, file: file.file, line: f.span.line, column: f.span.column })),
+    );
     assert.deepEqual(summarize(first.findings), summarize(expected));
-    assert.ok(first.families.some((f) => f.label === "app:team:{id}" && f.writes === 3 && f.ttlText.includes("7 d")), first.families.map((f) => `${f.label} ${f.ttlText}`).join("; "));
+    assert.ok(
+      first.families.some((f) => f.label === "app:team:{id}" && f.writes === 3 && f.ttlText.includes("7 d")),
+      first.families.map((f) => `${f.label} ${f.ttlText}`).join("; "),
+    );
     const teamSite = first.sites.find((s) => path.basename(s.file) === "teams.ts" && s.line === 9);
     assert.ok(teamSite && teamSite.familyIds.length === 1 && teamSite.ttlMs === 604_800_000);
     assert.equal(first.analysedFiles, first.totalFiles);
@@ -35,11 +41,22 @@ describe("AnalysisSession", () => {
     const teams = path.join(copy, "src", "teams.ts");
     const before = summarize(first.findings);
     assert.ok(before.includes("require-invalidation-on-write src/teams.ts:15:9"), before.join("\n"));
-    fs.writeFileSync(teams, fs.readFileSync(teams, "utf8").replace('await pool.query("UPDATE teams SET name = $1 WHERE id = $2", [name, id]);', 'await pool.query("UPDATE teams SET name = $1 WHERE id = $2", [name, id]);\n  await redis.del(teamKey(id));'));
+    fs.writeFileSync(
+      teams,
+      fs
+        .readFileSync(teams, "utf8")
+        .replace(
+          'await pool.query("UPDATE teams SET name = $1 WHERE id = $2", [name, id]);',
+          'await pool.query("UPDATE teams SET name = $1 WHERE id = $2", [name, id]);\n  await redis.del(teamKey(id));',
+        ),
+    );
     const updated = session.update([teams]);
     const after = summarize(updated.findings);
     assert.ok(!after.includes("require-invalidation-on-write src/teams.ts:15:9"), after.join("\n"));
-    assert.deepEqual(after.filter((f) => !f.includes("teams.ts")), before.filter((f) => !f.includes("teams.ts")));
+    assert.deepEqual(
+      after.filter((f) => !f.includes("teams.ts")),
+      before.filter((f) => !f.includes("teams.ts")),
+    );
     // teams.ts has no importers in the fixture: one file.
     assert.equal(updated.analysedFiles, 1);
     assert.ok(updated.version > first.version);
@@ -49,7 +66,11 @@ describe("AnalysisSession", () => {
     const keys = path.join(copy, "src", "keys.ts");
     fs.appendFileSync(keys, "\n// touched\n");
     const updated = session.update([keys]);
-    const importers = fs.readdirSync(path.join(copy, "src")).filter((f) => f.endsWith(".ts") && fs.readFileSync(path.join(copy, "src", f), "utf8").includes('from "./keys.js"'));
+    const importers = fs
+      .readdirSync(path.join(copy, "src"))
+      .filter(
+        (f) => f.endsWith(".ts") && fs.readFileSync(path.join(copy, "src", f), "utf8").includes('from "./keys.js"'),
+      );
     assert.equal(updated.analysedFiles, 1 + importers.length);
     assert.ok(importers.length >= 2);
   });

@@ -31,14 +31,34 @@ describe("cachewise check", () => {
     assert.equal(service.errorCount, 6);
     assert.equal(service.warningCount, 0);
     const message = service.messages[0];
-    assert.deepEqual(Object.keys(message).slice(0, 7), ["ruleId", "severity", "message", "line", "column", "endLine", "endColumn"]);
+    assert.deepEqual(Object.keys(message).slice(0, 7), [
+      "ruleId",
+      "severity",
+      "message",
+      "line",
+      "column",
+      "endLine",
+      "endColumn",
+    ]);
     assert.deepEqual([message.line, message.column, message.endLine, message.endColumn], [6, 15, 6, 18]);
     assert.match(message.message, /`SET` writes `user:\{id\}` with no expiry/);
     assert.deepEqual(message.suggestions[0].fix.text, ', "EX", TTL_SECONDS');
   });
 
   it("exits 0 when there are no error-level findings, and honours --rule", () => {
-    const run = runCliCaptured(["check", ".", "--rule", "require-cache-ttl:off", "--rule", "no-cached-rejection:off", "--rule", "require-cache-bound:warn"], BASIC);
+    const run = runCliCaptured(
+      [
+        "check",
+        ".",
+        "--rule",
+        "require-cache-ttl:off",
+        "--rule",
+        "no-cached-rejection:off",
+        "--rule",
+        "require-cache-bound:warn",
+      ],
+      BASIC,
+    );
     assert.equal(run.code, 0, run.stdout);
     assert.match(run.stdout, /2 problems \(0 errors, 2 warnings\) in 3 files/);
     assert.doesNotMatch(run.stdout, /require-cache-ttl/);
@@ -63,19 +83,29 @@ describe("cachewise check", () => {
     assert.ok(valid, JSON.stringify(validate.errors, null, 2));
     const results = sarif.runs[0].results;
     assert.equal(results.length, 7);
-    assert.deepEqual(results[0].locations[0].physicalLocation.artifactLocation, { uri: "src/clients.ts", uriBaseId: "%SRCROOT%" });
+    assert.deepEqual(results[0].locations[0].physicalLocation.artifactLocation, {
+      uri: "src/clients.ts",
+      uriBaseId: "%SRCROOT%",
+    });
     assert.equal(sarif.runs[0].tool.driver.rules[results[0].ruleIndex].id, results[0].ruleId);
   });
 
   it("runs as a binary", () => {
-    const run = spawnSync(process.execPath, [path.join(REPO_ROOT, "dist", "cli.js"), "check", ".", "--format", "json"], { cwd: BASIC, encoding: "utf8" });
+    const run = spawnSync(
+      process.execPath,
+      [path.join(REPO_ROOT, "dist", "cli.js"), "check", ".", "--format", "json"],
+      { cwd: BASIC, encoding: "utf8" },
+    );
     assert.equal(run.status, 1, run.stderr);
     assert.deepEqual(toTuples(JSON.parse(run.stdout), BASIC), BASIC_EXPECTED);
   });
 
   it("follows memoized functions into other files and names the chain", () => {
     const dir = path.join(FIXTURES, "memoization");
-    const run = runCliCaptured(["check", ".", "--format", "json", "--rule", "require-cache-bound:off", "--rule", "require-cache-ttl:off"], dir);
+    const run = runCliCaptured(
+      ["check", ".", "--format", "json", "--rule", "require-cache-bound:off", "--rule", "require-cache-ttl:off"],
+      dir,
+    );
     assert.equal(run.code, 1, run.stderr);
     const results = JSON.parse(run.stdout);
     assert.deepEqual(toTuples(results, dir), [
@@ -96,7 +126,11 @@ describe("cachewise check", () => {
 
   it("analyses a project whose tsconfig extends a base that is not installed, and skips a broken tsconfig among several", () => {
     const dir = writeProject("monorepo-broken", {
-      "apps/api/tsconfig.json": JSON.stringify({ extends: "@acme/tsconfig/base.json", compilerOptions: { strict: true, noEmit: true, types: ["node"] }, include: ["src"] }),
+      "apps/api/tsconfig.json": JSON.stringify({
+        extends: "@acme/tsconfig/base.json",
+        compilerOptions: { strict: true, noEmit: true, types: ["node"] },
+        include: ["src"],
+      }),
       "apps/api/src/a.ts": REDIS_NO_TTL,
       "apps/web/tsconfig.json": '{ "compilerOptions": { "moduleResolution": "nonsense" } }',
       "apps/web/src/b.ts": "export const b = 1;\n",
@@ -104,7 +138,10 @@ describe("cachewise check", () => {
     const run = runCliCaptured(["check", ".", "--format", "json", "--rule", "require-cache-bound:off"], dir);
     assert.equal(run.code, 1, run.stderr);
     assert.deepEqual(toTuples(JSON.parse(run.stdout), dir), ["require-cache-ttl apps/api/src/a.ts:4:15"]);
-    assert.match(run.stderr, /warning: apps\/api\/tsconfig\.json: File '@acme\/tsconfig\/base\.json' not found\. \(a base config that is not installed\?\); analysed without it/);
+    assert.match(
+      run.stderr,
+      /warning: apps\/api\/tsconfig\.json: File '@acme\/tsconfig\/base\.json' not found\. \(a base config that is not installed\?\); analysed without it/,
+    );
     assert.match(run.stderr, /warning: apps\/web\/tsconfig\.json: .*moduleResolution.*; skipped/);
   });
 
@@ -126,33 +163,60 @@ describe("cachewise check", () => {
       "require-invalidation-on-write src/teams.ts:15:9",
       "require-invalidation-on-write src/users.ts:21:9",
     ]);
-    const messages = results.flatMap((r: { messages: Array<{ ruleId: string; message: string; line: number }> }) => r.messages);
+    const messages = results.flatMap(
+      (r: { messages: Array<{ ruleId: string; message: string; line: number }> }) => r.messages,
+    );
     assert.equal(
-      messages.find((m: { ruleId: string; line: number }) => m.ruleId === "require-invalidation-on-write" && m.line === 21).message,
+      messages.find(
+        (m: { ruleId: string; line: number }) => m.ruleId === "require-invalidation-on-write" && m.line === 21,
+      ).message,
       "`user.update` writes `user`, which the cache family `app:user:{id}` holds (filled from `user` at src/users.ts:8), but nothing on this path invalidates it: readers see the old value for up to 1 h. Delete or update `app:user:{id}` after the write, here or in a function this path calls.",
     );
     // Partial invalidation: `products` is revalidated, the `prices` family is reported.
-    assert.match(messages.find((m: { line: number; ruleId: string }) => m.ruleId === "require-invalidation-on-write" && m.line === 12).message, /listPrices\(\) unstable_cache/);
+    assert.match(
+      messages.find(
+        (m: { line: number; ruleId: string }) => m.ruleId === "require-invalidation-on-write" && m.line === 12,
+      ).message,
+      /listPrices\(\) unstable_cache/,
+    );
   });
 
   it("exempts families whose TTL is within the accepted staleness (60 s by default)", (t) => {
     const dir = path.join(FIXTURES, "families");
     const run = runCliCaptured(["check", ".", "--format", "json"], dir);
-    assert.deepEqual(toTuples(JSON.parse(run.stdout), dir).filter((t) => t.includes("settings.ts:16")), [], "a 5 s cache is within the default");
+    assert.deepEqual(
+      toTuples(JSON.parse(run.stdout), dir).filter((t) => t.includes("settings.ts:16")),
+      [],
+      "a 5 s cache is within the default",
+    );
     const config = path.join(dir, "..", "..", "..", "test-output", `staleness-${process.pid}.json`);
     fs.mkdirSync(path.dirname(config), { recursive: true });
-    fs.writeFileSync(config, JSON.stringify({ rules: { "require-invalidation-on-write": ["error", { acceptedStalenessSeconds: 0 }] } }));
+    fs.writeFileSync(
+      config,
+      JSON.stringify({ rules: { "require-invalidation-on-write": ["error", { acceptedStalenessSeconds: 0 }] } }),
+    );
     t.after(() => fs.rmSync(config, { force: true }));
     const strict = runCliCaptured(["check", ".", "--format", "json", "--config", config], dir);
-    assert.deepEqual(toTuples(JSON.parse(strict.stdout), dir).filter((t) => t.includes("settings.ts:16")), ["require-invalidation-on-write src/settings.ts:16:9"]);
+    assert.deepEqual(
+      toTuples(JSON.parse(strict.stdout), dir).filter((t) => t.includes("settings.ts:16")),
+      ["require-invalidation-on-write src/settings.ts:16:9"],
+    );
   });
 
   it("follows a solution-style tsconfig (files: [] plus references) to the projects it references", () => {
     const dir = writeProject("solution-style", {
-      "apps/api/tsconfig.json": JSON.stringify({ files: [], include: [], references: [{ path: "./tsconfig.app.json" }] }),
-      "apps/api/tsconfig.app.json": JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: ["node"], paths: { "@api/*": ["./src/*"] } }, include: ["src"] }),
+      "apps/api/tsconfig.json": JSON.stringify({
+        files: [],
+        include: [],
+        references: [{ path: "./tsconfig.app.json" }],
+      }),
+      "apps/api/tsconfig.app.json": JSON.stringify({
+        compilerOptions: { strict: true, noEmit: true, types: ["node"], paths: { "@api/*": ["./src/*"] } },
+        include: ["src"],
+      }),
       "apps/api/src/clients.ts": 'import { Redis } from "ioredis";\nexport const redis = new Redis();\n',
-      "apps/api/src/a.ts": 'import { redis } from "@api/clients";\nexport async function save(id: string) {\n  await redis.set(`item:${id}`, "v");\n}\n',
+      "apps/api/src/a.ts":
+        'import { redis } from "@api/clients";\nexport async function save(id: string) {\n  await redis.set(`item:${id}`, "v");\n}\n',
     });
     const run = runCliCaptured(["check", ".", "--format", "json", "--rule", "require-cache-bound:off"], dir);
     assert.equal(run.code, 1, run.stderr);
@@ -180,7 +244,10 @@ describe("cachewise check", () => {
     const missing = runCliCaptured(["check", "--project", "nope/tsconfig.json"], BASIC);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nope\/tsconfig\.json: tsconfig not found/);
-    const dir = writeProject("broken-tsconfig", { "tsconfig.json": '{ "compilerOptions": { "moduleResolution": "nonsense" } }', "src/a.ts": "export {};\n" });
+    const dir = writeProject("broken-tsconfig", {
+      "tsconfig.json": '{ "compilerOptions": { "moduleResolution": "nonsense" } }',
+      "src/a.ts": "export {};\n",
+    });
     const broken = runCliCaptured(["check", "."], dir);
     assert.equal(broken.code, 2);
     assert.match(broken.stderr, /tsconfig\.json: .*moduleResolution/);
@@ -190,12 +257,19 @@ describe("cachewise check", () => {
     const cases: Array<[string, RegExp]> = [
       ['{ "rulez": {} }', /cachewise\.config\.json: unknown key "rulez"/],
       ['{ "rules": { "require-cache-tll": "error" } }', /unknown rule "require-cache-tll"/],
-      ['{ "rules": { "require-cache-ttl": ["error", { "checkRedis": "yes" }] } }', /option "checkRedis" must be a boolean/],
+      [
+        '{ "rules": { "require-cache-ttl": ["error", { "checkRedis": "yes" }] } }',
+        /option "checkRedis" must be a boolean/,
+      ],
       ['{ "rules": { "require-cache-ttl": ["error", { "checkRediss": true }] } }', /unknown option "checkRediss"/],
       ["{ not json", /invalid JSON/],
     ];
     for (const [config, pattern] of cases) {
-      const dir = writeProject("config", { "tsconfig.json": STRICT_TSCONFIG, "src/a.ts": REDIS_NO_TTL, "cachewise.config.json": config });
+      const dir = writeProject("config", {
+        "tsconfig.json": STRICT_TSCONFIG,
+        "src/a.ts": REDIS_NO_TTL,
+        "cachewise.config.json": config,
+      });
       const run = runCliCaptured(["check", "."], dir);
       assert.equal(run.code, 2, config);
       assert.match(run.stderr, pattern);
@@ -203,7 +277,10 @@ describe("cachewise check", () => {
     const dir = writeProject("config-ok", {
       "tsconfig.json": STRICT_TSCONFIG,
       "src/a.ts": REDIS_NO_TTL,
-      "package.json": JSON.stringify({ type: "module", cachewise: { rules: { "require-cache-ttl": ["warn", { checkCollections: false }] } } }),
+      "package.json": JSON.stringify({
+        type: "module",
+        cachewise: { rules: { "require-cache-ttl": ["warn", { checkCollections: false }] } },
+      }),
     });
     const run = runCliCaptured(["check", ".", "--format", "json"], dir);
     assert.equal(run.code, 0);
@@ -211,7 +288,11 @@ describe("cachewise check", () => {
   });
 
   it("reports syntax errors and still analyses the other files", () => {
-    const dir = writeProject("syntax", { "tsconfig.json": STRICT_TSCONFIG, "src/a.ts": REDIS_NO_TTL, "src/broken.ts": "export function (\n" });
+    const dir = writeProject("syntax", {
+      "tsconfig.json": STRICT_TSCONFIG,
+      "src/a.ts": REDIS_NO_TTL,
+      "src/broken.ts": "export function (\n",
+    });
     const run = runCliCaptured(["check", ".", "--format", "json"], dir);
     assert.equal(run.code, 1);
     const results = JSON.parse(run.stdout);
@@ -234,7 +315,10 @@ describe("cachewise check", () => {
     const results = JSON.parse(run.stdout) as Array<{ filePath: string; messages: Array<{ message: string }> }>;
     const files = results.map((r) => path.relative(dir, r.filePath)).sort();
     assert.deepEqual(files, ["src/a.ts", "src/binary.ts", "src/huge.ts"]);
-    assert.match(results.find((r) => r.filePath.endsWith("huge.ts"))!.messages[0]!.message, /over the 1000000-byte limit/);
+    assert.match(
+      results.find((r) => r.filePath.endsWith("huge.ts"))!.messages[0]!.message,
+      /over the 1000000-byte limit/,
+    );
     assert.match(results.find((r) => r.filePath.endsWith("binary.ts"))!.messages[0]!.message, /binary file/);
     assert.equal(run.code, 1);
   });

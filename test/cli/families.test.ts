@@ -40,13 +40,20 @@ describe("cachewise families", () => {
     const team = families[4]!;
     assert.deepEqual(
       team.ttls.map((t: { kind: string; ms: number | null; location: string }) => [t.kind, t.ms, t.location]),
-      [["set", 604_800_000, "src/teams.ts:9"], ["none", null, "src/teams.ts:20"], ["set", 604_800_000, "src/teams.ts:26"]],
+      [
+        ["set", 604_800_000, "src/teams.ts:9"],
+        ["none", null, "src/teams.ts:20"],
+        ["set", 604_800_000, "src/teams.ts:26"],
+      ],
     );
     assert.deepEqual(team.reads, [{ location: "src/teams.ts:6", method: "get", function: "getTeam" }]);
     const user = families[5]!;
     // The wrapper's methods hold the sites; the entity read is in the wrapper's caller. Its `set` fills a
     // miss (getUser reads through the wrapper first), so only `invalidate` counts as an invalidation.
-    assert.deepEqual(user.invalidations.map((i: { location: string }) => i.location), ["src/user-cache.ts:15"]);
+    assert.deepEqual(
+      user.invalidations.map((i: { location: string }) => i.location),
+      ["src/user-cache.ts:15"],
+    );
     assert.equal(user.entities[0].location, "src/users.ts:8");
     assert.deepEqual(families[7]!.tags, ["products"]);
   });
@@ -55,17 +62,32 @@ describe("cachewise families", () => {
     const pretty = runCliCaptured(["families", "."], DIR);
     assert.equal(pretty.code, 0, pretty.stderr);
     assert.match(pretty.stdout, /^Family +Kind +TTL +Bound +Strategy +Entities +R\/W\/I +Class +Owner/m);
-    assert.match(pretty.stdout, /^app:team:\{id\} +redis \(ioredis\) +7 d, none +— +cache-aside, write-through +teams +1\/3\/2/m);
+    assert.match(
+      pretty.stdout,
+      /^app:team:\{id\} +redis \(ioredis\) +7 d, none +— +cache-aside, write-through +teams +1\/3\/2/m,
+    );
     assert.match(pretty.stdout, /^ {2}depends on {3}user \(prisma\), read at src\/users\.ts:8$/m);
     const markdown = runCliCaptured(["families", ".", "--format", "markdown"], DIR);
-    assert.match(markdown.stdout, /^\| \[`settingsCache`\]\(src\/settings\.ts#L11\) \| in-process \(lru-cache\) \| 5 s \| 100 entries \| cache-aside \| setting \| 1\/1\/0 \| — \| undeclared \|$/m);
+    assert.match(
+      markdown.stdout,
+      /^\| \[`settingsCache`\]\(src\/settings\.ts#L11\) \| in-process \(lru-cache\) \| 5 s \| 100 entries \| cache-aside \| setting \| 1\/1\/0 \| — \| undeclared \|$/m,
+    );
   });
 
   it("--check exits 1 and names the families the configuration does not declare", () => {
-    const config = writeConfig("families-partial", { families: [{ match: "app:user:*", owner: "accounts", class: "profile" }, { match: "tag:products", owner: "catalog" }, { match: "settingsCache", owner: "platform" }] });
+    const config = writeConfig("families-partial", {
+      families: [
+        { match: "app:user:*", owner: "accounts", class: "profile" },
+        { match: "tag:products", owner: "catalog" },
+        { match: "settingsCache", owner: "platform" },
+      ],
+    });
     const run = runCliCaptured(["families", ".", "--config", config, "--check"], DIR);
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /6 cache families are not declared in the configuration: app:import:\{slug\}, app:invoice:\{id\}, app:org:\{slug\}, app:project:\{id\}, app:team:\{id\}, listPrices\(\) unstable_cache/);
+    assert.match(
+      run.stderr,
+      /6 cache families are not declared in the configuration: app:import:\{slug\}, app:invoice:\{id\}, app:org:\{slug\}, app:project:\{id\}, app:team:\{id\}, listPrices\(\) unstable_cache/,
+    );
     assert.match(run.stdout, /^ {2}app:team:\{id\} {2}→ \{ "match": "app:team:\*", "owner": "…" \}$/m);
     assert.match(run.stdout, /^app:user:\{id\} .* profile +accounts$/m);
     const complete = writeConfig("families-complete", { families: [{ match: "*", owner: "platform" }] });
@@ -76,7 +98,10 @@ describe("cachewise families", () => {
     const config = writeConfig("families-invalid", { families: [{ match: "user:*", class: "hot" }] });
     const run = runCliCaptured(["families", ".", "--config", config], DIR);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /families\[0\]\.class "hot" is not a data class \(known: static, profile, transactional\)/);
+    assert.match(
+      run.stderr,
+      /families\[0\]\.class "hot" is not a data class \(known: static, profile, transactional\)/,
+    );
   });
 
   it("infers write-behind when the write of the source is queued (a Redis list a worker pops, or an event whose handler writes)", (t) => {
@@ -124,7 +149,9 @@ describe("cachewise families", () => {
     t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
     const run = runCliCaptured(["families", ".", "--format", "json"], dir);
     assert.equal(run.code, 0, run.stderr);
-    const strategies = Object.fromEntries((JSON.parse(run.stdout) as Array<{ label: string; strategies: string[] }>).map((f) => [f.label, f.strategies]));
+    const strategies = Object.fromEntries(
+      (JSON.parse(run.stdout) as Array<{ label: string; strategies: string[] }>).map((f) => [f.label, f.strategies]),
+    );
     assert.deepEqual(strategies["profile:{id}"], ["write-behind"]);
     assert.deepEqual(strategies["avatar:{id}"], ["write-behind"]);
     assert.deepEqual(strategies["plain:{id}"], []);

@@ -15,7 +15,12 @@ const DEMO = path.join(REPO_ROOT, "examples", "cache-demo");
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const code = await runKeyspaceCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd: REPO_ROOT, env: {} });
+  const code = await runKeyspaceCli(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    cwd: REPO_ROOT,
+    env: {},
+  });
   return { code, stdout, stderr };
 }
 
@@ -28,9 +33,11 @@ describe("cachewise keyspace", () => {
     url = `redis://127.0.0.1:${server.port}`;
     const redis = new Redis(server.port, "127.0.0.1");
     const pipeline = redis.pipeline();
-    for (let i = 0; i < 30; i++) pipeline.set(`demo:user:${i}`, JSON.stringify({ id: i, name: `user ${i}` }), "EX", 3600);
+    for (let i = 0; i < 30; i++)
+      pipeline.set(`demo:user:${i}`, JSON.stringify({ id: i, name: `user ${i}` }), "EX", 3600);
     for (let i = 30; i < 40; i++) pipeline.set(`demo:user:${i}`, JSON.stringify({ id: i }));
-    for (let i = 0; i < 20; i++) pipeline.hset(`demo:session:tok${i}`, { user: String(i), at: "2026-11-26" }).expire(`demo:session:tok${i}`, 1800);
+    for (let i = 0; i < 20; i++)
+      pipeline.hset(`demo:session:tok${i}`, { user: String(i), at: "2026-11-26" }).expire(`demo:session:tok${i}`, 1800);
     for (let i = 0; i < 5; i++) pipeline.set(`legacy:report:${i}`, "x".repeat(100));
     pipeline.set(Buffer.from([0x6c, 0x65, 0x67, 0x61, 0x63, 0x79, 0x3a, 0xff]), "binary key");
     await pipeline.exec();
@@ -42,7 +49,14 @@ describe("cachewise keyspace", () => {
     const result = await run(["--redis", url, "--full", "--format", "json", DEMO]);
     assert.equal(result.code, 0, result.stderr);
     const profile = JSON.parse(result.stdout);
-    const byFamily = Object.fromEntries(profile.families.map((f: { family: string | null; stats: { keys: number; keysWithoutTtl: number; memory: { totalBytes: number } | null } }) => [f.family ?? "none", f.stats]));
+    const byFamily = Object.fromEntries(
+      profile.families.map(
+        (f: {
+          family: string | null;
+          stats: { keys: number; keysWithoutTtl: number; memory: { totalBytes: number } | null };
+        }) => [f.family ?? "none", f.stats],
+      ),
+    );
     assert.equal(byFamily["demo:user:{id}"].keys, 40);
     assert.equal(byFamily["demo:user:{id}"].keysWithoutTtl, 10);
     assert.equal(byFamily["demo:session:{token}"].keys, 20);
@@ -69,9 +83,16 @@ describe("cachewise keyspace", () => {
     assert.match(grouped.stdout, /demo:user:\{id\}\s+40\s+10\s/);
     // Sizes and TTLs read as in the editor's CodeLens and hovers (one formatter for both).
     const json = await run(["--redis", url, "--full", "--format", "json", DEMO]);
-    const users = (JSON.parse(json.stdout) as { families: Array<{ family: string | null; stats: { memory: { totalBytes: number } } }> }).families.find((f) => f.family === "demo:user:{id}")!;
+    const users = (
+      JSON.parse(json.stdout) as {
+        families: Array<{ family: string | null; stats: { memory: { totalBytes: number } } }>;
+      }
+    ).families.find((f) => f.family === "demo:user:{id}")!;
     const userRow = grouped.stdout.split("\n").find((line) => line.startsWith("demo:user:{id}"))!;
-    assert.ok(userRow.includes(` ${formatBytes(users.stats.memory.totalBytes)} `), `${userRow} vs ${users.stats.memory.totalBytes} bytes`);
+    assert.ok(
+      userRow.includes(` ${formatBytes(users.stats.memory.totalBytes)} `),
+      `${userRow} vs ${users.stats.memory.totalBytes} bytes`,
+    );
     assert.match(userRow, / \d+(\.\d)?m /, "TTL p50 in the editor's short form");
     assert.match(grouped.stdout, /\(no family in code\)\s+6\s/);
     const plain = await run(["--redis", url, "--full"]);

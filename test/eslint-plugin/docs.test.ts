@@ -33,7 +33,12 @@ function findExamples(markdown: string): Example[] {
   const examples: Example[] = [];
   for (const match of markdown.matchAll(/^```ts (incorrect|correct)(?: (\{.*\}))?\n([\s\S]*?)^```$/gm)) {
     const line = markdown.slice(0, match.index).split("\n").length;
-    examples.push({ kind: match[1] as Example["kind"], code: match[3]!, line, options: match[2] ? (JSON.parse(match[2]) as Record<string, unknown>) : undefined });
+    examples.push({
+      kind: match[1] as Example["kind"],
+      code: match[3]!,
+      line,
+      options: match[2] ? (JSON.parse(match[2]) as Record<string, unknown>) : undefined,
+    });
   }
   return examples;
 }
@@ -79,7 +84,8 @@ function lintExample(id: string, example: Example): Linter.LintMessage[] {
   }
 }
 
-const formatMessages = (messages: Linter.LintMessage[]) => messages.map((m) => `  ${m.line}:${m.column} ${m.ruleId ?? "fatal"}: ${m.message}`).join("\n");
+const formatMessages = (messages: Linter.LintMessage[]) =>
+  messages.map((m) => `  ${m.line}:${m.column} ${m.ruleId ?? "fatal"}: ${m.message}`).join("\n");
 
 describe("rule docs", () => {
   it("every rule file is registered and has a doc and a test file", () => {
@@ -87,7 +93,11 @@ describe("rule docs", () => {
       .filter((name) => name.endsWith(".ts"))
       .map((name) => name.slice(0, -".ts".length))
       .sort();
-    assert.deepEqual(ruleFiles, RULES.map((rule) => rule.id).sort(), "analyzer/src/rules/ and RULES list different rules");
+    assert.deepEqual(
+      ruleFiles,
+      RULES.map((rule) => rule.id).sort(),
+      "analyzer/src/rules/ and RULES list different rules",
+    );
     for (const id of ruleFiles) {
       assert.ok(existsSync(path.join(DOCS_DIR, `${id}.md`)), `missing eslint-plugin/docs/rules/${id}.md`);
       assert.ok(existsSync(path.join(TESTS_DIR, `${id}.test.ts`)), `missing test/eslint-plugin/${id}.test.ts`);
@@ -97,7 +107,10 @@ describe("rule docs", () => {
   it("every doc belongs to a rule", () => {
     const ids = new Set(RULES.map((rule) => rule.id));
     for (const name of readdirSync(DOCS_DIR)) {
-      assert.ok(name.endsWith(".md") && ids.has(name.slice(0, -".md".length)), `eslint-plugin/docs/rules/${name} has no rule`);
+      assert.ok(
+        name.endsWith(".md") && ids.has(name.slice(0, -".md".length)),
+        `eslint-plugin/docs/rules/${name} has no rule`,
+      );
     }
   });
 

@@ -10,10 +10,15 @@ it("asks for projectService when the rules run without type information", async 
   const eslint = new ESLint({
     cwd: FIXTURES,
     overrideConfigFile: true,
-    overrideConfig: [{ files: ["**/*.ts"], languageOptions: { parser: tseslint.parser as never } }, plugin.configs.recommended as never],
+    overrideConfig: [
+      { files: ["**/*.ts"], languageOptions: { parser: tseslint.parser as never } },
+      plugin.configs.recommended as never,
+    ],
   });
   await assert.rejects(
-    eslint.lintText('import { Redis } from "ioredis";\nexport const r = new Redis();\n', { filePath: `${FIXTURES}/untyped.ts` }),
+    eslint.lintText('import { Redis } from "ioredis";\nexport const r = new Redis();\n', {
+      filePath: `${FIXTURES}/untyped.ts`,
+    }),
     /requires type information|parserOptions\.project|projectService/,
   );
 });

@@ -5,7 +5,8 @@ import { FILENAME, createRuleTester, lines } from "./rule-tester";
 const rule = rules["no-cached-rejection"]!;
 const ruleTester = createRuleTester();
 
-const LOAD = "async function load(id: string): Promise<{ id: string }> {\n  const response = await fetch(`https://api.example.com/users/${id}`);\n  return (await response.json()) as { id: string };\n}";
+const LOAD =
+  "async function load(id: string): Promise<{ id: string }> {\n  const response = await fetch(`https://api.example.com/users/${id}`);\n  return (await response.json()) as { id: string };\n}";
 
 ruleTester.run("no-cached-rejection", rule, {
   valid: [
@@ -17,7 +18,11 @@ ruleTester.run("no-cached-rejection", rule, {
     {
       name: "memoizee in promise mode",
       filename: FILENAME,
-      code: lines('import memoizee from "memoizee";', LOAD, "export const getUser = memoizee(load, { promise: true, maxAge: 60_000 });"),
+      code: lines(
+        'import memoizee from "memoizee";',
+        LOAD,
+        "export const getUser = memoizee(load, { promise: true, maxAge: 60_000 });",
+      ),
     },
     {
       name: "moize.promise",
@@ -27,12 +32,20 @@ ruleTester.run("no-cached-rejection", rule, {
     {
       name: "moize with isPromise",
       filename: FILENAME,
-      code: lines('import moize from "moize";', LOAD, "export const getUser = moize(load, { isPromise: true, maxSize: 100 });"),
+      code: lines(
+        'import moize from "moize";',
+        LOAD,
+        "export const getUser = moize(load, { isPromise: true, maxSize: 100 });",
+      ),
     },
     {
       name: "micro-memoize 5 with async: true",
       filename: FILENAME,
-      code: lines('import { memoize } from "micro-memoize";', LOAD, "export const getUser = memoize(load, { async: true, maxSize: 100 });"),
+      code: lines(
+        'import { memoize } from "micro-memoize";',
+        LOAD,
+        "export const getUser = memoize(load, { async: true, maxSize: 100 });",
+      ),
     },
     {
       name: "lodash with the entry deleted when the promise rejects",
@@ -66,17 +79,28 @@ ruleTester.run("no-cached-rejection", rule, {
     {
       name: "a promise chain ending in a catch that does not rethrow",
       filename: FILENAME,
-      code: lines('import memoize from "lodash/memoize.js";', LOAD, "export const getUser = memoize((id: string) => load(id).catch(() => null));"),
+      code: lines(
+        'import memoize from "lodash/memoize.js";',
+        LOAD,
+        "export const getUser = memoize((id: string) => load(id).catch(() => null));",
+      ),
     },
     {
       name: "a synchronous function",
       filename: FILENAME,
-      code: lines('import memoize from "lodash/memoize.js";', "export const slug = memoize((title: string) => title.toLowerCase());"),
+      code: lines(
+        'import memoize from "lodash/memoize.js";',
+        "export const slug = memoize((title: string) => title.toLowerCase());",
+      ),
     },
     {
       name: "Next.js unstable_cache stores nothing when the function throws",
       filename: FILENAME,
-      code: lines('import { unstable_cache } from "next/cache";', LOAD, "export const getUser = unstable_cache(load, ['user'], { revalidate: 60 });"),
+      code: lines(
+        'import { unstable_cache } from "next/cache";',
+        LOAD,
+        "export const getUser = unstable_cache(load, ['user'], { revalidate: 60 });",
+      ),
     },
     {
       name: "@type-cacheable stores only resolved values",
@@ -95,13 +119,24 @@ ruleTester.run("no-cached-rejection", rule, {
     {
       name: "a memoizer created per call",
       filename: FILENAME,
-      code: lines('import memoize from "lodash/memoize.js";', LOAD, "export async function handle(ids: string[]) {", "  const get = memoize(load);", "  return Promise.all(ids.map(get));", "}"),
+      code: lines(
+        'import memoize from "lodash/memoize.js";',
+        LOAD,
+        "export async function handle(ids: string[]) {",
+        "  const get = memoize(load);",
+        "  return Promise.all(ids.map(get));",
+        "}",
+      ),
     },
     {
       name: "an expiring memoizer when checkExpiring is off",
       filename: FILENAME,
       options: [{ checkExpiring: false }],
-      code: lines('import memoizee from "memoizee";', LOAD, "export const getUser = memoizee(load, { maxAge: 60_000 });"),
+      code: lines(
+        'import memoizee from "memoizee";',
+        LOAD,
+        "export const getUser = memoizee(load, { maxAge: 60_000 });",
+      ),
     },
   ],
   invalid: [
@@ -128,7 +163,11 @@ ruleTester.run("no-cached-rejection", rule, {
     {
       name: "memoizee without promise mode, with a max age",
       filename: FILENAME,
-      code: lines('import memoizee from "memoizee";', LOAD, "export const getUser = memoizee(load, { maxAge: 60_000 });"),
+      code: lines(
+        'import memoizee from "memoizee";',
+        LOAD,
+        "export const getUser = memoizee(load, { maxAge: 60_000 });",
+      ),
       errors: [
         {
           messageId: "rejectionKept",
@@ -136,7 +175,12 @@ ruleTester.run("no-cached-rejection", rule, {
           column: 24,
           endLine: 6,
           endColumn: 32,
-          data: { name: "getUser", library: "memoizee", until: "until the entry expires", fix: "Pass `promise: true`, which drops rejected promises." },
+          data: {
+            name: "getUser",
+            library: "memoizee",
+            until: "until the entry expires",
+            fix: "Pass `promise: true`, which drops rejected promises.",
+          },
         },
       ],
     },
@@ -155,13 +199,40 @@ ruleTester.run("no-cached-rejection", rule, {
     {
       name: "micro-memoize 5 ignores isPromise (its option is async)",
       filename: FILENAME,
-      code: lines('import { memoize } from "micro-memoize";', LOAD, "export const getUser = memoize(load, { isPromise: true, maxSize: 100 });"),
-      errors: [{ messageId: "rejectionKept", line: 6, column: 24, endLine: 6, endColumn: 31, data: { name: "getUser", library: "micro-memoize", until: "until the process restarts", fix: "Pass `async: true`, which drops rejected promises." } }],
+      code: lines(
+        'import { memoize } from "micro-memoize";',
+        LOAD,
+        "export const getUser = memoize(load, { isPromise: true, maxSize: 100 });",
+      ),
+      errors: [
+        {
+          messageId: "rejectionKept",
+          line: 6,
+          column: 24,
+          endLine: 6,
+          endColumn: 31,
+          data: {
+            name: "getUser",
+            library: "micro-memoize",
+            until: "until the process restarts",
+            fix: "Pass `async: true`, which drops rejected promises.",
+          },
+        },
+      ],
     },
     {
       name: "typescript-memoize on an async method",
       filename: FILENAME,
-      code: lines('import { Memoize } from "typescript-memoize";', LOAD, "export class Users {", "  @Memoize()", "  async get(id: string) {", "    return load(id);", "  }", "}"),
+      code: lines(
+        'import { Memoize } from "typescript-memoize";',
+        LOAD,
+        "export class Users {",
+        "  @Memoize()",
+        "  async get(id: string) {",
+        "    return load(id);",
+        "  }",
+        "}",
+      ),
       errors: [{ messageId: "rejectionKept", line: 7, column: 4, endLine: 7, endColumn: 11 }],
     },
     {

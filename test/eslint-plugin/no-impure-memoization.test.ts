@@ -12,7 +12,10 @@ ruleTester.run("no-impure-memoization", rule, {
     {
       name: "a pure function of its arguments",
       filename: FILENAME,
-      code: lines(LODASH, "export const slug = memoize((title: string) => title.trim().toLowerCase().replace(/\\s+/g, '-'));"),
+      code: lines(
+        LODASH,
+        "export const slug = memoize((title: string) => title.trim().toLowerCase().replace(/\\s+/g, '-'));",
+      ),
     },
     {
       name: "Date.now() only inside a callback the memoized function returns",
@@ -22,7 +25,10 @@ ruleTester.run("no-impure-memoization", rule, {
     {
       name: "Date.now() inside a handler passed on, not called during evaluation",
       filename: FILENAME,
-      code: lines(LODASH, "export const makeTimer = memoize((id: string) => ({ id, start: () => setTimeout(() => console.log(Date.now()), 10) }));"),
+      code: lines(
+        LODASH,
+        "export const makeTimer = memoize((id: string) => ({ id, start: () => setTimeout(() => console.log(Date.now()), 10) }));",
+      ),
     },
     {
       name: "new Date(value) with an argument is deterministic",
@@ -32,22 +38,46 @@ ruleTester.run("no-impure-memoization", rule, {
     {
       name: "a local class with a now() method is not the clock",
       filename: FILENAME,
-      code: lines(LODASH, "class Clock {", "  now() {", "    return 1;", "  }", "}", "const clock = new Clock();", "export const at = memoize((id: string) => id + clock.now());"),
+      code: lines(
+        LODASH,
+        "class Clock {",
+        "  now() {",
+        "    return 1;",
+        "  }",
+        "}",
+        "const clock = new Clock();",
+        "export const at = memoize((id: string) => id + clock.now());",
+      ),
     },
     {
       name: "a local function named Date shadows the global",
       filename: FILENAME,
-      code: lines(LODASH, "export const f = memoize((id: string) => {", "  const Date = { now: () => 0 };", "  return id + Date.now();", "});"),
+      code: lines(
+        LODASH,
+        "export const f = memoize((id: string) => {",
+        "  const Date = { now: () => 0 };",
+        "  return id + Date.now();",
+        "});",
+      ),
     },
     {
       name: "reading process.env once at module load",
       filename: FILENAME,
-      code: lines(LODASH, 'const REGION = process.env.REGION ?? "eu";', "export const label = memoize((id: string) => `${REGION}:${id}`);"),
+      code: lines(
+        LODASH,
+        'const REGION = process.env.REGION ?? "eu";',
+        "export const label = memoize((id: string) => `${REGION}:${id}`);",
+      ),
     },
     {
       name: "a module-level let that is never reassigned after load",
       filename: FILENAME,
-      code: lines(LODASH, "let rate = 2;", "rate = rate * 2;", "export const scaled = memoize((x: number) => x * rate);"),
+      code: lines(
+        LODASH,
+        "let rate = 2;",
+        "rate = rate * 2;",
+        "export const scaled = memoize((x: number) => x * rate);",
+      ),
     },
     {
       name: "a module-level let initialised once, late (one assignment in an init function)",
@@ -64,7 +94,11 @@ ruleTester.run("no-impure-memoization", rule, {
     {
       name: "a frozen configuration object",
       filename: FILENAME,
-      code: lines(LODASH, "const config = Object.freeze({ rate: 0.2 });", "export const tax = memoize((x: number) => x * config.rate);"),
+      code: lines(
+        LODASH,
+        "const config = Object.freeze({ rate: 0.2 });",
+        "export const tax = memoize((x: number) => x * config.rate);",
+      ),
     },
     {
       name: "a readonly field read by a memoized field function",
@@ -115,7 +149,11 @@ ruleTester.run("no-impure-memoization", rule, {
     {
       name: "I/O in an async memoizer is what it is for",
       filename: FILENAME,
-      code: lines(LODASH, 'import { readFile } from "node:fs/promises";', 'export const load = memoize(async (name: string) => readFile(name, "utf8"));'),
+      code: lines(
+        LODASH,
+        'import { readFile } from "node:fs/promises";',
+        'export const load = memoize(async (name: string) => readFile(name, "utf8"));',
+      ),
     },
     {
       name: "an async loader over an in-memory store: its contents changing is data, not impurity",
@@ -132,12 +170,24 @@ ruleTester.run("no-impure-memoization", rule, {
     {
       name: "logging is allowed by default",
       filename: FILENAME,
-      code: lines(LODASH, "export const f = memoize((id: string) => {", "  console.debug('miss', id);", "  return id.length;", "});"),
+      code: lines(
+        LODASH,
+        "export const f = memoize((id: string) => {",
+        "  console.debug('miss', id);",
+        "  return id.length;",
+        "});",
+      ),
     },
     {
       name: "a memoizer created inside a function lives for one call",
       filename: FILENAME,
-      code: lines(LODASH, "export function handle(ids: string[]) {", "  const stamp = memoize((id: string) => `${id}:${Date.now()}`);", "  return ids.map(stamp);", "}"),
+      code: lines(
+        LODASH,
+        "export function handle(ids: string[]) {",
+        "  const stamp = memoize((id: string) => `${id}:${Date.now()}`);",
+        "  return ids.map(stamp);",
+        "}",
+      ),
     },
     {
       name: "impurity beyond the configured depth",
@@ -177,13 +227,20 @@ ruleTester.run("no-impure-memoization", rule, {
     {
       name: "Math.random() through moize",
       filename: FILENAME,
-      code: lines('import moize from "moize";', "export const pick = moize.infinite((id: string) => id + Math.random());"),
+      code: lines(
+        'import moize from "moize";',
+        "export const pick = moize.infinite((id: string) => id + Math.random());",
+      ),
       errors: [{ messageId: "readsRandom", line: 2, column: 57, endLine: 2, endColumn: 70 }],
     },
     {
       name: "crypto.randomUUID imported from node:crypto",
       filename: FILENAME,
-      code: lines(LODASH, 'import { randomUUID } from "node:crypto";', "export const tag = memoize((id: string) => `${id}-${randomUUID()}`);"),
+      code: lines(
+        LODASH,
+        'import { randomUUID } from "node:crypto";',
+        "export const tag = memoize((id: string) => `${id}-${randomUUID()}`);",
+      ),
       errors: [{ messageId: "readsRandom", line: 3, column: 53, endLine: 3, endColumn: 65 }],
     },
     {
@@ -284,7 +341,14 @@ ruleTester.run("no-impure-memoization", rule, {
     {
       name: "writing a module-level counter",
       filename: FILENAME,
-      code: lines(LODASH, "let misses = 0;", "export const f = memoize((id: string) => {", "  misses++;", "  return id.length;", "});"),
+      code: lines(
+        LODASH,
+        "let misses = 0;",
+        "export const f = memoize((id: string) => {",
+        "  misses++;",
+        "  return id.length;",
+        "});",
+      ),
       errors: [{ messageId: "writesOuterState", line: 4, column: 3, endLine: 4, endColumn: 11 }],
     },
     {
@@ -311,26 +375,45 @@ ruleTester.run("no-impure-memoization", rule, {
     {
       name: "synchronous file I/O",
       filename: FILENAME,
-      code: lines(LODASH, 'import { readFileSync } from "node:fs";', 'export const read = memoize((name: string) => readFileSync(name, "utf8"));'),
+      code: lines(
+        LODASH,
+        'import { readFileSync } from "node:fs";',
+        'export const read = memoize((name: string) => readFileSync(name, "utf8"));',
+      ),
       errors: [{ messageId: "performsIo", line: 3, column: 47, endLine: 3, endColumn: 73 }],
     },
     {
       name: "logging when allowLogging is off",
       filename: FILENAME,
       options: [{ depth: 3, allowLogging: false, checkEnvironment: true }],
-      code: lines(LODASH, "export const f = memoize((id: string) => {", "  console.log('miss', id);", "  return id.length;", "});"),
+      code: lines(
+        LODASH,
+        "export const f = memoize((id: string) => {",
+        "  console.log('miss', id);",
+        "  return id.length;",
+        "});",
+      ),
       errors: [{ messageId: "logs", line: 3, column: 3, endLine: 3, endColumn: 26 }],
     },
     {
       name: "a memoized function declared elsewhere in the file: reported at the memoize call",
       filename: FILENAME,
-      code: lines(LODASH, "function stamp(id: string) {", "  return `${id}:${Date.now()}`;", "}", "export const cachedStamp = memoize(stamp);"),
+      code: lines(
+        LODASH,
+        "function stamp(id: string) {",
+        "  return `${id}:${Date.now()}`;",
+        "}",
+        "export const cachedStamp = memoize(stamp);",
+      ),
       errors: [{ messageId: "readsTime", line: 5, column: 28, endLine: 5, endColumn: 35 }],
     },
     {
       name: "Next.js unstable_cache around a function that reads the clock",
       filename: FILENAME,
-      code: lines('import { unstable_cache } from "next/cache";', "export const getReport = unstable_cache(async (id: string) => ({ id, at: Date.now() }), ['report'], { revalidate: 60 });"),
+      code: lines(
+        'import { unstable_cache } from "next/cache";',
+        "export const getReport = unstable_cache(async (id: string) => ({ id, at: Date.now() }), ['report'], { revalidate: 60 });",
+      ),
       errors: [{ messageId: "readsTime", line: 2, column: 74, endLine: 2, endColumn: 84 }],
     },
   ],

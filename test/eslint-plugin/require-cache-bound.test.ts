@@ -24,17 +24,26 @@ ruleTester.run("require-cache-bound", rule, {
     {
       name: "memoizing a zero-argument function",
       filename: FILENAME,
-      code: lines('import memoize from "lodash/memoize.js";', "export const loadConfig = memoize(() => ({ startedAt: Date.now() }));"),
+      code: lines(
+        'import memoize from "lodash/memoize.js";',
+        "export const loadConfig = memoize(() => ({ startedAt: Date.now() }));",
+      ),
     },
     {
       name: "memoizing a function of a boolean",
       filename: FILENAME,
-      code: lines('import memoize from "lodash/memoize.js";', "export const byFlag = memoize((flag: boolean) => (flag ? 1 : 0));"),
+      code: lines(
+        'import memoize from "lodash/memoize.js";',
+        "export const byFlag = memoize((flag: boolean) => (flag ? 1 : 0));",
+      ),
     },
     {
       name: "memoizing a function of a string literal union",
       filename: FILENAME,
-      code: lines('import memoize from "lodash/memoize.js";', 'export const byKind = memoize((kind: "a" | "b") => kind.toUpperCase());'),
+      code: lines(
+        'import memoize from "lodash/memoize.js";',
+        'export const byKind = memoize((kind: "a" | "b") => kind.toUpperCase());',
+      ),
     },
     {
       name: "memoizing a function of an enum",
@@ -56,22 +65,34 @@ ruleTester.run("require-cache-bound", rule, {
     {
       name: "micro-memoize keeps one entry by default",
       filename: FILENAME,
-      code: lines('import { memoize } from "micro-memoize";', "export const loadUser = memoize((id: string) => ({ id }));"),
+      code: lines(
+        'import { memoize } from "micro-memoize";',
+        "export const loadUser = memoize((id: string) => ({ id }));",
+      ),
     },
     {
       name: "memoize-one keeps the last call only",
       filename: FILENAME,
-      code: lines('import memoizeOne from "memoize-one";', "export const loadUser = memoizeOne((id: string) => ({ id }));"),
+      code: lines(
+        'import memoizeOne from "memoize-one";',
+        "export const loadUser = memoizeOne((id: string) => ({ id }));",
+      ),
     },
     {
       name: "memoizee with max",
       filename: FILENAME,
-      code: lines('import memoizee from "memoizee";', "export const loadUser = memoizee((id: string) => ({ id }), { max: 1000 });"),
+      code: lines(
+        'import memoizee from "memoizee";',
+        "export const loadUser = memoizee((id: string) => ({ id }), { max: 1000 });",
+      ),
     },
     {
       name: "memoizee with maxAge",
       filename: FILENAME,
-      code: lines('import memoizee from "memoizee";', "export const loadUser = memoizee((id: string) => ({ id }), { maxAge: 60_000 });"),
+      code: lines(
+        'import memoizee from "memoizee";',
+        "export const loadUser = memoizee((id: string) => ({ id }), { maxAge: 60_000 });",
+      ),
     },
     {
       name: "a memoizer created inside a function",
@@ -97,7 +118,10 @@ ruleTester.run("require-cache-bound", rule, {
     {
       name: "lru-cache is always bounded at runtime",
       filename: FILENAME,
-      code: lines('import { LRUCache } from "lru-cache";', "export const users = new LRUCache<string, string>({ max: 500 });"),
+      code: lines(
+        'import { LRUCache } from "lru-cache";',
+        "export const users = new LRUCache<string, string>({ max: 500 });",
+      ),
     },
     {
       name: "keyv with ttl",
@@ -117,17 +141,30 @@ ruleTester.run("require-cache-bound", rule, {
     {
       name: "a module-level DataLoader with its cache off",
       filename: FILENAME,
-      code: lines('import DataLoader from "dataloader";', "export const users = new DataLoader(async (ids: readonly string[]) => ids.map((id) => ({ id })), { cache: false });"),
+      code: lines(
+        'import DataLoader from "dataloader";',
+        "export const users = new DataLoader(async (ids: readonly string[]) => ids.map((id) => ({ id })), { cache: false });",
+      ),
     },
     {
       name: "a Map that is deleted from",
       filename: FILENAME,
-      code: mapCache("const cache = new Map<string, { id: string }>();", "export function forget(id: string) {", "  cache.delete(id);", "}"),
+      code: mapCache(
+        "const cache = new Map<string, { id: string }>();",
+        "export function forget(id: string) {",
+        "  cache.delete(id);",
+        "}",
+      ),
     },
     {
       name: "a Map that is cleared",
       filename: FILENAME,
-      code: mapCache("const cache = new Map<string, { id: string }>();", "export function reset() {", "  cache.clear();", "}"),
+      code: mapCache(
+        "const cache = new Map<string, { id: string }>();",
+        "export function reset() {",
+        "  cache.clear();",
+        "}",
+      ),
     },
     {
       name: "a Map whose size is checked",
@@ -164,20 +201,24 @@ ruleTester.run("require-cache-bound", rule, {
     {
       name: "a local class named Map",
       filename: FILENAME,
-      code: lines(
-        "class Map<K, V> {",
-        "  set(_key: K, _value: V): void {}",
-        "  get(_key: K): V | undefined {",
-        "    return undefined;",
-        "  }",
-        "}",
-      ) + mapCache("const cache = new Map<string, { id: string }>();"),
+      code:
+        lines(
+          "class Map<K, V> {",
+          "  set(_key: K, _value: V): void {}",
+          "  get(_key: K): V | undefined {",
+          "    return undefined;",
+          "  }",
+          "}",
+        ) + mapCache("const cache = new Map<string, { id: string }>();"),
     },
     {
       name: "checkMemoizers: false",
       filename: FILENAME,
       options: [{ checkMemoizers: false }],
-      code: lines('import memoize from "lodash/memoize.js";', "export const loadUser = memoize((id: string) => ({ id }));"),
+      code: lines(
+        'import memoize from "lodash/memoize.js";',
+        "export const loadUser = memoize((id: string) => ({ id }));",
+      ),
     },
     {
       name: "checkInProcessCaches: false",
@@ -195,20 +236,31 @@ ruleTester.run("require-cache-bound", rule, {
       name: "checkDataLoaders: false",
       filename: FILENAME,
       options: [{ checkDataLoaders: false }],
-      code: lines('import DataLoader from "dataloader";', "export const users = new DataLoader(async (ids: readonly string[]) => ids.map((id) => ({ id })));"),
+      code: lines(
+        'import DataLoader from "dataloader";',
+        "export const users = new DataLoader(async (ids: readonly string[]) => ids.map((id) => ({ id })));",
+      ),
     },
   ],
   invalid: [
     {
       name: "module-level lodash memoize of a string function",
       filename: FILENAME,
-      code: lines('import memoize from "lodash/memoize.js";', "export const loadUser = memoize((id: string) => ({ id, name: id.toUpperCase() }));"),
+      code: lines(
+        'import memoize from "lodash/memoize.js";',
+        "export const loadUser = memoize((id: string) => ({ id, name: id.toUpperCase() }));",
+      ),
       errors: [{ messageId: "unboundedMemoizer", line: 2, column: 25, endLine: 2, endColumn: 32 }],
     },
     {
       name: "lodash memoize in a class field",
       filename: FILENAME,
-      code: lines('import memoize from "lodash/memoize.js";', "export class UserService {", "  readonly load = memoize((id: string) => ({ id }));", "}"),
+      code: lines(
+        'import memoize from "lodash/memoize.js";',
+        "export class UserService {",
+        "  readonly load = memoize((id: string) => ({ id }));",
+        "}",
+      ),
       errors: [{ messageId: "unboundedMemoizer", line: 3, column: 19, endLine: 3, endColumn: 26 }],
     },
     {
@@ -226,25 +278,39 @@ ruleTester.run("require-cache-bound", rule, {
     {
       name: "moize with maxSize: Infinity",
       filename: FILENAME,
-      code: lines('import moize from "moize";', "export const loadUser = moize((id: string) => ({ id }), { maxSize: Infinity });"),
+      code: lines(
+        'import moize from "moize";',
+        "export const loadUser = moize((id: string) => ({ id }), { maxSize: Infinity });",
+      ),
       errors: [{ messageId: "unboundedMemoizer", line: 2, column: 25, endLine: 2, endColumn: 30 }],
     },
     {
       name: "micro-memoize with maxSize: Infinity",
       filename: FILENAME,
-      code: lines('import { memoize } from "micro-memoize";', "export const loadUser = memoize((id: string) => ({ id }), { maxSize: Infinity });"),
+      code: lines(
+        'import { memoize } from "micro-memoize";',
+        "export const loadUser = memoize((id: string) => ({ id }), { maxSize: Infinity });",
+      ),
       errors: [{ messageId: "unboundedMemoizer", line: 2, column: 25, endLine: 2, endColumn: 32 }],
     },
     {
       name: "module-level node-cache without maxKeys or stdTTL",
       filename: FILENAME,
-      code: lines('import NodeCache from "node-cache";', "const sessions = new NodeCache();", "export const getSession = (id: string) => sessions.get(id);"),
+      code: lines(
+        'import NodeCache from "node-cache";',
+        "const sessions = new NodeCache();",
+        "export const getSession = (id: string) => sessions.get(id);",
+      ),
       errors: [{ messageId: "unboundedCache", line: 2, column: 22, endLine: 2, endColumn: 31 }],
     },
     {
       name: "module-level keyv without a store or ttl",
       filename: FILENAME,
-      code: lines('import Keyv from "keyv";', "const store = new Keyv();", "export const getValue = (id: string) => store.get(id);"),
+      code: lines(
+        'import Keyv from "keyv";',
+        "const store = new Keyv();",
+        "export const getValue = (id: string) => store.get(id);",
+      ),
       errors: [{ messageId: "unboundedCache", line: 2, column: 19, endLine: 2, endColumn: 23 }],
     },
     {
@@ -256,7 +322,10 @@ ruleTester.run("require-cache-bound", rule, {
     {
       name: "module-level DataLoader",
       filename: FILENAME,
-      code: lines('import DataLoader from "dataloader";', "export const users = new DataLoader(async (ids: readonly string[]) => ids.map((id) => ({ id })));"),
+      code: lines(
+        'import DataLoader from "dataloader";',
+        "export const users = new DataLoader(async (ids: readonly string[]) => ids.map((id) => ({ id })));",
+      ),
       errors: [{ messageId: "sharedDataLoader", line: 2, column: 26, endLine: 2, endColumn: 36 }],
     },
     {

@@ -10,9 +10,29 @@ const WRITE = "export const f = (id: string) => redis.set(`user:${id}`, 'v', 'EX
 
 ruleTester.run("require-cache-family-owner", rule, {
   valid: [
-    { name: "declared with an owner", filename: FILENAME, options: [{ families: [{ match: "user:*", owner: "accounts" }], requireRunbook: false }], code: lines(...REDIS, WRITE) },
-    { name: "declared with an owner and a runbook", filename: FILENAME, options: [{ families: [{ match: "user:*", owner: "accounts", runbook: "https://runbooks.example.com/user-cache" }], requireRunbook: true }], code: lines(...REDIS, WRITE) },
-    { name: "a file without cache writes", filename: FILENAME, options: [{ families: [], requireRunbook: false }], code: lines("export const f = (id: string) => id;") },
+    {
+      name: "declared with an owner",
+      filename: FILENAME,
+      options: [{ families: [{ match: "user:*", owner: "accounts" }], requireRunbook: false }],
+      code: lines(...REDIS, WRITE),
+    },
+    {
+      name: "declared with an owner and a runbook",
+      filename: FILENAME,
+      options: [
+        {
+          families: [{ match: "user:*", owner: "accounts", runbook: "https://runbooks.example.com/user-cache" }],
+          requireRunbook: true,
+        },
+      ],
+      code: lines(...REDIS, WRITE),
+    },
+    {
+      name: "a file without cache writes",
+      filename: FILENAME,
+      options: [{ families: [], requireRunbook: false }],
+      code: lines("export const f = (id: string) => id;"),
+    },
   ],
   invalid: [
     {
@@ -20,7 +40,16 @@ ruleTester.run("require-cache-family-owner", rule, {
       filename: FILENAME,
       options: [{ families: [{ match: "team:*", owner: "teams" }], requireRunbook: false }],
       code: lines(...REDIS, WRITE),
-      errors: [{ messageId: "undeclared", line: 3, column: 40, endLine: 3, endColumn: 43, data: { family: "user:{id}", suggestion: "user:*" } }],
+      errors: [
+        {
+          messageId: "undeclared",
+          line: 3,
+          column: 40,
+          endLine: 3,
+          endColumn: 43,
+          data: { family: "user:{id}", suggestion: "user:*" },
+        },
+      ],
     },
     {
       name: "declared without an owner",

@@ -13,12 +13,26 @@ ruleTester.run("require-cache-ttl", rule, {
     {
       name: "a key written by a test lives for one test run",
       filename: "cache.test.ts",
-      code: ['import { Redis } from "ioredis";', "const redis = new Redis();", "export async function seed() {", "  await redis.set('test:bulk:1', 'v');", "}", ""].join("\n"),
+      code: [
+        'import { Redis } from "ioredis";',
+        "const redis = new Redis();",
+        "export async function seed() {",
+        "  await redis.set('test:bulk:1', 'v');",
+        "}",
+        "",
+      ].join("\n"),
     },
     {
       name: "INCR after SET NX EX on the same key keeps the expiry (a rate-limit window)",
       filename: FILENAME,
-      code: lines('import { Redis } from "ioredis";', "const redis = new Redis();", "export async function hit(ip: string) {", "  await redis.set(`rate:${ip}`, 0, 'EX', 60, 'NX');", "  return redis.incr(`rate:${ip}`);", "}"),
+      code: lines(
+        'import { Redis } from "ioredis";',
+        "const redis = new Redis();",
+        "export async function hit(ip: string) {",
+        "  await redis.set(`rate:${ip}`, 0, 'EX', 60, 'NX');",
+        "  return redis.incr(`rate:${ip}`);",
+        "}",
+      ),
     },
     {
       name: "ioredis SET with EX, PX or KEEPTTL",
@@ -27,36 +41,70 @@ ruleTester.run("require-cache-ttl", rule, {
         IOREDIS +
         lines(
           "export async function save(id: string, json: string) {",
-          "  await redis.set(`a:${id}`, json, \"EX\", 60);",
-          "  await redis.set(`b:${id}`, json, \"PX\", 60_000);",
-          "  await redis.set(`c:${id}`, json, \"KEEPTTL\");",
+          '  await redis.set(`a:${id}`, json, "EX", 60);',
+          '  await redis.set(`b:${id}`, json, "PX", 60_000);',
+          '  await redis.set(`c:${id}`, json, "KEEPTTL");',
           "}",
         ),
     },
     {
       name: "ioredis SETEX",
       filename: FILENAME,
-      code: IOREDIS + lines("export async function save(id: string, json: string) {", "  await redis.setex(`user:${id}`, 60, json);", "}"),
+      code:
+        IOREDIS +
+        lines(
+          "export async function save(id: string, json: string) {",
+          "  await redis.setex(`user:${id}`, 60, json);",
+          "}",
+        ),
     },
     {
       name: "SET followed by EXPIRE on the same key later in the same function",
       filename: FILENAME,
-      code: IOREDIS + lines("export async function save(id: string, json: string) {", "  await redis.set(`user:${id}`, json);", "  await redis.expire(`user:${id}`, 60);", "}"),
+      code:
+        IOREDIS +
+        lines(
+          "export async function save(id: string, json: string) {",
+          "  await redis.set(`user:${id}`, json);",
+          "  await redis.expire(`user:${id}`, 60);",
+          "}",
+        ),
     },
     {
       name: "HSET followed by EXPIRE on the same key later in the same function",
       filename: FILENAME,
-      code: IOREDIS + lines("export async function count(id: string) {", "  await redis.hset(`counts:${id}`, \"n\", 1);", "  await redis.expire(`counts:${id}`, 300);", "}"),
+      code:
+        IOREDIS +
+        lines(
+          "export async function count(id: string) {",
+          '  await redis.hset(`counts:${id}`, "n", 1);',
+          "  await redis.expire(`counts:${id}`, 300);",
+          "}",
+        ),
     },
     {
       name: "MSET followed by EXPIRE in the same function",
       filename: FILENAME,
-      code: IOREDIS + lines("export async function saveBoth(a: string, b: string) {", "  await redis.mset({ a, b });", '  await redis.expire("a", 60);', '  await redis.expire("b", 60);', "}"),
+      code:
+        IOREDIS +
+        lines(
+          "export async function saveBoth(a: string, b: string) {",
+          "  await redis.mset({ a, b });",
+          '  await redis.expire("a", 60);',
+          '  await redis.expire("b", 60);',
+          "}",
+        ),
     },
     {
       name: "SET and EXPIRE chained on one pipeline",
       filename: FILENAME,
-      code: IOREDIS + lines("export async function save(id: string, json: string) {", "  await redis.pipeline().set(`user:${id}`, json).expire(`user:${id}`, 60).exec();", "}"),
+      code:
+        IOREDIS +
+        lines(
+          "export async function save(id: string, json: string) {",
+          "  await redis.pipeline().set(`user:${id}`, json).expire(`user:${id}`, 60).exec();",
+          "}",
+        ),
     },
     {
       name: "SET and EXPIRE on a MULTI kept in a variable",
@@ -75,7 +123,16 @@ ruleTester.run("require-cache-ttl", rule, {
     {
       name: "a key consumed with LPOP is a queue, not a cache entry",
       filename: FILENAME,
-      code: IOREDIS + lines("export async function enqueue(job: string) {", '  await redis.rpush("jobs", job);', "}", "export async function take() {", '  return redis.lpop("jobs");', "}"),
+      code:
+        IOREDIS +
+        lines(
+          "export async function enqueue(job: string) {",
+          '  await redis.rpush("jobs", job);',
+          "}",
+          "export async function take() {",
+          '  return redis.lpop("jobs");',
+          "}",
+        ),
     },
     {
       name: "a wrapper that adds the TTL inside",
@@ -213,7 +270,11 @@ ruleTester.run("require-cache-ttl", rule, {
     {
       name: "tiny-lru built with a TTL",
       filename: FILENAME,
-      code: lines('import { lru } from "tiny-lru";', "const t = lru(100, 60_000);", "export function save(id: string) { t.set(id, 1); }"),
+      code: lines(
+        'import { lru } from "tiny-lru";',
+        "const t = lru(100, 60_000);",
+        "export function save(id: string) { t.set(id, 1); }",
+      ),
     },
     {
       name: "unstable_cache with revalidate",
@@ -234,19 +295,26 @@ ruleTester.run("require-cache-ttl", rule, {
     {
       name: "CacheModule.register with ttl",
       filename: FILENAME,
-      code: lines('import { CacheModule } from "@nestjs/cache-manager";', "export const cacheModule = CacheModule.register({ ttl: 60_000 });"),
+      code: lines(
+        'import { CacheModule } from "@nestjs/cache-manager";',
+        "export const cacheModule = CacheModule.register({ ttl: 60_000 });",
+      ),
     },
     {
       name: "checkRedis: false",
       filename: FILENAME,
       options: [{ checkRedis: false }],
-      code: IOREDIS + lines("export async function save(id: string, json: string) {", "  await redis.set(`user:${id}`, json);", "}"),
+      code:
+        IOREDIS +
+        lines("export async function save(id: string, json: string) {", "  await redis.set(`user:${id}`, json);", "}"),
     },
     {
       name: "checkCollections: false ignores HSET",
       filename: FILENAME,
       options: [{ checkCollections: false }],
-      code: IOREDIS + lines("export async function count(id: string) {", "  await redis.hset(`counts:${id}`, \"n\", 1);", "}"),
+      code:
+        IOREDIS +
+        lines("export async function count(id: string) {", '  await redis.hset(`counts:${id}`, "n", 1);', "}"),
     },
     {
       name: "checkBoundedCaches: false ignores a bounded lru-cache",
@@ -264,26 +332,43 @@ ruleTester.run("require-cache-ttl", rule, {
       name: "checkInProcessCaches: false",
       filename: FILENAME,
       options: [{ checkInProcessCaches: false }],
-      code: lines('import NodeCache from "node-cache";', "const sessions = new NodeCache();", "export function remember(id: string, json: string) {", "  sessions.set(id, json);", "}"),
+      code: lines(
+        'import NodeCache from "node-cache";',
+        "const sessions = new NodeCache();",
+        "export function remember(id: string, json: string) {",
+        "  sessions.set(id, json);",
+        "}",
+      ),
     },
     {
       name: "checkMemoizers: false",
       filename: FILENAME,
       options: [{ checkMemoizers: false }],
-      code: lines('import memoize from "lodash/memoize.js";', "export const loadPrice = memoize(async (sku: string) => sku.length);"),
+      code: lines(
+        'import memoize from "lodash/memoize.js";',
+        "export const loadPrice = memoize(async (sku: string) => sku.length);",
+      ),
     },
     {
       name: "checkFrameworks: false",
       filename: FILENAME,
       options: [{ checkFrameworks: false }],
-      code: lines('import { unstable_cache } from "next/cache";', 'export const getUser = unstable_cache(async (id: string) => ({ id }), ["user"]);'),
+      code: lines(
+        'import { unstable_cache } from "next/cache";',
+        'export const getUser = unstable_cache(async (id: string) => ({ id }), ["user"]);',
+      ),
     },
   ],
   invalid: [
     {
       name: "tiny-lru set on an instance built without a TTL (factory and class)",
       filename: FILENAME,
-      code: lines('import { lru, LRU } from "tiny-lru";', "const t = lru(100);", "const u = new LRU<number>(100);", "export function save(id: string) { t.set(id, 1); u.set(id, 1); }"),
+      code: lines(
+        'import { lru, LRU } from "tiny-lru";',
+        "const t = lru(100);",
+        "const u = new LRU<number>(100);",
+        "export function save(id: string) { t.set(id, 1); u.set(id, 1); }",
+      ),
       errors: [
         { messageId: "inProcessWithoutTtl", line: 4, column: 38, endLine: 4, endColumn: 41 },
         { messageId: "inProcessWithoutTtl", line: 4, column: 52, endLine: 4, endColumn: 55 },
@@ -292,13 +377,22 @@ ruleTester.run("require-cache-ttl", rule, {
     {
       name: "unstable_cache imported as next/cache.js (nodenext ESM)",
       filename: FILENAME,
-      code: lines('import { unstable_cache } from "next/cache.js";', 'export const getUser = unstable_cache(async (id: string) => ({ id }), ["user"]);'),
+      code: lines(
+        'import { unstable_cache } from "next/cache.js";',
+        'export const getUser = unstable_cache(async (id: string) => ({ id }), ["user"]);',
+      ),
       errors: [{ messageId: "unstableCacheWithoutRevalidate", line: 2, column: 24, endLine: 2, endColumn: 38 }],
     },
     {
       name: "ioredis SET without EX",
       filename: FILENAME,
-      code: IOREDIS + lines("export async function saveUser(id: string, json: string) {", "  await redis.set(`user:${id}`, json);", "}"),
+      code:
+        IOREDIS +
+        lines(
+          "export async function saveUser(id: string, json: string) {",
+          "  await redis.set(`user:${id}`, json);",
+          "}",
+        ),
       errors: [
         {
           messageId: "redisWithoutTtl",
@@ -306,14 +400,28 @@ ruleTester.run("require-cache-ttl", rule, {
           column: 15,
           endLine: 4,
           endColumn: 18,
-          suggestions: suggestTtl(IOREDIS + lines("export async function saveUser(id: string, json: string) {", '  await redis.set(`user:${id}`, json, "EX", TTL_SECONDS);', "}")),
+          suggestions: suggestTtl(
+            IOREDIS +
+              lines(
+                "export async function saveUser(id: string, json: string) {",
+                '  await redis.set(`user:${id}`, json, "EX", TTL_SECONDS);',
+                "}",
+              ),
+          ),
         },
       ],
     },
     {
       name: "ioredis SET after an EXPIRE (SET discards the earlier expiry)",
       filename: FILENAME,
-      code: IOREDIS + lines("export async function saveUser(id: string, json: string) {", "  await redis.expire(`user:${id}`, 60);", "  await redis.set(`user:${id}`, json);", "}"),
+      code:
+        IOREDIS +
+        lines(
+          "export async function saveUser(id: string, json: string) {",
+          "  await redis.expire(`user:${id}`, 60);",
+          "  await redis.set(`user:${id}`, json);",
+          "}",
+        ),
       errors: [
         {
           messageId: "redisWithoutTtl",
@@ -322,7 +430,13 @@ ruleTester.run("require-cache-ttl", rule, {
           endLine: 5,
           endColumn: 18,
           suggestions: suggestTtl(
-            IOREDIS + lines("export async function saveUser(id: string, json: string) {", "  await redis.expire(`user:${id}`, 60);", '  await redis.set(`user:${id}`, json, "EX", TTL_SECONDS);', "}"),
+            IOREDIS +
+              lines(
+                "export async function saveUser(id: string, json: string) {",
+                "  await redis.expire(`user:${id}`, 60);",
+                '  await redis.set(`user:${id}`, json, "EX", TTL_SECONDS);',
+                "}",
+              ),
           ),
         },
       ],
@@ -330,7 +444,13 @@ ruleTester.run("require-cache-ttl", rule, {
     {
       name: "ioredis SET in a pipeline with no EXPIRE",
       filename: FILENAME,
-      code: IOREDIS + lines("export async function saveUser(id: string, json: string) {", "  await redis.pipeline().set(`user:${id}`, json).exec();", "}"),
+      code:
+        IOREDIS +
+        lines(
+          "export async function saveUser(id: string, json: string) {",
+          "  await redis.pipeline().set(`user:${id}`, json).exec();",
+          "}",
+        ),
       errors: [
         {
           messageId: "redisWithoutTtl",
@@ -338,7 +458,14 @@ ruleTester.run("require-cache-ttl", rule, {
           column: 26,
           endLine: 4,
           endColumn: 29,
-          suggestions: suggestTtl(IOREDIS + lines("export async function saveUser(id: string, json: string) {", '  await redis.pipeline().set(`user:${id}`, json, "EX", TTL_SECONDS).exec();', "}")),
+          suggestions: suggestTtl(
+            IOREDIS +
+              lines(
+                "export async function saveUser(id: string, json: string) {",
+                '  await redis.pipeline().set(`user:${id}`, json, "EX", TTL_SECONDS).exec();',
+                "}",
+              ),
+          ),
         },
       ],
     },
@@ -432,7 +559,9 @@ ruleTester.run("require-cache-ttl", rule, {
     {
       name: "HSET without a later EXPIRE",
       filename: FILENAME,
-      code: IOREDIS + lines("export async function count(id: string) {", "  await redis.hset(`counts:${id}`, \"n\", 1);", "}"),
+      code:
+        IOREDIS +
+        lines("export async function count(id: string) {", '  await redis.hset(`counts:${id}`, "n", 1);', "}"),
       errors: [{ messageId: "redisWithoutTtl", line: 4, column: 15, endLine: 4, endColumn: 19 }],
     },
     {
@@ -442,7 +571,7 @@ ruleTester.run("require-cache-ttl", rule, {
         IOREDIS +
         lines(
           "export async function count(id: string) {",
-          "  await redis.hset(`counts:${id}`, \"n\", 1);",
+          '  await redis.hset(`counts:${id}`, "n", 1);',
           "}",
           "export async function expireCounts(id: string) {",
           "  await redis.expire(`counts:${id}`, 300);",
@@ -453,7 +582,8 @@ ruleTester.run("require-cache-ttl", rule, {
     {
       name: "MSET cannot set an expiry",
       filename: FILENAME,
-      code: IOREDIS + lines("export async function saveBoth(a: string, b: string) {", "  await redis.mset({ a, b });", "}"),
+      code:
+        IOREDIS + lines("export async function saveBoth(a: string, b: string) {", "  await redis.mset({ a, b });", "}"),
       errors: [{ messageId: "redisMultiWithoutTtl", line: 4, column: 15, endLine: 4, endColumn: 19 }],
     },
     {
@@ -471,13 +601,25 @@ ruleTester.run("require-cache-ttl", rule, {
     {
       name: "node-cache without stdTTL",
       filename: FILENAME,
-      code: lines('import NodeCache from "node-cache";', "const sessions = new NodeCache();", "export function remember(id: string, json: string) {", "  sessions.set(id, json);", "}"),
+      code: lines(
+        'import NodeCache from "node-cache";',
+        "const sessions = new NodeCache();",
+        "export function remember(id: string, json: string) {",
+        "  sessions.set(id, json);",
+        "}",
+      ),
       errors: [{ messageId: "inProcessWithoutTtl", line: 4, column: 12, endLine: 4, endColumn: 15 }],
     },
     {
       name: "keyv without ttl",
       filename: FILENAME,
-      code: lines('import Keyv from "keyv";', "const store = new Keyv();", "export async function remember(id: string, json: string) {", "  await store.set(id, json);", "}"),
+      code: lines(
+        'import Keyv from "keyv";',
+        "const store = new Keyv();",
+        "export async function remember(id: string, json: string) {",
+        "  await store.set(id, json);",
+        "}",
+      ),
       errors: [{ messageId: "inProcessWithoutTtl", line: 4, column: 15, endLine: 4, endColumn: 18 }],
     },
     {
@@ -495,13 +637,19 @@ ruleTester.run("require-cache-ttl", rule, {
     {
       name: "unstable_cache without revalidate or tags",
       filename: FILENAME,
-      code: lines('import { unstable_cache } from "next/cache";', 'export const getUser = unstable_cache(async (id: string) => ({ id }), ["user"]);'),
+      code: lines(
+        'import { unstable_cache } from "next/cache";',
+        'export const getUser = unstable_cache(async (id: string) => ({ id }), ["user"]);',
+      ),
       errors: [{ messageId: "unstableCacheWithoutRevalidate", line: 2, column: 24, endLine: 2, endColumn: 38 }],
     },
     {
       name: "CacheModule.register({})",
       filename: FILENAME,
-      code: lines('import { CacheModule } from "@nestjs/cache-manager";', "export const cacheModule = CacheModule.register({});"),
+      code: lines(
+        'import { CacheModule } from "@nestjs/cache-manager";',
+        "export const cacheModule = CacheModule.register({});",
+      ),
       errors: [{ messageId: "nestModuleWithoutTtl", line: 2, column: 28, endLine: 2, endColumn: 48 }],
     },
     {

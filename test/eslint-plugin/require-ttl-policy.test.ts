@@ -10,13 +10,29 @@ const profile = { families: [{ match: "user:*", class: "profile", owner: "accoun
 
 ruleTester.run("require-ttl-policy", rule, {
   valid: [
-    { name: "inactive without data classes", filename: FILENAME, code: lines(...REDIS, "export const f = (id: string) => redis.set(`user:${id}`, 'v');") },
-    { name: "a TTL inside the profile range", filename: FILENAME, options: [profile], code: lines(...REDIS, "export const f = (id: string) => redis.set(`user:${id}`, 'v', 'EX', 600);") },
-    { name: "a family without a class", filename: FILENAME, options: [profile], code: lines(...REDIS, "export const f = (id: string) => redis.set(`team:${id}`, 'v');") },
+    {
+      name: "inactive without data classes",
+      filename: FILENAME,
+      code: lines(...REDIS, "export const f = (id: string) => redis.set(`user:${id}`, 'v');"),
+    },
+    {
+      name: "a TTL inside the profile range",
+      filename: FILENAME,
+      options: [profile],
+      code: lines(...REDIS, "export const f = (id: string) => redis.set(`user:${id}`, 'v', 'EX', 600);"),
+    },
+    {
+      name: "a family without a class",
+      filename: FILENAME,
+      options: [profile],
+      code: lines(...REDIS, "export const f = (id: string) => redis.set(`team:${id}`, 'v');"),
+    },
     {
       name: "a custom class that allows a day",
       filename: FILENAME,
-      options: [{ families: [{ match: "user:*", class: "slow" }], dataClasses: { slow: { minTtl: "1h", maxTtl: "1d" } } }],
+      options: [
+        { families: [{ match: "user:*", class: "slow" }], dataClasses: { slow: { minTtl: "1h", maxTtl: "1d" } } },
+      ],
       code: lines(...REDIS, "export const f = (id: string) => redis.set(`user:${id}`, 'v', 'EX', 86400);"),
     },
   ],
@@ -26,7 +42,16 @@ ruleTester.run("require-ttl-policy", rule, {
       filename: FILENAME,
       options: [profile],
       code: lines(...REDIS, "export const f = (id: string) => redis.set(`user:${id}`, 'v', 'EX', 86400);"),
-      errors: [{ messageId: "ttlOutOfRange", line: 3, column: 40, endLine: 3, endColumn: 43, data: { family: "user:{id}", className: "profile", min: "1 min", max: "1 h", ttl: "24 h" } }],
+      errors: [
+        {
+          messageId: "ttlOutOfRange",
+          line: 3,
+          column: 40,
+          endLine: 3,
+          endColumn: 43,
+          data: { family: "user:{id}", className: "profile", min: "1 min", max: "1 h", ttl: "24 h" },
+        },
+      ],
     },
     {
       name: "a profile family without an expiry",
@@ -54,7 +79,22 @@ ruleTester.run("require-ttl-policy", rule, {
         "  await prisma.account.update({ where: { id }, data: { balance: { increment: amount } } });",
         "}",
       ),
-      errors: [{ messageId: "notInvalidated", line: 13, column: 9, endLine: 13, endColumn: 91, data: { action: "account.update", entity: "`account`", family: "balance:{id}", className: "transactional", staleness: "for up to 30 s" } }],
+      errors: [
+        {
+          messageId: "notInvalidated",
+          line: 13,
+          column: 9,
+          endLine: 13,
+          endColumn: 91,
+          data: {
+            action: "account.update",
+            entity: "`account`",
+            family: "balance:{id}",
+            className: "transactional",
+            staleness: "for up to 30 s",
+          },
+        },
+      ],
     },
   ],
 });

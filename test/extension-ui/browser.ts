@@ -26,8 +26,13 @@ export interface LaunchedBrowser {
 
 /** Chromium with a fresh profile under test-output/browser-profiles/, so no state leaks between runs. */
 export async function launchBrowser(options: { headless?: boolean } = {}): Promise<LaunchedBrowser> {
-  if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} not found: apt-get install -y chromium (or set CACHEWISE_CHROMIUM)`);
-  const profileDir = path.join(TEST_OUTPUT, "browser-profiles", `${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`);
+  if (!fs.existsSync(CHROMIUM_PATH))
+    throw new Error(`${CHROMIUM_PATH} not found: apt-get install -y chromium (or set CACHEWISE_CHROMIUM)`);
+  const profileDir = path.join(
+    TEST_OUTPUT,
+    "browser-profiles",
+    `${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`,
+  );
   fs.mkdirSync(profileDir, { recursive: true });
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM_PATH,

@@ -64,7 +64,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   const { nodeBin, codeServerBin } = await ensureCodeServer({ quietWhenCached: true });
   const workspace = path.resolve(REPO_ROOT, options.workspace);
   if (!fs.existsSync(workspace)) throw new Error(`workspace ${workspace} does not exist`);
-  const extensionDevelopmentPath = options.extensionDevelopmentPath ? path.resolve(REPO_ROOT, options.extensionDevelopmentPath) : undefined;
+  const extensionDevelopmentPath = options.extensionDevelopmentPath
+    ? path.resolve(REPO_ROOT, options.extensionDevelopmentPath)
+    : undefined;
   const smokeTestDriver = options.smokeTestDriver === true || extensionDevelopmentPath !== undefined;
 
   const runDir = createRunDir();
@@ -106,8 +108,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
 
   const args = [
     ...commonArgs,
-    "--bind-addr", `127.0.0.1:${port}`,
-    "--auth", "none",
+    "--bind-addr",
+    `127.0.0.1:${port}`,
+    "--auth",
+    "none",
     "--disable-telemetry",
     "--disable-update-check",
     "--disable-getting-started-override",
@@ -186,7 +190,8 @@ function createRunDir(): string {
   const runsDir = path.join(TEST_OUTPUT, "vscode-runs");
   fs.mkdirSync(runsDir, { recursive: true });
   // Names start with an ISO timestamp, so they sort by age.
-  for (const old of fs.readdirSync(runsDir).sort().slice(0, -KEPT_RUNS)) fs.rmSync(path.join(runsDir, old), { recursive: true, force: true });
+  for (const old of fs.readdirSync(runsDir).sort().slice(0, -KEPT_RUNS))
+    fs.rmSync(path.join(runsDir, old), { recursive: true, force: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const runDir = path.join(runsDir, `${stamp}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`);
   fs.mkdirSync(runDir);
@@ -213,10 +218,18 @@ async function waitForHealthz(port: number, child: ChildProcess, logFile: string
     }
     await delay(200);
   }
-  throw new Error(`code-server did not answer http://127.0.0.1:${port}/healthz within ${timeoutMs} ms:\n${readTail(logFile)}`);
+  throw new Error(
+    `code-server did not answer http://127.0.0.1:${port}/healthz within ${timeoutMs} ms:\n${readTail(logFile)}`,
+  );
 }
 
-function runToCompletion(command: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, timeoutMs: number): Promise<void> {
+function runToCompletion(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  timeoutMs: number,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const log = fs.openSync(logFile, "a");
     fs.writeSync(log, `$ ${command} ${args.join(" ")}\n`);
@@ -224,7 +237,11 @@ function runToCompletion(command: string, args: string[], env: NodeJS.ProcessEnv
     fs.closeSync(log);
     const timer = setTimeout(() => {
       if (child.pid) signalGroup(child.pid, "SIGKILL");
-      reject(new Error(`${path.basename(command)} ${args.at(-2)} ${args.at(-1)} took longer than ${timeoutMs} ms:\n${readTail(logFile)}`));
+      reject(
+        new Error(
+          `${path.basename(command)} ${args.at(-2)} ${args.at(-1)} took longer than ${timeoutMs} ms:\n${readTail(logFile)}`,
+        ),
+      );
     }, timeoutMs);
     child.once("error", (error) => {
       clearTimeout(timer);
@@ -235,7 +252,12 @@ function runToCompletion(command: string, args: string[], env: NodeJS.ProcessEnv
       // The installer can leave helpers running; they belong to its group.
       if (child.pid) signalGroup(child.pid, "SIGKILL");
       if (code === 0) resolve();
-      else reject(new Error(`${path.basename(command)} ${args.at(-2)} ${args.at(-1)} exited with ${code ?? signal}:\n${readTail(logFile)}`));
+      else
+        reject(
+          new Error(
+            `${path.basename(command)} ${args.at(-2)} ${args.at(-1)} exited with ${code ?? signal}:\n${readTail(logFile)}`,
+          ),
+        );
     });
   });
 }

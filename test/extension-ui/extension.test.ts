@@ -35,17 +35,104 @@ const HOST_TESTS = path.join(REPO_ROOT, "dist-test", "extension-host-tests.cjs")
  * `cachewise.redis.allowWrites` is on (it is off here). Subcommands are checked separately.
  */
 const WRITE_COMMANDS = new Set([
-  "set", "setex", "psetex", "setnx", "mset", "msetnx", "setrange", "append", "getset", "getdel", "getex",
-  "del", "unlink", "expire", "pexpire", "expireat", "pexpireat", "persist", "rename", "renamenx", "move", "copy", "restore", "migrate",
-  "incr", "incrby", "incrbyfloat", "decr", "decrby",
-  "hset", "hmset", "hsetnx", "hdel", "hincrby", "hincrbyfloat",
-  "lpush", "rpush", "lpushx", "rpushx", "lpop", "rpop", "lset", "lrem", "ltrim", "linsert", "lmove", "rpoplpush", "blpop", "brpop", "blmove",
-  "sadd", "srem", "spop", "smove", "sinterstore", "sunionstore", "sdiffstore",
-  "zadd", "zrem", "zincrby", "zpopmin", "zpopmax", "zremrangebyscore", "zremrangebyrank", "zremrangebylex", "zunionstore", "zinterstore", "zrangestore",
-  "xadd", "xdel", "xtrim", "xgroup", "xack", "xclaim", "xautoclaim", "xsetid",
-  "pfadd", "pfmerge", "setbit", "bitop", "bitfield", "geoadd", "georadius", "georadiusbymember",
-  "flushdb", "flushall", "swapdb", "shutdown", "debug", "bgsave", "save", "bgrewriteaof", "replicaof", "slaveof", "failover",
-  "publish", "function", "fcall",
+  "set",
+  "setex",
+  "psetex",
+  "setnx",
+  "mset",
+  "msetnx",
+  "setrange",
+  "append",
+  "getset",
+  "getdel",
+  "getex",
+  "del",
+  "unlink",
+  "expire",
+  "pexpire",
+  "expireat",
+  "pexpireat",
+  "persist",
+  "rename",
+  "renamenx",
+  "move",
+  "copy",
+  "restore",
+  "migrate",
+  "incr",
+  "incrby",
+  "incrbyfloat",
+  "decr",
+  "decrby",
+  "hset",
+  "hmset",
+  "hsetnx",
+  "hdel",
+  "hincrby",
+  "hincrbyfloat",
+  "lpush",
+  "rpush",
+  "lpushx",
+  "rpushx",
+  "lpop",
+  "rpop",
+  "lset",
+  "lrem",
+  "ltrim",
+  "linsert",
+  "lmove",
+  "rpoplpush",
+  "blpop",
+  "brpop",
+  "blmove",
+  "sadd",
+  "srem",
+  "spop",
+  "smove",
+  "sinterstore",
+  "sunionstore",
+  "sdiffstore",
+  "zadd",
+  "zrem",
+  "zincrby",
+  "zpopmin",
+  "zpopmax",
+  "zremrangebyscore",
+  "zremrangebyrank",
+  "zremrangebylex",
+  "zunionstore",
+  "zinterstore",
+  "zrangestore",
+  "xadd",
+  "xdel",
+  "xtrim",
+  "xgroup",
+  "xack",
+  "xclaim",
+  "xautoclaim",
+  "xsetid",
+  "pfadd",
+  "pfmerge",
+  "setbit",
+  "bitop",
+  "bitfield",
+  "geoadd",
+  "georadius",
+  "georadiusbymember",
+  "flushdb",
+  "flushall",
+  "swapdb",
+  "shutdown",
+  "debug",
+  "bgsave",
+  "save",
+  "bgrewriteaof",
+  "replicaof",
+  "slaveof",
+  "failover",
+  "publish",
+  "function",
+  "fcall",
 ]);
 const WRITE_SUBCOMMANDS: Record<string, ReadonlySet<string>> = {
   config: new Set(["set", "resetstat", "rewrite"]),
@@ -57,300 +144,451 @@ const WRITE_SUBCOMMANDS: Record<string, ReadonlySet<string>> = {
 };
 
 const missing = ["playwright-core", "mocha", "@vscode/vsce"].filter((name) => !isInstalled(name));
-const redisMissing = spawnSync("redis-server", ["--version"]).status !== 0 ? "redis-server is not installed (apt-get install -y redis-server)" : undefined;
-const distMissing = ["dist/extension.cjs", "dist/analysis-server.cjs"].find((file) => !fs.existsSync(path.join(REPO_ROOT, file)));
+const redisMissing =
+  spawnSync("redis-server", ["--version"]).status !== 0
+    ? "redis-server is not installed (apt-get install -y redis-server)"
+    : undefined;
+const distMissing = ["dist/extension.cjs", "dist/analysis-server.cjs"].find(
+  (file) => !fs.existsSync(path.join(REPO_ROOT, file)),
+);
 
-describe("the Cachewise extension in VS Code", { skip: missing.length > 0 ? `not installed: ${missing.join(", ")}` : (redisMissing ?? (distMissing ? `${distMissing} is missing: run npm run build` : false)), timeout: 900_000 }, () => {
-  let vsixPath: string;
-  let redis: RedisProcess;
-
-  before(async () => {
-    // A cold install takes about 2 min; keep it out of the first test's time.
-    await ensureCodeServer();
-    vsixPath = packageExtension(path.join(TEST_OUTPUT, "vsix", "cachewise.vsix"));
-    redis = await startRedisServer("extension-ui");
-    seedDemoKeyspace(redis.port);
-  });
-
-  after(async () => {
-    await redis?.stop();
-  });
-
-  const userConnection = () => ({ "cachewise.redis.connections": [{ name: "local", url: `redis://127.0.0.1:${redis.port}` }] });
-
-  test("(f) in Restricted Mode, a connection from workspace settings is ignored: the extension does not connect", async () => {
-    const workspace = copyDemoWorkspace("restricted");
-    fs.mkdirSync(path.join(workspace, ".vscode"));
-    fs.writeFileSync(path.join(workspace, ".vscode", "settings.json"), `${JSON.stringify(userConnection(), null, 2)}\n`);
-    const server = await startCodeServer({ workspace, vsixPath, trust: true });
-    let browser: LaunchedBrowser | undefined;
-    try {
-      browser = await launchBrowser();
-      const { page } = browser;
-      await openWorkbench(page, server.url());
-      await page.locator(RESTRICTED_MODE_STATUS).waitFor({ timeout: UI_WAIT_MS });
-      await openFile(page, ["src", "users", "user-service.ts"]);
-      // Proof that the extension is active and has decided: its log says why it does not connect.
-      // (VS Code hides workspace values of restricted settings from extensions in Restricted Mode,
-      // so the extension cannot tell the user which connections it ignored.)
-      await waitUntil(() => readExtensionLog(server).includes("no Redis connection in user settings (Restricted Mode"), "the extension's log line about Restricted Mode", UI_WAIT_MS);
-      await page.locator('.activitybar .action-item a[aria-label^="Cachewise"]').click();
-      await page.locator(".pane-body", { hasText: "No Redis connection is configured" }).waitFor({ timeout: UI_WAIT_MS });
-      await screenshot(page, "extension-restricted-mode");
-      // Give a (wrong) connection attempt time to show up before looking.
-      await page.waitForTimeout(3000);
-      assert.doesNotMatch(redisCli(redis.port, "CLIENT", "LIST"), new RegExp(`name=${CLIENT_NAME}\\b`));
-      assert.equal(await page.locator(".statusbar-item", { hasText: "local" }).count(), 0, "no Cachewise Redis status item");
-      assert.doesNotMatch(readExtensionLog(server), /connected to local/);
-    } finally {
-      await browser?.close();
-      await server.stop();
-    }
-  });
-
-  test("(i) a least-privilege user (no MEMORY USAGE, INFO or scripting): the figure says no permission, the rest works, each notice once", async () => {
-    const restricted = await startRedisServer("extension-ui-least-privilege");
-    let server: RunningCodeServer | undefined;
-    let browser: LaunchedBrowser | undefined;
-    try {
-      seedDemoKeyspace(restricted.port);
-      // What a managed service's read-only role often allows: reads, but no MEMORY, INFO or EVAL.
-      const acl = redisCli(restricted.port, "ACL", "SETUSER", "default", "reset", "on", "nopass", "~*", "&*", "-@all", "+@read", "+@connection", "-memory", "-info", "-@scripting");
-      assert.match(acl, /^OK/);
-      assert.match(redisCli(restricted.port, "MEMORY", "USAGE", "demo:user:1"), /NOPERM/);
-      server = await startCodeServer({
-        workspace: copyDemoWorkspace("least-privilege"),
-        vsixPath,
-        // Short refreshes: several INFO attempts (each denied) happen while the test watches.
-        userSettings: { "cachewise.redis.connections": [{ name: "least", url: `redis://127.0.0.1:${restricted.port}` }], "cachewise.redis.refreshIntervalSeconds": 5 },
-      });
-      browser = await launchBrowser();
-      const { page } = browser;
-      await openWorkbench(page, server.url());
-      await openFile(page, ["src", "users", "user-service.ts"]);
-      await page.locator(".monaco-editor .codelens-decoration a", { hasText: new RegExp(`demo:user:\\{id\\} · ≈?${DEMO_KEYSPACE.users} keys`) }).first().waitFor({ timeout: UI_WAIT_MS });
-      await runCommand(page, "Cachewise: Run Full Keyspace Profile");
-      // Exact counts and TTLs from the full profile; no memory figure, since MEMORY USAGE was denied.
-      const exact = new RegExp(`^demo:user:\\{id\\} · ${DEMO_KEYSPACE.users} keys · TTL p50 \\S+ · ${DEMO_KEYSPACE.usersWithoutTtl} without TTL$`);
-      await page.locator(".monaco-editor .codelens-decoration a", { hasText: exact }).first().waitFor({ timeout: UI_WAIT_MS });
-      const line = page.locator(".monaco-editor .view-line", { hasText: "await redis.get(userKey(id))" });
-      await line.locator("span span", { hasText: /^get$/ }).first().hover();
-      const hover = page.locator(".monaco-hover", { hasText: "Cachewise" });
-      await hover.first().waitFor({ timeout: 30_000 });
-      assert.match((await hover.first().textContent()) ?? "", new RegExp(`${DEMO_KEYSPACE.users} keys · ${DEMO_KEYSPACE.usersWithoutTtl} without TTL .* memory: no permission`));
-      await screenshot(page, "extension-least-privilege-hover");
-      await page.mouse.move(5, 5);
-      await page.keyboard.press("Escape");
-      // Connected, without the used-memory figure INFO would give.
-      const status = page.locator(".statusbar-item", { has: page.locator(".codicon-database"), hasText: "least" });
-      await status.waitFor({ timeout: UI_WAIT_MS });
-      assert.doesNotMatch((await status.textContent()) ?? "", /disconnected|\d (B|KB|MB)\b/);
-      // Let a few refreshes (each with a denied INFO) pass, then count what was shown.
-      await page.waitForTimeout(12_000);
-      await runCommand(page, "Notifications: Show Notifications");
-      const items = page.locator(".notifications-center .notification-list-item");
-      await items.first().waitFor({ timeout: UI_WAIT_MS });
-      const messages = await page.locator(".notifications-center .notification-list-item-message").allTextContents();
-      await screenshot(page, "extension-least-privilege-notifications");
-      assert.ok(messages.some((m) => /MEMORY USAGE is not permitted/.test(m)), messages.join("\n"));
-      assert.ok(messages.some((m) => /INFO is not permitted/.test(m)), messages.join("\n"));
-      assert.equal(new Set(messages).size, messages.length, `a notice was shown twice:\n${messages.join("\n")}`);
-      assert.ok(messages.length <= 3, `${messages.length} notifications:\n${messages.join("\n")}`);
-    } finally {
-      await browser?.close();
-      await server?.stop();
-      await restricted.stop();
-    }
-  });
-
-  describe("a trusted workspace with a connection in user settings", () => {
-    let server: RunningCodeServer | undefined;
-    let browser: LaunchedBrowser | undefined;
-    let monitor: RedisMonitor | undefined;
-    let page: Page;
+describe(
+  "the Cachewise extension in VS Code",
+  {
+    skip:
+      missing.length > 0
+        ? `not installed: ${missing.join(", ")}`
+        : (redisMissing ?? (distMissing ? `${distMissing} is missing: run npm run build` : false)),
+    timeout: 900_000,
+  },
+  () => {
+    let vsixPath: string;
+    let redis: RedisProcess;
 
     before(async () => {
-      // MONITOR on its own connection sees every command of the whole session, from activation on.
-      // The rate-limit keys expire after 60 s: seed again so that every family has live keys.
+      // A cold install takes about 2 min; keep it out of the first test's time.
+      await ensureCodeServer();
+      vsixPath = packageExtension(path.join(TEST_OUTPUT, "vsix", "cachewise.vsix"));
+      redis = await startRedisServer("extension-ui");
       seedDemoKeyspace(redis.port);
-      monitor = await startMonitor(redis.port, path.join(TEST_OUTPUT, "extension-ui", "redis-monitor.log"));
-      const workspace = copyDemoWorkspace("trusted");
-      server = await startCodeServer({ workspace, vsixPath, userSettings: userConnection() });
-      browser = await launchBrowser();
-      page = browser.page;
-      await openWorkbench(page, server.url());
     });
 
     after(async () => {
-      await browser?.close();
-      await server?.stop();
-      monitor?.stop();
-      if (server) process.stderr.write(`code-server run folder: ${server.runDir}\n`);
+      await redis?.stop();
     });
 
-    test("(a) the CodeLens above a cache call names the family and its live figures", async () => {
-      await openFile(page, ["src", "users", "user-service.ts"]);
-      const lens = page.locator(".monaco-editor .codelens-decoration a", { hasText: /demo:user:\{id\} · ≈?\d+ keys/ });
-      await lens.first().waitFor({ timeout: UI_WAIT_MS });
-      const title = (await lens.first().textContent())?.trim() ?? "";
-      assert.match(title, new RegExp(`^demo:user:\\{id\\} · ≈?${DEMO_KEYSPACE.users} keys · .*without TTL`));
-      await screenshot(page, "extension-codelens");
+    const userConnection = () => ({
+      "cachewise.redis.connections": [{ name: "local", url: `redis://127.0.0.1:${redis.port}` }],
     });
 
-    test("(b) a hover on a cache call shows the family pattern and its figures", async () => {
-      const line = page.locator(".monaco-editor .view-line", { hasText: "await redis.get(userKey(id))" });
-      await line.locator("span span", { hasText: /^get$/ }).first().hover();
-      const hover = page.locator(".monaco-hover", { hasText: "Cachewise" });
-      await hover.first().waitFor({ timeout: 30_000 });
-      const text = (await hover.first().textContent()) ?? "";
-      assert.match(text, /demo:user:\{id\}/);
-      assert.match(text, new RegExp(`≈?${DEMO_KEYSPACE.users} keys`));
-      assert.match(text, /without TTL/);
-      await screenshot(page, "extension-hover");
-      await page.mouse.move(5, 5);
-      await page.keyboard.press("Escape");
+    test("(f) in Restricted Mode, a connection from workspace settings is ignored: the extension does not connect", async () => {
+      const workspace = copyDemoWorkspace("restricted");
+      fs.mkdirSync(path.join(workspace, ".vscode"));
+      fs.writeFileSync(
+        path.join(workspace, ".vscode", "settings.json"),
+        `${JSON.stringify(userConnection(), null, 2)}\n`,
+      );
+      const server = await startCodeServer({ workspace, vsixPath, trust: true });
+      let browser: LaunchedBrowser | undefined;
+      try {
+        browser = await launchBrowser();
+        const { page } = browser;
+        await openWorkbench(page, server.url());
+        await page.locator(RESTRICTED_MODE_STATUS).waitFor({ timeout: UI_WAIT_MS });
+        await openFile(page, ["src", "users", "user-service.ts"]);
+        // Proof that the extension is active and has decided: its log says why it does not connect.
+        // (VS Code hides workspace values of restricted settings from extensions in Restricted Mode,
+        // so the extension cannot tell the user which connections it ignored.)
+        await waitUntil(
+          () => readExtensionLog(server).includes("no Redis connection in user settings (Restricted Mode"),
+          "the extension's log line about Restricted Mode",
+          UI_WAIT_MS,
+        );
+        await page.locator('.activitybar .action-item a[aria-label^="Cachewise"]').click();
+        await page
+          .locator(".pane-body", { hasText: "No Redis connection is configured" })
+          .waitFor({ timeout: UI_WAIT_MS });
+        await screenshot(page, "extension-restricted-mode");
+        // Give a (wrong) connection attempt time to show up before looking.
+        await page.waitForTimeout(3000);
+        assert.doesNotMatch(redisCli(redis.port, "CLIENT", "LIST"), new RegExp(`name=${CLIENT_NAME}\\b`));
+        assert.equal(
+          await page.locator(".statusbar-item", { hasText: "local" }).count(),
+          0,
+          "no Cachewise Redis status item",
+        );
+        assert.doesNotMatch(readExtensionLog(server), /connected to local/);
+      } finally {
+        await browser?.close();
+        await server.stop();
+      }
     });
 
-    test("(a2) clicking the CodeLens reveals its family in the Families view", async () => {
-      await page.locator(".monaco-editor .codelens-decoration a", { hasText: /demo:user:\{id\} · / }).first().click();
-      await page.locator(CACHEWISE_CONTAINER).waitFor({ timeout: UI_WAIT_MS });
-      await viewRows(page, "Families").and(page.locator(".selected")).filter({ hasText: "demo:user:{id}" }).waitFor({ timeout: UI_WAIT_MS });
-      await screenshot(page, "extension-reveal-family");
+    test("(i) a least-privilege user (no MEMORY USAGE, INFO or scripting): the figure says no permission, the rest works, each notice once", async () => {
+      const restricted = await startRedisServer("extension-ui-least-privilege");
+      let server: RunningCodeServer | undefined;
+      let browser: LaunchedBrowser | undefined;
+      try {
+        seedDemoKeyspace(restricted.port);
+        // What a managed service's read-only role often allows: reads, but no MEMORY, INFO or EVAL.
+        const acl = redisCli(
+          restricted.port,
+          "ACL",
+          "SETUSER",
+          "default",
+          "reset",
+          "on",
+          "nopass",
+          "~*",
+          "&*",
+          "-@all",
+          "+@read",
+          "+@connection",
+          "-memory",
+          "-info",
+          "-@scripting",
+        );
+        assert.match(acl, /^OK/);
+        assert.match(redisCli(restricted.port, "MEMORY", "USAGE", "demo:user:1"), /NOPERM/);
+        server = await startCodeServer({
+          workspace: copyDemoWorkspace("least-privilege"),
+          vsixPath,
+          // Short refreshes: several INFO attempts (each denied) happen while the test watches.
+          userSettings: {
+            "cachewise.redis.connections": [{ name: "least", url: `redis://127.0.0.1:${restricted.port}` }],
+            "cachewise.redis.refreshIntervalSeconds": 5,
+          },
+        });
+        browser = await launchBrowser();
+        const { page } = browser;
+        await openWorkbench(page, server.url());
+        await openFile(page, ["src", "users", "user-service.ts"]);
+        await page
+          .locator(".monaco-editor .codelens-decoration a", {
+            hasText: new RegExp(`demo:user:\\{id\\} · ≈?${DEMO_KEYSPACE.users} keys`),
+          })
+          .first()
+          .waitFor({ timeout: UI_WAIT_MS });
+        await runCommand(page, "Cachewise: Run Full Keyspace Profile");
+        // Exact counts and TTLs from the full profile; no memory figure, since MEMORY USAGE was denied.
+        const exact = new RegExp(
+          `^demo:user:\\{id\\} · ${DEMO_KEYSPACE.users} keys · TTL p50 \\S+ · ${DEMO_KEYSPACE.usersWithoutTtl} without TTL$`,
+        );
+        await page
+          .locator(".monaco-editor .codelens-decoration a", { hasText: exact })
+          .first()
+          .waitFor({ timeout: UI_WAIT_MS });
+        const line = page.locator(".monaco-editor .view-line", { hasText: "await redis.get(userKey(id))" });
+        await line.locator("span span", { hasText: /^get$/ }).first().hover();
+        const hover = page.locator(".monaco-hover", { hasText: "Cachewise" });
+        await hover.first().waitFor({ timeout: 30_000 });
+        assert.match(
+          (await hover.first().textContent()) ?? "",
+          new RegExp(
+            `${DEMO_KEYSPACE.users} keys · ${DEMO_KEYSPACE.usersWithoutTtl} without TTL .* memory: no permission`,
+          ),
+        );
+        await screenshot(page, "extension-least-privilege-hover");
+        await page.mouse.move(5, 5);
+        await page.keyboard.press("Escape");
+        // Connected, without the used-memory figure INFO would give.
+        const status = page.locator(".statusbar-item", { has: page.locator(".codicon-database"), hasText: "least" });
+        await status.waitFor({ timeout: UI_WAIT_MS });
+        assert.doesNotMatch((await status.textContent()) ?? "", /disconnected|\d (B|KB|MB)\b/);
+        // Let a few refreshes (each with a denied INFO) pass, then count what was shown.
+        await page.waitForTimeout(12_000);
+        await runCommand(page, "Notifications: Show Notifications");
+        const items = page.locator(".notifications-center .notification-list-item");
+        await items.first().waitFor({ timeout: UI_WAIT_MS });
+        const messages = await page.locator(".notifications-center .notification-list-item-message").allTextContents();
+        await screenshot(page, "extension-least-privilege-notifications");
+        assert.ok(
+          messages.some((m) => /MEMORY USAGE is not permitted/.test(m)),
+          messages.join("\n"),
+        );
+        assert.ok(
+          messages.some((m) => /INFO is not permitted/.test(m)),
+          messages.join("\n"),
+        );
+        assert.equal(new Set(messages).size, messages.length, `a notice was shown twice:\n${messages.join("\n")}`);
+        assert.ok(messages.length <= 3, `${messages.length} notifications:\n${messages.join("\n")}`);
+      } finally {
+        await browser?.close();
+        await server?.stop();
+        await restricted.stop();
+      }
     });
 
-    test("(c) the Cachewise container shows the Families and Keyspace views; a key shows type and TTL and opens read-only", async () => {
-      // Clicking the icon of the container that is already open would close the sidebar.
-      if (!(await page.locator(CACHEWISE_CONTAINER).isVisible())) await page.locator('.activitybar .action-item a[aria-label^="Cachewise"]').click();
-      await page.locator(CACHEWISE_CONTAINER).waitFor({ timeout: UI_WAIT_MS });
-      const families = viewRows(page, "Families");
-      await families.filter({ hasText: "demo:user:{id}" }).first().waitFor({ timeout: UI_WAIT_MS });
-      for (const family of ["demo:session:{token}", "demo:rate:{ip}", "demo:user-sessions:{userId}"]) assert.equal(await families.filter({ hasText: family }).count(), 1, `${family} in the Families view`);
+    describe("a trusted workspace with a connection in user settings", () => {
+      let server: RunningCodeServer | undefined;
+      let browser: LaunchedBrowser | undefined;
+      let monitor: RedisMonitor | undefined;
+      let page: Page;
 
-      const keyspace = viewRows(page, "Keyspace");
-      await keyspace.filter({ hasText: `local (redis://127.0.0.1:${redis.port})` }).waitFor({ timeout: UI_WAIT_MS });
-      const demo = rowLabelled(keyspace, "demo:");
-      await demo.waitFor({ timeout: UI_WAIT_MS });
-      for (const namespace of ["legacy:", "tmp:"]) await rowLabelled(keyspace, namespace).waitFor({ timeout: UI_WAIT_MS });
-      await screenshot(page, "extension-sidebar");
+      before(async () => {
+        // MONITOR on its own connection sees every command of the whole session, from activation on.
+        // The rate-limit keys expire after 60 s: seed again so that every family has live keys.
+        seedDemoKeyspace(redis.port);
+        monitor = await startMonitor(redis.port, path.join(TEST_OUTPUT, "extension-ui", "redis-monitor.log"));
+        const workspace = copyDemoWorkspace("trusted");
+        server = await startCodeServer({ workspace, vsixPath, userSettings: userConnection() });
+        browser = await launchBrowser();
+        page = browser.page;
+        await openWorkbench(page, server.url());
+      });
 
-      await demo.click();
-      const sessionSets = rowLabelled(keyspace, "user-sessions:");
-      await sessionSets.click();
-      const setKey = keyspace.filter({ hasText: /set · no TTL/ });
-      await setKey.first().waitFor({ timeout: UI_WAIT_MS });
-      await rowLabelled(keyspace, "user:").click();
-      const userKey = keyspace.filter({ hasText: /string · TTL \d/ });
-      await userKey.first().waitFor({ timeout: UI_WAIT_MS });
-      await screenshot(page, "extension-keyspace-keys");
+      after(async () => {
+        await browser?.close();
+        await server?.stop();
+        monitor?.stop();
+        if (server) process.stderr.write(`code-server run folder: ${server.runDir}\n`);
+      });
 
-      await userKey.first().click();
-      const valueTab = page.locator(".tabs-container .tab", { hasText: /demo:user:\d+/ });
-      await valueTab.waitFor({ timeout: UI_WAIT_MS });
-      await page.locator(".monaco-editor .view-line", { hasText: "# key: demo:user:" }).waitFor({ timeout: UI_WAIT_MS });
-      await page.locator(".monaco-editor .view-line", { hasText: '"email"' }).first().waitFor({ timeout: UI_WAIT_MS });
-      await screenshot(page, "extension-key-value");
+      test("(a) the CodeLens above a cache call names the family and its live figures", async () => {
+        await openFile(page, ["src", "users", "user-service.ts"]);
+        const lens = page.locator(".monaco-editor .codelens-decoration a", {
+          hasText: /demo:user:\{id\} · ≈?\d+ keys/,
+        });
+        await lens.first().waitFor({ timeout: UI_WAIT_MS });
+        const title = (await lens.first().textContent())?.trim() ?? "";
+        assert.match(title, new RegExp(`^demo:user:\\{id\\} · ≈?${DEMO_KEYSPACE.users} keys · .*without TTL`));
+        await screenshot(page, "extension-codelens");
+      });
+
+      test("(b) a hover on a cache call shows the family pattern and its figures", async () => {
+        const line = page.locator(".monaco-editor .view-line", { hasText: "await redis.get(userKey(id))" });
+        await line.locator("span span", { hasText: /^get$/ }).first().hover();
+        const hover = page.locator(".monaco-hover", { hasText: "Cachewise" });
+        await hover.first().waitFor({ timeout: 30_000 });
+        const text = (await hover.first().textContent()) ?? "";
+        assert.match(text, /demo:user:\{id\}/);
+        assert.match(text, new RegExp(`≈?${DEMO_KEYSPACE.users} keys`));
+        assert.match(text, /without TTL/);
+        await screenshot(page, "extension-hover");
+        await page.mouse.move(5, 5);
+        await page.keyboard.press("Escape");
+      });
+
+      test("(a2) clicking the CodeLens reveals its family in the Families view", async () => {
+        await page
+          .locator(".monaco-editor .codelens-decoration a", { hasText: /demo:user:\{id\} · / })
+          .first()
+          .click();
+        await page.locator(CACHEWISE_CONTAINER).waitFor({ timeout: UI_WAIT_MS });
+        await viewRows(page, "Families")
+          .and(page.locator(".selected"))
+          .filter({ hasText: "demo:user:{id}" })
+          .waitFor({ timeout: UI_WAIT_MS });
+        await screenshot(page, "extension-reveal-family");
+      });
+
+      test("(c) the Cachewise container shows the Families and Keyspace views; a key shows type and TTL and opens read-only", async () => {
+        // Clicking the icon of the container that is already open would close the sidebar.
+        if (!(await page.locator(CACHEWISE_CONTAINER).isVisible()))
+          await page.locator('.activitybar .action-item a[aria-label^="Cachewise"]').click();
+        await page.locator(CACHEWISE_CONTAINER).waitFor({ timeout: UI_WAIT_MS });
+        const families = viewRows(page, "Families");
+        await families.filter({ hasText: "demo:user:{id}" }).first().waitFor({ timeout: UI_WAIT_MS });
+        for (const family of ["demo:session:{token}", "demo:rate:{ip}", "demo:user-sessions:{userId}"])
+          assert.equal(await families.filter({ hasText: family }).count(), 1, `${family} in the Families view`);
+
+        const keyspace = viewRows(page, "Keyspace");
+        await keyspace.filter({ hasText: `local (redis://127.0.0.1:${redis.port})` }).waitFor({ timeout: UI_WAIT_MS });
+        const demo = rowLabelled(keyspace, "demo:");
+        await demo.waitFor({ timeout: UI_WAIT_MS });
+        for (const namespace of ["legacy:", "tmp:"])
+          await rowLabelled(keyspace, namespace).waitFor({ timeout: UI_WAIT_MS });
+        await screenshot(page, "extension-sidebar");
+
+        await demo.click();
+        const sessionSets = rowLabelled(keyspace, "user-sessions:");
+        await sessionSets.click();
+        const setKey = keyspace.filter({ hasText: /set · no TTL/ });
+        await setKey.first().waitFor({ timeout: UI_WAIT_MS });
+        await rowLabelled(keyspace, "user:").click();
+        const userKey = keyspace.filter({ hasText: /string · TTL \d/ });
+        await userKey.first().waitFor({ timeout: UI_WAIT_MS });
+        await screenshot(page, "extension-keyspace-keys");
+
+        await userKey.first().click();
+        const valueTab = page.locator(".tabs-container .tab", { hasText: /demo:user:\d+/ });
+        await valueTab.waitFor({ timeout: UI_WAIT_MS });
+        await page
+          .locator(".monaco-editor .view-line", { hasText: "# key: demo:user:" })
+          .waitFor({ timeout: UI_WAIT_MS });
+        await page
+          .locator(".monaco-editor .view-line", { hasText: '"email"' })
+          .first()
+          .waitFor({ timeout: UI_WAIT_MS });
+        await screenshot(page, "extension-key-value");
+      });
+
+      test("(d) the Problems panel lists cachewise findings", async () => {
+        await page.keyboard.press("Control+Shift+M");
+        const marker = page.locator(".markers-panel .monaco-list-row", { hasText: "require-cache-ttl" });
+        await marker.first().waitFor({ timeout: UI_WAIT_MS });
+        assert.match((await marker.first().textContent()) ?? "", /cachewise/);
+        // The status bar's problem counter: the demo has 14 findings, all errors.
+        await page
+          .locator(".statusbar-item", { hasText: /14\s*0/ })
+          .first()
+          .waitFor({ timeout: UI_WAIT_MS });
+        await screenshot(page, "extension-problems");
+      });
+
+      test("(d2) a full profile from the command palette turns the sampled CodeLens into exact figures with memory", async () => {
+        // The value document replaced the file's preview tab: open the file again.
+        await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').click();
+        await openFile(page, ["src", "users", "user-service.ts"]);
+        await runCommand(page, "Cachewise: Run Full Keyspace Profile");
+        const exact = new RegExp(
+          `^demo:user:\\{id\\} · ${DEMO_KEYSPACE.users} keys · TTL p50 \\S+ · ${DEMO_KEYSPACE.usersWithoutTtl} without TTL · [\\d.]+ (B|KB)$`,
+        );
+        const lens = page.locator(".monaco-editor .codelens-decoration a", { hasText: exact });
+        await lens.first().waitFor({ timeout: UI_WAIT_MS });
+        await screenshot(page, "extension-full-profile");
+        // `cachewise keyspace` in the terminal prints the same figures for the family (the same profiler).
+        const cli = spawnSync(
+          process.execPath,
+          [
+            path.join(REPO_ROOT, "dist", "cli.js"),
+            "keyspace",
+            "--redis",
+            `redis://127.0.0.1:${redis.port}`,
+            "--full",
+            "--format",
+            "json",
+            path.join(REPO_ROOT, "examples", "cache-demo"),
+          ],
+          { encoding: "utf8" },
+        );
+        assert.equal(cli.status, 0, cli.stderr);
+        const users = (
+          JSON.parse(cli.stdout) as {
+            families: Array<{
+              family: string | null;
+              stats: { keys: number; keysWithoutTtl: number; memory: { totalBytes: number } };
+            }>;
+          }
+        ).families.find((f) => f.family === "demo:user:{id}")!;
+        const lensText = (await lens.first().textContent()) ?? "";
+        assert.equal(users.stats.keys, DEMO_KEYSPACE.users);
+        assert.equal(users.stats.keysWithoutTtl, DEMO_KEYSPACE.usersWithoutTtl);
+        assert.ok(
+          lensText.endsWith(` · ${formatBytes(users.stats.memory.totalBytes)}`),
+          `${lensText} vs ${users.stats.memory.totalBytes} bytes from the CLI`,
+        );
+      });
+
+      test("(e) read-only: MONITOR saw the extension's reads and not a single write command", () => {
+        assert.ok(monitor, "MONITOR was not started");
+        const commands = monitor.read();
+        const ours = commands.find(
+          (c) =>
+            c.args[0]?.toLowerCase() === "client" &&
+            c.args[1]?.toLowerCase() === "setname" &&
+            c.args[2] === CLIENT_NAME,
+        );
+        assert.ok(
+          ours,
+          `the extension's connection (CLIENT SETNAME ${CLIENT_NAME}) is not in the MONITOR log ${monitor.file}`,
+        );
+        const fromExtension = commands.filter((c) => c.client === ours.client || c.client === "lua");
+        // The session did scan, inspect keys and read a value: the log must show that, or it proves nothing.
+        for (const read of ["scan", "type", "pttl", "memory", "getrange"])
+          assert.ok(
+            fromExtension.some((c) => c.args[0]?.toLowerCase() === read),
+            `no ${read.toUpperCase()} from the extension in ${monitor.file}`,
+          );
+        const writes = commands.filter((c) => isWriteCommand(c.args));
+        assert.deepEqual(
+          writes.map((c) => c.line),
+          [],
+          `write commands reached Redis (full log: ${monitor.file})`,
+        );
+      });
+
+      test("(g) Redis down: the status bar says disconnected without a storm of notifications, and it reconnects when Redis is back", async () => {
+        const port = redis.port;
+        await page
+          .locator(".statusbar-item", { has: page.locator(".codicon-database"), hasText: "local" })
+          .waitFor({ timeout: UI_WAIT_MS });
+        await redis.stop();
+        const disconnected = page.locator(".statusbar-item", { hasText: "disconnected" });
+        await disconnected.waitFor({ timeout: UI_WAIT_MS });
+        assert.match((await disconnected.textContent()) ?? "", /local: disconnected/);
+        // Let the reconnect attempts and a refresh tick or two happen before counting notifications.
+        await page.waitForTimeout(8000);
+        const toasts = await page.locator(".notifications-toasts .notification-toast").count();
+        await screenshot(page, "extension-redis-down");
+        assert.ok(toasts <= 1, `${toasts} notifications while Redis was down`);
+
+        redis = await startRedisServer("extension-ui-restarted", [], port);
+        seedDemoKeyspace(redis.port);
+        await page
+          .locator(".statusbar-item", { has: page.locator(".codicon-database"), hasText: "local" })
+          .waitFor({ timeout: UI_WAIT_MS });
+        assert.equal(await disconnected.count(), 0);
+        await waitUntil(() => countExtensionClients(port) === 1, "the extension's connection in CLIENT LIST", 30_000);
+        await screenshot(page, "extension-redis-reconnected");
+      });
+
+      test("(g2) a long outage: after ioredis gives up, the extension's own backoff reconnects, with one connection and no notification storm", async () => {
+        assert.ok(server);
+        const port = redis.port;
+        const failuresBefore = countMatches(readExtensionLog(server), /retrying in/g);
+        await redis.stop();
+        await page.locator(".statusbar-item", { hasText: "disconnected" }).waitFor({ timeout: UI_WAIT_MS });
+        // ioredis retries about 10 times over ~20 s, then ends the client; the manager takes over.
+        await waitUntil(
+          () => countMatches(readExtensionLog(server!), /retrying in/g) > failuresBefore,
+          "the extension's own reconnect attempt",
+          UI_WAIT_MS,
+        );
+        const toasts = await page.locator(".notifications-toasts .notification-toast").count();
+        assert.ok(toasts <= 1, `${toasts} notifications while Redis was down`);
+        redis = await startRedisServer("extension-ui-restarted-again", [], port);
+        seedDemoKeyspace(redis.port);
+        await page
+          .locator(".statusbar-item", { has: page.locator(".codicon-database"), hasText: "local" })
+          .waitFor({ timeout: UI_WAIT_MS });
+        await waitUntil(
+          () => countExtensionClients(port) === 1,
+          "exactly one extension connection in CLIENT LIST",
+          30_000,
+        );
+      });
     });
 
-    test("(d) the Problems panel lists cachewise findings", async () => {
-      await page.keyboard.press("Control+Shift+M");
-      const marker = page.locator(".markers-panel .monaco-list-row", { hasText: "require-cache-ttl" });
-      await marker.first().waitFor({ timeout: UI_WAIT_MS });
-      assert.match((await marker.first().textContent()) ?? "", /cachewise/);
-      // The status bar's problem counter: the demo has 14 findings, all errors.
-      await page.locator(".statusbar-item", { hasText: /14\s*0/ }).first().waitFor({ timeout: UI_WAIT_MS });
-      await screenshot(page, "extension-problems");
-    });
-
-    test("(d2) a full profile from the command palette turns the sampled CodeLens into exact figures with memory", async () => {
-      // The value document replaced the file's preview tab: open the file again.
-      await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').click();
-      await openFile(page, ["src", "users", "user-service.ts"]);
-      await runCommand(page, "Cachewise: Run Full Keyspace Profile");
-      const exact = new RegExp(`^demo:user:\\{id\\} · ${DEMO_KEYSPACE.users} keys · TTL p50 \\S+ · ${DEMO_KEYSPACE.usersWithoutTtl} without TTL · [\\d.]+ (B|KB)$`);
-      const lens = page.locator(".monaco-editor .codelens-decoration a", { hasText: exact });
-      await lens.first().waitFor({ timeout: UI_WAIT_MS });
-      await screenshot(page, "extension-full-profile");
-      // `cachewise keyspace` in the terminal prints the same figures for the family (the same profiler).
-      const cli = spawnSync(process.execPath, [path.join(REPO_ROOT, "dist", "cli.js"), "keyspace", "--redis", `redis://127.0.0.1:${redis.port}`, "--full", "--format", "json", path.join(REPO_ROOT, "examples", "cache-demo")], { encoding: "utf8" });
-      assert.equal(cli.status, 0, cli.stderr);
-      const users = (JSON.parse(cli.stdout) as { families: Array<{ family: string | null; stats: { keys: number; keysWithoutTtl: number; memory: { totalBytes: number } } }> }).families.find((f) => f.family === "demo:user:{id}")!;
-      const lensText = (await lens.first().textContent()) ?? "";
-      assert.equal(users.stats.keys, DEMO_KEYSPACE.users);
-      assert.equal(users.stats.keysWithoutTtl, DEMO_KEYSPACE.usersWithoutTtl);
-      assert.ok(lensText.endsWith(` · ${formatBytes(users.stats.memory.totalBytes)}`), `${lensText} vs ${users.stats.memory.totalBytes} bytes from the CLI`);
-    });
-
-    test("(e) read-only: MONITOR saw the extension's reads and not a single write command", () => {
-      assert.ok(monitor, "MONITOR was not started");
-      const commands = monitor.read();
-      const ours = commands.find((c) => c.args[0]?.toLowerCase() === "client" && c.args[1]?.toLowerCase() === "setname" && c.args[2] === CLIENT_NAME);
-      assert.ok(ours, `the extension's connection (CLIENT SETNAME ${CLIENT_NAME}) is not in the MONITOR log ${monitor.file}`);
-      const fromExtension = commands.filter((c) => c.client === ours.client || c.client === "lua");
-      // The session did scan, inspect keys and read a value: the log must show that, or it proves nothing.
-      for (const read of ["scan", "type", "pttl", "memory", "getrange"]) assert.ok(fromExtension.some((c) => c.args[0]?.toLowerCase() === read), `no ${read.toUpperCase()} from the extension in ${monitor.file}`);
-      const writes = commands.filter((c) => isWriteCommand(c.args));
-      assert.deepEqual(writes.map((c) => c.line), [], `write commands reached Redis (full log: ${monitor.file})`);
-    });
-
-    test("(g) Redis down: the status bar says disconnected without a storm of notifications, and it reconnects when Redis is back", async () => {
-      const port = redis.port;
-      await page.locator(".statusbar-item", { has: page.locator(".codicon-database"), hasText: "local" }).waitFor({ timeout: UI_WAIT_MS });
-      await redis.stop();
-      const disconnected = page.locator(".statusbar-item", { hasText: "disconnected" });
-      await disconnected.waitFor({ timeout: UI_WAIT_MS });
-      assert.match((await disconnected.textContent()) ?? "", /local: disconnected/);
-      // Let the reconnect attempts and a refresh tick or two happen before counting notifications.
-      await page.waitForTimeout(8000);
-      const toasts = await page.locator(".notifications-toasts .notification-toast").count();
-      await screenshot(page, "extension-redis-down");
-      assert.ok(toasts <= 1, `${toasts} notifications while Redis was down`);
-
-      redis = await startRedisServer("extension-ui-restarted", [], port);
+    test("(h) the mocha suite inside the extension host passes (activation, CodeLens, diagnostics, connected API)", async () => {
+      const build = spawnSync(process.execPath, [path.join(REPO_ROOT, "scripts", "build-extension-tests.mjs")], {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+      });
+      assert.equal(build.status, 0, build.stderr);
       seedDemoKeyspace(redis.port);
-      await page.locator(".statusbar-item", { has: page.locator(".codicon-database"), hasText: "local" }).waitFor({ timeout: UI_WAIT_MS });
-      assert.equal(await disconnected.count(), 0);
-      await waitUntil(() => countExtensionClients(port) === 1, "the extension's connection in CLIENT LIST", 30_000);
-      await screenshot(page, "extension-redis-reconnected");
+      const result = await runExtensionHostTests({
+        extensionDevelopmentPath: REPO_ROOT,
+        extensionTestsPath: HOST_TESTS,
+        workspace: copyDemoWorkspace("host-tests"),
+        userSettings: userConnection(),
+        timeoutMs: 300_000,
+        onLog: () => undefined,
+      });
+      const output = result.log.filter((line) => !line.includes("ENOTFOUND")).join("\n");
+      assert.equal(result.exitCode, 0, `${output}\nlogs: ${result.runDir}`);
+      assert.match(output, /\b7 passing\b/);
     });
-
-    test("(g2) a long outage: after ioredis gives up, the extension's own backoff reconnects, with one connection and no notification storm", async () => {
-      assert.ok(server);
-      const port = redis.port;
-      const failuresBefore = countMatches(readExtensionLog(server), /retrying in/g);
-      await redis.stop();
-      await page.locator(".statusbar-item", { hasText: "disconnected" }).waitFor({ timeout: UI_WAIT_MS });
-      // ioredis retries about 10 times over ~20 s, then ends the client; the manager takes over.
-      await waitUntil(() => countMatches(readExtensionLog(server!), /retrying in/g) > failuresBefore, "the extension's own reconnect attempt", UI_WAIT_MS);
-      const toasts = await page.locator(".notifications-toasts .notification-toast").count();
-      assert.ok(toasts <= 1, `${toasts} notifications while Redis was down`);
-      redis = await startRedisServer("extension-ui-restarted-again", [], port);
-      seedDemoKeyspace(redis.port);
-      await page.locator(".statusbar-item", { has: page.locator(".codicon-database"), hasText: "local" }).waitFor({ timeout: UI_WAIT_MS });
-      await waitUntil(() => countExtensionClients(port) === 1, "exactly one extension connection in CLIENT LIST", 30_000);
-    });
-  });
-
-  test("(h) the mocha suite inside the extension host passes (activation, CodeLens, diagnostics, connected API)", async () => {
-    const build = spawnSync(process.execPath, [path.join(REPO_ROOT, "scripts", "build-extension-tests.mjs")], { cwd: REPO_ROOT, encoding: "utf8" });
-    assert.equal(build.status, 0, build.stderr);
-    seedDemoKeyspace(redis.port);
-    const result = await runExtensionHostTests({
-      extensionDevelopmentPath: REPO_ROOT,
-      extensionTestsPath: HOST_TESTS,
-      workspace: copyDemoWorkspace("host-tests"),
-      userSettings: userConnection(),
-      timeoutMs: 300_000,
-      onLog: () => undefined,
-    });
-    const output = result.log.filter((line) => !line.includes("ENOTFOUND")).join("\n");
-    assert.equal(result.exitCode, 0, `${output}\nlogs: ${result.runDir}`);
-    assert.match(output, /\b7 passing\b/);
-  });
-});
+  },
+);
 
 /** A copy of examples/cache-demo under test-output/, so that nothing in the repository changes (node_modules still resolves upward). */
 function copyDemoWorkspace(name: string): string {
-  const parent = path.join(TEST_OUTPUT, "ui-workspaces", `${name}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`);
+  const parent = path.join(
+    TEST_OUTPUT,
+    "ui-workspaces",
+    `${name}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`,
+  );
   const workspace = path.join(parent, "cache-demo");
   fs.cpSync(path.join(REPO_ROOT, "examples", "cache-demo"), workspace, { recursive: true });
   return workspace;
@@ -373,25 +611,38 @@ async function runCommand(page: Page, title: string): Promise<void> {
   const input = page.locator(".quick-input-widget input");
   await input.waitFor({ timeout: UI_WAIT_MS });
   await input.fill(`>${title}`);
-  await page.locator(".quick-input-widget .monaco-list-row", { hasText: title }).first().waitFor({ timeout: UI_WAIT_MS });
+  await page
+    .locator(".quick-input-widget .monaco-list-row", { hasText: title })
+    .first()
+    .waitFor({ timeout: UI_WAIT_MS });
   await page.keyboard.press("Enter");
 }
 
 /** Tree rows of one view of the open container. */
 function viewRows(page: Page, viewName: string): Locator {
-  return page.locator(".pane", { has: page.locator(`.pane-header[aria-label^="${viewName}"]`) }).locator(".pane-body .monaco-list-row");
+  return page
+    .locator(".pane", { has: page.locator(`.pane-header[aria-label^="${viewName}"]`) })
+    .locator(".pane-body .monaco-list-row");
 }
 
 /** The row whose label is exactly `label` (namespaces like `user:` and `user-sessions:` share prefixes). */
 function rowLabelled(rows: Locator, label: string): Locator {
-  return rows.filter({ has: rows.page().locator(".label-name", { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) }) }).first();
+  return rows
+    .filter({
+      has: rows
+        .page()
+        .locator(".label-name", { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) }),
+    })
+    .first();
 }
 
 /** The extension's own log (its "Cachewise" output channel) in a code-server run folder. */
 function readExtensionLog(server: RunningCodeServer): string {
   const logsDir = path.join(server.runDir, "user-data", "logs");
   if (!fs.existsSync(logsDir)) return "";
-  const files = fs.readdirSync(logsDir, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(path.join("cachewise.cachewise", "Cachewise.log")));
+  const files = fs
+    .readdirSync(logsDir, { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(path.join("cachewise.cachewise", "Cachewise.log")));
   return files.map((file) => fs.readFileSync(path.join(logsDir, file), "utf8")).join("\n");
 }
 

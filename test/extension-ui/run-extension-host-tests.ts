@@ -55,17 +55,25 @@ export async function runExtensionHostTests(options: ExtensionHostTestOptions): 
     if (!isKnownNoise(line)) onLog(line);
   };
 
-  const server = await startCodeServer({ workspace: options.workspace, smokeTestDriver: true, userSettings: options.userSettings, trust: options.trust });
+  const server = await startCodeServer({
+    workspace: options.workspace,
+    smokeTestDriver: true,
+    userSettings: options.userSettings,
+    trust: options.trust,
+  });
   let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
     browser = await launchBrowser();
     const { page } = browser;
     const exited = new Promise<number>((resolve) => {
-      void page.exposeFunction("codeAutomationExit", (code: number, logs?: Array<{ relativePath: string; contents: string }>) => {
-        saveWorkbenchLogs(server.runDir, logs);
-        resolve(code);
-      });
+      void page.exposeFunction(
+        "codeAutomationExit",
+        (code: number, logs?: Array<{ relativePath: string; contents: string }>) => {
+          saveWorkbenchLogs(server.runDir, logs);
+          resolve(code);
+        },
+      );
     });
     await page.exposeFunction("codeAutomationLog", (level: string, args: unknown[]) => {
       record(`[${level}] ${formatLogArgs(args)}`);
@@ -78,17 +86,26 @@ export async function runExtensionHostTests(options: ExtensionHostTestOptions): 
     ]);
     const remainingMs = () => timeoutMs - (performance.now() - started);
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(
-          new ExtensionHostTestTimeoutError(
-            `extension-host tests did not report an exit code within ${Math.round(timeoutMs / 1000)} s ` +
-              `(either run() never settled, or the payload was ignored: is the smoke-test driver on, and does ${extensionTestsPath} export run()?). ` +
-              `Last lines:\n${log.filter((line) => !isKnownNoise(line)).slice(-20).join("\n")}\ncode-server log: ${server.logFile}`,
-          ),
-        );
-      }, Math.max(0, remainingMs()));
+      timer = setTimeout(
+        () => {
+          reject(
+            new ExtensionHostTestTimeoutError(
+              `extension-host tests did not report an exit code within ${Math.round(timeoutMs / 1000)} s ` +
+                `(either run() never settled, or the payload was ignored: is the smoke-test driver on, and does ${extensionTestsPath} export run()?). ` +
+                `Last lines:\n${log
+                  .filter((line) => !isKnownNoise(line))
+                  .slice(-20)
+                  .join("\n")}\ncode-server log: ${server.logFile}`,
+            ),
+          );
+        },
+        Math.max(0, remainingMs()),
+      );
     });
-    await Promise.race([page.goto(url, { waitUntil: "domcontentloaded", timeout: Math.max(1000, remainingMs()) }), timedOut]);
+    await Promise.race([
+      page.goto(url, { waitUntil: "domcontentloaded", timeout: Math.max(1000, remainingMs()) }),
+      timedOut,
+    ]);
     const exitCode = await Promise.race([exited, timedOut]);
     return { exitCode, log, runDir: server.runDir, durationMs: performance.now() - started };
   } finally {
@@ -129,7 +146,9 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   if (!values.extension || !values.tests || !values.workspace) {
-    process.stderr.write("usage: node --import tsx test/extension-ui/run-extension-host-tests.ts --extension <dir> --tests <file> --workspace <dir> [--timeout <s>] [--trust]\n");
+    process.stderr.write(
+      "usage: node --import tsx test/extension-ui/run-extension-host-tests.ts --extension <dir> --tests <file> --workspace <dir> [--timeout <s>] [--trust]\n",
+    );
     return 2;
   }
   try {
@@ -141,10 +160,14 @@ async function main(argv: string[]): Promise<number> {
       timeoutMs: values.timeout ? Number(values.timeout) * 1000 : undefined,
     });
     const verdict = result.exitCode === 0 ? "passed" : `FAILED (exit code ${result.exitCode})`;
-    process.stderr.write(`extension-host tests ${verdict} in ${(result.durationMs / 1000).toFixed(1)} s; logs in ${result.runDir}\n`);
+    process.stderr.write(
+      `extension-host tests ${verdict} in ${(result.durationMs / 1000).toFixed(1)} s; logs in ${result.runDir}\n`,
+    );
     return result.exitCode === 0 ? 0 : 1;
   } catch (error) {
-    process.stderr.write(`extension-host tests could not run: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `extension-host tests could not run: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return 1;
   }
 }

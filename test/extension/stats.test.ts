@@ -5,8 +5,21 @@ import { describe, it } from "node:test";
 import { TTL_HISTOGRAM_LABELS } from "../../analyzer/src/keyspace/aggregate";
 import type { KeyspaceEstimate, KeyspaceProfile } from "../../analyzer/src/keyspace/keyspace-model";
 import type { SnapshotFamily } from "../../analyzer/src/model/workspace-snapshot";
-import { describeConnection, findEmbeddedPassword, pickConnection, stripPassword, toConnectionConfig } from "../../extension/src/connections/connection-settings";
-import { buildFamilyHover, collectFigures, escapeMarkdown, findMismatches, formatLensTitle, rankByRisk } from "../../extension/src/stats/family-figures";
+import {
+  describeConnection,
+  findEmbeddedPassword,
+  pickConnection,
+  stripPassword,
+  toConnectionConfig,
+} from "../../extension/src/connections/connection-settings";
+import {
+  buildFamilyHover,
+  collectFigures,
+  escapeMarkdown,
+  findMismatches,
+  formatLensTitle,
+  rankByRisk,
+} from "../../extension/src/stats/family-figures";
 import { formatBytes, formatCount, formatShare, formatTtl } from "../../analyzer/src/keyspace/figure-format";
 import { computeHitRate } from "../../extension/src/stats/hit-rate";
 import { renderValue } from "../../extension/src/stats/render-value";
@@ -40,7 +53,9 @@ function makeFamily(overrides: Partial<SnapshotFamily> = {}): SnapshotFamily {
 const emptyStats = (keys: number, noTtl: number, memory?: number) => ({
   keys,
   types: { string: keys },
-  ttlHistogram: TTL_HISTOGRAM_LABELS.map((_, i) => (i === TTL_HISTOGRAM_LABELS.length - 1 ? noTtl : i === 2 ? keys - noTtl : 0)),
+  ttlHistogram: TTL_HISTOGRAM_LABELS.map((_, i) =>
+    i === TTL_HISTOGRAM_LABELS.length - 1 ? noTtl : i === 2 ? keys - noTtl : 0,
+  ),
   keysWithoutTtl: noTtl,
   ttlP50Ms: keys > noTtl ? 300_000 : undefined,
   memory: memory === undefined ? undefined : { totalBytes: memory, averageBytes: memory / keys, keysMeasured: keys },
@@ -74,8 +89,14 @@ function makeProfile(): KeyspaceProfile {
 describe("formats", () => {
   it("counts, bytes, TTLs and shares", () => {
     assert.deepEqual([formatCount(950), formatCount(12_345), formatCount(4_100_000)], ["950", "12.3k", "4.1M"]);
-    assert.deepEqual([formatBytes(512), formatBytes(4_300_000), formatBytes(3 * 1024 ** 3)], ["512 B", "4.1 MB", "3 GB"]);
-    assert.deepEqual([formatTtl(4000), formatTtl(300_000), formatTtl(5_400_000), formatTtl(172_800_000), formatTtl(Infinity)], ["4s", "5m", "1.5h", "2d", "none"]);
+    assert.deepEqual(
+      [formatBytes(512), formatBytes(4_300_000), formatBytes(3 * 1024 ** 3)],
+      ["512 B", "4.1 MB", "3 GB"],
+    );
+    assert.deepEqual(
+      [formatTtl(4000), formatTtl(300_000), formatTtl(5_400_000), formatTtl(172_800_000), formatTtl(Infinity)],
+      ["4s", "5m", "1.5h", "2d", "none"],
+    );
     assert.deepEqual([formatShare(0.0312), formatShare(0.5)], ["3.1%", "50%"]);
   });
 });
@@ -84,7 +105,10 @@ describe("CodeLens titles", () => {
   const figures = collectFigures(makeProfile(), undefined, TTL_HISTOGRAM_LABELS);
 
   it("show keys, TTL p50, keys without TTL and memory from a full profile", () => {
-    assert.equal(formatLensTitle(makeFamily(), figures.get("redis|user:{}"), "connected"), "user:{id} · 12.3k keys · TTL p50 5m · 412 without TTL · 4.1 MB");
+    assert.equal(
+      formatLensTitle(makeFamily(), figures.get("redis|user:{}"), "connected"),
+      "user:{id} · 12.3k keys · TTL p50 5m · 412 without TTL · 4.1 MB",
+    );
   });
 
   it("mark sampled figures and never show sampled memory", () => {
@@ -96,12 +120,52 @@ describe("CodeLens titles", () => {
       exhaustive: false,
       vanished: 0,
       notices: [],
-      families: [{ family: "redis|user:{}", estimate: { sampledKeys: 3000, inspectedKeys: 3000, share: 0.3, shareLow: 0.29, shareHigh: 0.31, estimatedKeys: 300_000, estimatedKeysLow: 290_000, estimatedKeysHigh: 310_000, types: { string: 3000 }, noTtlShare: 0.1, ttlHistogram: TTL_HISTOGRAM_LABELS.map(() => 0), sampleKeys: [] } }],
-      namespaces: { segment: "", path: "", isPattern: false, estimate: { sampledKeys: 0, inspectedKeys: 0, share: 0, shareLow: 0, shareHigh: 0, estimatedKeys: 0, estimatedKeysLow: 0, estimatedKeysHigh: 0, types: {}, noTtlShare: 0, ttlHistogram: [], sampleKeys: [] }, children: [] },
+      families: [
+        {
+          family: "redis|user:{}",
+          estimate: {
+            sampledKeys: 3000,
+            inspectedKeys: 3000,
+            share: 0.3,
+            shareLow: 0.29,
+            shareHigh: 0.31,
+            estimatedKeys: 300_000,
+            estimatedKeysLow: 290_000,
+            estimatedKeysHigh: 310_000,
+            types: { string: 3000 },
+            noTtlShare: 0.1,
+            ttlHistogram: TTL_HISTOGRAM_LABELS.map(() => 0),
+            sampleKeys: [],
+          },
+        },
+      ],
+      namespaces: {
+        segment: "",
+        path: "",
+        isPattern: false,
+        estimate: {
+          sampledKeys: 0,
+          inspectedKeys: 0,
+          share: 0,
+          shareLow: 0,
+          shareHigh: 0,
+          estimatedKeys: 0,
+          estimatedKeysLow: 0,
+          estimatedKeysHigh: 0,
+          types: {},
+          noTtlShare: 0,
+          ttlHistogram: [],
+          sampleKeys: [],
+        },
+        children: [],
+      },
     } as unknown as KeyspaceEstimate;
     const sampled = collectFigures(undefined, estimate, TTL_HISTOGRAM_LABELS).get("redis|user:{}");
     assert.equal(sampled?.memoryBytes, undefined);
-    assert.equal(formatLensTitle(makeFamily(), sampled, "connected"), "user:{id} · ≈300k keys · 10% without TTL · sampled");
+    assert.equal(
+      formatLensTitle(makeFamily(), sampled, "connected"),
+      "user:{id} · ≈300k keys · 10% without TTL · sampled",
+    );
   });
 
   it("say why there are no figures", () => {
@@ -115,7 +179,10 @@ describe("hovers", () => {
   const figures = collectFigures(makeProfile(), undefined, TTL_HISTOGRAM_LABELS);
 
   it("escape everything that comes from Redis: no links, no HTML", () => {
-    const text = buildFamilyHover(makeFamily(), figures.get("redis|user:{}"), { revealCommand: "command:cachewise.revealFamily?x", connection: "<b>prod</b>" });
+    const text = buildFamilyHover(makeFamily(), figures.get("redis|user:{}"), {
+      revealCommand: "command:cachewise.revealFamily?x",
+      connection: "<b>prod</b>",
+    });
     assert.ok(!text.includes("<b>"), text);
     // A key is shown in a code span whose backticks cannot be closed from the key: no link renders.
     assert.ok(text.includes("- `user:\\x602\\x60[x](javascript:alert(1))`"), text);
@@ -130,7 +197,8 @@ describe("mismatches and risk", () => {
   const figures = collectFigures(makeProfile(), undefined, TTL_HISTOGRAM_LABELS);
 
   it("code that always sets a TTL while live keys have none, a family nothing writes, memory over budget", () => {
-    const kinds = (family: SnapshotFamily, budgets = {}) => findMismatches([family], figures, budgets).map((m) => m.kind);
+    const kinds = (family: SnapshotFamily, budgets = {}) =>
+      findMismatches([family], figures, budgets).map((m) => m.kind);
     assert.deepEqual(kinds(makeFamily()), ["ttl-missing-live"]);
     assert.deepEqual(kinds(makeFamily({ ttlsMs: [3_600_000, null] })), []);
     assert.deepEqual(kinds(makeFamily({ ttlsMs: [], writes: 0 })), ["no-writer"]);
@@ -142,17 +210,32 @@ describe("mismatches and risk", () => {
     const a = makeFamily({ id: "a", label: "a" });
     const b = makeFamily({ id: "redis|user:{}", label: "b" });
     const c = makeFamily({ id: "c", label: "c", findings: 2 });
-    assert.deepEqual(rankByRisk([a, b, c], figures).map((f) => f.label), ["c", "b", "a"]);
+    assert.deepEqual(
+      rankByRisk([a, b, c], figures).map((f) => f.label),
+      ["c", "b", "a"],
+    );
   });
 });
 
 describe("value rendering", () => {
   it("shows JSON pretty, binary as hex, and says when it is truncated", () => {
-    const json = renderValue("user:1", { type: "string", value: Buffer.from('{"a":1}'), length: 7, truncated: false }, 100);
+    const json = renderValue(
+      "user:1",
+      { type: "string", value: Buffer.from('{"a":1}'), length: 7, truncated: false },
+      100,
+    );
     assert.ok(json.includes('"a": 1'));
-    const binary = renderValue("bin", { type: "string", value: Buffer.from([0xff, 0x00, 0x41]), length: 3, truncated: false }, 100);
+    const binary = renderValue(
+      "bin",
+      { type: "string", value: Buffer.from([0xff, 0x00, 0x41]), length: 3, truncated: false },
+      100,
+    );
     assert.ok(binary.includes("ff 00 41") && binary.includes("binary value"));
-    const hash = renderValue("h", { type: "hash", fields: [[Buffer.from("f\n"), Buffer.from([0xc3])]], length: 500, truncated: true }, 100);
+    const hash = renderValue(
+      "h",
+      { type: "hash", fields: [[Buffer.from("f\n"), Buffer.from([0xc3])]], length: 500, truncated: true },
+      100,
+    );
     assert.ok(hash.includes("f\\x0a: \\xc3"), hash);
     assert.ok(hash.includes("truncated"));
   });
@@ -163,7 +246,10 @@ describe("connection settings", () => {
     assert.equal(findEmbeddedPassword("redis://:s3cret@host:6379/0"), "s3cret");
     assert.equal(findEmbeddedPassword("redis://host:6379"), undefined);
     assert.equal(stripPassword("redis://user:s3cret@host:6379/2"), "redis://user@host:6379/2");
-    const list = [{ name: "a", url: "redis://a" }, { name: "b", url: "redis://b" }];
+    const list = [
+      { name: "a", url: "redis://a" },
+      { name: "b", url: "redis://b" },
+    ];
     assert.equal(pickConnection(list, "b")?.name, "b");
     assert.equal(pickConnection(list, "")?.name, "a");
     assert.equal(toConnectionConfig({ name: "x", url: "redis://:pw@h:1" }, 500).url, "redis://h:1");
@@ -174,11 +260,23 @@ describe("connection settings", () => {
 describe("hit rate", () => {
   it("leaves our own lookups out of the hits", () => {
     // 1,000 application lookups (900 hits) and 20,000 of our own TYPE/PTTL in the interval.
-    assert.equal(computeHitRate({ hits: 5000, misses: 100, ownLookups: 40_000 }, { hits: 5000 + 900 + 20_000, misses: 200, ownLookups: 60_000 }), 0.9);
+    assert.equal(
+      computeHitRate(
+        { hits: 5000, misses: 100, ownLookups: 40_000 },
+        { hits: 5000 + 900 + 20_000, misses: 200, ownLookups: 60_000 },
+      ),
+      0.9,
+    );
     // Only our own lookups: no application traffic, no rate (not a flattering 100 %).
-    assert.equal(computeHitRate({ hits: 0, misses: 0, ownLookups: 0 }, { hits: 500, misses: 0, ownLookups: 500 }), undefined);
+    assert.equal(
+      computeHitRate({ hits: 0, misses: 0, ownLookups: 0 }, { hits: 500, misses: 0, ownLookups: 500 }),
+      undefined,
+    );
     // A vanished key made one of ours a miss: the hits never go negative.
     assert.equal(computeHitRate({ hits: 0, misses: 0, ownLookups: 0 }, { hits: 499, misses: 1, ownLookups: 500 }), 0);
-    assert.equal(computeHitRate({ hits: 10, misses: 10, ownLookups: 0 }, { hits: 10, misses: 10, ownLookups: 0 }), undefined);
+    assert.equal(
+      computeHitRate({ hits: 10, misses: 10, ownLookups: 0 }, { hits: 10, misses: 10, ownLookups: 0 }),
+      undefined,
+    );
   });
 });

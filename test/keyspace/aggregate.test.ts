@@ -16,7 +16,12 @@ import {
   readNamespaceSegments,
   readQuantile,
 } from "../../analyzer/src/keyspace/aggregate";
-import { ReadOnlyError, assertCommandAllowed, checkCommand, countKeyLookups } from "../../analyzer/src/keyspace/command-policy";
+import {
+  ReadOnlyError,
+  assertCommandAllowed,
+  checkCommand,
+  countKeyLookups,
+} from "../../analyzer/src/keyspace/command-policy";
 import { isNotRunError } from "../../analyzer/src/keyspace/redis-errors";
 import { resolveConnectionConfig } from "../../analyzer/src/keyspace/connection";
 import { escapeGlob, formatKeyForDisplay } from "../../analyzer/src/keyspace/key-format";
@@ -25,7 +30,16 @@ import { PROFILER_SCRIPT, PROFILER_SCRIPT_SHA } from "../../analyzer/src/keyspac
 import { parseInfo, parseKeyspaceLine } from "../../analyzer/src/keyspace/server-stats";
 
 function record(displayKey: string, overrides: Partial<KeyRecord> = {}): KeyRecord {
-  return { key: Buffer.from(displayKey), displayKey, type: "string", pttlMs: -1, memoryBytes: 100, idleSeconds: 10, frequency: undefined, ...overrides };
+  return {
+    key: Buffer.from(displayKey),
+    displayKey,
+    type: "string",
+    pttlMs: -1,
+    memoryBytes: 100,
+    idleSeconds: 10,
+    frequency: undefined,
+    ...overrides,
+  };
 }
 
 describe("formatKeyForDisplay", () => {
@@ -35,9 +49,17 @@ describe("formatKeyForDisplay", () => {
     assert.equal(formatKeyForDisplay(Buffer.from([0x61, 0xff, 0x62])), "a\\xffb");
     assert.equal(formatKeyForDisplay(Buffer.from([0xc3])), "\\xc3");
     assert.equal(formatKeyForDisplay(Buffer.from([0xc3, 0xa9, 0xc3])), "é\\xc3");
-    assert.equal(formatKeyForDisplay(Buffer.from([0xed, 0xa0, 0x80])), "\\xed\\xa0\\x80", "UTF-16 surrogates are not UTF-8");
+    assert.equal(
+      formatKeyForDisplay(Buffer.from([0xed, 0xa0, 0x80])),
+      "\\xed\\xa0\\x80",
+      "UTF-16 surrogates are not UTF-8",
+    );
     assert.equal(formatKeyForDisplay(Buffer.from("a\nb\u0000")), "a\\x0ab\\x00");
-    assert.equal(formatKeyForDisplay(Buffer.from("back\\slash")), "back\\\\slash", "a literal backslash never looks like an escape");
+    assert.equal(
+      formatKeyForDisplay(Buffer.from("back\\slash")),
+      "back\\\\slash",
+      "a literal backslash never looks like an escape",
+    );
     assert.equal(formatKeyForDisplay("plain"), "plain");
   });
 
@@ -84,7 +106,10 @@ describe("computeWilsonInterval", () => {
   });
 
   it("scales shares into key estimates with bounds", () => {
-    const aggregate = aggregateKeys([record("a:1"), record("a:2"), record("b:1", { pttlMs: 5000 }), record("b:2", { pttlMs: 5000 })], { classify: (k) => k.split(":")[0] });
+    const aggregate = aggregateKeys(
+      [record("a:1"), record("a:2"), record("b:1", { pttlMs: 5000 }), record("b:2", { pttlMs: 5000 })],
+      { classify: (k) => k.split(":")[0] },
+    );
     const a = aggregate.families.find((f) => f.family === "a")!;
     const estimate = estimateGroup(a.stats, 4, 1000);
     assert.equal(estimate.share, 0.5);
@@ -105,14 +130,30 @@ describe("computeWilsonInterval", () => {
     const a = aggregate.families.find((f) => f.family === "a")!;
     const c = aggregate.families.find((f) => f.family === "c")!;
     const fromNames = estimateGroup(a.stats, 2, 800, false, 8);
-    assert.deepEqual([fromNames.sampledKeys, fromNames.inspectedKeys, fromNames.share, fromNames.estimatedKeys, fromNames.noTtlShare], [4, 1, 0.5, 400, 1]);
+    assert.deepEqual(
+      [fromNames.sampledKeys, fromNames.inspectedKeys, fromNames.share, fromNames.estimatedKeys, fromNames.noTtlShare],
+      [4, 1, 0.5, 400, 1],
+    );
     assert.deepEqual(fromNames.types, { string: 1 });
     // A group seen only by name has a share but no type or TTL figures.
     const onlyNamed = estimateGroup(c.stats, 2, 800, false, 8);
-    assert.deepEqual([onlyNamed.share, onlyNamed.inspectedKeys, onlyNamed.noTtlShare, Object.keys(onlyNamed.types).length], [0.25, 0, 0, 0]);
+    assert.deepEqual(
+      [onlyNamed.share, onlyNamed.inspectedKeys, onlyNamed.noTtlShare, Object.keys(onlyNamed.types).length],
+      [0.25, 0, 0, 0],
+    );
     // Families and namespaces are ordered by counted names.
-    assert.deepEqual(aggregate.families.map((f) => f.family), ["a", "b", "c"]);
-    assert.deepEqual(aggregate.namespaces.children.map((n) => [n.segment, n.stats.names]), [["a", 4], ["b", 2], ["c", 2]]);
+    assert.deepEqual(
+      aggregate.families.map((f) => f.family),
+      ["a", "b", "c"],
+    );
+    assert.deepEqual(
+      aggregate.namespaces.children.map((n) => [n.segment, n.stats.names]),
+      [
+        ["a", 4],
+        ["b", 2],
+        ["c", 2],
+      ],
+    );
     // A profile (no addName) carries no name counts.
     assert.equal("names" in aggregateKeys([record("a:1")]).total, false);
   });
@@ -129,7 +170,10 @@ describe("aggregateKeys", () => {
   ];
 
   it("groups by family, with undefined as its own group, and sums exactly", () => {
-    const aggregate = aggregateKeys(records, { classify: (k) => (k.startsWith("user:") ? "user:{id}:profile" : k.startsWith("session:") ? "session:{id}" : undefined) });
+    const aggregate = aggregateKeys(records, {
+      classify: (k) =>
+        k.startsWith("user:") ? "user:{id}:profile" : k.startsWith("session:") ? "session:{id}" : undefined,
+    });
     assert.equal(aggregate.total.keys, 6);
     assert.deepEqual(
       aggregate.families.map((f) => [f.family, f.stats.keys]),
@@ -157,7 +201,11 @@ describe("aggregateKeys", () => {
     assert.ok(Math.abs(user.idle!.p50Seconds - 15) <= 1);
     assert.deepEqual(user.sampleKeys, ["user:1:profile", "user:2:profile", "user:3:profile"]);
     const session = aggregate.families[1].stats;
-    assert.deepEqual(session.memory, { totalBytes: 80, averageBytes: 80, keysMeasured: 1 }, "keys without a memory figure are not counted as zero");
+    assert.deepEqual(
+      session.memory,
+      { totalBytes: 80, averageBytes: 80, keysMeasured: 1 },
+      "keys without a memory figure are not counted as zero",
+    );
     assert.equal(aggregate.total.largestKeys[0].displayKey, "orphan");
     assert.equal(aggregate.total.memory!.totalBytes, 12_180);
   });
@@ -173,7 +221,9 @@ describe("aggregateKeys", () => {
   });
 
   it("reports no memory and no idle when none was collected", () => {
-    const stats = aggregateKeys([record("a:1", { memoryBytes: undefined, idleSeconds: undefined, frequency: 3 })]).total;
+    const stats = aggregateKeys([
+      record("a:1", { memoryBytes: undefined, idleSeconds: undefined, frequency: 3 }),
+    ]).total;
     assert.equal(stats.memory, undefined);
     assert.equal(stats.idle, undefined);
     assert.deepEqual(stats.frequency, { p50: 3, max: 3 });
@@ -184,8 +234,10 @@ describe("aggregateKeys", () => {
     assert.deepEqual(readNamespaceSegments("user:123:profile", ":", 3, false), ["user", "123"]);
     assert.deepEqual(readNamespaceSegments("a/b/c/d/e", "/", 2), ["a", "b"]);
     assert.deepEqual(readNamespaceSegments("plain"), []);
-    for (const id of ["123", "0", "550e8400-e29b-41d4-a716-446655440000", "deadbeefdeadbeef", "DEADBEEF00112233"]) assert.equal(isIdLikeSegment(id), true, id);
-    for (const word of ["user", "", "abc", "deadbeef", "550e8400-e29b-41d4-a716-44665544000z", "12a", "v1"]) assert.equal(isIdLikeSegment(word), false, word);
+    for (const id of ["123", "0", "550e8400-e29b-41d4-a716-446655440000", "deadbeefdeadbeef", "DEADBEEF00112233"])
+      assert.equal(isIdLikeSegment(id), true, id);
+    for (const word of ["user", "", "abc", "deadbeef", "550e8400-e29b-41d4-a716-44665544000z", "12a", "v1"])
+      assert.equal(isIdLikeSegment(word), false, word);
 
     const tree = aggregateKeys(records).namespaces;
     assert.equal(tree.stats.keys, 6);
@@ -268,9 +320,19 @@ describe("command policy", () => {
     assert.equal(countKeyLookups("MEMORY", ["USAGE", "k"]), 0);
     assert.equal(countKeyLookups("SCAN", ["0"]), 0);
     assert.equal(countKeyLookups("EXISTS", ["a", "b", "c"]), 3);
-    assert.equal(countKeyLookups("OBJECT", ["IDLETIME", "k"], { error: "NOPERM User least has no permissions to run the 'object|idletime' command" }), 0);
+    assert.equal(
+      countKeyLookups("OBJECT", ["IDLETIME", "k"], {
+        error: "NOPERM User least has no permissions to run the 'object|idletime' command",
+      }),
+      0,
+    );
     assert.equal(countKeyLookups("TYPE", ["k"], { error: "MOVED 3999 127.0.0.1:7001" }), 0);
-    assert.equal(countKeyLookups("OBJECT", ["FREQ", "k"], { error: "ERR An LFU maxmemory policy is not selected, access frequency not tracked." }), 1);
+    assert.equal(
+      countKeyLookups("OBJECT", ["FREQ", "k"], {
+        error: "ERR An LFU maxmemory policy is not selected, access frequency not tracked.",
+      }),
+      1,
+    );
     const script = ["sha", 0, "idle", "1", "a", "b"];
     assert.equal(countKeyLookups("EVALSHA_RO", script), 6);
     // Key a: OBJECT denied inside the script (-2); key b: all three lookups ran.
@@ -302,10 +364,16 @@ describe("connection config", () => {
     assert.equal(resolved.password, "s@cret");
     assert.equal(resolved.db, 3);
     assert.deepEqual(resolved.tls, {});
-    const secret = resolveConnectionConfig({ name: "x", url: "redis://:urlpw@h:1", tls: { rejectUnauthorized: false, servername: "h" } }, { password: "fromSecretStorage" });
+    const secret = resolveConnectionConfig(
+      { name: "x", url: "redis://:urlpw@h:1", tls: { rejectUnauthorized: false, servername: "h" } },
+      { password: "fromSecretStorage" },
+    );
     assert.equal(secret.password, "fromSecretStorage");
     assert.deepEqual(secret.tls, { rejectUnauthorized: false, servername: "h" });
-    assert.equal(resolveConnectionConfig({ name: "x", sentinelName: "m", nodes: [{ host: "s", port: 26379 }] }).mode, "sentinel");
+    assert.equal(
+      resolveConnectionConfig({ name: "x", sentinelName: "m", nodes: [{ host: "s", port: 26379 }] }).mode,
+      "sentinel",
+    );
     assert.throws(() => resolveConnectionConfig({ name: "x", mode: "cluster", db: 2 }), /only has database 0/);
     assert.throws(() => resolveConnectionConfig({ name: "x", url: "http://h" }), /unsupported URL scheme/);
   });
@@ -313,7 +381,9 @@ describe("connection config", () => {
 
 describe("INFO parsing", () => {
   it("reads fields and keyspace lines", () => {
-    const fields = parseInfo("# Memory\r\nused_memory:1024\r\nmaxmemory_policy:allkeys-lfu\r\n\r\n# Keyspace\r\ndb0:keys=10,expires=4,avg_ttl=5000\r\n");
+    const fields = parseInfo(
+      "# Memory\r\nused_memory:1024\r\nmaxmemory_policy:allkeys-lfu\r\n\r\n# Keyspace\r\ndb0:keys=10,expires=4,avg_ttl=5000\r\n",
+    );
     assert.equal(fields.get("used_memory"), "1024");
     assert.equal(fields.get("maxmemory_policy"), "allkeys-lfu");
     assert.deepEqual(parseKeyspaceLine(fields.get("db0")), { keys: 10, expires: 4, avgTtlMs: 5000 });

@@ -18,7 +18,10 @@ let sentinel: SentinelProcess | undefined;
 const open: KeyspaceConnection[] = [];
 
 before(async () => {
-  [cluster, sentinelMaster] = await Promise.all([startRedisCluster("keyspace-cluster"), startRedisServer("keyspace-sentinel-master")]);
+  [cluster, sentinelMaster] = await Promise.all([
+    startRedisCluster("keyspace-cluster"),
+    startRedisServer("keyspace-sentinel-master"),
+  ]);
   sentinel = await startRedisSentinel("keyspace-sentinel", sentinelMaster.port);
 });
 
@@ -31,12 +34,21 @@ describe("Redis Cluster", () => {
   it("scans every master in parallel and sums exactly", async () => {
     const seeder = new Cluster(cluster!.ports.map((port) => ({ host: "127.0.0.1", port })));
     const writes: Promise<unknown>[] = [];
-    for (let i = 0; i < 3000; i++) writes.push(i % 3 === 0 ? seeder.set(`cl:user:${i}`, "x", "EX", 600) : seeder.hset(`cl:item:${i}`, "f", "v"));
+    for (let i = 0; i < 3000; i++)
+      writes.push(i % 3 === 0 ? seeder.set(`cl:user:${i}`, "x", "EX", 600) : seeder.hset(`cl:item:${i}`, "f", "v"));
     await Promise.all(writes);
-    const perNode = await Promise.all(seeder.nodes("master").map(async (node) => [`${node.options.host}:${node.options.port}`, await node.dbsize()] as const));
+    const perNode = await Promise.all(
+      seeder
+        .nodes("master")
+        .map(async (node) => [`${node.options.host}:${node.options.port}`, await node.dbsize()] as const),
+    );
     seeder.disconnect();
 
-    const connection = await openKeyspaceConnection({ name: "cluster", mode: "cluster", nodes: [{ host: "127.0.0.1", port: cluster!.ports[0] }] });
+    const connection = await openKeyspaceConnection({
+      name: "cluster",
+      mode: "cluster",
+      nodes: [{ host: "127.0.0.1", port: cluster!.ports[0] }],
+    });
     open.push(connection);
     // Keyspace hits + misses over the masters (INFO itself looks no key up): what our own lookups must add up to.
     const readServerLookups = async () => {
@@ -46,7 +58,10 @@ describe("Redis Cluster", () => {
     const serverLookupsBefore = await readServerLookups();
     const ownLookupsBefore = connection.keyLookups;
     const nodesSeen = new Set<string>();
-    const profile = await profileKeyspace(connection, { classify: (k) => k.split(":")[1], onProgress: (p) => nodesSeen.add(p.node) });
+    const profile = await profileKeyspace(connection, {
+      classify: (k) => k.split(":")[1],
+      onProgress: (p) => nodesSeen.add(p.node),
+    });
     assert.equal(profile.total.keys, 3000);
     assert.equal(profile.keysAtStart, 3000);
     assert.equal(profile.nodes.length, 3);
@@ -101,7 +116,12 @@ describe("Sentinel", () => {
     const seeder = new Redis({ port: sentinelMaster!.port });
     for (let i = 0; i < 120; i++) await seeder.set(`sn:${i}`, "x");
     seeder.disconnect();
-    const connection = await openKeyspaceConnection({ name: "sentinel", mode: "sentinel", sentinelName: sentinel!.masterName, nodes: [{ host: "127.0.0.1", port: sentinel!.port }] });
+    const connection = await openKeyspaceConnection({
+      name: "sentinel",
+      mode: "sentinel",
+      sentinelName: sentinel!.masterName,
+      nodes: [{ host: "127.0.0.1", port: sentinel!.port }],
+    });
     open.push(connection);
     assert.equal(connection.listScanTargets()[0].node, `127.0.0.1:${sentinelMaster!.port}`);
     const profile = await profileKeyspace(connection);
@@ -109,7 +129,13 @@ describe("Sentinel", () => {
     assert.equal(profile.nodes[0].path, "raw", "the raw socket goes to the master Sentinel named");
     assert.equal(profile.nodes[0].node, `127.0.0.1:${sentinelMaster!.port}`);
     await assert.rejects(
-      openKeyspaceConnection({ name: "bad", mode: "sentinel", sentinelName: "nope", nodes: [{ host: "127.0.0.1", port: sentinel!.port }], connectTimeoutMs: 500 }),
+      openKeyspaceConnection({
+        name: "bad",
+        mode: "sentinel",
+        sentinelName: "nope",
+        nodes: [{ host: "127.0.0.1", port: sentinel!.port }],
+        connectTimeoutMs: 500,
+      }),
       /bad: Sentinel 127\.0\.0\.1:\d+ \(master nope\) is unreachable/,
     );
   });

@@ -12,7 +12,9 @@ import { findFreePort } from "../free-port";
 type Reply = string | null | { hang: true } | { close: true };
 
 /** Parses RESP arrays of bulk strings (what clients send) and answers each command via `handle`. */
-function startFakeRedis(handle: (command: string[]) => Reply): Promise<{ port: number; stop(): Promise<void>; commands: string[][] }> {
+function startFakeRedis(
+  handle: (command: string[]) => Reply,
+): Promise<{ port: number; stop(): Promise<void>; commands: string[][] }> {
   const commands: string[][] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -110,18 +112,33 @@ describe("faults", () => {
     const mute = await startFakeRedis(() => ({ hang: true }));
     try {
       const started = Date.now();
-      await assert.rejects(openKeyspaceConnection({ name: "mute", nodes: [{ host: "127.0.0.1", port: mute.port }], commandTimeoutMs: 300, connectTimeoutMs: 1000 }), (error: unknown) => {
-        assert.ok(error instanceof KeyspaceConnectionError);
-        assert.equal(error.message, `mute: Redis at 127.0.0.1:${mute.port} is not answering (command timed out)`);
-        return true;
-      });
+      await assert.rejects(
+        openKeyspaceConnection({
+          name: "mute",
+          nodes: [{ host: "127.0.0.1", port: mute.port }],
+          commandTimeoutMs: 300,
+          connectTimeoutMs: 1000,
+        }),
+        (error: unknown) => {
+          assert.ok(error instanceof KeyspaceConnectionError);
+          assert.equal(error.message, `mute: Redis at 127.0.0.1:${mute.port} is not answering (command timed out)`);
+          return true;
+        },
+      );
       assert.ok(Date.now() - started < 2000, `${Date.now() - started} ms`);
     } finally {
       await mute.stop();
     }
-    const fake = await startFakeRedis((command) => (command[0].toLowerCase() === "client" ? OK : command[0].toLowerCase() === "ping" ? "+PONG\r\n" : { hang: true }));
+    const fake = await startFakeRedis((command) =>
+      command[0].toLowerCase() === "client" ? OK : command[0].toLowerCase() === "ping" ? "+PONG\r\n" : { hang: true },
+    );
     try {
-      const connection = await openKeyspaceConnection({ name: "slow", nodes: [{ host: "127.0.0.1", port: fake.port }], commandTimeoutMs: 300, connectTimeoutMs: 1000 });
+      const connection = await openKeyspaceConnection({
+        name: "slow",
+        nodes: [{ host: "127.0.0.1", port: fake.port }],
+        commandTimeoutMs: 300,
+        connectTimeoutMs: 1000,
+      });
       open.push(connection);
       const started = Date.now();
       await assert.rejects(profileKeyspace(connection), /timed out/i);
@@ -153,12 +170,20 @@ describe("faults", () => {
         }
       });
       try {
-        const connection = await openKeyspaceConnection({ name: "stuck", nodes: [{ host: "127.0.0.1", port: fake.port }], commandTimeoutMs: 300, connectTimeoutMs: 1000 });
+        const connection = await openKeyspaceConnection({
+          name: "stuck",
+          nodes: [{ host: "127.0.0.1", port: fake.port }],
+          commandTimeoutMs: 300,
+          connectTimeoutMs: 1000,
+        });
         open.push(connection);
         const started = Date.now();
         await assert.rejects(profileKeyspace(connection), "hang" in onInspect ? /timed out/i : /closed/i);
         assert.ok(Date.now() - started < 2000, `${Date.now() - started} ms`);
-        assert.ok(fake.commands.some((c) => c[0] === "TYPE"), "the raw socket sent the inspection");
+        assert.ok(
+          fake.commands.some((c) => c[0] === "TYPE"),
+          "the raw socket sent the inspection",
+        );
       } finally {
         await fake.stop();
       }
@@ -176,7 +201,10 @@ describe("faults", () => {
         case "ping":
           return "+PONG\r\n";
         case "info":
-          return "$40\r\n# Keyspace\r\ndb0:keys=3,expires=0,avg_ttl=0\r\n\r\n".replace("$40", `$${"# Keyspace\r\ndb0:keys=3,expires=0,avg_ttl=0\r\n".length}`);
+          return "$40\r\n# Keyspace\r\ndb0:keys=3,expires=0,avg_ttl=0\r\n\r\n".replace(
+            "$40",
+            `$${"# Keyspace\r\ndb0:keys=3,expires=0,avg_ttl=0\r\n".length}`,
+          );
         case "scan":
           return { close: true };
         default:
@@ -184,7 +212,15 @@ describe("faults", () => {
       }
     });
     try {
-      const connection = await openKeyspaceConnection({ name: "flaky", nodes: [{ host: "127.0.0.1", port: fake.port }], commandTimeoutMs: 500, connectTimeoutMs: 1000 }, { maxReconnectAttempts: 2 });
+      const connection = await openKeyspaceConnection(
+        {
+          name: "flaky",
+          nodes: [{ host: "127.0.0.1", port: fake.port }],
+          commandTimeoutMs: 500,
+          connectTimeoutMs: 1000,
+        },
+        { maxReconnectAttempts: 2 },
+      );
       open.push(connection);
       const started = Date.now();
       await assert.rejects(profileKeyspace(connection));

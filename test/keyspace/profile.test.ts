@@ -5,7 +5,11 @@ import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { ReadOnlyError } from "../../analyzer/src/keyspace/command-policy";
 import { openKeyspaceConnection } from "../../analyzer/src/keyspace/connection";
-import type { KeyspaceConnection, KeyspaceConnectionConfig, OpenConnectionOptions } from "../../analyzer/src/keyspace/connection";
+import type {
+  KeyspaceConnection,
+  KeyspaceConnectionConfig,
+  OpenConnectionOptions,
+} from "../../analyzer/src/keyspace/connection";
 import { estimateKeyspace } from "../../analyzer/src/keyspace/estimate-keyspace";
 import { createInspectionState, inspectKeys } from "../../analyzer/src/keyspace/inspect-keys";
 import { inspectKey, readValuePreview, scanNamespace } from "../../analyzer/src/keyspace/key-inspector";
@@ -28,8 +32,15 @@ let server: RedisProcess;
 let admin: Redis;
 const open: KeyspaceConnection[] = [];
 
-async function connect(db: number, extra: Partial<KeyspaceConnectionConfig> = {}, options: OpenConnectionOptions = {}): Promise<KeyspaceConnection> {
-  const connection = await openKeyspaceConnection({ name: `test-db${db}`, nodes: [{ host: "127.0.0.1", port: server.port }], db, commandTimeoutMs: 5000, ...extra }, options);
+async function connect(
+  db: number,
+  extra: Partial<KeyspaceConnectionConfig> = {},
+  options: OpenConnectionOptions = {},
+): Promise<KeyspaceConnection> {
+  const connection = await openKeyspaceConnection(
+    { name: `test-db${db}`, nodes: [{ host: "127.0.0.1", port: server.port }], db, commandTimeoutMs: 5000, ...extra },
+    options,
+  );
   open.push(connection);
   return connection;
 }
@@ -43,7 +54,10 @@ function adminDb(db: number): Redis {
 }
 
 /** Seeds a small mixed keyspace under `prefix` and returns what was written, by kind. */
-async function seedMixed(client: Redis, prefix: string): Promise<Record<string, { count: number; type: string; noTtl: number }>> {
+async function seedMixed(
+  client: Redis,
+  prefix: string,
+): Promise<Record<string, { count: number; type: string; noTtl: number }>> {
   const p = client.pipeline();
   for (let i = 0; i < 100; i++) {
     p.set(`${prefix}:str:${i}`, "v".repeat(20 + i * 10));
@@ -94,14 +108,25 @@ describe("full profile (standalone)", () => {
     const progress: number[] = [];
     for (const useScript of [true, false]) {
       // The ioredis paths (the raw socket's equivalence is checked in raw-inspection.test.ts).
-      const profile = await profileKeyspace(connection, { classify: classifyByKind, useScript, rawSocket: false, onProgress: (p) => progress.push(p.scannedKeys), speed: useScript ? "gentle" : "fast" });
+      const profile = await profileKeyspace(connection, {
+        classify: classifyByKind,
+        useScript,
+        rawSocket: false,
+        onProgress: (p) => progress.push(p.scannedKeys),
+        speed: useScript ? "gentle" : "fast",
+      });
       assert.equal(profile.complete, true);
       assert.equal(profile.total.keys, 300);
       assert.equal(profile.keysAtStart, 300);
       assert.equal(profile.vanished, 0);
       assert.equal(profile.nodes.length, 1);
       assert.equal(profile.nodes[0].path, useScript ? "script" : "pipeline");
-      assert.deepEqual(profile.permissions, { memory: "granted", idle: "granted", info: "granted", script: useScript ? "granted" : "unavailable" });
+      assert.deepEqual(profile.permissions, {
+        memory: "granted",
+        idle: "granted",
+        info: "granted",
+        script: useScript ? "granted" : "unavailable",
+      });
       assert.equal(profile.accessMetric, "idle");
       for (const [kind, want] of Object.entries(expected)) {
         const family = profile.families.find((f) => f.family === kind);
@@ -110,7 +135,10 @@ describe("full profile (standalone)", () => {
         assert.deepEqual(family.stats.types, { [want.type]: want.count }, kind);
         assert.equal(family.stats.keysWithoutTtl, want.noTtl, kind);
         assert.equal(family.stats.ttlHistogram.at(-1), want.noTtl, kind);
-        assert.ok(family.stats.memory && family.stats.memory.totalBytes > 0 && family.stats.memory.keysMeasured === want.count, kind);
+        assert.ok(
+          family.stats.memory && family.stats.memory.totalBytes > 0 && family.stats.memory.keysMeasured === want.count,
+          kind,
+        );
         assert.ok(family.stats.idle && family.stats.idle.maxSeconds >= 0, kind);
       }
       const strings = profile.families.find((f) => f.family === "str")!.stats;
@@ -135,7 +163,11 @@ describe("full profile (standalone)", () => {
     const connection = await connect(3);
     for (const useScript of [true, false]) {
       const state = createInspectionState({ useScript });
-      const chunk = await inspectKeys(connection.listScanTargets()[0].client, [Buffer.from("v:present"), Buffer.from("v:gone")], state);
+      const chunk = await inspectKeys(
+        connection.listScanTargets()[0].client,
+        [Buffer.from("v:present"), Buffer.from("v:gone")],
+        state,
+      );
       assert.equal(chunk.vanished, 1);
       assert.deepEqual(
         chunk.records.map((r) => r.displayKey),
@@ -172,7 +204,21 @@ describe("full profile (standalone)", () => {
   it("reports OBJECT FREQ under an LFU policy instead of failing, with or without INFO", async () => {
     const client = adminDb(5);
     for (let i = 0; i < 30; i++) await client.set(`lfu:${i}`, "x");
-    await admin.call("ACL", "SETUSER", "blind", "on", ">pw", "~*", "&*", "-@all", "+@read", "+@connection", "-info", "+evalsha_ro", "+eval_ro");
+    await admin.call(
+      "ACL",
+      "SETUSER",
+      "blind",
+      "on",
+      ">pw",
+      "~*",
+      "&*",
+      "-@all",
+      "+@read",
+      "+@connection",
+      "-info",
+      "+evalsha_ro",
+      "+eval_ro",
+    );
     await admin.config("SET", "maxmemory-policy", "allkeys-lfu");
     try {
       const connection = await connect(5);
@@ -208,7 +254,12 @@ describe("full profile (standalone)", () => {
     client.disconnect();
     const connection = await connect(7);
     const controller = new AbortController();
-    const profile = await profileKeyspace(connection, { chunkSize: 10, maxInFlight: 1, onProgress: () => controller.abort(), signal: controller.signal });
+    const profile = await profileKeyspace(connection, {
+      chunkSize: 10,
+      maxInFlight: 1,
+      onProgress: () => controller.abort(),
+      signal: controller.signal,
+    });
     assert.equal(profile.complete, false);
     assert.ok(profile.total.keys > 0 && profile.total.keys < 5000, String(profile.total.keys));
     const already = new AbortController();
@@ -239,9 +290,18 @@ describe("sampled estimate", () => {
     assert.equal(estimate.totalKeys, n);
     // 5,000 keys inspected; the shares count every name the random SCANs returned (up to 3 per inspected key).
     assert.ok(estimate.inspectedKeys >= 4900 && estimate.inspectedKeys <= 5000, String(estimate.inspectedKeys));
-    assert.ok(estimate.sampledKeys >= 2.5 * estimate.inspectedKeys && estimate.sampledKeys <= n, String(estimate.sampledKeys));
-    assert.equal(estimate.families.reduce((sum, f) => sum + f.estimate.inspectedKeys, 0), estimate.inspectedKeys);
-    assert.equal(estimate.families.reduce((sum, f) => sum + f.estimate.sampledKeys, 0), estimate.sampledKeys);
+    assert.ok(
+      estimate.sampledKeys >= 2.5 * estimate.inspectedKeys && estimate.sampledKeys <= n,
+      String(estimate.sampledKeys),
+    );
+    assert.equal(
+      estimate.families.reduce((sum, f) => sum + f.estimate.inspectedKeys, 0),
+      estimate.inspectedKeys,
+    );
+    assert.equal(
+      estimate.families.reduce((sum, f) => sum + f.estimate.sampledKeys, 0),
+      estimate.sampledKeys,
+    );
     assert.equal(estimate.memory, "sample-only");
     for (const [ns, share] of Object.entries(shares)) {
       const group = estimate.families.find((f) => f.family === ns)!.estimate;
@@ -254,10 +314,17 @@ describe("sampled estimate", () => {
       assert.equal(node.estimate.sampledKeys, group.sampledKeys);
     }
     // TTLs come from the inspected keys only.
-    assert.equal(estimate.families.find((f) => f.family === "session")!.estimate.ttlHistogram[1], estimate.families.find((f) => f.family === "session")!.estimate.inspectedKeys);
+    assert.equal(
+      estimate.families.find((f) => f.family === "session")!.estimate.ttlHistogram[1],
+      estimate.families.find((f) => f.family === "session")!.estimate.inspectedKeys,
+    );
 
     // One name per inspected key: the shares' sample is the inspected one.
-    const namesOnly = await estimateKeyspace(connection, { sampleSize: 2000, namesPerSample: 1, classify: (k) => k.split(":")[0] });
+    const namesOnly = await estimateKeyspace(connection, {
+      sampleSize: 2000,
+      namesPerSample: 1,
+      classify: (k) => k.split(":")[0],
+    });
     assert.equal(namesOnly.sampledKeys, namesOnly.inspectedKeys);
     for (const f of namesOnly.families) assert.equal(f.estimate.sampledKeys, f.estimate.inspectedKeys);
     assert.equal("memory" in estimate.total, false);
@@ -266,10 +333,7 @@ describe("sampled estimate", () => {
     const small = await estimateKeyspace(await connect(1), { sampleSize: 10_000, classify: classifyByKind });
     assert.equal(small.exhaustive, true);
     assert.equal(small.totalKeys, 300);
-    assert.deepEqual(
-      small.families.find((f) => f.family === "str")!.estimate.estimatedKeys,
-      100,
-    );
+    assert.deepEqual(small.families.find((f) => f.family === "str")!.estimate.estimatedKeys, 100);
   });
 });
 
@@ -288,7 +352,16 @@ describe("read-only by design", () => {
       await profileKeyspace(connection, { speed: "fast" });
       await profileKeyspace(connection, { useScript: false });
       await estimateKeyspace(connection, { sampleSize: 100 });
-      for (const key of ["ro:str:1", "ro:hash:1", "ro:list:1", "ro:set:1", "ro:zset:1", "ro:stream:1", "ro:big", "ro:missing"]) {
+      for (const key of [
+        "ro:str:1",
+        "ro:hash:1",
+        "ro:list:1",
+        "ro:set:1",
+        "ro:zset:1",
+        "ro:stream:1",
+        "ro:big",
+        "ro:missing",
+      ]) {
         await inspectKey(connection, key);
         await readValuePreview(connection, key, { maxBytes: 64, maxItems: 2 });
       }
@@ -346,14 +419,37 @@ describe("read-only by design", () => {
   });
 
   it("names rejected credentials", async () => {
-    await assert.rejects(connect(1, { username: "reader" }, { password: "wrong" }), /test-db1: Redis at 127\.0\.0\.1:\d+ rejected the credentials \(WRONGPASS/);
+    await assert.rejects(
+      connect(1, { username: "reader" }, { password: "wrong" }),
+      /test-db1: Redis at 127\.0\.0\.1:\d+ rejected the credentials \(WRONGPASS/,
+    );
   });
 
   it("profiles as an ACL user with read permissions only", async () => {
     await admin.call(
-      "ACL", "SETUSER", "reader", "reset", "on", ">pw", "~*", "&*", "-@all",
-      "+@read", "+@connection", "+info", "+dbsize", "+scan", "+type", "+pttl", "+memory|usage", "+object|idletime", "+object|freq", "+object|encoding",
-      "+evalsha_ro", "+eval_ro", "+client|setname",
+      "ACL",
+      "SETUSER",
+      "reader",
+      "reset",
+      "on",
+      ">pw",
+      "~*",
+      "&*",
+      "-@all",
+      "+@read",
+      "+@connection",
+      "+info",
+      "+dbsize",
+      "+scan",
+      "+type",
+      "+pttl",
+      "+memory|usage",
+      "+object|idletime",
+      "+object|freq",
+      "+object|encoding",
+      "+evalsha_ro",
+      "+eval_ro",
+      "+client|setname",
     );
     const connection = await connect(1, { username: "reader" }, { password: "pw" });
     for (const rawSocket of [true, false]) {
@@ -361,7 +457,12 @@ describe("read-only by design", () => {
       assert.equal(profile.total.keys, 300);
       assert.equal(profile.nodes[0].path, rawSocket ? "raw" : "script");
       // The raw socket never needs the script, so its permission stays untried.
-      assert.deepEqual(profile.permissions, { memory: "granted", idle: "granted", info: "granted", script: rawSocket ? "unknown" : "granted" });
+      assert.deepEqual(profile.permissions, {
+        memory: "granted",
+        idle: "granted",
+        info: "granted",
+        script: rawSocket ? "unknown" : "granted",
+      });
       assert.deepEqual(profile.notices, []);
       assert.ok(profile.total.memory!.totalBytes > 0);
     }
@@ -371,7 +472,22 @@ describe("read-only by design", () => {
   });
 
   it("reports NOPERM for MEMORY, EVAL and INFO once, and profiles the rest through pipelines", async () => {
-    await admin.call("ACL", "SETUSER", "least", "reset", "on", ">pw", "~*", "&*", "-@all", "+@read", "+@connection", "-memory", "-info", "-@scripting");
+    await admin.call(
+      "ACL",
+      "SETUSER",
+      "least",
+      "reset",
+      "on",
+      ">pw",
+      "~*",
+      "&*",
+      "-@all",
+      "+@read",
+      "+@connection",
+      "-memory",
+      "-info",
+      "-@scripting",
+    );
     const connection = await connect(1, { username: "least" }, { password: "pw" });
     // The ioredis fallback chain (script denied → pipelines); the raw socket's case is in raw-inspection.test.ts.
     const profile = await profileKeyspace(connection, { classify: classifyByKind, rawSocket: false });
@@ -433,7 +549,9 @@ describe("server stats and key inspection", () => {
     };
     await check("a full profile over the raw socket", "some", () => profileKeyspace(connection));
     await check("a full profile through the script", "some", () => profileKeyspace(connection, { rawSocket: false }));
-    await check("a full profile through pipelines", "some", () => profileKeyspace(connection, { rawSocket: false, useScript: false }));
+    await check("a full profile through pipelines", "some", () =>
+      profileKeyspace(connection, { rawSocket: false, useScript: false }),
+    );
     await check("a sampled estimate", "some", () => estimateKeyspace(connection, { sampleSize: 100 }));
     await check("key inspection (a missing key too) and a value preview", "some", async () => {
       await inspectKey(connection, "lk:hash:1");
@@ -482,22 +600,29 @@ describe("server stats and key inspection", () => {
     const set = await readValuePreview(connection, "p:set", { maxItems: 10 });
     assert.ok(set.type === "set" && set.members.length === 10 && set.truncated);
     const zset = await readValuePreview(connection, "p:zset", { maxItems: 3 });
-    assert.ok(zset.type === "zset" && zset.members[2].score === 2 && zset.members[2].member.toString() === "z2" && zset.truncated);
+    assert.ok(
+      zset.type === "zset" &&
+        zset.members[2].score === 2 &&
+        zset.members[2].member.toString() === "z2" &&
+        zset.truncated,
+    );
     const stream = await readValuePreview(connection, "p:stream", { maxItems: 5 });
-    assert.ok(stream.type === "stream" && stream.entries.length === 5 && stream.entries[0].fields[0][1].toString() === "0" && stream.truncated);
+    assert.ok(
+      stream.type === "stream" &&
+        stream.entries.length === 5 &&
+        stream.entries[0].fields[0][1].toString() === "0" &&
+        stream.truncated,
+    );
     const whole = await readValuePreview(connection, "p:stream", { maxItems: 100 });
     assert.equal(whole.truncated, false);
 
     const page = await scanNamespace(connection, "weird*[ns]:", "0", 100);
     assert.equal(page.done, true);
     assert.deepEqual(page.keys.map((k) => k.displayKey).sort(), ["weird*[ns]:a", "weird*[ns]:b:c"]);
-    assert.deepEqual(
-      page.childSegments.map((s) => [s.segment, s.isLeaf]).sort(),
-      [
-        ["a", true],
-        ["b", false],
-      ],
-    );
+    assert.deepEqual(page.childSegments.map((s) => [s.segment, s.isLeaf]).sort(), [
+      ["a", true],
+      ["b", false],
+    ]);
     const keys: string[] = [];
     let cursor = "0";
     do {

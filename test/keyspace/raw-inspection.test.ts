@@ -6,7 +6,11 @@ import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { ReadOnlyError } from "../../analyzer/src/keyspace/command-policy";
 import { openKeyspaceConnection } from "../../analyzer/src/keyspace/connection";
-import type { KeyspaceConnection, KeyspaceConnectionConfig, OpenConnectionOptions } from "../../analyzer/src/keyspace/connection";
+import type {
+  KeyspaceConnection,
+  KeyspaceConnectionConfig,
+  OpenConnectionOptions,
+} from "../../analyzer/src/keyspace/connection";
 import { createInspectionState, inspectKeysRaw } from "../../analyzer/src/keyspace/inspect-keys";
 import type { GroupStats, KeyspaceProfile } from "../../analyzer/src/keyspace/keyspace-model";
 import { profileKeyspace } from "../../analyzer/src/keyspace/profile-keyspace";
@@ -19,8 +23,15 @@ let admin: Redis;
 const open: KeyspaceConnection[] = [];
 const sockets: RespSocket[] = [];
 
-async function connect(db: number, extra: Partial<KeyspaceConnectionConfig> = {}, options: OpenConnectionOptions = {}): Promise<KeyspaceConnection> {
-  const connection = await openKeyspaceConnection({ name: `raw-db${db}`, nodes: [{ host: "127.0.0.1", port: server.port }], db, ...extra }, options);
+async function connect(
+  db: number,
+  extra: Partial<KeyspaceConnectionConfig> = {},
+  options: OpenConnectionOptions = {},
+): Promise<KeyspaceConnection> {
+  const connection = await openKeyspaceConnection(
+    { name: `raw-db${db}`, nodes: [{ host: "127.0.0.1", port: server.port }], db, ...extra },
+    options,
+  );
   open.push(connection);
   return connection;
 }
@@ -39,7 +50,8 @@ async function seed(db: number): Promise<void> {
     p.set(`s:str:${i}`, "v".repeat(10 + i * 7));
     if (i % 3 === 0) p.expire(`s:str:${i}`, 600 + i * 100);
   }
-  for (let i = 0; i < 100; i++) p.hset(`s:hash:${i}`, ...Array.from({ length: 1 + (i % 20) }, (_, j) => [`f${j}`, "x".repeat(j)]).flat());
+  for (let i = 0; i < 100; i++)
+    p.hset(`s:hash:${i}`, ...Array.from({ length: 1 + (i % 20) }, (_, j) => [`f${j}`, "x".repeat(j)]).flat());
   for (let i = 0; i < 100; i++) p.rpush(`s:list:${i}`, ...Array.from({ length: 1 + (i % 9) }, (_, j) => `i${j}`));
   for (let i = 0; i < 80; i++) p.sadd(`s:set:${i}`, "a", "b", String(i));
   for (let i = 0; i < 80; i++) {
@@ -58,13 +70,23 @@ async function seed(db: number): Promise<void> {
  * does which of several equally large keys (same allocator size class) is listed first.
  */
 function comparable(stats: GroupStats) {
-  return { keys: stats.keys, types: stats.types, ttlHistogram: stats.ttlHistogram, keysWithoutTtl: stats.keysWithoutTtl, memory: stats.memory, largestKeys: stats.largestKeys.map((k) => [k.bytes, k.type]), hasIdle: stats.idle !== undefined };
+  return {
+    keys: stats.keys,
+    types: stats.types,
+    ttlHistogram: stats.ttlHistogram,
+    keysWithoutTtl: stats.keysWithoutTtl,
+    memory: stats.memory,
+    largestKeys: stats.largestKeys.map((k) => [k.bytes, k.type]),
+    hasIdle: stats.idle !== undefined,
+  };
 }
 
 function summarize(profile: KeyspaceProfile) {
   return {
     total: comparable(profile.total),
-    families: profile.families.map((f) => [f.family, comparable(f.stats)]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    families: profile.families
+      .map((f) => [f.family, comparable(f.stats)])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
   };
 }
 
@@ -99,14 +121,32 @@ describe("raw RESP inspection", () => {
     assert.equal(pipeline.nodes[0].path, "pipeline");
     assert.deepEqual(summarize(raw), summarize(script));
     assert.deepEqual(summarize(raw), summarize(pipeline));
-    for (const [chunkSize, maxInFlight, maxBatchesAtServer] of [[1, 1, 1], [7, 5, 2], [7, 5, 5], [100, 2, 1]]) {
-      const other = await profileKeyspace(connection, { classify: byKind, chunkSize, maxInFlight, maxBatchesAtServer, speed: "fast" });
+    for (const [chunkSize, maxInFlight, maxBatchesAtServer] of [
+      [1, 1, 1],
+      [7, 5, 2],
+      [7, 5, 5],
+      [100, 2, 1],
+    ]) {
+      const other = await profileKeyspace(connection, {
+        classify: byKind,
+        chunkSize,
+        maxInFlight,
+        maxBatchesAtServer,
+        speed: "fast",
+      });
       assert.equal(other.nodes[0].path, "raw");
-      assert.deepEqual(summarize(other), summarize(raw), `${chunkSize} × ${maxInFlight}, ${maxBatchesAtServer} at the server`);
+      assert.deepEqual(
+        summarize(other),
+        summarize(raw),
+        `${chunkSize} × ${maxInFlight}, ${maxBatchesAtServer} at the server`,
+      );
     }
     const matched = await profileKeyspace(connection, { classify: byKind, match: "s:str:*" });
     assert.equal(matched.total.keys, 200);
-    assert.deepEqual(summarize(matched).total, summarize(await profileKeyspace(connection, { classify: byKind, match: "s:str:*", rawSocket: false })).total);
+    assert.deepEqual(
+      summarize(matched).total,
+      summarize(await profileKeyspace(connection, { classify: byKind, match: "s:str:*", rawSocket: false })).total,
+    );
     const binary = raw.families.find((f) => f.family === "bin");
     assert.equal(binary?.stats.keys, 1, "the binary key with CRLF bytes survived the round trip");
   });
@@ -115,21 +155,35 @@ describe("raw RESP inspection", () => {
     const connection = await connect(1);
     const broken: KeyspaceConnection = {
       ...connection,
-      listScanTargets: () => connection.listScanTargets().map((t) => ({ ...t, openInspectionSocket: () => Promise.reject(new Error("refused by the test")) })),
+      listScanTargets: () =>
+        connection
+          .listScanTargets()
+          .map((t) => ({ ...t, openInspectionSocket: () => Promise.reject(new Error("refused by the test")) })),
     };
     const profile = await profileKeyspace(broken, { classify: byKind });
     assert.equal(profile.nodes[0].path, "script");
     assert.equal(profile.total.keys, 600);
-    assert.deepEqual(profile.notices, [`A dedicated inspection connection to ${profile.nodes[0].node} could not be opened (refused by the test): using the slower ioredis path.`]);
+    assert.deepEqual(profile.notices, [
+      `A dedicated inspection connection to ${profile.nodes[0].node} could not be opened (refused by the test): using the slower ioredis path.`,
+    ]);
   });
 
   it("closes its socket when the profile ends, fails or is cancelled", async () => {
     const connection = await connect(1, {}, { connectionName: "rawclose" });
-    const profilerClients = async () => ((await admin.call("CLIENT", "LIST")) as string).split("\n").filter((line) => line.includes("name=rawclose-profiler")).length;
+    const profilerClients = async () =>
+      ((await admin.call("CLIENT", "LIST")) as string)
+        .split("\n")
+        .filter((line) => line.includes("name=rawclose-profiler")).length;
     await profileKeyspace(connection, { chunkSize: 5 });
     const controller = new AbortController();
     let seen = 0;
-    const cancelled = await profileKeyspace(connection, { chunkSize: 5, maxInFlight: 1, scanCount: 10, signal: controller.signal, onProgress: () => (++seen === 1 ? controller.abort() : undefined) });
+    const cancelled = await profileKeyspace(connection, {
+      chunkSize: 5,
+      maxInFlight: 1,
+      scanCount: 10,
+      signal: controller.signal,
+      onProgress: () => (++seen === 1 ? controller.abort() : undefined),
+    });
     assert.equal(cancelled.complete, false);
     assert.ok(cancelled.total.keys > 0 && cancelled.total.keys < 600, String(cancelled.total.keys));
     assert.equal(cancelled.nodes[0].path, "raw");
@@ -142,7 +196,11 @@ describe("raw RESP inspection", () => {
     await client.set("v:present", "1");
     const connection = await connect(3);
     const socket = await openSocket(connection);
-    const chunk = await inspectKeysRaw(socket, [Buffer.from("v:present"), Buffer.from("v:gone")], createInspectionState());
+    const chunk = await inspectKeysRaw(
+      socket,
+      [Buffer.from("v:present"), Buffer.from("v:gone")],
+      createInspectionState(),
+    );
     assert.equal(chunk.vanished, 1);
     assert.equal(chunk.path, "raw");
     assert.deepEqual(
@@ -158,13 +216,32 @@ describe("raw RESP inspection", () => {
   });
 
   it("reports MEMORY USAGE denied once for an ACL user without it, and collects the rest", async () => {
-    await admin.call("ACL", "SETUSER", "nomem", "reset", "on", ">pw", "~*", "&*", "-@all", "+@read", "+@connection", "+info", "+object|idletime", "+object|freq", "-memory", "-@scripting");
+    await admin.call(
+      "ACL",
+      "SETUSER",
+      "nomem",
+      "reset",
+      "on",
+      ">pw",
+      "~*",
+      "&*",
+      "-@all",
+      "+@read",
+      "+@connection",
+      "+info",
+      "+object|idletime",
+      "+object|freq",
+      "-memory",
+      "-@scripting",
+    );
     const connection = await connect(1, { username: "nomem" }, { password: "pw" });
     const profile = await profileKeyspace(connection, { classify: byKind });
     assert.equal(profile.nodes[0].path, "raw");
     assert.equal(profile.total.keys, 600);
     assert.deepEqual(profile.permissions, { memory: "denied", idle: "granted", info: "granted", script: "unknown" });
-    assert.deepEqual(profile.notices, ["MEMORY USAGE is not permitted for this user: memory figures are unavailable (no permission)."]);
+    assert.deepEqual(profile.notices, [
+      "MEMORY USAGE is not permitted for this user: memory figures are unavailable (no permission).",
+    ]);
     assert.equal(profile.total.memory, undefined);
     assert.ok(profile.families.every((f) => f.stats.memory === undefined));
     assert.ok(profile.total.idle);
@@ -174,8 +251,26 @@ describe("raw RESP inspection", () => {
       reference.families.map((f) => [f.family, f.stats.keys, f.stats.keysWithoutTtl, f.stats.ttlHistogram]),
     );
     // Without OBJECT and INFO too: idle denied once, memory denied once, counts intact.
-    await admin.call("ACL", "SETUSER", "least-raw", "reset", "on", ">pw", "~*", "&*", "-@all", "+@read", "+@connection", "-memory", "-object", "-info", "-@scripting");
-    const least = await profileKeyspace(await connect(1, { username: "least-raw" }, { password: "pw" }), { classify: byKind });
+    await admin.call(
+      "ACL",
+      "SETUSER",
+      "least-raw",
+      "reset",
+      "on",
+      ">pw",
+      "~*",
+      "&*",
+      "-@all",
+      "+@read",
+      "+@connection",
+      "-memory",
+      "-object",
+      "-info",
+      "-@scripting",
+    );
+    const least = await profileKeyspace(await connect(1, { username: "least-raw" }, { password: "pw" }), {
+      classify: byKind,
+    });
     assert.equal(least.total.keys, 600);
     assert.equal(least.nodes[0].path, "raw");
     assert.deepEqual(least.permissions, { memory: "denied", idle: "denied", info: "denied", script: "unknown" });
@@ -191,7 +286,21 @@ describe("raw RESP inspection", () => {
       const profile = await profileKeyspace(connection);
       assert.equal(profile.nodes[0].path, "raw");
       assert.equal(profile.total.keys, 600);
-      await assert.rejects(RespSocket.open({ host: "127.0.0.1", port: server.port, username: undefined, password: "wrong", db: 0, tls: undefined, connectTimeoutMs: 1000, commandTimeoutMs: 1000, connectionName: undefined, policy: { allowWrites: false } }), /WRONGPASS/);
+      await assert.rejects(
+        RespSocket.open({
+          host: "127.0.0.1",
+          port: server.port,
+          username: undefined,
+          password: "wrong",
+          db: 0,
+          tls: undefined,
+          connectTimeoutMs: 1000,
+          commandTimeoutMs: 1000,
+          connectionName: undefined,
+          policy: { allowWrites: false },
+        }),
+        /WRONGPASS/,
+      );
     } finally {
       await admin.call("ACL", "SETUSER", "default", "nopass");
     }
@@ -200,7 +309,19 @@ describe("raw RESP inspection", () => {
   it("reports OBJECT FREQ under an LFU policy, with or without INFO", async () => {
     const client = new Redis({ port: server.port, db: 5 });
     for (let i = 0; i < 30; i++) await client.set(`lfu:${i}`, "x");
-    await admin.call("ACL", "SETUSER", "blind-raw", "on", ">pw", "~*", "&*", "-@all", "+@read", "+@connection", "-info");
+    await admin.call(
+      "ACL",
+      "SETUSER",
+      "blind-raw",
+      "on",
+      ">pw",
+      "~*",
+      "&*",
+      "-@all",
+      "+@read",
+      "+@connection",
+      "-info",
+    );
     await admin.config("SET", "maxmemory-policy", "allkeys-lfu");
     try {
       const profile = await profileKeyspace(await connect(5));
@@ -210,7 +331,9 @@ describe("raw RESP inspection", () => {
       assert.ok(profile.total.frequency && profile.total.frequency.max >= 0);
       assert.equal(profile.total.idle, undefined);
       // Without INFO or CONFIG the policy shows up as IDLETIME errors: switch once, redo the chunk.
-      const detected = await profileKeyspace(await connect(5, { username: "blind-raw" }, { password: "pw" }), { chunkSize: 4 });
+      const detected = await profileKeyspace(await connect(5, { username: "blind-raw" }, { password: "pw" }), {
+        chunkSize: 4,
+      });
       assert.equal(detected.nodes[0].path, "raw");
       assert.equal(detected.accessMetric, "frequency");
       assert.equal(detected.total.keys, 30);
@@ -228,18 +351,49 @@ describe("raw RESP inspection", () => {
     const socket = await openSocket(connection);
     const written = socket.bytesWritten;
     await assert.rejects(socket.send([{ name: "SET", args: ["s:str:1", "changed"] }]), ReadOnlyError);
-    await assert.rejects(socket.send([{ name: "TYPE", args: ["s:str:1"] }, { name: "DEL", args: ["s:str:1"] }]), ReadOnlyError);
+    await assert.rejects(
+      socket.send([
+        { name: "TYPE", args: ["s:str:1"] },
+        { name: "DEL", args: ["s:str:1"] },
+      ]),
+      ReadOnlyError,
+    );
     await assert.rejects(socket.send([{ name: "FLUSHDB", args: [] }]), ReadOnlyError);
-    await assert.rejects(socket.send([{ name: "EVAL", args: ["return redis.call('del', KEYS[1])", 1, "s:str:1"] }]), ReadOnlyError);
+    await assert.rejects(
+      socket.send([{ name: "EVAL", args: ["return redis.call('del', KEYS[1])", 1, "s:str:1"] }]),
+      ReadOnlyError,
+    );
     await assert.rejects(socket.send([{ name: "MEMORY", args: ["PURGE"] }]), ReadOnlyError);
-    await assert.rejects(socket.sendPerKey([{ name: "TYPE", args: [] }, { name: "UNLINK", args: [] }], [Buffer.from("s:str:1")]), ReadOnlyError);
-    await assert.rejects(socket.sendPerKey([{ name: "OBJECT", args: ["IDLETIME"] }, { name: "EXPIRE", args: ["10"] }], [Buffer.from("s:str:1")]), ReadOnlyError);
+    await assert.rejects(
+      socket.sendPerKey(
+        [
+          { name: "TYPE", args: [] },
+          { name: "UNLINK", args: [] },
+        ],
+        [Buffer.from("s:str:1")],
+      ),
+      ReadOnlyError,
+    );
+    await assert.rejects(
+      socket.sendPerKey(
+        [
+          { name: "OBJECT", args: ["IDLETIME"] },
+          { name: "EXPIRE", args: ["10"] },
+        ],
+        [Buffer.from("s:str:1")],
+      ),
+      ReadOnlyError,
+    );
     assert.equal(socket.bytesWritten, written, "nothing of a refused batch reached the socket");
     assert.equal(await admin.select(1).then(() => admin.get("s:str:1")), "v".repeat(17));
     assert.equal(await admin.ttl("s:str:1"), -1);
     await admin.select(0);
     // The socket is still usable for reads afterwards, and error replies are values.
-    const replies = await socket.send([{ name: "TYPE", args: ["s:str:1"] }, { name: "OBJECT", args: ["FREQ", "s:str:1"] }, { name: "SCAN", args: ["0", "COUNT", "5"] }]);
+    const replies = await socket.send([
+      { name: "TYPE", args: ["s:str:1"] },
+      { name: "OBJECT", args: ["FREQ", "s:str:1"] },
+      { name: "SCAN", args: ["0", "COUNT", "5"] },
+    ]);
     assert.equal(replies[0], "string");
     assert.ok(replies[1] instanceof RespError && /LFU/.test(replies[1].message), String(replies[1]));
     assert.ok(Array.isArray(replies[2]) && Buffer.isBuffer(replies[2][0]) && Array.isArray(replies[2][1]));
@@ -260,13 +414,21 @@ describe("raw RESP inspection", () => {
     assert.deepEqual(await second, ["string", "hash"]);
     const [pttl] = await third;
     assert.ok(Number(pttl) > 0, `s:str:3 has a TTL, got ${String(pttl)}`);
-    assert.equal(socket.bytesWritten - before, 2 * batch + encodeCommands([{ name: "PTTL", args: ["s:str:3"] }]).length);
+    assert.equal(
+      socket.bytesWritten - before,
+      2 * batch + encodeCommands([{ name: "PTTL", args: ["s:str:3"] }]).length,
+    );
   });
 
   it("encodes per-key commands exactly like the generic encoder", () => {
     const keys = [Buffer.from("a"), Buffer.from([0xff, 0x0d, 0x0a]), Buffer.alloc(120, 0x6b), Buffer.from("caf\u00e9")];
-    const templates = [{ name: "TYPE", args: [] }, { name: "MEMORY", args: ["USAGE"] }];
-    const generic = encodeCommands(keys.flatMap((key) => templates.map((t) => ({ name: t.name, args: [...t.args, key] }))));
+    const templates = [
+      { name: "TYPE", args: [] },
+      { name: "MEMORY", args: ["USAGE"] },
+    ];
+    const generic = encodeCommands(
+      keys.flatMap((key) => templates.map((t) => ({ name: t.name, args: [...t.args, key] }))),
+    );
     assert.ok(encodePerKey(templates, keys).equals(generic));
     assert.equal(encodeCommands([{ name: "PTTL", args: ["k"] }]).toString("latin1"), "*2\r\n$4\r\nPTTL\r\n$1\r\nk\r\n");
   });

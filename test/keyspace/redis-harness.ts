@@ -33,7 +33,12 @@ process.on("exit", () => {
 });
 
 function makeDir(name: string): string {
-  const dir = path.join(REPO_ROOT, "test-output", "redis", `${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  const dir = path.join(
+    REPO_ROOT,
+    "test-output",
+    "redis",
+    `${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+  );
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
@@ -105,7 +110,23 @@ async function stopChild(child: ChildProcess): Promise<void> {
 export async function startRedisServer(name: string, extraArgs: string[] = [], port?: number): Promise<RedisProcess> {
   port ??= await findFreePort();
   const dir = makeDir(name);
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--logfile", path.join(dir, "redis.log"), ...extraArgs];
+  const args = [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+    "--daemonize",
+    "no",
+    "--logfile",
+    path.join(dir, "redis.log"),
+    ...extraArgs,
+  ];
   const child = spawnTracked("redis-server", args, dir);
   await waitFor(async () => (await sendInline(port!, "PING")).startsWith("+PONG"), `redis-server on ${port}`);
   return { port, pid: child.pid!, dir, stop: () => stopAndClean(child, dir) };
@@ -130,18 +151,49 @@ export interface RedisClusterProcess {
 export async function startRedisCluster(name: string, tls?: TlsFiles): Promise<RedisClusterProcess> {
   const masters: RedisProcess[] = [];
   const cli = (port: number, args: string[], timeout = 2000) =>
-    spawnSync("redis-cli", [...(tls ? ["--tls", "--cacert", tls.ca] : []), "-h", "127.0.0.1", "-p", String(port), ...args], { encoding: "utf8", timeout });
+    spawnSync(
+      "redis-cli",
+      [...(tls ? ["--tls", "--cacert", tls.ca] : []), "-h", "127.0.0.1", "-p", String(port), ...args],
+      { encoding: "utf8", timeout },
+    );
   try {
     for (let i = 0; i < 3; i++) {
       const port = await findFreeClusterPort();
-      const clusterArgs = ["--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`, "--cluster-node-timeout", "3000"];
-      masters.push(tls ? await startRedisTlsServer(`${name}-${i}`, tls, port, [...clusterArgs, "--tls-cluster", "yes"]) : await startRedisServer(`${name}-${i}`, clusterArgs, port));
+      const clusterArgs = [
+        "--cluster-enabled",
+        "yes",
+        "--cluster-config-file",
+        `nodes-${port}.conf`,
+        "--cluster-node-timeout",
+        "3000",
+      ];
+      masters.push(
+        tls
+          ? await startRedisTlsServer(`${name}-${i}`, tls, port, [...clusterArgs, "--tls-cluster", "yes"])
+          : await startRedisServer(`${name}-${i}`, clusterArgs, port),
+      );
     }
     const ports = masters.map((m) => m.port);
-    const create = spawnSync("redis-cli", [...(tls ? ["--tls", "--cacert", tls.ca] : []), "--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "0", "--cluster-yes"], { encoding: "utf8", timeout: 30_000 });
+    const create = spawnSync(
+      "redis-cli",
+      [
+        ...(tls ? ["--tls", "--cacert", tls.ca] : []),
+        "--cluster",
+        "create",
+        ...ports.map((p) => `127.0.0.1:${p}`),
+        "--cluster-replicas",
+        "0",
+        "--cluster-yes",
+      ],
+      { encoding: "utf8", timeout: 30_000 },
+    );
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}\n${create.stderr}`);
     for (const port of ports) {
-      await waitFor(async () => cli(port, ["CLUSTER", "INFO"]).stdout.includes("cluster_state:ok"), `cluster_state:ok on ${port}`, 20_000);
+      await waitFor(
+        async () => cli(port, ["CLUSTER", "INFO"]).stdout.includes("cluster_state:ok"),
+        `cluster_state:ok on ${port}`,
+        20_000,
+      );
     }
     return { ports, masters, stop: async () => void (await Promise.all(masters.map((m) => m.stop()))) };
   } catch (error) {
@@ -158,16 +210,31 @@ export interface SentinelProcess {
 }
 
 /** Starts `redis-sentinel` monitoring the master on `masterPort` under `masterName`. */
-export async function startRedisSentinel(name: string, masterPort: number, masterName = "cachewise-master"): Promise<SentinelProcess> {
+export async function startRedisSentinel(
+  name: string,
+  masterPort: number,
+  masterName = "cachewise-master",
+): Promise<SentinelProcess> {
   const port = await findFreePort();
   const dir = makeDir(name);
   const config = path.join(dir, "sentinel.conf");
   fs.writeFileSync(
     config,
-    [`port ${port}`, "bind 127.0.0.1", `dir ${dir}`, `logfile ${path.join(dir, "sentinel.log")}`, `sentinel monitor ${masterName} 127.0.0.1 ${masterPort} 1`, `sentinel down-after-milliseconds ${masterName} 5000`, ""].join("\n"),
+    [
+      `port ${port}`,
+      "bind 127.0.0.1",
+      `dir ${dir}`,
+      `logfile ${path.join(dir, "sentinel.log")}`,
+      `sentinel monitor ${masterName} 127.0.0.1 ${masterPort} 1`,
+      `sentinel down-after-milliseconds ${masterName} 5000`,
+      "",
+    ].join("\n"),
   );
   const child = spawnTracked("redis-sentinel", [config], dir);
-  await waitFor(async () => (await sendInline(port, `SENTINEL get-master-addr-by-name ${masterName}`)).includes(String(masterPort)), `sentinel on ${port}`);
+  await waitFor(
+    async () => (await sendInline(port, `SENTINEL get-master-addr-by-name ${masterName}`)).includes(String(masterPort)),
+    `sentinel on ${port}`,
+  );
   return { port, pid: child.pid!, masterName, stop: () => stopAndClean(child, dir) };
 }
 
@@ -185,23 +252,104 @@ export function createTlsFiles(name: string, options: { ipInCertificate?: boolea
     if (result.status !== 0) throw new Error(`openssl ${args[0]} failed: ${result.stderr}`);
   };
   // Managed services' certificates often name hosts only, while cluster nodes announce IPs.
-  fs.writeFileSync(path.join(dir, "san.ext"), options.ipInCertificate === false ? "subjectAltName=DNS:localhost\n" : "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-  run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=cachewise-test-ca"]);
-  run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"]);
-  run(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", "1", "-extfile", "san.ext"]);
+  fs.writeFileSync(
+    path.join(dir, "san.ext"),
+    options.ipInCertificate === false
+      ? "subjectAltName=DNS:localhost\n"
+      : "subjectAltName=DNS:localhost,IP:127.0.0.1\n",
+  );
+  run([
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.crt",
+    "-days",
+    "1",
+    "-subj",
+    "/CN=cachewise-test-ca",
+  ]);
+  run([
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "server.key",
+    "-out",
+    "server.csr",
+    "-subj",
+    "/CN=localhost",
+  ]);
+  run([
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.crt",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "server.crt",
+    "-days",
+    "1",
+    "-extfile",
+    "san.ext",
+  ]);
   return { ca: path.join(dir, "ca.crt"), cert: path.join(dir, "server.crt"), key: path.join(dir, "server.key") };
 }
 
 /** Starts `redis-server` with TLS only (no plain port); resolves once PING answers over TLS. */
-export async function startRedisTlsServer(name: string, files: TlsFiles, port?: number, extraArgs: string[] = []): Promise<RedisProcess> {
+export async function startRedisTlsServer(
+  name: string,
+  files: TlsFiles,
+  port?: number,
+  extraArgs: string[] = [],
+): Promise<RedisProcess> {
   port ??= await findFreePort();
   const dir = makeDir(name);
   const args = [
-    "--port", "0", "--tls-port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--logfile", path.join(dir, "redis.log"),
-    "--tls-cert-file", files.cert, "--tls-key-file", files.key, "--tls-ca-cert-file", files.ca, "--tls-auth-clients", "no", ...extraArgs,
+    "--port",
+    "0",
+    "--tls-port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+    "--daemonize",
+    "no",
+    "--logfile",
+    path.join(dir, "redis.log"),
+    "--tls-cert-file",
+    files.cert,
+    "--tls-key-file",
+    files.key,
+    "--tls-ca-cert-file",
+    files.ca,
+    "--tls-auth-clients",
+    "no",
+    ...extraArgs,
   ];
   const child = spawnTracked("redis-server", args, dir);
-  await waitFor(async () => spawnSync("redis-cli", ["--tls", "--cacert", files.ca, "-h", "127.0.0.1", "-p", String(port), "PING"], { encoding: "utf8", timeout: 2000 }).stdout.includes("PONG"), `TLS redis-server on ${port}`);
+  await waitFor(
+    async () =>
+      spawnSync("redis-cli", ["--tls", "--cacert", files.ca, "-h", "127.0.0.1", "-p", String(port), "PING"], {
+        encoding: "utf8",
+        timeout: 2000,
+      }).stdout.includes("PONG"),
+    `TLS redis-server on ${port}`,
+  );
   return { port, pid: child.pid!, dir, stop: () => stopAndClean(child, dir) };
 }
 

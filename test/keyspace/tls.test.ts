@@ -28,12 +28,20 @@ after(async () => {
 describe("TLS", () => {
   it("connects with rediss:// and a CA, and profiles", async () => {
     const ca = fs.readFileSync(files.ca, "utf8");
-    const connection = await openKeyspaceConnection({ name: "tls", url: `rediss://127.0.0.1:${server!.port}/2`, tls: { ca, servername: "localhost" } });
+    const connection = await openKeyspaceConnection({
+      name: "tls",
+      url: `rediss://127.0.0.1:${server!.port}/2`,
+      tls: { ca, servername: "localhost" },
+    });
     open.push(connection);
     const profile = await profileKeyspace(connection);
     assert.equal(profile.total.keys, 0);
     assert.equal(connection.db, 2);
-    const insecure = await openKeyspaceConnection({ name: "tls-insecure", url: `rediss://127.0.0.1:${server!.port}`, tls: { rejectUnauthorized: false } });
+    const insecure = await openKeyspaceConnection({
+      name: "tls-insecure",
+      url: `rediss://127.0.0.1:${server!.port}`,
+      tls: { rejectUnauthorized: false },
+    });
     open.push(insecure);
     assert.equal(await insecure.client.ping(), "PONG");
   });
@@ -44,7 +52,11 @@ describe("TLS", () => {
     for (let i = 0; i < 250; i++) await seeder.set(`tls:${i}`, "x".repeat(i), "EX", 600 + i);
     await seeder.set("tls:persistent", "y");
     seeder.disconnect();
-    const connection = await openKeyspaceConnection({ name: "tls-raw", url: `rediss://127.0.0.1:${server!.port}/3`, tls: { ca, servername: "localhost" } });
+    const connection = await openKeyspaceConnection({
+      name: "tls-raw",
+      url: `rediss://127.0.0.1:${server!.port}/3`,
+      tls: { ca, servername: "localhost" },
+    });
     open.push(connection);
     const raw = await profileKeyspace(connection, { chunkSize: 7 });
     assert.equal(raw.nodes[0].path, "raw");
@@ -56,11 +68,21 @@ describe("TLS", () => {
   });
 
   it("refuses an unverifiable certificate with a clear error", async () => {
-    await assert.rejects(openKeyspaceConnection({ name: "tls-untrusted", url: `rediss://127.0.0.1:${server!.port}`, connectTimeoutMs: 1000 }), (error: unknown) => {
-      assert.ok(error instanceof KeyspaceConnectionError);
-      assert.match(error.message, /^tls-untrusted: Redis at 127\.0\.0\.1:\d+ failed the TLS handshake \(.*certificate.*\)$/);
-      return true;
-    });
+    await assert.rejects(
+      openKeyspaceConnection({
+        name: "tls-untrusted",
+        url: `rediss://127.0.0.1:${server!.port}`,
+        connectTimeoutMs: 1000,
+      }),
+      (error: unknown) => {
+        assert.ok(error instanceof KeyspaceConnectionError);
+        assert.match(
+          error.message,
+          /^tls-untrusted: Redis at 127\.0\.0\.1:\d+ failed the TLS handshake \(.*certificate.*\)$/,
+        );
+        return true;
+      },
+    );
   });
 });
 
@@ -70,24 +92,44 @@ describe("TLS Redis Cluster", () => {
     const cluster = await startRedisCluster("keyspace-tls-cluster", hostOnly);
     try {
       const ca = fs.readFileSync(hostOnly.ca, "utf8");
-      const seeder = new Cluster(cluster.ports.map((port) => ({ host: "127.0.0.1", port })), { redisOptions: { tls: { ca, servername: "localhost" } }, dnsLookup: (host, callback) => callback(null, host) });
+      const seeder = new Cluster(
+        cluster.ports.map((port) => ({ host: "127.0.0.1", port })),
+        { redisOptions: { tls: { ca, servername: "localhost" } }, dnsLookup: (host, callback) => callback(null, host) },
+      );
       await Promise.all(Array.from({ length: 600 }, (_, i) => seeder.set(`tc:${i}`, "x", "EX", 600)));
       seeder.disconnect();
       // The nodes announce 127.0.0.1, which the certificate does not name: ioredis and the raw
       // inspection sockets both verify the certificate against the servername given.
-      const connection = await openKeyspaceConnection({ name: "tls-cluster", mode: "cluster", nodes: [{ host: "127.0.0.1", port: cluster.ports[0] }], tls: { ca, servername: "localhost" } });
+      const connection = await openKeyspaceConnection({
+        name: "tls-cluster",
+        mode: "cluster",
+        nodes: [{ host: "127.0.0.1", port: cluster.ports[0] }],
+        tls: { ca, servername: "localhost" },
+      });
       open.push(connection);
       const profile = await profileKeyspace(connection);
       assert.equal(profile.total.keys, 600);
-      assert.deepEqual(profile.nodes.map((n) => n.path), ["raw", "raw", "raw"]);
+      assert.deepEqual(
+        profile.nodes.map((n) => n.path),
+        ["raw", "raw", "raw"],
+      );
       assert.deepEqual(profile.notices, []);
       assert.equal(profile.total.memory?.keysMeasured, 600);
       // Without the servername nothing can verify the nodes: a clear TLS error, not a hang.
-      await assert.rejects(openKeyspaceConnection({ name: "tls-cluster-no-sni", mode: "cluster", nodes: [{ host: "127.0.0.1", port: cluster.ports[0] }], tls: { ca }, connectTimeoutMs: 1500 }), (error: unknown) => {
-        assert.ok(error instanceof KeyspaceConnectionError, String(error));
-        assert.match(error.message, /TLS|certificate|altnames|IP: 127\.0\.0\.1/i);
-        return true;
-      });
+      await assert.rejects(
+        openKeyspaceConnection({
+          name: "tls-cluster-no-sni",
+          mode: "cluster",
+          nodes: [{ host: "127.0.0.1", port: cluster.ports[0] }],
+          tls: { ca },
+          connectTimeoutMs: 1500,
+        }),
+        (error: unknown) => {
+          assert.ok(error instanceof KeyspaceConnectionError, String(error));
+          assert.match(error.message, /TLS|certificate|altnames|IP: 127\.0\.0\.1/i);
+          return true;
+        },
+      );
     } finally {
       await cluster.stop();
       fs.rmSync(path.dirname(hostOnly.ca), { recursive: true, force: true });

@@ -8,7 +8,12 @@ import { ESLint } from "eslint";
 import tseslint from "typescript-eslint";
 import { FIXTURES, REPO_ROOT, runCliCaptured, toTuples } from "../helpers";
 
-const PROJECTS = [path.join(FIXTURES, "basic"), path.join(FIXTURES, "memoization"), path.join(FIXTURES, "families"), path.join(REPO_ROOT, "examples", "cache-demo")];
+const PROJECTS = [
+  path.join(FIXTURES, "basic"),
+  path.join(FIXTURES, "memoization"),
+  path.join(FIXTURES, "families"),
+  path.join(REPO_ROOT, "examples", "cache-demo"),
+];
 
 async function lintWithEslint(projectDir: string): Promise<ESLint.LintResult[]> {
   // The built plugin, as users load it.
@@ -19,7 +24,10 @@ async function lintWithEslint(projectDir: string): Promise<ESLint.LintResult[]> 
     overrideConfig: [
       {
         files: ["**/*.ts"],
-        languageOptions: { parser: tseslint.parser as never, parserOptions: { projectService: true, tsconfigRootDir: projectDir } },
+        languageOptions: {
+          parser: tseslint.parser as never,
+          parserOptions: { projectService: true, tsconfigRootDir: projectDir },
+        },
       },
       plugin.configs.recommended,
     ],

@@ -39,16 +39,26 @@ export interface ProgramAnalysis {
 
 /** Renders a span as `relative/path.ts:line` for messages, relative to `cwd`. */
 export function createLocationFormatter(cwd: string): (span: Span) => string {
-  return (span) => `${path.relative(cwd, span.file).split(path.sep).join("/") || path.basename(span.file)}:${span.line}`;
+  return (span) =>
+    `${path.relative(cwd, span.file).split(path.sep).join("/") || path.basename(span.file)}:${span.line}`;
 }
 
 /** Runs every rule over one source file's model. */
-export function checkModel(model: FileCacheModel, rules: ResolvedRule[], cwd: string, getProgramModel: () => ProgramModel): ReportedFinding[] {
+export function checkModel(
+  model: FileCacheModel,
+  rules: ResolvedRule[],
+  cwd: string,
+  getProgramModel: () => ProgramModel,
+): ReportedFinding[] {
   const formatLocation = createLocationFormatter(cwd);
   const findings: ReportedFinding[] = [];
   for (const { rule, severity, options } of rules) {
     for (const finding of rule.check(model, { options, formatLocation, getProgramModel })) {
-      findings.push({ ...finding, severity, message: formatMessage(rule.messages[finding.messageId] ?? finding.messageId, finding.data) });
+      findings.push({
+        ...finding,
+        severity,
+        message: formatMessage(rule.messages[finding.messageId] ?? finding.messageId, finding.data),
+      });
     }
   }
   return findings.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
@@ -87,7 +97,10 @@ export function analyzeFiles(
 }
 
 /** The model of one file, or its first syntax error (like ESLint, one per file: later ones are usually consequences of the first). */
-export function extractModel(host: ExtractionHost, sourceFile: TS.SourceFile): { model: FileCacheModel | undefined; problems: FileProblem[] } {
+export function extractModel(
+  host: ExtractionHost,
+  sourceFile: TS.SourceFile,
+): { model: FileCacheModel | undefined; problems: FileProblem[] } {
   const syntaxErrors = host.program.getSyntacticDiagnostics(sourceFile);
   if (syntaxErrors.length > 0) return { model: undefined, problems: [toProblem(host, syntaxErrors[0]!)] };
   return { model: extractFileModel(host, sourceFile), problems: [] };
@@ -95,6 +108,14 @@ export function extractModel(host: ExtractionHost, sourceFile: TS.SourceFile): {
 
 function toProblem(host: ExtractionHost, diagnostic: TS.Diagnostic): FileProblem {
   const message = host.ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
-  const position = diagnostic.file && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start) : { line: 0, character: 0 };
-  return { kind: "parse-error", message: `Parsing error: ${message}`, line: position.line + 1, column: position.character + 1 };
+  const position =
+    diagnostic.file && diagnostic.start !== undefined
+      ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start)
+      : { line: 0, character: 0 };
+  return {
+    kind: "parse-error",
+    message: `Parsing error: ${message}`,
+    line: position.line + 1,
+    column: position.character + 1,
+  };
 }

@@ -10,7 +10,10 @@ function handle(request: AnalysisRequest): AnalysisResponse {
   try {
     let session = sessions.get(request.root);
     if (!session || request.method === "analyzeAll") {
-      session = new AnalysisSession({ root: request.root, configFile: "configFile" in request ? request.configFile : undefined });
+      session = new AnalysisSession({
+        root: request.root,
+        configFile: "configFile" in request ? request.configFile : undefined,
+      });
       sessions.set(request.root, session);
       return { id: request.id, snapshot: session.analyzeAll() };
     }

@@ -12,7 +12,14 @@ import { findDeclaration } from "../families/policy";
 import type { FileCacheModel, Span } from "../model/cache-model";
 import type { CacheFamily, ProgramModel } from "../model/program-model";
 import { formatMessage } from "../model/rule";
-import type { SnapshotFamily, SnapshotFinding, SnapshotProblem, SnapshotRange, SnapshotSite, WorkspaceSnapshot } from "../model/workspace-snapshot";
+import type {
+  SnapshotFamily,
+  SnapshotFinding,
+  SnapshotProblem,
+  SnapshotRange,
+  SnapshotSite,
+  WorkspaceSnapshot,
+} from "../model/workspace-snapshot";
 import { RULES } from "../rule-registry";
 import { describeBound, describeTtls, mergeFamilies, precise } from "./families";
 import { createProgram, ts, type DiscoveryNote, type ProjectSpec, type SourceFileCache } from "./load-projects";
@@ -64,7 +71,16 @@ export class AnalysisSession {
     this.projects = specs.map((spec) => {
       const sourceFiles: SourceFileCache = new Map();
       const program = createProgram(spec, this.config!.maxFileBytes, this.notes, { sourceFiles });
-      const state: ProjectState = { spec, program, sourceFiles, models: new Map(), problems: new Map(), importers: new Map(), imports: new Map(), programModel: undefined };
+      const state: ProjectState = {
+        spec,
+        program,
+        sourceFiles,
+        models: new Map(),
+        problems: new Map(),
+        importers: new Map(),
+        imports: new Map(),
+        programModel: undefined,
+      };
       for (const sourceFile of this.listAnalysedFiles(program)) {
         const file = path.resolve(sourceFile.fileName);
         // A file in two projects (overlapping tsconfigs) is analysed once, by the first.
@@ -88,16 +104,31 @@ export class AnalysisSession {
     if (this.projects.length === 0 || this.config === undefined) return this.analyzeAll();
     const started = performance.now();
     const changed = changedFiles.map((file) => path.resolve(file));
-    if (changed.some((file) => /(^|[\\/])(tsconfig[^\\/]*\.json|cachewise\.config\.json|package\.json)$/.test(file))) return this.analyzeAll();
+    if (changed.some((file) => /(^|[\\/])(tsconfig[^\\/]*\.json|cachewise\.config\.json|package\.json)$/.test(file)))
+      return this.analyzeAll();
     let extracted = 0;
     for (const file of changed) {
-      const owner = this.projects.find((project) => project.models.has(file) || project.problems.has(file) || project.spec.rootNames.some((name) => path.resolve(name) === file));
-      if (!owner && fs.existsSync(file) && /\.[cm]?[jt]sx?$/.test(file) && !file.includes(`${path.sep}node_modules${path.sep}`)) return this.analyzeAll();
+      const owner = this.projects.find(
+        (project) =>
+          project.models.has(file) ||
+          project.problems.has(file) ||
+          project.spec.rootNames.some((name) => path.resolve(name) === file),
+      );
+      if (
+        !owner &&
+        fs.existsSync(file) &&
+        /\.[cm]?[jt]sx?$/.test(file) &&
+        !file.includes(`${path.sep}node_modules${path.sep}`)
+      )
+        return this.analyzeAll();
     }
     for (const project of this.projects) {
       const mine = changed.filter((file) => project.models.has(file) || project.problems.has(file));
       if (mine.length === 0) continue;
-      project.program = createProgram(project.spec, this.config.maxFileBytes, this.notes, { oldProgram: project.program, sourceFiles: project.sourceFiles });
+      project.program = createProgram(project.spec, this.config.maxFileBytes, this.notes, {
+        oldProgram: project.program,
+        sourceFiles: project.sourceFiles,
+      });
       const affected = new Set(mine);
       for (const file of mine) for (const importer of project.importers.get(file) ?? []) affected.add(importer);
       for (const file of affected) {
@@ -122,8 +153,15 @@ export class AnalysisSession {
       const sourceFile = program.getSourceFile(name);
       const file = path.resolve(name);
       const relative = path.relative(root, file).split(path.sep).join("/");
-      if (!sourceFile || sourceFile.isDeclarationFile || relative.startsWith("..") || file.includes(`${path.sep}node_modules${path.sep}`)) return [];
-      if (ignore.some((fragment) => relative === fragment || relative.startsWith(fragment.replace(/\/$/, "") + "/"))) return [];
+      if (
+        !sourceFile ||
+        sourceFile.isDeclarationFile ||
+        relative.startsWith("..") ||
+        file.includes(`${path.sep}node_modules${path.sep}`)
+      )
+        return [];
+      if (ignore.some((fragment) => relative === fragment || relative.startsWith(fragment.replace(/\/$/, "") + "/")))
+        return [];
       return [sourceFile];
     });
   }
@@ -155,7 +193,10 @@ export class AnalysisSession {
             ruleId: finding.ruleId,
             severity: finding.severity,
             message: finding.message,
-            suggestions: finding.suggestions.map((s) => ({ title: formatMessage(messages[s.messageId] ?? s.messageId, s.data), edits: s.edits })),
+            suggestions: finding.suggestions.map((s) => ({
+              title: formatMessage(messages[s.messageId] ?? s.messageId, s.data),
+              edits: s.edits,
+            })),
           });
         }
         for (const site of model.sites) {
@@ -165,10 +206,28 @@ export class AnalysisSession {
         }
       }
       for (const [file, list] of project.problems) {
-        for (const problem of list) problems.push({ file, line: problem.line, column: problem.column, endLine: problem.line, endColumn: problem.column, kind: problem.kind, message: problem.message });
+        for (const problem of list)
+          problems.push({
+            file,
+            line: problem.line,
+            column: problem.column,
+            endLine: problem.line,
+            endColumn: problem.column,
+            kind: problem.kind,
+            message: problem.message,
+          });
       }
     }
-    for (const note of this.notes) problems.push({ file: note.file, line: 1, column: 1, endLine: 1, endColumn: 1, kind: "skipped", message: note.message });
+    for (const note of this.notes)
+      problems.push({
+        file: note.file,
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+        kind: "skipped",
+        message: note.message,
+      });
     const declarations = this.config?.families ?? [];
     const families = mergeFamilies(familiesPerProject).map((family): SnapshotFamily => {
       const declaration = findDeclaration(family, declarations);
@@ -182,7 +241,9 @@ export class AnalysisSession {
         library: family.library,
         tags: family.tags,
         ttlText: describeTtls(family),
-        ttlsMs: family.ttls.filter((t) => t.kind === "none" || (t.kind === "set" && t.ms !== undefined)).map((t) => (t.kind === "none" ? null : t.ms!)),
+        ttlsMs: family.ttls
+          .filter((t) => t.kind === "none" || (t.kind === "set" && t.ms !== undefined))
+          .map((t) => (t.kind === "none" ? null : t.ms!)),
         boundText: describeBound(family),
         strategies: family.strategies,
         entities: family.entities.map((e) => e.displayName),
@@ -221,7 +282,8 @@ function indexImports(state: ProjectState, files: readonly string[]): void {
     const targets = new Set<string>();
     const sourceFile = state.program.getSourceFile(file);
     for (const statement of sourceFile?.statements ?? []) {
-      if (!(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) || !statement.moduleSpecifier) continue;
+      if (!(ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) || !statement.moduleSpecifier)
+        continue;
       const declaration = checker.getSymbolAtLocation(statement.moduleSpecifier)?.valueDeclaration;
       if (!declaration || !ts.isSourceFile(declaration)) continue;
       const target = path.resolve(declaration.fileName);
@@ -244,10 +306,12 @@ function compareRanges(a: SnapshotRange, b: SnapshotRange): number {
 
 function dedupeRanges(ranges: SnapshotRange[]): SnapshotRange[] {
   const seen = new Set<string>();
-  return ranges.filter((r) => {
-    const key = `${r.file}:${r.line}:${r.column}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  }).sort(compareRanges);
+  return ranges
+    .filter((r) => {
+      const key = `${r.file}:${r.line}:${r.column}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort(compareRanges);
 }

@@ -28,7 +28,13 @@ export function runFamilies(options: Omit<CheckOptions, "ruleOverrides" | "skipR
   const declarations = result.config.families ?? [];
   const families = mergeFamilies(result.programs.map((models) => buildProgramModel(models).families));
   const rows = families.map((family) => ({ family, declaration: findDeclaration(family, declarations) }));
-  return { rows, undeclared: rows.filter((row) => !row.declaration), warnings: result.warnings, unresolvedLibraries: result.unresolvedLibraries, hasDeclarations: declarations.length > 0 };
+  return {
+    rows,
+    undeclared: rows.filter((row) => !row.declaration),
+    warnings: result.warnings,
+    unresolvedLibraries: result.unresolvedLibraries,
+    hasDeclarations: declarations.length > 0,
+  };
 }
 
 /** The families of several programs, by label: a family seen by two programs of a monorepo (a Redis key written by two services) is one family. */
@@ -55,11 +61,17 @@ function mergeInto(target: CacheFamily, other: CacheFamily): void {
   for (const entity of other.entities) {
     const known = target.entities.find((e) => e.entity === entity.entity);
     if (!known) target.entities.push(entity);
-    else known.fields = known.fields && entity.fields ? [...new Set([...known.fields, ...entity.fields])].sort() : undefined;
+    else
+      known.fields =
+        known.fields && entity.fields ? [...new Set([...known.fields, ...entity.fields])].sort() : undefined;
   }
   for (const strategy of other.strategies) if (!target.strategies.includes(strategy)) target.strategies.push(strategy);
   for (const tag of other.tags) if (!target.tags.includes(tag)) target.tags.push(tag);
-  if (target.maxStalenessMs !== undefined && (other.maxStalenessMs === undefined || other.maxStalenessMs > target.maxStalenessMs)) target.maxStalenessMs = other.maxStalenessMs;
+  if (
+    target.maxStalenessMs !== undefined &&
+    (other.maxStalenessMs === undefined || other.maxStalenessMs > target.maxStalenessMs)
+  )
+    target.maxStalenessMs = other.maxStalenessMs;
 }
 
 // ---- reporters ---------------------------------------------------------------
@@ -74,10 +86,20 @@ export const FAMILIES_FORMATS: FamiliesFormat[] = ["pretty", "json", "markdown"]
 
 export function formatFamilies(format: FamiliesFormat, result: FamiliesResult, cwd: string): string {
   const where = (span: Span) => `${path.relative(cwd, span.file).split(path.sep).join("/")}:${span.line}`;
-  if (format === "json") return JSON.stringify(result.rows.map((row) => toJson(row, where)), null, 2);
+  if (format === "json")
+    return JSON.stringify(
+      result.rows.map((row) => toJson(row, where)),
+      null,
+      2,
+    );
   const table = result.rows.map((row) => summarize(row));
   // Markdown is read on a code host: link to the line (`path#L12`).
-  if (format === "markdown") return formatMarkdown(result, table, (span) => `${path.relative(cwd, span.file).split(path.sep).join("/")}#L${span.line}`);
+  if (format === "markdown")
+    return formatMarkdown(
+      result,
+      table,
+      (span) => `${path.relative(cwd, span.file).split(path.sep).join("/")}#L${span.line}`,
+    );
   return formatPretty(result, table, where);
 }
 
@@ -112,7 +134,14 @@ function summarize(row: FamilyRow): Summary {
 export function describeTtls(family: CacheFamily): string {
   const seen: string[] = [];
   for (const ttl of family.ttls) {
-    const text = ttl.kind === "none" ? "none" : ttl.kind === "keep" ? "keep" : ttl.kind === "unknown" || ttl.ms === undefined ? "unknown" : formatDuration(ttl.ms);
+    const text =
+      ttl.kind === "none"
+        ? "none"
+        : ttl.kind === "keep"
+          ? "keep"
+          : ttl.kind === "unknown" || ttl.ms === undefined
+            ? "unknown"
+            : formatDuration(ttl.ms);
     if (!seen.includes(text)) seen.push(text);
   }
   return seen.join(", ") || "—";
@@ -128,25 +157,58 @@ export function describeBound(family: CacheFamily): string {
 function formatPretty(result: FamiliesResult, table: Summary[], where: (span: Span) => string): string {
   if (table.length === 0) return "No cache families found.";
   const columns: Array<[keyof Summary, string]> = [
-    ["family", "Family"], ["kind", "Kind"], ["ttl", "TTL"], ["bound", "Bound"], ["strategy", "Strategy"], ["entities", "Entities"], ["counts", "R/W/I"], ["dataClass", "Class"], ["owner", "Owner"],
+    ["family", "Family"],
+    ["kind", "Kind"],
+    ["ttl", "TTL"],
+    ["bound", "Bound"],
+    ["strategy", "Strategy"],
+    ["entities", "Entities"],
+    ["counts", "R/W/I"],
+    ["dataClass", "Class"],
+    ["owner", "Owner"],
   ];
-  const widths = columns.map(([key, title]) => Math.min(48, Math.max(title.length, ...table.map((row) => row[key].length))));
-  const cell = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
-  const lines = [columns.map(([, title], i) => cell(title, widths[i]!)).join("  "), widths.map((w) => "-".repeat(w)).join("  ")];
-  for (const row of table) lines.push(columns.map(([key], i) => cell(row[key], widths[i]!)).join("  ").trimEnd());
+  const widths = columns.map(([key, title]) =>
+    Math.min(48, Math.max(title.length, ...table.map((row) => row[key].length))),
+  );
+  const cell = (text: string, width: number) =>
+    text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
+  const lines = [
+    columns.map(([, title], i) => cell(title, widths[i]!)).join("  "),
+    widths.map((w) => "-".repeat(w)).join("  "),
+  ];
+  for (const row of table)
+    lines.push(
+      columns
+        .map(([key], i) => cell(row[key], widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    );
   lines.push("", "R/W/I: reads, writes and invalidations found in code.");
   for (const row of result.rows) {
     const family = row.family;
     lines.push("", family.label);
-    for (const ttl of family.ttls) lines.push(`  ttl ${ttl.kind === "set" && ttl.ms !== undefined ? formatDuration(ttl.ms) : ttl.kind} at ${where(ttl.span)}`);
-    for (const ref of family.reads) lines.push(`  read         ${ref.method} at ${where(ref.span)} (${ref.enclosingFunction})`);
-    for (const ref of family.writes) lines.push(`  write        ${ref.method} at ${where(ref.span)} (${ref.enclosingFunction})`);
-    for (const ref of precise(family).filter((i) => !family.writes.some((w) => w.siteId === i.siteId))) lines.push(`  invalidation ${ref.method} at ${where(ref.span)} (${ref.enclosingFunction})`);
-    for (const entity of family.entities) lines.push(`  depends on   ${entity.displayName} (${entity.orm}${describeColumns(entity.fields)}), read at ${where(entity.span)}`);
+    for (const ttl of family.ttls)
+      lines.push(
+        `  ttl ${ttl.kind === "set" && ttl.ms !== undefined ? formatDuration(ttl.ms) : ttl.kind} at ${where(ttl.span)}`,
+      );
+    for (const ref of family.reads)
+      lines.push(`  read         ${ref.method} at ${where(ref.span)} (${ref.enclosingFunction})`);
+    for (const ref of family.writes)
+      lines.push(`  write        ${ref.method} at ${where(ref.span)} (${ref.enclosingFunction})`);
+    for (const ref of precise(family).filter((i) => !family.writes.some((w) => w.siteId === i.siteId)))
+      lines.push(`  invalidation ${ref.method} at ${where(ref.span)} (${ref.enclosingFunction})`);
+    for (const entity of family.entities)
+      lines.push(
+        `  depends on   ${entity.displayName} (${entity.orm}${describeColumns(entity.fields)}), read at ${where(entity.span)}`,
+      );
   }
   if (result.hasDeclarations && result.undeclared.length > 0) {
-    lines.push("", `${result.undeclared.length} famil${result.undeclared.length === 1 ? "y is" : "ies are"} not declared in the configuration:`);
-    for (const row of result.undeclared) lines.push(`  ${row.family.label}  → { "match": "${suggestMatch(row.family)}", "owner": "…" }`);
+    lines.push(
+      "",
+      `${result.undeclared.length} famil${result.undeclared.length === 1 ? "y is" : "ies are"} not declared in the configuration:`,
+    );
+    for (const row of result.undeclared)
+      lines.push(`  ${row.family.label}  → { "match": "${suggestMatch(row.family)}", "owner": "…" }`);
   }
   return lines.join("\n");
 }
@@ -155,22 +217,34 @@ function formatMarkdown(result: FamiliesResult, table: Summary[], where: (span: 
   const escape = (text: string) => text.replace(/\|/g, "\\|");
   const lines = ["## Cache families", ""];
   if (table.length === 0) return [...lines, "No cache families found."].join("\n");
-  lines.push("| Family | Kind | TTL | Bound | Strategy | Entities | Reads / writes / invalidations | Class | Owner |", "|---|---|---|---|---|---|---|---|---|");
+  lines.push(
+    "| Family | Kind | TTL | Bound | Strategy | Entities | Reads / writes / invalidations | Class | Owner |",
+    "|---|---|---|---|---|---|---|---|---|",
+  );
   result.rows.forEach((row, index) => {
     const s = table[index]!;
     const first = row.family.writes[0] ?? row.family.reads[0];
     const family = first ? `[\`${escape(s.family)}\`](${where(first.span)})` : `\`${escape(s.family)}\``;
-    lines.push(`| ${family} | ${escape(s.kind)} | ${escape(s.ttl)} | ${escape(s.bound)} | ${escape(s.strategy)} | ${escape(s.entities)} | ${s.counts} | ${escape(s.dataClass)} | ${escape(s.owner)} |`);
+    lines.push(
+      `| ${family} | ${escape(s.kind)} | ${escape(s.ttl)} | ${escape(s.bound)} | ${escape(s.strategy)} | ${escape(s.entities)} | ${s.counts} | ${escape(s.dataClass)} | ${escape(s.owner)} |`,
+    );
   });
   if (result.hasDeclarations && result.undeclared.length > 0) {
-    lines.push("", `**${result.undeclared.length} undeclared famil${result.undeclared.length === 1 ? "y" : "ies"}:** ${result.undeclared.map((row) => `\`${escape(row.family.label)}\``).join(", ")}`);
+    lines.push(
+      "",
+      `**${result.undeclared.length} undeclared famil${result.undeclared.length === 1 ? "y" : "ies"}:** ${result.undeclared.map((row) => `\`${escape(row.family.label)}\``).join(", ")}`,
+    );
   }
   return lines.join("\n");
 }
 
 function toJson(row: FamilyRow, where: (span: Span) => string): unknown {
   const { family, declaration } = row;
-  const ref = (r: { span: Span; method: string; enclosingFunction: string }) => ({ location: where(r.span), method: r.method, function: r.enclosingFunction });
+  const ref = (r: { span: Span; method: string; enclosingFunction: string }) => ({
+    location: where(r.span),
+    method: r.method,
+    function: r.enclosingFunction,
+  });
   return {
     id: family.id,
     label: family.label,
@@ -178,11 +252,23 @@ function toJson(row: FamilyRow, where: (span: Span) => string): unknown {
     kind: family.kind,
     library: family.library,
     tags: family.tags,
-    ttls: family.ttls.map((ttl) => ({ kind: ttl.kind, ms: ttl.ms === Infinity ? null : ttl.ms, text: ttl.text, unit: ttl.unit, location: where(ttl.span) })),
+    ttls: family.ttls.map((ttl) => ({
+      kind: ttl.kind,
+      ms: ttl.ms === Infinity ? null : ttl.ms,
+      text: ttl.text,
+      unit: ttl.unit,
+      location: where(ttl.span),
+    })),
     maxStalenessMs: family.maxStalenessMs === Infinity ? null : family.maxStalenessMs,
     bound: family.bound,
     strategies: family.strategies,
-    entities: family.entities.map((e) => ({ entity: e.entity, name: e.displayName, orm: e.orm, columns: e.fields?.filter((f) => f !== EXISTS_FIELD) ?? null, location: where(e.span) })),
+    entities: family.entities.map((e) => ({
+      entity: e.entity,
+      name: e.displayName,
+      orm: e.orm,
+      columns: e.fields?.filter((f) => f !== EXISTS_FIELD) ?? null,
+      location: where(e.span),
+    })),
     reads: family.reads.map(ref),
     writes: family.writes.map(ref),
     invalidations: precise(family).map(ref),

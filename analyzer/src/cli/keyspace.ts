@@ -5,7 +5,13 @@ import { TTL_HISTOGRAM_LABELS } from "../keyspace/aggregate";
 import { openKeyspaceConnection, type KeyspaceConnectionConfig } from "../keyspace/connection";
 import { estimateKeyspace } from "../keyspace/estimate-keyspace";
 import { formatBytes, formatTtl } from "../keyspace/figure-format";
-import type { GroupStats, KeyspaceEstimate, KeyspaceProfile, NamespaceEstimate, NamespaceNode } from "../keyspace/keyspace-model";
+import type {
+  GroupStats,
+  KeyspaceEstimate,
+  KeyspaceProfile,
+  NamespaceEstimate,
+  NamespaceNode,
+} from "../keyspace/keyspace-model";
 import { profileKeyspace } from "../keyspace/profile-keyspace";
 import { createKeyMatcher } from "../families/match-keys";
 import type { CacheFamily } from "../model/program-model";
@@ -57,7 +63,22 @@ interface KeyspaceArgs {
 }
 
 export function parseKeyspaceArgs(argv: string[]): KeyspaceArgs {
-  const parsed: KeyspaceArgs = { url: undefined, cluster: false, sentinel: undefined, user: undefined, db: undefined, sample: 10_000, full: false, speed: "gentle", projects: [], paths: [], delimiter: ":", format: "pretty", timeoutMs: 5000, help: false };
+  const parsed: KeyspaceArgs = {
+    url: undefined,
+    cluster: false,
+    sentinel: undefined,
+    user: undefined,
+    db: undefined,
+    sample: 10_000,
+    full: false,
+    speed: "gentle",
+    projects: [],
+    paths: [],
+    delimiter: ":",
+    format: "pretty",
+    timeoutMs: 5000,
+    help: false,
+  };
   const reader = createArgReader(argv);
   const takeValue = reader.takeValue;
   const takeNumber = reader.takeInteger;
@@ -91,7 +112,8 @@ export function parseKeyspaceArgs(argv: string[]): KeyspaceArgs {
         break;
       case "--speed": {
         const value = takeValue(flag, inline);
-        if (value !== "gentle" && value !== "fast") throw new UsageError(`--speed expects gentle or fast, got "${value}"`);
+        if (value !== "gentle" && value !== "fast")
+          throw new UsageError(`--speed expects gentle or fast, got "${value}"`);
         parsed.speed = value;
         break;
       }
@@ -105,7 +127,8 @@ export function parseKeyspaceArgs(argv: string[]): KeyspaceArgs {
       case "--format":
       case "-f": {
         const value = takeValue(flag, inline);
-        if (value !== "pretty" && value !== "json") throw new UsageError(`unknown format "${value}" (expected pretty, json)`);
+        if (value !== "pretty" && value !== "json")
+          throw new UsageError(`unknown format "${value}" (expected pretty, json)`);
         parsed.format = value;
         break;
       }
@@ -148,7 +171,10 @@ export async function runKeyspaceCli(argv: string[], io: KeyspaceIo): Promise<nu
     }
   }
   const redisFamilies = families.filter((f) => f.kind === "redis");
-  const matcher = createKeyMatcher(redisFamilies.map((f) => ({ id: f.id, pattern: f.pattern })), args.delimiter);
+  const matcher = createKeyMatcher(
+    redisFamilies.map((f) => ({ id: f.id, pattern: f.pattern })),
+    args.delimiter,
+  );
   const config: KeyspaceConnectionConfig = {
     name: "cli",
     url: args.url,
@@ -162,7 +188,12 @@ export async function runKeyspaceCli(argv: string[], io: KeyspaceIo): Promise<nu
   const password = io.env.CACHEWISE_REDIS_PASSWORD ?? io.env.REDISCLI_AUTH;
   let connection;
   try {
-    connection = await openKeyspaceConnection(config, { password, allowWrites: false, connectionName: "cachewise-cli", maxReconnectAttempts: 0 });
+    connection = await openKeyspaceConnection(config, {
+      password,
+      allowWrites: false,
+      connectionName: "cachewise-cli",
+      maxReconnectAttempts: 0,
+    });
   } catch (error) {
     io.stderr(`cachewise: ${(error as Error).message}\n`);
     return 2;
@@ -172,10 +203,22 @@ export async function runKeyspaceCli(argv: string[], io: KeyspaceIo): Promise<nu
     const labels = new Map(redisFamilies.map((f) => [f.id, f]));
     if (args.full) {
       const profile = await profileKeyspace(connection, { classify, delimiter: args.delimiter, speed: args.speed });
-      io.stdout((args.format === "json" ? JSON.stringify(toProfileJson(profile, labels), null, 2) : formatProfile(profile, labels, families.length > 0)) + "\n");
+      io.stdout(
+        (args.format === "json"
+          ? JSON.stringify(toProfileJson(profile, labels), null, 2)
+          : formatProfile(profile, labels, families.length > 0)) + "\n",
+      );
     } else {
-      const estimate = await estimateKeyspace(connection, { classify, delimiter: args.delimiter, sampleSize: args.sample });
-      io.stdout((args.format === "json" ? JSON.stringify(toEstimateJson(estimate, labels), null, 2) : formatEstimate(estimate, labels, families.length > 0)) + "\n");
+      const estimate = await estimateKeyspace(connection, {
+        classify,
+        delimiter: args.delimiter,
+        sampleSize: args.sample,
+      });
+      io.stdout(
+        (args.format === "json"
+          ? JSON.stringify(toEstimateJson(estimate, labels), null, 2)
+          : formatEstimate(estimate, labels, families.length > 0)) + "\n",
+      );
     }
     return 0;
   } catch (error) {
@@ -210,25 +253,66 @@ function formatPercent(share: number): string {
 
 function formatTable(header: string[], rows: string[][], rightAligned: Set<number>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
 function describeTypes(types: Record<string, number>): string {
-  return Object.entries(types).sort((a, b) => b[1] - a[1]).map(([type, n]) => `${type} ${n}`).join(", ");
+  return Object.entries(types)
+    .sort((a, b) => b[1] - a[1])
+    .map(([type, n]) => `${type} ${n}`)
+    .join(", ");
 }
 
 function formatProfile(profile: KeyspaceProfile, labels: ReadonlyMap<string, CacheFamily>, grouped: boolean): string {
   const lines: string[] = [];
-  lines.push(`Full profile of ${profile.connection}: ${formatInt(profile.total.keys)} keys in ${(profile.durationMs / 1000).toFixed(2)} s${profile.complete ? "" : " (cancelled: partial)"}, ${profile.vanished} vanished during the scan, ${profile.nodes.length} node${profile.nodes.length === 1 ? "" : "s"}`);
-  lines.push(`Memory ${formatMeasuredBytes(profile.total.memory?.totalBytes)} · ${formatInt(profile.total.keysWithoutTtl)} keys without TTL · access metric: ${profile.accessMetric}`);
-  const row = (name: string, stats: GroupStats, codeTtl: string) => [name, formatInt(stats.keys), formatInt(stats.keysWithoutTtl), stats.ttlP50Ms === undefined ? "—" : formatTtl(stats.ttlP50Ms), formatMeasuredBytes(stats.memory?.totalBytes), formatMeasuredBytes(stats.memory?.averageBytes), describeTypes(stats.types), codeTtl];
+  lines.push(
+    `Full profile of ${profile.connection}: ${formatInt(profile.total.keys)} keys in ${(profile.durationMs / 1000).toFixed(2)} s${profile.complete ? "" : " (cancelled: partial)"}, ${profile.vanished} vanished during the scan, ${profile.nodes.length} node${profile.nodes.length === 1 ? "" : "s"}`,
+  );
+  lines.push(
+    `Memory ${formatMeasuredBytes(profile.total.memory?.totalBytes)} · ${formatInt(profile.total.keysWithoutTtl)} keys without TTL · access metric: ${profile.accessMetric}`,
+  );
+  const row = (name: string, stats: GroupStats, codeTtl: string) => [
+    name,
+    formatInt(stats.keys),
+    formatInt(stats.keysWithoutTtl),
+    stats.ttlP50Ms === undefined ? "—" : formatTtl(stats.ttlP50Ms),
+    formatMeasuredBytes(stats.memory?.totalBytes),
+    formatMeasuredBytes(stats.memory?.averageBytes),
+    describeTypes(stats.types),
+    codeTtl,
+  ];
   if (grouped) {
-    lines.push("", formatTable(["Family", "Keys", "No TTL", "TTL p50", "Memory", "Avg", "Types", "TTL in code"], profile.families.map((g) => row(familyName(g.family, labels), g.stats, g.family ? describeTtls(labels.get(g.family)!) : "—")), new Set([1, 2, 4, 5])));
+    lines.push(
+      "",
+      formatTable(
+        ["Family", "Keys", "No TTL", "TTL p50", "Memory", "Avg", "Types", "TTL in code"],
+        profile.families.map((g) =>
+          row(familyName(g.family, labels), g.stats, g.family ? describeTtls(labels.get(g.family)!) : "—"),
+        ),
+        new Set([1, 2, 4, 5]),
+      ),
+    );
   }
-  lines.push("", formatTable(["Namespace", "Keys", "No TTL", "TTL p50", "Memory", "Avg", "Types"], flattenNamespaces(profile.namespaces, 2).map((n) => row(n.path || "(all)", n.stats, "").slice(0, 7)), new Set([1, 2, 4, 5])));
+  lines.push(
+    "",
+    formatTable(
+      ["Namespace", "Keys", "No TTL", "TTL p50", "Memory", "Avg", "Types"],
+      flattenNamespaces(profile.namespaces, 2).map((n) => row(n.path || "(all)", n.stats, "").slice(0, 7)),
+      new Set([1, 2, 4, 5]),
+    ),
+  );
   const largest = profile.total.largestKeys;
-  if (largest.length > 0) lines.push("", "Largest keys:", ...largest.map((k) => `  ${formatBytes(k.bytes).padStart(9)}  ${k.type.padEnd(6)}  ${k.displayKey}`));
+  if (largest.length > 0)
+    lines.push(
+      "",
+      "Largest keys:",
+      ...largest.map((k) => `  ${formatBytes(k.bytes).padStart(9)}  ${k.type.padEnd(6)}  ${k.displayKey}`),
+    );
   for (const notice of profile.notices) lines.push(`note: ${notice}`);
   return lines.join("\n");
 }
@@ -245,16 +329,37 @@ function flattenNamespaces(root: NamespaceNode, depth: number): NamespaceNode[] 
   return out;
 }
 
-function formatEstimate(estimate: KeyspaceEstimate, labels: ReadonlyMap<string, CacheFamily>, grouped: boolean): string {
+function formatEstimate(
+  estimate: KeyspaceEstimate,
+  labels: ReadonlyMap<string, CacheFamily>,
+  grouped: boolean,
+): string {
   const lines: string[] = [];
   const sample = estimate.exhaustive
     ? `all ${formatInt(estimate.totalKeys)} keys inspected in ${(estimate.durationMs / 1000).toFixed(2)} s (the whole keyspace: exact shares)`
     : `${formatInt(estimate.sampledKeys)} key names of ${formatInt(estimate.totalKeys)} sampled, ${formatInt(estimate.inspectedKeys)} of them inspected for type and TTL, in ${(estimate.durationMs / 1000).toFixed(2)} s; 95% intervals`;
-  lines.push(`Sampled estimate of ${estimate.connection}: ${sample}; memory needs --full (it is never extrapolated from samples)`);
+  lines.push(
+    `Sampled estimate of ${estimate.connection}: ${sample}; memory needs --full (it is never extrapolated from samples)`,
+  );
   const rows = (items: Array<{ name: string; e: KeyspaceEstimate["families"][number]["estimate"] }>) =>
-    items.map(({ name, e }) => [name, `≈${formatInt(e.estimatedKeys)}`, `${formatInt(e.estimatedKeysLow)}–${formatInt(e.estimatedKeysHigh)}`, `${formatPercent(e.share)} ±${formatPercent((e.shareHigh - e.shareLow) / 2)}`, formatPercent(e.noTtlShare), describeTypes(e.types)]);
+    items.map(({ name, e }) => [
+      name,
+      `≈${formatInt(e.estimatedKeys)}`,
+      `${formatInt(e.estimatedKeysLow)}–${formatInt(e.estimatedKeysHigh)}`,
+      `${formatPercent(e.share)} ±${formatPercent((e.shareHigh - e.shareLow) / 2)}`,
+      formatPercent(e.noTtlShare),
+      describeTypes(e.types),
+    ]);
   const header = ["", "Keys", "95% interval", "Share", "No TTL", "Types (sample)"];
-  if (grouped) lines.push("", formatTable(["Family", ...header.slice(1)], rows(estimate.families.map((g) => ({ name: familyName(g.family, labels), e: g.estimate }))), new Set([1, 2, 3, 4])));
+  if (grouped)
+    lines.push(
+      "",
+      formatTable(
+        ["Family", ...header.slice(1)],
+        rows(estimate.families.map((g) => ({ name: familyName(g.family, labels), e: g.estimate }))),
+        new Set([1, 2, 3, 4]),
+      ),
+    );
   const namespaces: NamespaceEstimate[] = [];
   const walk = (node: NamespaceEstimate, level: number) => {
     for (const child of node.children) {
@@ -263,7 +368,14 @@ function formatEstimate(estimate: KeyspaceEstimate, labels: ReadonlyMap<string, 
     }
   };
   walk(estimate.namespaces, 1);
-  lines.push("", formatTable(["Namespace", ...header.slice(1)], rows(namespaces.map((n) => ({ name: n.path, e: n.estimate }))), new Set([1, 2, 3, 4])));
+  lines.push(
+    "",
+    formatTable(
+      ["Namespace", ...header.slice(1)],
+      rows(namespaces.map((n) => ({ name: n.path, e: n.estimate }))),
+      new Set([1, 2, 3, 4]),
+    ),
+  );
   for (const notice of estimate.notices) lines.push(`note: ${notice}`);
   return lines.join("\n");
 }
@@ -284,7 +396,13 @@ function toStatsJson(stats: GroupStats): unknown {
 }
 
 function toProfileJson(profile: KeyspaceProfile, labels: ReadonlyMap<string, CacheFamily>): unknown {
-  const namespaces = (node: NamespaceNode): unknown => ({ path: node.path, segment: node.segment, isPattern: node.isPattern, stats: toStatsJson(node.stats), children: node.children.map(namespaces) });
+  const namespaces = (node: NamespaceNode): unknown => ({
+    path: node.path,
+    segment: node.segment,
+    isPattern: node.isPattern,
+    stats: toStatsJson(node.stats),
+    children: node.children.map(namespaces),
+  });
   return {
     mode: "full",
     connection: profile.connection,
@@ -297,14 +415,26 @@ function toProfileJson(profile: KeyspaceProfile, labels: ReadonlyMap<string, Cac
     nodes: profile.nodes,
     notices: profile.notices,
     total: toStatsJson(profile.total),
-    families: profile.families.map((g) => ({ family: g.family === undefined ? null : familyName(g.family, labels), stats: toStatsJson(g.stats) })),
+    families: profile.families.map((g) => ({
+      family: g.family === undefined ? null : familyName(g.family, labels),
+      stats: toStatsJson(g.stats),
+    })),
     namespaces: namespaces(profile.namespaces),
   };
 }
 
 function toEstimateJson(estimate: KeyspaceEstimate, labels: ReadonlyMap<string, CacheFamily>): unknown {
-  const withHistogram = <T extends { ttlHistogram: number[] }>(e: T) => ({ ...e, ttlHistogram: Object.fromEntries(TTL_HISTOGRAM_LABELS.map((label, i) => [label, e.ttlHistogram[i] ?? 0])) });
-  const namespaces = (node: NamespaceEstimate): unknown => ({ path: node.path, segment: node.segment, isPattern: node.isPattern, estimate: withHistogram(node.estimate), children: node.children.map(namespaces) });
+  const withHistogram = <T extends { ttlHistogram: number[] }>(e: T) => ({
+    ...e,
+    ttlHistogram: Object.fromEntries(TTL_HISTOGRAM_LABELS.map((label, i) => [label, e.ttlHistogram[i] ?? 0])),
+  });
+  const namespaces = (node: NamespaceEstimate): unknown => ({
+    path: node.path,
+    segment: node.segment,
+    isPattern: node.isPattern,
+    estimate: withHistogram(node.estimate),
+    children: node.children.map(namespaces),
+  });
   return {
     mode: "sample",
     connection: estimate.connection,
@@ -315,7 +445,10 @@ function toEstimateJson(estimate: KeyspaceEstimate, labels: ReadonlyMap<string, 
     exhaustive: estimate.exhaustive,
     vanished: estimate.vanished,
     notices: estimate.notices,
-    families: estimate.families.map((g) => ({ family: g.family === undefined ? null : familyName(g.family, labels), estimate: withHistogram(g.estimate) })),
+    families: estimate.families.map((g) => ({
+      family: g.family === undefined ? null : familyName(g.family, labels),
+      estimate: withHistogram(g.estimate),
+    })),
     namespaces: namespaces(estimate.namespaces),
   };
 }

@@ -32,20 +32,38 @@ export function readTsconfig(tsconfigPath: string): ProjectSpec {
   const absolute = path.resolve(tsconfigPath);
   if (!fs.existsSync(absolute)) throw new ConfigError(`${tsconfigPath}: tsconfig not found`);
   const errors: ts.Diagnostic[] = [];
-  const parsed = ts.getParsedCommandLineOfConfigFile(absolute, {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => errors.push(diagnostic),
-  });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    absolute,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => errors.push(diagnostic),
+    },
+  );
   // An `extends` of a package that is not installed (a shared `@acme/tsconfig` before `npm ci`) loses
   // only compiler options: the files are still known, so analyse them and say what is missing.
   const missingBase = (d: ts.Diagnostic) => d.code === MISSING_FILE_DIAGNOSTIC && parsed !== undefined;
-  const fatal = [...errors, ...(parsed?.errors ?? [])].filter((d) => d.code !== 18003 && d.category === ts.DiagnosticCategory.Error && !missingBase(d));
+  const fatal = [...errors, ...(parsed?.errors ?? [])].filter(
+    (d) => d.code !== 18003 && d.category === ts.DiagnosticCategory.Error && !missingBase(d),
+  );
   if (!parsed || fatal.length > 0) {
-    const reason = fatal.map((d) => ts.flattenDiagnosticMessageText(d.messageText, " ")).join("; ") || "could not be parsed";
+    const reason =
+      fatal.map((d) => ts.flattenDiagnosticMessageText(d.messageText, " ")).join("; ") || "could not be parsed";
     throw new ConfigError(`${tsconfigPath}: ${reason}`);
   }
-  const warnings = parsed.errors.filter(missingBase).map((d) => `${tsconfigPath}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")} (a base config that is not installed?); analysed without it`);
-  return { tsconfig: absolute, rootNames: parsed.fileNames, options: { ...parsed.options, noEmit: true }, projectReferences: parsed.projectReferences, warnings };
+  const warnings = parsed.errors
+    .filter(missingBase)
+    .map(
+      (d) =>
+        `${tsconfigPath}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")} (a base config that is not installed?); analysed without it`,
+    );
+  return {
+    tsconfig: absolute,
+    rootNames: parsed.fileNames,
+    options: { ...parsed.options, noEmit: true },
+    projectReferences: parsed.projectReferences,
+    warnings,
+  };
 }
 
 /** A project for a folder without tsconfig: every source file, JavaScript included. */
@@ -139,18 +157,31 @@ export interface ProgramReuse {
 }
 
 /** Creates a program; files too large or binary are left out of the roots with a note. */
-export function createProgram(spec: ProjectSpec, maxFileBytes: number, notes: DiscoveryNote[], reuse?: ProgramReuse): ts.Program {
+export function createProgram(
+  spec: ProjectSpec,
+  maxFileBytes: number,
+  notes: DiscoveryNote[],
+  reuse?: ProgramReuse,
+): ts.Program {
   const rootNames = spec.rootNames.filter((file) => {
     const reason = checkReadable(file, maxFileBytes);
     if (reason) notes.push({ file, message: reason });
     return reason === undefined;
   });
-  return ts.createProgram({ rootNames, options: spec.options, host: createCompilerHost(spec.options, reuse?.sourceFiles), projectReferences: spec.projectReferences, oldProgram: reuse?.oldProgram });
+  return ts.createProgram({
+    rootNames,
+    options: spec.options,
+    host: createCompilerHost(spec.options, reuse?.sourceFiles),
+    projectReferences: spec.projectReferences,
+    oldProgram: reuse?.oldProgram,
+  });
 }
 
 // ts-morph ships the compiler's lib .d.ts files in memory rather than on disk; serve them
 // from there, parsed once per target and shared by every program of the run.
-const libTexts = new Map(getLibFiles().map((file) => [path.posix.join(libFolderInMemoryPath, file.fileName), file.text]));
+const libTexts = new Map(
+  getLibFiles().map((file) => [path.posix.join(libFolderInMemoryPath, file.fileName), file.text]),
+);
 const libSourceFiles = new Map<string, ts.SourceFile>();
 
 function createCompilerHost(options: ts.CompilerOptions, cache?: SourceFileCache): ts.CompilerHost {
@@ -180,7 +211,10 @@ function createCompilerHost(options: ts.CompilerOptions, cache?: SourceFileCache
       if (sourceFile) cache.set(fileName, { mtimeMs: stat.mtimeMs, size: stat.size, sourceFile });
       return sourceFile;
     }
-    const languageVersion = typeof languageVersionOrOptions === "object" ? languageVersionOrOptions.languageVersion : languageVersionOrOptions;
+    const languageVersion =
+      typeof languageVersionOrOptions === "object"
+        ? languageVersionOrOptions.languageVersion
+        : languageVersionOrOptions;
     const cacheKey = `${fileName}:${languageVersion}`;
     let sourceFile = libSourceFiles.get(cacheKey);
     if (!sourceFile) {
@@ -200,7 +234,8 @@ export function checkReadable(file: string, maxFileBytes: number): string | unde
   } catch (error) {
     return `cannot read: ${(error as Error).message}`;
   }
-  if (size > maxFileBytes) return `skipped: ${size} bytes is over the ${maxFileBytes}-byte limit (generated or bundled code?)`;
+  if (size > maxFileBytes)
+    return `skipped: ${size} bytes is over the ${maxFileBytes}-byte limit (generated or bundled code?)`;
   const fd = fs.openSync(file, "r");
   try {
     const buffer = Buffer.alloc(Math.min(size, 8192));

@@ -40,7 +40,6 @@ export interface CliIo {
   cwd: string;
 }
 
-
 interface ParsedArgs {
   command: "check" | "families" | "help" | "version";
   paths: string[];
@@ -54,12 +53,26 @@ interface ParsedArgs {
 }
 
 export function parseArgs(argv: string[]): ParsedArgs {
-  const parsed: ParsedArgs = { command: "check", paths: [], projects: [], format: "pretty", configFile: undefined, ruleOverrides: {}, check: false, familiesFormat: "pretty" };
+  const parsed: ParsedArgs = {
+    command: "check",
+    paths: [],
+    projects: [],
+    format: "pretty",
+    configFile: undefined,
+    ruleOverrides: {},
+    check: false,
+    familiesFormat: "pretty",
+  };
   const first = argv[0];
   if (first === "-h" || first === "--help" || first === "help") return { ...parsed, command: "help" };
   if (first === "-v" || first === "--version") return { ...parsed, command: "version" };
   if (first === "keyspace") throw new UsageError("`cachewise keyspace` runs asynchronously: call runCliAsync");
-  if (first !== "check" && first !== "families") throw new UsageError(first === undefined ? "missing command (try `cachewise check`)" : `unknown command "${first}" (try \`cachewise check\`, \`cachewise families\` or \`cachewise keyspace\`)`);
+  if (first !== "check" && first !== "families")
+    throw new UsageError(
+      first === undefined
+        ? "missing command (try `cachewise check`)"
+        : `unknown command "${first}" (try \`cachewise check\`, \`cachewise families\` or \`cachewise keyspace\`)`,
+    );
   parsed.command = first;
   const reader = createArgReader(argv.slice(1));
   const takeValue = reader.takeValue;
@@ -77,16 +90,19 @@ export function parseArgs(argv: string[]): ParsedArgs {
       case "-f": {
         const value = takeValue(flag, inline);
         if (parsed.command === "families") {
-          if (!FAMILIES_FORMATS.includes(value as FamiliesFormat)) throw new UsageError(`unknown format "${value}" (expected ${FAMILIES_FORMATS.join(", ")})`);
+          if (!FAMILIES_FORMATS.includes(value as FamiliesFormat))
+            throw new UsageError(`unknown format "${value}" (expected ${FAMILIES_FORMATS.join(", ")})`);
           parsed.familiesFormat = value as FamiliesFormat;
           break;
         }
-        if (!FORMATS.includes(value as Format)) throw new UsageError(`unknown format "${value}" (expected ${FORMATS.join(", ")})`);
+        if (!FORMATS.includes(value as Format))
+          throw new UsageError(`unknown format "${value}" (expected ${FORMATS.join(", ")})`);
         parsed.format = value as Format;
         break;
       }
       case "--check":
-        if (parsed.command !== "families") throw new UsageError(`unknown option "--check" (it belongs to \`cachewise families\`)`);
+        if (parsed.command !== "families")
+          throw new UsageError(`unknown option "--check" (it belongs to \`cachewise families\`)`);
         parsed.check = true;
         break;
       case "--config":
@@ -148,10 +164,24 @@ export function runCli(argv: string[], io: CliIo): number {
     : undefined;
   if (parsed.command === "families") return runFamiliesCommand(parsed, io, onProgress);
   try {
-    const result = runCheck({ cwd: io.cwd, paths: parsed.paths, projects: parsed.projects, configFile: parsed.configFile, ruleOverrides: parsed.ruleOverrides, onProgress });
+    const result = runCheck({
+      cwd: io.cwd,
+      paths: parsed.paths,
+      projects: parsed.projects,
+      configFile: parsed.configFile,
+      ruleOverrides: parsed.ruleOverrides,
+      onProgress,
+    });
     for (const warning of result.warnings) io.stderr(`cachewise: warning: ${warning.split(`${io.cwd}/`).join("")}\n`);
-    if (result.unresolvedLibraries.length > 0) io.stderr(`cachewise: warning: ${partialTypesWarning(result.unresolvedLibraries)}\n`);
-    io.stdout(formatResult(parsed.format, result, { cwd: io.cwd, color: io.stdoutIsTty && parsed.format === "pretty", version: VERSION }) + "\n");
+    if (result.unresolvedLibraries.length > 0)
+      io.stderr(`cachewise: warning: ${partialTypesWarning(result.unresolvedLibraries)}\n`);
+    io.stdout(
+      formatResult(parsed.format, result, {
+        cwd: io.cwd,
+        color: io.stdoutIsTty && parsed.format === "pretty",
+        version: VERSION,
+      }) + "\n",
+    );
     return countErrors(result) > 0 ? 1 : 0;
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -162,14 +192,27 @@ export function runCli(argv: string[], io: CliIo): number {
   }
 }
 
-function runFamiliesCommand(parsed: ParsedArgs, io: CliIo, onProgress: ((done: number, total: number) => void) | undefined): number {
+function runFamiliesCommand(
+  parsed: ParsedArgs,
+  io: CliIo,
+  onProgress: ((done: number, total: number) => void) | undefined,
+): number {
   try {
-    const result = runFamilies({ cwd: io.cwd, paths: parsed.paths, projects: parsed.projects, configFile: parsed.configFile, onProgress });
+    const result = runFamilies({
+      cwd: io.cwd,
+      paths: parsed.paths,
+      projects: parsed.projects,
+      configFile: parsed.configFile,
+      onProgress,
+    });
     for (const warning of result.warnings) io.stderr(`cachewise: warning: ${warning.split(`${io.cwd}/`).join("")}\n`);
-    if (result.unresolvedLibraries.length > 0) io.stderr(`cachewise: warning: ${partialTypesWarning(result.unresolvedLibraries)}\n`);
+    if (result.unresolvedLibraries.length > 0)
+      io.stderr(`cachewise: warning: ${partialTypesWarning(result.unresolvedLibraries)}\n`);
     io.stdout(formatFamilies(parsed.familiesFormat, result, io.cwd) + "\n");
     if (parsed.check && result.undeclared.length > 0) {
-      io.stderr(`cachewise: ${result.undeclared.length} cache famil${result.undeclared.length === 1 ? "y is" : "ies are"} not declared in the configuration: ${result.undeclared.map((row) => row.family.label).join(", ")}\n`);
+      io.stderr(
+        `cachewise: ${result.undeclared.length} cache famil${result.undeclared.length === 1 ? "y is" : "ies are"} not declared in the configuration: ${result.undeclared.map((row) => row.family.label).join(", ")}\n`,
+      );
       return 1;
     }
     return 0;

@@ -25,7 +25,10 @@ export function createArgReader(argv: readonly string[]): ArgReader {
     next() {
       const arg = args.shift();
       if (arg === undefined) return undefined;
-      const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+      const [flag, inline] =
+        arg.startsWith("--") && arg.includes("=")
+          ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+          : [arg, undefined];
       return { arg, flag, inline };
     },
     takeValue,

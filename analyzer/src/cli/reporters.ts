@@ -80,7 +80,12 @@ export function formatSarif(result: CheckResult, context: ReportContext): string
         {
           physicalLocation: {
             artifactLocation: { uri: toUri(file.file), uriBaseId: "%SRCROOT%" },
-            region: { startLine: finding.span.line, startColumn: finding.span.column, endLine: finding.span.endLine, endColumn: finding.span.endColumn },
+            region: {
+              startLine: finding.span.line,
+              startColumn: finding.span.column,
+              endLine: finding.span.endLine,
+              endColumn: finding.span.endColumn,
+            },
           },
         },
       ],
@@ -91,17 +96,33 @@ export function formatSarif(result: CheckResult, context: ReportContext): string
       file.problems.map((problem) => ({
         level: problem.kind === "parse-error" ? "error" : "note",
         message: { text: problem.message },
-        locations: [{ physicalLocation: { artifactLocation: { uri: toUri(file.file), uriBaseId: "%SRCROOT%" }, region: { startLine: problem.line, startColumn: problem.column } } }],
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: toUri(file.file), uriBaseId: "%SRCROOT%" },
+              region: { startLine: problem.line, startColumn: problem.column },
+            },
+          },
+        ],
       })),
     ),
-    ...(result.unresolvedLibraries.length > 0 ? [{ level: "warning", message: { text: partialTypesWarning(result.unresolvedLibraries) } }] : []),
+    ...(result.unresolvedLibraries.length > 0
+      ? [{ level: "warning", message: { text: partialTypesWarning(result.unresolvedLibraries) } }]
+      : []),
   ];
   const sarif = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "cachewise", version: context.version, informationUri: "https://www.npmjs.com/package/cachewise", rules } },
+        tool: {
+          driver: {
+            name: "cachewise",
+            version: context.version,
+            informationUri: "https://www.npmjs.com/package/cachewise",
+            rules,
+          },
+        },
         originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(context.cwd + path.sep).href } },
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
         results,
@@ -123,20 +144,30 @@ export function formatPretty(result: CheckResult, context: ReportContext): strin
     for (const problem of file.problems) {
       const isError = problem.kind === "parse-error";
       if (isError) errors++;
-      lines.push(`  ${`${problem.line}:${problem.column}`.padEnd(8)} ${isError ? paint("31", "error") : paint("2", "note ")}  ${problem.message}`);
+      lines.push(
+        `  ${`${problem.line}:${problem.column}`.padEnd(8)} ${isError ? paint("31", "error") : paint("2", "note ")}  ${problem.message}`,
+      );
     }
     for (const finding of file.findings) {
       if (finding.severity === "error") errors++;
       else warnings++;
       const level = finding.severity === "error" ? paint("31", "error") : paint("33", "warn ");
-      lines.push(`  ${`${finding.span.line}:${finding.span.column}`.padEnd(8)} ${level}  ${finding.message}  ${paint("2", finding.ruleId)}`);
+      lines.push(
+        `  ${`${finding.span.line}:${finding.span.column}`.padEnd(8)} ${level}  ${finding.message}  ${paint("2", finding.ruleId)}`,
+      );
     }
   }
   const analysed = result.files.length;
   const total = errors + warnings;
   lines.push("");
   if (total === 0) lines.push(paint("32", `✔ No caching problems in ${analysed} file${analysed === 1 ? "" : "s"}.`));
-  else lines.push(paint(errors > 0 ? "31;1" : "33;1", `✖ ${total} problem${total === 1 ? "" : "s"} (${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}) in ${analysed} file${analysed === 1 ? "" : "s"}.`));
+  else
+    lines.push(
+      paint(
+        errors > 0 ? "31;1" : "33;1",
+        `✖ ${total} problem${total === 1 ? "" : "s"} (${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}) in ${analysed} file${analysed === 1 ? "" : "s"}.`,
+      ),
+    );
   return lines.join("\n");
 }
 
@@ -157,5 +188,11 @@ export function formatResult(format: Format, result: CheckResult, context: Repor
 
 /** Error-level findings and parse errors make the run fail. */
 export function countErrors(result: CheckResult): number {
-  return result.files.reduce((sum, file) => sum + file.findings.filter((f) => f.severity === "error").length + file.problems.filter((p) => p.kind === "parse-error").length, 0);
+  return result.files.reduce(
+    (sum, file) =>
+      sum +
+      file.findings.filter((f) => f.severity === "error").length +
+      file.problems.filter((p) => p.kind === "parse-error").length,
+    0,
+  );
 }

@@ -2,11 +2,28 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { analyzeFiles, type FileResult } from "../analyze/analyze-files";
-import { ConfigError, resolveRules, validateConfig, type CachewiseConfig, type ResolvedRule, type RuleSetting, DEFAULT_MAX_FILE_BYTES } from "../config/config";
+import {
+  ConfigError,
+  resolveRules,
+  validateConfig,
+  type CachewiseConfig,
+  type ResolvedRule,
+  type RuleSetting,
+  DEFAULT_MAX_FILE_BYTES,
+} from "../config/config";
 import type { ExtractionHost } from "../extract/host";
 import type { FileCacheModel } from "../model/cache-model";
 import { RULES } from "../rule-registry";
-import { createDefaultProject, createProgram, discoverFolder, findNearestTsconfig, readTsconfig, ts, type DiscoveryNote, type ProjectSpec } from "./load-projects";
+import {
+  createDefaultProject,
+  createProgram,
+  discoverFolder,
+  findNearestTsconfig,
+  readTsconfig,
+  ts,
+  type DiscoveryNote,
+  type ProjectSpec,
+} from "./load-projects";
 
 export interface CheckOptions {
   cwd: string;
@@ -64,7 +81,8 @@ export function runCheck(options: CheckOptions): CheckResult {
   const notes: DiscoveryNote[] = [];
   const targets = (options.paths.length > 0 ? options.paths : ["."]).map((p) => path.resolve(options.cwd, p));
   for (const target of targets) {
-    if (!fs.existsSync(target)) throw new ConfigError(`${path.relative(options.cwd, target) || target}: no such file or directory`);
+    if (!fs.existsSync(target))
+      throw new ConfigError(`${path.relative(options.cwd, target) || target}: no such file or directory`);
   }
   const warnings: string[] = [];
   const projects = collectProjects(options, targets, warnings);
@@ -72,7 +90,9 @@ export function runCheck(options: CheckOptions): CheckResult {
   const isTarget = (file: string) => targets.some((t) => file === t || file.startsWith(t + path.sep));
   const isIgnored = (file: string) => {
     const relative = path.relative(options.cwd, file).split(path.sep).join("/");
-    return config.ignore.some((fragment) => relative === fragment || relative.startsWith(fragment.replace(/\/$/, "") + "/"));
+    return config.ignore.some(
+      (fragment) => relative === fragment || relative.startsWith(fragment.replace(/\/$/, "") + "/"),
+    );
   };
   const analysed = new Set<string>();
   const files: FileResult[] = [];
@@ -85,28 +105,51 @@ export function runCheck(options: CheckOptions): CheckResult {
     const sourceFiles = program.getRootFileNames().flatMap((name) => {
       const sourceFile = program.getSourceFile(name);
       const file = path.resolve(name);
-      if (!sourceFile || sourceFile.isDeclarationFile || analysed.has(file) || !isTarget(file) || isIgnored(file) || file.includes(`${path.sep}node_modules${path.sep}`)) return [];
+      if (
+        !sourceFile ||
+        sourceFile.isDeclarationFile ||
+        analysed.has(file) ||
+        !isTarget(file) ||
+        isIgnored(file) ||
+        file.includes(`${path.sep}node_modules${path.sep}`)
+      )
+        return [];
       analysed.add(file);
       return [sourceFile];
     });
     const base = done;
     // ts-morph bundles its own copy of the compiler; its declarations differ only nominally from `typescript`'s.
     const host = { ts, program, checker } as unknown as ExtractionHost;
-    const analysis = analyzeFiles(host, sourceFiles as unknown as Parameters<typeof analyzeFiles>[1], rules, options.cwd, (n) => options.onProgress?.(base + n, total));
+    const analysis = analyzeFiles(
+      host,
+      sourceFiles as unknown as Parameters<typeof analyzeFiles>[1],
+      rules,
+      options.cwd,
+      (n) => options.onProgress?.(base + n, total),
+    );
     done += sourceFiles.length;
     files.push(...analysis.files);
     programs.push(analysis.models);
     analysis.unresolvedLibraries.forEach((m) => unresolved.add(m));
   }
   for (const note of notes) {
-    if (isTarget(note.file) && !analysed.has(note.file)) files.push({ file: note.file, findings: [], problems: [{ kind: "skipped", message: note.message, line: 1, column: 1 }] });
+    if (isTarget(note.file) && !analysed.has(note.file))
+      files.push({
+        file: note.file,
+        findings: [],
+        problems: [{ kind: "skipped", message: note.message, line: 1, column: 1 }],
+      });
   }
   files.sort((a, b) => a.file.localeCompare(b.file));
   return { files, notes, unresolvedLibraries: [...unresolved].sort(), rules, warnings, programs, config };
 }
 
 /** `--project` as given; otherwise every tsconfig under the paths, plus a plain project for files none covers. */
-export function collectProjects(options: Pick<CheckOptions, "cwd" | "projects">, targets: string[], warnings: string[]): ProjectSpec[] {
+export function collectProjects(
+  options: Pick<CheckOptions, "cwd" | "projects">,
+  targets: string[],
+  warnings: string[],
+): ProjectSpec[] {
   if (options.projects.length > 0) return options.projects.map((p) => readTsconfig(path.resolve(options.cwd, p)));
   const specs: ProjectSpec[] = [];
   const seenConfigs = new Set<string>();
@@ -139,7 +182,10 @@ export function collectProjects(options: Pick<CheckOptions, "cwd" | "projects">,
         // itself: analyse the projects it references instead.
         if (spec.rootNames.length === 0 && spec.projectReferences?.length) {
           for (const reference of spec.projectReferences) {
-            const target = fs.existsSync(reference.path) && fs.statSync(reference.path).isDirectory() ? path.join(reference.path, "tsconfig.json") : reference.path;
+            const target =
+              fs.existsSync(reference.path) && fs.statSync(reference.path).isDirectory()
+                ? path.join(reference.path, "tsconfig.json")
+                : reference.path;
             if (fs.existsSync(target)) queue.push(path.resolve(target));
           }
           continue;

@@ -33,31 +33,49 @@ const TOP_LEVEL_KEYS = new Set(["$schema", "rules", "ignore", "maxFileBytes", "f
 export class ConfigError extends Error {}
 
 /** Validates a parsed configuration object; throws ConfigError naming the file and the key. */
-export function validateConfig(raw: unknown, source: string, rules: ReadonlyArray<RuleDefinition<any>>): CachewiseConfig {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ConfigError(`${source}: the configuration must be a JSON object`);
+export function validateConfig(
+  raw: unknown,
+  source: string,
+  rules: ReadonlyArray<RuleDefinition<any>>,
+): CachewiseConfig {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new ConfigError(`${source}: the configuration must be a JSON object`);
   const object = raw as Record<string, unknown>;
   for (const key of Object.keys(object)) {
-    if (!TOP_LEVEL_KEYS.has(key)) throw new ConfigError(`${source}: unknown key "${key}" (expected one of: rules, ignore, maxFileBytes, families, dataClasses)`);
+    if (!TOP_LEVEL_KEYS.has(key))
+      throw new ConfigError(
+        `${source}: unknown key "${key}" (expected one of: rules, ignore, maxFileBytes, families, dataClasses)`,
+      );
   }
-  const config: CachewiseConfig = { rules: {}, ignore: [], maxFileBytes: DEFAULT_MAX_FILE_BYTES, families: undefined, dataClasses: undefined };
+  const config: CachewiseConfig = {
+    rules: {},
+    ignore: [],
+    maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+    families: undefined,
+    dataClasses: undefined,
+  };
   const policyProblem = findPolicyProblem(object.families, object.dataClasses);
   if (policyProblem) throw new ConfigError(`${source}: ${policyProblem}`);
   config.families = object.families as FamilyDeclaration[] | undefined;
   config.dataClasses = object.dataClasses as Record<string, DataClass> | undefined;
   if (object.ignore !== undefined) {
-    if (!Array.isArray(object.ignore) || !object.ignore.every((p) => typeof p === "string")) throw new ConfigError(`${source}: "ignore" must be an array of strings`);
+    if (!Array.isArray(object.ignore) || !object.ignore.every((p) => typeof p === "string"))
+      throw new ConfigError(`${source}: "ignore" must be an array of strings`);
     config.ignore = object.ignore as string[];
   }
   if (object.maxFileBytes !== undefined) {
-    if (typeof object.maxFileBytes !== "number" || !(object.maxFileBytes > 0)) throw new ConfigError(`${source}: "maxFileBytes" must be a positive number`);
+    if (typeof object.maxFileBytes !== "number" || !(object.maxFileBytes > 0))
+      throw new ConfigError(`${source}: "maxFileBytes" must be a positive number`);
     config.maxFileBytes = object.maxFileBytes;
   }
   if (object.rules !== undefined) {
-    if (typeof object.rules !== "object" || object.rules === null || Array.isArray(object.rules)) throw new ConfigError(`${source}: "rules" must be an object of rule id → setting`);
+    if (typeof object.rules !== "object" || object.rules === null || Array.isArray(object.rules))
+      throw new ConfigError(`${source}: "rules" must be an object of rule id → setting`);
     for (const [id, setting] of Object.entries(object.rules as Record<string, unknown>)) {
       const bareId = id.startsWith("cachewise/") ? id.slice("cachewise/".length) : id;
       const rule = rules.find((r) => r.id === bareId);
-      if (!rule) throw new ConfigError(`${source}: unknown rule "${id}" (known rules: ${rules.map((r) => r.id).join(", ")})`);
+      if (!rule)
+        throw new ConfigError(`${source}: unknown rule "${id}" (known rules: ${rules.map((r) => r.id).join(", ")})`);
       config.rules[bareId] = validateRuleSetting(setting, `${source}: rules["${id}"]`, rule);
     }
   }
@@ -80,18 +98,25 @@ export function validateRuleSetting(setting: unknown, where: string, rule: RuleD
 }
 
 function validateOptions(options: unknown, schema: OptionsSchema, where: string): void {
-  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new ConfigError(`${where}: options must be an object`);
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw new ConfigError(`${where}: options must be an object`);
   for (const [key, value] of Object.entries(options)) {
     const property = schema.properties[key];
-    if (!property) throw new ConfigError(`${where}: unknown option "${key}" (known: ${Object.keys(schema.properties).join(", ")})`);
+    if (!property)
+      throw new ConfigError(`${where}: unknown option "${key}" (known: ${Object.keys(schema.properties).join(", ")})`);
     const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
     const ok =
       property.type === "array"
-        ? Array.isArray(value) && value.every((v) => (property.items.type === "object" ? isObject(v) : typeof v === "string"))
+        ? Array.isArray(value) &&
+          value.every((v) => (property.items.type === "object" ? isObject(v) : typeof v === "string"))
         : property.type === "object"
           ? isObject(value)
-          : typeof value === property.type && (property.type !== "string" || !property.enum || property.enum.includes(value as string));
-    const expected = property.type === "array" ? `an array of ${property.items.type === "object" ? "objects" : "strings"}` : `a${property.type === "object" ? "n" : ""} ${property.type}`;
+          : typeof value === property.type &&
+            (property.type !== "string" || !property.enum || property.enum.includes(value as string));
+    const expected =
+      property.type === "array"
+        ? `an array of ${property.items.type === "object" ? "objects" : "strings"}`
+        : `a${property.type === "object" ? "n" : ""} ${property.type}`;
     if (!ok) throw new ConfigError(`${where}: option "${key}" must be ${expected}, got ${JSON.stringify(value)}`);
     if (property.type === "number" && property.minimum !== undefined && (value as number) < property.minimum) {
       throw new ConfigError(`${where}: option "${key}" must be at least ${property.minimum}`);
@@ -103,7 +128,11 @@ function validateOptions(options: unknown, schema: OptionsSchema, where: string)
 }
 
 /** Merges recommended severities, the config file and command-line overrides into the rules to run. */
-export function resolveRules(rules: ReadonlyArray<RuleDefinition<any>>, config: CachewiseConfig, overrides: Record<string, RuleSetting>): ResolvedRule[] {
+export function resolveRules(
+  rules: ReadonlyArray<RuleDefinition<any>>,
+  config: CachewiseConfig,
+  overrides: Record<string, RuleSetting>,
+): ResolvedRule[] {
   const resolved: ResolvedRule[] = [];
   for (const rule of rules) {
     const setting = overrides[rule.id] ?? config.rules[rule.id] ?? rule.recommended;
@@ -111,8 +140,18 @@ export function resolveRules(rules: ReadonlyArray<RuleDefinition<any>>, config: 
     if (severity === "off") continue;
     const merged: Record<string, unknown> = { ...rule.defaultOptions, ...(options ?? {}) };
     // Governance rules read the configuration's family declarations unless their options give their own.
-    if ("families" in rule.schema.properties && (options as Record<string, unknown> | undefined)?.families === undefined && config.families) merged.families = config.families;
-    if ("dataClasses" in rule.schema.properties && (options as Record<string, unknown> | undefined)?.dataClasses === undefined && config.dataClasses) merged.dataClasses = config.dataClasses;
+    if (
+      "families" in rule.schema.properties &&
+      (options as Record<string, unknown> | undefined)?.families === undefined &&
+      config.families
+    )
+      merged.families = config.families;
+    if (
+      "dataClasses" in rule.schema.properties &&
+      (options as Record<string, unknown> | undefined)?.dataClasses === undefined &&
+      config.dataClasses
+    )
+      merged.dataClasses = config.dataClasses;
     resolved.push({ rule, severity, options: merged });
   }
   return resolved;

@@ -59,12 +59,29 @@ export class CachedValueTracker {
     }
     if (ts.isVariableDeclaration(node) && node.initializer) {
       const value = this.resolver.skipOuter(node.initializer);
-      if (ts.isCallExpression(value) || ts.isIdentifier(value) || ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) this.addCandidateNames(node.name);
-    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      if (
+        ts.isCallExpression(value) ||
+        ts.isIdentifier(value) ||
+        ts.isPropertyAccessExpression(value) ||
+        ts.isElementAccessExpression(value)
+      )
+        this.addCandidateNames(node.name);
+    } else if (
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+      node.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+    ) {
       this.pending.push(node);
-    } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) {
+    } else if (
+      (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+      (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)
+    ) {
       this.pending.push(node);
-    } else if (ts.isDeleteExpression(node) || (ts.isCallExpression(node) && node.arguments.length + (ts.isPropertyAccessExpression(node.expression) ? 1 : 0) > 0)) {
+    } else if (
+      ts.isDeleteExpression(node) ||
+      (ts.isCallExpression(node) &&
+        node.arguments.length + (ts.isPropertyAccessExpression(node.expression) ? 1 : 0) > 0)
+    ) {
       this.pending.push(node);
     }
   }
@@ -77,18 +94,27 @@ export class CachedValueTracker {
       const traced = this.traceToSource(target);
       if (!traced) return;
       const r = this.resolver;
-      result.push({ span: r.makeSpan(node), variable: traced.variable, mutation, source: { kind: traced.source.kind, name: traced.source.name, span: r.makeSpan(traced.source.node) }, via });
+      result.push({
+        span: r.makeSpan(node),
+        variable: traced.variable,
+        mutation,
+        source: { kind: traced.source.kind, name: traced.source.name, span: r.makeSpan(traced.source.node) },
+        via,
+      });
     };
     for (const node of this.pending) {
       if (ts.isBinaryExpression(node)) {
         const left = this.resolver.skipOuter(node.left);
-        if (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) report(left.expression, node, `an assignment to \`${this.describeMember(left)}\``, undefined);
+        if (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left))
+          report(left.expression, node, `an assignment to \`${this.describeMember(left)}\``, undefined);
       } else if (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) {
         const operand = this.resolver.skipOuter(node.operand);
-        if (ts.isPropertyAccessExpression(operand) || ts.isElementAccessExpression(operand)) report(operand.expression, node, `an update of \`${this.describeMember(operand)}\``, undefined);
+        if (ts.isPropertyAccessExpression(operand) || ts.isElementAccessExpression(operand))
+          report(operand.expression, node, `an update of \`${this.describeMember(operand)}\``, undefined);
       } else if (ts.isDeleteExpression(node)) {
         const operand = this.resolver.skipOuter(node.expression);
-        if (ts.isPropertyAccessExpression(operand) || ts.isElementAccessExpression(operand)) report(operand.expression, node, `\`delete\` of \`${this.describeMember(operand)}\``, undefined);
+        if (ts.isPropertyAccessExpression(operand) || ts.isElementAccessExpression(operand))
+          report(operand.expression, node, `\`delete\` of \`${this.describeMember(operand)}\``, undefined);
       } else if (ts.isCallExpression(node)) {
         this.inspectCall(node, report);
       }
@@ -100,19 +126,29 @@ export class CachedValueTracker {
   private addCandidateNames(name: TS.BindingName): void {
     const { ts } = this;
     if (ts.isIdentifier(name)) this.candidateNames.add(name.text);
-    else for (const element of name.elements) if (!ts.isOmittedExpression(element)) this.addCandidateNames(element.name);
+    else
+      for (const element of name.elements) if (!ts.isOmittedExpression(element)) this.addCandidateNames(element.name);
   }
 
-  private inspectCall(call: TS.CallExpression, report: (target: TS.Expression, node: TS.Node, mutation: string, via: CachedValueMutation["via"]) => void): void {
+  private inspectCall(
+    call: TS.CallExpression,
+    report: (target: TS.Expression, node: TS.Node, mutation: string, via: CachedValueMutation["via"]) => void,
+  ): void {
     const { ts } = this;
     const callee = this.resolver.skipOuter(call.expression);
     if (ts.isPropertyAccessExpression(callee)) {
       if (ARRAY_MUTATING_METHODS.has(callee.name.text)) {
         // The type check is the expensive part: only for values that come from a cache.
-        if (this.traceToSource(callee.expression) && this.isArray(callee.expression)) report(callee.expression, call, `\`${callee.name.text}()\``, undefined);
+        if (this.traceToSource(callee.expression) && this.isArray(callee.expression))
+          report(callee.expression, call, `\`${callee.name.text}()\``, undefined);
         return;
       }
-      if (callee.name.text === "assign" && ts.isIdentifier(callee.expression) && callee.expression.text === "Object" && call.arguments[0]) {
+      if (
+        callee.name.text === "assign" &&
+        ts.isIdentifier(callee.expression) &&
+        callee.expression.text === "Object" &&
+        call.arguments[0]
+      ) {
         report(call.arguments[0], call, "`Object.assign()`", undefined);
         return;
       }
@@ -120,8 +156,16 @@ export class CachedValueTracker {
     // One level of calls: a project function (`helper(v)`, `this.helper(v)`) that mutates the parameter
     // the value is passed as. Method calls on other objects are mostly library calls and are not followed.
     // Tracing the arguments is cheaper than resolving the callee, so it comes first.
-    const isHelperCall = ts.isIdentifier(callee) || (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword);
-    if (!isHelperCall || !call.arguments.some((argument) => ts.isIdentifier(this.resolver.skipOuter(argument)) && this.traceToSource(argument) !== undefined)) return;
+    const isHelperCall =
+      ts.isIdentifier(callee) ||
+      (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword);
+    if (
+      !isHelperCall ||
+      !call.arguments.some(
+        (argument) => ts.isIdentifier(this.resolver.skipOuter(argument)) && this.traceToSource(argument) !== undefined,
+      )
+    )
+      return;
     const target = this.purity.findCallTarget(call);
     if (!target) return;
     const mutated = this.purity.findMutatedParameters(target);
@@ -137,7 +181,8 @@ export class CachedValueTracker {
   private traceToSource(target: TS.Expression): { variable: string; source: Source } | undefined {
     const { ts } = this;
     let root = this.resolver.skipOuter(target);
-    while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = this.resolver.skipOuter(root.expression);
+    while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root))
+      root = this.resolver.skipOuter(root.expression);
     if (!ts.isIdentifier(root) || !this.candidateNames.has(root.text)) return undefined;
     const symbol = this.resolver.checker.getSymbolAtLocation(root);
     if (!symbol) return undefined;
@@ -149,7 +194,8 @@ export class CachedValueTracker {
     const { ts } = this;
     const r = this.resolver;
     let node = r.skipOuter(target);
-    while (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) node = r.skipOuter(node.expression);
+    while (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node))
+      node = r.skipOuter(node.expression);
     if (!ts.isIdentifier(node)) return undefined;
     const variable = node.text;
     let symbol = r.checker.getSymbolAtLocation(node);
@@ -169,7 +215,8 @@ export class CachedValueTracker {
       }
       if (ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) {
         let root = r.skipOuter(value.expression);
-        while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = r.skipOuter(root.expression);
+        while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root))
+          root = r.skipOuter(root.expression);
         if (!ts.isIdentifier(root)) return undefined;
         symbol = r.checker.getSymbolAtLocation(root);
         continue;
@@ -190,7 +237,8 @@ export class CachedValueTracker {
     // `const { items } = getCached()`: the binding is a part of the cached value.
     if (ts.isBindingElement(declaration)) {
       let current: TS.Node = declaration;
-      while (ts.isBindingElement(current) || ts.isObjectBindingPattern(current) || ts.isArrayBindingPattern(current)) current = current.parent;
+      while (ts.isBindingElement(current) || ts.isObjectBindingPattern(current) || ts.isArrayBindingPattern(current))
+        current = current.parent;
       return ts.isVariableDeclaration(current) ? current.initializer : undefined;
     }
     return undefined;
@@ -209,7 +257,8 @@ export class CachedValueTracker {
       if (this.isStateTable(receiverText) || this.isTakenOut(receiverText, call)) return undefined;
       if (ts.isIdentifier(receiver) && this.mapCacheNames.has(receiver.text) && callee.name.text === "get") {
         const declaration = r.checker.getSymbolAtLocation(receiver)?.valueDeclaration;
-        if (declaration && ts.isSourceFile(declaration.parent.parent.parent)) return { kind: "cache", name: receiver.text, node: call };
+        if (declaration && ts.isSourceFile(declaration.parent.parent.parent))
+          return { kind: "cache", name: receiver.text, node: call };
       }
       const resolved = this.instances.resolveReceiver(callee.expression);
       if (resolved && resolved.instance.kind === "in-process" && resolved.instance.storesReferences) {
@@ -224,33 +273,43 @@ export class CachedValueTracker {
     // A method with a memoizing decorator.
     if (ts.isMethodDeclaration(declaration)) {
       const decorated = ts.getDecorators(declaration)?.some((decorator) => {
-        const expression = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
+        const expression = ts.isCallExpression(decorator.expression)
+          ? decorator.expression.expression
+          : decorator.expression;
         const resolved = r.resolveExport(r.findImportOrigin(expression));
         return resolved?.role.role === "memoize-decorator" && resolved.entry.library !== "type-cacheable";
       });
       return decorated ? { kind: "memoized", name: nameNode.text, node: call } : undefined;
     }
-    const initializer = r.getConstInitializer(symbol) ?? (ts.isPropertyDeclaration(declaration) ? declaration.initializer : undefined);
+    const initializer =
+      r.getConstInitializer(symbol) ?? (ts.isPropertyDeclaration(declaration) ? declaration.initializer : undefined);
     const memoizeCall = initializer && r.skipOuter(initializer);
     if (!memoizeCall || !ts.isCallExpression(memoizeCall)) return undefined;
     let memoizer = r.resolveExport(r.findImportOrigin(memoizeCall.expression));
     // Curried: `moize.maxAge(1000)(fn)`.
-    if (!memoizer && ts.isCallExpression(memoizeCall.expression)) memoizer = r.resolveExport(r.findImportOrigin(memoizeCall.expression.expression));
+    if (!memoizer && ts.isCallExpression(memoizeCall.expression))
+      memoizer = r.resolveExport(r.findImportOrigin(memoizeCall.expression.expression));
     if (!memoizer || !MEMOIZER_ROLES.has(memoizer.role.role)) return undefined;
     return { kind: "memoized", name: nameNode.text, node: call };
   }
 
   private isStateTable(receiverText: string): boolean {
     const values = this.storedValues.get(receiverText);
-    return values !== undefined && values.length > 0 && values.every((value) => {
-      const node = this.resolver.skipOuter(value);
-      return this.ts.isObjectLiteralExpression(node) || this.ts.isArrayLiteralExpression(node);
-    });
+    return (
+      values !== undefined &&
+      values.length > 0 &&
+      values.every((value) => {
+        const node = this.resolver.skipOuter(value);
+        return this.ts.isObjectLiteralExpression(node) || this.ts.isArrayLiteralExpression(node);
+      })
+    );
   }
 
   private isTakenOut(receiverText: string, read: TS.CallExpression): boolean {
     const fn = this.findEnclosingFunction(read);
-    return (this.deletes.get(receiverText) ?? []).some((node) => node.getStart() > read.getStart() && this.findEnclosingFunction(node) === fn);
+    return (this.deletes.get(receiverText) ?? []).some(
+      (node) => node.getStart() > read.getStart() && this.findEnclosingFunction(node) === fn,
+    );
   }
 
   private isReassignedOrStored(fn: TS.Node, symbol: TS.Symbol): boolean {
@@ -262,9 +321,20 @@ export class CachedValueTracker {
       if (found) return;
       if (ts.isIdentifier(node) && node.text === name && checker.getSymbolAtLocation(node) === symbol) {
         const parent = node.parent;
-        if (ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) found = true;
+        if (
+          ts.isBinaryExpression(parent) &&
+          parent.left === node &&
+          parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
+        )
+          found = true;
         // Passed back to a cache write: `cache.set(key, value)`.
-        if (ts.isCallExpression(parent) && parent.arguments.includes(node) && ts.isPropertyAccessExpression(parent.expression) && ["set", "prime", "setMany", "mset"].includes(parent.expression.name.text)) found = true;
+        if (
+          ts.isCallExpression(parent) &&
+          parent.arguments.includes(node) &&
+          ts.isPropertyAccessExpression(parent.expression) &&
+          ["set", "prime", "setMany", "mset"].includes(parent.expression.name.text)
+        )
+          found = true;
       }
       ts.forEachChild(node, visit);
     };

@@ -8,7 +8,16 @@ import type { Resolver } from "./resolver";
 import { traceArgumentSources } from "./value-sources";
 
 /** Registration methods whose function argument becomes an event handler. */
-const SUBSCRIBE_METHODS = new Set(["on", "once", "addListener", "prependListener", "prependOnceListener", "subscribe", "psubscribe", "addEventListener"]);
+const SUBSCRIBE_METHODS = new Set([
+  "on",
+  "once",
+  "addListener",
+  "prependListener",
+  "prependOnceListener",
+  "subscribe",
+  "psubscribe",
+  "addEventListener",
+]);
 const EMIT_METHODS = new Set(["emit", "emitAsync", "publish", "dispatch", "dispatchEvent", "spublish"]);
 
 type FunctionNode = TS.FunctionLikeDeclaration;
@@ -27,7 +36,14 @@ export class CallGraphCollector {
     sourceFile: TS.SourceFile,
   ) {
     this.ts = resolver.ts;
-    this.moduleFacts = { id: `${sourceFile.fileName}:module`, name: "<module>", span: resolver.makeSpan(sourceFile.statements[0] ?? sourceFile), calls: [], emits: [], handles: [] };
+    this.moduleFacts = {
+      id: `${sourceFile.fileName}:module`,
+      name: "<module>",
+      span: resolver.makeSpan(sourceFile.statements[0] ?? sourceFile),
+      calls: [],
+      emits: [],
+      handles: [],
+    };
   }
 
   /** Called for every node by the file extractor's traversal. */
@@ -82,7 +98,14 @@ export class CallGraphCollector {
     if (!fn) return this.moduleFacts;
     let facts = this.facts.get(fn);
     if (!facts) {
-      facts = { id: this.idOf(fn), name: this.nameFunction(fn), span: this.resolver.makeSpan(fn.name ?? fn), calls: [], emits: [], handles: [] };
+      facts = {
+        id: this.idOf(fn),
+        name: this.nameFunction(fn),
+        span: this.resolver.makeSpan(fn.name ?? fn),
+        calls: [],
+        emits: [],
+        handles: [],
+      };
       this.facts.set(fn, facts);
     }
     return facts;
@@ -92,7 +115,11 @@ export class CallGraphCollector {
     const { ts } = this;
     const r = this.resolver;
     const callee = r.skipOuter(call.expression);
-    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+    const name = ts.isIdentifier(callee)
+      ? callee.text
+      : ts.isPropertyAccessExpression(callee)
+        ? callee.name.text
+        : undefined;
     if (name === undefined) return;
     if (ts.isPropertyAccessExpression(callee) && EMIT_METHODS.has(name) && call.arguments[0]) {
       const event = r.foldString(call.arguments[0]);
@@ -101,7 +128,8 @@ export class CallGraphCollector {
     const subscription = this.findSubscription(call);
     if (subscription) {
       const handler = call.arguments[call.arguments.length - 1]!;
-      const target = ts.isArrowFunction(handler) || ts.isFunctionExpression(handler) ? handler : r.findFunctionDeclaration(handler);
+      const target =
+        ts.isArrowFunction(handler) || ts.isFunctionExpression(handler) ? handler : r.findFunctionDeclaration(handler);
       if (target?.body) {
         const facts = this.getFacts(target);
         for (const event of subscription) if (!facts.handles.includes(event)) facts.handles.push(event);
@@ -118,10 +146,22 @@ export class CallGraphCollector {
     // Only for targets that pass a parameter straight into a call (`redis.set(key, value)`): what a wrapper
     // needs from its callers. Tracing every argument of every call would cost more than the whole rest.
     const forwarded = this.findForwardedParameters(target);
-    const args = call.arguments.slice(0, 6).map((argument, index) => (forwarded.has(index) ? traceArgumentSources(r, argument, owner) : EMPTY_SOURCES));
+    const args = call.arguments
+      .slice(0, 6)
+      .map((argument, index) => (forwarded.has(index) ? traceArgumentSources(r, argument, owner) : EMPTY_SOURCES));
     // Keys passed to a generic wrapper (`cache.get(\`user:${id}\`)`): only literal-looking arguments, which are cheap to read.
-    const argumentKeys = call.arguments.slice(0, 6).map((argument, index) => (forwarded.has(index) && this.looksLikeKey(argument) ? r.buildKeyTemplate(argument) : undefined));
-    this.getFacts(owner).calls.push({ target: this.idOf(target), targetName: this.nameFunction(target), span: r.makeSpan(call), arguments: args, argumentKeys });
+    const argumentKeys = call.arguments
+      .slice(0, 6)
+      .map((argument, index) =>
+        forwarded.has(index) && this.looksLikeKey(argument) ? r.buildKeyTemplate(argument) : undefined,
+      );
+    this.getFacts(owner).calls.push({
+      target: this.idOf(target),
+      targetName: this.nameFunction(target),
+      span: r.makeSpan(call),
+      arguments: args,
+      argumentKeys,
+    });
   }
 
   /** `this`, `x`, `this.a.b`, `x.y`: a receiver the checker resolves cheaply. */
@@ -152,7 +192,11 @@ export class CallGraphCollector {
           if (ts.isIdentifier(callee) && names.has(callee.text)) result.add(names.get(callee.text)!);
           for (const argument of node.arguments) {
             const inner = this.resolver.skipOuter(argument);
-            const name = ts.isIdentifier(inner) ? inner.text : ts.isCallExpression(inner) && inner.arguments.length === 1 && ts.isIdentifier(inner.arguments[0]!) ? inner.arguments[0].text : undefined;
+            const name = ts.isIdentifier(inner)
+              ? inner.text
+              : ts.isCallExpression(inner) && inner.arguments.length === 1 && ts.isIdentifier(inner.arguments[0]!)
+                ? inner.arguments[0].text
+                : undefined;
             const index = name === undefined ? undefined : names.get(name);
             if (index !== undefined) result.add(index);
           }
@@ -168,7 +212,8 @@ export class CallGraphCollector {
   private looksLikeKey(argument: TS.Expression): boolean {
     const { ts } = this;
     const node = this.resolver.skipOuter(argument);
-    if (ts.isTemplateExpression(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isStringLiteral(node)) return true;
+    if (ts.isTemplateExpression(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isStringLiteral(node))
+      return true;
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) return true;
     // A key builder (`userKey(id)`, `keys.user(id)`) or a constant or variable named like a key (`this.CACHE_KEY`, `snapshotKey`).
     if (ts.isCallExpression(node)) return /key/i.test(node.expression.getText());
@@ -180,7 +225,8 @@ export class CallGraphCollector {
   private findSubscription(call: TS.CallExpression): string[] | undefined {
     const { ts } = this;
     const callee = this.resolver.skipOuter(call.expression);
-    if (!ts.isPropertyAccessExpression(callee) || !SUBSCRIBE_METHODS.has(callee.name.text) || call.arguments.length < 2) return undefined;
+    if (!ts.isPropertyAccessExpression(callee) || !SUBSCRIBE_METHODS.has(callee.name.text) || call.arguments.length < 2)
+      return undefined;
     const events = call.arguments.slice(0, -1).map((argument) => this.resolver.foldString(argument));
     const names = events.filter((event): event is string => event !== undefined);
     return names.length > 0 ? names : undefined;
@@ -194,8 +240,13 @@ export class CallGraphCollector {
       const expression = decorator.expression;
       if (!ts.isCallExpression(expression) || !expression.arguments[0]) continue;
       const callee = expression.expression;
-      const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : "";
-      if (!["OnEvent", "EventPattern", "MessagePattern", "Subscribe", "OnQueueEvent", "Process"].includes(name)) continue;
+      const name = ts.isIdentifier(callee)
+        ? callee.text
+        : ts.isPropertyAccessExpression(callee)
+          ? callee.name.text
+          : "";
+      if (!["OnEvent", "EventPattern", "MessagePattern", "Subscribe", "OnQueueEvent", "Process"].includes(name))
+        continue;
       const event = this.resolver.foldString(expression.arguments[0]);
       if (event === undefined) continue;
       const facts = this.getFacts(method);
@@ -220,10 +271,17 @@ export class CallGraphCollector {
     if (!declaration) return undefined;
     const file = declaration.getSourceFile();
     if (file.isDeclarationFile || file.fileName.includes("/node_modules/")) return undefined;
-    if ((ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration)) && declaration.body) return declaration;
-    if ((ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration) || ts.isPropertyAssignment(declaration)) && declaration.initializer) {
+    if ((ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration)) && declaration.body)
+      return declaration;
+    if (
+      (ts.isVariableDeclaration(declaration) ||
+        ts.isPropertyDeclaration(declaration) ||
+        ts.isPropertyAssignment(declaration)) &&
+      declaration.initializer
+    ) {
       const initializer = r.skipOuter(declaration.initializer);
-      if ((ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) && initializer.body) return initializer;
+      if ((ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) && initializer.body)
+        return initializer;
     }
     return undefined;
   }
@@ -231,13 +289,20 @@ export class CallGraphCollector {
   private nameFunction(fn: FunctionNode): string {
     const { ts } = this;
     const owner = ts.isClassLike(fn.parent) && fn.parent.name ? `${fn.parent.name.text}.` : "";
-    if (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name) || ts.isStringLiteral(fn.name))) return owner + fn.name.text;
+    if (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name) || ts.isStringLiteral(fn.name)))
+      return owner + fn.name.text;
     if (ts.isConstructorDeclaration(fn)) return `${owner}constructor`;
     let current: TS.Node = fn;
     while (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent)) current = current.parent;
     const parent = current.parent;
-    if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && ts.isIdentifier(parent.name)) {
-      const classOwner = ts.isPropertyDeclaration(parent) && ts.isClassLike(parent.parent) && parent.parent.name ? `${parent.parent.name.text}.` : "";
+    if (
+      (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) &&
+      ts.isIdentifier(parent.name)
+    ) {
+      const classOwner =
+        ts.isPropertyDeclaration(parent) && ts.isClassLike(parent.parent) && parent.parent.name
+          ? `${parent.parent.name.text}.`
+          : "";
       return classOwner + parent.name.text;
     }
     return "<handler>";
@@ -248,8 +313,13 @@ export class CallGraphCollector {
 export function collectDeclaredFunctionNames(ts: Resolver["ts"], program: TS.Program): Set<string> {
   const names = new Set<string>();
   const visit = (node: TS.Node): void => {
-    if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) && node.name && ts.isIdentifier(node.name)) names.add(node.name.text);
-    else if ((ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node) || ts.isPropertyAssignment(node)) && node.initializer && ts.isIdentifier(node.name)) {
+    if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) && node.name && ts.isIdentifier(node.name))
+      names.add(node.name.text);
+    else if (
+      (ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node) || ts.isPropertyAssignment(node)) &&
+      node.initializer &&
+      ts.isIdentifier(node.name)
+    ) {
       const kind = node.initializer.kind;
       if (kind === ts.SyntaxKind.ArrowFunction || kind === ts.SyntaxKind.FunctionExpression) names.add(node.name.text);
     }

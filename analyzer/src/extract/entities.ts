@@ -9,27 +9,138 @@ import type { Resolver } from "./resolver";
 
 const MAX_DEPTH = 6;
 
-const PRISMA_READS = new Set(["findUnique", "findUniqueOrThrow", "findFirst", "findFirstOrThrow", "findMany", "count", "aggregate", "groupBy"]);
-const PRISMA_WRITES = new Set(["create", "createMany", "createManyAndReturn", "update", "updateMany", "updateManyAndReturn", "upsert", "delete", "deleteMany"]);
-const TYPEORM_READS = new Set(["find", "findBy", "findOne", "findOneBy", "findOneOrFail", "findOneByOrFail", "findAndCount", "findAndCountBy", "count", "countBy", "exists", "existsBy", "findByIds"]);
-const TYPEORM_WRITES = new Set(["save", "insert", "update", "upsert", "delete", "remove", "softDelete", "softRemove", "restore", "recover", "increment", "decrement", "clear"]);
+const PRISMA_READS = new Set([
+  "findUnique",
+  "findUniqueOrThrow",
+  "findFirst",
+  "findFirstOrThrow",
+  "findMany",
+  "count",
+  "aggregate",
+  "groupBy",
+]);
+const PRISMA_WRITES = new Set([
+  "create",
+  "createMany",
+  "createManyAndReturn",
+  "update",
+  "updateMany",
+  "updateManyAndReturn",
+  "upsert",
+  "delete",
+  "deleteMany",
+]);
+const TYPEORM_READS = new Set([
+  "find",
+  "findBy",
+  "findOne",
+  "findOneBy",
+  "findOneOrFail",
+  "findOneByOrFail",
+  "findAndCount",
+  "findAndCountBy",
+  "count",
+  "countBy",
+  "exists",
+  "existsBy",
+  "findByIds",
+]);
+const TYPEORM_WRITES = new Set([
+  "save",
+  "insert",
+  "update",
+  "upsert",
+  "delete",
+  "remove",
+  "softDelete",
+  "softRemove",
+  "restore",
+  "recover",
+  "increment",
+  "decrement",
+  "clear",
+]);
 const SEQUELIZE_READS = new Set(["findAll", "findOne", "findByPk", "findAndCountAll", "count", "max", "min", "sum"]);
-const SEQUELIZE_WRITES = new Set(["create", "bulkCreate", "update", "upsert", "destroy", "increment", "decrement", "truncate", "restore"]);
-const MONGOOSE_READS = new Set(["find", "findOne", "findById", "countDocuments", "estimatedDocumentCount", "exists", "distinct", "aggregate"]);
+const SEQUELIZE_WRITES = new Set([
+  "create",
+  "bulkCreate",
+  "update",
+  "upsert",
+  "destroy",
+  "increment",
+  "decrement",
+  "truncate",
+  "restore",
+]);
+const MONGOOSE_READS = new Set([
+  "find",
+  "findOne",
+  "findById",
+  "countDocuments",
+  "estimatedDocumentCount",
+  "exists",
+  "distinct",
+  "aggregate",
+]);
 const MONGOOSE_WRITES = new Set([
-  "create", "insertMany", "updateOne", "updateMany", "replaceOne", "deleteOne", "deleteMany", "findOneAndUpdate", "findByIdAndUpdate",
-  "findOneAndDelete", "findByIdAndDelete", "findOneAndReplace", "findOneAndRemove", "findByIdAndRemove", "bulkWrite",
+  "create",
+  "insertMany",
+  "updateOne",
+  "updateMany",
+  "replaceOne",
+  "deleteOne",
+  "deleteMany",
+  "findOneAndUpdate",
+  "findByIdAndUpdate",
+  "findOneAndDelete",
+  "findByIdAndDelete",
+  "findOneAndReplace",
+  "findOneAndRemove",
+  "findByIdAndRemove",
+  "bulkWrite",
 ]);
 const MIKRO_READS = new Set(["find", "findOne", "findOneOrFail", "findAndCount", "count", "findAll"]);
-const MIKRO_WRITES = new Set(["nativeInsert", "nativeUpdate", "nativeDelete", "upsert", "upsertMany", "insert", "insertMany"]);
+const MIKRO_WRITES = new Set([
+  "nativeInsert",
+  "nativeUpdate",
+  "nativeDelete",
+  "upsert",
+  "upsertMany",
+  "insert",
+  "insertMany",
+]);
 const MIKRO_ENTITY_WRITES = new Set(["persistAndFlush", "removeAndFlush", "persist", "remove"]);
-const REPOSITORY_METHODS = new Set([...TYPEORM_READS, ...TYPEORM_WRITES, ...SEQUELIZE_READS, ...SEQUELIZE_WRITES, ...MONGOOSE_READS, ...MONGOOSE_WRITES, ...MIKRO_READS, ...MIKRO_WRITES, ...MIKRO_ENTITY_WRITES]);
+const REPOSITORY_METHODS = new Set([
+  ...TYPEORM_READS,
+  ...TYPEORM_WRITES,
+  ...SEQUELIZE_READS,
+  ...SEQUELIZE_WRITES,
+  ...MONGOOSE_READS,
+  ...MONGOOSE_WRITES,
+  ...MIKRO_READS,
+  ...MIKRO_WRITES,
+  ...MIKRO_ENTITY_WRITES,
+]);
 const KNEX_WRITES = new Set(["insert", "update", "del", "delete", "upsert", "increment", "decrement", "truncate"]);
-const SQL_CALL_METHODS = new Set(["query", "execute", "none", "one", "oneOrNone", "many", "manyOrNone", "any", "result", "raw", "$executeRawUnsafe", "$queryRawUnsafe"]);
+const SQL_CALL_METHODS = new Set([
+  "query",
+  "execute",
+  "none",
+  "one",
+  "oneOrNone",
+  "many",
+  "manyOrNone",
+  "any",
+  "result",
+  "raw",
+  "$executeRawUnsafe",
+  "$queryRawUnsafe",
+]);
 
 /** Packages by ORM, for identity. A generated Prisma client lives under `.prisma/client` or a custom output. */
 const ORM_PACKAGES: Record<Exclude<Orm, "sql">, (pkg: string) => boolean> = {
-  prisma: (pkg) => pkg === "@prisma/client" || pkg === ".prisma" || pkg.endsWith("/prisma/client") || pkg.includes("generated/prisma"),
+  prisma: (pkg) =>
+    pkg === "@prisma/client" || pkg === ".prisma" || pkg.endsWith("/prisma/client") || pkg.includes("generated/prisma"),
   typeorm: (pkg) => pkg === "typeorm" || pkg === "@nestjs/typeorm",
   drizzle: (pkg) => pkg === "drizzle-orm" || pkg.startsWith("drizzle-orm/"),
   kysely: (pkg) => pkg === "kysely",
@@ -38,7 +149,20 @@ const ORM_PACKAGES: Record<Exclude<Orm, "sql">, (pkg: string) => boolean> = {
   mongoose: (pkg) => pkg === "mongoose",
   "mikro-orm": (pkg) => pkg.startsWith("@mikro-orm/"),
 };
-const SQL_PACKAGES = new Set(["pg", "pg-pool", "mysql", "mysql2", "mysql2/promise", "pg-promise", "postgres", "better-sqlite3", "sqlite3", "@neondatabase/serverless", "@vercel/postgres", "@planetscale/database"]);
+const SQL_PACKAGES = new Set([
+  "pg",
+  "pg-pool",
+  "mysql",
+  "mysql2",
+  "mysql2/promise",
+  "pg-promise",
+  "postgres",
+  "better-sqlite3",
+  "sqlite3",
+  "@neondatabase/serverless",
+  "@vercel/postgres",
+  "@planetscale/database",
+]);
 
 export interface DescribedAccess {
   entity: string;
@@ -75,7 +199,8 @@ export class EntityExtractor {
         [];
       for (const access of accesses) {
         if (access.orm === "sql" || access.fields !== undefined) continue;
-        access.fields = access.operation === "write" ? this.findWrittenFields(call, access) : this.findSelectedFields(call, access);
+        access.fields =
+          access.operation === "write" ? this.findWrittenFields(call, access) : this.findSelectedFields(call, access);
       }
       return accesses;
     }
@@ -87,9 +212,15 @@ export class EntityExtractor {
     const { ts } = this;
     const tag = this.resolver.skipOuter(node.tag);
     const text = this.templateText(node.template);
-    if (ts.isPropertyAccessExpression(tag) && ["$executeRaw", "$queryRaw"].includes(tag.name.text) && this.isFrom(tag.expression, "prisma")) return this.parseSql(text, "prisma");
+    if (
+      ts.isPropertyAccessExpression(tag) &&
+      ["$executeRaw", "$queryRaw"].includes(tag.name.text) &&
+      this.isFrom(tag.expression, "prisma")
+    )
+      return this.parseSql(text, "prisma");
     const pkg = this.findPackage(tag);
-    if (pkg === "postgres" || pkg === "@neondatabase/serverless" || pkg === "@vercel/postgres") return this.parseSql(text, "sql");
+    if (pkg === "postgres" || pkg === "@neondatabase/serverless" || pkg === "@vercel/postgres")
+      return this.parseSql(text, "sql");
     return [];
   }
 
@@ -119,17 +250,30 @@ export class EntityExtractor {
     if (!declaration || !ts.isParameter(declaration)) return false;
     const fn = declaration.parent;
     const call = fn.parent;
-    if (!ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression) || call.expression.name.text !== "$transaction") return false;
+    if (
+      !ts.isCallExpression(call) ||
+      !ts.isPropertyAccessExpression(call.expression) ||
+      call.expression.name.text !== "$transaction"
+    )
+      return false;
     return this.isPrismaClient(call.expression.expression, depth + 1);
   }
 
   // ---- Drizzle ---------------------------------------------------------------
 
   /** `db.update(users)`, `db.insert(users)`, `db.delete(users)`, `db.select().from(users)`, `db.query.users.findFirst()`. */
-  private describeDrizzle(call: TS.CallExpression, method: string, receiver: TS.Expression): DescribedAccess[] | undefined {
+  private describeDrizzle(
+    call: TS.CallExpression,
+    method: string,
+    receiver: TS.Expression,
+  ): DescribedAccess[] | undefined {
     const { ts } = this;
     const table = call.arguments[0];
-    if ((method === "update" || method === "insert" || method === "delete") && table && ts.isIdentifier(this.resolver.skipOuter(table))) {
+    if (
+      (method === "update" || method === "insert" || method === "delete") &&
+      table &&
+      ts.isIdentifier(this.resolver.skipOuter(table))
+    ) {
       if (!this.isFrom(receiver, "drizzle") || !this.isDrizzleTable(table)) return undefined;
       return [this.access((this.resolver.skipOuter(table) as TS.Identifier).text, "write", method, "drizzle")];
     }
@@ -138,7 +282,11 @@ export class EntityExtractor {
     }
     if ((method === "findFirst" || method === "findMany") && ts.isPropertyAccessExpression(receiver)) {
       const query = this.resolver.skipOuter(receiver.expression);
-      if (ts.isPropertyAccessExpression(query) && query.name.text === "query" && this.isFrom(query.expression, "drizzle")) {
+      if (
+        ts.isPropertyAccessExpression(query) &&
+        query.name.text === "query" &&
+        this.isFrom(query.expression, "drizzle")
+      ) {
         return [this.access(receiver.name.text, "read", method, "drizzle")];
       }
     }
@@ -152,8 +300,19 @@ export class EntityExtractor {
 
   // ---- Kysely ----------------------------------------------------------------
 
-  private describeKysely(call: TS.CallExpression, method: string, receiver: TS.Expression): DescribedAccess[] | undefined {
-    const kinds: Record<string, DescribedAccess["operation"]> = { updateTable: "write", insertInto: "write", deleteFrom: "write", replaceInto: "write", mergeInto: "write", selectFrom: "read" };
+  private describeKysely(
+    call: TS.CallExpression,
+    method: string,
+    receiver: TS.Expression,
+  ): DescribedAccess[] | undefined {
+    const kinds: Record<string, DescribedAccess["operation"]> = {
+      updateTable: "write",
+      insertInto: "write",
+      deleteFrom: "write",
+      replaceInto: "write",
+      mergeInto: "write",
+      selectFrom: "read",
+    };
     const operation = kinds[method];
     const table = call.arguments[0];
     if (!operation || !table) return undefined;
@@ -169,7 +328,11 @@ export class EntityExtractor {
    * goes on with a write, which `update()`/`delete()` describe themselves), `qb.insert().into(User)`,
    * `qb.delete().from(User)`, `qb.select().from(User, "u")`. `update(User)` is a repository-style call.
    */
-  private describeTypeormQueryBuilder(call: TS.CallExpression, method: string, receiver: TS.Expression): DescribedAccess[] | undefined {
+  private describeTypeormQueryBuilder(
+    call: TS.CallExpression,
+    method: string,
+    receiver: TS.Expression,
+  ): DescribedAccess[] | undefined {
     const { ts } = this;
     if (method === "createQueryBuilder") {
       // On a Repository<T>: the chain decides; on a DataSource or EntityManager, its `from`/`into` does.
@@ -177,20 +340,44 @@ export class EntityExtractor {
       const entity = this.findTypeormEntity(receiver);
       if (!entity) return undefined;
       const chained = this.findChainedMethods(call);
-      const write = chained.find((m) => m.name === "update" || m.name === "delete" || m.name === "insert" || m.name === "softDelete" || m.name === "restore");
+      const write = chained.find(
+        (m) =>
+          m.name === "update" ||
+          m.name === "delete" ||
+          m.name === "insert" ||
+          m.name === "softDelete" ||
+          m.name === "restore",
+      );
       // A write in the chain (`.delete()`, `.update(User)`) is described where it is called: its builder type names the entity.
       if (write) return [];
       return [this.access(entity, "read", "select", "typeorm")];
     }
-    if ((method !== "into" && method !== "from") || !call.arguments[0] || !ts.isIdentifier(this.resolver.skipOuter(call.arguments[0]))) return undefined;
+    if (
+      (method !== "into" && method !== "from") ||
+      !call.arguments[0] ||
+      !ts.isIdentifier(this.resolver.skipOuter(call.arguments[0]))
+    )
+      return undefined;
     const builder = this.readTypeName(receiver);
-    if (!builder || !/QueryBuilder$/.test(builder) || !this.isFrom(receiver, "typeorm") || !this.isClass(call.arguments[0])) return undefined;
+    if (
+      !builder ||
+      !/QueryBuilder$/.test(builder) ||
+      !this.isFrom(receiver, "typeorm") ||
+      !this.isClass(call.arguments[0])
+    )
+      return undefined;
     const entity = (this.resolver.skipOuter(call.arguments[0]) as TS.Identifier).text;
     // `teams.createQueryBuilder().delete().from(Team)`: the `delete()` of a typed builder already named the entity.
     const previous = this.resolver.skipOuter(receiver);
-    if (ts.isCallExpression(previous) && ts.isPropertyAccessExpression(previous.expression) && this.findTypeormEntity(previous.expression.expression)) return [];
+    if (
+      ts.isCallExpression(previous) &&
+      ts.isPropertyAccessExpression(previous.expression) &&
+      this.findTypeormEntity(previous.expression.expression)
+    )
+      return [];
     if (builder === "InsertQueryBuilder") return [this.access(entity, "write", "insert", "typeorm")];
-    if (builder === "DeleteQueryBuilder" || builder === "SoftDeleteQueryBuilder") return [this.access(entity, "write", "delete", "typeorm")];
+    if (builder === "DeleteQueryBuilder" || builder === "SoftDeleteQueryBuilder")
+      return [this.access(entity, "write", "delete", "typeorm")];
     if (builder === "SelectQueryBuilder") return [this.access(entity, "read", "select", "typeorm")];
     return undefined;
   }
@@ -202,7 +389,8 @@ export class EntityExtractor {
     let current: TS.Node = call;
     for (let step = 0; step < 12; step++) {
       const access = current.parent;
-      if (!access || !ts.isPropertyAccessExpression(access) || !access.parent || !ts.isCallExpression(access.parent)) break;
+      if (!access || !ts.isPropertyAccessExpression(access) || !access.parent || !ts.isCallExpression(access.parent))
+        break;
       chain.push({ name: access.name.text, call: access.parent });
       current = access.parent;
     }
@@ -219,7 +407,11 @@ export class EntityExtractor {
 
   // ---- TypeORM, Sequelize, Mongoose, MikroORM ---------------------------------
 
-  private describeRepositoryLike(call: TS.CallExpression, method: string, receiver: TS.Expression): DescribedAccess[] | undefined {
+  private describeRepositoryLike(
+    call: TS.CallExpression,
+    method: string,
+    receiver: TS.Expression,
+  ): DescribedAccess[] | undefined {
     const { ts } = this;
     // Resolving a receiver's package costs a type lookup: only for method names some ORM uses.
     if (!REPOSITORY_METHODS.has(method)) return undefined;
@@ -230,7 +422,10 @@ export class EntityExtractor {
       if (!isRead && !TYPEORM_WRITES.has(method)) return undefined;
       // EntityManager: the entity class is the first argument; a Repository carries it in its type.
       const first = call.arguments[0];
-      const fromArgument = first && ts.isIdentifier(this.resolver.skipOuter(first)) && this.isClass(first) ? (this.resolver.skipOuter(first) as TS.Identifier).text : undefined;
+      const fromArgument =
+        first && ts.isIdentifier(this.resolver.skipOuter(first)) && this.isClass(first)
+          ? (this.resolver.skipOuter(first) as TS.Identifier).text
+          : undefined;
       const entity = fromArgument ?? this.findTypeormEntity(receiver);
       return entity ? [this.access(entity, isRead ? "read" : "write", method, "typeorm")] : undefined;
     }
@@ -256,8 +451,16 @@ export class EntityExtractor {
         return name && name !== "__type" ? [this.access(name, "write", method, "mikro-orm")] : undefined;
       }
       const isRead = MIKRO_READS.has(method);
-      if ((!isRead && !MIKRO_WRITES.has(method)) || !first || !ts.isIdentifier(this.resolver.skipOuter(first))) return undefined;
-      return [this.access((this.resolver.skipOuter(first) as TS.Identifier).text, isRead ? "read" : "write", method, "mikro-orm")];
+      if ((!isRead && !MIKRO_WRITES.has(method)) || !first || !ts.isIdentifier(this.resolver.skipOuter(first)))
+        return undefined;
+      return [
+        this.access(
+          (this.resolver.skipOuter(first) as TS.Identifier).text,
+          isRead ? "read" : "write",
+          method,
+          "mikro-orm",
+        ),
+      ];
     }
     return undefined;
   }
@@ -268,7 +471,8 @@ export class EntityExtractor {
     const { checker } = this.resolver;
     try {
       const type = checker.getTypeAtLocation(receiver);
-      const argument = (type.flags & ts.TypeFlags.Object) !== 0 ? checker.getTypeArguments(type as TS.TypeReference)[0] : undefined;
+      const argument =
+        (type.flags & ts.TypeFlags.Object) !== 0 ? checker.getTypeArguments(type as TS.TypeReference)[0] : undefined;
       const name = argument?.getSymbol()?.getName();
       if (name && name !== "ObjectLiteral" && name !== "__type") return name;
     } catch {
@@ -278,18 +482,36 @@ export class EntityExtractor {
     const nameNode = ts.isIdentifier(node) ? node : ts.isPropertyAccessExpression(node) ? node.name : undefined;
     const declaration = nameNode ? this.resolver.checker.getSymbolAtLocation(nameNode)?.valueDeclaration : undefined;
     if (!declaration) return undefined;
-    if ((ts.isParameter(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.type && ts.isTypeReferenceNode(declaration.type)) {
+    if (
+      (ts.isParameter(declaration) || ts.isPropertyDeclaration(declaration)) &&
+      declaration.type &&
+      ts.isTypeReferenceNode(declaration.type)
+    ) {
       const argument = declaration.type.typeArguments?.[0];
       if (argument && ts.isTypeReferenceNode(argument)) return argument.typeName.getText();
     }
     if (ts.isParameter(declaration) || ts.isPropertyDeclaration(declaration)) {
       for (const decorator of ts.getDecorators(declaration) ?? []) {
         const expression = decorator.expression;
-        if (ts.isCallExpression(expression) && expression.expression.getText() === "InjectRepository" && expression.arguments[0]) return expression.arguments[0].getText();
+        if (
+          ts.isCallExpression(expression) &&
+          expression.expression.getText() === "InjectRepository" &&
+          expression.arguments[0]
+        )
+          return expression.arguments[0].getText();
       }
     }
-    const initializer = (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.initializer ? this.resolver.skipOuter(declaration.initializer) : undefined;
-    if (initializer && ts.isCallExpression(initializer) && ts.isPropertyAccessExpression(initializer.expression) && initializer.expression.name.text === "getRepository" && initializer.arguments[0]) {
+    const initializer =
+      (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.initializer
+        ? this.resolver.skipOuter(declaration.initializer)
+        : undefined;
+    if (
+      initializer &&
+      ts.isCallExpression(initializer) &&
+      ts.isPropertyAccessExpression(initializer.expression) &&
+      initializer.expression.name.text === "getRepository" &&
+      initializer.arguments[0]
+    ) {
       return initializer.arguments[0].getText();
     }
     return undefined;
@@ -301,7 +523,11 @@ export class EntityExtractor {
     const node = this.resolver.skipOuter(receiver);
     const nameNode = ts.isIdentifier(node) ? node : ts.isPropertyAccessExpression(node) ? node.name : undefined;
     const declaration = nameNode ? this.resolver.getDeclaredSymbol(nameNode)?.valueDeclaration : undefined;
-    if (declaration && (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.initializer) {
+    if (
+      declaration &&
+      (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) &&
+      declaration.initializer
+    ) {
       const initializer = this.resolver.skipOuter(declaration.initializer);
       if (ts.isCallExpression(initializer) && initializer.arguments[0]) {
         const name = this.resolver.foldString(initializer.arguments[0]);
@@ -314,7 +540,11 @@ export class EntityExtractor {
   // ---- Knex ------------------------------------------------------------------
 
   /** `knex("users").where(…).update(…)`, `db("users").insert(…)`, `knex("users").select()`. */
-  private describeKnex(call: TS.CallExpression, method: string, receiver: TS.Expression): DescribedAccess[] | undefined {
+  private describeKnex(
+    call: TS.CallExpression,
+    method: string,
+    receiver: TS.Expression,
+  ): DescribedAccess[] | undefined {
     const { ts } = this;
     const isWrite = KNEX_WRITES.has(method);
     if (!isWrite && !["select", "first", "pluck"].includes(method)) return undefined;
@@ -337,7 +567,11 @@ export class EntityExtractor {
   // ---- raw SQL -----------------------------------------------------------------
 
   /** `pool.query("UPDATE users …")`, `connection.execute(sql)`, `dataSource.query(…)`, `knex.raw(…)`. */
-  private describeRawSql(call: TS.CallExpression, method: string, receiver: TS.Expression): DescribedAccess[] | undefined {
+  private describeRawSql(
+    call: TS.CallExpression,
+    method: string,
+    receiver: TS.Expression,
+  ): DescribedAccess[] | undefined {
     if (!SQL_CALL_METHODS.has(method)) return undefined;
     const first = call.arguments[0];
     if (!first) return undefined;
@@ -345,7 +579,17 @@ export class EntityExtractor {
     if (text === undefined) return undefined;
     const pkg = this.findPackage(receiver);
     if (!pkg) return undefined;
-    const orm: Orm | undefined = SQL_PACKAGES.has(pkg) ? "sql" : ORM_PACKAGES.typeorm(pkg) ? "typeorm" : ORM_PACKAGES.knex(pkg) ? "knex" : ORM_PACKAGES.prisma(pkg) ? "prisma" : ORM_PACKAGES.sequelize(pkg) ? "sequelize" : undefined;
+    const orm: Orm | undefined = SQL_PACKAGES.has(pkg)
+      ? "sql"
+      : ORM_PACKAGES.typeorm(pkg)
+        ? "typeorm"
+        : ORM_PACKAGES.knex(pkg)
+          ? "knex"
+          : ORM_PACKAGES.prisma(pkg)
+            ? "prisma"
+            : ORM_PACKAGES.sequelize(pkg)
+              ? "sequelize"
+              : undefined;
     return orm ? this.parseSql(text, orm) : undefined;
   }
 
@@ -374,7 +618,11 @@ export class EntityExtractor {
     const accesses: DescribedAccess[] = [];
     const seen = new Set<string>();
     const add = (name: string, operation: DescribedAccess["operation"], action: string) => {
-      const table = name.split(".").pop()!.replace(/["\x60[\]]/g, "").trim();
+      const table = name
+        .split(".")
+        .pop()!
+        .replace(/["\x60[\]]/g, "")
+        .trim();
       const key = `${operation}:${table.toLowerCase()}`;
       if (!table || seen.has(key)) return;
       seen.add(key);
@@ -392,7 +640,8 @@ export class EntityExtractor {
         add(match[1]!, "write", action);
         if (action === "UPDATE") {
           const written = accesses.at(-1);
-          if (written?.action === "UPDATE" && written.fields === undefined) written.fields = parseSetColumns(sql.slice(match.index! + match[0].length));
+          if (written?.action === "UPDATE" && written.fields === undefined)
+            written.fields = parseSetColumns(sql.slice(match.index! + match[0].length));
         }
       }
     }
@@ -429,7 +678,8 @@ export class EntityExtractor {
           const values = this.findChainedMethods(call).find((m) => m.name === "set")?.call.arguments[0];
           return values ? this.readLiteralKeys(values) : undefined;
         }
-        if (method === "update" || method === "nativeUpdate") return args[1] ? this.readLiteralKeys(args[1]) : undefined;
+        if (method === "update" || method === "nativeUpdate")
+          return args[1] ? this.readLiteralKeys(args[1]) : undefined;
         if ((method === "increment" || method === "decrement") && args[1]) {
           const column = this.resolver.foldString(args[1]);
           return column === undefined ? undefined : [column];
@@ -449,8 +699,15 @@ export class EntityExtractor {
         let current: TS.Node = call;
         for (let step = 0; step < 6; step++) {
           const access = current.parent;
-          if (!access || !ts.isPropertyAccessExpression(access) || !access.parent || !ts.isCallExpression(access.parent)) return undefined;
-          if (access.name.text === "set") return access.parent.arguments[0] ? this.readLiteralKeys(access.parent.arguments[0]) : undefined;
+          if (
+            !access ||
+            !ts.isPropertyAccessExpression(access) ||
+            !access.parent ||
+            !ts.isCallExpression(access.parent)
+          )
+            return undefined;
+          if (access.name.text === "set")
+            return access.parent.arguments[0] ? this.readLiteralKeys(access.parent.arguments[0]) : undefined;
           current = access.parent;
         }
         return undefined;
@@ -542,10 +799,14 @@ export class EntityExtractor {
     const fromType = this.findPackageFromType(node);
     if (fromType) return fromType;
     // `global.prisma ?? createClient()`, `cond ? a : b`: either side says where the value comes from.
-    if (ts.isBinaryExpression(node) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(node.operatorToken.kind)) {
+    if (
+      ts.isBinaryExpression(node) &&
+      [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(node.operatorToken.kind)
+    ) {
       return this.findPackage(node.right, depth + 1) ?? this.findPackage(node.left, depth + 1);
     }
-    if (ts.isConditionalExpression(node)) return this.findPackage(node.whenTrue, depth + 1) ?? this.findPackage(node.whenFalse, depth + 1);
+    if (ts.isConditionalExpression(node))
+      return this.findPackage(node.whenTrue, depth + 1) ?? this.findPackage(node.whenFalse, depth + 1);
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
       // A factory of the project (`createPrismaClient()`): what it returns.
       const declaration = ts.isCallExpression(node) ? r.findFunctionDeclaration(node.expression) : undefined;
@@ -553,7 +814,8 @@ export class EntityExtractor {
       const external = this.findExternalModule(node.expression);
       if (external) return external;
       // A builder chain (`db.select().from(…)`, `knex("t").where(…)`): the chain's root decides.
-      if (ts.isPropertyAccessExpression(node.expression)) return this.findPackage(node.expression.expression, depth + 1);
+      if (ts.isPropertyAccessExpression(node.expression))
+        return this.findPackage(node.expression.expression, depth + 1);
       if (ts.isIdentifier(node.expression)) return this.findPackage(node.expression, depth + 1);
       return undefined;
     }
@@ -588,13 +850,22 @@ export class EntityExtractor {
     if (!symbol || !(symbol.flags & ts.SymbolFlags.Alias)) return false;
     const target = this.resolver.checker.getAliasedSymbol(symbol);
     const declaration = target.declarations?.[0];
-    return declaration !== undefined && !declaration.getSourceFile().isDeclarationFile && !declaration.getSourceFile().fileName.includes("/node_modules/");
+    return (
+      declaration !== undefined &&
+      !declaration.getSourceFile().isDeclarationFile &&
+      !declaration.getSourceFile().fileName.includes("/node_modules/")
+    );
   }
 
   private findPackageOfDeclaration(declaration: TS.Declaration, depth: number): string | undefined {
     const { ts } = this;
     if (ts.isClassDeclaration(declaration)) return this.findPackageOfHeritage(declaration, depth);
-    if (ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration) || ts.isParameter(declaration) || ts.isPropertyAssignment(declaration)) {
+    if (
+      ts.isVariableDeclaration(declaration) ||
+      ts.isPropertyDeclaration(declaration) ||
+      ts.isParameter(declaration) ||
+      ts.isPropertyAssignment(declaration)
+    ) {
       const initializer = "initializer" in declaration ? declaration.initializer : undefined;
       if (initializer) {
         const found = this.findPackage(initializer, depth + 1);
@@ -622,7 +893,11 @@ export class EntityExtractor {
   private findPackageOfTypeNode(type: TS.TypeNode, depth: number): string | undefined {
     const { ts } = this;
     if (!ts.isTypeReferenceNode(type)) return undefined;
-    const left = ts.isIdentifier(type.typeName) ? type.typeName : ts.isIdentifier(type.typeName.left) ? type.typeName.left : undefined;
+    const left = ts.isIdentifier(type.typeName)
+      ? type.typeName
+      : ts.isIdentifier(type.typeName.left)
+        ? type.typeName.left
+        : undefined;
     if (!left) return undefined;
     const symbol = this.resolver.getDeclaredSymbol(left);
     const declaration = symbol?.declarations?.[0];
@@ -650,12 +925,15 @@ export class EntityExtractor {
     if (!body) return undefined;
     if (!ts.isBlock(body)) return this.findPackage(body, depth + 1);
     for (const statement of body.statements) {
-      if (ts.isReturnStatement(statement) && statement.expression) return this.findPackage(statement.expression, depth + 1);
+      if (ts.isReturnStatement(statement) && statement.expression)
+        return this.findPackage(statement.expression, depth + 1);
     }
     return undefined;
   }
 
-  private findConstructorAssignment(declaration: TS.PropertyDeclaration | TS.ParameterDeclaration): TS.Expression | undefined {
+  private findConstructorAssignment(
+    declaration: TS.PropertyDeclaration | TS.ParameterDeclaration,
+  ): TS.Expression | undefined {
     const { ts } = this;
     if (ts.isParameter(declaration) || !ts.isIdentifier(declaration.name)) return undefined;
     const name = declaration.name.text;
@@ -663,7 +941,12 @@ export class EntityExtractor {
     for (const statement of constructor?.body?.statements ?? []) {
       if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) continue;
       const { left, right } = statement.expression;
-      if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && left.name.text === name) return right;
+      if (
+        ts.isPropertyAccessExpression(left) &&
+        left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+        left.name.text === name
+      )
+        return right;
     }
     return undefined;
   }
@@ -689,10 +972,14 @@ export class EntityExtractor {
 
 /** `Users`, `users`, `user_accounts`, `"UserAccount"` → a comparable entity name: lower case, no separators, singular. */
 export function normalizeEntityName(name: string): string {
-  let normalized = name.replace(/["'\x60[\]]/g, "").replace(/[_\-\s]/g, "").toLowerCase();
+  let normalized = name
+    .replace(/["'\x60[\]]/g, "")
+    .replace(/[_\-\s]/g, "")
+    .toLowerCase();
   if (normalized.endsWith("ies") && normalized.length > 4) normalized = `${normalized.slice(0, -3)}y`;
   else if (/(ses|xes|ches|shes)$/.test(normalized)) normalized = normalized.slice(0, -2);
-  else if (normalized.endsWith("s") && !normalized.endsWith("ss") && normalized.length > 3) normalized = normalized.slice(0, -1);
+  else if (normalized.endsWith("s") && !normalized.endsWith("ss") && normalized.length > 3)
+    normalized = normalized.slice(0, -1);
   return normalized;
 }
 
@@ -702,12 +989,20 @@ export function parseSetColumns(rest: string): string[] | undefined {
   if (!clause) return undefined;
   // Only top-level assignments: drop parenthesised parts (function calls, subqueries) first.
   let text = clause[1]!;
-  for (let previous = ""; previous !== text; ) {
+  for (let previous = ""; previous !== text;) {
     previous = text;
     text = text.replace(/\([^()]*\)/g, "");
   }
-  const columns = [...text.matchAll(/(?:^|,)\s*((?:"[^"]+"|\x60[^\x60]+\x60|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|\x60[^\x60]+\x60|[A-Za-z_][\w$]*))?)\s*=/g)].map((m) =>
-    m[1]!.split(".").pop()!.replace(/["\x60]/g, "").trim(),
+  const columns = [
+    ...text.matchAll(
+      /(?:^|,)\s*((?:"[^"]+"|\x60[^\x60]+\x60|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|\x60[^\x60]+\x60|[A-Za-z_][\w$]*))?)\s*=/g,
+    ),
+  ].map((m) =>
+    m[1]!
+      .split(".")
+      .pop()!
+      .replace(/["\x60]/g, "")
+      .trim(),
   );
   return columns.length > 0 ? columns : undefined;
 }

@@ -42,7 +42,13 @@ export const TTL_PLACEHOLDER_SECONDS = "TTL_SECONDS";
 export const TTL_PLACEHOLDER_MS = "TTL_MS";
 
 /** What a cache call sets on its site; the rest (span, scope, owner) comes from the node. */
-type SiteFields = Pick<CacheSite, "library" | "kind" | "operation" | "method"> & Partial<Pick<CacheSite, "instance" | "key" | "ttl" | "batchId" | "memoize" | "framework" | "ttlInsertion" | "tags" | "runsAfterBody">>;
+type SiteFields = Pick<CacheSite, "library" | "kind" | "operation" | "method"> &
+  Partial<
+    Pick<
+      CacheSite,
+      "instance" | "key" | "ttl" | "batchId" | "memoize" | "framework" | "ttlInsertion" | "tags" | "runsAfterBody"
+    >
+  >;
 
 interface ProgramContext {
   resolver: Resolver;
@@ -66,11 +72,23 @@ function getProgramContext(host: ExtractionHost): ProgramContext {
     const resolver = new Resolver(host);
     const cacheManagerMajor = findInstalledMajor(host, "cache-manager");
     const cacheManagerUnit = cacheManagerMajor === undefined ? undefined : cacheManagerMajor < 5 ? "s" : "ms";
-    context = { resolver, instances: new InstanceResolver(resolver, cacheManagerUnit), purity: new PurityAnalyzer(resolver), keyCoverage: new KeyCoverage(resolver),
+    context = {
+      resolver,
+      instances: new InstanceResolver(resolver, cacheManagerUnit),
+      purity: new PurityAnalyzer(resolver),
+      keyCoverage: new KeyCoverage(resolver),
       entities: new EntityExtractor(resolver),
       declaredFunctionNames: collectDeclaredFunctionNames(host.ts, host.program),
-      usesIdentityCaches: host.program.getSourceFiles().some((file) => !file.isDeclarationFile && /\bWeakMap\b|weakMapMemoize|from\s*["']react["']|require\(\s*["']react["']\s*\)/.test(file.text)),
-      microMemoizeMajor: findInstalledMajor(host, "micro-memoize"), nodeRedisMajor: findInstalledMajor(host, "@redis/client") };
+      usesIdentityCaches: host.program
+        .getSourceFiles()
+        .some(
+          (file) =>
+            !file.isDeclarationFile &&
+            /\bWeakMap\b|weakMapMemoize|from\s*["']react["']|require\(\s*["']react["']\s*\)/.test(file.text),
+        ),
+      microMemoizeMajor: findInstalledMajor(host, "micro-memoize"),
+      nodeRedisMajor: findInstalledMajor(host, "@redis/client"),
+    };
     programContexts.set(host.program, context);
   }
   return context;
@@ -138,7 +156,8 @@ class FileExtractor {
       if (ts.isCallExpression(node)) {
         this.visitCall(node);
         this.addEntityAccesses(node, this.context.entities.describeCall(node));
-      } else if (ts.isTaggedTemplateExpression(node)) this.addEntityAccesses(node, this.context.entities.describeTaggedTemplate(node));
+      } else if (ts.isTaggedTemplateExpression(node))
+        this.addEntityAccesses(node, this.context.entities.describeTaggedTemplate(node));
       else if (ts.isNewExpression(node)) this.visitNew(node);
       else if (ts.isDecorator(node)) this.visitDecorator(node);
       ts.forEachChild(node, visit);
@@ -148,7 +167,9 @@ class FileExtractor {
     const mapCaches = this.findMapCaches();
     for (const mapCache of mapCaches) mapCacheNames.add(mapCache.name);
     this.findCacheAsideKeyGaps();
-    const unresolved = [...this.resolver.unresolvedModules].filter((m) => !this.unresolvedBefore.has(m) || this.importsModule(m));
+    const unresolved = [...this.resolver.unresolvedModules].filter(
+      (m) => !this.unresolvedBefore.has(m) || this.importsModule(m),
+    );
     return {
       file: this.sourceFile.fileName,
       sites: this.sites.sort((a, b) => a.span.start - b.span.start || a.calleeSpan.start - b.calleeSpan.start),
@@ -163,7 +184,10 @@ class FileExtractor {
 
   private importsModule(specifier: string): boolean {
     return this.sourceFile.statements.some(
-      (s) => this.ts.isImportDeclaration(s) && this.ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === specifier,
+      (s) =>
+        this.ts.isImportDeclaration(s) &&
+        this.ts.isStringLiteral(s.moduleSpecifier) &&
+        s.moduleSpecifier.text === specifier,
     );
   }
 
@@ -177,14 +201,20 @@ class FileExtractor {
     this.checkIdentityArguments(call);
 
     // `memoize(fn)`, `_.memoize(fn)`, `createClient()`, `unstable_cache(...)`, `CacheModule.register()`.
-    const calleeExport = ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee) ? r.resolveExport(r.findImportOrigin(callee)) : undefined;
+    const calleeExport =
+      ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee)
+        ? r.resolveExport(r.findImportOrigin(callee))
+        : undefined;
     if (calleeExport) {
       this.handleLibraryCall(call, calleeExport);
       return;
     }
     // Curried: `moize.maxAge(1000)(fn)`.
     if (ts.isCallExpression(callee)) {
-      const inner = ts.isIdentifier(callee.expression) || ts.isPropertyAccessExpression(callee.expression) ? r.resolveExport(r.findImportOrigin(callee.expression)) : undefined;
+      const inner =
+        ts.isIdentifier(callee.expression) || ts.isPropertyAccessExpression(callee.expression)
+          ? r.resolveExport(r.findImportOrigin(callee.expression))
+          : undefined;
       if (inner?.role.role === "memoizer" && inner.role.variant?.startsWith("curried")) {
         this.addMemoizeSite(call, inner, call.arguments[0], callee);
       }
@@ -200,21 +230,38 @@ class FileExtractor {
       REDIS_DELETE_COMMANDS.has(lower) ||
       REDIS_READ_COMMANDS.has(lower) ||
       REDIS_CONSUMING_COMMANDS.has(lower);
-    const isInProcessCandidate = IN_PROCESS_WRITE_METHODS.has(method) || IN_PROCESS_READ_METHODS.has(method) || IN_PROCESS_DELETE_METHODS.has(method);
+    const isInProcessCandidate =
+      IN_PROCESS_WRITE_METHODS.has(method) ||
+      IN_PROCESS_READ_METHODS.has(method) ||
+      IN_PROCESS_DELETE_METHODS.has(method);
     // cacheable's tag service: `cache.tags.invalidateTag("products")`, `cache.tags.invalidateTags([...])`.
-    if ((method === "invalidateTag" || method === "invalidateTags") && ts.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === "tags") {
+    if (
+      (method === "invalidateTag" || method === "invalidateTags") &&
+      ts.isPropertyAccessExpression(callee.expression) &&
+      callee.expression.name.text === "tags"
+    ) {
       const owner = this.instances.resolveReceiver(callee.expression.expression);
       if (owner?.instance.library === "cacheable") {
         const tags = this.readTagList(call.arguments[0]);
-        if (tags.length > 0) this.addSite(call, callee.name, { library: "cacheable", kind: "in-process", operation: "delete", method, instance: owner.instance, tags });
+        if (tags.length > 0)
+          this.addSite(call, callee.name, {
+            library: "cacheable",
+            kind: "in-process",
+            operation: "delete",
+            method,
+            instance: owner.instance,
+            tags,
+          });
       }
       return;
     }
     if (!isRedisCandidate && !isInProcessCandidate) return;
     const receiver = this.instances.resolveReceiver(callee.expression);
     if (!receiver) return;
-    if (receiver.instance.kind === "redis" && isRedisCandidate) this.addRedisSite(call, callee, lower, receiver.instance, receiver.batchId);
-    else if (receiver.instance.kind === "in-process" && isInProcessCandidate) this.addInProcessSite(call, callee, method, receiver.instance);
+    if (receiver.instance.kind === "redis" && isRedisCandidate)
+      this.addRedisSite(call, callee, lower, receiver.instance, receiver.batchId);
+    else if (receiver.instance.kind === "in-process" && isInProcessCandidate)
+      this.addInProcessSite(call, callee, method, receiver.instance);
   }
 
   private visitNew(node: TS.NewExpression): void {
@@ -224,7 +271,13 @@ class FileExtractor {
     const role = resolved.role.role;
     if (role === "client-class" || role === "cache-class") {
       const instance = this.instances.describeConstruction(resolved, node);
-      this.addSite(node, node.expression, { library: instance.library, kind: instance.kind, operation: "construct", method: "new", instance });
+      this.addSite(node, node.expression, {
+        library: instance.library,
+        kind: instance.kind,
+        operation: "construct",
+        method: "new",
+        instance,
+      });
     }
   }
 
@@ -234,11 +287,18 @@ class FileExtractor {
       case "client-factory":
       case "cache-factory": {
         const instance = this.instances.describeConstruction(resolved, call);
-        this.addSite(call, call.expression, { library: instance.library, kind: instance.kind, operation: "construct", method: resolved.exportName, instance });
+        this.addSite(call, call.expression, {
+          library: instance.library,
+          kind: instance.kind,
+          operation: "construct",
+          method: resolved.exportName,
+          instance,
+        });
         return;
       }
       case "memoizer":
-        if (!resolved.role.variant?.startsWith("curried")) this.addMemoizeSite(call, resolved, call.arguments[0], undefined);
+        if (!resolved.role.variant?.startsWith("curried"))
+          this.addMemoizeSite(call, resolved, call.arguments[0], undefined);
         return;
       case "next-unstable-cache":
         this.addUnstableCacheSite(call);
@@ -249,7 +309,13 @@ class FileExtractor {
       case "next-cache-tag": {
         // `cacheTag("user", `user:${id}`)` inside a 'use cache' function: the function's result is cached under these tags.
         const tags = call.arguments.map((argument) => this.resolver.buildKeyTemplate(argument));
-        this.addSite(call, call.expression, { library: "next", kind: "framework", operation: "write", method: resolved.exportName, tags });
+        this.addSite(call, call.expression, {
+          library: "next",
+          kind: "framework",
+          operation: "write",
+          method: resolved.exportName,
+          tags,
+        });
         return;
       }
       case "next-revalidate": {
@@ -257,11 +323,18 @@ class FileExtractor {
         if (!argument) return;
         const template = this.resolver.buildKeyTemplate(argument);
         const tag = resolved.role.variant === "path" ? this.prefixTemplate("path:", template) : template;
-        this.addSite(call, call.expression, { library: "next", kind: "framework", operation: "delete", method: resolved.exportName, tags: [tag] });
+        this.addSite(call, call.expression, {
+          library: "next",
+          kind: "framework",
+          operation: "delete",
+          method: resolved.exportName,
+          tags: [tag],
+        });
         return;
       }
       case "nest-cache-module":
-        if (resolved.rest[0] === "register" || resolved.rest[0] === "registerAsync") this.addNestModuleSite(call, resolved.rest[0]);
+        if (resolved.rest[0] === "register" || resolved.rest[0] === "registerAsync")
+          this.addNestModuleSite(call, resolved.rest[0]);
         return;
       default:
         return;
@@ -269,19 +342,31 @@ class FileExtractor {
   }
 
   private prefixTemplate(prefix: string, template: KeyTemplate): KeyTemplate {
-    return { parts: [{ kind: "text", value: prefix }, ...template.parts], pattern: prefix + template.pattern, text: template.text };
+    return {
+      parts: [{ kind: "text", value: prefix }, ...template.parts],
+      pattern: prefix + template.pattern,
+      text: template.text,
+    };
   }
 
   /** The `tags` of Next.js cache options, as key templates. */
   private readTags(expression: TS.Expression | undefined): KeyTemplate[] {
     const node = expression && this.resolver.skipOuter(expression);
     if (!node || !this.ts.isArrayLiteralExpression(node)) return [];
-    return node.elements.filter((element) => !this.ts.isSpreadElement(element)).map((element) => this.resolver.buildKeyTemplate(element));
+    return node.elements
+      .filter((element) => !this.ts.isSpreadElement(element))
+      .map((element) => this.resolver.buildKeyTemplate(element));
   }
 
   // ---- Redis -------------------------------------------------------------
 
-  private addRedisSite(call: TS.CallExpression, callee: TS.PropertyAccessExpression, command: string, instance: InstanceInfo, batchId: string | undefined): void {
+  private addRedisSite(
+    call: TS.CallExpression,
+    callee: TS.PropertyAccessExpression,
+    command: string,
+    instance: InstanceInfo,
+    batchId: string | undefined,
+  ): void {
     let operation: Operation;
     let ttl: Ttl = { kind: "none" };
     let ttlInsertion: TtlInsertion | undefined;
@@ -300,7 +385,15 @@ class FileExtractor {
       }
     } else if (REDIS_EXPIRE_COMMANDS.has(command)) {
       operation = "expire";
-      ttl = command === "getex" ? this.readRedisSetTtl(instance.library, args) : args[1] ? this.instances.readTtl(args[1], command.startsWith("p") ? "ms" : command.endsWith("at") ? "timestamp" : "s") : { kind: "unknown" };
+      ttl =
+        command === "getex"
+          ? this.readRedisSetTtl(instance.library, args)
+          : args[1]
+            ? this.instances.readTtl(
+                args[1],
+                command.startsWith("p") ? "ms" : command.endsWith("at") ? "timestamp" : "s",
+              )
+            : { kind: "unknown" };
       if (command === "getex" && ttl.kind === "none") operation = "read";
     } else if (REDIS_DELETE_COMMANDS.has(command)) {
       operation = "delete";
@@ -308,8 +401,25 @@ class FileExtractor {
       operation = "read";
     }
     const keyArgument = args[0];
-    const key = keyArgument && command !== "mset" && command !== "msetnx" && !this.ts.isSpreadElement(keyArgument) && !this.isKeyCollection(keyArgument) ? this.resolver.buildKeyTemplate(keyArgument) : undefined;
-    this.addSite(call, callee.name, { library: instance.library, kind: "redis", operation, method: command, instance, key, ttl, batchId, ttlInsertion });
+    const key =
+      keyArgument &&
+      command !== "mset" &&
+      command !== "msetnx" &&
+      !this.ts.isSpreadElement(keyArgument) &&
+      !this.isKeyCollection(keyArgument)
+        ? this.resolver.buildKeyTemplate(keyArgument)
+        : undefined;
+    this.addSite(call, callee.name, {
+      library: instance.library,
+      kind: "redis",
+      operation,
+      method: command,
+      instance,
+      key,
+      ttl,
+      batchId,
+      ttlInsertion,
+    });
   }
 
   private isKeyCollection(expression: TS.Expression): boolean {
@@ -359,7 +469,12 @@ class FileExtractor {
         return this.instances.readTtl(value, token === "PX" ? "ms" : token === "EX" ? "s" : "timestamp");
       }
       if (props.get("KEEPTTL")) return { kind: "keep" };
-      for (const [name, unit] of [["EX", "s"], ["PX", "ms"], ["EXAT", "timestamp"], ["PXAT", "timestamp"]] as const) {
+      for (const [name, unit] of [
+        ["EX", "s"],
+        ["PX", "ms"],
+        ["EXAT", "timestamp"],
+        ["PXAT", "timestamp"],
+      ] as const) {
         const value = props.get(name);
         if (value) return this.instances.readTtl(value, unit);
       }
@@ -367,7 +482,12 @@ class FileExtractor {
     }
     // @upstash/redis: lower-case, mutually exclusive.
     if (props.get("keepTtl")) return { kind: "keep" };
-    for (const [name, unit] of [["ex", "s"], ["px", "ms"], ["exat", "timestamp"], ["pxat", "timestamp"]] as const) {
+    for (const [name, unit] of [
+      ["ex", "s"],
+      ["px", "ms"],
+      ["exat", "timestamp"],
+      ["pxat", "timestamp"],
+    ] as const) {
       const value = props.get(name);
       if (value) return this.instances.readTtl(value, unit);
     }
@@ -375,14 +495,19 @@ class FileExtractor {
   }
 
   /** Where and what to insert to give a SET an expiry, in each client's own syntax. */
-  private findRedisTtlInsertion(library: InstanceInfo["library"], args: readonly TS.Expression[]): TtlInsertion | undefined {
+  private findRedisTtlInsertion(
+    library: InstanceInfo["library"],
+    args: readonly TS.Expression[],
+  ): TtlInsertion | undefined {
     const value = args[1];
     if (!value) return undefined;
     if (library === "ioredis") return { at: value.getEnd(), text: `, "EX", ${TTL_PLACEHOLDER_SECONDS}` };
     const options = args[2];
     if (library === "node-redis") {
       const v5 = (this.context.nodeRedisMajor ?? 5) >= 5;
-      const property = v5 ? `expiration: { type: "EX", value: ${TTL_PLACEHOLDER_SECONDS} }` : `EX: ${TTL_PLACEHOLDER_SECONDS}`;
+      const property = v5
+        ? `expiration: { type: "EX", value: ${TTL_PLACEHOLDER_SECONDS} }`
+        : `EX: ${TTL_PLACEHOLDER_SECONDS}`;
       if (!options) return { at: value.getEnd(), text: `, { ${property} }` };
       return this.insertIntoObjectLiteral(options, property);
     }
@@ -403,10 +528,19 @@ class FileExtractor {
 
   // ---- in-process caches ---------------------------------------------------
 
-  private addInProcessSite(call: TS.CallExpression, callee: TS.PropertyAccessExpression, method: string, instance: InstanceInfo): void {
+  private addInProcessSite(
+    call: TS.CallExpression,
+    callee: TS.PropertyAccessExpression,
+    method: string,
+    instance: InstanceInfo,
+  ): void {
     const r = this.resolver;
     const args = call.arguments;
-    let operation: Operation = IN_PROCESS_WRITE_METHODS.has(method) ? "write" : IN_PROCESS_DELETE_METHODS.has(method) ? "delete" : "read";
+    let operation: Operation = IN_PROCESS_WRITE_METHODS.has(method)
+      ? "write"
+      : IN_PROCESS_DELETE_METHODS.has(method)
+        ? "delete"
+        : "read";
     if (method === "take") operation = "delete";
     let ttl: Ttl = { kind: "none" };
     let keyExpression: TS.Expression | undefined = args[0];
@@ -427,20 +561,46 @@ class FileExtractor {
       if (props.has("key")) keyExpression = props.get("key");
       tags = this.readTagList(props.get("tags"));
     }
-    if (method === "clear" || method === "reset" || method === "flushAll" || method === "clearAll" || method === "deleteByTag") keyExpression = undefined;
-    const key = keyExpression && !this.ts.isSpreadElement(keyExpression) && !this.isKeyCollection(keyExpression) ? r.buildKeyTemplate(keyExpression) : undefined;
-    this.addSite(call, callee.name, { library: instance.library, kind: "in-process", operation, method, instance, key, ttl, tags });
+    if (
+      method === "clear" ||
+      method === "reset" ||
+      method === "flushAll" ||
+      method === "clearAll" ||
+      method === "deleteByTag"
+    )
+      keyExpression = undefined;
+    const key =
+      keyExpression && !this.ts.isSpreadElement(keyExpression) && !this.isKeyCollection(keyExpression)
+        ? r.buildKeyTemplate(keyExpression)
+        : undefined;
+    this.addSite(call, callee.name, {
+      library: instance.library,
+      kind: "in-process",
+      operation,
+      method,
+      instance,
+      key,
+      ttl,
+      tags,
+    });
   }
 
   /** `["products", \`user:${id}\`]` → key templates; a single string counts as one tag. */
   private readTagList(expression: TS.Expression | undefined): KeyTemplate[] {
     if (!expression) return [];
     const node = this.resolver.skipOuter(expression);
-    if (this.ts.isArrayLiteralExpression(node)) return node.elements.filter((e) => !this.ts.isSpreadElement(e)).map((e) => this.resolver.buildKeyTemplate(e));
-    return this.ts.isStringLiteralLike(node) || this.ts.isTemplateExpression(node) ? [this.resolver.buildKeyTemplate(node)] : [];
+    if (this.ts.isArrayLiteralExpression(node))
+      return node.elements.filter((e) => !this.ts.isSpreadElement(e)).map((e) => this.resolver.buildKeyTemplate(e));
+    return this.ts.isStringLiteralLike(node) || this.ts.isTemplateExpression(node)
+      ? [this.resolver.buildKeyTemplate(node)]
+      : [];
   }
 
-  private readInProcessTtl(instance: InstanceInfo, method: string, args: readonly TS.Expression[]): { ttl: Ttl; key?: TS.Expression } {
+  private readInProcessTtl(
+    instance: InstanceInfo,
+    method: string,
+    args: readonly TS.Expression[],
+  ): { ttl: Ttl; key?: TS.Expression } {
     const r = this.resolver;
     const readOption = (index: number, name: string, unit: "ms" | "s"): Ttl => {
       const argument = args[index];
@@ -482,10 +642,14 @@ class FileExtractor {
         return { ttl: readPositional(2, unit, true) };
       }
       case "bentocache": {
-        if (method === "setForever" || method === "getOrSetForever") return { ttl: { kind: "set", ms: Infinity, text: method, unit: "ms" } };
+        if (method === "setForever" || method === "getOrSetForever")
+          return { ttl: { kind: "set", ms: Infinity, text: method, unit: "ms" } };
         const { props, opaque } = r.readOptions(args[0]);
         const ttl = props.get("ttl");
-        return { ttl: ttl ? this.instances.readTtl(ttl, "duration") : opaque ? { kind: "unknown" } : { kind: "none" }, key: props.get("key") };
+        return {
+          ttl: ttl ? this.instances.readTtl(ttl, "duration") : opaque ? { kind: "unknown" } : { kind: "none" },
+          key: props.get("key"),
+        };
       }
       default:
         return { ttl: { kind: "unknown" } };
@@ -494,7 +658,12 @@ class FileExtractor {
 
   // ---- memoizers -----------------------------------------------------------
 
-  private addMemoizeSite(call: TS.CallExpression, resolved: ResolvedExport, fnArgument: TS.Expression | undefined, curriedCall: TS.CallExpression | undefined): void {
+  private addMemoizeSite(
+    call: TS.CallExpression,
+    resolved: ResolvedExport,
+    fnArgument: TS.Expression | undefined,
+    curriedCall: TS.CallExpression | undefined,
+  ): void {
     const fn = fnArgument ? this.describeMemoizedFunction(fnArgument, call) : undefined;
     const memoize = this.describeMemoizer(resolved, call, curriedCall, fn);
     memoize.evictedByCode = this.isEvictedByCode(call);
@@ -515,7 +684,15 @@ class FileExtractor {
     const scope = this.findEnclosingFunction(node);
     const transactionId = this.findTransaction(node);
     for (const access of accesses) {
-      this.entityAccesses.push({ ...access, span: r.makeSpan(node), enclosingFunction: scope.name, scopeStart: scope.start, scopeEnd: scope.end, transactionId, functionId: this.callGraph.findOwnerId(node) });
+      this.entityAccesses.push({
+        ...access,
+        span: r.makeSpan(node),
+        enclosingFunction: scope.name,
+        scopeStart: scope.start,
+        scopeEnd: scope.end,
+        transactionId,
+        functionId: this.callGraph.findOwnerId(node),
+      });
     }
   }
 
@@ -525,10 +702,19 @@ class FileExtractor {
     let current: TS.Node = node;
     while (current.parent && !ts.isSourceFile(current.parent)) {
       const parent = current.parent;
-      if (ts.isCallExpression(parent) && parent.arguments.includes(current as TS.Expression) && (ts.isArrowFunction(current) || ts.isFunctionExpression(current))) {
+      if (
+        ts.isCallExpression(parent) &&
+        parent.arguments.includes(current as TS.Expression) &&
+        (ts.isArrowFunction(current) || ts.isFunctionExpression(current))
+      ) {
         const callee = this.resolver.skipOuter(parent.expression);
-        const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : "";
-        if (name === "$transaction" || name === "transaction") return `${this.sourceFile.fileName}:${parent.getStart()}`;
+        const name = ts.isPropertyAccessExpression(callee)
+          ? callee.name.text
+          : ts.isIdentifier(callee)
+            ? callee.text
+            : "";
+        if (name === "$transaction" || name === "transaction")
+          return `${this.sourceFile.fileName}:${parent.getStart()}`;
       }
       current = parent;
     }
@@ -574,7 +760,10 @@ class FileExtractor {
       } else if (site.kind === "in-process") {
         if (site.method === "getOrSet" || site.method === "getOrSetForever") {
           // bentocache `getOrSet({ key, factory })`; cacheable `getOrSet(key, fn, options)`.
-          const factory = args[0] && this.ts.isObjectLiteralExpression(this.resolver.skipOuter(args[0])) ? this.resolver.readOptions(args[0]).props.get("factory") : args[1];
+          const factory =
+            args[0] && this.ts.isObjectLiteralExpression(this.resolver.skipOuter(args[0]))
+              ? this.resolver.readOptions(args[0]).props.get("factory")
+              : args[1];
           values = factory ? [factory] : [];
         } else values = args.slice(1, 2);
       }
@@ -600,32 +789,60 @@ class FileExtractor {
       if (site.operation !== "write" || (site.kind !== "redis" && site.kind !== "in-process")) continue;
       const args = call.arguments;
       if (site.kind === "in-process" && site.method === "wrap" && args[0] && args[1]) {
-        this.addMissingInputGap(call, args[0], args[1], site.key?.pattern ?? site.instance?.name ?? site.library, site.library, site.calleeSpan);
+        this.addMissingInputGap(
+          call,
+          args[0],
+          args[1],
+          site.key?.pattern ?? site.instance?.name ?? site.library,
+          site.library,
+          site.calleeSpan,
+        );
         continue;
       }
       if (site.kind === "in-process" && site.method === "getOrSet" && args[0]) {
         const { props } = this.resolver.readOptions(args[0]);
         const key = props.get("key");
         const factory = props.get("factory");
-        if (key && factory) this.addMissingInputGap(call, key, factory, site.key?.pattern ?? site.library, site.library, site.calleeSpan);
+        if (key && factory)
+          this.addMissingInputGap(call, key, factory, site.key?.pattern ?? site.library, site.library, site.calleeSpan);
         continue;
       }
-      const valueIndex = site.method === "setex" || site.method === "psetex" ? 2 : site.method === "set" || site.method === "setnx" || site.method === "getset" ? 1 : undefined;
+      const valueIndex =
+        site.method === "setex" || site.method === "psetex"
+          ? 2
+          : site.method === "set" || site.method === "setnx" || site.method === "getset"
+            ? 1
+            : undefined;
       const key = args[0];
       const value = valueIndex === undefined ? undefined : args[valueIndex];
       if (!key || !value || ts.isSpreadElement(value) || !site.key) continue;
       const populatedAfterRead = this.sites.some(
-        (read) => read.operation === "read" && read.kind === site.kind && read.scopeStart === site.scopeStart && read.scopeEnd === site.scopeEnd && read.span.start < site.span.start && read.key?.pattern === site.key!.pattern,
+        (read) =>
+          read.operation === "read" &&
+          read.kind === site.kind &&
+          read.scopeStart === site.scopeStart &&
+          read.scopeEnd === site.scopeEnd &&
+          read.span.start < site.span.start &&
+          read.key?.pattern === site.key!.pattern,
       );
-      if (populatedAfterRead) this.addMissingInputGap(call, key, value, site.key.pattern, site.library, site.calleeSpan);
+      if (populatedAfterRead)
+        this.addMissingInputGap(call, key, value, site.key.pattern, site.library, site.calleeSpan);
     }
   }
 
-  private addMissingInputGap(call: TS.CallExpression, key: TS.Expression, value: TS.Expression, cache: string, library: KeyGap["library"], span = this.resolver.makeSpan(call.expression)): void {
+  private addMissingInputGap(
+    call: TS.CallExpression,
+    key: TS.Expression,
+    value: TS.Expression,
+    cache: string,
+    library: KeyGap["library"],
+    span = this.resolver.makeSpan(call.expression),
+  ): void {
     const fn = this.findEnclosingFunctionNode(call);
     if (!fn) return;
     const missing = this.context.keyCoverage.findMissingInputs(fn, key, value);
-    if (missing.length > 0) this.keyGaps.push({ kind: "input-missing-from-key", span, cache, inputs: missing, library, cacheId: undefined });
+    if (missing.length > 0)
+      this.keyGaps.push({ kind: "input-missing-from-key", span, cache, inputs: missing, library, cacheId: undefined });
   }
 
   private findEnclosingFunctionNode(node: TS.Node): TS.FunctionLikeDeclaration | undefined {
@@ -649,13 +866,33 @@ class FileExtractor {
     const fresh = call.arguments.find((argument) => this.isFreshObject(argument));
     if (!fresh) return;
     const callee = r.skipOuter(call.expression);
-    if (ts.isPropertyAccessExpression(callee) && ["get", "has", "set"].includes(callee.name.text) && call.arguments[0] === fresh) {
+    if (
+      ts.isPropertyAccessExpression(callee) &&
+      ["get", "has", "set"].includes(callee.name.text) &&
+      call.arguments[0] === fresh
+    ) {
       const receiver = r.skipOuter(callee.expression);
-      const symbol = ts.isIdentifier(receiver) || ts.isPropertyAccessExpression(receiver) ? r.getDeclaredSymbol(ts.isIdentifier(receiver) ? receiver : receiver.name) : undefined;
+      const symbol =
+        ts.isIdentifier(receiver) || ts.isPropertyAccessExpression(receiver)
+          ? r.getDeclaredSymbol(ts.isIdentifier(receiver) ? receiver : receiver.name)
+          : undefined;
       const initializer = r.getConstInitializer(symbol);
       const built = initializer && r.skipOuter(initializer);
-      if (built && ts.isNewExpression(built) && ts.isIdentifier(built.expression) && built.expression.text === "WeakMap" && this.isGlobalName(built.expression)) {
-        this.keyGaps.push({ kind: "fresh-identity-argument", span: r.makeSpan(fresh), cache: receiver.getText(), inputs: [this.describeFresh(fresh)], library: "map", cacheId: this.declarationId(symbol) });
+      if (
+        built &&
+        ts.isNewExpression(built) &&
+        ts.isIdentifier(built.expression) &&
+        built.expression.text === "WeakMap" &&
+        this.isGlobalName(built.expression)
+      ) {
+        this.keyGaps.push({
+          kind: "fresh-identity-argument",
+          span: r.makeSpan(fresh),
+          cache: receiver.getText(),
+          inputs: [this.describeFresh(fresh)],
+          library: "map",
+          cacheId: this.declarationId(symbol),
+        });
       }
       return;
     }
@@ -665,9 +902,18 @@ class FileExtractor {
     const memoizeCall = initializer && r.skipOuter(initializer);
     if (!memoizeCall || !ts.isCallExpression(memoizeCall)) return;
     const resolved = r.resolveExport(r.findImportOrigin(memoizeCall.expression));
-    const identityKeyed = (resolved?.role.role === "react-cache") || (resolved?.entry.library === "reselect" && resolved.exportName === "weakMapMemoize");
+    const identityKeyed =
+      resolved?.role.role === "react-cache" ||
+      (resolved?.entry.library === "reselect" && resolved.exportName === "weakMapMemoize");
     if (!identityKeyed || !resolved) return;
-    this.keyGaps.push({ kind: "fresh-identity-argument", span: r.makeSpan(fresh), cache: callee.getText(), inputs: [this.describeFresh(fresh)], library: resolved.entry.library, cacheId: this.declarationId(symbol) });
+    this.keyGaps.push({
+      kind: "fresh-identity-argument",
+      span: r.makeSpan(fresh),
+      cache: callee.getText(),
+      inputs: [this.describeFresh(fresh)],
+      library: resolved.entry.library,
+      cacheId: this.declarationId(symbol),
+    });
   }
 
   private declarationId(symbol: TS.Symbol | undefined): string | undefined {
@@ -676,14 +922,25 @@ class FileExtractor {
   }
 
   /** lodash/underscore compare resolver results with SameValueZero: an async resolver or one returning an object never hits. */
-  private checkResolver(call: TS.CallExpression, resolver: TS.Expression | undefined, library: KeyGap["library"], name: string | undefined): void {
+  private checkResolver(
+    call: TS.CallExpression,
+    resolver: TS.Expression | undefined,
+    library: KeyGap["library"],
+    name: string | undefined,
+  ): void {
     const { ts } = this;
     if (!resolver) return;
     const declaration = this.resolver.findFunctionDeclaration(resolver);
     if (!declaration?.body) return;
     const isAsync = (ts.getCombinedModifierFlags(declaration as TS.Declaration) & ts.ModifierFlags.Async) !== 0;
-    const returned = ts.isBlock(declaration.body) ? this.instances.findReturnedExpressions(declaration) : [declaration.body];
-    const fresh = returned.length > 0 && returned.every((expression) => this.isFreshObject(expression) && !ts.isArrowFunction(this.resolver.skipOuter(expression)));
+    const returned = ts.isBlock(declaration.body)
+      ? this.instances.findReturnedExpressions(declaration)
+      : [declaration.body];
+    const fresh =
+      returned.length > 0 &&
+      returned.every(
+        (expression) => this.isFreshObject(expression) && !ts.isArrowFunction(this.resolver.skipOuter(expression)),
+      );
     if (!isAsync && !fresh) return;
     this.keyGaps.push({
       kind: "unstable-resolver-key",
@@ -698,7 +955,13 @@ class FileExtractor {
   private isFreshObject(argument: TS.Expression): boolean {
     const { ts } = this;
     const node = this.resolver.skipOuter(argument);
-    return ts.isObjectLiteralExpression(node) || ts.isArrayLiteralExpression(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isNewExpression(node);
+    return (
+      ts.isObjectLiteralExpression(node) ||
+      ts.isArrayLiteralExpression(node) ||
+      ts.isArrowFunction(node) ||
+      ts.isFunctionExpression(node) ||
+      ts.isNewExpression(node)
+    );
   }
 
   private describeFresh(argument: TS.Expression): string {
@@ -709,7 +972,11 @@ class FileExtractor {
   private isGlobalName(identifier: TS.Identifier): boolean {
     const symbol = this.resolver.checker.getSymbolAtLocation(identifier);
     const declaration = symbol?.declarations?.[0];
-    return declaration !== undefined && declaration.getSourceFile().isDeclarationFile && !(symbol!.flags & this.ts.SymbolFlags.Alias);
+    return (
+      declaration !== undefined &&
+      declaration.getSourceFile().isDeclarationFile &&
+      !(symbol!.flags & this.ts.SymbolFlags.Alias)
+    );
   }
 
   private isTrueLiteral(expression: TS.Expression | undefined): boolean {
@@ -719,7 +986,8 @@ class FileExtractor {
   /** micro-memoize 5 reads `async`; version 4 (and moize's bundled copy) read `isPromise`, which version 5 silently ignores. */
   private microMemoizeDropsRejections(props: Map<string, TS.Expression>): boolean {
     const major = this.context.microMemoizeMajor;
-    if (major === undefined) return this.isTrueLiteral(props.get("async")) || this.isTrueLiteral(props.get("isPromise"));
+    if (major === undefined)
+      return this.isTrueLiteral(props.get("async")) || this.isTrueLiteral(props.get("isPromise"));
     return major >= 5 ? this.isTrueLiteral(props.get("async")) : this.isTrueLiteral(props.get("isPromise"));
   }
 
@@ -730,14 +998,24 @@ class FileExtractor {
     let current: TS.Node = call;
     while (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent)) current = current.parent;
     const declaration = current.parent;
-    if (!(ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) || !declaration.name || !(ts.isIdentifier(declaration.name) || ts.isPrivateIdentifier(declaration.name))) return false;
+    if (
+      !(ts.isVariableDeclaration(declaration) || ts.isPropertyDeclaration(declaration)) ||
+      !declaration.name ||
+      !(ts.isIdentifier(declaration.name) || ts.isPrivateIdentifier(declaration.name))
+    )
+      return false;
     const symbol = r.checker.getSymbolAtLocation(declaration.name);
     const name = declaration.name.text;
     if (!symbol) return false;
     let found = false;
     const visit = (node: TS.Node): void => {
       if (found) return;
-      if ((ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) && node.text === name && node !== declaration.name && r.checker.getSymbolAtLocation(node) === symbol) {
+      if (
+        (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) &&
+        node.text === name &&
+        node !== declaration.name &&
+        r.checker.getSymbolAtLocation(node) === symbol
+      ) {
         // `memoized`, `this.memoized`: climb to the whole reference.
         let reference: TS.Node = node;
         if (ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) reference = node.parent;
@@ -745,7 +1023,12 @@ class FileExtractor {
         if (ts.isPropertyAccessExpression(parent) && parent.expression === reference) {
           const member = parent.name.text;
           if (member === "clear" || member === "delete" || member === "remove" || member === "reset") found = true;
-          if (member === "cache" && ts.isPropertyAccessExpression(parent.parent) && ["delete", "clear", "remove", "reset"].includes(parent.parent.name.text)) found = true;
+          if (
+            member === "cache" &&
+            ts.isPropertyAccessExpression(parent.parent) &&
+            ["delete", "clear", "remove", "reset"].includes(parent.parent.name.text)
+          )
+            found = true;
         }
         if (ts.isCallExpression(parent) && parent.arguments.includes(reference as TS.Expression)) {
           const clearer = r.resolveExport(r.findImportOrigin(parent.expression));
@@ -758,11 +1041,27 @@ class FileExtractor {
     return found;
   }
 
-  private describeMemoizer(resolved: ResolvedExport, call: TS.CallExpression, curriedCall: TS.CallExpression | undefined, fn: MemoizedFunction | undefined): MemoizeInfo {
+  private describeMemoizer(
+    resolved: ResolvedExport,
+    call: TS.CallExpression,
+    curriedCall: TS.CallExpression | undefined,
+    fn: MemoizedFunction | undefined,
+  ): MemoizeInfo {
     const r = this.resolver;
     const args = call.arguments;
     const lifetime = this.instances.findLifetime(call);
-    const base: MemoizeInfo = { fn, keying: "all-arguments", maxAge: { kind: "none" }, bound: { kind: "none" }, customCache: false, lifetime, optionsOpaque: false, rejections: "kept", rejectionOption: undefined, evictedByCode: false };
+    const base: MemoizeInfo = {
+      fn,
+      keying: "all-arguments",
+      maxAge: { kind: "none" },
+      bound: { kind: "none" },
+      customCache: false,
+      lifetime,
+      optionsOpaque: false,
+      rejections: "kept",
+      rejectionOption: undefined,
+      evictedByCode: false,
+    };
     const options = (index: number) => r.readOptions(args[index]);
     switch (resolved.entry.library) {
       case "lodash":
@@ -799,24 +1098,38 @@ class FileExtractor {
           customCache: cache !== undefined,
           // p-memoize deletes a rejected promise; memoize (mem) caches whatever the function returned.
           rejections: resolved.entry.library === "p-memoize" ? "dropped" : "kept",
-          rejectionOption: resolved.entry.library === "memoize" ? "p-memoize instead of memoize, which drops rejected promises" : undefined,
+          rejectionOption:
+            resolved.entry.library === "memoize"
+              ? "p-memoize instead of memoize, which drops rejected promises"
+              : undefined,
         };
       }
       case "moize": {
         const variant = resolved.role.variant;
         if (variant === "curried-maxAge" && curriedCall) {
           const maxAge = curriedCall.arguments[0];
-          return { ...base, maxAge: maxAge ? this.instances.readTtl(maxAge, "ms") : { kind: "unknown" }, bound: { kind: "entries", value: 1, text: "1 (default)" } };
+          return {
+            ...base,
+            maxAge: maxAge ? this.instances.readTtl(maxAge, "ms") : { kind: "unknown" },
+            bound: { kind: "entries", value: 1, text: "1 (default)" },
+          };
         }
         if (variant === "curried-maxSize" && curriedCall) {
           const maxSize = curriedCall.arguments[0];
-          return { ...base, bound: maxSize ? { kind: "entries", value: r.foldNumber(maxSize), text: maxSize.getText() } : { kind: "unknown" } };
+          return {
+            ...base,
+            bound: maxSize
+              ? { kind: "entries", value: r.foldNumber(maxSize), text: maxSize.getText() }
+              : { kind: "unknown" },
+          };
         }
         const { props, opaque } = options(1);
         const maxSize = props.get("maxSize");
         const maxAge = props.get("maxAge");
         const infinite = variant === "infinite";
-        let bound: MemoizeInfo["bound"] = infinite ? { kind: "none" } : { kind: "entries", value: 1, text: "1 (default)" };
+        let bound: MemoizeInfo["bound"] = infinite
+          ? { kind: "none" }
+          : { kind: "entries", value: 1, text: "1 (default)" };
         if (maxSize) {
           const value = r.foldNumber(maxSize);
           bound = value === Infinity ? { kind: "none" } : { kind: "entries", value, text: maxSize.getText() };
@@ -841,19 +1154,44 @@ class FileExtractor {
           const value = r.foldNumber(maxSize);
           bound = value === Infinity ? { kind: "none" } : { kind: "entries", value, text: maxSize.getText() };
         }
-        return { ...base, optionsOpaque: opaque, bound, maxAge: expires ? this.instances.readTtl(expires, "ms") : { kind: "none" }, rejections: this.microMemoizeDropsRejections(props) ? "dropped" : "kept", rejectionOption: this.context.microMemoizeMajor !== undefined && this.context.microMemoizeMajor < 5 ? "`isPromise: true`" : "`async: true`" };
+        return {
+          ...base,
+          optionsOpaque: opaque,
+          bound,
+          maxAge: expires ? this.instances.readTtl(expires, "ms") : { kind: "none" },
+          rejections: this.microMemoizeDropsRejections(props) ? "dropped" : "kept",
+          rejectionOption:
+            this.context.microMemoizeMajor !== undefined && this.context.microMemoizeMajor < 5
+              ? "`isPromise: true`"
+              : "`async: true`",
+        };
       }
       case "fast-memoize": {
         const { props, opaque } = options(1);
-        return { ...base, optionsOpaque: opaque, keying: props.has("serializer") || props.has("strategy") ? "custom" : "function-length", customCache: props.has("cache") };
+        return {
+          ...base,
+          optionsOpaque: opaque,
+          keying: props.has("serializer") || props.has("strategy") ? "custom" : "function-length",
+          customCache: props.has("cache"),
+        };
       }
       case "memoize-one":
-        return { ...base, bound: { kind: "entries", value: 1, text: "1 (last call)" }, keying: args[1] ? "custom" : "all-arguments" };
+        return {
+          ...base,
+          bound: { kind: "entries", value: 1, text: "1 (last call)" },
+          keying: args[1] ? "custom" : "all-arguments",
+        };
       case "reselect": {
         if (resolved.exportName === "lruMemoize") {
           const { props, opaque } = options(1);
           const maxSize = props.get("maxSize");
-          return { ...base, optionsOpaque: opaque, bound: maxSize ? { kind: "entries", value: r.foldNumber(maxSize), text: maxSize.getText() } : { kind: "entries", value: 1, text: "1 (default)" } };
+          return {
+            ...base,
+            optionsOpaque: opaque,
+            bound: maxSize
+              ? { kind: "entries", value: r.foldNumber(maxSize), text: maxSize.getText() }
+              : { kind: "entries", value: 1, text: "1 (default)" },
+          };
         }
         // weakMapMemoize: entries live as long as their object arguments.
         return { ...base, keying: "identity", bound: { kind: "unknown" } };
@@ -870,7 +1208,8 @@ class FileExtractor {
   private describeMemoizedFunction(expression: TS.Expression, call: TS.Node): MemoizedFunction | undefined {
     const r = this.resolver;
     const declaration = r.findFunctionDeclaration(expression);
-    const name = this.instances.findBindingName(call) ?? (this.ts.isIdentifier(expression) ? expression.text : undefined);
+    const name =
+      this.instances.findBindingName(call) ?? (this.ts.isIdentifier(expression) ? expression.text : undefined);
     if (!declaration) {
       // An imported function without source (a library, or no types): only the signature is known.
       return this.describeFromSignature(expression, name);
@@ -878,7 +1217,11 @@ class FileExtractor {
     return this.describeFunctionDeclaration(declaration, name, 0);
   }
 
-  private describeFunctionDeclaration(declaration: TS.FunctionLikeDeclaration, name: string | undefined, keyedParameters: number): MemoizedFunction {
+  private describeFunctionDeclaration(
+    declaration: TS.FunctionLikeDeclaration,
+    name: string | undefined,
+    keyedParameters: number,
+  ): MemoizedFunction {
     const { ts } = this;
     const parameters = declaration.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === "this"));
     void keyedParameters;
@@ -909,7 +1252,9 @@ class FileExtractor {
       parameterCount: signature.parameters.length,
       hasRestParameter: signature.parameters.some((p) => {
         const declaration = p.valueDeclaration;
-        return declaration !== undefined && this.ts.isParameter(declaration) && declaration.dotDotDotToken !== undefined;
+        return (
+          declaration !== undefined && this.ts.isParameter(declaration) && declaration.dotDotDotToken !== undefined
+        );
       }),
       hasDefaultParameter: false,
       isAsync: this.isPromiseType(returnType),
@@ -932,20 +1277,40 @@ class FileExtractor {
     const attempts = statements.filter(ts.isTryStatement);
     if (attempts.length === 0) {
       const last = statements[statements.length - 1];
-      return statements.length === 1 && last !== undefined && ts.isReturnStatement(last) && last.expression !== undefined && this.isCatchingExpression(last.expression);
+      return (
+        statements.length === 1 &&
+        last !== undefined &&
+        ts.isReturnStatement(last) &&
+        last.expression !== undefined &&
+        this.isCatchingExpression(last.expression)
+      );
     }
     const attempt = attempts[0]!;
     if (attempts.length !== 1 || !attempt.catchClause || this.containsThrow(attempt.catchClause.block)) return false;
     // Anything outside the try must not be able to throw: only literal returns are accepted.
-    return statements.every((s) => s === attempt || (ts.isReturnStatement(s) && (!s.expression || ts.isLiteralExpression(s.expression) || s.expression.kind === ts.SyntaxKind.NullKeyword)));
+    return statements.every(
+      (s) =>
+        s === attempt ||
+        (ts.isReturnStatement(s) &&
+          (!s.expression || ts.isLiteralExpression(s.expression) || s.expression.kind === ts.SyntaxKind.NullKeyword)),
+    );
   }
 
   private isCatchingExpression(expression: TS.Expression): boolean {
     const { ts } = this;
     const node = this.resolver.skipOuter(expression);
-    if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression) || node.expression.name.text !== "catch") return false;
+    if (
+      !ts.isCallExpression(node) ||
+      !ts.isPropertyAccessExpression(node.expression) ||
+      node.expression.name.text !== "catch"
+    )
+      return false;
     const handler = node.arguments[0];
-    return handler !== undefined && (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler)) && !this.containsThrow(handler.body);
+    return (
+      handler !== undefined &&
+      (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler)) &&
+      !this.containsThrow(handler.body)
+    );
   }
 
   /** A `throw` or `Promise.reject` that runs in this code (nested functions excluded). */
@@ -955,7 +1320,13 @@ class FileExtractor {
     const visit = (child: TS.Node): void => {
       if (found || (child !== node && ts.isFunctionLike(child))) return;
       if (ts.isThrowStatement(child)) found = true;
-      else if (ts.isCallExpression(child) && ts.isPropertyAccessExpression(child.expression) && child.expression.name.text === "reject" && child.expression.expression.getText() === "Promise") found = true;
+      else if (
+        ts.isCallExpression(child) &&
+        ts.isPropertyAccessExpression(child.expression) &&
+        child.expression.name.text === "reject" &&
+        child.expression.expression.getText() === "Promise"
+      )
+        found = true;
       else ts.forEachChild(child, visit);
     };
     visit(node);
@@ -985,7 +1356,14 @@ class FileExtractor {
     const { checker } = this.resolver;
     const type = checker.getTypeAtLocation(parameter);
     const finiteFlags =
-      ts.TypeFlags.BooleanLike | ts.TypeFlags.EnumLike | ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.BigIntLiteral | ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void;
+      ts.TypeFlags.BooleanLike |
+      ts.TypeFlags.EnumLike |
+      ts.TypeFlags.StringLiteral |
+      ts.TypeFlags.NumberLiteral |
+      ts.TypeFlags.BigIntLiteral |
+      ts.TypeFlags.Undefined |
+      ts.TypeFlags.Null |
+      ts.TypeFlags.Void;
     const isFinite = (t: TS.Type): boolean => {
       if (t.flags & finiteFlags) return true;
       if (t.isUnion()) return t.types.every(isFinite);
@@ -1001,7 +1379,10 @@ class FileExtractor {
     const revalidateExpression = props.get("revalidate");
     let revalidate: FrameworkInfo["revalidate"] = { kind: "none" };
     if (revalidateExpression) {
-      revalidate = revalidateExpression.kind === this.ts.SyntaxKind.FalseKeyword ? "false" : this.instances.readTtl(revalidateExpression, "s");
+      revalidate =
+        revalidateExpression.kind === this.ts.SyntaxKind.FalseKeyword
+          ? "false"
+          : this.instances.readTtl(revalidateExpression, "s");
     } else if (opaque) revalidate = { kind: "unknown" };
     const tags = props.has("tags") || opaque;
     const fn = fnArgument ? this.describeMemoizedFunction(fnArgument, call) : undefined;
@@ -1009,7 +1390,14 @@ class FileExtractor {
     if (inline && (this.ts.isArrowFunction(inline) || this.ts.isFunctionExpression(inline))) {
       const uncaptured = this.context.keyCoverage.findUncapturedInputs(inline, call.arguments[1]);
       if (uncaptured && uncaptured.length > 0) {
-        this.keyGaps.push({ kind: "captured-not-in-key-parts", span: r.makeSpan(call.expression), cache: fn?.name ?? "unstable_cache", inputs: uncaptured, library: "next", cacheId: undefined });
+        this.keyGaps.push({
+          kind: "captured-not-in-key-parts",
+          span: r.makeSpan(call.expression),
+          cache: fn?.name ?? "unstable_cache",
+          inputs: uncaptured,
+          library: "next",
+          cacheId: undefined,
+        });
       }
     }
     this.addSite(call, call.expression, {
@@ -1054,14 +1442,24 @@ class FileExtractor {
       kind: "framework",
       constructedAt: r.makeSpan(call),
       name: "CacheModule",
-      defaultTtl: ttl ? this.instances.readTtl(ttl, "ms", true) : opaque || options.opaque || options.props.has("stores") || options.props.has("store") ? { kind: "unknown" } : { kind: "none" },
+      defaultTtl: ttl
+        ? this.instances.readTtl(ttl, "ms", true)
+        : opaque || options.opaque || options.props.has("stores") || options.props.has("store")
+          ? { kind: "unknown" }
+          : { kind: "none" },
       bound: { kind: "unknown" },
       lifetime: "module",
       optionsOpaque: opaque || options.opaque,
       storesReferences: false,
       keyPrefix: undefined,
     };
-    this.addSite(call, call.expression, { library: "nestjs-cache", kind: "framework", operation: "construct", method, instance });
+    this.addSite(call, call.expression, {
+      library: "nestjs-cache",
+      kind: "framework",
+      operation: "construct",
+      method,
+      instance,
+    });
   }
 
   // ---- decorators ----------------------------------------------------------
@@ -1076,15 +1474,27 @@ class FileExtractor {
     if (!resolved) return;
     const method = decorator.parent;
     if (!ts.isMethodDeclaration(method) && !ts.isGetAccessorDeclaration(method)) return;
-    const args = ts.isCallExpression(expression) ? expression.arguments : ([] as unknown as TS.NodeArray<TS.Expression>);
+    const args = ts.isCallExpression(expression)
+      ? expression.arguments
+      : ([] as unknown as TS.NodeArray<TS.Expression>);
     const decoratorName = `@${resolved.exportName}`;
     switch (resolved.role.role) {
       case "memoize-decorator": {
         const fn = this.describeFunctionDeclaration(method, method.name.getText(), 0);
         const memoize = this.describeDecorator(resolved, args, fn);
         // @type-cacheable's `cacheKey` names the entry in the shared store, where @CacheClear finds it.
-        const key = resolved.entry.library === "type-cacheable" ? this.readDecoratorKey(r.readOptions(args[0]).props.get("cacheKey")) : undefined;
-        this.addSite(decorator, callee, { library: resolved.entry.library, kind: resolved.entry.kind, operation: "memoize", method: decoratorName, memoize, key });
+        const key =
+          resolved.entry.library === "type-cacheable"
+            ? this.readDecoratorKey(r.readOptions(args[0]).props.get("cacheKey"))
+            : undefined;
+        this.addSite(decorator, callee, {
+          library: resolved.entry.library,
+          kind: resolved.entry.kind,
+          operation: "memoize",
+          method: decoratorName,
+          memoize,
+          key,
+        });
         return;
       }
       case "cache-clear-decorator":
@@ -1092,13 +1502,29 @@ class FileExtractor {
         // @CacheClear({ cacheKey }) deletes after the method runs; @CacheUpdate writes its result and clears `cacheKeysToClear`.
         const { props } = r.readOptions(args[0]);
         const pattern = props.get("isPattern");
-        const clears = resolved.role.role === "cache-clear-decorator" ? props.get("cacheKey") : props.get("cacheKeysToClear");
+        const clears =
+          resolved.role.role === "cache-clear-decorator" ? props.get("cacheKey") : props.get("cacheKeysToClear");
         for (const key of this.readDecoratorKeys(clears)) {
-          this.addSite(decorator, callee, { library: resolved.entry.library, kind: resolved.entry.kind, operation: "delete", method: this.isTrueLiteral(pattern) ? `${decoratorName}*` : decoratorName, key, runsAfterBody: true });
+          this.addSite(decorator, callee, {
+            library: resolved.entry.library,
+            kind: resolved.entry.kind,
+            operation: "delete",
+            method: this.isTrueLiteral(pattern) ? `${decoratorName}*` : decoratorName,
+            key,
+            runsAfterBody: true,
+          });
         }
         if (resolved.role.role === "cache-update-decorator") {
           const key = this.readDecoratorKey(props.get("cacheKey"));
-          if (key) this.addSite(decorator, callee, { library: resolved.entry.library, kind: resolved.entry.kind, operation: "write", method: decoratorName, key, runsAfterBody: true });
+          if (key)
+            this.addSite(decorator, callee, {
+              library: resolved.entry.library,
+              kind: resolved.entry.kind,
+              operation: "write",
+              method: decoratorName,
+              key,
+              runsAfterBody: true,
+            });
         }
         return;
       }
@@ -1106,15 +1532,27 @@ class FileExtractor {
         // With CacheInterceptor, the method's response is cached under this key, for @CacheTTL milliseconds (or the module default).
         const key = this.readDecoratorKey(args[0]);
         if (!key) return;
-        const ttlDecorator = ts.canHaveDecorators(method) ? ts.getDecorators(method)?.find((d) => {
-          const call = d.expression;
-          if (!ts.isCallExpression(call)) return false;
-          const origin = r.resolveExport(r.findImportOrigin(call.expression as TS.Identifier));
-          return origin?.role.role === "nest-cache-ttl";
-        }) : undefined;
-        const ttlArgument = ttlDecorator && ts.isCallExpression(ttlDecorator.expression) ? ttlDecorator.expression.arguments[0] : undefined;
+        const ttlDecorator = ts.canHaveDecorators(method)
+          ? ts.getDecorators(method)?.find((d) => {
+              const call = d.expression;
+              if (!ts.isCallExpression(call)) return false;
+              const origin = r.resolveExport(r.findImportOrigin(call.expression as TS.Identifier));
+              return origin?.role.role === "nest-cache-ttl";
+            })
+          : undefined;
+        const ttlArgument =
+          ttlDecorator && ts.isCallExpression(ttlDecorator.expression)
+            ? ttlDecorator.expression.arguments[0]
+            : undefined;
         const ttl = ttlArgument ? this.instances.readTtl(ttlArgument, "ms") : ({ kind: "unknown" } as const);
-        this.addSite(decorator, callee, { library: "nestjs-cache", kind: "framework", operation: "write", method: decoratorName, key, ttl });
+        this.addSite(decorator, callee, {
+          library: "nestjs-cache",
+          kind: "framework",
+          operation: "write",
+          method: decoratorName,
+          key,
+          ttl,
+        });
         return;
       }
       default:
@@ -1131,7 +1569,14 @@ class FileExtractor {
       const body = ts.isBlock(node.body) ? node.body.statements.find(ts.isReturnStatement)?.expression : node.body;
       return body ? this.resolver.buildKeyTemplate(body) : undefined;
     }
-    if (ts.isStringLiteralLike(node) || ts.isTemplateExpression(node) || ts.isBinaryExpression(node) || ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) return this.resolver.buildKeyTemplate(node);
+    if (
+      ts.isStringLiteralLike(node) ||
+      ts.isTemplateExpression(node) ||
+      ts.isBinaryExpression(node) ||
+      ts.isIdentifier(node) ||
+      ts.isPropertyAccessExpression(node)
+    )
+      return this.resolver.buildKeyTemplate(node);
     return undefined;
   }
 
@@ -1145,7 +1590,11 @@ class FileExtractor {
     return key ? [key] : [];
   }
 
-  private describeDecorator(resolved: ResolvedExport, args: readonly TS.Expression[], fn: MemoizedFunction): MemoizeInfo {
+  private describeDecorator(
+    resolved: ResolvedExport,
+    args: readonly TS.Expression[],
+    fn: MemoizedFunction,
+  ): MemoizeInfo {
     const r = this.resolver;
     // @type-cacheable awaits the method and stores only resolved values; pMemoizeDecorator drops rejections.
     const dropsRejections = resolved.entry.library === "type-cacheable" || resolved.entry.library === "p-memoize";
@@ -1158,33 +1607,62 @@ class FileExtractor {
       lifetime: "class",
       optionsOpaque: false,
       rejections: dropsRejections ? "dropped" : "kept",
-      rejectionOption: resolved.entry.library === "memoize" ? "p-memoize's `pMemoizeDecorator`, which drops rejected promises" : undefined,
+      rejectionOption:
+        resolved.entry.library === "memoize"
+          ? "p-memoize's `pMemoizeDecorator`, which drops rejected promises"
+          : undefined,
       evictedByCode: false,
     };
     switch (resolved.entry.library) {
       case "typescript-memoize": {
         if (resolved.role.variant === "expiring") {
           const ms = args[0];
-          return { ...base, keying: args[1] ? "custom" : "first-argument", maxAge: ms ? this.instances.readTtl(ms, "ms") : { kind: "none" } };
+          return {
+            ...base,
+            keying: args[1] ? "custom" : "first-argument",
+            maxAge: ms ? this.instances.readTtl(ms, "ms") : { kind: "none" },
+          };
         }
         const first = args[0];
         if (!first) return { ...base, keying: "first-argument" };
         const { props, opaque, literal } = r.readOptions(first);
-        if (!literal) return { ...base, keying: opaque && !this.ts.isObjectLiteralExpression(r.skipOuter(first)) ? "custom" : "first-argument", optionsOpaque: false };
+        if (!literal)
+          return {
+            ...base,
+            keying: opaque && !this.ts.isObjectLiteralExpression(r.skipOuter(first)) ? "custom" : "first-argument",
+            optionsOpaque: false,
+          };
         const expiring = props.get("expiring");
-        return { ...base, optionsOpaque: opaque, keying: props.has("hashFunction") ? "custom" : "first-argument", maxAge: expiring ? this.instances.readTtl(expiring, "ms") : { kind: "none" } };
+        return {
+          ...base,
+          optionsOpaque: opaque,
+          keying: props.has("hashFunction") ? "custom" : "first-argument",
+          maxAge: expiring ? this.instances.readTtl(expiring, "ms") : { kind: "none" },
+        };
       }
       case "memoize":
       case "p-memoize": {
         const { props, opaque } = r.readOptions(args[0]);
         const maxAge = props.get("maxAge");
-        return { ...base, optionsOpaque: opaque, keying: props.has("cacheKey") ? "custom" : "first-argument", maxAge: maxAge ? this.instances.readTtl(maxAge, "ms") : { kind: "none" }, customCache: props.has("cache") };
+        return {
+          ...base,
+          optionsOpaque: opaque,
+          keying: props.has("cacheKey") ? "custom" : "first-argument",
+          maxAge: maxAge ? this.instances.readTtl(maxAge, "ms") : { kind: "none" },
+          customCache: props.has("cache"),
+        };
       }
       case "type-cacheable": {
         const { props, opaque } = r.readOptions(args[0]);
         const ttl = props.get("ttlSeconds");
         // Without ttlSeconds the global or client default applies, which may be set elsewhere.
-        return { ...base, optionsOpaque: opaque, keying: props.has("cacheKey") ? "custom" : "all-arguments", maxAge: ttl ? this.instances.readTtl(ttl, "s") : { kind: "unknown" }, bound: { kind: "unknown" } };
+        return {
+          ...base,
+          optionsOpaque: opaque,
+          keying: props.has("cacheKey") ? "custom" : "all-arguments",
+          maxAge: ttl ? this.instances.readTtl(ttl, "s") : { kind: "unknown" },
+          bound: { kind: "unknown" },
+        };
       }
       default:
         return { ...base, optionsOpaque: true, bound: { kind: "unknown" }, maxAge: { kind: "unknown" } };
@@ -1196,7 +1674,12 @@ class FileExtractor {
   private findMapCaches(): MapCache[] {
     const { ts } = this;
     const r = this.resolver;
-    const candidates: Array<{ declaration: TS.VariableDeclaration; symbol: TS.Symbol; exported: boolean; isMap: boolean }> = [];
+    const candidates: Array<{
+      declaration: TS.VariableDeclaration;
+      symbol: TS.Symbol;
+      exported: boolean;
+      isMap: boolean;
+    }> = [];
     for (const statement of this.sourceFile.statements) {
       if (!ts.isVariableStatement(statement)) continue;
       const exported = statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false;
@@ -1204,14 +1687,38 @@ class FileExtractor {
         if (!ts.isIdentifier(declaration.name) || !declaration.initializer) continue;
         const initializer = r.skipOuter(declaration.initializer);
         let isMap = false;
-        if (ts.isNewExpression(initializer) && ts.isIdentifier(initializer.expression) && this.instances.isGlobalMap(initializer.expression)) isMap = true;
-        else if (!(ts.isObjectLiteralExpression(initializer) && initializer.properties.length === 0 && declaration.type && this.hasIndexSignature(declaration))) continue;
+        if (
+          ts.isNewExpression(initializer) &&
+          ts.isIdentifier(initializer.expression) &&
+          this.instances.isGlobalMap(initializer.expression)
+        )
+          isMap = true;
+        else if (!(
+          ts.isObjectLiteralExpression(initializer) &&
+          initializer.properties.length === 0 &&
+          declaration.type &&
+          this.hasIndexSignature(declaration)
+        ))
+          continue;
         const symbol = r.checker.getSymbolAtLocation(declaration.name);
         if (symbol) candidates.push({ declaration, symbol, exported, isMap });
       }
     }
     if (candidates.length === 0) return [];
-    const bySymbol = new Map(candidates.map((c) => [c.symbol, { ...c, reads: [] as TS.Node[], writes: [] as TS.Node[], evicts: false, evictions: [] as TS.Node[], escapes: false, exportedLater: false }]));
+    const bySymbol = new Map(
+      candidates.map((c) => [
+        c.symbol,
+        {
+          ...c,
+          reads: [] as TS.Node[],
+          writes: [] as TS.Node[],
+          evicts: false,
+          evictions: [] as TS.Node[],
+          escapes: false,
+          exportedLater: false,
+        },
+      ]),
+    );
     const names = new Set(candidates.map((c) => (c.declaration.name as TS.Identifier).text));
     const visit = (node: TS.Node): void => {
       if (ts.isIdentifier(node) && names.has(node.text)) {
@@ -1234,15 +1741,26 @@ class FileExtractor {
       const runtimeWrites = entry.writes.filter((w) => this.isInsideFunction(w));
       // The cache signature is get-then-set in one function; reads and writes in separate
       // functions are a store (a registry, an in-memory repository), not a cache.
-      const readScopes = entry.reads.map((read) => ({ start: read.getStart(), scope: this.findEnclosingFunction(read) }));
+      const readScopes = entry.reads.map((read) => ({
+        start: read.getStart(),
+        scope: this.findEnclosingFunction(read),
+      }));
       const cacheAsideWrites = runtimeWrites.filter((write) => {
         const scope = this.findEnclosingFunction(write);
-        return readScopes.some((read) => read.scope.start === scope.start && read.scope.end === scope.end && read.start < write.getStart());
+        return readScopes.some(
+          (read) => read.scope.start === scope.start && read.scope.end === scope.end && read.start < write.getStart(),
+        );
       });
       if (cacheAsideWrites.length === 0) continue;
       for (const write of cacheAsideWrites) {
         if (!ts.isCallExpression(write) || write.arguments.length < 2) continue;
-        this.addMissingInputGap(write, write.arguments[0]!, write.arguments[1]!, (entry.declaration.name as TS.Identifier).text, "map");
+        this.addMissingInputGap(
+          write,
+          write.arguments[0]!,
+          write.arguments[1]!,
+          (entry.declaration.name as TS.Identifier).text,
+          "map",
+        );
       }
       result.push({
         name: (entry.declaration.name as TS.Identifier).text,
@@ -1263,7 +1781,10 @@ class FileExtractor {
     return type.getStringIndexType() !== undefined || type.getNumberIndexType() !== undefined;
   }
 
-  private classifyMapReference(node: TS.Identifier, entry: { reads: TS.Node[]; writes: TS.Node[]; evicts: boolean; evictions: TS.Node[]; escapes: boolean }): void {
+  private classifyMapReference(
+    node: TS.Identifier,
+    entry: { reads: TS.Node[]; writes: TS.Node[]; evicts: boolean; evictions: TS.Node[]; escapes: boolean },
+  ): void {
     const { ts } = this;
     const parent = node.parent;
     if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
@@ -1280,14 +1801,19 @@ class FileExtractor {
     }
     if (ts.isElementAccessExpression(parent) && parent.expression === node) {
       const outer = parent.parent;
-      if (ts.isBinaryExpression(outer) && outer.left === parent && this.isAssignmentOperator(outer.operatorToken.kind)) entry.writes.push(outer);
+      if (ts.isBinaryExpression(outer) && outer.left === parent && this.isAssignmentOperator(outer.operatorToken.kind))
+        entry.writes.push(outer);
       else if (ts.isDeleteExpression(outer)) {
         entry.evicts = true;
         entry.evictions.push(outer);
       } else entry.reads.push(parent);
       return;
     }
-    if (ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    if (
+      ts.isBinaryExpression(parent) &&
+      parent.left === node &&
+      parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
+    ) {
       entry.evicts = true;
       entry.evictions.push(parent);
       return;
@@ -1298,28 +1824,74 @@ class FileExtractor {
   }
 
   /** A Map cache's operations as cache sites of one in-process instance (`cache.get(k)`, `cache[k] = v`, `cache.delete(k)`, `cache = new Map()`). */
-  private describeMapSites(declaration: TS.VariableDeclaration, reads: TS.Node[], writes: TS.Node[], evictions: TS.Node[]): CacheSite[] {
+  private describeMapSites(
+    declaration: TS.VariableDeclaration,
+    reads: TS.Node[],
+    writes: TS.Node[],
+    evictions: TS.Node[],
+  ): CacheSite[] {
     const { ts } = this;
     const r = this.resolver;
     const name = (declaration.name as TS.Identifier).text;
-    const instance: InstanceInfo = { library: "map", kind: "in-process", constructedAt: r.makeSpan(declaration), name, defaultTtl: { kind: "none" }, bound: { kind: "none" }, lifetime: "module", optionsOpaque: false, storesReferences: true, keyPrefix: undefined };
+    const instance: InstanceInfo = {
+      library: "map",
+      kind: "in-process",
+      constructedAt: r.makeSpan(declaration),
+      name,
+      defaultTtl: { kind: "none" },
+      bound: { kind: "none" },
+      lifetime: "module",
+      optionsOpaque: false,
+      storesReferences: true,
+      keyPrefix: undefined,
+    };
     const keyOf = (node: TS.Node): TS.Expression | undefined => {
       if (ts.isCallExpression(node)) return node.arguments[0];
       if (ts.isElementAccessExpression(node)) return node.argumentExpression;
       if (ts.isBinaryExpression(node) && ts.isElementAccessExpression(node.left)) return node.left.argumentExpression;
-      if (ts.isDeleteExpression(node) && ts.isElementAccessExpression(node.expression)) return node.expression.argumentExpression;
+      if (ts.isDeleteExpression(node) && ts.isElementAccessExpression(node.expression))
+        return node.expression.argumentExpression;
       return undefined;
     };
     const make = (node: TS.Node, operation: Operation, method: string, value?: TS.Expression): CacheSite => {
       const keyExpression = keyOf(node);
-      const site = this.createSite(node, node, { library: "map", kind: "in-process", operation, method, instance, key: keyExpression && !ts.isSpreadElement(keyExpression) ? r.buildKeyTemplate(keyExpression) : undefined });
+      const site = this.createSite(node, node, {
+        library: "map",
+        kind: "in-process",
+        operation,
+        method,
+        instance,
+        key: keyExpression && !ts.isSpreadElement(keyExpression) ? r.buildKeyTemplate(keyExpression) : undefined,
+      });
       if (value) site.valueSources = traceValueSources(r, value, this.callGraph.findOwner(node));
       return site;
     };
     return [
-      ...reads.map((node) => make(node, "read", ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : "[]")),
-      ...writes.map((node) => (ts.isCallExpression(node) ? make(node, "write", "set", node.arguments[1]) : make(node, "write", "[]=", (node as TS.BinaryExpression).right))),
-      ...evictions.map((node) => make(node, "delete", ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : ts.isDeleteExpression(node) ? "delete" : "clear")),
+      ...reads.map((node) =>
+        make(
+          node,
+          "read",
+          ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)
+            ? node.expression.name.text
+            : "[]",
+        ),
+      ),
+      ...writes.map((node) =>
+        ts.isCallExpression(node)
+          ? make(node, "write", "set", node.arguments[1])
+          : make(node, "write", "[]=", (node as TS.BinaryExpression).right),
+      ),
+      ...evictions.map((node) =>
+        make(
+          node,
+          "delete",
+          ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)
+            ? node.expression.name.text
+            : ts.isDeleteExpression(node)
+              ? "delete"
+              : "clear",
+        ),
+      ),
     ];
   }
 
@@ -1341,14 +1913,22 @@ class FileExtractor {
     const { ts } = this;
     const { checker } = this.resolver;
     const type = checker.getTypeAtLocation(declaration.name);
-    const finiteFlags = ts.TypeFlags.BooleanLike | ts.TypeFlags.EnumLike | ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.Undefined | ts.TypeFlags.Null;
+    const finiteFlags =
+      ts.TypeFlags.BooleanLike |
+      ts.TypeFlags.EnumLike |
+      ts.TypeFlags.StringLiteral |
+      ts.TypeFlags.NumberLiteral |
+      ts.TypeFlags.Undefined |
+      ts.TypeFlags.Null;
     const isFinite = (t: TS.Type): boolean => (t.flags & finiteFlags) !== 0 || (t.isUnion() && t.types.every(isFinite));
-    const typeArguments = (type.flags & ts.TypeFlags.Object) !== 0 ? checker.getTypeArguments(type as TS.TypeReference) : [];
+    const typeArguments =
+      (type.flags & ts.TypeFlags.Object) !== 0 ? checker.getTypeArguments(type as TS.TypeReference) : [];
     if (typeArguments.length > 0 && isFinite(typeArguments[0]!)) return true;
     // `const CACHE: Record<"a" | "b", X> = {}` or a Map whose every written key has a finite type.
     const keyTypes = writes.map((write) => {
       if (ts.isCallExpression(write) && write.arguments[0]) return checker.getTypeAtLocation(write.arguments[0]);
-      if (ts.isBinaryExpression(write) && ts.isElementAccessExpression(write.left)) return checker.getTypeAtLocation(write.left.argumentExpression);
+      if (ts.isBinaryExpression(write) && ts.isElementAccessExpression(write.left))
+        return checker.getTypeAtLocation(write.left.argumentExpression);
       return undefined;
     });
     return keyTypes.length > 0 && keyTypes.every((t) => t !== undefined && isFinite(t));
@@ -1398,12 +1978,15 @@ class FileExtractor {
 
   private findEnclosingFunction(node: TS.Node): { name: string; start: number; end: number } {
     const fn = this.findEnclosingFunctionNode(node);
-    return fn ? { name: this.nameFunction(fn), start: fn.getStart(), end: fn.getEnd() } : { name: "<module>", start: 0, end: this.sourceFile.getEnd() };
+    return fn
+      ? { name: this.nameFunction(fn), start: fn.getStart(), end: fn.getEnd() }
+      : { name: "<module>", start: 0, end: this.sourceFile.getEnd() };
   }
 
   private nameFunction(fn: TS.FunctionLikeDeclaration): string {
     const { ts } = this;
-    if (fn.name && (ts.isIdentifier(fn.name) || ts.isStringLiteral(fn.name) || ts.isPrivateIdentifier(fn.name))) return fn.name.text;
+    if (fn.name && (ts.isIdentifier(fn.name) || ts.isStringLiteral(fn.name) || ts.isPrivateIdentifier(fn.name)))
+      return fn.name.text;
     if (ts.isConstructorDeclaration(fn)) return "constructor";
     const binding = this.instances.findBindingName(fn);
     return binding ?? "<anonymous>";

@@ -45,12 +45,18 @@ export class InstanceResolver {
     if (depth > MAX_DEPTH) return undefined;
     const node = r.skipOuter(expression);
     // Singletons: `globalThis.redis ?? createRedis()`, `cached || new Redis(url)`, `dev ? a : b`.
-    if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+    if (
+      ts.isBinaryExpression(node) &&
+      (node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken ||
+        node.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+    ) {
       return this.resolveReceiver(node.right, depth + 1) ?? this.resolveReceiver(node.left, depth + 1);
     }
-    if (ts.isConditionalExpression(node)) return this.resolveReceiver(node.whenTrue, depth + 1) ?? this.resolveReceiver(node.whenFalse, depth + 1);
+    if (ts.isConditionalExpression(node))
+      return this.resolveReceiver(node.whenTrue, depth + 1) ?? this.resolveReceiver(node.whenFalse, depth + 1);
     // A lazy singleton: `this.client || (this.client = new Redis(url))`.
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) return this.resolveReceiver(node.right, depth + 1);
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken)
+      return this.resolveReceiver(node.right, depth + 1);
     if (ts.isNewExpression(node) || ts.isCallExpression(node)) {
       const constructed = this.describeConstructionCall(node);
       if (constructed) return { instance: constructed, batchId: undefined };
@@ -65,7 +71,14 @@ export class InstanceResolver {
           if (base && method === "namespace" && base.instance.library === "bentocache") {
             const name = node.arguments[0] ? r.foldString(node.arguments[0]) : undefined;
             if (name === undefined) return base;
-            return { ...base, instance: { ...base.instance, keyPrefix: `${base.instance.keyPrefix ?? ""}${name}:`, name: `${base.instance.name ?? "bentocache"}.namespace(${name})` } };
+            return {
+              ...base,
+              instance: {
+                ...base.instance,
+                keyPrefix: `${base.instance.keyPrefix ?? ""}${name}:`,
+                name: `${base.instance.name ?? "bentocache"}.namespace(${name})`,
+              },
+            };
           }
           if (base) return base;
         }
@@ -159,7 +172,8 @@ export class InstanceResolver {
       let symbol = r.checker.getSymbolAtLocation(type.typeName);
       if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = r.checker.getAliasedSymbol(symbol);
       const alias = symbol?.declarations?.find(ts.isTypeAliasDeclaration);
-      if (alias && !alias.getSourceFile().isDeclarationFile) return this.resolveTypeAnnotation(alias.type, name, depth + 1);
+      if (alias && !alias.getSourceFile().isDeclarationFile)
+        return this.resolveTypeAnnotation(alias.type, name, depth + 1);
     }
     const typeName = type.typeName;
     const expression = ts.isIdentifier(typeName) ? typeName : undefined;
@@ -173,7 +187,8 @@ export class InstanceResolver {
     if (!resolved && expression) {
       const origin = r.findImportOrigin(expression);
       const entry = origin ? findLibraryByModule(origin.module) : undefined;
-      if (entry?.kind === "redis") return { instance: this.describeOpaque(entry.library, entry.kind, name), batchId: undefined };
+      if (entry?.kind === "redis")
+        return { instance: this.describeOpaque(entry.library, entry.kind, name), batchId: undefined };
     }
     if (!resolved || resolved.entry.kind === "memoizer") return undefined;
     const library = resolved.role.library ?? resolved.entry.library;
@@ -188,7 +203,11 @@ export class InstanceResolver {
     return { instance: this.describeOpaque(entry.library, entry.kind, undefined), batchId: undefined };
   }
 
-  private describeOpaque(library: InstanceInfo["library"], kind: InstanceInfo["kind"], name: string | undefined): InstanceInfo {
+  private describeOpaque(
+    library: InstanceInfo["library"],
+    kind: InstanceInfo["kind"],
+    name: string | undefined,
+  ): InstanceInfo {
     return {
       library,
       kind,
@@ -247,10 +266,13 @@ export class InstanceResolver {
   /** If the call or `new` builds a cache/client of a known library, describes it. */
   describeConstructionCall(node: TS.NewExpression | TS.CallExpression): InstanceInfo | undefined {
     const r = this.resolver;
-    const resolved = r.resolveExport(r.findImportOrigin(node.expression)) ?? (r.ts.isNewExpression(node) ? this.resolveBaseClass(node.expression) : undefined);
+    const resolved =
+      r.resolveExport(r.findImportOrigin(node.expression)) ??
+      (r.ts.isNewExpression(node) ? this.resolveBaseClass(node.expression) : undefined);
     if (!resolved) return undefined;
     const role = resolved.role.role;
-    if (role !== "client-class" && role !== "client-factory" && role !== "cache-class" && role !== "cache-factory") return undefined;
+    if (role !== "client-class" && role !== "client-factory" && role !== "cache-class" && role !== "cache-factory")
+      return undefined;
     return this.describeConstruction(resolved, node);
   }
 
@@ -268,7 +290,8 @@ export class InstanceResolver {
       const symbol = r.getDeclaredSymbol(r.skipOuter(expression));
       declaration = symbol?.declarations?.find(ts.isClassLike);
     }
-    const base = declaration?.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    const base = declaration?.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]
+      ?.expression;
     if (!base) return undefined;
     const resolved = r.resolveExport(r.findImportOrigin(base));
     if (resolved && (resolved.role.role === "client-class" || resolved.role.role === "cache-class")) return resolved;
@@ -320,20 +343,35 @@ export class InstanceResolver {
         const ttl = props.get("ttl");
         const max = props.get("max");
         // A TTL is required per entry when the constructor gives none (the set throws otherwise).
-        return { ...base, optionsOpaque: opaque, defaultTtl: ttl ? this.readTtl(ttl, "ms") : { kind: "unknown" }, bound: max ? this.entries(max) : { kind: "unknown" } };
+        return {
+          ...base,
+          optionsOpaque: opaque,
+          defaultTtl: ttl ? this.readTtl(ttl, "ms") : { kind: "unknown" },
+          bound: max ? this.entries(max) : { kind: "unknown" },
+        };
       }
       case "quick-lru": {
         const { props, opaque } = options(0);
         const maxAge = props.get("maxAge");
         const maxSize = props.get("maxSize");
-        return { ...base, optionsOpaque: opaque, defaultTtl: maxAge ? this.readTtl(maxAge, "ms") : { kind: "none" }, bound: maxSize ? this.entries(maxSize) : { kind: "unknown" } };
+        return {
+          ...base,
+          optionsOpaque: opaque,
+          defaultTtl: maxAge ? this.readTtl(maxAge, "ms") : { kind: "none" },
+          bound: maxSize ? this.entries(maxSize) : { kind: "unknown" },
+        };
       }
       case "tiny-lru": {
         const isFactory = resolved.exportName === "lru";
         const max = args[0];
         const ttl = args[1];
         const maxValue = max ? r.foldNumber(max) : isFactory ? 1000 : 0;
-        const bound: Bound = maxValue === undefined ? { kind: "unknown" } : maxValue > 0 ? { kind: "entries", value: maxValue, text: max?.getText() ?? "1000" } : { kind: "none" };
+        const bound: Bound =
+          maxValue === undefined
+            ? { kind: "unknown" }
+            : maxValue > 0
+              ? { kind: "entries", value: maxValue, text: max?.getText() ?? "1000" }
+              : { kind: "none" };
         const ttlValue = ttl ? r.foldNumber(ttl) : 0;
         const defaultTtl: Ttl = ttl === undefined || ttlValue === 0 ? { kind: "none" } : this.readTtl(ttl, "ms");
         return { ...base, bound, defaultTtl };
@@ -352,7 +390,10 @@ export class InstanceResolver {
       }
       case "keyv": {
         const { optionsIndex, store } = this.splitKeyvArguments(args);
-        const { props, opaque } = optionsIndex === undefined ? { props: new Map<string, TS.Expression>(), opaque: false } : options(optionsIndex);
+        const { props, opaque } =
+          optionsIndex === undefined
+            ? { props: new Map<string, TS.Expression>(), opaque: false }
+            : options(optionsIndex);
         const ttl = props.get("ttl");
         const storeExpression = store ?? props.get("store");
         return {
@@ -372,7 +413,12 @@ export class InstanceResolver {
         let bound: Bound = { kind: "none" };
         if (lruSize && r.foldNumber(lruSize) !== 0) bound = this.entries(lruSize);
         else if (!isMemoryClass && primary) bound = { kind: "unknown" };
-        return { ...base, optionsOpaque: opaque, defaultTtl: ttl ? this.readTtl(ttl, "ms", true) : { kind: "none" }, bound };
+        return {
+          ...base,
+          optionsOpaque: opaque,
+          defaultTtl: ttl ? this.readTtl(ttl, "ms", true) : { kind: "none" },
+          bound,
+        };
       }
       case "cache-manager": {
         if (resolved.exportName === "caching") {
@@ -381,18 +427,34 @@ export class InstanceResolver {
           const ttl = props.get("ttl");
           const max = props.get("max");
           const unit = this.cacheManagerUnit ?? "s";
-          return { ...base, optionsOpaque: opaque, defaultTtl: ttl ? this.readTtl(ttl, unit, true) : { kind: "none" }, bound: max ? this.entries(max) : { kind: "unknown" } };
+          return {
+            ...base,
+            optionsOpaque: opaque,
+            defaultTtl: ttl ? this.readTtl(ttl, unit, true) : { kind: "none" },
+            bound: max ? this.entries(max) : { kind: "unknown" },
+          };
         }
         const { props, opaque } = options(0);
         const ttl = props.get("ttl");
         const stores = props.get("stores");
-        return { ...base, optionsOpaque: opaque, defaultTtl: ttl ? this.readTtl(ttl, this.cacheManagerUnit ?? "ms", true) : { kind: "none" }, bound: stores ? { kind: "unknown" } : { kind: "none" } };
+        return {
+          ...base,
+          optionsOpaque: opaque,
+          defaultTtl: ttl ? this.readTtl(ttl, this.cacheManagerUnit ?? "ms", true) : { kind: "none" },
+          bound: stores ? { kind: "unknown" } : { kind: "none" },
+        };
       }
       case "bentocache": {
         const { props, opaque } = options(0);
         const ttl = props.get("ttl");
         // bentocache defaults to a 30 s TTL.
-        return { ...base, optionsOpaque: opaque, defaultTtl: ttl ? this.readTtl(ttl, "duration") : { kind: "set", ms: 30_000, text: "30s (default)", unit: "duration" } };
+        return {
+          ...base,
+          optionsOpaque: opaque,
+          defaultTtl: ttl
+            ? this.readTtl(ttl, "duration")
+            : { kind: "set", ms: 30_000, text: "30s (default)", unit: "duration" },
+        };
       }
       case "async-cache-dedupe":
         return { ...base, defaultTtl: { kind: "unknown" } };
@@ -401,7 +463,15 @@ export class InstanceResolver {
         const cache = props.get("cache");
         const cacheMap = props.get("cacheMap");
         const cacheOff = cache !== undefined && cache.kind === r.ts.SyntaxKind.FalseKeyword;
-        return { ...base, optionsOpaque: opaque, bound: cacheOff ? { kind: "entries", value: 0, text: "cache: false" } : cacheMap ? { kind: "unknown" } : { kind: "none" } };
+        return {
+          ...base,
+          optionsOpaque: opaque,
+          bound: cacheOff
+            ? { kind: "entries", value: 0, text: "cache: false" }
+            : cacheMap
+              ? { kind: "unknown" }
+              : { kind: "none" },
+        };
       }
       default:
         return { ...base, optionsOpaque: true, defaultTtl: { kind: "unknown" } };
@@ -409,12 +479,29 @@ export class InstanceResolver {
   }
 
   /** `new Keyv(store, options)` vs `new Keyv(options)`. */
-  private splitKeyvArguments(args: readonly TS.Expression[]): { optionsIndex: number | undefined; store: TS.Expression | undefined } {
+  private splitKeyvArguments(args: readonly TS.Expression[]): {
+    optionsIndex: number | undefined;
+    store: TS.Expression | undefined;
+  } {
     const r = this.resolver;
     const first = args[0];
     if (!first) return { optionsIndex: undefined, store: undefined };
     const literal = r.readObjectLiteral(first);
-    const optionKeys = new Set(["ttl", "namespace", "store", "serialize", "deserialize", "compression", "useKeyPrefix", "stats", "emitErrors", "throwOnErrors", "throwOnFailedGet", "adapter", "uri"]);
+    const optionKeys = new Set([
+      "ttl",
+      "namespace",
+      "store",
+      "serialize",
+      "deserialize",
+      "compression",
+      "useKeyPrefix",
+      "stats",
+      "emitErrors",
+      "throwOnErrors",
+      "throwOnFailedGet",
+      "adapter",
+      "uri",
+    ]);
     if (literal && literal.properties.every((p) => p.name !== undefined && optionKeys.has(p.name.getText()))) {
       return { optionsIndex: 0, store: undefined };
     }
@@ -425,7 +512,8 @@ export class InstanceResolver {
     const r = this.resolver;
     const { ts } = r;
     const node = r.skipOuter(store);
-    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && this.isGlobalMap(node.expression)) return { kind: "none" };
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && this.isGlobalMap(node.expression))
+      return { kind: "none" };
     return { kind: "unknown" };
   }
 
@@ -455,7 +543,8 @@ export class InstanceResolver {
    * Keyv, cacheable and bentocache serialise by default.
    */
   private findStoresReferences(library: InstanceInfo["library"], args: readonly TS.Expression[]): boolean {
-    const isFalse = (expression: TS.Expression | undefined) => expression !== undefined && expression.kind === this.resolver.ts.SyntaxKind.FalseKeyword;
+    const isFalse = (expression: TS.Expression | undefined) =>
+      expression !== undefined && expression.kind === this.resolver.ts.SyntaxKind.FalseKeyword;
     switch (library) {
       case "lru-cache":
       case "ttlcache":
@@ -481,7 +570,10 @@ export class InstanceResolver {
     const symbol = r.checker.getSymbolAtLocation(identifier);
     const declaration = symbol?.declarations?.[0];
     if (!declaration) return false;
-    return r.program.isSourceFileDefaultLibrary(declaration.getSourceFile()) || declaration.getSourceFile().fileName.includes("/typescript/lib/lib.");
+    return (
+      r.program.isSourceFileDefaultLibrary(declaration.getSourceFile()) ||
+      declaration.getSourceFile().fileName.includes("/typescript/lib/lib.")
+    );
   }
 
   readTtl(expression: TS.Expression, unit: TtlUnit, zeroMeansNone = false): Ttl {
@@ -518,15 +610,28 @@ export class InstanceResolver {
   findBindingName(node: TS.Node): string | undefined {
     const { ts } = this.resolver;
     let current: TS.Node = node;
-    while (current.parent && (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent) || ts.isAwaitExpression(current.parent) || ts.isSatisfiesExpression(current.parent))) {
+    while (
+      current.parent &&
+      (ts.isParenthesizedExpression(current.parent) ||
+        ts.isAsExpression(current.parent) ||
+        ts.isAwaitExpression(current.parent) ||
+        ts.isSatisfiesExpression(current.parent))
+    ) {
       current = current.parent;
     }
     const parent = current.parent;
     if (!parent) return undefined;
-    if ((ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertyAssignment(parent)) && parent.initializer === current) {
+    if (
+      (ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertyAssignment(parent)) &&
+      parent.initializer === current
+    ) {
       return parent.name.getText();
     }
-    if (ts.isBinaryExpression(parent) && parent.right === current && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    if (
+      ts.isBinaryExpression(parent) &&
+      parent.right === current &&
+      parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
+    ) {
       return ts.isPropertyAccessExpression(parent.left) ? parent.left.name.text : parent.left.getText();
     }
     return undefined;
@@ -539,7 +644,14 @@ export class InstanceResolver {
   findLifetime(node: TS.Node): Lifetime {
     const { ts } = this.resolver;
     let current: TS.Node = node;
-    while (current.parent && (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent) || ts.isAwaitExpression(current.parent) || ts.isSatisfiesExpression(current.parent) || ts.isNonNullExpression(current.parent))) {
+    while (
+      current.parent &&
+      (ts.isParenthesizedExpression(current.parent) ||
+        ts.isAsExpression(current.parent) ||
+        ts.isAwaitExpression(current.parent) ||
+        ts.isSatisfiesExpression(current.parent) ||
+        ts.isNonNullExpression(current.parent))
+    ) {
       current = current.parent;
     }
     const parent = current.parent;
@@ -554,12 +666,18 @@ export class InstanceResolver {
       return isStatic ? "module" : "class";
     }
     if (ts.isExportAssignment(parent)) return "module";
-    if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === current) {
-      if (ts.isPropertyAccessExpression(parent.left) && parent.left.expression.kind === ts.SyntaxKind.ThisKeyword) return "class";
+    if (
+      ts.isBinaryExpression(parent) &&
+      parent.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      parent.right === current
+    ) {
+      if (ts.isPropertyAccessExpression(parent.left) && parent.left.expression.kind === ts.SyntaxKind.ThisKeyword)
+        return "class";
       if (ts.isIdentifier(parent.left)) {
         const symbol = this.resolver.checker.getSymbolAtLocation(parent.left);
         const declaration = symbol?.valueDeclaration;
-        if (declaration && ts.isVariableDeclaration(declaration) && ts.isSourceFile(declaration.parent.parent.parent)) return "module";
+        if (declaration && ts.isVariableDeclaration(declaration) && ts.isSourceFile(declaration.parent.parent.parent))
+          return "module";
         return "local";
       }
     }
@@ -570,7 +688,10 @@ export class InstanceResolver {
 
 /** Parses `'30s'`, `'15m'`, `'1h'`, `'2d'`, `'500ms'` into milliseconds. */
 export function parseDuration(text: string): number | undefined {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)?\s*$/i.exec(text);
+  const match =
+    /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|weeks?)?\s*$/i.exec(
+      text,
+    );
   if (!match) return undefined;
   const value = Number(match[1]);
   const unit = (match[2] ?? "ms").toLowerCase();

@@ -8,7 +8,8 @@ import type { Resolver } from "./resolver";
  * Parameters that shape how a value is fetched, not which value: leaving them out of the key
  * is deliberate. Matched on the parameter's name, as the last filter after the data flow.
  */
-const NON_IDENTITY_NAME = /^(timeout|timeoutMs|retries|retry|maxRetries|signal|log|logger|trace|traceId|requestId|correlationId|debug|verbose|force|forceRefresh|refresh|bypassCache|skipCache|noCache|ttl|ttlMs|ttlSeconds|expiresIn|maxAge|attempt|attempts)$/i;
+const NON_IDENTITY_NAME =
+  /^(timeout|timeoutMs|retries|retry|maxRetries|signal|log|logger|trace|traceId|requestId|correlationId|debug|verbose|force|forceRefresh|refresh|bypassCache|skipCache|noCache|ttl|ttlMs|ttlSeconds|expiresIn|maxAge|attempt|attempts)$/i;
 
 interface Inputs {
   /** Parameter names the expression depends on. */
@@ -43,16 +44,21 @@ export class KeyCoverage {
     const parts = keyParts ? r.skipOuter(keyParts) : undefined;
     if (parts && !ts.isArrayLiteralExpression(parts)) return undefined;
     const inKeyParts = new Set<TS.Symbol>();
-    if (parts) this.forEachIdentifier(parts, (identifier) => {
-      const symbol = r.getDeclaredSymbol(identifier);
-      if (symbol) inKeyParts.add(symbol);
-    });
+    if (parts)
+      this.forEachIdentifier(parts, (identifier) => {
+        const symbol = r.getDeclaredSymbol(identifier);
+        if (symbol) inKeyParts.add(symbol);
+      });
     const missing = new Set<string>();
     this.forEachIdentifier(cached.body!, (identifier) => {
       const symbol = r.getDeclaredSymbol(identifier);
       const declaration = symbol?.valueDeclaration;
       if (!symbol || !declaration || inKeyParts.has(symbol)) return;
-      if (declaration.getSourceFile() !== cached.getSourceFile() || (declaration.pos >= cached.pos && declaration.end <= cached.end)) return;
+      if (
+        declaration.getSourceFile() !== cached.getSourceFile() ||
+        (declaration.pos >= cached.pos && declaration.end <= cached.end)
+      )
+        return;
       if (!this.isInsideFunction(declaration) || !this.variesPerCall(declaration)) return;
       if (NON_IDENTITY_NAME.test(identifier.text)) return;
       missing.add(identifier.text);
@@ -82,7 +88,12 @@ export class KeyCoverage {
   private isIdentityType(node: TS.Node): boolean {
     const { ts } = this;
     const type = this.resolver.checker.getTypeAtLocation(node);
-    const flags = ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.EnumLike;
+    const flags =
+      ts.TypeFlags.StringLike |
+      ts.TypeFlags.NumberLike |
+      ts.TypeFlags.BigIntLike |
+      ts.TypeFlags.BooleanLike |
+      ts.TypeFlags.EnumLike;
     const nullish = ts.TypeFlags.Undefined | ts.TypeFlags.Null | ts.TypeFlags.Void;
     const parts = type.isUnion() ? type.types : [type];
     const meaningful = parts.filter((t) => !(t.flags & nullish));
@@ -90,7 +101,11 @@ export class KeyCoverage {
   }
 
   /** Parameters an expression depends on, through local variables of `fn` (their initialisers and assignments). */
-  private collectInputs(fn: TS.FunctionLikeDeclaration, expression: TS.Expression, parameters: Map<TS.Symbol, string>): Inputs {
+  private collectInputs(
+    fn: TS.FunctionLikeDeclaration,
+    expression: TS.Expression,
+    parameters: Map<TS.Symbol, string>,
+  ): Inputs {
     const { ts } = this;
     const r = this.resolver;
     const inputs: Inputs = { all: new Set(), computed: new Set() };
@@ -102,19 +117,29 @@ export class KeyCoverage {
         if (ts.isPropertyAssignment(parent) && parent.name === node) return;
         const symbol = r.checker.getSymbolAtLocation(node);
         if (!symbol) return;
-        const name = parameters.get(symbol) ?? (ts.isShorthandPropertyAssignment(parent) ? parameters.get(r.checker.getShorthandAssignmentValueSymbol(parent) ?? symbol) : undefined);
+        const name =
+          parameters.get(symbol) ??
+          (ts.isShorthandPropertyAssignment(parent)
+            ? parameters.get(r.checker.getShorthandAssignmentValueSymbol(parent) ?? symbol)
+            : undefined);
         if (name !== undefined) {
           inputs.all.add(name);
           if (underCall) inputs.computed.add(name);
           return;
         }
-        const local = ts.isShorthandPropertyAssignment(parent) ? (r.checker.getShorthandAssignmentValueSymbol(parent) ?? symbol) : symbol;
+        const local = ts.isShorthandPropertyAssignment(parent)
+          ? (r.checker.getShorthandAssignmentValueSymbol(parent) ?? symbol)
+          : symbol;
         if (visited.has(local)) return;
         visited.add(local);
         for (const source of this.findLocalSources(fn, local)) visit(source.node, underCall || source.computed);
         return;
       }
-      const isCall = ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isAwaitExpression(node) || ts.isTaggedTemplateExpression(node);
+      const isCall =
+        ts.isCallExpression(node) ||
+        ts.isNewExpression(node) ||
+        ts.isAwaitExpression(node) ||
+        ts.isTaggedTemplateExpression(node);
       ts.forEachChild(node, (child) => visit(child, underCall || isCall));
     };
     visit(expression, false);
@@ -122,30 +147,61 @@ export class KeyCoverage {
   }
 
   /** Expressions a local variable of `fn` takes its value from: its initialiser and assignments to it. */
-  private findLocalSources(fn: TS.FunctionLikeDeclaration, symbol: TS.Symbol): Array<{ node: TS.Node; computed: boolean }> {
+  private findLocalSources(
+    fn: TS.FunctionLikeDeclaration,
+    symbol: TS.Symbol,
+  ): Array<{ node: TS.Node; computed: boolean }> {
     const { ts } = this;
     const declaration = symbol.valueDeclaration;
-    if (!declaration || declaration.getSourceFile() !== fn.getSourceFile() || declaration.pos < fn.pos || declaration.end > fn.end) return [];
+    if (
+      !declaration ||
+      declaration.getSourceFile() !== fn.getSourceFile() ||
+      declaration.pos < fn.pos ||
+      declaration.end > fn.end
+    )
+      return [];
     const sources: Array<{ node: TS.Node; computed: boolean }> = [];
-    if (ts.isVariableDeclaration(declaration) && declaration.initializer) sources.push({ node: declaration.initializer, computed: false });
+    if (ts.isVariableDeclaration(declaration) && declaration.initializer)
+      sources.push({ node: declaration.initializer, computed: false });
     // `const { a } = await load(x)`: the binding comes from the whole initialiser.
     if (ts.isBindingElement(declaration)) {
       let current: TS.Node = declaration;
-      while (ts.isBindingElement(current) || ts.isObjectBindingPattern(current) || ts.isArrayBindingPattern(current)) current = current.parent;
-      if (ts.isVariableDeclaration(current) && current.initializer) sources.push({ node: current.initializer, computed: false });
+      while (ts.isBindingElement(current) || ts.isObjectBindingPattern(current) || ts.isArrayBindingPattern(current))
+        current = current.parent;
+      if (ts.isVariableDeclaration(current) && current.initializer)
+        sources.push({ node: current.initializer, computed: false });
     }
     // `for (const item of list)`: the item comes from the list.
-    if (ts.isVariableDeclaration(declaration) && ts.isVariableDeclarationList(declaration.parent) && (ts.isForOfStatement(declaration.parent.parent) || ts.isForInStatement(declaration.parent.parent))) {
+    if (
+      ts.isVariableDeclaration(declaration) &&
+      ts.isVariableDeclarationList(declaration.parent) &&
+      (ts.isForOfStatement(declaration.parent.parent) || ts.isForInStatement(declaration.parent.parent))
+    ) {
       sources.push({ node: declaration.parent.parent.expression, computed: false });
     }
     const name = symbol.getName();
     const visit = (node: TS.Node): void => {
-      if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
-        if (ts.isIdentifier(node.left) && node.left.text === name && this.resolver.checker.getSymbolAtLocation(node.left) === symbol) sources.push({ node: node.right, computed: false });
+      if (
+        ts.isBinaryExpression(node) &&
+        node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+        node.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+      ) {
+        if (
+          ts.isIdentifier(node.left) &&
+          node.left.text === name &&
+          this.resolver.checker.getSymbolAtLocation(node.left) === symbol
+        )
+          sources.push({ node: node.right, computed: false });
       }
       // `list.push(compute(x))` feeds `list`.
-      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === name) {
-        if (this.resolver.checker.getSymbolAtLocation(node.expression.expression) === symbol) for (const argument of node.arguments) sources.push({ node: argument, computed: true });
+      if (
+        ts.isCallExpression(node) &&
+        ts.isPropertyAccessExpression(node.expression) &&
+        ts.isIdentifier(node.expression.expression) &&
+        node.expression.expression.text === name
+      ) {
+        if (this.resolver.checker.getSymbolAtLocation(node.expression.expression) === symbol)
+          for (const argument of node.arguments) sources.push({ node: argument, computed: true });
       }
       ts.forEachChild(node, visit);
     };
@@ -159,7 +215,14 @@ export class KeyCoverage {
       if (ts.isIdentifier(child)) {
         const parent = child.parent;
         if (ts.isPropertyAccessExpression(parent) && parent.name === child) return;
-        if ((ts.isPropertyAssignment(parent) || ts.isParameter(parent) || ts.isVariableDeclaration(parent) || ts.isBindingElement(parent)) && parent.name === child) return;
+        if (
+          (ts.isPropertyAssignment(parent) ||
+            ts.isParameter(parent) ||
+            ts.isVariableDeclaration(parent) ||
+            ts.isBindingElement(parent)) &&
+          parent.name === child
+        )
+          return;
         callback(child);
         return;
       }
@@ -184,7 +247,17 @@ export class KeyCoverage {
     if (!ts.isVariableDeclaration(declaration)) return false;
     const initializer = declaration.initializer && this.resolver.skipOuter(declaration.initializer);
     if (!initializer) return true;
-    if (ts.isLiteralExpression(initializer) || ts.isNoSubstitutionTemplateLiteral(initializer) || ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) return false;
-    return initializer.kind !== ts.SyntaxKind.TrueKeyword && initializer.kind !== ts.SyntaxKind.FalseKeyword && initializer.kind !== ts.SyntaxKind.NullKeyword;
+    if (
+      ts.isLiteralExpression(initializer) ||
+      ts.isNoSubstitutionTemplateLiteral(initializer) ||
+      ts.isArrowFunction(initializer) ||
+      ts.isFunctionExpression(initializer)
+    )
+      return false;
+    return (
+      initializer.kind !== ts.SyntaxKind.TrueKeyword &&
+      initializer.kind !== ts.SyntaxKind.FalseKeyword &&
+      initializer.kind !== ts.SyntaxKind.NullKeyword
+    );
   }
 }

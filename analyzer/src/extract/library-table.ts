@@ -42,17 +42,30 @@ const PACKAGES: Record<string, LibraryEntry> = {
   ioredis: {
     library: "ioredis",
     kind: "redis",
-    exports: { default: { role: "client-class" }, Redis: { role: "client-class" }, Cluster: { role: "client-class" }, "*": { role: "client-class" } },
+    exports: {
+      default: { role: "client-class" },
+      Redis: { role: "client-class" },
+      Cluster: { role: "client-class" },
+      "*": { role: "client-class" },
+    },
   },
   redis: {
     library: "node-redis",
     kind: "redis",
-    exports: { createClient: { role: "client-factory" }, createCluster: { role: "client-factory" }, createSentinel: { role: "client-factory" } },
+    exports: {
+      createClient: { role: "client-factory" },
+      createCluster: { role: "client-factory" },
+      createSentinel: { role: "client-factory" },
+    },
   },
   "@redis/client": {
     library: "node-redis",
     kind: "redis",
-    exports: { createClient: { role: "client-factory" }, createCluster: { role: "client-factory" }, createSentinel: { role: "client-factory" } },
+    exports: {
+      createClient: { role: "client-factory" },
+      createCluster: { role: "client-factory" },
+      createSentinel: { role: "client-factory" },
+    },
   },
   "@upstash/redis": {
     library: "upstash-redis",
@@ -75,32 +88,72 @@ const PACKAGES: Record<string, LibraryEntry> = {
     kind: "in-process",
     exports: { lru: { role: "cache-factory" }, LRU: { role: "cache-class" } },
   },
-  "node-cache": { library: "node-cache", kind: "in-process", exports: { default: { role: "cache-class" }, "*": { role: "cache-class" } } },
-  keyv: { library: "keyv", kind: "in-process", exports: { default: { role: "cache-class" }, Keyv: { role: "cache-class" } } },
+  "node-cache": {
+    library: "node-cache",
+    kind: "in-process",
+    exports: { default: { role: "cache-class" }, "*": { role: "cache-class" } },
+  },
+  keyv: {
+    library: "keyv",
+    kind: "in-process",
+    exports: { default: { role: "cache-class" }, Keyv: { role: "cache-class" } },
+  },
   cacheable: {
     library: "cacheable",
     kind: "in-process",
     exports: { Cacheable: { role: "cache-class" }, CacheableMemory: { role: "cache-class" } },
   },
-  "@cacheable/memory": { library: "cacheable-memory", kind: "in-process", exports: { CacheableMemory: { role: "cache-class" } } },
+  "@cacheable/memory": {
+    library: "cacheable-memory",
+    kind: "in-process",
+    exports: { CacheableMemory: { role: "cache-class" } },
+  },
   "cache-manager": {
     library: "cache-manager",
     kind: "in-process",
     // `Cache` is the type NestJS injects with `@Inject(CACHE_MANAGER)`.
-    exports: { createCache: { role: "cache-factory" }, caching: { role: "cache-factory" }, Cache: { role: "cache-class" } },
+    exports: {
+      createCache: { role: "cache-factory" },
+      caching: { role: "cache-factory" },
+      Cache: { role: "cache-class" },
+    },
   },
   bentocache: { library: "bentocache", kind: "in-process", exports: { BentoCache: { role: "cache-class" } } },
-  "async-cache-dedupe": { library: "async-cache-dedupe", kind: "in-process", exports: { createCache: { role: "cache-factory" } } },
-  dataloader: { library: "dataloader", kind: "in-process", exports: { default: { role: "cache-class" }, "*": { role: "cache-class" } } },
+  "async-cache-dedupe": {
+    library: "async-cache-dedupe",
+    kind: "in-process",
+    exports: { createCache: { role: "cache-factory" } },
+  },
+  dataloader: {
+    library: "dataloader",
+    kind: "in-process",
+    exports: { default: { role: "cache-class" }, "*": { role: "cache-class" } },
+  },
   lodash: { library: "lodash", kind: "memoizer", exports: { memoize: { role: "memoizer" } } },
   "lodash-es": { library: "lodash", kind: "memoizer", exports: { memoize: { role: "memoizer" } } },
-  "lodash/memoize": { library: "lodash", kind: "memoizer", exports: { default: { role: "memoizer" }, "*": { role: "memoizer" } } },
-  "lodash/memoize.js": { library: "lodash", kind: "memoizer", exports: { default: { role: "memoizer" }, "*": { role: "memoizer" } } },
+  "lodash/memoize": {
+    library: "lodash",
+    kind: "memoizer",
+    exports: { default: { role: "memoizer" }, "*": { role: "memoizer" } },
+  },
+  "lodash/memoize.js": {
+    library: "lodash",
+    kind: "memoizer",
+    exports: { default: { role: "memoizer" }, "*": { role: "memoizer" } },
+  },
   "lodash-es/memoize": { library: "lodash", kind: "memoizer", exports: { default: { role: "memoizer" } } },
   "lodash-es/memoize.js": { library: "lodash", kind: "memoizer", exports: { default: { role: "memoizer" } } },
-  "lodash.memoize": { library: "lodash", kind: "memoizer", exports: { default: { role: "memoizer" }, "*": { role: "memoizer" } } },
+  "lodash.memoize": {
+    library: "lodash",
+    kind: "memoizer",
+    exports: { default: { role: "memoizer" }, "*": { role: "memoizer" } },
+  },
   underscore: { library: "underscore", kind: "memoizer", exports: { memoize: { role: "memoizer" } } },
-  memoizee: { library: "memoizee", kind: "memoizer", exports: { default: { role: "memoizer" }, "*": { role: "memoizer" } } },
+  memoizee: {
+    library: "memoizee",
+    kind: "memoizer",
+    exports: { default: { role: "memoizer" }, "*": { role: "memoizer" } },
+  },
   memoize: {
     library: "memoize",
     kind: "memoizer",
@@ -136,8 +189,16 @@ const PACKAGES: Record<string, LibraryEntry> = {
     kind: "memoizer",
     exports: { default: { role: "memoizer" }, memoize: { role: "memoizer" } },
   },
-  "fast-memoize": { library: "fast-memoize", kind: "memoizer", exports: { default: { role: "memoizer" }, "*": { role: "memoizer" } } },
-  "memoize-one": { library: "memoize-one", kind: "memoizer", exports: { default: { role: "memoizer" }, memoizeOne: { role: "memoizer" } } },
+  "fast-memoize": {
+    library: "fast-memoize",
+    kind: "memoizer",
+    exports: { default: { role: "memoizer" }, "*": { role: "memoizer" } },
+  },
+  "memoize-one": {
+    library: "memoize-one",
+    kind: "memoizer",
+    exports: { default: { role: "memoizer" }, memoizeOne: { role: "memoizer" } },
+  },
   reselect: {
     library: "reselect",
     kind: "memoizer",
@@ -146,12 +207,19 @@ const PACKAGES: Record<string, LibraryEntry> = {
   "typescript-memoize": {
     library: "typescript-memoize",
     kind: "memoizer",
-    exports: { Memoize: { role: "memoize-decorator" }, MemoizeExpiring: { role: "memoize-decorator", variant: "expiring" } },
+    exports: {
+      Memoize: { role: "memoize-decorator" },
+      MemoizeExpiring: { role: "memoize-decorator", variant: "expiring" },
+    },
   },
   "@type-cacheable/core": {
     library: "type-cacheable",
     kind: "memoizer",
-    exports: { Cacheable: { role: "memoize-decorator" }, CacheClear: { role: "cache-clear-decorator" }, CacheUpdate: { role: "cache-update-decorator" } },
+    exports: {
+      Cacheable: { role: "memoize-decorator" },
+      CacheClear: { role: "cache-clear-decorator" },
+      CacheUpdate: { role: "cache-update-decorator" },
+    },
   },
   "@nestjs/cache-manager": {
     library: "nestjs-cache",
@@ -167,7 +235,11 @@ const PACKAGES: Record<string, LibraryEntry> = {
     library: "nestjs-cache",
     kind: "framework",
     // NestJS 8 and 9 exported the cache decorators from @nestjs/common.
-    exports: { CacheModule: { role: "nest-cache-module" }, CacheKey: { role: "nest-cache-key" }, CacheTTL: { role: "nest-cache-ttl" } },
+    exports: {
+      CacheModule: { role: "nest-cache-module" },
+      CacheKey: { role: "nest-cache-key" },
+      CacheTTL: { role: "nest-cache-ttl" },
+    },
   },
   "next/cache": {
     library: "next",
@@ -228,22 +300,71 @@ export function findLibraryByPackage(packageName: string): LibraryEntry | undefi
 
 /** Redis commands that create a key (and so can leave it without an expiry). */
 export const REDIS_KEY_CREATING_COMMANDS = new Set([
-  "set", "setnx", "getset", "mset", "msetnx", "append", "setrange", "incr", "incrby", "incrbyfloat", "decr", "decrby",
-  "hset", "hmset", "hsetnx", "hincrby", "hincrbyfloat",
-  "sadd", "zadd", "zincrby", "lpush", "rpush", "linsert", "xadd", "pfadd", "geoadd",
-  "sinterstore", "sunionstore", "sdiffstore", "zunionstore", "zinterstore", "zdiffstore", "zrangestore", "copy",
+  "set",
+  "setnx",
+  "getset",
+  "mset",
+  "msetnx",
+  "append",
+  "setrange",
+  "incr",
+  "incrby",
+  "incrbyfloat",
+  "decr",
+  "decrby",
+  "hset",
+  "hmset",
+  "hsetnx",
+  "hincrby",
+  "hincrbyfloat",
+  "sadd",
+  "zadd",
+  "zincrby",
+  "lpush",
+  "rpush",
+  "linsert",
+  "xadd",
+  "pfadd",
+  "geoadd",
+  "sinterstore",
+  "sunionstore",
+  "sdiffstore",
+  "zunionstore",
+  "zinterstore",
+  "zdiffstore",
+  "zrangestore",
+  "copy",
 ]);
 
 /** Commands whose keys are plain values (not collections). */
 export const REDIS_STRING_COMMANDS = new Set([
-  "set", "setnx", "getset", "mset", "msetnx", "append", "setrange", "incr", "incrby", "incrbyfloat", "decr", "decrby",
+  "set",
+  "setnx",
+  "getset",
+  "mset",
+  "msetnx",
+  "append",
+  "setrange",
+  "incr",
+  "incrby",
+  "incrbyfloat",
+  "decr",
+  "decrby",
 ]);
 
 /** Commands that replace a key's value and, without an expiry option, drop the TTL it had. */
 export const REDIS_TTL_DROPPING_COMMANDS = new Set(["set", "getset", "mset", "msetnx"]);
 
 /** Commands that set an expiry on an existing key. */
-export const REDIS_EXPIRE_COMMANDS = new Set(["expire", "pexpire", "expireat", "pexpireat", "getex", "hexpire", "hpexpire"]);
+export const REDIS_EXPIRE_COMMANDS = new Set([
+  "expire",
+  "pexpire",
+  "expireat",
+  "pexpireat",
+  "getex",
+  "hexpire",
+  "hpexpire",
+]);
 
 /** Commands that write with an expiry by construction. */
 export const REDIS_WRITE_WITH_TTL_COMMANDS = new Map<string, "s" | "ms">([
@@ -255,14 +376,78 @@ export const REDIS_DELETE_COMMANDS = new Set(["del", "unlink", "getdel", "hdel",
 
 /** Reads that consume entries: a key popped by a consumer is a queue, not a cache. */
 export const REDIS_CONSUMING_COMMANDS = new Set([
-  "lpop", "rpop", "blpop", "brpop", "lmove", "blmove", "rpoplpush", "brpoplpush", "spop", "zpopmin", "zpopmax", "bzpopmin", "bzpopmax", "xread", "xreadgroup", "xtrim", "xdel", "ltrim",
+  "lpop",
+  "rpop",
+  "blpop",
+  "brpop",
+  "lmove",
+  "blmove",
+  "rpoplpush",
+  "brpoplpush",
+  "spop",
+  "zpopmin",
+  "zpopmax",
+  "bzpopmin",
+  "bzpopmax",
+  "xread",
+  "xreadgroup",
+  "xtrim",
+  "xdel",
+  "ltrim",
 ]);
 
 export const REDIS_READ_COMMANDS = new Set([
-  "get", "mget", "exists", "hget", "hgetall", "hmget", "smembers", "sismember", "zrange", "zscore", "lrange", "ttl", "pttl", "xrange", "strlen", "scard", "zcard", "llen",
+  "get",
+  "mget",
+  "exists",
+  "hget",
+  "hgetall",
+  "hmget",
+  "smembers",
+  "sismember",
+  "zrange",
+  "zscore",
+  "lrange",
+  "ttl",
+  "pttl",
+  "xrange",
+  "strlen",
+  "scard",
+  "zcard",
+  "llen",
 ]);
 
 /** In-process cache methods by operation. */
-export const IN_PROCESS_WRITE_METHODS = new Set(["set", "mset", "setMany", "setForever", "wrap", "getOrSet", "getOrSetForever", "prime"]);
-export const IN_PROCESS_READ_METHODS = new Set(["get", "has", "mget", "getMany", "peek", "fetch", "load", "loadMany", "take"]);
-export const IN_PROCESS_DELETE_METHODS = new Set(["delete", "del", "mdel", "deleteMany", "clear", "reset", "flushAll", "clearAll", "deleteByTag", "take"]);
+export const IN_PROCESS_WRITE_METHODS = new Set([
+  "set",
+  "mset",
+  "setMany",
+  "setForever",
+  "wrap",
+  "getOrSet",
+  "getOrSetForever",
+  "prime",
+]);
+export const IN_PROCESS_READ_METHODS = new Set([
+  "get",
+  "has",
+  "mget",
+  "getMany",
+  "peek",
+  "fetch",
+  "load",
+  "loadMany",
+  "take",
+]);
+export const IN_PROCESS_DELETE_METHODS = new Set([
+  "delete",
+  "del",
+  "mdel",
+  "deleteMany",
+  "clear",
+  "reset",
+  "flushAll",
+  "clearAll",
+  "deleteByTag",
+  "take",
+]);

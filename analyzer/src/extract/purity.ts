@@ -12,23 +12,87 @@ export const MAX_PURITY_DEPTH = 6;
 
 /** Array and promise methods that run their callback while the caller evaluates. */
 const EAGER_CALLBACK_METHODS = new Set([
-  "map", "filter", "reduce", "reduceRight", "forEach", "some", "every", "find", "findIndex", "findLast", "findLastIndex",
-  "flatMap", "sort", "toSorted", "then", "catch", "finally", "from", "replace", "replaceAll",
+  "map",
+  "filter",
+  "reduce",
+  "reduceRight",
+  "forEach",
+  "some",
+  "every",
+  "find",
+  "findIndex",
+  "findLast",
+  "findLastIndex",
+  "flatMap",
+  "sort",
+  "toSorted",
+  "then",
+  "catch",
+  "finally",
+  "from",
+  "replace",
+  "replaceAll",
 ]);
 
 /** Methods that change the array they are called on. */
-export const ARRAY_MUTATING_METHODS = new Set(["push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin"]);
+export const ARRAY_MUTATING_METHODS = new Set([
+  "push",
+  "pop",
+  "shift",
+  "unshift",
+  "splice",
+  "sort",
+  "reverse",
+  "fill",
+  "copyWithin",
+]);
 /** Keyed-collection writes: indexed as writes (a reader then sees mutable state) but not reported as side effects, since a memoized function populating a Map is usually a second-level cache. */
 const COLLECTION_WRITE_METHODS = new Set(["set", "add", "delete", "clear"]);
 
 const IO_MODULES = new Set([
-  "fs", "fs/promises", "child_process", "net", "http", "https", "http2", "dgram", "dns", "dns/promises", "tls", "readline",
+  "fs",
+  "fs/promises",
+  "child_process",
+  "net",
+  "http",
+  "https",
+  "http2",
+  "dgram",
+  "dns",
+  "dns/promises",
+  "tls",
+  "readline",
 ]);
 /** Packages whose calls are I/O (network, database). */
 const IO_PACKAGES = new Set([
-  "axios", "got", "node-fetch", "undici", "ky", "pg", "pg-pool", "mysql", "mysql2", "mongodb", "mongoose", "better-sqlite3", "sqlite3",
-  "@prisma/client", ".prisma", "typeorm", "knex", "kysely", "drizzle-orm", "sequelize", "@mikro-orm/core", "postgres",
-  "ioredis", "redis", "@redis/client", "@upstash/redis", "@aws-sdk/client-s3", "@aws-sdk/client-dynamodb",
+  "axios",
+  "got",
+  "node-fetch",
+  "undici",
+  "ky",
+  "pg",
+  "pg-pool",
+  "mysql",
+  "mysql2",
+  "mongodb",
+  "mongoose",
+  "better-sqlite3",
+  "sqlite3",
+  "@prisma/client",
+  ".prisma",
+  "typeorm",
+  "knex",
+  "kysely",
+  "drizzle-orm",
+  "sequelize",
+  "@mikro-orm/core",
+  "postgres",
+  "ioredis",
+  "redis",
+  "@redis/client",
+  "@upstash/redis",
+  "@aws-sdk/client-s3",
+  "@aws-sdk/client-dynamodb",
 ]);
 const LOGGING_PACKAGES = new Set(["pino", "winston", "bunyan", "log4js", "loglevel", "debug", "consola", "signale"]);
 /** Random generators by module; `uuid`'s v3/v5 are name-based and deterministic. */
@@ -63,7 +127,12 @@ interface WriteSite {
   duringConstruction: boolean;
 }
 
-type Root = { kind: "this" } | { kind: "parameter"; index: number } | { kind: "outer"; symbol: TS.Symbol; name: string } | { kind: "local" } | { kind: "unknown" };
+type Root =
+  | { kind: "this" }
+  | { kind: "parameter"; index: number }
+  | { kind: "outer"; symbol: TS.Symbol; name: string }
+  | { kind: "local" }
+  | { kind: "unknown" };
 
 export class PurityAnalyzer {
   private readonly ts: Resolver["ts"];
@@ -122,7 +191,10 @@ export class PurityAnalyzer {
         ? {
             name: fact.write.fn ? this.nameFunction(fact.write.fn) : "<module>",
             span: r.makeSpan(fact.write.node),
-            how: this.ts.isCallExpression(fact.write.node) || this.ts.isDeleteExpression(fact.write.node) ? "modified" : "reassigned",
+            how:
+              this.ts.isCallExpression(fact.write.node) || this.ts.isDeleteExpression(fact.write.node)
+                ? "modified"
+                : "reassigned",
           }
         : undefined,
     };
@@ -134,10 +206,18 @@ export class PurityAnalyzer {
     let current: TS.Node = fn;
     while (ts.isArrowFunction(current)) {
       current = current.parent;
-      while (!ts.isSourceFile(current) && !ts.isFunctionLike(current) && !ts.isPropertyDeclaration(current) && !ts.isClassLike(current)) current = current.parent;
+      while (
+        !ts.isSourceFile(current) &&
+        !ts.isFunctionLike(current) &&
+        !ts.isPropertyDeclaration(current) &&
+        !ts.isClassLike(current)
+      )
+        current = current.parent;
     }
     if (ts.isPropertyDeclaration(current)) return !(ts.getCombinedModifierFlags(current) & ts.ModifierFlags.Static);
-    return ts.isMethodDeclaration(current) || ts.isGetAccessorDeclaration(current) || ts.isConstructorDeclaration(current);
+    return (
+      ts.isMethodDeclaration(current) || ts.isGetAccessorDeclaration(current) || ts.isConstructorDeclaration(current)
+    );
   }
 
   // ---- summaries -------------------------------------------------------------
@@ -166,7 +246,13 @@ export class PurityAnalyzer {
         if (this.isEvaluatedCallback(child)) ts.forEachChild(child, visit);
         return;
       }
-      if (ts.isClassLike(child) || ts.isTypeNode(child) || ts.isInterfaceDeclaration(child) || ts.isTypeAliasDeclaration(child)) return;
+      if (
+        ts.isClassLike(child) ||
+        ts.isTypeNode(child) ||
+        ts.isInterfaceDeclaration(child) ||
+        ts.isTypeAliasDeclaration(child)
+      )
+        return;
       this.inspectNode(fn, child, facts);
       ts.forEachChild(child, visit);
     };
@@ -189,7 +275,8 @@ export class PurityAnalyzer {
       if (ts.isPropertyAccessExpression(callee) && EAGER_CALLBACK_METHODS.has(callee.name.text)) return true;
       return false;
     }
-    if (ts.isNewExpression(parent) && ts.isIdentifier(parent.expression) && parent.expression.text === "Promise") return this.isGlobal(parent.expression);
+    if (ts.isNewExpression(parent) && ts.isIdentifier(parent.expression) && parent.expression.text === "Promise")
+      return this.isGlobal(parent.expression);
     return false;
   }
 
@@ -197,8 +284,12 @@ export class PurityAnalyzer {
     const { ts } = this;
     if (ts.isCallExpression(node)) this.inspectCall(fn, node, facts);
     else if (ts.isNewExpression(node)) this.inspectNew(fn, node, facts);
-    else if (ts.isBinaryExpression(node) && this.isAssignment(node.operatorToken.kind)) this.inspectWrite(fn, node.left, node, facts);
-    else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) {
+    else if (ts.isBinaryExpression(node) && this.isAssignment(node.operatorToken.kind))
+      this.inspectWrite(fn, node.left, node, facts);
+    else if (
+      (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+      (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)
+    ) {
       this.inspectWrite(fn, node.operand, node, facts);
     } else if (ts.isDeleteExpression(node)) this.inspectWrite(fn, node.expression, node, facts);
     else if (ts.isPropertyAccessExpression(node)) this.inspectPropertyRead(fn, node, facts);
@@ -218,8 +309,14 @@ export class PurityAnalyzer {
     // Mutations through methods: `arg.push(x)`, `state.items.sort()`, `Object.assign(target, …)`.
     if (ts.isPropertyAccessExpression(callee)) {
       const method = callee.name.text;
-      if (ARRAY_MUTATING_METHODS.has(method) && this.isArrayLike(callee.expression)) this.inspectWrite(fn, callee.expression, call, facts);
-      if (method === "assign" && ts.isIdentifier(callee.expression) && callee.expression.text === "Object" && call.arguments[0]) {
+      if (ARRAY_MUTATING_METHODS.has(method) && this.isArrayLike(callee.expression))
+        this.inspectWrite(fn, callee.expression, call, facts);
+      if (
+        method === "assign" &&
+        ts.isIdentifier(callee.expression) &&
+        callee.expression.text === "Object" &&
+        call.arguments[0]
+      ) {
         this.inspectWrite(fn, call.arguments[0], call, facts);
       }
     }
@@ -228,7 +325,12 @@ export class PurityAnalyzer {
 
   private inspectNew(fn: FunctionNode, node: TS.NewExpression, facts: RawFact[]): void {
     const { ts } = this;
-    if (ts.isIdentifier(node.expression) && node.expression.text === "Date" && (node.arguments?.length ?? 0) === 0 && this.isGlobal(node.expression)) {
+    if (
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === "Date" &&
+      (node.arguments?.length ?? 0) === 0 &&
+      this.isGlobal(node.expression)
+    ) {
       facts.push({ kind: "time", subject: "new Date()", node, chain: [] });
       return;
     }
@@ -250,12 +352,20 @@ export class PurityAnalyzer {
         if (base.text === "Date" && member === "now") return { kind: "time", subject: "Date.now()" };
         if (base.text === "performance" && member === "now") return { kind: "time", subject: "performance.now()" };
         if (base.text === "Math" && member === "random") return { kind: "random", subject: "Math.random()" };
-        if (base.text === "crypto" && RANDOM_EXPORTS.crypto!.has(member)) return { kind: "random", subject: `crypto.${member}()` };
-        if (base.text === "process" && TIME_PROCESS_MEMBERS.has(member)) return { kind: "time", subject: `process.${member}()` };
+        if (base.text === "crypto" && RANDOM_EXPORTS.crypto!.has(member))
+          return { kind: "random", subject: `crypto.${member}()` };
+        if (base.text === "process" && TIME_PROCESS_MEMBERS.has(member))
+          return { kind: "time", subject: `process.${member}()` };
         if (base.text === "console") return { kind: "logging", subject: `console.${member}()` };
       }
       // `process.hrtime.bigint()`
-      if (ts.isPropertyAccessExpression(base) && ts.isIdentifier(base.expression) && base.expression.text === "process" && base.name.text === "hrtime" && this.isGlobal(base.expression)) {
+      if (
+        ts.isPropertyAccessExpression(base) &&
+        ts.isIdentifier(base.expression) &&
+        base.expression.text === "process" &&
+        base.name.text === "hrtime" &&
+        this.isGlobal(base.expression)
+      ) {
         return { kind: "time", subject: "process.hrtime.bigint()" };
       }
     }
@@ -265,7 +375,8 @@ export class PurityAnalyzer {
       const exported = origin.path.filter((p) => p !== "*" && p !== "default");
       const first = exported[0];
       if (module === "perf_hooks" && exported.includes("now")) return { kind: "time", subject: text(callee) + "()" };
-      if (module === "process" && first && TIME_PROCESS_MEMBERS.has(first)) return { kind: "time", subject: text(callee) + "()" };
+      if (module === "process" && first && TIME_PROCESS_MEMBERS.has(first))
+        return { kind: "time", subject: text(callee) + "()" };
       const random = RANDOM_EXPORTS[module];
       if (random && exported.some((name) => random.has(name))) return { kind: "random", subject: text(callee) + "()" };
       if (IO_MODULES.has(module) || IO_PACKAGES.has(origin.module)) return { kind: "io", subject: text(callee) + "()" };
@@ -274,24 +385,37 @@ export class PurityAnalyzer {
     // Methods on objects whose type a database, network, Redis or logging package declares.
     if (ts.isPropertyAccessExpression(callee)) {
       const packageName = this.findDeclaringPackage(callee.expression);
-      if (packageName && (IO_PACKAGES.has(packageName) || packageName.startsWith("@prisma/") || packageName.startsWith("@aws-sdk/"))) {
+      if (
+        packageName &&
+        (IO_PACKAGES.has(packageName) || packageName.startsWith("@prisma/") || packageName.startsWith("@aws-sdk/"))
+      ) {
         return { kind: "io", subject: text(callee) + "()" };
       }
       if (packageName && LOGGING_PACKAGES.has(packageName)) return { kind: "logging", subject: text(callee) + "()" };
-      if (packageName === "@nestjs/common" && this.typeName(callee.expression) === "Logger") return { kind: "logging", subject: text(callee) + "()" };
+      if (packageName === "@nestjs/common" && this.typeName(callee.expression) === "Logger")
+        return { kind: "logging", subject: text(callee) + "()" };
     }
     return undefined;
   }
 
   /** Follows a call into a function of the project and lifts its facts into the caller. */
-  private followCall(fn: FunctionNode, call: TS.CallExpression | TS.NewExpression, callee: TS.Expression, facts: RawFact[]): void {
+  private followCall(
+    fn: FunctionNode,
+    call: TS.CallExpression | TS.NewExpression,
+    callee: TS.Expression,
+    facts: RawFact[],
+  ): void {
     const { ts } = this;
     const target = this.findCallTarget(call);
     if (!target || target === fn) return;
     const calleeFacts = this.summarize(target);
     if (calleeFacts.length === 0) return;
     const isConstructor = ts.isConstructorDeclaration(target);
-    const receiver = ts.isPropertyAccessExpression(callee) ? this.findRoot(fn, callee.expression) : ts.isIdentifier(callee) ? ({ kind: "local" } as Root) : ({ kind: "unknown" } as Root);
+    const receiver = ts.isPropertyAccessExpression(callee)
+      ? this.findRoot(fn, callee.expression)
+      : ts.isIdentifier(callee)
+        ? ({ kind: "local" } as Root)
+        : ({ kind: "unknown" } as Root);
     for (const fact of calleeFacts) {
       if (fact.chain.length + 1 > MAX_PURITY_DEPTH) continue;
       // State declared inside the caller is the caller's own: a callback or helper writing it is local work.
@@ -311,7 +435,12 @@ export class PurityAnalyzer {
           if (isConstructor) continue;
           if (receiver.kind === "this") facts.push({ ...fact, chain });
           else if (receiver.kind === "outer") {
-            facts.push({ ...fact, kind: fact.kind === "this-read" ? "mutable-state" : "outer-write", subject: `${receiver.name}.${fact.subject.replace(/^this\./, "")}`, chain });
+            facts.push({
+              ...fact,
+              kind: fact.kind === "this-read" ? "mutable-state" : "outer-write",
+              subject: `${receiver.name}.${fact.subject.replace(/^this\./, "")}`,
+              chain,
+            });
           } else if (receiver.kind === "parameter" && fact.kind === "this-write") {
             facts.push({ ...fact, kind: "parameter-mutation", parameterIndex: receiver.index, chain });
           }
@@ -323,10 +452,16 @@ export class PurityAnalyzer {
     }
   }
 
-  private liftMutation(fn: FunctionNode, argument: TS.Expression, fact: RawFact, chain: FunctionNode[]): RawFact | undefined {
+  private liftMutation(
+    fn: FunctionNode,
+    argument: TS.Expression,
+    fact: RawFact,
+    chain: FunctionNode[],
+  ): RawFact | undefined {
     const root = this.findRoot(fn, argument);
     const subject = argument.getText();
-    if (root.kind === "parameter") return { ...fact, kind: "parameter-mutation", parameterIndex: root.index, subject, chain };
+    if (root.kind === "parameter")
+      return { ...fact, kind: "parameter-mutation", parameterIndex: root.index, subject, chain };
     if (root.kind === "outer") return { ...fact, kind: "outer-write", symbol: root.symbol, subject, chain };
     if (root.kind === "this") return { ...fact, kind: "this-write", subject, chain };
     return undefined;
@@ -336,7 +471,13 @@ export class PurityAnalyzer {
   findMutatedParameters(fn: FunctionNode): Map<number, TS.Node> {
     const result = new Map<number, TS.Node>();
     for (const fact of this.summarize(fn)) {
-      if (fact.kind === "parameter-mutation" && fact.chain.length === 0 && fact.parameterIndex !== undefined && !result.has(fact.parameterIndex)) result.set(fact.parameterIndex, fact.node);
+      if (
+        fact.kind === "parameter-mutation" &&
+        fact.chain.length === 0 &&
+        fact.parameterIndex !== undefined &&
+        !result.has(fact.parameterIndex)
+      )
+        result.set(fact.parameterIndex, fact.node);
     }
     return result;
   }
@@ -366,7 +507,10 @@ export class PurityAnalyzer {
     let subject = target.getText().replace(/\s+/g, " ");
     if (ts.isCallExpression(node)) {
       const callee = node.expression;
-      subject = ts.isPropertyAccessExpression(callee) && callee.expression === target ? `${subject}.${callee.name.text}()` : `${callee.getText()}(${subject}, …)`;
+      subject =
+        ts.isPropertyAccessExpression(callee) && callee.expression === target
+          ? `${subject}.${callee.name.text}()`
+          : `${callee.getText()}(${subject}, …)`;
     }
     if (root.kind === "parameter") {
       // Reassigning the parameter variable itself is local; changing what it points to is not.
@@ -383,15 +527,41 @@ export class PurityAnalyzer {
     const { ts } = this;
     const parent = node.parent;
     // Only value reads: not declarations, not property names, not write targets.
-    if ((ts.isPropertyAccessExpression(parent) && parent.name === node) || ts.isPropertyAssignment(parent) && parent.name === node) return;
+    if (
+      (ts.isPropertyAccessExpression(parent) && parent.name === node) ||
+      (ts.isPropertyAssignment(parent) && parent.name === node)
+    )
+      return;
     if ((parent as { name?: TS.Node }).name === node) return;
-    if (ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) return;
-    if (ts.isShorthandPropertyAssignment(parent) && ts.isObjectLiteralExpression(parent.parent) && ts.isBinaryExpression(parent.parent.parent) && parent.parent.parent.left === parent.parent) return;
-    if (ts.isTypeReferenceNode(parent) || ts.isTypeQueryNode(parent) || ts.isQualifiedName(parent) || ts.isExpressionWithTypeArguments(parent)) return;
+    if (
+      ts.isBinaryExpression(parent) &&
+      parent.left === node &&
+      parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
+    )
+      return;
+    if (
+      ts.isShorthandPropertyAssignment(parent) &&
+      ts.isObjectLiteralExpression(parent.parent) &&
+      ts.isBinaryExpression(parent.parent.parent) &&
+      parent.parent.parent.left === parent.parent
+    )
+      return;
+    if (
+      ts.isTypeReferenceNode(parent) ||
+      ts.isTypeQueryNode(parent) ||
+      ts.isQualifiedName(parent) ||
+      ts.isExpressionWithTypeArguments(parent)
+    )
+      return;
     if (node.text === "undefined") return;
     const symbol = this.resolver.getDeclaredSymbol(node);
     // `process.env` at call time.
-    if (node.text === "process" && ts.isPropertyAccessExpression(parent) && parent.name.text === "env" && this.isGlobalSymbol(symbol, node)) {
+    if (
+      node.text === "process" &&
+      ts.isPropertyAccessExpression(parent) &&
+      parent.name.text === "env" &&
+      this.isGlobalSymbol(symbol, node)
+    ) {
       facts.push({ kind: "environment", subject: this.describeEnvRead(parent), node: parent, chain: [] });
       return;
     }
@@ -404,7 +574,8 @@ export class PurityAnalyzer {
       // A const binding: the value may still be a container that is changed elsewhere (`rates.set(…)`).
       // Only plain containers: a client or cache instance with a `set` method is not state the result depends on.
       const write = this.findLaterWrite(symbol, fn);
-      if (write && this.isPlainContainer(node)) facts.push({ kind: "mutable-state", subject: node.text, node, chain: [], symbol, write });
+      if (write && this.isPlainContainer(node))
+        facts.push({ kind: "mutable-state", subject: node.text, node, chain: [], symbol, write });
       return;
     }
     const write = this.findLaterWrite(symbol, fn);
@@ -430,22 +601,43 @@ export class PurityAnalyzer {
     // The write itself, or a method call (the callee is handled as a call).
     if (ts.isBinaryExpression(parent) && parent.left === node && this.isAssignment(parent.operatorToken.kind)) return;
     if (ts.isCallExpression(parent) && parent.expression === node) return;
-    if (ts.isPropertyAccessExpression(parent) && parent.expression === node && ts.isCallExpression(parent.parent) && parent.parent.expression === parent && ARRAY_MUTATING_METHODS.has(parent.name.text)) return;
+    if (
+      ts.isPropertyAccessExpression(parent) &&
+      parent.expression === node &&
+      ts.isCallExpression(parent.parent) &&
+      parent.parent.expression === parent &&
+      ARRAY_MUTATING_METHODS.has(parent.name.text)
+    )
+      return;
     const root = this.findRoot(fn, node.expression);
     if (root.kind !== "this" && root.kind !== "outer") return;
     const symbol = this.checker.getSymbolAtLocation(node.name);
     if (!symbol || !(symbol.flags & ts.SymbolFlags.Property)) return;
     const write = this.findLaterWrite(symbol, fn);
     if (!write) return;
-    if (root.kind === "this") facts.push({ kind: "this-read", subject: `this.${node.name.text}`, node, chain: [], write });
-    else facts.push({ kind: "mutable-state", subject: node.getText().replace(/\s+/g, ""), node, chain: [], symbol: root.symbol, write });
+    if (root.kind === "this")
+      facts.push({ kind: "this-read", subject: `this.${node.name.text}`, node, chain: [], write });
+    else
+      facts.push({
+        kind: "mutable-state",
+        subject: node.getText().replace(/\s+/g, ""),
+        node,
+        chain: [],
+        symbol: root.symbol,
+        write,
+      });
   }
 
   private describeEnvRead(envAccess: TS.PropertyAccessExpression): string {
     const { ts } = this;
     const outer = envAccess.parent;
     if (ts.isPropertyAccessExpression(outer) && outer.expression === envAccess) return `process.env.${outer.name.text}`;
-    if (ts.isElementAccessExpression(outer) && outer.expression === envAccess && ts.isStringLiteralLike(outer.argumentExpression)) return `process.env.${outer.argumentExpression.text}`;
+    if (
+      ts.isElementAccessExpression(outer) &&
+      outer.expression === envAccess &&
+      ts.isStringLiteralLike(outer.argumentExpression)
+    )
+      return `process.env.${outer.argumentExpression.text}`;
     return "process.env";
   }
 
@@ -453,7 +645,12 @@ export class PurityAnalyzer {
   private findRoot(fn: FunctionNode, expression: TS.Expression): Root {
     const { ts } = this;
     let node = this.resolver.skipOuter(expression);
-    while (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node) || ts.isNonNullExpression(node) || ts.isParenthesizedExpression(node)) {
+    while (
+      ts.isPropertyAccessExpression(node) ||
+      ts.isElementAccessExpression(node) ||
+      ts.isNonNullExpression(node) ||
+      ts.isParenthesizedExpression(node)
+    ) {
       node = this.resolver.skipOuter(node.expression);
     }
     if (node.kind === ts.SyntaxKind.ThisKeyword) return { kind: "this" };
@@ -464,7 +661,8 @@ export class PurityAnalyzer {
     const parameter = this.findParameter(declaration);
     if (parameter && parameter.parent === fn) return { kind: "parameter", index: fn.parameters.indexOf(parameter) };
     if (this.isDeclaredWithin(symbol, fn)) return { kind: "local" };
-    if (symbol.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Class | ts.SymbolFlags.Enum | ts.SymbolFlags.Module)) return { kind: "unknown" };
+    if (symbol.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Class | ts.SymbolFlags.Enum | ts.SymbolFlags.Module))
+      return { kind: "unknown" };
     if (declaration.getSourceFile().isDeclarationFile) return { kind: "unknown" };
     return { kind: "outer", symbol, name: node.text };
   }
@@ -472,7 +670,11 @@ export class PurityAnalyzer {
   private findParameter(declaration: TS.Node): TS.ParameterDeclaration | undefined {
     const { ts } = this;
     let current: TS.Node | undefined = declaration;
-    while (current && (ts.isBindingElement(current) || ts.isObjectBindingPattern(current) || ts.isArrayBindingPattern(current))) current = current.parent;
+    while (
+      current &&
+      (ts.isBindingElement(current) || ts.isObjectBindingPattern(current) || ts.isArrayBindingPattern(current))
+    )
+      current = current.parent;
     return current && ts.isParameter(current) ? current : undefined;
   }
 
@@ -485,7 +687,12 @@ export class PurityAnalyzer {
   /** A write to the symbol in some function other than `fn` that is not part of building the object. */
   private findLaterWrite(symbol: TS.Symbol, fn: FunctionNode): WriteSite | undefined {
     const writes = this.getWrites(symbol);
-    return writes.find((write) => write.fn !== undefined && !write.duringConstruction && !(write.node.pos >= fn.pos && write.node.end <= fn.end && write.node.getSourceFile() === fn.getSourceFile()));
+    return writes.find(
+      (write) =>
+        write.fn !== undefined &&
+        !write.duringConstruction &&
+        !(write.node.pos >= fn.pos && write.node.end <= fn.end && write.node.getSourceFile() === fn.getSourceFile()),
+    );
   }
 
   /**
@@ -501,7 +708,11 @@ export class PurityAnalyzer {
     for (const candidate of candidates) {
       if (this.resolveWriteTarget(candidate.target) !== symbol) continue;
       const fn = this.findEnclosingFunction(candidate.node);
-      writes.push({ node: candidate.node, fn, duringConstruction: fn !== undefined && this.ts.isConstructorDeclaration(fn) });
+      writes.push({
+        node: candidate.node,
+        fn,
+        duringConstruction: fn !== undefined && this.ts.isConstructorDeclaration(fn),
+      });
     }
     this.writesBySymbol.set(symbol, writes);
     return writes;
@@ -512,7 +723,8 @@ export class PurityAnalyzer {
     const inner = this.resolver.skipOuter(target);
     if (ts.isIdentifier(inner)) return this.resolver.getDeclaredSymbol(inner);
     if (ts.isPropertyAccessExpression(inner)) return this.checker.getSymbolAtLocation(inner.name);
-    if (ts.isElementAccessExpression(inner) && ts.isIdentifier(this.resolver.skipOuter(inner.expression))) return this.resolver.getDeclaredSymbol(this.resolver.skipOuter(inner.expression));
+    if (ts.isElementAccessExpression(inner) && ts.isIdentifier(this.resolver.skipOuter(inner.expression)))
+      return this.resolver.getDeclaredSymbol(this.resolver.skipOuter(inner.expression));
     return undefined;
   }
 
@@ -536,15 +748,20 @@ export class PurityAnalyzer {
     };
     const visit = (node: TS.Node): void => {
       if (ts.isBinaryExpression(node) && this.isAssignment(node.operatorToken.kind)) {
-        if (ts.isObjectLiteralExpression(node.left) || ts.isArrayLiteralExpression(node.left)) this.recordDestructuring(node.left, node, record);
+        if (ts.isObjectLiteralExpression(node.left) || ts.isArrayLiteralExpression(node.left))
+          this.recordDestructuring(node.left, node, record);
         else record(node.left, node);
-      } else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) {
+      } else if (
+        (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+        (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)
+      ) {
         record(node.operand, node);
       } else if (ts.isDeleteExpression(node)) {
         record(node.expression, node);
       } else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
         const method = node.expression.name.text;
-        if (ARRAY_MUTATING_METHODS.has(method) || COLLECTION_WRITE_METHODS.has(method)) record(node.expression.expression, node);
+        if (ARRAY_MUTATING_METHODS.has(method) || COLLECTION_WRITE_METHODS.has(method))
+          record(node.expression.expression, node);
       }
       ts.forEachChild(node, visit);
     };
@@ -556,9 +773,17 @@ export class PurityAnalyzer {
     return index;
   }
 
-  private recordDestructuring(pattern: TS.ObjectLiteralExpression | TS.ArrayLiteralExpression, node: TS.Node, record: (target: TS.Expression, node: TS.Node) => void): void {
+  private recordDestructuring(
+    pattern: TS.ObjectLiteralExpression | TS.ArrayLiteralExpression,
+    node: TS.Node,
+    record: (target: TS.Expression, node: TS.Node) => void,
+  ): void {
     const { ts } = this;
-    const elements = ts.isArrayLiteralExpression(pattern) ? pattern.elements : pattern.properties.map((p) => (ts.isPropertyAssignment(p) ? p.initializer : ts.isShorthandPropertyAssignment(p) ? p.name : undefined));
+    const elements = ts.isArrayLiteralExpression(pattern)
+      ? pattern.elements
+      : pattern.properties.map((p) =>
+          ts.isPropertyAssignment(p) ? p.initializer : ts.isShorthandPropertyAssignment(p) ? p.name : undefined,
+        );
     for (const element of elements) {
       if (!element) continue;
       const target = ts.isSpreadElement(element) ? element.expression : element;
@@ -628,13 +853,18 @@ export class PurityAnalyzer {
     const declaration = symbol?.declarations?.[0];
     if (!symbol || !declaration) return false;
     if (symbol.flags & ts.SymbolFlags.ObjectLiteral) return true;
-    return ["Map", "Set"].includes(symbol.getName()) && this.resolver.program.isSourceFileDefaultLibrary(declaration.getSourceFile());
+    return (
+      ["Map", "Set"].includes(symbol.getName()) &&
+      this.resolver.program.isSourceFileDefaultLibrary(declaration.getSourceFile())
+    );
   }
 
   private isArrayLike(expression: TS.Expression): boolean {
     try {
       const type = this.checker.getTypeAtLocation(expression);
-      return this.checker.isArrayType(type) || this.checker.isTupleType(type) || (type.flags & this.ts.TypeFlags.Any) !== 0;
+      return (
+        this.checker.isArrayType(type) || this.checker.isTupleType(type) || (type.flags & this.ts.TypeFlags.Any) !== 0
+      );
     } catch {
       return false;
     }
@@ -647,14 +877,20 @@ export class PurityAnalyzer {
   nameFunction(fn: FunctionNode): string {
     const { ts } = this;
     if (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name) || ts.isStringLiteral(fn.name))) {
-      const owner = ts.isMethodDeclaration(fn) && ts.isClassLike(fn.parent) && fn.parent.name ? `${fn.parent.name.text}.` : "";
+      const owner =
+        ts.isMethodDeclaration(fn) && ts.isClassLike(fn.parent) && fn.parent.name ? `${fn.parent.name.text}.` : "";
       return owner + fn.name.text;
     }
-    if (ts.isConstructorDeclaration(fn)) return ts.isClassLike(fn.parent) && fn.parent.name ? `new ${fn.parent.name.text}` : "constructor";
+    if (ts.isConstructorDeclaration(fn))
+      return ts.isClassLike(fn.parent) && fn.parent.name ? `new ${fn.parent.name.text}` : "constructor";
     let current: TS.Node = fn;
     while (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent)) current = current.parent;
     const parent = current.parent;
-    if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && ts.isIdentifier(parent.name)) return parent.name.text;
+    if (
+      (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) &&
+      ts.isIdentifier(parent.name)
+    )
+      return parent.name.text;
     return "<anonymous>";
   }
 }

@@ -4,7 +4,13 @@
 import type * as TS from "typescript";
 import type { KeyPart, KeyTemplate, Span } from "../model/cache-model";
 import type { ExtractionHost } from "./host";
-import { findLibraryByModule, findLibraryByPackage, findPackageOfDeclarationFile, type ExportRole, type LibraryEntry } from "./library-table";
+import {
+  findLibraryByModule,
+  findLibraryByPackage,
+  findPackageOfDeclarationFile,
+  type ExportRole,
+  type LibraryEntry,
+} from "./library-table";
 
 /** Where a value comes from: a module and the chain of exports/properties read from it. */
 export interface ImportOrigin {
@@ -66,7 +72,8 @@ export class Resolver {
   listSpreadParts(expression: TS.Expression): TS.Expression[] {
     const { ts } = this;
     const spread = this.skipOuter(expression);
-    if (ts.isBinaryExpression(spread) && spread.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) return [spread.right];
+    if (ts.isBinaryExpression(spread) && spread.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken)
+      return [spread.right];
     if (ts.isConditionalExpression(spread)) return [spread.whenTrue, spread.whenFalse];
     return [spread];
   }
@@ -179,7 +186,11 @@ export class Resolver {
         const list = declaration.parent;
         if (ts.isVariableDeclarationList(list) && list.flags & ts.NodeFlags.Const) {
           const initializer = this.skipOuter(declaration.initializer);
-          if (ts.isIdentifier(initializer) || ts.isPropertyAccessExpression(initializer) || this.getRequiredSpecifier(initializer)) {
+          if (
+            ts.isIdentifier(initializer) ||
+            ts.isPropertyAccessExpression(initializer) ||
+            this.getRequiredSpecifier(initializer)
+          ) {
             return this.findImportOrigin(initializer, depth + 1);
           }
         }
@@ -197,12 +208,16 @@ export class Resolver {
   }
 
   /** The module an import-like declaration binds, with its specifier node and the export path read. */
-  private readImportDeclaration(declaration: TS.Declaration): { module: string; specifier: TS.StringLiteralLike; path: string[] } | undefined {
+  private readImportDeclaration(
+    declaration: TS.Declaration,
+  ): { module: string; specifier: TS.StringLiteralLike; path: string[] } | undefined {
     const { ts } = this;
     const from = (specifier: TS.Expression | undefined, path: string[]) =>
       specifier && ts.isStringLiteralLike(specifier) ? { module: specifier.text, specifier, path } : undefined;
     if (ts.isImportSpecifier(declaration)) {
-      return from(declaration.parent.parent.parent.moduleSpecifier, [(declaration.propertyName ?? declaration.name).text]);
+      return from(declaration.parent.parent.parent.moduleSpecifier, [
+        (declaration.propertyName ?? declaration.name).text,
+      ]);
     }
     if (ts.isImportClause(declaration)) return from(declaration.parent.moduleSpecifier, ["default"]);
     if (ts.isNamespaceImport(declaration)) return from(declaration.parent.parent.moduleSpecifier, ["*"]);
@@ -214,7 +229,8 @@ export class Resolver {
     if (ts.isBindingElement(declaration) && ts.isObjectBindingPattern(declaration.parent)) {
       const variable = declaration.parent.parent;
       const name = declaration.propertyName ?? declaration.name;
-      if (ts.isVariableDeclaration(variable) && ts.isIdentifier(name)) return from(this.getRequiredSpecifier(variable.initializer), ["*", name.text]);
+      if (ts.isVariableDeclaration(variable) && ts.isIdentifier(name))
+        return from(this.getRequiredSpecifier(variable.initializer), ["*", name.text]);
     }
     if (ts.isExportSpecifier(declaration)) {
       return from(declaration.parent.parent.moduleSpecifier, [(declaration.propertyName ?? declaration.name).text]);
@@ -229,7 +245,14 @@ export class Resolver {
   /** `require("m")` → the `"m"` literal; anything else → undefined. */
   private getRequiredSpecifier(node: TS.Node | undefined): TS.StringLiteralLike | undefined {
     const { ts } = this;
-    if (!node || !ts.isCallExpression(node) || !ts.isIdentifier(node.expression) || node.expression.text !== "require" || node.arguments.length !== 1) return undefined;
+    if (
+      !node ||
+      !ts.isCallExpression(node) ||
+      !ts.isIdentifier(node.expression) ||
+      node.expression.text !== "require" ||
+      node.arguments.length !== 1
+    )
+      return undefined;
     const argument = node.arguments[0]!;
     return ts.isStringLiteralLike(argument) ? argument : undefined;
   }
@@ -303,12 +326,18 @@ export class Resolver {
       const right = this.foldNumber(node.right, depth + 1);
       if (left === undefined || right === undefined) return undefined;
       switch (node.operatorToken.kind) {
-        case ts.SyntaxKind.AsteriskToken: return left * right;
-        case ts.SyntaxKind.PlusToken: return left + right;
-        case ts.SyntaxKind.MinusToken: return left - right;
-        case ts.SyntaxKind.SlashToken: return right === 0 ? undefined : left / right;
-        case ts.SyntaxKind.AsteriskAsteriskToken: return left ** right;
-        default: return undefined;
+        case ts.SyntaxKind.AsteriskToken:
+          return left * right;
+        case ts.SyntaxKind.PlusToken:
+          return left + right;
+        case ts.SyntaxKind.MinusToken:
+          return left - right;
+        case ts.SyntaxKind.SlashToken:
+          return right === 0 ? undefined : left / right;
+        case ts.SyntaxKind.AsteriskAsteriskToken:
+          return left ** right;
+        default:
+          return undefined;
       }
     }
     if (ts.isIdentifier(node)) {
@@ -317,7 +346,8 @@ export class Resolver {
     }
     if (ts.isPropertyAccessExpression(node)) {
       if (ts.isIdentifier(node.expression) && node.expression.text === "Number") {
-        if (node.name.text === "POSITIVE_INFINITY" || node.name.text === "MAX_SAFE_INTEGER") return node.name.text === "POSITIVE_INFINITY" ? Infinity : Number.MAX_SAFE_INTEGER;
+        if (node.name.text === "POSITIVE_INFINITY" || node.name.text === "MAX_SAFE_INTEGER")
+          return node.name.text === "POSITIVE_INFINITY" ? Infinity : Number.MAX_SAFE_INTEGER;
       }
       return this.foldNumberSymbol(this.getDeclaredSymbol(node.name), depth);
     }
@@ -351,7 +381,8 @@ export class Resolver {
     if (ts.isTemplateExpression(node)) {
       let text = node.head.text;
       for (const span of node.templateSpans) {
-        const value = this.foldString(span.expression, depth + 1) ?? this.foldNumber(span.expression, depth + 1)?.toString();
+        const value =
+          this.foldString(span.expression, depth + 1) ?? this.foldNumber(span.expression, depth + 1)?.toString();
         if (value === undefined) return undefined;
         text += value + span.literal.text;
       }
@@ -387,7 +418,11 @@ export class Resolver {
    * Reads the properties of an options object. `opaque` is true when some property cannot
    * be known statically (a spread, a computed name, a non-literal object).
    */
-  readOptions(expression: TS.Expression | undefined): { props: Map<string, TS.Expression>; opaque: boolean; literal: TS.ObjectLiteralExpression | undefined } {
+  readOptions(expression: TS.Expression | undefined): {
+    props: Map<string, TS.Expression>;
+    opaque: boolean;
+    literal: TS.ObjectLiteralExpression | undefined;
+  } {
     const { ts } = this;
     const props = new Map<string, TS.Expression>();
     if (!expression) return { props, opaque: false, literal: undefined };
@@ -422,7 +457,8 @@ export class Resolver {
 
   getPropertyName(name: TS.PropertyName): string | undefined {
     const { ts } = this;
-    if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+    if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name))
+      return name.text;
     if (ts.isComputedPropertyName(name)) return this.foldString(name.expression);
     return undefined;
   }
@@ -431,10 +467,7 @@ export class Resolver {
   isNullish(expression: TS.Expression): boolean {
     const { ts } = this;
     const node = this.skipOuter(expression);
-    return (
-      (ts.isIdentifier(node) && node.text === "undefined") ||
-      node.kind === ts.SyntaxKind.NullKeyword
-    );
+    return (ts.isIdentifier(node) && node.text === "undefined") || node.kind === ts.SyntaxKind.NullKeyword;
   }
 
   // ---- key templates -----------------------------------------------------
@@ -452,7 +485,11 @@ export class Resolver {
     return { parts: merged, pattern, text: expression.getText() };
   }
 
-  private collectKeyParts(expression: TS.Expression, depth: number, substitutions: Map<TS.Symbol, TS.Expression>): KeyPart[] {
+  private collectKeyParts(
+    expression: TS.Expression,
+    depth: number,
+    substitutions: Map<TS.Symbol, TS.Expression>,
+  ): KeyPart[] {
     const { ts } = this;
     const node = this.skipOuter(expression);
     const folded = depth > MAX_DEPTH ? undefined : this.foldString(node);
@@ -467,7 +504,10 @@ export class Resolver {
       return parts;
     }
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) {
-      return [...this.collectKeyParts(node.left, depth + 1, substitutions), ...this.collectKeyParts(node.right, depth + 1, substitutions)];
+      return [
+        ...this.collectKeyParts(node.left, depth + 1, substitutions),
+        ...this.collectKeyParts(node.right, depth + 1, substitutions),
+      ];
     }
     if (ts.isIdentifier(node)) {
       const symbol = this.checker.getSymbolAtLocation(node);
@@ -476,14 +516,29 @@ export class Resolver {
       const initializer = this.getConstInitializer(this.getDeclaredSymbol(node));
       const value = initializer && this.skipOuter(initializer);
       // `const key = userKey(id)`: follow a key builder's call, but no other call (its result is a runtime value).
-      if (value && (!ts.isCallExpression(value) || this.findSingleReturnFunction(value.expression))) return this.collectKeyParts(value, depth + 1, substitutions);
+      if (value && (!ts.isCallExpression(value) || this.findSingleReturnFunction(value.expression)))
+        return this.collectKeyParts(value, depth + 1, substitutions);
       return [{ kind: "hole", text: node.text }];
     }
     // `\`link:${domain}:${key}\`.toLowerCase()`: case and whitespace changes keep the template's shape.
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.arguments.length === 0 && CASE_METHODS.has(node.expression.name.text)) {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      node.arguments.length === 0 &&
+      CASE_METHODS.has(node.expression.name.text)
+    ) {
       const method = node.expression.name.text;
       return this.collectKeyParts(node.expression.expression, depth + 1, substitutions).map((part) =>
-        part.kind === "text" ? { kind: "text", value: method.includes("Lower") ? part.value.toLowerCase() : method.includes("Upper") ? part.value.toUpperCase() : part.value.trim() } : part,
+        part.kind === "text"
+          ? {
+              kind: "text",
+              value: method.includes("Lower")
+                ? part.value.toLowerCase()
+                : method.includes("Upper")
+                  ? part.value.toUpperCase()
+                  : part.value.trim(),
+            }
+          : part,
       );
     }
     // A key builder from the project: `userKey(id)` → its returned template with `id` substituted.
@@ -516,7 +571,9 @@ export class Resolver {
   }
 
   /** A function from the project whose body is a single returned expression (a key builder). */
-  findSingleReturnFunction(callee: TS.Expression): { parameters: readonly TS.ParameterDeclaration[]; returned: TS.Expression } | undefined {
+  findSingleReturnFunction(
+    callee: TS.Expression,
+  ): { parameters: readonly TS.ParameterDeclaration[]; returned: TS.Expression } | undefined {
     const declaration = this.findFunctionDeclaration(callee);
     if (!declaration || !declaration.body) return undefined;
     const { ts } = this;

@@ -9,8 +9,22 @@ const MAX_NODES = 400;
 
 /** Calls whose result is their arguments' data, reshaped. */
 const TRANSFORMS = new Set([
-  "JSON.stringify", "JSON.parse", "String", "Number", "Boolean", "structuredClone", "Object.assign", "Object.freeze", "Object.fromEntries",
-  "Object.entries", "Object.values", "Promise.all", "Promise.resolve", "Array.from", "superjson.stringify", "devalue.stringify",
+  "JSON.stringify",
+  "JSON.parse",
+  "String",
+  "Number",
+  "Boolean",
+  "structuredClone",
+  "Object.assign",
+  "Object.freeze",
+  "Object.fromEntries",
+  "Object.entries",
+  "Object.values",
+  "Promise.all",
+  "Promise.resolve",
+  "Array.from",
+  "superjson.stringify",
+  "devalue.stringify",
 ]);
 
 /**
@@ -25,7 +39,11 @@ interface PathState {
 
 const WHOLE: PathState = { fields: [], testOnly: false };
 
-export function traceValueSources(resolver: Resolver, value: TS.Expression, fn: TS.FunctionLikeDeclaration | undefined): ValueSources {
+export function traceValueSources(
+  resolver: Resolver,
+  value: TS.Expression,
+  fn: TS.FunctionLikeDeclaration | undefined,
+): ValueSources {
   const { ts } = resolver;
   const calls: ValueSources["calls"] = [];
   const parameters: number[] = [];
@@ -35,7 +53,8 @@ export function traceValueSources(resolver: Resolver, value: TS.Expression, fn: 
   const fieldsByCall = new Map<string, Set<string> | null>();
   const visitedSymbols = new Map<TS.Symbol, Set<string>>();
   let budget = MAX_NODES;
-  const isInside = (node: TS.Node) => fn !== undefined && node.getSourceFile() === fn.getSourceFile() && node.pos >= fn.pos && node.end <= fn.end;
+  const isInside = (node: TS.Node) =>
+    fn !== undefined && node.getSourceFile() === fn.getSourceFile() && node.pos >= fn.pos && node.end <= fn.end;
   const recordCall = (node: TS.Node, state: PathState) => {
     const span = resolver.makeSpan(node);
     calls.push(span);
@@ -67,7 +86,8 @@ export function traceValueSources(resolver: Resolver, value: TS.Expression, fn: 
       const inner = restart(state);
       // A builder chain (`qb.where(…).getOne()`) yields the rows its start reads: the properties taken
       // from the end of the chain are theirs.
-      if (ts.isPropertyAccessExpression(callee)) visit(callee.expression, ts.isCallExpression(resolver.skipOuter(callee.expression)) ? state : inner);
+      if (ts.isPropertyAccessExpression(callee))
+        visit(callee.expression, ts.isCallExpression(resolver.skipOuter(callee.expression)) ? state : inner);
       // Calling a callback parameter or a local function value (`await fn()`): what it computes is the result.
       else if (ts.isIdentifier(callee)) visit(callee, inner);
       const transform = TRANSFORMS.has(callee.getText().replace(/\s+/g, ""));
@@ -75,14 +95,21 @@ export function traceValueSources(resolver: Resolver, value: TS.Expression, fn: 
         const expression = resolver.skipOuter(ts.isSpreadElement(argument) ? argument.expression : argument);
         // A row passed to a mapper (`formatLink(row).url`): the properties taken from the result
         // stand for the row's columns of the same names.
-        if (transform || ts.isIdentifier(expression)) visit(argument, ts.isIdentifier(expression) && !ts.isSpreadElement(argument) ? state : inner);
+        if (transform || ts.isIdentifier(expression))
+          visit(argument, ts.isIdentifier(expression) && !ts.isSpreadElement(argument) ? state : inner);
       }
       return;
     }
     if (ts.isIdentifier(node)) {
       const parent = node.parent;
-      if ((ts.isPropertyAccessExpression(parent) && parent.name === node) || (ts.isPropertyAssignment(parent) && parent.name === node)) return;
-      const symbol = ts.isShorthandPropertyAssignment(parent) ? resolver.checker.getShorthandAssignmentValueSymbol(parent) : resolver.checker.getSymbolAtLocation(node);
+      if (
+        (ts.isPropertyAccessExpression(parent) && parent.name === node) ||
+        (ts.isPropertyAssignment(parent) && parent.name === node)
+      )
+        return;
+      const symbol = ts.isShorthandPropertyAssignment(parent)
+        ? resolver.checker.getShorthandAssignmentValueSymbol(parent)
+        : resolver.checker.getSymbolAtLocation(node);
       if (!symbol) return;
       const stateKey = `${state.testOnly ? "?" : ""}${state.fields.join(".")}`;
       const seen = visitedSymbols.get(symbol) ?? new Set<string>();
@@ -102,7 +129,8 @@ export function traceValueSources(resolver: Resolver, value: TS.Expression, fn: 
         else fieldsByParameter.set(index, (known ?? new Set<string>()).add(property));
         return;
       }
-      for (const source of findLocalSources(ts, resolver, fn!, symbol, declaration)) visit(source, { ...state, fields: [...bindingPath, ...state.fields] });
+      for (const source of findLocalSources(ts, resolver, fn!, symbol, declaration))
+        visit(source, { ...state, fields: [...bindingPath, ...state.fields] });
       return;
     }
     if (ts.isPropertyAccessExpression(node)) {
@@ -117,7 +145,14 @@ export function traceValueSources(resolver: Resolver, value: TS.Expression, fn: 
       return;
     }
     // The value is one of the operands, as it is.
-    if (ts.isParenthesizedExpression(node) || ts.isAwaitExpression(node) || ts.isNonNullExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isTypeAssertionExpression(node)) {
+    if (
+      ts.isParenthesizedExpression(node) ||
+      ts.isAwaitExpression(node) ||
+      ts.isNonNullExpression(node) ||
+      ts.isAsExpression(node) ||
+      ts.isSatisfiesExpression(node) ||
+      ts.isTypeAssertionExpression(node)
+    ) {
       visit(node.expression, state);
       return;
     }
@@ -128,7 +163,12 @@ export function traceValueSources(resolver: Resolver, value: TS.Expression, fn: 
       visit(node.whenFalse, state);
       return;
     }
-    if (ts.isBinaryExpression(node) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.AmpersandAmpersandToken].includes(node.operatorToken.kind)) {
+    if (
+      ts.isBinaryExpression(node) &&
+      [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.AmpersandAmpersandToken].includes(
+        node.operatorToken.kind,
+      )
+    ) {
       // `a ?? b`, `a || b`: either operand as it is; `a && b`: the left one is returned only when falsy, a test.
       const testsLeft = node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken;
       visit(node.left, testsLeft ? { fields: [], testOnly: true } : state);
@@ -147,7 +187,11 @@ export function traceValueSources(resolver: Resolver, value: TS.Expression, fn: 
 }
 
 /** The sources of an argument; for an object literal, also of each of its properties. */
-export function traceArgumentSources(resolver: Resolver, argument: TS.Expression, fn: TS.FunctionLikeDeclaration | undefined): ValueSources {
+export function traceArgumentSources(
+  resolver: Resolver,
+  argument: TS.Expression,
+  fn: TS.FunctionLikeDeclaration | undefined,
+): ValueSources {
   const { ts } = resolver;
   const node = resolver.skipOuter(argument);
   if (!ts.isObjectLiteralExpression(node)) return traceValueSources(resolver, argument, fn);
@@ -162,10 +206,16 @@ export function traceArgumentSources(resolver: Resolver, argument: TS.Expression
         }
         continue;
       }
-      const name = property.name && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)) ? property.name.text : undefined;
+      const name =
+        property.name && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))
+          ? property.name.text
+          : undefined;
       // A computed name or a method: the properties are not known one by one.
-      if (name === undefined || !(ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property))) return false;
-      (properties[name] ??= []).push(traceValueSources(resolver, ts.isPropertyAssignment(property) ? property.initializer : property.name, fn));
+      if (name === undefined || !(ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)))
+        return false;
+      (properties[name] ??= []).push(
+        traceValueSources(resolver, ts.isPropertyAssignment(property) ? property.initializer : property.name, fn),
+      );
     }
     return true;
   };
@@ -176,7 +226,8 @@ export function traceArgumentSources(resolver: Resolver, argument: TS.Expression
 
 /** The sources of the properties `fields` of an argument, when it was a literal that has them all; else the whole argument. */
 export function selectArgumentSources(argument: ValueSources, fields: readonly string[] | undefined): ValueSources {
-  if (!fields || !argument.properties || !fields.every((field) => argument.properties![field] !== undefined)) return argument;
+  if (!fields || !argument.properties || !fields.every((field) => argument.properties![field] !== undefined))
+    return argument;
   return mergeValueSources(fields.map((field) => argument.properties![field]!));
 }
 
@@ -203,7 +254,12 @@ export function mergeValueSources(all: readonly ValueSources[]): ValueSources {
     }
   }
   for (const index of wholeParameters) delete parameterFields[index];
-  return { calls: all.flatMap((s) => s.calls), parameters: [...new Set(all.flatMap((s) => s.parameters))].sort(), callFields, parameterFields };
+  return {
+    calls: all.flatMap((s) => s.calls),
+    parameters: [...new Set(all.flatMap((s) => s.parameters))].sort(),
+    callFields,
+    parameterFields,
+  };
 }
 
 /** The properties a destructured local is taken from: `const { data: { user } } = …` → `["data", "user"]`. */
@@ -225,19 +281,36 @@ function findBindingPath(ts: Resolver["ts"], declaration: TS.Node): string[] {
 
 function findParameter(ts: Resolver["ts"], declaration: TS.Node): TS.ParameterDeclaration | undefined {
   let current: TS.Node | undefined = declaration;
-  while (current && (ts.isBindingElement(current) || ts.isObjectBindingPattern(current) || ts.isArrayBindingPattern(current))) current = current.parent;
+  while (
+    current &&
+    (ts.isBindingElement(current) || ts.isObjectBindingPattern(current) || ts.isArrayBindingPattern(current))
+  )
+    current = current.parent;
   return current && ts.isParameter(current) ? current : undefined;
 }
 
 /** The initialiser of a local (or of the destructuring it is part of) and the right-hand sides assigned to it. */
-function findLocalSources(ts: Resolver["ts"], resolver: Resolver, fn: TS.FunctionLikeDeclaration, symbol: TS.Symbol, declaration: TS.Declaration): TS.Node[] {
+function findLocalSources(
+  ts: Resolver["ts"],
+  resolver: Resolver,
+  fn: TS.FunctionLikeDeclaration,
+  symbol: TS.Symbol,
+  declaration: TS.Declaration,
+): TS.Node[] {
   const sources: TS.Node[] = [];
   let root: TS.Node = declaration;
-  while (ts.isBindingElement(root) || ts.isObjectBindingPattern(root) || ts.isArrayBindingPattern(root)) root = root.parent;
+  while (ts.isBindingElement(root) || ts.isObjectBindingPattern(root) || ts.isArrayBindingPattern(root))
+    root = root.parent;
   if (ts.isVariableDeclaration(root) && root.initializer) sources.push(root.initializer);
   const name = symbol.getName();
   const visit = (node: TS.Node): void => {
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment && ts.isIdentifier(node.left) && node.left.text === name) {
+    if (
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+      node.operatorToken.kind <= ts.SyntaxKind.LastAssignment &&
+      ts.isIdentifier(node.left) &&
+      node.left.text === name
+    ) {
       if (resolver.checker.getSymbolAtLocation(node.left) === symbol) sources.push(node.right);
     }
     ts.forEachChild(node, visit);

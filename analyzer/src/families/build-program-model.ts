@@ -2,17 +2,64 @@
 // memoized function), the entities each depends on, and the call graph and events that
 // connect writes of the source of truth to invalidations. Built from the per-file models
 // only (plain data in, plain data out): the same code serves the CLI and ESLint.
-import { EXISTS_FIELD, TESTED_PREFIX, type CacheSite, type EntityAccess, type FileCacheModel, type FunctionFacts, type KeyTemplate, type Span, type Ttl, type ValueSources } from "../model/cache-model";
-import type { CacheFamily, FamilyEntity, FamilySiteRef, FamilyTtl, ProgramModel, Strategy } from "../model/program-model";
+import {
+  EXISTS_FIELD,
+  TESTED_PREFIX,
+  type CacheSite,
+  type EntityAccess,
+  type FileCacheModel,
+  type FunctionFacts,
+  type KeyTemplate,
+  type Span,
+  type Ttl,
+  type ValueSources,
+} from "../model/cache-model";
+import type {
+  CacheFamily,
+  FamilyEntity,
+  FamilySiteRef,
+  FamilyTtl,
+  ProgramModel,
+  Strategy,
+} from "../model/program-model";
 import { REDIS_CONSUMING_COMMANDS } from "../extract/library-table";
 import { mergeValueSources, selectArgumentSources } from "../extract/value-sources";
 import { isTestFile } from "./file-kinds";
 
 /** Reads that return collections or aggregates, which a new row changes (a single-row read cannot be made stale by a create). */
-const COLLECTION_READS = new Set(["findMany", "count", "aggregate", "groupBy", "find", "findBy", "findAll", "findAndCount", "findAndCountBy", "findAndCountAll", "countBy", "countDocuments", "estimatedDocumentCount", "distinct", "max", "min", "sum"]);
+const COLLECTION_READS = new Set([
+  "findMany",
+  "count",
+  "aggregate",
+  "groupBy",
+  "find",
+  "findBy",
+  "findAll",
+  "findAndCount",
+  "findAndCountBy",
+  "findAndCountAll",
+  "countBy",
+  "countDocuments",
+  "estimatedDocumentCount",
+  "distinct",
+  "max",
+  "min",
+  "sum",
+]);
 
 /** Redis commands that store a value computed elsewhere: the ones that make a key a cache of the source of truth. */
-const VALUE_WRITE_COMMANDS = new Set(["set", "setex", "psetex", "setnx", "getset", "mset", "msetnx", "hset", "hmset", "hsetnx"]);
+const VALUE_WRITE_COMMANDS = new Set([
+  "set",
+  "setex",
+  "psetex",
+  "setnx",
+  "getset",
+  "mset",
+  "msetnx",
+  "hset",
+  "hmset",
+  "hsetnx",
+]);
 
 /** How far calls are followed from a function to find entity reads or invalidations. */
 const MAX_CALL_DEPTH = 6;
@@ -36,7 +83,14 @@ function instanceKey(site: CacheSite): string {
 }
 
 function toRef(site: CacheSite): FamilySiteRef {
-  const ref: FamilySiteRef = { siteId: site.id, span: site.span, method: site.method, operation: site.operation, functionId: site.functionId, enclosingFunction: site.enclosingFunction };
+  const ref: FamilySiteRef = {
+    siteId: site.id,
+    span: site.span,
+    method: site.method,
+    operation: site.operation,
+    functionId: site.functionId,
+    enclosingFunction: site.enclosingFunction,
+  };
   if (site.runsAfterBody) ref.runsAfterBody = true;
   return ref;
 }
@@ -101,12 +155,29 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   }
   // Calls to project functions by position: a value's source call may sit in a callback (a `getOrSet` factory).
   const projectCallsByPosition = new Map<string, FunctionFacts["calls"][number]>();
-  for (const facts of functions.values()) for (const call of facts.calls) projectCallsByPosition.set(`${call.span.file}:${call.span.start}`, call);
+  for (const facts of functions.values())
+    for (const call of facts.calls) projectCallsByPosition.set(`${call.span.file}:${call.span.start}`, call);
 
-  const getFamily = (id: string, init: () => Omit<CacheFamily, "reads" | "writes" | "invalidations" | "ttls" | "strategies" | "entities" | "maxStalenessMs" | "tags">): CacheFamily => {
+  const getFamily = (
+    id: string,
+    init: () => Omit<
+      CacheFamily,
+      "reads" | "writes" | "invalidations" | "ttls" | "strategies" | "entities" | "maxStalenessMs" | "tags"
+    >,
+  ): CacheFamily => {
     let family = families.get(id);
     if (!family) {
-      family = { ...init(), tags: [], reads: [], writes: [], invalidations: [], ttls: [], strategies: [], entities: [], maxStalenessMs: undefined };
+      family = {
+        ...init(),
+        tags: [],
+        reads: [],
+        writes: [],
+        invalidations: [],
+        ttls: [],
+        strategies: [],
+        entities: [],
+        maxStalenessMs: undefined,
+      };
       families.set(id, family);
     }
     return family;
@@ -120,7 +191,11 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   const deletedIn = new Map<string, Set<string>>();
   const addInvalidation = (site: CacheSite, family: CacheFamily, wildcard = false) => {
     family.invalidations.push(wildcard ? { ...toRef(site), wildcard } : toRef(site));
-    const maps = wildcard ? [invalidatedIn] : site.operation === "write" ? [invalidatedIn, preciseInvalidatedIn] : [invalidatedIn, preciseInvalidatedIn, deletedIn];
+    const maps = wildcard
+      ? [invalidatedIn]
+      : site.operation === "write"
+        ? [invalidatedIn, preciseInvalidatedIn]
+        : [invalidatedIn, preciseInvalidatedIn, deletedIn];
     for (const map of maps) {
       const set = map.get(site.functionId) ?? new Set<string>();
       set.add(family.id);
@@ -133,11 +208,24 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   const decoratorDeletes: CacheSite[] = [];
   const pendingWrites: Array<{ site: CacheSite; family: CacheFamily }> = [];
   /** Populating sites, for entity dependencies: the function that computes the value. */
-  const populators: Array<{ family: CacheFamily; functionId: string; site: CacheSite; strategy: Strategy | undefined; within?: Span }> = [];
+  const populators: Array<{
+    family: CacheFamily;
+    functionId: string;
+    site: CacheSite;
+    strategy: Strategy | undefined;
+    within?: Span;
+  }> = [];
 
   // Module-level Map caches take part as in-process caches (their sites live beside the model's, see `MapCache.sites`).
   const mapSites = models.flatMap((model) => model.mapCaches.flatMap((cache) => cache.sites));
-  for (const site of [...expandWrapperSites(models.flatMap((model) => model.sites), functions, callers), ...mapSites]) {
+  for (const site of [
+    ...expandWrapperSites(
+      models.flatMap((model) => model.sites),
+      functions,
+      callers,
+    ),
+    ...mapSites,
+  ]) {
     {
       if (site.operation === "construct") continue;
       if (site.kind === "redis" || site.kind === "in-process") {
@@ -166,7 +254,11 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
         const id = `${scope}|${normalizePattern(full)}`;
         const family = getFamily(id, () => ({
           id,
-          label: isRedis ? full : pattern === "*" ? (site.instance?.name ?? site.library) : `${site.instance?.name ?? site.library} ${full}`,
+          label: isRedis
+            ? full
+            : pattern === "*"
+              ? (site.instance?.name ?? site.library)
+              : `${site.instance?.name ?? site.library} ${full}`,
           pattern: full,
           kind: site.kind,
           library: site.library,
@@ -178,41 +270,89 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
         else if (site.operation === "write") {
           family.writes.push(toRef(site));
           addTags(family, site.tags);
-          const ttl = site.ttl.kind === "none" && site.instance && site.instance.defaultTtl.kind !== "none" ? site.instance.defaultTtl : site.ttl;
+          const ttl =
+            site.ttl.kind === "none" && site.instance && site.instance.defaultTtl.kind !== "none"
+              ? site.instance.defaultTtl
+              : site.ttl;
           const at = ttl === site.ttl ? site.span : (site.instance?.constructedAt ?? site.span);
-          family.ttls.push({ ms: ttlMs(ttl), text: ttl.kind === "set" ? ttl.text : ttl.kind, kind: ttl.kind, span: at, unit: ttl.kind === "set" ? ttl.unit : undefined, siteId: site.id });
+          family.ttls.push({
+            ms: ttlMs(ttl),
+            text: ttl.kind === "set" ? ttl.text : ttl.kind,
+            kind: ttl.kind,
+            span: at,
+            unit: ttl.kind === "set" ? ttl.unit : undefined,
+            siteId: site.id,
+          });
           const readThrough = READ_THROUGH_METHODS.has(site.method);
           // Counters, lists, sets and streams hold state the code builds, not copies of the source of truth.
-          if (site.kind === "in-process" || VALUE_WRITE_COMMANDS.has(site.method)) populators.push({ family, functionId: site.functionId, site, strategy: readThrough ? "read-through" : undefined });
+          if (site.kind === "in-process" || VALUE_WRITE_COMMANDS.has(site.method))
+            populators.push({
+              family,
+              functionId: site.functionId,
+              site,
+              strategy: readThrough ? "read-through" : undefined,
+            });
           // A write is also an invalidation (the new value replaces the old one), unless it fills a miss.
           if (!readThrough) pendingWrites.push({ site, family });
         } else {
           addInvalidation(site, family);
           // EXPIRE sets the family's TTL as much as `SET … EX` does.
           if (site.operation === "expire" && site.ttl.kind === "set") {
-            family.ttls.push({ ms: site.ttl.ms, text: site.ttl.text, kind: "set", span: site.span, unit: site.ttl.unit, siteId: site.id });
+            family.ttls.push({
+              ms: site.ttl.ms,
+              text: site.ttl.text,
+              kind: "set",
+              span: site.span,
+              unit: site.ttl.unit,
+              siteId: site.id,
+            });
           }
         }
         continue;
       }
       // Decorator caches keyed by name (@type-cacheable `cacheKey`, NestJS `@CacheKey`): one family per key
       // pattern, shared by the method that fills it and the decorators or cache calls that clear it.
-      if ((site.library === "type-cacheable" || site.library === "nestjs-cache") && site.key && !isOpaquePattern(site.key.pattern)) {
+      if (
+        (site.library === "type-cacheable" || site.library === "nestjs-cache") &&
+        site.key &&
+        !isOpaquePattern(site.key.pattern)
+      ) {
         if (site.operation === "delete") {
           decoratorDeletes.push(site);
           continue;
         }
         const pattern = site.key.pattern;
         const id = `decorator|${normalizePattern(pattern)}`;
-        const family = getFamily(id, () => ({ id, label: pattern, pattern, kind: site.kind, library: site.library, instance: undefined, bound: site.memoize?.bound }));
+        const family = getFamily(id, () => ({
+          id,
+          label: pattern,
+          pattern,
+          kind: site.kind,
+          library: site.library,
+          instance: undefined,
+          bound: site.memoize?.bound,
+        }));
         link(site, id);
         family.writes.push(toRef(site));
         const ttl = site.memoize ? site.memoize.maxAge : site.ttl;
-        family.ttls.push({ ms: ttlMs(ttl), text: ttl.kind === "set" ? ttl.text : ttl.kind, kind: ttl.kind, span: site.span, unit: ttl.kind === "set" ? ttl.unit : undefined, siteId: site.id });
+        family.ttls.push({
+          ms: ttlMs(ttl),
+          text: ttl.kind === "set" ? ttl.text : ttl.kind,
+          kind: ttl.kind,
+          span: site.span,
+          unit: ttl.kind === "set" ? ttl.unit : undefined,
+          siteId: site.id,
+        });
         // The decorated method computes the value: its body follows the decorator, so read inside it rather than before the site.
         const fnSpan = site.memoize?.fn?.span;
         const within: Span = fnSpan ?? { ...site.span, start: site.scopeStart, end: site.scopeEnd };
-        populators.push({ family, functionId: fnSpan ? `${fnSpan.file}:${fnSpan.start}` : site.functionId, site, strategy: "read-through", within });
+        populators.push({
+          family,
+          functionId: fnSpan ? `${fnSpan.file}:${fnSpan.start}` : site.functionId,
+          site,
+          strategy: "read-through",
+          within,
+        });
         continue;
       }
       if (site.operation === "memoize" && site.memoize) {
@@ -229,11 +369,22 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
         }));
         link(site, id);
         family.writes.push(toRef(site));
-        family.ttls.push({ ms: ttlMs(site.memoize.maxAge), text: site.memoize.maxAge.kind === "set" ? site.memoize.maxAge.text : site.memoize.maxAge.kind, kind: site.memoize.maxAge.kind, span: site.span, unit: site.memoize.maxAge.kind === "set" ? site.memoize.maxAge.unit : undefined, siteId: site.id });
+        family.ttls.push({
+          ms: ttlMs(site.memoize.maxAge),
+          text: site.memoize.maxAge.kind === "set" ? site.memoize.maxAge.text : site.memoize.maxAge.kind,
+          kind: site.memoize.maxAge.kind,
+          span: site.span,
+          unit: site.memoize.maxAge.kind === "set" ? site.memoize.maxAge.unit : undefined,
+          siteId: site.id,
+        });
         // An inline function passed to the memoizer runs as part of the code around it (the call graph's
         // view of callbacks): read only what lies inside it. A function declared elsewhere is its own node.
         const fnSpan = site.memoize.fn?.span;
-        const inline = fnSpan !== undefined && fnSpan.file === site.span.file && fnSpan.start >= site.span.start && fnSpan.end <= site.span.end;
+        const inline =
+          fnSpan !== undefined &&
+          fnSpan.file === site.span.file &&
+          fnSpan.start >= site.span.start &&
+          fnSpan.end <= site.span.end;
         const functionId = fnSpan && !inline ? `${fnSpan.file}:${fnSpan.start}` : site.functionId;
         const within = inline ? fnSpan : undefined;
         populators.push({ family, functionId, site, strategy: "read-through", within });
@@ -247,7 +398,15 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
         }
         // `cacheTag(…)` inside a 'use cache' function: the function's result is the cached value.
         const id = `use-cache|${site.functionId}`;
-        const family = getFamily(id, () => ({ id, label: `${site.enclosingFunction}() 'use cache'`, pattern: site.enclosingFunction, kind: "framework", library: "next", instance: undefined, bound: undefined }));
+        const family = getFamily(id, () => ({
+          id,
+          label: `${site.enclosingFunction}() 'use cache'`,
+          pattern: site.enclosingFunction,
+          kind: "framework",
+          library: "next",
+          instance: undefined,
+          bound: undefined,
+        }));
         link(site, id);
         family.writes.push(toRef(site));
         addTags(family, site.tags);
@@ -274,7 +433,8 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     }
   }
   for (const site of models.flatMap((model) => model.sites)) {
-    if (site.library !== "cache-manager" || !site.key || (site.operation !== "delete" && site.operation !== "write")) continue;
+    if (site.library !== "cache-manager" || !site.key || (site.operation !== "delete" && site.operation !== "write"))
+      continue;
     const wanted = normalizePattern(site.key.pattern);
     for (const family of decoratorFamilies) {
       if (normalizePattern(family.pattern) !== wanted) continue;
@@ -294,7 +454,9 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   }
   // The cache-aside fill (`get` → miss → load → `set`) refreshes nothing on a hit: it is not an invalidation.
   for (const { site, family } of pendingWrites) {
-    const fillsMiss = family.reads.some((read) => read.functionId === site.functionId && read.span.start < site.span.start) || fillsMissThroughWrapper(site, family);
+    const fillsMiss =
+      family.reads.some((read) => read.functionId === site.functionId && read.span.start < site.span.start) ||
+      fillsMissThroughWrapper(site, family);
     if (!fillsMiss) addInvalidation(site, family);
   }
 
@@ -318,7 +480,9 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
    * (and calls) earlier in the function. With `within`, only code inside that span (an inline callback).
    */
   const collectReads = (functionId: string, within: Span | undefined, before: Span | undefined): EntityAccess[] => {
-    const inside = (span: Span) => (!within || (span.file === within.file && span.start >= within.start && span.end <= within.end)) && (!before || span.file !== before.file || span.start < before.start);
+    const inside = (span: Span) =>
+      (!within || (span.file === within.file && span.start >= within.start && span.end <= within.end)) &&
+      (!before || span.file !== before.file || span.start < before.start);
     const direct = (entityReadsByFunction.get(functionId) ?? []).filter((read) => inside(read.span));
     const calls = (functions.get(functionId)?.calls ?? []).filter((call) => inside(call.span));
     const reached = calls.flatMap((call) => collectReachable(call.target, functions, MAX_CALL_DEPTH - 1));
@@ -335,7 +499,10 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     const starts = [...new Set(sources.calls.map((span) => `${span.file}:${span.start}`))];
     const direct = starts.flatMap((key) => entityReadsByCall.get(key) ?? []);
     const calls = starts.flatMap((key) => projectCallsByPosition.get(key) ?? []);
-    const feeding: FeedingRead[] = direct.map((read) => ({ read, fields: toColumns(sources.callFields[`${read.span.file}:${read.span.start}`], read) ?? read.fields }));
+    const feeding: FeedingRead[] = direct.map((read) => ({
+      read,
+      fields: toColumns(sources.callFields[`${read.span.file}:${read.span.start}`], read) ?? read.fields,
+    }));
     for (const call of calls) {
       // What a called function returns is not traced. When the value takes only some properties of
       // its result (`(await getCustomer(id)).name`), they stand for the row's columns: a function
@@ -355,10 +522,22 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     if (site.memoize?.lifetime === "local" || isTestFile(site.span.file)) continue;
     // An in-flight table (`pending.set(k, p); p.finally(() => pending.delete(k))`): every entry is removed by
     // the function that adds it, so it lives for one call and cannot serve a later request stale data.
-    if (family.kind === "in-process" && family.writes.length > 0 && family.writes.every((write) => family.invalidations.some((ref) => ref.operation === "delete" && ref.functionId === write.functionId))) continue;
+    if (
+      family.kind === "in-process" &&
+      family.writes.length > 0 &&
+      family.writes.every((write) =>
+        family.invalidations.some((ref) => ref.operation === "delete" && ref.functionId === write.functionId),
+      )
+    )
+      continue;
     // A key family nothing reads back is a marker, a buffer or a log, not a cache of the source of truth.
     // (A read-through call, `wrap`/`getOrSet`/`fetch`, reads as it writes.)
-    if ((family.kind === "redis" || family.kind === "in-process") && family.reads.length === 0 && !family.writes.some((w) => READ_THROUGH_METHODS.has(w.method))) continue;
+    if (
+      (family.kind === "redis" || family.kind === "in-process") &&
+      family.reads.length === 0 &&
+      !family.writes.some((w) => READ_THROUGH_METHODS.has(w.method))
+    )
+      continue;
     let reads: FeedingRead[];
     if (site.valueSources) {
       // Data flow: only reads whose results reach the stored value (a flag or a counter depends on nothing).
@@ -368,18 +547,32 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
         for (const caller of callers.get(functionId) ?? []) {
           for (const call of functions.get(caller)?.calls ?? []) {
             const argument = call.target === functionId ? call.arguments[index] : undefined;
-            if (argument) reads = reads.concat(collectSourceReads(selectArgumentSources(argument, site.valueSources.parameterFields[index])));
+            if (argument)
+              reads = reads.concat(
+                collectSourceReads(selectArgumentSources(argument, site.valueSources.parameterFields[index])),
+              );
           }
         }
       }
     } else {
-      reads = collectReads(functionId, within, within ? undefined : site.span).map((read) => ({ read, fields: read.fields }));
+      reads = collectReads(functionId, within, within ? undefined : site.span).map((read) => ({
+        read,
+        fields: read.fields,
+      }));
     }
     for (const { read, fields } of reads) {
       if (isTestFile(read.span.file)) continue;
       const collection = COLLECTION_READS.has(read.action);
       const known = family.entities.find((e) => e.entity === read.entity);
-      if (!known) family.entities.push({ entity: read.entity, displayName: read.displayName, span: read.span, orm: read.orm, collection, fields });
+      if (!known)
+        family.entities.push({
+          entity: read.entity,
+          displayName: read.displayName,
+          span: read.span,
+          orm: read.orm,
+          collection,
+          fields,
+        });
       else {
         if (collection) known.collection = true;
         known.fields = known.fields && fields ? [...new Set([...known.fields, ...fields])].sort() : undefined;
@@ -392,18 +585,29 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   // pipeline (`HSET` + `EXPIRE`, `INCR` + `EXPIRE`) does get a TTL: drop its "none".
   const sitesById = new Map(models.flatMap((model) => model.sites.map((site) => [site.id, site] as const)));
   for (const family of families.values()) {
-    const expiries = family.invalidations.map((ref) => sitesById.get(ref.siteId)).filter((site): site is CacheSite => site?.operation === "expire");
+    const expiries = family.invalidations
+      .map((ref) => sitesById.get(ref.siteId))
+      .filter((site): site is CacheSite => site?.operation === "expire");
     family.ttls = family.ttls.filter((ttl) => {
       if (ttl.kind !== "none") return true;
       const write = sitesById.get(ttl.siteId);
-      return !write || !expiries.some((expire) => (write.batchId !== undefined && expire.batchId === write.batchId) || (expire.functionId === write.functionId && expire.span.start > write.span.start));
+      return (
+        !write ||
+        !expiries.some(
+          (expire) =>
+            (write.batchId !== undefined && expire.batchId === write.batchId) ||
+            (expire.functionId === write.functionId && expire.span.start > write.span.start),
+        )
+      );
     });
   }
   // A key popped by a consumer (`RPOP`, `XREADGROUP`…) is a queue, not a cache family.
   for (const [id, family] of families) {
-    if (family.kind === "redis" && family.reads.some((read) => REDIS_CONSUMING_COMMANDS.has(read.method))) families.delete(id);
+    if (family.kind === "redis" && family.reads.some((read) => REDIS_CONSUMING_COMMANDS.has(read.method)))
+      families.delete(id);
   }
-  const byPosition = (a: { span: Span }, b: { span: Span }) => a.span.file.localeCompare(b.span.file) || a.span.start - b.span.start;
+  const byPosition = (a: { span: Span }, b: { span: Span }) =>
+    a.span.file.localeCompare(b.span.file) || a.span.start - b.span.start;
   for (const family of families.values()) {
     family.maxStalenessMs = computeMaxStaleness(family.ttls);
     family.reads.sort(byPosition);
@@ -414,7 +618,8 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   const freshIdentityCalls = new Map<string, number>();
   for (const model of models) {
     for (const gap of model.keyGaps) {
-      if (gap.kind === "fresh-identity-argument" && gap.cacheId) freshIdentityCalls.set(gap.cacheId, (freshIdentityCalls.get(gap.cacheId) ?? 0) + 1);
+      if (gap.kind === "fresh-identity-argument" && gap.cacheId)
+        freshIdentityCalls.set(gap.cacheId, (freshIdentityCalls.get(gap.cacheId) ?? 0) + 1);
     }
   }
   return {
@@ -439,7 +644,11 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
 /** Wrapper layers followed up from a cache call whose key is a parameter (`getDataOrSet(key)` → `getData(key)` → `redis.get(key)`). */
 const MAX_WRAPPER_DEPTH = 3;
 
-function expandWrapperSites(sites: CacheSite[], functions: ReadonlyMap<string, FunctionFacts>, callers: ReadonlyMap<string, string[]>): CacheSite[] {
+function expandWrapperSites(
+  sites: CacheSite[],
+  functions: ReadonlyMap<string, FunctionFacts>,
+  callers: ReadonlyMap<string, string[]>,
+): CacheSite[] {
   const result: CacheSite[] = [];
   const queue = sites.map((site) => ({ site, depth: 0 }));
   while (queue.length > 0) {
@@ -460,7 +669,11 @@ function expandWrapperSites(sites: CacheSite[], functions: ReadonlyMap<string, F
         // An unreadable key at the call keeps the wrapper's behaviour (a wildcard delete), but at the caller.
         const key = opaque ? site.key : readable;
         const sources = site.valueSources?.parameters
-          .map((parameter) => call.arguments[parameter] && selectArgumentSources(call.arguments[parameter], site.valueSources!.parameterFields[parameter]))
+          .map(
+            (parameter) =>
+              call.arguments[parameter] &&
+              selectArgumentSources(call.arguments[parameter], site.valueSources!.parameterFields[parameter]),
+          )
           .filter((s): s is ValueSources => s !== undefined);
         // The caller passes its own parameter on as the key: one more wrapper layer, follow its callers too.
         const forwarded = opaque ? call.arguments[index]?.parameters : undefined;
@@ -490,9 +703,15 @@ const QUEUE_PUSH_COMMANDS = new Set(["lpush", "rpush", "lpushx", "rpushx", "xadd
  * Functions that queue a write of the source of truth instead of doing it: they emit an event (or
  * publish) whose handler writes an entity, or push to a Redis list or stream whose consumer does.
  */
-function findWriteHandOffs(models: readonly FileCacheModel[], functions: ReadonlyMap<string, FunctionFacts>, handlers: ReadonlyMap<string, string[]>, entityWrites: readonly EntityAccess[]): Set<string> {
+function findWriteHandOffs(
+  models: readonly FileCacheModel[],
+  functions: ReadonlyMap<string, FunctionFacts>,
+  handlers: ReadonlyMap<string, string[]>,
+  entityWrites: readonly EntityAccess[],
+): Set<string> {
   const writers = new Set(entityWrites.map((write) => write.functionId));
-  const reachesWrite = (id: string) => collectReachable(id, functions, MAX_CALL_DEPTH).some((reached) => writers.has(reached));
+  const reachesWrite = (id: string) =>
+    collectReachable(id, functions, MAX_CALL_DEPTH).some((reached) => writers.has(reached));
   const handOffs = new Set<string>();
   for (const facts of functions.values()) {
     if (facts.emits.some((emit) => (handlers.get(emit.event) ?? []).some(reachesWrite))) handOffs.add(facts.id);
@@ -505,20 +724,34 @@ function findWriteHandOffs(models: readonly FileCacheModel[], functions: Readonl
     consumers.set(key, [...(consumers.get(key) ?? []), site.functionId]);
   }
   for (const site of sites) {
-    if (QUEUE_PUSH_COMMANDS.has(site.method) && (consumers.get(normalizePattern(site.key!.pattern)) ?? []).some(reachesWrite)) handOffs.add(site.functionId);
+    if (
+      QUEUE_PUSH_COMMANDS.has(site.method) &&
+      (consumers.get(normalizePattern(site.key!.pattern)) ?? []).some(reachesWrite)
+    )
+      handOffs.add(site.functionId);
   }
   return handOffs;
 }
 
 /** Cache-aside: a read of the family before the write in the same function, with a load from the source between. Write-through: the write follows a write of the source. */
-function inferStrategy(site: CacheSite, family: CacheFamily, loadsFromSource: boolean, entityWrites: EntityAccess[], callers: ReadonlyMap<string, string[]>, handsOffWrites: ReadonlySet<string>): Strategy | undefined {
+function inferStrategy(
+  site: CacheSite,
+  family: CacheFamily,
+  loadsFromSource: boolean,
+  entityWrites: EntityAccess[],
+  callers: ReadonlyMap<string, string[]>,
+  handsOffWrites: ReadonlySet<string>,
+): Strategy | undefined {
   // Through a wrapper (`cache.get(id)` … `cache.set(id, v)`), the read and the write sit in two methods with a common caller.
   const writeCallers = new Set(callers.get(site.functionId) ?? []);
   const readBefore = family.reads.some(
-    (read) => (read.functionId === site.functionId && read.span.start < site.span.start) || (callers.get(read.functionId) ?? []).some((caller) => writeCallers.has(caller)),
+    (read) =>
+      (read.functionId === site.functionId && read.span.start < site.span.start) ||
+      (callers.get(read.functionId) ?? []).some((caller) => writeCallers.has(caller)),
   );
   if (readBefore && loadsFromSource) return "cache-aside";
-  if (entityWrites.some((write) => write.functionId === site.functionId && write.span.start < site.span.start)) return "write-through";
+  if (entityWrites.some((write) => write.functionId === site.functionId && write.span.start < site.span.start))
+    return "write-through";
   if (readBefore) return "cache-aside";
   // The new value goes to the cache now and to the source of truth later, through a queue.
   if (!loadsFromSource && handsOffWrites.has(site.functionId)) return "write-behind";
@@ -536,7 +769,11 @@ function computeMaxStaleness(ttls: FamilyTtl[]): number | undefined {
 }
 
 /** The function and every project function it calls, up to `depth` calls deep. */
-export function collectReachable(start: string, functions: ReadonlyMap<string, FunctionFacts>, depth: number): string[] {
+export function collectReachable(
+  start: string,
+  functions: ReadonlyMap<string, FunctionFacts>,
+  depth: number,
+): string[] {
   const seen = new Set<string>([start]);
   let frontier = [start];
   for (let level = 0; level < depth && frontier.length > 0; level++) {

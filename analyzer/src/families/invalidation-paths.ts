@@ -34,7 +34,11 @@ export class InvalidationPaths {
     if (cached) return cached;
     const result = new Set<string>();
     this.downCache.set(cacheKey, result);
-    const invalidatedIn = deletesOnly ? this.program.deletedIn : precise ? this.program.preciseInvalidatedIn : this.program.invalidatedIn;
+    const invalidatedIn = deletesOnly
+      ? this.program.deletedIn
+      : precise
+        ? this.program.preciseInvalidatedIn
+        : this.program.invalidatedIn;
     const visited = new Set<string>();
     const queue = [functionId];
     while (queue.length > 0) {
@@ -44,7 +48,8 @@ export class InvalidationPaths {
         visited.add(reached);
         for (const family of invalidatedIn.get(reached) ?? []) result.add(family);
         for (const emit of this.program.functions.get(reached)?.emits ?? []) {
-          for (const handler of this.program.handlers.get(emit.event) ?? []) if (!visited.has(handler)) queue.push(handler);
+          for (const handler of this.program.handlers.get(emit.event) ?? [])
+            if (!visited.has(handler)) queue.push(handler);
         }
       }
     }

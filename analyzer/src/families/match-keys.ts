@@ -46,7 +46,8 @@ export function createKeyMatcher(families: readonly MatchableFamily[], delimiter
       bySegment.set(segment, list);
     }
   }
-  const bySpecificity = (a: CompiledPattern, b: CompiledPattern) => b.literalLength - a.literalLength || a.holes - b.holes || a.id.localeCompare(b.id);
+  const bySpecificity = (a: CompiledPattern, b: CompiledPattern) =>
+    b.literalLength - a.literalLength || a.holes - b.holes || a.id.localeCompare(b.id);
   for (const list of bySegment.values()) list.sort(bySpecificity);
   loose.sort(bySpecificity);
   return {
@@ -71,5 +72,10 @@ function compilePattern(family: MatchableFamily): CompiledPattern | undefined {
     .split(HOLE)
     .map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
     .join("[\\s\\S]*?");
-  return { id: family.id, regex: new RegExp(`^${source}$`), literalLength: literal.length, holes: (family.pattern.match(HOLE) ?? []).length };
+  return {
+    id: family.id,
+    regex: new RegExp(`^${source}$`),
+    literalLength: literal.length,
+    holes: (family.pattern.match(HOLE) ?? []).length,
+  };
 }

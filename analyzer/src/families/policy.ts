@@ -30,7 +30,10 @@ export const DEFAULT_DATA_CLASSES: Record<string, DataClass> = {
 };
 
 /** The first declaration matching a family, in configuration order. */
-export function findDeclaration(family: CacheFamily, declarations: readonly FamilyDeclaration[]): FamilyDeclaration | undefined {
+export function findDeclaration(
+  family: CacheFamily,
+  declarations: readonly FamilyDeclaration[],
+): FamilyDeclaration | undefined {
   const candidates = [family.pattern, family.label, ...family.tags.map((tag) => `tag:${tag}`)].map(normalizePattern);
   return declarations.find((declaration) => {
     const pattern = globToRegExp(normalizePattern(declaration.match));
@@ -55,29 +58,43 @@ export function findPolicyProblem(families: unknown, dataClasses: unknown): stri
   if (families !== undefined) {
     if (!Array.isArray(families)) return `"families" must be an array of { match, owner?, class?, runbook? }`;
     for (const [index, entry] of families.entries()) {
-      if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return `families[${index}] must be an object`;
+      if (typeof entry !== "object" || entry === null || Array.isArray(entry))
+        return `families[${index}] must be an object`;
       const record = entry as Record<string, unknown>;
-      if (typeof record.match !== "string" || record.match === "") return `families[${index}].match must be a non-empty string`;
-      for (const key of Object.keys(record)) if (!["match", "owner", "class", "runbook"].includes(key)) return `families[${index}]: unknown key "${key}"`;
-      for (const key of ["owner", "class", "runbook"]) if (record[key] !== undefined && typeof record[key] !== "string") return `families[${index}].${key} must be a string`;
+      if (typeof record.match !== "string" || record.match === "")
+        return `families[${index}].match must be a non-empty string`;
+      for (const key of Object.keys(record))
+        if (!["match", "owner", "class", "runbook"].includes(key)) return `families[${index}]: unknown key "${key}"`;
+      for (const key of ["owner", "class", "runbook"])
+        if (record[key] !== undefined && typeof record[key] !== "string")
+          return `families[${index}].${key} must be a string`;
     }
   }
   if (dataClasses !== undefined) {
-    if (typeof dataClasses !== "object" || dataClasses === null || Array.isArray(dataClasses)) return `"dataClasses" must be an object of class name → { minTtl?, maxTtl?, invalidateOnWrite? }`;
+    if (typeof dataClasses !== "object" || dataClasses === null || Array.isArray(dataClasses))
+      return `"dataClasses" must be an object of class name → { minTtl?, maxTtl?, invalidateOnWrite? }`;
     for (const [name, spec] of Object.entries(dataClasses as Record<string, unknown>)) {
       if (typeof spec !== "object" || spec === null) return `dataClasses.${name} must be an object`;
       const record = spec as Record<string, unknown>;
-      for (const key of Object.keys(record)) if (!["minTtl", "maxTtl", "invalidateOnWrite"].includes(key)) return `dataClasses.${name}: unknown key "${key}"`;
+      for (const key of Object.keys(record))
+        if (!["minTtl", "maxTtl", "invalidateOnWrite"].includes(key))
+          return `dataClasses.${name}: unknown key "${key}"`;
       for (const key of ["minTtl", "maxTtl"]) {
         const value = record[key];
-        if (value !== undefined && (typeof value === "number" ? value < 0 : typeof value !== "string" || parseDuration(value) === undefined)) return `dataClasses.${name}.${key} must be seconds or a duration such as "5m"`;
+        if (
+          value !== undefined &&
+          (typeof value === "number" ? value < 0 : typeof value !== "string" || parseDuration(value) === undefined)
+        )
+          return `dataClasses.${name}.${key} must be seconds or a duration such as "5m"`;
       }
-      if (record.invalidateOnWrite !== undefined && typeof record.invalidateOnWrite !== "boolean") return `dataClasses.${name}.invalidateOnWrite must be a boolean`;
+      if (record.invalidateOnWrite !== undefined && typeof record.invalidateOnWrite !== "boolean")
+        return `dataClasses.${name}.invalidateOnWrite must be a boolean`;
     }
   }
   const classes = { ...DEFAULT_DATA_CLASSES, ...((dataClasses as Record<string, DataClass> | undefined) ?? {}) };
   for (const [index, entry] of ((families as FamilyDeclaration[] | undefined) ?? []).entries()) {
-    if (entry.class !== undefined && !(entry.class in classes)) return `families[${index}].class "${entry.class}" is not a data class (known: ${Object.keys(classes).join(", ")})`;
+    if (entry.class !== undefined && !(entry.class in classes))
+      return `families[${index}].class "${entry.class}" is not a data class (known: ${Object.keys(classes).join(", ")})`;
   }
   return undefined;
 }

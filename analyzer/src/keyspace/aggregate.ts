@@ -158,7 +158,14 @@ function finishGroup(group: GroupAccumulator): GroupStats {
     ttlHistogram: [...group.ttlHistogram],
     keysWithoutTtl: group.keysWithoutTtl,
     ttlP50Ms: ttlP50 === undefined ? undefined : Math.round(ttlP50),
-    memory: group.memoryKeys === 0 ? undefined : { totalBytes: group.memoryTotal, averageBytes: group.memoryTotal / group.memoryKeys, keysMeasured: group.memoryKeys },
+    memory:
+      group.memoryKeys === 0
+        ? undefined
+        : {
+            totalBytes: group.memoryTotal,
+            averageBytes: group.memoryTotal / group.memoryKeys,
+            keysMeasured: group.memoryKeys,
+          },
     largestKeys: [...group.largest],
     idle: idleP50 === undefined ? undefined : { p50Seconds: Math.round(idleP50), maxSeconds: group.idle.max },
     frequency: freqP50 === undefined ? undefined : { p50: Math.round(freqP50), max: group.frequency.max },
@@ -228,7 +235,7 @@ export function readNamespaceSegments(displayKey: string, delimiter = ":", maxDe
   const segments: string[] = [];
   if (!delimiter) return segments;
   // indexOf rather than split: this runs for every key, and most keys are longer than their namespaces.
-  for (let start = 0; segments.length < maxDepth; ) {
+  for (let start = 0; segments.length < maxDepth;) {
     const end = displayKey.indexOf(delimiter, start);
     if (end < 0) break;
     const segment = displayKey.slice(start, end);
@@ -293,7 +300,10 @@ export function createKeyspaceAggregator(options: AggregationOptions = {}): Keys
       visitGroups(displayKey, countName);
     },
     finish() {
-      const familyGroups: FamilyGroup[] = [...families].map(([family, group]) => ({ family, stats: finishGroup(group) }));
+      const familyGroups: FamilyGroup[] = [...families].map(([family, group]) => ({
+        family,
+        stats: finishGroup(group),
+      }));
       familyGroups.sort((a, b) => countKeys(b.stats) - countKeys(a.stats));
       return { total: finishGroup(total), families: familyGroups, namespaces: finishTree(root) };
     },
@@ -311,7 +321,13 @@ function countName(group: GroupAccumulator): void {
 
 function finishTree(node: TreeAccumulator): NamespaceNode {
   const children = [...node.children.values()].map(finishTree).sort((a, b) => countKeys(b.stats) - countKeys(a.stats));
-  return { segment: node.segment, path: node.path, isPattern: node.isPattern, stats: finishGroup(node.group), children };
+  return {
+    segment: node.segment,
+    path: node.path,
+    isPattern: node.isPattern,
+    stats: finishGroup(node.group),
+    children,
+  };
 }
 
 /** Aggregates an array of records in one go. */
@@ -333,7 +349,10 @@ export function computeWilsonInterval(successes: number, n: number, z = 1.959964
   const centre = (p + z2 / (2 * n)) / denominator;
   const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denominator;
   // Exact ends where floating point would leave 1e-19 instead of 0.
-  return { low: successes === 0 ? 0 : Math.max(0, centre - half), high: successes === n ? 1 : Math.min(1, centre + half) };
+  return {
+    low: successes === 0 ? 0 : Math.max(0, centre - half),
+    high: successes === n ? 1 : Math.min(1, centre + half),
+  };
 }
 
 /**
@@ -342,7 +361,13 @@ export function computeWilsonInterval(successes: number, n: number, z = 1.959964
  * `sampledNames`, the share comes from the group's counted names (`stats.names`) out of
  * `sampledNames`; the type mix and TTLs always come from the inspected keys.
  */
-export function estimateGroup(stats: GroupStats, sampledKeys: number, totalKeys: number, exhaustive = false, sampledNames?: number): GroupEstimate {
+export function estimateGroup(
+  stats: GroupStats,
+  sampledKeys: number,
+  totalKeys: number,
+  exhaustive = false,
+  sampledNames?: number,
+): GroupEstimate {
   const inGroup = sampledNames === undefined ? stats.keys : (stats.names ?? 0);
   const outOf = sampledNames ?? sampledKeys;
   const share = outOf === 0 ? 0 : inGroup / outOf;
@@ -364,12 +389,20 @@ export function estimateGroup(stats: GroupStats, sampledKeys: number, totalKeys:
 }
 
 /** Estimates every node of a namespace tree aggregated from a sample. */
-export function estimateNamespaceTree(node: NamespaceNode, sampledKeys: number, totalKeys: number, exhaustive = false, sampledNames?: number): NamespaceEstimate {
+export function estimateNamespaceTree(
+  node: NamespaceNode,
+  sampledKeys: number,
+  totalKeys: number,
+  exhaustive = false,
+  sampledNames?: number,
+): NamespaceEstimate {
   return {
     segment: node.segment,
     path: node.path,
     isPattern: node.isPattern,
     estimate: estimateGroup(node.stats, sampledKeys, totalKeys, exhaustive, sampledNames),
-    children: node.children.map((child) => estimateNamespaceTree(child, sampledKeys, totalKeys, exhaustive, sampledNames)),
+    children: node.children.map((child) =>
+      estimateNamespaceTree(child, sampledKeys, totalKeys, exhaustive, sampledNames),
+    ),
   };
 }

@@ -97,14 +97,36 @@ function readArg(arg: Arg | undefined): string {
  * Commands Redis counts as one keyspace lookup (a hit, or a miss when the key is missing), also
  * with LOOKUP_NOTOUCH. MEMORY USAGE finds the key without counting, and SCAN looks none up.
  */
-const ONE_KEY_LOOKUP = new Set(["type", "pttl", "ttl", "object", "strlen", "hlen", "llen", "scard", "zcard", "xlen", "getrange", "hscan", "sscan", "zscan", "lrange", "zrange", "xrange"]);
+const ONE_KEY_LOOKUP = new Set([
+  "type",
+  "pttl",
+  "ttl",
+  "object",
+  "strlen",
+  "hlen",
+  "llen",
+  "scard",
+  "zcard",
+  "xlen",
+  "getrange",
+  "hscan",
+  "sscan",
+  "zscan",
+  "lrange",
+  "zrange",
+  "xrange",
+]);
 
 /**
  * How many keyspace lookups Redis counted for this (allowed) command. Without an outcome, what
  * it will count if it runs; with one, what it did count: none after an error it gives before
  * running, and for the profiler's script, per key from its reply.
  */
-export function countKeyLookups(name: string, args: readonly Arg[], outcome?: { error?: string; reply?: unknown }): number {
+export function countKeyLookups(
+  name: string,
+  args: readonly Arg[],
+  outcome?: { error?: string; reply?: unknown },
+): number {
   if (outcome?.error !== undefined && isNotRunError(outcome.error)) return 0;
   const command = name.toLowerCase();
   if (ONE_KEY_LOOKUP.has(command)) return 1;
@@ -134,11 +156,15 @@ export function checkCommand(name: string, args: readonly Arg[], policy: Command
   if (allowed === true) return undefined;
   if (allowed) {
     const sub = readArg(args[0]).toLowerCase();
-    return allowed.has(sub) ? undefined : `subcommand ${sub.toUpperCase() || "(none)"} is not on the read-only allow-list`;
+    return allowed.has(sub)
+      ? undefined
+      : `subcommand ${sub.toUpperCase() || "(none)"} is not on the read-only allow-list`;
   }
   if (SCRIPT_COMMANDS.has(command)) {
     const script = readArg(args[0]);
-    const isOurs = command.startsWith("evalsha") ? script.toLowerCase() === PROFILER_SCRIPT_SHA : script === PROFILER_SCRIPT;
+    const isOurs = command.startsWith("evalsha")
+      ? script.toLowerCase() === PROFILER_SCRIPT_SHA
+      : script === PROFILER_SCRIPT;
     return isOurs ? undefined : "only the profiler's own no-writes script may run";
   }
   if (command === "script") {

@@ -110,7 +110,10 @@ interface ResolvedConfig {
 }
 
 /** Merges a URL, the config fields and the caller's password into connection settings. */
-export function resolveConnectionConfig(config: KeyspaceConnectionConfig, options: OpenConnectionOptions = {}): ResolvedConfig {
+export function resolveConnectionConfig(
+  config: KeyspaceConnectionConfig,
+  options: OpenConnectionOptions = {},
+): ResolvedConfig {
   let nodes = config.nodes ?? [];
   let username = config.username;
   let password = config.password;
@@ -118,8 +121,10 @@ export function resolveConnectionConfig(config: KeyspaceConnectionConfig, option
   let tls: TlsOptions | undefined;
   if (config.url) {
     const url = new URL(config.url);
-    if (url.protocol !== "redis:" && url.protocol !== "rediss:") throw new Error(`${config.name}: unsupported URL scheme ${url.protocol} (use redis:// or rediss://)`);
-    if (nodes.length === 0) nodes = [{ host: url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1", port: url.port ? Number(url.port) : 6379 }];
+    if (url.protocol !== "redis:" && url.protocol !== "rediss:")
+      throw new Error(`${config.name}: unsupported URL scheme ${url.protocol} (use redis:// or rediss://)`);
+    if (nodes.length === 0)
+      nodes = [{ host: url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1", port: url.port ? Number(url.port) : 6379 }];
     username ??= url.username ? decodeURIComponent(url.username) : undefined;
     password ??= url.password ? decodeURIComponent(url.password) : undefined;
     const path = url.pathname.replace(/^\//, "");
@@ -131,7 +136,8 @@ export function resolveConnectionConfig(config: KeyspaceConnectionConfig, option
   if (nodes.length === 0) nodes = [{ host: "127.0.0.1", port: 6379 }];
   const mode = config.mode ?? (config.sentinelName ? "sentinel" : "standalone");
   if (mode === "sentinel" && !config.sentinelName) throw new Error(`${config.name}: sentinel mode needs sentinelName`);
-  if (db !== undefined && (!Number.isInteger(db) || db < 0)) throw new Error(`${config.name}: invalid database index ${db}`);
+  if (db !== undefined && (!Number.isInteger(db) || db < 0))
+    throw new Error(`${config.name}: invalid database index ${db}`);
   if (mode === "cluster" && db) throw new Error(`${config.name}: Redis Cluster only has database 0`);
   return {
     mode,
@@ -150,7 +156,10 @@ function formatNodes(nodes: { host: string; port: number }[]): string {
 }
 
 /** Opens and guards a connection; rejects with `KeyspaceConnectionError` within about `connectTimeoutMs`. */
-export async function openKeyspaceConnection(config: KeyspaceConnectionConfig, options: OpenConnectionOptions = {}): Promise<KeyspaceConnection> {
+export async function openKeyspaceConnection(
+  config: KeyspaceConnectionConfig,
+  options: OpenConnectionOptions = {},
+): Promise<KeyspaceConnection> {
   const resolved = resolveConnectionConfig(config, options);
   const allowWrites = options.allowWrites ?? false;
   const maxAttempts = options.maxReconnectAttempts ?? 10;
@@ -221,8 +230,18 @@ export async function openKeyspaceConnection(config: KeyspaceConnectionConfig, o
     client.disconnect();
     const cause = lastError ?? (error as Error & { code?: string });
     const code = (cause as { code?: string }).code ?? (error as { code?: string }).code;
-    const what = resolved.mode === "sentinel" ? `Sentinel ${address} (master ${config.sentinelName})` : resolved.mode === "cluster" ? `Redis Cluster seeds ${address}` : `Redis at ${address}`;
-    throw new KeyspaceConnectionError(`${config.name}: ${what} ${describeConnectFailure(code, cause.message)}`, address, code, error);
+    const what =
+      resolved.mode === "sentinel"
+        ? `Sentinel ${address} (master ${config.sentinelName})`
+        : resolved.mode === "cluster"
+          ? `Redis Cluster seeds ${address}`
+          : `Redis at ${address}`;
+    throw new KeyspaceConnectionError(
+      `${config.name}: ${what} ${describeConnectFailure(code, cause.message)}`,
+      address,
+      code,
+      error,
+    );
   }
 
   const inspectionSocket = (host: string, port: number) => () =>
@@ -259,21 +278,33 @@ export async function openKeyspaceConnection(config: KeyspaceConnectionConfig, o
       }
       const redis = client as Redis;
       const stream = (redis as unknown as { stream?: { remoteAddress?: string; remotePort?: number } }).stream;
-      const node = stream?.remoteAddress ? `${stream.remoteAddress}:${stream.remotePort}` : `${redis.options.host}:${redis.options.port}`;
+      const node = stream?.remoteAddress
+        ? `${stream.remoteAddress}:${stream.remotePort}`
+        : `${redis.options.host}:${redis.options.port}`;
       // Standalone: the configured host (it is what the TLS certificate names); Sentinel: the
       // master the client is connected to now.
-      const host = resolved.mode === "sentinel" ? (stream?.remoteAddress ?? redis.options.host ?? "127.0.0.1") : resolved.nodes[0].host;
-      const port = resolved.mode === "sentinel" ? (stream?.remotePort ?? redis.options.port ?? 6379) : resolved.nodes[0].port;
+      const host =
+        resolved.mode === "sentinel"
+          ? (stream?.remoteAddress ?? redis.options.host ?? "127.0.0.1")
+          : resolved.nodes[0].host;
+      const port =
+        resolved.mode === "sentinel" ? (stream?.remotePort ?? redis.options.port ?? 6379) : resolved.nodes[0].port;
       return [{ node, client: redis, openInspectionSocket: inspectionSocket(host, port) }];
     },
     async deleteKey(key) {
-      if (!allowWrites) throw new ReadOnlyError("DEL", "writes are off for this connection; open it with allowWrites: true");
+      if (!allowWrites)
+        throw new ReadOnlyError("DEL", "writes are off for this connection; open it with allowWrites: true");
       return (await client.del(key)) === 1;
     },
     async setTtl(key, seconds) {
-      if (!allowWrites) throw new ReadOnlyError(seconds === null ? "PERSIST" : "PEXPIRE", "writes are off for this connection; open it with allowWrites: true");
+      if (!allowWrites)
+        throw new ReadOnlyError(
+          seconds === null ? "PERSIST" : "PEXPIRE",
+          "writes are off for this connection; open it with allowWrites: true",
+        );
       if (seconds === null) return (await client.persist(key)) === 1;
-      if (!Number.isFinite(seconds) || seconds <= 0) throw new RangeError(`setTtl: seconds must be a positive number or null, got ${seconds}`);
+      if (!Number.isFinite(seconds) || seconds <= 0)
+        throw new RangeError(`setTtl: seconds must be a positive number or null, got ${seconds}`);
       return (await client.pexpire(key, Math.round(seconds * 1000))) === 1;
     },
     async close() {
@@ -293,8 +324,13 @@ export function describeConnectFailure(code: string | undefined, message: string
   if (code === "ETIMEDOUT") return "is unreachable (timed out)";
   if (/Command timed out|PING timed out/.test(message)) return "is not answering (command timed out)";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "is unreachable (host not found)";
-  if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(message)) return `rejected the credentials (${message})`;
-  if ((code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|TLS|SSL|ERR_TLS/.test(code)) || /certificate|handshake|SSL|TLS/i.test(message)) return `failed the TLS handshake (${message})`;
+  if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(message))
+    return `rejected the credentials (${message})`;
+  if (
+    (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|TLS|SSL|ERR_TLS/.test(code)) ||
+    /certificate|handshake|SSL|TLS/i.test(message)
+  )
+    return `failed the TLS handshake (${message})`;
   return `is unreachable (${message})`;
 }
 

@@ -30,10 +30,17 @@ export interface EstimateOptions extends AggregationOptions {
 }
 
 /** Estimates key shares, type mix and TTLs per family and namespace from a random sample. */
-export async function estimateKeyspace(connection: KeyspaceConnection, options: EstimateOptions = {}): Promise<KeyspaceEstimate> {
+export async function estimateKeyspace(
+  connection: KeyspaceConnection,
+  options: EstimateOptions = {},
+): Promise<KeyspaceEstimate> {
   const started = Date.now();
   const sampleSize = Math.max(1, options.sampleSize ?? 10_000);
-  const { stats, state, targets } = await prepareInspection(connection, { useScript: options.useScript, collectMemory: false, collectAccess: false });
+  const { stats, state, targets } = await prepareInspection(connection, {
+    useScript: options.useScript,
+    collectMemory: false,
+    collectAccess: false,
+  });
   const nodeKeys = await Promise.all(targets.map(async (t, i) => stats.nodes[i]?.keys ?? (await t.client.dbsize())));
   const totalKeys = nodeKeys.reduce((a, b) => a + b, 0);
   const exhaustive = totalKeys <= sampleSize;
@@ -46,7 +53,17 @@ export async function estimateKeyspace(connection: KeyspaceConnection, options: 
     targets.map(async (target, i) => {
       const quota = exhaustive ? Infinity : Math.round((sampleSize * nodeKeys[i]) / Math.max(1, totalKeys));
       if (quota === 0) return { records: [] as KeyRecord[], names: [] as Buffer[], vanished: 0 };
-      const names = exhaustive ? await scanAllKeys(target, scanCount, options.signal) : await sampleKeys(target, Math.min(nodeKeys[i], quota * namesPerSample), nodeKeys[i], scanCount, maxInFlight, random, options.signal);
+      const names = exhaustive
+        ? await scanAllKeys(target, scanCount, options.signal)
+        : await sampleKeys(
+            target,
+            Math.min(nodeKeys[i], quota * namesPerSample),
+            nodeKeys[i],
+            scanCount,
+            maxInFlight,
+            random,
+            options.signal,
+          );
       // The names come in random order (random cursors): the first `quota` are a random sample of them.
       const inspected = await inspectAll(target, names.slice(0, quota), state, maxInFlight);
       return { ...inspected, names };
@@ -71,7 +88,10 @@ export async function estimateKeyspace(connection: KeyspaceConnection, options: 
     totalKeys: scaleTo,
     exhaustive,
     vanished,
-    families: aggregate.families.map((f) => ({ family: f.family, estimate: estimateGroup(f.stats, inspected, scaleTo, exhaustive, sampledNames) })),
+    families: aggregate.families.map((f) => ({
+      family: f.family,
+      estimate: estimateGroup(f.stats, inspected, scaleTo, exhaustive, sampledNames),
+    })),
     namespaces: estimateNamespaceTree(aggregate.namespaces, inspected, scaleTo, exhaustive, sampledNames),
     total: estimateGroup(aggregate.total, inspected, scaleTo, exhaustive, sampledNames),
     memory: "sample-only",
@@ -96,7 +116,15 @@ async function scanAllKeys(target: ScanTarget, scanCount: number, signal: AbortS
  * Probes random cursors until `quota` distinct keys are collected. The cursor's low bits
  * pick the bucket (Redis masks it by the table size), so any random integer is a valid start.
  */
-async function sampleKeys(target: ScanTarget, quota: number, nodeKeys: number, scanCount: number, maxInFlight: number, random: () => number, signal: AbortSignal | undefined): Promise<Buffer[]> {
+async function sampleKeys(
+  target: ScanTarget,
+  quota: number,
+  nodeKeys: number,
+  scanCount: number,
+  maxInFlight: number,
+  random: () => number,
+  signal: AbortSignal | undefined,
+): Promise<Buffer[]> {
   const seen = new Map<string, Buffer>();
   // Enough probes for a fair sample even when many buckets are empty, but bounded.
   const maxProbes = Math.ceil((quota / Math.max(1, Math.min(scanCount, nodeKeys))) * 4) + 20;
@@ -116,7 +144,12 @@ async function sampleKeys(target: ScanTarget, quota: number, nodeKeys: number, s
   return [...seen.values()];
 }
 
-async function inspectAll(target: ScanTarget, keys: Buffer[], state: InspectionState, maxInFlight: number): Promise<{ records: KeyRecord[]; vanished: number }> {
+async function inspectAll(
+  target: ScanTarget,
+  keys: Buffer[],
+  state: InspectionState,
+  maxInFlight: number,
+): Promise<{ records: KeyRecord[]; vanished: number }> {
   const records: KeyRecord[] = [];
   let vanished = 0;
   let next = 0;

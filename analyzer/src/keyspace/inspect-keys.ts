@@ -6,8 +6,21 @@
 import type { Redis } from "ioredis";
 import { formatKeyForDisplay } from "./key-format";
 import type { KeyRecord, PermissionState } from "./keyspace-model";
-import { FIGURE_DENIED, FIGURE_NOT_COLLECTED, FIGURE_WRONG_POLICY, MAX_SCRIPT_KEYS, PROFILER_SCRIPT, PROFILER_SCRIPT_SHA } from "./profiler-script";
-import { isEvictionPolicyError, isNoScriptError, isPermissionError, isScriptUnavailableError, isSlotMovedError } from "./redis-errors";
+import {
+  FIGURE_DENIED,
+  FIGURE_NOT_COLLECTED,
+  FIGURE_WRONG_POLICY,
+  MAX_SCRIPT_KEYS,
+  PROFILER_SCRIPT,
+  PROFILER_SCRIPT_SHA,
+} from "./profiler-script";
+import {
+  isEvictionPolicyError,
+  isNoScriptError,
+  isPermissionError,
+  isScriptUnavailableError,
+  isSlotMovedError,
+} from "./redis-errors";
 import { RespError } from "./resp-socket";
 import type { RespCommand, RespReply, RespSocket } from "./resp-socket";
 
@@ -28,7 +41,14 @@ export interface InspectionState {
   notices: Set<string>;
 }
 
-export function createInspectionState(options: { useScript?: boolean; collectMemory?: boolean; collectAccess?: boolean; accessMetric?: "idle" | "freq" } = {}): InspectionState {
+export function createInspectionState(
+  options: {
+    useScript?: boolean;
+    collectMemory?: boolean;
+    collectAccess?: boolean;
+    accessMetric?: "idle" | "freq";
+  } = {},
+): InspectionState {
   return {
     useScript: options.useScript ?? true,
     script: "unknown",
@@ -82,19 +102,28 @@ export async function inspectKeys(client: Redis, keys: Buffer[], state: Inspecti
   }
 }
 
-function applyPermissionOutcomes(answers: RawAnswer[], state: InspectionState, wantMemory: boolean, wantAccess: boolean): boolean {
+function applyPermissionOutcomes(
+  answers: RawAnswer[],
+  state: InspectionState,
+  wantMemory: boolean,
+  wantAccess: boolean,
+): boolean {
   let policyMismatch = false;
   for (const answer of answers) {
     if (wantMemory) {
       if (answer.memory === FIGURE_DENIED && state.memory !== "denied") {
         state.memory = "denied";
-        state.notices.add("MEMORY USAGE is not permitted for this user: memory figures are unavailable (no permission).");
+        state.notices.add(
+          "MEMORY USAGE is not permitted for this user: memory figures are unavailable (no permission).",
+        );
       } else if (answer.memory >= 0 && state.memory === "unknown") state.memory = "granted";
     }
     if (wantAccess) {
       if (answer.access === FIGURE_DENIED && state.access !== "denied") {
         state.access = "denied";
-        state.notices.add("OBJECT IDLETIME/FREQ is not permitted for this user: idle times are unavailable (no permission).");
+        state.notices.add(
+          "OBJECT IDLETIME/FREQ is not permitted for this user: idle times are unavailable (no permission).",
+        );
       } else if (answer.access === FIGURE_WRONG_POLICY) policyMismatch = true;
       else if (answer.access >= 0 && state.access === "unknown") state.access = "granted";
     }
@@ -108,7 +137,11 @@ function applyPermissionOutcomes(answers: RawAnswer[], state: InspectionState, w
  * outcomes as the other paths: permission denials switch a figure off once, an IDLETIME error
  * under LFU switches the metric and redoes the chunk, vanished (or moved) keys are counted.
  */
-export async function inspectKeysRaw(socket: RespSocket, keys: Buffer[], state: InspectionState): Promise<InspectedChunk> {
+export async function inspectKeysRaw(
+  socket: RespSocket,
+  keys: Buffer[],
+  state: InspectionState,
+): Promise<InspectedChunk> {
   if (keys.length === 0) return { records: [], vanished: 0, path: "raw" };
   for (let attempt = 0; ; attempt++) {
     const wantMemory = state.collectMemory && state.memory !== "denied";
@@ -162,7 +195,9 @@ function toReplyCode(reply: RespReply | undefined): number {
 function switchAccessMetric(state: InspectionState, from: "idle" | "freq"): void {
   // IDLETIME errors under LFU (and FREQ under LRU): switch once; the caller redoes the chunk.
   state.accessMetric = from === "idle" ? "freq" : "idle";
-  state.notices.add(`The eviction policy tracks ${state.accessMetric === "freq" ? "access frequency (LFU)" : "idle time (LRU)"}: OBJECT ${state.accessMetric === "freq" ? "FREQ" : "IDLETIME"} is reported instead.`);
+  state.notices.add(
+    `The eviction policy tracks ${state.accessMetric === "freq" ? "access frequency (LFU)" : "idle time (LRU)"}: OBJECT ${state.accessMetric === "freq" ? "FREQ" : "IDLETIME"} is reported instead.`,
+  );
 }
 
 function toRecords(keys: Buffer[], answers: RawAnswer[], path: InspectedChunk["path"]): InspectedChunk {
@@ -187,7 +222,13 @@ function toRecords(keys: Buffer[], answers: RawAnswer[], path: InspectedChunk["p
   return { records, vanished, path };
 }
 
-async function runScript(client: Redis, keys: Buffer[], wantMemory: boolean, metric: "idle" | "freq" | "none", state: InspectionState): Promise<RawAnswer[] | undefined> {
+async function runScript(
+  client: Redis,
+  keys: Buffer[],
+  wantMemory: boolean,
+  metric: "idle" | "freq" | "none",
+  state: InspectionState,
+): Promise<RawAnswer[] | undefined> {
   const answers: RawAnswer[] = [];
   for (let start = 0; start < keys.length; start += MAX_SCRIPT_KEYS) {
     const slice = keys.slice(start, start + MAX_SCRIPT_KEYS);
@@ -205,7 +246,9 @@ async function runScript(client: Redis, keys: Buffer[], wantMemory: boolean, met
       if (isPermissionError(error)) {
         state.useScript = false;
         state.script = "denied";
-        state.notices.add("Running the read-only profiling script (EVALSHA_RO/EVAL_RO) is not permitted for this user: using pipelined commands, which is slower.");
+        state.notices.add(
+          "Running the read-only profiling script (EVALSHA_RO/EVAL_RO) is not permitted for this user: using pipelined commands, which is slower.",
+        );
         return undefined;
       }
       if (isSlotMovedError(error)) {
@@ -216,7 +259,9 @@ async function runScript(client: Redis, keys: Buffer[], wantMemory: boolean, met
       if (isScriptUnavailableError(error)) {
         state.useScript = false;
         state.script = "unavailable";
-        state.notices.add(`The read-only profiling script cannot run on this server (${(error as Error).message.split("\n")[0]}): using pipelined commands, which is slower.`);
+        state.notices.add(
+          `The read-only profiling script cannot run on this server (${(error as Error).message.split("\n")[0]}): using pipelined commands, which is slower.`,
+        );
         return undefined;
       }
       throw error;
@@ -224,7 +269,13 @@ async function runScript(client: Redis, keys: Buffer[], wantMemory: boolean, met
     state.script = "granted";
     const flat = reply as (Buffer | number)[];
     for (let i = 0; i < flat.length; i += 4) {
-      answers.push({ type: String(flat[i]), pttl: Number(flat[i + 1]), memory: Number(flat[i + 2]), access: Number(flat[i + 3]), metric });
+      answers.push({
+        type: String(flat[i]),
+        pttl: Number(flat[i + 1]),
+        memory: Number(flat[i + 2]),
+        access: Number(flat[i + 3]),
+        metric,
+      });
     }
   }
   return answers;
@@ -240,7 +291,12 @@ function toCode(result: [Error | null, unknown]): number {
   return value === null ? -1 : Number(value);
 }
 
-async function runPipeline(client: Redis, keys: Buffer[], wantMemory: boolean, metric: "idle" | "freq" | undefined): Promise<RawAnswer[]> {
+async function runPipeline(
+  client: Redis,
+  keys: Buffer[],
+  wantMemory: boolean,
+  metric: "idle" | "freq" | undefined,
+): Promise<RawAnswer[]> {
   const pipeline = client.pipeline();
   for (const key of keys) {
     pipeline.type(key);

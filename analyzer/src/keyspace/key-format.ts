@@ -29,7 +29,9 @@ function isRoundTrip(buffer: Buffer, decoded: string): boolean {
 
 function escapeControls(text: string): string {
   // Backslashes are doubled so that a literal "\xff" in a key stays distinguishable from byte 0xff.
-  return text.replace(/[\\\u0000-\u001f\u007f]/g, (c) => (c === "\\" ? "\\\\" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`));
+  return text.replace(/[\\\u0000-\u001f\u007f]/g, (c) =>
+    c === "\\" ? "\\\\" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
 }
 
 /** Decodes byte by byte: valid UTF-8 sequences stay, every invalid byte becomes `\xNN`. */

@@ -28,7 +28,14 @@ export interface KeyDetails {
   denied: string[];
 }
 
-const LENGTH_COMMANDS: Record<string, string> = { string: "STRLEN", hash: "HLEN", list: "LLEN", set: "SCARD", zset: "ZCARD", stream: "XLEN" };
+const LENGTH_COMMANDS: Record<string, string> = {
+  string: "STRLEN",
+  hash: "HLEN",
+  list: "LLEN",
+  set: "SCARD",
+  zset: "ZCARD",
+  stream: "XLEN",
+};
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -64,7 +71,9 @@ export async function inspectKey(connection: KeyspaceConnection, key: Buffer | s
     frequency = readFigure(await settle(client.call("OBJECT", "FREQ", raw) as Promise<number | null>), "idle", denied);
   }
   const lengthCommand = LENGTH_COMMANDS[type];
-  const length = lengthCommand ? readFigure(await settle(client.call(lengthCommand, raw) as Promise<number>), "length", denied) : undefined;
+  const length = lengthCommand
+    ? readFigure(await settle(client.call(lengthCommand, raw) as Promise<number>), "length", denied)
+    : undefined;
   return {
     key: raw,
     displayKey: formatKeyForDisplay(raw),
@@ -95,7 +104,12 @@ export type ValuePreview =
   | { type: "list"; items: Buffer[]; length: number; truncated: boolean }
   | { type: "set"; members: Buffer[]; length: number; truncated: boolean }
   | { type: "zset"; members: { member: Buffer; score: number }[]; length: number; truncated: boolean }
-  | { type: "stream"; entries: { id: string; fields: [field: Buffer, value: Buffer][] }[]; length: number; truncated: boolean }
+  | {
+      type: "stream";
+      entries: { id: string; fields: [field: Buffer, value: Buffer][] }[];
+      length: number;
+      truncated: boolean;
+    }
   /** A module type (ReJSON, Bloom, …) or anything else without a generic bounded reader. */
   | { type: "other"; redisType: string; truncated: true };
 
@@ -107,7 +121,8 @@ function clip(buffer: Buffer, maxBytes: number, flag: { truncated: boolean }): B
 
 function pairUp(flat: Buffer[], maxBytes: number, flag: { truncated: boolean }): [Buffer, Buffer][] {
   const pairs: [Buffer, Buffer][] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) pairs.push([clip(flat[i], maxBytes, flag), clip(flat[i + 1], maxBytes, flag)]);
+  for (let i = 0; i + 1 < flat.length; i += 2)
+    pairs.push([clip(flat[i], maxBytes, flag), clip(flat[i + 1], maxBytes, flag)]);
   return pairs;
 }
 
@@ -116,7 +131,11 @@ function pairUp(flat: Buffer[], maxBytes: number, flag: { truncated: boolean }):
  * LRANGE / ZRANGE WITHSCORES / XRANGE COUNT for lists, sorted sets and streams. Values are
  * Buffers (they may be binary). This resets the key's idle time, as any read does.
  */
-export async function readValuePreview(connection: KeyspaceConnection, key: Buffer | string, options: PreviewOptions = {}): Promise<ValuePreview> {
+export async function readValuePreview(
+  connection: KeyspaceConnection,
+  key: Buffer | string,
+  options: PreviewOptions = {},
+): Promise<ValuePreview> {
   const raw = typeof key === "string" ? Buffer.from(key, "utf8") : key;
   const maxBytes = Math.max(1, options.maxBytes ?? 4096);
   const maxItems = Math.max(1, options.maxItems ?? 100);
@@ -136,13 +155,20 @@ export async function readValuePreview(connection: KeyspaceConnection, key: Buff
       return { type, items: clipped, length, truncated: flag.truncated || length > items.length };
     }
     case "zset": {
-      const [flat, length] = await Promise.all([client.zrangeBuffer(raw, 0, maxItems - 1, "WITHSCORES"), client.zcard(raw)]);
+      const [flat, length] = await Promise.all([
+        client.zrangeBuffer(raw, 0, maxItems - 1, "WITHSCORES"),
+        client.zcard(raw),
+      ]);
       const members: { member: Buffer; score: number }[] = [];
-      for (let i = 0; i + 1 < flat.length; i += 2) members.push({ member: clip(flat[i], maxBytes, flag), score: Number(flat[i + 1].toString()) });
+      for (let i = 0; i + 1 < flat.length; i += 2)
+        members.push({ member: clip(flat[i], maxBytes, flag), score: Number(flat[i + 1].toString()) });
       return { type, members, length, truncated: flag.truncated || length > members.length };
     }
     case "stream": {
-      const [entries, length] = await Promise.all([client.xrangeBuffer(raw, "-", "+", "COUNT", maxItems), client.xlen(raw)]);
+      const [entries, length] = await Promise.all([
+        client.xrangeBuffer(raw, "-", "+", "COUNT", maxItems),
+        client.xlen(raw),
+      ]);
       const mapped = entries.map(([id, fields]) => ({ id: id.toString(), fields: pairUp(fields, maxBytes, flag) }));
       return { type, entries: mapped, length, truncated: flag.truncated || length > mapped.length };
     }
@@ -154,7 +180,10 @@ export async function readValuePreview(connection: KeyspaceConnection, key: Buff
       let cursor = "0";
       // SCAN-family calls return about COUNT elements; a few calls fill the preview.
       for (let calls = 0; calls < 20; calls++) {
-        const [next, items] = type === "hash" ? await client.hscanBuffer(raw, cursor, "COUNT", Math.min(maxItems, 100)) : await client.sscanBuffer(raw, cursor, "COUNT", Math.min(maxItems, 100));
+        const [next, items] =
+          type === "hash"
+            ? await client.hscanBuffer(raw, cursor, "COUNT", Math.min(maxItems, 100))
+            : await client.sscanBuffer(raw, cursor, "COUNT", Math.min(maxItems, 100));
         collected.push(...items);
         cursor = next.toString();
         if (cursor === "0" || collected.length >= maxItems * perItem) break;
@@ -186,15 +215,30 @@ export interface NamespacePage {
  * One page of `SCAN cursor MATCH <escaped prefix>* COUNT count`. SCAN may return empty pages
  * before the end, so a few calls are made until `count` keys arrive or the scan ends.
  */
-export async function scanNamespace(connection: KeyspaceConnection, prefix: Buffer | string, cursor = "0", count = 100, delimiter = ":"): Promise<NamespacePage> {
+export async function scanNamespace(
+  connection: KeyspaceConnection,
+  prefix: Buffer | string,
+  cursor = "0",
+  count = 100,
+  delimiter = ":",
+): Promise<NamespacePage> {
   const rawPrefix = typeof prefix === "string" ? Buffer.from(prefix, "utf8") : prefix;
   const pattern = Buffer.concat([escapeGlob(rawPrefix), Buffer.from("*")]);
   const targets = connection.listScanTargets();
   // Cluster cursors are "<node index>-<node cursor>", walking the masters in order.
-  let [nodeIndex, nodeCursor] = cursor.includes("-") ? [Number(cursor.split("-")[0]), cursor.split("-")[1]] : [0, cursor];
+  let [nodeIndex, nodeCursor] = cursor.includes("-")
+    ? [Number(cursor.split("-")[0]), cursor.split("-")[1]]
+    : [0, cursor];
   const keys: { key: Buffer; displayKey: string }[] = [];
   for (let calls = 0; calls < 10 && keys.length < count && nodeIndex < targets.length; calls++) {
-    const [next, found] = (await targets[nodeIndex].client.callBuffer("SCAN", nodeCursor, "MATCH", pattern, "COUNT", count)) as [Buffer, Buffer[]];
+    const [next, found] = (await targets[nodeIndex].client.callBuffer(
+      "SCAN",
+      nodeCursor,
+      "MATCH",
+      pattern,
+      "COUNT",
+      count,
+    )) as [Buffer, Buffer[]];
     for (const key of found) keys.push({ key, displayKey: formatKeyForDisplay(key) });
     nodeCursor = next.toString();
     if (nodeCursor === "0") {

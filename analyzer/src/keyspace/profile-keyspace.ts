@@ -7,7 +7,13 @@ import type { KeyspaceConnection, ScanTarget } from "./connection";
 import { createInspectionState, inspectKeys, inspectKeysRaw } from "./inspect-keys";
 import type { InspectionState } from "./inspect-keys";
 import type { KeyspaceAggregator } from "./aggregate";
-import type { KeyRecord, KeyspaceProfile, NodeProfileStats, ProfilePermissions, ProfileProgress } from "./keyspace-model";
+import type {
+  KeyRecord,
+  KeyspaceProfile,
+  NodeProfileStats,
+  ProfilePermissions,
+  ProfileProgress,
+} from "./keyspace-model";
 import { isPermissionError, isUnknownCommandError } from "./redis-errors";
 import { RespError } from "./resp-socket";
 import type { RespSocket } from "./resp-socket";
@@ -69,7 +75,10 @@ const LFU_POLICIES = new Set(["allkeys-lfu", "volatile-lfu"]);
  * Reads the eviction policy: INFO memory when allowed, else CONFIG GET, else undefined (the
  * inspection then detects an LFU policy from the first IDLETIME error).
  */
-export async function readEvictionPolicy(target: ScanTarget, stats: ServerStats | undefined): Promise<string | undefined> {
+export async function readEvictionPolicy(
+  target: ScanTarget,
+  stats: ServerStats | undefined,
+): Promise<string | undefined> {
   if (stats?.maxmemoryPolicy) return stats.maxmemoryPolicy;
   try {
     const reply = (await target.client.config("GET", "maxmemory-policy")) as string[];
@@ -82,21 +91,35 @@ export async function readEvictionPolicy(target: ScanTarget, stats: ServerStats 
 }
 
 /** Reads server totals and prepares the inspection state shared by profiles and estimates. */
-export async function prepareInspection(connection: KeyspaceConnection, options: { useScript?: boolean; collectMemory?: boolean; collectAccess?: boolean }): Promise<{ stats: ServerStats; state: InspectionState; targets: ScanTarget[] }> {
+export async function prepareInspection(
+  connection: KeyspaceConnection,
+  options: { useScript?: boolean; collectMemory?: boolean; collectAccess?: boolean },
+): Promise<{ stats: ServerStats; state: InspectionState; targets: ScanTarget[] }> {
   const targets = connection.listScanTargets();
   const stats = await readServerStats(connection);
   const policy = options.collectAccess === false ? undefined : await readEvictionPolicy(targets[0], stats);
-  const state = createInspectionState({ ...options, accessMetric: policy && LFU_POLICIES.has(policy) ? "freq" : "idle" });
+  const state = createInspectionState({
+    ...options,
+    accessMetric: policy && LFU_POLICIES.has(policy) ? "freq" : "idle",
+  });
   for (const notice of stats.notices) state.notices.add(notice);
   return { stats, state, targets };
 }
 
 export function readPermissions(state: InspectionState, stats: ServerStats): ProfilePermissions {
-  return { memory: state.memory, idle: state.access, info: stats.info, script: state.useScript ? state.script : state.script === "unknown" ? "unavailable" : state.script };
+  return {
+    memory: state.memory,
+    idle: state.access,
+    info: stats.info,
+    script: state.useScript ? state.script : state.script === "unknown" ? "unavailable" : state.script,
+  };
 }
 
 /** Runs a full profile of the connection's keyspace. */
-export async function profileKeyspace(connection: KeyspaceConnection, options: ProfileOptions = {}): Promise<KeyspaceProfile> {
+export async function profileKeyspace(
+  connection: KeyspaceConnection,
+  options: ProfileOptions = {},
+): Promise<KeyspaceProfile> {
   const startedAt = new Date();
   const speed = PROFILE_SPEEDS[options.speed ?? "gentle"];
   const { stats, state, targets } = await prepareInspection(connection, options);
@@ -137,7 +160,8 @@ export async function profileKeyspace(connection: KeyspaceConnection, options: P
     options.signal?.removeEventListener("abort", onAbort);
   }
   const aggregate = aggregator.finish();
-  const accessMetric = !state.collectAccess || state.access === "denied" ? "none" : state.accessMetric === "freq" ? "frequency" : "idle";
+  const accessMetric =
+    !state.collectAccess || state.access === "denied" ? "none" : state.accessMetric === "freq" ? "frequency" : "idle";
   return {
     ...aggregate,
     connection: connection.name,
@@ -186,12 +210,18 @@ async function openRawSocket(target: ScanTarget, context: ScanContext): Promise<
   try {
     return await target.openInspectionSocket();
   } catch (error) {
-    context.state.notices.add(`A dedicated inspection connection to ${target.node} could not be opened (${(error as Error).message.split("\n")[0]}): using the slower ioredis path.`);
+    context.state.notices.add(
+      `A dedicated inspection connection to ${target.node} could not be opened (${(error as Error).message.split("\n")[0]}): using the slower ioredis path.`,
+    );
     return undefined;
   }
 }
 
-async function scanNode(target: ScanTarget, keysAtStart: number | undefined, context: ScanContext): Promise<NodeProfileStats> {
+async function scanNode(
+  target: ScanTarget,
+  keysAtStart: number | undefined,
+  context: ScanContext,
+): Promise<NodeProfileStats> {
   const started = Date.now();
   const { client, node } = target;
   const { state, signal } = context;
@@ -227,7 +257,9 @@ async function scanNode(target: ScanTarget, keysAtStart: number | undefined, con
       ? scanRaw(socket, cursor, context)
       : context.match === undefined
         ? client.scanBuffer(cursor, "COUNT", context.scanCount)
-        : (client.callBuffer("SCAN", cursor, "MATCH", context.match, "COUNT", context.scanCount) as Promise<[Buffer, Buffer[]]>);
+        : (client.callBuffer("SCAN", cursor, "MATCH", context.match, "COUNT", context.scanCount) as Promise<
+            [Buffer, Buffer[]]
+          >);
     // The SCAN may fail before it is awaited (the raw socket is opening, chunks are in flight):
     // mark it handled here; awaiting it below still throws.
     reply.catch(() => undefined);
@@ -242,7 +274,9 @@ async function scanNode(target: ScanTarget, keysAtStart: number | undefined, con
   const chunkSize = Math.max(1, context.chunkSize ?? limits.chunkSize);
   const maxInFlight = Math.max(1, context.maxInFlight ?? limits.maxInFlight);
   if (socket) socket.maxBatchesAtServer = Math.max(1, context.maxBatchesAtServer ?? context.speed.raw.atServer);
-  const inspect = socket ? (keys: Buffer[]) => inspectKeysRaw(socket, keys, state) : (keys: Buffer[]) => inspectKeys(client, keys, state);
+  const inspect = socket
+    ? (keys: Buffer[]) => inspectKeysRaw(socket, keys, state)
+    : (keys: Buffer[]) => inspectKeys(client, keys, state);
   try {
     while (pending) {
       const [nextCursor, keys] = await pending;
@@ -278,5 +312,12 @@ async function scanNode(target: ScanTarget, keysAtStart: number | undefined, con
   if (failure) throw failure;
   drain();
   context.progress(node);
-  return { node, scannedKeys, vanished, keysAtStart, durationMs: Date.now() - started, path: usedPath ?? (socket ? "raw" : state.useScript ? "script" : "pipeline") };
+  return {
+    node,
+    scannedKeys,
+    vanished,
+    keysAtStart,
+    durationMs: Date.now() - started,
+    path: usedPath ?? (socket ? "raw" : state.useScript ? "script" : "pipeline"),
+  };
 }

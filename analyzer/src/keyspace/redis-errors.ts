@@ -3,14 +3,19 @@
 function readMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   // Error replies of the raw RESP socket are plain `{ message }` values (no stack to capture).
-  if (typeof error === "object" && error !== null && typeof (error as { message?: unknown }).message === "string") return (error as { message: string }).message;
+  if (typeof error === "object" && error !== null && typeof (error as { message?: unknown }).message === "string")
+    return (error as { message: string }).message;
   return String(error);
 }
 
 /** ACL denials: `NOPERM …`, and the wording Redis 7 uses for commands denied inside a script. */
 export function isPermissionError(error: unknown): boolean {
   const message = readMessage(error);
-  return message.startsWith("NOPERM") || message.includes("no permissions to run") || message.includes("can't run this command");
+  return (
+    message.startsWith("NOPERM") ||
+    message.includes("no permissions to run") ||
+    message.includes("can't run this command")
+  );
 }
 
 /** The command does not exist here (old server, or renamed/disabled on a managed service). */

@@ -90,13 +90,22 @@ export class RespSocket {
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (error) => this.fail(error));
-    socket.on("close", () => this.fail(Object.assign(new Error(`connection to ${endpoint.host}:${endpoint.port} closed`), { code: "ECONNRESET" })));
+    socket.on("close", () =>
+      this.fail(
+        Object.assign(new Error(`connection to ${endpoint.host}:${endpoint.port} closed`), { code: "ECONNRESET" }),
+      ),
+    );
     // One cheap timer for all batches: the oldest unanswered batch bounds the wait.
     const period = Math.max(10, Math.min(250, Math.floor(endpoint.commandTimeoutMs / 4)));
     this.watchdog = setInterval(() => {
       const oldest = this.pending[0];
       if (oldest && Date.now() - oldest.sentAt > endpoint.commandTimeoutMs) {
-        this.fail(Object.assign(new Error(`Command timed out after ${endpoint.commandTimeoutMs} ms (${endpoint.host}:${endpoint.port})`), { code: "ETIMEDOUT" }));
+        this.fail(
+          Object.assign(
+            new Error(`Command timed out after ${endpoint.commandTimeoutMs} ms (${endpoint.host}:${endpoint.port})`),
+            { code: "ETIMEDOUT" },
+          ),
+        );
       }
     }, period);
     this.watchdog.unref();
@@ -109,7 +118,11 @@ export class RespSocket {
     try {
       const setup: RespCommand[] = [];
       // Like ioredis: an empty password means no AUTH.
-      if (endpoint.password) setup.push({ name: "AUTH", args: endpoint.username ? [endpoint.username, endpoint.password] : [endpoint.password] });
+      if (endpoint.password)
+        setup.push({
+          name: "AUTH",
+          args: endpoint.username ? [endpoint.username, endpoint.password] : [endpoint.password],
+        });
       if (endpoint.db) setup.push({ name: "SELECT", args: [endpoint.db] });
       if (endpoint.connectionName) setup.push({ name: "CLIENT", args: ["SETNAME", endpoint.connectionName] });
       if (setup.length > 0) {
@@ -146,7 +159,9 @@ export class RespSocket {
       return Promise.reject(error);
     }
     if (commands.length === 0) return Promise.resolve([]);
-    const lookups = this.endpoint.policy.lookups ? commands.map((command) => countKeyLookups(command.name, command.args)) : undefined;
+    const lookups = this.endpoint.policy.lookups
+      ? commands.map((command) => countKeyLookups(command.name, command.args))
+      : undefined;
     return this.write(encodeCommands(commands), commands.length, lookups);
   }
 
@@ -173,7 +188,9 @@ export class RespSocket {
     const expected = templates.length * keys.length;
     if (expected === 0) return Promise.resolve([]);
     // Replies come key by key, template by template: reply i is template i % templates.length.
-    const lookups = this.endpoint.policy.lookups ? templates.map((t, i) => countKeyLookups(t.name, checked[i])) : undefined;
+    const lookups = this.endpoint.policy.lookups
+      ? templates.map((t, i) => countKeyLookups(t.name, checked[i]))
+      : undefined;
     return this.write(encodePerKey(templates, keys), expected, lookups);
   }
 
@@ -187,7 +204,8 @@ export class RespSocket {
     return new Promise<RespReply[]>((resolve, reject) => {
       const batch: PendingBatch = { expected, replies: [], payload, lookups, sentAt: Date.now(), resolve, reject };
       this.pending.push(batch);
-      if (this.batchesAtServer < this.maxBatchesAtServer && this.batchesAtServer === this.pending.length - 1) this.writeBatch(batch);
+      if (this.batchesAtServer < this.maxBatchesAtServer && this.batchesAtServer === this.pending.length - 1)
+        this.writeBatch(batch);
     });
   }
 
@@ -210,7 +228,8 @@ export class RespSocket {
 
   /** Writes queued batches while the server holds fewer than `maxBatchesAtServer`. */
   private writeQueued(): void {
-    while (this.batchesAtServer < this.maxBatchesAtServer && this.batchesAtServer < this.pending.length) this.writeBatch(this.pending[this.batchesAtServer]);
+    while (this.batchesAtServer < this.maxBatchesAtServer && this.batchesAtServer < this.pending.length)
+      this.writeBatch(this.pending[this.batchesAtServer]);
   }
 
   /** Adds the answered batch's lookups, leaving out commands Redis refused before running them. */
@@ -261,7 +280,8 @@ export class RespSocket {
     for (;;) {
       const batch = this.pending[0];
       if (!batch) {
-        if (this.offset < this.buffer.length) this.fail(new Error("unexpected reply from the server (protocol out of sync)"));
+        if (this.offset < this.buffer.length)
+          this.fail(new Error("unexpected reply from the server (protocol out of sync)"));
         return;
       }
       const start = this.offset;
@@ -450,11 +470,18 @@ function connectSocket(endpoint: RespEndpoint): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const secure = endpoint.tls !== undefined;
     const socket: net.Socket = secure
-      ? tls.connect({ ...endpoint.tls, host: endpoint.host, port: endpoint.port, servername: endpoint.tls?.servername ?? (net.isIP(endpoint.host) ? undefined : endpoint.host) })
+      ? tls.connect({
+          ...endpoint.tls,
+          host: endpoint.host,
+          port: endpoint.port,
+          servername: endpoint.tls?.servername ?? (net.isIP(endpoint.host) ? undefined : endpoint.host),
+        })
       : net.connect({ host: endpoint.host, port: endpoint.port });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(Object.assign(new Error(`connection to ${endpoint.host}:${endpoint.port} timed out`), { code: "ETIMEDOUT" }));
+      reject(
+        Object.assign(new Error(`connection to ${endpoint.host}:${endpoint.port} timed out`), { code: "ETIMEDOUT" }),
+      );
     }, endpoint.connectTimeoutMs);
     const onError = (error: Error) => {
       clearTimeout(timer);

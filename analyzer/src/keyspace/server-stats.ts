@@ -37,7 +37,17 @@ export interface NodeServerStats {
  * Server figures over the masters: counts summed, `avgTtlMs` weighted by each node's keys with
  * a TTL, the policy and version from the first master.
  */
-export interface ServerStats extends Pick<NodeServerStats, "keys" | "expires" | "avgTtlMs" | "usedMemoryBytes" | "keyspaceHits" | "keyspaceMisses" | "maxmemoryPolicy" | "redisVersion"> {
+export interface ServerStats extends Pick<
+  NodeServerStats,
+  | "keys"
+  | "expires"
+  | "avgTtlMs"
+  | "usedMemoryBytes"
+  | "keyspaceHits"
+  | "keyspaceMisses"
+  | "maxmemoryPolicy"
+  | "redisVersion"
+> {
   /** When the figures were read (for hit-rate deltas). */
   readAt: Date;
   /** "denied" when the user may not run INFO: only DBSIZE-based key counts are then known. */
@@ -58,10 +68,16 @@ export function parseInfo(text: string): Map<string, string> {
 }
 
 /** Parses `keys=1,expires=0,avg_ttl=0` from an INFO keyspace `dbN` line. */
-export function parseKeyspaceLine(value: string | undefined): { keys: number; expires: number; avgTtlMs: number } | undefined {
+export function parseKeyspaceLine(
+  value: string | undefined,
+): { keys: number; expires: number; avgTtlMs: number } | undefined {
   if (!value) return undefined;
   const parts = new Map(value.split(",").map((pair) => pair.split("=") as [string, string]));
-  return { keys: Number(parts.get("keys") ?? 0), expires: Number(parts.get("expires") ?? 0), avgTtlMs: Number(parts.get("avg_ttl") ?? 0) };
+  return {
+    keys: Number(parts.get("keys") ?? 0),
+    expires: Number(parts.get("expires") ?? 0),
+    avgTtlMs: Number(parts.get("avg_ttl") ?? 0),
+  };
 }
 
 function readNumber(fields: Map<string, string>, name: string): number | undefined {
@@ -70,7 +86,11 @@ function readNumber(fields: Map<string, string>, name: string): number | undefin
 }
 
 /** INFO and DBSIZE of one node. `infoDenied` is set when INFO answered NOPERM. */
-export async function readNodeServerStats(client: Redis, node: string, db: number): Promise<{ stats: NodeServerStats; infoDenied: boolean }> {
+export async function readNodeServerStats(
+  client: Redis,
+  node: string,
+  db: number,
+): Promise<{ stats: NodeServerStats; infoDenied: boolean }> {
   let fields: Map<string, string> | undefined;
   let infoDenied = false;
   try {
@@ -79,7 +99,9 @@ export async function readNodeServerStats(client: Redis, node: string, db: numbe
     if (!isPermissionError(error) && !isUnknownCommandError(error)) throw error;
     infoDenied = true;
   }
-  let keyspace = fields ? (parseKeyspaceLine(fields.get(`db${db}`)) ?? { keys: 0, expires: 0, avgTtlMs: 0 }) : undefined;
+  let keyspace = fields
+    ? (parseKeyspaceLine(fields.get(`db${db}`)) ?? { keys: 0, expires: 0, avgTtlMs: 0 })
+    : undefined;
   let keys = keyspace?.keys;
   if (!fields) {
     try {
@@ -121,7 +143,12 @@ export async function readServerStats(connection: KeyspaceConnection): Promise<S
   const keys = sumDefined(nodes.map((n) => n.keys));
   const weighted = nodes.every((n) => n.avgTtlMs !== undefined && n.expires !== undefined);
   const expiresTotal = sumDefined(nodes.map((n) => n.expires));
-  const avgTtlMs = weighted && expiresTotal ? nodes.reduce((sum, n) => sum + n.avgTtlMs! * n.expires!, 0) / expiresTotal : weighted ? 0 : undefined;
+  const avgTtlMs =
+    weighted && expiresTotal
+      ? nodes.reduce((sum, n) => sum + n.avgTtlMs! * n.expires!, 0) / expiresTotal
+      : weighted
+        ? 0
+        : undefined;
   return {
     readAt: new Date(),
     keys,
@@ -134,6 +161,10 @@ export async function readServerStats(connection: KeyspaceConnection): Promise<S
     redisVersion: nodes[0]?.redisVersion,
     info: denied ? "denied" : "granted",
     nodes,
-    notices: denied ? ["INFO is not permitted for this user: memory, TTL averages and hit counters are unavailable; key counts come from DBSIZE."] : [],
+    notices: denied
+      ? [
+          "INFO is not permitted for this user: memory, TTL averages and hit counters are unavailable; key counts come from DBSIZE.",
+        ]
+      : [],
   };
 }

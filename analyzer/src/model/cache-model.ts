@@ -135,7 +135,8 @@ export interface MemoizedFunction {
   span: Span | undefined;
 }
 
-export type ImpurityKind = "time" | "random" | "environment" | "mutable-state" | "outer-write" | "argument-mutation" | "io" | "logging";
+export type ImpurityKind =
+  "time" | "random" | "environment" | "mutable-state" | "outer-write" | "argument-mutation" | "io" | "logging";
 
 /** One call on the way from a memoized function to an impurity. */
 export interface CallStep {
@@ -345,7 +346,13 @@ export interface FunctionFacts {
   name: string;
   span: Span;
   /** Project functions it calls (callbacks passed to calls run as part of the function). */
-  calls: Array<{ target: string; targetName: string; span: Span; arguments: ValueSources[]; argumentKeys: Array<KeyTemplate | undefined> }>;
+  calls: Array<{
+    target: string;
+    targetName: string;
+    span: Span;
+    arguments: ValueSources[];
+    argumentKeys: Array<KeyTemplate | undefined>;
+  }>;
   /** Events or channels it emits or publishes (`emitter.emit("user.updated")`, `redis.publish("users", …)`). */
   emits: Array<{ event: string; span: Span }>;
   /** Events it is registered to handle (`emitter.on("user.updated", fn)`, `@OnEvent("user.updated")`). */

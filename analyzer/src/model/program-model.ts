@@ -84,4 +84,3 @@ export interface ProgramModel {
   /** Family ids a site belongs to. */
   familiesOfSite: ReadonlyMap<string, string[]>;
 }
-

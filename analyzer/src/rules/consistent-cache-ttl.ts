@@ -12,20 +12,26 @@ export interface ConsistentCacheTtlOptions {
   maxRatio: number;
 }
 
-
 export const consistentCacheTtl: RuleDefinition<ConsistentCacheTtlOptions> = {
   id: "consistent-cache-ttl",
-  description: "Require every write of a cache family to use a consistent expiry: not a TTL in one place and none in another, and not TTLs that differ by more than a set factor.",
+  description:
+    "Require every write of a cache family to use a consistent expiry: not a TTL in one place and none in another, and not TTLs that differ by more than a set factor.",
   recommended: "error",
   hasSuggestions: false,
   messages: {
-    missingTtl: "`{{method}}` writes `{{family}}` without an expiry, but {{other}} writes it with a TTL of {{ttl}}: keys written here never expire.{{drop}}",
-    divergentTtl: "`{{method}}` writes `{{family}}` with a TTL of {{ttl}}, {{ratio}}× the {{otherTtl}} used at {{other}}: one of them is probably wrong. Use one TTL per family (a shared constant).",
+    missingTtl:
+      "`{{method}}` writes `{{family}}` without an expiry, but {{other}} writes it with a TTL of {{ttl}}: keys written here never expire.{{drop}}",
+    divergentTtl:
+      "`{{method}}` writes `{{family}}` with a TTL of {{ttl}}, {{ratio}}× the {{otherTtl}} used at {{other}}: one of them is probably wrong. Use one TTL per family (a shared constant).",
   },
   schema: {
     type: "object",
     properties: {
-      maxRatio: { type: "number", minimum: 1, description: "The largest accepted ratio between two TTLs of the same family." },
+      maxRatio: {
+        type: "number",
+        minimum: 1,
+        description: "The largest accepted ratio between two TTLs of the same family.",
+      },
     },
     additionalProperties: false,
   },
@@ -47,14 +53,33 @@ export const consistentCacheTtl: RuleDefinition<ConsistentCacheTtlOptions> = {
   },
 };
 
-function checkWrite(site: CacheSite, family: CacheFamily, options: ConsistentCacheTtlOptions, formatLocation: (span: FamilyTtl["span"]) => string): Finding | undefined {
+function checkWrite(
+  site: CacheSite,
+  family: CacheFamily,
+  options: ConsistentCacheTtlOptions,
+  formatLocation: (span: FamilyTtl["span"]) => string,
+): Finding | undefined {
   const own = family.ttls.find((ttl) => ttl.siteId === site.id);
   // TTLs given by writes only: `EXPIRE key 1` in a soft delete is an invalidation, not the family's TTL.
   const writeIds = new Set(family.writes.map((write) => write.siteId));
-  const others = family.ttls.filter((ttl) => ttl.siteId !== site.id && writeIds.has(ttl.siteId) && ttl.kind === "set" && ttl.ms !== undefined && ttl.ms !== Infinity);
+  const others = family.ttls.filter(
+    (ttl) =>
+      ttl.siteId !== site.id &&
+      writeIds.has(ttl.siteId) &&
+      ttl.kind === "set" &&
+      ttl.ms !== undefined &&
+      ttl.ms !== Infinity,
+  );
   if (others.length === 0) return undefined;
   // Without its own TTL and without an instance default: `own` is missing or says "none".
-  const effective = own ?? { kind: site.ttl.kind, ms: undefined, text: "", span: site.span, unit: undefined, siteId: site.id };
+  const effective = own ?? {
+    kind: site.ttl.kind,
+    ms: undefined,
+    text: "",
+    span: site.span,
+    unit: undefined,
+    siteId: site.id,
+  };
   if (effective.kind === "none") {
     // Redis collection commands keep an existing TTL; only value-replacing commands drop it.
     if (site.kind === "redis" && !REDIS_TTL_DROPPING_COMMANDS.has(site.method)) return undefined;
@@ -67,13 +92,17 @@ function checkWrite(site: CacheSite, family: CacheFamily, options: ConsistentCac
         family: family.label,
         other: formatLocation(other.span),
         ttl: formatDuration(other.ms!),
-        drop: site.kind === "redis" ? " A plain SET also removes the TTL an existing key had; pass an expiry, or `KEEPTTL`." : "",
+        drop:
+          site.kind === "redis"
+            ? " A plain SET also removes the TTL an existing key had; pass an expiry, or `KEEPTTL`."
+            : "",
       },
       span: site.calleeSpan,
       suggestions: [],
     };
   }
-  if (effective.kind !== "set" || effective.ms === undefined || effective.ms === Infinity || effective.ms === 0) return undefined;
+  if (effective.kind !== "set" || effective.ms === undefined || effective.ms === Infinity || effective.ms === 0)
+    return undefined;
   // Report the larger of a pair once: compare with the smallest other TTL.
   // Two TTLs chosen side by side in one function (a long TTL for an empty result, say) are deliberate.
   const site2 = (ttl: FamilyTtl) => family.writes.find((w) => w.siteId === ttl.siteId);

@@ -8,23 +8,33 @@ import type { RuleDefinition } from "../model/rule";
 export type NoAmbiguousTtlUnitOptions = Record<string, never>;
 
 /** Round durations people write in seconds: a minute, five minutes, an hour, a day, a week. */
-const SECOND_COUNTS = new Set([30, 60, 90, 120, 180, 300, 600, 900, 1200, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 2592000]);
+const SECOND_COUNTS = new Set([
+  30, 60, 90, 120, 180, 300, 600, 900, 1200, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 2592000,
+]);
 
 export const noAmbiguousTtlUnit: RuleDefinition<NoAmbiguousTtlUnitOptions> = {
   id: "no-ambiguous-ttl-unit",
-  description: "Disallow TTL values that are almost certainly in the wrong unit for the API they are passed to (seconds given to a millisecond API, or milliseconds to a seconds API).",
+  description:
+    "Disallow TTL values that are almost certainly in the wrong unit for the API they are passed to (seconds given to a millisecond API, or milliseconds to a seconds API).",
   recommended: "error",
   hasSuggestions: false,
   messages: {
-    secondsToMilliseconds: "`{{text}}` is passed to {{api}}, which takes milliseconds: entries expire after {{asWritten}}. This looks like {{intended}} in seconds; write `{{fix}}`.",
-    millisecondsToSeconds: "`{{text}}` is passed to {{api}}, which takes seconds: entries live for {{asWritten}}. This looks like {{intended}} in milliseconds; write `{{fix}}`.",
+    secondsToMilliseconds:
+      "`{{text}}` is passed to {{api}}, which takes milliseconds: entries expire after {{asWritten}}. This looks like {{intended}} in seconds; write `{{fix}}`.",
+    millisecondsToSeconds:
+      "`{{text}}` is passed to {{api}}, which takes seconds: entries live for {{asWritten}}. This looks like {{intended}} in milliseconds; write `{{fix}}`.",
   },
   schema: { type: "object", properties: {}, additionalProperties: false },
   defaultOptions: {},
   check(model) {
     const findings: Finding[] = [];
     for (const site of model.sites) {
-      const ttl = site.operation === "memoize" ? site.memoize?.maxAge : site.operation === "construct" ? site.instance?.defaultTtl : site.ttl;
+      const ttl =
+        site.operation === "memoize"
+          ? site.memoize?.maxAge
+          : site.operation === "construct"
+            ? site.instance?.defaultTtl
+            : site.ttl;
       if (!ttl) continue;
       const finding = checkTtl(site, ttl);
       if (finding) findings.push(finding);
@@ -43,7 +53,13 @@ function checkTtl(site: CacheSite, ttl: Ttl): Finding | undefined {
     return {
       ruleId: noAmbiguousTtlUnit.id,
       messageId: "secondsToMilliseconds",
-      data: { text: ttl.text, api, asWritten: formatDuration(value), intended: formatDuration(value * 1000), fix: `${ttl.text} * 1000` },
+      data: {
+        text: ttl.text,
+        api,
+        asWritten: formatDuration(value),
+        intended: formatDuration(value * 1000),
+        fix: `${ttl.text} * 1000`,
+      },
       span: site.calleeSpan,
       suggestions: [],
     };
@@ -54,7 +70,13 @@ function checkTtl(site: CacheSite, ttl: Ttl): Finding | undefined {
     return {
       ruleId: noAmbiguousTtlUnit.id,
       messageId: "millisecondsToSeconds",
-      data: { text: ttl.text, api, asWritten: formatDuration(ttl.ms), intended: formatDuration(value), fix: `${ttl.text} / 1000` },
+      data: {
+        text: ttl.text,
+        api,
+        asWritten: formatDuration(ttl.ms),
+        intended: formatDuration(value),
+        fix: `${ttl.text} / 1000`,
+      },
       span: site.calleeSpan,
       suggestions: [],
     };

@@ -10,16 +10,21 @@ export interface NoCachedRejectionOptions {
 
 export const noCachedRejection: RuleDefinition<NoCachedRejectionOptions> = {
   id: "no-cached-rejection",
-  description: "Disallow memoizing async functions with a memoizer that keeps rejected promises, which turns one transient failure into a permanent one.",
+  description:
+    "Disallow memoizing async functions with a memoizer that keeps rejected promises, which turns one transient failure into a permanent one.",
   recommended: "error",
   hasSuggestions: false,
   messages: {
-    rejectionKept: "`{{name}}` is async and memoized with {{library}}, which keeps a rejected promise in its cache: one transient failure is served to every later caller with the same key {{until}}. {{fix}}",
+    rejectionKept:
+      "`{{name}}` is async and memoized with {{library}}, which keeps a rejected promise in its cache: one transient failure is served to every later caller with the same key {{until}}. {{fix}}",
   },
   schema: {
     type: "object",
     properties: {
-      checkExpiring: { type: "boolean", description: "Also report memoizers with a max age, where a failure is served until the entry expires." },
+      checkExpiring: {
+        type: "boolean",
+        description: "Also report memoizers with a max age, where a failure is served until the entry expires.",
+      },
     },
     additionalProperties: false,
   },
@@ -38,7 +43,14 @@ function checkSite(site: CacheSite, options: NoCachedRejectionOptions): Finding 
   const memoize = site.memoize;
   const fn = memoize?.fn;
   if (site.operation !== "memoize" || !memoize || !fn || !fn.isAsync) return undefined;
-  if (memoize.rejections !== "kept" || memoize.evictedByCode || fn.neverRejects || memoize.optionsOpaque || memoize.customCache) return undefined;
+  if (
+    memoize.rejections !== "kept" ||
+    memoize.evictedByCode ||
+    fn.neverRejects ||
+    memoize.optionsOpaque ||
+    memoize.customCache
+  )
+    return undefined;
   // A memoizer that lives for one call or one request (React `cache`) forgets the failure soon enough.
   if (memoize.lifetime !== "module" && memoize.lifetime !== "class") return undefined;
   const expires = memoize.maxAge.kind === "set" || memoize.maxAge.kind === "unknown";
@@ -58,7 +70,8 @@ function checkSite(site: CacheSite, options: NoCachedRejectionOptions): Finding 
 }
 
 function describeFix(option: string | undefined): string {
-  if (!option) return "Delete the entry when the promise rejects (e.g. `.catch` that calls `fn.cache.delete(key)` or `fn.clear()`), or use p-memoize, which drops rejections.";
+  if (!option)
+    return "Delete the entry when the promise rejects (e.g. `.catch` that calls `fn.cache.delete(key)` or `fn.clear()`), or use p-memoize, which drops rejections.";
   if (option.startsWith("`")) return `Pass ${option}, which drops rejected promises.`;
   return `Use ${option}.`;
 }

@@ -23,25 +23,45 @@ const MESSAGE_BY_KIND: Record<ImpurityKind, string> = {
 
 export const noImpureMemoization: RuleDefinition<NoImpureMemoizationOptions> = {
   id: "no-impure-memoization",
-  description: "Disallow memoizing functions whose result depends on more than their arguments (time, randomness, environment, mutable state) or that have side effects.",
+  description:
+    "Disallow memoizing functions whose result depends on more than their arguments (time, randomness, environment, mutable state) or that have side effects.",
   recommended: "error",
   hasSuggestions: false,
   messages: {
-    readsTime: "`{{name}}` is memoized but{{via}} reads the clock (`{{subject}}`): every later call returns the time of the first one.",
-    readsRandom: "`{{name}}` is memoized but{{via}} uses randomness (`{{subject}}`): every later call returns the first value drawn.",
-    readsEnvironment: "`{{name}}` is memoized but{{via}} reads `{{subject}}` at call time: later changes are ignored. Read it once at module load, or pass it as an argument.",
-    readsMutableState: "`{{name}}` is memoized but{{via}} reads `{{subject}}`, {{how}} in `{{writer}}` ({{writerLocation}}): cached results go stale when it changes.",
-    writesOuterState: "`{{name}}` is memoized but{{via}} writes `{{subject}}`: the side effect runs only on a cache miss.",
-    mutatesArgument: "`{{name}}` is memoized but{{via}} mutates its argument (`{{subject}}`): callers served from the cache skip the mutation.",
-    performsIo: "`{{name}}` is memoized synchronously but{{via}} performs I/O (`{{subject}}`): the result is frozen at the first call. Use an async memoizer or a cache with a TTL.",
+    readsTime:
+      "`{{name}}` is memoized but{{via}} reads the clock (`{{subject}}`): every later call returns the time of the first one.",
+    readsRandom:
+      "`{{name}}` is memoized but{{via}} uses randomness (`{{subject}}`): every later call returns the first value drawn.",
+    readsEnvironment:
+      "`{{name}}` is memoized but{{via}} reads `{{subject}}` at call time: later changes are ignored. Read it once at module load, or pass it as an argument.",
+    readsMutableState:
+      "`{{name}}` is memoized but{{via}} reads `{{subject}}`, {{how}} in `{{writer}}` ({{writerLocation}}): cached results go stale when it changes.",
+    writesOuterState:
+      "`{{name}}` is memoized but{{via}} writes `{{subject}}`: the side effect runs only on a cache miss.",
+    mutatesArgument:
+      "`{{name}}` is memoized but{{via}} mutates its argument (`{{subject}}`): callers served from the cache skip the mutation.",
+    performsIo:
+      "`{{name}}` is memoized synchronously but{{via}} performs I/O (`{{subject}}`): the result is frozen at the first call. Use an async memoizer or a cache with a TTL.",
     logs: "`{{name}}` is memoized but{{via}} logs (`{{subject}}`): the log line appears only on a cache miss.",
   },
   schema: {
     type: "object",
     properties: {
-      depth: { type: "number", minimum: 0, maximum: 6, description: "How many calls into the project's own functions to follow (0: only the memoized function's own body)." },
-      allowLogging: { type: "boolean", description: "Allow logging (`console`, pino, winston, NestJS `Logger`…) inside memoized functions." },
-      checkEnvironment: { type: "boolean", description: "Report `process.env` read at call time inside memoized functions." },
+      depth: {
+        type: "number",
+        minimum: 0,
+        maximum: 6,
+        description:
+          "How many calls into the project's own functions to follow (0: only the memoized function's own body).",
+      },
+      allowLogging: {
+        type: "boolean",
+        description: "Allow logging (`console`, pino, winston, NestJS `Logger`…) inside memoized functions.",
+      },
+      checkEnvironment: {
+        type: "boolean",
+        description: "Report `process.env` read at call time inside memoized functions.",
+      },
     },
     additionalProperties: false,
   },
@@ -58,7 +78,11 @@ export const noImpureMemoization: RuleDefinition<NoImpureMemoizationOptions> = {
   },
 };
 
-function checkSite(site: CacheSite, options: NoImpureMemoizationOptions, formatLocation: (span: Span) => string): Finding[] {
+function checkSite(
+  site: CacheSite,
+  options: NoImpureMemoizationOptions,
+  formatLocation: (span: Span) => string,
+): Finding[] {
   const fn = site.memoize!.fn!;
   const findings: Finding[] = [];
   const reported = new Set<string>();
@@ -86,7 +110,9 @@ function checkSite(site: CacheSite, options: NoImpureMemoizationOptions, formatL
 }
 
 function describe(site: CacheSite, impurity: Impurity, formatLocation: (span: Span) => string): Record<string, string> {
-  const via = impurity.chain.map((step, index) => `${index === 0 ? " calls" : " which calls"} \`${step.name}\` (${formatLocation(step.span)}),`).join("");
+  const via = impurity.chain
+    .map((step, index) => `${index === 0 ? " calls" : " which calls"} \`${step.name}\` (${formatLocation(step.span)}),`)
+    .join("");
   return {
     name: site.memoize?.fn?.name ?? "this function",
     via: via ? `${via} which` : "",
@@ -99,6 +125,10 @@ function describe(site: CacheSite, impurity: Impurity, formatLocation: (span: Sp
 
 /** Inside an inline memoized function the culprit itself is marked; otherwise the memoize call. */
 function chooseSpan(site: CacheSite, impurity: Impurity): Span {
-  const inside = impurity.chain.length === 0 && impurity.span.file === site.span.file && impurity.span.start >= site.span.start && impurity.span.end <= site.span.end;
+  const inside =
+    impurity.chain.length === 0 &&
+    impurity.span.file === site.span.file &&
+    impurity.span.start >= site.span.start &&
+    impurity.span.end <= site.span.end;
   return inside ? impurity.span : site.calleeSpan;
 }

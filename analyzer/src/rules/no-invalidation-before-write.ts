@@ -10,7 +10,6 @@ import type { RuleDefinition } from "../model/rule";
 
 export type NoInvalidationBeforeWriteOptions = Record<string, never>;
 
-
 interface InvalidationPoint {
   span: Span;
   /** What runs: `del`, or the wrapper function called, e.g. `UserCache.invalidate`. */
@@ -20,7 +19,8 @@ interface InvalidationPoint {
 
 export const noInvalidationBeforeWrite: RuleDefinition<NoInvalidationBeforeWriteOptions> = {
   id: "no-invalidation-before-write",
-  description: "Disallow invalidating a cache family before the write to the source of truth it belongs to (earlier in the function, or inside the transaction before it commits).",
+  description:
+    "Disallow invalidating a cache family before the write to the source of truth it belongs to (earlier in the function, or inside the transaction before it commits).",
   recommended: "error",
   hasSuggestions: false,
   messages: {
@@ -43,8 +43,19 @@ export const noInvalidationBeforeWrite: RuleDefinition<NoInvalidationBeforeWrite
         if (!family.entities.some((entity) => isChangedByWrite(entity, write))) continue;
         const points = findInvalidationPoints(write.functionId, family, program, paths, model.sites);
         // Deleting again after the write (a double delete) closes the window.
-        if (points.some((point) => point.span.start > write.span.start && !(point.transactionId && point.transactionId === write.transactionId))) continue;
-        const before = points.find((point) => point.span.start < write.span.start || (point.transactionId !== undefined && point.transactionId === write.transactionId));
+        if (
+          points.some(
+            (point) =>
+              point.span.start > write.span.start &&
+              !(point.transactionId && point.transactionId === write.transactionId),
+          )
+        )
+          continue;
+        const before = points.find(
+          (point) =>
+            point.span.start < write.span.start ||
+            (point.transactionId !== undefined && point.transactionId === write.transactionId),
+        );
         if (!before) continue;
         const key = `${before.span.start}|${family.id}`;
         if (reported.has(key)) continue;
@@ -57,7 +68,13 @@ export const noInvalidationBeforeWrite: RuleDefinition<NoInvalidationBeforeWrite
 };
 
 /** Invalidations of the family inside one function: its own cache sites, and calls to functions that invalidate it. */
-function findInvalidationPoints(functionId: string, family: CacheFamily, program: ProgramModel, paths: InvalidationPaths, sites: ReadonlyArray<{ id: string; transactionId: string | undefined; calleeSpan: Span; method: string }>): InvalidationPoint[] {
+function findInvalidationPoints(
+  functionId: string,
+  family: CacheFamily,
+  program: ProgramModel,
+  paths: InvalidationPaths,
+  sites: ReadonlyArray<{ id: string; transactionId: string | undefined; calleeSpan: Span; method: string }>,
+): InvalidationPoint[] {
   const points: InvalidationPoint[] = [];
   for (const ref of family.invalidations) {
     // A delete whose key could not be read may concern any family: too vague to report as "before the write".

@@ -11,18 +11,28 @@ export interface NoMutatedCachedValueOptions {
 
 export const noMutatedCachedValue: RuleDefinition<NoMutatedCachedValueOptions> = {
   id: "no-mutated-cached-value",
-  description: "Disallow mutating values returned by memoized functions or read from in-process caches that store references.",
+  description:
+    "Disallow mutating values returned by memoized functions or read from in-process caches that store references.",
   recommended: "error",
   hasSuggestions: false,
   messages: {
-    mutatedMemoizedValue: "`{{variable}}` is the cached result of `{{source}}` ({{sourceLocation}}), shared with every later caller: {{mutation}}{{via}} changes the cached copy. Copy it first (`[...x]`, `{ ...x }`, `structuredClone(x)`, `toSorted()`).",
-    mutatedCacheEntry: "`{{variable}}` is the object stored in `{{source}}` ({{sourceLocation}}), which returns references, not copies: {{mutation}}{{via}} changes the cached entry for every reader. Copy it first (`[...x]`, `{ ...x }`, `structuredClone(x)`), or write the new value back explicitly.",
+    mutatedMemoizedValue:
+      "`{{variable}}` is the cached result of `{{source}}` ({{sourceLocation}}), shared with every later caller: {{mutation}}{{via}} changes the cached copy. Copy it first (`[...x]`, `{ ...x }`, `structuredClone(x)`, `toSorted()`).",
+    mutatedCacheEntry:
+      "`{{variable}}` is the object stored in `{{source}}` ({{sourceLocation}}), which returns references, not copies: {{mutation}}{{via}} changes the cached entry for every reader. Copy it first (`[...x]`, `{ ...x }`, `structuredClone(x)`), or write the new value back explicitly.",
   },
   schema: {
     type: "object",
     properties: {
-      checkMemoized: { type: "boolean", description: "Check values returned by memoized functions and memoized methods." },
-      checkCaches: { type: "boolean", description: "Check values read from in-process caches that store references (lru-cache, ttlcache, quick-lru, tiny-lru, cache-manager, DataLoader, node-cache with `useClones: false`, module-level Maps)." },
+      checkMemoized: {
+        type: "boolean",
+        description: "Check values returned by memoized functions and memoized methods.",
+      },
+      checkCaches: {
+        type: "boolean",
+        description:
+          "Check values read from in-process caches that store references (lru-cache, ttlcache, quick-lru, tiny-lru, cache-manager, DataLoader, node-cache with `useClones: false`, module-level Maps).",
+      },
     },
     additionalProperties: false,
   },

@@ -13,7 +13,17 @@ export interface RequireCacheBoundOptions {
 }
 
 /** Memoizers whose default cache is an unbounded map (moize, micro-memoize, memoize-one default to size 1). */
-const UNBOUNDED_BY_DEFAULT = new Set<CacheSite["library"]>(["lodash", "underscore", "memoizee", "memoize", "p-memoize", "fast-memoize", "typescript-memoize", "moize", "micro-memoize"]);
+const UNBOUNDED_BY_DEFAULT = new Set<CacheSite["library"]>([
+  "lodash",
+  "underscore",
+  "memoizee",
+  "memoize",
+  "p-memoize",
+  "fast-memoize",
+  "typescript-memoize",
+  "moize",
+  "micro-memoize",
+]);
 
 const MEMOIZER_BOUND_OPTION: Partial<Record<CacheSite["library"], string>> = {
   memoizee: "`max` or `maxAge`",
@@ -35,20 +45,29 @@ const CACHE_BOUND_OPTION: Partial<Record<CacheSite["library"], string>> = {
 
 export const requireCacheBound: RuleDefinition<RequireCacheBoundOptions> = {
   id: "require-cache-bound",
-  description: "Require a size bound or an expiry on long-lived memoizers and in-process caches, so that they cannot grow without limit.",
+  description:
+    "Require a size bound or an expiry on long-lived memoizers and in-process caches, so that they cannot grow without limit.",
   recommended: "error",
   hasSuggestions: false,
   messages: {
-    unboundedMemoizer: "`{{name}}` is memoized with {{library}}, which keeps every {{keyDescription}} forever: the cache grows with each new argument. Add {{option}}.",
-    unboundedCache: "`{{name}}` ({{library}}) has no size bound and no TTL, so it grows with every new key. Add {{option}}.",
-    unboundedMapCache: "`{{name}}` is a module-level Map used as a cache (written at {{where}}) that nothing ever deletes from or clears: it grows with every new key. Use a bounded cache (e.g. lru-cache with `max`) or evict entries.",
-    sharedDataLoader: "`{{name}}` is a long-lived DataLoader: its cache keeps every loaded key forever and shares results across requests. Create it per request, or pass `cache: false` or a bounded `cacheMap`.",
+    unboundedMemoizer:
+      "`{{name}}` is memoized with {{library}}, which keeps every {{keyDescription}} forever: the cache grows with each new argument. Add {{option}}.",
+    unboundedCache:
+      "`{{name}}` ({{library}}) has no size bound and no TTL, so it grows with every new key. Add {{option}}.",
+    unboundedMapCache:
+      "`{{name}}` is a module-level Map used as a cache (written at {{where}}) that nothing ever deletes from or clears: it grows with every new key. Use a bounded cache (e.g. lru-cache with `max`) or evict entries.",
+    sharedDataLoader:
+      "`{{name}}` is a long-lived DataLoader: its cache keeps every loaded key forever and shares results across requests. Create it per request, or pass `cache: false` or a bounded `cacheMap`.",
   },
   schema: {
     type: "object",
     properties: {
       checkMemoizers: { type: "boolean", description: "Check module-level and class-level memoizers." },
-      checkInProcessCaches: { type: "boolean", description: "Check long-lived in-process cache instances (tiny-lru, node-cache, keyv, cacheable, cache-manager)." },
+      checkInProcessCaches: {
+        type: "boolean",
+        description:
+          "Check long-lived in-process cache instances (tiny-lru, node-cache, keyv, cacheable, cache-manager).",
+      },
       checkMapCaches: { type: "boolean", description: "Check module-level `Map`s and objects used as caches." },
       checkDataLoaders: { type: "boolean", description: "Check long-lived DataLoader instances." },
     },
@@ -61,7 +80,8 @@ export const requireCacheBound: RuleDefinition<RequireCacheBoundOptions> = {
     const { options } = context;
     const findings: Finding[] = [];
     for (const site of model.sites) {
-      if (site.operation === "memoize" && site.kind === "memoizer" && options.checkMemoizers) findings.push(...checkMemoizer(site));
+      if (site.operation === "memoize" && site.kind === "memoizer" && options.checkMemoizers)
+        findings.push(...checkMemoizer(site));
       if (site.operation === "construct" && site.kind === "in-process") {
         if (site.library === "dataloader") {
           if (options.checkDataLoaders) findings.push(...checkDataLoader(site));
@@ -82,12 +102,25 @@ function checkMemoizer(site: CacheSite): Finding[] {
   if (memoize.bound.kind !== "none" || memoize.maxAge.kind !== "none") return [];
   if (memoize.lifetime !== "module" && memoize.lifetime !== "class") return [];
   if (hasFiniteKeyDomain(memoize.fn, memoize.keying)) return [];
-  const option = MEMOIZER_BOUND_OPTION[site.library] ?? "a bounded cache, or use a memoizer with a size limit (moize, memoizee `max`)";
-  const keyDescription = memoize.keying === "first-argument" ? "first argument it has seen" : "argument combination it has seen";
-  return [finding(site.calleeSpan, "unboundedMemoizer", { name: memoize.fn.name ?? "this function", library: site.library, keyDescription, option })];
+  const option =
+    MEMOIZER_BOUND_OPTION[site.library] ??
+    "a bounded cache, or use a memoizer with a size limit (moize, memoizee `max`)";
+  const keyDescription =
+    memoize.keying === "first-argument" ? "first argument it has seen" : "argument combination it has seen";
+  return [
+    finding(site.calleeSpan, "unboundedMemoizer", {
+      name: memoize.fn.name ?? "this function",
+      library: site.library,
+      keyDescription,
+      option,
+    }),
+  ];
 }
 
-function hasFiniteKeyDomain(fn: NonNullable<NonNullable<CacheSite["memoize"]>["fn"]>, keying: NonNullable<CacheSite["memoize"]>["keying"]): boolean {
+function hasFiniteKeyDomain(
+  fn: NonNullable<NonNullable<CacheSite["memoize"]>["fn"]>,
+  keying: NonNullable<CacheSite["memoize"]>["keying"],
+): boolean {
   if (fn.parameterCount === 0 && !fn.hasRestParameter) return true;
   return fn.hasFiniteDomain && keying !== "custom";
 }
@@ -99,7 +132,9 @@ function checkCache(site: CacheSite): Finding[] {
   if (instance.bound.kind !== "none" || instance.defaultTtl.kind !== "none") return [];
   const option = CACHE_BOUND_OPTION[site.library];
   if (!option) return [];
-  return [finding(site.calleeSpan, "unboundedCache", { name: instance.name ?? site.library, library: site.library, option })];
+  return [
+    finding(site.calleeSpan, "unboundedCache", { name: instance.name ?? site.library, library: site.library, option }),
+  ];
 }
 
 function checkDataLoader(site: CacheSite): Finding[] {

@@ -12,18 +12,25 @@ export interface RequireCacheFamilyOwnerOptions {
 
 export const requireCacheFamilyOwner: RuleDefinition<RequireCacheFamilyOwnerOptions> = {
   id: "require-cache-family-owner",
-  description: "Require every cache family found in code to be declared in the configuration with an owner (and optionally a runbook).",
+  description:
+    "Require every cache family found in code to be declared in the configuration with an owner (and optionally a runbook).",
   recommended: "off",
   hasSuggestions: false,
   messages: {
-    undeclared: "The cache family `{{family}}` is not declared: add `{ \"match\": \"{{suggestion}}\", \"owner\": \"…\" }` to `families` in cachewise.config.json.",
+    undeclared:
+      'The cache family `{{family}}` is not declared: add `{ "match": "{{suggestion}}", "owner": "…" }` to `families` in cachewise.config.json.',
     missingOwner: "The cache family `{{family}}` is declared by `{{match}}` without an owner.",
     missingRunbook: "The cache family `{{family}}` is declared by `{{match}}` without a runbook.",
   },
   schema: {
     type: "object",
     properties: {
-      families: { type: "array", items: { type: "object" }, description: "Declared families: `{ match, owner?, class?, runbook? }` (the CLI reads them from the configuration's `families`)." },
+      families: {
+        type: "array",
+        items: { type: "object" },
+        description:
+          "Declared families: `{ match, owner?, class?, runbook? }` (the CLI reads them from the configuration's `families`).",
+      },
       requireRunbook: { type: "boolean", description: "Also require a `runbook` link on every declaration." },
     },
     additionalProperties: false,
@@ -35,17 +42,37 @@ export const requireCacheFamilyOwner: RuleDefinition<RequireCacheFamilyOwnerOpti
     const findings: Finding[] = [];
     for (const family of program.families) {
       // One report per family, at its first write in the program: only when that write is in this file.
-      const first = [...family.writes].sort((a, b) => a.span.file.localeCompare(b.span.file) || a.span.start - b.span.start)[0];
+      const first = [...family.writes].sort(
+        (a, b) => a.span.file.localeCompare(b.span.file) || a.span.start - b.span.start,
+      )[0];
       if (!first || first.span.file !== model.file) continue;
       const site = model.sites.find((s) => s.id === first.siteId);
       const span = site?.calleeSpan ?? first.span;
       const declaration = findDeclaration(family, context.options.families);
       if (!declaration) {
-        findings.push({ ruleId: requireCacheFamilyOwner.id, messageId: "undeclared", data: { family: family.label, suggestion: suggestMatch(family) }, span, suggestions: [] });
+        findings.push({
+          ruleId: requireCacheFamilyOwner.id,
+          messageId: "undeclared",
+          data: { family: family.label, suggestion: suggestMatch(family) },
+          span,
+          suggestions: [],
+        });
       } else if (!declaration.owner) {
-        findings.push({ ruleId: requireCacheFamilyOwner.id, messageId: "missingOwner", data: { family: family.label, match: declaration.match }, span, suggestions: [] });
+        findings.push({
+          ruleId: requireCacheFamilyOwner.id,
+          messageId: "missingOwner",
+          data: { family: family.label, match: declaration.match },
+          span,
+          suggestions: [],
+        });
       } else if (context.options.requireRunbook && !declaration.runbook) {
-        findings.push({ ruleId: requireCacheFamilyOwner.id, messageId: "missingRunbook", data: { family: family.label, match: declaration.match }, span, suggestions: [] });
+        findings.push({
+          ruleId: requireCacheFamilyOwner.id,
+          messageId: "missingRunbook",
+          data: { family: family.label, match: declaration.match },
+          span,
+          suggestions: [],
+        });
       }
     }
     return findings;

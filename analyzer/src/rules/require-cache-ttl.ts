@@ -25,7 +25,16 @@ const MEMOIZER_TTL_OPTION: Partial<Record<CacheSite["library"], string>> = {
 };
 
 const MEMOIZERS_THAT_KEEP_FOREVER = new Set<CacheSite["library"]>([
-  "lodash", "underscore", "memoizee", "memoize", "p-memoize", "moize", "micro-memoize", "fast-memoize", "memoize-one", "typescript-memoize",
+  "lodash",
+  "underscore",
+  "memoizee",
+  "memoize",
+  "p-memoize",
+  "moize",
+  "micro-memoize",
+  "fast-memoize",
+  "memoize-one",
+  "typescript-memoize",
 ]);
 
 const IN_PROCESS_TTL_FIX: Partial<Record<CacheSite["library"], string>> = {
@@ -45,23 +54,43 @@ export const requireCacheTtl: RuleDefinition<RequireCacheTtlOptions> = {
   recommended: "error",
   hasSuggestions: true,
   messages: {
-    redisWithoutTtl: "`{{command}}` writes `{{key}}` with no expiry, so the key lives until something deletes it. {{fix}}",
-    redisMultiWithoutTtl: "`{{command}}` writes keys with no expiry and cannot set one; expire each key afterwards or use SET with EX in a pipeline.",
-    inProcessWithoutTtl: "`{{name}}.{{method}}` stores `{{key}}` forever: `{{name}}` (built at {{where}}) has no default TTL and this call passes none. {{fix}}",
-    memoizerWithoutMaxAge: "`{{name}}` memoizes an async function with {{library}} and no expiry: the first result is served until the process restarts. {{fix}}",
-    unstableCacheWithoutRevalidate: "`unstable_cache` without `revalidate` or `tags` caches this result until the next deployment. Add `revalidate` (seconds) or `tags` that a write revalidates.",
-    nestModuleWithoutTtl: "`CacheModule.{{method}}` without `ttl`: cached responses never expire. Add `ttl` (milliseconds with cache-manager ≥ 5).",
+    redisWithoutTtl:
+      "`{{command}}` writes `{{key}}` with no expiry, so the key lives until something deletes it. {{fix}}",
+    redisMultiWithoutTtl:
+      "`{{command}}` writes keys with no expiry and cannot set one; expire each key afterwards or use SET with EX in a pipeline.",
+    inProcessWithoutTtl:
+      "`{{name}}.{{method}}` stores `{{key}}` forever: `{{name}}` (built at {{where}}) has no default TTL and this call passes none. {{fix}}",
+    memoizerWithoutMaxAge:
+      "`{{name}}` memoizes an async function with {{library}} and no expiry: the first result is served until the process restarts. {{fix}}",
+    unstableCacheWithoutRevalidate:
+      "`unstable_cache` without `revalidate` or `tags` caches this result until the next deployment. Add `revalidate` (seconds) or `tags` that a write revalidates.",
+    nestModuleWithoutTtl:
+      "`CacheModule.{{method}}` without `ttl`: cached responses never expire. Add `ttl` (milliseconds with cache-manager ≥ 5).",
     suggestRedisTtl: "Add an expiry to this write (replace `{{placeholder}}` with the number of seconds).",
   },
   schema: {
     type: "object",
     properties: {
       checkRedis: { type: "boolean", description: "Check Redis writes (SET, HSET, SADD, …) for an expiry." },
-      checkCollections: { type: "boolean", description: "Also check collection writes (hashes, sets, sorted sets, lists, streams), not only string keys." },
-      checkInProcessCaches: { type: "boolean", description: "Check `set` on in-process and multi-tier caches (lru-cache, node-cache, keyv, cacheable, cache-manager, …)." },
-      checkBoundedCaches: { type: "boolean", description: "Also report in-process caches that have a size bound but no TTL (their entries can still be served stale forever)." },
+      checkCollections: {
+        type: "boolean",
+        description: "Also check collection writes (hashes, sets, sorted sets, lists, streams), not only string keys.",
+      },
+      checkInProcessCaches: {
+        type: "boolean",
+        description:
+          "Check `set` on in-process and multi-tier caches (lru-cache, node-cache, keyv, cacheable, cache-manager, …).",
+      },
+      checkBoundedCaches: {
+        type: "boolean",
+        description:
+          "Also report in-process caches that have a size bound but no TTL (their entries can still be served stale forever).",
+      },
       checkMemoizers: { type: "boolean", description: "Check memoizers of async functions for a max age." },
-      checkFrameworks: { type: "boolean", description: "Check Next.js `unstable_cache` and NestJS `CacheModule` registrations." },
+      checkFrameworks: {
+        type: "boolean",
+        description: "Check Next.js `unstable_cache` and NestJS `CacheModule` registrations.",
+      },
     },
     additionalProperties: false,
   },
@@ -80,15 +109,21 @@ export const requireCacheTtl: RuleDefinition<RequireCacheTtlOptions> = {
     const { options } = context;
     for (const site of model.sites) {
       if (site.kind === "redis" && options.checkRedis) findings.push(...checkRedisWrite(site, model, context));
-      else if (site.kind === "in-process" && options.checkInProcessCaches) findings.push(...checkInProcessWrite(site, context));
-      else if (site.operation === "memoize" && site.kind === "memoizer" && options.checkMemoizers) findings.push(...checkMemoizer(site));
+      else if (site.kind === "in-process" && options.checkInProcessCaches)
+        findings.push(...checkInProcessWrite(site, context));
+      else if (site.operation === "memoize" && site.kind === "memoizer" && options.checkMemoizers)
+        findings.push(...checkMemoizer(site));
       else if (site.kind === "framework" && options.checkFrameworks) findings.push(...checkFramework(site));
     }
     return findings;
   },
 };
 
-function checkRedisWrite(site: CacheSite, model: FileCacheModel, context: RuleContext<RequireCacheTtlOptions>): Finding[] {
+function checkRedisWrite(
+  site: CacheSite,
+  model: FileCacheModel,
+  context: RuleContext<RequireCacheTtlOptions>,
+): Finding[] {
   if (site.operation !== "write" || site.ttl.kind !== "none") return [];
   if (!context.options.checkCollections && !REDIS_STRING_COMMANDS.has(site.method)) return [];
   const command = site.method.toUpperCase();
@@ -102,7 +137,11 @@ function checkRedisWrite(site: CacheSite, model: FileCacheModel, context: RuleCo
   if (isConsumedKey(site, model)) return [];
   const suggestions: Suggestion[] = [];
   if (site.ttlInsertion) {
-    suggestions.push({ messageId: "suggestRedisTtl", data: { placeholder: "TTL_SECONDS" }, edits: [{ start: site.ttlInsertion.at, end: site.ttlInsertion.at, text: site.ttlInsertion.text }] });
+    suggestions.push({
+      messageId: "suggestRedisTtl",
+      data: { placeholder: "TTL_SECONDS" },
+      edits: [{ start: site.ttlInsertion.at, end: site.ttlInsertion.at, text: site.ttlInsertion.text }],
+    });
   }
   return [
     {
@@ -116,24 +155,37 @@ function checkRedisWrite(site: CacheSite, model: FileCacheModel, context: RuleCo
 }
 
 function describeRedisFix(site: CacheSite): string {
-  if (site.method !== "set") return `Call EXPIRE on \`${site.key?.pattern}\` after writing it, in the same function or pipeline.`;
+  if (site.method !== "set")
+    return `Call EXPIRE on \`${site.key?.pattern}\` after writing it, in the same function or pipeline.`;
   if (site.library === "ioredis") return 'Pass `"EX", seconds` (or `"KEEPTTL"` to keep an existing expiry).';
-  if (site.library === "node-redis") return 'Pass `{ expiration: { type: "EX", value: seconds } }` (or `{ EX: seconds }` on node-redis v4).';
+  if (site.library === "node-redis")
+    return 'Pass `{ expiration: { type: "EX", value: seconds } }` (or `{ EX: seconds }` on node-redis v4).';
   if (site.library === "upstash-redis") return "Pass `{ ex: seconds }`.";
   return "Set an expiry on the key.";
 }
 
 /** An expiry on the same key later in the same function, or in the same pipeline/transaction (or an earlier write with a TTL, for commands that keep it). */
-function hasLaterExpiryInScope(site: CacheSite, model: FileCacheModel, matches: (other: CacheSite) => boolean): boolean {
+function hasLaterExpiryInScope(
+  site: CacheSite,
+  model: FileCacheModel,
+  matches: (other: CacheSite) => boolean,
+): boolean {
   return model.sites.some((other) => {
     if (other === site || other.kind !== "redis") return false;
     const sameBatch = site.batchId !== undefined && other.batchId === site.batchId;
     const inScope = other.scopeStart === site.scopeStart && other.scopeEnd === site.scopeEnd;
     const later = inScope && other.calleeSpan.start > site.calleeSpan.start;
     // `SET k 0 NX EX 60` then `INCR k`: INCR (unlike SET) keeps the expiry an earlier write gave the key.
-    const earlierCreation = inScope && other.calleeSpan.start < site.calleeSpan.start && !REDIS_TTL_DROPPING_COMMANDS.has(site.method) && other.operation === "write" && other.ttl.kind === "set";
+    const earlierCreation =
+      inScope &&
+      other.calleeSpan.start < site.calleeSpan.start &&
+      !REDIS_TTL_DROPPING_COMMANDS.has(site.method) &&
+      other.operation === "write" &&
+      other.ttl.kind === "set";
     if (!sameBatch && !later && !earlierCreation) return false;
-    const setsExpiry = other.operation === "expire" || (other.operation === "write" && (other.ttl.kind === "set" || other.ttl.kind === "keep"));
+    const setsExpiry =
+      other.operation === "expire" ||
+      (other.operation === "write" && (other.ttl.kind === "set" || other.ttl.kind === "keep"));
     return setsExpiry && matches(other);
   });
 }
@@ -144,7 +196,13 @@ function sameKey(site: CacheSite, other: CacheSite): boolean {
 }
 
 function isConsumedKey(site: CacheSite, model: FileCacheModel): boolean {
-  return model.sites.some((other) => other.kind === "redis" && REDIS_CONSUMING_COMMANDS.has(other.method) && other.key !== undefined && sameKey(site, other));
+  return model.sites.some(
+    (other) =>
+      other.kind === "redis" &&
+      REDIS_CONSUMING_COMMANDS.has(other.method) &&
+      other.key !== undefined &&
+      sameKey(site, other),
+  );
 }
 
 function checkInProcessWrite(site: CacheSite, context: RuleContext<RequireCacheTtlOptions>): Finding[] {
@@ -183,13 +241,20 @@ function checkMemoizer(site: CacheSite): Finding[] {
     : site.library === "p-memoize"
       ? "Pass a `cache` that expires entries (e.g. an `ExpiryMap` or an lru-cache with `ttl`)."
       : "Use a memoizer with a max age (memoizee, memoize, moize) or an expiring cache.";
-  return [finding(site.calleeSpan, "memoizerWithoutMaxAge", { name: memoize.fn.name ?? "this function", library: site.library, fix })];
+  return [
+    finding(site.calleeSpan, "memoizerWithoutMaxAge", {
+      name: memoize.fn.name ?? "this function",
+      library: site.library,
+      fix,
+    }),
+  ];
 }
 
 function checkFramework(site: CacheSite): Finding[] {
   if (site.library === "next" && site.method === "unstable_cache" && site.framework) {
     const { revalidate, tags } = site.framework;
-    if (revalidate !== "false" && revalidate.kind === "none" && !tags) return [finding(site.calleeSpan, "unstableCacheWithoutRevalidate", {})];
+    if (revalidate !== "false" && revalidate.kind === "none" && !tags)
+      return [finding(site.calleeSpan, "unstableCacheWithoutRevalidate", {})];
     return [];
   }
   if (site.library === "nestjs-cache" && site.operation === "construct" && site.instance?.defaultTtl.kind === "none") {

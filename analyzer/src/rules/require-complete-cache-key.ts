@@ -27,24 +27,50 @@ export const requireCompleteCacheKey: RuleDefinition<RequireCompleteCacheKeyOpti
   recommended: "error",
   hasSuggestions: false,
   messages: {
-    firstArgumentOnly: "`{{name}}` takes {{parameters}}, but {{library}} keys its cache on the first argument only: calls that differ in `{{ignored}}` get the first caller's result. Pass {{fix}}.",
-    lengthKeyed: "`{{name}}` has {{parameters}}, and {{library}} keys its cache on the first `fn.length` ({{length}}) arguments: {{consequence}}. {{fix}}",
-    freshIdentityArgument: "`{{cache}}` keys objects by identity, and `{{argument}}` is a new object on every call: the cache never hits. Pass primitives, or an object that is created once.",
-    unstableResolverKey: "The resolver of `{{name}}` returns {{result}} on every call, and {{library}} compares keys by identity: the cache never hits and grows with every call. Return a string, e.g. `` `${a}:${b}` ``.",
-    capturedNotInKeyParts: "The function cached by `unstable_cache` uses `{{inputs}}` from the surrounding function, but neither its arguments nor `keyParts` include {{them}}: every caller shares the first caller's result. Add {{them}} to `keyParts`, or pass {{them}} as arguments.",
-    inputMissingFromKey: "The value cached under `{{cache}}` is computed from `{{inputs}}`, which the key does not contain: callers that differ only in {{them}} get the first caller's value. Add {{them}} to the key.",
+    firstArgumentOnly:
+      "`{{name}}` takes {{parameters}}, but {{library}} keys its cache on the first argument only: calls that differ in `{{ignored}}` get the first caller's result. Pass {{fix}}.",
+    lengthKeyed:
+      "`{{name}}` has {{parameters}}, and {{library}} keys its cache on the first `fn.length` ({{length}}) arguments: {{consequence}}. {{fix}}",
+    freshIdentityArgument:
+      "`{{cache}}` keys objects by identity, and `{{argument}}` is a new object on every call: the cache never hits. Pass primitives, or an object that is created once.",
+    unstableResolverKey:
+      "The resolver of `{{name}}` returns {{result}} on every call, and {{library}} compares keys by identity: the cache never hits and grows with every call. Return a string, e.g. `` `${a}:${b}` ``.",
+    capturedNotInKeyParts:
+      "The function cached by `unstable_cache` uses `{{inputs}}` from the surrounding function, but neither its arguments nor `keyParts` include {{them}}: every caller shares the first caller's result. Add {{them}} to `keyParts`, or pass {{them}} as arguments.",
+    inputMissingFromKey:
+      "The value cached under `{{cache}}` is computed from `{{inputs}}`, which the key does not contain: callers that differ only in {{them}} get the first caller's value. Add {{them}} to the key.",
   },
   schema: {
     type: "object",
     properties: {
-      checkMemoizers: { type: "boolean", description: "Check memoizers that key on the first argument or on `fn.length`, and resolvers that return a new object or a Promise." },
-      checkCacheAside: { type: "boolean", description: "Check hand-built cache-aside (Redis, in-process caches, Maps) and read-through factories for parameters missing from the key." },
-      checkFrameworkCaches: { type: "boolean", description: "Check Next.js `unstable_cache` closures against `keyParts`." },
-      checkIdentityCaches: { type: "boolean", description: "Check identity-keyed caches (React `cache`, reselect `weakMapMemoize`, `WeakMap`) called with freshly created objects." },
+      checkMemoizers: {
+        type: "boolean",
+        description:
+          "Check memoizers that key on the first argument or on `fn.length`, and resolvers that return a new object or a Promise.",
+      },
+      checkCacheAside: {
+        type: "boolean",
+        description:
+          "Check hand-built cache-aside (Redis, in-process caches, Maps) and read-through factories for parameters missing from the key.",
+      },
+      checkFrameworkCaches: {
+        type: "boolean",
+        description: "Check Next.js `unstable_cache` closures against `keyParts`.",
+      },
+      checkIdentityCaches: {
+        type: "boolean",
+        description:
+          "Check identity-keyed caches (React `cache`, reselect `weakMapMemoize`, `WeakMap`) called with freshly created objects.",
+      },
     },
     additionalProperties: false,
   },
-  defaultOptions: { checkMemoizers: true, checkCacheAside: true, checkFrameworkCaches: true, checkIdentityCaches: true },
+  defaultOptions: {
+    checkMemoizers: true,
+    checkCacheAside: true,
+    checkFrameworkCaches: true,
+    checkIdentityCaches: true,
+  },
   check(model, context) {
     const { options } = context;
     const findings: Finding[] = [];
@@ -61,7 +87,12 @@ export const requireCompleteCacheKey: RuleDefinition<RequireCompleteCacheKeyOpti
         // Tests call cached functions once, outside any request: nothing to dedupe there.
         if (!options.checkIdentityCaches || isTestFile(model.file)) continue;
         // React `cache` dedupes calls within a request: a fresh object only costs something when the function is called in more than one place.
-        if (gap.library === "react" && gap.cacheId && (context.getProgramModel().freshIdentityCalls.get(gap.cacheId) ?? 0) < 2) continue;
+        if (
+          gap.library === "react" &&
+          gap.cacheId &&
+          (context.getProgramModel().freshIdentityCalls.get(gap.cacheId) ?? 0) < 2
+        )
+          continue;
       }
       if (gap.kind === "unstable-resolver-key" && !options.checkMemoizers) continue;
       findings.push(reportGap(gap));
@@ -74,20 +105,45 @@ function checkMemoizer(site: CacheSite): Finding | undefined {
   const memoize = site.memoize;
   const fn = memoize?.fn;
   if (site.operation !== "memoize" || !memoize || !fn || memoize.optionsOpaque) return undefined;
-  const parameters = fn.hasRestParameter ? (fn.parameterCount > 1 ? `${fn.parameterCount} parameters including a rest parameter` : "a rest parameter") : `${fn.parameterCount} parameters`;
+  const parameters = fn.hasRestParameter
+    ? fn.parameterCount > 1
+      ? `${fn.parameterCount} parameters including a rest parameter`
+      : "a rest parameter"
+    : `${fn.parameterCount} parameters`;
   const name = fn.name ?? "this function";
   if (memoize.keying === "first-argument" && (fn.parameterCount > 1 || fn.hasRestParameter)) {
-    const ignored = fn.hasRestParameter && fn.parameterCount === 1 ? `${fn.parameterNames[0] ?? "args"}[1…]` : fn.parameterNames.slice(1).join("`, `");
-    return finding(site.calleeSpan, "firstArgumentOnly", { name, parameters, library: site.library, ignored, fix: FIRST_ARGUMENT_FIX[site.library] ?? "a key function that combines every argument" });
+    const ignored =
+      fn.hasRestParameter && fn.parameterCount === 1
+        ? `${fn.parameterNames[0] ?? "args"}[1…]`
+        : fn.parameterNames.slice(1).join("`, `");
+    return finding(site.calleeSpan, "firstArgumentOnly", {
+      name,
+      parameters,
+      library: site.library,
+      ignored,
+      fix: FIRST_ARGUMENT_FIX[site.library] ?? "a key function that combines every argument",
+    });
   }
   if (memoize.keying !== "function-length") return undefined;
   const covered = fn.length;
   if (site.library === "memoizee") {
     if (!fn.hasDefaultParameter && !fn.hasRestParameter) return undefined;
     const ignored = fn.parameterNames.slice(covered);
-    const consequence = covered === 0 ? "every argument is ignored and all calls share one result" : `\`${ignored.join("`, `")}\` ${ignored.length === 1 ? "is" : "are"} ignored`;
-    const fix = fn.hasRestParameter ? "Pass `length: false` to key on every argument." : `Pass \`length: ${fn.parameterCount}\`.`;
-    return finding(site.calleeSpan, "lengthKeyed", { name, parameters: describeOptional(fn.hasDefaultParameter, fn.hasRestParameter, parameters), library: site.library, length: String(covered), consequence, fix });
+    const consequence =
+      covered === 0
+        ? "every argument is ignored and all calls share one result"
+        : `\`${ignored.join("`, `")}\` ${ignored.length === 1 ? "is" : "are"} ignored`;
+    const fix = fn.hasRestParameter
+      ? "Pass `length: false` to key on every argument."
+      : `Pass \`length: ${fn.parameterCount}\`.`;
+    return finding(site.calleeSpan, "lengthKeyed", {
+      name,
+      parameters: describeOptional(fn.hasDefaultParameter, fn.hasRestParameter, parameters),
+      library: site.library,
+      length: String(covered),
+      consequence,
+      fix,
+    });
   }
   if (site.library === "fast-memoize") {
     // fast-memoize uses its single-argument strategy exactly when fn.length is 1.
@@ -117,7 +173,11 @@ function reportGap(gap: KeyGap): Finding {
     case "fresh-identity-argument":
       return finding(gap.span, "freshIdentityArgument", { cache: gap.cache, argument: gap.inputs[0] ?? "" });
     case "unstable-resolver-key":
-      return finding(gap.span, "unstableResolverKey", { name: gap.cache, library: gap.library, result: gap.inputs[0] ?? "a new object" });
+      return finding(gap.span, "unstableResolverKey", {
+        name: gap.cache,
+        library: gap.library,
+        result: gap.inputs[0] ?? "a new object",
+      });
     case "captured-not-in-key-parts":
       return finding(gap.span, "capturedNotInKeyParts", { inputs: gap.inputs.join("`, `"), them });
     case "input-missing-from-key":

@@ -11,13 +11,23 @@ export interface RequireInvalidationOnWriteOptions {
   acceptedStalenessSeconds: number;
 }
 
-
 /** Writes that only add rows. */
-export const CREATE_ACTIONS = new Set(["create", "createMany", "createManyAndReturn", "insert", "insertMany", "bulkCreate", "nativeInsert", "insertInto", "INSERT"]);
+export const CREATE_ACTIONS = new Set([
+  "create",
+  "createMany",
+  "createManyAndReturn",
+  "insert",
+  "insertMany",
+  "bulkCreate",
+  "nativeInsert",
+  "insertInto",
+  "INSERT",
+]);
 
 export const requireInvalidationOnWrite: RuleDefinition<RequireInvalidationOnWriteOptions> = {
   id: "require-invalidation-on-write",
-  description: "Require every write to the source of truth to invalidate the cache families that hold data read from it.",
+  description:
+    "Require every write to the source of truth to invalidate the cache families that hold data read from it.",
   recommended: "error",
   hasSuggestions: false,
   messages: {
@@ -27,7 +37,12 @@ export const requireInvalidationOnWrite: RuleDefinition<RequireInvalidationOnWri
   schema: {
     type: "object",
     properties: {
-      acceptedStalenessSeconds: { type: "number", minimum: 0, description: "Families whose longest TTL is at most this many seconds may serve stale data after a write: they are not reported." },
+      acceptedStalenessSeconds: {
+        type: "number",
+        minimum: 0,
+        description:
+          "Families whose longest TTL is at most this many seconds may serve stale data after a write: they are not reported.",
+      },
     },
     additionalProperties: false,
   },
@@ -42,7 +57,9 @@ export const requireInvalidationOnWrite: RuleDefinition<RequireInvalidationOnWri
     for (const write of writes) {
       // A new row cannot make a cached single row stale, only cached lists and aggregates.
       const creates = CREATE_ACTIONS.has(write.action);
-      const dependent = program.families.filter((family) => family.entities.some((entity) => isChangedByWrite(entity, write) && (!creates || entity.collection)));
+      const dependent = program.families.filter((family) =>
+        family.entities.some((entity) => isChangedByWrite(entity, write) && (!creates || entity.collection)),
+      );
       if (dependent.length === 0) continue;
       const invalidated = paths.findInvalidatedOnPath(write.functionId);
       for (const family of dependent) {

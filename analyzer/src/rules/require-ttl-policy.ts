@@ -1,9 +1,21 @@
 // Data classes set how long a family may be cached: reference data for hours to days, profile
 // data for minutes, transactional data for seconds and always invalidated on write.
-import { describeEntityWrite, describeStaleness, formatDuration, isChangedByWrite } from "../families/build-program-model";
+import {
+  describeEntityWrite,
+  describeStaleness,
+  formatDuration,
+  isChangedByWrite,
+} from "../families/build-program-model";
 import { isTestFile } from "../families/file-kinds";
 import { getInvalidationPaths } from "../families/invalidation-paths";
-import { DEFAULT_DATA_CLASSES, findDeclaration, findPolicyProblem, toMilliseconds, type DataClass, type FamilyDeclaration } from "../families/policy";
+import {
+  DEFAULT_DATA_CLASSES,
+  findDeclaration,
+  findPolicyProblem,
+  toMilliseconds,
+  type DataClass,
+  type FamilyDeclaration,
+} from "../families/policy";
 import type { Finding } from "../model/finding";
 import type { CacheFamily } from "../model/program-model";
 import type { RuleDefinition } from "../model/rule";
@@ -13,22 +25,30 @@ export interface RequireTtlPolicyOptions {
   dataClasses: Record<string, DataClass>;
 }
 
-
 export const requireTtlPolicy: RuleDefinition<RequireTtlPolicyOptions> = {
   id: "require-ttl-policy",
-  description: "Require cache families assigned to a data class to use a TTL within the class's range, and to be invalidated on write when the class says so.",
+  description:
+    "Require cache families assigned to a data class to use a TTL within the class's range, and to be invalidated on write when the class says so.",
   recommended: "error",
   hasSuggestions: false,
   messages: {
     ttlOutOfRange: "`{{family}}` is `{{className}}` data, cached for {{min}} to {{max}}, but this write uses {{ttl}}.",
     noTtl: "`{{family}}` is `{{className}}` data, cached for at most {{max}}, but this write sets no expiry.",
-    notInvalidated: "`{{action}}` writes {{entity}}, and `{{family}}` is `{{className}}` data, which must be invalidated on every write; nothing on this path does, so readers see the old value {{staleness}}.",
+    notInvalidated:
+      "`{{action}}` writes {{entity}}, and `{{family}}` is `{{className}}` data, which must be invalidated on every write; nothing on this path does, so readers see the old value {{staleness}}.",
   },
   schema: {
     type: "object",
     properties: {
-      families: { type: "array", items: { type: "object" }, description: "Declared families with their `class` (the CLI reads them from the configuration's `families`)." },
-      dataClasses: { type: "object", description: "Data classes beyond, or replacing, the defaults `static`, `profile` and `transactional`." },
+      families: {
+        type: "array",
+        items: { type: "object" },
+        description: "Declared families with their `class` (the CLI reads them from the configuration's `families`).",
+      },
+      dataClasses: {
+        type: "object",
+        description: "Data classes beyond, or replacing, the defaults `static`, `profile` and `transactional`.",
+      },
     },
     additionalProperties: false,
   },
@@ -54,10 +74,28 @@ export const requireTtlPolicy: RuleDefinition<RequireTtlPolicyOptions> = {
         if (!family || !assigned || !ttl || ttl.kind === "keep" || ttl.kind === "unknown") continue;
         const min = toMilliseconds(assigned.spec.minTtl) ?? 0;
         const max = toMilliseconds(assigned.spec.maxTtl) ?? Infinity;
-        const data = { family: family.label, className: assigned.name, min: formatDuration(min), max: formatDuration(max) };
-        if (ttl.kind === "none" && max !== Infinity) findings.push({ ruleId: requireTtlPolicy.id, messageId: "noTtl", data, span: site.calleeSpan, suggestions: [] });
+        const data = {
+          family: family.label,
+          className: assigned.name,
+          min: formatDuration(min),
+          max: formatDuration(max),
+        };
+        if (ttl.kind === "none" && max !== Infinity)
+          findings.push({
+            ruleId: requireTtlPolicy.id,
+            messageId: "noTtl",
+            data,
+            span: site.calleeSpan,
+            suggestions: [],
+          });
         else if (ttl.ms !== undefined && ttl.ms !== Infinity && (ttl.ms < min || ttl.ms > max)) {
-          findings.push({ ruleId: requireTtlPolicy.id, messageId: "ttlOutOfRange", data: { ...data, ttl: formatDuration(ttl.ms) }, span: site.calleeSpan, suggestions: [] });
+          findings.push({
+            ruleId: requireTtlPolicy.id,
+            messageId: "ttlOutOfRange",
+            data: { ...data, ttl: formatDuration(ttl.ms) },
+            span: site.calleeSpan,
+            suggestions: [],
+          });
         }
       }
     }
@@ -68,11 +106,22 @@ export const requireTtlPolicy: RuleDefinition<RequireTtlPolicyOptions> = {
         const invalidated = paths.findInvalidatedOnPath(write.functionId);
         for (const family of program.families) {
           const assigned = classOf(family);
-          if (!assigned?.spec.invalidateOnWrite || invalidated.has(family.id) || !family.entities.some((e) => isChangedByWrite(e, write))) continue;
+          if (
+            !assigned?.spec.invalidateOnWrite ||
+            invalidated.has(family.id) ||
+            !family.entities.some((e) => isChangedByWrite(e, write))
+          )
+            continue;
           findings.push({
             ruleId: requireTtlPolicy.id,
             messageId: "notInvalidated",
-            data: { action: describeEntityWrite(write), entity: `\`${write.displayName}\``, family: family.label, className: assigned.name, staleness: describeStaleness(family.maxStalenessMs) },
+            data: {
+              action: describeEntityWrite(write),
+              entity: `\`${write.displayName}\``,
+              family: family.label,
+              className: assigned.name,
+              staleness: describeStaleness(family.maxStalenessMs),
+            },
             span: write.span,
             suggestions: [],
           });

@@ -20,7 +20,10 @@ export interface AnalysisClientOptions {
 export class AnalysisClient {
   private child: ChildProcess | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (r: AnalysisResponse) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: AnalysisResponse) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
 

@@ -24,7 +24,10 @@ export class AnalysisController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private merged: WorkspaceSnapshot | undefined;
 
-  constructor(serverPath: string, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    serverPath: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.client = new AnalysisClient({ serverPath, log: (line) => log.info(line) });
     this.status.name = "Cachewise analysis";
     this.disposables.push(
@@ -37,7 +40,16 @@ export class AnalysisController implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration("cachewise.analysis.enable")) void this.analyzeAll();
       }),
-      vscode.languages.registerCodeActionsProvider([{ scheme: "file", language: "typescript" }, { scheme: "file", language: "typescriptreact" }, { scheme: "file", language: "javascript" }, { scheme: "file", language: "javascriptreact" }], new SuggestionActions(this), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+      vscode.languages.registerCodeActionsProvider(
+        [
+          { scheme: "file", language: "typescript" },
+          { scheme: "file", language: "typescriptreact" },
+          { scheme: "file", language: "javascript" },
+          { scheme: "file", language: "javascriptreact" },
+        ],
+        new SuggestionActions(this),
+        { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+      ),
     );
   }
 
@@ -54,7 +66,11 @@ export class AnalysisController implements vscode.Disposable {
       this.publish();
       return;
     }
-    await Promise.all((vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === "file").map((folder) => this.run(folder.uri.fsPath, () => this.client.analyzeAll(folder.uri.fsPath))));
+    await Promise.all(
+      (vscode.workspace.workspaceFolders ?? [])
+        .filter((f) => f.uri.scheme === "file")
+        .map((folder) => this.run(folder.uri.fsPath, () => this.client.analyzeAll(folder.uri.fsPath))),
+    );
   }
 
   /** Findings of a file with their suggestions (for quick fixes). */
@@ -93,7 +109,9 @@ export class AnalysisController implements vscode.Disposable {
       // A result older than one already shown (requests are sequential, so this only guards folder removal).
       if (!(vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.fsPath === root)) return;
       this.snapshots.set(root, snapshot);
-      this.log.info(`analysed ${path.basename(root)}: ${snapshot.analysedFiles} of ${snapshot.totalFiles} files in ${snapshot.durationMs} ms, ${snapshot.findings.length} findings, ${snapshot.families.length} families`);
+      this.log.info(
+        `analysed ${path.basename(root)}: ${snapshot.analysedFiles} of ${snapshot.totalFiles} files in ${snapshot.durationMs} ms, ${snapshot.findings.length} findings, ${snapshot.families.length} families`,
+      );
       for (const warning of snapshot.warnings) this.log.warn(warning);
       this.publish();
     } catch (error) {
@@ -121,18 +139,21 @@ export class AnalysisController implements vscode.Disposable {
 
   private publish(): void {
     const all = [...this.snapshots.values()];
-    this.merged = all.length === 0 ? undefined : {
-      version: Math.max(...all.map((s) => s.version)),
-      root: all[0]!.root,
-      findings: all.flatMap((s) => s.findings),
-      problems: all.flatMap((s) => s.problems),
-      families: all.flatMap((s) => s.families),
-      sites: all.flatMap((s) => s.sites),
-      analysedFiles: all.reduce((n, s) => n + s.analysedFiles, 0),
-      totalFiles: all.reduce((n, s) => n + s.totalFiles, 0),
-      durationMs: Math.max(...all.map((s) => s.durationMs)),
-      warnings: all.flatMap((s) => s.warnings),
-    };
+    this.merged =
+      all.length === 0
+        ? undefined
+        : {
+            version: Math.max(...all.map((s) => s.version)),
+            root: all[0]!.root,
+            findings: all.flatMap((s) => s.findings),
+            problems: all.flatMap((s) => s.problems),
+            families: all.flatMap((s) => s.families),
+            sites: all.flatMap((s) => s.sites),
+            analysedFiles: all.reduce((n, s) => n + s.analysedFiles, 0),
+            totalFiles: all.reduce((n, s) => n + s.totalFiles, 0),
+            durationMs: Math.max(...all.map((s) => s.durationMs)),
+            warnings: all.flatMap((s) => s.warnings),
+          };
     const byFile = new Map<string, vscode.Diagnostic[]>();
     const add = (file: string, diagnostic: vscode.Diagnostic) => {
       const list = byFile.get(file) ?? [];
@@ -140,19 +161,36 @@ export class AnalysisController implements vscode.Disposable {
       byFile.set(file, list);
     };
     for (const finding of this.merged?.findings ?? []) {
-      const diagnostic = new vscode.Diagnostic(toRange(finding), finding.message, finding.severity === "error" ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      const diagnostic = new vscode.Diagnostic(
+        toRange(finding),
+        finding.message,
+        finding.severity === "error" ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+      );
       diagnostic.source = DIAGNOSTIC_SOURCE;
-      diagnostic.code = { value: finding.ruleId, target: vscode.Uri.parse(`https://github.com/cachewise/cachewise/blob/main/eslint-plugin/docs/rules/${finding.ruleId}.md`) };
+      diagnostic.code = {
+        value: finding.ruleId,
+        target: vscode.Uri.parse(
+          `https://github.com/cachewise/cachewise/blob/main/eslint-plugin/docs/rules/${finding.ruleId}.md`,
+        ),
+      };
       add(finding.file, diagnostic);
     }
     for (const problem of this.merged?.problems ?? []) {
-      const diagnostic = new vscode.Diagnostic(toRange(problem), problem.message, problem.kind === "parse-error" ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Information);
+      const diagnostic = new vscode.Diagnostic(
+        toRange(problem),
+        problem.message,
+        problem.kind === "parse-error" ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Information,
+      );
       diagnostic.source = DIAGNOSTIC_SOURCE;
       add(problem.file, diagnostic);
     }
     this.diagnostics.clear();
     for (const [file, list] of byFile) this.diagnostics.set(vscode.Uri.file(file), list);
-    void vscode.commands.executeCommand("setContext", CONTEXT_KEYS.hasFamilies, (this.merged?.families.length ?? 0) > 0);
+    void vscode.commands.executeCommand(
+      "setContext",
+      CONTEXT_KEYS.hasFamilies,
+      (this.merged?.families.length ?? 0) > 0,
+    );
     if (this.merged) this.changeEmitter.fire(this.merged);
   }
 
@@ -167,7 +205,11 @@ export class AnalysisController implements vscode.Disposable {
 class SuggestionActions implements vscode.CodeActionProvider {
   constructor(private readonly controller: AnalysisController) {}
 
-  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    document: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     // Suggestions carry offsets into the file as analysed: a modified buffer would shift them.
     if (document.isDirty) return [];
     const actions: vscode.CodeAction[] = [];
@@ -179,7 +221,12 @@ class SuggestionActions implements vscode.CodeActionProvider {
         const action = new vscode.CodeAction(suggestion.title, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];
         const edit = new vscode.WorkspaceEdit();
-        for (const change of suggestion.edits) edit.replace(document.uri, new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)), change.text);
+        for (const change of suggestion.edits)
+          edit.replace(
+            document.uri,
+            new vscode.Range(document.positionAt(change.start), document.positionAt(change.end)),
+            change.text,
+          );
         action.edit = edit;
         actions.push(action);
       }

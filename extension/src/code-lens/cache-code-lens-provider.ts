@@ -12,7 +12,10 @@ import type { ProfileController } from "../profile/profile-controller";
 import { formatLensTitle } from "../stats/family-figures";
 
 class FamilyLens extends vscode.CodeLens {
-  constructor(range: vscode.Range, readonly family: SnapshotFamily) {
+  constructor(
+    range: vscode.Range,
+    readonly family: SnapshotFamily,
+  ) {
     super(range);
   }
 }
@@ -22,9 +25,17 @@ export class CacheCodeLensProvider implements vscode.CodeLensProvider<FamilyLens
   readonly onDidChangeCodeLenses = this.changeEmitter.event;
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
 
-  constructor(private readonly analysis: AnalysisController, private readonly profiles: ProfileController, private readonly connections: ConnectionManager) {
+  constructor(
+    private readonly analysis: AnalysisController,
+    private readonly profiles: ProfileController,
+    private readonly connections: ConnectionManager,
+  ) {
     const fire = () => this.changeEmitter.fire();
-    this.disposables.push(analysis.onDidChangeSnapshot(fire), profiles.onDidChange(fire), connections.onDidChangeState(fire));
+    this.disposables.push(
+      analysis.onDidChangeSnapshot(fire),
+      profiles.onDidChange(fire),
+      connections.onDidChangeState(fire),
+    );
   }
 
   provideCodeLenses(document: vscode.TextDocument): FamilyLens[] {
@@ -49,8 +60,22 @@ export class CacheCodeLensProvider implements vscode.CodeLensProvider<FamilyLens
 
   resolveCodeLens(lens: FamilyLens): FamilyLens {
     const state = this.connections.state;
-    const status = state.kind === "connected" ? (this.profiles.figures.size === 0 && this.profiles.busy ? "loading" : "connected") : state.kind === "none" ? "none" : state.kind === "connecting" ? "loading" : "disconnected";
-    lens.command = { title: formatLensTitle(lens.family, this.profiles.figures.get(lens.family.id), status), command: COMMANDS.revealFamily, arguments: [lens.family.id], tooltip: "Reveal this family in the Cachewise sidebar" };
+    const status =
+      state.kind === "connected"
+        ? this.profiles.figures.size === 0 && this.profiles.busy
+          ? "loading"
+          : "connected"
+        : state.kind === "none"
+          ? "none"
+          : state.kind === "connecting"
+            ? "loading"
+            : "disconnected";
+    lens.command = {
+      title: formatLensTitle(lens.family, this.profiles.figures.get(lens.family.id), status),
+      command: COMMANDS.revealFamily,
+      arguments: [lens.family.id],
+      tooltip: "Reveal this family in the Cachewise sidebar",
+    };
     return lens;
   }
 

@@ -5,7 +5,14 @@ import * as vscode from "vscode";
 import { openKeyspaceConnection, type KeyspaceConnection } from "../../../analyzer/src/keyspace/connection";
 import { hasIgnoredWorkspaceConnections, readSettings } from "../config";
 import { CONTEXT_KEYS } from "../constants";
-import { describeConnection, findEmbeddedPassword, pickConnection, stripPassword, toConnectionConfig, type ConnectionSetting } from "./connection-settings";
+import {
+  describeConnection,
+  findEmbeddedPassword,
+  pickConnection,
+  stripPassword,
+  toConnectionConfig,
+  type ConnectionSetting,
+} from "./connection-settings";
 
 export type ConnectionState =
   | { kind: "none" }
@@ -31,7 +38,10 @@ export class ConnectionManager implements vscode.Disposable {
   private generation = 0;
   private readonly shownNotices = new Set<string>();
 
-  constructor(private readonly secrets: vscode.SecretStorage, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration("cachewise.redis")) void this.connect();
@@ -58,20 +68,32 @@ export class ConnectionManager implements vscode.Disposable {
     clearTimeout(this.reconnectTimer);
     await this.closeCurrent();
     const settings = readSettings();
-    if (hasIgnoredWorkspaceConnections()) this.notifyOnce("untrusted", "Cachewise: Redis connections from this workspace's settings are ignored until you trust the workspace.");
+    if (hasIgnoredWorkspaceConnections())
+      this.notifyOnce(
+        "untrusted",
+        "Cachewise: Redis connections from this workspace's settings are ignored until you trust the workspace.",
+      );
     const setting = pickConnection(settings.redis.connections, settings.redis.activeConnection);
     void vscode.commands.executeCommand("setContext", CONTEXT_KEYS.hasConnection, setting !== undefined);
     if (!setting) {
       // Say why nothing connects: in Restricted Mode VS Code itself drops workspace values of the
       // manifest's restrictedConfigurations, so the extension never sees those connections.
-      this.log.info(vscode.workspace.isTrusted ? "no Redis connection configured" : "no Redis connection in user settings (Restricted Mode: connections from workspace settings are not used)");
+      this.log.info(
+        vscode.workspace.isTrusted
+          ? "no Redis connection configured"
+          : "no Redis connection in user settings (Restricted Mode: connections from workspace settings are not used)",
+      );
       return this.setState({ kind: "none" });
     }
     this.warnAboutEmbeddedPassword(setting);
     this.setState({ kind: "connecting", setting });
     try {
       const password = (await this.secrets.get(SECRET_PREFIX + setting.name)) ?? findEmbeddedPassword(setting.url);
-      const connection = await openKeyspaceConnection(toConnectionConfig(setting, settings.redis.commandTimeoutMs), { password, allowWrites: settings.redis.allowWrites, connectionName: "cachewise-vscode" });
+      const connection = await openKeyspaceConnection(toConnectionConfig(setting, settings.redis.commandTimeoutMs), {
+        password,
+        allowWrites: settings.redis.allowWrites,
+        connectionName: "cachewise-vscode",
+      });
       if (generation !== this.generation) {
         await connection.close();
         return;
@@ -80,7 +102,9 @@ export class ConnectionManager implements vscode.Disposable {
       this.open = connection;
       this.watchClient(connection, setting, generation);
       this.setState({ kind: "connected", setting, connection });
-      this.log.info(`connected to ${describeConnection(setting)} (${settings.redis.allowWrites ? "writes allowed" : "read-only"})`);
+      this.log.info(
+        `connected to ${describeConnection(setting)} (${settings.redis.allowWrites ? "writes allowed" : "read-only"})`,
+      );
     } catch (error) {
       if (generation !== this.generation) return;
       this.fail(setting, error, generation);
@@ -90,24 +114,48 @@ export class ConnectionManager implements vscode.Disposable {
   /** Asks for the password of a connection and stores it in SecretStorage. */
   async setPassword(name?: string): Promise<void> {
     const connections = readSettings().redis.connections;
-    const target = name ?? (connections.length === 1 ? connections[0]!.name : (await vscode.window.showQuickPick(connections.map((c) => c.name), { placeHolder: "Connection" })));
+    const target =
+      name ??
+      (connections.length === 1
+        ? connections[0]!.name
+        : await vscode.window.showQuickPick(
+            connections.map((c) => c.name),
+            { placeHolder: "Connection" },
+          ));
     if (!target) return;
-    const password = await vscode.window.showInputBox({ prompt: `Password for the Redis connection "${target}" (stored in the editor's secret storage)`, password: true, ignoreFocusOut: true });
+    const password = await vscode.window.showInputBox({
+      prompt: `Password for the Redis connection "${target}" (stored in the editor's secret storage)`,
+      password: true,
+      ignoreFocusOut: true,
+    });
     if (password === undefined) return;
     await this.secrets.store(SECRET_PREFIX + target, password);
   }
 
   /** Adds a connection to the user settings (never the workspace's), moving a password to SecretStorage. */
   async addConnection(): Promise<void> {
-    const url = await vscode.window.showInputBox({ prompt: "Redis URL (redis://host:6379/0, rediss:// for TLS)", value: "redis://127.0.0.1:6379", ignoreFocusOut: true, validateInput: validateRedisUrl });
+    const url = await vscode.window.showInputBox({
+      prompt: "Redis URL (redis://host:6379/0, rediss:// for TLS)",
+      value: "redis://127.0.0.1:6379",
+      ignoreFocusOut: true,
+      validateInput: validateRedisUrl,
+    });
     if (!url) return;
-    const name = await vscode.window.showInputBox({ prompt: "A name for this connection", value: new URL(url).host || "redis", ignoreFocusOut: true });
+    const name = await vscode.window.showInputBox({
+      prompt: "A name for this connection",
+      value: new URL(url).host || "redis",
+      ignoreFocusOut: true,
+    });
     if (!name) return;
     const password = findEmbeddedPassword(url);
     if (password) await this.secrets.store(SECRET_PREFIX + name, password);
     const config = vscode.workspace.getConfiguration("cachewise");
     const existing = config.inspect<ConnectionSetting[]>("redis.connections")?.globalValue ?? [];
-    await config.update("redis.connections", [...existing.filter((c) => c.name !== name), { name, url: stripPassword(url) }], vscode.ConfigurationTarget.Global);
+    await config.update(
+      "redis.connections",
+      [...existing.filter((c) => c.name !== name), { name, url: stripPassword(url) }],
+      vscode.ConfigurationTarget.Global,
+    );
     await config.update("redis.activeConnection", name, vscode.ConfigurationTarget.Global);
   }
 
@@ -115,8 +163,14 @@ export class ConnectionManager implements vscode.Disposable {
   async switchConnection(): Promise<void> {
     const connections = readSettings().redis.connections;
     if (connections.length === 0) return this.addConnection();
-    const picked = await vscode.window.showQuickPick(connections.map((c) => ({ label: c.name, description: describeConnection(c) })), { placeHolder: "Redis connection" });
-    if (picked) await vscode.workspace.getConfiguration("cachewise").update("redis.activeConnection", picked.label, vscode.ConfigurationTarget.Global);
+    const picked = await vscode.window.showQuickPick(
+      connections.map((c) => ({ label: c.name, description: describeConnection(c) })),
+      { placeHolder: "Redis connection" },
+    );
+    if (picked)
+      await vscode.workspace
+        .getConfiguration("cachewise")
+        .update("redis.activeConnection", picked.label, vscode.ConfigurationTarget.Global);
   }
 
   /** Shows a notice once per session (NOPERM, fallbacks): never a storm of notifications. */
@@ -162,15 +216,25 @@ export class ConnectionManager implements vscode.Disposable {
     if (this.shownNotices.has(key)) return;
     this.shownNotices.add(key);
     void vscode.window
-      .showWarningMessage(`Cachewise: the URL of "${setting.name}" contains a password, stored in plain text in settings. Move it to the editor's secret storage?`, "Move to Secret Storage")
+      .showWarningMessage(
+        `Cachewise: the URL of "${setting.name}" contains a password, stored in plain text in settings. Move it to the editor's secret storage?`,
+        "Move to Secret Storage",
+      )
       .then(async (choice) => {
         if (choice !== "Move to Secret Storage") return;
         await this.secrets.store(SECRET_PREFIX + setting.name, findEmbeddedPassword(setting.url)!);
         const config = vscode.workspace.getConfiguration("cachewise");
         const inspected = config.inspect<ConnectionSetting[]>("redis.connections");
-        for (const [target, value] of [[vscode.ConfigurationTarget.Global, inspected?.globalValue], [vscode.ConfigurationTarget.Workspace, inspected?.workspaceValue]] as const) {
+        for (const [target, value] of [
+          [vscode.ConfigurationTarget.Global, inspected?.globalValue],
+          [vscode.ConfigurationTarget.Workspace, inspected?.workspaceValue],
+        ] as const) {
           if (!value?.some((c) => c.name === setting.name)) continue;
-          await config.update("redis.connections", value.map((c) => (c.name === setting.name && c.url ? { ...c, url: stripPassword(c.url) } : c)), target);
+          await config.update(
+            "redis.connections",
+            value.map((c) => (c.name === setting.name && c.url ? { ...c, url: stripPassword(c.url) } : c)),
+            target,
+          );
         }
       });
   }

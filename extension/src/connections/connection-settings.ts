@@ -7,7 +7,10 @@ import type { KeyspaceConnectionConfig } from "../../../analyzer/src/keyspace/co
  * One entry of `cachewise.redis.connections`, as the manifest's schema describes it: the profiler's
  * connection config without secrets, with the TLS CA as a file path.
  */
-export type ConnectionSetting = Pick<KeyspaceConnectionConfig, "name" | "url" | "mode" | "nodes" | "sentinelName" | "username" | "db"> & {
+export type ConnectionSetting = Pick<
+  KeyspaceConnectionConfig,
+  "name" | "url" | "mode" | "nodes" | "sentinelName" | "username" | "db"
+> & {
   tls?: { rejectUnauthorized?: boolean; caFile?: string; servername?: string };
 };
 
@@ -34,13 +37,22 @@ export function stripPassword(url: string): string {
 }
 
 /** The connection to use: the named one, else the first. */
-export function pickConnection(connections: readonly ConnectionSetting[], active: string): ConnectionSetting | undefined {
+export function pickConnection(
+  connections: readonly ConnectionSetting[],
+  active: string,
+): ConnectionSetting | undefined {
   return connections.find((c) => c.name === active) ?? connections[0];
 }
 
 /** The profiler's config for a setting; the password is passed separately when opening. */
 export function toConnectionConfig(setting: ConnectionSetting, commandTimeoutMs: number): KeyspaceConnectionConfig {
-  const tls = setting.tls ? { rejectUnauthorized: setting.tls.rejectUnauthorized, servername: setting.tls.servername, ca: setting.tls.caFile ? fs.readFileSync(setting.tls.caFile, "utf8") : undefined } : undefined;
+  const tls = setting.tls
+    ? {
+        rejectUnauthorized: setting.tls.rejectUnauthorized,
+        servername: setting.tls.servername,
+        ca: setting.tls.caFile ? fs.readFileSync(setting.tls.caFile, "utf8") : undefined,
+      }
+    : undefined;
   return {
     name: setting.name,
     url: setting.url ? stripPassword(setting.url) : undefined,
@@ -57,6 +69,8 @@ export function toConnectionConfig(setting: ConnectionSetting, commandTimeoutMs:
 
 /** `name (redis://host:6379/0)`: how a connection is named in confirmations and the sidebar. */
 export function describeConnection(setting: ConnectionSetting): string {
-  const where = setting.url ? stripPassword(setting.url) : (setting.nodes ?? []).map((n) => `${n.host}:${n.port}`).join(",") || "localhost";
+  const where = setting.url
+    ? stripPassword(setting.url)
+    : (setting.nodes ?? []).map((n) => `${n.host}:${n.port}`).join(",") || "localhost";
   return `${setting.name} (${where})`;
 }

@@ -12,8 +12,14 @@ export class LiveDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection("cachewise-live");
   private readonly disposables: vscode.Disposable[] = [this.collection];
 
-  constructor(private readonly analysis: AnalysisController, private readonly profiles: ProfileController) {
-    this.disposables.push(analysis.onDidChangeSnapshot(() => this.update()), profiles.onDidChange(() => this.update()));
+  constructor(
+    private readonly analysis: AnalysisController,
+    private readonly profiles: ProfileController,
+  ) {
+    this.disposables.push(
+      analysis.onDidChangeSnapshot(() => this.update()),
+      profiles.onDidChange(() => this.update()),
+    );
   }
 
   private update(): void {
@@ -21,12 +27,20 @@ export class LiveDiagnostics implements vscode.Disposable {
     const snapshot = this.analysis.snapshot;
     if (!snapshot || this.profiles.figures.size === 0) return;
     const byFile = new Map<string, vscode.Diagnostic[]>();
-    for (const mismatch of findMismatches(snapshot.families, this.profiles.figures, readSettings().families.memoryBudgets)) {
+    for (const mismatch of findMismatches(
+      snapshot.families,
+      this.profiles.figures,
+      readSettings().families.memoryBudgets,
+    )) {
       const family = snapshot.families.find((f) => f.id === mismatch.familyId)!;
       // Where to say it: the writes for TTL and memory, the reads when nothing writes.
       const ranges = mismatch.kind === "no-writer" ? family.sites : family.writeSites;
       for (const range of ranges) {
-        const diagnostic = new vscode.Diagnostic(toRange(range), mismatch.message, vscode.DiagnosticSeverity.Information);
+        const diagnostic = new vscode.Diagnostic(
+          toRange(range),
+          mismatch.message,
+          vscode.DiagnosticSeverity.Information,
+        );
         diagnostic.source = LIVE_DIAGNOSTIC_SOURCE;
         diagnostic.code = mismatch.kind;
         const list = byFile.get(range.file) ?? [];

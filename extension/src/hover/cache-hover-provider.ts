@@ -10,19 +10,30 @@ import type { ProfileController } from "../profile/profile-controller";
 import { buildFamilyHover } from "../stats/family-figures";
 
 export class CacheHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly analysis: AnalysisController, private readonly profiles: ProfileController, private readonly connections: ConnectionManager) {}
+  constructor(
+    private readonly analysis: AnalysisController,
+    private readonly profiles: ProfileController,
+    private readonly connections: ConnectionManager,
+  ) {}
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const snapshot = this.analysis.snapshot;
     if (!snapshot || document.uri.scheme !== "file") return undefined;
-    const site = snapshot.sites.find((s) => s.file === document.uri.fsPath && s.familyIds.length > 0 && toRange(s).contains(position));
+    const site = snapshot.sites.find(
+      (s) => s.file === document.uri.fsPath && s.familyIds.length > 0 && toRange(s).contains(position),
+    );
     if (!site) return undefined;
     const connection = this.connections.state.kind === "connected" ? this.connections.state.setting.name : undefined;
     const parts = site.familyIds.flatMap((id) => {
       const family = snapshot.families.find((f) => f.id === id);
       if (!family) return [];
       const reveal = `command:${COMMANDS.revealFamily}?${encodeURIComponent(JSON.stringify([family.id]))}`;
-      const markdown = new vscode.MarkdownString(buildFamilyHover(family, family.kind === "redis" ? this.profiles.figures.get(family.id) : undefined, { revealCommand: reveal, connection: family.kind === "redis" ? connection : undefined }));
+      const markdown = new vscode.MarkdownString(
+        buildFamilyHover(family, family.kind === "redis" ? this.profiles.figures.get(family.id) : undefined, {
+          revealCommand: reveal,
+          connection: family.kind === "redis" ? connection : undefined,
+        }),
+      );
       markdown.isTrusted = { enabledCommands: [COMMANDS.revealFamily] };
       markdown.supportHtml = false;
       return [markdown];

@@ -32,7 +32,10 @@ export class ProfileController implements vscode.Disposable {
   /** Set while a refresh runs, for "profiling…" lenses. */
   busy = false;
 
-  constructor(private readonly connections: ConnectionManager, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly connections: ConnectionManager,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.disposables.push(
       connections.onDidChangeState((state) => {
         this.profile = undefined;
@@ -108,31 +111,43 @@ export class ProfileController implements vscode.Disposable {
       return;
     }
     const settings = readSettings();
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Cachewise: profiling ${connection.name}`, cancellable: true }, async (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      let reported = 0;
-      try {
-        const profile = await profileKeyspace(connection, {
-          classify: this.createClassifier(settings.redis.namespaceDelimiter),
-          delimiter: settings.redis.namespaceDelimiter,
-          signal: controller.signal,
-          onProgress: (p) => {
-            const total = p.totalKeysEstimate;
-            const percent = total ? Math.min(100, (p.scannedKeys / total) * 100) : undefined;
-            progress.report({ message: `${p.scannedKeys.toLocaleString()}${total ? ` of ${total.toLocaleString()}` : ""} keys`, increment: percent !== undefined ? percent - reported : undefined });
-            if (percent !== undefined) reported = percent;
-          },
-        });
-        this.profile = profile;
-        this.report(profile.notices);
-        this.recompute();
-        this.log.info(`full profile of ${connection.name}: ${profile.total.keys} keys in ${profile.durationMs} ms${profile.complete ? "" : " (cancelled)"}`);
-      } catch (error) {
-        this.log.error(`full profile failed: ${(error as Error).message}`);
-        void vscode.window.showErrorMessage(`Cachewise: the profile failed: ${(error as Error).message}`);
-      }
-    });
+    await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Cachewise: profiling ${connection.name}`,
+        cancellable: true,
+      },
+      async (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        let reported = 0;
+        try {
+          const profile = await profileKeyspace(connection, {
+            classify: this.createClassifier(settings.redis.namespaceDelimiter),
+            delimiter: settings.redis.namespaceDelimiter,
+            signal: controller.signal,
+            onProgress: (p) => {
+              const total = p.totalKeysEstimate;
+              const percent = total ? Math.min(100, (p.scannedKeys / total) * 100) : undefined;
+              progress.report({
+                message: `${p.scannedKeys.toLocaleString()}${total ? ` of ${total.toLocaleString()}` : ""} keys`,
+                increment: percent !== undefined ? percent - reported : undefined,
+              });
+              if (percent !== undefined) reported = percent;
+            },
+          });
+          this.profile = profile;
+          this.report(profile.notices);
+          this.recompute();
+          this.log.info(
+            `full profile of ${connection.name}: ${profile.total.keys} keys in ${profile.durationMs} ms${profile.complete ? "" : " (cancelled)"}`,
+          );
+        } catch (error) {
+          this.log.error(`full profile failed: ${(error as Error).message}`);
+          void vscode.window.showErrorMessage(`Cachewise: the profile failed: ${(error as Error).message}`);
+        }
+      },
+    );
   }
 
   private async runRefresh(): Promise<void> {
@@ -146,10 +161,17 @@ export class ProfileController implements vscode.Disposable {
       const ownLookups = connection.keyLookups;
       this.statsNow = stats;
       this.hitsBefore = this.hitsNow;
-      this.hitsNow = stats.keyspaceHits === undefined || stats.keyspaceMisses === undefined ? undefined : { hits: stats.keyspaceHits, misses: stats.keyspaceMisses, ownLookups };
+      this.hitsNow =
+        stats.keyspaceHits === undefined || stats.keyspaceMisses === undefined
+          ? undefined
+          : { hits: stats.keyspaceHits, misses: stats.keyspaceMisses, ownLookups };
       this.report(stats.notices);
       if (!this.profile) {
-        this.estimate = await estimateKeyspace(connection, { sampleSize: settings.redis.sampleSize, classify: this.createClassifier(settings.redis.namespaceDelimiter), delimiter: settings.redis.namespaceDelimiter });
+        this.estimate = await estimateKeyspace(connection, {
+          sampleSize: settings.redis.sampleSize,
+          classify: this.createClassifier(settings.redis.namespaceDelimiter),
+          delimiter: settings.redis.namespaceDelimiter,
+        });
         this.report(this.estimate.notices ?? []);
       }
       this.recompute();
@@ -162,7 +184,10 @@ export class ProfileController implements vscode.Disposable {
   }
 
   private createClassifier(delimiter: string): (key: string) => string | undefined {
-    const matcher = createKeyMatcher(this.families.filter((f) => f.kind === "redis"), delimiter);
+    const matcher = createKeyMatcher(
+      this.families.filter((f) => f.kind === "redis"),
+      delimiter,
+    );
     return (key) => matcher.match(key);
   }
 

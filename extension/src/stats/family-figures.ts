@@ -28,7 +28,11 @@ export interface LiveFigures {
 }
 
 /** The figures of every family (and of keys no family produces, under `undefined`), by family id. */
-export function collectFigures(profile: KeyspaceProfile | undefined, estimate: KeyspaceEstimate | undefined, histogramLabels: readonly string[]): Map<string | undefined, LiveFigures> {
+export function collectFigures(
+  profile: KeyspaceProfile | undefined,
+  estimate: KeyspaceEstimate | undefined,
+  histogramLabels: readonly string[],
+): Map<string | undefined, LiveFigures> {
   const figures = new Map<string | undefined, LiveFigures>();
   if (profile) {
     for (const { family, stats } of profile.families) {
@@ -73,7 +77,11 @@ export function collectFigures(profile: KeyspaceProfile | undefined, estimate: K
 }
 
 /** `user:{id} · 12.3k keys · TTL p50 5m · 412 without TTL · 4.1 MB`. */
-export function formatLensTitle(family: Pick<SnapshotFamily, "label">, figures: LiveFigures | undefined, state: "connected" | "disconnected" | "none" | "loading"): string {
+export function formatLensTitle(
+  family: Pick<SnapshotFamily, "label">,
+  figures: LiveFigures | undefined,
+  state: "connected" | "disconnected" | "none" | "loading",
+): string {
   const head = family.label;
   if (state === "none") return `${head} · no Redis connection`;
   if (state === "disconnected") return `${head} · Redis disconnected`;
@@ -95,39 +103,74 @@ export function formatLensTitle(family: Pick<SnapshotFamily, "label">, figures: 
 
 /** Escapes text from Redis or code for a Markdown hover: no links, no HTML, no formatting. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`).replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return text
+    .replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`)
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 /** A Markdown hover for a family: pattern, live figures, TTL histogram, samples, code vs live TTL, class and owner. */
-export function buildFamilyHover(family: SnapshotFamily, figures: LiveFigures | undefined, options: { revealCommand?: string; connection?: string }): string {
+export function buildFamilyHover(
+  family: SnapshotFamily,
+  figures: LiveFigures | undefined,
+  options: { revealCommand?: string; connection?: string },
+): string {
   const lines: string[] = [];
-  lines.push(`**Cachewise** · \`${family.label.replace(/`/g, "'")}\` · ${escapeMarkdown(family.kind)}${family.library ? ` (${escapeMarkdown(family.library)})` : ""}`);
+  lines.push(
+    `**Cachewise** · \`${family.label.replace(/`/g, "'")}\` · ${escapeMarkdown(family.kind)}${family.library ? ` (${escapeMarkdown(family.library)})` : ""}`,
+  );
   lines.push("");
-  const facts = [`TTL in code: ${escapeMarkdown(family.ttlText)} · bound: ${escapeMarkdown(family.boundText)} · ${family.reads} reads, ${family.writes} writes, ${family.invalidations} invalidations`];
+  const facts = [
+    `TTL in code: ${escapeMarkdown(family.ttlText)} · bound: ${escapeMarkdown(family.boundText)} · ${family.reads} reads, ${family.writes} writes, ${family.invalidations} invalidations`,
+  ];
   if (family.entities.length > 0) facts.push(`Depends on: ${family.entities.map(escapeMarkdown).join(", ")}`);
-  if (family.dataClass || family.owner) facts.push(`Class: ${escapeMarkdown(family.dataClass ?? "—")} · owner: ${escapeMarkdown(family.owner ?? "—")}${family.runbook ? ` · runbook: ${escapeMarkdown(family.runbook)}` : ""}`);
+  if (family.dataClass || family.owner)
+    facts.push(
+      `Class: ${escapeMarkdown(family.dataClass ?? "—")} · owner: ${escapeMarkdown(family.owner ?? "—")}${family.runbook ? ` · runbook: ${escapeMarkdown(family.runbook)}` : ""}`,
+    );
   // One fact per line: consecutive Markdown lines would run together into one paragraph.
   lines.push(facts.join("  \n"));
   lines.push("");
   if (family.kind !== "redis") {
     lines.push("Not stored in Redis: no live figures.");
   } else if (!figures) {
-    lines.push(options.connection ? `No keys of this family in ${escapeMarkdown(options.connection)}.` : "No live figures (no Redis connection).");
+    lines.push(
+      options.connection
+        ? `No keys of this family in ${escapeMarkdown(options.connection)}.`
+        : "No live figures (no Redis connection).",
+    );
   } else {
-    const keys = figures.source === "profile" ? `${formatCount(figures.keys)} keys` : `≈${formatCount(figures.keys)} keys (95 % ${formatCount(figures.keysLow ?? figures.keys)}–${formatCount(figures.keysHigh ?? figures.keys)}, sampled)`;
-    const memory = figures.memoryBytes !== undefined ? formatBytes(figures.memoryBytes) : figures.source === "estimate" ? "memory: run a full profile" : "memory: no permission";
-    lines.push(`Live${options.connection ? ` in ${escapeMarkdown(options.connection)}` : ""}: ${keys} · ${formatCount(figures.keysWithoutTtl)} without TTL (${formatShare(figures.noTtlShare)}) · ${memory}`);
+    const keys =
+      figures.source === "profile"
+        ? `${formatCount(figures.keys)} keys`
+        : `≈${formatCount(figures.keys)} keys (95 % ${formatCount(figures.keysLow ?? figures.keys)}–${formatCount(figures.keysHigh ?? figures.keys)}, sampled)`;
+    const memory =
+      figures.memoryBytes !== undefined
+        ? formatBytes(figures.memoryBytes)
+        : figures.source === "estimate"
+          ? "memory: run a full profile"
+          : "memory: no permission";
+    lines.push(
+      `Live${options.connection ? ` in ${escapeMarkdown(options.connection)}` : ""}: ${keys} · ${formatCount(figures.keysWithoutTtl)} without TTL (${formatShare(figures.noTtlShare)}) · ${memory}`,
+    );
     lines.push("");
     lines.push("| TTL | keys |");
     lines.push("|---|---:|");
-    for (const bucket of figures.ttlHistogram) if (bucket.count > 0) lines.push(`| ${escapeMarkdown(bucket.label)} | ${bucket.count} |`);
+    for (const bucket of figures.ttlHistogram)
+      if (bucket.count > 0) lines.push(`| ${escapeMarkdown(bucket.label)} | ${bucket.count} |`);
     const comparison = compareTtl(family, figures);
     if (comparison) lines.push("", comparison);
     if (figures.sampleKeys.length > 0) {
       lines.push("", "Sample keys:");
       for (const key of figures.sampleKeys.slice(0, 5)) lines.push(`- \`${key.replace(/`/g, "\\x60").slice(0, 200)}\``);
     }
-    if (figures.largestKeys.length > 0) lines.push("", `Largest: ${figures.largestKeys.slice(0, 3).map((k) => `\`${k.key.replace(/`/g, "\\x60").slice(0, 80)}\` ${formatBytes(k.bytes)}`).join(", ")}`);
+    if (figures.largestKeys.length > 0)
+      lines.push(
+        "",
+        `Largest: ${figures.largestKeys
+          .slice(0, 3)
+          .map((k) => `\`${k.key.replace(/`/g, "\\x60").slice(0, 80)}\` ${formatBytes(k.bytes)}`)
+          .join(", ")}`,
+      );
   }
   if (options.revealCommand) lines.push("", `[Reveal in sidebar](${options.revealCommand})`);
   return lines.join("\n");
@@ -150,28 +193,47 @@ export interface Mismatch {
 }
 
 /** Mismatches between the families in code and what Redis holds. */
-export function findMismatches(families: readonly SnapshotFamily[], figures: ReadonlyMap<string | undefined, LiveFigures>, budgets: Readonly<Record<string, number>>): Mismatch[] {
+export function findMismatches(
+  families: readonly SnapshotFamily[],
+  figures: ReadonlyMap<string | undefined, LiveFigures>,
+  budgets: Readonly<Record<string, number>>,
+): Mismatch[] {
   const mismatches: Mismatch[] = [];
   for (const family of families) {
     const live = figures.get(family.id);
     if (!live || live.keys === 0) continue;
     const codeSetsTtl = family.ttlsMs.length > 0 && family.ttlsMs.every((ms) => ms !== null);
     if (codeSetsTtl && live.keysWithoutTtl > 0 && live.noTtlShare >= 0.01) {
-      mismatches.push({ familyId: family.id, kind: "ttl-missing-live", message: `${family.label}: the code always sets a TTL (${family.ttlText}), but ${formatCount(live.keysWithoutTtl)} live keys (${formatShare(live.noTtlShare)}) have none: a write without expiry (a plain SET drops the TTL) or keys from another writer.` });
+      mismatches.push({
+        familyId: family.id,
+        kind: "ttl-missing-live",
+        message: `${family.label}: the code always sets a TTL (${family.ttlText}), but ${formatCount(live.keysWithoutTtl)} live keys (${formatShare(live.noTtlShare)}) have none: a write without expiry (a plain SET drops the TTL) or keys from another writer.`,
+      });
     }
     if (family.writes === 0 && family.kind === "redis") {
-      mismatches.push({ familyId: family.id, kind: "no-writer", message: `${family.label}: ${live.source === "estimate" ? "≈" : ""}${formatCount(live.keys)} keys live in Redis, but no code in this workspace writes this pattern (another service, or dead keys).` });
+      mismatches.push({
+        familyId: family.id,
+        kind: "no-writer",
+        message: `${family.label}: ${live.source === "estimate" ? "≈" : ""}${formatCount(live.keys)} keys live in Redis, but no code in this workspace writes this pattern (another service, or dead keys).`,
+      });
     }
     const budget = budgets[family.pattern] ?? budgets[family.label];
     if (budget !== undefined && live.memoryBytes !== undefined && live.memoryBytes > budget) {
-      mismatches.push({ familyId: family.id, kind: "over-budget", message: `${family.label}: ${formatBytes(live.memoryBytes)} in Redis, over its budget of ${formatBytes(budget)}.` });
+      mismatches.push({
+        familyId: family.id,
+        kind: "over-budget",
+        message: `${family.label}: ${formatBytes(live.memoryBytes)} in Redis, over its budget of ${formatBytes(budget)}.`,
+      });
     }
   }
   return mismatches;
 }
 
 /** Families most worth a look first: findings, then keys without TTL, then memory, then keys. */
-export function rankByRisk<T extends Pick<SnapshotFamily, "id" | "findings" | "label">>(families: readonly T[], figures: ReadonlyMap<string | undefined, LiveFigures>): T[] {
+export function rankByRisk<T extends Pick<SnapshotFamily, "id" | "findings" | "label">>(
+  families: readonly T[],
+  figures: ReadonlyMap<string | undefined, LiveFigures>,
+): T[] {
   const score = (family: T) => {
     const live = figures.get(family.id);
     return [family.findings, live?.keysWithoutTtl ?? 0, live?.memoryBytes ?? 0, live?.keys ?? 0];

@@ -8,7 +8,10 @@ export function renderValue(displayKey: string, preview: ValuePreview, maxBytes:
   const header = [`# key: ${displayKey}`, `# type: ${preview.type === "other" ? preview.redisType : preview.type}`];
   if (preview.type === "none") return [...header, "# the key does not exist (expired or deleted)"].join("\n");
   if (preview.type === "other") return [...header, "# no generic reader for this type: nothing is read"].join("\n");
-  header.push(`# length: ${preview.length}${preview.truncated ? ` (truncated: preview limited to ${maxBytes} bytes per value)` : ""}`, "");
+  header.push(
+    `# length: ${preview.length}${preview.truncated ? ` (truncated: preview limited to ${maxBytes} bytes per value)` : ""}`,
+    "",
+  );
   const body: string[] = [];
   switch (preview.type) {
     case "string":
@@ -27,7 +30,8 @@ export function renderValue(displayKey: string, preview: ValuePreview, maxBytes:
       for (const { member, score } of preview.members) body.push(`${score}\t${renderInline(member)}`);
       break;
     case "stream":
-      for (const entry of preview.entries) body.push(`${entry.id}\t${entry.fields.map(([f, v]) => `${renderInline(f)}=${renderInline(v)}`).join(" ")}`);
+      for (const entry of preview.entries)
+        body.push(`${entry.id}\t${entry.fields.map(([f, v]) => `${renderInline(f)}=${renderInline(v)}`).join(" ")}`);
       break;
   }
   if (preview.truncated) body.push("", "… (truncated)");

@@ -9,10 +9,16 @@ export class RedisStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem("cachewise.redis", vscode.StatusBarAlignment.Left, 9);
   private readonly disposables: vscode.Disposable[] = [this.item];
 
-  constructor(private readonly connections: ConnectionManager, private readonly profiles: ProfileController) {
+  constructor(
+    private readonly connections: ConnectionManager,
+    private readonly profiles: ProfileController,
+  ) {
     this.item.name = "Cachewise Redis";
     this.item.command = "workbench.view.extension.cachewise";
-    this.disposables.push(connections.onDidChangeState(() => this.update()), profiles.onDidChange(() => this.update()));
+    this.disposables.push(
+      connections.onDidChangeState(() => this.update()),
+      profiles.onDidChange(() => this.update()),
+    );
     this.update();
   }
 
@@ -32,9 +38,16 @@ export class RedisStatusBar implements vscode.Disposable {
       this.item.tooltip = `Redis ${state.setting.name}: connected (${state.connection.allowWrites ? "writes allowed" : "read-only"})${stats?.keys !== undefined ? `, ${stats.keys} keys` : ""}${stats?.info === "denied" ? ", INFO: no permission" : ""}. Click to open the Cachewise sidebar.`;
       this.item.backgroundColor = undefined;
     } else {
-      this.item.text = state.kind === "connecting" ? `$(sync~spin) ${state.setting.name}` : `$(debug-disconnect) ${state.setting.name}: disconnected`;
-      this.item.tooltip = state.kind === "disconnected" ? `Redis ${state.setting.name}: ${state.error}. Reconnecting with backoff.` : `Connecting to ${state.setting.name}…`;
-      this.item.backgroundColor = state.kind === "disconnected" ? new vscode.ThemeColor("statusBarItem.warningBackground") : undefined;
+      this.item.text =
+        state.kind === "connecting"
+          ? `$(sync~spin) ${state.setting.name}`
+          : `$(debug-disconnect) ${state.setting.name}: disconnected`;
+      this.item.tooltip =
+        state.kind === "disconnected"
+          ? `Redis ${state.setting.name}: ${state.error}. Reconnecting with backoff.`
+          : `Connecting to ${state.setting.name}…`;
+      this.item.backgroundColor =
+        state.kind === "disconnected" ? new vscode.ThemeColor("statusBarItem.warningBackground") : undefined;
     }
     this.item.show();
   }

@@ -22,8 +22,14 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
   private nodes = new Map<string, FamilyNode>();
 
-  constructor(private readonly analysis: AnalysisController, private readonly profiles: ProfileController) {
-    this.disposables.push(analysis.onDidChangeSnapshot(() => this.refresh()), profiles.onDidChange(() => this.refresh()));
+  constructor(
+    private readonly analysis: AnalysisController,
+    private readonly profiles: ProfileController,
+  ) {
+    this.disposables.push(
+      analysis.onDidChangeSnapshot(() => this.refresh()),
+      profiles.onDidChange(() => this.refresh()),
+    );
   }
 
   refresh(): void {
@@ -53,7 +59,8 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
       if (unmatched && unmatched.keys > 0) nodes.push({ kind: "unmatched", figures: unmatched });
       return nodes;
     }
-    if (element.kind === "family") return element.family.sites.map((range) => ({ kind: "site", family: element.family, range }));
+    if (element.kind === "family")
+      return element.family.sites.map((range) => ({ kind: "site", family: element.family, range }));
     if (element.kind === "unmatched") return element.figures.sampleKeys.map((key) => ({ kind: "sample", key }));
     return [];
   }
@@ -68,29 +75,47 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
     switch (element.kind) {
       case "family": {
         const { family } = element;
-        const item = new vscode.TreeItem(family.label, family.sites.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(
+          family.label,
+          family.sites.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+        );
         item.id = `family:${family.id}`;
         item.contextValue = "cachewise.family";
         const live = figures.get(family.id);
-        const parts = [family.kind === "redis" ? describeLive(live, figures.size > 0) : family.kind, family.findings > 0 ? `${family.findings} finding${family.findings === 1 ? "" : "s"}` : ""].filter(Boolean);
+        const parts = [
+          family.kind === "redis" ? describeLive(live, figures.size > 0) : family.kind,
+          family.findings > 0 ? `${family.findings} finding${family.findings === 1 ? "" : "s"}` : "",
+        ].filter(Boolean);
         item.description = parts.join(" · ");
-        item.tooltip = new vscode.MarkdownString(buildFamilyHover(family, family.kind === "redis" ? live : undefined, {}));
-        item.iconPath = new vscode.ThemeIcon(family.findings > 0 ? "warning" : family.kind === "redis" ? "database" : "symbol-variable");
+        item.tooltip = new vscode.MarkdownString(
+          buildFamilyHover(family, family.kind === "redis" ? live : undefined, {}),
+        );
+        item.iconPath = new vscode.ThemeIcon(
+          family.findings > 0 ? "warning" : family.kind === "redis" ? "database" : "symbol-variable",
+        );
         return item;
       }
       case "site": {
         const item = new vscode.TreeItem(`${path.basename(element.range.file)}:${element.range.line}`);
         item.id = `site:${element.family.id}:${element.range.file}:${element.range.line}:${element.range.column}`;
         item.description = vscode.workspace.asRelativePath(path.dirname(element.range.file));
-        item.command = { command: "vscode.open", title: "Open", arguments: [vscode.Uri.file(element.range.file), { selection: toRange(element.range) }] };
+        item.command = {
+          command: "vscode.open",
+          title: "Open",
+          arguments: [vscode.Uri.file(element.range.file), { selection: toRange(element.range) }],
+        };
         item.iconPath = new vscode.ThemeIcon("code");
         return item;
       }
       case "unmatched": {
-        const item = new vscode.TreeItem("Keys no family in the code writes", vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(
+          "Keys no family in the code writes",
+          vscode.TreeItemCollapsibleState.Collapsed,
+        );
         item.id = "unmatched";
         item.description = describeLive(element.figures, true);
-        item.tooltip = "Keys in Redis that match no key pattern found in this workspace: often leaks, or keys of another service.";
+        item.tooltip =
+          "Keys in Redis that match no key pattern found in this workspace: often leaks, or keys of another service.";
         item.iconPath = new vscode.ThemeIcon("question");
         return item;
       }

@@ -53,7 +53,9 @@ export class KeyspaceTreeProvider implements vscode.TreeDataProvider<KeyspaceNod
     if (!connection || this.refreshing) return;
     this.refreshing = true;
     try {
-      const keys = [...this.listings.values()].flatMap((listing) => listing.children.filter((node): node is Extract<KeyspaceNode, { kind: "key" }> => node.kind === "key"));
+      const keys = [...this.listings.values()].flatMap((listing) =>
+        listing.children.filter((node): node is Extract<KeyspaceNode, { kind: "key" }> => node.kind === "key"),
+      );
       await inspectAll(keys, async (node) => {
         node.details = await inspectKey(connection, node.key);
       });
@@ -79,7 +81,10 @@ export class KeyspaceTreeProvider implements vscode.TreeDataProvider<KeyspaceNod
     const state = this.connections.state;
     if (!element) return state.kind === "none" ? [] : [this.root];
     if (element.kind !== "connection" && element.kind !== "namespace") return [];
-    if (state.kind !== "connected") return [{ kind: "message", text: state.kind === "disconnected" ? `Disconnected: ${state.error}` : "Connecting…" }];
+    if (state.kind !== "connected")
+      return [
+        { kind: "message", text: state.kind === "disconnected" ? `Disconnected: ${state.error}` : "Connecting…" },
+      ];
     let listing = this.listings.get(element);
     if (!listing) {
       try {
@@ -89,16 +94,26 @@ export class KeyspaceTreeProvider implements vscode.TreeDataProvider<KeyspaceNod
       }
       this.listings.set(element, listing);
     }
-    return listing.done ? listing.children : [...listing.children, { kind: "more", parent: element, cursor: listing.cursor }];
+    return listing.done
+      ? listing.children
+      : [...listing.children, { kind: "more", parent: element, cursor: listing.cursor }];
   }
 
   getTreeItem(element: KeyspaceNode): vscode.TreeItem {
     switch (element.kind) {
       case "connection": {
         const state = this.connections.state;
-        const item = new vscode.TreeItem(state.kind === "none" ? "No connection" : describeConnection(state.setting), vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(
+          state.kind === "none" ? "No connection" : describeConnection(state.setting),
+          vscode.TreeItemCollapsibleState.Expanded,
+        );
         item.id = "connection";
-        item.description = state.kind === "connected" ? (state.connection.allowWrites ? "connected · writes allowed" : "connected · read-only") : state.kind;
+        item.description =
+          state.kind === "connected"
+            ? state.connection.allowWrites
+              ? "connected · writes allowed"
+              : "connected · read-only"
+            : state.kind;
         item.iconPath = new vscode.ThemeIcon(state.kind === "connected" ? "database" : "debug-disconnect");
         item.contextValue = "cachewise.connection";
         return item;
@@ -118,8 +133,32 @@ export class KeyspaceTreeProvider implements vscode.TreeDataProvider<KeyspaceNod
         const d = element.details;
         if (d) {
           const ttl = d.pttlMs === -1 ? "no TTL" : d.pttlMs === -2 ? "gone" : `TTL ${formatTtl(d.pttlMs)}`;
-          item.description = [d.type, ttl, d.memoryBytes !== undefined ? formatBytes(d.memoryBytes) : "", d.encoding ?? ""].filter(Boolean).join(" · ");
-          item.tooltip = [`${formatKeyForDisplay(d.key)}`, `type ${d.type}${d.length !== undefined ? `, ${d.length} elements` : ""}`, ttl, d.memoryBytes !== undefined ? `memory ${formatBytes(d.memoryBytes)}` : d.denied.includes("memory") ? "memory: no permission" : "", d.encoding ? `encoding ${d.encoding}` : "", d.idleSeconds !== undefined ? `idle ${formatTtl(d.idleSeconds * 1000)}` : d.frequency !== undefined ? `LFU frequency ${d.frequency}` : ""].filter(Boolean).join("\n");
+          item.description = [
+            d.type,
+            ttl,
+            d.memoryBytes !== undefined ? formatBytes(d.memoryBytes) : "",
+            d.encoding ?? "",
+          ]
+            .filter(Boolean)
+            .join(" · ");
+          item.tooltip = [
+            `${formatKeyForDisplay(d.key)}`,
+            `type ${d.type}${d.length !== undefined ? `, ${d.length} elements` : ""}`,
+            ttl,
+            d.memoryBytes !== undefined
+              ? `memory ${formatBytes(d.memoryBytes)}`
+              : d.denied.includes("memory")
+                ? "memory: no permission"
+                : "",
+            d.encoding ? `encoding ${d.encoding}` : "",
+            d.idleSeconds !== undefined
+              ? `idle ${formatTtl(d.idleSeconds * 1000)}`
+              : d.frequency !== undefined
+                ? `LFU frequency ${d.frequency}`
+                : "",
+          ]
+            .filter(Boolean)
+            .join("\n");
         }
         item.contextValue = "cachewise.key";
         item.iconPath = new vscode.ThemeIcon("key");
@@ -149,10 +188,19 @@ export class KeyspaceTreeProvider implements vscode.TreeDataProvider<KeyspaceNod
     for (const segment of page.childSegments) {
       if (segment.isLeaf) continue;
       const childPrefix = Buffer.concat([prefix, Buffer.from(`${segment.segment}${delimiter}`, "utf8")]);
-      children.push({ kind: "namespace", prefix: childPrefix, label: `${segment.segment}${delimiter}`, keys: segment.keys });
+      children.push({
+        kind: "namespace",
+        prefix: childPrefix,
+        label: `${segment.segment}${delimiter}`,
+        keys: segment.keys,
+      });
     }
     const leaves = page.keys.filter(({ displayKey }) => !displayKey.slice(displayPrefix.length).includes(delimiter));
-    const keyNodes: Array<Extract<KeyspaceNode, { kind: "key" }>> = leaves.map(({ key, displayKey }) => ({ kind: "key", key, label: displayKey.slice(displayPrefix.length) || displayKey }));
+    const keyNodes: Array<Extract<KeyspaceNode, { kind: "key" }>> = leaves.map(({ key, displayKey }) => ({
+      kind: "key",
+      key,
+      label: displayKey.slice(displayPrefix.length) || displayKey,
+    }));
     await inspectAll(keyNodes, async (node) => {
       node.details = await inspectKey(connection, node.key);
     });
@@ -181,7 +229,10 @@ function mergeChildren(existing: KeyspaceNode[], added: KeyspaceNode[]): Keyspac
   const result = [...existing];
   for (const node of added) {
     if (node.kind === "namespace") {
-      const known = result.find((n): n is Extract<KeyspaceNode, { kind: "namespace" }> => n.kind === "namespace" && n.prefix.equals(node.prefix));
+      const known = result.find(
+        (n): n is Extract<KeyspaceNode, { kind: "namespace" }> =>
+          n.kind === "namespace" && n.prefix.equals(node.prefix),
+      );
       if (known) known.keys += node.keys;
       else result.push(node);
     } else if (node.kind === "key") {

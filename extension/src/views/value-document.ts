@@ -10,8 +10,14 @@ import type { ConnectionManager } from "../connections/connection-manager";
 
 /** The URI of a key's value document; the raw key bytes travel base64url-encoded. */
 export function createValueUri(connection: string, key: Buffer): vscode.Uri {
-  const display = formatKeyForDisplay(key).replace(/[\\/?#%]/g, "_").slice(0, 80);
-  return vscode.Uri.from({ scheme: VALUE_SCHEME, path: `/${display}`, query: new URLSearchParams({ connection, key: key.toString("base64url") }).toString() });
+  const display = formatKeyForDisplay(key)
+    .replace(/[\\/?#%]/g, "_")
+    .slice(0, 80);
+  return vscode.Uri.from({
+    scheme: VALUE_SCHEME,
+    path: `/${display}`,
+    query: new URLSearchParams({ connection, key: key.toString("base64url") }).toString(),
+  });
 }
 
 export class ValueDocumentProvider implements vscode.TextDocumentContentProvider {
@@ -21,9 +27,13 @@ export class ValueDocumentProvider implements vscode.TextDocumentContentProvider
     const params = new URLSearchParams(uri.query);
     const key = Buffer.from(params.get("key") ?? "", "base64url");
     const connection = this.connections.connection;
-    if (!connection || connection.name !== params.get("connection")) return `Not connected to ${params.get("connection") ?? "Redis"}.`;
+    if (!connection || connection.name !== params.get("connection"))
+      return `Not connected to ${params.get("connection") ?? "Redis"}.`;
     const maxBytes = readSettings().keyspace.valuePreviewBytes;
-    const preview = await readValuePreview(connection, key, { maxBytes, maxItems: Math.max(10, Math.floor(maxBytes / 256)) });
+    const preview = await readValuePreview(connection, key, {
+      maxBytes,
+      maxItems: Math.max(10, Math.floor(maxBytes / 256)),
+    });
     return renderValue(formatKeyForDisplay(key), preview, maxBytes);
   }
 }

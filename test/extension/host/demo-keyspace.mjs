@@ -22,11 +22,19 @@ export function demoKeyspaceCommands() {
     commands.push(i % 5 === 0 ? ["SET", `demo:user:${i}`, value] : ["SET", `demo:user:${i}`, value, "EX", "3600"]);
   }
   for (let i = 1; i <= DEMO_KEYSPACE.sessions; i++) {
-    commands.push(["HSET", `demo:session:tok${i}`, "userId", String(i), "openedAt", "1764170000000"], ["EXPIRE", `demo:session:tok${i}`, "1800"]);
+    commands.push(
+      ["HSET", `demo:session:tok${i}`, "userId", String(i), "openedAt", "1764170000000"],
+      ["EXPIRE", `demo:session:tok${i}`, "1800"],
+    );
   }
   for (let i = 1; i <= DEMO_KEYSPACE.rateLimits; i++) commands.push(["SET", `demo:rate:10.0.0.${i}`, "3", "EX", "60"]);
-  for (let i = 1; i <= DEMO_KEYSPACE.userSessionSets; i++) commands.push(["SADD", `demo:user-sessions:${i}`, `tok${i}`, `tok${i + 100}`]);
-  commands.push(["SET", "legacy:report:2024", "stale"], ["SET", "tmp:upload:abc", "x", "EX", "600"], ["SET", "plainkey", "1"]);
+  for (let i = 1; i <= DEMO_KEYSPACE.userSessionSets; i++)
+    commands.push(["SADD", `demo:user-sessions:${i}`, `tok${i}`, `tok${i + 100}`]);
+  commands.push(
+    ["SET", "legacy:report:2024", "stale"],
+    ["SET", "tmp:upload:abc", "x", "EX", "600"],
+    ["SET", "plainkey", "1"],
+  );
   return commands;
 }
 
@@ -36,5 +44,6 @@ export function seedDemoKeyspace(port, host = "127.0.0.1") {
   // redis-cli reads one command per line; no argument here contains a quote or whitespace except the JSON, which is quoted.
   const input = commands.map((args) => args.map((arg) => `"${arg.replace(/["\\]/g, "\\$&")}"`).join(" ")).join("\n");
   const result = spawnSync("redis-cli", ["-h", host, "-p", String(port)], { input, encoding: "utf8", timeout: 30_000 });
-  if (result.status !== 0 || /ERR/.test(result.stdout)) throw new Error(`seeding Redis on ${port} failed: ${result.stdout}${result.stderr}${result.error?.message ?? ""}`);
+  if (result.status !== 0 || /ERR/.test(result.stdout))
+    throw new Error(`seeding Redis on ${port} failed: ${result.stdout}${result.stderr}${result.error?.message ?? ""}`);
 }

@@ -28,29 +28,43 @@ describe("Cachewise in the extension host", () => {
     assert.ok(extension, `${EXTENSION_ID} is not loaded`);
     api = await extension.activate();
     assert.ok(extension.isActive);
-    assert.ok(api.analysis && api.connections && api.profiles, "activate() returns { analysis, connections, profiles }");
+    assert.ok(
+      api.analysis && api.connections && api.profiles,
+      "activate() returns { analysis, connections, profiles }",
+    );
   });
 
   it("analyses the workspace: the demo's families are known", async () => {
     const snapshot = await waitFor(() => api.analysis.snapshot, "the first analysis");
     const patterns = snapshot.families.filter((f) => f.kind === "redis").map((f) => f.label);
-    for (const expected of ["demo:user:{id}", "demo:session:{token}", "demo:rate:{ip}", "demo:user-sessions:{userId}"]) assert.ok(patterns.includes(expected), `${expected} missing from ${patterns.join(", ")}`);
+    for (const expected of ["demo:user:{id}", "demo:session:{token}", "demo:rate:{ip}", "demo:user-sessions:{userId}"])
+      assert.ok(patterns.includes(expected), `${expected} missing from ${patterns.join(", ")}`);
   });
 
   it("reports cachewise findings as diagnostics", async () => {
     const findings = await waitFor(() => {
-      const list = vscode.languages.getDiagnostics().flatMap(([, diagnostics]) => diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE));
+      const list = vscode.languages
+        .getDiagnostics()
+        .flatMap(([, diagnostics]) => diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE));
       return list.length > 0 ? list : undefined;
     }, "cachewise diagnostics");
     const rules = new Set(findings.map((d) => (typeof d.code === "object" ? String(d.code.value) : String(d.code))));
     assert.ok(findings.length >= 14, `the demo has 14 findings, got ${findings.length}`);
     assert.ok(rules.has("require-cache-ttl"), `rules: ${[...rules].join(", ")}`);
     const userService = vscode.Uri.file(path.join(workspaceRoot, "src", "users", "user-service.ts"));
-    assert.ok(vscode.languages.getDiagnostics(userService).some((d) => d.source === DIAGNOSTIC_SOURCE && d.range.start.line === 16), "a finding on the plain SET of renameUser (line 17)");
+    assert.ok(
+      vscode.languages
+        .getDiagnostics(userService)
+        .some((d) => d.source === DIAGNOSTIC_SOURCE && d.range.start.line === 16),
+      "a finding on the plain SET of renameUser (line 17)",
+    );
   });
 
   it("is connected to the configured Redis", async () => {
-    const state = await waitFor(() => (api.connections.state.kind === "connected" ? api.connections.state : undefined), `a connection (state: ${api.connections.state.kind})`);
+    const state = await waitFor(
+      () => (api.connections.state.kind === "connected" ? api.connections.state : undefined),
+      `a connection (state: ${api.connections.state.kind})`,
+    );
     assert.equal(state.setting.name, "local");
     assert.equal(state.connection.allowWrites, false, "read-only unless cachewise.redis.allowWrites");
     const userFamily = api.analysis.snapshot!.families.find((f) => f.label === "demo:user:{id}")!;
@@ -68,8 +82,14 @@ describe("Cachewise in the extension host", () => {
       const list = (lenses ?? []).map((lens) => lens.command?.title ?? "");
       return list.some((title) => /keys/.test(title)) ? list : undefined;
     }, "resolved CodeLens with key counts");
-    assert.ok(titles.every((title) => title.startsWith("demo:user:{id} · ")), titles.join("\n"));
-    assert.ok(titles.some((title) => /demo:user:\{id\} · ≈?\d+ keys/.test(title)), titles.join("\n"));
+    assert.ok(
+      titles.every((title) => title.startsWith("demo:user:{id} · ")),
+      titles.join("\n"),
+    );
+    assert.ok(
+      titles.some((title) => /demo:user:\{id\} · ≈?\d+ keys/.test(title)),
+      titles.join("\n"),
+    );
   });
 
   it("re-analyses a saved file: fixing the plain SET removes its finding", async () => {
@@ -77,7 +97,8 @@ describe("Cachewise in the extension host", () => {
     const document = await vscode.workspace.openTextDocument(uri);
     const line = document.lineAt(16);
     assert.match(line.text, /await redis\.set\(userKey\(id\), JSON\.stringify\(updated\)\);/);
-    const isOnLine17 = () => vscode.languages.getDiagnostics(uri).some((d) => d.source === DIAGNOSTIC_SOURCE && d.range.start.line === 16);
+    const isOnLine17 = () =>
+      vscode.languages.getDiagnostics(uri).some((d) => d.source === DIAGNOSTIC_SOURCE && d.range.start.line === 16);
     assert.ok(isOnLine17(), "the finding is there before the fix");
     const edit = new vscode.WorkspaceEdit();
     edit.replace(uri, line.range, '  await redis.set(userKey(id), JSON.stringify(updated), "KEEPTTL");');
@@ -98,7 +119,11 @@ describe("Cachewise in the extension host", () => {
 });
 
 /** Polls until `read` returns something (no fixed sleeps: timings vary a lot on loaded machines). */
-async function waitFor<T>(read: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = WAIT_MS): Promise<T> {
+async function waitFor<T>(
+  read: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = WAIT_MS,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
