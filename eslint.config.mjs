@@ -47,7 +47,7 @@ export default tseslint.config(
       "analyzer/src/rules/**",
       "analyzer/src/analyze/**",
       "analyzer/src/config/**",
-      "analyzer/src/families/**",
+      "analyzer/src/program-model/**",
     ],
     rules: restrict([
       { group: ["ts-morph", "@ts-morph/*"], message: "Only the CLI host (analyzer/src/cli) imports ts-morph." },

@@ -5,7 +5,7 @@ import * as ts from "typescript";
 import { createLocationFormatter } from "../../analyzer/src/analyze/analyze-files";
 import { extractFileModel } from "../../analyzer/src/extract/extract-file";
 import type { ExtractionHost } from "../../analyzer/src/extract/host";
-import { buildProgramModel } from "../../analyzer/src/families/build-program-model";
+import { buildProgramModel } from "../../analyzer/src/program-model/build-program-model";
 import type { FileCacheModel } from "../../analyzer/src/model/cache-model";
 import type { ProgramModel } from "../../analyzer/src/model/program-model";
 import type { RuleDefinition } from "../../analyzer/src/model/rule";

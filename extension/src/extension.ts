@@ -4,7 +4,7 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import type { KeyspaceConnection } from "../../analyzer/src/keyspace/connection";
 import { formatKeyForDisplay } from "../../analyzer/src/keyspace/key-format";
-import { createKeyMatcher } from "../../analyzer/src/families/match-keys";
+import { createKeyMatcher } from "../../analyzer/src/program-model/match-keys";
 import { AnalysisController, toRange } from "./analysis/analysis-controller";
 import { CacheCodeLensProvider } from "./code-lens/cache-code-lens-provider";
 import { readSettings } from "./config";

@@ -1,7 +1,7 @@
 // Live keys → cache families: the matcher that groups a keyspace profile by the families in code.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createKeyMatcher } from "../../analyzer/src/families/match-keys";
+import { createKeyMatcher } from "../../analyzer/src/program-model/match-keys";
 
 describe("createKeyMatcher", () => {
   const matcher = createKeyMatcher([

@@ -5,7 +5,7 @@ import type * as TS from "typescript";
 import type { ResolvedRule } from "../config/config";
 import { extractFileModel, getUnresolvedLibraryImports } from "../extract/extract-file";
 import type { ExtractionHost } from "../extract/host";
-import { buildProgramModel } from "../families/build-program-model";
+import { buildProgramModel } from "../program-model/build-program-model";
 import type { FileCacheModel, Span } from "../model/cache-model";
 import type { ProgramModel } from "../model/program-model";
 import type { Finding } from "../model/finding";

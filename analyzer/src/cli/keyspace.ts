@@ -13,7 +13,7 @@ import type {
   NamespaceNode,
 } from "../keyspace/keyspace-model";
 import { profileKeyspace } from "../keyspace/profile-keyspace";
-import { createKeyMatcher } from "../families/match-keys";
+import { createKeyMatcher } from "../program-model/match-keys";
 import type { CacheFamily } from "../model/program-model";
 import { describeTtls, runFamilies } from "./families";
 import { createArgReader, UsageError } from "./read-args";

@@ -2,7 +2,7 @@
 // its shape, and validation with messages that say what is wrong and where.
 import type { Severity } from "../model/finding";
 import type { OptionsSchema, RuleDefinition } from "../model/rule";
-import { findPolicyProblem, type DataClass, type FamilyDeclaration } from "../families/policy";
+import { findPolicyProblem, type DataClass, type FamilyDeclaration } from "../program-model/policy";
 
 export type RuleSetting = Severity | [Severity] | [Severity, Record<string, unknown>];
 

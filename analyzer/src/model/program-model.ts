@@ -1,4 +1,4 @@
-// Plain data: the whole-program cache model that `families/build-program-model.ts` builds from
+// Plain data: the whole-program cache model that `program-model/build-program-model.ts` builds from
 // the per-file models, and that whole-program rules and `cachewise families` read.
 import type { Bound, CacheKind, EntityAccess, FunctionFacts, LibraryId, Span, Ttl } from "./cache-model";
 

@@ -1,8 +1,8 @@
 // Invalidating a cache before the write it belongs to leaves a window in which a concurrent
 // reader misses, loads the old value from the source and caches it again, for a full TTL.
-import { isTestFile } from "../families/file-kinds";
-import { describeEntityWrite, isChangedByWrite } from "../families/build-program-model";
-import { getInvalidationPaths, type InvalidationPaths } from "../families/invalidation-paths";
+import { isTestFile } from "../program-model/file-kinds";
+import { describeEntityWrite, isChangedByWrite } from "../program-model/build-program-model";
+import { getInvalidationPaths, type InvalidationPaths } from "../program-model/invalidation-paths";
 import type { EntityAccess, Span } from "../model/cache-model";
 import type { Finding } from "../model/finding";
 import type { CacheFamily, ProgramModel } from "../model/program-model";

@@ -3,7 +3,7 @@
 import type { CacheSite, MapCache, Span } from "../model/cache-model";
 import type { Finding } from "../model/finding";
 import type { RuleDefinition } from "../model/rule";
-import { isTestCode } from "../families/file-kinds";
+import { isTestCode } from "../program-model/file-kinds";
 
 export interface RequireCacheBoundOptions {
   checkMemoizers: boolean;

@@ -1,6 +1,6 @@
 // Every cache family in code should be declared, with an owner to call when it misbehaves
 // (and optionally a runbook): caches nobody owns are the ones nobody cleans up.
-import { findDeclaration, findPolicyProblem, type FamilyDeclaration } from "../families/policy";
+import { findDeclaration, findPolicyProblem, type FamilyDeclaration } from "../program-model/policy";
 import type { Finding } from "../model/finding";
 import type { CacheFamily } from "../model/program-model";
 import type { RuleDefinition } from "../model/rule";

@@ -5,7 +5,7 @@ import type { CacheSite, FileCacheModel, InstanceInfo, Span } from "../model/cac
 import type { Finding, Suggestion } from "../model/finding";
 import type { RuleContext, RuleDefinition } from "../model/rule";
 import { REDIS_CONSUMING_COMMANDS, REDIS_STRING_COMMANDS, REDIS_TTL_DROPPING_COMMANDS } from "../extract/library-table";
-import { isTestCode } from "../families/file-kinds";
+import { isTestCode } from "../program-model/file-kinds";
 
 export interface RequireCacheTtlOptions {
   checkRedis: boolean;

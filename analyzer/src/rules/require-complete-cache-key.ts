@@ -4,7 +4,7 @@
 import type { CacheSite, KeyGap, Span } from "../model/cache-model";
 import type { Finding } from "../model/finding";
 import type { RuleDefinition } from "../model/rule";
-import { isTestFile } from "../families/file-kinds";
+import { isTestFile } from "../program-model/file-kinds";
 
 export interface RequireCompleteCacheKeyOptions {
   checkMemoizers: boolean;

@@ -1,8 +1,8 @@
 // A write to the source of truth must invalidate every cache family that holds data read
 // from it; otherwise readers keep seeing the old value until the entry expires (or forever).
-import { describeEntityWrite, describeStaleness, isChangedByWrite } from "../families/build-program-model";
-import { isTestFile } from "../families/file-kinds";
-import { getInvalidationPaths } from "../families/invalidation-paths";
+import { describeEntityWrite, describeStaleness, isChangedByWrite } from "../program-model/build-program-model";
+import { isTestFile } from "../program-model/file-kinds";
+import { getInvalidationPaths } from "../program-model/invalidation-paths";
 import type { Span } from "../model/cache-model";
 import type { Finding } from "../model/finding";
 import type { RuleDefinition } from "../model/rule";

@@ -5,9 +5,9 @@ import {
   describeStaleness,
   formatDuration,
   isChangedByWrite,
-} from "../families/build-program-model";
-import { isTestFile } from "../families/file-kinds";
-import { getInvalidationPaths } from "../families/invalidation-paths";
+} from "../program-model/build-program-model";
+import { isTestFile } from "../program-model/file-kinds";
+import { getInvalidationPaths } from "../program-model/invalidation-paths";
 import {
   DEFAULT_DATA_CLASSES,
   findDeclaration,
@@ -15,7 +15,7 @@ import {
   toMilliseconds,
   type DataClass,
   type FamilyDeclaration,
-} from "../families/policy";
+} from "../program-model/policy";
 import type { Finding } from "../model/finding";
 import type { CacheFamily } from "../model/program-model";
 import type { RuleDefinition } from "../model/rule";

@@ -7,7 +7,7 @@ import { estimateKeyspace } from "../../../analyzer/src/keyspace/estimate-keyspa
 import type { KeyspaceEstimate, KeyspaceProfile } from "../../../analyzer/src/keyspace/keyspace-model";
 import { profileKeyspace } from "../../../analyzer/src/keyspace/profile-keyspace";
 import { readServerStats, type ServerStats } from "../../../analyzer/src/keyspace/server-stats";
-import { createKeyMatcher } from "../../../analyzer/src/families/match-keys";
+import { createKeyMatcher } from "../../../analyzer/src/program-model/match-keys";
 import type { SnapshotFamily } from "../../../analyzer/src/model/workspace-snapshot";
 import { readSettings } from "../config";
 import type { ConnectionManager } from "../connections/connection-manager";
