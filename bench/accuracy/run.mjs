@@ -1,0 +1,196 @@
+#!/usr/bin/env node
+// Accuracy on code nobody here wrote: runs `cachewise check` on real services at fixed commits and
+// compares the findings with hand-made labels.
+//
+//   node bench/accuracy/run.mjs [--mirrors DIR] [--service NAME]... [--with-deps] [--keep]
+//
+// Each service is `services/<name>.json`: { "name", "repository": "owner/name", "commit", "paths": ["apps/api"],
+// "why": "…" }. Its labels are `labels/<name>.tsv`, one finding a line:
+//   repository <TAB> commit <TAB> path <TAB> line <TAB> rule <TAB> verdict <TAB> reason
+// with verdict `true` (the maintainer would change the code), `false` (they would not) or `debatable`.
+//
+// The repositories come from git mirrors (bare repositories) under --mirrors (default: $CACHEWISE_MIRRORS,
+// else /work/.mirror), named `owner+name` (a `*.git` directory below it is found too). Each service is
+// exported at its commit with `git archive` into a temporary folder: no network is needed. --with-deps
+// runs `npm install --ignore-scripts` in each exported package first (needs the registry).
+//
+// Prints, per service: files analysed, findings per rule, true / false / debatable / unlabelled, and
+// precision = true / (true + false); then every label whose finding is gone and every finding without a
+// label. Exit 0 when it ran (a benchmark reports, it does not assert), 2 on bad usage or a missing mirror.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CLI = resolve(HERE, "..", "..", "dist", "cli.js");
+const { values: args } = parseArgs({
+  options: {
+    mirrors: { type: "string", default: process.env.CACHEWISE_MIRRORS ?? "/work/.mirror" },
+    service: { type: "string", multiple: true },
+    "with-deps": { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+if (args.help) {
+  console.log("usage: node bench/accuracy/run.mjs [--mirrors DIR] [--service NAME]... [--with-deps] [--keep]");
+  process.exit(0);
+}
+if (!existsSync(CLI)) {
+  console.error("bench/accuracy: build first (npm run build): dist/cli.js is missing");
+  process.exit(2);
+}
+
+export function readServices(dir = join(HERE, "services")) {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith(".json"))
+    .map((file) => JSON.parse(readFileSync(join(dir, file), "utf8")))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function readLabels(name) {
+  const file = join(HERE, "labels", `${name}.tsv`);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "" && !line.startsWith("#"))
+    .map((line) => {
+      const [repository, commit, path, lineNumber, rule, verdict, reason] = line.split("\t");
+      if (!["true", "false", "debatable"].includes(verdict)) throw new Error(`${file}: bad verdict in: ${line}`);
+      return { repository, commit, path, line: Number(lineNumber), rule, verdict, reason };
+    });
+}
+
+function findMirror(repository) {
+  const base = join(args.mirrors, repository.replace("/", "+"));
+  if (!existsSync(base)) return undefined;
+  if (existsSync(join(base, "HEAD")) && existsSync(join(base, "objects"))) return base;
+  for (const entry of readdirSync(base)) {
+    const candidate = join(base, entry);
+    if (
+      statSync(candidate).isDirectory() &&
+      existsSync(join(candidate, "HEAD")) &&
+      existsSync(join(candidate, "objects"))
+    )
+      return candidate;
+  }
+  return undefined;
+}
+
+function exportService(service) {
+  const mirror = findMirror(service.repository);
+  if (!mirror) throw new Error(`no mirror of ${service.repository} under ${args.mirrors} (fetch it first)`);
+  const dir = mkdtempSync(join(tmpdir(), `cachewise-accuracy-${service.name}-`));
+  const archive = spawnSync("git", ["--git-dir", mirror, "archive", "--format=tar", service.commit], {
+    maxBuffer: 1 << 30,
+  });
+  if (archive.status !== 0) throw new Error(`git archive ${service.commit}: ${archive.stderr}`);
+  execFileSync("tar", ["-x", "-C", dir], { input: archive.stdout, maxBuffer: 1 << 30 });
+  return dir;
+}
+
+function check(root, service) {
+  const paths = (service.paths ?? ["."]).map((path) => join(root, path));
+  if (args["with-deps"]) {
+    for (const path of paths) {
+      if (existsSync(join(path, "package.json")))
+        spawnSync("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--legacy-peer-deps"], {
+          cwd: path,
+          stdio: "ignore",
+        });
+    }
+  }
+  const result = spawnSync("node", [CLI, "check", ...paths, "--format", "json"], {
+    cwd: root,
+    maxBuffer: 1 << 28,
+    encoding: "utf8",
+  });
+  if (result.status !== 0 && result.status !== 1) throw new Error(`cachewise check: ${result.stderr.trim()}`);
+  const files = JSON.parse(result.stdout);
+  const findings = [];
+  for (const file of files) {
+    for (const message of file.messages) {
+      if (!message.ruleId) continue;
+      findings.push({
+        path: relative(root, file.filePath),
+        line: message.line,
+        rule: message.ruleId,
+        message: message.message,
+      });
+    }
+  }
+  return { files: files.length, findings, stderr: result.stderr.trim() };
+}
+
+const key = (finding) => `${finding.path}:${finding.line}:${finding.rule}`;
+const selected = readServices().filter((service) => !args.service || args.service.includes(service.name));
+if (selected.length === 0) {
+  console.error("bench/accuracy: no service selected");
+  process.exit(2);
+}
+const totals = { true: 0, false: 0, debatable: 0, unlabelled: 0 };
+const rows = [];
+const changes = [];
+for (const service of selected) {
+  let root;
+  try {
+    root = exportService(service);
+    const { files, findings, stderr } = check(root, service);
+    const labels = new Map(readLabels(service.name).map((label) => [key(label), label]));
+    const counts = { true: 0, false: 0, debatable: 0, unlabelled: 0 };
+    const perRule = {};
+    for (const finding of findings) {
+      perRule[finding.rule] = (perRule[finding.rule] ?? 0) + 1;
+      const label = labels.get(key(finding));
+      if (label) {
+        counts[label.verdict]++;
+        labels.delete(key(finding));
+      } else {
+        counts.unlabelled++;
+        changes.push(`${service.name}: new finding ${key(finding)}: ${finding.message}`);
+      }
+    }
+    for (const label of labels.values())
+      changes.push(`${service.name}: gone (${label.verdict}) ${key(label)}: ${label.reason}`);
+    for (const verdict of Object.keys(totals)) totals[verdict] += counts[verdict];
+    const judged = counts.true + counts.false;
+    rows.push({
+      service: service.name,
+      files,
+      findings: findings.length,
+      perRule,
+      ...counts,
+      precision: judged ? counts.true / judged : undefined,
+      note: stderr.split("\n").find((line) => line.includes("partial")) ? "partial types" : "",
+    });
+  } catch (error) {
+    rows.push({ service: service.name, error: error.message });
+  } finally {
+    if (root && !args.keep) rmSync(root, { recursive: true, force: true });
+    else if (root) console.error(`kept ${root}`);
+  }
+}
+
+const percent = (value) => (value === undefined ? "—" : `${(value * 100).toFixed(0)} %`);
+console.log("| service | files | findings per rule | true | false | debatable | unlabelled | precision |");
+console.log("|---|---|---|---|---|---|---|---|");
+for (const row of rows) {
+  if (row.error) {
+    console.log(`| ${row.service} | error: ${row.error} |||||||`);
+    continue;
+  }
+  const perRule = Object.entries(row.perRule)
+    .map(([rule, count]) => `${rule} ${count}`)
+    .join(", ");
+  console.log(
+    `| ${row.service} | ${row.files} | ${perRule || "none"} | ${row.true} | ${row.false} | ${row.debatable} | ${row.unlabelled} | ${percent(row.precision)}${row.note ? ` (${row.note})` : ""} |`,
+  );
+}
+const judged = totals.true + totals.false;
+console.log(
+  `\nall services: ${totals.true} true, ${totals.false} false, ${totals.debatable} debatable, ${totals.unlabelled} unlabelled; precision ${percent(judged ? totals.true / judged : undefined)}`,
+);
+if (changes.length > 0) console.log(`\nchanged since the labels:\n${changes.map((line) => `  ${line}`).join("\n")}`);
