@@ -112,6 +112,9 @@ export default tseslint.config(
       "extension/src/stats/**",
       "extension/src/connections/connection-settings.ts",
       "extension/src/analysis/analysis-client.ts",
+      "extension/src/analysis/analysis-state.ts",
+      "extension/src/commands/guard-command.ts",
+      "extension/src/settings.ts",
     ],
     rules: restrict([
       { group: ["vscode", "ioredis", "ts-morph", "typescript"], message: "This module is pure: no editor, no Redis." },

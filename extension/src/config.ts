@@ -1,24 +1,14 @@
-// The extension's settings, typed once. The schema lives in package.json `contributes.configuration`;
-// this mirrors it, and every read goes through `readSettings`.
+// Reads and writes the extension's settings. Their names, types and defaults are in `settings.ts`
+// (which mirrors package.json `contributes.configuration`); every read goes through `readSettings`.
 import * as vscode from "vscode";
-import type { ConnectionSetting } from "./connections/connection-settings";
-
-export interface CachewiseSettings {
-  redis: {
-    /** The effective list: workspace-level entries are dropped in an untrusted workspace. */
-    connections: ConnectionSetting[];
-    activeConnection: string;
-    allowWrites: boolean;
-    refreshIntervalSeconds: number;
-    sampleSize: number;
-    commandTimeoutMs: number;
-    namespaceDelimiter: string;
-  };
-  keyspace: { pageSize: number; valuePreviewBytes: number };
-  analysis: { enable: boolean; debounceMs: number };
-  codeLens: { enable: boolean };
-  families: { memoryBudgets: Record<string, number> };
-}
+import {
+  RESTRICTED_SETTINGS,
+  SETTING_DEFAULTS,
+  SETTINGS_SECTION,
+  type CachewiseSettings,
+  type SettingKey,
+  type SettingValue,
+} from "./settings";
 
 /**
  * Reads the settings. Security-relevant ones (connections, the active one, writes) come only from
@@ -26,34 +16,49 @@ export interface CachewiseSettings {
  * at its own server or turn writes on.
  */
 export function readSettings(): CachewiseSettings {
-  const config = vscode.workspace.getConfiguration("cachewise");
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
   const trusted = vscode.workspace.isTrusted;
-  const restricted = <T>(key: string, fallback: T): T => {
-    if (trusted) return config.get<T>(key, fallback);
-    const inspected = config.inspect<T>(key);
+  const get = <K extends SettingKey>(key: K): SettingValue<K> => {
+    const fallback = SETTING_DEFAULTS[key];
+    if (trusted || !RESTRICTED_SETTINGS.includes(key)) return config.get<SettingValue<K>>(key, fallback);
+    const inspected = config.inspect<SettingValue<K>>(key);
     return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
   };
   return {
     redis: {
-      connections: restricted<ConnectionSetting[]>("redis.connections", []),
-      activeConnection: restricted<string>("redis.activeConnection", ""),
-      allowWrites: restricted<boolean>("redis.allowWrites", false),
-      refreshIntervalSeconds: config.get<number>("redis.refreshIntervalSeconds", 30),
-      sampleSize: config.get<number>("redis.sampleSize", 10000),
-      commandTimeoutMs: config.get<number>("redis.commandTimeoutMs", 2000),
-      namespaceDelimiter: config.get<string>("redis.namespaceDelimiter", ":") || ":",
+      connections: get("redis.connections"),
+      activeConnection: get("redis.activeConnection"),
+      allowWrites: get("redis.allowWrites"),
+      refreshIntervalSeconds: get("redis.refreshIntervalSeconds"),
+      sampleSize: get("redis.sampleSize"),
+      commandTimeoutMs: get("redis.commandTimeoutMs"),
+      namespaceDelimiter: get("redis.namespaceDelimiter") || SETTING_DEFAULTS["redis.namespaceDelimiter"],
     },
     keyspace: {
-      pageSize: config.get<number>("keyspace.pageSize", 100),
-      valuePreviewBytes: config.get<number>("keyspace.valuePreviewBytes", 65536),
+      pageSize: get("keyspace.pageSize"),
+      valuePreviewBytes: get("keyspace.valuePreviewBytes"),
     },
     analysis: {
-      enable: config.get<boolean>("analysis.enable", true),
-      debounceMs: config.get<number>("analysis.debounceMs", 300),
+      enable: get("analysis.enable"),
+      debounceMs: get("analysis.debounceMs"),
     },
-    codeLens: { enable: config.get<boolean>("codeLens.enable", true) },
-    families: { memoryBudgets: config.get<Record<string, number>>("families.memoryBudgets", {}) },
+    codeLens: { enable: get("codeLens.enable") },
+    families: { memoryBudgets: get("families.memoryBudgets") },
   };
+}
+
+/** What each settings scope holds for one setting (user, workspace, folder, default). */
+export function inspectSetting<K extends SettingKey>(key: K) {
+  return vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect<SettingValue<K>>(key);
+}
+
+/** Writes one setting in the given scope. */
+export async function updateSetting<K extends SettingKey>(
+  key: K,
+  value: SettingValue<K>,
+  target: vscode.ConfigurationTarget,
+): Promise<void> {
+  await vscode.workspace.getConfiguration(SETTINGS_SECTION).update(key, value, target);
 }
 
 /**
@@ -63,6 +68,6 @@ export function readSettings(): CachewiseSettings {
  */
 export function hasIgnoredWorkspaceConnections(): boolean {
   if (vscode.workspace.isTrusted) return false;
-  const inspected = vscode.workspace.getConfiguration("cachewise").inspect<ConnectionSetting[]>("redis.connections");
+  const inspected = inspectSetting("redis.connections");
   return (inspected?.workspaceValue?.length ?? 0) > 0 || (inspected?.workspaceFolderValue?.length ?? 0) > 0;
 }

@@ -17,10 +17,16 @@ export const COMMANDS = {
   loadMore: "cachewise.loadMore",
 } as const;
 
+/** The id of one of the extension's commands. */
+export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
+
 export const VIEWS = {
   families: "cachewise.families",
   keyspace: "cachewise.keyspace",
 } as const;
+
+/** VS Code's command that opens the Cachewise sidebar (the view container `cachewise` of the manifest). */
+export const SHOW_SIDEBAR_COMMAND = "workbench.view.extension.cachewise";
 
 export const CONTEXT_KEYS = {
   hasConnection: "cachewise:hasConnection",

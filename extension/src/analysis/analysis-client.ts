@@ -1,6 +1,7 @@
 // Talks to the analysis process (dist/analysis-server.cjs) over Node IPC. Plain Node, no `vscode`:
-// requests are queued one at a time, a crashed process is restarted on the next request, and a
-// request that never answers fails after a timeout instead of hanging the editor.
+// requests are queued one at a time, a crashed process is restarted on the next request, a
+// request that never answers fails after a timeout instead of hanging the editor, and a removed
+// folder's session is released (`close`).
 import { fork, type ChildProcess } from "node:child_process";
 import type { AnalysisRequest, AnalysisResponse } from "../../../analyzer/src/model/analysis-protocol";
 import type { WorkspaceSnapshot } from "../../../analyzer/src/model/workspace-snapshot";
@@ -26,17 +27,33 @@ export class AnalysisClient {
   >();
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  /** The folders the running process holds a session for (it answered a request for them). */
+  private sessionRoots = new Set<string>();
 
   constructor(private readonly options: AnalysisClientOptions) {}
 
   /** Analyses a workspace folder from scratch. */
   analyzeAll(root: string): Promise<WorkspaceSnapshot> {
-    return this.enqueue({ method: "analyzeAll", root });
+    return this.enqueue(() => this.analyse({ method: "analyzeAll", root }));
   }
 
   /** Re-analyses after files changed on disk. */
   update(root: string, files: string[]): Promise<WorkspaceSnapshot> {
-    return this.enqueue({ method: "update", root, files });
+    return this.enqueue(() => this.analyse({ method: "update", root, files }));
+  }
+
+  /**
+   * Releases a folder's session in the analysis process (a workspace folder was removed). Sends
+   * nothing when the process holds none (never analysed it, or restarted since): the server would
+   * take a request for an unknown folder as a reason to analyse it. Resolves to whether it released one.
+   */
+  close(root: string): Promise<boolean> {
+    return this.enqueue(async () => {
+      if (!this.sessionRoots.has(root) || !this.child?.connected) return false;
+      await this.send({ method: "close", root });
+      this.sessionRoots.delete(root);
+      return true;
+    });
   }
 
   dispose(): void {
@@ -50,14 +67,20 @@ export class AnalysisClient {
     this.child = undefined;
   }
 
-  private enqueue(body: RequestBody): Promise<WorkspaceSnapshot> {
+  private enqueue<T>(request: () => Promise<T>): Promise<T> {
     // One request at a time: the server is single-threaded, and a later update must see an earlier one.
-    const result = this.queue.then(() => this.send(body));
+    const result = this.queue.then(request);
     this.queue = result.catch(() => undefined);
     return result;
   }
 
-  private async send(body: RequestBody): Promise<WorkspaceSnapshot> {
+  private async analyse(body: Extract<RequestBody, { method: "analyzeAll" | "update" }>): Promise<WorkspaceSnapshot> {
+    const response = await this.send(body);
+    if (!response.snapshot) throw new Error("analysis returned nothing");
+    return response.snapshot;
+  }
+
+  private async send(body: RequestBody): Promise<AnalysisResponse> {
     if (this.disposed) throw new Error("analysis stopped");
     const child = this.ensureChild();
     const id = this.nextId++;
@@ -72,12 +95,13 @@ export class AnalysisClient {
       child.send({ ...body, id } as AnalysisRequest);
     });
     if (response.error !== undefined) throw new Error(response.error);
-    if (!response.snapshot) throw new Error("analysis returned nothing");
-    return response.snapshot;
+    if (response.snapshot && this.child === child) this.sessionRoots.add(body.root);
+    return response;
   }
 
   private ensureChild(): ChildProcess {
     if (this.child && this.child.connected) return this.child;
+    this.sessionRoots = new Set();
     const child = fork(this.options.serverPath, [], {
       execArgv: [`--max-old-space-size=${this.options.maxOldSpaceMb ?? 3072}`],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
@@ -95,7 +119,10 @@ export class AnalysisClient {
       entry.resolve(response);
     });
     child.on("exit", (code, signal) => {
-      if (this.child === child) this.child = undefined;
+      if (this.child === child) {
+        this.child = undefined;
+        this.sessionRoots = new Set();
+      }
       for (const [id, entry] of this.pending) {
         clearTimeout(entry.timer);
         entry.reject(new Error(`the analysis process exited (${signal ?? code}); it restarts on the next analysis`));

@@ -5,8 +5,16 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import type { SnapshotFinding, WorkspaceSnapshot } from "../../../analyzer/src/model/workspace-snapshot";
 import { readSettings } from "../config";
-import { CONTEXT_KEYS, DIAGNOSTIC_SOURCE } from "../constants";
+import { COMMANDS, CONTEXT_KEYS, DIAGNOSTIC_SOURCE } from "../constants";
+import { affects } from "../settings";
 import { AnalysisClient } from "./analysis-client";
+import {
+  describeAnalysisStatus,
+  IDLE,
+  nextAnalysisState,
+  type AnalysisEvent,
+  type AnalysisState,
+} from "./analysis-state";
 
 const SOURCE_FILE = /\.(?:[cm]?[jt]sx?)$/;
 
@@ -20,7 +28,7 @@ export class AnalysisController implements vscode.Disposable {
   private readonly snapshots = new Map<string, WorkspaceSnapshot>();
   private readonly pendingFiles = new Map<string, Set<string>>();
   private debounceTimer: NodeJS.Timeout | undefined;
-  private running = 0;
+  private current: AnalysisState = IDLE;
   private readonly disposables: vscode.Disposable[] = [];
   private merged: WorkspaceSnapshot | undefined;
 
@@ -30,15 +38,16 @@ export class AnalysisController implements vscode.Disposable {
   ) {
     this.client = new AnalysisClient({ serverPath, log: (line) => log.info(line) });
     this.status.name = "Cachewise analysis";
+    this.status.command = COMMANDS.showOutput;
     this.disposables.push(
       this.changeEmitter,
       this.diagnostics,
       this.status,
       vscode.workspace.onDidSaveTextDocument((document) => this.onSaved(document.uri)),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.analyzeAll()),
+      vscode.workspace.onDidChangeWorkspaceFolders((event) => this.onFoldersChanged(event)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.analyzeAll()),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration("cachewise.analysis.enable")) void this.analyzeAll();
+        if (affects(event, "analysis.enable")) void this.analyzeAll();
       }),
       vscode.languages.registerCodeActionsProvider(
         [
@@ -53,13 +62,22 @@ export class AnalysisController implements vscode.Disposable {
     );
   }
 
+  /** Whether an analysis runs, and whether the last round failed. */
+  get state(): AnalysisState {
+    return this.current;
+  }
+
   /** The latest snapshot, merged over workspace folders. */
   get snapshot(): WorkspaceSnapshot | undefined {
     return this.merged;
   }
 
   /** Analyses every workspace folder from scratch. The analyzer runs only in trusted workspaces: it loads the project's config and tsconfig. */
-  async analyzeAll(): Promise<void> {
+  analyzeAll(): Promise<void> {
+    return this.analyzeFolders(vscode.workspace.workspaceFolders ?? []);
+  }
+
+  private async analyzeFolders(folders: readonly vscode.WorkspaceFolder[]): Promise<void> {
     const settings = readSettings();
     if (!settings.analysis.enable || !vscode.workspace.isTrusted) {
       this.snapshots.clear();
@@ -67,7 +85,7 @@ export class AnalysisController implements vscode.Disposable {
       return;
     }
     await Promise.all(
-      (vscode.workspace.workspaceFolders ?? [])
+      folders
         .filter((f) => f.uri.scheme === "file")
         .map((folder) => this.run(folder.uri.fsPath, () => this.client.analyzeAll(folder.uri.fsPath))),
     );
@@ -76,6 +94,25 @@ export class AnalysisController implements vscode.Disposable {
   /** Findings of a file with their suggestions (for quick fixes). */
   findingsOf(file: string): SnapshotFinding[] {
     return this.merged?.findings.filter((f) => f.file === file) ?? [];
+  }
+
+  /** A removed folder's results go away and its session in the analysis process is released; an added one is analysed. */
+  private onFoldersChanged(event: vscode.WorkspaceFoldersChangeEvent): void {
+    let hadResults = false;
+    for (const folder of event.removed) {
+      if (folder.uri.scheme !== "file") continue;
+      const root = folder.uri.fsPath;
+      this.pendingFiles.delete(root);
+      hadResults = this.snapshots.delete(root) || hadResults;
+      this.client.close(root).then(
+        (released) => {
+          if (released) this.log.info(`released the analysis of ${path.basename(root)}`);
+        },
+        (error: Error) => this.log.warn(`could not release the analysis of ${root}: ${error.message}`),
+      );
+    }
+    if (hadResults) this.publish();
+    if (event.added.length > 0) void this.analyzeFolders(event.added);
   }
 
   private onSaved(uri: vscode.Uri): void {
@@ -102,8 +139,8 @@ export class AnalysisController implements vscode.Disposable {
   }
 
   private async run(root: string, request: () => Promise<WorkspaceSnapshot>): Promise<void> {
-    this.running++;
-    this.showStatus();
+    this.transition({ kind: "started" });
+    let outcome: AnalysisEvent = { kind: "succeeded" };
     try {
       const snapshot = await request();
       // A result older than one already shown (requests are sequential, so this only guards folder removal).
@@ -115,26 +152,21 @@ export class AnalysisController implements vscode.Disposable {
       for (const warning of snapshot.warnings) this.log.warn(warning);
       this.publish();
     } catch (error) {
-      this.log.error(`analysis of ${root} failed: ${(error as Error).message}`);
-      this.status.text = "$(warning) Cachewise";
-      this.status.tooltip = `Analysis failed: ${(error as Error).message}. See Cachewise: Show Log.`;
-      this.status.command = "cachewise.showOutput";
-      this.status.show();
+      const message = (error as Error).message;
+      this.log.error(`analysis of ${root} failed: ${message}`);
+      outcome = { kind: "failed", failure: { root, message } };
     } finally {
-      this.running--;
-      this.showStatus();
+      this.transition(outcome);
     }
   }
 
-  private showStatus(): void {
-    if (this.running > 0) {
-      this.status.text = "$(sync~spin) Cachewise: analysing…";
-      this.status.tooltip = "Cachewise is analysing the workspace";
-      this.status.command = "cachewise.showOutput";
-      this.status.show();
-    } else if (!this.status.text.startsWith("$(warning)")) {
-      this.status.hide();
-    }
+  private transition(event: AnalysisEvent): void {
+    this.current = nextAnalysisState(this.current, event);
+    const shown = describeAnalysisStatus(this.current);
+    if (!shown) return this.status.hide();
+    this.status.text = shown.text;
+    this.status.tooltip = shown.tooltip;
+    this.status.show();
   }
 
   private publish(): void {

@@ -3,8 +3,9 @@
 // state, and reconnects with backoff when Redis goes away. Every notice is shown once.
 import * as vscode from "vscode";
 import { openKeyspaceConnection, type KeyspaceConnection } from "../../../analyzer/src/keyspace/connection";
-import { hasIgnoredWorkspaceConnections, readSettings } from "../config";
+import { hasIgnoredWorkspaceConnections, inspectSetting, readSettings, updateSetting } from "../config";
 import { CONTEXT_KEYS } from "../constants";
+import { affects } from "../settings";
 import {
   describeConnection,
   findEmbeddedPassword,
@@ -44,7 +45,7 @@ export class ConnectionManager implements vscode.Disposable {
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration("cachewise.redis")) void this.connect();
+        if (affects(event, "redis")) void this.connect();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.connect()),
       secrets.onDidChange((event) => {
@@ -149,14 +150,13 @@ export class ConnectionManager implements vscode.Disposable {
     if (!name) return;
     const password = findEmbeddedPassword(url);
     if (password) await this.secrets.store(SECRET_PREFIX + name, password);
-    const config = vscode.workspace.getConfiguration("cachewise");
-    const existing = config.inspect<ConnectionSetting[]>("redis.connections")?.globalValue ?? [];
-    await config.update(
+    const existing = inspectSetting("redis.connections")?.globalValue ?? [];
+    await updateSetting(
       "redis.connections",
       [...existing.filter((c) => c.name !== name), { name, url: stripPassword(url) }],
       vscode.ConfigurationTarget.Global,
     );
-    await config.update("redis.activeConnection", name, vscode.ConfigurationTarget.Global);
+    await updateSetting("redis.activeConnection", name, vscode.ConfigurationTarget.Global);
   }
 
   /** Picks the active connection among the configured ones. */
@@ -167,10 +167,7 @@ export class ConnectionManager implements vscode.Disposable {
       connections.map((c) => ({ label: c.name, description: describeConnection(c) })),
       { placeHolder: "Redis connection" },
     );
-    if (picked)
-      await vscode.workspace
-        .getConfiguration("cachewise")
-        .update("redis.activeConnection", picked.label, vscode.ConfigurationTarget.Global);
+    if (picked) await updateSetting("redis.activeConnection", picked.label, vscode.ConfigurationTarget.Global);
   }
 
   /** Shows a notice once per session (NOPERM, fallbacks): never a storm of notifications. */
@@ -223,14 +220,13 @@ export class ConnectionManager implements vscode.Disposable {
       .then(async (choice) => {
         if (choice !== "Move to Secret Storage") return;
         await this.secrets.store(SECRET_PREFIX + setting.name, findEmbeddedPassword(setting.url)!);
-        const config = vscode.workspace.getConfiguration("cachewise");
-        const inspected = config.inspect<ConnectionSetting[]>("redis.connections");
+        const inspected = inspectSetting("redis.connections");
         for (const [target, value] of [
           [vscode.ConfigurationTarget.Global, inspected?.globalValue],
           [vscode.ConfigurationTarget.Workspace, inspected?.workspaceValue],
         ] as const) {
           if (!value?.some((c) => c.name === setting.name)) continue;
-          await config.update(
+          await updateSetting(
             "redis.connections",
             value.map((c) => (c.name === setting.name && c.url ? { ...c, url: stripPassword(c.url) } : c)),
             target,

@@ -11,6 +11,7 @@ import { createKeyMatcher } from "../../../analyzer/src/program-model/match-keys
 import type { SnapshotFamily } from "../../../analyzer/src/model/workspace-snapshot";
 import { readSettings } from "../config";
 import type { ConnectionManager } from "../connections/connection-manager";
+import { affects } from "../settings";
 import { collectFigures, type LiveFigures } from "../stats/family-figures";
 import { computeHitRate, type HitCounters } from "../stats/hit-rate";
 
@@ -48,7 +49,7 @@ export class ProfileController implements vscode.Disposable {
         if (state.kind === "connected") void this.refresh();
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration("cachewise.redis.refreshIntervalSeconds")) this.schedule();
+        if (affects(event, "redis.refreshIntervalSeconds")) this.schedule();
       }),
     );
     this.schedule();

@@ -1,6 +1,7 @@
 // The status bar item: connection state, used memory, and the hit rate over the last refresh
 // interval (from keyspace_hits/keyspace_misses deltas). Clicking it opens the sidebar.
 import * as vscode from "vscode";
+import { SHOW_SIDEBAR_COMMAND } from "../constants";
 import type { ConnectionManager } from "../connections/connection-manager";
 import type { ProfileController } from "../profile/profile-controller";
 import { formatBytes, formatShare } from "../../../analyzer/src/keyspace/figure-format";
@@ -14,7 +15,7 @@ export class RedisStatusBar implements vscode.Disposable {
     private readonly profiles: ProfileController,
   ) {
     this.item.name = "Cachewise Redis";
-    this.item.command = "workbench.view.extension.cachewise";
+    this.item.command = SHOW_SIDEBAR_COMMAND;
     this.disposables.push(
       connections.onDidChangeState(() => this.update()),
       profiles.onDidChange(() => this.update()),

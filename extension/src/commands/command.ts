@@ -1,0 +1,33 @@
+// What a command file exports: its id and its handler, given the extension's parts. Every command
+// lives in its own file next to this one and is registered, guarded, by `register-commands.ts`.
+import type * as vscode from "vscode";
+import type { AnalysisController } from "../analysis/analysis-controller";
+import type { CommandId } from "../constants";
+import type { ConnectionManager } from "../connections/connection-manager";
+import type { ProfileController } from "../profile/profile-controller";
+import type { FamiliesTreeProvider, FamilyNode } from "../views/families-tree";
+import type { KeyspaceTreeProvider } from "../views/keyspace-tree";
+
+/** The parts of the extension that commands act on (created and owned by `activate`). */
+export interface CommandServices {
+  log: vscode.LogOutputChannel;
+  analysis: AnalysisController;
+  connections: ConnectionManager;
+  profiles: ProfileController;
+  families: FamiliesTreeProvider;
+  familiesView: vscode.TreeView<FamilyNode>;
+  keyspace: KeyspaceTreeProvider;
+}
+
+/** One command: `run` receives the services, then the arguments VS Code passes (a tree node, an id). */
+export interface CommandDefinition<Id extends CommandId = CommandId, Args extends unknown[] = any[]> {
+  id: Id;
+  run(services: CommandServices, ...args: Args): unknown;
+}
+
+/** Keeps the literal id and the argument types of a definition. */
+export function defineCommand<Id extends CommandId, Args extends unknown[]>(
+  definition: CommandDefinition<Id, Args>,
+): CommandDefinition<Id, Args> {
+  return definition;
+}
