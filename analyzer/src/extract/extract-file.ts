@@ -3,7 +3,6 @@
 import type * as TS from "typescript";
 import type {
   CacheSite,
-  EntityAccess,
   FileCacheModel,
   FrameworkInfo,
   InstanceInfo,
@@ -13,8 +12,6 @@ import type {
   MemoizedFunction,
   MemoizeInfo,
   Operation,
-  Ttl,
-  TtlInsertion,
 } from "../model/cache-model";
 import { assertHostMatches, type ExtractionHost } from "./host";
 import { InstanceResolver, parseDuration } from "./instances";
@@ -30,39 +27,15 @@ import {
   REDIS_WRITE_WITH_TTL_COMMANDS,
 } from "./library-table";
 import { CachedValueTracker } from "./cached-values";
-import { CallGraphCollector, collectDeclaredFunctionNames } from "./call-graph";
-import { EntityExtractor, type DescribedAccess } from "./entities";
+import { collectDeclaredFunctionNames } from "./call-graph";
+import { EntityExtractor } from "./entities";
 import { KeyCoverage } from "./key-coverage";
 import { PurityAnalyzer } from "./purity";
 import { Resolver, type ResolvedExport } from "./resolver";
 import { mergeValueSources, traceValueSources } from "./value-sources";
-
-/** Placeholder a suggestion inserts: an undefined name, so the code does not compile until the user chooses. */
-export const TTL_PLACEHOLDER_SECONDS = "TTL_SECONDS";
-export const TTL_PLACEHOLDER_MS = "TTL_MS";
-
-/** What a cache call sets on its site; the rest (span, scope, owner) comes from the node. */
-type SiteFields = Pick<CacheSite, "library" | "kind" | "operation" | "method"> &
-  Partial<
-    Pick<
-      CacheSite,
-      "instance" | "key" | "ttl" | "batchId" | "memoize" | "framework" | "ttlInsertion" | "tags" | "runsAfterBody"
-    >
-  >;
-
-interface ProgramContext {
-  resolver: Resolver;
-  instances: InstanceResolver;
-  purity: PurityAnalyzer;
-  keyCoverage: KeyCoverage;
-  entities: EntityExtractor;
-  /** Names of the project's functions and methods: the call graph resolves only calls to these. */
-  declaredFunctionNames: Set<string>;
-  /** Some file mentions an identity-keyed cache (React, reselect, WeakMap): a cheap text check that spares resolving every call with an object argument. */
-  usesIdentityCaches: boolean;
-  microMemoizeMajor: number | undefined;
-  nodeRedisMajor: number | undefined;
-}
+import { SiteBuilder, type ProgramContext } from "./site-builder";
+import { addRedisSite } from "./sites/redis-sites";
+import { addCacheableTagInvalidation, addInProcessSite } from "./sites/in-process-sites";
 
 const programContexts = new WeakMap<TS.Program, ProgramContext>();
 
@@ -121,16 +94,13 @@ export function extractFileModel(host: ExtractionHost, sourceFile: TS.SourceFile
   return extractor.run();
 }
 
+/** Walks one source file, hands each call, `new` and decorator to the reader for its kind, then runs the post-passes. */
 class FileExtractor {
   private readonly ts: ExtractionHost["ts"];
   private readonly resolver: Resolver;
   private readonly instances: InstanceResolver;
-  private readonly sites: CacheSite[] = [];
-  private readonly keyGaps: KeyGap[] = [];
-  private readonly entityAccesses: EntityAccess[] = [];
-  private readonly callGraph: CallGraphCollector;
-  /** The call behind each site, for analyses that run once all sites are known. */
-  private readonly siteCalls = new Map<CacheSite, TS.CallExpression>();
+  /** The sites, key gaps and entity accesses found so far: the state every reader writes into. */
+  private readonly builder: SiteBuilder;
   private readonly unresolvedBefore: Set<string>;
 
   constructor(
@@ -142,22 +112,22 @@ class FileExtractor {
     this.resolver = context.resolver;
     this.instances = context.instances;
     this.unresolvedBefore = new Set(context.resolver.unresolvedModules);
-    this.callGraph = new CallGraphCollector(context.resolver, context.declaredFunctionNames, sourceFile);
+    this.builder = new SiteBuilder(host, context, sourceFile);
   }
 
   run(): FileCacheModel {
     const { ts } = this;
     const mapCacheNames = new Set<string>();
     const cachedValues = new CachedValueTracker(this.resolver, this.instances, this.context.purity, mapCacheNames);
-    const callGraph = this.callGraph;
+    const callGraph = this.builder.callGraph;
     const visit = (node: TS.Node): void => {
       cachedValues.observe(node);
       callGraph.observe(node);
       if (ts.isCallExpression(node)) {
         this.visitCall(node);
-        this.addEntityAccesses(node, this.context.entities.describeCall(node));
+        this.builder.addEntityAccesses(node, this.context.entities.describeCall(node));
       } else if (ts.isTaggedTemplateExpression(node))
-        this.addEntityAccesses(node, this.context.entities.describeTaggedTemplate(node));
+        this.builder.addEntityAccesses(node, this.context.entities.describeTaggedTemplate(node));
       else if (ts.isNewExpression(node)) this.visitNew(node);
       else if (ts.isDecorator(node)) this.visitDecorator(node);
       ts.forEachChild(node, visit);
@@ -172,11 +142,11 @@ class FileExtractor {
     );
     return {
       file: this.sourceFile.fileName,
-      sites: this.sites.sort((a, b) => a.span.start - b.span.start || a.calleeSpan.start - b.calleeSpan.start),
+      sites: this.builder.sites.sort((a, b) => a.span.start - b.span.start || a.calleeSpan.start - b.calleeSpan.start),
       mapCaches,
-      keyGaps: this.keyGaps.sort((a, b) => a.span.start - b.span.start),
+      keyGaps: this.builder.keyGaps.sort((a, b) => a.span.start - b.span.start),
       cachedValueMutations: cachedValues.finish(),
-      entityAccesses: this.entityAccesses,
+      entityAccesses: this.builder.entityAccesses,
       functions: callGraph.finish(),
       unresolvedLibraryImports: unresolved.sort(),
     };
@@ -190,8 +160,6 @@ class FileExtractor {
         s.moduleSpecifier.text === specifier,
     );
   }
-
-  // ---- calls -------------------------------------------------------------
 
   private visitCall(call: TS.CallExpression): void {
     const { ts } = this;
@@ -240,28 +208,16 @@ class FileExtractor {
       ts.isPropertyAccessExpression(callee.expression) &&
       callee.expression.name.text === "tags"
     ) {
-      const owner = this.instances.resolveReceiver(callee.expression.expression);
-      if (owner?.instance.library === "cacheable") {
-        const tags = this.readTagList(call.arguments[0]);
-        if (tags.length > 0)
-          this.addSite(call, callee.name, {
-            library: "cacheable",
-            kind: "in-process",
-            operation: "delete",
-            method,
-            instance: owner.instance,
-            tags,
-          });
-      }
+      addCacheableTagInvalidation(this.builder, call, callee, callee.expression.expression, method);
       return;
     }
     if (!isRedisCandidate && !isInProcessCandidate) return;
     const receiver = this.instances.resolveReceiver(callee.expression);
     if (!receiver) return;
     if (receiver.instance.kind === "redis" && isRedisCandidate)
-      this.addRedisSite(call, callee, lower, receiver.instance, receiver.batchId);
+      addRedisSite(this.builder, call, callee, lower, receiver.instance, receiver.batchId);
     else if (receiver.instance.kind === "in-process" && isInProcessCandidate)
-      this.addInProcessSite(call, callee, method, receiver.instance);
+      addInProcessSite(this.builder, call, callee, method, receiver.instance);
   }
 
   private visitNew(node: TS.NewExpression): void {
@@ -271,7 +227,7 @@ class FileExtractor {
     const role = resolved.role.role;
     if (role === "client-class" || role === "cache-class") {
       const instance = this.instances.describeConstruction(resolved, node);
-      this.addSite(node, node.expression, {
+      this.builder.addSite(node, node.expression, {
         library: instance.library,
         kind: instance.kind,
         operation: "construct",
@@ -287,7 +243,7 @@ class FileExtractor {
       case "client-factory":
       case "cache-factory": {
         const instance = this.instances.describeConstruction(resolved, call);
-        this.addSite(call, call.expression, {
+        this.builder.addSite(call, call.expression, {
           library: instance.library,
           kind: instance.kind,
           operation: "construct",
@@ -306,32 +262,12 @@ class FileExtractor {
       case "react-cache":
         this.addMemoizeSite(call, resolved, call.arguments[0], undefined);
         return;
-      case "next-cache-tag": {
-        // `cacheTag("user", `user:${id}`)` inside a 'use cache' function: the function's result is cached under these tags.
-        const tags = call.arguments.map((argument) => this.resolver.buildKeyTemplate(argument));
-        this.addSite(call, call.expression, {
-          library: "next",
-          kind: "framework",
-          operation: "write",
-          method: resolved.exportName,
-          tags,
-        });
+      case "next-cache-tag":
+        this.addNextCacheTagSite(call, resolved);
         return;
-      }
-      case "next-revalidate": {
-        const argument = call.arguments[0];
-        if (!argument) return;
-        const template = this.resolver.buildKeyTemplate(argument);
-        const tag = resolved.role.variant === "path" ? this.prefixTemplate("path:", template) : template;
-        this.addSite(call, call.expression, {
-          library: "next",
-          kind: "framework",
-          operation: "delete",
-          method: resolved.exportName,
-          tags: [tag],
-        });
+      case "next-revalidate":
+        this.addNextRevalidateSite(call, resolved);
         return;
-      }
       case "nest-cache-module":
         if (resolved.rest[0] === "register" || resolved.rest[0] === "registerAsync")
           this.addNestModuleSite(call, resolved.rest[0]);
@@ -339,6 +275,32 @@ class FileExtractor {
       default:
         return;
     }
+  }
+
+  /** `cacheTag("user", `user:${id}`)` inside a 'use cache' function: the function's result is cached under these tags. */
+  private addNextCacheTagSite(call: TS.CallExpression, resolved: ResolvedExport): void {
+    const tags = call.arguments.map((argument) => this.resolver.buildKeyTemplate(argument));
+    this.builder.addSite(call, call.expression, {
+      library: "next",
+      kind: "framework",
+      operation: "write",
+      method: resolved.exportName,
+      tags,
+    });
+  }
+
+  private addNextRevalidateSite(call: TS.CallExpression, resolved: ResolvedExport): void {
+    const argument = call.arguments[0];
+    if (!argument) return;
+    const template = this.resolver.buildKeyTemplate(argument);
+    const tag = resolved.role.variant === "path" ? this.prefixTemplate("path:", template) : template;
+    this.builder.addSite(call, call.expression, {
+      library: "next",
+      kind: "framework",
+      operation: "delete",
+      method: resolved.exportName,
+      tags: [tag],
+    });
   }
 
   private prefixTemplate(prefix: string, template: KeyTemplate): KeyTemplate {
@@ -358,306 +320,6 @@ class FileExtractor {
       .map((element) => this.resolver.buildKeyTemplate(element));
   }
 
-  // ---- Redis -------------------------------------------------------------
-
-  private addRedisSite(
-    call: TS.CallExpression,
-    callee: TS.PropertyAccessExpression,
-    command: string,
-    instance: InstanceInfo,
-    batchId: string | undefined,
-  ): void {
-    let operation: Operation;
-    let ttl: Ttl = { kind: "none" };
-    let ttlInsertion: TtlInsertion | undefined;
-    const args = call.arguments;
-    if (REDIS_WRITE_WITH_TTL_COMMANDS.has(command)) {
-      operation = "write";
-      const unit = REDIS_WRITE_WITH_TTL_COMMANDS.get(command)!;
-      ttl = args[1] ? this.instances.readTtl(args[1], unit) : { kind: "unknown" };
-    } else if (REDIS_KEY_CREATING_COMMANDS.has(command)) {
-      operation = "write";
-      if (command === "set") {
-        ttl = this.readRedisSetTtl(instance.library, args);
-        ttlInsertion = this.findRedisTtlInsertion(instance.library, args);
-      } else if (args.some((a) => this.ts.isSpreadElement(a))) {
-        ttl = { kind: "unknown" };
-      }
-    } else if (REDIS_EXPIRE_COMMANDS.has(command)) {
-      operation = "expire";
-      ttl =
-        command === "getex"
-          ? this.readRedisSetTtl(instance.library, args)
-          : args[1]
-            ? this.instances.readTtl(
-                args[1],
-                command.startsWith("p") ? "ms" : command.endsWith("at") ? "timestamp" : "s",
-              )
-            : { kind: "unknown" };
-      if (command === "getex" && ttl.kind === "none") operation = "read";
-    } else if (REDIS_DELETE_COMMANDS.has(command)) {
-      operation = "delete";
-    } else {
-      operation = "read";
-    }
-    const keyArgument = args[0];
-    const key =
-      keyArgument &&
-      command !== "mset" &&
-      command !== "msetnx" &&
-      !this.ts.isSpreadElement(keyArgument) &&
-      !this.isKeyCollection(keyArgument)
-        ? this.resolver.buildKeyTemplate(keyArgument)
-        : undefined;
-    this.addSite(call, callee.name, {
-      library: instance.library,
-      kind: "redis",
-      operation,
-      method: command,
-      instance,
-      key,
-      ttl,
-      batchId,
-      ttlInsertion,
-    });
-  }
-
-  private isKeyCollection(expression: TS.Expression): boolean {
-    const { ts } = this;
-    const node = this.resolver.skipOuter(expression);
-    return ts.isArrayLiteralExpression(node) || ts.isObjectLiteralExpression(node);
-  }
-
-  /** TTL of a Redis SET for each client's argument shape. */
-  private readRedisSetTtl(library: InstanceInfo["library"], args: readonly TS.Expression[]): Ttl {
-    const { ts } = this;
-    const r = this.resolver;
-    if (library === "ioredis") {
-      // Positional tokens after the value: 'EX' 60 | 'PX' 60000 | 'EXAT' t | 'PXAT' t | 'KEEPTTL'.
-      for (let index = 2; index < args.length; index++) {
-        const argument = args[index]!;
-        if (ts.isSpreadElement(argument)) return { kind: "unknown" };
-        const token = r.foldString(argument)?.toUpperCase();
-        if (token === undefined) {
-          // A token in a variable we cannot fold: could be anything.
-          if (index === 2 || !ts.isNumericLiteral(r.skipOuter(argument))) return { kind: "unknown" };
-          continue;
-        }
-        if (token === "KEEPTTL") return { kind: "keep" };
-        if (token === "EX" || token === "PX" || token === "EXAT" || token === "PXAT") {
-          const value = args[index + 1];
-          if (!value) return { kind: "unknown" };
-          const unit = token === "EX" ? "s" : token === "PX" ? "ms" : "timestamp";
-          return this.instances.readTtl(value, unit);
-        }
-      }
-      return { kind: "none" };
-    }
-    const optionsArgument = args[2];
-    if (!optionsArgument) return { kind: "none" };
-    if (ts.isSpreadElement(optionsArgument)) return { kind: "unknown" };
-    const { props, opaque } = r.readOptions(optionsArgument);
-    if (library === "node-redis") {
-      const expiration = props.get("expiration");
-      if (expiration) {
-        if (r.foldString(expiration) === "KEEPTTL") return { kind: "keep" };
-        const inner = r.readOptions(expiration);
-        const type = inner.props.get("type");
-        const value = inner.props.get("value");
-        if (!type || !value) return { kind: "unknown" };
-        const token = r.foldString(type);
-        return this.instances.readTtl(value, token === "PX" ? "ms" : token === "EX" ? "s" : "timestamp");
-      }
-      if (props.get("KEEPTTL")) return { kind: "keep" };
-      for (const [name, unit] of [
-        ["EX", "s"],
-        ["PX", "ms"],
-        ["EXAT", "timestamp"],
-        ["PXAT", "timestamp"],
-      ] as const) {
-        const value = props.get(name);
-        if (value) return this.instances.readTtl(value, unit);
-      }
-      return opaque ? { kind: "unknown" } : { kind: "none" };
-    }
-    // @upstash/redis: lower-case, mutually exclusive.
-    if (props.get("keepTtl")) return { kind: "keep" };
-    for (const [name, unit] of [
-      ["ex", "s"],
-      ["px", "ms"],
-      ["exat", "timestamp"],
-      ["pxat", "timestamp"],
-    ] as const) {
-      const value = props.get(name);
-      if (value) return this.instances.readTtl(value, unit);
-    }
-    return opaque ? { kind: "unknown" } : { kind: "none" };
-  }
-
-  /** Where and what to insert to give a SET an expiry, in each client's own syntax. */
-  private findRedisTtlInsertion(
-    library: InstanceInfo["library"],
-    args: readonly TS.Expression[],
-  ): TtlInsertion | undefined {
-    const value = args[1];
-    if (!value) return undefined;
-    if (library === "ioredis") return { at: value.getEnd(), text: `, "EX", ${TTL_PLACEHOLDER_SECONDS}` };
-    const options = args[2];
-    if (library === "node-redis") {
-      const v5 = (this.context.nodeRedisMajor ?? 5) >= 5;
-      const property = v5
-        ? `expiration: { type: "EX", value: ${TTL_PLACEHOLDER_SECONDS} }`
-        : `EX: ${TTL_PLACEHOLDER_SECONDS}`;
-      if (!options) return { at: value.getEnd(), text: `, { ${property} }` };
-      return this.insertIntoObjectLiteral(options, property);
-    }
-    if (library === "upstash-redis") {
-      const property = `ex: ${TTL_PLACEHOLDER_SECONDS}`;
-      if (!options) return { at: value.getEnd(), text: `, { ${property} }` };
-      return this.insertIntoObjectLiteral(options, property);
-    }
-    return undefined;
-  }
-
-  private insertIntoObjectLiteral(expression: TS.Expression, property: string): TtlInsertion | undefined {
-    const node = this.resolver.skipOuter(expression);
-    if (!this.ts.isObjectLiteralExpression(node)) return undefined;
-    if (node.properties.length === 0) return { at: node.getStart() + 1, text: ` ${property} ` };
-    return { at: node.getStart() + 1, text: ` ${property},` };
-  }
-
-  // ---- in-process caches ---------------------------------------------------
-
-  private addInProcessSite(
-    call: TS.CallExpression,
-    callee: TS.PropertyAccessExpression,
-    method: string,
-    instance: InstanceInfo,
-  ): void {
-    const r = this.resolver;
-    const args = call.arguments;
-    let operation: Operation = IN_PROCESS_WRITE_METHODS.has(method)
-      ? "write"
-      : IN_PROCESS_DELETE_METHODS.has(method)
-        ? "delete"
-        : "read";
-    if (method === "take") operation = "delete";
-    let ttl: Ttl = { kind: "none" };
-    let keyExpression: TS.Expression | undefined = args[0];
-    if (operation === "write") {
-      const read = this.readInProcessTtl(instance, method, args);
-      ttl = read.ttl;
-      if (read.key !== undefined) keyExpression = read.key;
-    }
-    let tags: KeyTemplate[] = [];
-    if (instance.library === "cacheable" && operation === "write") {
-      // `set(key, value, { ttl, tags })`, `getOrSet(key, fn, { ttl, tags })`.
-      const options = args[2] && !this.ts.isSpreadElement(args[2]) ? r.readOptions(args[2]).props : undefined;
-      tags = this.readTagList(options?.get("tags"));
-    }
-    if (instance.library === "bentocache" && args[0]) {
-      // bentocache takes one options object: `get({ key })`, `getOrSet({ key, factory, tags })`, `deleteByTag({ tags })`.
-      const { props } = r.readOptions(args[0]);
-      if (props.has("key")) keyExpression = props.get("key");
-      tags = this.readTagList(props.get("tags"));
-    }
-    if (
-      method === "clear" ||
-      method === "reset" ||
-      method === "flushAll" ||
-      method === "clearAll" ||
-      method === "deleteByTag"
-    )
-      keyExpression = undefined;
-    const key =
-      keyExpression && !this.ts.isSpreadElement(keyExpression) && !this.isKeyCollection(keyExpression)
-        ? r.buildKeyTemplate(keyExpression)
-        : undefined;
-    this.addSite(call, callee.name, {
-      library: instance.library,
-      kind: "in-process",
-      operation,
-      method,
-      instance,
-      key,
-      ttl,
-      tags,
-    });
-  }
-
-  /** `["products", \`user:${id}\`]` → key templates; a single string counts as one tag. */
-  private readTagList(expression: TS.Expression | undefined): KeyTemplate[] {
-    if (!expression) return [];
-    const node = this.resolver.skipOuter(expression);
-    if (this.ts.isArrayLiteralExpression(node))
-      return node.elements.filter((e) => !this.ts.isSpreadElement(e)).map((e) => this.resolver.buildKeyTemplate(e));
-    return this.ts.isStringLiteralLike(node) || this.ts.isTemplateExpression(node)
-      ? [this.resolver.buildKeyTemplate(node)]
-      : [];
-  }
-
-  private readInProcessTtl(
-    instance: InstanceInfo,
-    method: string,
-    args: readonly TS.Expression[],
-  ): { ttl: Ttl; key?: TS.Expression } {
-    const r = this.resolver;
-    const readOption = (index: number, name: string, unit: "ms" | "s"): Ttl => {
-      const argument = args[index];
-      if (!argument) return { kind: "none" };
-      if (this.ts.isSpreadElement(argument)) return { kind: "unknown" };
-      const { props, opaque } = r.readOptions(argument);
-      const value = props.get(name);
-      if (value) return this.instances.readTtl(value, unit);
-      return opaque ? { kind: "unknown" } : { kind: "none" };
-    };
-    const readPositional = (index: number, unit: "ms" | "s", zeroMeansNone: boolean): Ttl => {
-      const argument = args[index];
-      if (!argument) return { kind: "none" };
-      if (this.ts.isSpreadElement(argument)) return { kind: "unknown" };
-      return this.instances.readTtl(argument, unit, zeroMeansNone);
-    };
-    switch (instance.library) {
-      case "lru-cache":
-      case "ttlcache":
-        return { ttl: readOption(2, "ttl", "ms") };
-      case "quick-lru":
-        return { ttl: readOption(2, "maxAge", "ms") };
-      case "tiny-lru":
-        // tiny-lru has no per-entry TTL: only the instance's (second constructor argument).
-        return { ttl: { kind: "none" } };
-      case "node-cache":
-        if (method === "mset") return { ttl: { kind: "unknown" } };
-        return { ttl: readPositional(2, "s", true) };
-      case "keyv":
-        return { ttl: readPositional(2, "ms", false) };
-      case "cacheable":
-      case "cacheable-memory":
-      case "cache-manager": {
-        // set(key, value, ttl | { ttl }) and wrap(key, fn, ttl | { ttl }): the TTL is argument 2.
-        const unit = instance.library === "cache-manager" ? (this.instances.cacheManagerUnit ?? "ms") : "ms";
-        const argument = args[2];
-        if (argument && r.readObjectLiteral(argument)) return { ttl: readOption(2, "ttl", unit) };
-        if (method === "mset" || method === "setMany") return { ttl: { kind: "unknown" } };
-        return { ttl: readPositional(2, unit, true) };
-      }
-      case "bentocache": {
-        if (method === "setForever" || method === "getOrSetForever")
-          return { ttl: { kind: "set", ms: Infinity, text: method, unit: "ms" } };
-        const { props, opaque } = r.readOptions(args[0]);
-        const ttl = props.get("ttl");
-        return {
-          ttl: ttl ? this.instances.readTtl(ttl, "duration") : opaque ? { kind: "unknown" } : { kind: "none" },
-          key: props.get("key"),
-        };
-      }
-      default:
-        return { ttl: { kind: "unknown" } };
-    }
-  }
-
-  // ---- memoizers -----------------------------------------------------------
-
   private addMemoizeSite(
     call: TS.CallExpression,
     resolved: ResolvedExport,
@@ -667,70 +329,13 @@ class FileExtractor {
     const fn = fnArgument ? this.describeMemoizedFunction(fnArgument, call) : undefined;
     const memoize = this.describeMemoizer(resolved, call, curriedCall, fn);
     memoize.evictedByCode = this.isEvictedByCode(call);
-    this.addSite(call, call.expression, {
+    this.builder.addSite(call, call.expression, {
       library: resolved.entry.library,
       kind: resolved.entry.kind,
       operation: "memoize",
       method: resolved.exportName === "default" ? resolved.entry.library : resolved.exportName,
       memoize,
     });
-  }
-
-  // ---- entities --------------------------------------------------------------
-
-  private addEntityAccesses(node: TS.CallExpression | TS.TaggedTemplateExpression, accesses: DescribedAccess[]): void {
-    if (accesses.length === 0) return;
-    const r = this.resolver;
-    const scope = this.findEnclosingFunction(node);
-    const transactionId = this.findTransaction(node);
-    for (const access of accesses) {
-      this.entityAccesses.push({
-        ...access,
-        span: r.makeSpan(node),
-        enclosingFunction: scope.name,
-        scopeStart: scope.start,
-        scopeEnd: scope.end,
-        transactionId,
-        functionId: this.callGraph.findOwnerId(node),
-      });
-    }
-  }
-
-  /** The `$transaction(async (tx) => …)` / `transaction(async (manager) => …)` call whose callback contains the node. */
-  private findTransaction(node: TS.Node): string | undefined {
-    const { ts } = this;
-    let current: TS.Node = node;
-    while (current.parent && !ts.isSourceFile(current.parent)) {
-      const parent = current.parent;
-      if (
-        ts.isCallExpression(parent) &&
-        parent.arguments.includes(current as TS.Expression) &&
-        (ts.isArrowFunction(current) || ts.isFunctionExpression(current))
-      ) {
-        const callee = this.resolver.skipOuter(parent.expression);
-        const name = ts.isPropertyAccessExpression(callee)
-          ? callee.name.text
-          : ts.isIdentifier(callee)
-            ? callee.text
-            : "";
-        if (name === "$transaction" || name === "transaction")
-          return `${this.sourceFile.fileName}:${parent.getStart()}`;
-      }
-      current = parent;
-    }
-    return undefined;
-  }
-
-  /** A generic wrapper: the key argument is a parameter of the function the call is in. */
-  private findKeyParameter(call: TS.CallExpression): number | undefined {
-    const { ts } = this;
-    const key = call.arguments[0] && this.resolver.skipOuter(call.arguments[0]);
-    if (!key || !ts.isIdentifier(key)) return undefined;
-    const declaration = this.resolver.checker.getSymbolAtLocation(key)?.valueDeclaration;
-    if (!declaration || !ts.isParameter(declaration)) return undefined;
-    const fn = declaration.parent;
-    if (fn !== this.callGraph.findOwner(call)) return undefined;
-    return fn.parameters.indexOf(declaration);
   }
 
   /** ioredis `"NX"` token, node-redis `{ NX: true }` / `{ condition: "NX" }`, Upstash `{ nx: true }`. */
@@ -749,7 +354,7 @@ class FileExtractor {
   /** For writes that store a value: the calls and parameters the value comes from. */
   private traceWrittenValues(): void {
     const { ts } = this;
-    for (const [site, call] of this.siteCalls) {
+    for (const [site, call] of this.builder.siteCalls) {
       if (site.operation !== "write") continue;
       const args = call.arguments;
       let values: TS.Expression[] = [];
@@ -774,18 +379,16 @@ class FileExtractor {
         site.valueSources = { calls: [], parameters: [], callFields: {}, parameterFields: {} };
         continue;
       }
-      const owner = this.callGraph.findOwner(call);
+      const owner = this.builder.callGraph.findOwner(call);
       const traced = values.map((value) => traceValueSources(this.resolver, value, owner));
       site.valueSources = mergeValueSources(traced);
     }
   }
 
-  // ---- key coverage ----------------------------------------------------------
-
   /** Cache-aside writes (after a read of the same key in the same function) and read-through factories. */
   private findCacheAsideKeyGaps(): void {
     const { ts } = this;
-    for (const [site, call] of this.siteCalls) {
+    for (const [site, call] of this.builder.siteCalls) {
       if (site.operation !== "write" || (site.kind !== "redis" && site.kind !== "in-process")) continue;
       const args = call.arguments;
       if (site.kind === "in-process" && site.method === "wrap" && args[0] && args[1]) {
@@ -816,7 +419,7 @@ class FileExtractor {
       const key = args[0];
       const value = valueIndex === undefined ? undefined : args[valueIndex];
       if (!key || !value || ts.isSpreadElement(value) || !site.key) continue;
-      const populatedAfterRead = this.sites.some(
+      const populatedAfterRead = this.builder.sites.some(
         (read) =>
           read.operation === "read" &&
           read.kind === site.kind &&
@@ -838,21 +441,18 @@ class FileExtractor {
     library: KeyGap["library"],
     span = this.resolver.makeSpan(call.expression),
   ): void {
-    const fn = this.findEnclosingFunctionNode(call);
+    const fn = this.builder.findEnclosingFunctionNode(call);
     if (!fn) return;
     const missing = this.context.keyCoverage.findMissingInputs(fn, key, value);
     if (missing.length > 0)
-      this.keyGaps.push({ kind: "input-missing-from-key", span, cache, inputs: missing, library, cacheId: undefined });
-  }
-
-  private findEnclosingFunctionNode(node: TS.Node): TS.FunctionLikeDeclaration | undefined {
-    const { ts } = this;
-    let current: TS.Node | undefined = node.parent;
-    while (current && !ts.isSourceFile(current)) {
-      if (ts.isFunctionLike(current) && "body" in current && current.body) return current as TS.FunctionLikeDeclaration;
-      current = current.parent;
-    }
-    return undefined;
+      this.builder.keyGaps.push({
+        kind: "input-missing-from-key",
+        span,
+        cache,
+        inputs: missing,
+        library,
+        cacheId: undefined,
+      });
   }
 
   /**
@@ -885,7 +485,7 @@ class FileExtractor {
         built.expression.text === "WeakMap" &&
         this.isGlobalName(built.expression)
       ) {
-        this.keyGaps.push({
+        this.builder.keyGaps.push({
           kind: "fresh-identity-argument",
           span: r.makeSpan(fresh),
           cache: receiver.getText(),
@@ -906,7 +506,7 @@ class FileExtractor {
       resolved?.role.role === "react-cache" ||
       (resolved?.entry.library === "reselect" && resolved.exportName === "weakMapMemoize");
     if (!identityKeyed || !resolved) return;
-    this.keyGaps.push({
+    this.builder.keyGaps.push({
       kind: "fresh-identity-argument",
       span: r.makeSpan(fresh),
       cache: callee.getText(),
@@ -942,7 +542,7 @@ class FileExtractor {
         (expression) => this.isFreshObject(expression) && !ts.isArrowFunction(this.resolver.skipOuter(expression)),
       );
     if (!isAsync && !fresh) return;
-    this.keyGaps.push({
+    this.builder.keyGaps.push({
       kind: "unstable-resolver-key",
       span: this.resolver.makeSpan(resolver),
       cache: name ?? call.expression.getText(),
@@ -1390,7 +990,7 @@ class FileExtractor {
     if (inline && (this.ts.isArrowFunction(inline) || this.ts.isFunctionExpression(inline))) {
       const uncaptured = this.context.keyCoverage.findUncapturedInputs(inline, call.arguments[1]);
       if (uncaptured && uncaptured.length > 0) {
-        this.keyGaps.push({
+        this.builder.keyGaps.push({
           kind: "captured-not-in-key-parts",
           span: r.makeSpan(call.expression),
           cache: fn?.name ?? "unstable_cache",
@@ -1400,7 +1000,7 @@ class FileExtractor {
         });
       }
     }
-    this.addSite(call, call.expression, {
+    this.builder.addSite(call, call.expression, {
       library: "next",
       kind: "framework",
       operation: "memoize",
@@ -1453,7 +1053,7 @@ class FileExtractor {
       storesReferences: false,
       keyPrefix: undefined,
     };
-    this.addSite(call, call.expression, {
+    this.builder.addSite(call, call.expression, {
       library: "nestjs-cache",
       kind: "framework",
       operation: "construct",
@@ -1461,8 +1061,6 @@ class FileExtractor {
       instance,
     });
   }
-
-  // ---- decorators ----------------------------------------------------------
 
   private visitDecorator(decorator: TS.Decorator): void {
     const { ts } = this;
@@ -1487,7 +1085,7 @@ class FileExtractor {
           resolved.entry.library === "type-cacheable"
             ? this.readDecoratorKey(r.readOptions(args[0]).props.get("cacheKey"))
             : undefined;
-        this.addSite(decorator, callee, {
+        this.builder.addSite(decorator, callee, {
           library: resolved.entry.library,
           kind: resolved.entry.kind,
           operation: "memoize",
@@ -1505,7 +1103,7 @@ class FileExtractor {
         const clears =
           resolved.role.role === "cache-clear-decorator" ? props.get("cacheKey") : props.get("cacheKeysToClear");
         for (const key of this.readDecoratorKeys(clears)) {
-          this.addSite(decorator, callee, {
+          this.builder.addSite(decorator, callee, {
             library: resolved.entry.library,
             kind: resolved.entry.kind,
             operation: "delete",
@@ -1517,7 +1115,7 @@ class FileExtractor {
         if (resolved.role.role === "cache-update-decorator") {
           const key = this.readDecoratorKey(props.get("cacheKey"));
           if (key)
-            this.addSite(decorator, callee, {
+            this.builder.addSite(decorator, callee, {
               library: resolved.entry.library,
               kind: resolved.entry.kind,
               operation: "write",
@@ -1545,7 +1143,7 @@ class FileExtractor {
             ? ttlDecorator.expression.arguments[0]
             : undefined;
         const ttl = ttlArgument ? this.instances.readTtl(ttlArgument, "ms") : ({ kind: "unknown" } as const);
-        this.addSite(decorator, callee, {
+        this.builder.addSite(decorator, callee, {
           library: "nestjs-cache",
           kind: "framework",
           operation: "write",
@@ -1669,8 +1267,6 @@ class FileExtractor {
     }
   }
 
-  // ---- module-level Map caches ---------------------------------------------
-
   private findMapCaches(): MapCache[] {
     const { ts } = this;
     const r = this.resolver;
@@ -1743,10 +1339,10 @@ class FileExtractor {
       // functions are a store (a registry, an in-memory repository), not a cache.
       const readScopes = entry.reads.map((read) => ({
         start: read.getStart(),
-        scope: this.findEnclosingFunction(read),
+        scope: this.builder.findEnclosingFunction(read),
       }));
       const cacheAsideWrites = runtimeWrites.filter((write) => {
-        const scope = this.findEnclosingFunction(write);
+        const scope = this.builder.findEnclosingFunction(write);
         return readScopes.some(
           (read) => read.scope.start === scope.start && read.scope.end === scope.end && read.start < write.getStart(),
         );
@@ -1855,7 +1451,7 @@ class FileExtractor {
     };
     const make = (node: TS.Node, operation: Operation, method: string, value?: TS.Expression): CacheSite => {
       const keyExpression = keyOf(node);
-      const site = this.createSite(node, node, {
+      const site = this.builder.createSite(node, node, {
         library: "map",
         kind: "in-process",
         operation,
@@ -1863,7 +1459,7 @@ class FileExtractor {
         instance,
         key: keyExpression && !ts.isSpreadElement(keyExpression) ? r.buildKeyTemplate(keyExpression) : undefined,
       });
-      if (value) site.valueSources = traceValueSources(r, value, this.callGraph.findOwner(node));
+      if (value) site.valueSources = traceValueSources(r, value, this.builder.callGraph.findOwner(node));
       return site;
     };
     return [
@@ -1932,64 +1528,6 @@ class FileExtractor {
       return undefined;
     });
     return keyTypes.length > 0 && keyTypes.every((t) => t !== undefined && isFinite(t));
-  }
-
-  // ---- sites -----------------------------------------------------------------
-
-  private addSite(node: TS.Node, calleeNode: TS.Node, fields: SiteFields): void {
-    const site = this.createSite(node, calleeNode, fields);
-    this.sites.push(site);
-    if (this.ts.isCallExpression(node)) {
-      this.siteCalls.set(site, node);
-      if (site.key && fields.operation !== "memoize") site.keyParameter = this.findKeyParameter(node);
-    }
-  }
-
-  private createSite(node: TS.Node, calleeNode: TS.Node, fields: SiteFields): CacheSite {
-    const r = this.resolver;
-    const span = r.makeSpan(node);
-    const scope = this.findEnclosingFunction(node);
-    return {
-      id: `${span.file}:${span.start}`,
-      span,
-      calleeSpan: r.makeSpan(calleeNode),
-      key: fields.key,
-      ttl: fields.ttl ?? { kind: "none" },
-      instance: fields.instance,
-      enclosingFunction: scope.name,
-      scopeStart: scope.start,
-      scopeEnd: scope.end,
-      batchId: fields.batchId,
-      memoize: fields.memoize,
-      framework: fields.framework,
-      ttlInsertion: fields.ttlInsertion,
-      library: fields.library,
-      kind: fields.kind,
-      operation: fields.operation,
-      method: fields.method,
-      tags: fields.tags ?? [],
-      functionId: this.callGraph.findOwnerId(node),
-      transactionId: this.findTransaction(node),
-      valueSources: undefined,
-      keyParameter: undefined,
-      ...(fields.runsAfterBody ? { runsAfterBody: true as const } : {}),
-    };
-  }
-
-  private findEnclosingFunction(node: TS.Node): { name: string; start: number; end: number } {
-    const fn = this.findEnclosingFunctionNode(node);
-    return fn
-      ? { name: this.nameFunction(fn), start: fn.getStart(), end: fn.getEnd() }
-      : { name: "<module>", start: 0, end: this.sourceFile.getEnd() };
-  }
-
-  private nameFunction(fn: TS.FunctionLikeDeclaration): string {
-    const { ts } = this;
-    if (fn.name && (ts.isIdentifier(fn.name) || ts.isStringLiteral(fn.name) || ts.isPrivateIdentifier(fn.name)))
-      return fn.name.text;
-    if (ts.isConstructorDeclaration(fn)) return "constructor";
-    const binding = this.instances.findBindingName(fn);
-    return binding ?? "<anonymous>";
   }
 }
 
