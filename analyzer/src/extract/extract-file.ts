@@ -2,16 +2,12 @@
 // this module imports `typescript` for types only.
 import type * as TS from "typescript";
 import type {
-  CacheSite,
   FileCacheModel,
   FrameworkInfo,
   InstanceInfo,
-  KeyGap,
   KeyTemplate,
-  MapCache,
   MemoizedFunction,
   MemoizeInfo,
-  Operation,
 } from "../model/cache-model";
 import { assertHostMatches, type ExtractionHost } from "./host";
 import { InstanceResolver, parseDuration } from "./instances";
@@ -32,10 +28,12 @@ import { EntityExtractor } from "./entities";
 import { KeyCoverage } from "./key-coverage";
 import { PurityAnalyzer } from "./purity";
 import { Resolver, type ResolvedExport } from "./resolver";
-import { mergeValueSources, traceValueSources } from "./value-sources";
 import { SiteBuilder, type ProgramContext } from "./site-builder";
 import { addRedisSite } from "./sites/redis-sites";
 import { addCacheableTagInvalidation, addInProcessSite } from "./sites/in-process-sites";
+import { findMapCaches } from "./sites/map-caches";
+import { findCacheAsideKeyGaps, checkIdentityArguments, checkResolver } from "./sites/key-gaps";
+import { traceWrittenValues } from "./sites/written-values";
 
 const programContexts = new WeakMap<TS.Program, ProgramContext>();
 
@@ -133,10 +131,10 @@ class FileExtractor {
       ts.forEachChild(node, visit);
     };
     visit(this.sourceFile);
-    this.traceWrittenValues();
-    const mapCaches = this.findMapCaches();
+    traceWrittenValues(this.builder);
+    const mapCaches = findMapCaches(this.builder);
     for (const mapCache of mapCaches) mapCacheNames.add(mapCache.name);
-    this.findCacheAsideKeyGaps();
+    findCacheAsideKeyGaps(this.builder);
     const unresolved = [...this.resolver.unresolvedModules].filter(
       (m) => !this.unresolvedBefore.has(m) || this.importsModule(m),
     );
@@ -166,7 +164,7 @@ class FileExtractor {
     const r = this.resolver;
     const callee = call.expression;
     if (r.isRequireCall(call)) return;
-    this.checkIdentityArguments(call);
+    checkIdentityArguments(this.builder, call);
 
     // `memoize(fn)`, `_.memoize(fn)`, `createClient()`, `unstable_cache(...)`, `CacheModule.register()`.
     const calleeExport =
@@ -338,247 +336,6 @@ class FileExtractor {
     });
   }
 
-  /** ioredis `"NX"` token, node-redis `{ NX: true }` / `{ condition: "NX" }`, Upstash `{ nx: true }`. */
-  private hasNxFlag(args: readonly TS.Expression[]): boolean {
-    const r = this.resolver;
-    for (const argument of args.slice(2)) {
-      if (r.foldString(argument)?.toUpperCase() === "NX") return true;
-      const { props } = r.readOptions(argument);
-      if (props.has("NX") || props.has("nx")) return true;
-      const condition = props.get("condition");
-      if (condition && r.foldString(condition)?.toUpperCase() === "NX") return true;
-    }
-    return false;
-  }
-
-  /** For writes that store a value: the calls and parameters the value comes from. */
-  private traceWrittenValues(): void {
-    const { ts } = this;
-    for (const [site, call] of this.builder.siteCalls) {
-      if (site.operation !== "write") continue;
-      const args = call.arguments;
-      let values: TS.Expression[] = [];
-      if (site.kind === "redis") {
-        if (site.method === "set" || site.method === "setnx" || site.method === "getset") values = args.slice(1, 2);
-        else if (site.method === "setex" || site.method === "psetex") values = args.slice(2, 3);
-        else if (site.method === "hset" || site.method === "hmset" || site.method === "hsetnx") values = args.slice(1);
-      } else if (site.kind === "in-process") {
-        if (site.method === "getOrSet" || site.method === "getOrSetForever") {
-          // bentocache `getOrSet({ key, factory })`; cacheable `getOrSet(key, fn, options)`.
-          const factory =
-            args[0] && this.ts.isObjectLiteralExpression(this.resolver.skipOuter(args[0]))
-              ? this.resolver.readOptions(args[0]).props.get("factory")
-              : args[1];
-          values = factory ? [factory] : [];
-        } else values = args.slice(1, 2);
-      }
-      values = values.filter((value) => !ts.isSpreadElement(value));
-      if (values.length === 0) continue;
-      // `SET key v NX` / `SETNX`: an idempotency marker or a lock, not a copy of the source of truth.
-      if (site.kind === "redis" && (site.method === "setnx" || this.hasNxFlag(args))) {
-        site.valueSources = { calls: [], parameters: [], callFields: {}, parameterFields: {} };
-        continue;
-      }
-      const owner = this.builder.callGraph.findOwner(call);
-      const traced = values.map((value) => traceValueSources(this.resolver, value, owner));
-      site.valueSources = mergeValueSources(traced);
-    }
-  }
-
-  /** Cache-aside writes (after a read of the same key in the same function) and read-through factories. */
-  private findCacheAsideKeyGaps(): void {
-    const { ts } = this;
-    for (const [site, call] of this.builder.siteCalls) {
-      if (site.operation !== "write" || (site.kind !== "redis" && site.kind !== "in-process")) continue;
-      const args = call.arguments;
-      if (site.kind === "in-process" && site.method === "wrap" && args[0] && args[1]) {
-        this.addMissingInputGap(
-          call,
-          args[0],
-          args[1],
-          site.key?.pattern ?? site.instance?.name ?? site.library,
-          site.library,
-          site.calleeSpan,
-        );
-        continue;
-      }
-      if (site.kind === "in-process" && site.method === "getOrSet" && args[0]) {
-        const { props } = this.resolver.readOptions(args[0]);
-        const key = props.get("key");
-        const factory = props.get("factory");
-        if (key && factory)
-          this.addMissingInputGap(call, key, factory, site.key?.pattern ?? site.library, site.library, site.calleeSpan);
-        continue;
-      }
-      const valueIndex =
-        site.method === "setex" || site.method === "psetex"
-          ? 2
-          : site.method === "set" || site.method === "setnx" || site.method === "getset"
-            ? 1
-            : undefined;
-      const key = args[0];
-      const value = valueIndex === undefined ? undefined : args[valueIndex];
-      if (!key || !value || ts.isSpreadElement(value) || !site.key) continue;
-      const populatedAfterRead = this.builder.sites.some(
-        (read) =>
-          read.operation === "read" &&
-          read.kind === site.kind &&
-          read.scopeStart === site.scopeStart &&
-          read.scopeEnd === site.scopeEnd &&
-          read.span.start < site.span.start &&
-          read.key?.pattern === site.key!.pattern,
-      );
-      if (populatedAfterRead)
-        this.addMissingInputGap(call, key, value, site.key.pattern, site.library, site.calleeSpan);
-    }
-  }
-
-  private addMissingInputGap(
-    call: TS.CallExpression,
-    key: TS.Expression,
-    value: TS.Expression,
-    cache: string,
-    library: KeyGap["library"],
-    span = this.resolver.makeSpan(call.expression),
-  ): void {
-    const fn = this.builder.findEnclosingFunctionNode(call);
-    if (!fn) return;
-    const missing = this.context.keyCoverage.findMissingInputs(fn, key, value);
-    if (missing.length > 0)
-      this.builder.keyGaps.push({
-        kind: "input-missing-from-key",
-        span,
-        cache,
-        inputs: missing,
-        library,
-        cacheId: undefined,
-      });
-  }
-
-  /**
-   * `getUser({ id })` where `getUser = cache(fn)` (React) or `weakMapMemoize(fn)`, or `weakMap.get({ … })`:
-   * objects are keyed by identity, so a fresh one never hits.
-   */
-  private checkIdentityArguments(call: TS.CallExpression): void {
-    const { ts } = this;
-    const r = this.resolver;
-    if (!this.context.usesIdentityCaches) return;
-    const fresh = call.arguments.find((argument) => this.isFreshObject(argument));
-    if (!fresh) return;
-    const callee = r.skipOuter(call.expression);
-    if (
-      ts.isPropertyAccessExpression(callee) &&
-      ["get", "has", "set"].includes(callee.name.text) &&
-      call.arguments[0] === fresh
-    ) {
-      const receiver = r.skipOuter(callee.expression);
-      const symbol =
-        ts.isIdentifier(receiver) || ts.isPropertyAccessExpression(receiver)
-          ? r.getDeclaredSymbol(ts.isIdentifier(receiver) ? receiver : receiver.name)
-          : undefined;
-      const initializer = r.getConstInitializer(symbol);
-      const built = initializer && r.skipOuter(initializer);
-      if (
-        built &&
-        ts.isNewExpression(built) &&
-        ts.isIdentifier(built.expression) &&
-        built.expression.text === "WeakMap" &&
-        this.isGlobalName(built.expression)
-      ) {
-        this.builder.keyGaps.push({
-          kind: "fresh-identity-argument",
-          span: r.makeSpan(fresh),
-          cache: receiver.getText(),
-          inputs: [this.describeFresh(fresh)],
-          library: "map",
-          cacheId: this.declarationId(symbol),
-        });
-      }
-      return;
-    }
-    if (!ts.isIdentifier(callee) && !ts.isPropertyAccessExpression(callee)) return;
-    const symbol = r.getDeclaredSymbol(ts.isIdentifier(callee) ? callee : callee.name);
-    const initializer = r.getConstInitializer(symbol);
-    const memoizeCall = initializer && r.skipOuter(initializer);
-    if (!memoizeCall || !ts.isCallExpression(memoizeCall)) return;
-    const resolved = r.resolveExport(r.findImportOrigin(memoizeCall.expression));
-    const identityKeyed =
-      resolved?.role.role === "react-cache" ||
-      (resolved?.entry.library === "reselect" && resolved.exportName === "weakMapMemoize");
-    if (!identityKeyed || !resolved) return;
-    this.builder.keyGaps.push({
-      kind: "fresh-identity-argument",
-      span: r.makeSpan(fresh),
-      cache: callee.getText(),
-      inputs: [this.describeFresh(fresh)],
-      library: resolved.entry.library,
-      cacheId: this.declarationId(symbol),
-    });
-  }
-
-  private declarationId(symbol: TS.Symbol | undefined): string | undefined {
-    const declaration = symbol?.valueDeclaration;
-    return declaration ? `${declaration.getSourceFile().fileName}:${declaration.getStart()}` : undefined;
-  }
-
-  /** lodash/underscore compare resolver results with SameValueZero: an async resolver or one returning an object never hits. */
-  private checkResolver(
-    call: TS.CallExpression,
-    resolver: TS.Expression | undefined,
-    library: KeyGap["library"],
-    name: string | undefined,
-  ): void {
-    const { ts } = this;
-    if (!resolver) return;
-    const declaration = this.resolver.findFunctionDeclaration(resolver);
-    if (!declaration?.body) return;
-    const isAsync = (ts.getCombinedModifierFlags(declaration as TS.Declaration) & ts.ModifierFlags.Async) !== 0;
-    const returned = ts.isBlock(declaration.body)
-      ? this.instances.findReturnedExpressions(declaration)
-      : [declaration.body];
-    const fresh =
-      returned.length > 0 &&
-      returned.every(
-        (expression) => this.isFreshObject(expression) && !ts.isArrowFunction(this.resolver.skipOuter(expression)),
-      );
-    if (!isAsync && !fresh) return;
-    this.builder.keyGaps.push({
-      kind: "unstable-resolver-key",
-      span: this.resolver.makeSpan(resolver),
-      cache: name ?? call.expression.getText(),
-      inputs: [isAsync ? "a Promise" : "a new object"],
-      library,
-      cacheId: undefined,
-    });
-  }
-
-  private isFreshObject(argument: TS.Expression): boolean {
-    const { ts } = this;
-    const node = this.resolver.skipOuter(argument);
-    return (
-      ts.isObjectLiteralExpression(node) ||
-      ts.isArrayLiteralExpression(node) ||
-      ts.isArrowFunction(node) ||
-      ts.isFunctionExpression(node) ||
-      ts.isNewExpression(node)
-    );
-  }
-
-  private describeFresh(argument: TS.Expression): string {
-    const text = argument.getText().replace(/\s+/g, " ");
-    return text.length <= 40 ? text : `${text.slice(0, 37)}…`;
-  }
-
-  private isGlobalName(identifier: TS.Identifier): boolean {
-    const symbol = this.resolver.checker.getSymbolAtLocation(identifier);
-    const declaration = symbol?.declarations?.[0];
-    return (
-      declaration !== undefined &&
-      declaration.getSourceFile().isDeclarationFile &&
-      !(symbol!.flags & this.ts.SymbolFlags.Alias)
-    );
-  }
-
   private isTrueLiteral(expression: TS.Expression | undefined): boolean {
     return expression !== undefined && expression.kind === this.ts.SyntaxKind.TrueKeyword;
   }
@@ -666,7 +423,7 @@ class FileExtractor {
     switch (resolved.entry.library) {
       case "lodash":
       case "underscore":
-        this.checkResolver(call, args[1], resolved.entry.library, fn?.name);
+        checkResolver(this.builder, call, args[1], resolved.entry.library, fn?.name);
         return { ...base, keying: args[1] ? "custom" : "first-argument" };
       case "memoizee": {
         const { props, opaque } = options(1);
@@ -1265,269 +1022,6 @@ class FileExtractor {
       default:
         return { ...base, optionsOpaque: true, bound: { kind: "unknown" }, maxAge: { kind: "unknown" } };
     }
-  }
-
-  private findMapCaches(): MapCache[] {
-    const { ts } = this;
-    const r = this.resolver;
-    const candidates: Array<{
-      declaration: TS.VariableDeclaration;
-      symbol: TS.Symbol;
-      exported: boolean;
-      isMap: boolean;
-    }> = [];
-    for (const statement of this.sourceFile.statements) {
-      if (!ts.isVariableStatement(statement)) continue;
-      const exported = statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false;
-      for (const declaration of statement.declarationList.declarations) {
-        if (!ts.isIdentifier(declaration.name) || !declaration.initializer) continue;
-        const initializer = r.skipOuter(declaration.initializer);
-        let isMap = false;
-        if (
-          ts.isNewExpression(initializer) &&
-          ts.isIdentifier(initializer.expression) &&
-          this.instances.isGlobalMap(initializer.expression)
-        )
-          isMap = true;
-        else if (!(
-          ts.isObjectLiteralExpression(initializer) &&
-          initializer.properties.length === 0 &&
-          declaration.type &&
-          this.hasIndexSignature(declaration)
-        ))
-          continue;
-        const symbol = r.checker.getSymbolAtLocation(declaration.name);
-        if (symbol) candidates.push({ declaration, symbol, exported, isMap });
-      }
-    }
-    if (candidates.length === 0) return [];
-    const bySymbol = new Map(
-      candidates.map((c) => [
-        c.symbol,
-        {
-          ...c,
-          reads: [] as TS.Node[],
-          writes: [] as TS.Node[],
-          evicts: false,
-          evictions: [] as TS.Node[],
-          escapes: false,
-          exportedLater: false,
-        },
-      ]),
-    );
-    const names = new Set(candidates.map((c) => (c.declaration.name as TS.Identifier).text));
-    const visit = (node: TS.Node): void => {
-      if (ts.isIdentifier(node) && names.has(node.text)) {
-        const symbol = r.checker.getSymbolAtLocation(node);
-        const entry = symbol ? bySymbol.get(symbol) : undefined;
-        if (entry && node !== entry.declaration.name) this.classifyMapReference(node, entry);
-        // `export { cache }` refers to the local through an export specifier.
-        if (!entry && ts.isExportSpecifier(node.parent)) {
-          const local = r.checker.getExportSpecifierLocalTargetSymbol(node.parent);
-          const target = local ? bySymbol.get(local) : undefined;
-          if (target) target.exportedLater = true;
-        }
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(this.sourceFile);
-    const result: MapCache[] = [];
-    for (const entry of bySymbol.values()) {
-      if (entry.escapes) continue;
-      const runtimeWrites = entry.writes.filter((w) => this.isInsideFunction(w));
-      // The cache signature is get-then-set in one function; reads and writes in separate
-      // functions are a store (a registry, an in-memory repository), not a cache.
-      const readScopes = entry.reads.map((read) => ({
-        start: read.getStart(),
-        scope: this.builder.findEnclosingFunction(read),
-      }));
-      const cacheAsideWrites = runtimeWrites.filter((write) => {
-        const scope = this.builder.findEnclosingFunction(write);
-        return readScopes.some(
-          (read) => read.scope.start === scope.start && read.scope.end === scope.end && read.start < write.getStart(),
-        );
-      });
-      if (cacheAsideWrites.length === 0) continue;
-      for (const write of cacheAsideWrites) {
-        if (!ts.isCallExpression(write) || write.arguments.length < 2) continue;
-        this.addMissingInputGap(
-          write,
-          write.arguments[0]!,
-          write.arguments[1]!,
-          (entry.declaration.name as TS.Identifier).text,
-          "map",
-        );
-      }
-      result.push({
-        name: (entry.declaration.name as TS.Identifier).text,
-        span: r.makeSpan(entry.declaration),
-        reads: entry.reads.map((n) => r.makeSpan(n)),
-        writes: cacheAsideWrites.map((n) => r.makeSpan(n)),
-        evicts: entry.evicts,
-        hasFiniteKeyDomain: this.hasFiniteMapKey(entry.declaration, entry.writes),
-        exported: entry.exported || entry.exportedLater,
-        sites: this.describeMapSites(entry.declaration, entry.reads, cacheAsideWrites, entry.evictions),
-      });
-    }
-    return result;
-  }
-
-  private hasIndexSignature(declaration: TS.VariableDeclaration): boolean {
-    const type = this.resolver.checker.getTypeAtLocation(declaration.name);
-    return type.getStringIndexType() !== undefined || type.getNumberIndexType() !== undefined;
-  }
-
-  private classifyMapReference(
-    node: TS.Identifier,
-    entry: { reads: TS.Node[]; writes: TS.Node[]; evicts: boolean; evictions: TS.Node[]; escapes: boolean },
-  ): void {
-    const { ts } = this;
-    const parent = node.parent;
-    if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
-      const member = parent.name.text;
-      const call = parent.parent;
-      const isCall = ts.isCallExpression(call) && call.expression === parent;
-      if (member === "get" || member === "has") entry.reads.push(call);
-      else if (member === "set" && isCall) entry.writes.push(call);
-      else if (member === "delete" || member === "clear" || member === "size") {
-        entry.evicts = true;
-        if (isCall && member !== "size") entry.evictions.push(call);
-      }
-      return;
-    }
-    if (ts.isElementAccessExpression(parent) && parent.expression === node) {
-      const outer = parent.parent;
-      if (ts.isBinaryExpression(outer) && outer.left === parent && this.isAssignmentOperator(outer.operatorToken.kind))
-        entry.writes.push(outer);
-      else if (ts.isDeleteExpression(outer)) {
-        entry.evicts = true;
-        entry.evictions.push(outer);
-      } else entry.reads.push(parent);
-      return;
-    }
-    if (
-      ts.isBinaryExpression(parent) &&
-      parent.left === node &&
-      parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
-    ) {
-      entry.evicts = true;
-      entry.evictions.push(parent);
-      return;
-    }
-    if (ts.isTypeQueryNode(parent)) return;
-    // Passed elsewhere, returned, aliased: we cannot see every use, so stay silent.
-    entry.escapes = true;
-  }
-
-  /** A Map cache's operations as cache sites of one in-process instance (`cache.get(k)`, `cache[k] = v`, `cache.delete(k)`, `cache = new Map()`). */
-  private describeMapSites(
-    declaration: TS.VariableDeclaration,
-    reads: TS.Node[],
-    writes: TS.Node[],
-    evictions: TS.Node[],
-  ): CacheSite[] {
-    const { ts } = this;
-    const r = this.resolver;
-    const name = (declaration.name as TS.Identifier).text;
-    const instance: InstanceInfo = {
-      library: "map",
-      kind: "in-process",
-      constructedAt: r.makeSpan(declaration),
-      name,
-      defaultTtl: { kind: "none" },
-      bound: { kind: "none" },
-      lifetime: "module",
-      optionsOpaque: false,
-      storesReferences: true,
-      keyPrefix: undefined,
-    };
-    const keyOf = (node: TS.Node): TS.Expression | undefined => {
-      if (ts.isCallExpression(node)) return node.arguments[0];
-      if (ts.isElementAccessExpression(node)) return node.argumentExpression;
-      if (ts.isBinaryExpression(node) && ts.isElementAccessExpression(node.left)) return node.left.argumentExpression;
-      if (ts.isDeleteExpression(node) && ts.isElementAccessExpression(node.expression))
-        return node.expression.argumentExpression;
-      return undefined;
-    };
-    const make = (node: TS.Node, operation: Operation, method: string, value?: TS.Expression): CacheSite => {
-      const keyExpression = keyOf(node);
-      const site = this.builder.createSite(node, node, {
-        library: "map",
-        kind: "in-process",
-        operation,
-        method,
-        instance,
-        key: keyExpression && !ts.isSpreadElement(keyExpression) ? r.buildKeyTemplate(keyExpression) : undefined,
-      });
-      if (value) site.valueSources = traceValueSources(r, value, this.builder.callGraph.findOwner(node));
-      return site;
-    };
-    return [
-      ...reads.map((node) =>
-        make(
-          node,
-          "read",
-          ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)
-            ? node.expression.name.text
-            : "[]",
-        ),
-      ),
-      ...writes.map((node) =>
-        ts.isCallExpression(node)
-          ? make(node, "write", "set", node.arguments[1])
-          : make(node, "write", "[]=", (node as TS.BinaryExpression).right),
-      ),
-      ...evictions.map((node) =>
-        make(
-          node,
-          "delete",
-          ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)
-            ? node.expression.name.text
-            : ts.isDeleteExpression(node)
-              ? "delete"
-              : "clear",
-        ),
-      ),
-    ];
-  }
-
-  private isAssignmentOperator(kind: TS.SyntaxKind): boolean {
-    const { ts } = this;
-    return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
-  }
-
-  private isInsideFunction(node: TS.Node): boolean {
-    let current: TS.Node | undefined = node.parent;
-    while (current && !this.ts.isSourceFile(current)) {
-      if (this.ts.isFunctionLike(current)) return true;
-      current = current.parent;
-    }
-    return false;
-  }
-
-  private hasFiniteMapKey(declaration: TS.VariableDeclaration, writes: TS.Node[]): boolean {
-    const { ts } = this;
-    const { checker } = this.resolver;
-    const type = checker.getTypeAtLocation(declaration.name);
-    const finiteFlags =
-      ts.TypeFlags.BooleanLike |
-      ts.TypeFlags.EnumLike |
-      ts.TypeFlags.StringLiteral |
-      ts.TypeFlags.NumberLiteral |
-      ts.TypeFlags.Undefined |
-      ts.TypeFlags.Null;
-    const isFinite = (t: TS.Type): boolean => (t.flags & finiteFlags) !== 0 || (t.isUnion() && t.types.every(isFinite));
-    const typeArguments =
-      (type.flags & ts.TypeFlags.Object) !== 0 ? checker.getTypeArguments(type as TS.TypeReference) : [];
-    if (typeArguments.length > 0 && isFinite(typeArguments[0]!)) return true;
-    // `const CACHE: Record<"a" | "b", X> = {}` or a Map whose every written key has a finite type.
-    const keyTypes = writes.map((write) => {
-      if (ts.isCallExpression(write) && write.arguments[0]) return checker.getTypeAtLocation(write.arguments[0]);
-      if (ts.isBinaryExpression(write) && ts.isElementAccessExpression(write.left))
-        return checker.getTypeAtLocation(write.left.argumentExpression);
-      return undefined;
-    });
-    return keyTypes.length > 0 && keyTypes.every((t) => t !== undefined && isFinite(t));
   }
 }
 
