@@ -1,0 +1,180 @@
+// The per-file state the site readers (sites/) write into: the cache sites, key gaps and entity accesses
+// found so far, and the lookups they share (enclosing function, owning transaction, key parameter).
+import type * as TS from "typescript";
+import type { CacheSite, EntityAccess, KeyGap } from "../model/cache-model";
+import type { ExtractionHost } from "./host";
+import type { InstanceResolver } from "./instances";
+import { CallGraphCollector } from "./call-graph";
+import type { EntityExtractor, DescribedAccess } from "./entities";
+import type { KeyCoverage } from "./key-coverage";
+import type { PurityAnalyzer } from "./purity";
+import type { Resolver } from "./resolver";
+
+/** What a cache call sets on its site; the rest (span, scope, owner) comes from the node. */
+export type SiteFields = Pick<CacheSite, "library" | "kind" | "operation" | "method"> &
+  Partial<
+    Pick<
+      CacheSite,
+      "instance" | "key" | "ttl" | "batchId" | "memoize" | "framework" | "ttlInsertion" | "tags" | "runsAfterBody"
+    >
+  >;
+
+/** What extraction builds once per program and shares across its files. */
+export interface ProgramContext {
+  resolver: Resolver;
+  instances: InstanceResolver;
+  purity: PurityAnalyzer;
+  keyCoverage: KeyCoverage;
+  entities: EntityExtractor;
+  /** Names of the project's functions and methods: the call graph resolves only calls to these. */
+  declaredFunctionNames: Set<string>;
+  /** Some file mentions an identity-keyed cache (React, reselect, WeakMap): a cheap text check that spares resolving every call with an object argument. */
+  usesIdentityCaches: boolean;
+  microMemoizeMajor: number | undefined;
+  nodeRedisMajor: number | undefined;
+}
+
+/** One source file's extraction state, passed to every site reader. */
+export class SiteBuilder {
+  readonly ts: ExtractionHost["ts"];
+  readonly resolver: Resolver;
+  readonly instances: InstanceResolver;
+  readonly sites: CacheSite[] = [];
+  readonly keyGaps: KeyGap[] = [];
+  readonly entityAccesses: EntityAccess[] = [];
+  readonly callGraph: CallGraphCollector;
+  /** The call behind each site, for analyses that run once all sites are known. */
+  readonly siteCalls = new Map<CacheSite, TS.CallExpression>();
+
+  constructor(
+    host: ExtractionHost,
+    readonly context: ProgramContext,
+    readonly sourceFile: TS.SourceFile,
+  ) {
+    this.ts = host.ts;
+    this.resolver = context.resolver;
+    this.instances = context.instances;
+    this.callGraph = new CallGraphCollector(context.resolver, context.declaredFunctionNames, sourceFile);
+  }
+
+  addSite(node: TS.Node, calleeNode: TS.Node, fields: SiteFields): void {
+    const site = this.createSite(node, calleeNode, fields);
+    this.sites.push(site);
+    if (this.ts.isCallExpression(node)) {
+      this.siteCalls.set(site, node);
+      if (site.key && fields.operation !== "memoize") site.keyParameter = this.findKeyParameter(node);
+    }
+  }
+
+  createSite(node: TS.Node, calleeNode: TS.Node, fields: SiteFields): CacheSite {
+    const r = this.resolver;
+    const span = r.makeSpan(node);
+    const scope = this.findEnclosingFunction(node);
+    return {
+      id: `${span.file}:${span.start}`,
+      span,
+      calleeSpan: r.makeSpan(calleeNode),
+      key: fields.key,
+      ttl: fields.ttl ?? { kind: "none" },
+      instance: fields.instance,
+      enclosingFunction: scope.name,
+      scopeStart: scope.start,
+      scopeEnd: scope.end,
+      batchId: fields.batchId,
+      memoize: fields.memoize,
+      framework: fields.framework,
+      ttlInsertion: fields.ttlInsertion,
+      library: fields.library,
+      kind: fields.kind,
+      operation: fields.operation,
+      method: fields.method,
+      tags: fields.tags ?? [],
+      functionId: this.callGraph.findOwnerId(node),
+      transactionId: this.findTransaction(node),
+      valueSources: undefined,
+      keyParameter: undefined,
+      ...(fields.runsAfterBody ? { runsAfterBody: true as const } : {}),
+    };
+  }
+
+  addEntityAccesses(node: TS.CallExpression | TS.TaggedTemplateExpression, accesses: DescribedAccess[]): void {
+    if (accesses.length === 0) return;
+    const r = this.resolver;
+    const scope = this.findEnclosingFunction(node);
+    const transactionId = this.findTransaction(node);
+    for (const access of accesses) {
+      this.entityAccesses.push({
+        ...access,
+        span: r.makeSpan(node),
+        enclosingFunction: scope.name,
+        scopeStart: scope.start,
+        scopeEnd: scope.end,
+        transactionId,
+        functionId: this.callGraph.findOwnerId(node),
+      });
+    }
+  }
+
+  findEnclosingFunction(node: TS.Node): { name: string; start: number; end: number } {
+    const fn = this.findEnclosingFunctionNode(node);
+    return fn
+      ? { name: this.nameFunction(fn), start: fn.getStart(), end: fn.getEnd() }
+      : { name: "<module>", start: 0, end: this.sourceFile.getEnd() };
+  }
+
+  findEnclosingFunctionNode(node: TS.Node): TS.FunctionLikeDeclaration | undefined {
+    const { ts } = this;
+    let current: TS.Node | undefined = node.parent;
+    while (current && !ts.isSourceFile(current)) {
+      if (ts.isFunctionLike(current) && "body" in current && current.body) return current as TS.FunctionLikeDeclaration;
+      current = current.parent;
+    }
+    return undefined;
+  }
+
+  private nameFunction(fn: TS.FunctionLikeDeclaration): string {
+    const { ts } = this;
+    if (fn.name && (ts.isIdentifier(fn.name) || ts.isStringLiteral(fn.name) || ts.isPrivateIdentifier(fn.name)))
+      return fn.name.text;
+    if (ts.isConstructorDeclaration(fn)) return "constructor";
+    const binding = this.instances.findBindingName(fn);
+    return binding ?? "<anonymous>";
+  }
+
+  /** The `$transaction(async (tx) => …)` / `transaction(async (manager) => …)` call whose callback contains the node. */
+  private findTransaction(node: TS.Node): string | undefined {
+    const { ts } = this;
+    let current: TS.Node = node;
+    while (current.parent && !ts.isSourceFile(current.parent)) {
+      const parent = current.parent;
+      if (
+        ts.isCallExpression(parent) &&
+        parent.arguments.includes(current as TS.Expression) &&
+        (ts.isArrowFunction(current) || ts.isFunctionExpression(current))
+      ) {
+        const callee = this.resolver.skipOuter(parent.expression);
+        const name = ts.isPropertyAccessExpression(callee)
+          ? callee.name.text
+          : ts.isIdentifier(callee)
+            ? callee.text
+            : "";
+        if (name === "$transaction" || name === "transaction")
+          return `${this.sourceFile.fileName}:${parent.getStart()}`;
+      }
+      current = parent;
+    }
+    return undefined;
+  }
+
+  /** A generic wrapper: the key argument is a parameter of the function the call is in. */
+  private findKeyParameter(call: TS.CallExpression): number | undefined {
+    const { ts } = this;
+    const key = call.arguments[0] && this.resolver.skipOuter(call.arguments[0]);
+    if (!key || !ts.isIdentifier(key)) return undefined;
+    const declaration = this.resolver.checker.getSymbolAtLocation(key)?.valueDeclaration;
+    if (!declaration || !ts.isParameter(declaration)) return undefined;
+    const fn = declaration.parent;
+    if (fn !== this.callGraph.findOwner(call)) return undefined;
+    return fn.parameters.indexOf(declaration);
+  }
+}

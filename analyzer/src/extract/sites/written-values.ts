@@ -1,0 +1,51 @@
+// A post-pass over the write sites: where each stored value comes from (calls and parameters), once all sites are known.
+import type * as TS from "typescript";
+import { mergeValueSources, traceValueSources } from "../value-sources";
+import type { SiteBuilder } from "../site-builder";
+
+/** For writes that store a value: the calls and parameters the value comes from. */
+export function traceWrittenValues(builder: SiteBuilder): void {
+  const { ts } = builder;
+  for (const [site, call] of builder.siteCalls) {
+    if (site.operation !== "write") continue;
+    const args = call.arguments;
+    let values: TS.Expression[] = [];
+    if (site.kind === "redis") {
+      if (site.method === "set" || site.method === "setnx" || site.method === "getset") values = args.slice(1, 2);
+      else if (site.method === "setex" || site.method === "psetex") values = args.slice(2, 3);
+      else if (site.method === "hset" || site.method === "hmset" || site.method === "hsetnx") values = args.slice(1);
+    } else if (site.kind === "in-process") {
+      if (site.method === "getOrSet" || site.method === "getOrSetForever") {
+        // bentocache `getOrSet({ key, factory })`; cacheable `getOrSet(key, fn, options)`.
+        const factory =
+          args[0] && builder.ts.isObjectLiteralExpression(builder.resolver.skipOuter(args[0]))
+            ? builder.resolver.readOptions(args[0]).props.get("factory")
+            : args[1];
+        values = factory ? [factory] : [];
+      } else values = args.slice(1, 2);
+    }
+    values = values.filter((value) => !ts.isSpreadElement(value));
+    if (values.length === 0) continue;
+    // `SET key v NX` / `SETNX`: an idempotency marker or a lock, not a copy of the source of truth.
+    if (site.kind === "redis" && (site.method === "setnx" || hasNxFlag(builder, args))) {
+      site.valueSources = { calls: [], parameters: [], callFields: {}, parameterFields: {} };
+      continue;
+    }
+    const owner = builder.callGraph.findOwner(call);
+    const traced = values.map((value) => traceValueSources(builder.resolver, value, owner));
+    site.valueSources = mergeValueSources(traced);
+  }
+}
+
+/** ioredis `"NX"` token, node-redis `{ NX: true }` / `{ condition: "NX" }`, Upstash `{ nx: true }`. */
+function hasNxFlag(builder: SiteBuilder, args: readonly TS.Expression[]): boolean {
+  const r = builder.resolver;
+  for (const argument of args.slice(2)) {
+    if (r.foldString(argument)?.toUpperCase() === "NX") return true;
+    const { props } = r.readOptions(argument);
+    if (props.has("NX") || props.has("nx")) return true;
+    const condition = props.get("condition");
+    if (condition && r.foldString(condition)?.toUpperCase() === "NX") return true;
+  }
+  return false;
+}
