@@ -8,6 +8,12 @@ const sessions = new Map<string, AnalysisSession>();
 
 function handle(request: AnalysisRequest): AnalysisResponse {
   try {
+    // A folder that was removed: release its session. A close for a folder without one has nothing to release
+    // (and must not analyse it).
+    if (request.method === "close") {
+      sessions.delete(request.root);
+      return { id: request.id, snapshot: undefined };
+    }
     let session = sessions.get(request.root);
     if (!session || request.method === "analyzeAll") {
       session = new AnalysisSession({
@@ -17,9 +23,7 @@ function handle(request: AnalysisRequest): AnalysisResponse {
       sessions.set(request.root, session);
       return { id: request.id, snapshot: session.analyzeAll() };
     }
-    if (request.method === "update") return { id: request.id, snapshot: session.update(request.files) };
-    sessions.delete(request.root);
-    return { id: request.id, snapshot: undefined };
+    return { id: request.id, snapshot: session.update(request.files) };
   } catch (error) {
     return { id: request.id, error: error instanceof Error ? error.message : String(error) };
   }
