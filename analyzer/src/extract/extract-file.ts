@@ -4,17 +4,8 @@ import type * as TS from "typescript";
 import type { FileCacheModel, KeyTemplate } from "../model/cache-model";
 import { assertHostMatches, type ExtractionHost } from "./host";
 import { InstanceResolver, parseDuration } from "./instances";
-import {
-  IN_PROCESS_DELETE_METHODS,
-  IN_PROCESS_READ_METHODS,
-  IN_PROCESS_WRITE_METHODS,
-  REDIS_CONSUMING_COMMANDS,
-  REDIS_DELETE_COMMANDS,
-  REDIS_EXPIRE_COMMANDS,
-  REDIS_KEY_CREATING_COMMANDS,
-  REDIS_READ_COMMANDS,
-  REDIS_WRITE_WITH_TTL_COMMANDS,
-} from "./library-table";
+import { isStoreMethodName, isTagServiceMethodName } from "../libraries/registry";
+import { isRedisCommand } from "../libraries/redis-protocol";
 import { CachedValueTracker } from "./cached-values";
 import { collectDeclaredFunctionNames } from "./call-graph";
 import { EntityExtractor } from "./entities";
@@ -23,7 +14,7 @@ import { PurityAnalyzer } from "./purity";
 import { Resolver, type ResolvedExport } from "./resolver";
 import { SiteBuilder, type ProgramContext } from "./site-builder";
 import { addRedisSite } from "./sites/redis-sites";
-import { addCacheableTagInvalidation, addInProcessSite } from "./sites/in-process-sites";
+import { addTagServiceInvalidation, addStoreSite } from "./sites/store-sites";
 import { addMemoizeSite } from "./sites/memoizers";
 import { visitDecorator } from "./sites/decorators";
 import {
@@ -42,11 +33,14 @@ function getProgramContext(host: ExtractionHost): ProgramContext {
   let context = programContexts.get(host.program);
   if (!context) {
     const resolver = new Resolver(host);
-    const cacheManagerMajor = findInstalledMajor(host, "cache-manager");
-    const cacheManagerUnit = cacheManagerMajor === undefined ? undefined : cacheManagerMajor < 5 ? "s" : "ms";
+    const majors = new Map<string, number | undefined>();
+    const installedMajor = (packageName: string): number | undefined => {
+      if (!majors.has(packageName)) majors.set(packageName, findInstalledMajor(host, packageName));
+      return majors.get(packageName);
+    };
     context = {
       resolver,
-      instances: new InstanceResolver(resolver, cacheManagerUnit),
+      instances: new InstanceResolver(resolver, installedMajor),
       purity: new PurityAnalyzer(resolver),
       keyCoverage: new KeyCoverage(resolver),
       entities: new EntityExtractor(resolver),
@@ -58,8 +52,6 @@ function getProgramContext(host: ExtractionHost): ProgramContext {
             !file.isDeclarationFile &&
             /\bWeakMap\b|weakMapMemoize|from\s*["']react["']|require\(\s*["']react["']\s*\)/.test(file.text),
         ),
-      microMemoizeMajor: findInstalledMajor(host, "micro-memoize"),
-      nodeRedisMajor: findInstalledMajor(host, "@redis/client"),
     };
     programContexts.set(host.program, context);
   }
@@ -190,33 +182,22 @@ class FileExtractor {
     if (!ts.isPropertyAccessExpression(callee)) return;
     const method = callee.name.text;
     const lower = method.toLowerCase();
-    const isRedisCandidate =
-      REDIS_KEY_CREATING_COMMANDS.has(lower) ||
-      REDIS_WRITE_WITH_TTL_COMMANDS.has(lower) ||
-      REDIS_EXPIRE_COMMANDS.has(lower) ||
-      REDIS_DELETE_COMMANDS.has(lower) ||
-      REDIS_READ_COMMANDS.has(lower) ||
-      REDIS_CONSUMING_COMMANDS.has(lower);
-    const isInProcessCandidate =
-      IN_PROCESS_WRITE_METHODS.has(method) ||
-      IN_PROCESS_READ_METHODS.has(method) ||
-      IN_PROCESS_DELETE_METHODS.has(method);
-    // cacheable's tag service: `cache.tags.invalidateTag("products")`, `cache.tags.invalidateTags([...])`.
-    if (
-      (method === "invalidateTag" || method === "invalidateTags") &&
-      ts.isPropertyAccessExpression(callee.expression) &&
-      callee.expression.name.text === "tags"
-    ) {
-      addCacheableTagInvalidation(this.builder, call, callee, callee.expression.expression, method);
+    const isRedisCandidate = isRedisCommand(lower);
+    const isStoreCandidate = isStoreMethodName(method);
+    // A tag service on a cache: `cache.tags.invalidateTag("products")`.
+    if (isTagServiceMethodName(method) && ts.isPropertyAccessExpression(callee.expression)) {
+      const service = callee.expression;
+      addTagServiceInvalidation(this.builder, call, callee, service.expression, service.name.text, method);
       return;
     }
-    if (!isRedisCandidate && !isInProcessCandidate) return;
+    if (!isRedisCandidate && !isStoreCandidate) return;
     const receiver = this.instances.resolveReceiver(callee.expression);
     if (!receiver) return;
-    if (receiver.instance.kind === "redis" && isRedisCandidate)
+    const { kind } = receiver.instance;
+    if (kind === "redis" && isRedisCandidate)
       addRedisSite(this.builder, call, callee, lower, receiver.instance, receiver.batchId);
-    else if (receiver.instance.kind === "in-process" && isInProcessCandidate)
-      addInProcessSite(this.builder, call, callee, method, receiver.instance);
+    else if ((kind === "in-process" || kind === "remote-kv") && isStoreCandidate)
+      addStoreSite(this.builder, call, callee, method, receiver.instance);
   }
 
   private visitNew(node: TS.NewExpression): void {

@@ -2,9 +2,10 @@
 // (through variables, class fields, constructor assignments and factory functions,
 // across files), and from a construction to its TTL and bound.
 import type * as TS from "typescript";
-import type { Bound, InstanceInfo, Lifetime, Ttl, TtlUnit } from "../model/cache-model";
+import type { InstanceInfo, Lifetime, Ttl, TtlUnit } from "../model/cache-model";
 import type { Resolver, ResolvedExport } from "./resolver";
-import { findLibraryByModule } from "./library-table";
+import { getAdapter, findLibraryByModule } from "../libraries/registry";
+import { createArgumentReader, type ReaderServices } from "./argument-reader";
 
 const MAX_DEPTH = 5;
 
@@ -18,16 +19,19 @@ export interface ReceiverInfo {
 const SAME_INSTANCE_METHODS = new Set(["on", "once", "connect", "duplicate", "withTypeMapping", "namespace", "use"]);
 const BATCH_METHODS = new Set(["pipeline", "multi", "batch"]);
 
-export class InstanceResolver {
+/** Whether reads of an instance seen only through its type return the stored object itself. */
+function storesReferencesWhenUnknown(library: InstanceInfo["library"]): boolean {
+  const adapter = getAdapter(library);
+  return "storesReferencesWhenUnknown" in adapter ? adapter.storesReferencesWhenUnknown : false;
+}
+
+export class InstanceResolver implements ReaderServices {
   private readonly cache = new Map<TS.Node, ReceiverInfo | null>();
 
-  /**
-   * @param cacheManagerUnit cache-manager v4 takes seconds, v5+ milliseconds: decided by the
-   * installed version when known, else by the API shape (`caching` is v4/v5, `createCache` v6+).
-   */
+  /** @param installedMajor the installed major version of a package, which some adapters read (cache-manager's units). */
   constructor(
-    private readonly resolver: Resolver,
-    readonly cacheManagerUnit: "s" | "ms" | undefined = undefined,
+    readonly resolver: Resolver,
+    readonly installedMajor: (packageName: string) => number | undefined,
   ) {}
 
   /** Resolves the instance a method is called on. */
@@ -218,7 +222,7 @@ export class InstanceResolver {
       lifetime: "unknown",
       optionsOpaque: true,
       // Libraries that return references whatever their options (cache-manager injected by NestJS, lru-cache…).
-      storesReferences: this.findStoresReferences(library, []),
+      storesReferences: storesReferencesWhenUnknown(library),
       keyPrefix: undefined,
     };
   }
@@ -300,267 +304,31 @@ export class InstanceResolver {
 
   describeConstruction(resolved: ResolvedExport, node: TS.NewExpression | TS.CallExpression): InstanceInfo {
     const r = this.resolver;
-    const args = node.arguments ?? [];
     const { entry } = resolved;
-    const base: InstanceInfo = {
+    const adapter = getAdapter(entry.library);
+    const base = {
       library: entry.library,
       kind: entry.kind,
       constructedAt: r.makeSpan(node),
       name: this.findBindingName(node),
-      defaultTtl: { kind: "none" },
-      bound: { kind: "unknown" },
       lifetime: this.findLifetime(node),
-      optionsOpaque: false,
-      storesReferences: this.findStoresReferences(entry.library, args),
-      keyPrefix: this.findKeyPrefix(entry.library, args),
     };
-    const options = (index: number) => r.readOptions(args[index]);
-    switch (entry.library) {
-      case "ioredis":
-      case "node-redis":
-      case "upstash-redis":
-        return base;
-      case "lru-cache": {
-        const first = args[0];
-        if (first && r.foldNumber(first) !== undefined) {
-          // lru-cache v6 and older: `new LRU(max)`.
-          return { ...base, bound: this.entries(first) };
-        }
-        const { props, opaque } = options(0);
-        const ttl = props.get("ttl") ?? props.get("maxAge");
-        const max = props.get("max");
-        const maxSize = props.get("maxSize");
-        return {
-          ...base,
-          optionsOpaque: opaque,
-          defaultTtl: ttl ? this.readTtl(ttl, "ms") : { kind: "none" },
-          // lru-cache ≥ 7 throws without max/maxSize/ttl, so "nothing" is never unbounded at runtime.
-          bound: max ? this.entries(max) : maxSize ? this.bytes(maxSize) : { kind: "unknown" },
-        };
-      }
-      case "ttlcache": {
-        const { props, opaque } = options(0);
-        const ttl = props.get("ttl");
-        const max = props.get("max");
-        // A TTL is required per entry when the constructor gives none (the set throws otherwise).
-        return {
-          ...base,
-          optionsOpaque: opaque,
-          defaultTtl: ttl ? this.readTtl(ttl, "ms") : { kind: "unknown" },
-          bound: max ? this.entries(max) : { kind: "unknown" },
-        };
-      }
-      case "quick-lru": {
-        const { props, opaque } = options(0);
-        const maxAge = props.get("maxAge");
-        const maxSize = props.get("maxSize");
-        return {
-          ...base,
-          optionsOpaque: opaque,
-          defaultTtl: maxAge ? this.readTtl(maxAge, "ms") : { kind: "none" },
-          bound: maxSize ? this.entries(maxSize) : { kind: "unknown" },
-        };
-      }
-      case "tiny-lru": {
-        const isFactory = resolved.exportName === "lru";
-        const max = args[0];
-        const ttl = args[1];
-        const maxValue = max ? r.foldNumber(max) : isFactory ? 1000 : 0;
-        const bound: Bound =
-          maxValue === undefined
-            ? { kind: "unknown" }
-            : maxValue > 0
-              ? { kind: "entries", value: maxValue, text: max?.getText() ?? "1000" }
-              : { kind: "none" };
-        const ttlValue = ttl ? r.foldNumber(ttl) : 0;
-        const defaultTtl: Ttl = ttl === undefined || ttlValue === 0 ? { kind: "none" } : this.readTtl(ttl, "ms");
-        return { ...base, bound, defaultTtl };
-      }
-      case "node-cache": {
-        const { props, opaque } = options(0);
-        const stdTtl = props.get("stdTTL");
-        const maxKeys = props.get("maxKeys");
-        const maxKeysValue = maxKeys ? r.foldNumber(maxKeys) : -1;
-        return {
-          ...base,
-          optionsOpaque: opaque,
-          defaultTtl: stdTtl ? this.readTtl(stdTtl, "s", true) : { kind: "none" },
-          bound: maxKeys === undefined || maxKeysValue === -1 ? { kind: "none" } : this.entries(maxKeys),
-        };
-      }
-      case "keyv": {
-        const { optionsIndex, store } = this.splitKeyvArguments(args);
-        const { props, opaque } =
-          optionsIndex === undefined
-            ? { props: new Map<string, TS.Expression>(), opaque: false }
-            : options(optionsIndex);
-        const ttl = props.get("ttl");
-        const storeExpression = store ?? props.get("store");
-        return {
-          ...base,
-          optionsOpaque: opaque,
-          defaultTtl: ttl ? this.readTtl(ttl, "ms", true) : { kind: "none" },
-          bound: storeExpression ? this.describeStoreBound(storeExpression) : { kind: "none" },
-        };
-      }
-      case "cacheable":
-      case "cacheable-memory": {
-        const { props, opaque } = options(0);
-        const ttl = props.get("ttl");
-        const lruSize = props.get("lruSize");
-        const primary = props.get("primary");
-        const isMemoryClass = resolved.exportName === "CacheableMemory";
-        let bound: Bound = { kind: "none" };
-        if (lruSize && r.foldNumber(lruSize) !== 0) bound = this.entries(lruSize);
-        else if (!isMemoryClass && primary) bound = { kind: "unknown" };
-        return {
-          ...base,
-          optionsOpaque: opaque,
-          defaultTtl: ttl ? this.readTtl(ttl, "ms", true) : { kind: "none" },
-          bound,
-        };
-      }
-      case "cache-manager": {
-        if (resolved.exportName === "caching") {
-          // cache-manager ≤ 5: `caching(store, { ttl, max })`; v4 takes seconds, v5 milliseconds.
-          const { props, opaque } = options(1);
-          const ttl = props.get("ttl");
-          const max = props.get("max");
-          const unit = this.cacheManagerUnit ?? "s";
-          return {
-            ...base,
-            optionsOpaque: opaque,
-            defaultTtl: ttl ? this.readTtl(ttl, unit, true) : { kind: "none" },
-            bound: max ? this.entries(max) : { kind: "unknown" },
-          };
-        }
-        const { props, opaque } = options(0);
-        const ttl = props.get("ttl");
-        const stores = props.get("stores");
-        return {
-          ...base,
-          optionsOpaque: opaque,
-          defaultTtl: ttl ? this.readTtl(ttl, this.cacheManagerUnit ?? "ms", true) : { kind: "none" },
-          bound: stores ? { kind: "unknown" } : { kind: "none" },
-        };
-      }
-      case "bentocache": {
-        const { props, opaque } = options(0);
-        const ttl = props.get("ttl");
-        // bentocache defaults to a 30 s TTL.
-        return {
-          ...base,
-          optionsOpaque: opaque,
-          defaultTtl: ttl
-            ? this.readTtl(ttl, "duration")
-            : { kind: "set", ms: 30_000, text: "30s (default)", unit: "duration" },
-        };
-      }
-      case "async-cache-dedupe":
-        return { ...base, defaultTtl: { kind: "unknown" } };
-      case "dataloader": {
-        const { props, opaque } = options(1);
-        const cache = props.get("cache");
-        const cacheMap = props.get("cacheMap");
-        const cacheOff = cache !== undefined && cache.kind === r.ts.SyntaxKind.FalseKeyword;
-        return {
-          ...base,
-          optionsOpaque: opaque,
-          bound: cacheOff
-            ? { kind: "entries", value: 0, text: "cache: false" }
-            : cacheMap
-              ? { kind: "unknown" }
-              : { kind: "none" },
-        };
-      }
-      default:
-        return { ...base, optionsOpaque: true, defaultTtl: { kind: "unknown" } };
+    if (!("construct" in adapter)) {
+      // A client or cache role on a library whose adapter does not describe constructions: say so.
+      return {
+        ...base,
+        defaultTtl: { kind: "unknown" },
+        bound: { kind: "unknown" },
+        optionsOpaque: true,
+        storesReferences: false,
+        keyPrefix: undefined,
+        unrecognised: `${adapter.displayName} has no reader for \`${resolved.exportName}\` constructions`,
+      };
     }
-  }
-
-  /** `new Keyv(store, options)` vs `new Keyv(options)`. */
-  private splitKeyvArguments(args: readonly TS.Expression[]): {
-    optionsIndex: number | undefined;
-    store: TS.Expression | undefined;
-  } {
-    const r = this.resolver;
-    const first = args[0];
-    if (!first) return { optionsIndex: undefined, store: undefined };
-    const literal = r.readObjectLiteral(first);
-    const optionKeys = new Set([
-      "ttl",
-      "namespace",
-      "store",
-      "serialize",
-      "deserialize",
-      "compression",
-      "useKeyPrefix",
-      "stats",
-      "emitErrors",
-      "throwOnErrors",
-      "throwOnFailedGet",
-      "adapter",
-      "uri",
-    ]);
-    if (literal && literal.properties.every((p) => p.name !== undefined && optionKeys.has(p.name.getText()))) {
-      return { optionsIndex: 0, store: undefined };
-    }
-    return { optionsIndex: args[1] ? 1 : undefined, store: first };
-  }
-
-  private describeStoreBound(store: TS.Expression): Bound {
-    const r = this.resolver;
-    const { ts } = r;
-    const node = r.skipOuter(store);
-    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && this.isGlobalMap(node.expression))
-      return { kind: "none" };
-    return { kind: "unknown" };
-  }
-
-  /** ioredis `keyPrefix` (options in any position), keyv `namespace` (stored as `namespace:key`), bentocache `prefix`. */
-  private findKeyPrefix(library: InstanceInfo["library"], args: readonly TS.Expression[]): string | undefined {
-    const r = this.resolver;
-    const option = (name: string) => {
-      for (const argument of args) {
-        const value = r.readOptions(argument).props.get(name);
-        if (value) return r.foldString(value);
-      }
-      return undefined;
-    };
-    if (library === "ioredis") return option("keyPrefix");
-    if (library === "keyv") {
-      const namespace = option("namespace");
-      return namespace ? `${namespace}:` : undefined;
-    }
-    if (library === "bentocache") return option("prefix");
-    return undefined;
-  }
-
-  /**
-   * Whether reads return the stored object itself. lru-cache, ttlcache, quick-lru, tiny-lru,
-   * cache-manager 7 (it turns Keyv's serializer off), DataLoader and async-cache-dedupe do;
-   * node-cache clones unless `useClones: false`, CacheableMemory unless `useClone: false`;
-   * Keyv, cacheable and bentocache serialise by default.
-   */
-  private findStoresReferences(library: InstanceInfo["library"], args: readonly TS.Expression[]): boolean {
-    const isFalse = (expression: TS.Expression | undefined) =>
-      expression !== undefined && expression.kind === this.resolver.ts.SyntaxKind.FalseKeyword;
-    switch (library) {
-      case "lru-cache":
-      case "ttlcache":
-      case "quick-lru":
-      case "tiny-lru":
-      case "cache-manager":
-      case "dataloader":
-      case "async-cache-dedupe":
-        return true;
-      case "node-cache":
-        return isFalse(this.resolver.readOptions(args[0]).props.get("useClones"));
-      case "cacheable-memory":
-        return isFalse(this.resolver.readOptions(args[0]).props.get("useClone"));
-      default:
-        return false;
-    }
+    const read = createArgumentReader(this, node.arguments ?? [], resolved.exportName, resolved.role.variant);
+    const facts = adapter.construct(read);
+    if (!facts.optionsOpaque) return { ...base, ...facts };
+    return { ...base, ...facts, unrecognised: "its options cannot be read: a spread, or a variable of unknown shape" };
   }
 
   /** True when an identifier is the global `Map` from the default library, not a local class. */
@@ -594,16 +362,6 @@ export class InstanceResolver {
     if (value === Infinity || (zeroMeansNone && value === 0)) return { kind: "none" };
     const ms = unit === "s" ? value * 1000 : value;
     return { kind: "set", ms, text, unit };
-  }
-
-  private entries(expression: TS.Expression): Bound {
-    const value = this.resolver.foldNumber(expression);
-    if (value === Infinity) return { kind: "none" };
-    return { kind: "entries", value, text: expression.getText() };
-  }
-
-  private bytes(expression: TS.Expression): Bound {
-    return { kind: "bytes", value: this.resolver.foldNumber(expression), text: expression.getText() };
   }
 
   /** The variable or property a value is stored in, for messages. */

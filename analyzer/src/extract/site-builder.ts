@@ -30,8 +30,6 @@ export interface ProgramContext {
   declaredFunctionNames: Set<string>;
   /** Some file mentions an identity-keyed cache (React, reselect, WeakMap): a cheap text check that spares resolving every call with an object argument. */
   usesIdentityCaches: boolean;
-  microMemoizeMajor: number | undefined;
-  nodeRedisMajor: number | undefined;
 }
 
 /** One source file's extraction state, passed to every site reader. */

@@ -19,8 +19,12 @@ export interface Span {
   endColumn: number;
 }
 
-/** Which family of cache technology a site belongs to. */
-export type CacheKind = "redis" | "in-process" | "memoizer" | "framework";
+/**
+ * Which family of cache technology a site belongs to. `redis` is any Redis-protocol store (Redis,
+ * Valkey, Upstash); `remote-kv` a shared key-value store that is not (Memcached…). Both hold
+ * families keyed by key pattern, shared by every instance; the others are per instance.
+ */
+export type CacheKind = "redis" | "remote-kv" | "in-process" | "memoizer" | "framework";
 
 /** The library a site was recognised as, by import origin or by type declaration. */
 export type LibraryId =
@@ -112,6 +116,8 @@ export interface InstanceInfo {
   storesReferences: boolean;
   /** A prefix the client or cache adds to every key (ioredis `keyPrefix`, keyv `namespace`, bentocache `prefix`). */
   keyPrefix: string | undefined;
+  /** What the library's adapter could not read in the construction (its options are a variable of unknown shape…). */
+  unrecognised?: string;
 }
 
 /** The memoized function of a memoizer site. */
@@ -172,11 +178,16 @@ export interface MemoizeInfo {
   optionsOpaque: boolean;
   /** Whether a rejected promise stays in the cache: by the library's behaviour and its options. */
   rejections: "kept" | "dropped";
-  /** The option that makes the memoizer drop rejections, for messages. */
-  rejectionOption: string | undefined;
+  /** How to make the memoizer drop rejections: the rule renders the sentence. */
+  rejectionFix: RejectionFix | undefined;
   /** Code evicts entries of this memoizer explicitly (`fn.cache.delete`, `.clear()`, `memoizeClear(fn)`). */
   evictedByCode: boolean;
+  /** What the library's adapter could not read (a call shape it has no reader for): the facts above are then unknown. */
+  unrecognised?: string;
 }
+
+/** The fix for a memoizer that keeps rejected promises: an option of the same library, or another library. */
+export type RejectionFix = { kind: "option"; option: string } | { kind: "use"; alternative: string };
 
 /** One cache-related call site. */
 export interface CacheSite {
@@ -218,6 +229,11 @@ export interface CacheSite {
   valueSources: ValueSources | undefined;
   /** The key is a parameter of the enclosing function (a generic wrapper's `get(key)`): its index. Callers give the real key. */
   keyParameter: number | undefined;
+  /**
+   * What the library's adapter could not read at this site, said instead of guessed: the construction's
+   * options are a variable of unknown shape, or the call has a shape the adapter does not know.
+   */
+  unrecognised?: string;
   /** A decorator that acts once the method has returned (`@CacheClear`): written above the body, it runs after it. */
   runsAfterBody?: true;
 }

@@ -1,6 +1,6 @@
 // An async function memoized by a library that keeps rejected promises: one transient
 // failure is served to every later caller with the same key, until the entry goes away.
-import type { CacheSite, Span } from "../model/cache-model";
+import type { RejectionFix, CacheSite, Span } from "../model/cache-model";
 import type { Finding } from "../model/finding";
 import type { RuleDefinition } from "../model/rule";
 
@@ -62,16 +62,16 @@ function checkSite(site: CacheSite, options: NoCachedRejectionOptions): Finding 
       name: fn.name ?? "this function",
       library: site.library,
       until: expires ? "until the entry expires" : "until the process restarts",
-      fix: describeFix(memoize.rejectionOption),
+      fix: describeFix(memoize.rejectionFix),
     },
     span: site.calleeSpan as Span,
     suggestions: [],
   };
 }
 
-function describeFix(option: string | undefined): string {
-  if (!option)
+function describeFix(fix: RejectionFix | undefined): string {
+  if (!fix)
     return "Delete the entry when the promise rejects (e.g. `.catch` that calls `fn.cache.delete(key)` or `fn.clear()`), or use p-memoize, which drops rejections.";
-  if (option.startsWith("`")) return `Pass ${option}, which drops rejected promises.`;
-  return `Use ${option}.`;
+  if (fix.kind === "option") return `Pass ${fix.option}, which drops rejected promises.`;
+  return `Use ${fix.alternative}.`;
 }

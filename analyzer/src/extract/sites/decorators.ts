@@ -3,7 +3,9 @@ import type * as TS from "typescript";
 import type { KeyTemplate, MemoizedFunction, MemoizeInfo } from "../../model/cache-model";
 import type { ResolvedExport } from "../resolver";
 import type { SiteBuilder } from "../site-builder";
-import { isTrueLiteral } from "./memoizers";
+import { getAdapter } from "../../libraries/registry";
+import { createArgumentReader } from "../argument-reader";
+import { describeUnrecognisedMemoizer, isTrueLiteral, toMemoizeInfo } from "./memoizers";
 import { describeFunctionDeclaration } from "./memoized-functions";
 
 export function visitDecorator(builder: SiteBuilder, decorator: TS.Decorator): void {
@@ -23,10 +25,9 @@ export function visitDecorator(builder: SiteBuilder, decorator: TS.Decorator): v
       const fn = describeFunctionDeclaration(builder, method, method.name.getText(), 0);
       const memoize = describeDecorator(builder, resolved, args, fn);
       // @type-cacheable's `cacheKey` names the entry in the shared store, where @CacheClear finds it.
-      const key =
-        resolved.entry.library === "type-cacheable"
-          ? readDecoratorKey(builder, r.readOptions(args[0]).props.get("cacheKey"))
-          : undefined;
+      const adapter = getAdapter(resolved.entry.library);
+      const keyOption = adapter.kind === "memoizer" ? adapter.decoratorKeyOption : undefined;
+      const key = keyOption ? readDecoratorKey(builder, r.readOptions(args[0]).props.get(keyOption)) : undefined;
       builder.addSite(decorator, callee, {
         library: resolved.entry.library,
         kind: resolved.entry.kind,
@@ -134,76 +135,9 @@ function describeDecorator(
   args: readonly TS.Expression[],
   fn: MemoizedFunction,
 ): MemoizeInfo {
-  const r = builder.resolver;
-  // @type-cacheable awaits the method and stores only resolved values; pMemoizeDecorator drops rejections.
-  const dropsRejections = resolved.entry.library === "type-cacheable" || resolved.entry.library === "p-memoize";
-  const base: MemoizeInfo = {
-    fn,
-    keying: "all-arguments",
-    maxAge: { kind: "none" },
-    bound: { kind: "none" },
-    customCache: false,
-    lifetime: "class",
-    optionsOpaque: false,
-    rejections: dropsRejections ? "dropped" : "kept",
-    rejectionOption:
-      resolved.entry.library === "memoize"
-        ? "p-memoize's `pMemoizeDecorator`, which drops rejected promises"
-        : undefined,
-    evictedByCode: false,
-  };
-  switch (resolved.entry.library) {
-    case "typescript-memoize": {
-      if (resolved.role.variant === "expiring") {
-        const ms = args[0];
-        return {
-          ...base,
-          keying: args[1] ? "custom" : "first-argument",
-          maxAge: ms ? builder.instances.readTtl(ms, "ms") : { kind: "none" },
-        };
-      }
-      const first = args[0];
-      if (!first) return { ...base, keying: "first-argument" };
-      const { props, opaque, literal } = r.readOptions(first);
-      if (!literal)
-        return {
-          ...base,
-          keying: opaque && !builder.ts.isObjectLiteralExpression(r.skipOuter(first)) ? "custom" : "first-argument",
-          optionsOpaque: false,
-        };
-      const expiring = props.get("expiring");
-      return {
-        ...base,
-        optionsOpaque: opaque,
-        keying: props.has("hashFunction") ? "custom" : "first-argument",
-        maxAge: expiring ? builder.instances.readTtl(expiring, "ms") : { kind: "none" },
-      };
-    }
-    case "memoize":
-    case "p-memoize": {
-      const { props, opaque } = r.readOptions(args[0]);
-      const maxAge = props.get("maxAge");
-      return {
-        ...base,
-        optionsOpaque: opaque,
-        keying: props.has("cacheKey") ? "custom" : "first-argument",
-        maxAge: maxAge ? builder.instances.readTtl(maxAge, "ms") : { kind: "none" },
-        customCache: props.has("cache"),
-      };
-    }
-    case "type-cacheable": {
-      const { props, opaque } = r.readOptions(args[0]);
-      const ttl = props.get("ttlSeconds");
-      // Without ttlSeconds the global or client default applies, which may be set elsewhere.
-      return {
-        ...base,
-        optionsOpaque: opaque,
-        keying: props.has("cacheKey") ? "custom" : "all-arguments",
-        maxAge: ttl ? builder.instances.readTtl(ttl, "s") : { kind: "unknown" },
-        bound: { kind: "unknown" },
-      };
-    }
-    default:
-      return { ...base, optionsOpaque: true, bound: { kind: "unknown" }, maxAge: { kind: "unknown" } };
-  }
+  const adapter = getAdapter(resolved.entry.library);
+  const reader = adapter.kind === "memoizer" ? adapter.decorate : undefined;
+  if (!reader) return describeUnrecognisedMemoizer(fn, "class", adapter.displayName, `@${resolved.exportName}`);
+  const facts = reader(createArgumentReader(builder.instances, args, resolved.exportName, resolved.role.variant));
+  return toMemoizeInfo(fn, facts, "class");
 }

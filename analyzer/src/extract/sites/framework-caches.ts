@@ -93,7 +93,7 @@ export function addUnstableCacheSite(builder: SiteBuilder, call: TS.CallExpressi
       optionsOpaque: opaque,
       // A function that throws stores nothing in the Data Cache.
       rejections: "dropped",
-      rejectionOption: undefined,
+      rejectionFix: undefined,
       evictedByCode: false,
     },
   });

@@ -1,6 +1,9 @@
 // Memoizer calls (`memoize(fn)`, `moize.maxAge(1000)(fn)`, React `cache(fn)`): keying, bounds, expiry and rejection handling.
 import type * as TS from "typescript";
 import type { MemoizedFunction, MemoizeInfo } from "../../model/cache-model";
+import type { MemoizerFacts } from "../../libraries/adapter";
+import { getAdapter } from "../../libraries/registry";
+import { createArgumentReader } from "../argument-reader";
 import type { ResolvedExport } from "../resolver";
 import type { SiteBuilder } from "../site-builder";
 import { describeMemoizedFunction } from "./memoized-functions";
@@ -32,161 +35,63 @@ function describeMemoizer(
   curriedCall: TS.CallExpression | undefined,
   fn: MemoizedFunction | undefined,
 ): MemoizeInfo {
-  const r = builder.resolver;
-  const args = call.arguments;
+  const adapter = getAdapter(resolved.entry.library);
   const lifetime = builder.instances.findLifetime(call);
-  const base: MemoizeInfo = {
+  const reader = adapter.kind === "memoizer" || adapter.kind === "framework" ? adapter.memoize : undefined;
+  if (!reader) return describeUnrecognisedMemoizer(fn, lifetime, adapter.displayName, resolved.exportName);
+  const read = createArgumentReader(
+    builder.instances,
+    call.arguments,
+    resolved.exportName,
+    resolved.role.variant,
+    curriedCall?.arguments,
+  );
+  const facts = reader(read);
+  if (facts.resolverArgument !== undefined)
+    checkResolver(builder, call, call.arguments[facts.resolverArgument], resolved.entry.library, fn?.name);
+  return toMemoizeInfo(fn, facts, facts.lifetime ?? lifetime);
+}
+
+/** The model's memoizer facts, in the model's field order. */
+export function toMemoizeInfo(
+  fn: MemoizedFunction | undefined,
+  facts: MemoizerFacts,
+  lifetime: MemoizeInfo["lifetime"],
+): MemoizeInfo {
+  return {
     fn,
-    keying: "all-arguments",
-    maxAge: { kind: "none" },
-    bound: { kind: "none" },
-    customCache: false,
+    keying: facts.keying,
+    maxAge: facts.maxAge,
+    bound: facts.bound,
+    customCache: facts.customCache,
     lifetime,
-    optionsOpaque: false,
-    rejections: "kept",
-    rejectionOption: undefined,
+    optionsOpaque: facts.optionsOpaque,
+    rejections: facts.rejections,
+    rejectionFix: facts.rejectionFix,
     evictedByCode: false,
   };
-  const options = (index: number) => r.readOptions(args[index]);
-  switch (resolved.entry.library) {
-    case "lodash":
-    case "underscore":
-      checkResolver(builder, call, args[1], resolved.entry.library, fn?.name);
-      return { ...base, keying: args[1] ? "custom" : "first-argument" };
-    case "memoizee": {
-      const { props, opaque } = options(1);
-      const max = props.get("max");
-      const maxAge = props.get("maxAge");
-      const custom = props.has("normalizer") || props.has("length") || props.has("primitive");
-      // memoizee's `promise` mode removes a rejected promise from the cache.
-      const promiseMode = props.get("promise");
-      return {
-        ...base,
-        optionsOpaque: opaque,
-        rejections: promiseMode && promiseMode.kind !== builder.ts.SyntaxKind.FalseKeyword ? "dropped" : "kept",
-        rejectionOption: "`promise: true`",
-        keying: custom ? "custom" : "function-length",
-        maxAge: maxAge ? builder.instances.readTtl(maxAge, "ms", true) : { kind: "none" },
-        bound: max ? { kind: "entries", value: r.foldNumber(max), text: max.getText() } : { kind: "none" },
-      };
-    }
-    case "memoize":
-    case "p-memoize": {
-      const { props, opaque } = options(1);
-      const maxAge = props.get("maxAge");
-      const cache = props.get("cache");
-      return {
-        ...base,
-        optionsOpaque: opaque,
-        keying: props.has("cacheKey") ? "custom" : "first-argument",
-        maxAge: maxAge ? builder.instances.readTtl(maxAge, "ms") : { kind: "none" },
-        customCache: cache !== undefined,
-        // p-memoize deletes a rejected promise; memoize (mem) caches whatever the function returned.
-        rejections: resolved.entry.library === "p-memoize" ? "dropped" : "kept",
-        rejectionOption:
-          resolved.entry.library === "memoize"
-            ? "p-memoize instead of memoize, which drops rejected promises"
-            : undefined,
-      };
-    }
-    case "moize": {
-      const variant = resolved.role.variant;
-      if (variant === "curried-maxAge" && curriedCall) {
-        const maxAge = curriedCall.arguments[0];
-        return {
-          ...base,
-          maxAge: maxAge ? builder.instances.readTtl(maxAge, "ms") : { kind: "unknown" },
-          bound: { kind: "entries", value: 1, text: "1 (default)" },
-        };
-      }
-      if (variant === "curried-maxSize" && curriedCall) {
-        const maxSize = curriedCall.arguments[0];
-        return {
-          ...base,
-          bound: maxSize
-            ? { kind: "entries", value: r.foldNumber(maxSize), text: maxSize.getText() }
-            : { kind: "unknown" },
-        };
-      }
-      const { props, opaque } = options(1);
-      const maxSize = props.get("maxSize");
-      const maxAge = props.get("maxAge");
-      const infinite = variant === "infinite";
-      let bound: MemoizeInfo["bound"] = infinite
-        ? { kind: "none" }
-        : { kind: "entries", value: 1, text: "1 (default)" };
-      if (maxSize) {
-        const value = r.foldNumber(maxSize);
-        bound = value === Infinity ? { kind: "none" } : { kind: "entries", value, text: maxSize.getText() };
-      }
-      const promiseMode = variant === "promise" || isTrueLiteral(builder, props.get("isPromise"));
-      return {
-        ...base,
-        optionsOpaque: opaque,
-        maxAge: maxAge ? builder.instances.readTtl(maxAge, "ms") : { kind: "none" },
-        bound,
-        keying: props.has("transformArgs") || props.has("isSerialized") ? "custom" : "all-arguments",
-        rejections: promiseMode ? "dropped" : "kept",
-        rejectionOption: "`isPromise: true` (or `moize.promise`)",
-      };
-    }
-    case "micro-memoize": {
-      const { props, opaque } = options(1);
-      const maxSize = props.get("maxSize");
-      const expires = props.get("expires");
-      let bound: MemoizeInfo["bound"] = { kind: "entries", value: 1, text: "1 (default)" };
-      if (maxSize) {
-        const value = r.foldNumber(maxSize);
-        bound = value === Infinity ? { kind: "none" } : { kind: "entries", value, text: maxSize.getText() };
-      }
-      return {
-        ...base,
-        optionsOpaque: opaque,
-        bound,
-        maxAge: expires ? builder.instances.readTtl(expires, "ms") : { kind: "none" },
-        rejections: microMemoizeDropsRejections(builder, props) ? "dropped" : "kept",
-        rejectionOption:
-          builder.context.microMemoizeMajor !== undefined && builder.context.microMemoizeMajor < 5
-            ? "`isPromise: true`"
-            : "`async: true`",
-      };
-    }
-    case "fast-memoize": {
-      const { props, opaque } = options(1);
-      return {
-        ...base,
-        optionsOpaque: opaque,
-        keying: props.has("serializer") || props.has("strategy") ? "custom" : "function-length",
-        customCache: props.has("cache"),
-      };
-    }
-    case "memoize-one":
-      return {
-        ...base,
-        bound: { kind: "entries", value: 1, text: "1 (last call)" },
-        keying: args[1] ? "custom" : "all-arguments",
-      };
-    case "reselect": {
-      if (resolved.exportName === "lruMemoize") {
-        const { props, opaque } = options(1);
-        const maxSize = props.get("maxSize");
-        return {
-          ...base,
-          optionsOpaque: opaque,
-          bound: maxSize
-            ? { kind: "entries", value: r.foldNumber(maxSize), text: maxSize.getText() }
-            : { kind: "entries", value: 1, text: "1 (default)" },
-        };
-      }
-      // weakMapMemoize: entries live as long as their object arguments.
-      return { ...base, keying: "identity", bound: { kind: "unknown" } };
-    }
-    case "react":
-      // React `cache` is reset on every server request.
-      return { ...base, keying: "identity", bound: { kind: "unknown" }, lifetime: "local" };
-    default:
-      return { ...base, optionsOpaque: true, bound: { kind: "unknown" }, maxAge: { kind: "unknown" } };
-  }
+}
+
+/** A memoizer export whose adapter has no reader for this call shape: everything unknown, and said so. */
+export function describeUnrecognisedMemoizer(
+  fn: MemoizedFunction | undefined,
+  lifetime: MemoizeInfo["lifetime"],
+  library: string,
+  exportName: string,
+): MemoizeInfo {
+  return {
+    fn,
+    keying: "all-arguments",
+    maxAge: { kind: "unknown" },
+    bound: { kind: "unknown" },
+    customCache: false,
+    lifetime,
+    optionsOpaque: true,
+    rejections: "kept",
+    rejectionFix: undefined,
+    evictedByCode: false,
+    unrecognised: `${library} has no reader for \`${exportName}\` in this position`,
+  };
 }
 
 /** The memoized binding is cleared somewhere in its file: `fn.cache.delete(k)`, `fn.clear()`, `memoizeClear(fn)`. */
@@ -237,14 +142,6 @@ function isEvictedByCode(builder: SiteBuilder, call: TS.CallExpression): boolean
   };
   visit(call.getSourceFile());
   return found;
-}
-
-/** micro-memoize 5 reads `async`; version 4 (and moize's bundled copy) read `isPromise`, which version 5 silently ignores. */
-function microMemoizeDropsRejections(builder: SiteBuilder, props: Map<string, TS.Expression>): boolean {
-  const major = builder.context.microMemoizeMajor;
-  if (major === undefined)
-    return isTrueLiteral(builder, props.get("async")) || isTrueLiteral(builder, props.get("isPromise"));
-  return major >= 5 ? isTrueLiteral(builder, props.get("async")) : isTrueLiteral(builder, props.get("isPromise"));
 }
 
 export function isTrueLiteral(builder: SiteBuilder, expression: TS.Expression | undefined): boolean {

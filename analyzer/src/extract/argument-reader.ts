@@ -1,0 +1,93 @@
+// The extractor's side of the adapter contract: adapters read arguments through this reader and
+// never see TypeScript nodes (analyzer/src/libraries/adapter.ts).
+import type * as TS from "typescript";
+import type { Bound, Ttl, TtlInsertion, TtlUnit } from "../model/cache-model";
+import type { ArgumentReader, Expr, OptionsView } from "../libraries/adapter";
+import type { Resolver } from "./resolver";
+
+/** What the reader needs from the program: folding, TTL reading, the global `Map`, installed versions. */
+export interface ReaderServices {
+  resolver: Resolver;
+  readTtl(expression: TS.Expression, unit: TtlUnit, zeroMeansNone?: boolean): Ttl;
+  isGlobalMap(identifier: TS.Identifier): boolean;
+  installedMajor(packageName: string): number | undefined;
+}
+
+/** An adapter's view of a TypeScript expression. */
+export function toExpr(expression: TS.Expression): Expr {
+  return expression as unknown as Expr;
+}
+
+/** The TypeScript expression behind an adapter's `Expr`. */
+export function fromExpr(expression: Expr): TS.Expression {
+  return toNode(expression);
+}
+
+function toNode(expression: Expr): TS.Expression {
+  return expression as unknown as TS.Expression;
+}
+
+/** Builds the reader over the arguments of a construction, call or decorator. */
+export function createArgumentReader(
+  services: ReaderServices,
+  args: readonly TS.Expression[],
+  exportName: string,
+  variant: string | undefined,
+  curriedArgs?: readonly TS.Expression[],
+): ArgumentReader {
+  const r = services.resolver;
+  const { ts } = r;
+  const optionsOf = (expression: Expr | undefined): OptionsView => {
+    const { props, opaque, literal } = r.readOptions(expression ? toNode(expression) : undefined);
+    return {
+      get: (name) => {
+        const value = props.get(name);
+        return value ? toExpr(value) : undefined;
+      },
+      has: (name) => props.has(name),
+      opaque,
+      literal: literal !== undefined,
+      names: literal ? literal.properties.map((property) => property.name?.getText() ?? "...") : [],
+    };
+  };
+  return {
+    args: args.map(toExpr),
+    exportName,
+    variant,
+    curriedArgs: curriedArgs?.map(toExpr),
+    options: (index) => optionsOf(args[index] ? toExpr(args[index]) : undefined),
+    optionsOf,
+    ttl: (expression, unit, zeroMeansNone) => services.readTtl(toNode(expression), unit, zeroMeansNone),
+    entries(expression): Bound {
+      const value = r.foldNumber(toNode(expression));
+      if (value === Infinity) return { kind: "none" };
+      return { kind: "entries", value, text: toNode(expression).getText() };
+    },
+    bytes: (expression) => ({
+      kind: "bytes",
+      value: r.foldNumber(toNode(expression)),
+      text: toNode(expression).getText(),
+    }),
+    number: (expression) => r.foldNumber(toNode(expression)),
+    string: (expression) => r.foldString(toNode(expression)),
+    // As written, not through parentheses: `true` and `false` options are literals in practice.
+    isTrue: (expression) => expression !== undefined && toNode(expression).kind === ts.SyntaxKind.TrueKeyword,
+    isFalse: (expression) => expression !== undefined && toNode(expression).kind === ts.SyntaxKind.FalseKeyword,
+    isSpread: (expression) => ts.isSpreadElement(toNode(expression) as TS.Node),
+    isObjectLiteral: (expression) => ts.isObjectLiteralExpression(r.skipOuter(toNode(expression))),
+    isNumericLiteral: (expression) => ts.isNumericLiteral(r.skipOuter(toNode(expression))),
+    isGlobalMapConstruction(expression) {
+      const node = r.skipOuter(toNode(expression));
+      return ts.isNewExpression(node) && ts.isIdentifier(node.expression) && services.isGlobalMap(node.expression);
+    },
+    text: (expression) => toNode(expression).getText(),
+    endOf: (expression) => toNode(expression).getEnd(),
+    insertIntoObjectLiteral(expression, property): TtlInsertion | undefined {
+      const node = r.skipOuter(toNode(expression));
+      if (!ts.isObjectLiteralExpression(node)) return undefined;
+      if (node.properties.length === 0) return { at: node.getStart() + 1, text: ` ${property} ` };
+      return { at: node.getStart() + 1, text: ` ${property},` };
+    },
+    installedMajor: (packageName) => services.installedMajor(packageName),
+  };
+}

@@ -1,0 +1,58 @@
+// cache-manager: v6+ `createCache({ stores, ttl })` in ms; ≤ 5 `caching(store, { ttl, max })`, v4 in seconds.
+// NestJS injects its `Cache` type. Version 7 turns Keyv's serializer off, so reads return references.
+import type { ArgumentReader } from "./adapter";
+import type { InProcessAdapter } from "./adapter";
+import { readTtlAtArgument2 } from "./cacheable-shared";
+import { COMMON_CACHE_METHODS, construction } from "./in-process-methods";
+
+/** v4 takes seconds, v5+ milliseconds: by the installed version when known, else by the API shape (`caching` is v4/v5, `createCache` v6+). */
+function findUnit(read: ArgumentReader, fallback: "s" | "ms"): "s" | "ms" {
+  const major = read.installedMajor("cache-manager");
+  return major === undefined ? fallback : major < 5 ? "s" : "ms";
+}
+
+export const cacheManager = {
+  id: "cache-manager",
+  displayName: "cache-manager",
+  kind: "in-process",
+  packages: {
+    "cache-manager": {
+      createCache: { role: "cache-factory" },
+      caching: { role: "cache-factory" },
+      // `Cache` is the type NestJS injects with `@Inject(CACHE_MANAGER)`.
+      Cache: { role: "cache-class" },
+    },
+  },
+  construct(read) {
+    if (read.exportName === "caching") {
+      // cache-manager ≤ 5: `caching(store, { ttl, max })`.
+      const options = read.options(1);
+      const ttl = options.get("ttl");
+      const max = options.get("max");
+      return construction({
+        optionsOpaque: options.opaque,
+        defaultTtl: ttl ? read.ttl(ttl, findUnit(read, "s"), true) : { kind: "none" },
+        bound: max ? read.entries(max) : { kind: "unknown" },
+        storesReferences: true,
+      });
+    }
+    const options = read.options(0);
+    const ttl = options.get("ttl");
+    const stores = options.get("stores");
+    return construction({
+      optionsOpaque: options.opaque,
+      defaultTtl: ttl ? read.ttl(ttl, findUnit(read, "ms"), true) : { kind: "none" },
+      bound: stores ? { kind: "unknown" } : { kind: "none" },
+      storesReferences: true,
+    });
+  },
+  storesReferencesWhenUnknown: true,
+  methods: COMMON_CACHE_METHODS,
+  writeTtl: (read, method) => readTtlAtArgument2(read, method, findUnit(read, "ms")),
+  callShape: () => ({}),
+  tagService: undefined,
+  fixes: {
+    ttl: "Add `ttl` to `createCache`, or a TTL as the third argument.",
+    bound: "a bounded store or `ttl`",
+  },
+} satisfies InProcessAdapter;

@@ -1,0 +1,72 @@
+// keyv: `new Keyv(store?, { namespace, ttl })` or `new Keyv({ store, ttl })`; TTLs in milliseconds; values serialised.
+import type { Bound } from "../model/cache-model";
+import type { ArgumentReader, Expr, InProcessAdapter, OptionsView } from "./adapter";
+import { NO_OPTIONS } from "./adapter";
+import { COMMON_CACHE_METHODS, construction, readTtlArgument } from "./in-process-methods";
+
+const OPTION_KEYS = new Set([
+  "ttl",
+  "namespace",
+  "store",
+  "serialize",
+  "deserialize",
+  "compression",
+  "useKeyPrefix",
+  "stats",
+  "emitErrors",
+  "throwOnErrors",
+  "throwOnFailedGet",
+  "adapter",
+  "uri",
+]);
+
+/** `new Keyv(store, options)` vs `new Keyv(options)`. */
+function splitArguments(read: ArgumentReader): { options: OptionsView; store: Expr | undefined } {
+  const first = read.args[0];
+  if (!first) return { options: NO_OPTIONS, store: undefined };
+  const options = read.options(0);
+  if (options.literal && options.names.every((name) => OPTION_KEYS.has(name))) {
+    return { options, store: undefined };
+  }
+  return { options: read.args[1] ? read.options(1) : NO_OPTIONS, store: first };
+}
+
+function describeStoreBound(read: ArgumentReader, store: Expr): Bound {
+  return read.isGlobalMapConstruction(store) ? { kind: "none" } : { kind: "unknown" };
+}
+
+export const keyv = {
+  id: "keyv",
+  displayName: "keyv",
+  kind: "in-process",
+  packages: { keyv: { default: { role: "cache-class" }, Keyv: { role: "cache-class" } } },
+  construct(read) {
+    const { options, store } = splitArguments(read);
+    const ttl = options.get("ttl");
+    const storeExpression = store ?? options.get("store");
+    // Keys are stored as `namespace:key`.
+    let namespace: string | undefined;
+    for (const argument of read.args) {
+      const value = read.optionsOf(argument).get("namespace");
+      if (value) {
+        namespace = read.string(value);
+        break;
+      }
+    }
+    return construction({
+      optionsOpaque: options.opaque,
+      defaultTtl: ttl ? read.ttl(ttl, "ms", true) : { kind: "none" },
+      bound: storeExpression ? describeStoreBound(read, storeExpression) : { kind: "none" },
+      keyPrefix: namespace ? `${namespace}:` : undefined,
+    });
+  },
+  storesReferencesWhenUnknown: false,
+  methods: COMMON_CACHE_METHODS,
+  writeTtl: (read) => ({ ttl: readTtlArgument(read, 2, "ms", false) }),
+  callShape: () => ({}),
+  tagService: undefined,
+  fixes: {
+    ttl: "Add `ttl` (milliseconds) to its options, or a TTL as the third argument.",
+    bound: "a bounded store (e.g. `new LRUCache({ max })`) or `ttl`",
+  },
+} satisfies InProcessAdapter;

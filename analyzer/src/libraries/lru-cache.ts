@@ -1,0 +1,38 @@
+// lru-cache: `new LRUCache({ max, maxSize, ttl })`; v6 and older `new LRU(max)` or `{ maxAge }`.
+import type { InProcessAdapter } from "./adapter";
+import { COMMON_CACHE_METHODS, construction, readTtlOption } from "./in-process-methods";
+
+export const lruCache = {
+  id: "lru-cache",
+  displayName: "lru-cache",
+  kind: "in-process",
+  packages: {
+    "lru-cache": { default: { role: "cache-class" }, LRUCache: { role: "cache-class" }, "*": { role: "cache-class" } },
+  },
+  construct(read) {
+    const first = read.args[0];
+    // lru-cache v6 and older: `new LRU(max)`.
+    if (first && read.number(first) !== undefined)
+      return construction({ bound: read.entries(first), storesReferences: true });
+    const options = read.options(0);
+    const ttl = options.get("ttl") ?? options.get("maxAge");
+    const max = options.get("max");
+    const maxSize = options.get("maxSize");
+    return construction({
+      optionsOpaque: options.opaque,
+      defaultTtl: ttl ? read.ttl(ttl, "ms") : { kind: "none" },
+      // lru-cache ≥ 7 throws without max/maxSize/ttl, so "nothing" is never unbounded at runtime.
+      bound: max ? read.entries(max) : maxSize ? read.bytes(maxSize) : { kind: "unknown" },
+      storesReferences: true,
+    });
+  },
+  storesReferencesWhenUnknown: true,
+  methods: COMMON_CACHE_METHODS,
+  writeTtl: (read) => ({ ttl: readTtlOption(read, 2, "ttl", "ms") }),
+  callShape: () => ({}),
+  tagService: undefined,
+  fixes: {
+    ttl: "Add `ttl` (milliseconds) to its options, or `{ ttl }` to this call.",
+    bound: { notApplicable: "lru-cache 7 and later refuse to be built without `max`, `maxSize` or `ttl`" },
+  },
+} satisfies InProcessAdapter;

@@ -1,0 +1,21 @@
+// A module-level `Map` (or plain object) used as a cache: found by how the code uses it, not by import.
+import type { InProcessAdapter } from "./adapter";
+import { COMMON_CACHE_METHODS, construction } from "./in-process-methods";
+
+export const map = {
+  id: "map",
+  displayName: "Map",
+  kind: "in-process",
+  // The global `Map` is recognised from the default library, not from a package.
+  packages: {},
+  construct: () => construction({ bound: { kind: "none" }, storesReferences: true }),
+  storesReferencesWhenUnknown: true,
+  methods: COMMON_CACHE_METHODS,
+  writeTtl: () => ({ ttl: { kind: "none" } }),
+  callShape: () => ({}),
+  tagService: undefined,
+  fixes: {
+    ttl: { notApplicable: "a Map has no expiry: require-cache-bound reports Map caches nobody evicts" },
+    bound: "eviction (`delete` or `clear`), or an lru-cache with `max`",
+  },
+} satisfies InProcessAdapter;

@@ -1,0 +1,26 @@
+// Next.js's data cache: `unstable_cache(fn, keyParts, { revalidate, tags })`, `'use cache'` with
+// `cacheLife` and `cacheTag`, and invalidation by `revalidateTag`, `updateTag`, `revalidatePath`.
+import type { FrameworkAdapter } from "./adapter";
+
+export const next = {
+  id: "next",
+  displayName: "Next.js (next/cache)",
+  kind: "framework",
+  packages: {
+    "next/cache": {
+      unstable_cache: { role: "next-unstable-cache" },
+      unstable_cacheLife: { role: "next-cache-life" },
+      cacheLife: { role: "next-cache-life" },
+      cacheTag: { role: "next-cache-tag" },
+      unstable_cacheTag: { role: "next-cache-tag" },
+      revalidateTag: { role: "next-revalidate" },
+      updateTag: { role: "next-revalidate" },
+      expireTag: { role: "next-revalidate" },
+      unstable_expireTag: { role: "next-revalidate" },
+      revalidatePath: { role: "next-revalidate", variant: "path" },
+      expirePath: { role: "next-revalidate", variant: "path" },
+      unstable_expirePath: { role: "next-revalidate", variant: "path" },
+    },
+  },
+  memoize: undefined,
+} satisfies FrameworkAdapter;

@@ -1,0 +1,148 @@
+// Every library adapter, by id. A `LibraryId` without an adapter fails the type check here.
+import type { CacheKind, LibraryId } from "../model/cache-model";
+import type { ExportRole, LibraryAdapter } from "./adapter";
+import { asyncCacheDedupe } from "./async-cache-dedupe";
+import { bentocache } from "./bentocache";
+import { cacheManager } from "./cache-manager";
+import { cacheable } from "./cacheable";
+import { cacheableMemory } from "./cacheable-memory";
+import { dataloader } from "./dataloader";
+import { fastMemoize } from "./fast-memoize";
+import { ioredis } from "./ioredis";
+import { keyv } from "./keyv";
+import { lodash } from "./lodash";
+import { lruCache } from "./lru-cache";
+import { map } from "./map";
+import { memoize } from "./memoize";
+import { memoizeOne } from "./memoize-one";
+import { memoizee } from "./memoizee";
+import { microMemoize } from "./micro-memoize";
+import { moize } from "./moize";
+import { nestjsCache } from "./nestjs-cache";
+import { next } from "./next";
+import { nodeCache } from "./node-cache";
+import { nodeRedis } from "./node-redis";
+import { pMemoize } from "./p-memoize";
+import { quickLru } from "./quick-lru";
+import { react } from "./react";
+import { reselect } from "./reselect";
+import { tinyLru } from "./tiny-lru";
+import { ttlcache } from "./ttlcache";
+import { typeCacheable } from "./type-cacheable";
+import { typescriptMemoize } from "./typescript-memoize";
+import { underscore } from "./underscore";
+import { upstashRedis } from "./upstash-redis";
+
+export const LIBRARY_ADAPTERS = {
+  ioredis,
+  "node-redis": nodeRedis,
+  "upstash-redis": upstashRedis,
+  "lru-cache": lruCache,
+  ttlcache,
+  "quick-lru": quickLru,
+  "tiny-lru": tinyLru,
+  "node-cache": nodeCache,
+  keyv,
+  cacheable,
+  "cacheable-memory": cacheableMemory,
+  "cache-manager": cacheManager,
+  bentocache,
+  "async-cache-dedupe": asyncCacheDedupe,
+  dataloader,
+  map,
+  lodash,
+  underscore,
+  memoizee,
+  memoize,
+  "p-memoize": pMemoize,
+  moize,
+  "micro-memoize": microMemoize,
+  "fast-memoize": fastMemoize,
+  "memoize-one": memoizeOne,
+  reselect,
+  "typescript-memoize": typescriptMemoize,
+  "type-cacheable": typeCacheable,
+  "nestjs-cache": nestjsCache,
+  next,
+  react,
+} satisfies Record<LibraryId, LibraryAdapter>;
+
+/** The adapter of a library, typed by its kind. */
+export type AdapterOf<Id extends LibraryId> = (typeof LIBRARY_ADAPTERS)[Id];
+
+export function getAdapter(id: LibraryId): LibraryAdapter {
+  return LIBRARY_ADAPTERS[id];
+}
+
+/** What an import of a module gives: the library and its exports' roles. */
+export interface LibraryEntry {
+  library: LibraryId;
+  kind: CacheKind;
+  /** Export name (after normalisation: `default`, `*` or a named export) → role. */
+  exports: Record<string, ExportRole>;
+}
+
+/** Module specifier → entry, built once from the adapters' package tables. */
+const PACKAGES: ReadonlyMap<string, LibraryEntry> = (() => {
+  const packages = new Map<string, LibraryEntry>();
+  for (const adapter of Object.values(LIBRARY_ADAPTERS) as LibraryAdapter[]) {
+    for (const [specifier, exports] of Object.entries(adapter.packages)) {
+      if (packages.has(specifier)) throw new Error(`cachewise: two adapters claim the module ${specifier}`);
+      packages.set(specifier, { library: adapter.id, kind: adapter.kind, exports });
+    }
+  }
+  return packages;
+})();
+
+/** Looks up a module specifier (bare package or a listed subpath). */
+export function findLibraryByModule(specifier: string): LibraryEntry | undefined {
+  const direct =
+    PACKAGES.get(specifier) ?? (specifier.endsWith(".js") ? PACKAGES.get(specifier.slice(0, -3)) : undefined);
+  if (direct) return direct;
+  // `@upstash/redis/nodejs`, `ioredis/built/...`: fall back to the package name.
+  const packageName = getPackageName(specifier);
+  return packageName === specifier ? undefined : PACKAGES.get(packageName);
+}
+
+/** Library by package of a declaration file: used when the receiver's type is all we have. */
+export function findLibraryByPackage(packageName: string): LibraryEntry | undefined {
+  return PACKAGES.get(packageName);
+}
+
+/** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`. */
+export function getPackageName(specifier: string): string {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+}
+
+const keyedStores = (Object.values(LIBRARY_ADAPTERS) as LibraryAdapter[]).filter(
+  (adapter) => adapter.kind === "in-process" || adapter.kind === "remote-kv",
+);
+
+/** Every method any in-process or remote store adapter reads: a cheap filter before resolving the receiver. */
+const STORE_METHOD_NAMES: ReadonlySet<string> = new Set(
+  keyedStores.flatMap((adapter) => [
+    ...adapter.methods.read,
+    ...adapter.methods.write,
+    ...adapter.methods.delete,
+    ...adapter.methods.clear,
+  ]),
+);
+
+/** Every method of a tag service (cacheable's `cache.tags.invalidateTag`). */
+const TAG_SERVICE_METHOD_NAMES: ReadonlySet<string> = new Set(
+  keyedStores.flatMap((adapter) => [...(adapter.tagService?.invalidate ?? [])]),
+);
+
+export function isStoreMethodName(method: string): boolean {
+  return STORE_METHOD_NAMES.has(method);
+}
+
+export function isTagServiceMethodName(method: string): boolean {
+  return TAG_SERVICE_METHOD_NAMES.has(method);
+}
+
+/** Every module specifier an adapter claims, for docs and tests. */
+export function listLibraryModules(): string[] {
+  return [...PACKAGES.keys()].sort();
+}
