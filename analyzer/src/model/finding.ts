@@ -25,4 +25,9 @@ export interface Finding {
   data: Record<string, string>;
   span: Span;
   suggestions: Suggestion[];
+  /**
+   * Ids of the cache families the finding is about, when the rule knows them (the rules that
+   * read the program model do); `undefined` when it does not.
+   */
+  familyIds?: string[];
 }
