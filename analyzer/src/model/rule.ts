@@ -70,7 +70,7 @@ export interface RuleDefinition<Options extends object = Record<string, unknown>
   hasSuggestions: boolean;
   /** Checks options beyond what the schema says (object-valued options); returns the first problem. */
   validateOptions?(options: Partial<Options>): string | undefined;
-  check(model: FileCacheModel, context: RuleContext<Options>): Finding[];
+  check(model: FileCacheModel, context: RuleContext<Options>): Array<Finding<MessageId>>;
 }
 
 /** A rule as its file writes it: `check` returns reports typed by the rule's own messages. */
@@ -111,8 +111,11 @@ export function findingOf<Messages extends RuleMessages>(_messages: Messages) {
     ({ messageId, data, span, ...more }) as RuleReport<Messages>;
 }
 
-function toFinding(ruleId: string, report: RuleReport<RuleMessages>): Finding {
-  const finding: Finding = {
+function toFinding<Messages extends RuleMessages>(
+  ruleId: string,
+  report: RuleReport<Messages>,
+): Finding<keyof Messages & string> {
+  const finding: Finding<keyof Messages & string> = {
     ruleId,
     messageId: report.messageId,
     data: report.data,
