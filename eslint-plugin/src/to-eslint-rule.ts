@@ -51,23 +51,39 @@ export function getProgramModel(program: ts.Program): ProgramModel {
   return model;
 }
 
-const createRule = ESLintUtils.RuleCreator<{ requiresTypeChecking: boolean }>(
-  (name) => `https://www.npmjs.com/package/cachewise#rule-${name}`,
-);
+/** The repository that holds each rule's doc (package.json `repository.url`; the docs test checks they agree). */
+export const REPOSITORY_URL = "https://github.com/cachewise/cachewise";
 
-export function toEslintRule<Options extends object>(
-  definition: RuleDefinition<Options>,
-): TSESLint.RuleModule<string, [Options]> {
-  return createRule<[Options], string>({
+/** The doc of a rule, on the repository's default branch. */
+export function getRuleDocUrl(ruleId: string): string {
+  return `${REPOSITORY_URL}/blob/main/eslint-plugin/docs/rules/${ruleId}.md`;
+}
+
+interface CachewiseDocs {
+  /** Whether `cachewise/recommended` turns the rule on. */
+  recommended: boolean;
+  requiresTypeChecking: boolean;
+}
+
+const createRule = ESLintUtils.RuleCreator<CachewiseDocs>(getRuleDocUrl);
+
+export function toEslintRule<Options extends object, MessageId extends string>(
+  definition: RuleDefinition<Options, MessageId>,
+): TSESLint.RuleModule<MessageId, [Options], CachewiseDocs> {
+  return createRule<[Options], MessageId>({
     name: definition.id,
     meta: {
       type: "problem",
-      docs: { description: definition.description, requiresTypeChecking: true },
+      docs: {
+        description: definition.description,
+        recommended: definition.recommended !== "off",
+        requiresTypeChecking: true,
+      },
       messages: definition.messages,
       schema: [definition.schema as never],
+      defaultOptions: [definition.defaultOptions],
       hasSuggestions: definition.hasSuggestions || undefined,
     },
-    defaultOptions: [definition.defaultOptions],
     create(context, [options]) {
       // Throws typescript-eslint's own message about enabling `projectService` when types are missing.
       const services = ESLintUtils.getParserServices(context);

@@ -87,3 +87,37 @@ describe("AnalysisSession", () => {
     assert.equal(fixed.problems.filter((p) => p.file === orgs).length, 0);
   });
 });
+
+describe("AnalysisSession per-family finding counts", () => {
+  // Two clients write `user:{id}`: one with a key prefix (the family `app:user:{id}`), one without.
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), "cachewise-session-counts-"));
+  fs.symlinkSync(path.resolve(FIXTURES, "..", "..", "node_modules"), path.join(project, "node_modules"), "dir");
+  fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true } }));
+  fs.mkdirSync(path.join(project, "src"));
+  fs.writeFileSync(
+    path.join(project, "src", "users.ts"),
+    [
+      'import Redis from "ioredis";',
+      'const prefixed = new Redis({ keyPrefix: "app:" });',
+      "const plain = new Redis();",
+      "export async function save(id: string, value: string) {",
+      "  await prefixed.set(`user:${id}`, value);",
+      "}",
+      "export async function remember(id: string, value: string) {",
+      '  await plain.set(`user:${id}`, value, "EX", 60);',
+      "}",
+      "",
+    ].join("\n"),
+  );
+  after(() => fs.rmSync(project, { recursive: true, force: true }));
+
+  it("counts a finding for the family it is about, not for a family its message happens to mention", () => {
+    const snapshot = new AnalysisSession({ root: project }).analyzeAll();
+    const missingTtl = snapshot.findings.filter((f) => f.ruleId === "require-cache-ttl");
+    assert.equal(missingTtl.length, 1, JSON.stringify(snapshot.findings));
+    // The message names the key as written, `user:{id}`, which is also the unprefixed family's label.
+    assert.ok(missingTtl[0]!.message.includes("`user:{id}`"), missingTtl[0]!.message);
+    const counts = Object.fromEntries(snapshot.families.map((family) => [family.label, family.findings]));
+    assert.deepEqual(counts, { "app:user:{id}": 1, "user:{id}": 0 });
+  });
+});

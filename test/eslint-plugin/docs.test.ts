@@ -9,6 +9,7 @@ import { Linter, type ESLint } from "eslint";
 import tseslint from "typescript-eslint";
 import { RULES } from "../../analyzer/src/rule-registry";
 import { rules } from "../../eslint-plugin/src/index";
+import { REPOSITORY_URL } from "../../eslint-plugin/src/to-eslint-rule";
 import { RULE_TESTER_FIXTURE } from "./rule-tester";
 
 const REPOSITORY = path.resolve(import.meta.dirname, "../..");
@@ -104,6 +105,13 @@ describe("rule docs", () => {
     }
   });
 
+  it("rule docs are linked on the repository named in package.json", () => {
+    const manifest = JSON.parse(readFileSync(path.join(REPOSITORY, "package.json"), "utf8")) as {
+      repository: { url: string };
+    };
+    assert.equal(REPOSITORY_URL, manifest.repository.url.replace(/^git\+/, "").replace(/\.git$/, ""));
+  });
+
   it("every doc belongs to a rule", () => {
     const ids = new Set(RULES.map((rule) => rule.id));
     for (const name of readdirSync(DOCS_DIR)) {
@@ -122,6 +130,20 @@ describe("rule docs", () => {
       it("has a doc titled with the rule id", () => {
         assert.ok(existsSync(docPath), `missing ${path.relative(REPOSITORY, docPath)}`);
         assert.ok(markdown.startsWith(`# ${rule.id}\n`), `the doc must start with "# ${rule.id}"`);
+      });
+
+      it("links its ESLint rule to the doc in the repository, with complete metadata", () => {
+        const meta = rules[rule.id]!.meta;
+        const docPrefix = `${REPOSITORY_URL}/blob/main/`;
+        const url = meta.docs?.url ?? "";
+        assert.ok(url.startsWith(docPrefix), `meta.docs.url ${url} is not a file of ${REPOSITORY_URL}`);
+        const docFile = url.slice(docPrefix.length);
+        assert.equal(docFile, path.relative(REPOSITORY, docPath).split(path.sep).join("/"));
+        assert.ok(existsSync(path.join(REPOSITORY, docFile)), `meta.docs.url points at a missing file: ${docFile}`);
+        const docs = meta.docs as { recommended?: boolean; requiresTypeChecking?: boolean } | undefined;
+        assert.equal(docs?.recommended, rule.recommended !== "off");
+        assert.equal(docs?.requiresTypeChecking, true);
+        assert.deepEqual(meta.defaultOptions, [rule.defaultOptions]);
       });
 
       it("states the rule's description verbatim", () => {

@@ -181,12 +181,19 @@ export class AnalysisSession {
     const problems: SnapshotProblem[] = [];
     const sites: SnapshotSite[] = [];
     const familiesPerProject: CacheFamily[][] = [];
+    const findingsPerFamily = new Map<string, number>();
     for (const project of this.projects) {
       const models = [...project.models.values()];
       const programModel = (project.programModel ??= buildProgramModel(models));
       familiesPerProject.push(programModel.families);
       for (const model of models) {
+        const siteAt = new Map(model.sites.map((site) => [site.calleeSpan.start, site.id]));
         for (const finding of checkModel(model, this.rules, root, () => programModel)) {
+          // A rule that does not know the families (a file-scope rule) reports at a cache site: its families.
+          const siteId = siteAt.get(finding.span.start);
+          const familyIds = finding.familyIds ?? (siteId ? programModel.familiesOfSite.get(siteId) : undefined) ?? [];
+          for (const familyId of new Set(familyIds))
+            findingsPerFamily.set(familyId, (findingsPerFamily.get(familyId) ?? 0) + 1);
           const messages = RULE_MESSAGES.get(finding.ruleId) ?? {};
           findings.push({
             ...toRange(finding.span),
@@ -231,7 +238,6 @@ export class AnalysisSession {
     const declarations = this.config?.families ?? [];
     const families = mergeFamilies(familiesPerProject).map((family): SnapshotFamily => {
       const declaration = findDeclaration(family, declarations);
-      const mention = `\`${family.label}\``;
       const refs = [...family.reads, ...family.writes, ...precise(family)];
       return {
         id: family.id,
@@ -255,7 +261,7 @@ export class AnalysisSession {
         owner: declaration?.owner,
         dataClass: declaration?.class,
         runbook: declaration?.runbook,
-        findings: findings.filter((f) => f.message.includes(mention)).length,
+        findings: findingsPerFamily.get(family.id) ?? 0,
       };
     });
     const totalFiles = this.projects.reduce((sum, p) => sum + p.models.size + p.problems.size, 0);

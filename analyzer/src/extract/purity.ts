@@ -3,7 +3,7 @@
 // function declaration per Program and followed through calls into the project's own
 // functions (across files). This module imports `typescript` for types only.
 import type * as TS from "typescript";
-import type { Impurity, ImpurityKind, Span } from "../model/cache-model";
+import type { Impurity, ImpurityKind } from "../model/cache-model";
 import { findPackageOfDeclarationFile } from "./library-table";
 import type { Resolver } from "./resolver";
 
@@ -894,6 +894,3 @@ export class PurityAnalyzer {
     return "<anonymous>";
   }
 }
-
-/** Formats a span for a message chain; hosts pass their own formatter. */
-export type SpanFormatter = (span: Span) => string;

@@ -4,26 +4,29 @@
 import { REDIS_TTL_DROPPING_COMMANDS } from "../extract/library-table";
 import { formatDuration } from "../program-model/build-program-model";
 import type { CacheSite } from "../model/cache-model";
-import type { Finding } from "../model/finding";
 import type { CacheFamily, FamilyTtl } from "../model/program-model";
-import type { RuleDefinition } from "../model/rule";
+import { defineRule, type RuleReport } from "../model/rule";
 
 export interface ConsistentCacheTtlOptions {
   maxRatio: number;
 }
 
-export const consistentCacheTtl: RuleDefinition<ConsistentCacheTtlOptions> = {
+const messages = {
+  missingTtl:
+    "`{{method}}` writes `{{family}}` without an expiry, but {{other}} writes it with a TTL of {{ttl}}: keys written here never expire.{{drop}}",
+  divergentTtl:
+    "`{{method}}` writes `{{family}}` with a TTL of {{ttl}}, {{ratio}}× the {{otherTtl}} used at {{other}}: one of them is probably wrong. Use one TTL per family (a shared constant).",
+} as const;
+
+type Report = RuleReport<typeof messages>;
+
+export const consistentCacheTtl = defineRule<ConsistentCacheTtlOptions, typeof messages>({
   id: "consistent-cache-ttl",
   description:
     "Require every write of a cache family to use a consistent expiry: not a TTL in one place and none in another, and not TTLs that differ by more than a set factor.",
   recommended: "error",
   hasSuggestions: false,
-  messages: {
-    missingTtl:
-      "`{{method}}` writes `{{family}}` without an expiry, but {{other}} writes it with a TTL of {{ttl}}: keys written here never expire.{{drop}}",
-    divergentTtl:
-      "`{{method}}` writes `{{family}}` with a TTL of {{ttl}}, {{ratio}}× the {{otherTtl}} used at {{other}}: one of them is probably wrong. Use one TTL per family (a shared constant).",
-  },
+  messages,
   schema: {
     type: "object",
     properties: {
@@ -38,7 +41,7 @@ export const consistentCacheTtl: RuleDefinition<ConsistentCacheTtlOptions> = {
   defaultOptions: { maxRatio: 10 },
   check(model, context) {
     const program = context.getProgramModel();
-    const findings: Finding[] = [];
+    const findings: Report[] = [];
     const families = new Map(program.families.map((family) => [family.id, family]));
     for (const site of model.sites) {
       if (site.operation !== "write" || (site.kind !== "redis" && site.kind !== "in-process")) continue;
@@ -51,14 +54,14 @@ export const consistentCacheTtl: RuleDefinition<ConsistentCacheTtlOptions> = {
     }
     return findings;
   },
-};
+});
 
 function checkWrite(
   site: CacheSite,
   family: CacheFamily,
   options: ConsistentCacheTtlOptions,
   formatLocation: (span: FamilyTtl["span"]) => string,
-): Finding | undefined {
+): Report | undefined {
   const own = family.ttls.find((ttl) => ttl.siteId === site.id);
   // TTLs given by writes only: `EXPIRE key 1` in a soft delete is an invalidation, not the family's TTL.
   const writeIds = new Set(family.writes.map((write) => write.siteId));
@@ -85,7 +88,6 @@ function checkWrite(
     if (site.kind === "redis" && !REDIS_TTL_DROPPING_COMMANDS.has(site.method)) return undefined;
     const other = others[0]!;
     return {
-      ruleId: consistentCacheTtl.id,
       messageId: "missingTtl",
       data: {
         method: site.method,
@@ -98,7 +100,6 @@ function checkWrite(
             : "",
       },
       span: site.calleeSpan,
-      suggestions: [],
     };
   }
   if (effective.kind !== "set" || effective.ms === undefined || effective.ms === Infinity || effective.ms === 0)
@@ -112,7 +113,6 @@ function checkWrite(
   const smallestMs = smallest.ms!;
   if (smallestMs === 0 || effective.ms <= smallestMs || effective.ms / smallestMs <= options.maxRatio) return undefined;
   return {
-    ruleId: consistentCacheTtl.id,
     messageId: "divergentTtl",
     data: {
       method: site.method,
@@ -123,6 +123,5 @@ function checkWrite(
       other: formatLocation(smallest.span),
     },
     span: site.calleeSpan,
-    suggestions: [],
   };
 }

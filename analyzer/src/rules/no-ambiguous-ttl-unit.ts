@@ -2,8 +2,7 @@
 // after 60 ms (the cache never hits), `3_600_000` given to a seconds API lives for 41 days.
 import { formatDuration } from "../program-model/build-program-model";
 import type { CacheSite, Ttl } from "../model/cache-model";
-import type { Finding } from "../model/finding";
-import type { RuleDefinition } from "../model/rule";
+import { defineRule, type RuleReport } from "../model/rule";
 
 export type NoAmbiguousTtlUnitOptions = Record<string, never>;
 
@@ -12,22 +11,26 @@ const SECOND_COUNTS = new Set([
   30, 60, 90, 120, 180, 300, 600, 900, 1200, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 2592000,
 ]);
 
-export const noAmbiguousTtlUnit: RuleDefinition<NoAmbiguousTtlUnitOptions> = {
+const messages = {
+  secondsToMilliseconds:
+    "`{{text}}` is passed to {{api}}, which takes milliseconds: entries expire after {{asWritten}}. This looks like {{intended}} in seconds; write `{{fix}}`.",
+  millisecondsToSeconds:
+    "`{{text}}` is passed to {{api}}, which takes seconds: entries live for {{asWritten}}. This looks like {{intended}} in milliseconds; write `{{fix}}`.",
+} as const;
+
+type Report = RuleReport<typeof messages>;
+
+export const noAmbiguousTtlUnit = defineRule<NoAmbiguousTtlUnitOptions, typeof messages>({
   id: "no-ambiguous-ttl-unit",
   description:
     "Disallow TTL values that are almost certainly in the wrong unit for the API they are passed to (seconds given to a millisecond API, or milliseconds to a seconds API).",
   recommended: "error",
   hasSuggestions: false,
-  messages: {
-    secondsToMilliseconds:
-      "`{{text}}` is passed to {{api}}, which takes milliseconds: entries expire after {{asWritten}}. This looks like {{intended}} in seconds; write `{{fix}}`.",
-    millisecondsToSeconds:
-      "`{{text}}` is passed to {{api}}, which takes seconds: entries live for {{asWritten}}. This looks like {{intended}} in milliseconds; write `{{fix}}`.",
-  },
+  messages,
   schema: { type: "object", properties: {}, additionalProperties: false },
   defaultOptions: {},
   check(model) {
-    const findings: Finding[] = [];
+    const findings: Report[] = [];
     for (const site of model.sites) {
       const ttl =
         site.operation === "memoize"
@@ -41,9 +44,9 @@ export const noAmbiguousTtlUnit: RuleDefinition<NoAmbiguousTtlUnitOptions> = {
     }
     return findings;
   },
-};
+});
 
-function checkTtl(site: CacheSite, ttl: Ttl): Finding | undefined {
+function checkTtl(site: CacheSite, ttl: Ttl): Report | undefined {
   if (ttl.kind !== "set" || ttl.ms === undefined || !Number.isFinite(ttl.ms) || ttl.ms <= 0) return undefined;
   const api = `\`${site.method === "new" ? `new ${site.library}` : site.method}\` (${site.library})`;
   if (ttl.unit === "ms") {
@@ -51,7 +54,6 @@ function checkTtl(site: CacheSite, ttl: Ttl): Finding | undefined {
     // Below a second, or exactly a round number of seconds that is absurd as milliseconds.
     if (!SECOND_COUNTS.has(value) || value >= 10_000) return undefined;
     return {
-      ruleId: noAmbiguousTtlUnit.id,
       messageId: "secondsToMilliseconds",
       data: {
         text: ttl.text,
@@ -61,14 +63,12 @@ function checkTtl(site: CacheSite, ttl: Ttl): Finding | undefined {
         fix: `${ttl.text} * 1000`,
       },
       span: site.calleeSpan,
-      suggestions: [],
     };
   }
   if (ttl.unit === "s") {
     const value = ttl.ms / 1000;
     if (value < 60_000 || value % 1000 !== 0 || !SECOND_COUNTS.has(value / 1000)) return undefined;
     return {
-      ruleId: noAmbiguousTtlUnit.id,
       messageId: "millisecondsToSeconds",
       data: {
         text: ttl.text,
@@ -78,7 +78,6 @@ function checkTtl(site: CacheSite, ttl: Ttl): Finding | undefined {
         fix: `${ttl.text} / 1000`,
       },
       span: site.calleeSpan,
-      suggestions: [],
     };
   }
   return undefined;

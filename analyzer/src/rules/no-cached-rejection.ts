@@ -1,23 +1,26 @@
 // An async function memoized by a library that keeps rejected promises: one transient
 // failure is served to every later caller with the same key, until the entry goes away.
-import type { RejectionFix, CacheSite, Span } from "../model/cache-model";
-import type { Finding } from "../model/finding";
-import type { RuleDefinition } from "../model/rule";
+import type { CacheSite, RejectionFix, Span } from "../model/cache-model";
+import { defineRule, type RuleReport } from "../model/rule";
 
 export interface NoCachedRejectionOptions {
   checkExpiring: boolean;
 }
 
-export const noCachedRejection: RuleDefinition<NoCachedRejectionOptions> = {
+const messages = {
+  rejectionKept:
+    "`{{name}}` is async and memoized with {{library}}, which keeps a rejected promise in its cache: one transient failure is served to every later caller with the same key {{until}}. {{fix}}",
+} as const;
+
+type Report = RuleReport<typeof messages>;
+
+export const noCachedRejection = defineRule<NoCachedRejectionOptions, typeof messages>({
   id: "no-cached-rejection",
   description:
     "Disallow memoizing async functions with a memoizer that keeps rejected promises, which turns one transient failure into a permanent one.",
   recommended: "error",
   hasSuggestions: false,
-  messages: {
-    rejectionKept:
-      "`{{name}}` is async and memoized with {{library}}, which keeps a rejected promise in its cache: one transient failure is served to every later caller with the same key {{until}}. {{fix}}",
-  },
+  messages,
   schema: {
     type: "object",
     properties: {
@@ -30,16 +33,16 @@ export const noCachedRejection: RuleDefinition<NoCachedRejectionOptions> = {
   },
   defaultOptions: { checkExpiring: true },
   check(model, context) {
-    const findings: Finding[] = [];
+    const findings: Report[] = [];
     for (const site of model.sites) {
       const finding = checkSite(site, context.options);
       if (finding) findings.push(finding);
     }
     return findings;
   },
-};
+});
 
-function checkSite(site: CacheSite, options: NoCachedRejectionOptions): Finding | undefined {
+function checkSite(site: CacheSite, options: NoCachedRejectionOptions): Report | undefined {
   const memoize = site.memoize;
   const fn = memoize?.fn;
   if (site.operation !== "memoize" || !memoize || !fn || !fn.isAsync) return undefined;
@@ -56,7 +59,6 @@ function checkSite(site: CacheSite, options: NoCachedRejectionOptions): Finding 
   const expires = memoize.maxAge.kind === "set" || memoize.maxAge.kind === "unknown";
   if (expires && !options.checkExpiring) return undefined;
   return {
-    ruleId: noCachedRejection.id,
     messageId: "rejectionKept",
     data: {
       name: fn.name ?? "this function",
@@ -65,7 +67,6 @@ function checkSite(site: CacheSite, options: NoCachedRejectionOptions): Finding 
       fix: describeFix(memoize.rejectionFix),
     },
     span: site.calleeSpan as Span,
-    suggestions: [],
   };
 }
 

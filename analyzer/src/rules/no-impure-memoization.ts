@@ -1,8 +1,7 @@
 // A memoized function must be a function of its arguments: no clock, randomness,
 // environment or mutable state read at call time, and no side effects.
 import type { CacheSite, Impurity, ImpurityKind, Span } from "../model/cache-model";
-import type { Finding } from "../model/finding";
-import type { RuleDefinition } from "../model/rule";
+import { defineRule, findingOf, type RuleReport } from "../model/rule";
 
 export interface NoImpureMemoizationOptions {
   depth: number;
@@ -10,7 +9,7 @@ export interface NoImpureMemoizationOptions {
   checkEnvironment: boolean;
 }
 
-const MESSAGE_BY_KIND: Record<ImpurityKind, string> = {
+const MESSAGE_BY_KIND: Record<ImpurityKind, keyof typeof messages> = {
   time: "readsTime",
   random: "readsRandom",
   environment: "readsEnvironment",
@@ -21,29 +20,34 @@ const MESSAGE_BY_KIND: Record<ImpurityKind, string> = {
   logging: "logs",
 };
 
-export const noImpureMemoization: RuleDefinition<NoImpureMemoizationOptions> = {
+const messages = {
+  readsTime:
+    "`{{name}}` is memoized but{{via}} reads the clock (`{{subject}}`): every later call returns the time of the first one.",
+  readsRandom:
+    "`{{name}}` is memoized but{{via}} uses randomness (`{{subject}}`): every later call returns the first value drawn.",
+  readsEnvironment:
+    "`{{name}}` is memoized but{{via}} reads `{{subject}}` at call time: later changes are ignored. Read it once at module load, or pass it as an argument.",
+  readsMutableState:
+    "`{{name}}` is memoized but{{via}} reads `{{subject}}`, {{how}} in `{{writer}}` ({{writerLocation}}): cached results go stale when it changes.",
+  writesOuterState:
+    "`{{name}}` is memoized but{{via}} writes `{{subject}}`: the side effect runs only on a cache miss.",
+  mutatesArgument:
+    "`{{name}}` is memoized but{{via}} mutates its argument (`{{subject}}`): callers served from the cache skip the mutation.",
+  performsIo:
+    "`{{name}}` is memoized synchronously but{{via}} performs I/O (`{{subject}}`): the result is frozen at the first call. Use an async memoizer or a cache with a TTL.",
+  logs: "`{{name}}` is memoized but{{via}} logs (`{{subject}}`): the log line appears only on a cache miss.",
+} as const;
+
+type Report = RuleReport<typeof messages>;
+const finding = findingOf(messages);
+
+export const noImpureMemoization = defineRule<NoImpureMemoizationOptions, typeof messages>({
   id: "no-impure-memoization",
   description:
     "Disallow memoizing functions whose result depends on more than their arguments (time, randomness, environment, mutable state) or that have side effects.",
   recommended: "error",
   hasSuggestions: false,
-  messages: {
-    readsTime:
-      "`{{name}}` is memoized but{{via}} reads the clock (`{{subject}}`): every later call returns the time of the first one.",
-    readsRandom:
-      "`{{name}}` is memoized but{{via}} uses randomness (`{{subject}}`): every later call returns the first value drawn.",
-    readsEnvironment:
-      "`{{name}}` is memoized but{{via}} reads `{{subject}}` at call time: later changes are ignored. Read it once at module load, or pass it as an argument.",
-    readsMutableState:
-      "`{{name}}` is memoized but{{via}} reads `{{subject}}`, {{how}} in `{{writer}}` ({{writerLocation}}): cached results go stale when it changes.",
-    writesOuterState:
-      "`{{name}}` is memoized but{{via}} writes `{{subject}}`: the side effect runs only on a cache miss.",
-    mutatesArgument:
-      "`{{name}}` is memoized but{{via}} mutates its argument (`{{subject}}`): callers served from the cache skip the mutation.",
-    performsIo:
-      "`{{name}}` is memoized synchronously but{{via}} performs I/O (`{{subject}}`): the result is frozen at the first call. Use an async memoizer or a cache with a TTL.",
-    logs: "`{{name}}` is memoized but{{via}} logs (`{{subject}}`): the log line appears only on a cache miss.",
-  },
+  messages,
   schema: {
     type: "object",
     properties: {
@@ -67,7 +71,7 @@ export const noImpureMemoization: RuleDefinition<NoImpureMemoizationOptions> = {
   },
   defaultOptions: { depth: 3, allowLogging: true, checkEnvironment: true },
   check(model, context) {
-    const findings: Finding[] = [];
+    const findings: Report[] = [];
     for (const site of model.sites) {
       if (site.operation !== "memoize" || !site.memoize?.fn) continue;
       // A memoizer that lives for one call or one request (React `cache`) does not outlive the state it reads.
@@ -76,15 +80,15 @@ export const noImpureMemoization: RuleDefinition<NoImpureMemoizationOptions> = {
     }
     return findings;
   },
-};
+});
 
 function checkSite(
   site: CacheSite,
   options: NoImpureMemoizationOptions,
   formatLocation: (span: Span) => string,
-): Finding[] {
+): Report[] {
   const fn = site.memoize!.fn!;
-  const findings: Finding[] = [];
+  const findings: Report[] = [];
   const reported = new Set<string>();
   for (const impurity of fn.impurities) {
     if (impurity.chain.length > options.depth) continue;
@@ -98,18 +102,15 @@ function checkSite(
     const key = `${impurity.kind}|${impurity.subject}`;
     if (reported.has(key)) continue;
     reported.add(key);
-    findings.push({
-      ruleId: noImpureMemoization.id,
-      messageId: MESSAGE_BY_KIND[impurity.kind],
-      data: describe(site, impurity, formatLocation),
-      span: chooseSpan(site, impurity),
-      suggestions: [],
-    });
+    findings.push(
+      finding(chooseSpan(site, impurity), MESSAGE_BY_KIND[impurity.kind], describe(site, impurity, formatLocation)),
+    );
   }
   return findings;
 }
 
-function describe(site: CacheSite, impurity: Impurity, formatLocation: (span: Span) => string): Record<string, string> {
+/** The data of every message of this rule (each uses some of it). */
+function describe(site: CacheSite, impurity: Impurity, formatLocation: (span: Span) => string) {
   const via = impurity.chain
     .map((step, index) => `${index === 0 ? " calls" : " which calls"} \`${step.name}\` (${formatLocation(step.span)}),`)
     .join("");

@@ -4,9 +4,8 @@ import { isTestFile } from "../program-model/file-kinds";
 import { describeEntityWrite, isChangedByWrite } from "../program-model/build-program-model";
 import { getInvalidationPaths, type InvalidationPaths } from "../program-model/invalidation-paths";
 import type { EntityAccess, Span } from "../model/cache-model";
-import type { Finding } from "../model/finding";
 import type { CacheFamily, ProgramModel } from "../model/program-model";
-import type { RuleDefinition } from "../model/rule";
+import { defineRule, findingOf, type RuleReport } from "../model/rule";
 
 export type NoInvalidationBeforeWriteOptions = Record<string, never>;
 
@@ -17,18 +16,23 @@ interface InvalidationPoint {
   transactionId: string | undefined;
 }
 
-export const noInvalidationBeforeWrite: RuleDefinition<NoInvalidationBeforeWriteOptions> = {
+const messages = {
+  beforeWrite:
+    "`{{what}}` invalidates `{{family}}` before `{{action}}` writes {{entity}} (line {{writeLine}}): a concurrent reader can miss, load the old value and cache it again until it expires. Invalidate after the write.",
+  beforeCommit:
+    "`{{what}}` invalidates `{{family}}` inside the transaction that writes {{entity}} (line {{writeLine}}): until the transaction commits, a concurrent reader can load the old value and cache it again. Invalidate after the transaction.",
+} as const;
+
+type Report = RuleReport<typeof messages>;
+const finding = findingOf(messages);
+
+export const noInvalidationBeforeWrite = defineRule<NoInvalidationBeforeWriteOptions, typeof messages>({
   id: "no-invalidation-before-write",
   description:
     "Disallow invalidating a cache family before the write to the source of truth it belongs to (earlier in the function, or inside the transaction before it commits).",
   recommended: "error",
   hasSuggestions: false,
-  messages: {
-    beforeWrite:
-      "`{{what}}` invalidates `{{family}}` before `{{action}}` writes {{entity}} (line {{writeLine}}): a concurrent reader can miss, load the old value and cache it again until it expires. Invalidate after the write.",
-    beforeCommit:
-      "`{{what}}` invalidates `{{family}}` inside the transaction that writes {{entity}} (line {{writeLine}}): until the transaction commits, a concurrent reader can load the old value and cache it again. Invalidate after the transaction.",
-  },
+  messages,
   schema: { type: "object", properties: {}, additionalProperties: false },
   defaultOptions: {},
   check(model, context) {
@@ -36,7 +40,7 @@ export const noInvalidationBeforeWrite: RuleDefinition<NoInvalidationBeforeWrite
     if (writes.length === 0 || isTestFile(model.file)) return [];
     const program = context.getProgramModel();
     const paths = getInvalidationPaths(program);
-    const findings: Finding[] = [];
+    const findings: Report[] = [];
     const reported = new Set<string>();
     for (const write of writes) {
       for (const family of program.families) {
@@ -65,7 +69,7 @@ export const noInvalidationBeforeWrite: RuleDefinition<NoInvalidationBeforeWrite
     }
     return findings;
   },
-};
+});
 
 /** Invalidations of the family inside one function: its own cache sites, and calls to functions that invalidate it. */
 function findInvalidationPoints(
@@ -93,19 +97,18 @@ function findInvalidationPoints(
   return points;
 }
 
-function report(point: InvalidationPoint, family: CacheFamily, write: EntityAccess): Finding {
+function report(point: InvalidationPoint, family: CacheFamily, write: EntityAccess): Report {
   const inTransaction = point.transactionId !== undefined && point.transactionId === write.transactionId;
-  return {
-    ruleId: noInvalidationBeforeWrite.id,
-    messageId: inTransaction ? "beforeCommit" : "beforeWrite",
-    data: {
+  return finding(
+    point.span,
+    inTransaction ? "beforeCommit" : "beforeWrite",
+    {
       what: point.what,
       family: family.label,
       action: describeEntityWrite(write),
       entity: `\`${write.displayName}\``,
       writeLine: String(write.span.line),
     },
-    span: point.span,
-    suggestions: [],
-  };
+    { familyIds: [family.id] },
+  );
 }

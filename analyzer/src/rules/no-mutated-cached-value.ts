@@ -1,26 +1,29 @@
 // A value returned by a memoized function, or read from an in-process cache that hands out
 // references, is shared with every later caller: mutating it in place corrupts the cache.
 import type { CachedValueMutation, Span } from "../model/cache-model";
-import type { Finding } from "../model/finding";
-import type { RuleDefinition } from "../model/rule";
+import { defineRule, type RuleReport } from "../model/rule";
 
 export interface NoMutatedCachedValueOptions {
   checkMemoized: boolean;
   checkCaches: boolean;
 }
 
-export const noMutatedCachedValue: RuleDefinition<NoMutatedCachedValueOptions> = {
+const messages = {
+  mutatedMemoizedValue:
+    "`{{variable}}` is the cached result of `{{source}}` ({{sourceLocation}}), shared with every later caller: {{mutation}}{{via}} changes the cached copy. Copy it first (`[...x]`, `{ ...x }`, `structuredClone(x)`, `toSorted()`).",
+  mutatedCacheEntry:
+    "`{{variable}}` is the object stored in `{{source}}` ({{sourceLocation}}), which returns references, not copies: {{mutation}}{{via}} changes the cached entry for every reader. Copy it first (`[...x]`, `{ ...x }`, `structuredClone(x)`), or write the new value back explicitly.",
+} as const;
+
+type Report = RuleReport<typeof messages>;
+
+export const noMutatedCachedValue = defineRule<NoMutatedCachedValueOptions, typeof messages>({
   id: "no-mutated-cached-value",
   description:
     "Disallow mutating values returned by memoized functions or read from in-process caches that store references.",
   recommended: "error",
   hasSuggestions: false,
-  messages: {
-    mutatedMemoizedValue:
-      "`{{variable}}` is the cached result of `{{source}}` ({{sourceLocation}}), shared with every later caller: {{mutation}}{{via}} changes the cached copy. Copy it first (`[...x]`, `{ ...x }`, `structuredClone(x)`, `toSorted()`).",
-    mutatedCacheEntry:
-      "`{{variable}}` is the object stored in `{{source}}` ({{sourceLocation}}), which returns references, not copies: {{mutation}}{{via}} changes the cached entry for every reader. Copy it first (`[...x]`, `{ ...x }`, `structuredClone(x)`), or write the new value back explicitly.",
-  },
+  messages,
   schema: {
     type: "object",
     properties: {
@@ -38,7 +41,7 @@ export const noMutatedCachedValue: RuleDefinition<NoMutatedCachedValueOptions> =
   },
   defaultOptions: { checkMemoized: true, checkCaches: true },
   check(model, context) {
-    const findings: Finding[] = [];
+    const findings: Report[] = [];
     for (const mutation of model.cachedValueMutations) {
       if (mutation.source.kind === "memoized" && !context.options.checkMemoized) continue;
       if (mutation.source.kind === "cache" && !context.options.checkCaches) continue;
@@ -46,11 +49,10 @@ export const noMutatedCachedValue: RuleDefinition<NoMutatedCachedValueOptions> =
     }
     return findings;
   },
-};
+});
 
-function report(mutation: CachedValueMutation, formatLocation: (span: Span) => string): Finding {
+function report(mutation: CachedValueMutation, formatLocation: (span: Span) => string): Report {
   return {
-    ruleId: noMutatedCachedValue.id,
     messageId: mutation.source.kind === "memoized" ? "mutatedMemoizedValue" : "mutatedCacheEntry",
     data: {
       variable: mutation.variable,
@@ -60,6 +62,5 @@ function report(mutation: CachedValueMutation, formatLocation: (span: Span) => s
       via: mutation.via ? ` (which mutates it at ${formatLocation(mutation.via.span)})` : "",
     },
     span: mutation.span,
-    suggestions: [],
   };
 }

@@ -1,8 +1,7 @@
 // A memoizer or in-process cache that can grow without limit: no max entries or size
 // and no TTL, on a key domain that is not provably finite.
 import type { CacheSite, MapCache, Span } from "../model/cache-model";
-import type { Finding } from "../model/finding";
-import type { RuleDefinition } from "../model/rule";
+import { defineRule, findingOf, type RuleReport } from "../model/rule";
 import { isTestCode } from "../program-model/file-kinds";
 
 export interface RequireCacheBoundOptions {
@@ -43,22 +42,27 @@ const CACHE_BOUND_OPTION: Partial<Record<CacheSite["library"], string>> = {
   "cache-manager": "a bounded store or `ttl`",
 };
 
-export const requireCacheBound: RuleDefinition<RequireCacheBoundOptions> = {
+const messages = {
+  unboundedMemoizer:
+    "`{{name}}` is memoized with {{library}}, which keeps every {{keyDescription}} forever: the cache grows with each new argument. Add {{option}}.",
+  unboundedCache:
+    "`{{name}}` ({{library}}) has no size bound and no TTL, so it grows with every new key. Add {{option}}.",
+  unboundedMapCache:
+    "`{{name}}` is a module-level Map used as a cache (written at {{where}}) that nothing ever deletes from or clears: it grows with every new key. Use a bounded cache (e.g. lru-cache with `max`) or evict entries.",
+  sharedDataLoader:
+    "`{{name}}` is a long-lived DataLoader: its cache keeps every loaded key forever and shares results across requests. Create it per request, or pass `cache: false` or a bounded `cacheMap`.",
+} as const;
+
+type Report = RuleReport<typeof messages>;
+const finding = findingOf(messages);
+
+export const requireCacheBound = defineRule<RequireCacheBoundOptions, typeof messages>({
   id: "require-cache-bound",
   description:
     "Require a size bound or an expiry on long-lived memoizers and in-process caches, so that they cannot grow without limit.",
   recommended: "error",
   hasSuggestions: false,
-  messages: {
-    unboundedMemoizer:
-      "`{{name}}` is memoized with {{library}}, which keeps every {{keyDescription}} forever: the cache grows with each new argument. Add {{option}}.",
-    unboundedCache:
-      "`{{name}}` ({{library}}) has no size bound and no TTL, so it grows with every new key. Add {{option}}.",
-    unboundedMapCache:
-      "`{{name}}` is a module-level Map used as a cache (written at {{where}}) that nothing ever deletes from or clears: it grows with every new key. Use a bounded cache (e.g. lru-cache with `max`) or evict entries.",
-    sharedDataLoader:
-      "`{{name}}` is a long-lived DataLoader: its cache keeps every loaded key forever and shares results across requests. Create it per request, or pass `cache: false` or a bounded `cacheMap`.",
-  },
+  messages,
   schema: {
     type: "object",
     properties: {
@@ -78,7 +82,7 @@ export const requireCacheBound: RuleDefinition<RequireCacheBoundOptions> = {
     // A key or cache in a test lives for one test run: no expiry or bound to forget.
     if (isTestCode(model.file)) return [];
     const { options } = context;
-    const findings: Finding[] = [];
+    const findings: Report[] = [];
     for (const site of model.sites) {
       if (site.operation === "memoize" && site.kind === "memoizer" && options.checkMemoizers)
         findings.push(...checkMemoizer(site));
@@ -93,9 +97,9 @@ export const requireCacheBound: RuleDefinition<RequireCacheBoundOptions> = {
     }
     return findings;
   },
-};
+});
 
-function checkMemoizer(site: CacheSite): Finding[] {
+function checkMemoizer(site: CacheSite): Report[] {
   const memoize = site.memoize;
   if (!memoize || !memoize.fn || !UNBOUNDED_BY_DEFAULT.has(site.library)) return [];
   if (memoize.optionsOpaque || memoize.customCache) return [];
@@ -125,7 +129,7 @@ function hasFiniteKeyDomain(
   return fn.hasFiniteDomain && keying !== "custom";
 }
 
-function checkCache(site: CacheSite): Finding[] {
+function checkCache(site: CacheSite): Report[] {
   const instance = site.instance;
   if (!instance || instance.optionsOpaque) return [];
   if (instance.lifetime !== "module" && instance.lifetime !== "class") return [];
@@ -137,7 +141,7 @@ function checkCache(site: CacheSite): Finding[] {
   ];
 }
 
-function checkDataLoader(site: CacheSite): Finding[] {
+function checkDataLoader(site: CacheSite): Report[] {
   const instance = site.instance;
   if (!instance || instance.optionsOpaque || instance.bound.kind !== "none") return [];
   if (instance.lifetime !== "module" && instance.lifetime !== "class") return [];
@@ -146,19 +150,13 @@ function checkDataLoader(site: CacheSite): Finding[] {
   return [finding(site.calleeSpan, "sharedDataLoader", { name: instance.name ?? "DataLoader" })];
 }
 
-function checkMapCache(mapCache: MapCache, formatLocation: (span: Span) => string): Finding[] {
+function checkMapCache(mapCache: MapCache, formatLocation: (span: Span) => string): Report[] {
   if (mapCache.evicts || mapCache.exported || mapCache.hasFiniteKeyDomain) return [];
   return [
     {
-      ruleId: requireCacheBound.id,
       messageId: "unboundedMapCache",
       data: { name: mapCache.name, where: formatLocation(mapCache.writes[0]!) },
       span: mapCache.span,
-      suggestions: [],
     },
   ];
-}
-
-function finding(span: Span, messageId: string, data: Record<string, string>): Finding {
-  return { ruleId: requireCacheBound.id, messageId, data, span, suggestions: [] };
 }

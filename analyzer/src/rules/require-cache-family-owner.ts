@@ -1,27 +1,30 @@
 // Every cache family in code should be declared, with an owner to call when it misbehaves
 // (and optionally a runbook): caches nobody owns are the ones nobody cleans up.
 import { findDeclaration, findPolicyProblem, type FamilyDeclaration } from "../program-model/policy";
-import type { Finding } from "../model/finding";
 import type { CacheFamily } from "../model/program-model";
-import type { RuleDefinition } from "../model/rule";
+import { defineRule, type RuleReport } from "../model/rule";
 
 export interface RequireCacheFamilyOwnerOptions {
   families: FamilyDeclaration[];
   requireRunbook: boolean;
 }
 
-export const requireCacheFamilyOwner: RuleDefinition<RequireCacheFamilyOwnerOptions> = {
+const messages = {
+  undeclared:
+    'The cache family `{{family}}` is not declared: add `{ "match": "{{suggestion}}", "owner": "…" }` to `families` in cachewise.config.json.',
+  missingOwner: "The cache family `{{family}}` is declared by `{{match}}` without an owner.",
+  missingRunbook: "The cache family `{{family}}` is declared by `{{match}}` without a runbook.",
+} as const;
+
+type Report = RuleReport<typeof messages>;
+
+export const requireCacheFamilyOwner = defineRule<RequireCacheFamilyOwnerOptions, typeof messages>({
   id: "require-cache-family-owner",
   description:
     "Require every cache family found in code to be declared in the configuration with an owner (and optionally a runbook).",
   recommended: "off",
   hasSuggestions: false,
-  messages: {
-    undeclared:
-      'The cache family `{{family}}` is not declared: add `{ "match": "{{suggestion}}", "owner": "…" }` to `families` in cachewise.config.json.',
-    missingOwner: "The cache family `{{family}}` is declared by `{{match}}` without an owner.",
-    missingRunbook: "The cache family `{{family}}` is declared by `{{match}}` without a runbook.",
-  },
+  messages,
   schema: {
     type: "object",
     properties: {
@@ -39,7 +42,7 @@ export const requireCacheFamilyOwner: RuleDefinition<RequireCacheFamilyOwnerOpti
   validateOptions: (options) => findPolicyProblem(options.families, undefined),
   check(model, context) {
     const program = context.getProgramModel();
-    const findings: Finding[] = [];
+    const findings: Report[] = [];
     for (const family of program.families) {
       // One report per family, at its first write in the program: only when that write is in this file.
       const first = [...family.writes].sort(
@@ -51,33 +54,30 @@ export const requireCacheFamilyOwner: RuleDefinition<RequireCacheFamilyOwnerOpti
       const declaration = findDeclaration(family, context.options.families);
       if (!declaration) {
         findings.push({
-          ruleId: requireCacheFamilyOwner.id,
           messageId: "undeclared",
           data: { family: family.label, suggestion: suggestMatch(family) },
           span,
-          suggestions: [],
+          familyIds: [family.id],
         });
       } else if (!declaration.owner) {
         findings.push({
-          ruleId: requireCacheFamilyOwner.id,
           messageId: "missingOwner",
           data: { family: family.label, match: declaration.match },
           span,
-          suggestions: [],
+          familyIds: [family.id],
         });
       } else if (context.options.requireRunbook && !declaration.runbook) {
         findings.push({
-          ruleId: requireCacheFamilyOwner.id,
           messageId: "missingRunbook",
           data: { family: family.label, match: declaration.match },
           span,
-          suggestions: [],
+          familyIds: [family.id],
         });
       }
     }
     return findings;
   },
-};
+});
 
 /** `user:{id}` → `user:*`; a tag family → `tag:<tag>`; a whole in-process cache → its name. */
 export function suggestMatch(family: Pick<CacheFamily, "pattern" | "tags" | "label">): string {

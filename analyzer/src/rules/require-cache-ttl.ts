@@ -1,9 +1,8 @@
 // A cache write that can live forever: Redis keys without expiry, in-process caches
 // with no default TTL, async memoizers without max age, `unstable_cache` that never
 // revalidates, a NestJS cache module without ttl.
-import type { CacheSite, FileCacheModel, InstanceInfo, Span } from "../model/cache-model";
-import type { Finding, Suggestion } from "../model/finding";
-import type { RuleContext, RuleDefinition } from "../model/rule";
+import type { CacheSite, FileCacheModel, InstanceInfo } from "../model/cache-model";
+import { defineRule, findingOf, type RuleContext, type RuleReport, type SuggestionReport } from "../model/rule";
 import { REDIS_CONSUMING_COMMANDS, REDIS_STRING_COMMANDS, REDIS_TTL_DROPPING_COMMANDS } from "../extract/library-table";
 import { isTestCode } from "../program-model/file-kinds";
 
@@ -48,26 +47,31 @@ const IN_PROCESS_TTL_FIX: Partial<Record<CacheSite["library"], string>> = {
   "cache-manager": "Add `ttl` to `createCache`, or a TTL as the third argument.",
 };
 
-export const requireCacheTtl: RuleDefinition<RequireCacheTtlOptions> = {
+const messages = {
+  redisWithoutTtl:
+    "`{{command}}` writes `{{key}}` with no expiry, so the key lives until something deletes it. {{fix}}",
+  redisMultiWithoutTtl:
+    "`{{command}}` writes keys with no expiry and cannot set one; expire each key afterwards or use SET with EX in a pipeline.",
+  inProcessWithoutTtl:
+    "`{{name}}.{{method}}` stores `{{key}}` forever: `{{name}}` (built at {{where}}) has no default TTL and this call passes none. {{fix}}",
+  memoizerWithoutMaxAge:
+    "`{{name}}` memoizes an async function with {{library}} and no expiry: the first result is served until the process restarts. {{fix}}",
+  unstableCacheWithoutRevalidate:
+    "`unstable_cache` without `revalidate` or `tags` caches this result until the next deployment. Add `revalidate` (seconds) or `tags` that a write revalidates.",
+  nestModuleWithoutTtl:
+    "`CacheModule.{{method}}` without `ttl`: cached responses never expire. Add `ttl` (milliseconds with cache-manager ≥ 5).",
+  suggestRedisTtl: "Add an expiry to this write (replace `{{placeholder}}` with the number of seconds).",
+} as const;
+
+type Report = RuleReport<typeof messages>;
+const finding = findingOf(messages);
+
+export const requireCacheTtl = defineRule<RequireCacheTtlOptions, typeof messages>({
   id: "require-cache-ttl",
   description: "Require an expiry on cache writes, so that cached values cannot live forever.",
   recommended: "error",
   hasSuggestions: true,
-  messages: {
-    redisWithoutTtl:
-      "`{{command}}` writes `{{key}}` with no expiry, so the key lives until something deletes it. {{fix}}",
-    redisMultiWithoutTtl:
-      "`{{command}}` writes keys with no expiry and cannot set one; expire each key afterwards or use SET with EX in a pipeline.",
-    inProcessWithoutTtl:
-      "`{{name}}.{{method}}` stores `{{key}}` forever: `{{name}}` (built at {{where}}) has no default TTL and this call passes none. {{fix}}",
-    memoizerWithoutMaxAge:
-      "`{{name}}` memoizes an async function with {{library}} and no expiry: the first result is served until the process restarts. {{fix}}",
-    unstableCacheWithoutRevalidate:
-      "`unstable_cache` without `revalidate` or `tags` caches this result until the next deployment. Add `revalidate` (seconds) or `tags` that a write revalidates.",
-    nestModuleWithoutTtl:
-      "`CacheModule.{{method}}` without `ttl`: cached responses never expire. Add `ttl` (milliseconds with cache-manager ≥ 5).",
-    suggestRedisTtl: "Add an expiry to this write (replace `{{placeholder}}` with the number of seconds).",
-  },
+  messages,
   schema: {
     type: "object",
     properties: {
@@ -105,7 +109,7 @@ export const requireCacheTtl: RuleDefinition<RequireCacheTtlOptions> = {
   check(model, context) {
     // A key or cache in a test lives for one test run: no expiry or bound to forget.
     if (isTestCode(model.file)) return [];
-    const findings: Finding[] = [];
+    const findings: Report[] = [];
     const { options } = context;
     for (const site of model.sites) {
       if (site.kind === "redis" && options.checkRedis) findings.push(...checkRedisWrite(site, model, context));
@@ -117,13 +121,13 @@ export const requireCacheTtl: RuleDefinition<RequireCacheTtlOptions> = {
     }
     return findings;
   },
-};
+});
 
 function checkRedisWrite(
   site: CacheSite,
   model: FileCacheModel,
   context: RuleContext<RequireCacheTtlOptions>,
-): Finding[] {
+): Report[] {
   if (site.operation !== "write" || site.ttl.kind !== "none") return [];
   if (!context.options.checkCollections && !REDIS_STRING_COMMANDS.has(site.method)) return [];
   const command = site.method.toUpperCase();
@@ -135,7 +139,7 @@ function checkRedisWrite(
   if (hasLaterExpiryInScope(site, model, (other) => sameKey(site, other))) return [];
   // A key that a consumer pops is a queue or a stream, not a cache entry.
   if (isConsumedKey(site, model)) return [];
-  const suggestions: Suggestion[] = [];
+  const suggestions: Array<SuggestionReport<typeof messages>> = [];
   if (site.ttlInsertion) {
     suggestions.push({
       messageId: "suggestRedisTtl",
@@ -145,7 +149,6 @@ function checkRedisWrite(
   }
   return [
     {
-      ruleId: requireCacheTtl.id,
       messageId: "redisWithoutTtl",
       data: { command, key: site.key.pattern, fix: describeRedisFix(site) },
       span: site.calleeSpan,
@@ -205,7 +208,7 @@ function isConsumedKey(site: CacheSite, model: FileCacheModel): boolean {
   );
 }
 
-function checkInProcessWrite(site: CacheSite, context: RuleContext<RequireCacheTtlOptions>): Finding[] {
+function checkInProcessWrite(site: CacheSite, context: RuleContext<RequireCacheTtlOptions>): Report[] {
   const instance = site.instance;
   if (site.operation !== "write" || !instance || site.ttl.kind !== "none") return [];
   if (!isForeverInstance(instance)) return [];
@@ -228,7 +231,7 @@ function isForeverInstance(instance: InstanceInfo): boolean {
   return instance.constructedAt !== undefined && !instance.optionsOpaque && instance.defaultTtl.kind === "none";
 }
 
-function checkMemoizer(site: CacheSite): Finding[] {
+function checkMemoizer(site: CacheSite): Report[] {
   const memoize = site.memoize;
   if (!memoize || !memoize.fn?.isAsync) return [];
   if (!MEMOIZERS_THAT_KEEP_FOREVER.has(site.library)) return [];
@@ -250,7 +253,7 @@ function checkMemoizer(site: CacheSite): Finding[] {
   ];
 }
 
-function checkFramework(site: CacheSite): Finding[] {
+function checkFramework(site: CacheSite): Report[] {
   if (site.library === "next" && site.method === "unstable_cache" && site.framework) {
     const { revalidate, tags } = site.framework;
     if (revalidate !== "false" && revalidate.kind === "none" && !tags)
@@ -261,8 +264,4 @@ function checkFramework(site: CacheSite): Finding[] {
     return [finding(site.calleeSpan, "nestModuleWithoutTtl", { method: site.method })];
   }
   return [];
-}
-
-function finding(span: Span, messageId: string, data: Record<string, string>): Finding {
-  return { ruleId: requireCacheTtl.id, messageId, data, span, suggestions: [] };
 }

@@ -1,9 +1,8 @@
 // The cache key must cover every input the cached value depends on: memoizers that key on
 // part of the arguments, identity-keyed caches fed fresh objects, `unstable_cache` closures,
 // and hand-built cache-aside whose key leaves out a parameter of the value.
-import type { CacheSite, KeyGap, Span } from "../model/cache-model";
-import type { Finding } from "../model/finding";
-import type { RuleDefinition } from "../model/rule";
+import type { CacheSite, KeyGap } from "../model/cache-model";
+import { defineRule, findingOf, type RuleReport } from "../model/rule";
 import { isTestFile } from "../program-model/file-kinds";
 
 export interface RequireCompleteCacheKeyOptions {
@@ -21,25 +20,30 @@ const FIRST_ARGUMENT_FIX: Partial<Record<CacheSite["library"], string>> = {
   "typescript-memoize": "a `hashFunction` that combines every argument",
 };
 
-export const requireCompleteCacheKey: RuleDefinition<RequireCompleteCacheKeyOptions> = {
+const messages = {
+  firstArgumentOnly:
+    "`{{name}}` takes {{parameters}}, but {{library}} keys its cache on the first argument only: calls that differ in `{{ignored}}` get the first caller's result. Pass {{fix}}.",
+  lengthKeyed:
+    "`{{name}}` has {{parameters}}, and {{library}} keys its cache on the first `fn.length` ({{length}}) arguments: {{consequence}}. {{fix}}",
+  freshIdentityArgument:
+    "`{{cache}}` keys objects by identity, and `{{argument}}` is a new object on every call: the cache never hits. Pass primitives, or an object that is created once.",
+  unstableResolverKey:
+    "The resolver of `{{name}}` returns {{result}} on every call, and {{library}} compares keys by identity: the cache never hits and grows with every call. Return a string, e.g. `` `${a}:${b}` ``.",
+  capturedNotInKeyParts:
+    "The function cached by `unstable_cache` uses `{{inputs}}` from the surrounding function, but neither its arguments nor `keyParts` include {{them}}: every caller shares the first caller's result. Add {{them}} to `keyParts`, or pass {{them}} as arguments.",
+  inputMissingFromKey:
+    "The value cached under `{{cache}}` is computed from `{{inputs}}`, which the key does not contain: callers that differ only in {{them}} get the first caller's value. Add {{them}} to the key.",
+} as const;
+
+type Report = RuleReport<typeof messages>;
+const finding = findingOf(messages);
+
+export const requireCompleteCacheKey = defineRule<RequireCompleteCacheKeyOptions, typeof messages>({
   id: "require-complete-cache-key",
   description: "Require cache keys to cover every input the cached value depends on.",
   recommended: "error",
   hasSuggestions: false,
-  messages: {
-    firstArgumentOnly:
-      "`{{name}}` takes {{parameters}}, but {{library}} keys its cache on the first argument only: calls that differ in `{{ignored}}` get the first caller's result. Pass {{fix}}.",
-    lengthKeyed:
-      "`{{name}}` has {{parameters}}, and {{library}} keys its cache on the first `fn.length` ({{length}}) arguments: {{consequence}}. {{fix}}",
-    freshIdentityArgument:
-      "`{{cache}}` keys objects by identity, and `{{argument}}` is a new object on every call: the cache never hits. Pass primitives, or an object that is created once.",
-    unstableResolverKey:
-      "The resolver of `{{name}}` returns {{result}} on every call, and {{library}} compares keys by identity: the cache never hits and grows with every call. Return a string, e.g. `` `${a}:${b}` ``.",
-    capturedNotInKeyParts:
-      "The function cached by `unstable_cache` uses `{{inputs}}` from the surrounding function, but neither its arguments nor `keyParts` include {{them}}: every caller shares the first caller's result. Add {{them}} to `keyParts`, or pass {{them}} as arguments.",
-    inputMissingFromKey:
-      "The value cached under `{{cache}}` is computed from `{{inputs}}`, which the key does not contain: callers that differ only in {{them}} get the first caller's value. Add {{them}} to the key.",
-  },
+  messages,
   schema: {
     type: "object",
     properties: {
@@ -73,7 +77,7 @@ export const requireCompleteCacheKey: RuleDefinition<RequireCompleteCacheKeyOpti
   },
   check(model, context) {
     const { options } = context;
-    const findings: Finding[] = [];
+    const findings: Report[] = [];
     if (options.checkMemoizers) {
       for (const site of model.sites) {
         const finding = checkMemoizer(site);
@@ -99,9 +103,9 @@ export const requireCompleteCacheKey: RuleDefinition<RequireCompleteCacheKeyOpti
     }
     return findings.sort((a, b) => a.span.start - b.span.start);
   },
-};
+});
 
-function checkMemoizer(site: CacheSite): Finding | undefined {
+function checkMemoizer(site: CacheSite): Report | undefined {
   const memoize = site.memoize;
   const fn = memoize?.fn;
   if (site.operation !== "memoize" || !memoize || !fn || memoize.optionsOpaque) return undefined;
@@ -167,7 +171,7 @@ function describeOptional(hasDefault: boolean, hasRest: boolean, parameters: str
   return parameters;
 }
 
-function reportGap(gap: KeyGap): Finding {
+function reportGap(gap: KeyGap): Report {
   const them = gap.inputs.length === 1 ? "it" : "them";
   switch (gap.kind) {
     case "fresh-identity-argument":
@@ -183,8 +187,4 @@ function reportGap(gap: KeyGap): Finding {
     case "input-missing-from-key":
       return finding(gap.span, "inputMissingFromKey", { cache: gap.cache, inputs: gap.inputs.join("`, `"), them });
   }
-}
-
-function finding(span: Span, messageId: string, data: Record<string, string>): Finding {
-  return { ruleId: requireCompleteCacheKey.id, messageId, data, span, suggestions: [] };
 }

@@ -4,8 +4,7 @@ import { describeEntityWrite, describeStaleness, isChangedByWrite } from "../pro
 import { isTestFile } from "../program-model/file-kinds";
 import { getInvalidationPaths } from "../program-model/invalidation-paths";
 import type { Span } from "../model/cache-model";
-import type { Finding } from "../model/finding";
-import type { RuleDefinition } from "../model/rule";
+import { defineRule, type RuleReport } from "../model/rule";
 
 export interface RequireInvalidationOnWriteOptions {
   acceptedStalenessSeconds: number;
@@ -24,16 +23,20 @@ export const CREATE_ACTIONS = new Set([
   "INSERT",
 ]);
 
-export const requireInvalidationOnWrite: RuleDefinition<RequireInvalidationOnWriteOptions> = {
+const messages = {
+  missingInvalidation:
+    "`{{action}}` writes {{entity}}, which the cache family `{{family}}` holds (filled from {{source}} at {{populatedAt}}), but nothing on this path invalidates it: readers see the old value {{staleness}}. Delete or update `{{family}}` after the write, here or in a function this path calls.",
+} as const;
+
+type Report = RuleReport<typeof messages>;
+
+export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteOptions, typeof messages>({
   id: "require-invalidation-on-write",
   description:
     "Require every write to the source of truth to invalidate the cache families that hold data read from it.",
   recommended: "error",
   hasSuggestions: false,
-  messages: {
-    missingInvalidation:
-      "`{{action}}` writes {{entity}}, which the cache family `{{family}}` holds (filled from {{source}} at {{populatedAt}}), but nothing on this path invalidates it: readers see the old value {{staleness}}. Delete or update `{{family}}` after the write, here or in a function this path calls.",
-  },
+  messages,
   schema: {
     type: "object",
     properties: {
@@ -53,7 +56,7 @@ export const requireInvalidationOnWrite: RuleDefinition<RequireInvalidationOnWri
     const program = context.getProgramModel();
     const paths = getInvalidationPaths(program);
     const acceptedMs = context.options.acceptedStalenessSeconds * 1000;
-    const findings: Finding[] = [];
+    const findings: Report[] = [];
     for (const write of writes) {
       // A new row cannot make a cached single row stale, only cached lists and aggregates.
       const creates = CREATE_ACTIONS.has(write.action);
@@ -67,7 +70,6 @@ export const requireInvalidationOnWrite: RuleDefinition<RequireInvalidationOnWri
         if (family.maxStalenessMs !== undefined && family.maxStalenessMs <= acceptedMs) continue;
         const source = family.entities.find((entity) => entity.entity === write.entity)!;
         findings.push({
-          ruleId: requireInvalidationOnWrite.id,
           messageId: "missingInvalidation",
           data: {
             action: describeEntityWrite(write),
@@ -78,10 +80,10 @@ export const requireInvalidationOnWrite: RuleDefinition<RequireInvalidationOnWri
             staleness: describeStaleness(family.maxStalenessMs),
           },
           span: write.span as Span,
-          suggestions: [],
+          familyIds: [family.id],
         });
       }
     }
     return findings;
   },
-};
+});

@@ -16,27 +16,30 @@ import {
   type DataClass,
   type FamilyDeclaration,
 } from "../program-model/policy";
-import type { Finding } from "../model/finding";
 import type { CacheFamily } from "../model/program-model";
-import type { RuleDefinition } from "../model/rule";
+import { defineRule, type RuleReport } from "../model/rule";
 
 export interface RequireTtlPolicyOptions {
   families: FamilyDeclaration[];
   dataClasses: Record<string, DataClass>;
 }
 
-export const requireTtlPolicy: RuleDefinition<RequireTtlPolicyOptions> = {
+const messages = {
+  ttlOutOfRange: "`{{family}}` is `{{className}}` data, cached for {{min}} to {{max}}, but this write uses {{ttl}}.",
+  noTtl: "`{{family}}` is `{{className}}` data, cached for at most {{max}}, but this write sets no expiry.",
+  notInvalidated:
+    "`{{action}}` writes {{entity}}, and `{{family}}` is `{{className}}` data, which must be invalidated on every write; nothing on this path does, so readers see the old value {{staleness}}.",
+} as const;
+
+type Report = RuleReport<typeof messages>;
+
+export const requireTtlPolicy = defineRule<RequireTtlPolicyOptions, typeof messages>({
   id: "require-ttl-policy",
   description:
     "Require cache families assigned to a data class to use a TTL within the class's range, and to be invalidated on write when the class says so.",
   recommended: "error",
   hasSuggestions: false,
-  messages: {
-    ttlOutOfRange: "`{{family}}` is `{{className}}` data, cached for {{min}} to {{max}}, but this write uses {{ttl}}.",
-    noTtl: "`{{family}}` is `{{className}}` data, cached for at most {{max}}, but this write sets no expiry.",
-    notInvalidated:
-      "`{{action}}` writes {{entity}}, and `{{family}}` is `{{className}}` data, which must be invalidated on every write; nothing on this path does, so readers see the old value {{staleness}}.",
-  },
+  messages,
   schema: {
     type: "object",
     properties: {
@@ -60,7 +63,7 @@ export const requireTtlPolicy: RuleDefinition<RequireTtlPolicyOptions> = {
     if (declarations.length === 0) return [];
     const classes = { ...DEFAULT_DATA_CLASSES, ...context.options.dataClasses };
     const program = context.getProgramModel();
-    const findings: Finding[] = [];
+    const findings: Report[] = [];
     const classOf = (family: CacheFamily) => {
       const name = findDeclaration(family, declarations)?.class;
       return name !== undefined && classes[name] ? { name, spec: classes[name]! } : undefined;
@@ -82,19 +85,17 @@ export const requireTtlPolicy: RuleDefinition<RequireTtlPolicyOptions> = {
         };
         if (ttl.kind === "none" && max !== Infinity)
           findings.push({
-            ruleId: requireTtlPolicy.id,
             messageId: "noTtl",
             data,
             span: site.calleeSpan,
-            suggestions: [],
+            familyIds: [family.id],
           });
         else if (ttl.ms !== undefined && ttl.ms !== Infinity && (ttl.ms < min || ttl.ms > max)) {
           findings.push({
-            ruleId: requireTtlPolicy.id,
             messageId: "ttlOutOfRange",
             data: { ...data, ttl: formatDuration(ttl.ms) },
             span: site.calleeSpan,
-            suggestions: [],
+            familyIds: [family.id],
           });
         }
       }
@@ -113,7 +114,6 @@ export const requireTtlPolicy: RuleDefinition<RequireTtlPolicyOptions> = {
           )
             continue;
           findings.push({
-            ruleId: requireTtlPolicy.id,
             messageId: "notInvalidated",
             data: {
               action: describeEntityWrite(write),
@@ -123,11 +123,11 @@ export const requireTtlPolicy: RuleDefinition<RequireTtlPolicyOptions> = {
               staleness: describeStaleness(family.maxStalenessMs),
             },
             span: write.span,
-            suggestions: [],
+            familyIds: [family.id],
           });
         }
       }
     }
     return findings;
   },
-};
+});
