@@ -2,19 +2,25 @@
 // resolves), and an in-process CLI runner that captures output.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { after } from "node:test";
 import { fileURLToPath } from "node:url";
 import { runCli } from "../analyzer/src/cli/main";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const FIXTURES = path.join(REPO_ROOT, "test", "fixtures");
 
-/** Writes files into a fresh folder under test-output/ and returns its path. */
+/**
+ * Writes files into a fresh folder under test-output/ (or `root`) and returns its path. The folder is
+ * removed after the test that wrote it (after the suite, when written in a `describe` body): node:test's
+ * `after`, called inside a running test, registers on that test, as `t.after` does.
+ */
 export function writeProject(
   name: string,
   files: Record<string, string>,
   root = path.join(REPO_ROOT, "test-output", "projects"),
 ): string {
   const directory = path.join(root, `${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  after(() => fs.rmSync(directory, { recursive: true, force: true }));
   for (const [file, text] of Object.entries(files)) {
     const full = path.join(directory, file);
     fs.mkdirSync(path.dirname(full), { recursive: true });

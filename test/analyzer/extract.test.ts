@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
@@ -121,12 +120,12 @@ export async function f(k: string) {
   it("falls back to import specifiers when dependencies are not installed", () => {
     // Outside the repository, so that no node_modules is found.
     const dir = writeProject(
-      "no-deps",
+      "cachewise-no-deps",
       {
         "tsconfig.json": STRICT_TSCONFIG.replace('"types":["node"]', '"types":[]'),
         "src/a.ts": `import { Redis } from "ioredis";\nimport memoize from "lodash/memoize.js";\nconst redis = new Redis();\nexport async function f(k: string) { await redis.set(k, "v"); }\nexport const g = memoize(async (id: string) => id);\n`,
       },
-      fs.mkdtempSync(path.join(os.tmpdir(), "cachewise-")),
+      os.tmpdir(),
     );
     const { model, host } = extract(path.join(dir, "tsconfig.json"), path.join(dir, "src", "a.ts"));
     assert.deepEqual(

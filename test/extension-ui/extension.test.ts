@@ -582,6 +582,13 @@ describe(
   },
 );
 
+// The workspace copies go once every suite has stopped its code-server (root hooks run last); the run
+// folders under test-output/vscode-runs/ and the screenshots stay, for debugging.
+const workspaceCopies: string[] = [];
+after(() => {
+  for (const copy of workspaceCopies) fs.rmSync(copy, { recursive: true, force: true });
+});
+
 /** A copy of examples/cache-demo under test-output/, so that nothing in the repository changes (node_modules still resolves upward). */
 function copyDemoWorkspace(name: string): string {
   const parent = path.join(
@@ -589,6 +596,7 @@ function copyDemoWorkspace(name: string): string {
     "ui-workspaces",
     `${name}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`,
   );
+  workspaceCopies.push(parent);
   const workspace = path.join(parent, "cache-demo");
   fs.cpSync(path.join(REPO_ROOT, "examples", "cache-demo"), workspace, { recursive: true });
   return workspace;
