@@ -3,6 +3,7 @@
 // in place changes the cache. This module imports `typescript` for types only.
 import type * as TS from "typescript";
 import type { CachedValueMutation } from "../model/cache-model";
+import { findEnclosingFunction, nameFunction } from "./functions";
 import type { InstanceResolver } from "./instances";
 import { ARRAY_MUTATING_METHODS, type PurityAnalyzer } from "./purity";
 import type { Resolver } from "./resolver";
@@ -172,7 +173,7 @@ export class CachedValueTracker {
     for (const [index, node] of mutated) {
       const argument = call.arguments[index];
       if (!argument) continue;
-      const name = this.purity.nameFunction(target);
+      const name = nameFunction(this.ts, target, "chain");
       report(argument, call, `passing it to \`${name}\``, { name, span: this.resolver.makeSpan(node) });
     }
   }
@@ -205,7 +206,7 @@ export class CachedValueTracker {
       if (!declaration) return undefined;
       const initializer = this.findInitializer(declaration);
       if (!initializer) return undefined;
-      const fn = this.findEnclosingFunction(declaration);
+      const fn = findEnclosingFunction(this.ts, declaration);
       if (!fn) return undefined;
       chain.push({ fn, symbol });
       const value = r.skipOuter(initializer);
@@ -306,9 +307,9 @@ export class CachedValueTracker {
   }
 
   private isTakenOut(receiverText: string, read: TS.CallExpression): boolean {
-    const fn = this.findEnclosingFunction(read);
+    const fn = findEnclosingFunction(this.ts, read);
     return (this.deletes.get(receiverText) ?? []).some(
-      (node) => node.getStart() > read.getStart() && this.findEnclosingFunction(node) === fn,
+      (node) => node.getStart() > read.getStart() && findEnclosingFunction(this.ts, node) === fn,
     );
   }
 
@@ -342,26 +343,16 @@ export class CachedValueTracker {
     return found;
   }
 
-  private findEnclosingFunction(node: TS.Node): TS.Node | undefined {
-    let current: TS.Node | undefined = node.parent;
-    while (current && !this.ts.isSourceFile(current)) {
-      if (this.ts.isFunctionLike(current)) return current;
-      current = current.parent;
-    }
-    return undefined;
-  }
-
   private describeMember(node: TS.PropertyAccessExpression | TS.ElementAccessExpression): string {
     const text = node.getText().replace(/\s+/g, "");
     return text.length <= 40 ? text : `${text.slice(0, 37)}…`;
   }
 
   private isArray(expression: TS.Expression): boolean {
-    try {
-      const type = this.resolver.checker.getNonNullableType(this.resolver.checker.getTypeAtLocation(expression));
-      return this.resolver.checker.isArrayType(type) || this.resolver.checker.isTupleType(type);
-    } catch {
-      return false;
-    }
+    const { checker } = this.resolver;
+    return this.resolver.tryChecker(() => {
+      const type = checker.getNonNullableType(checker.getTypeAtLocation(expression));
+      return checker.isArrayType(type) || checker.isTupleType(type);
+    }, false);
   }
 }

@@ -4,6 +4,7 @@
 // computed once per Program), so library calls cost nothing. Imports `typescript` for types only.
 import type * as TS from "typescript";
 import type { FunctionFacts } from "../model/cache-model";
+import { findEnclosingFunction, nameFunction } from "./functions";
 import type { Resolver } from "./resolver";
 import { traceArgumentSources } from "./value-sources";
 
@@ -61,16 +62,7 @@ export class CallGraphCollector {
 
   /** The function whose execution runs this node: callbacks passed to calls run as part of their caller, except event handlers. */
   findOwner(node: TS.Node): FunctionNode | undefined {
-    const { ts } = this;
-    let current: TS.Node | undefined = node.parent;
-    while (current && !ts.isSourceFile(current)) {
-      if (ts.isFunctionLike(current) && "body" in current && current.body) {
-        const fn = current as FunctionNode;
-        if (!this.isInlineCallback(fn)) return fn;
-      }
-      current = current.parent;
-    }
-    return undefined;
+    return findEnclosingFunction(this.ts, node, { skip: (fn) => this.isInlineCallback(fn) });
   }
 
   /** The id of the function that owns a node, as used by `FunctionFacts.id`, or the module's. */
@@ -100,7 +92,7 @@ export class CallGraphCollector {
     if (!facts) {
       facts = {
         id: this.idOf(fn),
-        name: this.nameFunction(fn),
+        name: nameFunction(this.ts, fn),
         span: this.resolver.makeSpan(fn.name ?? fn),
         calls: [],
         emits: [],
@@ -157,7 +149,7 @@ export class CallGraphCollector {
       );
     this.getFacts(owner).calls.push({
       target: this.idOf(target),
-      targetName: this.nameFunction(target),
+      targetName: nameFunction(this.ts, target),
       span: r.makeSpan(call),
       arguments: args,
       argumentKeys,
@@ -261,13 +253,8 @@ export class CallGraphCollector {
     const callee = r.skipOuter(call.expression);
     const nameNode = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
     if (!nameNode) return undefined;
-    let declaration: TS.Declaration | undefined;
-    try {
-      const symbol = r.getDeclaredSymbol(nameNode);
-      declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
-    } catch {
-      return undefined;
-    }
+    const symbol = r.tryChecker(() => r.getDeclaredSymbol(nameNode), undefined);
+    const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
     if (!declaration) return undefined;
     const file = declaration.getSourceFile();
     if (file.isDeclarationFile || file.fileName.includes("/node_modules/")) return undefined;
@@ -284,28 +271,6 @@ export class CallGraphCollector {
         return initializer;
     }
     return undefined;
-  }
-
-  private nameFunction(fn: FunctionNode): string {
-    const { ts } = this;
-    const owner = ts.isClassLike(fn.parent) && fn.parent.name ? `${fn.parent.name.text}.` : "";
-    if (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name) || ts.isStringLiteral(fn.name)))
-      return owner + fn.name.text;
-    if (ts.isConstructorDeclaration(fn)) return `${owner}constructor`;
-    let current: TS.Node = fn;
-    while (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent)) current = current.parent;
-    const parent = current.parent;
-    if (
-      (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) &&
-      ts.isIdentifier(parent.name)
-    ) {
-      const classOwner =
-        ts.isPropertyDeclaration(parent) && ts.isClassLike(parent.parent) && parent.parent.name
-          ? `${parent.parent.name.text}.`
-          : "";
-      return classOwner + parent.name.text;
-    }
-    return "<handler>";
   }
 }
 

@@ -2,6 +2,7 @@
 // function: from a parameter, through local variables, into the key and into the value.
 // This module imports `typescript` for types only.
 import type * as TS from "typescript";
+import { findEnclosingFunction } from "./functions";
 import type { Resolver } from "./resolver";
 
 /**
@@ -59,7 +60,7 @@ export class KeyCoverage {
         (declaration.pos >= cached.pos && declaration.end <= cached.end)
       )
         return;
-      if (!this.isInsideFunction(declaration) || !this.variesPerCall(declaration)) return;
+      if (!findEnclosingFunction(this.ts, declaration) || !this.variesPerCall(declaration)) return;
       if (NON_IDENTITY_NAME.test(identifier.text)) return;
       missing.add(identifier.text);
     });
@@ -229,15 +230,6 @@ export class KeyCoverage {
       ts.forEachChild(child, visit);
     };
     visit(node);
-  }
-
-  private isInsideFunction(declaration: TS.Node): boolean {
-    let current: TS.Node | undefined = declaration.parent;
-    while (current && !this.ts.isSourceFile(current)) {
-      if (this.ts.isFunctionLike(current)) return true;
-      current = current.parent;
-    }
-    return false;
   }
 
   /** A parameter, or a variable whose value is not a literal or a function: it can differ between calls. */

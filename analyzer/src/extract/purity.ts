@@ -4,7 +4,7 @@
 // functions (across files). This module imports `typescript` for types only.
 import type * as TS from "typescript";
 import type { Impurity, ImpurityKind } from "../model/cache-model";
-import { findPackageOfDeclarationFile } from "./library-table";
+import { findEnclosingFunction, nameFunction } from "./functions";
 import type { Resolver } from "./resolver";
 
 /** How many calls deep summaries follow; rules filter further with their own option. */
@@ -186,10 +186,13 @@ export class PurityAnalyzer {
       kind,
       subject: fact.subject,
       span: r.makeSpan(fact.node),
-      chain: fact.chain.map((step) => ({ name: this.nameFunction(step), span: r.makeSpan(step.name ?? step) })),
+      chain: fact.chain.map((step) => ({
+        name: nameFunction(this.ts, step, "chain"),
+        span: r.makeSpan(step.name ?? step),
+      })),
       writtenIn: fact.write
         ? {
-            name: fact.write.fn ? this.nameFunction(fact.write.fn) : "<module>",
+            name: fact.write.fn ? nameFunction(this.ts, fact.write.fn, "chain") : "<module>",
             span: r.makeSpan(fact.write.node),
             how:
               this.ts.isCallExpression(fact.write.node) || this.ts.isDeleteExpression(fact.write.node)
@@ -384,7 +387,7 @@ export class PurityAnalyzer {
     }
     // Methods on objects whose type a database, network, Redis or logging package declares.
     if (ts.isPropertyAccessExpression(callee)) {
-      const packageName = this.findDeclaringPackage(callee.expression);
+      const packageName = this.resolver.findDeclaringPackage(callee.expression);
       if (
         packageName &&
         (IO_PACKAGES.has(packageName) || packageName.startsWith("@prisma/") || packageName.startsWith("@aws-sdk/"))
@@ -485,12 +488,7 @@ export class PurityAnalyzer {
   /** The project function a call runs, resolved through the checker. */
   findCallTarget(call: TS.CallExpression | TS.NewExpression): FunctionNode | undefined {
     const { ts } = this;
-    let declaration: TS.Declaration | undefined;
-    try {
-      declaration = this.checker.getResolvedSignature(call)?.declaration;
-    } catch {
-      return undefined;
-    }
+    const declaration = this.resolver.tryChecker(() => this.checker.getResolvedSignature(call)?.declaration, undefined);
     if (!declaration || !ts.isFunctionLike(declaration)) return undefined;
     const target = declaration as FunctionNode;
     if (!target.body) return undefined;
@@ -707,7 +705,8 @@ export class PurityAnalyzer {
     const writes: WriteSite[] = [];
     for (const candidate of candidates) {
       if (this.resolveWriteTarget(candidate.target) !== symbol) continue;
-      const fn = this.findEnclosingFunction(candidate.node);
+      // A class field initialiser runs while the object is built.
+      const fn = findEnclosingFunction(this.ts, candidate.node, { stopAtClassField: true });
       writes.push({
         node: candidate.node,
         fn,
@@ -791,18 +790,6 @@ export class PurityAnalyzer {
     }
   }
 
-  private findEnclosingFunction(node: TS.Node): FunctionNode | undefined {
-    const { ts } = this;
-    let current: TS.Node | undefined = node.parent;
-    while (current && !ts.isSourceFile(current)) {
-      if (ts.isFunctionLike(current) && "body" in current) return current as FunctionNode;
-      // A class field initialiser runs while the object is built.
-      if (ts.isPropertyDeclaration(current)) return undefined;
-      current = current.parent;
-    }
-    return undefined;
-  }
-
   // ---- identity helpers ------------------------------------------------------
 
   /** True for a global from the default library or @types/node, not a local of the same name. Unknown globals (no types) count as global. */
@@ -819,35 +806,15 @@ export class PurityAnalyzer {
     return declarations.length > 0 && declarations.every((d) => d.getSourceFile().isDeclarationFile);
   }
 
-  private findDeclaringPackage(expression: TS.Expression): string | undefined {
-    let type: TS.Type;
-    try {
-      type = this.checker.getTypeAtLocation(expression);
-    } catch {
-      return undefined;
-    }
-    const symbol = type.aliasSymbol ?? type.getSymbol();
-    const declaration = symbol?.declarations?.[0];
-    return declaration ? findPackageOfDeclarationFile(declaration.getSourceFile().fileName) : undefined;
-  }
-
   private typeName(expression: TS.Expression): string | undefined {
-    try {
-      return this.checker.getTypeAtLocation(expression).getSymbol()?.getName();
-    } catch {
-      return undefined;
-    }
+    return this.resolver.tryChecker(() => this.checker.getTypeAtLocation(expression).getSymbol()?.getName(), undefined);
   }
 
   /** An array, a Map/Set of the default library, or an object literal type. */
   private isPlainContainer(expression: TS.Expression): boolean {
     const { ts } = this;
-    let type: TS.Type;
-    try {
-      type = this.checker.getTypeAtLocation(expression);
-    } catch {
-      return false;
-    }
+    const type = this.resolver.tryChecker(() => this.checker.getTypeAtLocation(expression), undefined);
+    if (!type) return false;
     if (this.checker.isArrayType(type) || this.checker.isTupleType(type)) return true;
     const symbol = type.getSymbol();
     const declaration = symbol?.declarations?.[0];
@@ -860,37 +827,14 @@ export class PurityAnalyzer {
   }
 
   private isArrayLike(expression: TS.Expression): boolean {
-    try {
-      const type = this.checker.getTypeAtLocation(expression);
-      return (
-        this.checker.isArrayType(type) || this.checker.isTupleType(type) || (type.flags & this.ts.TypeFlags.Any) !== 0
-      );
-    } catch {
-      return false;
-    }
+    const { checker } = this;
+    return this.resolver.tryChecker(() => {
+      const type = checker.getTypeAtLocation(expression);
+      return checker.isArrayType(type) || checker.isTupleType(type) || (type.flags & this.ts.TypeFlags.Any) !== 0;
+    }, false);
   }
 
   private isAssignment(kind: TS.SyntaxKind): boolean {
     return kind >= this.ts.SyntaxKind.FirstAssignment && kind <= this.ts.SyntaxKind.LastAssignment;
-  }
-
-  nameFunction(fn: FunctionNode): string {
-    const { ts } = this;
-    if (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name) || ts.isStringLiteral(fn.name))) {
-      const owner =
-        ts.isMethodDeclaration(fn) && ts.isClassLike(fn.parent) && fn.parent.name ? `${fn.parent.name.text}.` : "";
-      return owner + fn.name.text;
-    }
-    if (ts.isConstructorDeclaration(fn))
-      return ts.isClassLike(fn.parent) && fn.parent.name ? `new ${fn.parent.name.text}` : "constructor";
-    let current: TS.Node = fn;
-    while (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent)) current = current.parent;
-    const parent = current.parent;
-    if (
-      (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) &&
-      ts.isIdentifier(parent.name)
-    )
-      return parent.name.text;
-    return "<anonymous>";
   }
 }

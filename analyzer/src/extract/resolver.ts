@@ -40,11 +40,33 @@ export class Resolver {
   readonly program: TS.Program;
   /** Module specifiers of cache libraries that did not resolve. */
   readonly unresolvedModules = new Set<string>();
+  /** How many checker queries threw (see `tryChecker`) and fell back: a sign that type information was partial. */
+  checkerFailures = 0;
 
   constructor(host: ExtractionHost) {
     this.ts = host.ts;
     this.checker = host.checker;
     this.program = host.program;
+  }
+
+  // ---- checker -----------------------------------------------------------
+
+  /**
+   * Runs a checker query, returning `fallback` when it throws. On an incomplete program (missing
+   * declarations, syntax errors mid-edit) the checker can fail an internal assertion ("Debug Failure."),
+   * read a property of a missing node (TypeError) or recurse too deep (RangeError): all `Error`s,
+   * counted in `checkerFailures`. Anything else (TypeScript's `OperationCanceledException`, which is
+   * not an `Error`) is rethrown. Keep `query` to the checker call itself, so that a bug of ours is not
+   * taken for a checker failure.
+   */
+  tryChecker<T, F>(query: () => T, fallback: F): T | F {
+    try {
+      return query();
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      this.checkerFailures++;
+      return fallback;
+    }
   }
 
   // ---- spans -------------------------------------------------------------
@@ -287,20 +309,32 @@ export class Resolver {
 
   /** Library of a value from the package its type is declared in (when types are installed). */
   findLibraryFromType(expression: TS.Expression): LibraryEntry | undefined {
-    const { checker } = this;
-    let type: TS.Type;
-    try {
-      type = checker.getTypeAtLocation(expression);
-    } catch {
-      return undefined;
+    const packageName = this.findDeclaringPackage(expression, (name) => findLibraryByPackage(name) !== undefined);
+    return packageName === undefined ? undefined : findLibraryByPackage(packageName);
+  }
+
+  /**
+   * The package that declares the type of `expression`, from the path of the declaration file under
+   * node_modules (`@types/x` counts as `x`); undefined when the project declares it or the checker fails.
+   * Without `accept`: the first declaration of the type's alias (`type Db = Pool` in the project → undefined),
+   * or of its symbol when it has no alias. With `accept`: every declaration of the alias, then of the symbol,
+   * until one comes from a package `accept` takes (the library table: an alias declared in the project
+   * still finds the library type it names).
+   */
+  findDeclaringPackage(
+    expression: TS.Expression,
+    accept?: (packageName: string, declaration: TS.Declaration) => boolean,
+  ): string | undefined {
+    const type = this.tryChecker(() => this.checker.getTypeAtLocation(expression), undefined);
+    if (!type) return undefined;
+    if (!accept) {
+      const declaration = (type.aliasSymbol ?? type.getSymbol())?.declarations?.[0];
+      return declaration ? findPackageOfDeclarationFile(declaration.getSourceFile().fileName) : undefined;
     }
-    const symbols = [type.aliasSymbol, type.getSymbol()].filter((s): s is TS.Symbol => s !== undefined);
-    for (const symbol of symbols) {
-      for (const declaration of symbol.declarations ?? []) {
+    for (const symbol of [type.aliasSymbol, type.getSymbol()]) {
+      for (const declaration of symbol?.declarations ?? []) {
         const packageName = findPackageOfDeclarationFile(declaration.getSourceFile().fileName);
-        if (!packageName) continue;
-        const entry = findLibraryByPackage(packageName);
-        if (entry) return entry;
+        if (packageName !== undefined && accept(packageName, declaration)) return packageName;
       }
     }
     return undefined;
