@@ -65,6 +65,60 @@ export default tseslint.config(
     ]),
   },
   {
+    // Library adapters are knowledge, not code paths: they read arguments through the injected reader and import the model only.
+    files: ["analyzer/src/libraries/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: ["typescript", "ts-morph", "eslint", "vscode", "ioredis"].map((name) => ({
+            name,
+            message: "An adapter reads code through the ArgumentReader: no compiler, editor or client.",
+          })),
+          patterns: [
+            {
+              group: [
+                "**/extract/**",
+                "**/program-model/**",
+                "**/rules/**",
+                "**/cli/**",
+                "**/keyspace/**",
+                "**/config/**",
+                "**/analyze/**",
+                "@typescript-eslint/*",
+                "node:*",
+              ],
+              message: "An adapter imports the model and other adapters only.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Rules are pure functions of the models: they import the model, the program model, the adapters' answers and the formatters.
+    files: ["analyzer/src/rules/**"],
+    rules: restrict([
+      {
+        group: [
+          "**/extract/**",
+          "**/cli/**",
+          "**/keyspace/**",
+          "**/config/**",
+          "**/analyze/**",
+          "typescript",
+          "ts-morph",
+          "@typescript-eslint/*",
+          "eslint",
+          "vscode",
+          "ioredis",
+        ],
+        message:
+          "Rules import only the model, the program model (program-model/), the library adapters and the formatters (format/).",
+      },
+    ]),
+  },
+  {
     files: ["analyzer/src/cli/**"],
     rules: restrict([
       {

@@ -4,13 +4,13 @@
 import type * as TS from "typescript";
 import type { KeyPart, KeyTemplate, Span } from "../model/cache-model";
 import type { ExtractionHost } from "./host";
+import type { ExportRole } from "../libraries/adapter";
 import {
   findLibraryByModule,
   findLibraryByPackage,
   findPackageOfDeclarationFile,
-  type ExportRole,
   type LibraryEntry,
-} from "./library-table";
+} from "../libraries/registry";
 
 /** Where a value comes from: a module and the chain of exports/properties read from it. */
 export interface ImportOrigin {

@@ -145,6 +145,11 @@ export interface FixTexts {
   bound: string | NotApplicable;
 }
 
+/** What a kind without fix texts (frameworks, whose rule messages name their own options) answers. */
+export const NOT_A_FIX: NotApplicable = {
+  notApplicable: "the rule's message for this framework names its own options",
+};
+
 /** The fix text, or undefined when the rule does not apply to the library. */
 export function fixText(fix: string | NotApplicable): string | undefined {
   return typeof fix === "string" ? fix : undefined;
@@ -215,8 +220,6 @@ export interface MemoizerAdapter extends AdapterBase {
   keepsForever: boolean;
   /** By default, the cache grows without limit. */
   unboundedByDefault: boolean;
-  /** The option that gives entries a max age, for messages (`maxAge`, `expires`). */
-  maxAgeOption: string | undefined;
   /** For memoizers keyed by their first argument: how to key by every argument. */
   completeKeyFix: string | undefined;
   fixes: FixTexts;

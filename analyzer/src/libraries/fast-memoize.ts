@@ -19,7 +19,6 @@ export const fastMemoize = {
   decoratorKeyOption: undefined,
   keepsForever: true,
   unboundedByDefault: true,
-  maxAgeOption: undefined,
   completeKeyFix: undefined,
   fixes: { ttl: GENERIC_TTL_FIX, bound: GENERIC_BOUND_FIX },
 } satisfies MemoizerAdapter;

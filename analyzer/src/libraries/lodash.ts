@@ -23,7 +23,6 @@ export const lodash = {
   decoratorKeyOption: undefined,
   keepsForever: true,
   unboundedByDefault: true,
-  maxAgeOption: undefined,
   completeKeyFix: "a resolver as the second argument, e.g. `(...args) => JSON.stringify(args)`",
   fixes: { ttl: GENERIC_TTL_FIX, bound: GENERIC_BOUND_FIX },
 } satisfies MemoizerAdapter;

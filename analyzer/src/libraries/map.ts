@@ -16,6 +16,6 @@ export const map = {
   tagService: undefined,
   fixes: {
     ttl: { notApplicable: "a Map has no expiry: require-cache-bound reports Map caches nobody evicts" },
-    bound: "eviction (`delete` or `clear`), or an lru-cache with `max`",
+    bound: { notApplicable: "Map caches have their own check in require-cache-bound (checkMapCaches)" },
   },
 } satisfies InProcessAdapter;

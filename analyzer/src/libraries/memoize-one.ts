@@ -16,7 +16,6 @@ export const memoizeOne = {
   decoratorKeyOption: undefined,
   keepsForever: true,
   unboundedByDefault: false,
-  maxAgeOption: undefined,
   completeKeyFix: undefined,
   fixes: { ttl: GENERIC_TTL_FIX, bound: { notApplicable: "memoize-one keeps the last call only" } },
 } satisfies MemoizerAdapter;

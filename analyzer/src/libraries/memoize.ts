@@ -36,7 +36,6 @@ export const memoize = {
   decoratorKeyOption: undefined,
   keepsForever: true,
   unboundedByDefault: true,
-  maxAgeOption: "maxAge",
   completeKeyFix: "`cacheKey: (args) => JSON.stringify(args)`",
   fixes: {
     ttl: "Add `maxAge` (milliseconds).",

@@ -27,7 +27,6 @@ export const memoizee = {
   decoratorKeyOption: undefined,
   keepsForever: true,
   unboundedByDefault: true,
-  maxAgeOption: "maxAge",
   completeKeyFix: undefined,
   fixes: { ttl: "Add `maxAge` (milliseconds).", bound: "`max` or `maxAge`" },
 } satisfies MemoizerAdapter;

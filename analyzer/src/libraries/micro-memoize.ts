@@ -33,7 +33,6 @@ export const microMemoize = {
   decoratorKeyOption: undefined,
   keepsForever: true,
   unboundedByDefault: true,
-  maxAgeOption: "expires",
   completeKeyFix: undefined,
   fixes: { ttl: "Add `expires` (milliseconds).", bound: "`maxSize` or `expires`" },
 } satisfies MemoizerAdapter;

@@ -52,7 +52,6 @@ export const moize = {
   decoratorKeyOption: undefined,
   keepsForever: true,
   unboundedByDefault: true,
-  maxAgeOption: "maxAge",
   completeKeyFix: undefined,
   fixes: { ttl: "Add `maxAge` (milliseconds).", bound: "`maxSize` or `maxAge`" },
 } satisfies MemoizerAdapter;

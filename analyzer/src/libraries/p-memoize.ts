@@ -14,7 +14,6 @@ export const pMemoize = {
   decoratorKeyOption: undefined,
   keepsForever: true,
   unboundedByDefault: true,
-  maxAgeOption: undefined,
   completeKeyFix: "`cacheKey: (args) => JSON.stringify(args)`",
   fixes: {
     ttl: "Pass a `cache` that expires entries (e.g. an `ExpiryMap` or an lru-cache with `ttl`).",

@@ -1,6 +1,6 @@
 // Every library adapter, by id. A `LibraryId` without an adapter fails the type check here.
 import type { CacheKind, LibraryId } from "../model/cache-model";
-import type { ExportRole, LibraryAdapter } from "./adapter";
+import { NOT_A_FIX, type ExportRole, type FixTexts, type LibraryAdapter } from "./adapter";
 import { asyncCacheDedupe } from "./async-cache-dedupe";
 import { bentocache } from "./bentocache";
 import { cacheManager } from "./cache-manager";
@@ -74,6 +74,12 @@ export function getAdapter(id: LibraryId): LibraryAdapter {
   return LIBRARY_ADAPTERS[id];
 }
 
+/** The fix texts of a library; framework adapters have none (their rule messages name their own options). */
+export function getFixes(id: LibraryId): FixTexts {
+  const adapter = getAdapter(id);
+  return "fixes" in adapter ? adapter.fixes : { ttl: NOT_A_FIX, bound: NOT_A_FIX };
+}
+
 /** What an import of a module gives: the library and its exports' roles. */
 export interface LibraryEntry {
   library: LibraryId;
@@ -140,6 +146,21 @@ export function isStoreMethodName(method: string): boolean {
 
 export function isTagServiceMethodName(method: string): boolean {
   return TAG_SERVICE_METHOD_NAMES.has(method);
+}
+
+/** Finds the package a declaration file belongs to, from its path under node_modules. */
+export function findPackageOfDeclarationFile(fileName: string): string | undefined {
+  const marker = "/node_modules/";
+  const normalised = fileName.replace(/\\/g, "/");
+  const index = normalised.lastIndexOf(marker);
+  if (index < 0) return undefined;
+  const packageName = getPackageName(normalised.slice(index + marker.length));
+  // `@types/lodash` describes `lodash`; `@types/lodash.memoize` describes `lodash.memoize`.
+  if (packageName.startsWith("@types/")) {
+    const inner = packageName.slice("@types/".length);
+    return inner.includes("__") ? `@${inner.replace("__", "/")}` : inner;
+  }
+  return packageName;
 }
 
 /** Every module specifier an adapter claims, for docs and tests. */

@@ -26,7 +26,6 @@ export const reselect = {
   decoratorKeyOption: undefined,
   keepsForever: false,
   unboundedByDefault: false,
-  maxAgeOption: undefined,
   completeKeyFix: undefined,
   fixes: {
     ttl: { notApplicable: "reselect's selectors recompute when their inputs change" },

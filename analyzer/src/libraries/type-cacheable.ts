@@ -30,7 +30,6 @@ export const typeCacheable = {
   decoratorKeyOption: "cacheKey",
   keepsForever: false,
   unboundedByDefault: false,
-  maxAgeOption: "ttlSeconds",
   completeKeyFix: undefined,
   fixes: {
     ttl: { notApplicable: "@type-cacheable's default TTL is set on its client adapter, which cachewise does not read" },

@@ -41,7 +41,6 @@ export const typescriptMemoize = {
   decoratorKeyOption: undefined,
   keepsForever: true,
   unboundedByDefault: true,
-  maxAgeOption: "expiring",
   completeKeyFix: "a `hashFunction` that combines every argument",
   fixes: { ttl: "Add `expiring` (milliseconds).", bound: "`expiring`" },
 } satisfies MemoizerAdapter;

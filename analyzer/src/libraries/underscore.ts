@@ -12,7 +12,6 @@ export const underscore = {
   decoratorKeyOption: undefined,
   keepsForever: true,
   unboundedByDefault: true,
-  maxAgeOption: undefined,
   completeKeyFix: "a hash function as the second argument, e.g. `(...args) => JSON.stringify(args)`",
   fixes: { ttl: GENERIC_TTL_FIX, bound: GENERIC_BOUND_FIX },
 } satisfies MemoizerAdapter;

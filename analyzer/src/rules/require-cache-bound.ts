@@ -3,6 +3,8 @@
 import type { CacheSite, MapCache, Span } from "../model/cache-model";
 import { defineRule, findingOf, type RuleReport } from "../model/rule";
 import { isTestCode } from "../program-model/file-kinds";
+import { fixText } from "../libraries/adapter";
+import { getAdapter, getFixes } from "../libraries/registry";
 
 export interface RequireCacheBoundOptions {
   checkMemoizers: boolean;
@@ -10,37 +12,6 @@ export interface RequireCacheBoundOptions {
   checkMapCaches: boolean;
   checkDataLoaders: boolean;
 }
-
-/** Memoizers whose default cache is an unbounded map (moize, micro-memoize, memoize-one default to size 1). */
-const UNBOUNDED_BY_DEFAULT = new Set<CacheSite["library"]>([
-  "lodash",
-  "underscore",
-  "memoizee",
-  "memoize",
-  "p-memoize",
-  "fast-memoize",
-  "typescript-memoize",
-  "moize",
-  "micro-memoize",
-]);
-
-const MEMOIZER_BOUND_OPTION: Partial<Record<CacheSite["library"], string>> = {
-  memoizee: "`max` or `maxAge`",
-  memoize: "a bounded `cache` (e.g. `new QuickLRU({ maxSize })`) or `maxAge`",
-  "p-memoize": "a bounded `cache` (e.g. `new QuickLRU({ maxSize })`)",
-  moize: "`maxSize` or `maxAge`",
-  "micro-memoize": "`maxSize` or `expires`",
-  "typescript-memoize": "`expiring`",
-};
-
-const CACHE_BOUND_OPTION: Partial<Record<CacheSite["library"], string>> = {
-  "tiny-lru": "a `max` (first argument)",
-  "node-cache": "`maxKeys` or `stdTTL`",
-  keyv: "a bounded store (e.g. `new LRUCache({ max })`) or `ttl`",
-  cacheable: "`lruSize` on the primary store or `ttl`",
-  "cacheable-memory": "`lruSize` or `ttl`",
-  "cache-manager": "a bounded store or `ttl`",
-};
 
 const messages = {
   unboundedMemoizer:
@@ -101,14 +72,14 @@ export const requireCacheBound = defineRule<RequireCacheBoundOptions, typeof mes
 
 function checkMemoizer(site: CacheSite): Report[] {
   const memoize = site.memoize;
-  if (!memoize || !memoize.fn || !UNBOUNDED_BY_DEFAULT.has(site.library)) return [];
+  const adapter = getAdapter(site.library);
+  if (!memoize || !memoize.fn || adapter.kind !== "memoizer" || !adapter.unboundedByDefault) return [];
   if (memoize.optionsOpaque || memoize.customCache) return [];
   if (memoize.bound.kind !== "none" || memoize.maxAge.kind !== "none") return [];
   if (memoize.lifetime !== "module" && memoize.lifetime !== "class") return [];
   if (hasFiniteKeyDomain(memoize.fn, memoize.keying)) return [];
   const option =
-    MEMOIZER_BOUND_OPTION[site.library] ??
-    "a bounded cache, or use a memoizer with a size limit (moize, memoizee `max`)";
+    fixText(adapter.fixes.bound) ?? "a bounded cache, or use a memoizer with a size limit (moize, memoizee `max`)";
   const keyDescription =
     memoize.keying === "first-argument" ? "first argument it has seen" : "argument combination it has seen";
   return [
@@ -134,7 +105,7 @@ function checkCache(site: CacheSite): Report[] {
   if (!instance || instance.optionsOpaque) return [];
   if (instance.lifetime !== "module" && instance.lifetime !== "class") return [];
   if (instance.bound.kind !== "none" || instance.defaultTtl.kind !== "none") return [];
-  const option = CACHE_BOUND_OPTION[site.library];
+  const option = fixText(getFixes(site.library).bound);
   if (!option) return [];
   return [
     finding(site.calleeSpan, "unboundedCache", { name: instance.name ?? site.library, library: site.library, option }),

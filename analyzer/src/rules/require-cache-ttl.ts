@@ -3,8 +3,10 @@
 // revalidates, a NestJS cache module without ttl.
 import type { CacheSite, FileCacheModel, InstanceInfo } from "../model/cache-model";
 import { defineRule, findingOf, type RuleContext, type RuleReport, type SuggestionReport } from "../model/rule";
-import { REDIS_CONSUMING_COMMANDS, REDIS_STRING_COMMANDS, REDIS_TTL_DROPPING_COMMANDS } from "../extract/library-table";
+import { REDIS_CONSUMING_COMMANDS, REDIS_STRING_COMMANDS, REDIS_TTL_DROPPING_COMMANDS } from "../libraries/redis-protocol";
 import { isTestCode } from "../program-model/file-kinds";
+import { fixText } from "../libraries/adapter";
+import { getAdapter, getFixes } from "../libraries/registry";
 
 export interface RequireCacheTtlOptions {
   checkRedis: boolean;
@@ -14,38 +16,6 @@ export interface RequireCacheTtlOptions {
   checkMemoizers: boolean;
   checkFrameworks: boolean;
 }
-
-const MEMOIZER_TTL_OPTION: Partial<Record<CacheSite["library"], string>> = {
-  memoizee: "maxAge",
-  memoize: "maxAge",
-  moize: "maxAge",
-  "micro-memoize": "expires",
-  "typescript-memoize": "expiring",
-};
-
-const MEMOIZERS_THAT_KEEP_FOREVER = new Set<CacheSite["library"]>([
-  "lodash",
-  "underscore",
-  "memoizee",
-  "memoize",
-  "p-memoize",
-  "moize",
-  "micro-memoize",
-  "fast-memoize",
-  "memoize-one",
-  "typescript-memoize",
-]);
-
-const IN_PROCESS_TTL_FIX: Partial<Record<CacheSite["library"], string>> = {
-  "lru-cache": "Add `ttl` (milliseconds) to its options, or `{ ttl }` to this call.",
-  "quick-lru": "Add `maxAge` (milliseconds) to its options, or `{ maxAge }` to this call.",
-  "tiny-lru": "Pass a TTL in milliseconds as the second argument where it is built (tiny-lru has no per-entry TTL).",
-  "node-cache": "Add `stdTTL` (seconds) to its options, or a TTL in seconds as the third argument.",
-  keyv: "Add `ttl` (milliseconds) to its options, or a TTL as the third argument.",
-  cacheable: "Add `ttl` to its options, or a TTL as the third argument.",
-  "cacheable-memory": "Add `ttl` to its options, or a TTL as the third argument.",
-  "cache-manager": "Add `ttl` to `createCache`, or a TTL as the third argument.",
-};
 
 const messages = {
   redisWithoutTtl:
@@ -160,11 +130,7 @@ function checkRedisWrite(
 function describeRedisFix(site: CacheSite): string {
   if (site.method !== "set")
     return `Call EXPIRE on \`${site.key?.pattern}\` after writing it, in the same function or pipeline.`;
-  if (site.library === "ioredis") return 'Pass `"EX", seconds` (or `"KEEPTTL"` to keep an existing expiry).';
-  if (site.library === "node-redis")
-    return 'Pass `{ expiration: { type: "EX", value: seconds } }` (or `{ EX: seconds }` on node-redis v4).';
-  if (site.library === "upstash-redis") return "Pass `{ ex: seconds }`.";
-  return "Set an expiry on the key.";
+  return fixText(getFixes(site.library).ttl) ?? "Set an expiry on the key.";
 }
 
 /** An expiry on the same key later in the same function, or in the same pipeline/transaction (or an earlier write with a TTL, for commands that keep it). */
@@ -213,7 +179,7 @@ function checkInProcessWrite(site: CacheSite, context: RuleContext<RequireCacheT
   if (site.operation !== "write" || !instance || site.ttl.kind !== "none") return [];
   if (!isForeverInstance(instance)) return [];
   if (!context.options.checkBoundedCaches && instance.bound.kind !== "none") return [];
-  const fix = IN_PROCESS_TTL_FIX[site.library];
+  const fix = fixText(getFixes(site.library).ttl);
   if (!fix || site.method === "prime") return [];
   return [
     finding(site.calleeSpan, "inProcessWithoutTtl", {
@@ -234,16 +200,13 @@ function isForeverInstance(instance: InstanceInfo): boolean {
 function checkMemoizer(site: CacheSite): Report[] {
   const memoize = site.memoize;
   if (!memoize || !memoize.fn?.isAsync) return [];
-  if (!MEMOIZERS_THAT_KEEP_FOREVER.has(site.library)) return [];
+  const adapter = getAdapter(site.library);
+  if (adapter.kind !== "memoizer" || !adapter.keepsForever) return [];
   if (memoize.optionsOpaque || memoize.customCache || memoize.maxAge.kind !== "none") return [];
   // A memoizer created inside a function dies with it; only long-lived ones keep results forever.
   if (memoize.lifetime !== "module" && memoize.lifetime !== "class") return [];
-  const option = MEMOIZER_TTL_OPTION[site.library];
-  const fix = option
-    ? `Add \`${option}\` (milliseconds).`
-    : site.library === "p-memoize"
-      ? "Pass a `cache` that expires entries (e.g. an `ExpiryMap` or an lru-cache with `ttl`)."
-      : "Use a memoizer with a max age (memoizee, memoize, moize) or an expiring cache.";
+  const fix = fixText(adapter.fixes.ttl);
+  if (!fix) return [];
   return [
     finding(site.calleeSpan, "memoizerWithoutMaxAge", {
       name: memoize.fn.name ?? "this function",

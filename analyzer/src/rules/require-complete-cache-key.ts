@@ -3,6 +3,7 @@
 // and hand-built cache-aside whose key leaves out a parameter of the value.
 import type { CacheSite, KeyGap } from "../model/cache-model";
 import { defineRule, findingOf, type RuleReport } from "../model/rule";
+import { getAdapter } from "../libraries/registry";
 import { isTestFile } from "../program-model/file-kinds";
 
 export interface RequireCompleteCacheKeyOptions {
@@ -11,14 +12,6 @@ export interface RequireCompleteCacheKeyOptions {
   checkFrameworkCaches: boolean;
   checkIdentityCaches: boolean;
 }
-
-const FIRST_ARGUMENT_FIX: Partial<Record<CacheSite["library"], string>> = {
-  lodash: "a resolver as the second argument, e.g. `(...args) => JSON.stringify(args)`",
-  underscore: "a hash function as the second argument, e.g. `(...args) => JSON.stringify(args)`",
-  memoize: "`cacheKey: (args) => JSON.stringify(args)`",
-  "p-memoize": "`cacheKey: (args) => JSON.stringify(args)`",
-  "typescript-memoize": "a `hashFunction` that combines every argument",
-};
 
 const messages = {
   firstArgumentOnly:
@@ -125,7 +118,7 @@ function checkMemoizer(site: CacheSite): Report | undefined {
       parameters,
       library: site.library,
       ignored,
-      fix: FIRST_ARGUMENT_FIX[site.library] ?? "a key function that combines every argument",
+      fix: findCompleteKeyFix(site.library) ?? "a key function that combines every argument",
     });
   }
   if (memoize.keying !== "function-length") return undefined;
@@ -187,4 +180,10 @@ function reportGap(gap: KeyGap): Report {
     case "input-missing-from-key":
       return finding(gap.span, "inputMissingFromKey", { cache: gap.cache, inputs: gap.inputs.join("`, `"), them });
   }
+}
+
+/** How the memoizer's own options key by every argument, when the library has such an option. */
+function findCompleteKeyFix(library: CacheSite["library"]): string | undefined {
+  const adapter = getAdapter(library);
+  return adapter.kind === "memoizer" ? adapter.completeKeyFix : undefined;
 }
