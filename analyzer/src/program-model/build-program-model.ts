@@ -24,6 +24,7 @@ import type {
 } from "../model/program-model";
 import { REDIS_CONSUMING_COMMANDS } from "../extract/library-table";
 import { mergeValueSources, selectArgumentSources } from "../extract/value-sources";
+import { formatDuration } from "../format/duration";
 import { isTestFile } from "./file-kinds";
 
 /** Reads that return collections or aggregates, which a new row changes (a single-row read cannot be made stale by a create). */
@@ -843,20 +844,4 @@ export function describeStaleness(ms: number | undefined): string {
   if (ms === undefined) return "for an unknown time";
   if (ms === Infinity) return "forever (nothing expires it)";
   return `for up to ${formatDuration(ms)}`;
-}
-
-export function formatDuration(ms: number): string {
-  if (ms === Infinity) return "never";
-  if (ms < 1000) return `${ms} ms`;
-  const seconds = ms / 1000;
-  if (seconds < 60) return `${round(seconds)} s`;
-  const minutes = seconds / 60;
-  if (minutes < 60) return `${round(minutes)} min`;
-  const hours = minutes / 60;
-  if (hours < 48) return `${round(hours)} h`;
-  return `${round(hours / 24)} d`;
-}
-
-function round(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
