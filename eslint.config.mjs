@@ -48,6 +48,7 @@ export default tseslint.config(
       "analyzer/src/analyze/**",
       "analyzer/src/config/**",
       "analyzer/src/program-model/**",
+      "analyzer/src/format/**",
     ],
     rules: restrict([
       { group: ["ts-morph", "@ts-morph/*"], message: "Only the CLI host (analyzer/src/cli) imports ts-morph." },

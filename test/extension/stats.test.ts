@@ -20,7 +20,8 @@ import {
   formatLensTitle,
   rankByRisk,
 } from "../../extension/src/stats/family-figures";
-import { formatBytes, formatCount, formatShare, formatTtl } from "../../analyzer/src/keyspace/figure-format";
+import { formatDuration } from "../../analyzer/src/format/duration";
+import { formatBytes, formatCount, formatShare } from "../../analyzer/src/keyspace/figure-format";
 import { computeHitRate } from "../../extension/src/stats/hit-rate";
 import { renderValue } from "../../extension/src/stats/render-value";
 
@@ -94,7 +95,7 @@ describe("formats", () => {
       ["512 B", "4.1 MB", "3 GB"],
     );
     assert.deepEqual(
-      [formatTtl(4000), formatTtl(300_000), formatTtl(5_400_000), formatTtl(172_800_000), formatTtl(Infinity)],
+      [4000, 300_000, 5_400_000, 172_800_000, Infinity].map((ms) => formatDuration(ms, "compact")),
       ["4s", "5m", "1.5h", "2d", "none"],
     );
     assert.deepEqual([formatShare(0.0312), formatShare(0.5)], ["3.1%", "50%"]);

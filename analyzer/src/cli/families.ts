@@ -1,7 +1,8 @@
 // `cachewise families` as functions: the inventory of cache families across the analysed
 // programs, with configuration (owner, data class), and its reporters. Never prints.
 import * as path from "node:path";
-import { buildProgramModel, formatDuration } from "../program-model/build-program-model";
+import { formatDuration } from "../format/duration";
+import { buildProgramModel } from "../program-model/build-program-model";
 import { findDeclaration, type FamilyDeclaration } from "../program-model/policy";
 import { EXISTS_FIELD, type Span } from "../model/cache-model";
 import type { CacheFamily } from "../model/program-model";

@@ -4,7 +4,8 @@
 import { TTL_HISTOGRAM_LABELS } from "../keyspace/aggregate";
 import { openKeyspaceConnection, type KeyspaceConnectionConfig } from "../keyspace/connection";
 import { estimateKeyspace } from "../keyspace/estimate-keyspace";
-import { formatBytes, formatTtl } from "../keyspace/figure-format";
+import { formatDuration } from "../format/duration";
+import { formatBytes } from "../keyspace/figure-format";
 import type {
   GroupStats,
   KeyspaceEstimate,
@@ -280,7 +281,7 @@ function formatProfile(profile: KeyspaceProfile, labels: ReadonlyMap<string, Cac
     name,
     formatInt(stats.keys),
     formatInt(stats.keysWithoutTtl),
-    stats.ttlP50Ms === undefined ? "—" : formatTtl(stats.ttlP50Ms),
+    stats.ttlP50Ms === undefined ? "—" : formatDuration(stats.ttlP50Ms, "compact"),
     formatMeasuredBytes(stats.memory?.totalBytes),
     formatMeasuredBytes(stats.memory?.averageBytes),
     describeTypes(stats.types),

@@ -8,7 +8,7 @@ import { isStoreMethodName, isTagServiceMethodName } from "../libraries/registry
 import { isRedisCommand } from "../libraries/redis-protocol";
 import { CachedValueTracker } from "./cached-values";
 import { collectDeclaredFunctionNames } from "./call-graph";
-import { EntityExtractor } from "./entities";
+import { EntityExtractor } from "./entities/entity-extractor";
 import { KeyCoverage } from "./key-coverage";
 import { PurityAnalyzer } from "./purity";
 import { Resolver, type ResolvedExport } from "./resolver";

@@ -19,6 +19,12 @@ export interface ReceiverInfo {
 const SAME_INSTANCE_METHODS = new Set(["on", "once", "connect", "duplicate", "withTypeMapping", "namespace", "use"]);
 const BATCH_METHODS = new Set(["pipeline", "multi", "batch"]);
 
+/** The method that returns a namespaced view of the same store, when the library has one. */
+function namespaceMethodOf(library: InstanceInfo["library"]): string | undefined {
+  const adapter = getAdapter(library);
+  return adapter.kind === "in-process" || adapter.kind === "remote-kv" ? adapter.namespaceMethod : undefined;
+}
+
 /** Whether reads of an instance seen only through its type return the stored object itself. */
 function storesReferencesWhenUnknown(library: InstanceInfo["library"]): boolean {
   const adapter = getAdapter(library);
@@ -72,7 +78,7 @@ export class InstanceResolver implements ReaderServices {
             return { instance: base.instance, batchId: `${node.getSourceFile().fileName}:${node.getStart()}` };
           }
           // bentocache `namespace("users")`: the same stores, keys under `users:` (nested namespaces stack).
-          if (base && method === "namespace" && base.instance.library === "bentocache") {
+          if (base && method === namespaceMethodOf(base.instance.library)) {
             const name = node.arguments[0] ? r.foldString(node.arguments[0]) : undefined;
             if (name === undefined) return base;
             return {
@@ -80,7 +86,7 @@ export class InstanceResolver implements ReaderServices {
               instance: {
                 ...base.instance,
                 keyPrefix: `${base.instance.keyPrefix ?? ""}${name}:`,
-                name: `${base.instance.name ?? "bentocache"}.namespace(${name})`,
+                name: `${base.instance.name ?? base.instance.library}.${method}(${name})`,
               },
             };
           }

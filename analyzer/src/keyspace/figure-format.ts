@@ -1,5 +1,6 @@
-// Short number, size, duration and share formats for live figures: CodeLens, hovers, tree items
-// and `cachewise keyspace`, so that the editor and the terminal print the same figures. Pure.
+// Short number, size and share formats for live figures: CodeLens, hovers, tree items and
+// `cachewise keyspace`, so that the editor and the terminal print the same figures (durations:
+// `formatDuration(ms, "compact")` in format/duration.ts). Pure.
 
 /** 950 → `950`, 12_345 → `12.3k`, 4_100_000 → `4.1M`. */
 export function formatCount(value: number): string {
@@ -20,16 +21,6 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return unit === 0 ? `${Math.round(value)} B` : `${trim(value)} ${units[unit]}`;
-}
-
-/** 4_000 → `4s`, 300_000 → `5m`, 5_400_000 → `1.5h`, 172_800_000 → `2d`. */
-export function formatTtl(ms: number): string {
-  if (!Number.isFinite(ms)) return "none";
-  const seconds = ms / 1000;
-  if (seconds < 60) return `${trim(seconds)}s`;
-  if (seconds < 3600) return `${trim(seconds / 60)}m`;
-  if (seconds < 86400) return `${trim(seconds / 3600)}h`;
-  return `${trim(seconds / 86400)}d`;
 }
 
 /** 0.0312 → `3.1%`. */

@@ -35,6 +35,9 @@ export const templateLibrary = {
   writeTtl: (read) => ({ ttl: readTtlOption(read, 2, "ttl", "ms") }),
   callShape: () => ({}),
   tagService: undefined,
+  backsDecoratorCaches: false,
+  namespaceMethod: undefined,
+  requestScoped: false,
   fixes: {
     ttl: "Add `ttl` (milliseconds) to its options, or `{ ttl }` to this call.",
     bound: "`max`",

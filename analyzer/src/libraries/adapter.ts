@@ -192,6 +192,10 @@ interface KeyedStoreAdapter extends AdapterBase {
   callShape(read: ArgumentReader, method: string, operation: "read" | "write" | "delete"): CallShape;
   /** A tag service on a property of the instance (cacheable's `cache.tags.invalidateTag(tag)`); undefined when none. */
   tagService: { property: string; invalidate: ReadonlySet<string> } | undefined;
+  /** Decorator caches store their entries here by key (NestJS's interceptor writes to cache-manager): its deletes clear them. */
+  backsDecoratorCaches: boolean;
+  /** A method that returns a view of the same store with keys under a sub-prefix (bentocache's `namespace("users")` → `users:`). */
+  namespaceMethod: string | undefined;
   fixes: FixTexts;
 }
 
@@ -205,6 +209,8 @@ export interface InProcessAdapter extends KeyedStoreAdapter {
   kind: "in-process";
   /** What an instance seen only through its type (injected, a parameter) does: its reads return references whatever the options. */
   storesReferencesWhenUnknown: boolean;
+  /** Meant to live for one request (DataLoader): a shared, long-lived instance mixes users' data and never forgets. */
+  requestScoped: boolean;
 }
 
 /** A memoizer: a function that wraps a function (or a method decorator). */
@@ -216,6 +222,17 @@ export interface MemoizerAdapter extends AdapterBase {
   decorate: ((read: ArgumentReader) => MemoizerFacts) | undefined;
   /** The decorator option that names the entry in a shared store (@type-cacheable's `cacheKey`), where clearing decorators find it. */
   decoratorKeyOption: string | undefined;
+  /** Entries named by a decorator key form one family per key pattern, shared by whatever fills and clears that key. */
+  decoratorFamilies: boolean;
+  /** Callers of a memoized method get the cached object itself (false when the library serialises results into a store). */
+  sharesResults: boolean;
+  /** Exports whose cache is keyed by argument identity (reselect's `weakMapMemoize`): a fresh object argument always misses. */
+  identityKeyedExports: ReadonlySet<string>;
+  /**
+   * How `fn.length` keying loses arguments: `before-defaults` keys on the parameters before the first default or rest
+   * parameter (memoizee); `single-argument-strategy` switches to a one-argument cache when `fn.length` is 1 (fast-memoize).
+   */
+  lengthKeying: "before-defaults" | "single-argument-strategy" | undefined;
   /** By default, entries never expire (no max age unless an option gives one). */
   keepsForever: boolean;
   /** By default, the cache grows without limit. */
@@ -230,6 +247,14 @@ export interface FrameworkAdapter extends AdapterBase {
   kind: "framework";
   /** A framework export that memoizes (React `cache`); undefined when there is none. */
   memoize: ((read: ArgumentReader) => MemoizerFacts) | undefined;
+  /** Entries named by a decorator key (NestJS `@CacheKey`) form one family per key pattern. */
+  decoratorFamilies: boolean;
+  /** The cache lives for one server request (React `cache`): it dedupes calls within the request. */
+  requestScoped: boolean;
+  /** Cache tags are global to the application (Next.js): revalidating one purges every cache that carries it. */
+  globalTags: boolean;
+  /** A memoized function's family is labelled with the method that cached it (`unstable_cache`) rather than the library. */
+  labelByMethod: boolean;
 }
 
 export type LibraryAdapter =

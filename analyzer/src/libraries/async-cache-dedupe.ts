@@ -14,6 +14,9 @@ export const asyncCacheDedupe = {
   writeTtl: () => ({ ttl: { kind: "unknown" } }),
   callShape: () => ({}),
   tagService: undefined,
+  backsDecoratorCaches: false,
+  namespaceMethod: undefined,
+  requestScoped: false,
   fixes: {
     ttl: { notApplicable: "async-cache-dedupe takes its TTL per `define`, which cachewise does not read yet" },
     bound: { notApplicable: "async-cache-dedupe bounds its memory storage (1024 entries per definition by default)" },

@@ -41,6 +41,9 @@ export const bentocache = {
     return { key: options.has("key") ? options.get("key") : undefined, tags: options.get("tags") };
   },
   tagService: undefined,
+  backsDecoratorCaches: false,
+  namespaceMethod: "namespace",
+  requestScoped: false,
   fixes: {
     ttl: { notApplicable: "bentocache expires entries after 30 s unless told otherwise" },
     bound: {

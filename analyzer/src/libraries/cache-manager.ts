@@ -51,6 +51,9 @@ export const cacheManager = {
   writeTtl: (read, method) => readTtlAtArgument2(read, method, findUnit(read, "ms")),
   callShape: () => ({}),
   tagService: undefined,
+  backsDecoratorCaches: true,
+  namespaceMethod: undefined,
+  requestScoped: false,
   fixes: {
     ttl: "Add `ttl` to `createCache`, or a TTL as the third argument.",
     bound: "a bounded store or `ttl`",

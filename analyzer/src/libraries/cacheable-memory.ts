@@ -17,5 +17,8 @@ export const cacheableMemory = {
   writeTtl: (read, method) => readTtlAtArgument2(read, method, "ms"),
   callShape: () => ({}),
   tagService: undefined,
+  backsDecoratorCaches: false,
+  namespaceMethod: undefined,
+  requestScoped: false,
   fixes: { ttl: "Add `ttl` to its options, or a TTL as the third argument.", bound: "`lruSize` or `ttl`" },
 } satisfies InProcessAdapter;

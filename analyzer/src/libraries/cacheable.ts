@@ -16,6 +16,9 @@ export const cacheable = {
   callShape: (read, _method, operation) =>
     operation === "write" && read.args[2] && !read.isSpread(read.args[2]) ? { tags: read.options(2).get("tags") } : {},
   tagService: { property: "tags", invalidate: methods(["invalidateTag", "invalidateTags"]) },
+  backsDecoratorCaches: false,
+  namespaceMethod: undefined,
+  requestScoped: false,
   fixes: {
     ttl: "Add `ttl` to its options, or a TTL as the third argument.",
     bound: "`lruSize` on the primary store or `ttl`",

@@ -26,6 +26,9 @@ export const dataloader = {
   writeTtl: () => ({ ttl: { kind: "unknown" } }),
   callShape: () => ({}),
   tagService: undefined,
+  backsDecoratorCaches: false,
+  namespaceMethod: undefined,
+  requestScoped: true,
   fixes: {
     ttl: { notApplicable: "DataLoader has no expiry: it is meant to live for one request" },
     // require-cache-bound reports DataLoaders that outlive a request on its own terms.

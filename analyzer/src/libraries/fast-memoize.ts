@@ -1,5 +1,5 @@
 // fast-memoize `memoize(fn, { cache, serializer, strategy })`: keyed by `fn.length`; unbounded, never expires.
-import type { MemoizerAdapter } from "./adapter";
+import { methods, type MemoizerAdapter } from "./adapter";
 import { GENERIC_BOUND_FIX, GENERIC_TTL_FIX, memoizerFacts } from "./memoizer-facts";
 
 export const fastMemoize = {
@@ -17,6 +17,10 @@ export const fastMemoize = {
   },
   decorate: undefined,
   decoratorKeyOption: undefined,
+  decoratorFamilies: false,
+  sharesResults: true,
+  identityKeyedExports: methods([]),
+  lengthKeying: "single-argument-strategy",
   keepsForever: true,
   unboundedByDefault: true,
   completeKeyFix: undefined,

@@ -65,6 +65,9 @@ export const keyv = {
   writeTtl: (read) => ({ ttl: readTtlArgument(read, 2, "ms", false) }),
   callShape: () => ({}),
   tagService: undefined,
+  backsDecoratorCaches: false,
+  namespaceMethod: undefined,
+  requestScoped: false,
   fixes: {
     ttl: "Add `ttl` (milliseconds) to its options, or a TTL as the third argument.",
     bound: "a bounded store (e.g. `new LRUCache({ max })`) or `ttl`",

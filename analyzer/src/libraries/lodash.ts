@@ -1,6 +1,6 @@
 // lodash `memoize(fn, resolver?)` (also lodash-es, lodash/memoize, lodash.memoize): keyed by the first
 // argument unless a resolver is given; an unbounded MapCache that never expires and keeps rejected promises.
-import type { MemoizerAdapter } from "./adapter";
+import { methods, type MemoizerAdapter } from "./adapter";
 import { GENERIC_BOUND_FIX, GENERIC_TTL_FIX, memoizerFacts } from "./memoizer-facts";
 
 const memoizeDefault = { default: { role: "memoizer" }, "*": { role: "memoizer" } } as const;
@@ -21,6 +21,10 @@ export const lodash = {
   memoize: (read) => memoizerFacts({ keying: read.args[1] ? "custom" : "first-argument", resolverArgument: 1 }),
   decorate: undefined,
   decoratorKeyOption: undefined,
+  decoratorFamilies: false,
+  sharesResults: true,
+  identityKeyedExports: methods([]),
+  lengthKeying: undefined,
   keepsForever: true,
   unboundedByDefault: true,
   completeKeyFix: "a resolver as the second argument, e.g. `(...args) => JSON.stringify(args)`",

@@ -31,6 +31,9 @@ export const lruCache = {
   writeTtl: (read) => ({ ttl: readTtlOption(read, 2, "ttl", "ms") }),
   callShape: () => ({}),
   tagService: undefined,
+  backsDecoratorCaches: false,
+  namespaceMethod: undefined,
+  requestScoped: false,
   fixes: {
     ttl: "Add `ttl` (milliseconds) to its options, or `{ ttl }` to this call.",
     bound: { notApplicable: "lru-cache 7 and later refuse to be built without `max`, `maxSize` or `ttl`" },

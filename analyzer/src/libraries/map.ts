@@ -14,6 +14,9 @@ export const map = {
   writeTtl: () => ({ ttl: { kind: "none" } }),
   callShape: () => ({}),
   tagService: undefined,
+  backsDecoratorCaches: false,
+  namespaceMethod: undefined,
+  requestScoped: false,
   fixes: {
     ttl: { notApplicable: "a Map has no expiry: require-cache-bound reports Map caches nobody evicts" },
     bound: { notApplicable: "Map caches have their own check in require-cache-bound (checkMapCaches)" },

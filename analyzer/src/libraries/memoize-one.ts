@@ -1,5 +1,5 @@
 // memoize-one `memoizeOne(fn, isEqual?)`: remembers the last call only.
-import type { MemoizerAdapter } from "./adapter";
+import { methods, type MemoizerAdapter } from "./adapter";
 import { GENERIC_TTL_FIX, memoizerFacts } from "./memoizer-facts";
 
 export const memoizeOne = {
@@ -14,6 +14,10 @@ export const memoizeOne = {
     }),
   decorate: undefined,
   decoratorKeyOption: undefined,
+  decoratorFamilies: false,
+  sharesResults: true,
+  identityKeyedExports: methods([]),
+  lengthKeying: undefined,
   keepsForever: true,
   unboundedByDefault: false,
   completeKeyFix: undefined,

@@ -1,6 +1,6 @@
 // memoize (formerly mem): `memoize(fn, { cacheKey, cache, maxAge })` and `memoizeDecorator(options)`;
 // keyed by the first argument; caches whatever the function returned, rejected promises included.
-import type { ArgumentReader, MemoizerAdapter } from "./adapter";
+import { methods, type ArgumentReader, type MemoizerAdapter } from "./adapter";
 import { memoizerFacts } from "./memoizer-facts";
 
 /** The options both memoize and p-memoize read (at `index`). */
@@ -34,6 +34,10 @@ export const memoize = {
       rejectionFix: { kind: "use", alternative: "p-memoize's `pMemoizeDecorator`, which drops rejected promises" },
     }),
   decoratorKeyOption: undefined,
+  decoratorFamilies: false,
+  sharesResults: true,
+  identityKeyedExports: methods([]),
+  lengthKeying: undefined,
   keepsForever: true,
   unboundedByDefault: true,
   completeKeyFix: "`cacheKey: (args) => JSON.stringify(args)`",

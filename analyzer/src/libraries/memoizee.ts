@@ -1,6 +1,6 @@
 // memoizee `memoize(fn, { max, maxAge, length, normalizer, primitive, promise })`: keyed by `fn.length`
 // arguments; `promise` mode removes a rejected promise from the cache.
-import type { MemoizerAdapter } from "./adapter";
+import { methods, type MemoizerAdapter } from "./adapter";
 import { memoizerFacts } from "./memoizer-facts";
 
 export const memoizee = {
@@ -25,6 +25,10 @@ export const memoizee = {
   },
   decorate: undefined,
   decoratorKeyOption: undefined,
+  decoratorFamilies: false,
+  sharesResults: true,
+  identityKeyedExports: methods([]),
+  lengthKeying: "before-defaults",
   keepsForever: true,
   unboundedByDefault: true,
   completeKeyFix: undefined,

@@ -1,6 +1,6 @@
 // micro-memoize `memoize(fn, { maxSize, expires, async })`: one entry by default. Version 5 reads `async`;
 // version 4 (and moize's bundled copy) read `isPromise`, which version 5 silently ignores.
-import type { ArgumentReader, MemoizerAdapter, OptionsView } from "./adapter";
+import { methods, type ArgumentReader, type MemoizerAdapter, type OptionsView } from "./adapter";
 import { memoizerFacts, readMaxSize } from "./memoizer-facts";
 
 function dropsRejections(read: ArgumentReader, options: OptionsView): boolean {
@@ -31,6 +31,10 @@ export const microMemoize = {
   },
   decorate: undefined,
   decoratorKeyOption: undefined,
+  decoratorFamilies: false,
+  sharesResults: true,
+  identityKeyedExports: methods([]),
+  lengthKeying: undefined,
   keepsForever: true,
   unboundedByDefault: true,
   completeKeyFix: undefined,

@@ -1,6 +1,6 @@
 // moize `moize(fn, { maxSize, maxAge, isPromise, transformArgs, isSerialized })`: one entry by default;
 // shortcuts `moize.infinite`, `moize.promise`, curried `moize.maxAge(ms)(fn)` and `moize.maxSize(n)(fn)`.
-import type { MemoizerAdapter } from "./adapter";
+import { methods, type MemoizerAdapter } from "./adapter";
 import { memoizerFacts, readMaxSize } from "./memoizer-facts";
 
 const ONE_ENTRY = { kind: "entries", value: 1, text: "1 (default)" } as const;
@@ -50,6 +50,10 @@ export const moize = {
   },
   decorate: undefined,
   decoratorKeyOption: undefined,
+  decoratorFamilies: false,
+  sharesResults: true,
+  identityKeyedExports: methods([]),
+  lengthKeying: undefined,
   keepsForever: true,
   unboundedByDefault: true,
   completeKeyFix: undefined,

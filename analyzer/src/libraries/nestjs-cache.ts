@@ -20,4 +20,8 @@ export const nestjsCache = {
     },
   },
   memoize: undefined,
+  decoratorFamilies: true,
+  requestScoped: false,
+  globalTags: false,
+  labelByMethod: false,
 } satisfies FrameworkAdapter;

@@ -23,4 +23,8 @@ export const next = {
     },
   },
   memoize: undefined,
+  decoratorFamilies: false,
+  requestScoped: false,
+  globalTags: true,
+  labelByMethod: true,
 } satisfies FrameworkAdapter;

@@ -28,6 +28,9 @@ export const nodeCache = {
   },
   callShape: () => ({}),
   tagService: undefined,
+  backsDecoratorCaches: false,
+  namespaceMethod: undefined,
+  requestScoped: false,
   fixes: {
     ttl: "Add `stdTTL` (seconds) to its options, or a TTL in seconds as the third argument.",
     bound: "`maxKeys` or `stdTTL`",

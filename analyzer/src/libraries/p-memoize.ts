@@ -1,6 +1,6 @@
 // p-memoize `pMemoize(fn, { cacheKey, cache })` and `pMemoizeDecorator`: keyed by the first argument,
 // no max age option, and a rejected promise is deleted from the cache.
-import type { MemoizerAdapter } from "./adapter";
+import { methods, type MemoizerAdapter } from "./adapter";
 import { readSindresorhusOptions } from "./memoize";
 import { memoizerFacts } from "./memoizer-facts";
 
@@ -12,6 +12,10 @@ export const pMemoize = {
   memoize: (read) => memoizerFacts({ ...readSindresorhusOptions(read, 1), rejections: "dropped" }),
   decorate: (read) => memoizerFacts({ ...readSindresorhusOptions(read, 0), rejections: "dropped" }),
   decoratorKeyOption: undefined,
+  decoratorFamilies: false,
+  sharesResults: true,
+  identityKeyedExports: methods([]),
+  lengthKeying: undefined,
   keepsForever: true,
   unboundedByDefault: true,
   completeKeyFix: "`cacheKey: (args) => JSON.stringify(args)`",

@@ -23,6 +23,9 @@ export const quickLru = {
   writeTtl: (read) => ({ ttl: readTtlOption(read, 2, "maxAge", "ms") }),
   callShape: () => ({}),
   tagService: undefined,
+  backsDecoratorCaches: false,
+  namespaceMethod: undefined,
+  requestScoped: false,
   fixes: {
     ttl: "Add `maxAge` (milliseconds) to its options, or `{ maxAge }` to this call.",
     bound: { notApplicable: "quick-lru requires `maxSize`" },

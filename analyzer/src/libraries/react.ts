@@ -9,4 +9,8 @@ export const react = {
   packages: { react: { cache: { role: "react-cache" } } },
   // React `cache` is reset on every server request.
   memoize: () => ({ ...memoizerFacts({ keying: "identity", bound: { kind: "unknown" } }), lifetime: "local" }),
+  decoratorFamilies: false,
+  requestScoped: true,
+  globalTags: false,
+  labelByMethod: false,
 } satisfies FrameworkAdapter;

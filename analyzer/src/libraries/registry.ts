@@ -80,6 +80,36 @@ export function getFixes(id: LibraryId): FixTexts {
   return "fixes" in adapter ? adapter.fixes : { ttl: NOT_A_FIX, bound: NOT_A_FIX };
 }
 
+/** Entries named by a decorator key form one family per key pattern (@type-cacheable, NestJS `@CacheKey`). */
+export function hasDecoratorFamilies(id: LibraryId): boolean {
+  const adapter = getAdapter(id);
+  return (adapter.kind === "memoizer" || adapter.kind === "framework") && adapter.decoratorFamilies;
+}
+
+/** Deletes and writes on this library's store reach decorator caches by key (NestJS's interceptor store). */
+export function backsDecoratorCaches(id: LibraryId): boolean {
+  const adapter = getAdapter(id);
+  return (adapter.kind === "in-process" || adapter.kind === "remote-kv") && adapter.backsDecoratorCaches;
+}
+
+/** The library's cache tags are global to the application (Next.js), not scoped to its own caches. */
+export function hasGlobalTags(id: LibraryId): boolean {
+  const adapter = getAdapter(id);
+  return adapter.kind === "framework" && adapter.globalTags;
+}
+
+/** A memoized function's family is labelled with the caching method (`unstable_cache`) rather than the library. */
+export function labelsFamiliesByMethod(id: LibraryId): boolean {
+  const adapter = getAdapter(id);
+  return adapter.kind === "framework" && adapter.labelByMethod;
+}
+
+/** Meant to live for one request (DataLoader, React `cache`). */
+export function isRequestScoped(id: LibraryId): boolean {
+  const adapter = getAdapter(id);
+  return (adapter.kind === "in-process" || adapter.kind === "framework") && adapter.requestScoped;
+}
+
 /** What an import of a module gives: the library and its exports' roles. */
 export interface LibraryEntry {
   library: LibraryId;

@@ -1,6 +1,6 @@
 // reselect's memoizers: `lruMemoize(fn, { maxSize })` (one entry by default) and `weakMapMemoize(fn)`,
 // whose entries live as long as their object arguments.
-import type { MemoizerAdapter } from "./adapter";
+import { methods, type MemoizerAdapter } from "./adapter";
 import { memoizerFacts } from "./memoizer-facts";
 
 export const reselect = {
@@ -24,6 +24,10 @@ export const reselect = {
   },
   decorate: undefined,
   decoratorKeyOption: undefined,
+  decoratorFamilies: false,
+  sharesResults: true,
+  identityKeyedExports: methods(["weakMapMemoize"]),
+  lengthKeying: undefined,
   keepsForever: false,
   unboundedByDefault: false,
   completeKeyFix: undefined,

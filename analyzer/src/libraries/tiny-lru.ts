@@ -28,6 +28,9 @@ export const tinyLru = {
   writeTtl: () => ({ ttl: { kind: "none" } }),
   callShape: () => ({}),
   tagService: undefined,
+  backsDecoratorCaches: false,
+  namespaceMethod: undefined,
+  requestScoped: false,
   fixes: {
     ttl: "Pass a TTL in milliseconds as the second argument where it is built (tiny-lru has no per-entry TTL).",
     bound: "a `max` (first argument)",

@@ -24,6 +24,9 @@ export const ttlcache = {
   writeTtl: (read) => ({ ttl: readTtlOption(read, 2, "ttl", "ms") }),
   callShape: () => ({}),
   tagService: undefined,
+  backsDecoratorCaches: false,
+  namespaceMethod: undefined,
+  requestScoped: false,
   fixes: {
     ttl: {
       notApplicable: "@isaacs/ttlcache refuses entries without a TTL (set throws when the constructor gives none)",

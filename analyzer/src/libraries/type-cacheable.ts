@@ -1,6 +1,6 @@
 // @type-cacheable/core: `@Cacheable({ cacheKey, ttlSeconds })`, `@CacheClear`, `@CacheUpdate` over a
 // client adapter (Redis, node-cache…); awaits the method and stores only resolved values.
-import type { MemoizerAdapter } from "./adapter";
+import { methods, type MemoizerAdapter } from "./adapter";
 import { memoizerFacts } from "./memoizer-facts";
 
 export const typeCacheable = {
@@ -28,6 +28,10 @@ export const typeCacheable = {
     });
   },
   decoratorKeyOption: "cacheKey",
+  decoratorFamilies: true,
+  sharesResults: false,
+  identityKeyedExports: methods([]),
+  lengthKeying: undefined,
   keepsForever: false,
   unboundedByDefault: false,
   completeKeyFix: undefined,

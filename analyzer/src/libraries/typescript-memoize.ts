@@ -1,6 +1,6 @@
 // typescript-memoize: `@Memoize(hashFn?)`, `@Memoize({ hashFunction, expiring })`, `@MemoizeExpiring(ms)`;
 // keyed by the first parameter unless hashed; unbounded, never expires.
-import type { MemoizerAdapter } from "./adapter";
+import { methods, type MemoizerAdapter } from "./adapter";
 import { memoizerFacts } from "./memoizer-facts";
 
 export const typescriptMemoize = {
@@ -39,6 +39,10 @@ export const typescriptMemoize = {
     });
   },
   decoratorKeyOption: undefined,
+  decoratorFamilies: false,
+  sharesResults: true,
+  identityKeyedExports: methods([]),
+  lengthKeying: undefined,
   keepsForever: true,
   unboundedByDefault: true,
   completeKeyFix: "a `hashFunction` that combines every argument",

@@ -1,7 +1,7 @@
 // Which cache families are invalidated "on the path" of a function: in it, in what it calls
 // (transitively), in the handlers of events it emits, or in every one of its callers.
 import type { ProgramModel } from "../model/program-model";
-import { collectReachable } from "./build-program-model";
+import { collectReachable } from "./call-index";
 
 const MAX_DEPTH = 6;
 const MAX_CALLER_LEVELS = 3;

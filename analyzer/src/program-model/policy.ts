@@ -2,7 +2,7 @@
 // class, a runbook), and the data classes' TTL ranges. Plain data in, plain answers out.
 import { parseDuration } from "../extract/instances";
 import type { CacheFamily } from "../model/program-model";
-import { normalizePattern } from "./build-program-model";
+import { normalizePattern } from "./key-patterns";
 
 /** One entry of the configuration's `families`. */
 export interface FamilyDeclaration {

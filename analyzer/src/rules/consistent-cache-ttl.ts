@@ -2,7 +2,7 @@
 // one in another ends up with keys that never expire (a plain Redis SET even drops the TTL
 // the key had), and TTLs far apart usually mean one of them is a mistake.
 import { REDIS_TTL_DROPPING_COMMANDS } from "../libraries/redis-protocol";
-import { formatDuration } from "../program-model/build-program-model";
+import { formatDuration } from "../format/duration";
 import type { CacheSite } from "../model/cache-model";
 import type { CacheFamily, FamilyTtl } from "../model/program-model";
 import { defineRule, type RuleReport } from "../model/rule";

@@ -1,6 +1,6 @@
 // A TTL in the wrong unit is off by a factor of 1000: `60` given to a millisecond API expires
 // after 60 ms (the cache never hits), `3_600_000` given to a seconds API lives for 41 days.
-import { formatDuration } from "../program-model/build-program-model";
+import { formatDuration } from "../format/duration";
 import type { CacheSite, Ttl } from "../model/cache-model";
 import { defineRule, type RuleReport } from "../model/rule";
 

@@ -1,7 +1,7 @@
 // Invalidating a cache before the write it belongs to leaves a window in which a concurrent
 // reader misses, loads the old value from the source and caches it again, for a full TTL.
 import { isTestFile } from "../program-model/file-kinds";
-import { describeEntityWrite, isChangedByWrite } from "../program-model/build-program-model";
+import { describeEntityWrite, isChangedByWrite } from "../program-model/entity-writes";
 import { getInvalidationPaths, type InvalidationPaths } from "../program-model/invalidation-paths";
 import type { EntityAccess, Span } from "../model/cache-model";
 import type { CacheFamily, ProgramModel } from "../model/program-model";

@@ -4,7 +4,7 @@ import type { CacheSite, MapCache, Span } from "../model/cache-model";
 import { defineRule, findingOf, type RuleReport } from "../model/rule";
 import { isTestCode } from "../program-model/file-kinds";
 import { fixText } from "../libraries/adapter";
-import { getAdapter, getFixes } from "../libraries/registry";
+import { getAdapter, getFixes, isRequestScoped } from "../libraries/registry";
 
 export interface RequireCacheBoundOptions {
   checkMemoizers: boolean;
@@ -58,7 +58,7 @@ export const requireCacheBound = defineRule<RequireCacheBoundOptions, typeof mes
       if (site.operation === "memoize" && site.kind === "memoizer" && options.checkMemoizers)
         findings.push(...checkMemoizer(site));
       if (site.operation === "construct" && site.kind === "in-process") {
-        if (site.library === "dataloader") {
+        if (isRequestScoped(site.library)) {
           if (options.checkDataLoaders) findings.push(...checkDataLoader(site));
         } else if (options.checkInProcessCaches) findings.push(...checkCache(site));
       }

@@ -3,7 +3,11 @@
 // revalidates, a NestJS cache module without ttl.
 import type { CacheSite, FileCacheModel, InstanceInfo } from "../model/cache-model";
 import { defineRule, findingOf, type RuleContext, type RuleReport, type SuggestionReport } from "../model/rule";
-import { REDIS_CONSUMING_COMMANDS, REDIS_STRING_COMMANDS, REDIS_TTL_DROPPING_COMMANDS } from "../libraries/redis-protocol";
+import {
+  REDIS_CONSUMING_COMMANDS,
+  REDIS_STRING_COMMANDS,
+  REDIS_TTL_DROPPING_COMMANDS,
+} from "../libraries/redis-protocol";
 import { isTestCode } from "../program-model/file-kinds";
 import { fixText } from "../libraries/adapter";
 import { getAdapter, getFixes } from "../libraries/registry";
@@ -217,13 +221,15 @@ function checkMemoizer(site: CacheSite): Report[] {
 }
 
 function checkFramework(site: CacheSite): Report[] {
-  if (site.library === "next" && site.method === "unstable_cache" && site.framework) {
+  // `unstable_cache` is the framework site that carries revalidation facts.
+  if (site.framework) {
     const { revalidate, tags } = site.framework;
     if (revalidate !== "false" && revalidate.kind === "none" && !tags)
       return [finding(site.calleeSpan, "unstableCacheWithoutRevalidate", {})];
     return [];
   }
-  if (site.library === "nestjs-cache" && site.operation === "construct" && site.instance?.defaultTtl.kind === "none") {
+  // The only framework construction is NestJS's `CacheModule.register`.
+  if (site.operation === "construct" && site.instance?.defaultTtl.kind === "none") {
     return [finding(site.calleeSpan, "nestModuleWithoutTtl", { method: site.method })];
   }
   return [];

@@ -3,7 +3,7 @@
 // and hand-built cache-aside whose key leaves out a parameter of the value.
 import type { CacheSite, KeyGap } from "../model/cache-model";
 import { defineRule, findingOf, type RuleReport } from "../model/rule";
-import { getAdapter } from "../libraries/registry";
+import { getAdapter, isRequestScoped } from "../libraries/registry";
 import { isTestFile } from "../program-model/file-kinds";
 
 export interface RequireCompleteCacheKeyOptions {
@@ -85,7 +85,7 @@ export const requireCompleteCacheKey = defineRule<RequireCompleteCacheKeyOptions
         if (!options.checkIdentityCaches || isTestFile(model.file)) continue;
         // React `cache` dedupes calls within a request: a fresh object only costs something when the function is called in more than one place.
         if (
-          gap.library === "react" &&
+          isRequestScoped(gap.library) &&
           gap.cacheId &&
           (context.getProgramModel().freshIdentityCalls.get(gap.cacheId) ?? 0) < 2
         )
@@ -123,7 +123,8 @@ function checkMemoizer(site: CacheSite): Report | undefined {
   }
   if (memoize.keying !== "function-length") return undefined;
   const covered = fn.length;
-  if (site.library === "memoizee") {
+  const lengthKeying = findLengthKeying(site.library);
+  if (lengthKeying === "before-defaults") {
     if (!fn.hasDefaultParameter && !fn.hasRestParameter) return undefined;
     const ignored = fn.parameterNames.slice(covered);
     const consequence =
@@ -142,7 +143,7 @@ function checkMemoizer(site: CacheSite): Report | undefined {
       fix,
     });
   }
-  if (site.library === "fast-memoize") {
+  if (lengthKeying === "single-argument-strategy") {
     // fast-memoize uses its single-argument strategy exactly when fn.length is 1.
     if (covered !== 1 || (fn.parameterCount <= 1 && !fn.hasRestParameter)) return undefined;
     const ignored = fn.parameterNames.slice(1);
@@ -186,4 +187,10 @@ function reportGap(gap: KeyGap): Report {
 function findCompleteKeyFix(library: CacheSite["library"]): string | undefined {
   const adapter = getAdapter(library);
   return adapter.kind === "memoizer" ? adapter.completeKeyFix : undefined;
+}
+
+/** How the memoizer's `fn.length` keying loses arguments, by its adapter. */
+function findLengthKeying(library: CacheSite["library"]) {
+  const adapter = getAdapter(library);
+  return adapter.kind === "memoizer" ? adapter.lengthKeying : undefined;
 }

@@ -1,6 +1,7 @@
 // A write to the source of truth must invalidate every cache family that holds data read
 // from it; otherwise readers keep seeing the old value until the entry expires (or forever).
-import { describeEntityWrite, describeStaleness, isChangedByWrite } from "../program-model/build-program-model";
+import { describeEntityWrite, isChangedByWrite } from "../program-model/entity-writes";
+import { describeStaleness } from "../program-model/staleness";
 import { isTestFile } from "../program-model/file-kinds";
 import { getInvalidationPaths } from "../program-model/invalidation-paths";
 import type { Span } from "../model/cache-model";

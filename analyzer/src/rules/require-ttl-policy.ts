@@ -1,11 +1,8 @@
 // Data classes set how long a family may be cached: reference data for hours to days, profile
 // data for minutes, transactional data for seconds and always invalidated on write.
-import {
-  describeEntityWrite,
-  describeStaleness,
-  formatDuration,
-  isChangedByWrite,
-} from "../program-model/build-program-model";
+import { formatDuration } from "../format/duration";
+import { describeEntityWrite, isChangedByWrite } from "../program-model/entity-writes";
+import { describeStaleness } from "../program-model/staleness";
 import { isTestFile } from "../program-model/file-kinds";
 import { getInvalidationPaths } from "../program-model/invalidation-paths";
 import {

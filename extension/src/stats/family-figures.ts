@@ -3,7 +3,8 @@
 // `vscode`, no Redis; everything rendered from Redis is escaped here.
 import type { KeyspaceEstimate, KeyspaceProfile } from "../../../analyzer/src/keyspace/keyspace-model";
 import type { SnapshotFamily } from "../../../analyzer/src/model/workspace-snapshot";
-import { formatBytes, formatCount, formatShare, formatTtl } from "../../../analyzer/src/keyspace/figure-format";
+import { formatDuration } from "../../../analyzer/src/format/duration";
+import { formatBytes, formatCount, formatShare } from "../../../analyzer/src/keyspace/figure-format";
 
 /** What the latest profile or estimate says about one family's keys. */
 export interface LiveFigures {
@@ -90,7 +91,7 @@ export function formatLensTitle(
   const parts = [head];
   if (figures.source === "profile") {
     parts.push(`${formatCount(figures.keys)} keys`);
-    if (figures.ttlP50Ms !== undefined) parts.push(`TTL p50 ${formatTtl(figures.ttlP50Ms)}`);
+    if (figures.ttlP50Ms !== undefined) parts.push(`TTL p50 ${formatDuration(figures.ttlP50Ms, "compact")}`);
     parts.push(`${formatCount(figures.keysWithoutTtl)} without TTL`);
     if (figures.memoryBytes !== undefined) parts.push(formatBytes(figures.memoryBytes));
   } else {
@@ -180,7 +181,7 @@ export function buildFamilyHover(
 export function compareTtl(family: SnapshotFamily, figures: LiveFigures): string | undefined {
   const setsTtl = family.ttlsMs.some((ms) => ms !== null);
   if (family.ttlsMs.length === 0) return undefined;
-  const live = figures.ttlP50Ms !== undefined ? `p50 ${formatTtl(figures.ttlP50Ms)}, ` : "";
+  const live = figures.ttlP50Ms !== undefined ? `p50 ${formatDuration(figures.ttlP50Ms, "compact")}, ` : "";
   const text = `Code sets ${escapeMarkdown(family.ttlText)}; live keys: ${live}${formatShare(figures.noTtlShare)} without TTL`;
   return setsTtl && figures.keysWithoutTtl > 0 && figures.noTtlShare >= 0.01 ? `⚠ ${text}` : text;
 }

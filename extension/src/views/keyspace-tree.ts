@@ -8,7 +8,8 @@ import { readSettings } from "../config";
 import { COMMANDS } from "../constants";
 import type { ConnectionManager } from "../connections/connection-manager";
 import { describeConnection } from "../connections/connection-settings";
-import { formatBytes, formatCount, formatTtl } from "../../../analyzer/src/keyspace/figure-format";
+import { formatDuration } from "../../../analyzer/src/format/duration";
+import { formatBytes, formatCount } from "../../../analyzer/src/keyspace/figure-format";
 
 export type KeyspaceNode =
   | { kind: "connection" }
@@ -132,7 +133,8 @@ export class KeyspaceTreeProvider implements vscode.TreeDataProvider<KeyspaceNod
         item.id = `key:${element.key.toString("base64")}`;
         const d = element.details;
         if (d) {
-          const ttl = d.pttlMs === -1 ? "no TTL" : d.pttlMs === -2 ? "gone" : `TTL ${formatTtl(d.pttlMs)}`;
+          const ttl =
+            d.pttlMs === -1 ? "no TTL" : d.pttlMs === -2 ? "gone" : `TTL ${formatDuration(d.pttlMs, "compact")}`;
           item.description = [
             d.type,
             ttl,
@@ -152,7 +154,7 @@ export class KeyspaceTreeProvider implements vscode.TreeDataProvider<KeyspaceNod
                 : "",
             d.encoding ? `encoding ${d.encoding}` : "",
             d.idleSeconds !== undefined
-              ? `idle ${formatTtl(d.idleSeconds * 1000)}`
+              ? `idle ${formatDuration(d.idleSeconds * 1000, "compact")}`
               : d.frequency !== undefined
                 ? `LFU frequency ${d.frequency}`
                 : "",

@@ -2,6 +2,7 @@
 import type * as TS from "typescript";
 import type { KeyGap } from "../../model/cache-model";
 import type { SiteBuilder } from "../site-builder";
+import { getAdapter } from "../../libraries/registry";
 
 /** Cache-aside writes (after a read of the same key in the same function) and read-through factories. */
 export function findCacheAsideKeyGaps(builder: SiteBuilder): void {
@@ -123,9 +124,10 @@ export function checkIdentityArguments(builder: SiteBuilder, call: TS.CallExpres
   const memoizeCall = initializer && r.skipOuter(initializer);
   if (!memoizeCall || !ts.isCallExpression(memoizeCall)) return;
   const resolved = r.resolveExport(r.findImportOrigin(memoizeCall.expression));
+  const adapter = resolved && getAdapter(resolved.entry.library);
   const identityKeyed =
     resolved?.role.role === "react-cache" ||
-    (resolved?.entry.library === "reselect" && resolved.exportName === "weakMapMemoize");
+    (adapter?.kind === "memoizer" && adapter.identityKeyedExports.has(resolved!.exportName));
   if (!identityKeyed || !resolved) return;
   builder.keyGaps.push({
     kind: "fresh-identity-argument",

@@ -1,0 +1,227 @@
+// Program model pass: the entities each family depends on, read by the function that computes the
+// cached value (through its callees, or through the data flow into the value).
+import type { EntityAccess, FileCacheModel, Span, ValueSources } from "../model/cache-model";
+import { EXISTS_FIELD, TESTED_PREFIX } from "../model/cache-model";
+import { selectArgumentSources } from "../extract/value-sources";
+import { READ_THROUGH_METHODS, type Populator } from "./assign-families";
+import { collectReachable, MAX_CALL_DEPTH, type CallIndex } from "./call-index";
+import { isTestFile } from "./file-kinds";
+
+/** Reads that return collections or aggregates, which a new row changes (a single-row read cannot be made stale by a create). */
+const COLLECTION_READS = new Set([
+  "findMany",
+  "count",
+  "aggregate",
+  "groupBy",
+  "find",
+  "findBy",
+  "findAll",
+  "findAndCount",
+  "findAndCountBy",
+  "findAndCountAll",
+  "countBy",
+  "countDocuments",
+  "estimatedDocumentCount",
+  "distinct",
+  "max",
+  "min",
+  "sum",
+]);
+
+export interface EntityIndex {
+  /** Entity reads by the id of the function they sit in. */
+  readsByFunction: Map<string, EntityAccess[]>;
+  /** Reads by the position of their call (`file:start`). */
+  readsByCall: Map<string, EntityAccess[]>;
+  writes: EntityAccess[];
+}
+
+export function indexEntityAccesses(models: readonly FileCacheModel[]): EntityIndex {
+  const entityReadsByFunction = new Map<string, EntityAccess[]>();
+  const entityReadsByCall = new Map<string, EntityAccess[]>();
+  const entityWrites: EntityAccess[] = [];
+  for (const model of models) {
+    for (const access of model.entityAccesses) {
+      if (access.operation === "write") entityWrites.push(access);
+      else {
+        const list = entityReadsByFunction.get(access.functionId) ?? [];
+        list.push(access);
+        entityReadsByFunction.set(access.functionId, list);
+        const key = `${access.span.file}:${access.span.start}`;
+        entityReadsByCall.set(key, [...(entityReadsByCall.get(key) ?? []), access]);
+      }
+    }
+  }
+  return { readsByFunction: entityReadsByFunction, readsByCall: entityReadsByCall, writes: entityWrites };
+}
+
+/**
+ * Whether a populating site fills a cache of the source of truth that a later request reads: not a
+ * per-call memoizer, a script's or a test's cache, an in-flight table, or a key nothing reads back.
+ */
+export function isSourceOfTruthCache({ family, site }: Populator): boolean {
+  // A memoizer that lives for one call or one request (React `cache`) cannot serve a later request stale data;
+  // a cache filled by a script, a migration or a test is not the service's cache.
+  if (site.memoize?.lifetime === "local" || isTestFile(site.span.file)) return false;
+  // An in-flight table (`pending.set(k, p); p.finally(() => pending.delete(k))`): every entry is removed by
+  // the function that adds it, so it lives for one call and cannot serve a later request stale data.
+  if (
+    family.kind === "in-process" &&
+    family.writes.length > 0 &&
+    family.writes.every((write) =>
+      family.invalidations.some((ref) => ref.operation === "delete" && ref.functionId === write.functionId),
+    )
+  )
+    return false;
+  // A key family nothing reads back is a marker, a buffer or a log, not a cache of the source of truth.
+  // (A read-through call, `wrap`/`getOrSet`/`fetch`, reads as it writes.)
+  if (
+    (family.kind === "redis" || family.kind === "in-process") &&
+    family.reads.length === 0 &&
+    !family.writes.some((w) => READ_THROUGH_METHODS.has(w.method))
+  )
+    return false;
+  return true;
+}
+
+/** A populator's family, with whether the value loads anything from the source of truth. */
+export interface FedPopulator {
+  populator: Populator;
+  loadsFromSource: boolean;
+}
+
+/**
+ * Entity dependencies: what the function computing the value reads before writing it, through its
+ * callees. A wrapper's `set(id, value)` receives the value from its callers: when it reads nothing
+ * itself, look at what each caller reads before calling it.
+ */
+export function addEntityDependencies(
+  populators: readonly Populator[],
+  calls: CallIndex,
+  entities: EntityIndex,
+): FedPopulator[] {
+  const { functions, callers } = calls;
+  const fed: FedPopulator[] = [];
+  for (const populator of populators) {
+    const { family, functionId, site, within } = populator;
+    let reads: FeedingRead[];
+    if (site.valueSources) {
+      // Data flow: only reads whose results reach the stored value (a flag or a counter depends on nothing).
+      reads = collectSourceReads(site.valueSources, calls, entities);
+      // A wrapper's `set(id, value)`: the value comes from its callers' arguments.
+      for (const index of site.valueSources.parameters) {
+        for (const caller of callers.get(functionId) ?? []) {
+          for (const call of functions.get(caller)?.calls ?? []) {
+            const argument = call.target === functionId ? call.arguments[index] : undefined;
+            if (argument)
+              reads = reads.concat(
+                collectSourceReads(
+                  selectArgumentSources(argument, site.valueSources.parameterFields[index]),
+                  calls,
+                  entities,
+                ),
+              );
+          }
+        }
+      }
+    } else {
+      reads = collectReads(functionId, within, within ? undefined : site.span, calls, entities).map((read) => ({
+        read,
+        fields: read.fields,
+      }));
+    }
+    for (const { read, fields } of reads) {
+      if (isTestFile(read.span.file)) continue;
+      const collection = COLLECTION_READS.has(read.action);
+      const known = family.entities.find((e) => e.entity === read.entity);
+      if (!known)
+        family.entities.push({
+          entity: read.entity,
+          displayName: read.displayName,
+          span: read.span,
+          orm: read.orm,
+          collection,
+          fields,
+        });
+      else {
+        if (collection) known.collection = true;
+        known.fields = known.fields && fields ? [...new Set([...known.fields, ...fields])].sort() : undefined;
+      }
+    }
+    fed.push({ populator, loadsFromSource: reads.length > 0 });
+  }
+  return fed;
+}
+
+/** Reads feeding a value, each with the fields of its row that reach the value (undefined: the whole row). */
+type FeedingRead = { read: EntityAccess; fields: string[] | undefined };
+
+/**
+ * Entity reads of a function and its callees that can feed a value produced at `before`: reads
+ * (and calls) earlier in the function. With `within`, only code inside that span (an inline callback).
+ */
+function collectReads(
+  functionId: string,
+  within: Span | undefined,
+  before: Span | undefined,
+  { functions }: CallIndex,
+  { readsByFunction: entityReadsByFunction }: EntityIndex,
+): EntityAccess[] {
+  const inside = (span: Span) =>
+    (!within || (span.file === within.file && span.start >= within.start && span.end <= within.end)) &&
+    (!before || span.file !== before.file || span.start < before.start);
+  const direct = (entityReadsByFunction.get(functionId) ?? []).filter((read) => inside(read.span));
+  const calls = (functions.get(functionId)?.calls ?? []).filter((call) => inside(call.span));
+  const reached = calls.flatMap((call) => collectReachable(call.target, functions, MAX_CALL_DEPTH - 1));
+  return [...direct, ...[...new Set(reached)].flatMap((id) => entityReadsByFunction.get(id) ?? [])];
+}
+
+/** Reads feeding a value: direct reads among the value's source calls, and what the source calls to project functions reach. */
+function collectSourceReads(
+  sources: ValueSources,
+  { functions, callsByPosition: projectCallsByPosition }: CallIndex,
+  { readsByFunction: entityReadsByFunction, readsByCall: entityReadsByCall }: EntityIndex,
+): FeedingRead[] {
+  const starts = [...new Set(sources.calls.map((span) => `${span.file}:${span.start}`))];
+  const direct = starts.flatMap((key) => entityReadsByCall.get(key) ?? []);
+  const calls = starts.flatMap((key) => projectCallsByPosition.get(key) ?? []);
+  const feeding: FeedingRead[] = direct.map((read) => ({
+    read,
+    fields: toColumns(sources.callFields[`${read.span.file}:${read.span.start}`], read) ?? read.fields,
+  }));
+  for (const call of calls) {
+    // What a called function returns is not traced. When the value takes only some properties of
+    // its result (`(await getCustomer(id)).name`), they stand for the row's columns: a function
+    // that returns the row, or a copy of it, keeps their names.
+    const used = toColumns(sources.callFields[`${call.span.file}:${call.span.start}`], undefined);
+    for (const id of collectReachable(call.target, functions, MAX_CALL_DEPTH - 1)) {
+      for (const read of entityReadsByFunction.get(id) ?? []) feeding.push({ read, fields: used ?? read.fields });
+    }
+  }
+  return feeding;
+}
+
+/** Result envelopes of SQL drivers around the rows (`const { rows } = await pool.query(…)`). */
+const SQL_ENVELOPES = new Set(["rows", "recordset", "recordsets"]);
+
+/**
+ * The columns of a row that property paths read (`rows.plan` → `plan`, `profile.name` → `profile`),
+ * or undefined when some path takes the row whole.
+ */
+function toColumns(paths: readonly string[] | undefined, read: EntityAccess | undefined): string[] | undefined {
+  if (!paths) return undefined;
+  const columns = new Set<string>();
+  for (const path of paths) {
+    if (path === EXISTS_FIELD) {
+      columns.add(path);
+      continue;
+    }
+    const tested = path.startsWith(TESTED_PREFIX);
+    const segments = (tested ? path.slice(TESTED_PREFIX.length) : path).split(".");
+    if (read && read.action === "SELECT" && SQL_ENVELOPES.has(segments[0]!)) segments.shift();
+    if (segments.length > 0) columns.add(segments[0]!);
+    else if (tested) columns.add(EXISTS_FIELD);
+    else return undefined;
+  }
+  return [...columns].sort();
+}

@@ -1,0 +1,78 @@
+// The families being built and the indexes every pass adds to: which families a site belongs to,
+// and which families each function invalidates.
+import type { CacheSite, KeyTemplate } from "../model/cache-model";
+import type { CacheFamily, FamilySiteRef } from "../model/program-model";
+
+/** A family's identity and description, as the pass that creates it knows them. */
+export type FamilyHead = Omit<
+  CacheFamily,
+  "reads" | "writes" | "invalidations" | "ttls" | "strategies" | "entities" | "maxStalenessMs" | "tags"
+>;
+
+export class FamilyTable {
+  readonly families = new Map<string, CacheFamily>();
+  // The indexes of the same names in `ProgramModel`.
+  readonly familiesOfSite = new Map<string, string[]>();
+  readonly invalidatedIn = new Map<string, Set<string>>();
+  readonly preciseInvalidatedIn = new Map<string, Set<string>>();
+  readonly deletedIn = new Map<string, Set<string>>();
+
+  getFamily(id: string, init: () => FamilyHead): CacheFamily {
+    let family = this.families.get(id);
+    if (!family) {
+      family = {
+        ...init(),
+        tags: [],
+        reads: [],
+        writes: [],
+        invalidations: [],
+        ttls: [],
+        strategies: [],
+        entities: [],
+        maxStalenessMs: undefined,
+      };
+      this.families.set(id, family);
+    }
+    return family;
+  }
+
+  link(site: CacheSite, familyId: string): void {
+    const list = this.familiesOfSite.get(site.id) ?? [];
+    if (!list.includes(familyId)) list.push(familyId);
+    this.familiesOfSite.set(site.id, list);
+  }
+
+  addInvalidation(site: CacheSite, family: CacheFamily, wildcard = false): void {
+    family.invalidations.push(wildcard ? { ...toRef(site), wildcard } : toRef(site));
+    const maps = wildcard
+      ? [this.invalidatedIn]
+      : site.operation === "write"
+        ? [this.invalidatedIn, this.preciseInvalidatedIn]
+        : [this.invalidatedIn, this.preciseInvalidatedIn, this.deletedIn];
+    for (const map of maps) {
+      const set = map.get(site.functionId) ?? new Set<string>();
+      set.add(family.id);
+      map.set(site.functionId, set);
+    }
+    this.link(site, family.id);
+  }
+}
+
+export function toRef(site: CacheSite): FamilySiteRef {
+  const ref: FamilySiteRef = {
+    siteId: site.id,
+    span: site.span,
+    method: site.method,
+    operation: site.operation,
+    functionId: site.functionId,
+    enclosingFunction: site.enclosingFunction,
+  };
+  if (site.runsAfterBody) ref.runsAfterBody = true;
+  return ref;
+}
+
+export function addTags(family: CacheFamily, tags: readonly KeyTemplate[]): void {
+  for (const tag of tags) {
+    if (!family.tags.includes(tag.pattern)) family.tags.push(tag.pattern);
+  }
+}

@@ -1,0 +1,63 @@
+// Before family assignment: generic wrappers' sites are moved to the calls of the wrapper.
+import type { CacheSite, FunctionFacts, ValueSources } from "../model/cache-model";
+import { mergeValueSources, selectArgumentSources } from "../extract/value-sources";
+
+/** Wrapper layers followed up from a cache call whose key is a parameter (`getDataOrSet(key)` → `getData(key)` → `redis.get(key)`). */
+const MAX_WRAPPER_DEPTH = 3;
+
+/**
+ * A generic wrapper (`get(key) { return redis.get(key) }`) has no family of its own: each call to it
+ * with a readable key (`cache.get(\`user:${id}\`)`) is a site of that key's family, at the call,
+ * with the value its caller passes.
+ */
+export function expandWrapperSites(
+  sites: CacheSite[],
+  functions: ReadonlyMap<string, FunctionFacts>,
+  callers: ReadonlyMap<string, string[]>,
+): CacheSite[] {
+  const result: CacheSite[] = [];
+  const queue = sites.map((site) => ({ site, depth: 0 }));
+  while (queue.length > 0) {
+    const { site, depth } = queue.shift()!;
+    const index = site.keyParameter;
+    const siteCallers = callers.get(site.functionId) ?? [];
+    // Without callers the wrapper's own site stands (a key we cannot read); with callers, each call replaces it.
+    if (index === undefined || siteCallers.length === 0 || depth >= MAX_WRAPPER_DEPTH) {
+      result.push(site);
+      continue;
+    }
+    for (const caller of siteCallers) {
+      const facts = functions.get(caller);
+      for (const call of facts?.calls ?? []) {
+        if (call.target !== site.functionId) continue;
+        const readable = call.argumentKeys[index];
+        const opaque = !readable || /^(\{[^{}]*\})+$/.test(readable.pattern);
+        // An unreadable key at the call keeps the wrapper's behaviour (a wildcard delete), but at the caller.
+        const key = opaque ? site.key : readable;
+        const sources = site.valueSources?.parameters
+          .map(
+            (parameter) =>
+              call.arguments[parameter] &&
+              selectArgumentSources(call.arguments[parameter], site.valueSources!.parameterFields[parameter]),
+          )
+          .filter((s): s is ValueSources => s !== undefined);
+        // The caller passes its own parameter on as the key: one more wrapper layer, follow its callers too.
+        const forwarded = opaque ? call.arguments[index]?.parameters : undefined;
+        const expanded: CacheSite = {
+          ...site,
+          id: `${site.id}@${call.span.file}:${call.span.start}`,
+          key,
+          span: call.span,
+          calleeSpan: call.span,
+          functionId: caller,
+          enclosingFunction: facts!.name,
+          keyParameter: forwarded?.length === 1 ? forwarded[0] : undefined,
+          valueSources: site.valueSources ? mergeValueSources(sources!) : undefined,
+        };
+        if (expanded.keyParameter !== undefined) queue.push({ site: expanded, depth: depth + 1 });
+        else result.push(expanded);
+      }
+    }
+  }
+  return result;
+}
