@@ -1,9 +1,9 @@
 // TypeScript → cache model, once per source file. Hosts inject `{ ts, program, checker }`;
 // this module imports `typescript` for types only.
 import type * as TS from "typescript";
-import type { FileCacheModel, KeyTemplate } from "../model/cache-model";
+import type { FileCacheModel } from "../model/cache-model";
 import { assertHostMatches, type ExtractionHost } from "./host";
-import { InstanceResolver, parseDuration } from "./instances";
+import { InstanceResolver } from "./instances";
 import { isStoreMethodName, isTagServiceMethodName } from "../libraries/registry";
 import { isRedisCommand } from "../libraries/redis-protocol";
 import { CachedValueTracker } from "./cached-values";
@@ -252,15 +252,25 @@ class FileExtractor {
         if (resolved.rest[0] === "register" || resolved.rest[0] === "registerAsync")
           addNestModuleSite(this.builder, call, resolved.rest[0]);
         return;
-      default:
+      // Read where they act, not as calls: classes at `new` (visitNew), decorators on their method (visitDecorator),
+      // `cacheLife` inside the 'use cache' function whose site its cacheTag calls describe, namespaces when a member is used.
+      case "client-class":
+      case "cache-class":
+      case "memoize-decorator":
+      case "cache-clear-decorator":
+      case "cache-update-decorator":
+      case "nest-cache-key":
+      case "nest-cache-ttl":
+      case "next-cache-life":
+      case "namespace":
         return;
+      default:
+        // Exhaustive: a new role fails to compile here until it is read or listed above.
+        return assertNever(role);
     }
   }
 }
 
-/** Re-exported for hosts that need to interpret duration strings consistently. */
-export { parseDuration };
-/** A key template's display form, for messages. */
-export function formatKey(key: KeyTemplate | undefined): string {
-  return key ? key.pattern : "<dynamic key>";
+function assertNever(value: never): never {
+  throw new Error(`cachewise: unhandled export role ${String(value)}`);
 }

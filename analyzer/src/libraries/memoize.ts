@@ -26,12 +26,12 @@ export const memoize = {
   memoize: (read) =>
     memoizerFacts({
       ...readSindresorhusOptions(read, 1),
-      rejectionFix: { kind: "use", alternative: "p-memoize instead of memoize, which drops rejected promises" },
+      rejectionFix: { kind: "use", library: "p-memoize", export: undefined },
     }),
   decorate: (read) =>
     memoizerFacts({
       ...readSindresorhusOptions(read, 0),
-      rejectionFix: { kind: "use", alternative: "p-memoize's `pMemoizeDecorator`, which drops rejected promises" },
+      rejectionFix: { kind: "use", library: "p-memoize", export: "pMemoizeDecorator" },
     }),
   decoratorKeyOption: undefined,
   decoratorFamilies: false,

@@ -187,7 +187,11 @@ export interface MemoizeInfo {
 }
 
 /** The fix for a memoizer that keeps rejected promises: an option of the same library, or another library. */
-export type RejectionFix = { kind: "option"; option: string } | { kind: "use"; alternative: string };
+export type RejectionFix =
+  /** An option of the same library (`promise: true`), as code. */
+  | { kind: "option"; option: string }
+  /** Another library that drops rejections, or one of its exports (p-memoize's `pMemoizeDecorator`). */
+  | { kind: "use"; library: LibraryId; export: string | undefined };
 
 /** One cache-related call site. */
 export interface CacheSite {

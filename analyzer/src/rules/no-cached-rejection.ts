@@ -64,15 +64,16 @@ function checkSite(site: CacheSite, options: NoCachedRejectionOptions): Report |
       name: fn.name ?? "this function",
       library: site.library,
       until: expires ? "until the entry expires" : "until the process restarts",
-      fix: describeFix(memoize.rejectionFix),
+      fix: describeFix(memoize.rejectionFix, site.library),
     },
     span: site.calleeSpan as Span,
   };
 }
 
-function describeFix(fix: RejectionFix | undefined): string {
+function describeFix(fix: RejectionFix | undefined, library: CacheSite["library"]): string {
   if (!fix)
     return "Delete the entry when the promise rejects (e.g. `.catch` that calls `fn.cache.delete(key)` or `fn.clear()`), or use p-memoize, which drops rejections.";
   if (fix.kind === "option") return `Pass ${fix.option}, which drops rejected promises.`;
-  return `Use ${fix.alternative}.`;
+  if (fix.export) return `Use ${fix.library}'s \`${fix.export}\`, which drops rejected promises.`;
+  return `Use ${fix.library} instead of ${library}, which drops rejected promises.`;
 }
