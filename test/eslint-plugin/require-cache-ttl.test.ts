@@ -6,6 +6,7 @@ const rule = rules["require-cache-ttl"]!;
 const ruleTester = createRuleTester();
 
 const IOREDIS = lines('import { Redis } from "ioredis";', "const redis = new Redis();");
+const IOVALKEY = lines('import Valkey from "iovalkey";', "const valkey = new Valkey();");
 const suggestTtl = (output: string) => [{ messageId: "suggestRedisTtl", data: { placeholder: "TTL_SECONDS" }, output }];
 
 ruleTester.run("require-cache-ttl", rule, {
@@ -44,6 +45,18 @@ ruleTester.run("require-cache-ttl", rule, {
           '  await redis.set(`a:${id}`, json, "EX", 60);',
           '  await redis.set(`b:${id}`, json, "PX", 60_000);',
           '  await redis.set(`c:${id}`, json, "KEEPTTL");',
+          "}",
+        ),
+    },
+    {
+      name: "iovalkey SET with EX or KEEPTTL (the ioredis argument shape)",
+      filename: FILENAME,
+      code:
+        IOVALKEY +
+        lines(
+          "export async function save(id: string, json: string) {",
+          '  await valkey.set(`a:${id}`, json, "EX", 60);',
+          '  await valkey.set(`b:${id}`, json, "KEEPTTL");',
           "}",
         ),
     },
@@ -405,6 +418,37 @@ ruleTester.run("require-cache-ttl", rule, {
               lines(
                 "export async function saveUser(id: string, json: string) {",
                 '  await redis.set(`user:${id}`, json, "EX", TTL_SECONDS);',
+                "}",
+              ),
+          ),
+        },
+      ],
+    },
+    {
+      name: "iovalkey SET without EX, with the ioredis suggestion",
+      filename: FILENAME,
+      code:
+        IOVALKEY +
+        lines(
+          "export async function saveUser(id: string, json: string) {",
+          "  await valkey.set(`user:${id}`, json);",
+          "}",
+        ),
+      errors: [
+        {
+          messageId: "redisWithoutTtl",
+          data: {
+            command: "SET",
+            key: "user:{id}",
+            fix: 'Pass `"EX", seconds` (or `"KEEPTTL"` to keep an existing expiry).',
+          },
+          line: 4,
+          column: 16,
+          suggestions: suggestTtl(
+            IOVALKEY +
+              lines(
+                "export async function saveUser(id: string, json: string) {",
+                '  await valkey.set(`user:${id}`, json, "EX", TTL_SECONDS);',
                 "}",
               ),
           ),

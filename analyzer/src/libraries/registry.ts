@@ -9,6 +9,7 @@ import { cacheableMemory } from "./cacheable-memory";
 import { dataloader } from "./dataloader";
 import { fastMemoize } from "./fast-memoize";
 import { ioredis } from "./ioredis";
+import { iovalkey } from "./iovalkey";
 import { keyv } from "./keyv";
 import { lodash } from "./lodash";
 import { lruCache } from "./lru-cache";
@@ -35,6 +36,7 @@ import { upstashRedis } from "./upstash-redis";
 
 export const LIBRARY_ADAPTERS = {
   ioredis,
+  iovalkey,
   "node-redis": nodeRedis,
   "upstash-redis": upstashRedis,
   "lru-cache": lruCache,

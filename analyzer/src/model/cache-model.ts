@@ -29,6 +29,7 @@ export type CacheKind = "redis" | "remote-kv" | "in-process" | "memoizer" | "fra
 /** The library a site was recognised as, by import origin or by type declaration. */
 export type LibraryId =
   | "ioredis"
+  | "iovalkey"
   | "node-redis"
   | "upstash-redis"
   | "lru-cache"
