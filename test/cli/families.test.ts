@@ -19,6 +19,28 @@ function writeConfig(name: string, config: unknown): string {
 }
 
 describe("cachewise families", () => {
+  it("says what an adapter could not read instead of guessing (options of unknown shape)", () => {
+    const dir = writeProject("unrecognised-options", {
+      "tsconfig.json": STRICT_TSCONFIG,
+      "src/cache.ts": [
+        'import { LRUCache } from "lru-cache";',
+        "declare function loadOptions(): LRUCache.Options<string, string, unknown>;",
+        "const sessions = new LRUCache<string, string>(loadOptions());",
+        "export function remember(id: string, value: string): void {",
+        "  sessions.set(`session:${id}`, value);",
+        "}",
+        "",
+      ].join("\n"),
+    });
+    const run = runCliCaptured(["families", ".", "--format", "json"], dir);
+    assert.equal(run.code, 0, run.stderr);
+    const families = JSON.parse(run.stdout) as Array<Record<string, any>>;
+    assert.equal(families.length, 1);
+    assert.deepEqual(families[0]!.unrecognised, [
+      { what: "its options cannot be read: a spread, or a variable of unknown shape", location: "src/cache.ts:3" },
+    ]);
+  });
+
   it("prints every family with its TTLs, strategy, entities and sites as JSON", () => {
     const run = runCliCaptured(["families", ".", "--format", "json"], DIR);
     assert.equal(run.code, 0, run.stderr);

@@ -277,6 +277,10 @@ function toJson(row: FamilyRow, where: (span: Span) => string): unknown {
     dataClass: declaration?.class ?? null,
     runbook: declaration?.runbook ?? null,
     declaredBy: declaration?.match ?? null,
+    // Only when an adapter could not read something: the figures above are partial there.
+    ...(family.unrecognised.length > 0
+      ? { unrecognised: family.unrecognised.map((fact) => ({ what: fact.what, location: where(fact.span) })) }
+      : {}),
   };
 }
 

@@ -63,6 +63,8 @@ export interface CacheFamily {
   entities: FamilyEntity[];
   /** The longest time a reader can see a stale value: the largest TTL, `Infinity` when something never expires, undefined when unknown. */
   maxStalenessMs: number | undefined;
+  /** What the libraries' adapters could not read at this family's sites or constructions (its figures are partial there). */
+  unrecognised: Array<{ what: string; span: Span }>;
 }
 
 export interface ProgramModel {

@@ -1,12 +1,12 @@
 // The families being built and the indexes every pass adds to: which families a site belongs to,
 // and which families each function invalidates.
-import type { CacheSite, KeyTemplate } from "../model/cache-model";
+import type { CacheSite, KeyTemplate, Span } from "../model/cache-model";
 import type { CacheFamily, FamilySiteRef } from "../model/program-model";
 
 /** A family's identity and description, as the pass that creates it knows them. */
 export type FamilyHead = Omit<
   CacheFamily,
-  "reads" | "writes" | "invalidations" | "ttls" | "strategies" | "entities" | "maxStalenessMs" | "tags"
+  "reads" | "writes" | "invalidations" | "ttls" | "strategies" | "entities" | "maxStalenessMs" | "tags" | "unrecognised"
 >;
 
 export class FamilyTable {
@@ -30,6 +30,7 @@ export class FamilyTable {
         strategies: [],
         entities: [],
         maxStalenessMs: undefined,
+        unrecognised: [],
       };
       this.families.set(id, family);
     }
@@ -40,6 +41,8 @@ export class FamilyTable {
     const list = this.familiesOfSite.get(site.id) ?? [];
     if (!list.includes(familyId)) list.push(familyId);
     this.familiesOfSite.set(site.id, list);
+    const family = this.families.get(familyId);
+    if (family) addUnrecognised(family, site);
   }
 
   addInvalidation(site: CacheSite, family: CacheFamily, wildcard = false): void {
@@ -74,5 +77,20 @@ export function toRef(site: CacheSite): FamilySiteRef {
 export function addTags(family: CacheFamily, tags: readonly KeyTemplate[]): void {
   for (const tag of tags) {
     if (!family.tags.includes(tag.pattern)) family.tags.push(tag.pattern);
+  }
+}
+
+/** Carries what an adapter could not read at a site (or at its instance's construction) to the family. */
+function addUnrecognised(family: CacheFamily, site: CacheSite): void {
+  const facts: Array<{ what: string; span: Span }> = [];
+  if (site.unrecognised) facts.push({ what: site.unrecognised, span: site.span });
+  if (site.memoize?.unrecognised) facts.push({ what: site.memoize.unrecognised, span: site.span });
+  const instance = site.instance;
+  if (instance?.unrecognised) facts.push({ what: instance.unrecognised, span: instance.constructedAt ?? site.span });
+  for (const fact of facts) {
+    const known = family.unrecognised.some(
+      (other) => other.what === fact.what && other.span.file === fact.span.file && other.span.start === fact.span.start,
+    );
+    if (!known) family.unrecognised.push(fact);
   }
 }
