@@ -84,9 +84,15 @@ function exportService(service) {
   const mirror = findMirror(service.repository);
   if (!mirror) throw new Error(`no mirror of ${service.repository} under ${args.mirrors} (fetch it first)`);
   const dir = mkdtempSync(join(tmpdir(), `cachewise-accuracy-${service.name}-`));
-  const archive = spawnSync("git", ["--git-dir", mirror, "archive", "--format=tar", service.commit], {
-    maxBuffer: 1 << 30,
-  });
+  const gitArchive = (pathspecs) =>
+    spawnSync("git", ["--git-dir", mirror, "archive", "--format=tar", service.commit, "--", ...pathspecs], {
+      maxBuffer: 1 << 30,
+    });
+  let archive = gitArchive([]);
+  // A fetched snapshot can lack its largest files (images, fixtures); then export only the service's paths
+  // and the files at the repository root (package.json, tsconfig), which the analysis reads.
+  if (archive.status !== 0 && /invalid object|cannot read/.test(String(archive.stderr)))
+    archive = gitArchive([...(service.paths ?? ["."]), ":(glob)*"]);
   if (archive.status !== 0) throw new Error(`git archive ${service.commit}: ${archive.stderr}`);
   execFileSync("tar", ["-x", "-C", dir], { input: archive.stdout, maxBuffer: 1 << 30 });
   return dir;
