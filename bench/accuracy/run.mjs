@@ -80,6 +80,22 @@ function findMirror(repository) {
   return undefined;
 }
 
+function missingBlobs(mirror, commit) {
+  const git = (args, input) =>
+    execFileSync("git", ["--git-dir", mirror, ...args], { input, maxBuffer: 1 << 30, encoding: "utf8" });
+  const blobs = git(["ls-tree", "-r", "-z", commit])
+    .split("\0")
+    .filter((entry) => entry.includes(" blob "))
+    .map((entry) => ({ id: entry.split("\t")[0].split(" ")[2], path: entry.slice(entry.indexOf("\t") + 1) }));
+  const missing = new Set(
+    git(["cat-file", "--batch-check"], blobs.map((blob) => blob.id).join("\n") + "\n")
+      .split("\n")
+      .filter((line) => line.endsWith(" missing"))
+      .map((line) => line.split(" ")[0]),
+  );
+  return blobs.filter((blob) => missing.has(blob.id)).map((blob) => blob.path);
+}
+
 function exportService(service) {
   const mirror = findMirror(service.repository);
   if (!mirror) throw new Error(`no mirror of ${service.repository} under ${args.mirrors} (fetch it first)`);
@@ -89,10 +105,9 @@ function exportService(service) {
       maxBuffer: 1 << 30,
     });
   let archive = gitArchive([]);
-  // A fetched snapshot can lack its largest files (images, fixtures); then export only the service's paths
-  // and the files at the repository root (package.json, tsconfig), which the analysis reads.
+  // A fetched snapshot can lack its largest files (images, big fixtures): export everything else.
   if (archive.status !== 0 && /invalid object|cannot read/.test(String(archive.stderr)))
-    archive = gitArchive([...(service.paths ?? ["."]), ":(glob)*"]);
+    archive = gitArchive(["."].concat(missingBlobs(mirror, service.commit).map((path) => `:(exclude,literal)${path}`)));
   if (archive.status !== 0) throw new Error(`git archive ${service.commit}: ${archive.stderr}`);
   execFileSync("tar", ["-x", "-C", dir], { input: archive.stdout, maxBuffer: 1 << 30 });
   return dir;
