@@ -5,6 +5,7 @@ import type { CacheSite, EntityAccess, KeyGap } from "../model/cache-model";
 import type { ExtractionHost } from "./host";
 import type { InstanceResolver } from "./instances";
 import { CallGraphCollector } from "./call-graph";
+import { nameFunction } from "./functions";
 import type { EntityExtractor } from "./entities/entity-extractor";
 import type { DescribedAccess } from "./entities/entity-helpers";
 import type { KeyCoverage } from "./key-coverage";
@@ -68,7 +69,7 @@ export class SiteBuilder {
   createSite(node: TS.Node, calleeNode: TS.Node, fields: SiteFields): CacheSite {
     const r = this.resolver;
     const span = r.makeSpan(node);
-    const scope = this.findEnclosingFunction(node);
+    const scope = this.findOwningFunction(node);
     return {
       id: `${span.file}:${span.start}`,
       span,
@@ -88,7 +89,7 @@ export class SiteBuilder {
       operation: fields.operation,
       method: fields.method,
       tags: fields.tags ?? [],
-      functionId: this.callGraph.findOwnerId(node),
+      functionId: scope.id,
       transactionId: this.findTransaction(node),
       valueSources: undefined,
       keyParameter: undefined,
@@ -99,7 +100,7 @@ export class SiteBuilder {
   addEntityAccesses(node: TS.CallExpression | TS.TaggedTemplateExpression, accesses: DescribedAccess[]): void {
     if (accesses.length === 0) return;
     const r = this.resolver;
-    const scope = this.findEnclosingFunction(node);
+    const scope = this.findOwningFunction(node);
     const transactionId = this.findTransaction(node);
     for (const access of accesses) {
       this.entityAccesses.push({
@@ -109,35 +110,25 @@ export class SiteBuilder {
         scopeStart: scope.start,
         scopeEnd: scope.end,
         transactionId,
-        functionId: this.callGraph.findOwnerId(node),
+        functionId: scope.id,
       });
     }
   }
 
-  findEnclosingFunction(node: TS.Node): { name: string; start: number; end: number } {
-    const fn = this.findEnclosingFunctionNode(node);
-    return fn
-      ? { name: this.nameFunction(fn), start: fn.getStart(), end: fn.getEnd() }
-      : { name: "<module>", start: 0, end: this.sourceFile.getEnd() };
-  }
-
-  findEnclosingFunctionNode(node: TS.Node): TS.FunctionLikeDeclaration | undefined {
-    const { ts } = this;
-    let current: TS.Node | undefined = node.parent;
-    while (current && !ts.isSourceFile(current)) {
-      if (ts.isFunctionLike(current) && "body" in current && current.body) return current as TS.FunctionLikeDeclaration;
-      current = current.parent;
-    }
-    return undefined;
-  }
-
-  private nameFunction(fn: TS.FunctionLikeDeclaration): string {
-    const { ts } = this;
-    if (fn.name && (ts.isIdentifier(fn.name) || ts.isStringLiteral(fn.name) || ts.isPrivateIdentifier(fn.name)))
-      return fn.name.text;
-    if (ts.isConstructorDeclaration(fn)) return "constructor";
-    const binding = this.instances.findBindingName(fn);
-    return binding ?? "<anonymous>";
+  /**
+   * The function that runs a node, as the call graph sees it (an inline callback runs inside its caller): its
+   * `FunctionFacts` id and name, and its extent. The one notion of "the same function" for sites and entity accesses.
+   */
+  findOwningFunction(node: TS.Node): { id: string; name: string; start: number; end: number } {
+    const owner = this.callGraph.findOwner(node);
+    return owner
+      ? {
+          id: this.callGraph.idOf(owner),
+          name: nameFunction(this.ts, owner),
+          start: owner.getStart(),
+          end: owner.getEnd(),
+        }
+      : { id: this.callGraph.findOwnerId(node), name: "<module>", start: 0, end: this.sourceFile.getEnd() };
   }
 
   /** The `$transaction(async (tx) => …)` / `transaction(async (manager) => …)` call whose callback contains the node. */

@@ -211,9 +211,9 @@ export interface CacheSite {
   ttl: Ttl;
   /** The instance the call goes through, when resolved. */
   instance: InstanceInfo | undefined;
-  /** Name of the enclosing function (or `<module>`), for messages and grouping. */
+  /** Name of the function that runs the site (`functionId`'s `FunctionFacts.name`, or `<module>`), for messages and grouping. */
   enclosingFunction: string;
-  /** Offset range of the enclosing function body, for "later in the same function". */
+  /** Offset range of that same function (the whole file for `<module>`). */
   scopeStart: number;
   scopeEnd: number;
   /** For Redis commands issued through a pipeline/multi: the span of the `pipeline()`/`multi()` call. */
@@ -226,7 +226,10 @@ export interface CacheSite {
   ttlInsertion: TtlInsertion | undefined;
   /** Cache tags this site writes under (`unstable_cache` `tags`, `cacheTag`) or invalidates (`revalidateTag`, `revalidatePath` as `path:…`). */
   tags: KeyTemplate[];
-  /** The `FunctionFacts.id` of the function that runs it. */
+  /**
+   * The `FunctionFacts.id` of the function that runs it: the enclosing function, where an inline callback
+   * (`items.map(async (id) => …)`) counts as part of its caller. The one notion of "the same function".
+   */
   functionId: string;
   /** The transaction callback it runs in, as in `EntityAccess`. */
   transactionId: string | undefined;
@@ -349,7 +352,7 @@ export interface EntityAccess {
   /** The columns written by an update (`data: { name }` → `["name"]`) or returned by a read (Prisma `select`); undefined when unknown or the whole row. */
   fields?: string[];
   span: Span;
-  /** The enclosing function, as in `CacheSite`. */
+  /** The function that runs it and its range, as in `CacheSite`. */
   enclosingFunction: string;
   scopeStart: number;
   scopeEnd: number;

@@ -146,7 +146,7 @@ function hasLaterExpiryInScope(
   return model.sites.some((other) => {
     if (other === site || other.kind !== "redis") return false;
     const sameBatch = site.batchId !== undefined && other.batchId === site.batchId;
-    const inScope = other.scopeStart === site.scopeStart && other.scopeEnd === site.scopeEnd;
+    const inScope = other.functionId === site.functionId;
     const later = inScope && other.calleeSpan.start > site.calleeSpan.start;
     // `SET k 0 NX EX 60` then `INCR k`: INCR (unlike SET) keeps the expiry an earlier write gave the key.
     const earlierCreation =

@@ -3,6 +3,7 @@ import type * as TS from "typescript";
 import type { KeyGap } from "../../model/cache-model";
 import type { SiteBuilder } from "../site-builder";
 import { getAdapter } from "../../libraries/registry";
+import { findEnclosingFunction } from "../functions";
 
 /** Cache-aside writes (after a read of the same key in the same function) and read-through factories. */
 export function findCacheAsideKeyGaps(builder: SiteBuilder): void {
@@ -51,8 +52,7 @@ export function findCacheAsideKeyGaps(builder: SiteBuilder): void {
       (read) =>
         read.operation === "read" &&
         read.kind === site.kind &&
-        read.scopeStart === site.scopeStart &&
-        read.scopeEnd === site.scopeEnd &&
+        read.functionId === site.functionId &&
         read.span.start < site.span.start &&
         read.key?.pattern === site.key!.pattern,
     );
@@ -70,7 +70,7 @@ export function addMissingInputGap(
   library: KeyGap["library"],
   span = builder.resolver.makeSpan(call.expression),
 ): void {
-  const fn = builder.findEnclosingFunctionNode(call);
+  const fn = findEnclosingFunction(builder.ts, call);
   if (!fn) return;
   const missing = builder.context.keyCoverage.findMissingInputs(fn, key, value);
   if (missing.length > 0)

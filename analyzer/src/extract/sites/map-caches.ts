@@ -77,13 +77,11 @@ export function findMapCaches(builder: SiteBuilder): MapCache[] {
     // functions are a store (a registry, an in-memory repository), not a cache.
     const readScopes = entry.reads.map((read) => ({
       start: read.getStart(),
-      scope: builder.findEnclosingFunction(read),
+      scope: builder.findOwningFunction(read),
     }));
     const cacheAsideWrites = runtimeWrites.filter((write) => {
-      const scope = builder.findEnclosingFunction(write);
-      return readScopes.some(
-        (read) => read.scope.start === scope.start && read.scope.end === scope.end && read.start < write.getStart(),
-      );
+      const scope = builder.findOwningFunction(write);
+      return readScopes.some((read) => read.scope.id === scope.id && read.start < write.getStart());
     });
     if (cacheAsideWrites.length === 0) continue;
     for (const write of cacheAsideWrites) {
