@@ -212,12 +212,8 @@ export class EntityContext {
   }
 
   private findPackageFromType(expression: TS.Expression): string | undefined {
-    let type: TS.Type;
-    try {
-      type = this.resolver.checker.getTypeAtLocation(expression);
-    } catch {
-      return undefined;
-    }
+    const type = this.resolver.tryChecker(() => this.resolver.checker.getTypeAtLocation(expression), undefined);
+    if (!type) return undefined;
     for (const symbol of [type.aliasSymbol, type.getSymbol()]) {
       const declaration = symbol?.declarations?.[0];
       if (!declaration) continue;

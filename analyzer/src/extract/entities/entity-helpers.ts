@@ -55,11 +55,10 @@ export function findChainedMethods(
 }
 
 export function readTypeName(cx: EntityContext, expression: TS.Expression): string | undefined {
-  try {
-    return cx.resolver.checker.getTypeAtLocation(expression).getSymbol()?.getName();
-  } catch {
-    return undefined;
-  }
+  return cx.resolver.tryChecker(
+    () => cx.resolver.checker.getTypeAtLocation(expression).getSymbol()?.getName(),
+    undefined,
+  );
 }
 
 /** Property names of an object literal, or undefined when it is not one or has spreads or computed names. */

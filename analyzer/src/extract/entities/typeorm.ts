@@ -121,15 +121,14 @@ export function describeTypeormRepository(
 function findTypeormEntity(cx: EntityContext, receiver: TS.Expression): string | undefined {
   const { ts } = cx;
   const { checker } = cx.resolver;
-  try {
+  const name = cx.resolver.tryChecker(() => {
     const type = checker.getTypeAtLocation(receiver);
     const argument =
       (type.flags & ts.TypeFlags.Object) !== 0 ? checker.getTypeArguments(type as TS.TypeReference)[0] : undefined;
-    const name = argument?.getSymbol()?.getName();
-    if (name && name !== "ObjectLiteral" && name !== "__type") return name;
-  } catch {
-    // fall through to declarations
-  }
+    return argument?.getSymbol()?.getName();
+  }, undefined);
+  if (name && name !== "ObjectLiteral" && name !== "__type") return name;
+  // Otherwise from the declarations.
   const node = cx.resolver.skipOuter(receiver);
   const nameNode = ts.isIdentifier(node) ? node : ts.isPropertyAccessExpression(node) ? node.name : undefined;
   const declaration = nameNode ? cx.resolver.checker.getSymbolAtLocation(nameNode)?.valueDeclaration : undefined;
