@@ -6,6 +6,7 @@ import type { InstanceInfo, Lifetime, Ttl, TtlUnit } from "../model/cache-model"
 import type { Resolver, ResolvedExport } from "./resolver";
 import { getAdapter, findLibraryByModule } from "../libraries/registry";
 import { createArgumentReader, type ReaderServices } from "./argument-reader";
+import { findAssignedName } from "./functions";
 
 const MAX_DEPTH = 5;
 
@@ -372,33 +373,7 @@ export class InstanceResolver implements ReaderServices {
 
   /** The variable or property a value is stored in, for messages. */
   findBindingName(node: TS.Node): string | undefined {
-    const { ts } = this.resolver;
-    let current: TS.Node = node;
-    while (
-      current.parent &&
-      (ts.isParenthesizedExpression(current.parent) ||
-        ts.isAsExpression(current.parent) ||
-        ts.isAwaitExpression(current.parent) ||
-        ts.isSatisfiesExpression(current.parent))
-    ) {
-      current = current.parent;
-    }
-    const parent = current.parent;
-    if (!parent) return undefined;
-    if (
-      (ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertyAssignment(parent)) &&
-      parent.initializer === current
-    ) {
-      return parent.name.getText();
-    }
-    if (
-      ts.isBinaryExpression(parent) &&
-      parent.right === current &&
-      parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
-    ) {
-      return ts.isPropertyAccessExpression(parent.left) ? parent.left.name.text : parent.left.getText();
-    }
-    return undefined;
+    return findAssignedName(this.resolver.ts, node);
   }
 
   /**
