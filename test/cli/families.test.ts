@@ -19,6 +19,52 @@ function writeConfig(name: string, config: unknown): string {
 }
 
 describe("cachewise families", () => {
+  it("gives each family a role with its evidence: a cache refilled after a miss, a counter, a marker, a store", () => {
+    const dir = writeProject("roles", {
+      "tsconfig.json": STRICT_TSCONFIG,
+      "src/redis.ts": [
+        'import { Redis } from "ioredis";',
+        "const redis = new Redis();",
+        "declare function loadProfile(id: string): Promise<string>;",
+        "export async function getProfile(id: string): Promise<string> {",
+        "  const cached = await redis.get(`profile:${id}`);",
+        "  if (cached) return cached;",
+        "  const profile = await loadProfile(id);",
+        "  await redis.set(`profile:${id}`, profile);",
+        "  return profile;",
+        "}",
+        "export async function countUsage(account: string, tokens: number): Promise<void> {",
+        "  await redis.hincrby(`usage:${account}`, 'tokens', tokens);",
+        "}",
+        "export async function readUsage(account: string) {",
+        "  return redis.hgetall(`usage:${account}`);",
+        "}",
+        "export async function markImported(account: string): Promise<boolean> {",
+        "  return (await redis.set(`imported:${account}`, '1', 'NX')) === 'OK';",
+        "}",
+        "export async function saveDraft(id: string, text: string): Promise<void> {",
+        "  await redis.set(`draft:${id}`, text);",
+        "}",
+        "export async function readDraft(id: string) {",
+        "  return redis.get(`draft:${id}`);",
+        "}",
+        "",
+      ].join("\n"),
+    });
+    const run = runCliCaptured(["families", ".", "--format", "json"], dir);
+    assert.equal(run.code, 0, run.stderr);
+    const families = JSON.parse(run.stdout) as Array<Record<string, any>>;
+    assert.deepEqual(
+      families.map((f) => [f.label, f.role, f.roleEvidence]),
+      [
+        ["draft:{id}", "store", "written and read back, never filled after a miss"],
+        ["imported:{account}", "lock", "only written when the key is absent (NX): a lock or a marker"],
+        ["profile:{id}", "cache", "filled after a miss (cache-aside)"],
+        ["usage:{account}", "counter", "only incremented (HINCRBY)"],
+      ],
+    );
+  });
+
   it("says what an adapter could not read instead of guessing (options of unknown shape)", () => {
     const dir = writeProject("unrecognised-options", {
       "tsconfig.json": STRICT_TSCONFIG,
@@ -83,16 +129,17 @@ describe("cachewise families", () => {
   it("prints a readable table and a Markdown table for pull requests", () => {
     const pretty = runCliCaptured(["families", "."], DIR);
     assert.equal(pretty.code, 0, pretty.stderr);
-    assert.match(pretty.stdout, /^Family +Kind +TTL +Bound +Strategy +Entities +R\/W\/I +Class +Owner/m);
+    assert.match(pretty.stdout, /^Family +Kind +Role +TTL +Bound +Strategy +Entities +R\/W\/I +Class +Owner/m);
     assert.match(
       pretty.stdout,
-      /^app:team:\{id\} +redis \(ioredis\) +7 d, none +— +cache-aside, write-through +teams +1\/3\/2/m,
+      /^app:team:\{id\} +redis \(ioredis\) +cache +7 d, none +— +cache-aside, write-through +teams +1\/3\/2/m,
     );
     assert.match(pretty.stdout, /^ {2}depends on {3}user \(prisma\), read at src\/users\.ts:8$/m);
+    assert.match(pretty.stdout, /^app:import:\{slug\}\n {2}role unknown: written but never read in this program$/m);
     const markdown = runCliCaptured(["families", ".", "--format", "markdown"], DIR);
     assert.match(
       markdown.stdout,
-      /^\| \[`settingsCache`\]\(src\/settings\.ts#L11\) \| in-process \(lru-cache\) \| 5 s \| 100 entries \| cache-aside \| setting \| 1\/1\/0 \| — \| undeclared \|$/m,
+      /^\| \[`settingsCache`\]\(src\/settings\.ts#L11\) \| in-process \(lru-cache\) \| cache \| 5 s \| 100 entries \| cache-aside \| setting \| 1\/1\/0 \| — \| undeclared \|$/m,
     );
   });
 

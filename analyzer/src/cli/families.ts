@@ -107,6 +107,7 @@ export function formatFamilies(format: FamiliesFormat, result: FamiliesResult, c
 interface Summary {
   family: string;
   kind: string;
+  role: string;
   ttl: string;
   bound: string;
   strategy: string;
@@ -121,6 +122,7 @@ function summarize(row: FamilyRow): Summary {
   return {
     family: family.label + (family.tags.length > 0 ? ` [${family.tags.join(", ")}]` : ""),
     kind: family.library ? `${family.kind} (${family.library})` : family.kind,
+    role: family.role,
     ttl: describeTtls(family),
     bound: describeBound(family),
     strategy: family.strategies.join(", ") || "—",
@@ -160,6 +162,7 @@ function formatPretty(result: FamiliesResult, table: Summary[], where: (span: Sp
   const columns: Array<[keyof Summary, string]> = [
     ["family", "Family"],
     ["kind", "Kind"],
+    ["role", "Role"],
     ["ttl", "TTL"],
     ["bound", "Bound"],
     ["strategy", "Strategy"],
@@ -187,7 +190,7 @@ function formatPretty(result: FamiliesResult, table: Summary[], where: (span: Sp
   lines.push("", "R/W/I: reads, writes and invalidations found in code.");
   for (const row of result.rows) {
     const family = row.family;
-    lines.push("", family.label);
+    lines.push("", family.label, `  role ${family.role}: ${family.roleEvidence}`);
     for (const ttl of family.ttls)
       lines.push(
         `  ttl ${ttl.kind === "set" && ttl.ms !== undefined ? formatDuration(ttl.ms) : ttl.kind} at ${where(ttl.span)}`,
@@ -219,15 +222,15 @@ function formatMarkdown(result: FamiliesResult, table: Summary[], where: (span: 
   const lines = ["## Cache families", ""];
   if (table.length === 0) return [...lines, "No cache families found."].join("\n");
   lines.push(
-    "| Family | Kind | TTL | Bound | Strategy | Entities | Reads / writes / invalidations | Class | Owner |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| Family | Kind | Role | TTL | Bound | Strategy | Entities | Reads / writes / invalidations | Class | Owner |",
+    "|---|---|---|---|---|---|---|---|---|---|",
   );
   result.rows.forEach((row, index) => {
     const s = table[index]!;
     const first = row.family.writes[0] ?? row.family.reads[0];
     const family = first ? `[\`${escape(s.family)}\`](${where(first.span)})` : `\`${escape(s.family)}\``;
     lines.push(
-      `| ${family} | ${escape(s.kind)} | ${escape(s.ttl)} | ${escape(s.bound)} | ${escape(s.strategy)} | ${escape(s.entities)} | ${s.counts} | ${escape(s.dataClass)} | ${escape(s.owner)} |`,
+      `| ${family} | ${escape(s.kind)} | ${s.role} | ${escape(s.ttl)} | ${escape(s.bound)} | ${escape(s.strategy)} | ${escape(s.entities)} | ${s.counts} | ${escape(s.dataClass)} | ${escape(s.owner)} |`,
     );
   });
   if (result.hasDeclarations && result.undeclared.length > 0) {
@@ -252,6 +255,8 @@ function toJson(row: FamilyRow, where: (span: Span) => string): unknown {
     pattern: family.pattern,
     kind: family.kind,
     library: family.library,
+    role: family.role,
+    roleEvidence: family.roleEvidence,
     tags: family.tags,
     ttls: family.ttls.map((ttl) => ({
       kind: ttl.kind,

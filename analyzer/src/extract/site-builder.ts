@@ -17,7 +17,16 @@ export type SiteFields = Pick<CacheSite, "library" | "kind" | "operation" | "met
   Partial<
     Pick<
       CacheSite,
-      "instance" | "key" | "ttl" | "batchId" | "memoize" | "framework" | "ttlInsertion" | "tags" | "runsAfterBody"
+      | "instance"
+      | "key"
+      | "ttl"
+      | "batchId"
+      | "memoize"
+      | "framework"
+      | "ttlInsertion"
+      | "tags"
+      | "runsAfterBody"
+      | "setIfAbsent"
     >
   >;
 
@@ -94,6 +103,7 @@ export class SiteBuilder {
       valueSources: undefined,
       keyParameter: undefined,
       ...(fields.runsAfterBody ? { runsAfterBody: true as const } : {}),
+      ...(fields.setIfAbsent ? { setIfAbsent: true as const } : {}),
     };
   }
 

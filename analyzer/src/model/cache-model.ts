@@ -242,6 +242,8 @@ export interface CacheSite {
    * options are a variable of unknown shape, or the call has a shape the adapter does not know.
    */
   unrecognised?: string;
+  /** A Redis write that only happens when the key is absent (`SETNX`, `HSETNX`, `SET … NX`): a lock or a marker, not a refill. */
+  setIfAbsent?: true;
   /** A decorator that acts once the method has returned (`@CacheClear`): written above the body, it runs after it. */
   runsAfterBody?: true;
 }

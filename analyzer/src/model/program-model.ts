@@ -16,7 +16,16 @@ export interface FamilySiteRef {
   enclosingFunction: string;
   /** Runs after the function's body although written before it (a clearing decorator). */
   runsAfterBody?: true;
+  /** A write only when the key is absent (`SET … NX`). */
+  setIfAbsent?: true;
 }
+
+/**
+ * What a family is for, read from how the code uses it: `cache` (filled after a miss, or by a memoizer or
+ * framework), `counter` (only incremented), `lock` (only written when absent: a lock or a marker), `store`
+ * (written and read back, never filled after a miss), `unknown`.
+ */
+export type FamilyRole = "cache" | "counter" | "lock" | "store" | "unknown";
 
 export interface FamilyTtl {
   /** Milliseconds when known; `Infinity` for "no expiry". */
@@ -63,6 +72,9 @@ export interface CacheFamily {
   entities: FamilyEntity[];
   /** The longest time a reader can see a stale value: the largest TTL, `Infinity` when something never expires, undefined when unknown. */
   maxStalenessMs: number | undefined;
+  role: FamilyRole;
+  /** Why the family has its role, in one sentence. */
+  roleEvidence: string;
   /** What the libraries' adapters could not read at this family's sites or constructions (its figures are partial there). */
   unrecognised: Array<{ what: string; span: Span }>;
 }

@@ -11,6 +11,7 @@ import { addEntityDependencies, indexEntityAccesses, isSourceOfTruthCache } from
 import { FamilyTable } from "./family-table";
 import { dropTtlsSetByExpire, finishFamilies, removeQueueFamilies } from "./finish-families";
 import { addInvalidations } from "./invalidations";
+import { assignRoles } from "./roles";
 import { addStrategies } from "./strategy";
 import { expandWrapperSites } from "./wrapper-sites";
 
@@ -35,6 +36,7 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   dropTtlsSetByExpire(models, table.families);
   removeQueueFamilies(table.families);
   finishFamilies(table.families);
+  assignRoles(table.families.values());
   return {
     freshIdentityCalls: countFreshIdentityCalls(models),
     families: [...table.families.values()].sort((a, b) => a.label.localeCompare(b.label)),

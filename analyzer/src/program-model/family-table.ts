@@ -6,7 +6,17 @@ import type { CacheFamily, FamilySiteRef } from "../model/program-model";
 /** A family's identity and description, as the pass that creates it knows them. */
 export type FamilyHead = Omit<
   CacheFamily,
-  "reads" | "writes" | "invalidations" | "ttls" | "strategies" | "entities" | "maxStalenessMs" | "tags" | "unrecognised"
+  | "reads"
+  | "writes"
+  | "invalidations"
+  | "ttls"
+  | "strategies"
+  | "entities"
+  | "maxStalenessMs"
+  | "tags"
+  | "unrecognised"
+  | "role"
+  | "roleEvidence"
 >;
 
 export class FamilyTable {
@@ -31,6 +41,8 @@ export class FamilyTable {
         entities: [],
         maxStalenessMs: undefined,
         unrecognised: [],
+        role: "unknown",
+        roleEvidence: "",
       };
       this.families.set(id, family);
     }
@@ -71,6 +83,7 @@ export function toRef(site: CacheSite): FamilySiteRef {
     enclosingFunction: site.enclosingFunction,
   };
   if (site.runsAfterBody) ref.runsAfterBody = true;
+  if (site.setIfAbsent) ref.setIfAbsent = true;
   return ref;
 }
 

@@ -11,6 +11,7 @@ import type { RedisProtocolAdapter } from "../../libraries/adapter";
 import { getAdapter } from "../../libraries/registry";
 import { createArgumentReader } from "../argument-reader";
 import type { SiteBuilder } from "../site-builder";
+import { hasNxFlag } from "./written-values";
 
 export function addRedisSite(
   builder: SiteBuilder,
@@ -72,6 +73,11 @@ export function addRedisSite(
     ttl,
     batchId,
     ttlInsertion,
+    setIfAbsent:
+      operation === "write" &&
+      (command === "setnx" || command === "hsetnx" || (command === "set" && hasNxFlag(builder, args)))
+        ? true
+        : undefined,
   });
 }
 

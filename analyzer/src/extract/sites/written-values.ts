@@ -38,7 +38,7 @@ export function traceWrittenValues(builder: SiteBuilder): void {
 }
 
 /** ioredis `"NX"` token, node-redis `{ NX: true }` / `{ condition: "NX" }`, Upstash `{ nx: true }`. */
-function hasNxFlag(builder: SiteBuilder, args: readonly TS.Expression[]): boolean {
+export function hasNxFlag(builder: SiteBuilder, args: readonly TS.Expression[]): boolean {
   const r = builder.resolver;
   for (const argument of args.slice(2)) {
     if (r.foldString(argument)?.toUpperCase() === "NX") return true;
