@@ -143,6 +143,24 @@ describe("cachewise families", () => {
     );
   });
 
+  it("takes a family's role from the configuration when it declares one, and rejects an unknown role", () => {
+    const config = writeConfig("families-role", { families: [{ match: "app:import:*", role: "store" }] });
+    const run = runCliCaptured(["families", ".", "--format", "json", "--config", config], DIR);
+    assert.equal(run.code, 0, run.stderr);
+    const families = JSON.parse(run.stdout) as Array<Record<string, any>>;
+    const declared = families.find((f) => f.label === "app:import:{slug}")!;
+    assert.deepEqual(
+      [declared.role, declared.roleEvidence],
+      ["store", 'declared in the configuration ("app:import:*")'],
+    );
+    const undeclared = families.find((f) => f.label === "app:org:{slug}")!;
+    assert.deepEqual([undeclared.role, undeclared.roleEvidence], ["cache", "filled after a miss (cache-aside)"]);
+    const bad = writeConfig("families-bad-role", { families: [{ match: "app:*", role: "queue-ish" }] });
+    const rejected = runCliCaptured(["families", ".", "--config", bad], DIR);
+    assert.equal(rejected.code, 2);
+    assert.match(rejected.stderr, /families\[0\]\.role must be one of cache, counter, lock, store, unknown/);
+  });
+
   it("--check exits 1 and names the families the configuration does not declare", () => {
     const config = writeConfig("families-partial", {
       families: [

@@ -122,7 +122,7 @@ function summarize(row: FamilyRow): Summary {
   return {
     family: family.label + (family.tags.length > 0 ? ` [${family.tags.join(", ")}]` : ""),
     kind: family.library ? `${family.kind} (${family.library})` : family.kind,
-    role: family.role,
+    role: declaration?.role ?? family.role,
     ttl: describeTtls(family),
     bound: describeBound(family),
     strategy: family.strategies.join(", ") || "—",
@@ -190,7 +190,8 @@ function formatPretty(result: FamiliesResult, table: Summary[], where: (span: Sp
   lines.push("", "R/W/I: reads, writes and invalidations found in code.");
   for (const row of result.rows) {
     const family = row.family;
-    lines.push("", family.label, `  role ${family.role}: ${family.roleEvidence}`);
+    const role = describeRole(row);
+    lines.push("", family.label, `  role ${role.role}: ${role.evidence}`);
     for (const ttl of family.ttls)
       lines.push(
         `  ttl ${ttl.kind === "set" && ttl.ms !== undefined ? formatDuration(ttl.ms) : ttl.kind} at ${where(ttl.span)}`,
@@ -242,6 +243,13 @@ function formatMarkdown(result: FamiliesResult, table: Summary[], where: (span: 
   return lines.join("\n");
 }
 
+/** The family's role: declared in the configuration, else read from the code, with why. */
+function describeRole(row: FamilyRow): { role: string; evidence: string } {
+  const declared = row.declaration?.role;
+  if (declared) return { role: declared, evidence: `declared in the configuration ("${row.declaration!.match}")` };
+  return { role: row.family.role, evidence: row.family.roleEvidence };
+}
+
 function toJson(row: FamilyRow, where: (span: Span) => string): unknown {
   const { family, declaration } = row;
   const ref = (r: { span: Span; method: string; enclosingFunction: string }) => ({
@@ -255,8 +263,8 @@ function toJson(row: FamilyRow, where: (span: Span) => string): unknown {
     pattern: family.pattern,
     kind: family.kind,
     library: family.library,
-    role: family.role,
-    roleEvidence: family.roleEvidence,
+    role: describeRole(row).role,
+    roleEvidence: describeRole(row).evidence,
     tags: family.tags,
     ttls: family.ttls.map((ttl) => ({
       kind: ttl.kind,

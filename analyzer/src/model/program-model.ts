@@ -27,6 +27,9 @@ export interface FamilySiteRef {
  */
 export type FamilyRole = "cache" | "counter" | "lock" | "store" | "unknown";
 
+/** Every role, for validating a role declared in the configuration. */
+export const FAMILY_ROLES: readonly FamilyRole[] = ["cache", "counter", "lock", "store", "unknown"];
+
 export interface FamilyTtl {
   /** Milliseconds when known; `Infinity` for "no expiry". */
   ms: number | undefined;

@@ -1,5 +1,6 @@
 // Governance of cache families: which families the team has declared (with an owner, a data
 // class, a runbook), and the data classes' TTL ranges. Plain data in, plain answers out.
+import { FAMILY_ROLES, type FamilyRole } from "../model/program-model";
 import { parseDuration } from "../extract/instances";
 import type { CacheFamily } from "../model/program-model";
 import { normalizePattern } from "./key-patterns";
@@ -12,6 +13,8 @@ export interface FamilyDeclaration {
   /** A data class name: one of `dataClasses` or the defaults (`static`, `profile`, `transactional`). */
   class?: string;
   runbook?: string;
+  /** What the family is for, when the code cannot show it (overrides the role cachewise reads from the code). */
+  role?: FamilyRole;
 }
 
 /** A data class: the TTL range its families must use, and whether writes must invalidate them. */
@@ -56,7 +59,7 @@ export function toMilliseconds(value: number | string | undefined): number | und
 /** Validates `families` and `dataClasses` from a configuration or rule options; returns a message for the first problem. */
 export function findPolicyProblem(families: unknown, dataClasses: unknown): string | undefined {
   if (families !== undefined) {
-    if (!Array.isArray(families)) return `"families" must be an array of { match, owner?, class?, runbook? }`;
+    if (!Array.isArray(families)) return `"families" must be an array of { match, owner?, class?, runbook?, role? }`;
     for (const [index, entry] of families.entries()) {
       if (typeof entry !== "object" || entry === null || Array.isArray(entry))
         return `families[${index}] must be an object`;
@@ -64,10 +67,13 @@ export function findPolicyProblem(families: unknown, dataClasses: unknown): stri
       if (typeof record.match !== "string" || record.match === "")
         return `families[${index}].match must be a non-empty string`;
       for (const key of Object.keys(record))
-        if (!["match", "owner", "class", "runbook"].includes(key)) return `families[${index}]: unknown key "${key}"`;
+        if (!["match", "owner", "class", "runbook", "role"].includes(key))
+          return `families[${index}]: unknown key "${key}"`;
       for (const key of ["owner", "class", "runbook"])
         if (record[key] !== undefined && typeof record[key] !== "string")
           return `families[${index}].${key} must be a string`;
+      if (record.role !== undefined && !FAMILY_ROLES.includes(record.role as FamilyRole))
+        return `families[${index}].role must be one of ${FAMILY_ROLES.join(", ")}`;
     }
   }
   if (dataClasses !== undefined) {
