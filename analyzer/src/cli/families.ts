@@ -122,7 +122,7 @@ function summarize(row: FamilyRow): Summary {
   return {
     family: family.label + (family.tags.length > 0 ? ` [${family.tags.join(", ")}]` : ""),
     kind: family.library ? `${family.kind} (${family.library})` : family.kind,
-    role: declaration?.role ?? family.role,
+    role: describeRole(row).role,
     ttl: describeTtls(family),
     bound: describeBound(family),
     strategy: family.strategies.join(", ") || "—",
@@ -252,6 +252,7 @@ function describeRole(row: FamilyRow): { role: string; evidence: string } {
 
 function toJson(row: FamilyRow, where: (span: Span) => string): unknown {
   const { family, declaration } = row;
+  const role = describeRole(row);
   const ref = (r: { span: Span; method: string; enclosingFunction: string }) => ({
     location: where(r.span),
     method: r.method,
@@ -263,8 +264,8 @@ function toJson(row: FamilyRow, where: (span: Span) => string): unknown {
     pattern: family.pattern,
     kind: family.kind,
     library: family.library,
-    role: describeRole(row).role,
-    roleEvidence: describeRole(row).evidence,
+    role: role.role,
+    roleEvidence: role.evidence,
     tags: family.tags,
     ttls: family.ttls.map((ttl) => ({
       kind: ttl.kind,

@@ -20,10 +20,6 @@ export function toExpr(expression: TS.Expression): Expr {
 
 /** The TypeScript expression behind an adapter's `Expr`. */
 export function fromExpr(expression: Expr): TS.Expression {
-  return toNode(expression);
-}
-
-function toNode(expression: Expr): TS.Expression {
   return expression as unknown as TS.Expression;
 }
 
@@ -38,7 +34,7 @@ export function createArgumentReader(
   const r = services.resolver;
   const { ts } = r;
   const optionsOf = (expression: Expr | undefined): OptionsView => {
-    const { props, opaque, literal } = r.readOptions(expression ? toNode(expression) : undefined);
+    const { props, opaque, literal } = r.readOptions(expression ? fromExpr(expression) : undefined);
     return {
       get: (name) => {
         const value = props.get(name);
@@ -57,33 +53,33 @@ export function createArgumentReader(
     curriedArgs: curriedArgs?.map(toExpr),
     options: (index) => optionsOf(args[index] ? toExpr(args[index]) : undefined),
     optionsOf,
-    ttl: (expression, unit, zeroMeansNone) => services.readTtl(toNode(expression), unit, zeroMeansNone),
+    ttl: (expression, unit, zeroMeansNone) => services.readTtl(fromExpr(expression), unit, zeroMeansNone),
     entries(expression): Bound {
-      const value = r.foldNumber(toNode(expression));
+      const value = r.foldNumber(fromExpr(expression));
       if (value === Infinity) return { kind: "none" };
-      return { kind: "entries", value, text: toNode(expression).getText() };
+      return { kind: "entries", value, text: fromExpr(expression).getText() };
     },
     bytes: (expression) => ({
       kind: "bytes",
-      value: r.foldNumber(toNode(expression)),
-      text: toNode(expression).getText(),
+      value: r.foldNumber(fromExpr(expression)),
+      text: fromExpr(expression).getText(),
     }),
-    number: (expression) => r.foldNumber(toNode(expression)),
-    string: (expression) => r.foldString(toNode(expression)),
+    number: (expression) => r.foldNumber(fromExpr(expression)),
+    string: (expression) => r.foldString(fromExpr(expression)),
     // As written, not through parentheses: `true` and `false` options are literals in practice.
-    isTrue: (expression) => expression !== undefined && toNode(expression).kind === ts.SyntaxKind.TrueKeyword,
-    isFalse: (expression) => expression !== undefined && toNode(expression).kind === ts.SyntaxKind.FalseKeyword,
-    isSpread: (expression) => ts.isSpreadElement(toNode(expression) as TS.Node),
-    isObjectLiteral: (expression) => ts.isObjectLiteralExpression(r.skipOuter(toNode(expression))),
-    isNumericLiteral: (expression) => ts.isNumericLiteral(r.skipOuter(toNode(expression))),
+    isTrue: (expression) => expression !== undefined && fromExpr(expression).kind === ts.SyntaxKind.TrueKeyword,
+    isFalse: (expression) => expression !== undefined && fromExpr(expression).kind === ts.SyntaxKind.FalseKeyword,
+    isSpread: (expression) => ts.isSpreadElement(fromExpr(expression) as TS.Node),
+    isObjectLiteral: (expression) => ts.isObjectLiteralExpression(r.skipOuter(fromExpr(expression))),
+    isNumericLiteral: (expression) => ts.isNumericLiteral(r.skipOuter(fromExpr(expression))),
     isGlobalMapConstruction(expression) {
-      const node = r.skipOuter(toNode(expression));
+      const node = r.skipOuter(fromExpr(expression));
       return ts.isNewExpression(node) && ts.isIdentifier(node.expression) && services.isGlobalMap(node.expression);
     },
-    text: (expression) => toNode(expression).getText(),
-    endOf: (expression) => toNode(expression).getEnd(),
+    text: (expression) => fromExpr(expression).getText(),
+    endOf: (expression) => fromExpr(expression).getEnd(),
     insertIntoObjectLiteral(expression, property): TtlInsertion | undefined {
-      const node = r.skipOuter(toNode(expression));
+      const node = r.skipOuter(fromExpr(expression));
       if (!ts.isObjectLiteralExpression(node)) return undefined;
       if (node.properties.length === 0) return { at: node.getStart() + 1, text: ` ${property} ` };
       return { at: node.getStart() + 1, text: ` ${property},` };

@@ -7,7 +7,7 @@ import { findEnclosingFunction, nameFunction } from "./functions";
 import type { InstanceResolver } from "./instances";
 import { ARRAY_MUTATING_METHODS, type PurityAnalyzer } from "./purity";
 import type { Resolver } from "./resolver";
-import { getAdapter } from "../libraries/registry";
+import { getMemoizerAdapter } from "../libraries/registry";
 
 /** Methods of reference-storing caches that hand out the stored value. */
 const CACHE_READ_METHODS = new Set(["get", "peek", "fetch", "load", "wrap", "getOrSet"]);
@@ -280,8 +280,7 @@ export class CachedValueTracker {
           : decorator.expression;
         const resolved = r.resolveExport(r.findImportOrigin(expression));
         if (resolved?.role.role !== "memoize-decorator") return false;
-        const adapter = getAdapter(resolved.entry.library);
-        return adapter.kind === "memoizer" && adapter.sharesResults;
+        return getMemoizerAdapter(resolved.entry.library)?.sharesResults ?? false;
       });
       return decorated ? { kind: "memoized", name: nameNode.text, node: call } : undefined;
     }

@@ -4,7 +4,7 @@
 import type * as TS from "typescript";
 import type { InstanceInfo, Lifetime, Ttl, TtlUnit } from "../model/cache-model";
 import type { Resolver, ResolvedExport } from "./resolver";
-import { getAdapter, findLibraryByModule } from "../libraries/registry";
+import { getAdapter, getStoreAdapter, findLibraryByModule } from "../libraries/registry";
 import { createArgumentReader, type ReaderServices } from "./argument-reader";
 import { findAssignedName } from "./functions";
 
@@ -22,14 +22,13 @@ const BATCH_METHODS = new Set(["pipeline", "multi", "batch"]);
 
 /** The method that returns a namespaced view of the same store, when the library has one. */
 function namespaceMethodOf(library: InstanceInfo["library"]): string | undefined {
-  const adapter = getAdapter(library);
-  return adapter.kind === "in-process" || adapter.kind === "remote-kv" ? adapter.namespaceMethod : undefined;
+  return getStoreAdapter(library)?.namespaceMethod;
 }
 
 /** Whether reads of an instance seen only through its type return the stored object itself. */
 function storesReferencesWhenUnknown(library: InstanceInfo["library"]): boolean {
-  const adapter = getAdapter(library);
-  return "storesReferencesWhenUnknown" in adapter ? adapter.storesReferencesWhenUnknown : false;
+  const adapter = getStoreAdapter(library);
+  return adapter?.kind === "in-process" ? adapter.storesReferencesWhenUnknown : false;
 }
 
 export class InstanceResolver implements ReaderServices {

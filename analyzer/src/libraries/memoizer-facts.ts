@@ -23,6 +23,6 @@ export function readMaxSize(read: ArgumentReader, maxSize: Expr | undefined, fal
   return value === Infinity ? { kind: "none" } : { kind: "entries", value, text: read.text(maxSize) };
 }
 
-/** The generic advice when a memoizer keeps rejected promises and has no option to drop them. */
+/** The advice for memoizers that have no option of their own to bound the cache or expire entries. */
 export const GENERIC_BOUND_FIX = "a bounded cache, or use a memoizer with a size limit (moize, memoizee `max`)";
 export const GENERIC_TTL_FIX = "Use a memoizer with a max age (memoizee, memoize, moize) or an expiring cache.";

@@ -3,8 +3,8 @@
 import type { Ttl, TtlUnit } from "../model/cache-model";
 import type { ArgumentReader, ConstructionFacts, Expr } from "./adapter";
 
-/** Redis commands that create a key (and so can leave it without an expiry). */
-export const REDIS_KEY_CREATING_COMMANDS: ReadonlySet<string> = new Set([
+/** Commands whose keys are plain values (not collections). */
+export const REDIS_STRING_COMMANDS: ReadonlySet<string> = new Set([
   "set",
   "setnx",
   "getset",
@@ -17,6 +17,11 @@ export const REDIS_KEY_CREATING_COMMANDS: ReadonlySet<string> = new Set([
   "incrbyfloat",
   "decr",
   "decrby",
+]);
+
+/** Redis commands that create a key (and so can leave it without an expiry): the string commands and the collection writes. */
+export const REDIS_KEY_CREATING_COMMANDS: ReadonlySet<string> = new Set([
+  ...REDIS_STRING_COMMANDS,
   "hset",
   "hmset",
   "hsetnx",
@@ -39,22 +44,6 @@ export const REDIS_KEY_CREATING_COMMANDS: ReadonlySet<string> = new Set([
   "zdiffstore",
   "zrangestore",
   "copy",
-]);
-
-/** Commands whose keys are plain values (not collections). */
-export const REDIS_STRING_COMMANDS: ReadonlySet<string> = new Set([
-  "set",
-  "setnx",
-  "getset",
-  "mset",
-  "msetnx",
-  "append",
-  "setrange",
-  "incr",
-  "incrby",
-  "incrbyfloat",
-  "decr",
-  "decrby",
 ]);
 
 /** Commands that replace a key's value and, without an expiry option, drop the TTL it had. */

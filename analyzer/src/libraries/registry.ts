@@ -1,6 +1,16 @@
 // Every library adapter, by id. A `LibraryId` without an adapter fails the type check here.
 import type { CacheKind, LibraryId } from "../model/cache-model";
-import { NOT_A_FIX, type ExportRole, type FixTexts, type LibraryAdapter } from "./adapter";
+import {
+  NOT_A_FIX,
+  type ExportRole,
+  type FixTexts,
+  type FrameworkAdapter,
+  type InProcessAdapter,
+  type LibraryAdapter,
+  type MemoizerAdapter,
+  type RedisProtocolAdapter,
+  type RemoteStoreAdapter,
+} from "./adapter";
 import { asyncCacheDedupe } from "./async-cache-dedupe";
 import { bentocache } from "./bentocache";
 import { cacheManager } from "./cache-manager";
@@ -69,11 +79,32 @@ export const LIBRARY_ADAPTERS = {
   react,
 } satisfies Record<LibraryId, LibraryAdapter>;
 
-/** The adapter of a library, typed by its kind. */
-export type AdapterOf<Id extends LibraryId> = (typeof LIBRARY_ADAPTERS)[Id];
-
 export function getAdapter(id: LibraryId): LibraryAdapter {
   return LIBRARY_ADAPTERS[id];
+}
+
+/** The adapter of a Redis-protocol client, or undefined for any other kind. */
+export function getRedisAdapter(id: LibraryId): RedisProtocolAdapter | undefined {
+  const adapter = getAdapter(id);
+  return adapter.kind === "redis" ? adapter : undefined;
+}
+
+/** The adapter of a store used through an instance's methods (in-process, or remote and not Redis). */
+export function getStoreAdapter(id: LibraryId): InProcessAdapter | RemoteStoreAdapter | undefined {
+  const adapter = getAdapter(id);
+  return adapter.kind === "in-process" || adapter.kind === "remote-kv" ? adapter : undefined;
+}
+
+/** The adapter of a memoizer library, or undefined for any other kind. */
+export function getMemoizerAdapter(id: LibraryId): MemoizerAdapter | undefined {
+  const adapter = getAdapter(id);
+  return adapter.kind === "memoizer" ? adapter : undefined;
+}
+
+/** The adapter of a framework cache, or undefined for any other kind. */
+export function getFrameworkAdapter(id: LibraryId): FrameworkAdapter | undefined {
+  const adapter = getAdapter(id);
+  return adapter.kind === "framework" ? adapter : undefined;
 }
 
 /** The fix texts of a library; framework adapters have none (their rule messages name their own options). */
@@ -84,32 +115,28 @@ export function getFixes(id: LibraryId): FixTexts {
 
 /** Entries named by a decorator key form one family per key pattern (@type-cacheable, NestJS `@CacheKey`). */
 export function hasDecoratorFamilies(id: LibraryId): boolean {
-  const adapter = getAdapter(id);
-  return (adapter.kind === "memoizer" || adapter.kind === "framework") && adapter.decoratorFamilies;
+  return (getMemoizerAdapter(id) ?? getFrameworkAdapter(id))?.decoratorFamilies ?? false;
 }
 
 /** Deletes and writes on this library's store reach decorator caches by key (NestJS's interceptor store). */
 export function backsDecoratorCaches(id: LibraryId): boolean {
-  const adapter = getAdapter(id);
-  return (adapter.kind === "in-process" || adapter.kind === "remote-kv") && adapter.backsDecoratorCaches;
+  return getStoreAdapter(id)?.backsDecoratorCaches ?? false;
 }
 
 /** The library's cache tags are global to the application (Next.js), not scoped to its own caches. */
 export function hasGlobalTags(id: LibraryId): boolean {
-  const adapter = getAdapter(id);
-  return adapter.kind === "framework" && adapter.globalTags;
+  return getFrameworkAdapter(id)?.globalTags ?? false;
 }
 
 /** A memoized function's family is labelled with the caching method (`unstable_cache`) rather than the library. */
 export function labelsFamiliesByMethod(id: LibraryId): boolean {
-  const adapter = getAdapter(id);
-  return adapter.kind === "framework" && adapter.labelByMethod;
+  return getFrameworkAdapter(id)?.labelByMethod ?? false;
 }
 
 /** Meant to live for one request (DataLoader, React `cache`). */
 export function isRequestScoped(id: LibraryId): boolean {
   const adapter = getAdapter(id);
-  return (adapter.kind === "in-process" || adapter.kind === "framework") && adapter.requestScoped;
+  return adapter.kind === "in-process" || adapter.kind === "framework" ? adapter.requestScoped : false;
 }
 
 /** What an import of a module gives: the library and its exports' roles. */
@@ -193,9 +220,4 @@ export function findPackageOfDeclarationFile(fileName: string): string | undefin
     return inner.includes("__") ? `@${inner.replace("__", "/")}` : inner;
   }
   return packageName;
-}
-
-/** Every module specifier an adapter claims, for docs and tests. */
-export function listLibraryModules(): string[] {
-  return [...PACKAGES.keys()].sort();
 }

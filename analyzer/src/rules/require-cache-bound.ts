@@ -4,7 +4,7 @@ import type { CacheSite, MapCache, Span } from "../model/cache-model";
 import { defineRule, findingOf, type RuleReport } from "../model/rule";
 import { isTestCode } from "../program-model/file-kinds";
 import { fixText } from "../libraries/adapter";
-import { getAdapter, getFixes, isRequestScoped } from "../libraries/registry";
+import { getFixes, getMemoizerAdapter, isRequestScoped } from "../libraries/registry";
 
 export interface RequireCacheBoundOptions {
   checkMemoizers: boolean;
@@ -72,8 +72,8 @@ export const requireCacheBound = defineRule<RequireCacheBoundOptions, typeof mes
 
 function checkMemoizer(site: CacheSite): Report[] {
   const memoize = site.memoize;
-  const adapter = getAdapter(site.library);
-  if (!memoize || !memoize.fn || adapter.kind !== "memoizer" || !adapter.unboundedByDefault) return [];
+  const adapter = getMemoizerAdapter(site.library);
+  if (!memoize || !memoize.fn || !adapter?.unboundedByDefault) return [];
   if (memoize.optionsOpaque || memoize.customCache) return [];
   if (memoize.bound.kind !== "none" || memoize.maxAge.kind !== "none") return [];
   if (memoize.lifetime !== "module" && memoize.lifetime !== "class") return [];

@@ -10,7 +10,7 @@ import {
 } from "../libraries/redis-protocol";
 import { isTestCode } from "../program-model/file-kinds";
 import { fixText } from "../libraries/adapter";
-import { getAdapter, getFixes } from "../libraries/registry";
+import { getFixes, getMemoizerAdapter } from "../libraries/registry";
 
 export interface RequireCacheTtlOptions {
   checkRedis: boolean;
@@ -204,8 +204,8 @@ function isForeverInstance(instance: InstanceInfo): boolean {
 function checkMemoizer(site: CacheSite): Report[] {
   const memoize = site.memoize;
   if (!memoize || !memoize.fn?.isAsync) return [];
-  const adapter = getAdapter(site.library);
-  if (adapter.kind !== "memoizer" || !adapter.keepsForever) return [];
+  const adapter = getMemoizerAdapter(site.library);
+  if (!adapter?.keepsForever) return [];
   if (memoize.optionsOpaque || memoize.customCache || memoize.maxAge.kind !== "none") return [];
   // A memoizer created inside a function dies with it; only long-lived ones keep results forever.
   if (memoize.lifetime !== "module" && memoize.lifetime !== "class") return [];

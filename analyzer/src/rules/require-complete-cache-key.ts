@@ -3,7 +3,7 @@
 // and hand-built cache-aside whose key leaves out a parameter of the value.
 import type { CacheSite, KeyGap } from "../model/cache-model";
 import { defineRule, findingOf, type RuleReport } from "../model/rule";
-import { getAdapter, isRequestScoped } from "../libraries/registry";
+import { getMemoizerAdapter, isRequestScoped } from "../libraries/registry";
 import { isTestFile } from "../program-model/file-kinds";
 
 export interface RequireCompleteCacheKeyOptions {
@@ -118,12 +118,12 @@ function checkMemoizer(site: CacheSite): Report | undefined {
       parameters,
       library: site.library,
       ignored,
-      fix: findCompleteKeyFix(site.library) ?? "a key function that combines every argument",
+      fix: getMemoizerAdapter(site.library)?.completeKeyFix ?? "a key function that combines every argument",
     });
   }
   if (memoize.keying !== "function-length") return undefined;
   const covered = fn.length;
-  const lengthKeying = findLengthKeying(site.library);
+  const lengthKeying = getMemoizerAdapter(site.library)?.lengthKeying;
   if (lengthKeying === "before-defaults") {
     if (!fn.hasDefaultParameter && !fn.hasRestParameter) return undefined;
     const ignored = fn.parameterNames.slice(covered);
@@ -181,16 +181,4 @@ function reportGap(gap: KeyGap): Report {
     case "input-missing-from-key":
       return finding(gap.span, "inputMissingFromKey", { cache: gap.cache, inputs: gap.inputs.join("`, `"), them });
   }
-}
-
-/** How the memoizer's own options key by every argument, when the library has such an option. */
-function findCompleteKeyFix(library: CacheSite["library"]): string | undefined {
-  const adapter = getAdapter(library);
-  return adapter.kind === "memoizer" ? adapter.completeKeyFix : undefined;
-}
-
-/** How the memoizer's `fn.length` keying loses arguments, by its adapter. */
-function findLengthKeying(library: CacheSite["library"]) {
-  const adapter = getAdapter(library);
-  return adapter.kind === "memoizer" ? adapter.lengthKeying : undefined;
 }

@@ -44,8 +44,8 @@ export class AnalysisClient {
 
   /**
    * Releases a folder's session in the analysis process (a workspace folder was removed). Sends
-   * nothing when the process holds none (never analysed it, or restarted since): the server would
-   * take a request for an unknown folder as a reason to analyse it. Resolves to whether it released one.
+   * nothing when the process holds none (never analysed it, or restarted since): there is nothing to
+   * release, and no process is started just to close. Resolves to whether it released one.
    */
   close(root: string): Promise<boolean> {
     return this.enqueue(async () => {

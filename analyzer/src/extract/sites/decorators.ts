@@ -3,7 +3,7 @@ import type * as TS from "typescript";
 import type { KeyTemplate, MemoizedFunction, MemoizeInfo } from "../../model/cache-model";
 import type { ResolvedExport } from "../resolver";
 import type { SiteBuilder } from "../site-builder";
-import { getAdapter } from "../../libraries/registry";
+import { getAdapter, getMemoizerAdapter } from "../../libraries/registry";
 import { createArgumentReader } from "../argument-reader";
 import { describeUnrecognisedMemoizer, isTrueLiteral, toMemoizeInfo } from "./memoizers";
 import { describeFunctionDeclaration } from "./memoized-functions";
@@ -25,8 +25,7 @@ export function visitDecorator(builder: SiteBuilder, decorator: TS.Decorator): v
       const fn = describeFunctionDeclaration(builder, method, method.name.getText(), 0);
       const memoize = describeDecorator(builder, resolved, args, fn);
       // @type-cacheable's `cacheKey` names the entry in the shared store, where @CacheClear finds it.
-      const adapter = getAdapter(resolved.entry.library);
-      const keyOption = adapter.kind === "memoizer" ? adapter.decoratorKeyOption : undefined;
+      const keyOption = getMemoizerAdapter(resolved.entry.library)?.decoratorKeyOption;
       const key = keyOption ? readDecoratorKey(builder, r.readOptions(args[0]).props.get(keyOption)) : undefined;
       builder.addSite(decorator, callee, {
         library: resolved.entry.library,
@@ -135,9 +134,11 @@ function describeDecorator(
   args: readonly TS.Expression[],
   fn: MemoizedFunction,
 ): MemoizeInfo {
-  const adapter = getAdapter(resolved.entry.library);
-  const reader = adapter.kind === "memoizer" ? adapter.decorate : undefined;
-  if (!reader) return describeUnrecognisedMemoizer(fn, "class", adapter.displayName, `@${resolved.exportName}`);
+  const reader = getMemoizerAdapter(resolved.entry.library)?.decorate;
+  if (!reader) {
+    const library = getAdapter(resolved.entry.library).displayName;
+    return describeUnrecognisedMemoizer(fn, "class", library, `@${resolved.exportName}`);
+  }
   const facts = reader(createArgumentReader(builder.instances, args, resolved.exportName, resolved.role.variant));
   return toMemoizeInfo(fn, facts, "class");
 }

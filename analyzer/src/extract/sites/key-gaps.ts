@@ -2,7 +2,7 @@
 import type * as TS from "typescript";
 import type { KeyGap } from "../../model/cache-model";
 import type { SiteBuilder } from "../site-builder";
-import { getAdapter } from "../../libraries/registry";
+import { getMemoizerAdapter } from "../../libraries/registry";
 import { findEnclosingFunction } from "../functions";
 
 /** Cache-aside writes (after a read of the same key in the same function) and read-through factories. */
@@ -124,10 +124,10 @@ export function checkIdentityArguments(builder: SiteBuilder, call: TS.CallExpres
   const memoizeCall = initializer && r.skipOuter(initializer);
   if (!memoizeCall || !ts.isCallExpression(memoizeCall)) return;
   const resolved = r.resolveExport(r.findImportOrigin(memoizeCall.expression));
-  const adapter = resolved && getAdapter(resolved.entry.library);
   const identityKeyed =
-    resolved?.role.role === "react-cache" ||
-    (adapter?.kind === "memoizer" && adapter.identityKeyedExports.has(resolved!.exportName));
+    resolved !== undefined &&
+    (resolved.role.role === "react-cache" ||
+      (getMemoizerAdapter(resolved.entry.library)?.identityKeyedExports.has(resolved.exportName) ?? false));
   if (!identityKeyed || !resolved) return;
   builder.keyGaps.push({
     kind: "fresh-identity-argument",

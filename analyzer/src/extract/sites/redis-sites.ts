@@ -7,8 +7,7 @@ import {
   REDIS_KEY_CREATING_COMMANDS,
   REDIS_WRITE_WITH_TTL_COMMANDS,
 } from "../../libraries/redis-protocol";
-import type { RedisProtocolAdapter } from "../../libraries/adapter";
-import { getAdapter } from "../../libraries/registry";
+import { getRedisAdapter } from "../../libraries/registry";
 import { createArgumentReader } from "../argument-reader";
 import type { SiteBuilder } from "../site-builder";
 import { hasNxFlag } from "./written-values";
@@ -32,8 +31,10 @@ export function addRedisSite(
   } else if (REDIS_KEY_CREATING_COMMANDS.has(command)) {
     operation = "write";
     if (command === "set") {
-      ttl = readRedisSetTtl(builder, instance.library, call);
-      ttlInsertion = findRedisTtlInsertion(builder, instance.library, call);
+      const adapter = getRedisAdapter(instance.library);
+      const read = createArgumentReader(builder.instances, args, command, undefined);
+      ttl = adapter ? adapter.setTtl(read) : { kind: "unknown" };
+      ttlInsertion = adapter?.setTtlInsertion(read);
     } else if (args.some((a) => builder.ts.isSpreadElement(a))) {
       ttl = { kind: "unknown" };
     }
@@ -41,7 +42,7 @@ export function addRedisSite(
     operation = "expire";
     ttl =
       command === "getex"
-        ? readRedisSetTtl(builder, instance.library, call)
+        ? readSetTtl(builder, instance.library, args)
         : args[1]
           ? builder.instances.readTtl(
               args[1],
@@ -87,26 +88,10 @@ export function isKeyCollection(builder: SiteBuilder, expression: TS.Expression)
   return ts.isArrayLiteralExpression(node) || ts.isObjectLiteralExpression(node);
 }
 
-/** The adapter of a Redis-protocol client, or why it cannot read this call. */
-function findRedisAdapter(library: InstanceInfo["library"]): RedisProtocolAdapter | undefined {
-  const adapter = getAdapter(library);
-  return adapter.kind === "redis" ? adapter : undefined;
-}
-
-/** TTL of a Redis SET (or GETEX) in the client's own argument shape, read by its adapter. */
-function readRedisSetTtl(builder: SiteBuilder, library: InstanceInfo["library"], call: TS.CallExpression): Ttl {
-  const adapter = findRedisAdapter(library);
-  if (!adapter) return { kind: "unknown" };
-  return adapter.setTtl(createArgumentReader(builder.instances, call.arguments, "set", undefined));
-}
-
-/** Where and what to insert to give a SET an expiry, in the client's own syntax. */
-function findRedisTtlInsertion(
-  builder: SiteBuilder,
-  library: InstanceInfo["library"],
-  call: TS.CallExpression,
-): TtlInsertion | undefined {
-  return findRedisAdapter(library)?.setTtlInsertion(
-    createArgumentReader(builder.instances, call.arguments, "set", undefined),
-  );
+/** The TTL of a SET-shaped call (`GETEX` takes SET's expiry options), in the client's own argument shape. */
+function readSetTtl(builder: SiteBuilder, library: InstanceInfo["library"], args: readonly TS.Expression[]): Ttl {
+  const adapter = getRedisAdapter(library);
+  return adapter
+    ? adapter.setTtl(createArgumentReader(builder.instances, args, "getex", undefined))
+    : { kind: "unknown" };
 }

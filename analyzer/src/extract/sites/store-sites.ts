@@ -2,17 +2,10 @@
 // are not Redis): operation, key, per-entry TTL and tags, as each library's adapter reads them.
 import type * as TS from "typescript";
 import type { InstanceInfo, KeyTemplate, Operation, Ttl } from "../../model/cache-model";
-import type { InProcessAdapter, RemoteStoreAdapter } from "../../libraries/adapter";
-import { getAdapter } from "../../libraries/registry";
+import { getStoreAdapter } from "../../libraries/registry";
 import { createArgumentReader, fromExpr } from "../argument-reader";
 import type { SiteBuilder } from "../site-builder";
 import { isKeyCollection } from "./redis-sites";
-
-/** The adapter of a store read and written through an instance's methods (in-process, or remote and not Redis). */
-export function findStoreAdapter(library: InstanceInfo["library"]): InProcessAdapter | RemoteStoreAdapter | undefined {
-  const adapter = getAdapter(library);
-  return adapter.kind === "in-process" || adapter.kind === "remote-kv" ? adapter : undefined;
-}
 
 /** A tag service on the cache (cacheable's `cache.tags.invalidateTag("products")`, `cache.tags.invalidateTags([...])`). */
 export function addTagServiceInvalidation(
@@ -24,7 +17,7 @@ export function addTagServiceInvalidation(
   method: string,
 ): void {
   const owner = builder.instances.resolveReceiver(cacheExpression);
-  const service = owner && findStoreAdapter(owner.instance.library)?.tagService;
+  const service = owner && getStoreAdapter(owner.instance.library)?.tagService;
   if (!owner || !service || service.property !== property || !service.invalidate.has(method)) return;
   const tags = readTagList(builder, call.arguments[0]);
   if (tags.length > 0)
@@ -47,7 +40,7 @@ export function addStoreSite(
   instance: InstanceInfo,
 ): void {
   const r = builder.resolver;
-  const adapter = findStoreAdapter(instance.library);
+  const adapter = getStoreAdapter(instance.library);
   if (!adapter) return;
   const { methods } = adapter;
   const operation: Operation | undefined = methods.write.has(method)
