@@ -191,7 +191,13 @@ function formatPretty(result: FamiliesResult, table: Summary[], where: (span: Sp
   for (const row of result.rows) {
     const family = row.family;
     const role = describeRole(row);
-    lines.push("", family.label, `  role ${role.role}: ${role.evidence}`);
+    lines.push(
+      "",
+      family.label,
+      `  role ${role.role}: ${role.evidence}`,
+      `  volatility ${family.volatility}: ${family.volatilityEvidence}`,
+      `  keys ${family.keyDomain}: ${family.keyDomainEvidence}`,
+    );
     for (const ttl of family.ttls)
       lines.push(
         `  ttl ${ttl.kind === "set" && ttl.ms !== undefined ? formatDuration(ttl.ms) : ttl.kind} at ${where(ttl.span)}`,
@@ -266,6 +272,10 @@ function toJson(row: FamilyRow, where: (span: Span) => string): unknown {
     library: family.library,
     role: role.role,
     roleEvidence: role.evidence,
+    volatility: family.volatility,
+    volatilityEvidence: family.volatilityEvidence,
+    keyDomain: family.keyDomain,
+    keyDomainEvidence: family.keyDomainEvidence,
     tags: family.tags,
     ttls: family.ttls.map((ttl) => ({
       kind: ttl.kind,
@@ -282,6 +292,7 @@ function toJson(row: FamilyRow, where: (span: Span) => string): unknown {
       name: e.displayName,
       orm: e.orm,
       columns: e.fields?.filter((f) => f !== EXISTS_FIELD) ?? null,
+      readByKey: e.readByKey,
       location: where(e.span),
     })),
     reads: family.reads.map(ref),

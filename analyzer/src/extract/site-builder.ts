@@ -112,9 +112,11 @@ export class SiteBuilder {
     const r = this.resolver;
     const scope = this.findOwningFunction(node);
     const transactionId = this.findTransaction(node);
+    const argumentNames = collectArgumentNames(this.ts, node);
     for (const access of accesses) {
       this.entityAccesses.push({
         ...access,
+        argumentNames,
         span: r.makeSpan(node),
         enclosingFunction: scope.name,
         scopeStart: scope.start,
@@ -177,4 +179,61 @@ export class SiteBuilder {
     if (fn !== this.callGraph.findOwner(call)) return undefined;
     return fn.parameters.indexOf(declaration);
   }
+}
+
+/** Names used by the arguments of a call and of the calls in its builder chain (at most 64). */
+function collectArgumentNames(ts: typeof TS, node: TS.CallExpression | TS.TaggedTemplateExpression): string[] {
+  const names = new Set<string>();
+  const followed = new Set<TS.Node>();
+  const visit = (child: TS.Node): void => {
+    if (names.size >= 64) return;
+    if (ts.isIdentifier(child)) {
+      names.add(child.text);
+      // `findUnique(args)` with `const args = { where: { hashedKey } }` in the same file: the names it holds.
+      const declaration = findLocalDeclaration(ts, child);
+      if (declaration?.initializer && !followed.has(declaration) && followed.size < 8) {
+        followed.add(declaration);
+        visit(declaration.initializer);
+      }
+    } else if (ts.isPrivateIdentifier(child)) names.add(child.text);
+    else if (ts.isStringLiteral(child) || ts.isNoSubstitutionTemplateLiteral(child)) {
+      // A property name (`"user_id": id`), or the columns a SQL text filters by (`WHERE slug = ?`).
+      if (ts.isPropertyAssignment(child.parent) && child.parent.name === child) names.add(child.text);
+      else for (const [, column] of child.text.matchAll(/(\w+)\s*(?:=|\bin\b|\bIN\b)\s*[?$:@(]/g)) names.add(column!);
+    } else if (ts.isTemplateExpression(child)) {
+      const text = child.head.text + child.templateSpans.map((span) => ` ? ${span.literal.text}`).join("");
+      for (const [, column] of text.matchAll(/(\w+)\s*(?:=|\bin\b|\bIN\b)\s*[?$:@(]/g)) names.add(column!);
+    }
+    child.forEachChild(visit);
+  };
+  let current: TS.Node = node;
+  for (let depth = 0; depth < 16; depth++) {
+    if (ts.isCallExpression(current)) {
+      current.arguments.forEach(visit);
+      current = current.expression;
+    } else if (ts.isTaggedTemplateExpression(current)) {
+      if (ts.isTemplateExpression(current.template)) current.template.templateSpans.forEach((span) => visit(span.expression));
+      current = current.tag;
+    } else if (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) {
+      current = current.expression;
+    } else if (ts.isAwaitExpression(current) || ts.isParenthesizedExpression(current)) {
+      current = current.expression;
+    } else break;
+  }
+  return [...names];
+}
+
+/** The variable declaration an identifier names, when it is a plain `const`/`let` of the same file. */
+function findLocalDeclaration(ts: typeof TS, identifier: TS.Identifier): TS.VariableDeclaration | undefined {
+  // Walk up the scopes for a declaration of that name: no checker needed, and cheap for the few names of a call.
+  for (let scope: TS.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+    if (!ts.isBlock(scope) && !ts.isSourceFile(scope)) continue;
+    for (const statement of scope.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text) return declaration;
+      }
+    }
+  }
+  return undefined;
 }

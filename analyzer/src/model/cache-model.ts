@@ -271,8 +271,12 @@ export interface MapCache {
   writes: Span[];
   /** Whether anything deletes, clears or checks the size. */
   evicts: boolean;
-  /** Whether the key type is provably finite. */
+  /** Whether the key type is provably finite, or every write's key was checked against a static table first. */
   hasFiniteKeyDomain: boolean;
+  /** It lives in a browser tab (a `"use client"` module, or writes that return early outside a browser). */
+  browserOnly: boolean;
+  /** Every write stores an object the code constructs (`new Queue(name)`): a pool of live clients. */
+  holdsInstances: boolean;
   exported: boolean;
   /**
    * Its reads, cache-aside writes and evictions as cache sites (library `map`), for the family model.
@@ -362,6 +366,12 @@ export interface EntityAccess {
   transactionId: string | undefined;
   /** The `FunctionFacts.id` of the function that runs it. */
   functionId: string;
+  /**
+   * The names the call's arguments use, along its builder chain (`where: { slug }` → `where`, `slug`;
+   * `eq(links.id, linkId)` → `eq`, `links`, `id`, `linkId`): what the read selects rows by, for telling a copy of a
+   * row (read by the key's own holes) from a value that only used the row once.
+   */
+  argumentNames: string[];
 }
 
 /** A function of the project, with what the whole-program rules need to follow paths through it. */

@@ -1,6 +1,6 @@
 // Plain data: the whole-program cache model that `program-model/build-program-model.ts` builds from
 // the per-file models, and that whole-program rules and `cachewise families` read.
-import type { Bound, CacheKind, EntityAccess, FunctionFacts, LibraryId, Span, Ttl } from "./cache-model";
+import type { Bound, CacheKind, CacheSite, EntityAccess, FunctionFacts, LibraryId, Span, Ttl } from "./cache-model";
 
 /** How a family is kept: filled on a miss, by a loader, with the new value on write, or with the new value while the write of the source is queued. */
 export type Strategy = "cache-aside" | "read-through" | "write-through" | "write-behind";
@@ -22,13 +22,35 @@ export interface FamilySiteRef {
 
 /**
  * What a family is for, read from how the code uses it: `cache` (filled after a miss, or by a memoizer or
- * framework), `counter` (only incremented), `lock` (only written when absent: a lock or a marker), `store`
- * (written and read back, never filled after a miss), `unknown`.
+ * framework), `store` (written and read back, never filled after a miss), `queue` (a list or stream appended to),
+ * `coordination` (a lock, a marker, a watermark: only written when absent, or named so), `counter` (only
+ * incremented), `job-state` (the progress or status of a running job), `unknown`.
  */
-export type FamilyRole = "cache" | "counter" | "lock" | "store" | "unknown";
+export type FamilyRole = "cache" | "store" | "queue" | "coordination" | "counter" | "job-state" | "unknown";
 
 /** Every role, for validating a role declared in the configuration. */
-export const FAMILY_ROLES: readonly FamilyRole[] = ["cache", "counter", "lock", "store", "unknown"];
+export const FAMILY_ROLES: readonly FamilyRole[] = [
+  "cache",
+  "store",
+  "queue",
+  "coordination",
+  "counter",
+  "job-state",
+  "unknown",
+];
+
+/**
+ * How a family's values can go stale: `source` (a copy of an entity read by the key's own holes: writing the
+ * entity stales it), `snapshot` (assembled from an entity once and keyed by something else: history),
+ * `pure` (computed from the key alone), `unknown`.
+ */
+export type FamilyVolatility = "source" | "snapshot" | "pure" | "unknown";
+
+/**
+ * What a family's keys range over: `fixed` (one key), `entity` (a key per row: user, account), `ephemeral` (a
+ * key per request, token, job, checkout or time window: unbounded), `unknown`.
+ */
+export type FamilyKeyDomain = "fixed" | "entity" | "ephemeral" | "unknown";
 
 export interface FamilyTtl {
   /** Milliseconds when known; `Infinity` for "no expiry". */
@@ -53,6 +75,11 @@ export interface FamilyEntity {
   orm: EntityAccess["orm"];
   /** The row's properties that reach the cached value (union over its reads); undefined when the whole row does. */
   fields: string[] | undefined;
+  /**
+   * The read selects the row by the key's own holes (`user:{id}` ← `findUnique({ where: { id } })`), or the key
+   * has no holes: the family holds a copy of the row. False for a value that used a row found some other way.
+   */
+  readByKey: boolean;
 }
 
 export interface CacheFamily {
@@ -78,6 +105,10 @@ export interface CacheFamily {
   role: FamilyRole;
   /** Why the family has its role, in one sentence. */
   roleEvidence: string;
+  volatility: FamilyVolatility;
+  volatilityEvidence: string;
+  keyDomain: FamilyKeyDomain;
+  keyDomainEvidence: string;
   /** What the libraries' adapters could not read at this family's sites or constructions (its figures are partial there). */
   unrecognised: Array<{ what: string; span: Span }>;
 }
@@ -100,4 +131,6 @@ export interface ProgramModel {
   freshIdentityCalls: ReadonlyMap<string, number>;
   /** Family ids a site belongs to. */
   familiesOfSite: ReadonlyMap<string, string[]>;
+  /** Sites at the calls of generic wrappers (`save(\`user:${id}\`, v)` for `save(key, v) { redis.set(key, v) }`): rules judge a wrapper there. */
+  wrapperCallSites: CacheSite[];
 }

@@ -13,7 +13,7 @@ import { dropTtlsSetByExpire, finishFamilies, removeQueueFamilies } from "./fini
 import { addInvalidations } from "./invalidations";
 import { assignRoles } from "./roles";
 import { addStrategies } from "./strategy";
-import { expandWrapperSites } from "./wrapper-sites";
+import { expandWrapperSites, isWrapperCallSite } from "./wrapper-sites";
 
 export function buildProgramModel(models: readonly FileCacheModel[]): ProgramModel {
   const calls = indexCalls(models);
@@ -48,6 +48,7 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     deletedIn: table.deletedIn,
     entityWrites: entities.writes,
     familiesOfSite: table.familiesOfSite,
+    wrapperCallSites: sites.filter(isWrapperCallSite),
   };
 }
 

@@ -130,9 +130,11 @@ export function addEntityDependencies(
         fields: read.fields,
       }));
     }
+    const holes = keyHoleNames(site.key?.pattern);
     for (const { read, fields } of reads) {
       if (isTestFile(read.span.file)) continue;
       const collection = COLLECTION_READS.has(read.action);
+      const readByKey = isReadByKey(read, holes);
       const known = family.entities.find((e) => e.entity === read.entity);
       if (!known)
         family.entities.push({
@@ -142,8 +144,13 @@ export function addEntityDependencies(
           orm: read.orm,
           collection,
           fields,
+          readByKey,
         });
       else {
+        if (readByKey && !known.readByKey) {
+          known.readByKey = true;
+          known.span = read.span;
+        }
         if (collection) known.collection = true;
         known.fields = known.fields && fields ? [...new Set([...known.fields, ...fields])].sort() : undefined;
       }
@@ -151,6 +158,39 @@ export function addEntityDependencies(
     fed.push({ populator, loadsFromSource: reads.length > 0 });
   }
   return fed;
+}
+
+/**
+ * The names a key's holes use (`link:{params.slug}` → `params`, `slug`); undefined when the key is unknown. Names
+ * too generic to tell one input from another are left out.
+ */
+function keyHoleNames(pattern: string | undefined): Set<string> | undefined {
+  if (pattern === undefined) return undefined;
+  const names = new Set<string>();
+  for (const [, hole] of pattern.matchAll(/\{([^{}]*)\}/g)) {
+    for (const name of hole!.match(/[A-Za-z_$][\w$]*/g) ?? []) {
+      if (!GENERIC_NAMES.has(name)) names.add(name.toLowerCase());
+    }
+  }
+  return names;
+}
+
+const GENERIC_NAMES = new Set(["String", "Number", "JSON", "stringify", "toString", "join", "args", "params", "input"]);
+
+/**
+ * Whether a read selects its rows by the key's holes: the family holds a copy of those rows. A key without holes
+ * (one key for the whole table or list), an unknown key, or a read whose arguments we do not see counts as by key.
+ */
+function isReadByKey(read: EntityAccess, holes: Set<string> | undefined): boolean {
+  if (!holes || holes.size === 0 || read.argumentNames.length === 0) return true;
+  const names = read.argumentNames.map((name) => name.toLowerCase());
+  for (const hole of holes) {
+    // `user:{userId}` ← `where: { id: userId }`; `link:{slug}` ← `where: { slug }`; `{user.id}` ← `{ id: user.id }`;
+    // `product:{slug}` ← `WHERE slug = ?` with `[workspaceSlug]` (one name ends with the other).
+    if (names.some((name) => name === hole || (hole.length >= 3 && name.length >= 3 && (name.endsWith(hole) || hole.endsWith(name)))))
+      return true;
+  }
+  return false;
 }
 
 /** Reads feeding a value, each with the fields of its row that reach the value (undefined: the whole row). */

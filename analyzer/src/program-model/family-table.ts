@@ -17,6 +17,10 @@ export type FamilyHead = Omit<
   | "unrecognised"
   | "role"
   | "roleEvidence"
+  | "volatility"
+  | "volatilityEvidence"
+  | "keyDomain"
+  | "keyDomainEvidence"
 >;
 
 export class FamilyTable {
@@ -43,6 +47,10 @@ export class FamilyTable {
         unrecognised: [],
         role: "unknown",
         roleEvidence: "",
+        volatility: "unknown",
+        volatilityEvidence: "",
+        keyDomain: "unknown",
+        keyDomainEvidence: "",
       };
       this.families.set(id, family);
     }

@@ -2,6 +2,14 @@
 import type { CacheSite, FunctionFacts, ValueSources } from "../model/cache-model";
 import { mergeValueSources, selectArgumentSources } from "../extract/value-sources";
 
+/** Separates a wrapper site's id from the position of the call that stands for it. */
+const WRAPPER_CALL_MARK = "@";
+
+/** A site at a call of a generic wrapper, standing for the wrapper's own site with the caller's key. */
+export function isWrapperCallSite(site: CacheSite): boolean {
+  return site.id.includes(WRAPPER_CALL_MARK);
+}
+
 /** Wrapper layers followed up from a cache call whose key is a parameter (`getDataOrSet(key)` → `getData(key)` → `redis.get(key)`). */
 const MAX_WRAPPER_DEPTH = 3;
 
@@ -45,7 +53,7 @@ export function expandWrapperSites(
         const forwarded = opaque ? call.arguments[index]?.parameters : undefined;
         const expanded: CacheSite = {
           ...site,
-          id: `${site.id}@${call.span.file}:${call.span.start}`,
+          id: `${site.id}${WRAPPER_CALL_MARK}${call.span.file}:${call.span.start}`,
           key,
           span: call.span,
           calleeSpan: call.span,

@@ -2,6 +2,7 @@
 // failure is served to every later caller with the same key, until the entry goes away.
 import type { CacheSite, RejectionFix, Span } from "../model/cache-model";
 import { defineRule, type RuleReport } from "../model/rule";
+import { describeFoldedDefects, keepsRejection } from "./shared/memoizer-defects";
 
 export interface NoCachedRejectionOptions {
   checkExpiring: boolean;
@@ -9,7 +10,7 @@ export interface NoCachedRejectionOptions {
 
 const messages = {
   rejectionKept:
-    "`{{name}}` is async and memoized with {{library}}, which keeps a rejected promise in its cache: one transient failure is served to every later caller with the same key {{until}}. {{fix}}",
+    "`{{name}}` is async and memoized with {{library}}, which keeps a rejected promise in its cache: one transient failure is served to every later caller with the same key {{until}}. {{fix}}{{also}}",
 } as const;
 
 type Report = RuleReport<typeof messages>;
@@ -43,28 +44,19 @@ export const noCachedRejection = defineRule<NoCachedRejectionOptions, typeof mes
 });
 
 function checkSite(site: CacheSite, options: NoCachedRejectionOptions): Report | undefined {
-  const memoize = site.memoize;
-  const fn = memoize?.fn;
-  if (site.operation !== "memoize" || !memoize || !fn || !fn.isAsync) return undefined;
-  if (
-    memoize.rejections !== "kept" ||
-    memoize.evictedByCode ||
-    fn.neverRejects ||
-    memoize.optionsOpaque ||
-    memoize.customCache
-  )
-    return undefined;
-  // A memoizer that lives for one call or one request (React `cache`) forgets the failure soon enough.
-  if (memoize.lifetime !== "module" && memoize.lifetime !== "class") return undefined;
-  const expires = memoize.maxAge.kind === "set" || memoize.maxAge.kind === "unknown";
-  if (expires && !options.checkExpiring) return undefined;
+  const kept = keepsRejection(site);
+  if (!kept) return undefined;
+  if (kept.expires && !options.checkExpiring) return undefined;
+  const { memoize } = kept.site;
   return {
     messageId: "rejectionKept",
     data: {
-      name: fn.name ?? "this function",
+      name: memoize.fn.name ?? "this function",
       library: site.library,
-      until: expires ? "until the entry expires" : "until the process restarts",
+      until: kept.expires ? "until the entry expires" : "until the process restarts",
       fix: describeFix(memoize.rejectionFix, site.library),
+      // One defect, one finding: the bound and expiry this memoizer also lacks are said here, not reported again.
+      also: kept.expires ? "" : describeFoldedDefects(site),
     },
     span: site.calleeSpan as Span,
   };

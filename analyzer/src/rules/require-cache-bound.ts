@@ -2,9 +2,10 @@
 // and no TTL, on a key domain that is not provably finite.
 import type { CacheSite, MapCache, Span } from "../model/cache-model";
 import { defineRule, findingOf, type RuleReport } from "../model/rule";
-import { isTestCode } from "../program-model/file-kinds";
+import { isTestFile } from "../program-model/file-kinds";
 import { fixText } from "../libraries/adapter";
 import { getFixes, getMemoizerAdapter, isRequestScoped } from "../libraries/registry";
+import { growsWithoutBound, memoizerOwner } from "./shared/memoizer-defects";
 
 export interface RequireCacheBoundOptions {
   checkMemoizers: boolean;
@@ -51,7 +52,8 @@ export const requireCacheBound = defineRule<RequireCacheBoundOptions, typeof mes
   defaultOptions: { checkMemoizers: true, checkInProcessCaches: true, checkMapCaches: true, checkDataLoaders: true },
   check(model, context) {
     // A key or cache in a test lives for one test run: no expiry or bound to forget.
-    if (isTestCode(model.file)) return [];
+    // A one-shot script's or a seed's process exits when it is done.
+    if (isTestFile(model.file)) return [];
     const { options } = context;
     const findings: Report[] = [];
     for (const site of model.sites) {
@@ -71,33 +73,23 @@ export const requireCacheBound = defineRule<RequireCacheBoundOptions, typeof mes
 });
 
 function checkMemoizer(site: CacheSite): Report[] {
-  const memoize = site.memoize;
+  // `no-cached-rejection` reports an async memoizer that also keeps rejections, with the missing bound folded in.
+  if (!growsWithoutBound(site) || memoizerOwner(site) !== "require-cache-bound") return [];
+  const memoize = site.memoize!;
   const adapter = getMemoizerAdapter(site.library);
-  if (!memoize || !memoize.fn || !adapter?.unboundedByDefault) return [];
-  if (memoize.optionsOpaque || memoize.customCache) return [];
-  if (memoize.bound.kind !== "none" || memoize.maxAge.kind !== "none") return [];
-  if (memoize.lifetime !== "module" && memoize.lifetime !== "class") return [];
-  if (hasFiniteKeyDomain(memoize.fn, memoize.keying)) return [];
   const option =
-    fixText(adapter.fixes.bound) ?? "a bounded cache, or use a memoizer with a size limit (moize, memoizee `max`)";
+    fixText(adapter?.fixes.bound ?? { notApplicable: "" }) ??
+    "a bounded cache, or use a memoizer with a size limit (moize, memoizee `max`)";
   const keyDescription =
     memoize.keying === "first-argument" ? "first argument it has seen" : "argument combination it has seen";
   return [
     finding(site.calleeSpan, "unboundedMemoizer", {
-      name: memoize.fn.name ?? "this function",
+      name: memoize.fn?.name ?? "this function",
       library: site.library,
       keyDescription,
       option,
     }),
   ];
-}
-
-function hasFiniteKeyDomain(
-  fn: NonNullable<NonNullable<CacheSite["memoize"]>["fn"]>,
-  keying: NonNullable<CacheSite["memoize"]>["keying"],
-): boolean {
-  if (fn.parameterCount === 0 && !fn.hasRestParameter) return true;
-  return fn.hasFiniteDomain && keying !== "custom";
 }
 
 function checkCache(site: CacheSite): Report[] {
@@ -123,6 +115,8 @@ function checkDataLoader(site: CacheSite): Report[] {
 
 function checkMapCache(mapCache: MapCache, formatLocation: (span: Span) => string): Report[] {
   if (mapCache.evicts || mapCache.exported || mapCache.hasFiniteKeyDomain) return [];
+  // A map in a browser tab lives as long as the page; a pool of constructed clients is a registry, not a cache.
+  if (mapCache.browserOnly || mapCache.holdsInstances) return [];
   return [
     {
       messageId: "unboundedMapCache",

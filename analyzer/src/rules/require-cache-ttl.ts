@@ -11,6 +11,9 @@ import {
 import { isTestCode } from "../program-model/file-kinds";
 import { fixText } from "../libraries/adapter";
 import { getFixes, getMemoizerAdapter } from "../libraries/registry";
+import type { CacheFamily, ProgramModel } from "../model/program-model";
+import { isWrapperCallSite } from "../program-model/wrapper-sites";
+import { memoizerOwner, servesForever } from "./shared/memoizer-defects";
 
 export interface RequireCacheTtlOptions {
   checkRedis: boolean;
@@ -23,11 +26,13 @@ export interface RequireCacheTtlOptions {
 
 const messages = {
   redisWithoutTtl:
-    "`{{command}}` writes `{{key}}` with no expiry, so the key lives until something deletes it. {{fix}}",
+    "`{{command}}` writes `{{key}}` with no expiry, so the key lives until something deletes it{{why}}. {{fix}}",
+  redisLeak:
+    "`{{command}}` writes `{{key}}`, {{domain}}, with no expiry, and nothing deletes it: a key is left behind for each one and the keyspace grows without end. {{fix}}",
   redisMultiWithoutTtl:
     "`{{command}}` writes keys with no expiry and cannot set one; expire each key afterwards or use SET with EX in a pipeline.",
   inProcessWithoutTtl:
-    "`{{name}}.{{method}}` stores `{{key}}` forever: `{{name}}` (built at {{where}}) has no default TTL and this call passes none. {{fix}}",
+    "`{{name}}.{{method}}` keeps `{{key}}` until evicted ({{bound}}) with no expiry: `{{name}}` (built at {{where}}) has no default TTL and this call passes none, and the value {{source}}, so a changed row is served stale until the entry is pushed out. {{fix}}",
   memoizerWithoutMaxAge:
     "`{{name}}` memoizes an async function with {{library}} and no expiry: the first result is served until the process restarts. {{fix}}",
   unstableCacheWithoutRevalidate:
@@ -85,10 +90,15 @@ export const requireCacheTtl = defineRule<RequireCacheTtlOptions, typeof message
     if (isTestCode(model.file)) return [];
     const findings: Report[] = [];
     const { options } = context;
-    for (const site of model.sites) {
-      if (site.kind === "redis" && options.checkRedis) findings.push(...checkRedisWrite(site, model, context));
+    const program = context.getProgramModel();
+    // A pass-through wrapper (`save(key, value)`) is judged at its callers, where the key is known.
+    const wrapperCalls = program.wrapperCallSites.filter((site) => site.span.file === model.file);
+    const withCalls = wrapperCalls.length > 0 ? { ...model, sites: [...model.sites, ...wrapperCalls] } : model;
+    for (const site of withCalls.sites) {
+      if (site.kind === "redis" && options.checkRedis)
+        findings.push(...checkRedisWrite(site, withCalls, program, context));
       else if (site.kind === "in-process" && options.checkInProcessCaches)
-        findings.push(...checkInProcessWrite(site, context));
+        findings.push(...checkInProcessWrite(site, program, context));
       else if (site.operation === "memoize" && site.kind === "memoizer" && options.checkMemoizers)
         findings.push(...checkMemoizer(site));
       else if (site.kind === "framework" && options.checkFrameworks) findings.push(...checkFramework(site));
@@ -100,10 +110,13 @@ export const requireCacheTtl = defineRule<RequireCacheTtlOptions, typeof message
 function checkRedisWrite(
   site: CacheSite,
   model: FileCacheModel,
+  program: ProgramModel,
   context: RuleContext<RequireCacheTtlOptions>,
 ): Report[] {
   if (site.operation !== "write" || site.ttl.kind !== "none") return [];
   if (!context.options.checkCollections && !REDIS_STRING_COMMANDS.has(site.method)) return [];
+  // The wrapper's own write, whose key its callers give: reported at those calls (or not at all without callers).
+  if (site.keyParameter !== undefined) return [];
   const command = site.method.toUpperCase();
   if (site.method === "mset" || site.method === "msetnx") {
     if (hasLaterExpiryInScope(site, model, () => true)) return [];
@@ -113,22 +126,98 @@ function checkRedisWrite(
   if (hasLaterExpiryInScope(site, model, (other) => sameKey(site, other))) return [];
   // A key that a consumer pops is a queue or a stream, not a cache entry.
   if (isConsumedKey(site, model)) return [];
+  const family = findFamily(site, program);
+  const verdict = family ? judgeFamily(site, family, program) : undefined;
+  if (!verdict) return [];
   const suggestions: Array<SuggestionReport<typeof messages>> = [];
-  if (site.ttlInsertion) {
+  if (site.ttlInsertion && site.keyParameter === undefined && !isWrapperCallSite(site)) {
     suggestions.push({
       messageId: "suggestRedisTtl",
       data: { placeholder: "TTL_SECONDS" },
       edits: [{ start: site.ttlInsertion.at, end: site.ttlInsertion.at, text: site.ttlInsertion.text }],
     });
   }
+  const fix = describeRedisFix(site);
+  const familyIds = family ? [family.id] : undefined;
+  if (verdict.kind === "leak")
+    return [
+      {
+        messageId: "redisLeak",
+        data: { command, key: site.key.pattern, domain: verdict.domain, fix },
+        span: site.calleeSpan,
+        suggestions,
+        ...(familyIds ? { familyIds } : {}),
+      },
+    ];
   return [
     {
       messageId: "redisWithoutTtl",
-      data: { command, key: site.key.pattern, fix: describeRedisFix(site) },
+      data: { command, key: site.key.pattern, why: verdict.why, fix },
       span: site.calleeSpan,
       suggestions,
+      ...(familyIds ? { familyIds } : {}),
     },
   ];
+}
+
+type Verdict = { kind: "leak"; domain: string } | { kind: "stale"; why: string };
+
+function findFamily(site: CacheSite, program: ProgramModel): CacheFamily | undefined {
+  const ids = program.familiesOfSite.get(site.id) ?? [];
+  return program.families.find((family) => ids.includes(family.id));
+}
+
+/**
+ * Whether a write without expiry is a defect, from what its family is: a cache of data that can change (it can be
+ * served stale forever), or a key per request, token or job that nothing deletes (a leak). Fixed keys of state,
+ * counters, locks, markers, job state and stores of data that lives only in Redis need no expiry.
+ */
+function judgeFamily(site: CacheSite, family: CacheFamily, program: ProgramModel): Verdict | undefined {
+  if (family.role === "queue") return undefined;
+  // One defect, one finding: another write of the family sets a TTL, and `consistent-cache-ttl` reports this one.
+  if (hasTtlElsewhere(site, family)) return undefined;
+  // A thin save helper whose callers set the expiry right after calling it.
+  if (everyCallerExpires(site, family, program)) return undefined;
+  if (family.keyDomain === "ephemeral") {
+    if (family.invalidations.some((ref) => ref.operation === "delete" || ref.operation === "expire")) return undefined;
+    return { kind: "leak", domain: family.keyDomainEvidence };
+  }
+  if (family.role !== "cache" && family.role !== "store" && family.role !== "unknown") return undefined;
+  if (family.volatility === "snapshot") return undefined;
+  if (family.volatility === "source") {
+    const held = family.entities.filter((entity) => entity.readByKey).map((entity) => `\`${entity.displayName}\``);
+    return {
+      kind: "stale",
+      why: `; it holds ${held.join(", ")} data, so a write that misses its invalidation leaves the old value there for good`,
+    };
+  }
+  if (family.role === "cache")
+    return { kind: "stale", why: `; it is ${family.roleEvidence}, so a stale or wrong value is never refreshed` };
+  // Written and never read here: a cache that another reader fills from, with nothing to say it is anything else.
+  if (family.role === "unknown" && family.writes.length > 0) return { kind: "stale", why: "" };
+  return undefined;
+}
+
+function hasTtlElsewhere(site: CacheSite, family: CacheFamily): boolean {
+  const writeIds = new Set(family.writes.map((write) => write.siteId));
+  return family.ttls.some(
+    (ttl) => ttl.siteId !== site.id && writeIds.has(ttl.siteId) && (ttl.kind === "set" || ttl.kind === "unknown"),
+  );
+}
+
+/** Every caller of the writing function also expires the family (itself, or through a function it calls). */
+function everyCallerExpires(site: CacheSite, family: CacheFamily, program: ProgramModel): boolean {
+  const expiring = new Set(
+    family.invalidations.filter((ref) => ref.operation === "expire").map((ref) => ref.functionId),
+  );
+  if (expiring.size === 0) return false;
+  const callers = program.callers.get(site.functionId) ?? [];
+  if (callers.length === 0) return false;
+  return callers.every(
+    (caller) =>
+      expiring.has(caller) ||
+      (program.functions.get(caller)?.calls ?? []).some((call) => expiring.has(call.target)),
+  );
 }
 
 function describeRedisFix(site: CacheSite): string {
@@ -178,22 +267,45 @@ function isConsumedKey(site: CacheSite, model: FileCacheModel): boolean {
   );
 }
 
-function checkInProcessWrite(site: CacheSite, context: RuleContext<RequireCacheTtlOptions>): Report[] {
+function checkInProcessWrite(
+  site: CacheSite,
+  program: ProgramModel,
+  context: RuleContext<RequireCacheTtlOptions>,
+): Report[] {
   const instance = site.instance;
   if (site.operation !== "write" || !instance || site.ttl.kind !== "none") return [];
   if (!isForeverInstance(instance)) return [];
-  if (!context.options.checkBoundedCaches && instance.bound.kind !== "none") return [];
+  // Without a bound the cache grows too, and `require-cache-bound` reports it (its message says it never expires).
+  if (instance.bound.kind === "none" || !context.options.checkBoundedCaches) return [];
   const fix = fixText(getFixes(site.library).ttl);
   if (!fix || site.method === "prime") return [];
+  // A bounded cache needs an expiry only when its values can go stale: a copy of a row read by the key. A pure
+  // value (a decoded token, a compiled pattern), a live object or an entry carrying its own deadline needs none.
+  const family = findFamily(site, program);
+  if (!family || family.volatility !== "source") return [];
+  const held = family.entities.filter((entity) => entity.readByKey).map((entity) => `\`${entity.displayName}\``);
   return [
-    finding(site.calleeSpan, "inProcessWithoutTtl", {
-      name: instance.name ?? site.library,
-      method: site.method,
-      key: site.key?.pattern ?? "<dynamic key>",
-      where: instance.constructedAt ? context.formatLocation(instance.constructedAt) : "an unknown place",
-      fix,
-    }),
+    finding(
+      site.calleeSpan,
+      "inProcessWithoutTtl",
+      {
+        name: instance.name ?? site.library,
+        method: site.method,
+        key: site.key?.pattern ?? "<dynamic key>",
+        bound: describeBound(instance.bound),
+        where: instance.constructedAt ? context.formatLocation(instance.constructedAt) : "an unknown place",
+        source: `holds ${held.join(", ")} data`,
+        fix,
+      },
+      { familyIds: [family.id] },
+    ),
   ];
+}
+
+function describeBound(bound: InstanceInfo["bound"]): string {
+  if (bound.kind === "entries") return `max ${bound.value ?? bound.text} entries`;
+  if (bound.kind === "bytes") return `max ${bound.value ?? bound.text} bytes`;
+  return "its size bound";
 }
 
 /** The instance's construction is known and sets no default TTL. */
@@ -202,15 +314,12 @@ function isForeverInstance(instance: InstanceInfo): boolean {
 }
 
 function checkMemoizer(site: CacheSite): Report[] {
-  const memoize = site.memoize;
-  if (!memoize || !memoize.fn?.isAsync) return [];
-  const adapter = getMemoizerAdapter(site.library);
-  if (!adapter?.keepsForever) return [];
-  if (memoize.optionsOpaque || memoize.customCache || memoize.maxAge.kind !== "none") return [];
-  // A memoizer created inside a function dies with it; only long-lived ones keep results forever.
-  if (memoize.lifetime !== "module" && memoize.lifetime !== "class") return [];
+  // One defect, one finding: a memoizer that also keeps rejections or grows without bound is reported by that rule.
+  if (!servesForever(site) || memoizerOwner(site) !== "require-cache-ttl") return [];
+  const memoize = site.memoize!;
+  const adapter = getMemoizerAdapter(site.library)!;
   const fix = fixText(adapter.fixes.ttl);
-  if (!fix) return [];
+  if (!fix || !memoize.fn) return [];
   return [
     finding(site.calleeSpan, "memoizerWithoutMaxAge", {
       name: memoize.fn.name ?? "this function",

@@ -6,6 +6,7 @@ import { isTestFile } from "../program-model/file-kinds";
 import { getInvalidationPaths } from "../program-model/invalidation-paths";
 import type { Span } from "../model/cache-model";
 import { defineRule, type RuleReport } from "../model/rule";
+import type { FamilyRole } from "../model/program-model";
 
 export interface RequireInvalidationOnWriteOptions {
   acceptedStalenessSeconds: number;
@@ -30,6 +31,9 @@ const messages = {
 } as const;
 
 type Report = RuleReport<typeof messages>;
+
+/** Roles whose values can be copies of a row. */
+const HOLDS_COPIES: ReadonlySet<FamilyRole> = new Set<FamilyRole>(["cache", "store", "unknown"]);
 
 export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteOptions, typeof messages>({
   id: "require-invalidation-on-write",
@@ -61,15 +65,22 @@ export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteO
     for (const write of writes) {
       // A new row cannot make a cached single row stale, only cached lists and aggregates.
       const creates = CREATE_ACTIONS.has(write.action);
-      const dependent = program.families.filter((family) =>
-        family.entities.some((entity) => isChangedByWrite(entity, write) && (!creates || entity.collection)),
+      // Only a copy of the row goes stale: a family whose fill reads the entity by the key's own holes. A value
+      // assembled once from a row found some other way (a click recording its link's URL) is history, and a lock,
+      // a marker, a counter or a job's progress holds no copy of anything.
+      const dependent = program.families.filter(
+        (family) =>
+          HOLDS_COPIES.has(family.role) &&
+          family.entities.some(
+            (entity) => entity.readByKey && isChangedByWrite(entity, write) && (!creates || entity.collection),
+          ),
       );
       if (dependent.length === 0) continue;
       const invalidated = paths.findInvalidatedOnPath(write.functionId);
       for (const family of dependent) {
         if (invalidated.has(family.id)) continue;
         if (family.maxStalenessMs !== undefined && family.maxStalenessMs <= acceptedMs) continue;
-        const source = family.entities.find((entity) => entity.entity === write.entity)!;
+        const source = family.entities.find((entity) => entity.entity === write.entity && entity.readByKey)!;
         findings.push({
           messageId: "missingInvalidation",
           data: {

@@ -62,16 +62,25 @@ export function readTypeName(cx: EntityContext, expression: TS.Expression): stri
 }
 
 /** Property names of an object literal, or undefined when it is not one or has spreads or computed names. */
-export function readLiteralKeys(cx: EntityContext, expression: TS.Expression): string[] | undefined {
+export function readLiteralKeys(cx: EntityContext, expression: TS.Expression, depth = 0): string[] | undefined {
   const { ts } = cx;
-  const node = cx.resolver.skipOuter(expression);
-  if (!ts.isObjectLiteralExpression(node)) return undefined;
+  const outer = cx.resolver.skipOuter(expression);
+  if (depth > 4) return undefined;
+  // `cond ? { a } : { b }`: either literal may be written, so both sets of columns.
+  if (ts.isConditionalExpression(outer)) {
+    const whenTrue = readLiteralKeys(cx, outer.whenTrue, depth + 1);
+    const whenFalse = readLiteralKeys(cx, outer.whenFalse, depth + 1);
+    return whenTrue && whenFalse ? [...new Set([...whenTrue, ...whenFalse])] : undefined;
+  }
+  // `const data = { name, image }; prisma.user.update({ data })`: the literal the constant holds.
+  const node = ts.isIdentifier(outer) ? cx.resolver.readObjectLiteral(outer) : outer;
+  if (!node || !ts.isObjectLiteralExpression(node)) return undefined;
   const keys: string[] = [];
   for (const property of node.properties) {
     if (ts.isSpreadAssignment(property)) {
       // `...(cond && { a })`, `...(cond ? { a } : {})`: the keys of the literals it may add.
       for (const part of cx.resolver.listSpreadParts(property.expression)) {
-        const inner = readLiteralKeys(cx, part);
+        const inner = readLiteralKeys(cx, part, depth + 1);
         if (!inner) return undefined;
         keys.push(...inner);
       }

@@ -101,7 +101,10 @@ export function findMapCaches(builder: SiteBuilder): MapCache[] {
       reads: entry.reads.map((n) => r.makeSpan(n)),
       writes: cacheAsideWrites.map((n) => r.makeSpan(n)),
       evicts: entry.evicts,
-      hasFiniteKeyDomain: hasFiniteMapKey(builder, entry.declaration, entry.writes),
+      hasFiniteKeyDomain:
+        hasFiniteMapKey(builder, entry.declaration, entry.writes) || cacheAsideWrites.every((w) => isGuardedKey(builder, w)),
+      browserOnly: isBrowserOnly(builder, cacheAsideWrites),
+      holdsInstances: cacheAsideWrites.every((w) => writesInstance(builder, w)),
       exported: entry.exported || entry.exportedLater,
       sites: describeMapSites(builder, entry.declaration, entry.reads, cacheAsideWrites, entry.evictions),
     });
@@ -269,4 +272,94 @@ function hasFiniteMapKey(builder: SiteBuilder, declaration: TS.VariableDeclarati
     return undefined;
   });
   return keyTypes.length > 0 && keyTypes.every((t) => t !== undefined && isFinite(t));
+}
+
+/** The key a write stores under, when it is a plain name (`cache.set(name, v)`, `cache[name] = v`). */
+function writtenKeyName(builder: SiteBuilder, write: TS.Node): string | undefined {
+  const { ts } = builder;
+  let key: TS.Expression | undefined;
+  if (ts.isCallExpression(write)) key = write.arguments[0];
+  else if (ts.isBinaryExpression(write) && ts.isElementAccessExpression(write.left)) key = write.left.argumentExpression;
+  key = key && builder.resolver.skipOuter(key);
+  return key && ts.isIdentifier(key) ? key.text : undefined;
+}
+
+/**
+ * The key is checked against a static table before the write, in the writing function: `name in TABLE`,
+ * `Object.hasOwn(TABLE, name)`, or a `switch (name)` whose `default` throws or returns. Only names of that table
+ * reach the cache, whatever the key's type says.
+ */
+function isGuardedKey(builder: SiteBuilder, write: TS.Node): boolean {
+  const { ts } = builder;
+  const name = writtenKeyName(builder, write);
+  const owner = findFunctionNode(builder, write);
+  if (!name || !owner) return false;
+  const isName = (node: TS.Node | undefined) => !!node && ts.isIdentifier(node) && node.text === name;
+  let guarded = false;
+  const visit = (node: TS.Node): void => {
+    if (guarded || node.getStart() > write.getStart()) return;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.InKeyword && isName(node.left))
+      guarded = true;
+    else if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      (node.expression.name.text === "hasOwn" || node.expression.name.text === "hasOwnProperty") &&
+      node.arguments.some(isName)
+    )
+      guarded = true;
+    else if (
+      ts.isSwitchStatement(node) &&
+      isName(node.expression) &&
+      node.caseBlock.clauses.some(
+        (clause) =>
+          ts.isDefaultClause(clause) &&
+          clause.statements.some((statement) => ts.isThrowStatement(statement) || ts.isReturnStatement(statement)),
+      )
+    )
+      guarded = true;
+    else ts.forEachChild(node, visit);
+  };
+  visit(owner);
+  return guarded;
+}
+
+function findFunctionNode(builder: SiteBuilder, node: TS.Node): TS.Node | undefined {
+  const { ts } = builder;
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isFunctionLike(current)) return current;
+  }
+  return undefined;
+}
+
+/**
+ * The cache lives in a browser tab, not in a server process: the module says `"use client"`, or the writing
+ * function returns early outside a browser (`typeof window === "undefined"`).
+ */
+function isBrowserOnly(builder: SiteBuilder, writes: TS.Node[]): boolean {
+  const { ts } = builder;
+  const first = builder.sourceFile.statements[0];
+  if (first && ts.isExpressionStatement(first) && ts.isStringLiteral(first.expression) && first.expression.text === "use client")
+    return true;
+  return (
+    writes.length > 0 &&
+    writes.every((write) => {
+      const owner = findFunctionNode(builder, write);
+      return owner !== undefined && /typeof\s+(window|document)\s*===?\s*["']undefined["']/.test(owner.getText());
+    })
+  );
+}
+
+/** The value stored is an object the code constructs (`new Queue(name)`): a pool of live clients, not cached data. */
+function writesInstance(builder: SiteBuilder, write: TS.Node): boolean {
+  const { ts } = builder;
+  const r = builder.resolver;
+  if (!ts.isCallExpression(write) || !write.arguments[1]) return false;
+  let value = r.skipOuter(write.arguments[1]);
+  if (ts.isIdentifier(value)) {
+    const symbol = r.getDeclaredSymbol(value);
+    const declaration = symbol?.valueDeclaration;
+    if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer)
+      value = r.skipOuter(declaration.initializer);
+  }
+  return ts.isNewExpression(value);
 }
