@@ -58,7 +58,7 @@ describe("cachewise families", () => {
       families.map((f) => [f.label, f.role, f.roleEvidence]),
       [
         ["draft:{id}", "store", "written and read back, never filled after a miss"],
-        ["imported:{account}", "lock", "only written when the key is absent (NX): a lock or a marker"],
+        ["imported:{account}", "coordination", "only written when the key is absent (NX): a lock or a marker"],
         ["profile:{id}", "cache", "filled after a miss (cache-aside)"],
         ["usage:{account}", "counter", "only incremented (HINCRBY)"],
       ],
@@ -135,7 +135,10 @@ describe("cachewise families", () => {
       /^app:team:\{id\} +redis \(ioredis\) +cache +7 d, none +— +cache-aside, write-through +teams +1\/3\/2/m,
     );
     assert.match(pretty.stdout, /^ {2}depends on {3}user \(prisma\), read at src\/users\.ts:8$/m);
-    assert.match(pretty.stdout, /^app:import:\{slug\}\n {2}role unknown: written but never read in this program$/m);
+    assert.match(
+      pretty.stdout,
+      /^app:import:\{slug\}\n {2}role queue: only appended to \(RPUSH\): a queue, a stream or a log\n {2}volatility unknown: no read of a database found in its fill\n {2}keys entity: a key per `slug`$/m,
+    );
     const markdown = runCliCaptured(["families", ".", "--format", "markdown"], DIR);
     assert.match(
       markdown.stdout,
@@ -158,7 +161,7 @@ describe("cachewise families", () => {
     const bad = writeConfig("families-bad-role", { families: [{ match: "app:*", role: "queue-ish" }] });
     const rejected = runCliCaptured(["families", ".", "--config", bad], DIR);
     assert.equal(rejected.code, 2);
-    assert.match(rejected.stderr, /families\[0\]\.role must be one of cache, counter, lock, store, unknown/);
+    assert.match(rejected.stderr, /families\[0\]\.role must be one of cache, store, queue, coordination, counter, job-state, unknown/);
   });
 
   it("--check exits 1 and names the families the configuration does not declare", () => {

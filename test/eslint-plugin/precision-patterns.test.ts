@@ -544,7 +544,8 @@ ruleTester.run("require-cache-ttl", rules["require-cache-ttl"]!, {
       code: CHECKOUT_LEAK,
       errors: [
         {
-          messageId: "redisWithoutTtl",
+          // A key per checkout that nothing deletes: said as a leak, not as staleness.
+          messageId: "redisLeak",
           line: lineOf(CHECKOUT_LEAK, "redis.set(`checkout:"),
           suggestions: suggestTtl(
             CHECKOUT_LEAK.replace("savedAt: Date.now() }))", 'savedAt: Date.now() }), "EX", TTL_SECONDS)'),
@@ -572,7 +573,7 @@ ruleTester.run("require-cache-ttl", rules["require-cache-ttl"]!, {
       code: SAVE_WRAPPER_LEAK,
       // No suggestion: `save` takes no expiry, so there is nothing to add at the call.
       errors: [
-        { messageId: "redisWithoutTtl", line: lineOf(SAVE_WRAPPER_LEAK, "await save(`session:"), suggestions: [] },
+        { messageId: "redisLeak", line: lineOf(SAVE_WRAPPER_LEAK, "await save(`session:"), suggestions: [] },
       ],
     },
     {

@@ -12,6 +12,61 @@ const suggestTtl = (output: string) => [{ messageId: "suggestRedisTtl", data: { 
 ruleTester.run("require-cache-ttl", rule, {
   valid: [
     {
+      name: "node-cache without stdTTL: one defect, reported once by require-cache-bound at the construction",
+      filename: FILENAME,
+      code: lines(
+        'import NodeCache from "node-cache";',
+        "const sessions = new NodeCache();",
+        "export function remember(id: string, json: string) {",
+        "  sessions.set(id, json);",
+        "}",
+      ),
+    },
+    {
+      name: "keyv without ttl: one defect, reported once by require-cache-bound at the construction",
+      filename: FILENAME,
+      code: lines(
+        'import Keyv from "keyv";',
+        "const store = new Keyv();",
+        "export async function remember(id: string, json: string) {",
+        "  await store.set(id, json);",
+        "}",
+      ),
+    },
+    {
+      name: "module-level lodash memoize of an async function: one defect, reported once by no-cached-rejection",
+      filename: FILENAME,
+      code: lines(
+        'import memoize from "lodash/memoize.js";',
+        "async function fetchPrice(sku: string): Promise<number> {",
+        "  return sku.length;",
+        "}",
+        "export const loadPrice = memoize(fetchPrice);",
+      ),
+    },
+    {
+      name: "an @upstash/redis SET NX marker of an entity is coordination, not a cache",
+      filename: FILENAME,
+      code: lines(
+        'import { Redis } from "@upstash/redis";',
+        'const redis = new Redis({ url: "https://example.upstash.io", token: "token" });',
+        "export async function markWelcomed(id: string) {",
+        "  return redis.set(`welcomed:${id}`, 1, { nx: true });",
+        "}",
+      ),
+    },
+    {
+      name: "a bounded lru-cache of values passed in from nowhere known needs its bound, not an expiry",
+      filename: FILENAME,
+      code: lines(
+        'import { LRUCache } from "lru-cache";',
+        "const users = new LRUCache<string, string>({ max: 500 });",
+        "export function remember(id: string, json: string) {",
+        "  users.set(id, json);",
+        "}",
+      ),
+    },
+    {
       name: "a key written by a test lives for one test run",
       filename: "cache.test.ts",
       code: [
@@ -374,17 +429,25 @@ ruleTester.run("require-cache-ttl", rule, {
   ],
   invalid: [
     {
-      name: "tiny-lru set on an instance built without a TTL (factory and class)",
+      name: "tiny-lru set on an instance built without a TTL (factory and class), holding a row read by the key",
       filename: FILENAME,
       code: lines(
         'import { lru, LRU } from "tiny-lru";',
-        "const t = lru(100);",
-        "const u = new LRU<number>(100);",
-        "export function save(id: string) { t.set(id, 1); u.set(id, 1); }",
+        'import { PrismaClient } from "@prisma/client";',
+        "const prisma = new PrismaClient();",
+        "const t = lru<unknown>(100);",
+        "const u = new LRU<unknown>(100);",
+        "export async function load(id: string) {",
+        "  const hit = t.get(id) ?? u.get(id);",
+        "  if (hit) return hit;",
+        "  const row = await prisma.user.findUnique({ where: { id } });",
+        "  t.set(id, row); u.set(id, row);",
+        "  return row;",
+        "}",
       ),
       errors: [
-        { messageId: "inProcessWithoutTtl", line: 4, column: 38, endLine: 4, endColumn: 41 },
-        { messageId: "inProcessWithoutTtl", line: 4, column: 52, endLine: 4, endColumn: 55 },
+        { messageId: "inProcessWithoutTtl", line: 10, column: 5, endLine: 10, endColumn: 8 },
+        { messageId: "inProcessWithoutTtl", line: 10, column: 21, endLine: 10, endColumn: 24 },
       ],
     },
     {
@@ -440,6 +503,7 @@ ruleTester.run("require-cache-ttl", rule, {
           data: {
             command: "SET",
             key: "user:{id}",
+            why: "",
             fix: 'Pass `"EX", seconds` (or `"KEEPTTL"` to keep an existing expiry).',
           },
           line: 4,
@@ -578,7 +642,7 @@ ruleTester.run("require-cache-ttl", rule, {
         'import { Redis } from "@upstash/redis";',
         'const redis = new Redis({ url: "https://example.upstash.io", token: "token" });',
         "export async function saveUser(id: string, json: string) {",
-        "  await redis.set(`user:${id}`, json, { nx: true });",
+        "  await redis.set(`user:${id}`, json, { get: true });",
         "}",
       ),
       errors: [
@@ -593,7 +657,7 @@ ruleTester.run("require-cache-ttl", rule, {
               'import { Redis } from "@upstash/redis";',
               'const redis = new Redis({ url: "https://example.upstash.io", token: "token" });',
               "export async function saveUser(id: string, json: string) {",
-              "  await redis.set(`user:${id}`, json, { ex: TTL_SECONDS, nx: true });",
+              "  await redis.set(`user:${id}`, json, { ex: TTL_SECONDS, get: true });",
               "}",
             ),
           ),
@@ -631,52 +695,22 @@ ruleTester.run("require-cache-ttl", rule, {
       errors: [{ messageId: "redisMultiWithoutTtl", line: 4, column: 15, endLine: 4, endColumn: 19 }],
     },
     {
-      name: "lru-cache with max but no ttl",
+      name: "lru-cache with max but no ttl, holding a row read by the key",
       filename: FILENAME,
       code: lines(
         'import { LRUCache } from "lru-cache";',
-        "const users = new LRUCache<string, string>({ max: 500 });",
-        "export function remember(id: string, json: string) {",
-        "  users.set(id, json);",
+        'import { PrismaClient } from "@prisma/client";',
+        "const prisma = new PrismaClient();",
+        "const users = new LRUCache<string, object>({ max: 500 });",
+        "export async function load(id: string) {",
+        "  const hit = users.get(id);",
+        "  if (hit) return hit;",
+        "  const user = await prisma.user.findUnique({ where: { id } });",
+        "  if (user) users.set(id, user);",
+        "  return user;",
         "}",
       ),
-      errors: [{ messageId: "inProcessWithoutTtl", line: 4, column: 9, endLine: 4, endColumn: 12 }],
-    },
-    {
-      name: "node-cache without stdTTL",
-      filename: FILENAME,
-      code: lines(
-        'import NodeCache from "node-cache";',
-        "const sessions = new NodeCache();",
-        "export function remember(id: string, json: string) {",
-        "  sessions.set(id, json);",
-        "}",
-      ),
-      errors: [{ messageId: "inProcessWithoutTtl", line: 4, column: 12, endLine: 4, endColumn: 15 }],
-    },
-    {
-      name: "keyv without ttl",
-      filename: FILENAME,
-      code: lines(
-        'import Keyv from "keyv";',
-        "const store = new Keyv();",
-        "export async function remember(id: string, json: string) {",
-        "  await store.set(id, json);",
-        "}",
-      ),
-      errors: [{ messageId: "inProcessWithoutTtl", line: 4, column: 15, endLine: 4, endColumn: 18 }],
-    },
-    {
-      name: "module-level lodash memoize of an async function",
-      filename: FILENAME,
-      code: lines(
-        'import memoize from "lodash/memoize.js";',
-        "async function fetchPrice(sku: string): Promise<number> {",
-        "  return sku.length;",
-        "}",
-        "export const loadPrice = memoize(fetchPrice);",
-      ),
-      errors: [{ messageId: "memoizerWithoutMaxAge", line: 5, column: 26, endLine: 5, endColumn: 33 }],
+      errors: [{ messageId: "inProcessWithoutTtl", line: 9, column: 19, endLine: 9, endColumn: 22 }],
     },
     {
       name: "unstable_cache without revalidate or tags",

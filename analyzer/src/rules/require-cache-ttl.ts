@@ -31,6 +31,8 @@ const messages = {
     "`{{command}}` writes `{{key}}`, {{domain}}, with no expiry, and nothing deletes it: a key is left behind for each one and the keyspace grows without end. {{fix}}",
   redisMultiWithoutTtl:
     "`{{command}}` writes keys with no expiry and cannot set one; expire each key afterwards or use SET with EX in a pipeline.",
+  inProcessForever:
+    "`{{name}}.{{method}}` stores `{{key}}` forever: `{{name}}` (built at {{where}}) has neither a bound nor a default TTL and this call passes no TTL. {{fix}}",
   inProcessWithoutTtl:
     "`{{name}}.{{method}}` keeps `{{key}}` until evicted ({{bound}}) with no expiry: `{{name}}` (built at {{where}}) has no default TTL and this call passes none, and the value {{source}}, so a changed row is served stale until the entry is pushed out. {{fix}}",
   memoizerWithoutMaxAge:
@@ -179,7 +181,9 @@ function judgeFamily(site: CacheSite, family: CacheFamily, program: ProgramModel
   // A thin save helper whose callers set the expiry right after calling it.
   if (everyCallerExpires(site, family, program)) return undefined;
   if (family.keyDomain === "ephemeral") {
-    if (family.invalidations.some((ref) => ref.operation === "delete" || ref.operation === "expire")) return undefined;
+    // Deleted somewhere (a checkout completed, a session ended): the key has an end. An EXPIRE elsewhere does not
+    // say this write's key gets one.
+    if (family.invalidations.some((ref) => ref.operation === "delete")) return undefined;
     return { kind: "leak", domain: family.keyDomainEvidence };
   }
   if (family.role !== "cache" && family.role !== "store" && family.role !== "unknown") return undefined;
@@ -275,10 +279,22 @@ function checkInProcessWrite(
   const instance = site.instance;
   if (site.operation !== "write" || !instance || site.ttl.kind !== "none") return [];
   if (!isForeverInstance(instance)) return [];
-  // Without a bound the cache grows too, and `require-cache-bound` reports it (its message says it never expires).
-  if (instance.bound.kind === "none" || !context.options.checkBoundedCaches) return [];
   const fix = fixText(getFixes(site.library).ttl);
   if (!fix || site.method === "prime") return [];
+  if (instance.bound.kind === "none") {
+    // One defect, one finding: `require-cache-bound` reports the construction ("no size bound and no TTL").
+    if (isReportedUnbounded(site.library, instance)) return [];
+    return [
+      finding(site.calleeSpan, "inProcessForever", {
+        name: instance.name ?? site.library,
+        method: site.method,
+        key: site.key?.pattern ?? "<dynamic key>",
+        where: instance.constructedAt ? context.formatLocation(instance.constructedAt) : "an unknown place",
+        fix,
+      }),
+    ];
+  }
+  if (!context.options.checkBoundedCaches) return [];
   // A bounded cache needs an expiry only when its values can go stale: a copy of a row read by the key. A pure
   // value (a decoded token, a compiled pattern), a live object or an entry carrying its own deadline needs none.
   const family = findFamily(site, program);
@@ -300,6 +316,12 @@ function checkInProcessWrite(
       { familyIds: [family.id] },
     ),
   ];
+}
+
+/** The construction `require-cache-bound` reports: long-lived, readable options, no bound, no TTL, and a bound to suggest. */
+function isReportedUnbounded(library: CacheSite["library"], instance: InstanceInfo): boolean {
+  if (instance.optionsOpaque || (instance.lifetime !== "module" && instance.lifetime !== "class")) return false;
+  return instance.defaultTtl.kind === "none" && fixText(getFixes(library).bound) !== undefined;
 }
 
 function describeBound(bound: InstanceInfo["bound"]): string {
