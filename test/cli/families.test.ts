@@ -161,7 +161,10 @@ describe("cachewise families", () => {
     const bad = writeConfig("families-bad-role", { families: [{ match: "app:*", role: "queue-ish" }] });
     const rejected = runCliCaptured(["families", ".", "--config", bad], DIR);
     assert.equal(rejected.code, 2);
-    assert.match(rejected.stderr, /families\[0\]\.role must be one of cache, store, queue, coordination, counter, job-state, unknown/);
+    assert.match(
+      rejected.stderr,
+      /families\[0\]\.role must be one of cache, store, queue, coordination, counter, job-state, unknown/,
+    );
   });
 
   it("--check exits 1 and names the families the configuration does not declare", () => {

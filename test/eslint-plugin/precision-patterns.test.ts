@@ -572,9 +572,7 @@ ruleTester.run("require-cache-ttl", rules["require-cache-ttl"]!, {
       filename: FILENAME,
       code: SAVE_WRAPPER_LEAK,
       // No suggestion: `save` takes no expiry, so there is nothing to add at the call.
-      errors: [
-        { messageId: "redisLeak", line: lineOf(SAVE_WRAPPER_LEAK, "await save(`session:"), suggestions: [] },
-      ],
+      errors: [{ messageId: "redisLeak", line: lineOf(SAVE_WRAPPER_LEAK, "await save(`session:"), suggestions: [] }],
     },
     {
       // The message is also to say "until evicted (max 500)" instead of "forever": asserted in the CLI test,

@@ -212,7 +212,8 @@ function collectArgumentNames(ts: typeof TS, node: TS.CallExpression | TS.Tagged
       current.arguments.forEach(visit);
       current = current.expression;
     } else if (ts.isTaggedTemplateExpression(current)) {
-      if (ts.isTemplateExpression(current.template)) current.template.templateSpans.forEach((span) => visit(span.expression));
+      if (ts.isTemplateExpression(current.template))
+        current.template.templateSpans.forEach((span) => visit(span.expression));
       current = current.tag;
     } else if (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) {
       current = current.expression;

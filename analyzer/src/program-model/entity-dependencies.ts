@@ -187,7 +187,12 @@ function isReadByKey(read: EntityAccess, holes: Set<string> | undefined): boolea
   for (const hole of holes) {
     // `user:{userId}` ← `where: { id: userId }`; `link:{slug}` ← `where: { slug }`; `{user.id}` ← `{ id: user.id }`;
     // `product:{slug}` ← `WHERE slug = ?` with `[workspaceSlug]` (one name ends with the other).
-    if (names.some((name) => name === hole || (hole.length >= 3 && name.length >= 3 && (name.endsWith(hole) || hole.endsWith(name)))))
+    if (
+      names.some(
+        (name) =>
+          name === hole || (hole.length >= 3 && name.length >= 3 && (name.endsWith(hole) || hole.endsWith(name))),
+      )
+    )
       return true;
   }
   return false;

@@ -5,7 +5,11 @@
  * request paths (and a script cannot invalidate another process's in-memory cache anyway).
  */
 export function isTestFile(file: string): boolean {
-  return isTestCode(file) || /(^|\/)(scripts|migrations|seeds?)\//.test(file) || /(^|\/)seed([-_.][\w.-]*)?\.[cm]?[jt]s$/.test(file);
+  return (
+    isTestCode(file) ||
+    /(^|\/)(scripts|migrations|seeds?)\//.test(file) ||
+    /(^|\/)seed([-_.][\w.-]*)?\.[cm]?[jt]s$/.test(file)
+  );
 }
 
 /** Test code only (`*.test.ts`, `*.spec.ts`, `__tests__/`, `__mocks__/`): keys and caches that live for one test run. */

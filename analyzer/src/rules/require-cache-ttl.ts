@@ -219,8 +219,7 @@ function everyCallerExpires(site: CacheSite, family: CacheFamily, program: Progr
   if (callers.length === 0) return false;
   return callers.every(
     (caller) =>
-      expiring.has(caller) ||
-      (program.functions.get(caller)?.calls ?? []).some((call) => expiring.has(call.target)),
+      expiring.has(caller) || (program.functions.get(caller)?.calls ?? []).some((call) => expiring.has(call.target)),
   );
 }
 

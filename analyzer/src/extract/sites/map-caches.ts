@@ -102,7 +102,8 @@ export function findMapCaches(builder: SiteBuilder): MapCache[] {
       writes: cacheAsideWrites.map((n) => r.makeSpan(n)),
       evicts: entry.evicts,
       hasFiniteKeyDomain:
-        hasFiniteMapKey(builder, entry.declaration, entry.writes) || cacheAsideWrites.every((w) => isGuardedKey(builder, w)),
+        hasFiniteMapKey(builder, entry.declaration, entry.writes) ||
+        cacheAsideWrites.every((w) => isGuardedKey(builder, w)),
       browserOnly: isBrowserOnly(builder, cacheAsideWrites),
       holdsInstances: cacheAsideWrites.every((w) => writesInstance(builder, w)),
       exported: entry.exported || entry.exportedLater,
@@ -279,7 +280,8 @@ function writtenKeyName(builder: SiteBuilder, write: TS.Node): string | undefine
   const { ts } = builder;
   let key: TS.Expression | undefined;
   if (ts.isCallExpression(write)) key = write.arguments[0];
-  else if (ts.isBinaryExpression(write) && ts.isElementAccessExpression(write.left)) key = write.left.argumentExpression;
+  else if (ts.isBinaryExpression(write) && ts.isElementAccessExpression(write.left))
+    key = write.left.argumentExpression;
   key = key && builder.resolver.skipOuter(key);
   return key && ts.isIdentifier(key) ? key.text : undefined;
 }
@@ -338,7 +340,12 @@ function findFunctionNode(builder: SiteBuilder, node: TS.Node): TS.Node | undefi
 function isBrowserOnly(builder: SiteBuilder, writes: TS.Node[]): boolean {
   const { ts } = builder;
   const first = builder.sourceFile.statements[0];
-  if (first && ts.isExpressionStatement(first) && ts.isStringLiteral(first.expression) && first.expression.text === "use client")
+  if (
+    first &&
+    ts.isExpressionStatement(first) &&
+    ts.isStringLiteral(first.expression) &&
+    first.expression.text === "use client"
+  )
     return true;
   return (
     writes.length > 0 &&
