@@ -3,7 +3,7 @@
 import * as path from "node:path";
 import { formatDuration } from "../format/duration";
 import { buildProgramModel } from "../program-model/build-program-model";
-import { findDeclaration, type FamilyDeclaration } from "../program-model/policy";
+import { findDeclaration, findEffectiveRole, type FamilyDeclaration } from "../program-model/policy";
 import { EXISTS_FIELD, type Span } from "../model/cache-model";
 import type { CacheFamily } from "../model/program-model";
 import { suggestMatch } from "../rules/require-cache-family-owner";
@@ -251,9 +251,7 @@ function formatMarkdown(result: FamiliesResult, table: Summary[], where: (span: 
 
 /** The family's role: declared in the configuration, else read from the code, with why. */
 function describeRole(row: FamilyRow): { role: string; evidence: string } {
-  const declared = row.declaration?.role;
-  if (declared) return { role: declared, evidence: `declared in the configuration ("${row.declaration!.match}")` };
-  return { role: row.family.role, evidence: row.family.roleEvidence };
+  return findEffectiveRole(row.family, row.declaration ? [row.declaration] : []);
 }
 
 function toJson(row: FamilyRow, where: (span: Span) => string): unknown {

@@ -1,7 +1,7 @@
 // The per-file state the site readers (sites/) write into: the cache sites, key gaps and entity accesses
 // found so far, and the lookups they share (enclosing function, owning transaction, key parameter).
 import type * as TS from "typescript";
-import type { CacheSite, EntityAccess, KeyGap } from "../model/cache-model";
+import { PARAMETER_ARGUMENT, type CacheSite, type EntityAccess, type KeyGap } from "../model/cache-model";
 import type { ExtractionHost } from "./host";
 import type { InstanceResolver } from "./instances";
 import { CallGraphCollector } from "./call-graph";
@@ -181,6 +181,16 @@ export class SiteBuilder {
   }
 }
 
+/** Whether a name is a parameter of a function around it (and no closer variable shadows it). */
+function isParameterName(ts: typeof TS, identifier: TS.Identifier): boolean {
+  if (findLocalDeclaration(ts, identifier)) return false;
+  for (let scope: TS.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+    if (ts.isFunctionLike(scope))
+      if (scope.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === identifier.text)) return true;
+  }
+  return false;
+}
+
 /** Names used by the arguments of a call and of the calls in its builder chain (at most 64). */
 function collectArgumentNames(ts: typeof TS, node: TS.CallExpression | TS.TaggedTemplateExpression): string[] {
   const names = new Set<string>();
@@ -209,7 +219,11 @@ function collectArgumentNames(ts: typeof TS, node: TS.CallExpression | TS.Tagged
   let current: TS.Node = node;
   for (let depth = 0; depth < 16; depth++) {
     if (ts.isCallExpression(current)) {
-      current.arguments.forEach(visit);
+      for (const argument of current.arguments) {
+        // `findUnique(criteria)` where `criteria` is the function's parameter: the caller chooses the rows.
+        if (ts.isIdentifier(argument) && isParameterName(ts, argument)) names.add(PARAMETER_ARGUMENT);
+        visit(argument);
+      }
       current = current.expression;
     } else if (ts.isTaggedTemplateExpression(current)) {
       if (ts.isTemplateExpression(current.template))

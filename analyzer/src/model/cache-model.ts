@@ -342,6 +342,9 @@ export interface ValueSources {
 /** The pseudo-field of a value that only tests whether a row exists (`user ? "a" : "b"`): only deletes change it. */
 export const EXISTS_FIELD = "\u0000exists";
 
+/** Stands in `EntityAccess.argumentNames` for a whole argument that is a parameter of the enclosing function. */
+export const PARAMETER_ARGUMENT = "\u0000parameter";
+
 /** Marks a property path in `ValueSources.callFields` that the value only tests (`rows.length > 0 ? … : …`). */
 export const TESTED_PREFIX = "?";
 

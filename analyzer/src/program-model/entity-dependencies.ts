@@ -1,7 +1,7 @@
 // Program model pass: the entities each family depends on, read by the function that computes the
 // cached value (through its callees, or through the data flow into the value).
 import type { EntityAccess, FileCacheModel, Span, ValueSources } from "../model/cache-model";
-import { EXISTS_FIELD, TESTED_PREFIX } from "../model/cache-model";
+import { EXISTS_FIELD, PARAMETER_ARGUMENT, TESTED_PREFIX } from "../model/cache-model";
 import { selectArgumentSources } from "../extract/value-sources";
 import { READ_THROUGH_METHODS, type Populator } from "./assign-families";
 import { collectReachable, MAX_CALL_DEPTH, type CallIndex } from "./call-index";
@@ -183,6 +183,8 @@ const GENERIC_NAMES = new Set(["String", "Number", "JSON", "stringify", "toStrin
  */
 function isReadByKey(read: EntityAccess, holes: Set<string> | undefined): boolean {
   if (!holes || holes.size === 0 || read.argumentNames.length === 0) return true;
+  // The read's criteria come whole from its caller: which rows it reads is decided there, not known here.
+  if (read.argumentNames.includes(PARAMETER_ARGUMENT)) return true;
   const names = read.argumentNames.map((name) => name.toLowerCase());
   for (const hole of holes) {
     // `user:{userId}` ← `where: { id: userId }`; `link:{slug}` ← `where: { slug }`; `{user.id}` ← `{ id: user.id }`;

@@ -104,3 +104,22 @@ export function findPolicyProblem(families: unknown, dataClasses: unknown): stri
   }
   return undefined;
 }
+
+/** A family's role as the rules and `families` use it: declared in the configuration, else read from the code. */
+export function findEffectiveRole(
+  family: CacheFamily,
+  declarations: readonly FamilyDeclaration[],
+): { role: FamilyRole; evidence: string } {
+  const declaration = declarations.length > 0 ? findDeclaration(family, declarations) : undefined;
+  if (declaration?.role)
+    return { role: declaration.role, evidence: `declared in the configuration ("${declaration.match}")` };
+  return { role: family.role, evidence: family.roleEvidence };
+}
+
+/** The `families` option of the rules that decide from a family's role (the CLI fills it from the configuration). */
+export const FAMILIES_OPTION = {
+  type: "array",
+  items: { type: "object" },
+  description:
+    "Declared families: `{ match, role?, owner?, class?, runbook? }`; a declared `role` overrides the one read from the code (the CLI reads them from the configuration's `families`).",
+} as const;

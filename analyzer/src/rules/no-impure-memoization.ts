@@ -99,6 +99,9 @@ function checkSite(
     // The same holds for an async loader over an in-memory store (a Map, a repository's rows):
     // its contents changing is data changing, not impurity. Reassigned variables still count.
     if (impurity.kind === "mutable-state" && fn.isAsync && impurity.writtenIn?.how === "modified") continue;
+    // A clock read in a cache that expires (`revalidate: 30`, `maxAge`) is a time window refreshed on purpose: the
+    // result is at most one expiry old, not "the time of the first call".
+    if (impurity.kind === "time" && expires(site)) continue;
     const key = `${impurity.kind}|${impurity.subject}`;
     if (reported.has(key)) continue;
     reported.add(key);
@@ -107,6 +110,13 @@ function checkSite(
     );
   }
   return findings;
+}
+
+/** The memoized results expire: a max age, or a framework cache that revalidates after a known time. */
+function expires(site: CacheSite): boolean {
+  if (site.memoize?.maxAge.kind === "set") return true;
+  const revalidate = site.framework?.revalidate;
+  return revalidate !== undefined && revalidate !== "false" && revalidate.kind === "set";
 }
 
 /** The data of every message of this rule (each uses some of it). */

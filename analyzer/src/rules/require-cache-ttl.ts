@@ -13,9 +13,11 @@ import { fixText } from "../libraries/adapter";
 import { getFixes, getMemoizerAdapter } from "../libraries/registry";
 import type { CacheFamily, ProgramModel } from "../model/program-model";
 import { isWrapperCallSite } from "../program-model/wrapper-sites";
+import { FAMILIES_OPTION, findEffectiveRole, findPolicyProblem, type FamilyDeclaration } from "../program-model/policy";
 import { memoizerOwner, servesForever } from "./shared/memoizer-defects";
 
 export interface RequireCacheTtlOptions {
+  families: FamilyDeclaration[];
   checkRedis: boolean;
   checkCollections: boolean;
   checkInProcessCaches: boolean;
@@ -56,6 +58,7 @@ export const requireCacheTtl = defineRule<RequireCacheTtlOptions, typeof message
   schema: {
     type: "object",
     properties: {
+      families: FAMILIES_OPTION,
       checkRedis: { type: "boolean", description: "Check Redis writes (SET, HSET, SADD, …) for an expiry." },
       checkCollections: {
         type: "boolean",
@@ -79,7 +82,9 @@ export const requireCacheTtl = defineRule<RequireCacheTtlOptions, typeof message
     },
     additionalProperties: false,
   },
+  validateOptions: (options) => findPolicyProblem(options.families, undefined),
   defaultOptions: {
+    families: [],
     checkRedis: true,
     checkCollections: true,
     checkInProcessCaches: true,
@@ -129,7 +134,7 @@ function checkRedisWrite(
   // A key that a consumer pops is a queue or a stream, not a cache entry.
   if (isConsumedKey(site, model)) return [];
   const family = findFamily(site, program);
-  const verdict = family ? judgeFamily(site, family, program) : undefined;
+  const verdict = family ? judgeFamily(site, family, program, context.options.families) : undefined;
   if (!verdict) return [];
   const suggestions: Array<SuggestionReport<typeof messages>> = [];
   if (site.ttlInsertion && site.keyParameter === undefined && !isWrapperCallSite(site)) {
@@ -174,8 +179,14 @@ function findFamily(site: CacheSite, program: ProgramModel): CacheFamily | undef
  * served stale forever), or a key per request, token or job that nothing deletes (a leak). Fixed keys of state,
  * counters, locks, markers, job state and stores of data that lives only in Redis need no expiry.
  */
-function judgeFamily(site: CacheSite, family: CacheFamily, program: ProgramModel): Verdict | undefined {
-  if (family.role === "queue") return undefined;
+function judgeFamily(
+  site: CacheSite,
+  family: CacheFamily,
+  program: ProgramModel,
+  declarations: readonly FamilyDeclaration[],
+): Verdict | undefined {
+  const { role, evidence } = findEffectiveRole(family, declarations);
+  if (role === "queue") return undefined;
   // One defect, one finding: another write of the family sets a TTL, and `consistent-cache-ttl` reports this one.
   if (hasTtlElsewhere(site, family)) return undefined;
   // A thin save helper whose callers set the expiry right after calling it.
@@ -186,7 +197,7 @@ function judgeFamily(site: CacheSite, family: CacheFamily, program: ProgramModel
     if (family.invalidations.some((ref) => ref.operation === "delete")) return undefined;
     return { kind: "leak", domain: family.keyDomainEvidence };
   }
-  if (family.role !== "cache" && family.role !== "store" && family.role !== "unknown") return undefined;
+  if (role !== "cache" && role !== "store" && role !== "unknown") return undefined;
   if (family.volatility === "snapshot") return undefined;
   if (family.volatility === "source") {
     const held = family.entities.filter((entity) => entity.readByKey).map((entity) => `\`${entity.displayName}\``);
@@ -195,10 +206,10 @@ function judgeFamily(site: CacheSite, family: CacheFamily, program: ProgramModel
       why: `; it holds ${held.join(", ")} data, so a write that misses its invalidation leaves the old value there for good`,
     };
   }
-  if (family.role === "cache")
-    return { kind: "stale", why: `; it is ${family.roleEvidence}, so a stale or wrong value is never refreshed` };
+  if (role === "cache")
+    return { kind: "stale", why: `; it is a cache (${evidence}), so a stale or wrong value is never refreshed` };
   // Written and never read here: a cache that another reader fills from, with nothing to say it is anything else.
-  if (family.role === "unknown" && family.writes.length > 0) return { kind: "stale", why: "" };
+  if (role === "unknown" && family.writes.length > 0) return { kind: "stale", why: "" };
   return undefined;
 }
 

@@ -7,9 +7,11 @@ import { getInvalidationPaths } from "../program-model/invalidation-paths";
 import type { Span } from "../model/cache-model";
 import { defineRule, type RuleReport } from "../model/rule";
 import type { FamilyRole } from "../model/program-model";
+import { FAMILIES_OPTION, findEffectiveRole, findPolicyProblem, type FamilyDeclaration } from "../program-model/policy";
 
 export interface RequireInvalidationOnWriteOptions {
   acceptedStalenessSeconds: number;
+  families: FamilyDeclaration[];
 }
 
 /** Writes that only add rows. */
@@ -45,6 +47,7 @@ export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteO
   schema: {
     type: "object",
     properties: {
+      families: FAMILIES_OPTION,
       acceptedStalenessSeconds: {
         type: "number",
         minimum: 0,
@@ -54,7 +57,8 @@ export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteO
     },
     additionalProperties: false,
   },
-  defaultOptions: { acceptedStalenessSeconds: 60 },
+  validateOptions: (options) => findPolicyProblem(options.families, undefined),
+  defaultOptions: { acceptedStalenessSeconds: 60, families: [] },
   check(model, context) {
     const writes = model.entityAccesses.filter((access) => access.operation === "write");
     if (writes.length === 0 || isTestFile(model.file)) return [];
@@ -70,7 +74,7 @@ export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteO
       // a marker, a counter or a job's progress holds no copy of anything.
       const dependent = program.families.filter(
         (family) =>
-          HOLDS_COPIES.has(family.role) &&
+          HOLDS_COPIES.has(findEffectiveRole(family, context.options.families).role) &&
           family.entities.some(
             (entity) => entity.readByKey && isChangedByWrite(entity, write) && (!creates || entity.collection),
           ),

@@ -52,7 +52,7 @@ export class EntityExtractor {
       const method = callee.name.text;
       const receiver = callee.expression;
       const accesses =
-        describePrisma(cx, method, receiver) ??
+        describePrisma(cx, call, method, receiver) ??
         describeTypeormQueryBuilder(cx, call, method, receiver) ??
         describeDrizzle(cx, call, method, receiver) ??
         describeKysely(cx, call, method, receiver) ??

@@ -72,6 +72,11 @@ export function readLiteralKeys(cx: EntityContext, expression: TS.Expression, de
     const whenFalse = readLiteralKeys(cx, outer.whenFalse, depth + 1);
     return whenTrue && whenFalse ? [...new Set([...whenTrue, ...whenFalse])] : undefined;
   }
+  // `const data: { name?: string; image?: string } = {}` then `data.name = …`: the declared members.
+  if (ts.isIdentifier(outer)) {
+    const declared = readDeclaredMembers(cx, outer);
+    if (declared) return declared;
+  }
   // `const data = { name, image }; prisma.user.update({ data })`: the literal the constant holds.
   const node = ts.isIdentifier(outer) ? cx.resolver.readObjectLiteral(outer) : outer;
   if (!node || !ts.isObjectLiteralExpression(node)) return undefined;
@@ -91,6 +96,24 @@ export function readLiteralKeys(cx: EntityContext, expression: TS.Expression, de
     keys.push(name.text);
   }
   return keys;
+}
+
+/**
+ * The members of a variable declared with an object type literal (`const data: { a?: string; b?: number } = {}`):
+ * the only columns it can hold, however it is filled.
+ */
+function readDeclaredMembers(cx: EntityContext, identifier: TS.Identifier): string[] | undefined {
+  const { ts } = cx;
+  const declaration = cx.resolver.getDeclaredSymbol(identifier)?.valueDeclaration;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.type) return undefined;
+  if (!ts.isTypeLiteralNode(declaration.type)) return undefined;
+  const names: string[] = [];
+  for (const member of declaration.type.members) {
+    if (!ts.isPropertySignature(member) || !member.name) return undefined;
+    if (!ts.isIdentifier(member.name) && !ts.isStringLiteral(member.name)) return undefined;
+    names.push(member.name.text);
+  }
+  return names;
 }
 
 export function templateText(cx: EntityContext, template: TS.TemplateLiteral): string {

@@ -27,9 +27,45 @@ const PRISMA_WRITES = new Set([
   "deleteMany",
 ]);
 
+/** Methods only Prisma's model delegates have: enough, with an untyped client, to read the call as Prisma. */
+const PRISMA_ONLY_METHODS = new Set([
+  "findUnique",
+  "findUniqueOrThrow",
+  "findFirstOrThrow",
+  "createManyAndReturn",
+  "updateManyAndReturn",
+  "upsert",
+]);
+
+/** The options Prisma's model methods take. */
+const PRISMA_ARGUMENT_KEYS = new Set([
+  "where",
+  "data",
+  "select",
+  "include",
+  "omit",
+  "orderBy",
+  "take",
+  "skip",
+  "cursor",
+  "distinct",
+  "create",
+  "update",
+  "by",
+  "having",
+  "skipDuplicates",
+  "relationLoadStrategy",
+  "_count",
+  "_sum",
+  "_avg",
+  "_min",
+  "_max",
+]);
+
 /** `prisma.user.update(…)`, `tx.user.findMany(…)`, `this.prisma.post.deleteMany(…)`. */
 export function describePrisma(
   cx: EntityContext,
+  call: TS.CallExpression,
   method: string,
   receiver: TS.Expression,
 ): DescribedAccess[] | undefined {
@@ -40,8 +76,47 @@ export function describePrisma(
   if (!ts.isPropertyAccessExpression(delegate)) return undefined;
   const model = delegate.name.text;
   if (model.startsWith("$")) return undefined;
-  if (!isPrismaClient(cx, delegate.expression)) return undefined;
+  if (!isPrismaClient(cx, delegate.expression) && !hasPrismaCallShape(cx, call, method, delegate.expression))
+    return undefined;
   return [describeAccess(model, isRead ? "read" : "write", method, "prisma")];
+}
+
+/**
+ * A client whose type is not known (a Prisma client generated into the repository and not generated yet, reached
+ * through a wrapper object: `db.client.link.update({ where, data })`), read by its call shape: a method only Prisma
+ * has, or a model method whose options are Prisma's (`where`, `data`, `select`, …, with `where` or `data` among
+ * them). A receiver whose type is known and is not Prisma's is never read this way.
+ */
+function hasPrismaCallShape(
+  cx: EntityContext,
+  call: TS.CallExpression,
+  method: string,
+  client: TS.Expression,
+): boolean {
+  const { ts } = cx;
+  if (!isUntyped(cx, client)) return false;
+  const options = call.arguments[0];
+  const literal = options ? cx.resolver.readObjectLiteral(options) : undefined;
+  if (literal) {
+    const keys = literal.properties.map((property) =>
+      property.name && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))
+        ? property.name.text
+        : undefined,
+    );
+    if (keys.some((key) => key === undefined || !PRISMA_ARGUMENT_KEYS.has(key))) return false;
+    if (PRISMA_ONLY_METHODS.has(method)) return true;
+    return keys.includes("where") || keys.includes("data");
+  }
+  // `findUnique(criteria)` with a parameter typed `Prisma.WebsiteFindUniqueArgs`: a Prisma-only method is enough.
+  return PRISMA_ONLY_METHODS.has(method) && (options === undefined || ts.isIdentifier(cx.resolver.skipOuter(options)));
+}
+
+/** The checker knows nothing of the value: its type is `any` or could not be resolved. */
+function isUntyped(cx: EntityContext, expression: TS.Expression): boolean {
+  return cx.resolver.tryChecker(() => {
+    const type = cx.resolver.checker.getTypeAtLocation(expression);
+    return (type.flags & cx.ts.TypeFlags.Any) !== 0;
+  }, true);
 }
 
 function isPrismaClient(cx: EntityContext, expression: TS.Expression, depth = 0): boolean {

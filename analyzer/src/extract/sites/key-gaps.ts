@@ -72,9 +72,43 @@ export function addMissingInputGap(
 ): void {
   const fn = findEnclosingFunction(builder.ts, call);
   if (!fn) return;
-  const missing = builder.context.keyCoverage.findMissingInputs(fn, key, value);
+  // An input the entry stores beside its value (`{ sourceHtml, promise }`, `{ ...session, verified }`) is a field of
+  // a record the reader can compare, not a key the writer forgot.
+  const stored = collectStoredNames(builder, value);
+  const missing = builder.context.keyCoverage.findMissingInputs(fn, key, value).filter((input) => !stored.has(input));
   if (missing.length > 0)
     builder.keyGaps.push({ kind: "input-missing-from-key", span, cache, inputs: missing, library, cacheId: undefined });
+}
+
+/**
+ * The names of the inputs a written value stores as properties: `{ a, b: b }`, through `JSON.stringify(…)` and
+ * other calls' arguments, and through constants of the same function (`const next = { ...prev, a }`).
+ */
+function collectStoredNames(builder: SiteBuilder, value: TS.Expression): Set<string> {
+  const { ts } = builder;
+  const r = builder.resolver;
+  const names = new Set<string>();
+  const visit = (expression: TS.Expression, depth: number): void => {
+    if (depth > 4) return;
+    const node = r.skipOuter(expression);
+    if (ts.isObjectLiteralExpression(node)) {
+      for (const property of node.properties) {
+        if (ts.isShorthandPropertyAssignment(property)) names.add(property.name.text);
+        else if (ts.isPropertyAssignment(property)) {
+          const initializer = r.skipOuter(property.initializer);
+          if (ts.isIdentifier(initializer)) names.add(initializer.text);
+        }
+      }
+    } else if (ts.isCallExpression(node)) {
+      for (const argument of node.arguments) visit(argument, depth + 1);
+    } else if (ts.isIdentifier(node)) {
+      const declaration = r.getDeclaredSymbol(node)?.valueDeclaration;
+      if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer)
+        visit(declaration.initializer, depth + 1);
+    }
+  };
+  visit(value, 0);
+  return names;
 }
 
 /**

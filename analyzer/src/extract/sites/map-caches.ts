@@ -103,7 +103,7 @@ export function findMapCaches(builder: SiteBuilder): MapCache[] {
       evicts: entry.evicts,
       hasFiniteKeyDomain:
         hasFiniteMapKey(builder, entry.declaration, entry.writes) ||
-        cacheAsideWrites.every((w) => isGuardedKey(builder, w)),
+        cacheAsideWrites.every((w) => isGuardedKey(builder, w) || isDecoratorRegistration(builder, w)),
       browserOnly: isBrowserOnly(builder, cacheAsideWrites),
       holdsInstances: cacheAsideWrites.every((w) => writesInstance(builder, w)),
       exported: entry.exported || entry.exportedLater,
@@ -369,4 +369,23 @@ function writesInstance(builder: SiteBuilder, write: TS.Node): boolean {
       value = r.skipOuter(declaration.initializer);
   }
   return ts.isNewExpression(value);
+}
+
+/**
+ * A write made by a decorator as classes are defined (`EntityId()` returns `(target, property) => registry.set(target,
+ * …)`): keyed by the decorated classes, a set fixed once the code is loaded.
+ */
+function isDecoratorRegistration(builder: SiteBuilder, write: TS.Node): boolean {
+  const { ts } = builder;
+  const name = writtenKeyName(builder, write);
+  const owner = findFunctionNode(builder, write);
+  if (!name || !owner || !(ts.isArrowFunction(owner) || ts.isFunctionExpression(owner))) return false;
+  if (owner.parameters.length < 2 || owner.parameters.length > 3) return false;
+  const first = owner.parameters[0]!.name;
+  if (!ts.isIdentifier(first) || first.text !== name) return false;
+  // Returned by a decorator factory, named as decorators are (`EntityId`, `Money`).
+  const returned = ts.isReturnStatement(owner.parent) ? owner.parent : undefined;
+  const factory = returned && findFunctionNode(builder, returned);
+  if (!factory || !ts.isFunctionDeclaration(factory) || !factory.name) return false;
+  return /^[A-Z]/.test(factory.name.text);
 }

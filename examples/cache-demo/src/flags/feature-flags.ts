@@ -12,7 +12,7 @@ export function isEnabled(flag: string, userId: string): boolean {
   return enabled;
 }
 
-/** Mistake: tokenCache was built without a TTL, and this write gives none. */
+/** Mistake: tokenCache was built without a TTL, and this write gives none (one defect: reported once, at its construction). */
 export function rememberToken(token: string, userId: string): void {
   tokenCache.set(token, userId);
 }
