@@ -650,7 +650,7 @@ ruleTester.run("require-invalidation-on-write", rule, {
             family: "portfolio:{id}",
             source: "`portfolio`",
             populatedAt: "file.ts:20",
-            staleness: "for an unknown time",
+            staleness: "until the entry expires (its TTL is not known here)",
           },
         },
       ],

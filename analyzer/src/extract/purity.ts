@@ -200,7 +200,30 @@ export class PurityAnalyzer {
                 : "reassigned",
           }
         : undefined,
+      ...(fact.kind === "time" && fact.chain.length === 0 && this.isQueryInput(fact.node) ? { queryInput: true } : {}),
     };
+  }
+
+  /**
+   * A clock read that only sets a query's time window (`const since = new Date(Date.now() - WINDOW)` passed to a
+   * query), as opposed to one that reaches the result (`return { at: Date.now() }`): held in a variable or passed
+   * to a call before anything returns it.
+   */
+  private isQueryInput(node: TS.Node): boolean {
+    const { ts } = this;
+    for (let current = node; current.parent; current = current.parent) {
+      const parent = current.parent;
+      if (ts.isReturnStatement(parent) || ts.isArrowFunction(parent) || ts.isPropertyAssignment(parent)) return false;
+      if (ts.isVariableDeclaration(parent)) return true;
+      if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && current !== parent.expression) {
+        // `new Date(Date.now() - x)` keeps the clock value: look further up.
+        if (ts.isNewExpression(parent) && ts.isIdentifier(parent.expression) && parent.expression.text === "Date")
+          continue;
+        return true;
+      }
+      if (ts.isBlock(parent) || ts.isSourceFile(parent)) return false;
+    }
+    return false;
   }
 
   /** `this` is a class instance: a method, or an arrow function in a field initialiser, constructor or method. */

@@ -164,6 +164,8 @@ export interface Impurity {
   chain: CallStep[];
   /** For mutable state: a write to it elsewhere (`reassigned` by assignment, `modified` by a mutating call or `delete`). */
   writtenIn: { name: string; span: Span; how: "reassigned" | "modified" } | undefined;
+  /** A clock read that only sets a query's time window (held in a variable or passed to a call), not part of the result. */
+  queryInput?: true;
 }
 
 /** Memoizer-specific facts. */
@@ -235,6 +237,8 @@ export interface CacheSite {
   transactionId: string | undefined;
   /** For writes that store a value (`SET`, `HSET`, `cache.set`, `wrap`): what the value is computed from. */
   valueSources: ValueSources | undefined;
+  /** The written value comes only from what a request sent (`req.body`): the key keeps client data, it copies nothing. */
+  storesRequestInput?: true;
   /** The key is a parameter of the enclosing function (a generic wrapper's `get(key)`): its index. Callers give the real key. */
   keyParameter: number | undefined;
   /**

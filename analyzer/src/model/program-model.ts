@@ -18,6 +18,8 @@ export interface FamilySiteRef {
   runsAfterBody?: true;
   /** A write only when the key is absent (`SET … NX`). */
   setIfAbsent?: true;
+  /** A write of what a request sent (`req.body`), nothing else. */
+  storesRequestInput?: true;
 }
 
 /**
@@ -107,6 +109,8 @@ export interface CacheFamily {
   roleEvidence: string;
   volatility: FamilyVolatility;
   volatilityEvidence: string;
+  /** Filled by a function of its arguments alone (a memoized function with no I/O, clock or outer state). */
+  computedFromKey?: true;
   keyDomain: FamilyKeyDomain;
   keyDomainEvidence: string;
   /** What the libraries' adapters could not read at this family's sites or constructions (its figures are partial there). */

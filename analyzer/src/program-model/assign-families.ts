@@ -193,6 +193,9 @@ export function assignFamilies(sites: readonly CacheSite[], table: FamilyTable):
       }));
       table.link(site, id);
       family.writes.push(toRef(site));
+      // A memoized function that reads nothing but its arguments (no I/O, clock or outer state): a value of the key.
+      if (site.memoize.fn && !site.memoize.fn.isAsync && site.memoize.fn.impurities.length === 0)
+        family.computedFromKey = true;
       family.ttls.push({
         ms: ttlMs(site.memoize.maxAge),
         text: site.memoize.maxAge.kind === "set" ? site.memoize.maxAge.text : site.memoize.maxAge.kind,

@@ -85,6 +85,8 @@ function findRole(family: CacheFamily): { role: FamilyRole; evidence: string } {
   // A refill after a miss is a cache, unless the key says it is a marker or a job's state (a check-then-set of a
   // `…:done` key reads like cache-aside) and the fill holds no row read by the key.
   const refill = family.strategies.find((strategy) => strategy === "cache-aside" || strategy === "read-through");
+  if (!refill && writes.length > 0 && writes.every((write) => write.storesRequestInput))
+    return { role: "store", evidence: "holds what a request sent (its body or query): the data is kept here" };
   if (named && (named.strong || !family.entities.some((entity) => entity.readByKey)))
     return { role: named.role, evidence: named.evidence };
   if (refill) return { role: "cache", evidence: `filled after a miss (${refill})` };
@@ -154,5 +156,7 @@ function findVolatility(family: CacheFamily): { volatility: FamilyVolatility; ev
       volatility: "snapshot",
       evidence: `assembled from ${family.entities.map((entity) => `\`${entity.displayName}\``).join(", ")} read by something other than the key: a snapshot`,
     };
+  if (family.computedFromKey)
+    return { volatility: "pure", evidence: "computed from its arguments alone (no I/O, clock or outer state)" };
   return { volatility: "unknown", evidence: "no read of a database found in its fill" };
 }

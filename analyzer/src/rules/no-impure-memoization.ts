@@ -99,9 +99,9 @@ function checkSite(
     // The same holds for an async loader over an in-memory store (a Map, a repository's rows):
     // its contents changing is data changing, not impurity. Reassigned variables still count.
     if (impurity.kind === "mutable-state" && fn.isAsync && impurity.writtenIn?.how === "modified") continue;
-    // A clock read in a cache that expires (`revalidate: 30`, `maxAge`) is a time window refreshed on purpose: the
-    // result is at most one expiry old, not "the time of the first call".
-    if (impurity.kind === "time" && expires(site)) continue;
+    // A clock read that sets a query's time window, in a cache that expires (`revalidate: 30`, `maxAge`), is a
+    // window refreshed on purpose: the result is at most one expiry old, not "the time of the first call".
+    if (impurity.kind === "time" && impurity.queryInput && expires(site)) continue;
     const key = `${impurity.kind}|${impurity.subject}`;
     if (reported.has(key)) continue;
     reported.add(key);

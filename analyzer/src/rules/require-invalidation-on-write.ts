@@ -93,7 +93,7 @@ export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteO
             family: family.label,
             source: `\`${source.displayName}\``,
             populatedAt: context.formatLocation(source.span),
-            staleness: describeStaleness(family.maxStalenessMs),
+            staleness: describeStaleness(family.maxStalenessMs, family.bound),
           },
           span: write.span as Span,
           familyIds: [family.id],

@@ -117,7 +117,7 @@ export const requireTtlPolicy = defineRule<RequireTtlPolicyOptions, typeof messa
               entity: `\`${write.displayName}\``,
               family: family.label,
               className: assigned.name,
-              staleness: describeStaleness(family.maxStalenessMs),
+              staleness: describeStaleness(family.maxStalenessMs, family.bound),
             },
             span: write.span,
             familyIds: [family.id],

@@ -104,7 +104,11 @@ export function readLiteralKeys(cx: EntityContext, expression: TS.Expression, de
  */
 function readDeclaredMembers(cx: EntityContext, identifier: TS.Identifier): string[] | undefined {
   const { ts } = cx;
-  const declaration = cx.resolver.getDeclaredSymbol(identifier)?.valueDeclaration;
+  // `update({ where, data })`: the shorthand names the variable, whose symbol the checker gives apart.
+  const symbol = ts.isShorthandPropertyAssignment(identifier.parent)
+    ? cx.resolver.tryChecker(() => cx.resolver.checker.getShorthandAssignmentValueSymbol(identifier.parent), undefined)
+    : cx.resolver.getDeclaredSymbol(identifier);
+  const declaration = symbol?.valueDeclaration;
   if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.type) return undefined;
   if (!ts.isTypeLiteralNode(declaration.type)) return undefined;
   const names: string[] = [];

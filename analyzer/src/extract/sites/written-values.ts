@@ -2,6 +2,7 @@
 import type * as TS from "typescript";
 import { mergeValueSources, traceValueSources } from "../value-sources";
 import type { SiteBuilder } from "../site-builder";
+import type { CacheSite } from "../../model/cache-model";
 
 /** For writes that store a value: the calls and parameters the value comes from. */
 export function traceWrittenValues(builder: SiteBuilder): void {
@@ -34,7 +35,35 @@ export function traceWrittenValues(builder: SiteBuilder): void {
     const owner = builder.callGraph.findOwner(call);
     const traced = values.map((value) => traceValueSources(builder.resolver, value, owner));
     site.valueSources = mergeValueSources(traced);
+    if (owner && ts.isFunctionLike(owner) && isRequestInput(builder, owner, site.valueSources))
+      site.storesRequestInput = true;
   }
+}
+
+/** What a request handler reads the client's data from: `req.body`, `req.query`, `request.params`. */
+const REQUEST_DATA_FIELDS = new Set(["body", "query", "params", "searchParams", "cookies", "headers"]);
+
+/**
+ * The value comes only from what the request sent (`req.body`), nothing read from a database or a service: the key is
+ * where that data is kept, not a copy of it. A request parameter is one whose type is named `…Request` (Next.js,
+ * Express, Fastify, the Fetch API) or, without types, one named `req` or `request`.
+ */
+function isRequestInput(
+  builder: SiteBuilder,
+  fn: TS.SignatureDeclaration,
+  sources: NonNullable<CacheSite["valueSources"]>,
+): boolean {
+  const { ts } = builder;
+  if (sources.calls.length > 0 || sources.parameters.length === 0) return false;
+  return sources.parameters.every((index) => {
+    const parameter = fn.parameters[index];
+    if (!parameter || !ts.isIdentifier(parameter.name)) return false;
+    const fields = sources.parameterFields[index];
+    if (!fields || fields.length === 0 || !fields.every((field) => REQUEST_DATA_FIELDS.has(field.split(".")[0]!)))
+      return false;
+    const typeName = parameter.type && ts.isTypeReferenceNode(parameter.type) ? parameter.type.typeName.getText() : "";
+    return /Request$/.test(typeName) || /^req(uest)?$/.test(parameter.name.text);
+  });
 }
 
 /** ioredis `"NX"` token, node-redis `{ NX: true }` / `{ condition: "NX" }`, Upstash `{ nx: true }`. */
