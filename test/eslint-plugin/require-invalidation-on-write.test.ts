@@ -1081,7 +1081,7 @@ ruleTester.run("require-invalidation-on-write", rule, {
             family: "users",
             source: "`user`",
             populatedAt: "file.ts:8",
-            staleness: "forever (nothing expires it)",
+            staleness: "until the entry is evicted (max 100 entries)",
           },
         },
       ],
