@@ -2,7 +2,7 @@
 // Accuracy on code nobody here wrote: runs `cachewise check` on real services at fixed commits and
 // compares the findings with hand-made labels.
 //
-//   node bench/accuracy/run.mjs [--mirrors DIR] [--service NAME]... [--with-deps] [--keep]
+//   node bench/accuracy/run.mjs [--mirrors DIR] [--service NAME]... [--with-deps] [--keep] [--cli PATH]
 //
 // Each service is `services/<name>.json`: { "name", "repository": "owner/name", "commit", "paths": ["apps/api"],
 // "why": "…" }. Its labels are `labels/<name>.tsv`, one finding a line:
@@ -25,22 +25,26 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const CLI = resolve(HERE, "..", "..", "dist", "cli.js");
 const { values: args } = parseArgs({
   options: {
     mirrors: { type: "string", default: process.env.CACHEWISE_MIRRORS ?? "/work/.mirror" },
     service: { type: "string", multiple: true },
     "with-deps": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
+    cli: { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
 if (args.help) {
-  console.log("usage: node bench/accuracy/run.mjs [--mirrors DIR] [--service NAME]... [--with-deps] [--keep]");
+  console.log(
+    "usage: node bench/accuracy/run.mjs [--mirrors DIR] [--service NAME]... [--with-deps] [--keep] [--cli PATH]",
+  );
   process.exit(0);
 }
+// `--cli` runs another build (a copy of an older `dist/`) against the same labels: a before/after in one table.
+const CLI = resolve(args.cli ?? join(HERE, "..", "..", "dist", "cli.js"));
 if (!existsSync(CLI)) {
-  console.error("bench/accuracy: build first (npm run build): dist/cli.js is missing");
+  console.error(`bench/accuracy: ${CLI} is missing (build first: npm run build)`);
   process.exit(2);
 }
 

@@ -169,7 +169,7 @@ export class SiteBuilder {
   }
 
   /** A generic wrapper: the key argument is a parameter of the function the call is in. */
-  private findKeyParameter(call: TS.CallExpression): number | undefined {
+  findKeyParameter(call: TS.CallExpression): number | undefined {
     const { ts } = this;
     const key = call.arguments[0] && this.resolver.skipOuter(call.arguments[0]);
     if (!key || !ts.isIdentifier(key)) return undefined;

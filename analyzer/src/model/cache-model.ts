@@ -281,6 +281,10 @@ export interface MapCache {
   browserOnly: boolean;
   /** Every write stores an object the code constructs (`new Queue(name)`): a pool of live clients. */
   holdsInstances: boolean;
+  /** Every write stores an entry that carries its own time (`expiresAt: Date.now() + ttl`): a hand-written expiry. */
+  entriesExpire: boolean;
+  /** By write site id: the writing function's parameter that is the key (`check(key) { map.set(key, …) }`): its callers give the key. */
+  keyParameters: Record<string, number>;
   exported: boolean;
   /**
    * Its reads, cache-aside writes and evictions as cache sites (library `map`), for the family model.

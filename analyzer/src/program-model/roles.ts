@@ -35,12 +35,84 @@ const COORDINATION_WORDS =
   /(^|[^a-z])(lock|locks|mutex|leader|semaphore|lease|watermark|cursor|checkpoint|offset|done|migrated|migration|seen|sent|processed|dedupe|idempotency|once|flag|flags|enabled|disabled|maintenance)([^a-z]|$)/i;
 const JOB_STATE_WORDS = /(^|[^a-z])(progress|status|job|jobs|task|tasks|run|runs|state|batch)([^a-z]|$)/i;
 
-/** Hole names of a key that are one per request, token, job or time window (an unbounded, short-lived domain). */
-const EPHEMERAL_HOLE =
-  /(request|req|nonce|token|session|otp|code|challenge|state|checkout|upload|job|run|task|attempt|ip|address|timestamp|time|date|minute|hour|day|week|window|bucket|uuid|random|idempotency|trace|correlation|click|event|message|delivery|invocation|execution)/i;
-/** Hole names of a key that are one per row of the service's data (bounded by the table). */
-const ENTITY_HOLE =
-  /(id|ids|email|slug|name|handle|user|account|workspace|team|org|organization|project|tenant|domain|customer|site|website|app|env|environment|plan|locale|lang|type|kind|key)$/i;
+/** Words of a key's hole names that make it one per request, token, job or time window (an unbounded, short-lived domain). */
+const EPHEMERAL_WORDS = new Set([
+  "request",
+  "req",
+  "nonce",
+  "token",
+  "session",
+  "otp",
+  "code",
+  "challenge",
+  "state",
+  "checkout",
+  "upload",
+  "job",
+  "run",
+  "task",
+  "attempt",
+  "ip",
+  "timestamp",
+  "time",
+  "date",
+  "minute",
+  "hour",
+  "day",
+  "week",
+  "window",
+  "bucket",
+  "uuid",
+  "random",
+  "idempotency",
+  "trace",
+  "correlation",
+  "click",
+  "event",
+  "message",
+  "delivery",
+  "invocation",
+  "execution",
+]);
+/** Last words of a hole name that make it one per row of the service's data (bounded by the table). */
+const ENTITY_WORDS = new Set([
+  "id",
+  "ids",
+  "email",
+  "slug",
+  "name",
+  "handle",
+  "user",
+  "account",
+  "workspace",
+  "team",
+  "org",
+  "organization",
+  "project",
+  "tenant",
+  "domain",
+  "customer",
+  "site",
+  "website",
+  "app",
+  "env",
+  "environment",
+  "plan",
+  "locale",
+  "lang",
+  "type",
+  "kind",
+  "key",
+]);
+
+/** The words of a name: `clientIp` → `client`, `ip`; `user_session_id` → `user`, `session`, `id`. */
+function splitWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .split(/[^A-Za-z0-9]+/)
+    .filter((word) => word !== "")
+    .map((word) => word.toLowerCase());
+}
 
 export function assignRoles(families: Iterable<CacheFamily>): void {
   for (const family of families) {
@@ -121,19 +193,30 @@ function findNamedRole(pattern: string): { role: FamilyRole; evidence: string; s
   return undefined;
 }
 
+/** The first hole of a key that is one per request, token, job or time window (`{ip}`, `{sessionId}`), if any. */
+export function findEphemeralHole(holes: readonly string[]): string | undefined {
+  return holes
+    .map((hole) => lastName(hole))
+    .find((name) => {
+      const words = splitWords(name);
+      // `userSessionCount` is per user; `sessionId`, `clientIp`, `checkoutToken` are per session, client, checkout.
+      return words.some((word) => EPHEMERAL_WORDS.has(word)) && !words.includes("user") && !words.includes("account");
+    });
+}
+
 function findKeyDomain(family: CacheFamily): { domain: FamilyKeyDomain; evidence: string } {
   if (family.kind !== "redis" && family.kind !== "remote-kv")
     return { domain: "unknown", evidence: "an in-process or memoized key: see the cache's bound" };
   const { holes } = splitPattern(family.pattern);
   if (holes.length === 0) return { domain: "fixed", evidence: "one fixed key" };
   const names = holes.map((hole) => lastName(hole));
-  const ephemeral = names.find((name) => EPHEMERAL_HOLE.test(name) && !/(^|[^a-z])(user|account)/i.test(name));
+  const ephemeral = findEphemeralHole(holes);
   if (ephemeral)
     return {
       domain: "ephemeral",
       evidence: `a key per \`${ephemeral}\` (a value per request, token, job or time window: a new key each time)`,
     };
-  if (names.every((name) => ENTITY_HOLE.test(name)))
+  if (names.every((name) => ENTITY_WORDS.has(splitWords(name).at(-1) ?? "")))
     return { domain: "entity", evidence: `a key per ${names.map((name) => `\`${name}\``).join(" and ")}` };
   return { domain: "unknown", evidence: `a key per ${names.map((name) => `\`${name}\``).join(" and ")}` };
 }

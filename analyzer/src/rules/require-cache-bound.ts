@@ -6,6 +6,8 @@ import { isTestFile } from "../program-model/file-kinds";
 import { fixText } from "../libraries/adapter";
 import { getFixes, getMemoizerAdapter, isRequestScoped } from "../libraries/registry";
 import { growsWithoutBound, memoizerOwner } from "./shared/memoizer-defects";
+import type { ProgramModel } from "../model/program-model";
+import { findEphemeralHole } from "../program-model/roles";
 
 export interface RequireCacheBoundOptions {
   checkMemoizers: boolean;
@@ -21,6 +23,8 @@ const messages = {
     "`{{name}}` ({{library}}) has no size bound and no TTL, so it grows with every new key. Add {{option}}.",
   unboundedMapCache:
     "`{{name}}` is a module-level Map used as a cache (written at {{where}}) that nothing ever deletes from or clears: it grows with every new key. Use a bounded cache (e.g. lru-cache with `max`) or evict entries.",
+  expiringMapGrows:
+    "`{{name}}` keeps an entry per `{{hole}}` (written at {{where}}) with its own expiry, but an expired entry is only replaced when the same key comes back, never removed: the map grows with every new `{{hole}}`. Delete expired entries (a periodic sweep), or use a bounded cache (e.g. lru-cache with `max` and `ttl`).",
   sharedDataLoader:
     "`{{name}}` is a long-lived DataLoader: its cache keeps every loaded key forever and shares results across requests. Create it per request, or pass `cache: false` or a bounded `cacheMap`.",
 } as const;
@@ -66,7 +70,8 @@ export const requireCacheBound = defineRule<RequireCacheBoundOptions, typeof mes
       }
     }
     if (options.checkMapCaches) {
-      for (const mapCache of model.mapCaches) findings.push(...checkMapCache(mapCache, context.formatLocation));
+      for (const mapCache of model.mapCaches)
+        findings.push(...checkMapCache(mapCache, context.formatLocation, () => context.getProgramModel()));
     }
     return findings;
   },
@@ -113,10 +118,28 @@ function checkDataLoader(site: CacheSite): Report[] {
   return [finding(site.calleeSpan, "sharedDataLoader", { name: instance.name ?? "DataLoader" })];
 }
 
-function checkMapCache(mapCache: MapCache, formatLocation: (span: Span) => string): Report[] {
+function checkMapCache(
+  mapCache: MapCache,
+  formatLocation: (span: Span) => string,
+  getProgramModel: () => ProgramModel,
+): Report[] {
   if (mapCache.evicts || mapCache.exported || mapCache.hasFiniteKeyDomain) return [];
   // A map in a browser tab lives as long as the page; a pool of constructed clients is a registry, not a cache.
   if (mapCache.browserOnly || mapCache.holdsInstances) return [];
+  if (mapCache.entriesExpire) {
+    // Entries that carry their own deadline are replaced when their key comes back: the map holds one entry per key
+    // it has seen. Keyed by rows (a team, a currency, a flag) that is bounded by the data; keyed per request, IP or
+    // token it grows without end.
+    const hole = findEphemeralHole(collectKeyHoles(mapCache, getProgramModel()));
+    if (!hole) return [];
+    return [
+      {
+        messageId: "expiringMapGrows",
+        data: { name: mapCache.name, hole, where: formatLocation(mapCache.writes[0]!) },
+        span: mapCache.span,
+      },
+    ];
+  }
   return [
     {
       messageId: "unboundedMapCache",
@@ -124,4 +147,24 @@ function checkMapCache(mapCache: MapCache, formatLocation: (span: Span) => strin
       span: mapCache.span,
     },
   ];
+}
+
+/** The holes of a Map cache's keys: at its writes, or at the calls of the function whose parameter is the key. */
+function collectKeyHoles(mapCache: MapCache, program: ProgramModel): string[] {
+  const holes: string[] = [];
+  const holesOf = (key: { parts: Array<{ kind: string; text?: string }> } | undefined) => {
+    for (const part of key?.parts ?? []) if (part.kind === "hole" && part.text) holes.push(part.text);
+  };
+  for (const write of mapCache.sites.filter((site) => site.operation === "write")) {
+    const index = mapCache.keyParameters[write.id];
+    const calls =
+      index === undefined
+        ? []
+        : (program.callers.get(write.functionId) ?? []).flatMap((caller) =>
+            (program.functions.get(caller)?.calls ?? []).filter((call) => call.target === write.functionId),
+          );
+    if (calls.length === 0) holesOf(write.key);
+    for (const call of calls) holesOf(call.argumentKeys[index!]);
+  }
+  return holes;
 }

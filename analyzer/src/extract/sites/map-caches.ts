@@ -106,6 +106,8 @@ export function findMapCaches(builder: SiteBuilder): MapCache[] {
         cacheAsideWrites.every((w) => isGuardedKey(builder, w) || isDecoratorRegistration(builder, w)),
       browserOnly: isBrowserOnly(builder, cacheAsideWrites),
       holdsInstances: cacheAsideWrites.every((w) => writesInstance(builder, w)),
+      entriesExpire: cacheAsideWrites.length > 0 && cacheAsideWrites.every((w) => writesTimestamp(builder, w)),
+      keyParameters: findKeyParameters(builder, cacheAsideWrites),
       exported: entry.exported || entry.exportedLater,
       sites: describeMapSites(builder, entry.declaration, entry.reads, cacheAsideWrites, entry.evictions),
     });
@@ -388,4 +390,58 @@ function isDecoratorRegistration(builder: SiteBuilder, write: TS.Node): boolean 
   const factory = returned && findFunctionNode(builder, returned);
   if (!factory || !ts.isFunctionDeclaration(factory) || !factory.name) return false;
   return /^[A-Z]/.test(factory.name.text);
+}
+
+/** A clock read: `Date.now()`, `new Date()`, `performance.now()`. */
+const CLOCK = /\b(Date\.now\(\)|new Date\(\)|performance\.now\(\))/;
+
+/**
+ * The entry carries its own time (`{ value, expiresAt: Date.now() + ttl }`, `{ rates, ts: Date.now() }`, or a
+ * `now` taken from the clock): a deadline the reader compares, a hand-written expiry.
+ */
+function writesTimestamp(builder: SiteBuilder, write: TS.Node): boolean {
+  const { ts } = builder;
+  const r = builder.resolver;
+  const value =
+    ts.isCallExpression(write) && write.arguments[1]
+      ? write.arguments[1]
+      : ts.isBinaryExpression(write)
+        ? write.right
+        : undefined;
+  const literal = value ? r.readObjectLiteral(value) : undefined;
+  if (!literal) return false;
+  const readsClock = (expression: TS.Node, depth: number): boolean => {
+    if (CLOCK.test(expression.getText())) return true;
+    if (depth > 2) return false;
+    let found = false;
+    const visit = (node: TS.Node): void => {
+      if (found) return;
+      if (ts.isIdentifier(node)) {
+        const declaration = r.getDeclaredSymbol(node)?.valueDeclaration;
+        if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer)
+          found = readsClock(declaration.initializer, depth + 1);
+      } else ts.forEachChild(node, visit);
+    };
+    visit(expression);
+    return found;
+  };
+  return literal.properties.some(
+    (property) =>
+      (ts.isPropertyAssignment(property) && readsClock(property.initializer, 0)) ||
+      (ts.isShorthandPropertyAssignment(property) && readsClock(property.name, 0)),
+  );
+}
+
+/** By write (`file:start`, its site id): the index of the writing function's parameter that is the key, if any. */
+function findKeyParameters(builder: SiteBuilder, writes: TS.Node[]): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const write of writes) {
+    if (!builder.ts.isCallExpression(write)) continue;
+    const index = builder.findKeyParameter(write);
+    if (index !== undefined) {
+      const span = builder.resolver.makeSpan(write);
+      result[`${span.file}:${span.start}`] = index;
+    }
+  }
+  return result;
 }
