@@ -285,6 +285,21 @@ describe("cachewise check", () => {
     assert.equal(JSON.parse(run.stdout)[0].messages[0].severity, 1);
   });
 
+  it("lets the configuration declare a family's role, which the rules then use", () => {
+    // `item:{id}` is written and never read here: reported, unless the team declares it a store.
+    const files = { "tsconfig.json": STRICT_TSCONFIG, "src/a.ts": REDIS_NO_TTL };
+    const plain = writeProject("role-undeclared", files);
+    const undeclared = runCliCaptured(["check", ".", "--format", "json"], plain);
+    assert.deepEqual(toTuples(JSON.parse(undeclared.stdout), plain), ["require-cache-ttl src/a.ts:4:15"]);
+    const dir = writeProject("role-declared", {
+      ...files,
+      "cachewise.config.json": JSON.stringify({ families: [{ match: "item:*", role: "store", owner: "team-a" }] }),
+    });
+    const declared = runCliCaptured(["check", ".", "--format", "json"], dir);
+    assert.equal(declared.code, 0, declared.stderr);
+    assert.deepEqual(toTuples(JSON.parse(declared.stdout), dir), []);
+  });
+
   it("reports syntax errors and still analyses the other files", () => {
     const dir = writeProject("syntax", {
       "tsconfig.json": STRICT_TSCONFIG,

@@ -12,6 +12,7 @@ import { isTestCode } from "../program-model/file-kinds";
 import { fixText } from "../libraries/adapter";
 import { getFixes, getMemoizerAdapter } from "../libraries/registry";
 import type { CacheFamily, ProgramModel } from "../model/program-model";
+import { formatDuration } from "../format/duration";
 import { isWrapperCallSite } from "../program-model/wrapper-sites";
 import { FAMILIES_OPTION, findEffectiveRole, findPolicyProblem, type FamilyDeclaration } from "../program-model/policy";
 import { memoizerOwner, servesForever } from "./shared/memoizer-defects";
@@ -29,6 +30,8 @@ export interface RequireCacheTtlOptions {
 const messages = {
   redisWithoutTtl:
     "`{{command}}` writes `{{key}}` with no expiry, so the key lives until something deletes it{{why}}. {{fix}}",
+  redisOutlivesSibling:
+    "`{{command}}` writes `{{key}}` with no expiry, but `{{sibling}}`, keyed by the same values, expires after {{ttl}}: once it is gone this key is left behind for good. {{fix}}",
   redisLeak:
     "`{{command}}` writes `{{key}}`, {{domain}}, with no expiry, and nothing deletes it: a key is left behind for each one and the keyspace grows without end. {{fix}}",
   redisMultiWithoutTtl:
@@ -146,6 +149,16 @@ function checkRedisWrite(
   }
   const fix = describeRedisFix(site);
   const familyIds = family ? [family.id] : undefined;
+  if (verdict.kind === "outlives")
+    return [
+      {
+        messageId: "redisOutlivesSibling",
+        data: { command, key: site.key.pattern, sibling: verdict.sibling, ttl: verdict.ttl, fix },
+        span: site.calleeSpan,
+        suggestions,
+        ...(familyIds ? { familyIds } : {}),
+      },
+    ];
   if (verdict.kind === "leak")
     return [
       {
@@ -167,7 +180,45 @@ function checkRedisWrite(
   ];
 }
 
-type Verdict = { kind: "leak"; domain: string } | { kind: "stale"; why: string };
+type Verdict =
+  | { kind: "leak"; domain: string }
+  | { kind: "stale"; why: string }
+  | { kind: "outlives"; sibling: string; ttl: string };
+
+/**
+ * Another family keyed by the same holes (`check:base:{id}` beside `check:data:{id}`) that expires: the two describe
+ * one thing, and this one is left behind when the other goes. Only families that hold data (not a lock's TTL).
+ */
+function findExpiringSibling(
+  family: CacheFamily,
+  program: ProgramModel,
+  declarations: readonly FamilyDeclaration[],
+): { family: CacheFamily; ttl: string } | undefined {
+  const holes = holeNames(family.pattern);
+  if (holes.length === 0 || namespaceOf(family.pattern) === "") return undefined;
+  for (const other of program.families) {
+    if (other === family || other.kind !== family.kind || other.library !== family.library) continue;
+    if (holeNames(other.pattern).join("|") !== holes.join("|")) continue;
+    // One namespace (`check:base:{id}`, `check:data:{id}`): two keys about the same thing, not two features that
+    // happen to be keyed by the same account.
+    if (namespaceOf(other.pattern) !== namespaceOf(family.pattern)) continue;
+    const role = findEffectiveRole(other, declarations).role;
+    if (role !== "cache" && role !== "store" && role !== "unknown") continue;
+    const finite = other.ttls.filter((ttl) => ttl.kind === "set" && ttl.ms !== undefined && ttl.ms !== Infinity);
+    if (finite.length === 0 || finite.length !== other.ttls.length) continue;
+    return { family: other, ttl: formatDuration(Math.max(...finite.map((ttl) => ttl.ms!))) };
+  }
+  return undefined;
+}
+
+/** The first segment of a key pattern (`check:base:{id}` → `check`); "" when it starts with a hole. */
+function namespaceOf(pattern: string): string {
+  return /^[^:{]*/.exec(pattern)![0];
+}
+
+function holeNames(pattern: string): string[] {
+  return [...pattern.matchAll(/\{([^{}]*)\}/g)].map((match) => match[1]!);
+}
 
 function findFamily(site: CacheSite, program: ProgramModel): CacheFamily | undefined {
   const ids = program.familiesOfSite.get(site.id) ?? [];
@@ -207,7 +258,10 @@ function judgeFamily(
     };
   }
   if (role === "cache")
-    return { kind: "stale", why: `; it is a cache (${evidence}), so a stale or wrong value is never refreshed` };
+    return { kind: "stale", why: `; it is a cache (${evidence.replace(/ \(([^()]*)\)$/, ", $1")}), so a stale or wrong value is never refreshed` };
+  // Keys written for the same thing (`check:base:{id}` expires in 7 d, `check:data:{id}` never): this one outlives it.
+  const sibling = findExpiringSibling(family, program, declarations);
+  if (sibling) return { kind: "outlives", sibling: sibling.family.label, ttl: sibling.ttl };
   // Written and never read here: a cache that another reader fills from, with nothing to say it is anything else.
   if (role === "unknown" && family.writes.length > 0) return { kind: "stale", why: "" };
   return undefined;
