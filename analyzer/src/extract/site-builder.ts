@@ -240,15 +240,29 @@ function collectArgumentNames(ts: typeof TS, node: TS.CallExpression | TS.Tagged
 
 /** The variable declaration an identifier names, when it is a plain `const`/`let` of the same file. */
 function findLocalDeclaration(ts: typeof TS, identifier: TS.Identifier): TS.VariableDeclaration | undefined {
-  // Walk up the scopes for a declaration of that name: no checker needed, and cheap for the few names of a call.
+  // Walk up the scopes for a declaration of that name: no checker needed; each block's names are indexed once.
   for (let scope: TS.Node | undefined = identifier.parent; scope; scope = scope.parent) {
     if (!ts.isBlock(scope) && !ts.isSourceFile(scope)) continue;
-    for (const statement of scope.statements) {
-      if (!ts.isVariableStatement(statement)) continue;
-      for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text) return declaration;
-      }
-    }
+    const declaration = indexBlockDeclarations(ts, scope).get(identifier.text);
+    if (declaration) return declaration;
   }
   return undefined;
+}
+
+const blockDeclarations = new WeakMap<TS.Node, Map<string, TS.VariableDeclaration>>();
+
+function indexBlockDeclarations(ts: typeof TS, block: TS.Block | TS.SourceFile): Map<string, TS.VariableDeclaration> {
+  let index = blockDeclarations.get(block);
+  if (!index) {
+    index = new Map();
+    for (const statement of block.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name) && !index.has(declaration.name.text))
+          index.set(declaration.name.text, declaration);
+      }
+    }
+    blockDeclarations.set(block, index);
+  }
+  return index;
 }

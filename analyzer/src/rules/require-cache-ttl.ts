@@ -258,7 +258,10 @@ function judgeFamily(
     };
   }
   if (role === "cache")
-    return { kind: "stale", why: `; it is a cache (${evidence.replace(/ \(([^()]*)\)$/, ", $1")}), so a stale or wrong value is never refreshed` };
+    return {
+      kind: "stale",
+      why: `; it is a cache (${evidence.replace(/ \(([^()]*)\)$/, ", $1")}), so a stale or wrong value is never refreshed`,
+    };
   // Keys written for the same thing (`check:base:{id}` expires in 7 d, `check:data:{id}` never): this one outlives it.
   const sibling = findExpiringSibling(family, program, declarations);
   if (sibling) return { kind: "outlives", sibling: sibling.family.label, ttl: sibling.ttl };
