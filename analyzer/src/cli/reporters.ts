@@ -1,4 +1,5 @@
 // Reporters: a plain map from format name to a function of the results. None prints.
+import { PRISMA_BY_SHAPE } from "../extract/entities/prisma";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ResolvedRule } from "../config/config";
@@ -172,7 +173,17 @@ export function formatPretty(result: CheckResult, context: ReportContext): strin
 }
 
 export function partialTypesWarning(modules: string[]): string {
-  return `type information is partial: could not resolve ${modules.join(", ")} (dependencies not installed?); libraries were identified by import specifier and call shape.`;
+  const libraries = modules.filter((module) => module !== PRISMA_BY_SHAPE);
+  const parts: string[] = [];
+  if (libraries.length > 0)
+    parts.push(
+      `could not resolve ${libraries.join(", ")} (dependencies not installed?); libraries were identified by import specifier and call shape`,
+    );
+  if (libraries.length < modules.length)
+    parts.push(
+      "the Prisma client has no types (not generated yet? run `prisma generate`); its queries were recognised by their call shape",
+    );
+  return `type information is partial: ${parts.join("; ")}.`;
 }
 
 export function formatResult(format: Format, result: CheckResult, context: ReportContext): string {

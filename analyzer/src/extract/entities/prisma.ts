@@ -27,6 +27,9 @@ const PRISMA_WRITES = new Set([
   "deleteMany",
 ]);
 
+/** How the partial-types warning names a Prisma client read by its call shape (its generated types are missing). */
+export const PRISMA_BY_SHAPE = "the Prisma client";
+
 /** Methods only Prisma's model delegates have: enough, with an untyped client, to read the call as Prisma. */
 const PRISMA_ONLY_METHODS = new Set([
   "findUnique",
@@ -76,8 +79,11 @@ export function describePrisma(
   if (!ts.isPropertyAccessExpression(delegate)) return undefined;
   const model = delegate.name.text;
   if (model.startsWith("$")) return undefined;
-  if (!isPrismaClient(cx, delegate.expression) && !hasPrismaCallShape(cx, call, method, delegate.expression))
-    return undefined;
+  if (!isPrismaClient(cx, delegate.expression)) {
+    if (!hasPrismaCallShape(cx, call, method, delegate.expression)) return undefined;
+    // Said in the "type information is partial" warning: this client was recognised by its calls, not its type.
+    cx.resolver.unresolvedModules.add(PRISMA_BY_SHAPE);
+  }
   return [describeAccess(model, isRead ? "read" : "write", method, "prisma")];
 }
 
