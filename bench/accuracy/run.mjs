@@ -117,15 +117,27 @@ function exportService(service) {
   return dir;
 }
 
+function findPackageRoot(path, root) {
+  for (let dir = path; dir.startsWith(root); dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    if (dir === root) break;
+  }
+  return undefined;
+}
+
 function check(root, service) {
   const paths = (service.paths ?? ["."]).map((path) => join(root, path));
   if (args["with-deps"]) {
-    for (const path of paths) {
-      if (existsSync(join(path, "package.json")))
-        spawnSync("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--legacy-peer-deps"], {
-          cwd: path,
-          stdio: "ignore",
-        });
+    // Each analysed path's own package (the nearest package.json at or above it, inside the export), once.
+    const packages = new Set(paths.map((path) => findPackageRoot(path, root)).filter((dir) => dir !== undefined));
+    for (const dir of packages) {
+      const install = spawnSync(
+        "npm",
+        ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--legacy-peer-deps"],
+        { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26 },
+      );
+      if (install.status !== 0)
+        console.error(`${service.name}: npm install in ${relative(root, dir) || "."} failed; analysed without it`);
     }
   }
   const result = spawnSync("node", [CLI, "check", ...paths, "--format", "json"], {
