@@ -6,6 +6,7 @@ import { selectArgumentSources } from "../extract/value-sources";
 import { READ_THROUGH_METHODS, type Populator } from "./assign-families";
 import { collectReachable, MAX_CALL_DEPTH, type CallIndex } from "./call-index";
 import { isTestFile } from "./file-kinds";
+import { splitPattern } from "./key-patterns";
 
 /** Reads that return collections or aggregates, which a new row changes (a single-row read cannot be made stale by a create). */
 const COLLECTION_READS = new Set([
@@ -167,8 +168,8 @@ export function addEntityDependencies(
 function keyHoleNames(pattern: string | undefined): Set<string> | undefined {
   if (pattern === undefined) return undefined;
   const names = new Set<string>();
-  for (const [, hole] of pattern.matchAll(/\{([^{}]*)\}/g)) {
-    for (const name of hole!.match(/[A-Za-z_$][\w$]*/g) ?? []) {
+  for (const hole of splitPattern(pattern).holes) {
+    for (const name of hole.match(/[A-Za-z_$][\w$]*/g) ?? []) {
       if (!GENERIC_NAMES.has(name)) names.add(name.toLowerCase());
     }
   }

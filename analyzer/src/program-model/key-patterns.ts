@@ -9,3 +9,18 @@ export function normalizePattern(pattern: string): string {
 export function isOpaquePattern(pattern: string): boolean {
   return /^(\{[^{}]*\})+$/.test(pattern) || pattern === "";
 }
+
+/** The literal text and the holes of a family's pattern (`usage:{type}:{id}` → `usage::`, `type`, `id`). */
+export function splitPattern(pattern: string): { text: string; holes: string[] } {
+  const holes: string[] = [];
+  const text = pattern.replace(/\{([^{}]*)\}/g, (_whole, hole: string) => {
+    holes.push(hole);
+    return ":";
+  });
+  return { text, holes };
+}
+
+/** The first segment of a pattern (`check:base:{id}` → `check`); "" when it starts with a hole. */
+export function namespaceOf(pattern: string): string {
+  return /^[^:{]*/.exec(pattern)![0];
+}

@@ -10,6 +10,7 @@
 //   key per request, token, job, checkout, time window: grows forever unless each key is deleted or expires),
 //   `unknown`.
 import type { CacheFamily, FamilyRole, FamilyKeyDomain, FamilyVolatility } from "../model/program-model";
+import { splitPattern } from "./key-patterns";
 
 /** Commands that only change a number held at the key. */
 const COUNTER_COMMANDS: ReadonlySet<string> = new Set([
@@ -126,16 +127,6 @@ export function assignRoles(families: Iterable<CacheFamily>): void {
     family.volatility = volatility.volatility;
     family.volatilityEvidence = volatility.evidence;
   }
-}
-
-/** The literal text and the holes of a family's pattern (`usage:{type}:{id}` → `usage::`, `type`, `id`). */
-export function splitPattern(pattern: string): { text: string; holes: string[] } {
-  const holes: string[] = [];
-  const text = pattern.replace(/\{([^{}]*)\}/g, (_whole, hole: string) => {
-    holes.push(hole);
-    return ":";
-  });
-  return { text, holes };
 }
 
 function findRole(family: CacheFamily): { role: FamilyRole; evidence: string } {

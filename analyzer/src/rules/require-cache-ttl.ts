@@ -14,6 +14,7 @@ import { getFixes, getMemoizerAdapter } from "../libraries/registry";
 import type { CacheFamily, ProgramModel } from "../model/program-model";
 import { formatDuration } from "../format/duration";
 import { isWrapperCallSite } from "../program-model/wrapper-sites";
+import { namespaceOf, splitPattern } from "../program-model/key-patterns";
 import { FAMILIES_OPTION, findEffectiveRole, findPolicyProblem, type FamilyDeclaration } from "../program-model/policy";
 import { memoizerOwner, servesForever } from "./shared/memoizer-defects";
 
@@ -194,11 +195,11 @@ function findExpiringSibling(
   program: ProgramModel,
   declarations: readonly FamilyDeclaration[],
 ): { family: CacheFamily; ttl: string } | undefined {
-  const holes = holeNames(family.pattern);
+  const holes = splitPattern(family.pattern).holes;
   if (holes.length === 0 || namespaceOf(family.pattern) === "") return undefined;
   for (const other of program.families) {
     if (other === family || other.kind !== family.kind || other.library !== family.library) continue;
-    if (holeNames(other.pattern).join("|") !== holes.join("|")) continue;
+    if (splitPattern(other.pattern).holes.join("|") !== holes.join("|")) continue;
     // One namespace (`check:base:{id}`, `check:data:{id}`): two keys about the same thing, not two features that
     // happen to be keyed by the same account.
     if (namespaceOf(other.pattern) !== namespaceOf(family.pattern)) continue;
@@ -209,15 +210,6 @@ function findExpiringSibling(
     return { family: other, ttl: formatDuration(Math.max(...finite.map((ttl) => ttl.ms!))) };
   }
   return undefined;
-}
-
-/** The first segment of a key pattern (`check:base:{id}` → `check`); "" when it starts with a hole. */
-function namespaceOf(pattern: string): string {
-  return /^[^:{]*/.exec(pattern)![0];
-}
-
-function holeNames(pattern: string): string[] {
-  return [...pattern.matchAll(/\{([^{}]*)\}/g)].map((match) => match[1]!);
 }
 
 function findFamily(site: CacheSite, program: ProgramModel): CacheFamily | undefined {
