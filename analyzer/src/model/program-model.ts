@@ -135,6 +135,11 @@ export interface ProgramModel {
   freshIdentityCalls: ReadonlyMap<string, number>;
   /** Family ids a site belongs to. */
   familiesOfSite: ReadonlyMap<string, string[]>;
-  /** Sites at the calls of generic wrappers (`save(\`user:${id}\`, v)` for `save(key, v) { redis.set(key, v) }`): rules judge a wrapper there. */
-  wrapperCallSites: CacheSite[];
+  /** The families by id. */
+  familiesById: ReadonlyMap<string, CacheFamily>;
+  /**
+   * By file: the sites at the calls of generic wrappers there (`save(\`user:${id}\`, v)` for
+   * `save(key, v) { redis.set(key, v) }`), where rules judge a wrapper.
+   */
+  wrapperCallSitesByFile: ReadonlyMap<string, CacheSite[]>;
 }

@@ -3,7 +3,7 @@
 // connect writes of the source of truth to invalidations. Built from the per-file models
 // only (plain data in, plain data out): the same code serves the CLI and ESLint.
 // This file is the pipeline: each pass lives in its own file and runs once, in this order.
-import type { FileCacheModel } from "../model/cache-model";
+import type { CacheSite, FileCacheModel } from "../model/cache-model";
 import type { ProgramModel } from "../model/program-model";
 import { assignFamilies } from "./assign-families";
 import { indexCalls } from "./call-index";
@@ -37,9 +37,13 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   removeQueueFamilies(table.families);
   finishFamilies(table.families);
   assignRoles(table.families.values());
+  const wrapperCallSitesByFile = new Map<string, CacheSite[]>();
+  for (const site of sites.filter(isWrapperCallSite))
+    wrapperCallSitesByFile.set(site.span.file, [...(wrapperCallSitesByFile.get(site.span.file) ?? []), site]);
   return {
     freshIdentityCalls: countFreshIdentityCalls(models),
     families: [...table.families.values()].sort((a, b) => a.label.localeCompare(b.label)),
+    familiesById: table.families,
     functions: calls.functions,
     callers: calls.callers,
     handlers: calls.handlers,
@@ -48,7 +52,7 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     deletedIn: table.deletedIn,
     entityWrites: entities.writes,
     familiesOfSite: table.familiesOfSite,
-    wrapperCallSites: sites.filter(isWrapperCallSite),
+    wrapperCallSitesByFile,
   };
 }
 

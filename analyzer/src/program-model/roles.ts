@@ -115,6 +115,11 @@ function splitWords(name: string): string[] {
     .map((word) => word.toLowerCase());
 }
 
+/** Roles whose values can be a copy of data (a cache, a store, or not known): not a lock, counter, queue or job state. */
+export function holdsData(role: FamilyRole): boolean {
+  return role === "cache" || role === "store" || role === "unknown";
+}
+
 export function assignRoles(families: Iterable<CacheFamily>): void {
   for (const family of families) {
     const domain = findKeyDomain(family);

@@ -42,11 +42,10 @@ export const consistentCacheTtl = defineRule<ConsistentCacheTtlOptions, typeof m
   check(model, context) {
     const program = context.getProgramModel();
     const findings: Report[] = [];
-    const families = new Map(program.families.map((family) => [family.id, family]));
     for (const site of model.sites) {
       if (site.operation !== "write" || (site.kind !== "redis" && site.kind !== "in-process")) continue;
       for (const familyId of program.familiesOfSite.get(site.id) ?? []) {
-        const family = families.get(familyId);
+        const family = program.familiesById.get(familyId);
         if (!family) continue;
         const finding = checkWrite(site, family, context.options, context.formatLocation);
         if (finding) findings.push(finding);

@@ -2,7 +2,7 @@
 // failure is served to every later caller with the same key, until the entry goes away.
 import type { CacheSite, RejectionFix, Span } from "../model/cache-model";
 import { defineRule, type RuleReport } from "../model/rule";
-import { describeFoldedDefects, keepsRejection } from "./shared/memoizer-defects";
+import { describeFoldedDefects, keepsRejection } from "./shared/defect-owners";
 
 export interface NoCachedRejectionOptions {
   checkExpiring: boolean;

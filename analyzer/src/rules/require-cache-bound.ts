@@ -5,7 +5,7 @@ import { defineRule, findingOf, type RuleReport } from "../model/rule";
 import { isTestFile } from "../program-model/file-kinds";
 import { fixText } from "../libraries/adapter";
 import { getFixes, getMemoizerAdapter, isRequestScoped } from "../libraries/registry";
-import { growsWithoutBound, memoizerOwner } from "./shared/memoizer-defects";
+import { isUnboundedCache, memoizerOwner } from "./shared/defect-owners";
 import type { ProgramModel } from "../model/program-model";
 import { findEphemeralHole } from "../program-model/roles";
 
@@ -79,7 +79,7 @@ export const requireCacheBound = defineRule<RequireCacheBoundOptions, typeof mes
 
 function checkMemoizer(site: CacheSite): Report[] {
   // `no-cached-rejection` reports an async memoizer that also keeps rejections, with the missing bound folded in.
-  if (!growsWithoutBound(site) || memoizerOwner(site) !== "require-cache-bound") return [];
+  if (memoizerOwner(site) !== "require-cache-bound") return [];
   const memoize = site.memoize!;
   const adapter = getMemoizerAdapter(site.library);
   const option =
@@ -99,11 +99,8 @@ function checkMemoizer(site: CacheSite): Report[] {
 
 function checkCache(site: CacheSite): Report[] {
   const instance = site.instance;
-  if (!instance || instance.optionsOpaque) return [];
-  if (instance.lifetime !== "module" && instance.lifetime !== "class") return [];
-  if (instance.bound.kind !== "none" || instance.defaultTtl.kind !== "none") return [];
-  const option = fixText(getFixes(site.library).bound);
-  if (!option) return [];
+  if (!instance || !isUnboundedCache(site.library, instance)) return [];
+  const option = fixText(getFixes(site.library).bound)!;
   return [
     finding(site.calleeSpan, "unboundedCache", { name: instance.name ?? site.library, library: site.library, option }),
   ];

@@ -15,8 +15,9 @@ import type { CacheFamily, ProgramModel } from "../model/program-model";
 import { formatDuration } from "../format/duration";
 import { isWrapperCallSite } from "../program-model/wrapper-sites";
 import { namespaceOf, splitPattern } from "../program-model/key-patterns";
+import { holdsData } from "../program-model/roles";
 import { FAMILIES_OPTION, findEffectiveRole, findPolicyProblem, type FamilyDeclaration } from "../program-model/policy";
-import { memoizerOwner, servesForever } from "./shared/memoizer-defects";
+import { isUnboundedCache, memoizerOwner } from "./shared/defect-owners";
 
 export interface RequireCacheTtlOptions {
   families: FamilyDeclaration[];
@@ -103,7 +104,7 @@ export const requireCacheTtl = defineRule<RequireCacheTtlOptions, typeof message
     const { options } = context;
     const program = context.getProgramModel();
     // A pass-through wrapper (`save(key, value)`) is judged at its callers, where the key is known.
-    const wrapperCalls = program.wrapperCallSites.filter((site) => site.span.file === model.file);
+    const wrapperCalls = program.wrapperCallSitesByFile.get(model.file) ?? [];
     const withCalls = wrapperCalls.length > 0 ? { ...model, sites: [...model.sites, ...wrapperCalls] } : model;
     for (const site of withCalls.sites) {
       if (site.kind === "redis" && options.checkRedis)
@@ -204,7 +205,7 @@ function findExpiringSibling(
     // happen to be keyed by the same account.
     if (namespaceOf(other.pattern) !== namespaceOf(family.pattern)) continue;
     const role = findEffectiveRole(other, declarations).role;
-    if (role !== "cache" && role !== "store" && role !== "unknown") continue;
+    if (!holdsData(role)) continue;
     const finite = other.ttls.filter((ttl) => ttl.kind === "set" && ttl.ms !== undefined && ttl.ms !== Infinity);
     if (finite.length === 0 || finite.length !== other.ttls.length) continue;
     return { family: other, ttl: formatDuration(Math.max(...finite.map((ttl) => ttl.ms!))) };
@@ -212,9 +213,10 @@ function findExpiringSibling(
   return undefined;
 }
 
+/** The site's family (the first by label when it has several, as `families` lists them). */
 function findFamily(site: CacheSite, program: ProgramModel): CacheFamily | undefined {
-  const ids = program.familiesOfSite.get(site.id) ?? [];
-  return program.families.find((family) => ids.includes(family.id));
+  const families = (program.familiesOfSite.get(site.id) ?? []).flatMap((id) => program.familiesById.get(id) ?? []);
+  return families.sort((a, b) => a.label.localeCompare(b.label))[0];
 }
 
 /**
@@ -240,7 +242,7 @@ function judgeFamily(
     if (family.invalidations.some((ref) => ref.operation === "delete")) return undefined;
     return { kind: "leak", domain: family.keyDomainEvidence };
   }
-  if (role !== "cache" && role !== "store" && role !== "unknown") return undefined;
+  if (!holdsData(role)) return undefined;
   if (family.volatility === "snapshot") return undefined;
   if (family.volatility === "source") {
     const held = family.entities.filter((entity) => entity.readByKey).map((entity) => `\`${entity.displayName}\``);
@@ -342,7 +344,7 @@ function checkInProcessWrite(
   if (!fix || site.method === "prime") return [];
   if (instance.bound.kind === "none") {
     // One defect, one finding: `require-cache-bound` reports the construction ("no size bound and no TTL").
-    if (isReportedUnbounded(site.library, instance)) return [];
+    if (isUnboundedCache(site.library, instance)) return [];
     return [
       finding(site.calleeSpan, "inProcessForever", {
         name: instance.name ?? site.library,
@@ -377,12 +379,6 @@ function checkInProcessWrite(
   ];
 }
 
-/** The construction `require-cache-bound` reports: long-lived, readable options, no bound, no TTL, and a bound to suggest. */
-function isReportedUnbounded(library: CacheSite["library"], instance: InstanceInfo): boolean {
-  if (instance.optionsOpaque || (instance.lifetime !== "module" && instance.lifetime !== "class")) return false;
-  return instance.defaultTtl.kind === "none" && fixText(getFixes(library).bound) !== undefined;
-}
-
 function describeBound(bound: InstanceInfo["bound"]): string {
   if (bound.kind === "entries") return `max ${bound.value ?? bound.text} entries`;
   if (bound.kind === "bytes") return `max ${bound.value ?? bound.text} bytes`;
@@ -396,7 +392,7 @@ function isForeverInstance(instance: InstanceInfo): boolean {
 
 function checkMemoizer(site: CacheSite): Report[] {
   // One defect, one finding: a memoizer that also keeps rejections or grows without bound is reported by that rule.
-  if (!servesForever(site) || memoizerOwner(site) !== "require-cache-ttl") return [];
+  if (memoizerOwner(site) !== "require-cache-ttl") return [];
   const memoize = site.memoize!;
   const adapter = getMemoizerAdapter(site.library)!;
   const fix = fixText(adapter.fixes.ttl);

@@ -6,7 +6,7 @@ import { isTestFile } from "../program-model/file-kinds";
 import { getInvalidationPaths } from "../program-model/invalidation-paths";
 import type { Span } from "../model/cache-model";
 import { defineRule, type RuleReport } from "../model/rule";
-import type { FamilyRole } from "../model/program-model";
+import { holdsData } from "../program-model/roles";
 import { FAMILIES_OPTION, findEffectiveRole, findPolicyProblem, type FamilyDeclaration } from "../program-model/policy";
 
 export interface RequireInvalidationOnWriteOptions {
@@ -33,9 +33,6 @@ const messages = {
 } as const;
 
 type Report = RuleReport<typeof messages>;
-
-/** Roles whose values can be copies of a row. */
-const HOLDS_COPIES: ReadonlySet<FamilyRole> = new Set<FamilyRole>(["cache", "store", "unknown"]);
 
 export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteOptions, typeof messages>({
   id: "require-invalidation-on-write",
@@ -74,7 +71,7 @@ export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteO
       // a marker, a counter or a job's progress holds no copy of anything.
       const dependent = program.families.filter(
         (family) =>
-          HOLDS_COPIES.has(findEffectiveRole(family, context.options.families).role) &&
+          holdsData(findEffectiveRole(family, context.options.families).role) &&
           family.entities.some(
             (entity) => entity.readByKey && isChangedByWrite(entity, write) && (!creates || entity.collection),
           ),

@@ -68,7 +68,7 @@ export const requireTtlPolicy = defineRule<RequireTtlPolicyOptions, typeof messa
     for (const site of model.sites) {
       if (site.operation !== "write" && site.operation !== "memoize") continue;
       for (const familyId of program.familiesOfSite.get(site.id) ?? []) {
-        const family = program.families.find((f) => f.id === familyId);
+        const family = program.familiesById.get(familyId);
         const assigned = family && classOf(family);
         const ttl = family?.ttls.find((t) => t.siteId === site.id);
         if (!family || !assigned || !ttl || ttl.kind === "keep" || ttl.kind === "unknown") continue;

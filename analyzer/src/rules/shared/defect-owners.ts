@@ -1,15 +1,27 @@
-// One defect, one finding: an async function memoized at module level with a library that keeps rejections, has
-// no bound and no expiry is one mistake (the wrong memoizer, or missing options), not three. These predicates say
-// which rule owns a memoizer: `no-cached-rejection` first (the most specific), then `require-cache-bound`, then
-// `require-cache-ttl`; the owning rule's message folds in what the others would have said.
-import type { CacheSite, MemoizeInfo } from "../../model/cache-model";
+// One defect, one finding. An async function memoized at module level with a library that keeps rejections, has
+// no bound and no expiry is one mistake (the wrong memoizer, or missing options), not three; an in-process cache
+// with neither a bound nor a TTL is one mistake, not a finding at its construction plus one at every write. These
+// predicates say which rule owns such a defect: for a memoizer `no-cached-rejection` first (the most specific), then
+// `require-cache-bound`, then `require-cache-ttl`; for a cache `require-cache-bound`. The owning rule's message
+// folds in what the others would have said.
+import type { CacheSite, InstanceInfo, MemoizeInfo } from "../../model/cache-model";
 import { fixText } from "../../libraries/adapter";
-import { getMemoizerAdapter } from "../../libraries/registry";
+import { getFixes, getMemoizerAdapter } from "../../libraries/registry";
 
 type MemoizeSite = CacheSite & { memoize: MemoizeInfo & { fn: NonNullable<MemoizeInfo["fn"]> } };
 
-function isLongLived(memoize: MemoizeInfo): boolean {
-  return memoize.lifetime === "module" || memoize.lifetime === "class";
+function isLongLived({ lifetime }: MemoizeInfo | InstanceInfo): boolean {
+  return lifetime === "module" || lifetime === "class";
+}
+
+/**
+ * An in-process cache `require-cache-bound` reports at its construction: long-lived, options it can read, neither a
+ * bound nor a default TTL, and a bound the library can be given.
+ */
+export function isUnboundedCache(library: CacheSite["library"], instance: InstanceInfo): boolean {
+  if (instance.optionsOpaque || !isLongLived(instance)) return false;
+  if (instance.bound.kind !== "none" || instance.defaultTtl.kind !== "none") return false;
+  return fixText(getFixes(library).bound) !== undefined;
 }
 
 /** The memoizer keeps a rejected promise of an async function; `expires` when entries have a max age. */
