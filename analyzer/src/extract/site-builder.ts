@@ -112,7 +112,7 @@ export class SiteBuilder {
     const r = this.resolver;
     const scope = this.findOwningFunction(node);
     const transactionId = this.findTransaction(node);
-    const argumentNames = collectArgumentNames(this.ts, node);
+    const argumentNames = collectArgumentNames(this.resolver, node);
     for (const access of accesses) {
       this.entityAccesses.push({
         ...access,
@@ -181,27 +181,41 @@ export class SiteBuilder {
   }
 }
 
-/** Whether a name is a parameter of a function around it (and no closer variable shadows it). */
-function isParameterName(ts: typeof TS, identifier: TS.Identifier): boolean {
-  if (findLocalDeclaration(ts, identifier)) return false;
-  for (let scope: TS.Node | undefined = identifier.parent; scope; scope = scope.parent) {
-    if (ts.isFunctionLike(scope))
-      if (scope.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === identifier.text)) return true;
-  }
-  return false;
+/** The variable or parameter a name refers to (for a shorthand property `{ id }`, the variable `id`). */
+function findDeclaration(r: Resolver, identifier: TS.Identifier): TS.Declaration | undefined {
+  const { ts } = r;
+  const symbol =
+    ts.isShorthandPropertyAssignment(identifier.parent) && identifier.parent.name === identifier
+      ? r.tryChecker(() => r.checker.getShorthandAssignmentValueSymbol(identifier.parent), undefined)
+      : r.tryChecker(() => r.getDeclaredSymbol(identifier), undefined);
+  return symbol?.valueDeclaration;
 }
 
+/** Columns a SQL text filters by: `WHERE slug = ?`, `id IN (…)`, `key = $1`. */
+const SQL_FILTER_COLUMN = /(\w+)\s*(?:=|\bin\b|\bIN\b)\s*[?$:@(]/g;
+
 /** Names used by the arguments of a call and of the calls in its builder chain (at most 64). */
-function collectArgumentNames(ts: typeof TS, node: TS.CallExpression | TS.TaggedTemplateExpression): string[] {
+function collectArgumentNames(r: Resolver, node: TS.CallExpression | TS.TaggedTemplateExpression): string[] {
+  const { ts } = r;
   const names = new Set<string>();
   const followed = new Set<TS.Node>();
+  const addColumns = (sql: string) => {
+    for (const [, column] of sql.matchAll(SQL_FILTER_COLUMN)) names.add(column!);
+  };
   const visit = (child: TS.Node): void => {
     if (names.size >= 64) return;
     if (ts.isIdentifier(child)) {
       names.add(child.text);
       // `findUnique(args)` with `const args = { where: { hashedKey } }` in the same file: the names it holds.
-      const declaration = findLocalDeclaration(ts, child);
-      if (declaration?.initializer && !followed.has(declaration) && followed.size < 8) {
+      const declaration = findDeclaration(r, child);
+      if (
+        declaration &&
+        ts.isVariableDeclaration(declaration) &&
+        declaration.initializer &&
+        declaration.getSourceFile() === child.getSourceFile() &&
+        !followed.has(declaration) &&
+        followed.size < 8
+      ) {
         followed.add(declaration);
         visit(declaration.initializer);
       }
@@ -209,10 +223,9 @@ function collectArgumentNames(ts: typeof TS, node: TS.CallExpression | TS.Tagged
     else if (ts.isStringLiteral(child) || ts.isNoSubstitutionTemplateLiteral(child)) {
       // A property name (`"user_id": id`), or the columns a SQL text filters by (`WHERE slug = ?`).
       if (ts.isPropertyAssignment(child.parent) && child.parent.name === child) names.add(child.text);
-      else for (const [, column] of child.text.matchAll(/(\w+)\s*(?:=|\bin\b|\bIN\b)\s*[?$:@(]/g)) names.add(column!);
+      else addColumns(child.text);
     } else if (ts.isTemplateExpression(child)) {
-      const text = child.head.text + child.templateSpans.map((span) => ` ? ${span.literal.text}`).join("");
-      for (const [, column] of text.matchAll(/(\w+)\s*(?:=|\bin\b|\bIN\b)\s*[?$:@(]/g)) names.add(column!);
+      addColumns(child.head.text + child.templateSpans.map((span) => ` ? ${span.literal.text}`).join(""));
     }
     child.forEachChild(visit);
   };
@@ -221,7 +234,8 @@ function collectArgumentNames(ts: typeof TS, node: TS.CallExpression | TS.Tagged
     if (ts.isCallExpression(current)) {
       for (const argument of current.arguments) {
         // `findUnique(criteria)` where `criteria` is the function's parameter: the caller chooses the rows.
-        if (ts.isIdentifier(argument) && isParameterName(ts, argument)) names.add(PARAMETER_ARGUMENT);
+        const declaration = ts.isIdentifier(argument) ? findDeclaration(r, argument) : undefined;
+        if (declaration && ts.isParameter(declaration)) names.add(PARAMETER_ARGUMENT);
         visit(argument);
       }
       current = current.expression;
@@ -236,33 +250,4 @@ function collectArgumentNames(ts: typeof TS, node: TS.CallExpression | TS.Tagged
     } else break;
   }
   return [...names];
-}
-
-/** The variable declaration an identifier names, when it is a plain `const`/`let` of the same file. */
-function findLocalDeclaration(ts: typeof TS, identifier: TS.Identifier): TS.VariableDeclaration | undefined {
-  // Walk up the scopes for a declaration of that name: no checker needed; each block's names are indexed once.
-  for (let scope: TS.Node | undefined = identifier.parent; scope; scope = scope.parent) {
-    if (!ts.isBlock(scope) && !ts.isSourceFile(scope)) continue;
-    const declaration = indexBlockDeclarations(ts, scope).get(identifier.text);
-    if (declaration) return declaration;
-  }
-  return undefined;
-}
-
-const blockDeclarations = new WeakMap<TS.Node, Map<string, TS.VariableDeclaration>>();
-
-function indexBlockDeclarations(ts: typeof TS, block: TS.Block | TS.SourceFile): Map<string, TS.VariableDeclaration> {
-  let index = blockDeclarations.get(block);
-  if (!index) {
-    index = new Map();
-    for (const statement of block.statements) {
-      if (!ts.isVariableStatement(statement)) continue;
-      for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name) && !index.has(declaration.name.text))
-          index.set(declaration.name.text, declaration);
-      }
-    }
-    blockDeclarations.set(block, index);
-  }
-  return index;
 }

@@ -4,6 +4,7 @@ import type { CacheSite, InstanceInfo, MapCache, Operation } from "../../model/c
 import { traceValueSources } from "../value-sources";
 import type { SiteBuilder } from "../site-builder";
 import { addMissingInputGap } from "./key-gaps";
+import { findEnclosingFunction } from "../functions";
 
 export function findMapCaches(builder: SiteBuilder): MapCache[] {
   const { ts } = builder;
@@ -296,7 +297,7 @@ function writtenKeyName(builder: SiteBuilder, write: TS.Node): string | undefine
 function isGuardedKey(builder: SiteBuilder, write: TS.Node): boolean {
   const { ts } = builder;
   const name = writtenKeyName(builder, write);
-  const owner = findFunctionNode(builder, write);
+  const owner = findEnclosingFunction(builder.ts, write);
   if (!name || !owner) return false;
   const isName = (node: TS.Node | undefined) => !!node && ts.isIdentifier(node) && node.text === name;
   let guarded = false;
@@ -327,14 +328,6 @@ function isGuardedKey(builder: SiteBuilder, write: TS.Node): boolean {
   return guarded;
 }
 
-function findFunctionNode(builder: SiteBuilder, node: TS.Node): TS.Node | undefined {
-  const { ts } = builder;
-  for (let current = node.parent; current; current = current.parent) {
-    if (ts.isFunctionLike(current)) return current;
-  }
-  return undefined;
-}
-
 /**
  * The cache lives in a browser tab, not in a server process: the module says `"use client"`, or the writing
  * function returns early outside a browser (`typeof window === "undefined"`).
@@ -352,7 +345,7 @@ function isBrowserOnly(builder: SiteBuilder, writes: TS.Node[]): boolean {
   return (
     writes.length > 0 &&
     writes.every((write) => {
-      const owner = findFunctionNode(builder, write);
+      const owner = findEnclosingFunction(builder.ts, write);
       return owner !== undefined && /typeof\s+(window|document)\s*===?\s*["']undefined["']/.test(owner.getText());
     })
   );
@@ -380,14 +373,14 @@ function writesInstance(builder: SiteBuilder, write: TS.Node): boolean {
 function isDecoratorRegistration(builder: SiteBuilder, write: TS.Node): boolean {
   const { ts } = builder;
   const name = writtenKeyName(builder, write);
-  const owner = findFunctionNode(builder, write);
+  const owner = findEnclosingFunction(builder.ts, write);
   if (!name || !owner || !(ts.isArrowFunction(owner) || ts.isFunctionExpression(owner))) return false;
   if (owner.parameters.length < 2 || owner.parameters.length > 3) return false;
   const first = owner.parameters[0]!.name;
   if (!ts.isIdentifier(first) || first.text !== name) return false;
   // Returned by a decorator factory, named as decorators are (`EntityId`, `Money`).
   const returned = ts.isReturnStatement(owner.parent) ? owner.parent : undefined;
-  const factory = returned && findFunctionNode(builder, returned);
+  const factory = returned && findEnclosingFunction(builder.ts, returned);
   if (!factory || !ts.isFunctionDeclaration(factory) || !factory.name) return false;
   return /^[A-Z]/.test(factory.name.text);
 }
