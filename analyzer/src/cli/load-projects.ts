@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { getLibFiles, libFolderInMemoryPath } from "@ts-morph/common";
 import { ts } from "ts-morph";
 import { ConfigError } from "../config/config";
+import { toResolvedModule, type WorkspaceResolution } from "./workspace-packages";
 
 const SOURCE_EXTENSIONS = /\.(?:[cm]?[jt]sx?)$/;
 const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git", "dist", "build", "out", "coverage", ".next", ".turbo"]);
@@ -17,6 +18,8 @@ export interface ProjectSpec {
   projectReferences: readonly ts.ProjectReference[] | undefined;
   /** Problems that did not stop the analysis (an `extends` that could not be resolved). */
   warnings?: string[];
+  /** The monorepo's own packages, served from their sources when an import of one does not resolve. */
+  workspace?: WorkspaceResolution;
 }
 
 /** TS6053 "File '…' not found.", which is what an unresolvable `extends` reports. */
@@ -171,7 +174,7 @@ export function createProgram(
   return ts.createProgram({
     rootNames,
     options: spec.options,
-    host: createCompilerHost(spec.options, reuse?.sourceFiles),
+    host: createCompilerHost(spec.options, reuse?.sourceFiles, spec.workspace),
     projectReferences: spec.projectReferences,
     oldProgram: reuse?.oldProgram,
   });
@@ -184,8 +187,13 @@ const libTexts = new Map(
 );
 const libSourceFiles = new Map<string, ts.SourceFile>();
 
-function createCompilerHost(options: ts.CompilerOptions, cache?: SourceFileCache): ts.CompilerHost {
+function createCompilerHost(
+  options: ts.CompilerOptions,
+  cache?: SourceFileCache,
+  workspace?: WorkspaceResolution,
+): ts.CompilerHost {
   const host = ts.createCompilerHost(options, true);
+  if (workspace && workspace.packages.size > 0) resolveWorkspaceImports(host, options, workspace);
   const getSourceFile = host.getSourceFile.bind(host);
   const fileExists = host.fileExists.bind(host);
   const readFile = host.readFile.bind(host);
@@ -224,6 +232,34 @@ function createCompilerHost(options: ts.CompilerOptions, cache?: SourceFileCache
     return sourceFile;
   };
   return host;
+}
+
+/**
+ * Resolves imports as the compiler does, then serves a workspace package's import that did not resolve (not
+ * installed, or its `types` point at an unbuilt `dist/`) from the package's source entry.
+ */
+function resolveWorkspaceImports(host: ts.CompilerHost, options: ts.CompilerOptions, workspace: WorkspaceResolution) {
+  const resolutionCache = ts.createModuleResolutionCache(
+    host.getCurrentDirectory(),
+    (fileName) => host.getCanonicalFileName(fileName),
+    options,
+  );
+  host.resolveModuleNameLiterals = (literals, containingFile, redirectedReference, compilerOptions, sourceFile) =>
+    literals.map((literal) => {
+      const mode = ts.getModeForUsageLocation(sourceFile, literal, compilerOptions);
+      const result = ts.resolveModuleName(
+        literal.text,
+        containingFile,
+        compilerOptions,
+        host,
+        resolutionCache,
+        redirectedReference,
+        mode,
+      );
+      if (result.resolvedModule || literal.text.startsWith(".") || path.isAbsolute(literal.text)) return result;
+      const file = workspace.resolve(literal.text);
+      return file ? { resolvedModule: toResolvedModule(file) } : result;
+    });
 }
 
 /** Why a file is skipped: too large (generated or bundled), or binary. */

@@ -11,6 +11,12 @@ import {
   findPackageOfDeclarationFile,
   type LibraryEntry,
 } from "../libraries/registry";
+import { ORM_PACKAGES } from "./entities/entity-context";
+
+/** A module an ORM's queries are read from (`@prisma/client`, `drizzle-orm/pg-core`, `typeorm`…). */
+function isOrmModule(module: string): boolean {
+  return Object.values(ORM_PACKAGES).some((matches) => matches(module));
+}
 
 /** Where a value comes from: a module and the chain of exports/properties read from it. */
 export interface ImportOrigin {
@@ -42,6 +48,40 @@ export class Resolver {
   readonly unresolvedModules = new Set<string>();
   /** How many checker queries threw (see `tryChecker`) and fell back: a sign that type information was partial. */
   checkerFailures = 0;
+  /**
+   * The arguments a factory was called with, while the value it returns is read (`createClient("tr:")` building
+   * `new Redis({ keyPrefix: prefix })`): constants fold through its parameters. Empty outside such a read.
+   */
+  private readonly bindings = new Map<TS.Declaration, TS.Expression>();
+
+  /** Runs `read` with the function's parameters bound to a call's arguments (spread and rest parameters stay unbound). */
+  withArguments<T>(declaration: TS.SignatureDeclaration, args: readonly TS.Expression[], read: () => T): T {
+    const { ts } = this;
+    const added: TS.Declaration[] = [];
+    declaration.parameters.forEach((parameter, index) => {
+      const argument = args[index];
+      if (!argument || parameter.dotDotDotToken || ts.isSpreadElement(argument) || this.bindings.has(parameter)) return;
+      if (args.slice(0, index).some((a) => ts.isSpreadElement(a))) return;
+      this.bindings.set(parameter, argument);
+      added.push(parameter);
+    });
+    try {
+      return read();
+    } finally {
+      for (const parameter of added) this.bindings.delete(parameter);
+    }
+  }
+
+  /** True while a factory's arguments are bound: results then depend on the call and must not be memoized. */
+  get hasBindings(): boolean {
+    return this.bindings.size > 0;
+  }
+
+  /** The argument a parameter is bound to, while a factory's result is read. */
+  private boundArgument(symbol: TS.Symbol | undefined): TS.Expression | undefined {
+    const declaration = symbol?.valueDeclaration;
+    return declaration ? this.bindings.get(declaration) : undefined;
+  }
 
   constructor(host: ExtractionHost) {
     this.ts = host.ts;
@@ -185,9 +225,16 @@ export class Resolver {
       if (local) {
         if (this.isBareSpecifier(local.module)) {
           // An unresolved module specifier has no symbol.
-          const resolved = checker.getSymbolAtLocation(local.specifier) !== undefined;
-          if (!resolved && findLibraryByModule(local.module)) this.unresolvedModules.add(local.module);
-          return { module: local.module, path: local.path, unresolved: !resolved };
+          const moduleSymbol = checker.getSymbolAtLocation(local.specifier);
+          const resolved = moduleSymbol !== undefined;
+          if (!resolved && (findLibraryByModule(local.module) || isOrmModule(local.module)))
+            this.unresolvedModules.add(local.module);
+          // A workspace package of the project (`@acme/redis` re-exporting `ioredis`): follow it into its sources.
+          const followed =
+            moduleSymbol && !findLibraryByModule(local.module)
+              ? this.followProjectPackage(symbol, moduleSymbol, local.path, depth)
+              : undefined;
+          return followed ?? { module: local.module, path: local.path, unresolved: !resolved };
         }
       }
       // A project module re-exporting something: follow one alias step at a time.
@@ -224,6 +271,66 @@ export class Resolver {
         const base = this.findImportOrigin(variable.initializer, depth + 1);
         const name = declaration.propertyName ?? declaration.name;
         if (base && ts.isIdentifier(name)) return { ...base, path: [...base.path, name.text] };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Where an import of a project package (a workspace package resolved to its sources) comes from: the
+   * declaration it aliases, or, when the library behind it is not installed, the `export * from "ioredis"` or
+   * `export { Redis } from "ioredis"` that re-exports it.
+   */
+  private followProjectPackage(
+    symbol: TS.Symbol,
+    moduleSymbol: TS.Symbol,
+    path: string[],
+    depth: number,
+  ): ImportOrigin | undefined {
+    const sourceFile = moduleSymbol.valueDeclaration ?? moduleSymbol.declarations?.[0];
+    if (!sourceFile || !this.ts.isSourceFile(sourceFile) || !this.isProjectSource(sourceFile)) return undefined;
+    const next = this.checker.getImmediateAliasedSymbol(symbol);
+    if (next && next !== symbol && next.declarations?.length) {
+      const origin = this.findSymbolOrigin(next, depth + 1);
+      if (origin) return origin;
+    }
+    return this.findReexport(sourceFile, path, depth + 1);
+  }
+
+  private isProjectSource(sourceFile: TS.SourceFile): boolean {
+    return !sourceFile.isDeclarationFile && !sourceFile.fileName.includes("/node_modules/");
+  }
+
+  /** The library a module re-exports `path[0]` from, through `export *` and `export { … } from`, across files. */
+  private findReexport(sourceFile: TS.SourceFile, path: string[], depth: number): ImportOrigin | undefined {
+    const { ts, checker } = this;
+    if (depth > MAX_DEPTH || path.length === 0) return undefined;
+    const [name, ...rest] = path as [string, ...string[]];
+    for (const statement of sourceFile.statements) {
+      if (!ts.isExportDeclaration(statement) || !statement.moduleSpecifier) continue;
+      if (!ts.isStringLiteralLike(statement.moduleSpecifier)) continue;
+      const module = statement.moduleSpecifier.text;
+      let exported: string[] | undefined;
+      const clause = statement.exportClause;
+      if (!clause) {
+        if (name !== "default") exported = path;
+      } else if (ts.isNamespaceExport(clause)) {
+        if (clause.name.text === name) exported = ["*", ...rest];
+      } else {
+        const specifier = clause.elements.find((element) => element.name.text === name);
+        if (specifier) exported = [(specifier.propertyName ?? specifier.name).text, ...rest];
+      }
+      if (!exported) continue;
+      if (findLibraryByModule(module)) {
+        const resolved = checker.getSymbolAtLocation(statement.moduleSpecifier) !== undefined;
+        if (!resolved) this.unresolvedModules.add(module);
+        return { module, path: exported, unresolved: !resolved };
+      }
+      const target = checker.getSymbolAtLocation(statement.moduleSpecifier);
+      const targetFile = target?.valueDeclaration ?? target?.declarations?.[0];
+      if (targetFile && ts.isSourceFile(targetFile) && this.isProjectSource(targetFile)) {
+        const origin = this.findReexport(targetFile, exported, depth + 1);
+        if (origin) return origin;
       }
     }
     return undefined;
@@ -390,7 +497,7 @@ export class Resolver {
 
   private foldNumberSymbol(symbol: TS.Symbol | undefined, depth: number): number | undefined {
     if (!symbol) return undefined;
-    const initializer = this.getConstInitializer(symbol);
+    const initializer = this.getConstInitializer(symbol) ?? this.boundArgument(symbol);
     if (initializer) return this.foldNumber(initializer, depth + 1);
     // A numeric literal type (`const x: 60 = 60`, enum members without initializers).
     const declaration = symbol.valueDeclaration;
@@ -424,7 +531,7 @@ export class Resolver {
     }
     if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) {
       const symbol = this.getDeclaredSymbol(ts.isIdentifier(node) ? node : node.name);
-      const initializer = this.getConstInitializer(symbol);
+      const initializer = this.getConstInitializer(symbol) ?? this.boundArgument(symbol);
       if (initializer) return this.foldString(initializer, depth + 1);
       const declaration = symbol?.valueDeclaration;
       if (declaration && ts.isEnumMember(declaration)) {
@@ -442,7 +549,8 @@ export class Resolver {
     const node = this.skipOuter(expression);
     if (ts.isObjectLiteralExpression(node)) return node;
     if (ts.isIdentifier(node)) {
-      const initializer = this.getConstInitializer(this.getDeclaredSymbol(node));
+      const symbol = this.getDeclaredSymbol(node);
+      const initializer = this.getConstInitializer(symbol) ?? this.boundArgument(symbol);
       return initializer ? this.readObjectLiteral(initializer, depth + 1) : undefined;
     }
     return undefined;
