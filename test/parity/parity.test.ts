@@ -12,6 +12,7 @@ const PROJECTS = [
   path.join(FIXTURES, "basic"),
   path.join(FIXTURES, "memoization"),
   path.join(FIXTURES, "families"),
+  path.join(FIXTURES, "recall"),
   path.join(REPO_ROOT, "examples", "cache-demo"),
 ];
 

@@ -74,7 +74,7 @@ export function analyzeFiles(
   rules: ResolvedRule[],
   cwd: string,
   onProgress?: (done: number, total: number) => void,
-): ProgramAnalysis & { models: FileCacheModel[] } {
+): ProgramAnalysis & { models: FileCacheModel[]; getProgramModel: () => ProgramModel } {
   const results: FileResult[] = [];
   const models: FileCacheModel[] = [];
   const parsed: Array<{ result: FileResult; model: FileCacheModel }> = [];
@@ -93,7 +93,7 @@ export function analyzeFiles(
   let programModel: ProgramModel | undefined;
   const getProgramModel = () => (programModel ??= buildProgramModel(models));
   for (const { result, model } of parsed) result.findings = checkModel(model, rules, cwd, getProgramModel);
-  return { files: results, unresolvedLibraries: getUnresolvedLibraryImports(host), models };
+  return { files: results, unresolvedLibraries: getUnresolvedLibraryImports(host), models, getProgramModel };
 }
 
 /** The model of one file, or its first syntax error (like ESLint, one per file: later ones are usually consequences of the first). */

@@ -2,6 +2,7 @@
 // Exit codes: 0 no error-level findings, 1 error-level findings, 2 usage or configuration error.
 import { ConfigError, validateRuleSetting, type RuleSetting } from "../config/config";
 import { findRule, RULES } from "../rule-registry";
+import { formatCoverage } from "./coverage";
 import { countErrors, formatResult, FORMATS, partialTypesWarning, type Format } from "./reporters";
 import { FAMILIES_FORMATS, formatFamilies, runFamilies, type FamiliesFormat } from "./families";
 import { KEYSPACE_USAGE, runKeyspaceCli } from "./keyspace";
@@ -175,6 +176,8 @@ export function runCli(argv: string[], io: CliIo): number {
     for (const warning of result.warnings) io.stderr(`cachewise: warning: ${warning.split(`${io.cwd}/`).join("")}\n`);
     if (result.unresolvedLibraries.length > 0)
       io.stderr(`cachewise: warning: ${partialTypesWarning(result.unresolvedLibraries)}\n`);
+    // The machine formats keep their shape: what was seen goes to stderr (the pretty report ends with it).
+    if (parsed.format !== "pretty") io.stderr(`cachewise: ${formatCoverage(result.coverage)}\n`);
     io.stdout(
       formatResult(parsed.format, result, {
         cwd: io.cwd,

@@ -3,6 +3,7 @@ import { PRISMA_BY_SHAPE } from "../extract/entities/prisma";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ResolvedRule } from "../config/config";
+import { formatCoverage } from "./coverage";
 import type { CheckResult } from "./run";
 
 export type Format = "pretty" | "json" | "sarif";
@@ -169,6 +170,7 @@ export function formatPretty(result: CheckResult, context: ReportContext): strin
         `✖ ${total} problem${total === 1 ? "" : "s"} (${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}) in ${analysed} file${analysed === 1 ? "" : "s"}.`,
       ),
     );
+  lines.push(paint("2", formatCoverage(result.coverage)));
   return lines.join("\n");
 }
 

@@ -24,6 +24,8 @@ import {
   type DiscoveryNote,
   type ProjectSpec,
 } from "./load-projects";
+import { summariseCoverage, type Coverage } from "./coverage";
+import { createWorkspaceResolution, findWorkspaceRoot } from "./workspace-packages";
 
 export interface CheckOptions {
   cwd: string;
@@ -45,6 +47,8 @@ export interface CheckResult {
   warnings: string[];
   /** The file models of each program analysed. */
   programs: FileCacheModel[][];
+  /** Families found and cache-like calls that could not be resolved. */
+  coverage: Coverage;
   config: CachewiseConfig;
 }
 
@@ -86,7 +90,11 @@ export function runCheck(options: CheckOptions): CheckResult {
   }
   const warnings: string[] = [];
   const projects = collectProjects(options, targets, warnings);
-  for (const spec of projects) warnings.push(...(spec.warnings ?? []));
+  const workspace = createWorkspaceResolution(findWorkspaceRoot(targets[0] ?? options.cwd));
+  for (const spec of projects) {
+    warnings.push(...(spec.warnings ?? []));
+    spec.workspace = workspace;
+  }
   const isTarget = (file: string) => targets.some((t) => file === t || file.startsWith(t + path.sep));
   const isIgnored = (file: string) => {
     const relative = path.relative(options.cwd, file).split(path.sep).join("/");
@@ -98,6 +106,7 @@ export function runCheck(options: CheckOptions): CheckResult {
   const files: FileResult[] = [];
   const unresolved = new Set<string>();
   let done = 0;
+  let familyCount = 0;
   const total = projects.reduce((sum, p) => sum + p.rootNames.length, 0);
   for (const spec of projects) {
     const program = createProgram(spec, config.maxFileBytes, notes);
@@ -130,6 +139,7 @@ export function runCheck(options: CheckOptions): CheckResult {
     done += sourceFiles.length;
     files.push(...analysis.files);
     programs.push(analysis.models);
+    if (!options.skipRules) familyCount += analysis.getProgramModel().families.length;
     analysis.unresolvedLibraries.forEach((m) => unresolved.add(m));
   }
   for (const note of notes) {
@@ -140,8 +150,13 @@ export function runCheck(options: CheckOptions): CheckResult {
         problems: [{ kind: "skipped", message: note.message, line: 1, column: 1 }],
       });
   }
+  if (workspace.unresolved.size > 0)
+    warnings.push(
+      `workspace package${workspace.unresolved.size === 1 ? "" : "s"} ${[...workspace.unresolved].sort().join(", ")}: no source entry found (package.json \`exports\`/\`main\` point at files that do not exist), so imports of ${workspace.unresolved.size === 1 ? "it" : "them"} were not followed`,
+    );
   files.sort((a, b) => a.file.localeCompare(b.file));
-  return { files, notes, unresolvedLibraries: [...unresolved].sort(), rules, warnings, programs, config };
+  const coverage = summariseCoverage(programs.flat(), familyCount, options.cwd);
+  return { files, notes, unresolvedLibraries: [...unresolved].sort(), rules, warnings, programs, config, coverage };
 }
 
 /** `--project` as given; otherwise every tsconfig under the paths, plus a plain project for files none covers. */

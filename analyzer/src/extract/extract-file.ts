@@ -1,7 +1,7 @@
 // TypeScript → cache model, once per source file. Hosts inject `{ ts, program, checker }`;
 // this module imports `typescript` for types only.
 import type * as TS from "typescript";
-import type { FileCacheModel } from "../model/cache-model";
+import type { FileCacheModel, UnresolvedCall } from "../model/cache-model";
 import { assertHostMatches, type ExtractionHost } from "./host";
 import { InstanceResolver } from "./instances";
 import { isStoreMethodName, isTagServiceMethodName } from "../libraries/registry";
@@ -85,6 +85,9 @@ export function extractFileModel(host: ExtractionHost, sourceFile: TS.SourceFile
   return extractor.run();
 }
 
+/** Receivers named like a cache client (`cache`, `redisClient`, `kvStore`, `valkey`, `memcached`). */
+const CACHE_LIKE_RECEIVER = /cache|redis|valkey|memcache|keyv|^kv|kv$/i;
+
 /** Walks one source file, hands each call, `new` and decorator to the reader for its kind, then runs the post-passes. */
 class FileExtractor {
   private readonly ts: ExtractionHost["ts"];
@@ -93,6 +96,7 @@ class FileExtractor {
   /** The sites, key gaps and entity accesses found so far: the state every reader writes into. */
   private readonly builder: SiteBuilder;
   private readonly unresolvedBefore: Set<string>;
+  private readonly unresolvedCalls: UnresolvedCall[] = [];
 
   constructor(
     host: ExtractionHost,
@@ -140,6 +144,7 @@ class FileExtractor {
       entityAccesses: this.builder.entityAccesses,
       functions: callGraph.finish(),
       unresolvedLibraryImports: unresolved.sort(),
+      ...(this.unresolvedCalls.length > 0 ? { unresolvedCalls: this.unresolvedCalls } : {}),
     };
   }
 
@@ -192,12 +197,28 @@ class FileExtractor {
     }
     if (!isRedisCandidate && !isStoreCandidate) return;
     const receiver = this.instances.resolveReceiver(callee.expression);
-    if (!receiver) return;
+    if (!receiver) {
+      this.noteUnresolvedCall(call, callee);
+      return;
+    }
     const { kind } = receiver.instance;
     if (kind === "redis" && isRedisCandidate)
       addRedisSite(this.builder, call, callee, lower, receiver.instance, receiver.batchId);
     else if ((kind === "in-process" || kind === "remote-kv") && isStoreCandidate)
       addStoreSite(this.builder, call, callee, method, receiver.instance);
+  }
+
+  /**
+   * A cache-like call (`cache.get`, `redisClient.set`, `kv.del`) on a receiver named like a cache that resolved to
+   * nothing, and whose method is not a project function the analyzer reads through: a hole in what was seen.
+   */
+  private noteUnresolvedCall(call: TS.CallExpression, callee: TS.PropertyAccessExpression): void {
+    const receiver = callee.expression.getText(this.sourceFile).replace(/\s+/g, "");
+    const lastName = /([A-Za-z_$][\w$]*)\W*$/.exec(receiver)?.[1] ?? "";
+    if (!CACHE_LIKE_RECEIVER.test(lastName) || receiver.length > 60) return;
+    const declaration = this.resolver.findFunctionDeclaration(callee);
+    if (declaration?.body && !declaration.getSourceFile().isDeclarationFile) return;
+    this.unresolvedCalls.push({ receiver, method: callee.name.text, span: this.resolver.makeSpan(call) });
   }
 
   private visitNew(node: TS.NewExpression): void {

@@ -33,6 +33,7 @@ function storesReferencesWhenUnknown(library: InstanceInfo["library"]): boolean 
 
 export class InstanceResolver implements ReaderServices {
   private readonly cache = new Map<TS.Node, ReceiverInfo | null>();
+  private readonly assignmentIndex = new Map<TS.SourceFile, Map<TS.Symbol, TS.Expression[]>>();
 
   /** @param installedMajor the installed major version of a package, which some adapters read (cache-manager's units). */
   constructor(
@@ -42,6 +43,8 @@ export class InstanceResolver implements ReaderServices {
 
   /** Resolves the instance a method is called on. */
   resolveReceiver(expression: TS.Expression, depth = 0): ReceiverInfo | undefined {
+    // Inside a factory read with its arguments bound, the answer depends on the call: not memoized.
+    if (this.resolver.hasBindings) return this.computeReceiver(expression, depth);
     const cached = this.cache.get(expression);
     if (cached !== undefined) return cached ?? undefined;
     const result = this.computeReceiver(expression, depth);
@@ -96,18 +99,43 @@ export class InstanceResolver implements ReaderServices {
         const base = this.resolveReceiver(node.expression.expression, depth + 1);
         if (base?.batchId) return base;
       }
+      // A facade: `new Proxy(target, handler)` forwards to its target.
+      if (ts.isNewExpression(node) && this.isGlobal(node.expression, "Proxy") && node.arguments?.[0]) {
+        const target = this.resolveProxy(node.arguments[0], node.arguments[1], depth);
+        if (target) return target;
+      }
       if (ts.isCallExpression(node)) {
-        // A factory of the project: `getRedis()` returning a client.
+        // `Object.assign(target, cache, extras)`: the object holds the cache's methods.
+        if (this.isObjectAssign(node.expression)) {
+          for (const argument of node.arguments) {
+            const info = this.resolveReceiver(argument, depth + 1);
+            if (info) return info;
+          }
+        }
+        // A factory of the project: `getRedis()` returning a client, `createClient("tr:")` building one with a prefix.
         const declaration = r.findFunctionDeclaration(node.expression);
         if (declaration?.body) {
           const returned = this.findReturnedExpressions(declaration);
-          for (const value of returned) {
-            const info = this.resolveReceiver(value, depth + 1);
-            if (info) return { instance: { ...info.instance, lifetime: "unknown" }, batchId: undefined };
-          }
+          const info = r.withArguments(declaration, node.arguments, () => {
+            for (const value of returned) {
+              const found = this.resolveReceiver(value, depth + 1);
+              if (found) return found;
+            }
+            return undefined;
+          });
+          if (info) return { instance: { ...info.instance, lifetime: "unknown" }, batchId: undefined };
         }
       }
       return this.resolveFromType(node);
+    }
+    // `{ ...createCache(), kind: "memory" }`: an object that spreads a cache into itself has its methods.
+    if (ts.isObjectLiteralExpression(node)) {
+      for (const property of node.properties) {
+        if (!ts.isSpreadAssignment(property)) continue;
+        const info = this.resolveReceiver(property.expression, depth + 1);
+        if (info) return info;
+      }
+      return undefined;
     }
     if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) {
       const nameNode = ts.isIdentifier(node) ? node : node.name;
@@ -127,6 +155,13 @@ export class InstanceResolver implements ReaderServices {
         if (declaration.initializer) {
           const info = this.resolveReceiver(declaration.initializer, depth + 1);
           if (info) return this.named(info, declaration.name.getText());
+        }
+        // `let client: Redis | undefined` assigned in an init function or a lazy getter.
+        if (ts.isIdentifier(declaration.name)) {
+          for (const value of this.findAssignments(symbol, declaration.getSourceFile())) {
+            const info = this.resolveReceiver(value, depth + 1);
+            if (info) return this.named(info, declaration.name.text);
+          }
         }
         if (declaration.type) return this.resolveTypeAnnotation(declaration.type, declaration.name.getText());
       } else if (ts.isPropertyDeclaration(declaration) || ts.isPropertyAssignment(declaration)) {
@@ -223,7 +258,8 @@ export class InstanceResolver implements ReaderServices {
       kind,
       constructedAt: undefined,
       name,
-      defaultTtl: { kind: "unknown" },
+      // A Redis server has no default expiry: a write without one keeps the key, whatever the client's options.
+      defaultTtl: kind === "redis" ? { kind: "none" } : { kind: "unknown" },
       bound: { kind: "unknown" },
       lifetime: "unknown",
       optionsOpaque: true,
@@ -233,29 +269,136 @@ export class InstanceResolver implements ReaderServices {
     };
   }
 
+  /**
+   * What `this.name = …` assigns to a class property: the constructor's top-level assignment first, then
+   * assignments anywhere in the class's methods (`async init() { this.redis = new Redis(url) }`).
+   */
   private findConstructorAssignment(property: TS.PropertyDeclaration): TS.Expression | undefined {
     const r = this.resolver;
     const { ts } = r;
     const classNode = property.parent;
     if (!ts.isClassLike(classNode)) return undefined;
     const name = property.name.getText();
+    const isThisAssignment = (expression: TS.Expression): expression is TS.BinaryExpression =>
+      ts.isBinaryExpression(expression) &&
+      expression.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isPropertyAccessExpression(expression.left) &&
+      expression.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+      expression.left.name.text === name;
     for (const member of classNode.members) {
       if (!ts.isConstructorDeclaration(member) || !member.body) continue;
       for (const statement of member.body.statements) {
-        if (!ts.isExpressionStatement(statement)) continue;
-        const expression = statement.expression;
-        if (
-          ts.isBinaryExpression(expression) &&
-          expression.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-          ts.isPropertyAccessExpression(expression.left) &&
-          expression.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
-          expression.left.name.text === name
-        ) {
-          return expression.right;
-        }
+        if (ts.isExpressionStatement(statement) && isThisAssignment(statement.expression))
+          return statement.expression.right;
       }
     }
+    let found: TS.Expression | undefined;
+    const visit = (node: TS.Node): void => {
+      if (found) return;
+      // A nested class has its own `this`.
+      if (ts.isClassLike(node) && node !== classNode) return;
+      if (ts.isBinaryExpression(node) && isThisAssignment(node)) {
+        found = node.right;
+        return;
+      }
+      ts.forEachChild(node, visit);
+    };
+    for (const member of classNode.members) if (!ts.isPropertyDeclaration(member) || member === property) visit(member);
+    return found;
+  }
+
+  /** The values assigned to a variable in its file (`client = new Redis(url)`, `client ??= create()`). */
+  private findAssignments(symbol: TS.Symbol, sourceFile: TS.SourceFile): TS.Expression[] {
+    let index = this.assignmentIndex.get(sourceFile);
+    if (!index) {
+      index = this.indexAssignments(sourceFile);
+      this.assignmentIndex.set(sourceFile, index);
+    }
+    return index.get(symbol) ?? [];
+  }
+
+  private indexAssignments(sourceFile: TS.SourceFile): Map<TS.Symbol, TS.Expression[]> {
+    const r = this.resolver;
+    const { ts } = r;
+    const index = new Map<TS.Symbol, TS.Expression[]>();
+    const assigning = new Set([
+      ts.SyntaxKind.EqualsToken,
+      ts.SyntaxKind.QuestionQuestionEqualsToken,
+      ts.SyntaxKind.BarBarEqualsToken,
+    ]);
+    const visit = (node: TS.Node): void => {
+      if (ts.isBinaryExpression(node) && assigning.has(node.operatorToken.kind) && ts.isIdentifier(node.left)) {
+        const symbol = r.checker.getSymbolAtLocation(node.left);
+        if (symbol) {
+          const values = index.get(symbol) ?? [];
+          values.push(node.right);
+          index.set(symbol, values);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+    return index;
+  }
+
+  /**
+   * What a `Proxy` forwards to: its target, else the object its `get` trap reads from (`Reflect.get(real(), prop)`,
+   * `real()[prop]`), else the type its placeholder target is cast to (`{} as CacheService`).
+   */
+  private resolveProxy(target: TS.Expression, handler: TS.Expression | undefined, depth: number) {
+    const r = this.resolver;
+    const { ts } = r;
+    const info = this.resolveReceiver(target, depth + 1);
+    if (info) return info;
+    const trap = handler
+      ? r.readObjectLiteral(handler)?.properties.find((p) => p.name?.getText() === "get")
+      : undefined;
+    const trapFunction =
+      trap && ts.isMethodDeclaration(trap)
+        ? trap
+        : trap &&
+            ts.isPropertyAssignment(trap) &&
+            (ts.isArrowFunction(trap.initializer) || ts.isFunctionExpression(trap.initializer))
+          ? trap.initializer
+          : undefined;
+    for (const returned of trapFunction ? this.findReturnedExpressions(trapFunction) : []) {
+      let value = r.skipOuter(returned);
+      // `typeof v === "function" ? v.bind(real) : v` and friends: any branch that reads the real object.
+      if (ts.isConditionalExpression(value)) value = r.skipOuter(value.whenFalse);
+      const read = ts.isElementAccessExpression(value)
+        ? value.expression
+        : ts.isCallExpression(value) &&
+            ts.isPropertyAccessExpression(value.expression) &&
+            value.expression.name.text === "get" &&
+            this.isGlobal(value.expression.expression, "Reflect")
+          ? value.arguments[0]
+          : undefined;
+      const forwarded = read ? this.resolveReceiver(read, depth + 1) : undefined;
+      if (forwarded) return forwarded;
+    }
+    const placeholder = r.skipOuter(target) === target ? undefined : target;
+    if (placeholder && (ts.isAsExpression(placeholder) || ts.isSatisfiesExpression(placeholder)))
+      return this.resolveTypeAnnotation(placeholder.type, "proxy");
     return undefined;
+  }
+
+  /** True when `expression` names a global of the default library (`Proxy`, `Map`), not a local binding. */
+  private isGlobal(expression: TS.Expression, name: string): boolean {
+    const r = this.resolver;
+    const node = r.skipOuter(expression);
+    if (!r.ts.isIdentifier(node) || node.text !== name) return false;
+    const declaration = r.checker.getSymbolAtLocation(node)?.declarations?.[0];
+    // No declaration at all: the default library is not loaded (a partial program); the name is still the global.
+    return !declaration || declaration.getSourceFile().isDeclarationFile;
+  }
+
+  private isObjectAssign(expression: TS.Expression): boolean {
+    const { ts } = this.resolver;
+    return (
+      ts.isPropertyAccessExpression(expression) &&
+      expression.name.text === "assign" &&
+      this.isGlobal(expression.expression, "Object")
+    );
   }
 
   findReturnedExpressions(declaration: TS.FunctionLikeDeclaration): TS.Expression[] {

@@ -425,4 +425,17 @@ export interface FileCacheModel {
   functions: FunctionFacts[];
   /** Library module specifiers imported but not resolvable (no node_modules): identity fell back to names of imports. */
   unresolvedLibraryImports: string[];
+  /**
+   * Cache-like calls whose receiver could not be resolved to a cache (`cacheService.set(…)` on a value of an
+   * unknown library or a wrapper the analyzer cannot see into). Absent when there is none.
+   */
+  unresolvedCalls?: UnresolvedCall[];
+}
+
+/** A call that looks like a cache operation on something the analyzer could not identify. */
+export interface UnresolvedCall {
+  /** The receiver as written, shortened (`this.cacheService`, `redis`). */
+  receiver: string;
+  method: string;
+  span: Span;
 }

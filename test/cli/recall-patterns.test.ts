@@ -1,0 +1,136 @@
+// Issue "recall on real services", through the CLI: cache clients reached the ways real services reach them (an init
+// function and a getter, a Proxy facade, a client created in an async init method, a factory taking the key prefix,
+// a workspace package re-exporting the client library), and what the analysis says it could not see. The fixture
+// project test/fixtures/recall is also in the parity test, so the ESLint host reports the same findings.
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { before, describe, it } from "node:test";
+import { FIXTURES, STRICT_TSCONFIG, runCliCaptured, writeProject } from "../helpers";
+
+interface Message {
+  ruleId: string | null;
+  line: number;
+}
+
+const source = (...text: string[]) => `${text.join("\n")}\n`;
+
+describe("recall: cache clients found however they are reached", () => {
+  const dir = path.join(FIXTURES, "recall");
+  let findings: string[] = [];
+  let families: Array<{ pattern: string; ttls: Array<{ kind: string }> }> = [];
+  before(() => {
+    const run = runCliCaptured(["check", ".", "--format", "json"], dir);
+    findings = (JSON.parse(run.stdout) as Array<{ filePath: string; messages: Message[] }>)
+      .flatMap((result) =>
+        result.messages
+          .filter((m) => m.ruleId)
+          .map((m) => `${m.ruleId} ${path.relative(dir, result.filePath)}:${m.line}`),
+      )
+      .sort();
+    families = JSON.parse(runCliCaptured(["families", ".", "--format", "json"], dir).stdout) as typeof families;
+  });
+
+  it("reports the positive twins and nothing on the negatives", () => {
+    assert.deepEqual(findings, [
+      "require-cache-ttl src/accounts/profile.ts:9",
+      "require-cache-ttl src/billing/invoices.ts:17",
+      "require-invalidation-on-write src/catalog/products.ts:14",
+    ]);
+  });
+
+  it("knows that a client reached through a getter, a facade or an init method sets no expiry of its own", () => {
+    const ttlOf = (pattern: string) => families.find((f) => f.pattern === pattern)?.ttls.map((t) => t.kind);
+    assert.deepEqual(ttlOf("profile:{accountId}"), ["none"]);
+    assert.deepEqual(ttlOf("invoice:{invoiceId}"), ["none"]);
+    assert.deepEqual(ttlOf("product:{productId}"), ["set"]);
+  });
+
+  it("keeps the key prefix a factory was called with", () => {
+    const patterns = families.map((f) => f.pattern);
+    assert.ok(patterns.includes("ntf:digest:{accountId}"), patterns.join(", "));
+    assert.ok(!patterns.includes("digest:{accountId}"));
+  });
+});
+
+describe("recall: a workspace package that re-exports the client library", () => {
+  const files: Record<string, string> = {
+    "pnpm-workspace.yaml": 'packages: ["packages/*", "apps/*"]\n',
+    "packages/kv/package.json": JSON.stringify({
+      name: "@shop/kv",
+      main: "./dist/index.js",
+      types: "./dist/index.d.ts",
+    }),
+    "packages/kv/src/index.ts": source('export * from "@upstash/redis";'),
+    "apps/api/package.json": JSON.stringify({ name: "api", private: true, type: "module" }),
+    "apps/api/tsconfig.json": STRICT_TSCONFIG,
+    "apps/api/src/pages.ts": source(
+      'import { Redis } from "@shop/kv";',
+      "const redis = Redis.fromEnv();",
+      "declare function loadPage(slug: string): Promise<{ title: string }>;",
+      "export async function publicPage(slug: string) {",
+      "  const cached = await redis.get<{ title: string }>(`page:${slug}`);",
+      "  if (cached) return cached;",
+      "  const page = await loadPage(slug);",
+      "  await redis.set(`page:${slug}`, page);",
+      "  return page;",
+      "}",
+      "export async function pageViews(slug: string) {",
+      "  return redis.get(`views:${slug}`);",
+      "}",
+    ),
+  };
+  const root = writeProject("recall-workspace", files);
+  let patterns: string[] = [];
+  before(() => {
+    const run = runCliCaptured(["families", "apps/api", "--format", "json"], root);
+    patterns = (JSON.parse(run.stdout) as Array<{ pattern: string; library: string }>).map(
+      (f) => `${f.pattern} ${f.library}`,
+    );
+  });
+
+  it("follows the package's sources (its dist/ was never built) to the library it re-exports", () => {
+    assert.ok(patterns.includes("page:{slug} upstash-redis"), patterns.join(", "));
+  });
+});
+
+describe("recall: what could not be seen is said", () => {
+  const files: Record<string, string> = {
+    "package.json": JSON.stringify({ name: "orders", private: true, type: "module" }),
+    "tsconfig.json": STRICT_TSCONFIG,
+    "src/orders.ts": source(
+      'import { CacheClient } from "@vendor/cache-sdk";',
+      'import { Redis } from "ioredis";',
+      "const cacheService = new CacheClient();",
+      "const redis = new Redis();",
+      "export async function order(id: string) {",
+      "  const hit = await cacheService.get(`order:${id}`);",
+      "  if (hit) return hit;",
+      "  await cacheService.set(`order:${id}`, { id });",
+      '  await redis.set(`seen:${id}`, "1", "EX", 60);',
+      "  return { id };",
+      "}",
+    ),
+    "src/refunds.ts": source(
+      'import { CacheClient } from "@vendor/cache-sdk";',
+      "const cacheService = new CacheClient();",
+      "export async function dropRefund(id: string) {",
+      "  await cacheService.del(`refund:${id}`);",
+      "}",
+    ),
+  };
+  const root = writeProject("recall-unresolved", files);
+
+  it("prints the families found and the unresolved cache-like calls at the end of the report", () => {
+    const run = runCliCaptured(["check", "."], root);
+    assert.match(
+      run.stdout,
+      /1 cache family found; 3 cache-like calls on receivers that could not be identified \(cacheService\.\{del,get,set\} × 3 in src\/\*\.ts\)/,
+    );
+  });
+
+  it("keeps the machine formats valid and says it on stderr", () => {
+    const run = runCliCaptured(["check", ".", "--format", "json"], root);
+    assert.ok(Array.isArray(JSON.parse(run.stdout)));
+    assert.match(run.stderr, /cachewise: 1 cache family found; 3 cache-like calls/);
+  });
+});
