@@ -17,12 +17,11 @@
 // Prints, per service: files analysed, findings per rule, true / false / debatable / unlabelled, and
 // precision = true / (true + false); then every label whose finding is gone and every finding without a
 // label. Exit 0 when it ran (a benchmark reports, it does not assert), 2 on bad usage or a missing mirror.
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { exportCommit, runCheck } from "./mirrors.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
@@ -68,98 +67,12 @@ export function readLabels(name) {
     });
 }
 
-function findMirror(repository) {
-  const base = join(args.mirrors, repository.replace("/", "+"));
-  if (!existsSync(base)) return undefined;
-  if (existsSync(join(base, "HEAD")) && existsSync(join(base, "objects"))) return base;
-  for (const entry of readdirSync(base)) {
-    const candidate = join(base, entry);
-    if (
-      statSync(candidate).isDirectory() &&
-      existsSync(join(candidate, "HEAD")) &&
-      existsSync(join(candidate, "objects"))
-    )
-      return candidate;
-  }
-  return undefined;
-}
-
-function missingBlobs(mirror, commit) {
-  const git = (args, input) =>
-    execFileSync("git", ["--git-dir", mirror, ...args], { input, maxBuffer: 1 << 30, encoding: "utf8" });
-  const blobs = git(["ls-tree", "-r", "-z", commit])
-    .split("\0")
-    .filter((entry) => entry.includes(" blob "))
-    .map((entry) => ({ id: entry.split("\t")[0].split(" ")[2], path: entry.slice(entry.indexOf("\t") + 1) }));
-  const missing = new Set(
-    git(["cat-file", "--batch-check"], blobs.map((blob) => blob.id).join("\n") + "\n")
-      .split("\n")
-      .filter((line) => line.endsWith(" missing"))
-      .map((line) => line.split(" ")[0]),
-  );
-  return blobs.filter((blob) => missing.has(blob.id)).map((blob) => blob.path);
-}
-
 function exportService(service) {
-  const mirror = findMirror(service.repository);
-  if (!mirror) throw new Error(`no mirror of ${service.repository} under ${args.mirrors} (fetch it first)`);
-  const dir = mkdtempSync(join(tmpdir(), `cachewise-accuracy-${service.name}-`));
-  const gitArchive = (pathspecs) =>
-    spawnSync("git", ["--git-dir", mirror, "archive", "--format=tar", service.commit, "--", ...pathspecs], {
-      maxBuffer: 1 << 30,
-    });
-  let archive = gitArchive([]);
-  // A fetched snapshot can lack its largest files (images, big fixtures): export everything else.
-  if (archive.status !== 0 && /invalid object|cannot read/.test(String(archive.stderr)))
-    archive = gitArchive(["."].concat(missingBlobs(mirror, service.commit).map((path) => `:(exclude,literal)${path}`)));
-  if (archive.status !== 0) throw new Error(`git archive ${service.commit}: ${archive.stderr}`);
-  execFileSync("tar", ["-x", "-C", dir], { input: archive.stdout, maxBuffer: 1 << 30 });
-  return dir;
-}
-
-function findPackageRoot(path, root) {
-  for (let dir = path; dir.startsWith(root); dir = dirname(dir)) {
-    if (existsSync(join(dir, "package.json"))) return dir;
-    if (dir === root) break;
-  }
-  return undefined;
+  return exportCommit(args.mirrors, service.repository, service.commit, service.name);
 }
 
 function check(root, service) {
-  const paths = (service.paths ?? ["."]).map((path) => join(root, path));
-  if (args["with-deps"]) {
-    // Each analysed path's own package (the nearest package.json at or above it, inside the export), once.
-    const packages = new Set(paths.map((path) => findPackageRoot(path, root)).filter((dir) => dir !== undefined));
-    for (const dir of packages) {
-      const install = spawnSync(
-        "npm",
-        ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--legacy-peer-deps"],
-        { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26 },
-      );
-      if (install.status !== 0)
-        console.error(`${service.name}: npm install in ${relative(root, dir) || "."} failed; analysed without it`);
-    }
-  }
-  const result = spawnSync("node", [CLI, "check", ...paths, "--format", "json"], {
-    cwd: root,
-    maxBuffer: 1 << 28,
-    encoding: "utf8",
-  });
-  if (result.status !== 0 && result.status !== 1) throw new Error(`cachewise check: ${result.stderr.trim()}`);
-  const files = JSON.parse(result.stdout);
-  const findings = [];
-  for (const file of files) {
-    for (const message of file.messages) {
-      if (!message.ruleId) continue;
-      findings.push({
-        path: relative(root, file.filePath),
-        line: message.line,
-        rule: message.ruleId,
-        message: message.message,
-      });
-    }
-  }
-  return { files: files.length, findings, stderr: result.stderr.trim() };
+  return runCheck(CLI, root, service.paths ?? ["."], { withDeps: args["with-deps"], label: service.name });
 }
 
 const key = (finding) => `${finding.path}:${finding.line}:${finding.rule}`;
