@@ -9,11 +9,17 @@ import { buildProgramModel } from "../../analyzer/src/program-model/build-progra
 import type { FileCacheModel } from "../../analyzer/src/model/cache-model";
 import type { ProgramModel } from "../../analyzer/src/model/program-model";
 import type { RuleDefinition } from "../../analyzer/src/model/rule";
+import type { CacheLayer } from "../../analyzer/src/model/cache-layers";
+import { readCacheLayers } from "../../analyzer/src/config/cache-layers";
 
 const models = new WeakMap<ts.Program, WeakMap<ts.SourceFile, FileCacheModel>>();
 
 /** Extracts a file's model once per program, whichever rule asks first. */
-export function getFileModel(program: ts.Program, sourceFile: ts.SourceFile): FileCacheModel {
+export function getFileModel(
+  program: ts.Program,
+  sourceFile: ts.SourceFile,
+  cacheLayers: readonly CacheLayer[] = [],
+): FileCacheModel {
   let perFile = models.get(program);
   if (!perFile) {
     perFile = new WeakMap();
@@ -21,7 +27,7 @@ export function getFileModel(program: ts.Program, sourceFile: ts.SourceFile): Fi
   }
   let model = perFile.get(sourceFile);
   if (!model) {
-    const host: ExtractionHost = { ts, program, checker: program.getTypeChecker() };
+    const host: ExtractionHost = { ts, program, checker: program.getTypeChecker(), cacheLayers };
     model = extractFileModel(host, sourceFile);
     perFile.set(sourceFile, model);
   }
@@ -34,7 +40,7 @@ const programModels = new WeakMap<ts.Program, ProgramModel>();
  * The whole-program model, once per Program: typescript-eslint's program is the whole project,
  * so every project file is extracted (each only once, shared with the file-scope rules).
  */
-export function getProgramModel(program: ts.Program): ProgramModel {
+export function getProgramModel(program: ts.Program, cacheLayers: readonly CacheLayer[] = []): ProgramModel {
   let model = programModels.get(program);
   if (!model) {
     const files = program
@@ -45,10 +51,21 @@ export function getProgramModel(program: ts.Program): ProgramModel {
           !file.fileName.includes("/node_modules/") &&
           !program.isSourceFileFromExternalLibrary(file),
       );
-    model = buildProgramModel(files.map((file) => getFileModel(program, file)));
+    model = buildProgramModel(files.map((file) => getFileModel(program, file, cacheLayers)));
     programModels.set(program, model);
   }
   return model;
+}
+
+/**
+ * `settings.cachewise.cacheLayers`: the configuration file's `cacheLayers`, with paths relative to ESLint's working
+ * directory. A wrong entry stops the run with the same message the CLI gives.
+ */
+function readSettingsLayers(settings: Record<string, unknown>, cwd: string): CacheLayer[] {
+  const own = settings.cachewise as { cacheLayers?: unknown } | undefined;
+  const read = readCacheLayers(own?.cacheLayers, cwd);
+  if ("problem" in read) throw new Error(`cachewise: settings.cachewise.${read.problem}`);
+  return read.layers;
 }
 
 /** The repository that holds each rule's doc (package.json `repository.url`; the docs test checks they agree). */
@@ -92,14 +109,15 @@ export function toEslintRule<Options extends object, MessageId extends string>(
         program.getSourceFile(context.filename) ??
         (services.esTreeNodeToTSNodeMap.get(context.sourceCode.ast) as unknown as ts.SourceFile);
       const formatLocation = createLocationFormatter(context.cwd);
+      const cacheLayers = readSettingsLayers(context.settings, context.cwd);
       return {
         Program() {
           if (!sourceFile) return;
-          const model = getFileModel(program, sourceFile);
+          const model = getFileModel(program, sourceFile, cacheLayers);
           for (const finding of definition.check(model, {
             options: { ...definition.defaultOptions, ...options },
             formatLocation,
-            getProgramModel: () => getProgramModel(program),
+            getProgramModel: () => getProgramModel(program, cacheLayers),
           })) {
             const sourceCode = context.sourceCode;
             context.report({

@@ -60,14 +60,26 @@ export function loadConfig(cwd: string, configFile: string | undefined): Cachewi
       if (configFile) throw new ConfigError(`${configFile}: configuration file not found`);
       continue;
     }
-    return validateConfig(parseJson(candidate), path.relative(cwd, candidate) || candidate, RULES);
+    return validateConfig(
+      parseJson(candidate),
+      path.relative(cwd, candidate) || candidate,
+      RULES,
+      path.dirname(candidate),
+    );
   }
   const packageJson = path.join(cwd, "package.json");
   if (fs.existsSync(packageJson)) {
     const parsed = parseJson(packageJson) as { cachewise?: unknown };
-    if (parsed.cachewise !== undefined) return validateConfig(parsed.cachewise, "package.json#cachewise", RULES);
+    if (parsed.cachewise !== undefined) return validateConfig(parsed.cachewise, "package.json#cachewise", RULES, cwd);
   }
-  return { rules: {}, ignore: [], maxFileBytes: DEFAULT_MAX_FILE_BYTES, families: undefined, dataClasses: undefined };
+  return {
+    rules: {},
+    ignore: [],
+    maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+    families: undefined,
+    dataClasses: undefined,
+    cacheLayers: [],
+  };
 }
 
 function parseJson(file: string): unknown {
@@ -128,7 +140,7 @@ export function runCheck(options: CheckOptions): CheckResult {
     });
     const base = done;
     // ts-morph bundles its own copy of the compiler; its declarations differ only nominally from `typescript`'s.
-    const host = { ts, program, checker } as unknown as ExtractionHost;
+    const host = { ts, program, checker, cacheLayers: config.cacheLayers } as unknown as ExtractionHost;
     const analysis = analyzeFiles(
       host,
       sourceFiles as unknown as Parameters<typeof analyzeFiles>[1],

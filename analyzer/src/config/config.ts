@@ -2,6 +2,8 @@
 // its shape, and validation with messages that say what is wrong and where.
 import type { Severity } from "../model/finding";
 import type { OptionsSchema, RuleDefinition } from "../model/rule";
+import type { CacheLayer } from "../model/cache-layers";
+import { readCacheLayers } from "./cache-layers";
 import { findPolicyProblem, type DataClass, type FamilyDeclaration } from "../program-model/policy";
 
 export type RuleSetting = Severity | [Severity] | [Severity, Record<string, unknown>];
@@ -17,6 +19,8 @@ export interface CachewiseConfig {
   families: FamilyDeclaration[] | undefined;
   /** Data classes beyond (or replacing) the defaults. */
   dataClasses: Record<string, DataClass> | undefined;
+  /** Project cache layers the analyzer cannot see into, declared by where their key, loader and TTL are. */
+  cacheLayers: CacheLayer[];
 }
 
 /** One rule as it will run: severity and complete options. */
@@ -28,15 +32,27 @@ export interface ResolvedRule {
 
 export const DEFAULT_MAX_FILE_BYTES = 1_000_000;
 const SEVERITIES = ["off", "warn", "error"];
-const TOP_LEVEL_KEYS = new Set(["$schema", "rules", "ignore", "maxFileBytes", "families", "dataClasses"]);
+const TOP_LEVEL_KEYS = new Set([
+  "$schema",
+  "rules",
+  "ignore",
+  "maxFileBytes",
+  "families",
+  "dataClasses",
+  "cacheLayers",
+]);
 
 export class ConfigError extends Error {}
 
-/** Validates a parsed configuration object; throws ConfigError naming the file and the key. */
+/**
+ * Validates a parsed configuration object; throws ConfigError naming the file and the key. Paths in it
+ * (`cacheLayers[].function`) are relative to `baseDir`, the configuration's folder.
+ */
 export function validateConfig(
   raw: unknown,
   source: string,
   rules: ReadonlyArray<RuleDefinition<any>>,
+  baseDir = ".",
 ): CachewiseConfig {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw))
     throw new ConfigError(`${source}: the configuration must be a JSON object`);
@@ -44,7 +60,7 @@ export function validateConfig(
   for (const key of Object.keys(object)) {
     if (!TOP_LEVEL_KEYS.has(key))
       throw new ConfigError(
-        `${source}: unknown key "${key}" (expected one of: rules, ignore, maxFileBytes, families, dataClasses)`,
+        `${source}: unknown key "${key}" (expected one of: rules, ignore, maxFileBytes, families, dataClasses, cacheLayers)`,
       );
   }
   const config: CachewiseConfig = {
@@ -53,7 +69,11 @@ export function validateConfig(
     maxFileBytes: DEFAULT_MAX_FILE_BYTES,
     families: undefined,
     dataClasses: undefined,
+    cacheLayers: [],
   };
+  const layers = readCacheLayers(object.cacheLayers, baseDir);
+  if ("problem" in layers) throw new ConfigError(`${source}: ${layers.problem}`);
+  config.cacheLayers = layers.layers;
   const policyProblem = findPolicyProblem(object.families, object.dataClasses);
   if (policyProblem) throw new ConfigError(`${source}: ${policyProblem}`);
   config.families = object.families as FamilyDeclaration[] | undefined;

@@ -26,6 +26,8 @@ import {
 import { findMapCaches } from "./sites/map-caches";
 import { findCacheAsideKeyGaps, checkIdentityArguments } from "./sites/key-gaps";
 import { traceWrittenValues } from "./sites/written-values";
+import { addDeclaredLayerSites, findDeclaredLayer } from "./sites/declared-layers";
+import type { CacheLayer } from "../model/cache-layers";
 
 const programContexts = new WeakMap<TS.Program, ProgramContext>();
 
@@ -97,6 +99,7 @@ class FileExtractor {
   private readonly builder: SiteBuilder;
   private readonly unresolvedBefore: Set<string>;
   private readonly unresolvedCalls: UnresolvedCall[] = [];
+  private readonly cacheLayers: readonly CacheLayer[];
 
   constructor(
     host: ExtractionHost,
@@ -107,6 +110,7 @@ class FileExtractor {
     this.resolver = context.resolver;
     this.instances = context.instances;
     this.unresolvedBefore = new Set(context.resolver.unresolvedModules);
+    this.cacheLayers = host.cacheLayers ?? [];
     this.builder = new SiteBuilder(host, context, sourceFile);
   }
 
@@ -163,6 +167,11 @@ class FileExtractor {
     const callee = call.expression;
     if (r.isRequireCall(call)) return;
     checkIdentityArguments(this.builder, call);
+    const layer = findDeclaredLayer(this.builder, this.cacheLayers, call);
+    if (layer) {
+      addDeclaredLayerSites(this.builder, call, layer);
+      return;
+    }
 
     // `memoize(fn)`, `_.memoize(fn)`, `createClient()`, `unstable_cache(...)`, `CacheModule.register()`.
     const calleeExport =

@@ -2,6 +2,7 @@
 // extractor uses the same compiler that built the nodes: SyntaxKind numbers differ
 // between TypeScript versions.
 import type * as TS from "typescript";
+import type { CacheLayer } from "../model/cache-layers";
 
 export type TsModule = typeof TS;
 
@@ -9,6 +10,8 @@ export interface ExtractionHost {
   ts: TsModule;
   program: TS.Program;
   checker: TS.TypeChecker;
+  /** Project cache layers declared in the configuration (`cacheLayers`), whose calls are cache sites. */
+  cacheLayers?: readonly CacheLayer[];
 }
 
 /** Supported TypeScript range for the injected compiler. */

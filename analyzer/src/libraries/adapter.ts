@@ -172,6 +172,8 @@ export interface RedisProtocolAdapter extends AdapterBase {
   /** Where and what to insert to give `SET key value` an expiry. */
   setTtlInsertion(read: ArgumentReader): TtlInsertion | undefined;
   fixes: FixTexts;
+  /** Calls are the project's own functions, not Redis commands: messages name the function (`withCache`). */
+  callsNamedByFunction?: true;
 }
 
 /** Where a call's key and cache tags are. */

@@ -38,6 +38,7 @@ import { quickLru } from "./quick-lru";
 import { react } from "./react";
 import { reselect } from "./reselect";
 import { tinyLru } from "./tiny-lru";
+import { cacheLayer } from "./cache-layer";
 import { ttlcache } from "./ttlcache";
 import { typeCacheable } from "./type-cacheable";
 import { typescriptMemoize } from "./typescript-memoize";
@@ -77,6 +78,7 @@ export const LIBRARY_ADAPTERS = {
   "nestjs-cache": nestjsCache,
   next,
   react,
+  "cache-layer": cacheLayer,
 } satisfies Record<LibraryId, LibraryAdapter>;
 
 export function getAdapter(id: LibraryId): LibraryAdapter {
@@ -111,6 +113,12 @@ export function getFrameworkAdapter(id: LibraryId): FrameworkAdapter | undefined
 export function getFixes(id: LibraryId): FixTexts {
   const adapter = getAdapter(id);
   return "fixes" in adapter ? adapter.fixes : { ttl: NOT_A_FIX, bound: NOT_A_FIX };
+}
+
+/** How a message names a Redis-kind call: the command (`SET`), or the project function a declared layer is (`withCache`). */
+export function describeRedisCall(site: { library: LibraryId; method: string; instance?: { name?: string } }): string {
+  const adapter = getRedisAdapter(site.library);
+  return adapter?.callsNamedByFunction && site.instance?.name ? site.instance.name : site.method.toUpperCase();
 }
 
 /** Entries named by a decorator key form one family per key pattern (@type-cacheable, NestJS `@CacheKey`). */

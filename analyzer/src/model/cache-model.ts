@@ -59,7 +59,8 @@ export type LibraryId =
   | "type-cacheable"
   | "nestjs-cache"
   | "next"
-  | "react";
+  | "react"
+  | "cache-layer";
 
 export type Operation = "read" | "write" | "delete" | "expire" | "memoize" | "construct";
 

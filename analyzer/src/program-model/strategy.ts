@@ -72,7 +72,8 @@ function inferStrategy(
   const writeCallers = new Set(callers.get(site.functionId) ?? []);
   const readBefore = family.reads.some(
     (read) =>
-      (read.functionId === site.functionId && read.span.start < site.span.start) ||
+      // (At the same place: a declared read-through layer's call, which reads and fills at once.)
+      (read.functionId === site.functionId && read.span.start <= site.span.start) ||
       (callers.get(read.functionId) ?? []).some((caller) => writeCallers.has(caller)),
   );
   if (readBefore && loadsFromSource) return "cache-aside";

@@ -10,7 +10,7 @@ import {
 } from "../libraries/redis-protocol";
 import { isTestCode } from "../program-model/file-kinds";
 import { fixText } from "../libraries/adapter";
-import { getFixes, getMemoizerAdapter } from "../libraries/registry";
+import { describeRedisCall, getFixes, getMemoizerAdapter } from "../libraries/registry";
 import type { CacheFamily, ProgramModel } from "../model/program-model";
 import { formatDuration } from "../format/duration";
 import { isWrapperCallSite } from "../program-model/wrapper-sites";
@@ -129,7 +129,7 @@ function checkRedisWrite(
   if (!context.options.checkCollections && !REDIS_STRING_COMMANDS.has(site.method)) return [];
   // The wrapper's own write, whose key its callers give: reported at those calls (or not at all without callers).
   if (site.keyParameter !== undefined) return [];
-  const command = site.method.toUpperCase();
+  const command = describeRedisCall(site);
   if (site.method === "mset" || site.method === "msetnx") {
     if (hasLaterExpiryInScope(site, model, () => true)) return [];
     return [finding(site.calleeSpan, "redisMultiWithoutTtl", { command })];

@@ -8,7 +8,8 @@ import type { CacheSite } from "../../model/cache-model";
 export function traceWrittenValues(builder: SiteBuilder): void {
   const { ts } = builder;
   for (const [site, call] of builder.siteCalls) {
-    if (site.operation !== "write") continue;
+    // A declared layer's sites know their value already (the argument its declaration names).
+    if (site.operation !== "write" || site.valueSources) continue;
     const args = call.arguments;
     let values: TS.Expression[] = [];
     if (site.kind === "redis") {
