@@ -24,6 +24,7 @@ import { RULES } from "../rule-registry";
 import { describeBound, describeTtls, mergeFamilies, precise } from "./families";
 import { createProgram, ts, type DiscoveryNote, type ProjectSpec, type SourceFileCache } from "./load-projects";
 import { collectProjects, loadConfig } from "./run";
+import { createWorkspaceResolution, findWorkspaceRoot } from "./workspace-packages";
 
 interface ProjectState {
   spec: ProjectSpec;
@@ -66,7 +67,11 @@ export class AnalysisSession {
     this.warnings = [];
     this.notes = [];
     const specs = collectProjects({ cwd: root, projects: [] }, [root], this.warnings);
-    for (const spec of specs) this.warnings.push(...(spec.warnings ?? []));
+    const workspace = createWorkspaceResolution(findWorkspaceRoot(root));
+    for (const spec of specs) {
+      this.warnings.push(...(spec.warnings ?? []));
+      spec.workspace = workspace;
+    }
     const claimed = new Set<string>();
     this.projects = specs.map((spec) => {
       const sourceFiles: SourceFileCache = new Map();
@@ -168,7 +173,12 @@ export class AnalysisSession {
 
   private extract(state: ProjectState, sourceFile: ts.SourceFile): void {
     // ts-morph bundles its own copy of the compiler; its declarations differ only nominally from `typescript`'s.
-    const host = { ts, program: state.program, checker: state.program.getTypeChecker() } as unknown as ExtractionHost;
+    const host = {
+      ts,
+      program: state.program,
+      checker: state.program.getTypeChecker(),
+      cacheLayers: this.config?.cacheLayers ?? [],
+    } as unknown as ExtractionHost;
     const result = extractModel(host, sourceFile as unknown as Parameters<typeof extractModel>[1]);
     const file = path.resolve(sourceFile.fileName);
     if (result.model) state.models.set(file, result.model);
