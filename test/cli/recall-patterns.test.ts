@@ -45,6 +45,15 @@ describe("recall: cache clients found however they are reached", () => {
     assert.deepEqual(ttlOf("product:{productId}"), ["set"]);
   });
 
+  it("reads the TTL a caller passes to a wrapper whose TTL is its parameter", () => {
+    const summary = families.find((f) => f.pattern === "summary:{accountId}");
+    assert.deepEqual(
+      summary?.ttls.map((t) => t.kind),
+      ["set"],
+    );
+    assert.equal((summary?.ttls[0] as { ms?: number } | undefined)?.ms, 86_400_000);
+  });
+
   it("keeps the key prefix a factory was called with", () => {
     const patterns = families.map((f) => f.pattern);
     assert.ok(patterns.includes("ntf:digest:{accountId}"), patterns.join(", "));

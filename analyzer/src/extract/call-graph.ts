@@ -147,12 +147,17 @@ export class CallGraphCollector {
       .map((argument, index) =>
         forwarded.has(index) && this.looksLikeKey(argument) ? r.buildKeyTemplate(argument) : undefined,
       );
+    // TTLs passed to a wrapper (`fetch(key, load, 86400)`): forwarded numbers, cheap to fold.
+    const argumentNumbers = call.arguments
+      .slice(0, 6)
+      .map((argument, index) => (forwarded.has(index) ? (r.foldNumber(argument) ?? null) : null));
     this.getFacts(owner).calls.push({
       target: this.idOf(target),
       targetName: nameFunction(this.ts, target),
       span: r.makeSpan(call),
       arguments: args,
       argumentKeys,
+      ...(argumentNumbers.some((n) => n !== null) ? { argumentNumbers } : {}),
     });
   }
 

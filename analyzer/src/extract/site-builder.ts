@@ -72,6 +72,10 @@ export class SiteBuilder {
     if (this.ts.isCallExpression(node)) {
       this.siteCalls.set(site, node);
       if (site.key && fields.operation !== "memoize") site.keyParameter = this.findKeyParameter(node);
+      if (site.ttl.kind === "set" && site.ttl.ms === undefined) {
+        const ttlParameter = this.findTtlParameter(node, site.ttl.text);
+        if (ttlParameter !== undefined) site.ttlParameter = ttlParameter;
+      }
     }
   }
 
@@ -164,6 +168,30 @@ export class SiteBuilder {
           return `${this.sourceFile.fileName}:${parent.getStart()}`;
       }
       current = parent;
+    }
+    return undefined;
+  }
+
+  /** A wrapper's TTL: an argument (or an options property) that is a parameter of the function the call is in. */
+  findTtlParameter(call: TS.CallExpression, text: string): number | undefined {
+    const { ts } = this;
+    const candidates = call.arguments.flatMap((argument) => {
+      const node = this.resolver.skipOuter(argument);
+      if (!ts.isObjectLiteralExpression(node)) return [node];
+      return node.properties.flatMap((p) =>
+        ts.isPropertyAssignment(p)
+          ? [this.resolver.skipOuter(p.initializer)]
+          : ts.isShorthandPropertyAssignment(p)
+            ? [p.name]
+            : [],
+      );
+    });
+    const owner = this.callGraph.findOwner(call);
+    for (const candidate of candidates) {
+      if (!ts.isIdentifier(candidate) || candidate.text !== text) continue;
+      const declaration = findDeclaration(this.resolver, candidate);
+      if (declaration && ts.isParameter(declaration) && declaration.parent === owner)
+        return declaration.parent.parameters.indexOf(declaration);
     }
     return undefined;
   }

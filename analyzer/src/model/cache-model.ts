@@ -242,6 +242,8 @@ export interface CacheSite {
   storesRequestInput?: true;
   /** The key is a parameter of the enclosing function (a generic wrapper's `get(key)`): its index. Callers give the real key. */
   keyParameter: number | undefined;
+  /** The TTL is a parameter of the enclosing function (a wrapper's `set(key, value, ttl)`): its index. Callers give the real TTL. */
+  ttlParameter?: number;
   /**
    * What the library's adapter could not read at this site, said instead of guessed: the construction's
    * options are a variable of unknown shape, or the call has a shape the adapter does not know.
@@ -400,6 +402,8 @@ export interface FunctionFacts {
     span: Span;
     arguments: ValueSources[];
     argumentKeys: Array<KeyTemplate | undefined>;
+    /** Arguments that fold to a number (a TTL passed to a wrapper), for the first six; absent when none does. */
+    argumentNumbers?: Array<number | null>;
   }>;
   /** Events or channels it emits or publishes (`emitter.emit("user.updated")`, `redis.publish("users", …)`). */
   emits: Array<{ event: string; span: Span }>;

@@ -51,6 +51,7 @@ export function expandWrapperSites(
           .filter((s): s is ValueSources => s !== undefined);
         // The caller passes its own parameter on as the key: one more wrapper layer, follow its callers too.
         const forwarded = opaque ? call.arguments[index]?.parameters : undefined;
+        const ttl = readCallerTtl(site, call);
         const expanded: CacheSite = {
           ...site,
           id: `${site.id}${WRAPPER_CALL_MARK}${call.span.file}:${call.span.start}`,
@@ -60,6 +61,7 @@ export function expandWrapperSites(
           functionId: caller,
           enclosingFunction: facts!.name,
           keyParameter: forwarded?.length === 1 ? forwarded[0] : undefined,
+          ...ttl,
           valueSources: site.valueSources ? mergeValueSources(sources!) : undefined,
         };
         if (expanded.keyParameter !== undefined) queue.push({ site: expanded, depth: depth + 1 });
@@ -68,4 +70,24 @@ export function expandWrapperSites(
     }
   }
   return result;
+}
+
+/**
+ * The TTL a caller passes to a wrapper whose TTL is its parameter (`fetch(key, load, 86400)`): the folded number in the
+ * wrapper's unit, or the caller's own parameter (one more layer). Nothing changes when the caller passes no such value.
+ */
+function readCallerTtl(
+  site: CacheSite,
+  call: FunctionFacts["calls"][number],
+): Partial<Pick<CacheSite, "ttl" | "ttlParameter">> {
+  const index = site.ttlParameter;
+  if (index === undefined || site.ttl.kind !== "set") return {};
+  const value = call.argumentNumbers?.[index];
+  if (value !== undefined && value !== null) {
+    const unit = site.ttl.unit;
+    const ms = unit === "s" ? value * 1000 : unit === "ms" ? value : undefined;
+    return { ttl: { kind: "set", ms, text: String(value), unit }, ttlParameter: undefined };
+  }
+  const forwarded = call.arguments[index]?.parameters;
+  return { ttlParameter: forwarded?.length === 1 ? forwarded[0] : undefined };
 }
