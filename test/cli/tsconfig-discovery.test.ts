@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { AnalysisSession } from "../../analyzer/src/cli/analysis-session";
 import { FIXTURES, runCliCaptured, toTuples } from "../helpers";
 
 const DISCOVERY = path.join(FIXTURES, "tsconfig-discovery");
@@ -47,6 +48,16 @@ describe("tsconfig discovery", () => {
       "cachewise: packages/api/tsconfig.test.json: 1 file",
       "cachewise: not in any tsconfig: 1 file (analysed with default options)",
     ]);
+  });
+
+  it("gives the editor's session the same projects", () => {
+    const dir = path.join(DISCOVERY, "solution-package");
+    const snapshot = new AnalysisSession({ root: dir }).analyzeAll();
+    assert.equal(snapshot.analysedFiles, 6);
+    assert.deepEqual(
+      snapshot.findings.map((f) => `${f.ruleId} ${path.relative(dir, f.file)}:${f.line}:${f.column}`).sort(),
+      check("solution-package").findings,
+    );
   });
 
   it("prints the coverage in the pretty report, before the summary, and keeps stderr for warnings", () => {
