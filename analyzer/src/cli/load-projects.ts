@@ -8,6 +8,7 @@ import { ConfigError } from "../config/config";
 import { toResolvedModule, type WorkspaceResolution } from "./workspace-packages";
 
 const SOURCE_EXTENSIONS = /\.(?:[cm]?[jt]sx?)$/;
+const DECLARATION_FILE = /\.d\.(?:[^./\\]+\.)?[cm]?ts$/;
 const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git", "dist", "build", "out", "coverage", ".next", ".turbo"]);
 
 export interface ProjectSpec {
@@ -20,6 +21,8 @@ export interface ProjectSpec {
   warnings?: string[];
   /** The monorepo's own packages, served from their sources when an import of one does not resolve. */
   workspace?: WorkspaceResolution;
+  /** Neither `files` nor `include` is set, own or inherited: the file list is TypeScript's default, every file below. */
+  implicitFiles?: boolean;
 }
 
 /** TS6053 "File '…' not found.", which is what an unresolvable `extends` reports. */
@@ -66,6 +69,8 @@ export function readTsconfig(tsconfigPath: string): ProjectSpec {
     options: { ...parsed.options, noEmit: true },
     projectReferences: parsed.projectReferences,
     warnings,
+    // `raw` holds the `files` and `include` inherited through `extends` too.
+    implicitFiles: parsed.raw?.files == null && parsed.raw?.include == null,
   };
 }
 
@@ -130,7 +135,7 @@ export function discoverFolder(root: string): { tsconfigs: string[]; sourceFiles
         if (!SKIPPED_DIRECTORIES.has(entry.name) && !entry.name.startsWith(".")) walk(full);
       } else if (isFile) {
         if (entry.name === "tsconfig.json") tsconfigs.push(full);
-        else if (SOURCE_EXTENSIONS.test(entry.name) && !entry.name.endsWith(".d.ts")) sourceFiles.push(full);
+        else if (SOURCE_EXTENSIONS.test(entry.name) && !DECLARATION_FILE.test(entry.name)) sourceFiles.push(full);
       }
     }
   };
@@ -147,6 +152,119 @@ export function findNearestTsconfig(file: string): string | undefined {
     const parent = path.dirname(directory);
     if (parent === directory) return undefined;
     directory = parent;
+  }
+}
+
+/**
+ * Finds the projects for the paths: the given tsconfigs, or every tsconfig.json under them (the one
+ * above a folder that has none), following `references`. Each source file is owned by exactly one
+ * project, so none is analysed twice and none is lost to a tsconfig that only points at others.
+ */
+export function discoverProjects(targets: string[], explicitProjects: string[], warnings: string[]): ProjectSpec[] {
+  const explicit = explicitProjects.length > 0;
+  const starts = [...explicitProjects];
+  const sourceFiles: string[] = [];
+  for (const target of targets) {
+    if (fs.statSync(target).isFile()) {
+      const tsconfig = explicit ? undefined : findNearestTsconfig(target);
+      if (tsconfig) starts.push(tsconfig);
+      sourceFiles.push(target);
+      continue;
+    }
+    const found = discoverFolder(target);
+    // A folder inside a project: use the tsconfig above it.
+    const above = found.tsconfigs.length === 0 ? findNearestTsconfig(path.join(target, "index.ts")) : undefined;
+    if (!explicit) starts.push(...found.tsconfigs, ...(above ? [above] : []));
+    sourceFiles.push(...found.sourceFiles);
+  }
+  const projects = readProjectGraph(starts, explicit, warnings);
+  const owners = assignFiles(projects);
+  const specs = projects.flatMap((spec) => {
+    const owned = spec.rootNames.filter((file) => owners.get(file) === spec);
+    if (owned.length === 0) return [];
+    // Declaration files stay roots of every project that includes them: they declare globals and modules.
+    const declarations = spec.rootNames.filter((file) => DECLARATION_FILE.test(file));
+    return [{ ...spec, rootNames: [...owned, ...declarations] }];
+  });
+  if (explicit) return specs;
+  const uncovered = [...new Set(sourceFiles)].filter((file) => !owners.has(file) && !DECLARATION_FILE.test(file));
+  if (uncovered.length > 0) specs.push(createDefaultProject(uncovered));
+  return specs;
+}
+
+/** The source files under the paths that none of the projects lists (with `--project`, they are not analysed). */
+export function listUncovered(targets: string[], specs: ProjectSpec[]): string[] {
+  const covered = new Set(specs.flatMap((spec) => spec.rootNames.map((file) => path.resolve(file))));
+  const files = targets.flatMap((target) =>
+    fs.statSync(target).isFile() ? [target] : discoverFolder(target).sourceFiles,
+  );
+  return [...new Set(files)].filter(
+    (file) => SOURCE_EXTENSIONS.test(file) && !DECLARATION_FILE.test(file) && !covered.has(file),
+  );
+}
+
+/**
+ * Reads the tsconfigs and, depth first, the projects they reference, each once (cycles end). A broken
+ * or missing referenced project is skipped with a warning; so is a broken tsconfig among several found.
+ */
+function readProjectGraph(starts: string[], explicit: boolean, warnings: string[]): ProjectSpec[] {
+  const seen = new Set<string>();
+  const projects: ProjectSpec[] = [];
+  const distinctStarts = new Set(starts.map((start) => realPath(path.resolve(start))));
+  const visit = (tsconfig: string, referrer: string | undefined, written: string): void => {
+    const key = realPath(tsconfig);
+    if (seen.has(key)) return;
+    seen.add(key);
+    if (referrer !== undefined && !fs.existsSync(tsconfig)) {
+      warnings.push(`${referrer}: the referenced project ${written} was not found; skipped`);
+      return;
+    }
+    let spec: ProjectSpec;
+    try {
+      spec = readTsconfig(tsconfig);
+    } catch (error) {
+      // In a monorepo one broken tsconfig must not stop the others: skip it and say so.
+      const fatal = referrer === undefined && (explicit || distinctStarts.size === 1);
+      if (!(error instanceof ConfigError) || fatal) throw error;
+      warnings.push(`${error.message}; skipped`);
+      return;
+    }
+    projects.push({ ...spec, rootNames: spec.rootNames.map((file) => path.resolve(file)) });
+    for (const reference of spec.projectReferences ?? [])
+      visit(ts.resolveProjectReferencePath(reference), spec.tsconfig, reference.originalPath ?? reference.path);
+  };
+  for (const start of starts) visit(path.resolve(start), undefined, start);
+  return projects;
+}
+
+/**
+ * The project that analyses each source file: a project that names its files (or has no references)
+ * before a solution-style one, whose implicit file list only keeps what its references leave; then the
+ * deepest tsconfig, the one of the package itself; then the first found.
+ */
+function assignFiles(projects: ProjectSpec[]): Map<string, ProjectSpec> {
+  const isSolutionStyle = (spec: ProjectSpec) =>
+    spec.implicitFiles === true && (spec.projectReferences?.length ?? 0) > 0;
+  const depth = (spec: ProjectSpec) => path.dirname(spec.tsconfig ?? "").split(path.sep).length;
+  const ranked = projects
+    .map((spec, order) => ({ spec, order }))
+    .sort(
+      (a, b) =>
+        Number(isSolutionStyle(a.spec)) - Number(isSolutionStyle(b.spec)) ||
+        depth(b.spec) - depth(a.spec) ||
+        a.order - b.order,
+    );
+  const owners = new Map<string, ProjectSpec>();
+  for (const { spec } of ranked)
+    for (const file of spec.rootNames) if (!DECLARATION_FILE.test(file) && !owners.has(file)) owners.set(file, spec);
+  return owners;
+}
+
+function realPath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
   }
 }
 
@@ -192,7 +310,13 @@ function createCompilerHost(
   cache?: SourceFileCache,
   workspace?: WorkspaceResolution,
 ): ts.CompilerHost {
-  const host = ts.createCompilerHost(options, true);
+  const host: ts.CompilerHost & { useSourceOfProjectReferenceRedirect?(): boolean } = ts.createCompilerHost(
+    options,
+    true,
+  );
+  // Read the sources of referenced projects, as the editor does, not their build output: a root file
+  // of a referenced project would otherwise be dropped for a .d.ts that may not be built.
+  host.useSourceOfProjectReferenceRedirect = () => true;
   if (workspace && workspace.packages.size > 0) resolveWorkspaceImports(host, options, workspace);
   const getSourceFile = host.getSourceFile.bind(host);
   const fileExists = host.fileExists.bind(host);

@@ -3,7 +3,14 @@
 import { ConfigError, validateRuleSetting, type RuleSetting } from "../config/config";
 import { findRule, RULES } from "../rule-registry";
 import { formatCoverage } from "./coverage";
-import { countErrors, formatResult, FORMATS, partialTypesWarning, type Format } from "./reporters";
+import {
+  countErrors,
+  formatProjectCoverage,
+  formatResult,
+  FORMATS,
+  partialTypesWarning,
+  type Format,
+} from "./reporters";
 import { FAMILIES_FORMATS, formatFamilies, runFamilies, type FamiliesFormat } from "./families";
 import { KEYSPACE_USAGE, runKeyspaceCli } from "./keyspace";
 import { createArgReader, UsageError } from "./read-args";
@@ -176,6 +183,9 @@ export function runCli(argv: string[], io: CliIo): number {
     for (const warning of result.warnings) io.stderr(`cachewise: warning: ${warning.split(`${io.cwd}/`).join("")}\n`);
     if (result.unresolvedLibraries.length > 0)
       io.stderr(`cachewise: warning: ${partialTypesWarning(result.unresolvedLibraries)}\n`);
+    // The pretty report says which project analysed how many files; machine formats keep their shape.
+    if (parsed.format !== "pretty")
+      for (const line of formatProjectCoverage(result, io.cwd)) io.stderr(`cachewise: ${line}\n`);
     // The machine formats keep their shape: what was seen goes to stderr (the pretty report ends with it).
     if (parsed.format !== "pretty") io.stderr(`cachewise: ${formatCoverage(result.coverage)}\n`);
     io.stdout(

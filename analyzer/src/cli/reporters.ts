@@ -162,6 +162,7 @@ export function formatPretty(result: CheckResult, context: ReportContext): strin
   const analysed = result.files.length;
   const total = errors + warnings;
   lines.push("");
+  for (const line of formatProjectCoverage(result, context.cwd)) lines.push(paint("2", line));
   if (total === 0) lines.push(paint("32", `✔ No caching problems in ${analysed} file${analysed === 1 ? "" : "s"}.`));
   else
     lines.push(
@@ -172,6 +173,22 @@ export function formatPretty(result: CheckResult, context: ReportContext): strin
     );
   lines.push(paint("2", formatCoverage(result.coverage)));
   return lines.join("\n");
+}
+
+/** One line per project: how many files it analysed, and how many no tsconfig (or no `--project`) includes. */
+export function formatProjectCoverage(
+  result: Pick<CheckResult, "projectCoverage" | "notCovered">,
+  cwd: string,
+): string[] {
+  const files = (count: number) => `${count} file${count === 1 ? "" : "s"}`;
+  const lines = result.projectCoverage.map((project) =>
+    project.tsconfig === undefined
+      ? `not in any tsconfig: ${files(project.files)} (analysed with default options)`
+      : `${path.relative(cwd, project.tsconfig) || project.tsconfig}: ${files(project.files)}`,
+  );
+  if (result.notCovered.length > 0)
+    lines.push(`not in the given projects: ${files(result.notCovered.length)} (not analysed)`);
+  return lines;
 }
 
 export function partialTypesWarning(modules: string[]): string {

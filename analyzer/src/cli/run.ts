@@ -15,11 +15,9 @@ import type { ExtractionHost } from "../extract/host";
 import type { FileCacheModel } from "../model/cache-model";
 import { RULES } from "../rule-registry";
 import {
-  createDefaultProject,
   createProgram,
-  discoverFolder,
-  findNearestTsconfig,
-  readTsconfig,
+  discoverProjects,
+  listUncovered,
   ts,
   type DiscoveryNote,
   type ProjectSpec,
@@ -45,11 +43,21 @@ export interface CheckResult {
   rules: ResolvedRule[];
   /** Problems that did not stop the run: a tsconfig skipped, a base config not installed. */
   warnings: string[];
+  /** How many files each project analysed, in the order analysed. */
+  projectCoverage: ProjectCoverage[];
+  /** Source files under the paths that no `--project` includes: not analysed. */
+  notCovered: string[];
   /** The file models of each program analysed. */
   programs: FileCacheModel[][];
   /** Families found and cache-like calls that could not be resolved. */
   coverage: Coverage;
   config: CachewiseConfig;
+}
+
+export interface ProjectCoverage {
+  /** The tsconfig, or undefined for the files no tsconfig includes (analysed with default options). */
+  tsconfig: string | undefined;
+  files: number;
 }
 
 /** Loads `--config`, else `cachewise.config.json`, else package.json's `cachewise` key, from cwd. */
@@ -120,7 +128,9 @@ export function runCheck(options: CheckOptions): CheckResult {
   let done = 0;
   let familyCount = 0;
   const total = projects.reduce((sum, p) => sum + p.rootNames.length, 0);
+  const projectCoverage: ProjectCoverage[] = [];
   for (const spec of projects) {
+    const notesBefore = notes.length;
     const program = createProgram(spec, config.maxFileBytes, notes);
     const checker = program.getTypeChecker();
     const sourceFiles = program.getRootFileNames().flatMap((name) => {
@@ -149,6 +159,10 @@ export function runCheck(options: CheckOptions): CheckResult {
       (n) => options.onProgress?.(base + n, total),
     );
     done += sourceFiles.length;
+    // Files too large or binary count for the project that would have analysed them: they are listed too.
+    const skipped = notes.slice(notesBefore).filter((note) => isTarget(note.file) && !isIgnored(note.file)).length;
+    if (sourceFiles.length + skipped > 0)
+      projectCoverage.push({ tsconfig: spec.tsconfig, files: sourceFiles.length + skipped });
     files.push(...analysis.files);
     programs.push(analysis.models);
     if (!options.skipRules) familyCount += analysis.getProgramModel().families.length;
@@ -168,65 +182,26 @@ export function runCheck(options: CheckOptions): CheckResult {
     );
   files.sort((a, b) => a.file.localeCompare(b.file));
   const coverage = summariseCoverage(programs.flat(), familyCount, options.cwd);
-  return { files, notes, unresolvedLibraries: [...unresolved].sort(), rules, warnings, programs, config, coverage };
+  return {
+    files,
+    notes,
+    unresolvedLibraries: [...unresolved].sort(),
+    rules,
+    warnings,
+    projectCoverage,
+    notCovered: options.projects.length > 0 ? listUncovered(targets, projects).filter((file) => !isIgnored(file)) : [],
+    programs,
+    config,
+    coverage,
+  };
 }
 
-/** `--project` as given; otherwise every tsconfig under the paths, plus a plain project for files none covers. */
+/** `--project` as given, or every tsconfig under the paths, with their references (see `discoverProjects`). */
 export function collectProjects(
   options: Pick<CheckOptions, "cwd" | "projects">,
   targets: string[],
   warnings: string[],
 ): ProjectSpec[] {
-  if (options.projects.length > 0) return options.projects.map((p) => readTsconfig(path.resolve(options.cwd, p)));
-  const specs: ProjectSpec[] = [];
-  const seenConfigs = new Set<string>();
-  const looseFiles: string[] = [];
-  for (const target of targets) {
-    if (fs.statSync(target).isFile()) {
-      const tsconfig = findNearestTsconfig(target);
-      if (tsconfig && !seenConfigs.has(tsconfig)) {
-        seenConfigs.add(tsconfig);
-        specs.push(readTsconfig(tsconfig));
-      }
-      looseFiles.push(target);
-      continue;
-    }
-    const { tsconfigs, sourceFiles } = discoverFolder(target);
-    // A folder inside a project: use the tsconfig above it.
-    if (tsconfigs.length === 0) {
-      const above = findNearestTsconfig(path.join(target, "index.ts"));
-      if (above) tsconfigs.push(above);
-    }
-    const queue = [...tsconfigs];
-    while (queue.length > 0) {
-      const tsconfig = queue.shift()!;
-      if (seenConfigs.has(tsconfig)) continue;
-      seenConfigs.add(tsconfig);
-      // In a monorepo one broken tsconfig must not stop the others: skip it and say so.
-      try {
-        const spec = readTsconfig(tsconfig);
-        // A solution-style tsconfig (`"files": []` plus `references`, as Nx writes them) lists no files
-        // itself: analyse the projects it references instead.
-        if (spec.rootNames.length === 0 && spec.projectReferences?.length) {
-          for (const reference of spec.projectReferences) {
-            const target =
-              fs.existsSync(reference.path) && fs.statSync(reference.path).isDirectory()
-                ? path.join(reference.path, "tsconfig.json")
-                : reference.path;
-            if (fs.existsSync(target)) queue.push(path.resolve(target));
-          }
-          continue;
-        }
-        specs.push(spec);
-      } catch (error) {
-        if (!(error instanceof ConfigError) || tsconfigs.length === 1) throw error;
-        warnings.push(`${error.message}; skipped`);
-      }
-    }
-    looseFiles.push(...sourceFiles);
-  }
-  const covered = new Set(specs.flatMap((s) => s.rootNames.map((f) => path.resolve(f))));
-  const uncovered = looseFiles.filter((f) => !covered.has(f) && !f.endsWith(".d.ts"));
-  if (uncovered.length > 0) specs.push(createDefaultProject(uncovered));
-  return specs;
+  const explicit = options.projects.map((p) => path.resolve(options.cwd, p));
+  return discoverProjects(targets, explicit, warnings);
 }
