@@ -109,9 +109,11 @@ function findingsAt(repository, commit, paths) {
   const key = `${repository}@${commit}:${paths.join(",")}`;
   if (!runs.has(key)) {
     let root;
+    const started = Date.now();
     try {
       root = exportCommit(args.mirrors, repository, commit, repository.split("/")[1]);
       runs.set(key, runCheck(CLI, root, paths, { withDeps: args["with-deps"], label: key }));
+      console.error(`recall: ${repository}@${commit.slice(0, 10)}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
     } catch (error) {
       runs.set(key, { error: error.message.split("\n")[0] });
     } finally {
