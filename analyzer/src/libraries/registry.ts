@@ -43,10 +43,12 @@ import { typeCacheable } from "./type-cacheable";
 import { typescriptMemoize } from "./typescript-memoize";
 import { underscore } from "./underscore";
 import { upstashRedis } from "./upstash-redis";
+import { valkeyGlide } from "./valkey-glide";
 
 export const LIBRARY_ADAPTERS = {
   ioredis,
   iovalkey,
+  "valkey-glide": valkeyGlide,
   "node-redis": nodeRedis,
   "upstash-redis": upstashRedis,
   "lru-cache": lruCache,

@@ -30,6 +30,7 @@ export type CacheKind = "redis" | "remote-kv" | "in-process" | "memoizer" | "fra
 export type LibraryId =
   | "ioredis"
   | "iovalkey"
+  | "valkey-glide"
   | "node-redis"
   | "upstash-redis"
   | "lru-cache"

@@ -1,0 +1,60 @@
+// The libraries issue 13 added, through the CLI and through ESLint on the same project (packages absent, so
+// identity comes from the import specifiers): both hosts report the same findings, at the expected places,
+// and stay silent on each case's twin.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ESLint } from "eslint";
+import tseslint from "typescript-eslint";
+import { plugin } from "../../eslint-plugin/src/index";
+import { STRICT_TSCONFIG, runCliCaptured, toTuples, writeProject } from "../helpers";
+
+async function lintWithEslint(projectDir: string): Promise<ESLint.LintResult[]> {
+  const eslint = new ESLint({
+    cwd: projectDir,
+    overrideConfigFile: true,
+    overrideConfig: [
+      {
+        files: ["**/*.ts"],
+        languageOptions: {
+          parser: tseslint.parser as never,
+          parserOptions: { projectService: true, tsconfigRootDir: projectDir },
+        },
+      },
+      plugin.configs.recommended as never,
+    ],
+  });
+  return eslint.lintFiles(["src/**/*.ts"]);
+}
+
+/** Checks a one-file project in both hosts: the same (rule, file, line, column) set, and that set is `expected`. */
+async function checkBothHosts(name: string, source: string[], expected: string[]): Promise<void> {
+  const dir = writeProject(name, { "tsconfig.json": STRICT_TSCONFIG, "src/cache.ts": `${source.join("\n")}\n` });
+  const cli = runCliCaptured(["check", ".", "--format", "json"], dir);
+  assert.notEqual(cli.code, 2, cli.stderr);
+  const fromCli = toTuples(JSON.parse(cli.stdout), dir);
+  const fromEslint = toTuples((await lintWithEslint(dir)) as never, dir);
+  assert.deepEqual(fromCli, [...expected].sort());
+  assert.deepEqual(fromEslint, fromCli);
+}
+
+describe("issue 13 adapters in the CLI and ESLint", () => {
+  it("@valkey/valkey-glide: a SET without expiry, and its twins with an expiry", async () => {
+    await checkBothHosts(
+      "valkey-glide",
+      [
+        'import { GlideClient, TimeUnit } from "@valkey/valkey-glide";',
+        'const glide = await GlideClient.createClient({ addresses: [{ host: "localhost" }] });',
+        "export async function saveUser(id: string, json: string) {",
+        "  await glide.set(`user:${id}`, json);",
+        "}",
+        "export async function saveProfile(id: string, json: string) {",
+        "  await glide.set(`profile:${id}`, json, { expiry: { type: TimeUnit.Seconds, count: 600 } });",
+        "}",
+        "export async function saveSession(id: string, json: string) {",
+        '  await glide.set(`session:${id}`, json, { expiry: { type: "PX", count: 60_000 } });',
+        "}",
+      ],
+      ["require-cache-ttl src/cache.ts:4:15"],
+    );
+  });
+});

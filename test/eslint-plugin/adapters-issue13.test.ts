@@ -1,0 +1,171 @@
+// The libraries issue 13 added (Valkey GLIDE, keyv 6 with @keyv/redis, cachified, @unkey/cache, lru-memoizer,
+// unstorage and Nitro, catbox), linted with their packages absent: identity comes from the import specifier and
+// the call shape. Every reported case has a twin that must stay silent.
+import { describe } from "node:test";
+import { rules } from "../../eslint-plugin/src/index";
+import { FILENAME, createRuleTester, lines } from "./rule-tester";
+
+const ruleTester = createRuleTester();
+const requireCacheTtl = rules["require-cache-ttl"]!;
+
+const GLIDE = lines(
+  'import { GlideClient, GlideClusterClient, TimeUnit } from "@valkey/valkey-glide";',
+  'const glide = await GlideClient.createClient({ addresses: [{ host: "localhost", port: 6379 }] });',
+);
+const GLIDE_FIX =
+  'Pass `{ expiry: { type: TimeUnit.Seconds, count: seconds } }` (or `expiry: "keepExisting"` to keep an existing expiry).';
+
+describe("@valkey/valkey-glide", () => {
+  ruleTester.run("require-cache-ttl", requireCacheTtl, {
+    valid: [
+      {
+        name: "SET with an expiry in each unit, or keeping the existing one",
+        filename: FILENAME,
+        code:
+          GLIDE +
+          lines(
+            "export async function save(id: string, json: string) {",
+            "  await glide.set(`a:${id}`, json, { expiry: { type: TimeUnit.Seconds, count: 60 } });",
+            "  await glide.set(`b:${id}`, json, { expiry: { type: TimeUnit.Milliseconds, count: 60_000 } });",
+            '  await glide.set(`c:${id}`, json, { expiry: { type: "EX", count: 60 } });',
+            '  await glide.set(`d:${id}`, json, { expiry: "keepExisting" });',
+            "}",
+          ),
+      },
+      {
+        name: "SET then EXPIRE of the same key in the same function",
+        filename: FILENAME,
+        code:
+          GLIDE +
+          lines(
+            "export async function save(id: string, json: string) {",
+            "  await glide.set(`user:${id}`, json);",
+            "  await glide.expire(`user:${id}`, 60);",
+            "}",
+          ),
+      },
+      {
+        name: "SET whose options cannot be read",
+        filename: FILENAME,
+        code:
+          GLIDE +
+          lines(
+            "declare const options: Parameters<typeof glide.set>[2];",
+            "export async function save(id: string, json: string) {",
+            "  await glide.set(`a:${id}`, json, options);",
+            "}",
+          ),
+      },
+      {
+        name: "a local class with a static createClient is not Valkey",
+        filename: FILENAME,
+        code: lines(
+          "class GlideClient {",
+          "  static async createClient() { return new GlideClient(); }",
+          "  async set(key: string, value: string) { return [key, value]; }",
+          "}",
+          "const glide = await GlideClient.createClient();",
+          "export async function save(id: string, json: string) {",
+          "  await glide.set(`a:${id}`, json);",
+          "}",
+        ),
+      },
+    ],
+    invalid: [
+      {
+        name: "SET without expiry on a standalone client, with the GLIDE suggestion",
+        filename: FILENAME,
+        code:
+          GLIDE +
+          lines(
+            "export async function save(id: string, json: string) {",
+            "  await glide.set(`user:${id}`, json);",
+            "}",
+          ),
+        errors: [
+          {
+            messageId: "redisWithoutTtl",
+            data: { command: "SET", key: "user:{id}", why: "", fix: GLIDE_FIX },
+            line: 4,
+            column: 15,
+            suggestions: [
+              {
+                messageId: "suggestRedisTtl",
+                data: { placeholder: "TTL_SECONDS" },
+                output:
+                  GLIDE +
+                  lines(
+                    "export async function save(id: string, json: string) {",
+                    '  await glide.set(`user:${id}`, json, { expiry: { type: "EX", count: TTL_SECONDS } });',
+                    "}",
+                  ),
+              },
+            ],
+          },
+        ],
+      },
+      {
+        name: "SET with options but no expiry on a cluster client, through a typed parameter",
+        filename: FILENAME,
+        code: lines(
+          'import { GlideClusterClient } from "@valkey/valkey-glide";',
+          "export async function save(cluster: GlideClusterClient, id: string, json: string) {",
+          '  await cluster.set(`user:${id}`, json, { conditionalSet: "onlyIfExists" });',
+          "}",
+        ),
+        errors: [
+          {
+            messageId: "redisWithoutTtl",
+            line: 3,
+            column: 17,
+            suggestions: [
+              {
+                messageId: "suggestRedisTtl",
+                data: { placeholder: "TTL_SECONDS" },
+                output: lines(
+                  'import { GlideClusterClient } from "@valkey/valkey-glide";',
+                  "export async function save(cluster: GlideClusterClient, id: string, json: string) {",
+                  '  await cluster.set(`user:${id}`, json, { expiry: { type: "EX", count: TTL_SECONDS }, conditionalSet: "onlyIfExists" });',
+                  "}",
+                ),
+              },
+            ],
+          },
+        ],
+      },
+      {
+        name: "SET then EXPIRE of another key",
+        filename: FILENAME,
+        code:
+          GLIDE +
+          lines(
+            "export async function save(id: string, json: string) {",
+            "  await glide.set(`user:${id}`, json);",
+            "  await glide.expire(`profile:${id}`, 60);",
+            "}",
+          ),
+        errors: [
+          {
+            messageId: "redisWithoutTtl",
+            line: 4,
+            column: 15,
+            suggestions: [
+              {
+                messageId: "suggestRedisTtl",
+                data: { placeholder: "TTL_SECONDS" },
+                output:
+                  GLIDE +
+                  lines(
+                    "export async function save(id: string, json: string) {",
+                    '  await glide.set(`user:${id}`, json, { expiry: { type: "EX", count: TTL_SECONDS } });',
+                    "  await glide.expire(`profile:${id}`, 60);",
+                    "}",
+                  ),
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+});
