@@ -57,4 +57,26 @@ describe("issue 13 adapters in the CLI and ESLint", () => {
       ["require-cache-ttl src/cache.ts:4:15"],
     );
   });
+
+  it("@keyv/redis: a write without TTL stays in Redis, under the store's namespace prefix", async () => {
+    const source = [
+      'import { createKeyv } from "@keyv/redis";',
+      'const sessions = createKeyv("redis://localhost:6379", { namespace: "sessions" });',
+      "export async function remember(id: string, json: string) {",
+      "  await sessions.set(`session:${id}`, json);",
+      "}",
+      "export async function rememberBriefly(id: string, json: string) {",
+      "  await sessions.set(`token:${id}`, json, 60_000);",
+      "}",
+    ];
+    await checkBothHosts("keyv-redis", source, ["require-cache-ttl src/cache.ts:4:18"]);
+    const dir = writeProject("keyv-redis-families", {
+      "tsconfig.json": STRICT_TSCONFIG,
+      "src/cache.ts": source.join("\n"),
+    });
+    const run = runCliCaptured(["families", ".", "--format", "json"], dir);
+    assert.equal(run.code, 0, run.stderr);
+    const labels = (JSON.parse(run.stdout) as Array<{ label: string }>).map((family) => family.label).sort();
+    assert.deepEqual(labels, ["sessions sessions::session:{id}", "sessions sessions::token:{id}"]);
+  });
 });

@@ -169,3 +169,89 @@ describe("@valkey/valkey-glide", () => {
     ],
   });
 });
+
+const requireCacheBound = rules["require-cache-bound"]!;
+const KEYV_REDIS = lines(
+  'import { createKeyv } from "@keyv/redis";',
+  'const sessions = createKeyv("redis://localhost:6379", { namespace: "sessions" });',
+);
+
+describe("keyv with @keyv/redis", () => {
+  ruleTester.run("require-cache-ttl", requireCacheTtl, {
+    valid: [
+      {
+        name: "a write with a TTL in milliseconds",
+        filename: FILENAME,
+        code:
+          KEYV_REDIS +
+          lines(
+            "export async function remember(id: string, json: string) {",
+            "  await sessions.set(id, json, 60_000);",
+            "}",
+          ),
+      },
+      {
+        name: "setMany carries a TTL per entry",
+        filename: FILENAME,
+        code:
+          KEYV_REDIS +
+          lines(
+            "export async function rememberAll(id: string, json: string) {",
+            "  await sessions.setMany([{ key: id, value: json, ttl: 60_000 }]);",
+            "}",
+          ),
+      },
+      {
+        name: "a TTL whose value cannot be read",
+        filename: FILENAME,
+        code:
+          KEYV_REDIS +
+          lines(
+            "declare const ttl: number;",
+            "export async function remember(id: string, json: string) {",
+            "  await sessions.set(id, json, ttl);",
+            "}",
+          ),
+      },
+    ],
+    invalid: [
+      {
+        name: "a write without a TTL stays in Redis until deleted",
+        filename: FILENAME,
+        code:
+          KEYV_REDIS +
+          lines("export async function remember(id: string, json: string) {", "  await sessions.set(id, json);", "}"),
+        errors: [{ messageId: "inProcessForever", line: 4, column: 18 }],
+      },
+      {
+        name: "a TTL of 0 is no expiry",
+        filename: FILENAME,
+        code:
+          KEYV_REDIS +
+          lines(
+            "export async function remember(id: string, json: string) {",
+            "  await sessions.set(id, json, 0);",
+            "}",
+          ),
+        errors: [{ messageId: "inProcessForever", line: 4, column: 18 }],
+      },
+    ],
+  });
+  ruleTester.run("require-cache-bound", requireCacheBound, {
+    valid: [
+      {
+        name: "a Redis-backed Keyv is bounded by the server, not by the client",
+        filename: FILENAME,
+        code: KEYV_REDIS,
+      },
+    ],
+    invalid: [
+      {
+        name: "its twin in memory: a Keyv over the default Map with no TTL grows without limit",
+        filename: FILENAME,
+        code: lines('import Keyv from "keyv";', 'export const sessions = new Keyv({ namespace: "sessions" });'),
+        errors: [{ messageId: "unboundedCache", line: 2, column: 29 }],
+      },
+    ],
+  });
+});

@@ -21,6 +21,7 @@ import { fastMemoize } from "./fast-memoize";
 import { ioredis } from "./ioredis";
 import { iovalkey } from "./iovalkey";
 import { keyv } from "./keyv";
+import { keyvRedis } from "./keyv-redis";
 import { lodash } from "./lodash";
 import { lruCache } from "./lru-cache";
 import { map } from "./map";
@@ -57,6 +58,7 @@ export const LIBRARY_ADAPTERS = {
   "tiny-lru": tinyLru,
   "node-cache": nodeCache,
   keyv,
+  "keyv-redis": keyvRedis,
   cacheable,
   "cacheable-memory": cacheableMemory,
   "cache-manager": cacheManager,

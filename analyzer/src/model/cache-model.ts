@@ -39,6 +39,7 @@ export type LibraryId =
   | "tiny-lru"
   | "node-cache"
   | "keyv"
+  | "keyv-redis"
   | "cacheable"
   | "cacheable-memory"
   | "cache-manager"
