@@ -79,4 +79,23 @@ describe("issue 13 adapters in the CLI and ESLint", () => {
     const labels = (JSON.parse(run.stdout) as Array<{ label: string }>).map((family) => family.label).sort();
     assert.deepEqual(labels, ["sessions sessions::session:{id}", "sessions sessions::token:{id}"]);
   });
+
+  it("@epic-web/cachified: a read-through without ttl, and its twin with one", async () => {
+    await checkBothHosts(
+      "cachified",
+      [
+        'import { cachified } from "@epic-web/cachified";',
+        'import { LRUCache } from "lru-cache";',
+        "declare function loadUser(id: string): Promise<{ id: string }>;",
+        "const lru = new LRUCache<string, any>({ max: 1000 });",
+        "export function getUser(id: string) {",
+        "  return cachified({ key: `user:${id}`, cache: lru, getFreshValue: () => loadUser(id) });",
+        "}",
+        "export function getUserBriefly(id: string) {",
+        "  return cachified({ key: `brief:${id}`, cache: lru, getFreshValue: () => loadUser(id), ttl: 60_000 });",
+        "}",
+      ],
+      ["require-cache-ttl src/cache.ts:6:10"],
+    );
+  });
 });

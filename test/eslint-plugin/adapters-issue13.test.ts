@@ -255,3 +255,87 @@ describe("keyv with @keyv/redis", () => {
     ],
   });
 });
+
+const CACHIFIED = lines(
+  'import { cachified } from "@epic-web/cachified";',
+  'import { LRUCache } from "lru-cache";',
+  "declare function loadUser(id: string): Promise<{ id: string }>;",
+  "const lru = new LRUCache<string, any>({ max: 1000 });",
+);
+
+describe("@epic-web/cachified", () => {
+  ruleTester.run("require-cache-ttl", requireCacheTtl, {
+    valid: [
+      {
+        name: "a read-through with a ttl in milliseconds",
+        filename: FILENAME,
+        code:
+          CACHIFIED +
+          lines(
+            "export function getUser(id: string) {",
+            "  return cachified({ key: `user:${id}`, cache: lru, getFreshValue: () => loadUser(id), ttl: 60_000 });",
+            "}",
+          ),
+      },
+      {
+        name: "a cache built in the call dies with it",
+        filename: FILENAME,
+        code:
+          CACHIFIED +
+          lines(
+            "export function getUser(id: string) {",
+            "  return cachified({ key: `user:${id}`, cache: new Map(), getFreshValue: () => loadUser(id) });",
+            "}",
+          ),
+      },
+      {
+        name: "options that cannot be read",
+        filename: FILENAME,
+        code:
+          CACHIFIED +
+          lines(
+            "declare const defaults: { ttl: number };",
+            "export function getUser(id: string) {",
+            "  return cachified({ ...defaults, key: `user:${id}`, cache: lru, getFreshValue: () => loadUser(id) });",
+            "}",
+          ),
+      },
+    ],
+    invalid: [
+      {
+        name: "no ttl: the first value is served forever",
+        filename: FILENAME,
+        code:
+          CACHIFIED +
+          lines(
+            "export function getUser(id: string) {",
+            "  return cachified({",
+            "    key: `user:${id}`,",
+            "    cache: lru,",
+            "    async getFreshValue() {",
+            "      return loadUser(id);",
+            "    },",
+            "  });",
+            "}",
+          ),
+        errors: [{ messageId: "memoizerWithoutMaxAge", line: 6, column: 10 }],
+      },
+    ],
+  });
+  ruleTester.run("no-cached-rejection", rules["no-cached-rejection"]!, {
+    valid: [
+      {
+        name: "cachified does not store a rejected getFreshValue",
+        filename: FILENAME,
+        code:
+          CACHIFIED +
+          lines(
+            "export function getUser(id: string) {",
+            "  return cachified({ key: `user:${id}`, cache: lru, getFreshValue: () => loadUser(id), ttl: 1000 });",
+            "}",
+          ),
+      },
+    ],
+    invalid: [],
+  });
+});

@@ -15,6 +15,7 @@ import { asyncCacheDedupe } from "./async-cache-dedupe";
 import { bentocache } from "./bentocache";
 import { cacheManager } from "./cache-manager";
 import { cacheable } from "./cacheable";
+import { cachified } from "./cachified";
 import { cacheableMemory } from "./cacheable-memory";
 import { dataloader } from "./dataloader";
 import { fastMemoize } from "./fast-memoize";
@@ -69,6 +70,7 @@ export const LIBRARY_ADAPTERS = {
   lodash,
   underscore,
   memoizee,
+  cachified,
   memoize,
   "p-memoize": pMemoize,
   moize,

@@ -50,6 +50,7 @@ export type LibraryId =
   | "lodash"
   | "underscore"
   | "memoizee"
+  | "cachified"
   | "memoize"
   | "p-memoize"
   | "moize"
