@@ -98,4 +98,19 @@ describe("issue 13 adapters in the CLI and ESLint", () => {
       ["require-cache-ttl src/cache.ts:6:10"],
     );
   });
+
+  it("lru-memoizer: an unbounded memoizer and a kept rejection, and their bounded, errback twins", async () => {
+    await checkBothHosts(
+      "lru-memoizer",
+      [
+        'import memoizer from "lru-memoizer";',
+        "declare function fetchProfile(id: string, callback: (error: Error | null, profile?: string) => void): void;",
+        "declare function loadProfile(id: string): Promise<string>;",
+        "export const unbounded = memoizer({ load: fetchProfile, hash: (id: string) => id });",
+        "export const bounded = memoizer({ load: fetchProfile, hash: (id: string) => id, max: 100 });",
+        "export const keepsRejections = memoizer.sync({ load: loadProfile, hash: (id: string) => id, max: 100 });",
+      ],
+      ["require-cache-bound src/cache.ts:4:26", "no-cached-rejection src/cache.ts:6:32"],
+    );
+  });
 });

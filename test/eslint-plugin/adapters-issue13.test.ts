@@ -339,3 +339,59 @@ describe("@epic-web/cachified", () => {
     invalid: [],
   });
 });
+
+const LRU_MEMOIZER = lines(
+  'import memoizer from "lru-memoizer";',
+  "declare function fetchProfile(id: string, callback: (error: Error | null, profile?: string) => void): void;",
+  "declare function loadProfile(id: string): Promise<string>;",
+);
+
+describe("lru-memoizer", () => {
+  ruleTester.run("require-cache-bound", requireCacheBound, {
+    valid: [
+      {
+        name: "bounded by max",
+        filename: FILENAME,
+        code:
+          LRU_MEMOIZER +
+          "export const getProfile = memoizer({ load: fetchProfile, hash: (id: string) => id, max: 100 });\n",
+      },
+      {
+        name: "entries expire (ttl)",
+        filename: FILENAME,
+        code:
+          LRU_MEMOIZER +
+          "export const getProfile = memoizer({ load: fetchProfile, hash: (id: string) => id, ttl: 60_000 });\n",
+      },
+    ],
+    invalid: [
+      {
+        name: "neither max nor ttl: one result per id, kept forever",
+        filename: FILENAME,
+        code: LRU_MEMOIZER + "export const getProfile = memoizer({ load: fetchProfile, hash: (id: string) => id });\n",
+        errors: [{ messageId: "unboundedMemoizer", line: 4, column: 27 }],
+      },
+    ],
+  });
+  ruleTester.run("no-cached-rejection", rules["no-cached-rejection"]!, {
+    valid: [
+      {
+        name: "the errback memoizer does not keep an error",
+        filename: FILENAME,
+        code:
+          LRU_MEMOIZER +
+          "export const getProfile = memoizer({ load: fetchProfile, hash: (id: string) => id, max: 100 });\n",
+      },
+    ],
+    invalid: [
+      {
+        name: "memoizer.sync keeps the rejected promise an async load returns",
+        filename: FILENAME,
+        code:
+          LRU_MEMOIZER +
+          "export const getProfile = memoizer.sync({ load: loadProfile, hash: (id: string) => id, max: 100 });\n",
+        errors: [{ messageId: "rejectionKept", line: 4, column: 27 }],
+      },
+    ],
+  });
+});

@@ -25,6 +25,7 @@ import { keyv } from "./keyv";
 import { keyvRedis } from "./keyv-redis";
 import { lodash } from "./lodash";
 import { lruCache } from "./lru-cache";
+import { lruMemoizer } from "./lru-memoizer";
 import { map } from "./map";
 import { memoize } from "./memoize";
 import { memoizeOne } from "./memoize-one";
@@ -71,6 +72,7 @@ export const LIBRARY_ADAPTERS = {
   underscore,
   memoizee,
   cachified,
+  "lru-memoizer": lruMemoizer,
   memoize,
   "p-memoize": pMemoize,
   moize,

@@ -51,6 +51,7 @@ export type LibraryId =
   | "underscore"
   | "memoizee"
   | "cachified"
+  | "lru-memoizer"
   | "memoize"
   | "p-memoize"
   | "moize"
