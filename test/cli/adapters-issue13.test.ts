@@ -113,4 +113,29 @@ describe("issue 13 adapters in the CLI and ESLint", () => {
       ["require-cache-bound src/cache.ts:4:26", "no-cached-rejection src/cache.ts:6:32"],
     );
   });
+
+  it("unstorage and Nitro: TTLs in the wrong unit, an unbounded memory storage, and their twins", async () => {
+    await checkBothHosts(
+      "unstorage-nitro",
+      [
+        'import { createStorage } from "unstorage";',
+        'import redisDriver from "unstorage/drivers/redis";',
+        'import { defineCachedFunction } from "nitropack/runtime";',
+        "declare function loadStars(repo: string): Promise<number>;",
+        "export const memory = createStorage();",
+        'const storage = createStorage({ driver: redisDriver({ url: "redis://localhost:6379" }) });',
+        "export async function save(id: string, json: string) {",
+        "  await storage.setItem(`user:${id}`, json, { ttl: 3_600_000 });",
+        "  await storage.setItem(`profile:${id}`, json, { ttl: 3600 });",
+        "}",
+        "export const getStars = defineCachedFunction(loadStars, { maxAge: 60_000 });",
+        "export const getForks = defineCachedFunction(loadStars, { maxAge: 60 });",
+      ],
+      [
+        "require-cache-bound src/cache.ts:5:23",
+        "no-ambiguous-ttl-unit src/cache.ts:8:17",
+        "no-ambiguous-ttl-unit src/cache.ts:11:25",
+      ],
+    );
+  });
 });

@@ -395,3 +395,109 @@ describe("lru-memoizer", () => {
     ],
   });
 });
+
+const noAmbiguousTtlUnit = rules["no-ambiguous-ttl-unit"]!;
+const UNSTORAGE_REDIS = lines(
+  'import { createStorage } from "unstorage";',
+  'import redisDriver from "unstorage/drivers/redis";',
+  'const storage = createStorage({ driver: redisDriver({ url: "redis://localhost:6379" }) });',
+);
+
+describe("unstorage", () => {
+  ruleTester.run("require-cache-bound", requireCacheBound, {
+    valid: [
+      {
+        name: "a storage over a driver: the driver decides the bound",
+        filename: FILENAME,
+        code: UNSTORAGE_REDIS,
+      },
+    ],
+    invalid: [
+      {
+        name: "no driver: the memory driver, an unbounded Map that ignores TTLs",
+        filename: FILENAME,
+        code: lines('import { createStorage } from "unstorage";', "export const storage = createStorage();"),
+        errors: [{ messageId: "unboundedCache", line: 2, column: 24 }],
+      },
+    ],
+  });
+  ruleTester.run("no-ambiguous-ttl-unit", noAmbiguousTtlUnit, {
+    valid: [
+      {
+        name: "an hour in seconds",
+        filename: FILENAME,
+        code:
+          UNSTORAGE_REDIS +
+          lines(
+            "export async function save(id: string, json: string) {",
+            "  await storage.setItem(`user:${id}`, json, { ttl: 3600 });",
+            "}",
+          ),
+      },
+    ],
+    invalid: [
+      {
+        name: "an hour in milliseconds given to a seconds option",
+        filename: FILENAME,
+        code:
+          UNSTORAGE_REDIS +
+          lines(
+            "export async function save(id: string, json: string) {",
+            "  await storage.setItem(`user:${id}`, json, { ttl: 3_600_000 });",
+            "}",
+          ),
+        errors: [{ messageId: "millisecondsToSeconds", line: 5 }],
+      },
+    ],
+  });
+});
+
+const NITRO = lines(
+  'import { defineCachedFunction, defineCachedEventHandler } from "nitropack/runtime";',
+  "declare function loadStars(repo: string): Promise<number>;",
+);
+
+describe("Nitro", () => {
+  ruleTester.run("no-ambiguous-ttl-unit", noAmbiguousTtlUnit, {
+    valid: [
+      {
+        name: "maxAge in seconds, and the 1-second default",
+        filename: FILENAME,
+        code:
+          NITRO +
+          lines(
+            "export const getStars = defineCachedFunction(loadStars, { maxAge: 60, getKey: (repo: string) => repo });",
+            'export const handler = defineCachedEventHandler(async () => loadStars("nitro"));',
+          ),
+      },
+    ],
+    invalid: [
+      {
+        name: "a minute in milliseconds given to maxAge (seconds)",
+        filename: FILENAME,
+        code: NITRO + lines("export const getStars = defineCachedFunction(loadStars, { maxAge: 60_000 });"),
+        errors: [{ messageId: "millisecondsToSeconds", line: 3 }],
+      },
+      {
+        name: "the same on a cached event handler",
+        filename: FILENAME,
+        code:
+          NITRO +
+          lines(
+            'export const handler = defineCachedEventHandler(async () => loadStars("nitro"), { maxAge: 3_600_000 });',
+          ),
+        errors: [{ messageId: "millisecondsToSeconds", line: 3 }],
+      },
+    ],
+  });
+  ruleTester.run("require-cache-ttl", requireCacheTtl, {
+    valid: [
+      {
+        name: "without maxAge, entries expire after Nitro's 1-second default",
+        filename: FILENAME,
+        code: NITRO + lines("export const getStars = defineCachedFunction(loadStars);"),
+      },
+    ],
+    invalid: [],
+  });
+});

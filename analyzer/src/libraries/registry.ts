@@ -34,6 +34,7 @@ import { microMemoize } from "./micro-memoize";
 import { moize } from "./moize";
 import { nestjsCache } from "./nestjs-cache";
 import { next } from "./next";
+import { nitro } from "./nitro";
 import { nodeCache } from "./node-cache";
 import { nodeRedis } from "./node-redis";
 import { pMemoize } from "./p-memoize";
@@ -45,6 +46,7 @@ import { ttlcache } from "./ttlcache";
 import { typeCacheable } from "./type-cacheable";
 import { typescriptMemoize } from "./typescript-memoize";
 import { underscore } from "./underscore";
+import { unstorage } from "./unstorage";
 import { upstashRedis } from "./upstash-redis";
 import { valkeyGlide } from "./valkey-glide";
 
@@ -61,6 +63,7 @@ export const LIBRARY_ADAPTERS = {
   "node-cache": nodeCache,
   keyv,
   "keyv-redis": keyvRedis,
+  unstorage,
   cacheable,
   "cacheable-memory": cacheableMemory,
   "cache-manager": cacheManager,
@@ -84,6 +87,7 @@ export const LIBRARY_ADAPTERS = {
   "type-cacheable": typeCacheable,
   "nestjs-cache": nestjsCache,
   next,
+  nitro,
   react,
 } satisfies Record<LibraryId, LibraryAdapter>;
 

@@ -40,6 +40,7 @@ export type LibraryId =
   | "node-cache"
   | "keyv"
   | "keyv-redis"
+  | "unstorage"
   | "cacheable"
   | "cacheable-memory"
   | "cache-manager"
@@ -63,6 +64,7 @@ export type LibraryId =
   | "type-cacheable"
   | "nestjs-cache"
   | "next"
+  | "nitro"
   | "react";
 
 export type Operation = "read" | "write" | "delete" | "expire" | "memoize" | "construct";
