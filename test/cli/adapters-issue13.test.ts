@@ -138,4 +138,30 @@ describe("issue 13 adapters in the CLI and ESLint", () => {
       ],
     );
   });
+
+  it("@hapi/catbox: TTLs in the wrong unit, its twins, and policy families under their segment", async () => {
+    const source = [
+      'import { Client, Policy } from "@hapi/catbox";',
+      'import { Engine } from "@hapi/catbox-memory";',
+      "const client = new Client(Engine);",
+      'const users = new Policy({ expiresIn: 60 }, client, "users");',
+      'const teams = new Policy({ expiresIn: 60_000 }, client, "teams");',
+      "export async function save(id: string, json: string) {",
+      "  await users.set(id, json);",
+      "  await teams.set(id, json);",
+      "}",
+      "export async function forget(id: string) {",
+      "  await teams.drop(id);",
+      "}",
+    ];
+    await checkBothHosts("catbox", source, ["no-ambiguous-ttl-unit src/cache.ts:4:19"]);
+    const dir = writeProject("catbox-families", {
+      "tsconfig.json": STRICT_TSCONFIG,
+      "src/cache.ts": source.join("\n"),
+    });
+    const run = runCliCaptured(["families", ".", "--format", "json"], dir);
+    assert.equal(run.code, 0, run.stderr);
+    const patterns = (JSON.parse(run.stdout) as Array<{ pattern: string }>).map((family) => family.pattern).sort();
+    assert.deepEqual(patterns, ["teams:*", "users:*"]);
+  });
 });

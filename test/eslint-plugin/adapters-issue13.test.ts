@@ -501,3 +501,65 @@ describe("Nitro", () => {
     invalid: [],
   });
 });
+
+const CATBOX = lines(
+  'import { Client, Policy } from "@hapi/catbox";',
+  'import { Engine } from "@hapi/catbox-memory";',
+  "const client = new Client(Engine);",
+);
+
+describe("@hapi/catbox", () => {
+  ruleTester.run("no-ambiguous-ttl-unit", noAmbiguousTtlUnit, {
+    valid: [
+      {
+        name: "a policy expiring in a minute, a write for an hour, in milliseconds",
+        filename: FILENAME,
+        code:
+          CATBOX +
+          lines(
+            'export const users = new Policy({ expiresIn: 60_000 }, client, "users");',
+            "export async function save(id: string, json: string) {",
+            '  await client.set({ segment: "users", id }, json, 3_600_000);',
+            "}",
+          ),
+      },
+    ],
+    invalid: [
+      {
+        name: "seconds given to expiresIn (milliseconds)",
+        filename: FILENAME,
+        code: CATBOX + lines('export const users = new Policy({ expiresIn: 60 }, client, "users");'),
+        errors: [{ messageId: "secondsToMilliseconds", line: 4 }],
+      },
+      {
+        name: "seconds given to a client write (milliseconds)",
+        filename: FILENAME,
+        code:
+          CATBOX +
+          lines(
+            "export async function save(id: string, json: string) {",
+            '  await client.set({ segment: "users", id }, json, 3600);',
+            "}",
+          ),
+        errors: [{ messageId: "secondsToMilliseconds", line: 5 }],
+      },
+    ],
+  });
+  ruleTester.run("require-cache-ttl", requireCacheTtl, {
+    valid: [
+      {
+        name: "a policy without expiresIn stores nothing: not a write that lives forever",
+        filename: FILENAME,
+        code:
+          CATBOX +
+          lines(
+            'const users = new Policy({}, client, "users");',
+            "export async function save(id: string, json: string) {",
+            "  await users.set(id, json);",
+            "}",
+          ),
+      },
+    ],
+    invalid: [],
+  });
+});

@@ -15,6 +15,7 @@ import { asyncCacheDedupe } from "./async-cache-dedupe";
 import { bentocache } from "./bentocache";
 import { cacheManager } from "./cache-manager";
 import { cacheable } from "./cacheable";
+import { catbox } from "./catbox";
 import { cachified } from "./cachified";
 import { cacheableMemory } from "./cacheable-memory";
 import { dataloader } from "./dataloader";
@@ -64,6 +65,7 @@ export const LIBRARY_ADAPTERS = {
   keyv,
   "keyv-redis": keyvRedis,
   unstorage,
+  catbox,
   cacheable,
   "cacheable-memory": cacheableMemory,
   "cache-manager": cacheManager,

@@ -41,6 +41,7 @@ export type LibraryId =
   | "keyv"
   | "keyv-redis"
   | "unstorage"
+  | "catbox"
   | "cacheable"
   | "cacheable-memory"
   | "cache-manager"
