@@ -164,4 +164,21 @@ describe("issue 13 adapters in the CLI and ESLint", () => {
     const patterns = (JSON.parse(run.stdout) as Array<{ pattern: string }>).map((family) => family.pattern).sort();
     assert.deepEqual(patterns, ["teams:*", "users:*"]);
   });
+
+  it("@unkey/cache: a memory store nothing sweeps, stale in seconds, and their twins", async () => {
+    await checkBothHosts(
+      "unkey-cache",
+      [
+        'import { DefaultStatefulContext, Namespace, createCache } from "@unkey/cache";',
+        'import { MemoryStore } from "@unkey/cache/stores";',
+        "const ctx = new DefaultStatefulContext();",
+        "const leaky = new MemoryStore({ persistentMap: new Map() });",
+        "const swept = new MemoryStore({ persistentMap: new Map(), unstableEvictOnSet: { frequency: 1, maxItems: 100 } });",
+        "const user = new Namespace(ctx, { stores: [swept], fresh: 60_000, stale: 300 });",
+        "const team = new Namespace(ctx, { stores: [leaky], fresh: 60_000, stale: 300_000 });",
+        "export const cache = createCache({ user, team });",
+      ],
+      ["require-cache-bound src/cache.ts:4:19", "no-ambiguous-ttl-unit src/cache.ts:6:18"],
+    );
+  });
 });

@@ -563,3 +563,65 @@ describe("@hapi/catbox", () => {
     invalid: [],
   });
 });
+
+const UNKEY = lines(
+  'import { DefaultStatefulContext, Namespace, createCache } from "@unkey/cache";',
+  'import { MemoryStore } from "@unkey/cache/stores";',
+  "const ctx = new DefaultStatefulContext();",
+);
+
+describe("@unkey/cache", () => {
+  ruleTester.run("require-cache-bound", requireCacheBound, {
+    valid: [
+      {
+        name: "a memory store that sweeps expired entries and caps its size",
+        filename: FILENAME,
+        code:
+          UNKEY +
+          lines(
+            "export const memory = new MemoryStore({",
+            "  persistentMap: new Map(),",
+            "  unstableEvictOnSet: { frequency: 0.1, maxItems: 10_000 },",
+            "});",
+          ),
+      },
+    ],
+    invalid: [
+      {
+        name: "a memory store drops an expired entry only when it is read again",
+        filename: FILENAME,
+        code: UNKEY + lines("export const memory = new MemoryStore({ persistentMap: new Map() });"),
+        errors: [{ messageId: "unboundedCache", line: 4, column: 27 }],
+      },
+    ],
+  });
+  ruleTester.run("no-ambiguous-ttl-unit", noAmbiguousTtlUnit, {
+    valid: [
+      {
+        name: "fresh and stale in milliseconds",
+        filename: FILENAME,
+        code:
+          UNKEY +
+          lines(
+            "const memory = new MemoryStore({ persistentMap: new Map(), unstableEvictOnSet: { frequency: 1, maxItems: 100 } });",
+            "const user = new Namespace(ctx, { stores: [memory], fresh: 60_000, stale: 300_000 });",
+            "export const cache = createCache({ user });",
+          ),
+      },
+    ],
+    invalid: [
+      {
+        name: "stale in seconds",
+        filename: FILENAME,
+        code:
+          UNKEY +
+          lines(
+            "const memory = new MemoryStore({ persistentMap: new Map(), unstableEvictOnSet: { frequency: 1, maxItems: 100 } });",
+            "const user = new Namespace(ctx, { stores: [memory], fresh: 60_000, stale: 300 });",
+            "export const cache = createCache({ user });",
+          ),
+        errors: [{ messageId: "secondsToMilliseconds", line: 5 }],
+      },
+    ],
+  });
+});

@@ -47,6 +47,7 @@ import { ttlcache } from "./ttlcache";
 import { typeCacheable } from "./type-cacheable";
 import { typescriptMemoize } from "./typescript-memoize";
 import { underscore } from "./underscore";
+import { unkeyCache } from "./unkey-cache";
 import { unstorage } from "./unstorage";
 import { upstashRedis } from "./upstash-redis";
 import { valkeyGlide } from "./valkey-glide";
@@ -66,6 +67,7 @@ export const LIBRARY_ADAPTERS = {
   "keyv-redis": keyvRedis,
   unstorage,
   catbox,
+  "unkey-cache": unkeyCache,
   cacheable,
   "cacheable-memory": cacheableMemory,
   "cache-manager": cacheManager,

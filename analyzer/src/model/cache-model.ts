@@ -42,6 +42,7 @@ export type LibraryId =
   | "keyv-redis"
   | "unstorage"
   | "catbox"
+  | "unkey-cache"
   | "cacheable"
   | "cacheable-memory"
   | "cache-manager"
