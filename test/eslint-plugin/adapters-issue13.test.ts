@@ -45,6 +45,18 @@ describe("@valkey/valkey-glide", () => {
           ),
       },
       {
+        name: "SET then GETEX with an expiry (GETEX takes { type, duration })",
+        filename: FILENAME,
+        code:
+          GLIDE +
+          lines(
+            "export async function save(id: string, json: string) {",
+            "  await glide.set(`user:${id}`, json);",
+            "  await glide.getex(`user:${id}`, { type: TimeUnit.Seconds, duration: 60 });",
+            "}",
+          ),
+      },
+      {
         name: "SET whose options cannot be read",
         filename: FILENAME,
         code:
