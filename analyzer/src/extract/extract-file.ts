@@ -4,7 +4,7 @@ import type * as TS from "typescript";
 import type { FileCacheModel, UnresolvedCall } from "../model/cache-model";
 import { assertHostMatches, type ExtractionHost } from "./host";
 import { InstanceResolver } from "./instances";
-import { isStoreMethodName, isTagServiceMethodName } from "../libraries/registry";
+import { getMemoizerAdapter, isStoreMethodName, isTagServiceMethodName } from "../libraries/registry";
 import { isRedisCommand } from "../libraries/redis-protocol";
 import { CachedValueTracker } from "./cached-values";
 import { collectDeclaredFunctionNames } from "./call-graph";
@@ -264,7 +264,7 @@ class FileExtractor {
       }
       case "memoizer":
         if (!resolved.role.variant?.startsWith("curried"))
-          addMemoizeSite(this.builder, call, resolved, call.arguments[0], undefined);
+          addMemoizeSite(this.builder, call, resolved, this.findMemoizedFunction(call, resolved), undefined);
         return;
       case "next-unstable-cache":
         addUnstableCacheSite(this.builder, call);
@@ -298,6 +298,12 @@ class FileExtractor {
         // Exhaustive: a new role fails to compile here until it is read or listed above.
         return assertNever(role);
     }
+  }
+  /** The memoized function: argument 0, or the option of argument 0 that the adapter names (cachified's `getFreshValue`). */
+  private findMemoizedFunction(call: TS.CallExpression, resolved: ResolvedExport): TS.Expression | undefined {
+    const option = getMemoizerAdapter(resolved.entry.library)?.functionOption;
+    if (option === undefined) return call.arguments[0];
+    return this.resolver.readOptions(call.arguments[0]).props.get(option);
   }
 }
 

@@ -241,6 +241,8 @@ export interface MemoizerAdapter extends AdapterBase {
   unboundedByDefault: boolean;
   /** For memoizers keyed by their first argument: how to key by every argument. */
   completeKeyFix: string | undefined;
+  /** The option of argument 0 that holds the memoized function, when the call takes one options object (cachified's `getFreshValue`). */
+  functionOption?: string;
   fixes: FixTexts;
 }
 

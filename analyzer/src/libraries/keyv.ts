@@ -62,7 +62,10 @@ export const keyv = {
   },
   storesReferencesWhenUnknown: false,
   methods: COMMON_CACHE_METHODS,
-  writeTtl: (read) => ({ ttl: readTtlArgument(read, 2, "ms", false) }),
+  // `setMany([{ key, value, ttl }])` carries a TTL per entry.
+  writeTtl: (read, method) => ({
+    ttl: method === "setMany" ? { kind: "unknown" } : readTtlArgument(read, 2, "ms", false),
+  }),
   callShape: () => ({}),
   tagService: undefined,
   backsDecoratorCaches: false,

@@ -15,14 +15,18 @@ import { asyncCacheDedupe } from "./async-cache-dedupe";
 import { bentocache } from "./bentocache";
 import { cacheManager } from "./cache-manager";
 import { cacheable } from "./cacheable";
+import { catbox } from "./catbox";
+import { cachified } from "./cachified";
 import { cacheableMemory } from "./cacheable-memory";
 import { dataloader } from "./dataloader";
 import { fastMemoize } from "./fast-memoize";
 import { ioredis } from "./ioredis";
 import { iovalkey } from "./iovalkey";
 import { keyv } from "./keyv";
+import { keyvRedis } from "./keyv-redis";
 import { lodash } from "./lodash";
 import { lruCache } from "./lru-cache";
+import { lruMemoizer } from "./lru-memoizer";
 import { map } from "./map";
 import { memoize } from "./memoize";
 import { memoizeOne } from "./memoize-one";
@@ -31,6 +35,7 @@ import { microMemoize } from "./micro-memoize";
 import { moize } from "./moize";
 import { nestjsCache } from "./nestjs-cache";
 import { next } from "./next";
+import { nitro } from "./nitro";
 import { nodeCache } from "./node-cache";
 import { nodeRedis } from "./node-redis";
 import { pMemoize } from "./p-memoize";
@@ -43,11 +48,15 @@ import { ttlcache } from "./ttlcache";
 import { typeCacheable } from "./type-cacheable";
 import { typescriptMemoize } from "./typescript-memoize";
 import { underscore } from "./underscore";
+import { unkeyCache } from "./unkey-cache";
+import { unstorage } from "./unstorage";
 import { upstashRedis } from "./upstash-redis";
+import { valkeyGlide } from "./valkey-glide";
 
 export const LIBRARY_ADAPTERS = {
   ioredis,
   iovalkey,
+  "valkey-glide": valkeyGlide,
   "node-redis": nodeRedis,
   "upstash-redis": upstashRedis,
   "lru-cache": lruCache,
@@ -56,6 +65,10 @@ export const LIBRARY_ADAPTERS = {
   "tiny-lru": tinyLru,
   "node-cache": nodeCache,
   keyv,
+  "keyv-redis": keyvRedis,
+  unstorage,
+  catbox,
+  "unkey-cache": unkeyCache,
   cacheable,
   "cacheable-memory": cacheableMemory,
   "cache-manager": cacheManager,
@@ -66,6 +79,8 @@ export const LIBRARY_ADAPTERS = {
   lodash,
   underscore,
   memoizee,
+  cachified,
+  "lru-memoizer": lruMemoizer,
   memoize,
   "p-memoize": pMemoize,
   moize,
@@ -77,6 +92,7 @@ export const LIBRARY_ADAPTERS = {
   "type-cacheable": typeCacheable,
   "nestjs-cache": nestjsCache,
   next,
+  nitro,
   react,
   "cache-layer": cacheLayer,
 } satisfies Record<LibraryId, LibraryAdapter>;

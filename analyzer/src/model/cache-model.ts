@@ -30,6 +30,7 @@ export type CacheKind = "redis" | "remote-kv" | "in-process" | "memoizer" | "fra
 export type LibraryId =
   | "ioredis"
   | "iovalkey"
+  | "valkey-glide"
   | "node-redis"
   | "upstash-redis"
   | "lru-cache"
@@ -38,6 +39,10 @@ export type LibraryId =
   | "tiny-lru"
   | "node-cache"
   | "keyv"
+  | "keyv-redis"
+  | "unstorage"
+  | "catbox"
+  | "unkey-cache"
   | "cacheable"
   | "cacheable-memory"
   | "cache-manager"
@@ -48,6 +53,8 @@ export type LibraryId =
   | "lodash"
   | "underscore"
   | "memoizee"
+  | "cachified"
+  | "lru-memoizer"
   | "memoize"
   | "p-memoize"
   | "moize"
@@ -59,6 +66,7 @@ export type LibraryId =
   | "type-cacheable"
   | "nestjs-cache"
   | "next"
+  | "nitro"
   | "react"
   | "cache-layer";
 
