@@ -20,8 +20,9 @@ const messages = {
 type Report = RuleReport<typeof messages>;
 const finding = findingOf(messages);
 
-/** The most a namespace may differ from a family's (in edits) for the key to be taken as meant for that family. */
-const MAX_NAMESPACE_EDITS = 2;
+/** A name this long that differs from a family's by this many edits at most is taken as a typo of it. */
+const MIN_TYPO_LENGTH = 8;
+const MAX_TYPO_EDITS = 2;
 
 export const noUnmatchedInvalidation = defineRule<NoUnmatchedInvalidationOptions, typeof messages>({
   id: "no-unmatched-invalidation",
@@ -141,21 +142,40 @@ function scopeOf(familyId: string): string {
 }
 
 /**
- * The family the key was most likely meant for: one whose namespace (first segment) is the key's, or a
- * near spelling of it. Keys of other namespaces belong to other code (another service writes them).
+ * The family the key was most likely meant for: the nearest of those it looks like a misspelling of (see
+ * `isMeantFor`). A key of another namespace, or of another segment in the same namespace, belongs to other code:
+ * another service, a Lua script, a command the model does not read.
  */
 function findClosest<T extends { pattern: string }>(key: string, candidates: readonly T[]): T | undefined {
-  const namespace = namespaceOf(key);
-  if (namespace.length < 3) return undefined;
+  if (namespaceOf(key).length < 3) return undefined;
   let best: { candidate: T; distance: number } | undefined;
   for (const candidate of candidates) {
-    const theirs = namespaceOf(candidate.pattern);
-    if (theirs.length === 0) continue;
-    if (namespace !== theirs && computeEditDistance(namespace, theirs) > MAX_NAMESPACE_EDITS) continue;
+    if (!isMeantFor(key, candidate.pattern)) continue;
     const distance = computeEditDistance(normalizePattern(key), normalizePattern(candidate.pattern));
     if (!best || distance < best.distance) best = { candidate, distance };
   }
   return best?.candidate;
+}
+
+/** The namespace is a near spelling of the family's (`members`, `member`), or, in the same namespace, the first segment where they part is (`profiles`, `profile`). */
+function isMeantFor(key: string, family: string): boolean {
+  const ours = namespaceOf(key);
+  const theirs = namespaceOf(family);
+  if (ours !== theirs) return isNearName(ours, theirs);
+  const keySegments = normalizePattern(key).split(":");
+  const familySegments = normalizePattern(family).split(":");
+  const at = keySegments.findIndex((segment, index) => segment !== familySegments[index]);
+  const [a, b] = [keySegments[at], familySegments[at]];
+  return at > 0 && a !== undefined && b !== undefined && !a.includes("{") && !b.includes("{") && isNearName(a, b);
+}
+
+/** A plural or singular of the other, the same words with other separators or case, or a typo in a long name. */
+function isNearName(a: string, b: string): boolean {
+  if (a === b || a.length === 0 || b.length === 0) return false;
+  if ([a + "s", a + "es"].includes(b) || [b + "s", b + "es"].includes(a)) return true;
+  const bare = (name: string) => name.replace(/[-_.]/g, "").toLowerCase();
+  if (bare(a) === bare(b)) return true;
+  return Math.min(a.length, b.length) >= MIN_TYPO_LENGTH && computeEditDistance(a, b) <= MAX_TYPO_EDITS;
 }
 
 /** Why the key is not the family's, in words: the first segment where they part. */
