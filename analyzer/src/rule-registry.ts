@@ -12,6 +12,7 @@ import { requireInvalidationOnWrite } from "./rules/require-invalidation-on-writ
 import { requireCacheFamilyOwner } from "./rules/require-cache-family-owner";
 import { requireTtlPolicy } from "./rules/require-ttl-policy";
 import { requireCacheTtl } from "./rules/require-cache-ttl";
+import { noUnmatchedInvalidation } from "./rules/no-unmatched-invalidation";
 
 export const RULES: ReadonlyArray<RuleDefinition<any>> = [
   requireCacheTtl,
@@ -22,6 +23,7 @@ export const RULES: ReadonlyArray<RuleDefinition<any>> = [
   noCachedRejection,
   requireInvalidationOnWrite,
   noInvalidationBeforeWrite,
+  noUnmatchedInvalidation,
   consistentCacheTtl,
   noAmbiguousTtlUnit,
   requireTtlPolicy,

@@ -142,4 +142,6 @@ export interface ProgramModel {
    * `save(key, v) { redis.set(key, v) }`), where rules judge a wrapper.
    */
   wrapperCallSitesByFile: ReadonlyMap<string, CacheSite[]>;
+  /** Families written with tags the extractor could not read (`unstable_cache(fn, keys, { tags: tagsOf(id) })`): they may carry any tag. */
+  familiesWithUnreadableTags: ReadonlySet<string>;
 }

@@ -53,7 +53,20 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     entityWrites: entities.writes,
     familiesOfSite: table.familiesOfSite,
     wrapperCallSitesByFile,
+    familiesWithUnreadableTags: findFamiliesWithUnreadableTags(sites, table.familiesOfSite),
   };
+}
+
+/** Families of sites that pass tags the extractor could not read (a variable or a call instead of an array literal). */
+function findFamiliesWithUnreadableTags(
+  sites: readonly CacheSite[],
+  familiesOfSite: ReadonlyMap<string, string[]>,
+): Set<string> {
+  const ids = new Set<string>();
+  for (const site of sites) {
+    if (site.framework?.tags && site.tags.length === 0) for (const id of familiesOfSite.get(site.id) ?? []) ids.add(id);
+  }
+  return ids;
 }
 
 /** Identity-keyed cache id → number of calls with a fresh object argument. */

@@ -24,3 +24,41 @@ export function splitPattern(pattern: string): { text: string; holes: string[] }
 export function namespaceOf(pattern: string): string {
   return /^[^:{]*/.exec(pattern)![0];
 }
+
+/**
+ * True when some key matches both patterns: a hole (`{id}`) or a glob star (`user:*`) stands for any text,
+ * in either pattern (`user:42` and `user:{id}`, `{env}:user:{id}` and `app:user:{id}`, `user:*` and `user:{id}:posts`).
+ */
+export function patternsOverlap(a: string, b: string): boolean {
+  const left = tokenize(a);
+  const right = tokenize(b);
+  // Reachability in the product of the two patterns' automata: a hole loops on any character.
+  const seen = new Set<number>();
+  const width = right.length + 1;
+  const stack = [0];
+  while (stack.length > 0) {
+    const state = stack.pop()!;
+    if (seen.has(state)) continue;
+    seen.add(state);
+    const i = Math.floor(state / width);
+    const j = state % width;
+    if (i === left.length && j === right.length) return true;
+    const x = left[i];
+    const y = right[j];
+    if (x === HOLE_TOKEN) stack.push(state + width);
+    if (y === HOLE_TOKEN) stack.push(state + 1);
+    if (x !== undefined && y !== undefined) {
+      if (x === HOLE_TOKEN && y !== HOLE_TOKEN) stack.push(state + 1);
+      else if (y === HOLE_TOKEN && x !== HOLE_TOKEN) stack.push(state + width);
+      else if (x === y && x !== HOLE_TOKEN) stack.push(state + width + 1);
+    }
+  }
+  return false;
+}
+
+const HOLE_TOKEN = "\u0000";
+
+/** A pattern as characters, each hole or glob star one `HOLE_TOKEN`. */
+function tokenize(pattern: string): string[] {
+  return Array.from(pattern.replace(/\{[^{}]*\}|\*+/g, HOLE_TOKEN));
+}

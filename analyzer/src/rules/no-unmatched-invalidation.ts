@@ -1,0 +1,210 @@
+// An invalidation whose key or tag no cache family of the program writes does nothing: the entries
+// it was meant to drop stay, and readers see them until they expire. Most often the key drifted
+// from the one the cache writes (`members:{id}` for `member:{id}`, `team-event:{id}` for `team-events`).
+import type { CacheSite, KeyTemplate, Span } from "../model/cache-model";
+import type { CacheFamily, ProgramModel } from "../model/program-model";
+import { defineRule, findingOf, type RuleReport } from "../model/rule";
+import { backsDecoratorCaches, hasDecoratorFamilies, hasGlobalTags } from "../libraries/registry";
+import { isTestFile } from "../program-model/file-kinds";
+import { isOpaquePattern, namespaceOf, normalizePattern, patternsOverlap } from "../program-model/key-patterns";
+
+export type NoUnmatchedInvalidationOptions = Record<string, never>;
+
+const messages = {
+  unmatchedKey:
+    "`{{what}}` deletes `{{key}}`, but no cache family in the program writes such a key: this invalidation does nothing. The closest family is `{{family}}` (written at {{writtenAt}}), {{difference}}. Delete the key the cache writes.",
+  unmatchedTag:
+    "`{{what}}` revalidates the tag `{{tag}}`, but no cached function or entry carries it: this invalidation does nothing. The closest tag is `{{closest}}` on `{{family}}` ({{taggedAt}}), {{difference}}. Revalidate the tag the cache is written with.",
+} as const;
+
+type Report = RuleReport<typeof messages>;
+const finding = findingOf(messages);
+
+/** A name this long that differs from a family's by this many edits at most is taken as a typo of it. */
+const MIN_TYPO_LENGTH = 8;
+const MAX_TYPO_EDITS = 2;
+
+export const noUnmatchedInvalidation = defineRule<NoUnmatchedInvalidationOptions, typeof messages>({
+  id: "no-unmatched-invalidation",
+  description:
+    "Disallow invalidating a key or tag that no cache family of the program writes, when a family of the same store and namespace shows which one was meant.",
+  recommended: "error",
+  hasSuggestions: false,
+  messages,
+  schema: { type: "object", properties: {}, additionalProperties: false },
+  defaultOptions: {},
+  check(model, context) {
+    if (isTestFile(model.file)) return [];
+    const sites = [
+      ...model.sites,
+      ...model.mapCaches.flatMap((cache) => cache.sites),
+      ...(context.getProgramModel().wrapperCallSitesByFile.get(model.file) ?? []),
+    ].filter((site) => site.operation === "delete");
+    if (sites.length === 0) return [];
+    const program = context.getProgramModel();
+    const findings: Report[] = [];
+    for (const site of sites) {
+      const report =
+        site.tags.length > 0
+          ? checkTags(site, program, context.formatLocation)
+          : checkKey(site, program, context.formatLocation);
+      if (report) findings.push(report);
+    }
+    return findings;
+  },
+});
+
+type FormatLocation = (span: Span) => string;
+
+/** A delete by key: unmatched when no family of its store that the program reads or writes can hold the key. */
+function checkKey(site: CacheSite, program: ProgramModel, formatLocation: FormatLocation): Report | undefined {
+  // A key with no literal text (a parameter) may be any family's: it counts for all of them.
+  if (!site.key || isOpaquePattern(site.key.pattern)) return undefined;
+  // A wrapper's own site whose key its callers give stands for those calls, judged at them.
+  if (site.keyParameter !== undefined) return undefined;
+  const own = program.familiesOfSite.get(site.id) ?? [];
+  // A family the model dropped after linking (a queue) is not a cache: the delete is about it.
+  if (own.some((id) => !program.familiesById.has(id))) return undefined;
+  if (own.some((id) => isUsed(program.familiesById.get(id)!))) return undefined;
+  const scopes = new Set(own.map(scopeOf));
+  if (hasDecoratorFamilies(site.library) || backsDecoratorCaches(site.library)) scopes.add("decorator");
+  // `@CacheClear({ cacheKeysToClear, isPattern })` clears every key that starts with its text.
+  const key = (site.instance?.keyPrefix ?? "") + site.key.pattern + (site.method.endsWith("*") ? "*" : "");
+  const candidates = program.families.filter((family) => scopes.has(scopeOf(family.id)) && isUsed(family));
+  if (candidates.some((family) => patternsOverlap(key, family.pattern))) return undefined;
+  const closest = findClosest(
+    key,
+    candidates.map((family) => ({ family, pattern: family.pattern })),
+  );
+  if (!closest) return undefined;
+  const { family } = closest;
+  return finding(
+    site.calleeSpan,
+    "unmatchedKey",
+    {
+      what: site.method,
+      key,
+      family: family.label,
+      writtenAt: formatLocation((family.writes[0] ?? family.reads[0]!).span),
+      difference: describeDifference(key, family.pattern),
+    },
+    { familyIds: [family.id] },
+  );
+}
+
+/** A revalidation by tag: unmatched when no family of the tag's scope carries a tag that can be this one. */
+function checkTags(site: CacheSite, program: ProgramModel, formatLocation: FormatLocation): Report | undefined {
+  const candidates = program.families.filter((family) =>
+    hasGlobalTags(site.library)
+      ? family.library !== undefined && hasGlobalTags(family.library)
+      : family.library === site.library,
+  );
+  // A family whose tags could not be read may carry any tag.
+  if (candidates.some((family) => program.familiesWithUnreadableTags.has(family.id))) return undefined;
+  const tagged = candidates.flatMap((family) => family.tags.map((pattern) => ({ family, pattern })));
+  for (const tag of site.tags) {
+    if (!isCheckableTag(tag, site)) continue;
+    if (tagged.some(({ pattern }) => patternsOverlap(tag.pattern, pattern))) continue;
+    const closest = findClosest(tag.pattern, tagged);
+    if (!closest) continue;
+    const { family, pattern } = closest;
+    return finding(
+      site.calleeSpan,
+      "unmatchedTag",
+      {
+        what: site.method,
+        tag: tag.pattern,
+        closest: pattern,
+        family: family.label,
+        taggedAt: formatLocation(family.writes[0]!.span),
+        difference: describeDifference(tag.pattern, pattern),
+      },
+      { familyIds: [family.id] },
+    );
+  }
+  return undefined;
+}
+
+/** `revalidatePath` purges a route, which no family models; a tag with no literal text may be any family's. */
+function isCheckableTag(tag: KeyTemplate, site: CacheSite): boolean {
+  if (isOpaquePattern(tag.pattern)) return false;
+  return !(hasGlobalTags(site.library) && tag.pattern.startsWith("path:"));
+}
+
+/** A family the program fills or reads: a key only deleted here may be another service's, or no one's. */
+function isUsed(family: CacheFamily): boolean {
+  return family.writes.length > 0 || family.reads.length > 0;
+}
+
+/** `redis`, `in-process:<instance>`, `decorator`…: the store a family id belongs to. */
+function scopeOf(familyId: string): string {
+  return familyId.slice(0, familyId.indexOf("|"));
+}
+
+/**
+ * The family the key was most likely meant for: the nearest of those it looks like a misspelling of (see
+ * `isMeantFor`). A key of another namespace, or of another segment in the same namespace, belongs to other code:
+ * another service, a Lua script, a command the model does not read.
+ */
+function findClosest<T extends { pattern: string }>(key: string, candidates: readonly T[]): T | undefined {
+  if (namespaceOf(key).length < 3) return undefined;
+  let best: { candidate: T; distance: number } | undefined;
+  for (const candidate of candidates) {
+    if (!isMeantFor(key, candidate.pattern)) continue;
+    const distance = computeEditDistance(normalizePattern(key), normalizePattern(candidate.pattern));
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  return best?.candidate;
+}
+
+/** The namespace is a near spelling of the family's (`members`, `member`), or, in the same namespace, the first segment where they part is (`profiles`, `profile`). */
+function isMeantFor(key: string, family: string): boolean {
+  const ours = namespaceOf(key);
+  const theirs = namespaceOf(family);
+  if (ours !== theirs) return isNearName(ours, theirs);
+  const keySegments = normalizePattern(key).split(":");
+  const familySegments = normalizePattern(family).split(":");
+  const at = keySegments.findIndex((segment, index) => segment !== familySegments[index]);
+  const [a, b] = [keySegments[at], familySegments[at]];
+  return at > 0 && a !== undefined && b !== undefined && !a.includes("{") && !b.includes("{") && isNearName(a, b);
+}
+
+/** A plural or singular of the other, the same words with other separators or case, or a typo in a long name. */
+function isNearName(a: string, b: string): boolean {
+  if (a === b || a.length === 0 || b.length === 0) return false;
+  if ([a + "s", a + "es"].includes(b) || [b + "s", b + "es"].includes(a)) return true;
+  const bare = (name: string) => name.replace(/[-_.]/g, "").toLowerCase();
+  if (bare(a) === bare(b)) return true;
+  return Math.min(a.length, b.length) >= MIN_TYPO_LENGTH && computeEditDistance(a, b) <= MAX_TYPO_EDITS;
+}
+
+/** Why the key is not the family's, in words: the first segment where they part. */
+function describeDifference(key: string, family: string): string {
+  const ours = key.split(":");
+  const theirs = family.split(":");
+  if (ours[0] !== theirs[0]) return `whose namespace is \`${theirs[0]}\`, not \`${ours[0]}\``;
+  let same = 1;
+  while (
+    same < ours.length &&
+    same < theirs.length &&
+    normalizePattern(ours[same]!) === normalizePattern(theirs[same]!)
+  )
+    same++;
+  const common = theirs.slice(0, same).join(":");
+  if (same === ours.length) return `which goes on after \`${common}\` with \`:${theirs.slice(same).join(":")}\``;
+  if (same === theirs.length)
+    return `which ends at \`${common}\` where this key goes on with \`:${ours.slice(same).join(":")}\``;
+  return `which has \`${theirs[same]}\` after \`${common}\` where this key has \`${ours[same]}\``;
+}
+
+/** Levenshtein distance. */
+function computeEditDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
