@@ -114,7 +114,10 @@ export function runCheck(cli, root, relativePaths, { withDeps = false, label = "
     maxBuffer: 1 << 28,
     encoding: "utf8",
   });
-  if (result.status !== 0 && result.status !== 1) throw new Error(`cachewise check: ${result.stderr.trim()}`);
+  if (result.status !== 0 && result.status !== 1)
+    throw new Error(
+      `cachewise check exited with ${result.status ?? result.signal}: ${result.stderr.trim().slice(0, 500)}`,
+    );
   const files = JSON.parse(result.stdout);
   const findings = [];
   for (const file of files) {
