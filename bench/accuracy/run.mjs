@@ -17,6 +17,7 @@
 // Prints, per service: files analysed, findings per rule, true / false / debatable / unlabelled, and
 // precision = true / (true + false); then every label whose finding is gone and every finding without a
 // label. Exit 0 when it ran (a benchmark reports, it does not assert), 2 on bad usage or a missing mirror.
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -115,12 +116,37 @@ for (const service of selected) {
       ...counts,
       precision: judged ? counts.true / judged : undefined,
       note: stderr.split("\n").find((line) => line.includes("partial")) ? "partial types" : "",
+      seen: readSeen(stderr) ?? countFamilies(root, service),
     });
   } catch (error) {
     rows.push({ service: service.name, error: error.message });
   } finally {
     if (root && !args.keep) rmSync(root, { recursive: true, force: true });
     else if (root) console.error(`kept ${root}`);
+  }
+}
+
+/** What `check` says it saw (`N cache families found; M cache-like calls … (top …)`), from builds that say it. */
+function readSeen(stderr) {
+  const line = stderr.split("\n").find((l) => / cache famil(?:y|ies) found/.test(l));
+  if (!line) return undefined;
+  const families = Number(/(\d+) cache famil/.exec(line)[1]);
+  const unresolved = /; (\d+) cache-like calls? .*?\((.*)\)\. Declare/.exec(line);
+  return { families, unresolved: unresolved ? Number(unresolved[1]) : 0, top: unresolved ? unresolved[2] : "" };
+}
+
+/** For builds that do not say it: the families `cachewise families` lists. */
+function countFamilies(root, service) {
+  const paths = (service.paths ?? ["."]).map((path) => join(root, path));
+  const result = spawnSync("node", [CLI, "families", ...paths, "--format", "json"], {
+    cwd: root,
+    maxBuffer: 1 << 28,
+    encoding: "utf8",
+  });
+  try {
+    return { families: JSON.parse(result.stdout).length, unresolved: undefined, top: "" };
+  } catch {
+    return undefined;
   }
 }
 
@@ -144,3 +170,9 @@ console.log(
   `\nall services: ${totals.true} true, ${totals.false} false, ${totals.debatable} debatable, ${totals.unlabelled} unlabelled; precision ${percent(judged ? totals.true / judged : undefined)}`,
 );
 if (changes.length > 0) console.log(`\nchanged since the labels:\n${changes.map((line) => `  ${line}`).join("\n")}`);
+console.log("\n| service | families found | cache-like calls not resolved | most frequent |\n|---|---|---|---|");
+for (const row of rows) {
+  if (row.error || !row.seen) continue;
+  const { families, unresolved, top } = row.seen;
+  console.log(`| ${row.service} | ${families} | ${unresolved ?? "—"} | ${top || "—"} |`);
+}
