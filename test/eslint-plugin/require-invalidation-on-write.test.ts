@@ -650,7 +650,8 @@ ruleTester.run("require-invalidation-on-write", rule, {
             family: "portfolio:{id}",
             source: "`portfolio`",
             populatedAt: "file.ts:20",
-            staleness: "until the entry expires (its TTL is not known here)",
+            // The wrapper's TTL is its parameter: the caller's 3600 s.
+            staleness: "for up to 1 h",
           },
         },
       ],

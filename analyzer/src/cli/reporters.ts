@@ -163,6 +163,7 @@ export function formatPretty(result: CheckResult, context: ReportContext): strin
   const total = errors + warnings;
   lines.push("");
   for (const line of formatProjectCoverage(result, context.cwd)) lines.push(paint("2", line));
+  lines.push(paint("2", formatCoverage(result.coverage)));
   if (total === 0) lines.push(paint("32", `✔ No caching problems in ${analysed} file${analysed === 1 ? "" : "s"}.`));
   else
     lines.push(
@@ -171,7 +172,6 @@ export function formatPretty(result: CheckResult, context: ReportContext): strin
         `✖ ${total} problem${total === 1 ? "" : "s"} (${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}) in ${analysed} file${analysed === 1 ? "" : "s"}.`,
       ),
     );
-  lines.push(paint("2", formatCoverage(result.coverage)));
   return lines.join("\n");
 }
 
