@@ -250,6 +250,15 @@ export interface CacheSite {
   setIfAbsent?: true;
   /** A decorator that acts once the method has returned (`@CacheClear`): written above the body, it runs after it. */
   runsAfterBody?: true;
+  /** Set by the program model at a call of a generic wrapper: the cache call inside the wrapper that this site stands for. */
+  wrapped?: WrappedCall;
+}
+
+/** A cache call inside a generic wrapper, where a site at a call of the wrapper comes from. */
+export interface WrappedCall {
+  span: Span;
+  calleeSpan: Span;
+  enclosingFunction: string;
 }
 
 export interface FrameworkInfo {
