@@ -34,6 +34,37 @@ const MAX_DEPTH = 6;
 
 const CASE_METHODS = new Set(["toLowerCase", "toUpperCase", "toLocaleLowerCase", "toLocaleUpperCase", "trim"]);
 
+/** Methods that turn a value into the text of a key part: a hole named after the value (`id.toString()` → `id`). */
+const VALUE_CONVERSION_METHODS = new Set([
+  ...CASE_METHODS,
+  "toString",
+  "toFixed",
+  "toISOString",
+  "valueOf",
+  "trimStart",
+  "trimEnd",
+  "replace",
+  "replaceAll",
+  "slice",
+  "substring",
+  "padStart",
+  "padEnd",
+  "normalize",
+  "join",
+]);
+
+/** Functions that convert their one argument into text: a hole named after the argument (`String(id)` → `id`). */
+const VALUE_CONVERSION_FUNCTIONS = new Set(["String", "Number", "encodeURIComponent", "encodeURI"]);
+
+/** The longest source text a hole is named with. */
+const MAX_HOLE_TEXT = 32;
+
+/** Source text as a hole's name: on one line, short, without braces; undefined otherwise. */
+function writtenAsHole(text: string): string | undefined {
+  const compact = text.replace(/\s+/g, " ");
+  return compact.length <= MAX_HOLE_TEXT && !/[{}`]/.test(compact) ? compact : undefined;
+}
+
 export class Resolver {
   readonly ts: ExtractionHost["ts"];
   readonly checker: TS.TypeChecker;
@@ -550,8 +581,11 @@ export class Resolver {
       const initializer = this.getConstInitializer(this.getDeclaredSymbol(node));
       const value = initializer && this.skipOuter(initializer);
       // `const key = userKey(id)`: follow a key builder's call, but no other call (its result is a runtime value).
-      if (value && (!ts.isCallExpression(value) || this.findSingleReturnFunction(value.expression)))
-        return this.collectKeyParts(value, depth + 1, substitutions);
+      if (value && (!ts.isCallExpression(value) || this.findSingleReturnFunction(value.expression))) {
+        const parts = this.collectKeyParts(value, depth + 1, substitutions);
+        // `const ip = forwarded ? forwarded.split(",")[0] : remote`: a value with no text of its own is named by its variable.
+        return parts.length === 1 && parts[0]!.kind === "hole" ? [{ kind: "hole", text: node.text }] : parts;
+      }
       return [{ kind: "hole", text: node.text }];
     }
     // `\`link:${domain}:${key}\`.toLowerCase()`: case and whitespace changes keep the template's shape.
@@ -591,17 +625,42 @@ export class Resolver {
     return [{ kind: "hole", text: this.nameHole(node) }];
   }
 
+  /**
+   * A readable name for a hole, never with braces (holes are unnamed in a family's identity): the variable or
+   * property, the value a conversion starts from (`id.toString()` → `id`, `String(id)` → `id`), else the call as
+   * written (`hash(email)`, `JSON.stringify(params)`, `getDomain(…)` when long).
+   */
   private nameHole(node: TS.Expression): string {
     const { ts } = this;
     if (ts.isIdentifier(node)) return node.text;
     if (ts.isPropertyAccessExpression(node)) return node.name.text;
     if (ts.isCallExpression(node)) {
-      const callee = node.expression;
-      if (ts.isPropertyAccessExpression(callee) && node.arguments.length === 0) return this.nameHole(callee.expression);
-      return ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : "expr";
+      const callee = this.skipOuter(node.expression);
+      if (
+        ts.isPropertyAccessExpression(callee) &&
+        VALUE_CONVERSION_METHODS.has(callee.name.text) &&
+        node.arguments.every(
+          (argument) =>
+            ts.isRegularExpressionLiteral(argument) ||
+            this.foldString(argument) !== undefined ||
+            this.foldNumber(argument) !== undefined,
+        )
+      )
+        return this.nameHole(this.skipOuter(callee.expression));
+      const [argument] = node.arguments;
+      if (
+        ts.isIdentifier(callee) &&
+        VALUE_CONVERSION_FUNCTIONS.has(callee.text) &&
+        node.arguments.length === 1 &&
+        argument
+      )
+        return this.nameHole(this.skipOuter(argument));
+      const call = writtenAsHole(node.getText());
+      if (call) return call;
+      const name = writtenAsHole(callee.getText());
+      return name ? `${name}(…)` : "expr";
     }
-    const text = node.getText();
-    return text.length <= 24 ? text : "expr";
+    return writtenAsHole(node.getText()) ?? "expr";
   }
 
   /** A function from the project whose body is a single returned expression (a key builder). */
