@@ -56,10 +56,15 @@ const VALUE_CONVERSION_METHODS = new Set([
 /** Functions that convert their one argument into text: a hole named after the argument (`String(id)` → `id`). */
 const VALUE_CONVERSION_FUNCTIONS = new Set(["String", "Number", "encodeURIComponent", "encodeURI"]);
 
-/** The longest source text a hole is named with. */
+/** A hole named `text` (as the heuristics that read hole names know it), with a readable label when it differs. */
+function withLabel(text: string, label: string): KeyPart {
+  return label === text ? { kind: "hole", text } : { kind: "hole", text, label };
+}
+
+/** The longest source text a hole's label is. */
 const MAX_HOLE_TEXT = 32;
 
-/** Source text as a hole's name: on one line, short, without braces; undefined otherwise. */
+/** Source text as a hole's label: on one line, short, without braces; undefined otherwise. */
 function writtenAsHole(text: string): string | undefined {
   const compact = text.replace(/\s+/g, " ");
   return compact.length <= MAX_HOLE_TEXT && !/[{}`]/.test(compact) ? compact : undefined;
@@ -547,7 +552,10 @@ export class Resolver {
       else merged.push({ ...part });
     }
     const pattern = merged.map((part) => (part.kind === "text" ? part.value : `{${part.text}}`)).join("");
-    return { parts: merged, pattern, text: expression.getText() };
+    const label = merged.map((part) => (part.kind === "text" ? part.value : `{${part.label ?? part.text}}`)).join("");
+    return label === pattern
+      ? { parts: merged, pattern, text: expression.getText() }
+      : { parts: merged, pattern, text: expression.getText(), label };
   }
 
   private collectKeyParts(
@@ -583,8 +591,9 @@ export class Resolver {
       // `const key = userKey(id)`: follow a key builder's call, but no other call (its result is a runtime value).
       if (value && (!ts.isCallExpression(value) || this.findSingleReturnFunction(value.expression))) {
         const parts = this.collectKeyParts(value, depth + 1, substitutions);
-        // `const ip = forwarded ? forwarded.split(",")[0] : remote`: a value with no text of its own is named by its variable.
-        return parts.length === 1 && parts[0]!.kind === "hole" ? [{ kind: "hole", text: node.text }] : parts;
+        // `const ip = forwarded ? forwarded.split(",")[0] : remote`: a value with no text of its own is labelled by its variable.
+        const [only] = parts;
+        return parts.length === 1 && only?.kind === "hole" ? [withLabel(only.text, node.text)] : parts;
       }
       return [{ kind: "hole", text: node.text }];
     }
@@ -622,15 +631,28 @@ export class Resolver {
         return this.collectKeyParts(builder.returned, depth + 1, map);
       }
     }
-    return [{ kind: "hole", text: this.nameHole(node) }];
+    return [withLabel(this.nameHole(node), this.labelHole(node))];
+  }
+
+  private nameHole(node: TS.Expression): string {
+    const { ts } = this;
+    if (ts.isIdentifier(node)) return node.text;
+    if (ts.isPropertyAccessExpression(node)) return node.name.text;
+    if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      if (ts.isPropertyAccessExpression(callee) && node.arguments.length === 0) return this.nameHole(callee.expression);
+      return ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : "expr";
+    }
+    const text = node.getText();
+    return text.length <= 24 ? text : "expr";
   }
 
   /**
-   * A readable name for a hole, never with braces (holes are unnamed in a family's identity): the variable or
-   * property, the value a conversion starts from (`id.toString()` → `id`, `String(id)` → `id`), else the call as
-   * written (`hash(email)`, `JSON.stringify(params)`, `getDomain(…)` when long).
+   * A readable name for a hole, for labels, never with braces (holes are unnamed in a family's identity): the
+   * variable or property, the value a conversion starts from (`id.toString()` → `id`, `String(id)` → `id`), else
+   * the call as written (`hash(email)`, `JSON.stringify(params)`, `getDomain(…)` when long).
    */
-  private nameHole(node: TS.Expression): string {
+  private labelHole(node: TS.Expression): string {
     const { ts } = this;
     if (ts.isIdentifier(node)) return node.text;
     if (ts.isPropertyAccessExpression(node)) return node.name.text;
@@ -646,7 +668,7 @@ export class Resolver {
             this.foldNumber(argument) !== undefined,
         )
       )
-        return this.nameHole(this.skipOuter(callee.expression));
+        return this.labelHole(this.skipOuter(callee.expression));
       const [argument] = node.arguments;
       if (
         ts.isIdentifier(callee) &&
@@ -654,7 +676,7 @@ export class Resolver {
         node.arguments.length === 1 &&
         argument
       )
-        return this.nameHole(this.skipOuter(argument));
+        return this.labelHole(this.skipOuter(argument));
       const call = writtenAsHole(node.getText());
       if (call) return call;
       const name = writtenAsHole(callee.getText());

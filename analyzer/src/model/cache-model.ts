@@ -64,7 +64,10 @@ export type LibraryId =
 export type Operation = "read" | "write" | "delete" | "expire" | "memoize" | "construct";
 
 /** One piece of a key template: literal text or a hole for a runtime value. */
-export type KeyPart = { kind: "text"; value: string } | { kind: "hole"; text: string };
+export type KeyPart =
+  | { kind: "text"; value: string }
+  /** `text` names the hole where heuristics read it; `label`, when it differs, names it for people (`id` for `id.toString()`). */
+  | { kind: "hole"; text: string; label?: string };
 
 /** A cache key as static text with holes, e.g. `user:{id}`. */
 export interface KeyTemplate {
@@ -73,6 +76,8 @@ export interface KeyTemplate {
   pattern: string;
   /** The source text of the key expression, for exact-expression matching. */
   text: string;
+  /** The pattern with the holes' labels, when they differ from their names (`auth:{id}` for `auth:${id.toString()}`). */
+  label?: string;
 }
 
 /** A time-to-live as found in code. */

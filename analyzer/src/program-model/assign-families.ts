@@ -85,13 +85,15 @@ export function assignFamilies(
       }
       const full = prefix + pattern;
       const id = `${scope}|${normalizePattern(full)}`;
+      // The key as a person reads it: holes labelled after their values (`auth:{id}` for `auth:${id.toString()}`).
+      const shown = prefix + (pattern !== "*" && site.key?.label ? site.key.label : pattern);
       const family = table.getFamily(id, () => ({
         id,
         label: isRedis
-          ? full
+          ? shown
           : pattern === "*"
             ? (site.instance?.name ?? site.library)
-            : `${site.instance?.name ?? site.library} ${full}`,
+            : `${site.instance?.name ?? site.library} ${shown}`,
         pattern: full,
         kind: site.kind,
         library: site.library,
@@ -162,7 +164,7 @@ export function assignFamilies(
       const id = `decorator|${normalizePattern(pattern)}`;
       const family = table.getFamily(id, () => ({
         id,
-        label: pattern,
+        label: site.key!.label ?? pattern,
         pattern,
         kind: site.kind,
         library: site.library,
