@@ -3,9 +3,10 @@
 import * as path from "node:path";
 import { formatDuration } from "../format/duration";
 import { buildProgramModel } from "../program-model/build-program-model";
+import { isTestFile } from "../program-model/file-kinds";
 import { findDeclaration, findEffectiveRole, type FamilyDeclaration } from "../program-model/policy";
 import { EXISTS_FIELD, type Span } from "../model/cache-model";
-import type { CacheFamily } from "../model/program-model";
+import type { CacheFamily, FamilySiteRef, FamilyTtl } from "../model/program-model";
 import { suggestMatch } from "../rules/require-cache-family-owner";
 import { runCheck, type CheckOptions } from "./run";
 
@@ -24,10 +25,21 @@ export interface FamiliesResult {
   hasDeclarations: boolean;
 }
 
-export function runFamilies(options: Omit<CheckOptions, "ruleOverrides" | "skipRules">): FamiliesResult {
-  const result = runCheck({ ...options, ruleOverrides: {}, skipRules: true });
+export interface FamiliesOptions extends Omit<CheckOptions, "ruleOverrides" | "skipRules"> {
+  /** Keep the caches of tests, fixtures, scripts, migrations and seeds (`--include-tests`); left out by default. */
+  includeTests?: boolean;
+}
+
+export function runFamilies(options: FamiliesOptions): FamiliesResult {
+  const { includeTests, ...check } = options;
+  const result = runCheck({ ...check, ruleOverrides: {}, skipRules: true });
   const declarations = result.config.families ?? [];
-  const families = mergeFamilies(result.programs.map((models) => buildProgramModel(models).families));
+  // Judged by the path under the working directory, so that a checkout under a `scripts/` folder still counts.
+  const isService = (file: string) =>
+    includeTests || !isTestFile(path.relative(options.cwd, file).split(path.sep).join("/"));
+  const families = mergeFamilies(
+    result.programs.map((models) => buildProgramModel(models.filter((model) => isService(model.file))).families),
+  );
   const rows = families.map((family) => ({ family, declaration: findDeclaration(family, declarations) }));
   return {
     rows,
@@ -82,6 +94,85 @@ export function precise(family: CacheFamily): CacheFamily["invalidations"] {
   return family.invalidations.filter((ref) => !ref.wildcard);
 }
 
+/** A cache call as the inventory lists it. */
+export interface ListedSite {
+  /** The cache call itself: inside a generic wrapper, not at the wrapper's calls. */
+  span: Span;
+  method: string;
+  function: string;
+  /** The calls of the generic wrapper that give this call its key (empty for a call with its own key). */
+  calledAt: Span[];
+  /** A write that replaces the cached value (it does not fill a miss): an invalidation too. */
+  invalidates: boolean;
+}
+
+export interface FamilyListing {
+  reads: ListedSite[];
+  writes: ListedSite[];
+  /** Invalidations that are not writes (deletes, expiries, tag revalidations); writes that invalidate are marked. */
+  invalidations: ListedSite[];
+  ttls: Array<FamilyTtl & { at: Span }>;
+  /** Invalidations, writes that replace the value included. */
+  invalidationCount: number;
+}
+
+const sameLine = (a: Span, b: Span) => a.file === b.file && a.line === b.line;
+
+/** Each location once, at the cache call, with the wrapper calls it stands for. */
+function listSites(refs: readonly FamilySiteRef[]): ListedSite[] {
+  const listed: ListedSite[] = [];
+  for (const ref of refs) {
+    const span = ref.wrapped?.span ?? ref.span;
+    let site = listed.find((other) => sameLine(other.span, span));
+    if (!site) {
+      site = {
+        span,
+        method: ref.method,
+        function: ref.wrapped?.enclosingFunction ?? ref.enclosingFunction,
+        calledAt: [],
+        invalidates: false,
+      };
+      listed.push(site);
+    }
+    if (ref.wrapped && !site.calledAt.some((at) => sameLine(at, ref.span))) site.calledAt.push(ref.span);
+  }
+  const byPosition = (a: Span, b: Span) => a.file.localeCompare(b.file) || a.start - b.start;
+  for (const site of listed) site.calledAt.sort(byPosition);
+  return listed.sort((a, b) => byPosition(a.span, b.span));
+}
+
+/** What `families` lists of a family: the cache calls themselves, each location once (the model keeps the sites rules judge). */
+export function listFamily(family: CacheFamily): FamilyListing {
+  const writeIds = new Set(family.writes.map((write) => write.siteId));
+  const invalidating = precise(family);
+  const writes = listSites(family.writes);
+  const rewrites = listSites(invalidating.filter((ref) => writeIds.has(ref.siteId)));
+  const others = listSites(invalidating.filter((ref) => !writeIds.has(ref.siteId)));
+  for (const write of writes)
+    write.invalidates = [...rewrites, ...others].some((invalidation) => sameLine(invalidation.span, write.span));
+  const invalidations = others.filter(
+    (invalidation) => !writes.some((write) => sameLine(write.span, invalidation.span)),
+  );
+  // A TTL given at a wrapper's call is the wrapper's write's: listed there, once.
+  const wrappedWrites = new Map(family.writes.filter((ref) => ref.wrapped).map((ref) => [ref.siteId, ref]));
+  const ttls: FamilyListing["ttls"] = [];
+  for (const ttl of family.ttls) {
+    const write = wrappedWrites.get(ttl.siteId);
+    const at = write?.wrapped && sameLine(write.span, ttl.span) ? write.wrapped.span : ttl.span;
+    const known = ttls.some(
+      (other) => sameLine(other.at, at) && other.kind === ttl.kind && other.ms === ttl.ms && other.text === ttl.text,
+    );
+    if (!known) ttls.push({ ...ttl, at });
+  }
+  return {
+    reads: listSites(family.reads),
+    writes,
+    invalidations,
+    ttls,
+    invalidationCount: invalidations.length + writes.filter((write) => write.invalidates).length,
+  };
+}
+
 export type FamiliesFormat = "pretty" | "json" | "markdown";
 export const FAMILIES_FORMATS: FamiliesFormat[] = ["pretty", "json", "markdown"];
 
@@ -119,6 +210,7 @@ interface Summary {
 
 function summarize(row: FamilyRow): Summary {
   const { family, declaration } = row;
+  const listing = listFamily(family);
   return {
     family: family.label + (family.tags.length > 0 ? ` [${family.tags.join(", ")}]` : ""),
     kind: family.library ? `${family.kind} (${family.library})` : family.kind,
@@ -127,7 +219,7 @@ function summarize(row: FamilyRow): Summary {
     bound: describeBound(family),
     strategy: family.strategies.join(", ") || "—",
     entities: family.entities.map((e) => e.displayName).join(", ") || "—",
-    counts: `${family.reads.length}/${family.writes.length}/${precise(family).length}`,
+    counts: `${listing.reads.length}/${listing.writes.length}/${listing.invalidationCount}`,
     owner: declaration?.owner ?? (declaration ? "—" : "undeclared"),
     dataClass: declaration?.class ?? "—",
   };
@@ -198,16 +290,18 @@ function formatPretty(result: FamiliesResult, table: Summary[], where: (span: Sp
       `  volatility ${family.volatility}: ${family.volatilityEvidence}`,
       `  keys ${family.keyDomain}: ${family.keyDomainEvidence}`,
     );
-    for (const ttl of family.ttls)
+    const listing = listFamily(family);
+    for (const ttl of listing.ttls)
       lines.push(
-        `  ttl ${ttl.kind === "set" && ttl.ms !== undefined ? formatDuration(ttl.ms) : ttl.kind} at ${where(ttl.span)}`,
+        `  ttl ${ttl.kind === "set" && ttl.ms !== undefined ? formatDuration(ttl.ms) : ttl.kind} at ${where(ttl.at)}`,
       );
-    for (const ref of family.reads)
-      lines.push(`  read         ${ref.method} at ${where(ref.span)} (${ref.enclosingFunction})`);
-    for (const ref of family.writes)
-      lines.push(`  write        ${ref.method} at ${where(ref.span)} (${ref.enclosingFunction})`);
-    for (const ref of precise(family).filter((i) => !family.writes.some((w) => w.siteId === i.siteId)))
-      lines.push(`  invalidation ${ref.method} at ${where(ref.span)} (${ref.enclosingFunction})`);
+    const describe = (site: ListedSite) =>
+      `${site.method} at ${where(site.span)} (${site.function})` +
+      (site.calledAt.length > 0 ? `, called at ${site.calledAt.map(where).join(", ")}` : "") +
+      (site.invalidates ? ", replacing the value" : "");
+    for (const site of listing.reads) lines.push(`  read         ${describe(site)}`);
+    for (const site of listing.writes) lines.push(`  write        ${describe(site)}`);
+    for (const site of listing.invalidations) lines.push(`  invalidation ${describe(site)}`);
     for (const entity of family.entities)
       lines.push(
         `  depends on   ${entity.displayName} (${entity.orm}${describeColumns(entity.fields)}), read at ${where(entity.span)}`,
@@ -234,7 +328,8 @@ function formatMarkdown(result: FamiliesResult, table: Summary[], where: (span: 
   );
   result.rows.forEach((row, index) => {
     const s = table[index]!;
-    const first = row.family.writes[0] ?? row.family.reads[0];
+    const listing = listFamily(row.family);
+    const first = listing.writes[0] ?? listing.reads[0];
     const family = first ? `[\`${escape(s.family)}\`](${where(first.span)})` : `\`${escape(s.family)}\``;
     lines.push(
       `| ${family} | ${escape(s.kind)} | ${s.role} | ${escape(s.ttl)} | ${escape(s.bound)} | ${escape(s.strategy)} | ${escape(s.entities)} | ${s.counts} | ${escape(s.dataClass)} | ${escape(s.owner)} |`,
@@ -257,10 +352,13 @@ function describeRole(row: FamilyRow): { role: string; evidence: string } {
 function toJson(row: FamilyRow, where: (span: Span) => string): unknown {
   const { family, declaration } = row;
   const role = describeRole(row);
-  const ref = (r: { span: Span; method: string; enclosingFunction: string }) => ({
-    location: where(r.span),
-    method: r.method,
-    function: r.enclosingFunction,
+  const listing = listFamily(family);
+  const ref = (site: ListedSite) => ({
+    location: where(site.span),
+    method: site.method,
+    function: site.function,
+    ...(site.calledAt.length > 0 ? { calledAt: site.calledAt.map(where) } : {}),
+    ...(site.invalidates ? { invalidates: true } : {}),
   });
   return {
     id: family.id,
@@ -275,12 +373,12 @@ function toJson(row: FamilyRow, where: (span: Span) => string): unknown {
     keyDomain: family.keyDomain,
     keyDomainEvidence: family.keyDomainEvidence,
     tags: family.tags,
-    ttls: family.ttls.map((ttl) => ({
+    ttls: listing.ttls.map((ttl) => ({
       kind: ttl.kind,
       ms: ttl.ms === Infinity ? null : ttl.ms,
       text: ttl.text,
       unit: ttl.unit,
-      location: where(ttl.span),
+      location: where(ttl.at),
     })),
     maxStalenessMs: family.maxStalenessMs === Infinity ? null : family.maxStalenessMs,
     bound: family.bound,
@@ -293,9 +391,9 @@ function toJson(row: FamilyRow, where: (span: Span) => string): unknown {
       readByKey: e.readByKey,
       location: where(e.span),
     })),
-    reads: family.reads.map(ref),
-    writes: family.writes.map(ref),
-    invalidations: precise(family).map(ref),
+    reads: listing.reads.map(ref),
+    writes: listing.writes.map(ref),
+    invalidations: listing.invalidations.map(ref),
     owner: declaration?.owner ?? null,
     dataClass: declaration?.class ?? null,
     runbook: declaration?.runbook ?? null,

@@ -20,13 +20,14 @@ declare const CACHEWISE_VERSION: string | undefined;
 const VERSION = typeof CACHEWISE_VERSION === "string" ? CACHEWISE_VERSION : "0.0.0-dev";
 
 const USAGE = `Usage: cachewise check [paths...] [options]
-       cachewise families [paths...] [--project <tsconfig>]... [--format pretty|json|markdown] [--config <file>] [--check]
+       cachewise families [paths...] [--project <tsconfig>]... [--format pretty|json|markdown] [--config <file>] [--check] [--include-tests]
        cachewise keyspace --redis <url> [paths...] [--cluster] [--sample N | --full] [--project <tsconfig>]... [--format pretty|json]
 
 Finds caching mistakes in TypeScript and JavaScript. \`families\` prints the inventory of cache
 families (key patterns, tags, memoized functions) with their TTLs, bounds, strategies, the
 entities they depend on, and reads, writes and invalidations; --check exits 1 when the
-configuration does not declare every family.
+configuration does not declare every family. The caches of tests, fixtures, scripts, migrations
+and seeds are left out of the inventory unless --include-tests is given.
 
 Options:
   --project <tsconfig>     analyse this project (repeatable); default: every tsconfig.json under the paths
@@ -57,6 +58,8 @@ interface ParsedArgs {
   ruleOverrides: Record<string, RuleSetting>;
   /** `families --check`. */
   check: boolean;
+  /** `families --include-tests`. */
+  includeTests: boolean;
   familiesFormat: FamiliesFormat;
 }
 
@@ -69,6 +72,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
     configFile: undefined,
     ruleOverrides: {},
     check: false,
+    includeTests: false,
     familiesFormat: "pretty",
   };
   const first = argv[0];
@@ -112,6 +116,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
         if (parsed.command !== "families")
           throw new UsageError(`unknown option "--check" (it belongs to \`cachewise families\`)`);
         parsed.check = true;
+        break;
+      case "--include-tests":
+        if (parsed.command !== "families")
+          throw new UsageError(`unknown option "--include-tests" (it belongs to \`cachewise families\`)`);
+        parsed.includeTests = true;
         break;
       case "--config":
       case "-c":
@@ -216,6 +225,7 @@ function runFamiliesCommand(
       paths: parsed.paths,
       projects: parsed.projects,
       configFile: parsed.configFile,
+      includeTests: parsed.includeTests,
       onProgress,
     });
     for (const warning of result.warnings) io.stderr(`cachewise: warning: ${warning.split(`${io.cwd}/`).join("")}\n`);

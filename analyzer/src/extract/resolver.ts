@@ -40,6 +40,42 @@ const MAX_DEPTH = 6;
 
 const CASE_METHODS = new Set(["toLowerCase", "toUpperCase", "toLocaleLowerCase", "toLocaleUpperCase", "trim"]);
 
+/** Methods that turn a value into the text of a key part: a hole named after the value (`id.toString()` → `id`). */
+const VALUE_CONVERSION_METHODS = new Set([
+  ...CASE_METHODS,
+  "toString",
+  "toFixed",
+  "toISOString",
+  "valueOf",
+  "trimStart",
+  "trimEnd",
+  "replace",
+  "replaceAll",
+  "slice",
+  "substring",
+  "padStart",
+  "padEnd",
+  "normalize",
+  "join",
+]);
+
+/** Functions that convert their one argument into text: a hole named after the argument (`String(id)` → `id`). */
+const VALUE_CONVERSION_FUNCTIONS = new Set(["String", "Number", "encodeURIComponent", "encodeURI"]);
+
+/** A hole named `text` (as the heuristics that read hole names know it), with a readable label when it differs. */
+function withLabel(text: string, label: string): KeyPart {
+  return label === text ? { kind: "hole", text } : { kind: "hole", text, label };
+}
+
+/** The longest source text a hole's label is. */
+const MAX_HOLE_TEXT = 32;
+
+/** Source text as a hole's label: on one line, short, without braces; undefined otherwise. */
+function writtenAsHole(text: string): string | undefined {
+  const compact = text.replace(/\s+/g, " ");
+  return compact.length <= MAX_HOLE_TEXT && !/[{}`]/.test(compact) ? compact : undefined;
+}
+
 export class Resolver {
   readonly ts: ExtractionHost["ts"];
   readonly checker: TS.TypeChecker;
@@ -624,7 +660,10 @@ export class Resolver {
       else merged.push({ ...part });
     }
     const pattern = merged.map((part) => (part.kind === "text" ? part.value : `{${part.text}}`)).join("");
-    return { parts: merged, pattern, text: expression.getText() };
+    const label = merged.map((part) => (part.kind === "text" ? part.value : `{${part.label ?? part.text}}`)).join("");
+    return label === pattern
+      ? { parts: merged, pattern, text: expression.getText() }
+      : { parts: merged, pattern, text: expression.getText(), label };
   }
 
   private collectKeyParts(
@@ -658,8 +697,12 @@ export class Resolver {
       const initializer = this.getConstInitializer(this.getDeclaredSymbol(node));
       const value = initializer && this.skipOuter(initializer);
       // `const key = userKey(id)`: follow a key builder's call, but no other call (its result is a runtime value).
-      if (value && (!ts.isCallExpression(value) || this.findSingleReturnFunction(value.expression)))
-        return this.collectKeyParts(value, depth + 1, substitutions);
+      if (value && (!ts.isCallExpression(value) || this.findSingleReturnFunction(value.expression))) {
+        const parts = this.collectKeyParts(value, depth + 1, substitutions);
+        // `const ip = forwarded ? forwarded.split(",")[0] : remote`: a value with no text of its own is labelled by its variable.
+        const [only] = parts;
+        return parts.length === 1 && only?.kind === "hole" ? [withLabel(only.text, node.text)] : parts;
+      }
       return [{ kind: "hole", text: node.text }];
     }
     // `\`link:${domain}:${key}\`.toLowerCase()`: case and whitespace changes keep the template's shape.
@@ -696,7 +739,7 @@ export class Resolver {
         return this.collectKeyParts(builder.returned, depth + 1, map);
       }
     }
-    return [{ kind: "hole", text: this.nameHole(node) }];
+    return [withLabel(this.nameHole(node), this.labelHole(node))];
   }
 
   private nameHole(node: TS.Expression): string {
@@ -710,6 +753,44 @@ export class Resolver {
     }
     const text = node.getText();
     return text.length <= 24 ? text : "expr";
+  }
+
+  /**
+   * A readable name for a hole, for labels, never with braces (holes are unnamed in a family's identity): the
+   * variable or property, the value a conversion starts from (`id.toString()` → `id`, `String(id)` → `id`), else
+   * the call as written (`hash(email)`, `JSON.stringify(params)`, `getDomain(…)` when long).
+   */
+  private labelHole(node: TS.Expression): string {
+    const { ts } = this;
+    if (ts.isIdentifier(node)) return node.text;
+    if (ts.isPropertyAccessExpression(node)) return node.name.text;
+    if (ts.isCallExpression(node)) {
+      const callee = this.skipOuter(node.expression);
+      if (
+        ts.isPropertyAccessExpression(callee) &&
+        VALUE_CONVERSION_METHODS.has(callee.name.text) &&
+        node.arguments.every(
+          (argument) =>
+            ts.isRegularExpressionLiteral(argument) ||
+            this.foldString(argument) !== undefined ||
+            this.foldNumber(argument) !== undefined,
+        )
+      )
+        return this.labelHole(this.skipOuter(callee.expression));
+      const [argument] = node.arguments;
+      if (
+        ts.isIdentifier(callee) &&
+        VALUE_CONVERSION_FUNCTIONS.has(callee.text) &&
+        node.arguments.length === 1 &&
+        argument
+      )
+        return this.labelHole(this.skipOuter(argument));
+      const call = writtenAsHole(node.getText());
+      if (call) return call;
+      const name = writtenAsHole(callee.getText());
+      return name ? `${name}(…)` : "expr";
+    }
+    return writtenAsHole(node.getText()) ?? "expr";
   }
 
   /** A function from the project whose body is a single returned expression (a key builder). */

@@ -73,7 +73,10 @@ export type LibraryId =
 export type Operation = "read" | "write" | "delete" | "expire" | "memoize" | "construct";
 
 /** One piece of a key template: literal text or a hole for a runtime value. */
-export type KeyPart = { kind: "text"; value: string } | { kind: "hole"; text: string };
+export type KeyPart =
+  | { kind: "text"; value: string }
+  /** `text` names the hole where heuristics read it; `label`, when it differs, names it for people (`id` for `id.toString()`). */
+  | { kind: "hole"; text: string; label?: string };
 
 /** A cache key as static text with holes, e.g. `user:{id}`. */
 export interface KeyTemplate {
@@ -82,6 +85,8 @@ export interface KeyTemplate {
   pattern: string;
   /** The source text of the key expression, for exact-expression matching. */
   text: string;
+  /** The pattern with the holes' labels, when they differ from their names (`auth:{id}` for `auth:${id.toString()}`). */
+  label?: string;
 }
 
 /** A time-to-live as found in code. */
@@ -261,6 +266,15 @@ export interface CacheSite {
   setIfAbsent?: true;
   /** A decorator that acts once the method has returned (`@CacheClear`): written above the body, it runs after it. */
   runsAfterBody?: true;
+  /** Set by the program model at a call of a generic wrapper: the cache call inside the wrapper that this site stands for. */
+  wrapped?: WrappedCall;
+}
+
+/** A cache call inside a generic wrapper, where a site at a call of the wrapper comes from. */
+export interface WrappedCall {
+  span: Span;
+  calleeSpan: Span;
+  enclosingFunction: string;
 }
 
 export interface FrameworkInfo {

@@ -1,6 +1,16 @@
 // Plain data: the whole-program cache model that `program-model/build-program-model.ts` builds from
 // the per-file models, and that whole-program rules and `cachewise families` read.
-import type { Bound, CacheKind, CacheSite, EntityAccess, FunctionFacts, LibraryId, Span, Ttl } from "./cache-model";
+import type {
+  Bound,
+  CacheKind,
+  CacheSite,
+  EntityAccess,
+  FunctionFacts,
+  LibraryId,
+  Span,
+  Ttl,
+  WrappedCall,
+} from "./cache-model";
 
 /** How a family is kept: filled on a miss, by a loader, with the new value on write, or with the new value while the write of the source is queued. */
 export type Strategy = "cache-aside" | "read-through" | "write-through" | "write-behind";
@@ -20,6 +30,8 @@ export interface FamilySiteRef {
   setIfAbsent?: true;
   /** A write of what a request sent (`req.body`), nothing else. */
   storesRequestInput?: true;
+  /** At a call of a generic wrapper: the cache call inside the wrapper (what `cachewise families` lists). */
+  wrapped?: WrappedCall;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { CacheFamily, Strategy } from "../model/program-model";
 import { hasDecoratorFamilies, hasGlobalTags, labelsFamiliesByMethod } from "../libraries/registry";
 import { addTags, toRef, type FamilyTable } from "./family-table";
 import { isOpaquePattern, normalizePattern } from "./key-patterns";
+import type { WriteExpiries } from "./write-expiries";
 
 /** In-process calls that return the cached value or compute and store it. */
 export const READ_THROUGH_METHODS = new Set(["wrap", "getOrSet", "getOrSetForever", "fetch"]);
@@ -46,7 +47,11 @@ export interface AssignedFamilies {
   populators: Populator[];
 }
 
-export function assignFamilies(sites: readonly CacheSite[], table: FamilyTable): AssignedFamilies {
+export function assignFamilies(
+  sites: readonly CacheSite[],
+  table: FamilyTable,
+  expiries: Pick<WriteExpiries, "expiryOf" | "partOfWrite">,
+): AssignedFamilies {
   const tagInvalidations: CacheSite[] = [];
   const decoratorDeletes: CacheSite[] = [];
   const pendingWrites: Array<{ site: CacheSite; family: CacheFamily }> = [];
@@ -80,13 +85,15 @@ export function assignFamilies(sites: readonly CacheSite[], table: FamilyTable):
       }
       const full = prefix + pattern;
       const id = `${scope}|${normalizePattern(full)}`;
+      // The key as a person reads it: holes labelled after their values (`auth:{id}` for `auth:${id.toString()}`).
+      const shown = prefix + (pattern !== "*" && site.key?.label ? site.key.label : pattern);
       const family = table.getFamily(id, () => ({
         id,
         label: isRedis
-          ? full
+          ? shown
           : pattern === "*"
             ? (site.instance?.name ?? site.library)
-            : `${site.instance?.name ?? site.library} ${full}`,
+            : `${site.instance?.name ?? site.library} ${shown}`,
         pattern: full,
         kind: site.kind,
         library: site.library,
@@ -102,7 +109,14 @@ export function assignFamilies(sites: readonly CacheSite[], table: FamilyTable):
           site.ttl.kind === "none" && site.instance && site.instance.defaultTtl.kind !== "none"
             ? site.instance.defaultTtl
             : site.ttl;
-        const at = ttl === site.ttl ? site.span : (site.instance?.constructedAt ?? site.span);
+        // A TTL an EXPIRE after the write gives (`HSET` + `EXPIRE`) is set at the EXPIRE.
+        const expire = expiries.expiryOf.get(site.id);
+        const at =
+          ttl !== site.ttl
+            ? (site.instance?.constructedAt ?? site.span)
+            : expire && site.ttl === expire.ttl
+              ? expire.span
+              : site.span;
         family.ttls.push({
           ms: ttlMs(ttl),
           text: ttl.kind === "set" ? ttl.text : ttl.kind,
@@ -122,7 +136,8 @@ export function assignFamilies(sites: readonly CacheSite[], table: FamilyTable):
           });
         // A write is also an invalidation (the new value replaces the old one), unless it fills a miss.
         if (!readThrough) pendingWrites.push({ site, family });
-      } else {
+        // The EXPIRE that completes a write of the key is that write's TTL (above), not an invalidation.
+      } else if (!expiries.partOfWrite.has(site.id)) {
         table.addInvalidation(site, family);
         // EXPIRE sets the family's TTL as much as `SET … EX` does.
         if (site.operation === "expire" && site.ttl.kind === "set") {
@@ -149,7 +164,7 @@ export function assignFamilies(sites: readonly CacheSite[], table: FamilyTable):
       const id = `decorator|${normalizePattern(pattern)}`;
       const family = table.getFamily(id, () => ({
         id,
-        label: pattern,
+        label: site.key!.label ?? pattern,
         pattern,
         kind: site.kind,
         library: site.library,

@@ -14,6 +14,7 @@ import { addInvalidations } from "./invalidations";
 import { assignRoles } from "./roles";
 import { addStrategies } from "./strategy";
 import { expandWrapperSites, isWrapperCallSite } from "./wrapper-sites";
+import { attachWriteExpiries } from "./write-expiries";
 
 export function buildProgramModel(models: readonly FileCacheModel[]): ProgramModel {
   const calls = indexCalls(models);
@@ -21,15 +22,16 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   const table = new FamilyTable();
   // Module-level Map caches take part as in-process caches (their sites live beside the model's, see `MapCache.sites`).
   const mapSites = models.flatMap((model) => model.mapCaches.flatMap((cache) => cache.sites));
-  const sites = [
+  const expiries = attachWriteExpiries([
     ...expandWrapperSites(
       models.flatMap((model) => model.sites),
       calls.functions,
       calls.callers,
     ),
     ...mapSites,
-  ];
-  const assigned = assignFamilies(sites, table);
+  ]);
+  const sites = expiries.sites;
+  const assigned = assignFamilies(sites, table, expiries);
   addInvalidations(models, table, assigned, calls);
   const fed = addEntityDependencies(assigned.populators.filter(isSourceOfTruthCache), calls, entities);
   addStrategies(fed, models, calls, entities.writes);

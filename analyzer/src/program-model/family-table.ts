@@ -93,6 +93,7 @@ export function toRef(site: CacheSite): FamilySiteRef {
   if (site.runsAfterBody) ref.runsAfterBody = true;
   if (site.setIfAbsent) ref.setIfAbsent = true;
   if (site.storesRequestInput) ref.storesRequestInput = true;
+  if (site.wrapped) ref.wrapped = site.wrapped;
   return ref;
 }
 

@@ -2,7 +2,7 @@
 // decorator deletes, cache-manager calls on decorator families, tag revalidations, writes that do
 // not fill a miss, and wildcard deletes.
 import type { CacheSite, FileCacheModel } from "../model/cache-model";
-import type { CacheFamily } from "../model/program-model";
+import type { CacheFamily, FamilySiteRef } from "../model/program-model";
 import type { AssignedFamilies } from "./assign-families";
 import type { CallIndex } from "./call-index";
 import type { FamilyTable } from "./family-table";
@@ -52,7 +52,7 @@ export function addInvalidations(
   // The cache-aside fill (`get` → miss → load → `set`) refreshes nothing on a hit: it is not an invalidation.
   for (const { site, family } of pendingWrites) {
     const fillsMiss =
-      family.reads.some((read) => read.functionId === site.functionId && read.span.start < site.span.start) ||
+      family.reads.some((read) => read.functionId === site.functionId && runsBefore(read, site)) ||
       fillsMissThroughWrapper(site, family, calls);
     if (!fillsMiss) table.addInvalidation(site, family);
   }
@@ -71,4 +71,9 @@ function fillsMissThroughWrapper(site: CacheSite, family: CacheFamily, { callers
     }
   }
   return false;
+}
+
+/** Source order; two sites at one call of a generic wrapper (`getOrLoad(key)`: `get`, then `set`) in the wrapper's order. */
+function runsBefore(a: Pick<FamilySiteRef, "span" | "wrapped">, b: Pick<CacheSite, "span" | "wrapped">): boolean {
+  return (a.span.start - b.span.start || (a.wrapped?.span.start ?? 0) - (b.wrapped?.span.start ?? 0)) < 0;
 }

@@ -60,6 +60,12 @@ export function expandWrapperSites(
           calleeSpan: call.span,
           functionId: caller,
           enclosingFunction: facts!.name,
+          // The innermost call: with two wrapper layers, the cache call itself.
+          wrapped: site.wrapped ?? {
+            span: site.span,
+            calleeSpan: site.calleeSpan,
+            enclosingFunction: site.enclosingFunction,
+          },
           keyParameter: forwarded?.length === 1 ? forwarded[0] : undefined,
           ...ttl,
           valueSources: site.valueSources ? mergeValueSources(sources!) : undefined,

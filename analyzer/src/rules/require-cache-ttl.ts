@@ -265,6 +265,8 @@ function judgeFamily(
 }
 
 function hasTtlElsewhere(site: CacheSite, family: CacheFamily): boolean {
+  // consistent-cache-ttl leaves out a command that keeps the key's TTL (`HSET` beside `HSET` + `EXPIRE`): reported here.
+  if (site.kind === "redis" && !REDIS_TTL_DROPPING_COMMANDS.has(site.method)) return false;
   const writeIds = new Set(family.writes.map((write) => write.siteId));
   return family.ttls.some(
     (ttl) => ttl.siteId !== site.id && writeIds.has(ttl.siteId) && (ttl.kind === "set" || ttl.kind === "unknown"),
