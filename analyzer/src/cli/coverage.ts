@@ -2,6 +2,7 @@
 // identify, grouped by call with where they are, so a user knows when a `cacheLayers` entry is needed.
 import * as path from "node:path";
 import type { FileCacheModel } from "../model/cache-model";
+import { isTestFile } from "../program-model/file-kinds";
 
 export interface UnresolvedCallGroup {
   /** `cacheService.set` */
@@ -25,13 +26,16 @@ export function summariseCoverage(models: readonly FileCacheModel[], families: n
   let total = 0;
   for (const model of models) {
     for (const call of model.unresolvedCalls ?? []) {
+      const relative = path.relative(cwd, call.span.file).split(path.sep).join("/");
+      // Tests and scripts build their own doubles and fixtures: not the service's cache layer.
+      if (isTestFile(relative)) continue;
       total++;
       // `this.cacheService` and `cacheService` are the same dependency seen from different places.
       const receiver = call.receiver.replace(/^this\./, "");
       const group = groups.get(receiver) ?? { count: 0, methods: new Set<string>(), files: new Set<string>() };
       group.count++;
       group.methods.add(call.method);
-      group.files.add(path.relative(cwd, call.span.file).split(path.sep).join("/"));
+      group.files.add(relative);
       groups.set(receiver, group);
     }
   }

@@ -70,16 +70,19 @@ function inferStrategy(
 ): Strategy | undefined {
   // Through a wrapper (`cache.get(id)` … `cache.set(id, v)`), the read and the write sit in two methods with a common caller.
   const writeCallers = new Set(callers.get(site.functionId) ?? []);
-  const readBefore = family.reads.some(
-    (read) =>
-      // (At the same place: a declared read-through layer's call, which reads and fills at once.)
-      (read.functionId === site.functionId && read.span.start <= site.span.start) ||
-      (callers.get(read.functionId) ?? []).some((caller) => writeCallers.has(caller)),
+  // (At the same place: a declared read-through layer's call, which reads and fills at once.)
+  const readHere = family.reads.some(
+    (read) => read.functionId === site.functionId && read.span.start <= site.span.start,
   );
-  if (readBefore && loadsFromSource) return "cache-aside";
+  const readBySibling = family.reads.some((read) =>
+    (callers.get(read.functionId) ?? []).some((caller) => writeCallers.has(caller)),
+  );
+  if ((readHere || readBySibling) && loadsFromSource) return "cache-aside";
   if (entityWrites.some((write) => write.functionId === site.functionId && write.span.start < site.span.start))
     return "write-through";
-  if (readBefore) return "cache-aside";
+  // Read in one method and written in another that loads nothing (`getSession()` … `persist(state)`): state kept up
+  // to date by its owner, not a refill after a miss. Read and written by one function, it still is one.
+  if (readHere) return "cache-aside";
   // The new value goes to the cache now and to the source of truth later, through a queue.
   if (!loadsFromSource && handsOffWrites.has(site.functionId)) return "write-behind";
   return undefined;

@@ -102,6 +102,16 @@ function checkSite(
     // A clock read that sets a query's time window, in a cache that expires (`revalidate: 30`, `maxAge`), is a
     // window refreshed on purpose: the result is at most one expiry old, not "the time of the first call".
     if (impurity.kind === "time" && impurity.queryInput && expires(site)) continue;
+    // The same for a fetch that reads the clock or the environment somewhere down its calls (a service computing
+    // "now" for its query, a client reading its token): in a cache that expires, the result is at most one expiry
+    // old, which is what the expiry is for. Read directly by the memoized function, they stay reported.
+    if (
+      (impurity.kind === "time" || impurity.kind === "environment") &&
+      impurity.chain.length > 0 &&
+      fn.isAsync &&
+      expires(site)
+    )
+      continue;
     const key = `${impurity.kind}|${impurity.subject}`;
     if (reported.has(key)) continue;
     reported.add(key);
