@@ -6,7 +6,7 @@ import type { InstanceInfo, Lifetime, Ttl, TtlUnit } from "../model/cache-model"
 import type { Resolver, ResolvedExport } from "./resolver";
 import { getAdapter, getStoreAdapter, findLibraryByModule } from "../libraries/registry";
 import { createArgumentReader, type ReaderServices } from "./argument-reader";
-import { findAssignedName } from "./functions";
+import { findAssignedName, nameFunction } from "./functions";
 
 const MAX_DEPTH = 5;
 
@@ -124,6 +124,11 @@ export class InstanceResolver implements ReaderServices {
             return undefined;
           });
           if (info) return { instance: { ...info.instance, lifetime: "unknown" }, batchId: undefined };
+          // What it returns cannot be followed (a cache of singletons, a registry): its declared return type says.
+          if (declaration.type) {
+            const declared = this.resolveTypeAnnotation(declaration.type, nameFunction(r.ts, declaration));
+            if (declared) return declared;
+          }
         }
       }
       return this.resolveFromType(node);

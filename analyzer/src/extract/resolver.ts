@@ -819,6 +819,12 @@ export class Resolver {
     const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
     if (!declaration || declaration.getSourceFile().isDeclarationFile) return undefined;
     if (ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration)) return declaration;
+    // A callback parameter of a factory being read with its arguments (`singleton(name, () => createClient())`).
+    const bound = ts.isParameter(declaration) ? this.bindings.get(declaration) : undefined;
+    if (bound) {
+      const callback = this.skipOuter(bound);
+      return ts.isArrowFunction(callback) || ts.isFunctionExpression(callback) ? callback : undefined;
+    }
     if (ts.isVariableDeclaration(declaration) && declaration.initializer) {
       const initializer = this.skipOuter(declaration.initializer);
       if (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) return initializer;

@@ -76,6 +76,9 @@ export const REDIS_DELETE_COMMANDS: ReadonlySet<string> = new Set([
   "persist",
 ]);
 
+/** Commands whose every argument is a key (`MGET a b`, `DEL a b`, `EXISTS a b`): each key is a site of its family. */
+export const REDIS_MULTI_KEY_COMMANDS: ReadonlySet<string> = new Set(["mget", "exists", "del", "unlink", "touch"]);
+
 /** Reads that consume entries: a key popped by a consumer is a queue, not a cache. */
 export const REDIS_CONSUMING_COMMANDS: ReadonlySet<string> = new Set([
   "lpop",

@@ -5,6 +5,7 @@ import {
   REDIS_DELETE_COMMANDS,
   REDIS_EXPIRE_COMMANDS,
   REDIS_KEY_CREATING_COMMANDS,
+  REDIS_MULTI_KEY_COMMANDS,
   REDIS_WRITE_WITH_TTL_COMMANDS,
 } from "../../libraries/redis-protocol";
 import { getRedisAdapter } from "../../libraries/registry";
@@ -64,9 +65,9 @@ export function addRedisSite(
     !isKeyCollection(builder, keyArgument)
       ? builder.resolver.buildKeyTemplate(keyArgument)
       : undefined;
-  builder.addSite(call, callee.name, {
+  const fields = {
     library: instance.library,
-    kind: "redis",
+    kind: "redis" as const,
     operation,
     method: command,
     instance,
@@ -77,9 +78,22 @@ export function addRedisSite(
     setIfAbsent:
       operation === "write" &&
       (command === "setnx" || command === "hsetnx" || (command === "set" && hasNxFlag(builder, args)))
-        ? true
+        ? (true as const)
         : undefined,
-  });
+  };
+  builder.addSite(call, callee.name, fields);
+  // `MGET flag rate`, `DEL a b`: the other keys are sites of their own families, at the same call.
+  if (REDIS_MULTI_KEY_COMMANDS.has(command) && key) {
+    args.slice(1).forEach((argument, index) => {
+      if (builder.ts.isSpreadElement(argument) || isKeyCollection(builder, argument)) return;
+      const site = builder.createSite(call, callee.name, {
+        ...fields,
+        key: builder.resolver.buildKeyTemplate(argument),
+      });
+      site.id = `${site.id}#${index + 1}`;
+      builder.sites.push(site);
+    });
+  }
 }
 
 export function isKeyCollection(builder: SiteBuilder, expression: TS.Expression): boolean {
