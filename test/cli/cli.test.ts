@@ -145,6 +145,32 @@ describe("cachewise check", () => {
     assert.match(run.stderr, /warning: apps\/web\/tsconfig\.json: .*moduleResolution.*; skipped/);
   });
 
+  it("analyses a project whose tsconfig extends a path that is not there yet (a rig in node_modules, a generated .svelte-kit config)", () => {
+    const dir = writeProject("extends-unreadable", {
+      "packages/server/tsconfig.json": JSON.stringify({
+        extends: "./node_modules/@acme/rig/profiles/default/tsconfig.json",
+        include: ["src"],
+      }),
+      "packages/server/src/a.ts": REDIS_NO_TTL,
+      "apps/site/tsconfig.json": JSON.stringify({ extends: "./.svelte-kit/tsconfig.json" }),
+      "apps/site/src/b.ts": REDIS_NO_TTL,
+    });
+    const run = runCliCaptured(["check", ".", "--format", "json", "--rule", "require-cache-bound:off"], dir);
+    assert.equal(run.code, 1, run.stderr);
+    assert.deepEqual(toTuples(JSON.parse(run.stdout), dir), [
+      "require-cache-ttl apps/site/src/b.ts:4:15",
+      "require-cache-ttl packages/server/src/a.ts:4:15",
+    ]);
+    assert.match(
+      run.stderr,
+      /warning: packages\/server\/tsconfig\.json: Cannot read file .*rig.*; analysed without it/,
+    );
+    assert.match(
+      run.stderr,
+      /warning: apps\/site\/tsconfig\.json: Cannot read file .*\.svelte-kit.*; analysed without it/,
+    );
+  });
+
   it("connects writes of the source of truth to cache families across files, wrappers, events, callers and tags", () => {
     const dir = path.join(FIXTURES, "families");
     const run = runCliCaptured(["check", ".", "--format", "json"], dir);

@@ -30,12 +30,37 @@ function windowMap(keyOf: string, parameter: string): string {
   );
 }
 
+/** A class method caching by its parameter, with a deadline per entry; the caller passes a plain variable. */
+function deadlineCache(parameter: string): string {
+  return lines(
+    "const toolsCache = new Map<string, { tools: string[]; expiresAt: number }>();",
+    "declare function loadTools(id: string): Promise<string[]>;",
+    "export class ToolsController {",
+    `  async tools(${parameter}: string) {`,
+    `    const cached = toolsCache.get(${parameter});`,
+    "    if (cached && cached.expiresAt > Date.now()) return cached.tools;",
+    `    const tools = await loadTools(${parameter});`,
+    `    toolsCache.set(${parameter}, { tools, expiresAt: Date.now() + 60_000 });`,
+    "    return tools;",
+    "  }",
+    `  async handle(${parameter}: string) {`,
+    `    return this.tools(${parameter});`,
+    "  }",
+    "}",
+  );
+}
+
 ruleTester.run("require-cache-bound", rules["require-cache-bound"]!, {
   valid: [
     {
       name: "entries with their own deadline, keyed per currency: one entry per currency, bounded by the data",
       filename: FILENAME,
       code: windowMap("`fx:${currency}`", "currency"),
+    },
+    {
+      name: "entries with their own deadline keyed per team, passed on by a caller as a plain variable",
+      filename: FILENAME,
+      code: deadlineCache("teamId"),
     },
     {
       name: "a registry filled by a decorator as classes are defined (keyed by the decorated classes)",
@@ -85,6 +110,12 @@ ruleTester.run("require-cache-bound", rules["require-cache-bound"]!, {
       name: "entries with their own deadline, keyed per client IP: a new entry for every address, never removed",
       filename: FILENAME,
       code: windowMap("`lookup:${clientIp}`", "clientIp"),
+      errors: [{ messageId: "expiringMapGrows", line: 1 }],
+    },
+    {
+      name: "entries with their own deadline keyed per share token, passed on by a caller as a plain variable",
+      filename: FILENAME,
+      code: deadlineCache("shareToken"),
       errors: [{ messageId: "expiringMapGrows", line: 1 }],
     },
     {

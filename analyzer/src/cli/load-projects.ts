@@ -27,6 +27,8 @@ export interface ProjectSpec {
 
 /** TS6053 "File '…' not found.", which is what an unresolvable `extends` reports. */
 const MISSING_FILE_DIAGNOSTIC = 6053;
+/** TS5083 "Cannot read file '…'.", what an `extends` of a path that is not there yet reports (a rig in node_modules, `.svelte-kit/`). */
+const UNREADABLE_FILE_DIAGNOSTIC = 5083;
 
 export interface DiscoveryNote {
   file: string;
@@ -48,7 +50,8 @@ export function readTsconfig(tsconfigPath: string): ProjectSpec {
   );
   // An `extends` of a package that is not installed (a shared `@acme/tsconfig` before `npm ci`) loses
   // only compiler options: the files are still known, so analyse them and say what is missing.
-  const missingBase = (d: ts.Diagnostic) => d.code === MISSING_FILE_DIAGNOSTIC && parsed !== undefined;
+  const missingBase = (d: ts.Diagnostic) =>
+    (d.code === MISSING_FILE_DIAGNOSTIC || d.code === UNREADABLE_FILE_DIAGNOSTIC) && parsed !== undefined;
   const fatal = [...errors, ...(parsed?.errors ?? [])].filter(
     (d) => d.code !== 18003 && d.category === ts.DiagnosticCategory.Error && !missingBase(d),
   );

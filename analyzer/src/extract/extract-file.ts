@@ -227,7 +227,20 @@ class FileExtractor {
     if (!CACHE_LIKE_RECEIVER.test(lastName) || receiver.length > 60) return;
     const declaration = this.resolver.findFunctionDeclaration(callee);
     if (declaration?.body && !declaration.getSourceFile().isDeclarationFile) return;
+    // A `Map` (or `Set`, `WeakMap`) used as a cache is read by the map-cache pass, not through an instance.
+    if (this.isBuiltinCollection(callee.expression)) return;
     this.unresolvedCalls.push({ receiver, method: callee.name.text, span: this.resolver.makeSpan(call) });
+  }
+
+  private isBuiltinCollection(expression: TS.Expression): boolean {
+    const type = this.resolver.tryChecker(() => this.resolver.checker.getTypeAtLocation(expression), undefined);
+    const declaration = type?.getSymbol()?.declarations?.[0];
+    return (
+      declaration !== undefined &&
+      /^(Map|Set|WeakMap|WeakSet|ReadonlyMap)$/.test(type!.getSymbol()!.getName()) &&
+      declaration.getSourceFile().isDeclarationFile &&
+      /\/lib\.[\w.]+\.d\.ts$/.test(declaration.getSourceFile().fileName)
+    );
   }
 
   private visitNew(node: TS.NewExpression): void {

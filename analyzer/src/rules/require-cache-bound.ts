@@ -160,8 +160,11 @@ function collectKeyHoles(mapCache: MapCache, program: ProgramModel): string[] {
         : (program.callers.get(write.functionId) ?? []).flatMap((caller) =>
             (program.functions.get(caller)?.calls ?? []).filter((call) => call.target === write.functionId),
           );
-    if (calls.length === 0) holesOf(write.key);
-    for (const call of calls) holesOf(call.argumentKeys[index!]);
+    // Callers that pass a plain variable (`this.toolsFor(shareToken)`) give no readable key: the parameter's own name
+    // says what the key is.
+    const readable = calls.map((call) => call.argumentKeys[index!]).filter((key) => key !== undefined);
+    if (readable.length === 0) holesOf(write.key);
+    for (const key of readable) holesOf(key);
   }
   return holes;
 }
