@@ -171,6 +171,18 @@ describe("cachewise check", () => {
     );
   });
 
+  it("reads a library's helpers that share a name with Object's own members (`_.toString`) as what they are", () => {
+    const dir = writeProject("prototype-names", {
+      "tsconfig.json": STRICT_TSCONFIG,
+      "src/a.ts":
+        'import _ from "lodash";\nexport const label = (n: number) => _.toString(n) + String(_.constructor);\n',
+      "src/b.ts": REDIS_NO_TTL,
+    });
+    const run = runCliCaptured(["check", ".", "--format", "json", "--rule", "require-cache-bound:off"], dir);
+    assert.equal(run.code, 1, run.stderr);
+    assert.deepEqual(toTuples(JSON.parse(run.stdout), dir), ["require-cache-ttl src/b.ts:4:15"]);
+  });
+
   it("connects writes of the source of truth to cache families across files, wrappers, events, callers and tags", () => {
     const dir = path.join(FIXTURES, "families");
     const run = runCliCaptured(["check", ".", "--format", "json"], dir);

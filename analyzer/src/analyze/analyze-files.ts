@@ -103,7 +103,15 @@ export function extractModel(
 ): { model: FileCacheModel | undefined; problems: FileProblem[] } {
   const syntaxErrors = host.program.getSyntacticDiagnostics(sourceFile);
   if (syntaxErrors.length > 0) return { model: undefined, problems: [toProblem(host, syntaxErrors[0]!)] };
-  return { model: extractFileModel(host, sourceFile), problems: [] };
+  try {
+    return { model: extractFileModel(host, sourceFile), problems: [] };
+  } catch (error) {
+    // A bug of ours on one file is that file's problem: the others are still analysed. Cancellation is not a bug.
+    if (!(error instanceof Error) || /unsupported TypeScript|does not match the compiler/.test(error.message))
+      throw error;
+    const message = `not analysed: cachewise failed on this file (${error.message.split("\n")[0]}); please report it`;
+    return { model: undefined, problems: [{ kind: "skipped", message, line: 1, column: 1 }] };
+  }
 }
 
 function toProblem(host: ExtractionHost, diagnostic: TS.Diagnostic): FileProblem {

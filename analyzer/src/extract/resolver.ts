@@ -439,7 +439,8 @@ export class Resolver {
       candidates.unshift({ name: path[1]!, rest: path.slice(2) });
     }
     for (const candidate of candidates) {
-      const role = entry.exports[candidate.name];
+      // Own keys only: `constructor` or `toString` read from a library's namespace are not its exports.
+      const role = Object.hasOwn(entry.exports, candidate.name) ? entry.exports[candidate.name] : undefined;
       if (role) return { entry, role, exportName: candidate.name, rest: candidate.rest, unresolved: origin.unresolved };
     }
     // `import * as` treated as default for CJS packages (`import * as NodeCache from "node-cache"`).
