@@ -3,7 +3,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after } from "node:test";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { ESLint } from "eslint";
+import tseslint from "typescript-eslint";
 import { runCli } from "../analyzer/src/cli/main";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -75,4 +77,32 @@ export function toTuples(
         ),
     )
     .sort();
+}
+
+/**
+ * Lints a project's TypeScript files under src/ with the built plugin (dist/, as users load it): its recommended config, or only
+ * `rules` when given, with `settings` (`{ cachewise: { cacheLayers } }`) when given.
+ */
+export async function lintWithPlugin(
+  projectDir: string,
+  options: { rules?: Record<string, string>; settings?: Record<string, unknown> } = {},
+): Promise<ESLint.LintResult[]> {
+  const plugin = (await import(pathToFileURL(path.join(REPO_ROOT, "dist", "eslint-plugin.js")).href)).default;
+  const eslint = new ESLint({
+    cwd: projectDir,
+    overrideConfigFile: true,
+    overrideConfig: [
+      {
+        files: ["**/*.ts"],
+        languageOptions: {
+          parser: tseslint.parser as never,
+          parserOptions: { projectService: true, tsconfigRootDir: projectDir },
+        },
+        ...(options.settings ? { settings: options.settings } : {}),
+        ...(options.rules ? { plugins: { cachewise: plugin }, rules: options.rules } : {}),
+      },
+      ...(options.rules ? [] : [plugin.configs.recommended]),
+    ],
+  });
+  return eslint.lintFiles(["src/**/*.ts"]);
 }

@@ -3,28 +3,7 @@
 // and stay silent on each case's twin.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ESLint } from "eslint";
-import tseslint from "typescript-eslint";
-import { plugin } from "../../eslint-plugin/src/index";
-import { STRICT_TSCONFIG, runCliCaptured, toTuples, writeProject } from "../helpers";
-
-async function lintWithEslint(projectDir: string): Promise<ESLint.LintResult[]> {
-  const eslint = new ESLint({
-    cwd: projectDir,
-    overrideConfigFile: true,
-    overrideConfig: [
-      {
-        files: ["**/*.ts"],
-        languageOptions: {
-          parser: tseslint.parser as never,
-          parserOptions: { projectService: true, tsconfigRootDir: projectDir },
-        },
-      },
-      plugin.configs.recommended as never,
-    ],
-  });
-  return eslint.lintFiles(["src/**/*.ts"]);
-}
+import { STRICT_TSCONFIG, runCliCaptured, toTuples, writeProject, lintWithPlugin } from "../helpers";
 
 /** Checks a one-file project in both hosts: the same (rule, file, line, column) set, and that set is `expected`. */
 async function checkBothHosts(name: string, source: string[], expected: string[]): Promise<void> {
@@ -32,7 +11,7 @@ async function checkBothHosts(name: string, source: string[], expected: string[]
   const cli = runCliCaptured(["check", ".", "--format", "json"], dir);
   assert.notEqual(cli.code, 2, cli.stderr);
   const fromCli = toTuples(JSON.parse(cli.stdout), dir);
-  const fromEslint = toTuples((await lintWithEslint(dir)) as never, dir);
+  const fromEslint = toTuples((await lintWithPlugin(dir)) as never, dir);
   assert.deepEqual(fromCli, [...expected].sort());
   assert.deepEqual(fromEslint, fromCli);
 }

@@ -3,11 +3,8 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { pathToFileURL } from "node:url";
 import { readFileSync } from "node:fs";
-import { ESLint } from "eslint";
-import tseslint from "typescript-eslint";
-import { FIXTURES, REPO_ROOT, STRICT_TSCONFIG, runCliCaptured, toTuples, writeProject } from "../helpers";
+import { FIXTURES, STRICT_TSCONFIG, runCliCaptured, toTuples, writeProject, lintWithPlugin } from "../helpers";
 
 const dir = path.join(FIXTURES, "cache-layers");
 
@@ -37,26 +34,10 @@ describe("cacheLayers", () => {
   });
 
   it("reports the same findings through ESLint with settings.cachewise.cacheLayers", async () => {
-    const plugin = (await import(pathToFileURL(path.join(REPO_ROOT, "dist", "eslint-plugin.js")).href)).default;
     const config = JSON.parse(readFileSync(path.join(dir, "cachewise.config.json"), "utf8")) as {
       cacheLayers: unknown;
     };
-    const eslint = new ESLint({
-      cwd: dir,
-      overrideConfigFile: true,
-      overrideConfig: [
-        {
-          files: ["**/*.ts"],
-          languageOptions: {
-            parser: tseslint.parser as never,
-            parserOptions: { projectService: true, tsconfigRootDir: dir },
-          },
-          settings: { cachewise: { cacheLayers: config.cacheLayers } },
-        },
-        plugin.configs.recommended,
-      ],
-    });
-    const results = await eslint.lintFiles(["src/**/*.ts"]);
+    const results = await lintWithPlugin(dir, { settings: { cachewise: { cacheLayers: config.cacheLayers } } });
     const cli = JSON.parse(runCliCaptured(["check", ".", "--format", "json"], dir).stdout) as Parameters<
       typeof toTuples
     >[0];

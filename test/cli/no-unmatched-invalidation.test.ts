@@ -2,10 +2,7 @@
 // CLI and through ESLint with the plugin, which must agree.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ESLint } from "eslint";
-import tseslint from "typescript-eslint";
-import { plugin } from "../../eslint-plugin/src/index";
-import { STRICT_TSCONFIG, runCliCaptured, toTuples, writeProject } from "../helpers";
+import { STRICT_TSCONFIG, runCliCaptured, toTuples, writeProject, lintWithPlugin } from "../helpers";
 
 const FILES = {
   "tsconfig.json": STRICT_TSCONFIG,
@@ -72,22 +69,8 @@ describe("no-unmatched-invalidation across files", () => {
   });
 
   it("gives the same findings through ESLint", async () => {
-    const eslint = new ESLint({
-      cwd: dir,
-      overrideConfigFile: true,
-      overrideConfig: [
-        {
-          files: ["**/*.ts"],
-          languageOptions: {
-            parser: tseslint.parser as never,
-            parserOptions: { projectService: true, tsconfigRootDir: dir },
-          },
-          plugins: { cachewise: plugin as never },
-          rules: { "cachewise/no-unmatched-invalidation": "error" },
-        },
-      ],
-    });
-    const fromEslint = toTuples((await eslint.lintFiles(["src/**/*.ts"])) as never, dir);
+    const results = await lintWithPlugin(dir, { rules: { "cachewise/no-unmatched-invalidation": "error" } });
+    const fromEslint = toTuples(results as never, dir);
     const cli = runCliCaptured(["check", ".", "--format", "json", "--rule", "no-unmatched-invalidation:error"], dir);
     const fromCli = toTuples(JSON.parse(cli.stdout), dir).filter((tuple) =>
       tuple.startsWith("no-unmatched-invalidation "),
