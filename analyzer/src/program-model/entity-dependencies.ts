@@ -8,6 +8,9 @@ import { collectReachable, MAX_CALL_DEPTH, type CallIndex } from "./call-index";
 import { isTestFile } from "./file-kinds";
 import { splitPattern } from "./key-patterns";
 
+/** Reads of one row found by criteria rather than by its id (Prisma `findFirst`, TypeORM and Mongoose `findOne`). */
+const FIRST_ROW_READS = new Set(["findFirst", "findFirstOrThrow", "findOne", "findOneBy"]);
+
 /** Reads that return collections or aggregates, which a new row changes (a single-row read cannot be made stale by a create). */
 const COLLECTION_READS = new Set([
   "findMany",
@@ -134,7 +137,13 @@ export function addEntityDependencies(
     const holes = keyHoleNames(site.key?.pattern);
     for (const { read, fields } of reads) {
       if (isTestFile(read.span.file)) continue;
-      const collection = COLLECTION_READS.has(read.action);
+      // The first row of a table in some order, with no filter, under a fixed key (the instance's licence, the latest
+      // release): a new row can be that row, so a create changes it as it changes a list.
+      const collection =
+        COLLECTION_READS.has(read.action) ||
+        (FIRST_ROW_READS.has(read.action) &&
+          !read.argumentNames.some((name) => name === "where" || name === PARAMETER_ARGUMENT) &&
+          (holes?.size ?? 0) === 0);
       const readByKey = isReadByKey(read, holes);
       const known = family.entities.find((e) => e.entity === read.entity);
       if (!known)
