@@ -75,12 +75,7 @@ export class CallGraphCollector {
     return `${fn.getSourceFile().fileName}:${fn.getStart()}`;
   }
 
-  /**
-   * An arrow or function expression passed straight to a call (not an event handler) runs inside its caller. At the
-   * top level of a module there is no caller to run inside: a callback handed to a builder there
-   * (`action(async () => …)`, `procedure.mutation(async () => …)`) is a handler of its own, run later, apart from the
-   * module's other handlers; one handed to a cache library's wrapper still belongs to the wrapper's call.
-   */
+  /** An arrow or function expression passed straight to a call (not an event handler) runs inside its caller. */
   private isInlineCallback(fn: FunctionNode): boolean {
     const { ts } = this;
     if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return false;
@@ -88,18 +83,7 @@ export class CallGraphCollector {
     while (ts.isParenthesizedExpression(current.parent)) current = current.parent;
     const parent = current.parent;
     if (!ts.isCallExpression(parent) || !parent.arguments.includes(current as TS.Expression)) return false;
-    // At the top level, only a library's own wrapper (`unstable_cache(fn)`, `memoize(fn)`) runs the callback as
-    // part of the call that stands for it.
-    if (!this.hasEnclosingFunction(parent))
-      return this.resolver.resolveExport(this.resolver.findImportOrigin(parent.expression)) !== undefined;
     return this.findSubscription(parent) === undefined;
-  }
-
-  private hasEnclosingFunction(node: TS.Node): boolean {
-    const { ts } = this;
-    for (let current = node.parent; current && !ts.isSourceFile(current); current = current.parent)
-      if (ts.isFunctionLike(current) && "body" in current && current.body) return true;
-    return false;
   }
 
   private getFacts(fn: FunctionNode | undefined): FunctionFacts {
