@@ -238,8 +238,7 @@ class FileExtractor {
     return (
       declaration !== undefined &&
       /^(Map|Set|WeakMap|WeakSet|ReadonlyMap)$/.test(type!.getSymbol()!.getName()) &&
-      declaration.getSourceFile().isDeclarationFile &&
-      /\/lib\.[\w.]+\.d\.ts$/.test(declaration.getSourceFile().fileName)
+      this.resolver.isDefaultLibraryFile(declaration.getSourceFile())
     );
   }
 

@@ -492,10 +492,7 @@ export class InstanceResolver implements ReaderServices {
     const symbol = r.checker.getSymbolAtLocation(identifier);
     const declaration = symbol?.declarations?.[0];
     if (!declaration) return false;
-    return (
-      r.program.isSourceFileDefaultLibrary(declaration.getSourceFile()) ||
-      declaration.getSourceFile().fileName.includes("/typescript/lib/lib.")
-    );
+    return r.isDefaultLibraryFile(declaration.getSourceFile());
   }
 
   readTtl(expression: TS.Expression, unit: TtlUnit, zeroMeansNone = false): Ttl {

@@ -113,10 +113,10 @@ export class Resolver {
     return this.bindings.size > 0;
   }
 
-  /** The argument a parameter is bound to, while a factory's result is read. */
-  private boundArgument(symbol: TS.Symbol | undefined): TS.Expression | undefined {
+  /** What a name stands for when folding: a constant's initializer, or the argument its parameter is bound to. */
+  private findKnownValue(symbol: TS.Symbol | undefined): TS.Expression | undefined {
     const declaration = symbol?.valueDeclaration;
-    return declaration ? this.bindings.get(declaration) : undefined;
+    return this.getConstInitializer(symbol) ?? (declaration ? this.bindings.get(declaration) : undefined);
   }
 
   constructor(host: ExtractionHost) {
@@ -333,6 +333,11 @@ export class Resolver {
     return this.findReexport(sourceFile, path, depth + 1);
   }
 
+  /** A file of TypeScript's default library (`lib.es2015.collection.d.ts`), ts-morph's in-memory copies included. */
+  isDefaultLibraryFile(sourceFile: TS.SourceFile): boolean {
+    return this.program.isSourceFileDefaultLibrary(sourceFile) || sourceFile.fileName.includes("/typescript/lib/lib.");
+  }
+
   private isProjectSource(sourceFile: TS.SourceFile): boolean {
     return !sourceFile.isDeclarationFile && !sourceFile.fileName.includes("/node_modules/");
   }
@@ -534,7 +539,7 @@ export class Resolver {
 
   private foldNumberSymbol(symbol: TS.Symbol | undefined, depth: number): number | undefined {
     if (!symbol) return undefined;
-    const initializer = this.getConstInitializer(symbol) ?? this.boundArgument(symbol);
+    const initializer = this.findKnownValue(symbol);
     if (initializer) return this.foldNumber(initializer, depth + 1);
     // A numeric literal type (`const x: 60 = 60`, enum members without initializers).
     const declaration = symbol.valueDeclaration;
@@ -568,7 +573,7 @@ export class Resolver {
     }
     if (ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) {
       const symbol = this.getDeclaredSymbol(ts.isIdentifier(node) ? node : node.name);
-      const initializer = this.getConstInitializer(symbol) ?? this.boundArgument(symbol);
+      const initializer = this.findKnownValue(symbol);
       if (initializer) return this.foldString(initializer, depth + 1);
       const declaration = symbol?.valueDeclaration;
       if (declaration && ts.isEnumMember(declaration)) {
@@ -587,7 +592,7 @@ export class Resolver {
     if (ts.isObjectLiteralExpression(node)) return node;
     if (ts.isIdentifier(node)) {
       const symbol = this.getDeclaredSymbol(node);
-      const initializer = this.getConstInitializer(symbol) ?? this.boundArgument(symbol);
+      const initializer = this.findKnownValue(symbol);
       return initializer ? this.readObjectLiteral(initializer, depth + 1) : undefined;
     }
     return undefined;

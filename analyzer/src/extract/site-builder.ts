@@ -79,6 +79,23 @@ export class SiteBuilder {
     }
   }
 
+  /**
+   * A second site at a call that already has one (the other keys of `MGET a b`, the read half of a read-through
+   * layer): the same place, an id of its own (`suffix`), its key's wrapper parameter given by the caller.
+   */
+  addSiblingSite(
+    node: TS.Node,
+    calleeNode: TS.Node,
+    fields: SiteFields,
+    suffix: string,
+    keyParameter: number | undefined,
+  ): void {
+    const site = this.createSite(node, calleeNode, fields);
+    site.id = `${site.id}${suffix}`;
+    site.keyParameter = keyParameter;
+    this.sites.push(site);
+  }
+
   createSite(node: TS.Node, calleeNode: TS.Node, fields: SiteFields): CacheSite {
     const r = this.resolver;
     const span = r.makeSpan(node);

@@ -109,10 +109,13 @@ export function addDeclaredLayerSites(builder: SiteBuilder, call: TS.CallExpress
     : { calls: [], parameters: [], callFields: {}, parameterFields: {} };
   if (layer.operation === "read-through") {
     // The read half of the same call: a distinct id, the same place and key.
-    const read = builder.createSite(call, calleeNode, { ...fields, operation: "read", method: "get" });
-    read.id = `${read.id}:read`;
-    read.keyParameter = write.keyParameter;
-    builder.sites.push(read);
+    builder.addSiblingSite(
+      call,
+      calleeNode,
+      { ...fields, operation: "read", method: "get" },
+      ":read",
+      write.keyParameter,
+    );
   }
 }
 

@@ -86,12 +86,8 @@ export function addRedisSite(
   if (REDIS_MULTI_KEY_COMMANDS.has(command) && key) {
     args.slice(1).forEach((argument, index) => {
       if (builder.ts.isSpreadElement(argument) || isKeyCollection(builder, argument)) return;
-      const site = builder.createSite(call, callee.name, {
-        ...fields,
-        key: builder.resolver.buildKeyTemplate(argument),
-      });
-      site.id = `${site.id}#${index + 1}`;
-      builder.sites.push(site);
+      const key = builder.resolver.buildKeyTemplate(argument);
+      builder.addSiblingSite(call, callee.name, { ...fields, key }, `#${index + 1}`, undefined);
     });
   }
 }
