@@ -1,7 +1,11 @@
 // Adapts one rule definition (pure: model → findings) to an ESLint rule. The model is
 // built once per Program/SourceFile and shared by every cachewise rule.
-import { ESLintUtils, type TSESLint } from "@typescript-eslint/utils";
-import * as ts from "typescript";
+// Nothing is imported from @typescript-eslint/utils at run time (types only): a plain JavaScript
+// project can load the plugin, and the rule shape is ESLint's own.
+import type { TSESLint } from "@typescript-eslint/utils";
+// The default import is the module object in ESM and CJS alike (a namespace import of the CommonJS
+// `typescript` package loses `version` in ESM on TypeScript releases whose exports Node cannot detect).
+import ts from "typescript";
 import { createLocationFormatter } from "../../analyzer/src/analyze/analyze-files";
 import { extractFileModel } from "../../analyzer/src/extract/extract-file";
 import type { ExtractionHost } from "../../analyzer/src/extract/host";
@@ -77,37 +81,77 @@ export function getRuleDocUrl(ruleId: string): string {
 }
 
 interface CachewiseDocs {
+  description: string;
   /** Whether `cachewise/recommended` turns the rule on. */
   recommended: boolean;
-  requiresTypeChecking: boolean;
+  requiresTypeChecking: true;
+  url: string;
 }
 
-const createRule = ESLintUtils.RuleCreator<CachewiseDocs>(getRuleDocUrl);
+/** Reported once per file, by whichever cachewise rule runs first, when the parser gave no program. */
+export const NO_TYPES_MESSAGE_ID = "cachewiseNoTypeInformation";
+const NO_TYPES_MESSAGE =
+  "cachewise cannot analyse this file: it has no type information. Lint it with typescript-eslint's parser and " +
+  "`parserOptions.projectService` (or `project`), or turn the cachewise rules off for it with " +
+  "`cachewise.configs.disableTypeChecked`.";
+
+/** The files that already carry the no-types message (keyed by ESLint's SourceCode, one per file and run). */
+const reportedWithoutTypes = new WeakSet<object>();
+
+interface ParserServicesLike {
+  program?: ts.Program | null;
+  esTreeNodeToTSNodeMap?: { get(node: unknown): unknown };
+}
+
+/** typescript-eslint's parser services when they carry a program; `sourceCode.parserServices` on ESLint ≥ 8.40. */
+function readProgram(context: TSESLint.RuleContext<string, unknown[]>): ParserServicesLike | undefined {
+  const services = (context.sourceCode.parserServices ?? context.parserServices) as ParserServicesLike | undefined;
+  return services?.program ? services : undefined;
+}
+
+export type CachewiseRuleModule<MessageId extends string, Options extends object> = TSESLint.RuleModule<
+  MessageId,
+  [Options],
+  CachewiseDocs
+> & { defaultOptions: [Options] };
 
 export function toEslintRule<Options extends object, MessageId extends string>(
   definition: RuleDefinition<Options, MessageId>,
-): TSESLint.RuleModule<MessageId, [Options], CachewiseDocs> {
-  return createRule<[Options], MessageId>({
-    name: definition.id,
+): CachewiseRuleModule<MessageId, Options> {
+  const defaultOptions: [Options] = [definition.defaultOptions];
+  return {
+    defaultOptions,
     meta: {
       type: "problem",
       docs: {
         description: definition.description,
         recommended: definition.recommended !== "off",
         requiresTypeChecking: true,
+        url: getRuleDocUrl(definition.id),
       },
-      messages: definition.messages,
+      messages: { ...definition.messages, [NO_TYPES_MESSAGE_ID]: NO_TYPES_MESSAGE },
       schema: [definition.schema as never],
-      defaultOptions: [definition.defaultOptions],
+      // ESLint ≥ 9.15 merges these into `context.options`; `create` merges them itself for older hosts.
+      defaultOptions,
       hasSuggestions: definition.hasSuggestions || undefined,
-    },
-    create(context, [options]) {
-      // Throws typescript-eslint's own message about enabling `projectService` when types are missing.
-      const services = ESLintUtils.getParserServices(context);
-      const program = services.program as unknown as ts.Program;
+    } as TSESLint.RuleMetaData<MessageId, CachewiseDocs, [Options]>,
+    create(context) {
+      const options = context.options[0] as Partial<Options> | undefined;
+      const services = readProgram(context);
+      if (!services) {
+        // No program (espree, or typescript-eslint without a project): one message for the file, not a crash of the run.
+        return {
+          Program(node) {
+            if (reportedWithoutTypes.has(context.sourceCode)) return;
+            reportedWithoutTypes.add(context.sourceCode);
+            context.report({ node, loc: { line: 1, column: 0 }, messageId: NO_TYPES_MESSAGE_ID as MessageId });
+          },
+        };
+      }
+      const program = services.program as ts.Program;
       const sourceFile =
         program.getSourceFile(context.filename) ??
-        (services.esTreeNodeToTSNodeMap.get(context.sourceCode.ast) as unknown as ts.SourceFile);
+        (services.esTreeNodeToTSNodeMap?.get(context.sourceCode.ast) as ts.SourceFile | undefined);
       const formatLocation = createLocationFormatter(context.cwd);
       const cacheLayers = readSettingsLayers(context.settings, context.cwd);
       return {
@@ -138,5 +182,5 @@ export function toEslintRule<Options extends object, MessageId extends string>(
         },
       };
     },
-  });
+  };
 }

@@ -14,8 +14,23 @@ export interface ExtractionHost {
   cacheLayers?: readonly CacheLayer[];
 }
 
-/** Supported TypeScript range for the injected compiler. */
-const SUPPORTED_MAJOR_MINOR = [/^5\.[89]\./, /^6\.0\./];
+/**
+ * The TypeScript releases the extractor supports: typescript-eslint's range from 5.0 on. package.json's
+ * `peerDependencies.typescript` is this range `|| >=7.0.0` (a test keeps them equal): TypeScript 7 has no
+ * JavaScript compiler API that typescript-eslint can load, so no ESLint run reaches the extractor with it,
+ * but a project on 7 can still install the package for the CLI, which brings its own compiler.
+ */
+export const SUPPORTED_TYPESCRIPT = ">=5.0.0 <6.1.0";
+
+/** Whether `version` is in `SUPPORTED_TYPESCRIPT` (5.x, or 6.0.x; pre-releases of those count). */
+export function isSupportedTypescript(version: unknown): boolean {
+  if (typeof version !== "string") return false;
+  const match = /^(\d+)\.(\d+)\./.exec(version);
+  if (!match) return false;
+  const major = Number(match[1]);
+  const minor = Number(match[2]);
+  return major === 5 || (major === 6 && minor === 0);
+}
 
 /**
  * Fails loudly when the injected `ts` is not the compiler that produced the nodes, or is a
@@ -23,8 +38,10 @@ const SUPPORTED_MAJOR_MINOR = [/^5\.[89]\./, /^6\.0\./];
  */
 export function assertHostMatches(host: ExtractionHost, sourceFile: TS.SourceFile): void {
   const { ts } = host;
-  if (!SUPPORTED_MAJOR_MINOR.some((pattern) => pattern.test(ts.version))) {
-    throw new Error(`cachewise: unsupported TypeScript ${ts.version}; supported: 5.8, 5.9, 6.0`);
+  if (!isSupportedTypescript(ts.version)) {
+    throw new Error(
+      `cachewise: unsupported TypeScript ${String(ts.version)}; supported: ${SUPPORTED_TYPESCRIPT} (the \`typescript\` that typescript-eslint loads)`,
+    );
   }
   if (sourceFile.kind !== ts.SyntaxKind.SourceFile) {
     throw new Error(
