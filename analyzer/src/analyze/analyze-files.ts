@@ -4,6 +4,7 @@ import * as path from "node:path";
 import type * as TS from "typescript";
 import type { ResolvedRule } from "../config/config";
 import { extractFileModel, getUnresolvedLibraryImports } from "../extract/extract-file";
+import { findSuppression, readDisableDirectives, type DisableDirective } from "./disable-directives";
 import type { ExtractionHost } from "../extract/host";
 import { buildProgramModel } from "../program-model/build-program-model";
 import type { FileCacheModel, Span } from "../model/cache-model";
@@ -29,6 +30,13 @@ export interface FileResult {
   file: string;
   findings: ReportedFinding[];
   problems: FileProblem[];
+  /** Findings an `eslint-disable` comment suppresses (ESLint's `suppressedMessages`). */
+  suppressed?: SuppressedFinding[];
+}
+
+export interface SuppressedFinding extends ReportedFinding {
+  /** The comment's text after `-- `, or "". */
+  justification: string;
 }
 
 export interface ProgramAnalysis {
@@ -45,6 +53,35 @@ export function createLocationFormatter(cwd: string): (span: Span) => string {
 
 /** Runs every rule over one source file's model. */
 export function checkModel(
+  model: FileCacheModel,
+  rules: ResolvedRule[],
+  cwd: string,
+  getProgramModel: () => ProgramModel,
+): ReportedFinding[] {
+  return checkModelWithDirectives(model, rules, cwd, getProgramModel, []).findings;
+}
+
+/** `checkModel`, with the file's `eslint-disable` comments applied: what they cover goes to `suppressed`. */
+export function checkModelWithDirectives(
+  model: FileCacheModel,
+  rules: ResolvedRule[],
+  cwd: string,
+  getProgramModel: () => ProgramModel,
+  directives: readonly DisableDirective[],
+): { findings: ReportedFinding[]; suppressed: SuppressedFinding[] } {
+  const all = runRules(model, rules, cwd, getProgramModel);
+  if (directives.length === 0) return { findings: all, suppressed: [] };
+  const findings: ReportedFinding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  for (const finding of all) {
+    const directive = findSuppression(directives, finding.ruleId, finding.span.start, finding.span.line);
+    if (directive) suppressed.push({ ...finding, justification: directive.justification });
+    else findings.push(finding);
+  }
+  return { findings, suppressed };
+}
+
+function runRules(
   model: FileCacheModel,
   rules: ResolvedRule[],
   cwd: string,
@@ -77,7 +114,7 @@ export function analyzeFiles(
 ): ProgramAnalysis & { models: FileCacheModel[]; getProgramModel: () => ProgramModel } {
   const results: FileResult[] = [];
   const models: FileCacheModel[] = [];
-  const parsed: Array<{ result: FileResult; model: FileCacheModel }> = [];
+  const parsed: Array<{ result: FileResult; model: FileCacheModel; sourceFile: TS.SourceFile }> = [];
   files.forEach((sourceFile, index) => {
     const { model, problems } = extractModel(host, sourceFile);
     if (!model) {
@@ -85,14 +122,19 @@ export function analyzeFiles(
     } else {
       const result: FileResult = { file: sourceFile.fileName, findings: [], problems: [] };
       models.push(model);
-      parsed.push({ result, model });
+      parsed.push({ result, model, sourceFile });
       results.push(result);
     }
     onProgress?.(index + 1, files.length);
   });
   let programModel: ProgramModel | undefined;
   const getProgramModel = () => (programModel ??= buildProgramModel(models));
-  for (const { result, model } of parsed) result.findings = checkModel(model, rules, cwd, getProgramModel);
+  for (const { result, model, sourceFile } of parsed) {
+    const directives = readDisableDirectives(host.ts, sourceFile);
+    const checked = checkModelWithDirectives(model, rules, cwd, getProgramModel, directives);
+    result.findings = checked.findings;
+    if (checked.suppressed.length > 0) result.suppressed = checked.suppressed;
+  }
   return { files: results, unresolvedLibraries: getUnresolvedLibraryImports(host), models, getProgramModel };
 }
 

@@ -4,7 +4,8 @@
 // models. Returns plain snapshots; never prints. Uses ts-morph's compiler (the CLI host side).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { checkModel, extractModel, type FileProblem } from "../analyze/analyze-files";
+import { checkModelWithDirectives, extractModel, type FileProblem } from "../analyze/analyze-files";
+import { readDisableDirectives, type DisableDirective } from "../analyze/disable-directives";
 import { resolveRules, type CachewiseConfig, type ResolvedRule } from "../config/config";
 import type { ExtractionHost } from "../extract/host";
 import { buildProgramModel } from "../program-model/build-program-model";
@@ -33,6 +34,8 @@ interface ProjectState {
   /** Extracted models of the analysed files, by absolute file name. */
   models: Map<string, FileCacheModel>;
   problems: Map<string, FileProblem[]>;
+  /** The `eslint-disable` comments of each analysed file (only files that have some). */
+  directives: Map<string, DisableDirective[]>;
   /** File → files of the project that import it. */
   importers: Map<string, Set<string>>;
   /** File → the project files it imports (to update `importers` when it changes). */
@@ -82,6 +85,7 @@ export class AnalysisSession {
         sourceFiles,
         models: new Map(),
         problems: new Map(),
+        directives: new Map(),
         importers: new Map(),
         imports: new Map(),
         programModel: undefined,
@@ -139,6 +143,7 @@ export class AnalysisSession {
       for (const file of affected) {
         project.models.delete(file);
         project.problems.delete(file);
+        project.directives.delete(file);
         const sourceFile = project.program.getSourceFile(file);
         if (!sourceFile || !fs.existsSync(file)) continue;
         this.extract(project, sourceFile);
@@ -183,6 +188,9 @@ export class AnalysisSession {
     const file = path.resolve(sourceFile.fileName);
     if (result.model) state.models.set(file, result.model);
     else state.problems.set(file, result.problems);
+    const directives = readDisableDirectives(host.ts, sourceFile as unknown as Parameters<typeof extractModel>[1]);
+    if (directives.length > 0) state.directives.set(file, directives);
+    else state.directives.delete(file);
   }
 
   private takeSnapshot(started: number, analysedFiles: number): WorkspaceSnapshot {
@@ -198,7 +206,9 @@ export class AnalysisSession {
       familiesPerProject.push(programModel.families);
       for (const model of models) {
         const siteAt = new Map(model.sites.map((site) => [site.calleeSpan.start, site.id]));
-        for (const finding of checkModel(model, this.rules, root, () => programModel)) {
+        const directives = project.directives.get(path.resolve(model.file)) ?? [];
+        for (const finding of checkModelWithDirectives(model, this.rules, root, () => programModel, directives)
+          .findings) {
           // A rule that does not know the families (a file-scope rule) reports at a cache site: its families.
           const siteId = siteAt.get(finding.span.start);
           const familyIds = finding.familyIds ?? (siteId ? programModel.familiesOfSite.get(siteId) : undefined) ?? [];
