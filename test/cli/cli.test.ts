@@ -276,6 +276,62 @@ describe("cachewise check", () => {
     }
   });
 
+  it("prints the help for a bare `cachewise`, exit 0", () => {
+    const run = runCliCaptured([], BASIC);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^Usage: cachewise check \[paths\.\.\.\] \[options\]/);
+    assert.equal(run.stderr, "");
+  });
+
+  it("takes ESLint's numeric severities on the command line and in the configuration", () => {
+    const tuples = (run: { stdout: string; stderr: string; code: number }) => {
+      assert.notEqual(run.code, 2, run.stderr);
+      return (JSON.parse(run.stdout) as Array<{ messages: Array<{ ruleId: string; severity: number }> }>)
+        .flatMap((file) => file.messages.map((m) => `${m.ruleId} ${m.severity}`))
+        .sort();
+    };
+    const named = tuples(
+      runCliCaptured(
+        ["check", ".", "--format", "json", "--rule", "require-cache-ttl:warn", "--rule", "require-cache-bound:off"],
+        BASIC,
+      ),
+    );
+    const numbered = tuples(
+      runCliCaptured(
+        [
+          "check",
+          ".",
+          "--format",
+          "json",
+          "--rule",
+          "require-cache-ttl:1",
+          "--rule",
+          "cachewise/require-cache-bound:0",
+        ],
+        BASIC,
+      ),
+    );
+    assert.ok(
+      named.includes("require-cache-ttl 1") && !named.some((t) => t.startsWith("require-cache-bound")),
+      named.join("; "),
+    );
+    assert.deepEqual(numbered, named);
+    const dir = writeProject("numeric-severities", {
+      "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, noEmit: true, types: ["node"] } }),
+      "cachewise.config.json": JSON.stringify({
+        rules: { "require-cache-ttl": [1, { checkRedis: true }], "require-cache-bound": 0 },
+      }),
+      "src/a.ts":
+        'import { Redis } from "ioredis";\nconst r = new Redis();\nexport const save = () => r.set("k", "v");\n',
+    });
+    assert.deepEqual(tuples(runCliCaptured(["check", ".", "--format", "json"], dir)), ["require-cache-ttl 1"]);
+    for (const bad of ["3", "-1", "1.5", "two"]) {
+      const run = runCliCaptured(["check", "--rule", `require-cache-ttl:${bad}`], BASIC);
+      assert.equal(run.code, 2, bad);
+      assert.match(run.stderr, /severity must be "off", "warn" or "error" \(or 0, 1, 2\)/);
+    }
+  });
+
   it("exits 2 for a missing or broken tsconfig, naming it", () => {
     const missing = runCliCaptured(["check", "--project", "nope/tsconfig.json"], BASIC);
     assert.equal(missing.code, 2);

@@ -178,12 +178,7 @@ export const FAMILIES_FORMATS: FamiliesFormat[] = ["pretty", "json", "markdown"]
 
 export function formatFamilies(format: FamiliesFormat, result: FamiliesResult, cwd: string): string {
   const where = (span: Span) => `${path.relative(cwd, span.file).split(path.sep).join("/")}:${span.line}`;
-  if (format === "json")
-    return JSON.stringify(
-      result.rows.map((row) => toJson(row, where)),
-      null,
-      2,
-    );
+  if (format === "json") return JSON.stringify(toFamilyEntries(result, cwd), null, 2);
   const table = result.rows.map((row) => summarize(row));
   // Markdown is read on a code host: link to the line (`path#L12`).
   if (format === "markdown")
@@ -349,7 +344,13 @@ function describeRole(row: FamilyRow): { role: string; evidence: string } {
   return findEffectiveRole(row.family, row.declaration ? [row.declaration] : []);
 }
 
-function toJson(row: FamilyRow, where: (span: Span) => string): unknown {
+/** The inventory as `families --format json` prints it (and the programmatic `families()` returns it). */
+export function toFamilyEntries(result: FamiliesResult, cwd: string) {
+  const where = (span: Span) => `${path.relative(cwd, span.file).split(path.sep).join("/")}:${span.line}`;
+  return result.rows.map((row) => toJson(row, where));
+}
+
+function toJson(row: FamilyRow, where: (span: Span) => string) {
   const { family, declaration } = row;
   const role = describeRole(row);
   const listing = listFamily(family);
@@ -358,7 +359,7 @@ function toJson(row: FamilyRow, where: (span: Span) => string): unknown {
     method: site.method,
     function: site.function,
     ...(site.calledAt.length > 0 ? { calledAt: site.calledAt.map(where) } : {}),
-    ...(site.invalidates ? { invalidates: true } : {}),
+    ...(site.invalidates ? { invalidates: true as const } : {}),
   });
   return {
     id: family.id,

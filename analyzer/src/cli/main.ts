@@ -33,7 +33,7 @@ Options:
   --project <tsconfig>     analyse this project (repeatable); default: every tsconfig.json under the paths
   --format <name>          pretty (default), json (ESLint's JSON shape) or sarif (SARIF 2.1.0)
   --config <file>          configuration file (default: cachewise.config.json or package.json#cachewise)
-  --rule <id>:<severity>   override a rule: off, warn or error (repeatable)
+  --rule <id>:<severity>   override a rule: off, warn or error, or 0, 1, 2 (repeatable)
   -h, --help               show this help
   -v, --version            print the version
 
@@ -76,14 +76,14 @@ export function parseArgs(argv: string[]): ParsedArgs {
     familiesFormat: "pretty",
   };
   const first = argv[0];
-  if (first === "-h" || first === "--help" || first === "help") return { ...parsed, command: "help" };
+  // A bare `cachewise` prints the help, like `-h`.
+  if (first === undefined || first === "-h" || first === "--help" || first === "help")
+    return { ...parsed, command: "help" };
   if (first === "-v" || first === "--version") return { ...parsed, command: "version" };
   if (first === "keyspace") throw new UsageError("`cachewise keyspace` runs asynchronously: call runCliAsync");
   if (first !== "check" && first !== "families")
     throw new UsageError(
-      first === undefined
-        ? "missing command (try `cachewise check`)"
-        : `unknown command "${first}" (try \`cachewise check\`, \`cachewise families\` or \`cachewise keyspace\`)`,
+      `unknown command "${first}" (try \`cachewise check\`, \`cachewise families\` or \`cachewise keyspace\`)`,
     );
   parsed.command = first;
   const reader = createArgReader(argv.slice(1));

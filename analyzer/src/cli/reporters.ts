@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import type { ResolvedRule } from "../config/config";
 import { formatCoverage } from "./coverage";
 import type { CheckResult } from "./run";
+import type { ReportedFinding, SuppressedFinding } from "../analyze/analyze-files";
 
 export type Format = "pretty" | "json" | "sarif";
 export const FORMATS: Format[] = ["pretty", "json", "sarif"];
@@ -17,40 +18,31 @@ export interface ReportContext {
 
 /** ESLint's JSON formatter shape, so existing tooling consumes it; ruleId is the bare id. */
 export function formatJson(result: CheckResult): string {
-  const files = result.files.map((file) => {
+  return JSON.stringify(toLintResults(result));
+}
+
+/** The results in ESLint's `LintResult` shape (what `--format json` prints and the programmatic `check()` returns). */
+export function toLintResults(result: CheckResult) {
+  return result.files.map((file) => {
     const messages = [
       ...file.problems.map((problem) => ({
         ruleId: null,
-        fatal: problem.kind === "parse-error" ? true : undefined,
-        severity: problem.kind === "parse-error" ? 2 : 1,
+        fatal: problem.kind === "parse-error" ? (true as const) : undefined,
+        severity: problem.kind === "parse-error" ? (2 as const) : (1 as const),
         message: problem.message,
         line: problem.line,
         column: problem.column,
       })),
-      ...file.findings.map((finding) => ({
-        ruleId: finding.ruleId,
-        severity: finding.severity === "error" ? 2 : 1,
-        message: finding.message,
-        line: finding.span.line,
-        column: finding.span.column,
-        endLine: finding.span.endLine,
-        endColumn: finding.span.endColumn,
-        messageId: finding.messageId,
-        ...(finding.suggestions.length > 0
-          ? {
-              suggestions: finding.suggestions.map((s) => ({
-                messageId: s.messageId,
-                fix: { range: [s.edits[0]!.start, s.edits[0]!.end], text: s.edits[0]!.text },
-              })),
-            }
-          : {}),
-      })),
+      ...file.findings.map(toLintMessage),
     ];
     const errorCount = messages.filter((m) => m.severity === 2).length;
     return {
       filePath: file.file,
       messages,
-      suppressedMessages: [],
+      suppressedMessages: (file.suppressed ?? []).map((finding) => ({
+        ...toLintMessage(finding),
+        suppressions: [{ kind: "directive" as const, justification: finding.justification }],
+      })),
       errorCount,
       fatalErrorCount: file.problems.filter((p) => p.kind === "parse-error").length,
       warningCount: messages.length - errorCount,
@@ -59,7 +51,27 @@ export function formatJson(result: CheckResult): string {
       usedDeprecatedRules: [],
     };
   });
-  return JSON.stringify(files);
+}
+
+function toLintMessage(finding: ReportedFinding) {
+  return {
+    ruleId: finding.ruleId,
+    severity: finding.severity === "error" ? (2 as const) : (1 as const),
+    message: finding.message,
+    line: finding.span.line,
+    column: finding.span.column,
+    endLine: finding.span.endLine,
+    endColumn: finding.span.endColumn,
+    messageId: finding.messageId,
+    ...(finding.suggestions.length > 0
+      ? {
+          suggestions: finding.suggestions.map((s) => ({
+            messageId: s.messageId,
+            fix: { range: [s.edits[0]!.start, s.edits[0]!.end] as [number, number], text: s.edits[0]!.text },
+          })),
+        }
+      : {}),
+  };
 }
 
 /** SARIF 2.1.0 for code-scanning uploads. */
@@ -72,8 +84,9 @@ export function formatSarif(result: CheckResult, context: ReportContext): string
   }));
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const toUri = (file: string) => path.relative(context.cwd, file).split(path.sep).map(encodeURIComponent).join("/");
+  // A finding an `eslint-disable` comment covers stays, marked as suppressed in source (code scanning hides it).
   const results = result.files.flatMap((file) =>
-    file.findings.map((finding) => ({
+    [...file.findings, ...(file.suppressed ?? [])].map((finding) => ({
       ruleId: finding.ruleId,
       ruleIndex: ruleIndex.get(finding.ruleId) ?? 0,
       level: finding.severity === "error" ? "error" : "warning",
@@ -91,6 +104,9 @@ export function formatSarif(result: CheckResult, context: ReportContext): string
           },
         },
       ],
+      ...("justification" in finding
+        ? { suppressions: [{ kind: "inSource", justification: (finding as SuppressedFinding).justification }] }
+        : {}),
     })),
   );
   const notifications = [
@@ -140,8 +156,11 @@ export function formatPretty(result: CheckResult, context: ReportContext): strin
   const lines: string[] = [];
   let errors = 0;
   let warnings = 0;
+  let filesWithProblems = 0;
   for (const file of result.files) {
     if (file.findings.length === 0 && file.problems.length === 0) continue;
+    if (file.findings.length > 0 || file.problems.some((problem) => problem.kind === "parse-error"))
+      filesWithProblems++;
     lines.push("", paint("4", path.relative(context.cwd, file.file) || file.file));
     for (const problem of file.problems) {
       const isError = problem.kind === "parse-error";
@@ -169,7 +188,7 @@ export function formatPretty(result: CheckResult, context: ReportContext): strin
     lines.push(
       paint(
         errors > 0 ? "31;1" : "33;1",
-        `✖ ${total} problem${total === 1 ? "" : "s"} (${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}) in ${analysed} file${analysed === 1 ? "" : "s"}.`,
+        `✖ ${total} problem${total === 1 ? "" : "s"} (${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}) in ${filesWithProblems} of ${analysed} file${analysed === 1 ? "" : "s"}.`,
       ),
     );
   return lines.join("\n");

@@ -104,9 +104,13 @@ export function validateConfig(
 
 export function validateRuleSetting(setting: unknown, where: string, rule: RuleDefinition<any>): RuleSetting {
   const list = Array.isArray(setting) ? setting : [setting];
-  const [severity, options] = list;
+  const [given, options] = list;
+  // ESLint's numeric severities too: 0, 1, 2 (numbers in a configuration, digits on the command line).
+  const severity = typeof given === "number" || /^[012]$/.test(String(given)) ? SEVERITIES[Number(given)] : given;
   if (typeof severity !== "string" || !SEVERITIES.includes(severity)) {
-    throw new ConfigError(`${where}: severity must be "off", "warn" or "error", got ${JSON.stringify(severity)}`);
+    throw new ConfigError(
+      `${where}: severity must be "off", "warn" or "error" (or 0, 1, 2), got ${JSON.stringify(given)}`,
+    );
   }
   if (list.length > 2) throw new ConfigError(`${where}: expected [severity, options]`);
   if (options !== undefined) {
