@@ -1,10 +1,13 @@
 // Packages the VS Code extension: `node scripts/package-extension.mjs [--out cachewise.vsix]`.
 // Run `npm run build` first. The root package.json is both the npm package and the extension
 // manifest; its `files` list (for npm) and the `.vscodeignore` allow-list (for the .vsix) cannot be
-// combined in one vsce run (vsce refuses), so the .vsix is packaged from a staging folder that
-// holds the manifest without `files` plus exactly what `.vscodeignore` allows.
+// combined in one vsce run (vsce refuses), and its `main` is the npm package's programmatic API, so
+// the .vsix is packaged from a staging folder that holds the extension's manifest (`main` is the
+// extension bundle, no `files`, `exports` or `types`) plus exactly what `.vscodeignore` allows.
+// `stageExtensionForDevelopment` makes the same manifest beside links to the build, for tests that
+// load the extension from a folder (extensionDevelopmentPath).
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,6 +16,7 @@ import { parseArgs } from "node:util";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** What the .vsix carries; `.vscodeignore` allows the same list, so a plain `vsce ls` agrees. */
+const EXTENSION_MAIN = "./dist/extension.cjs";
 const SHIPPED = ["dist/extension.cjs", "dist/analysis-server.cjs", "README.md", "LICENSE", "media", ".vscodeignore"];
 /** README links point at the docs in the repository (vsce rewrites relative links). */
 const BASE_URL = "https://github.com/cachewise/cachewise";
@@ -23,9 +27,7 @@ export function packageExtension(out) {
     if (!existsSync(path.join(root, file))) throw new Error(`${file} is missing (run npm run build first)`);
   const stage = mkdtempSync(path.join(os.tmpdir(), "cachewise-vsix-"));
   try {
-    const manifest = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
-    delete manifest.files;
-    writeFileSync(path.join(stage, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(path.join(stage, "package.json"), extensionManifest());
     for (const file of SHIPPED) cpSync(path.join(root, file), path.join(stage, file), { recursive: true });
     mkdirSync(path.dirname(outFile), { recursive: true });
     const vsce = resolveVsce();
@@ -53,6 +55,27 @@ export function packageExtension(out) {
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
+}
+
+/** The extension's manifest: the root package.json with `main` at the extension bundle and the npm-only fields out. */
+export function extensionManifest() {
+  const manifest = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
+  manifest.main = EXTENSION_MAIN;
+  for (const npmOnly of ["files", "exports", "types", "bin"]) delete manifest[npmOnly];
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/**
+ * A folder VS Code can load the extension from in development (extensionDevelopmentPath): the extension's
+ * manifest and links to the repository's dist/, media/, README.md and LICENSE. Returns the folder.
+ */
+export function stageExtensionForDevelopment(folder = path.join(root, "test-output", "extension-dev")) {
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(path.join(folder, "package.json"), extensionManifest());
+  for (const entry of ["dist", "media", "README.md", "LICENSE"])
+    symlinkSync(path.join(root, entry), path.join(folder, entry));
+  return folder;
 }
 
 function resolveVsce() {

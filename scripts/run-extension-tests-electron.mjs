@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runTests } from "@vscode/test-electron";
 import { seedDemoKeyspace } from "../test/extension/host/demo-keyspace.mjs";
+import { stageExtensionForDevelopment } from "./package-extension.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({ options: { "vscode-version": { type: "string", default: "stable" } } });
@@ -69,7 +70,7 @@ try {
   );
   await runTests({
     version: values["vscode-version"],
-    extensionDevelopmentPath: root,
+    extensionDevelopmentPath: stageExtensionForDevelopment(),
     extensionTestsPath: path.join(root, "dist-test", "extension-host-tests.cjs"),
     // --disable-extensions turns off installed extensions only; the built-in TypeScript language stays.
     launchArgs: [

@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Locator, Page } from "playwright-core";
 import { ensureCodeServer } from "../../scripts/vscode/provision.mjs";
-import { packageExtension } from "../../scripts/package-extension.mjs";
+import { packageExtension, stageExtensionForDevelopment } from "../../scripts/package-extension.mjs";
 import { DEMO_KEYSPACE, seedDemoKeyspace } from "../extension/host/demo-keyspace.mjs";
 import { startRedisServer, type RedisProcess } from "../keyspace/redis-harness";
 import { launchBrowser, openWorkbench, screenshot, type LaunchedBrowser } from "./browser";
@@ -568,7 +568,7 @@ describe(
       assert.equal(build.status, 0, build.stderr);
       seedDemoKeyspace(redis.port);
       const result = await runExtensionHostTests({
-        extensionDevelopmentPath: REPO_ROOT,
+        extensionDevelopmentPath: stageExtensionForDevelopment(),
         extensionTestsPath: HOST_TESTS,
         workspace: copyDemoWorkspace("host-tests"),
         userSettings: userConnection(),
