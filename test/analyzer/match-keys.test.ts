@@ -1,6 +1,7 @@
 // Live keys → cache families: the matcher that groups a keyspace profile by the families in code.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { formatKeyForDisplay } from "../../analyzer/src/keyspace/key-format";
 import { createKeyMatcher } from "../../analyzer/src/program-model/match-keys";
 
 describe("createKeyMatcher", () => {
@@ -41,6 +42,19 @@ describe("createKeyMatcher", () => {
   it("keys that match no family stay unmatched (they are often leaks)", () => {
     assert.equal(matcher.match("tmp:job:1"), undefined);
     assert.equal(matcher.match(""), undefined);
+  });
+
+  it("compares a pattern in the display form the keys arrive in (backslashes doubled, hidden characters escaped)", () => {
+    const display = createKeyMatcher([
+      { id: "bidi", pattern: "bidi\u202etxt:{id}" },
+      { id: "slash", pattern: "path\\dir:{id}" },
+      { id: "line", pattern: "line\nbreak:{id}" },
+    ]);
+    assert.equal(display.match(formatKeyForDisplay(Buffer.from("bidi\u202etxt:7"))), "bidi");
+    assert.equal(display.match("bidi\\u202etxt:7"), "bidi");
+    assert.equal(display.match(formatKeyForDisplay(Buffer.from("path\\dir:7"))), "slash");
+    assert.equal(display.match(formatKeyForDisplay(Buffer.from("line\nbreak:7"))), "line");
+    assert.equal(display.match("bidi\u202etxt:7"), undefined, "a raw key is not a display form");
   });
 
   it("uses the configured delimiter for its index", () => {

@@ -15,7 +15,6 @@ import {
 import {
   buildFamilyHover,
   collectFigures,
-  escapeMarkdown,
   findMismatches,
   formatLensTitle,
   rankByRisk,
@@ -24,6 +23,16 @@ import { formatDuration } from "../../analyzer/src/format/duration";
 import { formatBytes, formatCount, formatShare } from "../../analyzer/src/keyspace/figure-format";
 import { computeHitRate } from "../../extension/src/stats/hit-rate";
 import { renderValue } from "../../extension/src/stats/render-value";
+import {
+  describeConnectionItem,
+  describeFamilyItem,
+  describeKeyItem,
+  describeMessageItem,
+  describeNamespaceItem,
+  describeSampleKeyItem,
+  describeSiteItem,
+} from "../../extension/src/stats/tree-text";
+import type { KeyDetails } from "../../analyzer/src/keyspace/key-inspector";
 
 function makeFamily(overrides: Partial<SnapshotFamily> = {}): SnapshotFamily {
   return {
@@ -185,14 +194,113 @@ describe("hovers", () => {
       connection: "<b>prod</b>",
     });
     assert.ok(!text.includes("<b>"), text);
-    // A key is shown in a code span whose backticks cannot be closed from the key: no link renders.
-    assert.ok(text.includes("- `user:\\x602\\x60[x](javascript:alert(1))`"), text);
+    // A key is shown in a code span with a longer fence than its backticks: it cannot be closed from the key, no link renders.
+    assert.ok(text.includes("- ``user:`2`[x](javascript:alert(1))``"), text);
     assert.ok(text.includes("\\<b\\>prod\\</b\\>"));
     assert.ok(text.includes("Code sets 1 h; live keys: p50 5m, 3.3% without TTL"), text);
     assert.ok(text.includes("[Reveal in sidebar](command:cachewise.revealFamily?x)"));
-    assert.equal(escapeMarkdown("a_b*[c](d)"), "a\\_b\\*\\[c\\]\\(d\\)");
+  });
+
+  it("show a hostile family label and hostile keys as code spans that hold, with nothing raw", () => {
+    const family = makeFamily({
+      label: "title\u001b]0;x\u0007:\u202e`{id}`\n| [x](y)",
+      ttlText: "1\u2066 h",
+      entities: ["user\u200b"],
+      owner: "<img src=x>",
+    });
+    const live = collectFigures(makeProfile(), undefined, TTL_HISTOGRAM_LABELS).get("redis|user:{}")!;
+    const text = buildFamilyHover(family, { ...live, sampleKeys: ["bidi\\u202e:1", "raw\u009b:2"] }, {});
+    assertNoRawUnsafe(text);
+    const lines = text.split("\n");
+    assert.equal(lines[0], "**Cachewise** · ``title\\x1b]0;x\\x07:\\u202e`{id}`\\x0a| [x](y)`` · redis (ioredis)");
+    assert.ok(lines.includes("TTL in code: 1\\\\u2066 h · bound: — · 1 reads, 1 writes, 0 invalidations  "), text);
+    assert.ok(lines.includes("Depends on: user\\\\u200b  "), text);
+    assert.ok(lines.includes("Class: — · owner: \\<img src=x\\>"), text);
+    assert.ok(lines.includes("- `bidi\\u202e:1`"), text);
+    assert.ok(lines.includes("- `raw\\u009b:2`"), text);
   });
 });
+
+describe("tree items", () => {
+  const live = collectFigures(makeProfile(), undefined, TTL_HISTOGRAM_LABELS).get("redis|user:{}")!;
+
+  it("give families, sites and sample keys escaped labels and descriptions", () => {
+    const family = makeFamily({ label: "clear\u001b[2J\u202e:{id}\nfake", findings: 2 });
+    assert.deepEqual(describeFamilyItem(family, live, true), {
+      label: "clear\\x1b[2J\\u202e:{id}\\x0afake",
+      description: "12.3k keys · 3.3% no TTL · 4.1 MB · 2 findings",
+    });
+    assert.deepEqual(describeFamilyItem({ ...family, kind: "in\u200bprocess" as SnapshotFamily["kind"] }, live, true), {
+      label: "clear\\x1b[2J\\u202e:{id}\\x0afake",
+      description: "in\\u200bprocess · 2 findings",
+    });
+    assert.deepEqual(describeSiteItem({ file: "/w/src/evil\u202e.ts", line: 4 }, "src/\u2066dir"), {
+      label: "evil\\u202e.ts:4",
+      description: "src/\\u2066dir",
+    });
+    assert.deepEqual(describeSampleKeyItem("csi\u009b31m:1"), { label: "csi\\u009b31m:1" });
+  });
+
+  it("give connections, namespaces, keys and messages escaped labels, descriptions and tooltips", () => {
+    assert.deepEqual(describeConnectionItem("prod\u202e (redis://h:1)", "connected", false), {
+      label: "prod\\u202e (redis://h:1)",
+      description: "connected · read-only",
+    });
+    assert.deepEqual(describeConnectionItem(undefined, "none", false), { label: "No connection", description: "none" });
+    assert.deepEqual(describeNamespaceItem("ns\\u2066", ":", 1200, "app:ns\\u2066:"), {
+      label: "ns\\u2066:",
+      description: "1.2k+ keys",
+      tooltip: "Keys starting with app:ns\\u2066:",
+    });
+    const details: KeyDetails = {
+      key: Buffer.from("k"),
+      displayKey: "app:title\\x1b]0;x\\x07",
+      exists: true,
+      type: "ReJSON\u001b[31m",
+      pttlMs: 300_000,
+      memoryBytes: 2048,
+      encoding: "raw\u202e",
+      idleSeconds: 60,
+      frequency: undefined,
+      length: undefined,
+      denied: [],
+    };
+    assert.deepEqual(describeKeyItem("title\\x1b]0;x\\x07", details), {
+      label: "title\\x1b]0;x\\x07",
+      description: "ReJSON\\x1b[31m · TTL 5m · 2 KB · raw\\u202e",
+      tooltip: [
+        "app:title\\x1b]0;x\\x07",
+        "type ReJSON\\x1b[31m",
+        "TTL 5m",
+        "memory 2 KB",
+        "encoding raw\\u202e",
+        "idle 1m",
+      ].join("\n"),
+    });
+    assert.deepEqual(describeKeyItem("plain", undefined), { label: "plain" });
+    assert.deepEqual(describeMessageItem("Could not list keys: ERR \u001b[2J\nx"), {
+      label: "Could not list keys: ERR \\x1b[2J\\x0ax",
+    });
+  });
+
+  it("CodeLens titles and live diagnostics escape the family label", () => {
+    const family = makeFamily({ label: "bidi\u202e:{id}", ttlText: "1\u200b h" });
+    assert.equal(formatLensTitle(family, undefined, "none"), "bidi\\u202e:{id} · no Redis connection");
+    const messages = findMismatches([family], collectFigures(makeProfile(), undefined, TTL_HISTOGRAM_LABELS), {}).map(
+      (m) => m.message,
+    );
+    assert.ok(messages.length > 0);
+    for (const message of messages) assertNoRawUnsafe(message);
+    assert.ok(messages[0]!.startsWith("bidi\\u202e:{id}: the code always sets a TTL (1\\u200b h)"), messages[0]);
+  });
+});
+
+/** Nothing that acts on a terminal or hides: C0 (a newline too), C1, bidirectional and zero-width characters. */
+function assertNoRawUnsafe(text: string): void {
+  const found =
+    /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/.exec(text);
+  assert.equal(found, null, found ? `raw U+${found[0].charCodeAt(0).toString(16)} in ${JSON.stringify(text)}` : "");
+}
 
 describe("mismatches and risk", () => {
   const figures = collectFigures(makeProfile(), undefined, TTL_HISTOGRAM_LABELS);

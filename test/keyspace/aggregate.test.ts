@@ -63,6 +63,27 @@ describe("formatKeyForDisplay", () => {
     assert.equal(formatKeyForDisplay("plain"), "plain");
   });
 
+  it("escapes C1 controls, bidirectional and zero-width characters with the shared escaper, and stays one-to-one", () => {
+    const hostile = [
+      ["title\u001b]0;pwned\u0007", "title\\x1b]0;pwned\\x07"],
+      ["csi\u009b31m", "csi\\u009b31m"],
+      ["bidi\u202etxt\u2066x\u2069", "bidi\\u202etxt\\u2066x\\u2069"],
+      ["zero\u200bwidth\ufeff", "zero\\u200bwidth\\ufeff"],
+    ];
+    for (const [key, display] of hostile) {
+      assert.equal(formatKeyForDisplay(Buffer.from(key!, "utf8")), display);
+      assert.equal(formatKeyForDisplay(key!), display);
+    }
+    // U+009B (bytes c2 9b) and the invalid byte 9b, and a key that spells the escape out, print apart.
+    const lookalikes = [
+      Buffer.from("\u009b", "utf8"),
+      Buffer.from([0x9b]),
+      Buffer.from("\\u009b"),
+      Buffer.from("\\x9b"),
+    ];
+    assert.deepEqual(lookalikes.map(formatKeyForDisplay), ["\\u009b", "\\x9b", "\\\\u009b", "\\\\x9b"]);
+  });
+
   it("escapes SCAN glob characters byte-exactly", () => {
     assert.equal(escapeGlob("a*b?[c]\\d").toString(), "a\\*b\\?\\[c\\]\\\\d");
     assert.deepEqual([...escapeGlob(Buffer.from([0xff, 0x2a]))], [0xff, 0x5c, 0x2a]);

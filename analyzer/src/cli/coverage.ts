@@ -1,6 +1,7 @@
 // What the analysis saw and what it could not: families found, and the cache-like calls on receivers it could not
 // identify, grouped by call with where they are, so a user knows when a `cacheLayers` entry is needed.
 import * as path from "node:path";
+import { escapeText } from "../format/escape";
 import type { FileCacheModel } from "../model/cache-model";
 import { isTestFile } from "../program-model/file-kinds";
 
@@ -45,14 +46,9 @@ export function summariseCoverage(models: readonly FileCacheModel[], families: n
     .map(([receiver, group]) => {
       const methods = [...group.methods].sort();
       const call = `${receiver}.${methods.length === 1 ? methods[0] : `{${methods.join(",")}}`}`;
-      return { call: printable(call), count: group.count, where: printable(describeFiles([...group.files])) };
+      return { call, count: group.count, where: describeFiles([...group.files]) };
     });
   return { families, unresolvedCalls: total, topUnresolved };
-}
-
-/** Source text on its way to a terminal: control characters (a raw escape written in the code) are not passed on. */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }
 
 /** One file as is; several as their common folder with a glob (`src/services/*.ts`, `src/**`). */
@@ -72,7 +68,10 @@ function describeFiles(files: string[]): string {
 export function formatCoverage(coverage: Coverage): string {
   const families = `${coverage.families} cache famil${coverage.families === 1 ? "y" : "ies"} found`;
   if (coverage.unresolvedCalls === 0) return `${families}.`;
-  const top = coverage.topUnresolved.map((group) => `${group.call} × ${group.count} in ${group.where}`).join(", ");
+  // Receivers and paths come from the analysed code: escaped on their way to a terminal.
+  const top = coverage.topUnresolved
+    .map((group) => `${escapeText(group.call)} × ${group.count} in ${escapeText(group.where)}`)
+    .join(", ");
   return (
     `${families}; ${coverage.unresolvedCalls} cache-like call${coverage.unresolvedCalls === 1 ? "" : "s"} on receivers ` +
     `that could not be identified (${top}). Declare a project cache layer in \`cacheLayers\` to analyse them.`

@@ -1,7 +1,10 @@
 // `cachewise families` as functions: the inventory of cache families across the analysed
-// programs, with configuration (owner, data class), and its reporters. Never prints.
+// programs, with configuration (owner, data class), and its reporters. Never prints. Keys, names
+// and paths come from the analysed code: the pretty and Markdown reporters escape them (format/escape),
+// JSON keeps them raw.
 import * as path from "node:path";
 import { formatDuration } from "../format/duration";
+import { escapeMarkdownText, escapeText, formatMarkdownCode } from "../format/escape";
 import { buildProgramModel } from "../program-model/build-program-model";
 import { isTestFile } from "../program-model/file-kinds";
 import { findDeclaration, findEffectiveRole, type FamilyDeclaration } from "../program-model/policy";
@@ -180,12 +183,13 @@ export function formatFamilies(format: FamiliesFormat, result: FamiliesResult, c
   const where = (span: Span) => `${path.relative(cwd, span.file).split(path.sep).join("/")}:${span.line}`;
   if (format === "json") return JSON.stringify(toFamilyEntries(result, cwd), null, 2);
   const table = result.rows.map((row) => summarize(row));
-  // Markdown is read on a code host: link to the line (`path#L12`).
+  // Markdown is read on a code host: link to the line (`path#L12`), each path segment URL-encoded
+  // so that a space or a parenthesis in a file name does not end the link.
   if (format === "markdown")
     return formatMarkdown(
       result,
       table,
-      (span) => `${path.relative(cwd, span.file).split(path.sep).join("/")}#L${span.line}`,
+      (span) => `${path.relative(cwd, span.file).split(path.sep).map(encodeURIComponent).join("/")}#L${span.line}`,
     );
   return formatPretty(result, table, where);
 }
@@ -259,7 +263,8 @@ function formatPretty(result: FamiliesResult, table: Summary[], where: (span: Sp
     ["owner", "Owner"],
   ];
   const widths = columns.map(([key, title]) =>
-    Math.min(48, Math.max(title.length, ...table.map((row) => row[key].length))),
+    // Measured escaped, as printed, so that the columns line up.
+    Math.min(48, Math.max(title.length, ...table.map((row) => escapeText(row[key]).length))),
   );
   const cell = (text: string, width: number) =>
     text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
@@ -270,7 +275,7 @@ function formatPretty(result: FamiliesResult, table: Summary[], where: (span: Sp
   for (const row of table)
     lines.push(
       columns
-        .map(([key], i) => cell(row[key], widths[i]!))
+        .map(([key], i) => cell(escapeText(row[key]), widths[i]!))
         .join("  ")
         .trimEnd(),
     );
@@ -310,11 +315,13 @@ function formatPretty(result: FamiliesResult, table: Summary[], where: (span: Sp
     for (const row of result.undeclared)
       lines.push(`  ${row.family.label}  → { "match": "${suggestMatch(row.family)}", "owner": "…" }`);
   }
-  return lines.join("\n");
+  // Each line is escaped as a whole: the report writes no control character of its own, so any
+  // there (a newline or ESC in a key, a zero-width joiner in a function name) came from the code.
+  return lines.map(escapeText).join("\n");
 }
 
 function formatMarkdown(result: FamiliesResult, table: Summary[], where: (span: Span) => string): string {
-  const escape = (text: string) => text.replace(/\|/g, "\\|");
+  const escape = escapeMarkdownText;
   const lines = ["## Cache families", ""];
   if (table.length === 0) return [...lines, "No cache families found."].join("\n");
   lines.push(
@@ -325,15 +332,16 @@ function formatMarkdown(result: FamiliesResult, table: Summary[], where: (span: 
     const s = table[index]!;
     const listing = listFamily(row.family);
     const first = listing.writes[0] ?? listing.reads[0];
-    const family = first ? `[\`${escape(s.family)}\`](${where(first.span)})` : `\`${escape(s.family)}\``;
+    const code = formatMarkdownCode(s.family, "table");
+    const family = first ? `[${code}](${where(first.span)})` : code;
     lines.push(
-      `| ${family} | ${escape(s.kind)} | ${s.role} | ${escape(s.ttl)} | ${escape(s.bound)} | ${escape(s.strategy)} | ${escape(s.entities)} | ${s.counts} | ${escape(s.dataClass)} | ${escape(s.owner)} |`,
+      `| ${family} | ${escape(s.kind)} | ${escape(s.role)} | ${escape(s.ttl)} | ${escape(s.bound)} | ${escape(s.strategy)} | ${escape(s.entities)} | ${s.counts} | ${escape(s.dataClass)} | ${escape(s.owner)} |`,
     );
   });
   if (result.hasDeclarations && result.undeclared.length > 0) {
     lines.push(
       "",
-      `**${result.undeclared.length} undeclared famil${result.undeclared.length === 1 ? "y" : "ies"}:** ${result.undeclared.map((row) => `\`${escape(row.family.label)}\``).join(", ")}`,
+      `**${result.undeclared.length} undeclared famil${result.undeclared.length === 1 ? "y" : "ies"}:** ${result.undeclared.map((row) => formatMarkdownCode(row.family.label)).join(", ")}`,
     );
   }
   return lines.join("\n");

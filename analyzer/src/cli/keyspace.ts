@@ -5,6 +5,7 @@ import { TTL_HISTOGRAM_LABELS } from "../keyspace/aggregate";
 import { openKeyspaceConnection, type KeyspaceConnectionConfig } from "../keyspace/connection";
 import { estimateKeyspace } from "../keyspace/estimate-keyspace";
 import { formatDuration } from "../format/duration";
+import { escapeText } from "../format/escape";
 import { formatBytes } from "../keyspace/figure-format";
 import type {
   GroupStats,
@@ -252,7 +253,9 @@ function formatPercent(share: number): string {
   return `${(share * 100).toFixed(1)}%`;
 }
 
-function formatTable(header: string[], rows: string[][], rightAligned: Set<number>): string {
+/** Cells hold family labels from the code and key names and types from Redis: escaped before they are measured. */
+function formatTable(header: string[], rawRows: string[][], rightAligned: Set<number>): string {
+  const rows = rawRows.map((cells) => cells.map(escapeText));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     cells
@@ -272,7 +275,7 @@ function describeTypes(types: Record<string, number>): string {
 function formatProfile(profile: KeyspaceProfile, labels: ReadonlyMap<string, CacheFamily>, grouped: boolean): string {
   const lines: string[] = [];
   lines.push(
-    `Full profile of ${profile.connection}: ${formatInt(profile.total.keys)} keys in ${(profile.durationMs / 1000).toFixed(2)} s${profile.complete ? "" : " (cancelled: partial)"}, ${profile.vanished} vanished during the scan, ${profile.nodes.length} node${profile.nodes.length === 1 ? "" : "s"}`,
+    `Full profile of ${escapeText(profile.connection)}: ${formatInt(profile.total.keys)} keys in ${(profile.durationMs / 1000).toFixed(2)} s${profile.complete ? "" : " (cancelled: partial)"}, ${profile.vanished} vanished during the scan, ${profile.nodes.length} node${profile.nodes.length === 1 ? "" : "s"}`,
   );
   lines.push(
     `Memory ${formatMeasuredBytes(profile.total.memory?.totalBytes)} · ${formatInt(profile.total.keysWithoutTtl)} keys without TTL · access metric: ${profile.accessMetric}`,
@@ -312,9 +315,11 @@ function formatProfile(profile: KeyspaceProfile, labels: ReadonlyMap<string, Cac
     lines.push(
       "",
       "Largest keys:",
-      ...largest.map((k) => `  ${formatBytes(k.bytes).padStart(9)}  ${k.type.padEnd(6)}  ${k.displayKey}`),
+      ...largest.map(
+        (k) => `  ${formatBytes(k.bytes).padStart(9)}  ${escapeText(k.type).padEnd(6)}  ${escapeText(k.displayKey)}`,
+      ),
     );
-  for (const notice of profile.notices) lines.push(`note: ${notice}`);
+  for (const notice of profile.notices) lines.push(`note: ${escapeText(notice)}`);
   return lines.join("\n");
 }
 
@@ -340,7 +345,7 @@ function formatEstimate(
     ? `all ${formatInt(estimate.totalKeys)} keys inspected in ${(estimate.durationMs / 1000).toFixed(2)} s (the whole keyspace: exact shares)`
     : `${formatInt(estimate.sampledKeys)} key names of ${formatInt(estimate.totalKeys)} sampled, ${formatInt(estimate.inspectedKeys)} of them inspected for type and TTL, in ${(estimate.durationMs / 1000).toFixed(2)} s; 95% intervals`;
   lines.push(
-    `Sampled estimate of ${estimate.connection}: ${sample}; memory needs --full (it is never extrapolated from samples)`,
+    `Sampled estimate of ${escapeText(estimate.connection)}: ${sample}; memory needs --full (it is never extrapolated from samples)`,
   );
   const rows = (items: Array<{ name: string; e: KeyspaceEstimate["families"][number]["estimate"] }>) =>
     items.map(({ name, e }) => [
@@ -377,7 +382,7 @@ function formatEstimate(
       new Set([1, 2, 3, 4]),
     ),
   );
-  for (const notice of estimate.notices) lines.push(`note: ${notice}`);
+  for (const notice of estimate.notices) lines.push(`note: ${escapeText(notice)}`);
   return lines.join("\n");
 }
 

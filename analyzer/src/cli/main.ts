@@ -1,6 +1,7 @@
 // The `cachewise` command: argv → runCheck() → reporter → exit code.
 // Exit codes: 0 no error-level findings, 1 error-level findings, 2 usage or configuration error.
 import { ConfigError, validateRuleSetting, type RuleSetting } from "../config/config";
+import { escapeText } from "../format/escape";
 import { findRule, RULES } from "../rule-registry";
 import { formatCoverage } from "./coverage";
 import {
@@ -189,9 +190,10 @@ export function runCli(argv: string[], io: CliIo): number {
       ruleOverrides: parsed.ruleOverrides,
       onProgress,
     });
-    for (const warning of result.warnings) io.stderr(`cachewise: warning: ${warning.split(`${io.cwd}/`).join("")}\n`);
+    for (const warning of result.warnings)
+      io.stderr(`cachewise: warning: ${escapeText(warning.split(`${io.cwd}/`).join(""))}\n`);
     if (result.unresolvedLibraries.length > 0)
-      io.stderr(`cachewise: warning: ${partialTypesWarning(result.unresolvedLibraries)}\n`);
+      io.stderr(`cachewise: warning: ${escapeText(partialTypesWarning(result.unresolvedLibraries))}\n`);
     // The pretty report says which project analysed how many files; machine formats keep their shape.
     if (parsed.format !== "pretty")
       for (const line of formatProjectCoverage(result, io.cwd)) io.stderr(`cachewise: ${line}\n`);
@@ -228,13 +230,14 @@ function runFamiliesCommand(
       includeTests: parsed.includeTests,
       onProgress,
     });
-    for (const warning of result.warnings) io.stderr(`cachewise: warning: ${warning.split(`${io.cwd}/`).join("")}\n`);
+    for (const warning of result.warnings)
+      io.stderr(`cachewise: warning: ${escapeText(warning.split(`${io.cwd}/`).join(""))}\n`);
     if (result.unresolvedLibraries.length > 0)
-      io.stderr(`cachewise: warning: ${partialTypesWarning(result.unresolvedLibraries)}\n`);
+      io.stderr(`cachewise: warning: ${escapeText(partialTypesWarning(result.unresolvedLibraries))}\n`);
     io.stdout(formatFamilies(parsed.familiesFormat, result, io.cwd) + "\n");
     if (parsed.check && result.undeclared.length > 0) {
       io.stderr(
-        `cachewise: ${result.undeclared.length} cache famil${result.undeclared.length === 1 ? "y is" : "ies are"} not declared in the configuration: ${result.undeclared.map((row) => row.family.label).join(", ")}\n`,
+        `cachewise: ${result.undeclared.length} cache famil${result.undeclared.length === 1 ? "y is" : "ies are"} not declared in the configuration: ${result.undeclared.map((row) => escapeText(row.family.label)).join(", ")}\n`,
       );
       return 1;
     }

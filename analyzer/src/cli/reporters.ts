@@ -1,8 +1,11 @@
-// Reporters: a plain map from format name to a function of the results. None prints.
+// Reporters: a plain map from format name to a function of the results. None prints. The pretty
+// report escapes every string from the analysed code (messages quote keys and names, paths) with
+// `escapeText`; JSON and SARIF keep them raw (their own escaping is enough).
 import { PRISMA_BY_SHAPE } from "../extract/entities/prisma";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ResolvedRule } from "../config/config";
+import { escapeText } from "../format/escape";
 import { formatCoverage } from "./coverage";
 import type { CheckResult } from "./run";
 import type { ReportedFinding, SuppressedFinding } from "../analyze/analyze-files";
@@ -161,12 +164,12 @@ export function formatPretty(result: CheckResult, context: ReportContext): strin
     if (file.findings.length === 0 && file.problems.length === 0) continue;
     if (file.findings.length > 0 || file.problems.some((problem) => problem.kind === "parse-error"))
       filesWithProblems++;
-    lines.push("", paint("4", path.relative(context.cwd, file.file) || file.file));
+    lines.push("", paint("4", escapeText(path.relative(context.cwd, file.file) || file.file)));
     for (const problem of file.problems) {
       const isError = problem.kind === "parse-error";
       if (isError) errors++;
       lines.push(
-        `  ${`${problem.line}:${problem.column}`.padEnd(8)} ${isError ? paint("31", "error") : paint("2", "note ")}  ${problem.message}`,
+        `  ${`${problem.line}:${problem.column}`.padEnd(8)} ${isError ? paint("31", "error") : paint("2", "note ")}  ${escapeText(problem.message)}`,
       );
     }
     for (const finding of file.findings) {
@@ -174,7 +177,7 @@ export function formatPretty(result: CheckResult, context: ReportContext): strin
       else warnings++;
       const level = finding.severity === "error" ? paint("31", "error") : paint("33", "warn ");
       lines.push(
-        `  ${`${finding.span.line}:${finding.span.column}`.padEnd(8)} ${level}  ${finding.message}  ${paint("2", finding.ruleId)}`,
+        `  ${`${finding.span.line}:${finding.span.column}`.padEnd(8)} ${level}  ${escapeText(finding.message)}  ${paint("2", finding.ruleId)}`,
       );
     }
   }
@@ -203,7 +206,7 @@ export function formatProjectCoverage(
   const lines = result.projectCoverage.map((project) =>
     project.tsconfig === undefined
       ? `not in any tsconfig: ${files(project.files)} (analysed with default options)`
-      : `${path.relative(cwd, project.tsconfig) || project.tsconfig}: ${files(project.files)}`,
+      : `${escapeText(path.relative(cwd, project.tsconfig) || project.tsconfig)}: ${files(project.files)}`,
   );
   if (result.notCovered.length > 0)
     lines.push(`not in the given projects: ${files(result.notCovered.length)} (not analysed)`);

@@ -1,9 +1,13 @@
 // Pure helpers for Redis keys, which are bytes: a readable form for display and grouping,
 // and glob escaping for SCAN MATCH. No ioredis here.
+import { escapeText } from "../format/escape";
 
 /**
- * A readable form of a key: valid UTF-8 as is (control characters and backslashes escaped),
- * any other byte as `\xNN`, so that two different keys never print the same.
+ * A readable form of a key, safe to print: valid UTF-8 as is, but backslashes doubled and control,
+ * bidirectional and invisible characters escaped by `escapeText` (`\x1b`, `\u202e`); any byte that is
+ * not valid UTF-8 as `\xNN`. Two different keys never print the same: `\xNN` above 7f only ever
+ * stands for an invalid byte (a character from U+0080 on is `\uNNNN`), and a backslash in the key
+ * prints as `\\`. Grouping and family matching work on this form (see `createKeyMatcher`).
  */
 export function formatKeyForDisplay(key: Buffer | Uint8Array | string): string {
   if (typeof key === "string") return escapeControls(key);
@@ -29,9 +33,7 @@ function isRoundTrip(buffer: Buffer, decoded: string): boolean {
 
 function escapeControls(text: string): string {
   // Backslashes are doubled so that a literal "\xff" in a key stays distinguishable from byte 0xff.
-  return text.replace(/[\\\u0000-\u001f\u007f]/g, (c) =>
-    c === "\\" ? "\\\\" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-  );
+  return escapeText(text.replace(/\\/g, "\\\\"));
 }
 
 /** Decodes byte by byte: valid UTF-8 sequences stay, every invalid byte becomes `\xNN`. */

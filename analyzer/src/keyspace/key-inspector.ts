@@ -207,8 +207,12 @@ export interface NamespacePage {
   /** Pass back to get the next page; `"0"` when done. On a cluster it encodes the node too. */
   cursor: string;
   done: boolean;
-  /** The next segment after the prefix for this page's keys, with counts (for lazy tree nodes). */
-  childSegments: { segment: string; keys: number; isLeaf: boolean }[];
+  /**
+   * The next segment after the prefix for this page's keys, with counts (for lazy tree nodes):
+   * `segment` is its display form, `raw` its bytes (the prefix of a child namespace is built from
+   * these: the display form escapes bytes and characters, so it does not name the same keys).
+   */
+  childSegments: { segment: string; raw: Buffer; keys: number; isLeaf: boolean }[];
 }
 
 /**
@@ -247,21 +251,25 @@ export async function scanNamespace(
   }
   const done = nodeIndex >= targets.length;
   const nextCursor = done ? "0" : targets.length > 1 ? `${nodeIndex}-${nodeCursor}` : nodeCursor;
-  const segments = new Map<string, { keys: number; isLeaf: boolean }>();
-  const displayPrefix = formatKeyForDisplay(rawPrefix);
-  for (const { displayKey } of keys) {
-    const rest = displayKey.slice(displayPrefix.length);
-    const at = rest.indexOf(delimiter);
-    const segment = at < 0 ? rest : rest.slice(0, at);
-    const entry = segments.get(segment) ?? { keys: 0, isLeaf: at < 0 };
+  // Segments are cut from the bytes (SCAN MATCH guarantees the raw prefix), keyed by their bytes.
+  const segments = new Map<string, { raw: Buffer; keys: number; isLeaf: boolean }>();
+  const rawDelimiter = Buffer.from(delimiter, "utf8");
+  for (const { key } of keys) {
+    const rest = key.subarray(rawPrefix.length);
+    const at = rest.indexOf(rawDelimiter);
+    const raw = at < 0 ? rest : rest.subarray(0, at);
+    const id = raw.toString("latin1");
+    const entry = segments.get(id) ?? { raw: Buffer.from(raw), keys: 0, isLeaf: at < 0 };
     entry.keys += 1;
     if (at >= 0) entry.isLeaf = false;
-    segments.set(segment, entry);
+    segments.set(id, entry);
   }
   return {
     keys,
     cursor: nextCursor,
     done,
-    childSegments: [...segments].map(([segment, v]) => ({ segment, ...v })).sort((a, b) => b.keys - a.keys),
+    childSegments: [...segments.values()]
+      .map((v) => ({ segment: formatKeyForDisplay(v.raw), ...v }))
+      .sort((a, b) => b.keys - a.keys),
   };
 }

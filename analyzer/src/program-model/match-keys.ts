@@ -2,6 +2,7 @@
 // keyspace profile can be grouped by family. Pure: no Redis, no TypeScript. A key runs through a
 // handful of candidate patterns picked by its first namespace segment, because profiles classify
 // millions of keys.
+import { formatKeyForDisplay } from "../keyspace/key-format";
 
 /** The part of a family the matcher needs. */
 export interface MatchableFamily {
@@ -11,7 +12,7 @@ export interface MatchableFamily {
 }
 
 export interface KeyFamilyMatcher {
-  /** The id of the most specific family whose pattern matches the whole key, or undefined. */
+  /** The id of the most specific family whose pattern matches the whole key (its display form, `formatKeyForDisplay`), or undefined. */
   match(key: string): string | undefined;
   /** How many families take part (patterns made only of holes are left out: they would match every key). */
   readonly size: number;
@@ -33,10 +34,13 @@ export function createKeyMatcher(families: readonly MatchableFamily[], delimiter
   const loose: CompiledPattern[] = [];
   let size = 0;
   for (const family of families) {
-    const compiled = compilePattern(family);
+    // Keys arrive in their display form: a pattern's text is compared in the same form, so that a
+    // backslash or an escaped character (`\u202e`) in the code still matches the key it writes.
+    const pattern = toDisplayPattern(family.pattern);
+    const compiled = compilePattern(family.id, pattern);
     if (!compiled) continue;
     size++;
-    const literalPrefix = family.pattern.split("{")[0]!;
+    const literalPrefix = pattern.split("{")[0]!;
     const end = literalPrefix.indexOf(delimiter);
     if (end === -1) loose.push(compiled);
     else {
@@ -64,18 +68,26 @@ export function createKeyMatcher(families: readonly MatchableFamily[], delimiter
   };
 }
 
+/** The pattern's text between holes as `formatKeyForDisplay` prints it; the holes as they are. */
+function toDisplayPattern(pattern: string): string {
+  return pattern
+    .split(/(\{[^{}]*\})/)
+    .map((part, i) => (i % 2 === 0 ? formatKeyForDisplay(part) : part))
+    .join("");
+}
+
 /** `user:{id}:profile` → `^user:(.*?):profile$`; undefined for patterns with no literal text. */
-function compilePattern(family: MatchableFamily): CompiledPattern | undefined {
-  const literal = family.pattern.replace(HOLE, "");
+function compilePattern(id: string, pattern: string): CompiledPattern | undefined {
+  const literal = pattern.replace(HOLE, "");
   if (literal.length === 0) return undefined;
-  const source = family.pattern
+  const source = pattern
     .split(HOLE)
     .map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
     .join("[\\s\\S]*?");
   return {
-    id: family.id,
+    id,
     regex: new RegExp(`^${source}$`),
     literalLength: literal.length,
-    holes: (family.pattern.match(HOLE) ?? []).length,
+    holes: (pattern.match(HOLE) ?? []).length,
   };
 }

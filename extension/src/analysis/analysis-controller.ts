@@ -3,6 +3,7 @@
 // suggestions as quick fixes. A status item shows while an analysis runs.
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { escapeText } from "../../../analyzer/src/format/escape";
 import type { SnapshotFinding, WorkspaceSnapshot } from "../../../analyzer/src/model/workspace-snapshot";
 import { readSettings } from "../config";
 import { COMMANDS, CONTEXT_KEYS, DIAGNOSTIC_SOURCE } from "../constants";
@@ -195,7 +196,7 @@ export class AnalysisController implements vscode.Disposable {
     for (const finding of this.merged?.findings ?? []) {
       const diagnostic = new vscode.Diagnostic(
         toRange(finding),
-        finding.message,
+        escapeText(finding.message),
         finding.severity === "error" ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
       );
       diagnostic.source = DIAGNOSTIC_SOURCE;
@@ -210,7 +211,7 @@ export class AnalysisController implements vscode.Disposable {
     for (const problem of this.merged?.problems ?? []) {
       const diagnostic = new vscode.Diagnostic(
         toRange(problem),
-        problem.message,
+        escapeText(problem.message),
         problem.kind === "parse-error" ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Information,
       );
       diagnostic.source = DIAGNOSTIC_SOURCE;
@@ -248,7 +249,9 @@ class SuggestionActions implements vscode.CodeActionProvider {
     const findings = this.controller.findingsOf(document.uri.fsPath);
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
-      const finding = findings.find((f) => f.message === diagnostic.message && toRange(f).isEqual(diagnostic.range));
+      const finding = findings.find(
+        (f) => escapeText(f.message) === diagnostic.message && toRange(f).isEqual(diagnostic.range),
+      );
       for (const suggestion of finding?.suggestions ?? []) {
         const action = new vscode.CodeAction(suggestion.title, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];

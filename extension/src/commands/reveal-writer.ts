@@ -25,7 +25,7 @@ export const revealWriterCommand = defineCommand({
       const display = formatKeyForDisplay(node.kind === "key" ? node.key : node.prefix);
       familyId =
         matcher.match(display) ??
-        snapshot.families.find((f) => f.kind === "redis" && f.pattern.startsWith(display))?.id;
+        snapshot.families.find((f) => f.kind === "redis" && formatKeyForDisplay(f.pattern).startsWith(display))?.id;
     }
     const family = snapshot.families.find((f) => f.id === familyId);
     const target = family?.writeSites[0] ?? family?.sites[0];

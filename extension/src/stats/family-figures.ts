@@ -1,9 +1,11 @@
 // Live figures per cache family, from the latest full profile or sampled estimate, and the texts
 // the editor shows for them (CodeLens titles, hovers, mismatch notices, risk order). Pure: no
-// `vscode`, no Redis; everything rendered from Redis is escaped here.
+// `vscode`, no Redis; everything from Redis or the code is escaped here (format/escape: plain text
+// for titles and diagnostics, Markdown for hovers).
 import type { KeyspaceEstimate, KeyspaceProfile } from "../../../analyzer/src/keyspace/keyspace-model";
 import type { SnapshotFamily } from "../../../analyzer/src/model/workspace-snapshot";
 import { formatDuration } from "../../../analyzer/src/format/duration";
+import { escapeMarkdownText, escapeText, formatMarkdownCode } from "../../../analyzer/src/format/escape";
 import { formatBytes, formatCount, formatShare } from "../../../analyzer/src/keyspace/figure-format";
 
 /** What the latest profile or estimate says about one family's keys. */
@@ -83,7 +85,7 @@ export function formatLensTitle(
   figures: LiveFigures | undefined,
   state: "connected" | "disconnected" | "none" | "loading",
 ): string {
-  const head = family.label;
+  const head = escapeText(family.label);
   if (state === "none") return `${head} · no Redis connection`;
   if (state === "disconnected") return `${head} · Redis disconnected`;
   if (state === "loading") return `${head} · profiling…`;
@@ -102,13 +104,6 @@ export function formatLensTitle(
   return parts.join(" · ");
 }
 
-/** Escapes text from Redis or code for a Markdown hover: no links, no HTML, no formatting. */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`)
-    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
-
 /** A Markdown hover for a family: pattern, live figures, TTL histogram, samples, code vs live TTL, class and owner. */
 export function buildFamilyHover(
   family: SnapshotFamily,
@@ -117,16 +112,16 @@ export function buildFamilyHover(
 ): string {
   const lines: string[] = [];
   lines.push(
-    `**Cachewise** · \`${family.label.replace(/`/g, "'")}\` · ${escapeMarkdown(family.kind)}${family.library ? ` (${escapeMarkdown(family.library)})` : ""}`,
+    `**Cachewise** · ${formatMarkdownCode(family.label)} · ${escapeMarkdownText(family.kind)}${family.library ? ` (${escapeMarkdownText(family.library)})` : ""}`,
   );
   lines.push("");
   const facts = [
-    `TTL in code: ${escapeMarkdown(family.ttlText)} · bound: ${escapeMarkdown(family.boundText)} · ${family.reads} reads, ${family.writes} writes, ${family.invalidations} invalidations`,
+    `TTL in code: ${escapeMarkdownText(family.ttlText)} · bound: ${escapeMarkdownText(family.boundText)} · ${family.reads} reads, ${family.writes} writes, ${family.invalidations} invalidations`,
   ];
-  if (family.entities.length > 0) facts.push(`Depends on: ${family.entities.map(escapeMarkdown).join(", ")}`);
+  if (family.entities.length > 0) facts.push(`Depends on: ${family.entities.map(escapeMarkdownText).join(", ")}`);
   if (family.dataClass || family.owner)
     facts.push(
-      `Class: ${escapeMarkdown(family.dataClass ?? "—")} · owner: ${escapeMarkdown(family.owner ?? "—")}${family.runbook ? ` · runbook: ${escapeMarkdown(family.runbook)}` : ""}`,
+      `Class: ${escapeMarkdownText(family.dataClass ?? "—")} · owner: ${escapeMarkdownText(family.owner ?? "—")}${family.runbook ? ` · runbook: ${escapeMarkdownText(family.runbook)}` : ""}`,
     );
   // One fact per line: consecutive Markdown lines would run together into one paragraph.
   lines.push(facts.join("  \n"));
@@ -136,7 +131,7 @@ export function buildFamilyHover(
   } else if (!figures) {
     lines.push(
       options.connection
-        ? `No keys of this family in ${escapeMarkdown(options.connection)}.`
+        ? `No keys of this family in ${escapeMarkdownText(options.connection)}.`
         : "No live figures (no Redis connection).",
     );
   } else {
@@ -151,25 +146,25 @@ export function buildFamilyHover(
           ? "memory: run a full profile"
           : "memory: no permission";
     lines.push(
-      `Live${options.connection ? ` in ${escapeMarkdown(options.connection)}` : ""}: ${keys} · ${formatCount(figures.keysWithoutTtl)} without TTL (${formatShare(figures.noTtlShare)}) · ${memory}`,
+      `Live${options.connection ? ` in ${escapeMarkdownText(options.connection)}` : ""}: ${keys} · ${formatCount(figures.keysWithoutTtl)} without TTL (${formatShare(figures.noTtlShare)}) · ${memory}`,
     );
     lines.push("");
     lines.push("| TTL | keys |");
     lines.push("|---|---:|");
     for (const bucket of figures.ttlHistogram)
-      if (bucket.count > 0) lines.push(`| ${escapeMarkdown(bucket.label)} | ${bucket.count} |`);
+      if (bucket.count > 0) lines.push(`| ${escapeMarkdownText(bucket.label)} | ${bucket.count} |`);
     const comparison = compareTtl(family, figures);
     if (comparison) lines.push("", comparison);
     if (figures.sampleKeys.length > 0) {
       lines.push("", "Sample keys:");
-      for (const key of figures.sampleKeys.slice(0, 5)) lines.push(`- \`${key.replace(/`/g, "\\x60").slice(0, 200)}\``);
+      for (const key of figures.sampleKeys.slice(0, 5)) lines.push(`- ${formatMarkdownCode(key.slice(0, 200))}`);
     }
     if (figures.largestKeys.length > 0)
       lines.push(
         "",
         `Largest: ${figures.largestKeys
           .slice(0, 3)
-          .map((k) => `\`${k.key.replace(/`/g, "\\x60").slice(0, 80)}\` ${formatBytes(k.bytes)}`)
+          .map((k) => `${formatMarkdownCode(k.key.slice(0, 80))} ${formatBytes(k.bytes)}`)
           .join(", ")}`,
       );
   }
@@ -182,7 +177,7 @@ export function compareTtl(family: SnapshotFamily, figures: LiveFigures): string
   const setsTtl = family.ttlsMs.some((ms) => ms !== null);
   if (family.ttlsMs.length === 0) return undefined;
   const live = figures.ttlP50Ms !== undefined ? `p50 ${formatDuration(figures.ttlP50Ms, "compact")}, ` : "";
-  const text = `Code sets ${escapeMarkdown(family.ttlText)}; live keys: ${live}${formatShare(figures.noTtlShare)} without TTL`;
+  const text = `Code sets ${escapeMarkdownText(family.ttlText)}; live keys: ${live}${formatShare(figures.noTtlShare)} without TTL`;
   return setsTtl && figures.keysWithoutTtl > 0 && figures.noTtlShare >= 0.01 ? `⚠ ${text}` : text;
 }
 
@@ -208,14 +203,14 @@ export function findMismatches(
       mismatches.push({
         familyId: family.id,
         kind: "ttl-missing-live",
-        message: `${family.label}: the code always sets a TTL (${family.ttlText}), but ${formatCount(live.keysWithoutTtl)} live keys (${formatShare(live.noTtlShare)}) have none: a write without expiry (a plain SET drops the TTL) or keys from another writer.`,
+        message: `${escapeText(family.label)}: the code always sets a TTL (${escapeText(family.ttlText)}), but ${formatCount(live.keysWithoutTtl)} live keys (${formatShare(live.noTtlShare)}) have none: a write without expiry (a plain SET drops the TTL) or keys from another writer.`,
       });
     }
     if (family.writes === 0 && family.kind === "redis") {
       mismatches.push({
         familyId: family.id,
         kind: "no-writer",
-        message: `${family.label}: ${live.source === "estimate" ? "≈" : ""}${formatCount(live.keys)} keys live in Redis, but no code in this workspace writes this pattern (another service, or dead keys).`,
+        message: `${escapeText(family.label)}: ${live.source === "estimate" ? "≈" : ""}${formatCount(live.keys)} keys live in Redis, but no code in this workspace writes this pattern (another service, or dead keys).`,
       });
     }
     const budget = budgets[family.pattern] ?? budgets[family.label];
@@ -223,7 +218,7 @@ export function findMismatches(
       mismatches.push({
         familyId: family.id,
         kind: "over-budget",
-        message: `${family.label}: ${formatBytes(live.memoryBytes)} in Redis, over its budget of ${formatBytes(budget)}.`,
+        message: `${escapeText(family.label)}: ${formatBytes(live.memoryBytes)} in Redis, over its budget of ${formatBytes(budget)}.`,
       });
     }
   }

@@ -8,7 +8,7 @@ import type { AnalysisController } from "../analysis/analysis-controller";
 import { toRange } from "../analysis/analysis-controller";
 import type { ProfileController } from "../profile/profile-controller";
 import { buildFamilyHover, rankByRisk, type LiveFigures } from "../stats/family-figures";
-import { formatBytes, formatCount, formatShare } from "../../../analyzer/src/keyspace/figure-format";
+import { describeFamilyItem, describeLive, describeSampleKeyItem, describeSiteItem } from "../stats/tree-text";
 
 export type FamilyNode =
   | { kind: "family"; family: SnapshotFamily }
@@ -75,30 +75,32 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
     switch (element.kind) {
       case "family": {
         const { family } = element;
+        const live = figures.get(family.id);
+        const text = describeFamilyItem(family, live, figures.size > 0);
         const item = new vscode.TreeItem(
-          family.label,
+          text.label,
           family.sites.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
         );
         item.id = `family:${family.id}`;
         item.contextValue = "cachewise.family";
-        const live = figures.get(family.id);
-        const parts = [
-          family.kind === "redis" ? describeLive(live, figures.size > 0) : family.kind,
-          family.findings > 0 ? `${family.findings} finding${family.findings === 1 ? "" : "s"}` : "",
-        ].filter(Boolean);
-        item.description = parts.join(" · ");
-        item.tooltip = new vscode.MarkdownString(
+        item.description = text.description;
+        // Escaped for Markdown by buildFamilyHover; untrusted (no command links) and without HTML.
+        const tooltip = new vscode.MarkdownString(
           buildFamilyHover(family, family.kind === "redis" ? live : undefined, {}),
         );
+        tooltip.isTrusted = false;
+        tooltip.supportHtml = false;
+        item.tooltip = tooltip;
         item.iconPath = new vscode.ThemeIcon(
           family.findings > 0 ? "warning" : family.kind === "redis" ? "database" : "symbol-variable",
         );
         return item;
       }
       case "site": {
-        const item = new vscode.TreeItem(`${path.basename(element.range.file)}:${element.range.line}`);
+        const text = describeSiteItem(element.range, vscode.workspace.asRelativePath(path.dirname(element.range.file)));
+        const item = new vscode.TreeItem(text.label);
         item.id = `site:${element.family.id}:${element.range.file}:${element.range.line}:${element.range.column}`;
-        item.description = vscode.workspace.asRelativePath(path.dirname(element.range.file));
+        item.description = text.description;
         item.command = {
           command: "vscode.open",
           title: "Open",
@@ -120,7 +122,7 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
         return item;
       }
       case "sample": {
-        const item = new vscode.TreeItem(element.key);
+        const item = new vscode.TreeItem(describeSampleKeyItem(element.key).label);
         item.iconPath = new vscode.ThemeIcon("key");
         return item;
       }
@@ -130,14 +132,4 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
   }
-}
-
-/** `hasFigures`: whether any profile or estimate exists (without one, e.g. while disconnected, "no keys" would be a claim about Redis that nobody checked). */
-function describeLive(live: LiveFigures | undefined, hasFigures: boolean): string {
-  if (!hasFigures) return "no live figures";
-  if (!live || live.keys === 0) return "no keys";
-  const keys = live.source === "profile" ? `${formatCount(live.keys)} keys` : `≈${formatCount(live.keys)} keys`;
-  const noTtl = live.keysWithoutTtl > 0 ? `${formatShare(live.noTtlShare)} no TTL` : "";
-  const memory = live.memoryBytes !== undefined ? formatBytes(live.memoryBytes) : "";
-  return [keys, noTtl, memory].filter(Boolean).join(" · ");
 }

@@ -8,12 +8,16 @@ import { readSettings } from "../config";
 import { COMMANDS } from "../constants";
 import type { ConnectionManager } from "../connections/connection-manager";
 import { describeConnection } from "../connections/connection-settings";
-import { formatDuration } from "../../../analyzer/src/format/duration";
-import { formatBytes, formatCount } from "../../../analyzer/src/keyspace/figure-format";
+import {
+  describeConnectionItem,
+  describeKeyItem,
+  describeMessageItem,
+  describeNamespaceItem,
+} from "../stats/tree-text";
 
 export type KeyspaceNode =
   | { kind: "connection" }
-  | { kind: "namespace"; prefix: Buffer; label: string; keys: number }
+  | { kind: "namespace"; prefix: Buffer; segment: string; delimiter: string; keys: number }
   | { kind: "key"; key: Buffer; label: string; details?: KeyDetails }
   | { kind: "more"; parent: KeyspaceNode; cursor: string }
   | { kind: "message"; text: string };
@@ -104,64 +108,39 @@ export class KeyspaceTreeProvider implements vscode.TreeDataProvider<KeyspaceNod
     switch (element.kind) {
       case "connection": {
         const state = this.connections.state;
-        const item = new vscode.TreeItem(
-          state.kind === "none" ? "No connection" : describeConnection(state.setting),
-          vscode.TreeItemCollapsibleState.Expanded,
+        const text = describeConnectionItem(
+          state.kind === "none" ? undefined : describeConnection(state.setting),
+          state.kind,
+          state.kind === "connected" && state.connection.allowWrites,
         );
+        const item = new vscode.TreeItem(text.label, vscode.TreeItemCollapsibleState.Expanded);
         item.id = "connection";
-        item.description =
-          state.kind === "connected"
-            ? state.connection.allowWrites
-              ? "connected · writes allowed"
-              : "connected · read-only"
-            : state.kind;
+        item.description = text.description;
         item.iconPath = new vscode.ThemeIcon(state.kind === "connected" ? "database" : "debug-disconnect");
         item.contextValue = "cachewise.connection";
         return item;
       }
       case "namespace": {
-        const item = new vscode.TreeItem(element.label, vscode.TreeItemCollapsibleState.Collapsed);
+        const text = describeNamespaceItem(
+          element.segment,
+          element.delimiter,
+          element.keys,
+          formatKeyForDisplay(element.prefix),
+        );
+        const item = new vscode.TreeItem(text.label, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `ns:${element.prefix.toString("base64")}`;
-        item.description = `${formatCount(element.keys)}+ keys`;
-        item.tooltip = `Keys starting with ${formatKeyForDisplay(element.prefix)}`;
+        item.description = text.description;
+        item.tooltip = text.tooltip;
         item.contextValue = "cachewise.namespace";
         item.iconPath = new vscode.ThemeIcon("folder");
         return item;
       }
       case "key": {
-        const item = new vscode.TreeItem(element.label);
+        const text = describeKeyItem(element.label, element.details);
+        const item = new vscode.TreeItem(text.label);
         item.id = `key:${element.key.toString("base64")}`;
-        const d = element.details;
-        if (d) {
-          const ttl =
-            d.pttlMs === -1 ? "no TTL" : d.pttlMs === -2 ? "gone" : `TTL ${formatDuration(d.pttlMs, "compact")}`;
-          item.description = [
-            d.type,
-            ttl,
-            d.memoryBytes !== undefined ? formatBytes(d.memoryBytes) : "",
-            d.encoding ?? "",
-          ]
-            .filter(Boolean)
-            .join(" · ");
-          item.tooltip = [
-            `${formatKeyForDisplay(d.key)}`,
-            `type ${d.type}${d.length !== undefined ? `, ${d.length} elements` : ""}`,
-            ttl,
-            d.memoryBytes !== undefined
-              ? `memory ${formatBytes(d.memoryBytes)}`
-              : d.denied.includes("memory")
-                ? "memory: no permission"
-                : "",
-            d.encoding ? `encoding ${d.encoding}` : "",
-            d.idleSeconds !== undefined
-              ? `idle ${formatDuration(d.idleSeconds * 1000, "compact")}`
-              : d.frequency !== undefined
-                ? `LFU frequency ${d.frequency}`
-                : "",
-          ]
-            .filter(Boolean)
-            .join("\n");
-        }
+        item.description = text.description;
+        item.tooltip = text.tooltip;
         item.contextValue = "cachewise.key";
         item.iconPath = new vscode.ThemeIcon("key");
         item.command = { command: COMMANDS.openKeyValue, title: "Open Value", arguments: [element] };
@@ -174,7 +153,7 @@ export class KeyspaceTreeProvider implements vscode.TreeDataProvider<KeyspaceNod
         return item;
       }
       case "message":
-        return new vscode.TreeItem(element.text);
+        return new vscode.TreeItem(describeMessageItem(element.text).label);
     }
   }
 
@@ -189,11 +168,13 @@ export class KeyspaceTreeProvider implements vscode.TreeDataProvider<KeyspaceNod
     const displayPrefix = formatKeyForDisplay(prefix);
     for (const segment of page.childSegments) {
       if (segment.isLeaf) continue;
-      const childPrefix = Buffer.concat([prefix, Buffer.from(`${segment.segment}${delimiter}`, "utf8")]);
+      // From the segment's bytes: its display form escapes characters, so it would name other keys.
+      const childPrefix = Buffer.concat([prefix, segment.raw, Buffer.from(delimiter, "utf8")]);
       children.push({
         kind: "namespace",
         prefix: childPrefix,
-        label: `${segment.segment}${delimiter}`,
+        segment: segment.segment,
+        delimiter,
         keys: segment.keys,
       });
     }
@@ -220,7 +201,7 @@ function sortChildren(children: KeyspaceNode[]): KeyspaceNode[] {
   const rank = (node: KeyspaceNode) => (node.kind === "namespace" ? 0 : node.kind === "key" ? 1 : 2);
   return [...children].sort((a, b) => {
     if (rank(a) !== rank(b)) return rank(a) - rank(b);
-    if (a.kind === "namespace" && b.kind === "namespace") return b.keys - a.keys || a.label.localeCompare(b.label);
+    if (a.kind === "namespace" && b.kind === "namespace") return b.keys - a.keys || a.segment.localeCompare(b.segment);
     if (a.kind === "key" && b.kind === "key") return a.label.localeCompare(b.label);
     return 0;
   });
