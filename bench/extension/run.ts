@@ -131,6 +131,7 @@ const profile = {
   durationMs: 0,
   complete: true,
   vanished: 0,
+  notPermitted: 0,
   keysAtStart: 0,
   accessMetric: "idle",
   nodes: [],

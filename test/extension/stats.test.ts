@@ -82,6 +82,7 @@ function makeProfile(): KeyspaceProfile {
     durationMs: 10,
     complete: true,
     vanished: 0,
+    notPermitted: 0,
     keysAtStart: 12_700,
     accessMetric: "idle",
     nodes: [],

@@ -23,7 +23,12 @@ import {
   countKeyLookups,
 } from "../../analyzer/src/keyspace/command-policy";
 import { isNotRunError } from "../../analyzer/src/keyspace/redis-errors";
-import { resolveConnectionConfig } from "../../analyzer/src/keyspace/connection";
+import {
+  KeyspaceConfigError,
+  parseRedisUrl,
+  redactRedisUrl,
+  resolveConnectionConfig,
+} from "../../analyzer/src/keyspace/connection";
 import { escapeGlob, formatKeyForDisplay } from "../../analyzer/src/keyspace/key-format";
 import type { KeyRecord } from "../../analyzer/src/keyspace/keyspace-model";
 import { PROFILER_SCRIPT, PROFILER_SCRIPT_SHA } from "../../analyzer/src/keyspace/profiler-script";
@@ -139,6 +144,24 @@ describe("computeWilsonInterval", () => {
     assert.equal(estimate.noTtlShare, 1);
     const exact = estimateGroup(a.stats, 4, 4, true);
     assert.deepEqual([exact.shareLow, exact.shareHigh, exact.estimatedKeys], [0.5, 0.5, 2]);
+  });
+
+  it("keeps shares among the permitted keys and counts keys out of every inspected one when some were refused", () => {
+    const aggregate = aggregateKeys([record("a:1"), record("a:2"), record("b:1"), record("b:2")], {
+      classify: (k) => k.split(":")[0],
+    });
+    const a = aggregate.families.find((f) => f.family === "a")!;
+    // 4 permitted keys inspected, 12 refused, 1,600 keys in the keyspace: ≈400 permitted, 200 of them `a`.
+    const estimate = estimateGroup(a.stats, 4, 400, false, undefined, { sampled: 12, keyspaceKeys: 1600 });
+    assert.equal(estimate.share, 0.5);
+    const shareInterval = computeWilsonInterval(2, 4);
+    assert.deepEqual([estimate.shareLow, estimate.shareHigh], [shareInterval.low, shareInterval.high]);
+    assert.equal(estimate.estimatedKeys, 200);
+    const countInterval = computeWilsonInterval(2, 16);
+    assert.deepEqual(
+      [estimate.estimatedKeysLow, estimate.estimatedKeysHigh],
+      [Math.floor(countInterval.low * 1600), Math.ceil(countInterval.high * 1600)],
+    );
   });
 
   it("takes shares from counted names and the type mix and TTLs from the inspected keys", () => {
@@ -396,7 +419,72 @@ describe("connection config", () => {
       "sentinel",
     );
     assert.throws(() => resolveConnectionConfig({ name: "x", mode: "cluster", db: 2 }), /only has database 0/);
-    assert.throws(() => resolveConnectionConfig({ name: "x", url: "http://h" }), /unsupported URL scheme/);
+    assert.throws(
+      () => resolveConnectionConfig({ name: "x", url: "http://h" }),
+      /^KeyspaceConfigError: x: "http:\/\/h" has the scheme http: \(use redis:\/\/ or rediss:\/\/\)$/,
+    );
+  });
+
+  it("takes the database from the URL path, ?db= or the db field, and rejects contradictions", () => {
+    assert.equal(resolveConnectionConfig({ name: "", url: "redis://h/7" }).db, 7);
+    assert.equal(resolveConnectionConfig({ name: "", url: "redis://h?db=3" }).db, 3);
+    assert.equal(resolveConnectionConfig({ name: "", url: "redis://h/3?db=3" }).db, 3);
+    assert.equal(resolveConnectionConfig({ name: "", url: "redis://h/3", db: 3 }).db, 3);
+    assert.equal(resolveConnectionConfig({ name: "", url: "redis://h", db: 4 }).db, 4);
+    assert.equal(resolveConnectionConfig({ name: "", url: "redis://h" }).db, 0);
+    const fails = (config: Parameters<typeof resolveConnectionConfig>[0], setting: string, message: string) =>
+      assert.throws(
+        () => resolveConnectionConfig(config),
+        (error: unknown) =>
+          error instanceof KeyspaceConfigError && error.setting === setting && error.message === message,
+      );
+    fails({ name: "", url: "redis://h/2?db=3" }, "url", '"redis://h/2?db=3" names two databases: /2 and ?db=3');
+    fails({ name: "c", url: "redis://h/2", db: 4 }, "db", "c: database 4 conflicts with database 2 in the URL (/2)");
+    fails({ name: "", url: "redis://h?db=1", db: 0 }, "db", "database 0 conflicts with database 1 in the URL (?db=1)");
+    fails(
+      { name: "", url: "redis://h/abc" },
+      "url",
+      'the database in the path of "redis://h/abc" must be an index (0, 1, …), got "abc"',
+    );
+    fails(
+      { name: "", url: "redis://h?db=-1" },
+      "url",
+      'the database parameter of "redis://h?db=-1" must be an index (0, 1, …), got "-1"',
+    );
+    fails({ name: "", url: "redis://h", db: Number.NaN }, "db", "the database must be an index (0, 1, …), got NaN");
+    fails(
+      { name: "", url: "redis://h?tls=1" },
+      "url",
+      'the URL parameter "tls" of "redis://h?tls=1" is not supported (only db)',
+    );
+    fails({ name: "", url: "redis://a@h", username: "b" }, "username", 'user "b" conflicts with user "a" in the URL');
+  });
+
+  it("names the URL in its errors without ever showing the password", () => {
+    assert.equal(redactRedisUrl("redis://u:s3cret@h:1/2"), "redis://u:***@h:1/2");
+    assert.equal(redactRedisUrl("redis://:s3cret@h"), "redis://:***@h");
+    assert.equal(redactRedisUrl("redis://u:p@ss w@h"), "redis://u:***@h");
+    assert.equal(redactRedisUrl("redis://h:1/2"), "redis://h:1/2");
+    for (const url of [
+      "redis://u:s3cret@h:99999",
+      "redis://u:s3cr%t@h",
+      "redis://u:s3cret@h/x",
+      "redis://u:s3cret@h?db=a",
+    ])
+      assert.throws(
+        () => parseRedisUrl(url),
+        (error: unknown) =>
+          error instanceof KeyspaceConfigError && !error.message.includes("s3cr") && error.message.includes("***"),
+        url,
+      );
+    assert.throws(
+      () => parseRedisUrl("not a url"),
+      /^KeyspaceConfigError: "not a url" is not a URL \(expected redis:\/\/\[user\[:password\]@\]host\[:port\]\[\/db\]\)$/,
+    );
+    assert.throws(
+      () => parseRedisUrl("redis://us%er@h"),
+      /the user name in "redis:\/\/us%er@h" is not valid percent-encoding/,
+    );
   });
 });
 

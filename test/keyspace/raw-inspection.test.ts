@@ -240,7 +240,7 @@ describe("raw RESP inspection", () => {
     assert.equal(profile.total.keys, 600);
     assert.deepEqual(profile.permissions, { memory: "denied", idle: "granted", info: "granted", script: "unknown" });
     assert.deepEqual(profile.notices, [
-      "MEMORY USAGE is not permitted for this user: memory figures are unavailable (no permission).",
+      `MEMORY USAGE is not permitted for this user on 127.0.0.1:${server.port} db 1: memory figures are unavailable (no permission).`,
     ]);
     assert.equal(profile.total.memory, undefined);
     assert.ok(profile.families.every((f) => f.stats.memory === undefined));

@@ -356,10 +356,21 @@ export function computeWilsonInterval(successes: number, n: number, z = 1.959964
 }
 
 /**
+ * Inspected keys the user's ACL refused in a sample, and the keyspace's total (permitted or
+ * not): a group's key count is then its part of all inspected keys times that total.
+ */
+export interface SampleRefusal {
+  sampled: number;
+  keyspaceKeys: number;
+}
+
+/**
  * Turns a group's sample figures into an estimate scaled to `totalKeys`. With `exhaustive`
  * (every key was seen) the share is exact and the interval collapses onto it. With
  * `sampledNames`, the share comes from the group's counted names (`stats.names`) out of
- * `sampledNames`; the type mix and TTLs always come from the inspected keys.
+ * `sampledNames`; the type mix and TTLs always come from the inspected keys. With `refused`,
+ * the share stays one of the permitted keys while the key counts and their interval come from
+ * the group's part of every inspected key, refused ones included, times the keyspace's total.
  */
 export function estimateGroup(
   stats: GroupStats,
@@ -367,20 +378,24 @@ export function estimateGroup(
   totalKeys: number,
   exhaustive = false,
   sampledNames?: number,
+  refused?: SampleRefusal,
 ): GroupEstimate {
   const inGroup = sampledNames === undefined ? stats.keys : (stats.names ?? 0);
   const outOf = sampledNames ?? sampledKeys;
   const share = outOf === 0 ? 0 : inGroup / outOf;
   const interval = exhaustive ? { low: share, high: share } : computeWilsonInterval(inGroup, outOf);
+  const ofAll = refused ? refused.sampled + outOf : outOf;
+  const counted = refused ? computeWilsonInterval(inGroup, ofAll) : interval;
+  const scaleTo = refused ? refused.keyspaceKeys : totalKeys;
   return {
     sampledKeys: inGroup,
     inspectedKeys: stats.keys,
     share,
     shareLow: interval.low,
     shareHigh: interval.high,
-    estimatedKeys: Math.round(share * totalKeys),
-    estimatedKeysLow: Math.floor(interval.low * totalKeys),
-    estimatedKeysHigh: Math.ceil(interval.high * totalKeys),
+    estimatedKeys: Math.round((ofAll === 0 ? 0 : inGroup / ofAll) * scaleTo),
+    estimatedKeysLow: Math.floor(counted.low * scaleTo),
+    estimatedKeysHigh: Math.ceil(counted.high * scaleTo),
     types: stats.types,
     noTtlShare: stats.keys === 0 ? 0 : stats.keysWithoutTtl / stats.keys,
     ttlHistogram: stats.ttlHistogram,
@@ -395,14 +410,15 @@ export function estimateNamespaceTree(
   totalKeys: number,
   exhaustive = false,
   sampledNames?: number,
+  refused?: SampleRefusal,
 ): NamespaceEstimate {
   return {
     segment: node.segment,
     path: node.path,
     isPattern: node.isPattern,
-    estimate: estimateGroup(node.stats, sampledKeys, totalKeys, exhaustive, sampledNames),
+    estimate: estimateGroup(node.stats, sampledKeys, totalKeys, exhaustive, sampledNames, refused),
     children: node.children.map((child) =>
-      estimateNamespaceTree(child, sampledKeys, totalKeys, exhaustive, sampledNames),
+      estimateNamespaceTree(child, sampledKeys, totalKeys, exhaustive, sampledNames, refused),
     ),
   };
 }

@@ -5,7 +5,13 @@
 // leaves a half-written pipeline behind. Refused commands throw `ReadOnlyError` before a
 // single byte is written to the socket.
 import type { Cluster, Redis } from "ioredis";
-import { FIGURE_DENIED, FIGURE_NOT_COLLECTED, PROFILER_SCRIPT, PROFILER_SCRIPT_SHA } from "./profiler-script";
+import {
+  FIGURE_DENIED,
+  FIGURE_NOT_COLLECTED,
+  PROFILER_SCRIPT,
+  PROFILER_SCRIPT_SHA,
+  SCRIPT_ERROR_MARK,
+} from "./profiler-script";
 import { isNotRunError } from "./redis-errors";
 
 /** Thrown for a command the connection's policy does not allow. */
@@ -135,11 +141,16 @@ export function countKeyLookups(
     // ARGV = metric, withMemory, keys…; TYPE and PTTL per key, and OBJECT when the metric is not `none`.
     if (!outcome) return Math.max(0, args.length - 4) * (readArg(args[2]) === "none" ? 2 : 3);
     if (!Array.isArray(outcome.reply)) return 0;
-    // Four entries per key (type, pttl, memory, access): OBJECT did not run where access was denied or not collected.
+    // Four entries per key (type, pttl, memory, access): TYPE or PTTL did not run where its entry is an
+    // error (a denied key), OBJECT did not run where access was denied or not collected.
     let lookups = 0;
+    const ran = (entry: unknown) => !readArg(entry as Arg).startsWith(SCRIPT_ERROR_MARK);
     for (let i = 3; i < outcome.reply.length; i += 4) {
       const access = Number(outcome.reply[i]);
-      lookups += access === FIGURE_DENIED || access === FIGURE_NOT_COLLECTED ? 2 : 3;
+      lookups +=
+        (ran(outcome.reply[i - 3]) ? 1 : 0) +
+        (ran(outcome.reply[i - 2]) ? 1 : 0) +
+        (access === FIGURE_DENIED || access === FIGURE_NOT_COLLECTED ? 0 : 1);
     }
     return lookups;
   }

@@ -6,13 +6,17 @@ import type { ClusterOptions, RedisOptions } from "ioredis";
 import type { ConnectionOptions as TlsOptions } from "node:tls";
 import { ReadOnlyError, guardClient } from "./command-policy";
 import type { KeyLookupCounter } from "./command-policy";
+import { isPermissionError } from "./redis-errors";
 import { RespSocket } from "./resp-socket";
 
 /** Where and how to connect; the password usually comes separately (SecretStorage). */
 export interface KeyspaceConnectionConfig {
-  /** A name for messages and profiles. */
+  /** A name for messages and profiles; empty: messages name only the server. */
   name: string;
-  /** `redis://[user[:password]@]host[:port][/db]` or `rediss://…` (TLS). Fields below override it. */
+  /**
+   * `redis://[user[:password]@]host[:port][/db]` (or `?db=N`) or `rediss://…` (TLS). The fields
+   * below add to it; a field that contradicts it (another database or user) is an error.
+   */
   url?: string;
   /** Default: `cluster`/`sentinel` when set, otherwise standalone. */
   mode?: "standalone" | "cluster" | "sentinel";
@@ -63,6 +67,20 @@ export interface ScanTarget {
 /** An open, guarded connection. Close it with `close()`. */
 export interface KeyspaceConnection {
   readonly name: string;
+  /**
+   * The server as profiles, notices and errors name it: `127.0.0.1:6379 db 3`, the master a
+   * Sentinel gave (`127.0.0.1:6380 db 0 (master mymaster via Sentinel 127.0.0.1:26379)`), or
+   * `Redis Cluster 127.0.0.1:7000, …`.
+   */
+  readonly server: string;
+  /** Notes from opening the connection (a permission the user lacks, such as PING), each naming the server. */
+  readonly notices: readonly string[];
+  /**
+   * Set when the connection was ended because a reconnect could not select the database again
+   * (the server lost it, or the user lost SELECT): what was read since may come from another
+   * database, so profiles that see it fail instead of returning figures.
+   */
+  readonly failure: Error | undefined;
   readonly mode: "standalone" | "cluster" | "sentinel";
   /** The guarded ioredis client. Every command it sends passes the read-only policy. */
   readonly client: Redis | Cluster;
@@ -98,6 +116,93 @@ export class KeyspaceConnectionError extends Error {
   }
 }
 
+/**
+ * A connection setting that cannot be used as given. `setting` names it (the CLI maps it to its
+ * option), `detail` says what is wrong; neither contains a password.
+ */
+export class KeyspaceConfigError extends Error {
+  readonly setting: "url" | "db" | "username" | "mode";
+  readonly detail: string;
+  constructor(name: string, setting: KeyspaceConfigError["setting"], detail: string) {
+    super(name ? `${name}: ${detail}` : detail);
+    this.name = "KeyspaceConfigError";
+    this.setting = setting;
+    this.detail = detail;
+  }
+}
+
+/** What a `redis://` URL says. */
+export interface RedisUrl {
+  tls: boolean;
+  host: string;
+  port: number;
+  username: string | undefined;
+  password: string | undefined;
+  db: number | undefined;
+  /** Where `db` came from, for messages: `/3` or `?db=3`. */
+  dbSource: string | undefined;
+}
+
+/** The URL with its password hidden, for messages; also for text that does not parse as a URL. */
+export function redactRedisUrl(text: string): string {
+  return text.replace(/^([a-z][\w+.-]*:\/\/[^:@/]*:).*@/is, "$1***@");
+}
+
+const URL_SHAPE = "redis://[user[:password]@]host[:port][/db]";
+
+/** Parses a `redis://` or `rediss://` URL; throws `KeyspaceConfigError` (setting `url`) saying what is wrong. */
+export function parseRedisUrl(text: string, name = ""): RedisUrl {
+  const shown = `"${redactRedisUrl(text)}"`;
+  const fail = (detail: string): never => {
+    throw new KeyspaceConfigError(name, "url", detail);
+  };
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return fail(`${shown} is not a URL (expected ${URL_SHAPE})`);
+  }
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:")
+    fail(`${shown} has the scheme ${url.protocol} (use redis:// or rediss://)`);
+  const decode = (value: string, what: string): string | undefined => {
+    if (!value) return undefined;
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return fail(`the ${what} in ${shown} is not valid percent-encoding (write % as %25)`);
+    }
+  };
+  const readIndex = (value: string, where: string): number => {
+    const index = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(index))
+      fail(`the database ${where} of ${shown} must be an index (0, 1, …), got "${value}"`);
+    return index;
+  };
+  let db: number | undefined;
+  let dbSource: string | undefined;
+  const path = url.pathname.replace(/^\//, "");
+  if (path !== "") {
+    db = readIndex(path, "in the path");
+    dbSource = `/${path}`;
+  }
+  for (const [key, value] of url.searchParams) {
+    if (key !== "db") fail(`the URL parameter "${key}" of ${shown} is not supported (only db)`);
+    const index = readIndex(value, "parameter");
+    if (db !== undefined && index !== db) fail(`${shown} names two databases: ${dbSource} and ?db=${value}`);
+    db = index;
+    dbSource ??= `?db=${value}`;
+  }
+  return {
+    tls: url.protocol === "rediss:",
+    host: url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1",
+    port: url.port ? Number(url.port) : 6379,
+    username: decode(url.username, "user name"),
+    password: decode(url.password, "password"),
+    db,
+    dbSource,
+  };
+}
+
 interface ResolvedConfig {
   mode: "standalone" | "cluster" | "sentinel";
   nodes: { host: string; port: number }[];
@@ -119,26 +224,36 @@ export function resolveConnectionConfig(
   let password = config.password;
   let db = config.db;
   let tls: TlsOptions | undefined;
+  if (db !== undefined && (!Number.isSafeInteger(db) || db < 0))
+    throw new KeyspaceConfigError(config.name, "db", `the database must be an index (0, 1, …), got ${db}`);
   if (config.url) {
-    const url = new URL(config.url);
-    if (url.protocol !== "redis:" && url.protocol !== "rediss:")
-      throw new Error(`${config.name}: unsupported URL scheme ${url.protocol} (use redis:// or rediss://)`);
-    if (nodes.length === 0)
-      nodes = [{ host: url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1", port: url.port ? Number(url.port) : 6379 }];
-    username ??= url.username ? decodeURIComponent(url.username) : undefined;
-    password ??= url.password ? decodeURIComponent(url.password) : undefined;
-    const path = url.pathname.replace(/^\//, "");
-    if (db === undefined && path !== "") db = Number(path);
-    if (url.protocol === "rediss:") tls = {};
+    const url = parseRedisUrl(config.url, config.name);
+    if (nodes.length === 0) nodes = [{ host: url.host, port: url.port }];
+    if (username !== undefined && url.username !== undefined && username !== url.username)
+      throw new KeyspaceConfigError(
+        config.name,
+        "username",
+        `user "${username}" conflicts with user "${url.username}" in the URL`,
+      );
+    username ??= url.username;
+    password ??= url.password;
+    if (db !== undefined && url.db !== undefined && db !== url.db)
+      throw new KeyspaceConfigError(
+        config.name,
+        "db",
+        `database ${db} conflicts with database ${url.db} in the URL (${url.dbSource})`,
+      );
+    db ??= url.db;
+    if (url.tls) tls = {};
   }
   if (config.tls) tls = { ...tls, ...(config.tls === true ? {} : config.tls) };
   if (config.tls === false) tls = undefined;
   if (nodes.length === 0) nodes = [{ host: "127.0.0.1", port: 6379 }];
   const mode = config.mode ?? (config.sentinelName ? "sentinel" : "standalone");
-  if (mode === "sentinel" && !config.sentinelName) throw new Error(`${config.name}: sentinel mode needs sentinelName`);
-  if (db !== undefined && (!Number.isInteger(db) || db < 0))
-    throw new Error(`${config.name}: invalid database index ${db}`);
-  if (mode === "cluster" && db) throw new Error(`${config.name}: Redis Cluster only has database 0`);
+  if (mode === "sentinel" && !config.sentinelName)
+    throw new KeyspaceConfigError(config.name, "mode", "sentinel mode needs the master's name");
+  if (mode === "cluster" && db)
+    throw new KeyspaceConfigError(config.name, "db", `Redis Cluster only has database 0 (got ${db})`);
   return {
     mode,
     nodes,
@@ -213,18 +328,48 @@ export async function openKeyspaceConnection(
   const lookups: KeyLookupCounter = { count: 0 };
   guardClient(client, { allowWrites, lookups });
 
+  const prefix = config.name ? `${config.name}: ` : "";
+  const selectsDatabase = resolved.mode !== "cluster" && resolved.db !== 0;
   // Without a listener ioredis prints every connection error to the console.
   let lastError: (Error & { code?: string }) | undefined;
-  client.on("error", (error: Error) => {
+  let ready = false;
+  let failure: Error | undefined;
+  let server =
+    resolved.mode === "cluster"
+      ? `Redis Cluster ${address}`
+      : resolved.mode === "sentinel"
+        ? `master ${config.sentinelName} via Sentinel ${address} db ${resolved.db}`
+        : `${address} db ${resolved.db}`;
+  client.on("error", (error: Error & { command?: { name?: string } }) => {
     lastError = error;
+    // ioredis selects the database again after a reconnect and only reports a failure here,
+    // then goes on in database 0: end the connection instead of reading the wrong database.
+    if (ready && selectsDatabase && error.command?.name === "select" && !failure) {
+      failure = new KeyspaceConnectionError(
+        `${prefix}${server}: the connection was lost and database ${resolved.db} could not be selected again (${error.message})`,
+        address,
+        undefined,
+        error,
+      );
+      client.disconnect();
+    }
   });
   if (client instanceof Cluster) client.on("node error", (error: Error) => (lastError = error));
 
+  const notices: string[] = [];
   try {
     await withTimeout(client.connect(), resolved.connectTimeoutMs * 2 + 1000, "connection timed out");
     // Without the ready check, connect() can resolve before a failed AUTH is noticed: one
     // round trip makes wrong credentials fail here instead of in the first profile.
-    await withTimeout(client.ping(), resolved.commandTimeoutMs, "PING timed out");
+    try {
+      await withTimeout(client.ping(), resolved.commandTimeoutMs, "PING timed out");
+    } catch (error) {
+      // A user without PING (it is not in @read) still got an answer from Redis after AUTH.
+      if (!isPermissionError(error)) throw error;
+      notices.push(
+        `PING is not permitted for this user on ${server}: the connection was checked by its refusal instead.`,
+      );
+    }
     if (lastError && /WRONGPASS|NOAUTH/.test(lastError.message)) throw lastError;
   } catch (error) {
     client.disconnect();
@@ -236,13 +381,37 @@ export async function openKeyspaceConnection(
         : resolved.mode === "cluster"
           ? `Redis Cluster seeds ${address}`
           : `Redis at ${address}`;
-    throw new KeyspaceConnectionError(
-      `${config.name}: ${what} ${describeConnectFailure(code, cause.message)}`,
-      address,
-      code,
-      error,
-    );
+    const message = isProtocolError(cause.message)
+      ? `${address} is not a Redis server: its reply is not the Redis protocol (${describeProtocolError(cause.message)})`
+      : `${what} ${describeConnectFailure(code, cause.message)}`;
+    throw new KeyspaceConnectionError(`${prefix}${message}`, address, code, error);
   }
+
+  const redis = client as Redis;
+  const readStream = () => (redis as unknown as { stream?: { remoteAddress?: string; remotePort?: number } }).stream;
+  if (resolved.mode === "sentinel") {
+    const stream = readStream();
+    if (stream?.remoteAddress)
+      server = `${formatNodes([{ host: stream.remoteAddress, port: stream.remotePort ?? 6379 }])} db ${resolved.db} (master ${config.sentinelName} via Sentinel ${address})`;
+  }
+  // ioredis sent SELECT on connecting, but a failure there only reaches the error listener and
+  // leaves the connection in database 0: select again and fail here, naming the database.
+  if (selectsDatabase) {
+    try {
+      await withTimeout(redis.select(resolved.db), resolved.commandTimeoutMs, "SELECT timed out");
+    } catch (error) {
+      client.disconnect();
+      const reply = (error as Error).message.split("\n")[0];
+      const why = /out of range|invalid DB index/i.test(reply)
+        ? `has no database ${resolved.db}`
+        : isPermissionError(error)
+          ? `does not let this user select database ${resolved.db}`
+          : `could not select database ${resolved.db}`;
+      const where = resolved.mode === "sentinel" ? server.replace(/ db \d+/, "") : address;
+      throw new KeyspaceConnectionError(`${prefix}Redis at ${where} ${why} (${reply})`, address, undefined, error);
+    }
+  }
+  ready = true;
 
   const inspectionSocket = (host: string, port: number) => () =>
     RespSocket.open({
@@ -261,6 +430,11 @@ export async function openKeyspaceConnection(
 
   return {
     name: config.name,
+    server,
+    notices,
+    get failure() {
+      return failure;
+    },
     mode: resolved.mode,
     client,
     allowWrites,
@@ -316,6 +490,38 @@ export async function openKeyspaceConnection(
       client.disconnect();
     },
   };
+}
+
+/**
+ * The master names a Sentinel monitors, when the connected server is a Sentinel (INFO server
+ * says `redis_mode:sentinel`); undefined for any other server, or when INFO is not answered.
+ */
+export async function readSentinelMasters(connection: KeyspaceConnection): Promise<string[] | undefined> {
+  try {
+    const info = (await connection.client.info("server")) as string;
+    if (!/^redis_mode:sentinel\s*$/m.test(info)) return undefined;
+    const masters = (await connection.client.call("SENTINEL", "MASTERS").catch(() => [])) as unknown[];
+    const names: string[] = [];
+    for (const master of masters) {
+      if (!Array.isArray(master)) continue;
+      const at = master.findIndex((field) => String(field) === "name");
+      if (at >= 0 && at + 1 < master.length) names.push(String(master[at + 1]));
+    }
+    return names;
+  } catch {
+    return undefined;
+  }
+}
+
+/** ioredis' parser on bytes that are not RESP (an HTTP or TLS server, another protocol). */
+function isProtocolError(message: string): boolean {
+  return /Protocol error|Please report this/i.test(message);
+}
+
+/** `got "H" as reply type byte`, without the parser's "Please report this". */
+function describeProtocolError(message: string): string {
+  const got = /got (".*?") as reply type byte/.exec(message);
+  return got ? `it began with ${got[1]}` : message.replace(/\.?\s*Please report this\.?/i, "");
 }
 
 /** The predicate of a connection error message: what went wrong, in words, with the detail. */

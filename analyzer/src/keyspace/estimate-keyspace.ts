@@ -12,6 +12,7 @@ import { inspectKeys } from "./inspect-keys";
 import type { InspectionState } from "./inspect-keys";
 import type { KeyRecord, KeyspaceEstimate } from "./keyspace-model";
 import { prepareInspection, readPermissions } from "./profile-keyspace";
+import { MissingPermissionError, explainScanFailure, isKeyPermissionError, isPermissionError } from "./redis-errors";
 
 export interface EstimateOptions extends AggregationOptions {
   /** Distinct keys to inspect (TYPE, PTTL); default 10,000. */
@@ -41,71 +42,182 @@ export async function estimateKeyspace(
     collectMemory: false,
     collectAccess: false,
   });
-  const nodeKeys = await Promise.all(targets.map(async (t, i) => stats.nodes[i]?.keys ?? (await t.client.dbsize())));
-  const totalKeys = nodeKeys.reduce((a, b) => a + b, 0);
-  const exhaustive = totalKeys <= sampleSize;
   const random = options.random ?? Math.random;
   const scanCount = options.scanCount ?? 100;
   const maxInFlight = Math.max(1, options.maxInFlight ?? 3);
   const namesPerSample = Math.max(1, options.namesPerSample ?? 3);
+  // SCAN lists keys outside the user's ACL key patterns too; only TYPE tells them apart. A key
+  // name no user may have (a probe) shows whether the patterns cover every key.
+  let restricted = await probeKeyPermissions(connection, state, random);
+  // Without INFO and DBSIZE, a full SCAN counts the node's keys and keeps a uniform sample of names.
+  const counted = await Promise.all(
+    targets.map((target, i) =>
+      stats.nodes[i]?.keys === undefined
+        ? countAndSampleKeys(target, sampleSize * namesPerSample, scanCount, random, state, options.signal)
+        : undefined,
+    ),
+  );
+  const nodeKeys = targets.map((_, i) => stats.nodes[i]?.keys ?? counted[i]!.count);
+  const keyspaceKeys = nodeKeys.reduce((a, b) => a + b, 0);
+  const exhaustive = keyspaceKeys <= sampleSize;
 
   const perNode = await Promise.all(
     targets.map(async (target, i) => {
-      const quota = exhaustive ? Infinity : Math.round((sampleSize * nodeKeys[i]) / Math.max(1, totalKeys));
-      if (quota === 0) return { records: [] as KeyRecord[], names: [] as Buffer[], vanished: 0 };
-      const names = exhaustive
-        ? await scanAllKeys(target, scanCount, options.signal)
-        : await sampleKeys(
-            target,
-            Math.min(nodeKeys[i], quota * namesPerSample),
-            nodeKeys[i],
-            scanCount,
-            maxInFlight,
-            random,
-            options.signal,
-          );
-      // The names come in random order (random cursors): the first `quota` are a random sample of them.
+      const quota = exhaustive ? Infinity : Math.round((sampleSize * nodeKeys[i]) / Math.max(1, keyspaceKeys));
+      if (quota === 0) return { records: [] as KeyRecord[], names: [] as Buffer[], vanished: 0, notPermitted: 0 };
+      const wanted = Math.min(nodeKeys[i], quota * namesPerSample);
+      const names = counted[i]
+        ? counted[i].names.slice(0, exhaustive ? undefined : wanted)
+        : exhaustive
+          ? await scanAllKeys(target, scanCount, state, options.signal)
+          : await sampleKeys(target, wanted, nodeKeys[i], scanCount, maxInFlight, random, state, options.signal);
+      // The names come in random order (random cursors, or shuffled): the first `quota` are a random sample of them.
       const inspected = await inspectAll(target, names.slice(0, quota), state, maxInFlight);
       return { ...inspected, names };
     }),
   );
+  if (connection.failure) throw connection.failure;
+  const refused = perNode.reduce((sum, n) => sum + n.notPermitted, 0);
+  if (refused > 0) restricted = true;
+  // Names beyond the inspected keys count for the shares only when every key may be read.
+  const useNames = !exhaustive && !restricted;
+  if (!exhaustive && restricted && namesPerSample > 1)
+    state.notices.add(
+      `This user may not read every key on ${connection.server} (its ACL key patterns): the shares come from the inspected keys alone, as the other sampled names cannot be told apart without inspecting them.`,
+    );
   const aggregator = createKeyspaceAggregator(options);
   for (const node of perNode) {
     for (const record of node.records) aggregator.add(record);
-    if (!exhaustive) for (const name of node.names) aggregator.addName(formatKeyForDisplay(name));
+    if (useNames) for (const name of node.names) aggregator.addName(formatKeyForDisplay(name));
   }
   const aggregate = aggregator.finish();
   const vanished = perNode.reduce((sum, n) => sum + n.vanished, 0);
   const inspected = perNode.reduce((sum, n) => sum + n.records.length, 0);
-  // An exhaustive scan has seen every key: shares from what it inspected, scaled by what it saw, not by a stale total.
-  const sampledNames = exhaustive ? undefined : perNode.reduce((sum, n) => sum + n.names.length, 0);
-  const scaleTo = exhaustive ? inspected : totalKeys;
+  const sampledNames = useNames ? perNode.reduce((sum, n) => sum + n.names.length, 0) : undefined;
+  // An exhaustive scan has seen every key: shares from what it inspected, scaled by what it saw,
+  // not by a stale total. A sample scales by the total, less the share of inspected keys refused.
+  const permittedKeys = exhaustive
+    ? inspected
+    : refused === 0
+      ? keyspaceKeys
+      : Math.round((keyspaceKeys * inspected) / Math.max(1, inspected + refused));
+  const refusal = exhaustive || refused === 0 ? undefined : { sampled: refused, keyspaceKeys };
   return {
     connection: connection.name,
     durationMs: Date.now() - started,
     sampledKeys: sampledNames ?? inspected,
     inspectedKeys: inspected,
-    totalKeys: scaleTo,
+    totalKeys: permittedKeys,
     exhaustive,
     vanished,
+    keysNotPermitted: exhaustive ? refused : keyspaceKeys - permittedKeys,
+    inspectedNotPermitted: refused,
+    keyspaceKeys: exhaustive ? inspected + refused + vanished : keyspaceKeys,
     families: aggregate.families.map((f) => ({
       family: f.family,
-      estimate: estimateGroup(f.stats, inspected, scaleTo, exhaustive, sampledNames),
+      estimate: estimateGroup(f.stats, inspected, permittedKeys, exhaustive, sampledNames, refusal),
     })),
-    namespaces: estimateNamespaceTree(aggregate.namespaces, inspected, scaleTo, exhaustive, sampledNames),
-    total: estimateGroup(aggregate.total, inspected, scaleTo, exhaustive, sampledNames),
+    namespaces: estimateNamespaceTree(
+      aggregate.namespaces,
+      inspected,
+      permittedKeys,
+      exhaustive,
+      sampledNames,
+      refusal,
+    ),
+    total: estimateGroup(aggregate.total, inspected, permittedKeys, exhaustive, sampledNames, refusal),
     memory: "sample-only",
     permissions: readPermissions(state, stats),
     notices: [...state.notices],
   };
 }
 
-async function scanAllKeys(target: ScanTarget, scanCount: number, signal: AbortSignal | undefined): Promise<Buffer[]> {
+/**
+ * Whether the user's ACL key patterns leave some keys out: TYPE of a key name nobody uses is
+ * refused for the key (restricted), answered (every key, unless a pattern happens to match this
+ * random name), or refused for the command (the estimate cannot run at all).
+ */
+async function probeKeyPermissions(
+  connection: KeyspaceConnection,
+  state: InspectionState,
+  random: () => number,
+): Promise<boolean> {
+  // Punctuation that key patterns rarely name, so that a pattern covering this name likely covers every name.
+  const name = `~~cachewise-acl-probe~~${Math.floor(random() * 2 ** 48).toString(36)}`;
+  try {
+    await connection.client.type(name);
+    return false;
+  } catch (error) {
+    if (isKeyPermissionError(error)) return true;
+    if (isPermissionError(error)) throw new MissingPermissionError(state.server, "TYPE", (error as Error).message);
+    throw error;
+  }
+}
+
+/** SCAN through the node, counting its keys and keeping a uniform random sample of `capacity` names, shuffled. */
+async function countAndSampleKeys(
+  target: ScanTarget,
+  capacity: number,
+  scanCount: number,
+  random: () => number,
+  state: InspectionState,
+  signal: AbortSignal | undefined,
+): Promise<{ count: number; names: Buffer[] }> {
+  const names: Buffer[] = [];
+  let count = 0;
+  let cursor = "0";
+  do {
+    if (signal?.aborted) break;
+    const [next, keys] = await scanPage(target, cursor, scanCount, state);
+    for (const key of keys) {
+      count += 1;
+      // Reservoir sampling: the first `capacity` names, then each next one replaces a random one with p = capacity / count.
+      if (names.length < capacity) names.push(key);
+      else {
+        const at = Math.floor(random() * count);
+        if (at < capacity) names[at] = key;
+      }
+    }
+    cursor = next.toString();
+  } while (cursor !== "0");
+  // SCAN can return a key twice (while the table is rehashed): with every name kept, duplicates
+  // are dropped; past the capacity the count may be a few keys high.
+  if (count <= capacity) {
+    const unique = new Map(names.map((key) => [key.toString("latin1"), key]));
+    names.splice(0, names.length, ...unique.values());
+    count = names.length;
+  }
+  for (let i = names.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [names[i], names[j]] = [names[j], names[i]];
+  }
+  return { count, names };
+}
+
+async function scanPage(
+  target: ScanTarget,
+  cursor: string | number,
+  scanCount: number,
+  state: InspectionState,
+): Promise<[Buffer, Buffer[]]> {
+  try {
+    return await target.client.scanBuffer(cursor, "COUNT", scanCount);
+  } catch (error) {
+    throw explainScanFailure(error, state.server);
+  }
+}
+
+async function scanAllKeys(
+  target: ScanTarget,
+  scanCount: number,
+  state: InspectionState,
+  signal: AbortSignal | undefined,
+): Promise<Buffer[]> {
   const seen = new Map<string, Buffer>();
   let cursor = "0";
   do {
     if (signal?.aborted) break;
-    const [next, keys] = await target.client.scanBuffer(cursor, "COUNT", scanCount);
+    const [next, keys] = await scanPage(target, cursor, scanCount, state);
     for (const key of keys) seen.set(key.toString("latin1"), key);
     cursor = next.toString();
   } while (cursor !== "0");
@@ -123,6 +235,7 @@ async function sampleKeys(
   scanCount: number,
   maxInFlight: number,
   random: () => number,
+  state: InspectionState,
   signal: AbortSignal | undefined,
 ): Promise<Buffer[]> {
   const seen = new Map<string, Buffer>();
@@ -133,7 +246,7 @@ async function sampleKeys(
     while (seen.size < quota && probes < maxProbes && !signal?.aborted) {
       probes += 1;
       const cursor = Math.floor(random() * 2 ** 52);
-      const [, keys] = await target.client.scanBuffer(cursor, "COUNT", scanCount);
+      const [, keys] = await scanPage(target, cursor, scanCount, state);
       for (const key of keys) {
         if (seen.size >= quota) break;
         seen.set(key.toString("latin1"), key);
@@ -149,9 +262,10 @@ async function inspectAll(
   keys: Buffer[],
   state: InspectionState,
   maxInFlight: number,
-): Promise<{ records: KeyRecord[]; vanished: number }> {
+): Promise<{ records: KeyRecord[]; vanished: number; notPermitted: number }> {
   const records: KeyRecord[] = [];
   let vanished = 0;
+  let notPermitted = 0;
   let next = 0;
   const chunk = 100;
   const worker = async () => {
@@ -160,8 +274,9 @@ async function inspectAll(
       const result = await inspectKeys(target.client, slice, state);
       records.push(...result.records);
       vanished += result.vanished;
+      notPermitted += result.notPermitted;
     }
   };
   await Promise.all(Array.from({ length: maxInFlight }, worker));
-  return { records, vanished };
+  return { records, vanished, notPermitted };
 }

@@ -2,7 +2,9 @@
 // OBJECT IDLETIME or FREQ. The fast path is one call of the read-only Lua script per chunk;
 // when scripting is denied or missing it falls back, once and for the whole profile, to
 // pipelined plain commands. Permission denials switch the matching figure off for the rest
-// of the run and are reported once. Nothing here reads a value or resets an idle time.
+// of the run and are reported once. A key outside the user's ACL key patterns (SCAN lists it all
+// the same) is counted as not permitted, apart from the keys that vanished; a denied TYPE or PTTL
+// command ends the profile with the server named. Nothing here reads a value or resets an idle time.
 import type { Redis } from "ioredis";
 import { formatKeyForDisplay } from "./key-format";
 import type { KeyRecord, PermissionState } from "./keyspace-model";
@@ -13,9 +15,12 @@ import {
   MAX_SCRIPT_KEYS,
   PROFILER_SCRIPT,
   PROFILER_SCRIPT_SHA,
+  SCRIPT_ERROR_MARK,
 } from "./profiler-script";
 import {
+  MissingPermissionError,
   isEvictionPolicyError,
+  isKeyPermissionError,
   isNoScriptError,
   isPermissionError,
   isScriptUnavailableError,
@@ -39,6 +44,8 @@ export interface InspectionState {
   collectAccess: boolean;
   /** Ordered, de-duplicated notices. */
   notices: Set<string>;
+  /** The server as notices and errors name it (`127.0.0.1:6379 db 0`). */
+  server: string;
 }
 
 export function createInspectionState(
@@ -47,6 +54,7 @@ export function createInspectionState(
     collectMemory?: boolean;
     collectAccess?: boolean;
     accessMetric?: "idle" | "freq";
+    server?: string;
   } = {},
 ): InspectionState {
   return {
@@ -58,6 +66,7 @@ export function createInspectionState(
     collectMemory: options.collectMemory ?? true,
     collectAccess: options.collectAccess ?? true,
     notices: new Set(),
+    server: options.server ?? "the server",
   };
 }
 
@@ -65,6 +74,8 @@ export interface InspectedChunk {
   records: KeyRecord[];
   /** Keys gone between SCAN and inspection (TYPE none / PTTL -2). */
   vanished: number;
+  /** Keys the user's ACL key patterns exclude: SCAN listed them, TYPE was refused. No figure of theirs is kept. */
+  notPermitted: number;
   /** Which path answered. */
   path: "script" | "pipeline" | "raw";
 }
@@ -77,11 +88,14 @@ interface RawAnswer {
   access: number;
   /** Which OBJECT figure `access` is. */
   metric: string;
+  /** TYPE or PTTL failed for this key (denied key or command, a key of another node): the error. */
+  failure?: { command: "TYPE" | "PTTL"; message: string };
 }
 
 /** Inspects `keys` (at most `MAX_SCRIPT_KEYS` per script call; larger chunks are split). */
 export async function inspectKeys(client: Redis, keys: Buffer[], state: InspectionState): Promise<InspectedChunk> {
-  if (keys.length === 0) return { records: [], vanished: 0, path: state.useScript ? "script" : "pipeline" };
+  if (keys.length === 0)
+    return { records: [], vanished: 0, notPermitted: 0, path: state.useScript ? "script" : "pipeline" };
   for (let attempt = 0; ; attempt++) {
     const wantMemory = state.collectMemory && state.memory !== "denied";
     const wantAccess = state.collectAccess && state.access !== "denied";
@@ -98,7 +112,7 @@ export async function inspectKeys(client: Redis, keys: Buffer[], state: Inspecti
       switchAccessMetric(state, metric);
       continue;
     }
-    return toRecords(keys, answers, path);
+    return toRecords(keys, answers, path, state);
   }
 }
 
@@ -114,7 +128,7 @@ function applyPermissionOutcomes(
       if (answer.memory === FIGURE_DENIED && state.memory !== "denied") {
         state.memory = "denied";
         state.notices.add(
-          "MEMORY USAGE is not permitted for this user: memory figures are unavailable (no permission).",
+          `MEMORY USAGE is not permitted for this user on ${state.server}: memory figures are unavailable (no permission).`,
         );
       } else if (answer.memory >= 0 && state.memory === "unknown") state.memory = "granted";
     }
@@ -122,7 +136,7 @@ function applyPermissionOutcomes(
       if (answer.access === FIGURE_DENIED && state.access !== "denied") {
         state.access = "denied";
         state.notices.add(
-          "OBJECT IDLETIME/FREQ is not permitted for this user: idle times are unavailable (no permission).",
+          `OBJECT IDLETIME/FREQ is not permitted for this user on ${state.server}: idle times are unavailable (no permission).`,
         );
       } else if (answer.access === FIGURE_WRONG_POLICY) policyMismatch = true;
       else if (answer.access >= 0 && state.access === "unknown") state.access = "granted";
@@ -142,7 +156,7 @@ export async function inspectKeysRaw(
   keys: Buffer[],
   state: InspectionState,
 ): Promise<InspectedChunk> {
-  if (keys.length === 0) return { records: [], vanished: 0, path: "raw" };
+  if (keys.length === 0) return { records: [], vanished: 0, notPermitted: 0, path: "raw" };
   for (let attempt = 0; ; attempt++) {
     const wantMemory = state.collectMemory && state.memory !== "denied";
     const wantAccess = state.collectAccess && state.access !== "denied";
@@ -157,10 +171,11 @@ export async function inspectKeysRaw(
       const type = replies[base];
       const pttl = replies[base + 1];
       if (type instanceof RespError || pttl instanceof RespError) {
-        const error = type instanceof RespError ? type : (pttl as RespError);
-        // TYPE and PTTL are the minimum; a key that moved (cluster MOVED) counts as vanished.
-        if (isPermissionError(error)) throw new Error(error.message);
-        answers.push({ type: "none", pttl: -2, memory: -1, access: -1, metric });
+        const failure =
+          type instanceof RespError
+            ? { command: "TYPE" as const, message: type.message }
+            : { command: "PTTL" as const, message: (pttl as RespError).message };
+        answers.push({ type: "none", pttl: -2, memory: -1, access: -1, metric, failure });
         continue;
       }
       const memory = wantMemory ? toReplyCode(replies[base + 2]) : FIGURE_NOT_COLLECTED;
@@ -172,7 +187,7 @@ export async function inspectKeysRaw(
       switchAccessMetric(state, metric);
       continue;
     }
-    return toRecords(keys, answers, "raw");
+    return toRecords(keys, answers, "raw", state);
   }
 }
 
@@ -200,11 +215,26 @@ function switchAccessMetric(state: InspectionState, from: "idle" | "freq"): void
   );
 }
 
-function toRecords(keys: Buffer[], answers: RawAnswer[], path: InspectedChunk["path"]): InspectedChunk {
+function toRecords(
+  keys: Buffer[],
+  answers: RawAnswer[],
+  path: InspectedChunk["path"],
+  state: InspectionState,
+): InspectedChunk {
   const records: KeyRecord[] = [];
   let vanished = 0;
+  let notPermitted = 0;
   for (let i = 0; i < keys.length; i++) {
     const a = answers[i];
+    if (a.failure) {
+      // TYPE and PTTL are the minimum. A key outside the user's key patterns is not permitted; a
+      // denied command ends the profile; a key that moved (cluster MOVED) counts as vanished.
+      if (isKeyPermissionError(a.failure.message)) notPermitted += 1;
+      else if (isPermissionError(a.failure.message))
+        throw new MissingPermissionError(state.server, a.failure.command, a.failure.message);
+      else vanished += 1;
+      continue;
+    }
     if (a.type === "none" || a.pttl === -2) {
       vanished += 1;
       continue;
@@ -219,7 +249,7 @@ function toRecords(keys: Buffer[], answers: RawAnswer[], path: InspectedChunk["p
       frequency: a.access >= 0 && a.metric === "freq" ? a.access : undefined,
     });
   }
-  return { records, vanished, path };
+  return { records, vanished, notPermitted, path };
 }
 
 async function runScript(
@@ -247,7 +277,7 @@ async function runScript(
         state.useScript = false;
         state.script = "denied";
         state.notices.add(
-          "Running the read-only profiling script (EVALSHA_RO/EVAL_RO) is not permitted for this user: using pipelined commands, which is slower.",
+          `Running the read-only profiling script (EVALSHA_RO/EVAL_RO) is not permitted for this user on ${state.server}: using pipelined commands, which is slower.`,
         );
         return undefined;
       }
@@ -269,12 +299,20 @@ async function runScript(
     state.script = "granted";
     const flat = reply as (Buffer | number)[];
     for (let i = 0; i < flat.length; i += 4) {
+      const type = String(flat[i]);
+      const pttl = String(flat[i + 1]);
+      const failure = type.startsWith(SCRIPT_ERROR_MARK)
+        ? { command: "TYPE" as const, message: type.slice(1) }
+        : pttl.startsWith(SCRIPT_ERROR_MARK)
+          ? { command: "PTTL" as const, message: pttl.slice(1) }
+          : undefined;
       answers.push({
-        type: String(flat[i]),
-        pttl: Number(flat[i + 1]),
+        type: failure ? "none" : type,
+        pttl: failure ? -2 : Number(pttl),
         memory: Number(flat[i + 2]),
         access: Number(flat[i + 3]),
         metric,
+        failure,
       });
     }
   }
@@ -312,9 +350,10 @@ async function runPipeline(
     const [typeError, type] = results[base] as [Error | null, unknown];
     const [pttlError, pttl] = results[base + 1] as [Error | null, unknown];
     if (typeError || pttlError) {
-      // TYPE and PTTL are the minimum; a key that moved (cluster MOVED) counts as vanished here.
-      if (isPermissionError(typeError ?? pttlError)) throw typeError ?? pttlError;
-      answers.push({ type: "none", pttl: -2, memory: -1, access: -1, metric: metric ?? "none" });
+      const failure = typeError
+        ? { command: "TYPE" as const, message: typeError.message }
+        : { command: "PTTL" as const, message: pttlError!.message };
+      answers.push({ type: "none", pttl: -2, memory: -1, access: -1, metric: metric ?? "none", failure });
       continue;
     }
     let offset = 2;

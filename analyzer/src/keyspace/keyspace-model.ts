@@ -129,6 +129,8 @@ export interface NodeProfileStats {
   scannedKeys: number;
   /** Keys that disappeared between SCAN and inspection. */
   vanished: number;
+  /** Keys SCAN listed that the user's ACL key patterns do not let it read (TYPE refused). */
+  notPermitted: number;
   /** DBSIZE when the profile started. */
   keysAtStart: number | undefined;
   /** Wall time of this node's scan. */
@@ -147,6 +149,11 @@ export interface KeyspaceProfile extends KeyspaceAggregate {
   complete: boolean;
   /** Keys that vanished between SCAN and inspection (expired or deleted); not errors. */
   vanished: number;
+  /**
+   * Keys SCAN listed that the user's ACL key patterns do not let it read: counted, never
+   * inspected. Every figure covers only the permitted keys.
+   */
+  notPermitted: number;
   /** Sum of the nodes' DBSIZE at the start. */
   keysAtStart: number | undefined;
   /** Whether idle times are OBJECT IDLETIME seconds or OBJECT FREQ counters. */
@@ -199,12 +206,25 @@ export interface KeyspaceEstimate {
   sampledKeys: number;
   /** Of those, keys whose type and TTL were read. */
   inspectedKeys: number;
-  /** Keys in the keyspace (sum over masters) the shares are scaled by. */
+  /**
+   * Keys the shares are scaled by: the keys the user may read (sum over masters). All of them
+   * when its ACL covers every key; exact when `exhaustive`, otherwise estimated from the share of
+   * inspected keys it was refused.
+   */
   totalKeys: number;
   /** True when the keyspace was small enough to scan whole: shares are then exact. */
   exhaustive: boolean;
   /** Keys that vanished between SCAN and inspection. */
   vanished: number;
+  /**
+   * Keys the user's ACL key patterns exclude: exact when `exhaustive`, otherwise estimated (the
+   * keyspace total less `totalKeys`). Zero when every inspected key (and a probe) was readable.
+   */
+  keysNotPermitted: number;
+  /** Of the inspected keys, how many were refused (the sample behind `keysNotPermitted`). */
+  inspectedNotPermitted: number;
+  /** Keys in the keyspace, permitted or not (INFO keyspace, DBSIZE, or counted by SCAN when both are denied). */
+  keyspaceKeys: number;
   families: { family: string | undefined; estimate: GroupEstimate }[];
   namespaces: NamespaceEstimate;
   total: GroupEstimate;

@@ -8,13 +8,16 @@ import { createInspectionState, inspectKeys, inspectKeysRaw } from "./inspect-ke
 import type { InspectionState } from "./inspect-keys";
 import type { KeyspaceAggregator } from "./aggregate";
 import type {
+  GroupStats,
   KeyRecord,
+  KeyspaceAggregate,
   KeyspaceProfile,
+  NamespaceNode,
   NodeProfileStats,
   ProfilePermissions,
   ProfileProgress,
 } from "./keyspace-model";
-import { isPermissionError, isUnknownCommandError } from "./redis-errors";
+import { explainScanFailure, isPermissionError, isUnknownCommandError } from "./redis-errors";
 import { RespError } from "./resp-socket";
 import type { RespSocket } from "./resp-socket";
 import { readServerStats } from "./server-stats";
@@ -101,8 +104,13 @@ export async function prepareInspection(
   const state = createInspectionState({
     ...options,
     accessMetric: policy && LFU_POLICIES.has(policy) ? "freq" : "idle",
+    server: connection.server,
   });
-  for (const notice of stats.notices) state.notices.add(notice);
+  for (const notice of [...connection.notices, ...stats.notices]) state.notices.add(notice);
+  if (stats.dbsize === "denied")
+    state.notices.add(
+      `DBSIZE is not permitted for this user on ${connection.server} (nor INFO): the number of keys is known only from scanning them.`,
+    );
   return { stats, state, targets };
 }
 
@@ -159,7 +167,10 @@ export async function profileKeyspace(
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
   }
-  const aggregate = aggregator.finish();
+  if (connection.failure) throw connection.failure;
+  // A figure denied part-way (a cluster node with other ACL rules, a selector covering only some
+  // keys) would cover only some keys: it is dropped, as when it is denied from the start.
+  const aggregate = dropDeniedFigures(aggregator.finish(), state.memory === "denied", state.access === "denied");
   const accessMetric =
     !state.collectAccess || state.access === "denied" ? "none" : state.accessMetric === "freq" ? "frequency" : "idle";
   return {
@@ -169,11 +180,32 @@ export async function profileKeyspace(
     durationMs: Date.now() - startedAt.getTime(),
     complete: !options.signal?.aborted,
     vanished: nodes.reduce((sum, n) => sum + n.vanished, 0),
+    notPermitted: nodes.reduce((sum, n) => sum + n.notPermitted, 0),
     keysAtStart: totalKeysEstimate,
     accessMetric,
     nodes,
     permissions: readPermissions(state, stats),
     notices: [...state.notices],
+  };
+}
+
+/** The aggregate without memory figures (`memory`) and without idle/frequency figures (`access`). */
+function dropDeniedFigures(aggregate: KeyspaceAggregate, memory: boolean, access: boolean): KeyspaceAggregate {
+  if (!memory && !access) return aggregate;
+  const strip = (stats: GroupStats): GroupStats => ({
+    ...stats,
+    ...(memory ? { memory: undefined, largestKeys: [] } : {}),
+    ...(access ? { idle: undefined, frequency: undefined } : {}),
+  });
+  const stripTree = (node: NamespaceNode): NamespaceNode => ({
+    ...node,
+    stats: strip(node.stats),
+    children: node.children.map(stripTree),
+  });
+  return {
+    total: strip(aggregate.total),
+    families: aggregate.families.map((f) => ({ ...f, stats: strip(f.stats) })),
+    namespaces: stripTree(aggregate.namespaces),
   };
 }
 
@@ -227,6 +259,7 @@ async function scanNode(
   const { state, signal } = context;
   let scannedKeys = 0;
   let vanished = 0;
+  let notPermitted = 0;
   let usedPath: NodeProfileStats["path"] | undefined;
   let lastProgress = 0;
   let failure: unknown;
@@ -260,10 +293,13 @@ async function scanNode(
         : (client.callBuffer("SCAN", cursor, "MATCH", context.match, "COUNT", context.scanCount) as Promise<
             [Buffer, Buffer[]]
           >);
+    const explained = reply.catch((error: unknown) => {
+      throw explainScanFailure(error, state.server);
+    });
     // The SCAN may fail before it is awaited (the raw socket is opening, chunks are in flight):
     // mark it handled here; awaiting it below still throws.
-    reply.catch(() => undefined);
-    return reply;
+    explained.catch(() => undefined);
+    return explained;
   };
 
   let pending: Promise<[Buffer, Buffer[]]> | undefined = scan("0", undefined);
@@ -293,6 +329,7 @@ async function scanNode(
           (result) => {
             if (usedPath !== "script" || result.path !== "pipeline") usedPath = result.path;
             vanished += result.vanished;
+            notPermitted += result.notPermitted;
             backlog.push(result.records);
             scheduleDrain();
           },
@@ -316,6 +353,7 @@ async function scanNode(
     node,
     scannedKeys,
     vanished,
+    notPermitted,
     keysAtStart,
     durationMs: Date.now() - started,
     path: usedPath ?? (socket ? "raw" : state.useScript ? "script" : "pipeline"),

@@ -9,7 +9,9 @@ export const MAX_SCRIPT_KEYS = 100;
 
 /**
  * ARGV[1]: access metric, `idle` | `freq` | `none`; ARGV[2]: `1` to collect MEMORY USAGE;
- * ARGV[3..]: keys. Returns 4 entries per key: type, pttl, memory, access. Memory and access
+ * ARGV[3..]: keys. Returns 4 entries per key: type, pttl, memory, access. Type and pttl are
+ * `!` and the error when TYPE or PTTL failed (a key outside the user's ACL key patterns, a key
+ * of another cluster node), so that the caller can tell a denied key from a vanished one. Memory and access
  * are >= 0, or -1 (key missing), -2 (no permission), -3 (other error), -4 (wrong eviction
  * policy for the metric), -5 (not collected).
  */
@@ -30,14 +32,17 @@ end
 for i = 3, #ARGV do
   local k = ARGV[i]
   local t = redis.pcall('TYPE', k)
-  if type(t) == 'table' and t.ok then t = t.ok else t = 'none' end
+  if type(t) == 'table' and t.ok then t = t.ok elseif type(t) == 'table' and t.err then t = '!' .. t.err else t = 'none' end
   local p = redis.pcall('PTTL', k)
-  if type(p) ~= 'number' then p = -2 end
+  if type(p) == 'table' and p.err then p = '!' .. p.err elseif type(p) ~= 'number' then p = -2 end
   local m = -5
-  if withMemory then m = classify(redis.pcall('MEMORY', 'USAGE', k)) end
   local a = -5
-  if metric == 'idle' then a = classify(redis.pcall('OBJECT', 'IDLETIME', k))
-  elseif metric == 'freq' then a = classify(redis.pcall('OBJECT', 'FREQ', k)) end
+  -- A key TYPE could not read (denied, or not on this node) has no other figures either.
+  if string.sub(t, 1, 1) ~= '!' then
+    if withMemory then m = classify(redis.pcall('MEMORY', 'USAGE', k)) end
+    if metric == 'idle' then a = classify(redis.pcall('OBJECT', 'IDLETIME', k))
+    elseif metric == 'freq' then a = classify(redis.pcall('OBJECT', 'FREQ', k)) end
+  end
   out[#out + 1] = t
   out[#out + 1] = p
   out[#out + 1] = m
@@ -45,6 +50,9 @@ for i = 3, #ARGV do
 end
 return out
 `;
+
+/** Marks a TYPE or PTTL entry of the script's reply that is an error message. */
+export const SCRIPT_ERROR_MARK = "!";
 
 /** Codes the script returns for memory and access (every inspection path uses them too). */
 export const FIGURE_DENIED = -2;

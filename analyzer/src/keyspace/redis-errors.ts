@@ -14,8 +14,45 @@ export function isPermissionError(error: unknown): boolean {
   return (
     message.startsWith("NOPERM") ||
     message.includes("no permissions to run") ||
-    message.includes("can't run this command")
+    message.includes("can't run this command") ||
+    isKeyPermissionError(error)
   );
+}
+
+/**
+ * A denial of the key, not of the command: the user's ACL key patterns do not cover it
+ * (`NOPERM this user has no permissions to access one of the keys…`, 7.2's `No permissions to
+ * access a key`, and the wording inside a script). SCAN lists such keys all the same.
+ */
+export function isKeyPermissionError(error: unknown): boolean {
+  return /permissions to access (one of the keys|a key)|can't access at least one of the keys/i.test(
+    readMessage(error),
+  );
+}
+
+/** The connection broke: the server went away, reset it, or closed it while commands were pending. */
+export function isConnectionLostError(error: unknown): boolean {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (code === "ECONNRESET" || code === "EPIPE" || code === "ECONNABORTED") return true;
+  return /ECONNRESET|EPIPE|Connection is closed|Stream isn't writeable|connection to \S+ closed|socket hang up/i.test(
+    readMessage(error),
+  );
+}
+
+/**
+ * A command the profile cannot do without (SCAN, TYPE, PTTL) is denied to the user. The message
+ * names the server and the command.
+ */
+export class MissingPermissionError extends Error {
+  /** The denied command, upper-case. */
+  readonly command: string;
+  constructor(server: string, command: string, reply: string) {
+    super(
+      `the user may not run ${command} on ${server} (${reply.split("\n")[0]}); a profile needs SCAN, TYPE and PTTL`,
+    );
+    this.name = "MissingPermissionError";
+    this.command = command;
+  }
 }
 
 /** The command does not exist here (old server, or renamed/disabled on a managed service). */
@@ -58,4 +95,9 @@ export function isNotRunError(error: unknown): boolean {
     isUnknownCommandError(error) ||
     /^(CLUSTERDOWN|LOADING|BUSY|NOAUTH|MASTERDOWN|EXECABORT)\b|^ERR wrong number of arguments/.test(readMessage(error))
   );
+}
+
+/** A failed SCAN as the profile reports it: a denial names the server and the command. */
+export function explainScanFailure(error: unknown, server: string): unknown {
+  return isPermissionError(error) ? new MissingPermissionError(server, "SCAN", readMessage(error)) : error;
 }

@@ -52,6 +52,11 @@ export interface ServerStats extends Pick<
   readAt: Date;
   /** "denied" when the user may not run INFO: only DBSIZE-based key counts are then known. */
   info: PermissionState;
+  /**
+   * DBSIZE, asked only when INFO is denied: "denied" leaves `keys` undefined (the caller says
+   * what it does instead), "unknown" when INFO answered.
+   */
+  dbsize: PermissionState;
   nodes: NodeServerStats[];
   notices: string[];
 }
@@ -85,14 +90,18 @@ function readNumber(fields: Map<string, string>, name: string): number | undefin
   return value === undefined ? undefined : Number(value);
 }
 
-/** INFO and DBSIZE of one node. `infoDenied` is set when INFO answered NOPERM. */
+/**
+ * INFO and DBSIZE of one node. `infoDenied` is set when INFO answered NOPERM, `dbsizeDenied`
+ * when DBSIZE, its fallback, did too (the key count is then unknown).
+ */
 export async function readNodeServerStats(
   client: Redis,
   node: string,
   db: number,
-): Promise<{ stats: NodeServerStats; infoDenied: boolean }> {
+): Promise<{ stats: NodeServerStats; infoDenied: boolean; dbsizeDenied: boolean }> {
   let fields: Map<string, string> | undefined;
   let infoDenied = false;
+  let dbsizeDenied = false;
   try {
     fields = parseInfo(await client.info());
   } catch (error) {
@@ -108,11 +117,13 @@ export async function readNodeServerStats(
       keys = await client.dbsize();
     } catch (error) {
       if (!isPermissionError(error)) throw error;
+      dbsizeDenied = true;
     }
     keyspace = undefined;
   }
   return {
     infoDenied,
+    dbsizeDenied,
     stats: {
       node,
       keys,
@@ -140,6 +151,7 @@ export async function readServerStats(connection: KeyspaceConnection): Promise<S
   const results = await Promise.all(targets.map((t) => readNodeServerStats(t.client, t.node, connection.db)));
   const nodes = results.map((r) => r.stats);
   const denied = results.some((r) => r.infoDenied);
+  const dbsizeDenied = results.some((r) => r.dbsizeDenied);
   const keys = sumDefined(nodes.map((n) => n.keys));
   const weighted = nodes.every((n) => n.avgTtlMs !== undefined && n.expires !== undefined);
   const expiresTotal = sumDefined(nodes.map((n) => n.expires));
@@ -160,11 +172,14 @@ export async function readServerStats(connection: KeyspaceConnection): Promise<S
     maxmemoryPolicy: nodes[0]?.maxmemoryPolicy,
     redisVersion: nodes[0]?.redisVersion,
     info: denied ? "denied" : "granted",
+    dbsize: dbsizeDenied ? "denied" : denied ? "granted" : "unknown",
     nodes,
-    notices: denied
-      ? [
-          "INFO is not permitted for this user: memory, TTL averages and hit counters are unavailable; key counts come from DBSIZE.",
-        ]
-      : [],
+    notices: [
+      ...(denied
+        ? [
+            `INFO is not permitted for this user on ${connection.server}: memory, TTL averages and hit counters are unavailable${dbsizeDenied ? "" : "; key counts come from DBSIZE"}.`,
+          ]
+        : []),
+    ],
   };
 }
