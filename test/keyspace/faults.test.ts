@@ -7,7 +7,9 @@ import { KeyspaceConnectionError, openKeyspaceConnection } from "../../analyzer/
 import type { KeyspaceConnection } from "../../analyzer/src/keyspace/connection";
 import { inspectKey } from "../../analyzer/src/keyspace/key-inspector";
 import { profileKeyspace } from "../../analyzer/src/keyspace/profile-keyspace";
+import { runKeyspaceCli } from "../../analyzer/src/cli/keyspace";
 import { findFreePort } from "../free-port";
+import { REPO_ROOT } from "../helpers";
 
 type Reply = string | null | { hang: true } | { close: true };
 
@@ -232,4 +234,87 @@ describe("faults", () => {
     await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(unhandled, []);
   });
+
+  it("says a server that answers HTTP is not a Redis server, naming it", async () => {
+    const sockets = new Set<net.Socket>();
+    const http = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on("error", () => undefined);
+      socket.on("data", () => socket.end("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"));
+    });
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const { port } = http.address() as net.AddressInfo;
+    try {
+      const result = await runCli(["--redis", `redis://127.0.0.1:${port}`, "--timeout", "1000"]);
+      assert.deepEqual(
+        [result.code, result.stdout, result.stderr],
+        [
+          2,
+          "",
+          `cachewise: 127.0.0.1:${port} is not a Redis server: its reply is not the Redis protocol (it began with "H")\n`,
+        ],
+      );
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+  });
+
+  it("names the server and says the figures are incomplete when Redis goes away mid-profile", async () => {
+    const info = "# Keyspace\r\ndb0:keys=4,expires=0,avg_ttl=0\r\n";
+    for (const mode of [["--full"], ["--sample", "2"]]) {
+      let scans = 0;
+      const fake = await startFakeRedis((command) => {
+        switch (command[0].toLowerCase()) {
+          case "client":
+            return OK;
+          case "ping":
+            return "+PONG\r\n";
+          case "info":
+            return `$${info.length}\r\n${info}\r\n`;
+          case "config":
+            return "*2\r\n$16\r\nmaxmemory-policy\r\n$10\r\nnoeviction\r\n";
+          case "scan":
+            // The first page has keys and more to come; Redis dies at the second.
+            scans += 1;
+            if (scans === 1) return "*2\r\n$2\r\n17\r\n*2\r\n$2\r\nk1\r\n$2\r\nk2\r\n";
+            setImmediate(() => void fake.stop());
+            return { close: true };
+          case "type":
+            return "+string\r\n";
+          case "pttl":
+            return ":-1\r\n";
+          case "memory":
+          case "object":
+            return ":5\r\n";
+          default:
+            return "-ERR unknown command\r\n";
+        }
+      });
+      const result = await runCli(["--redis", `redis://127.0.0.1:${fake.port}`, "--timeout", "1000", ...mode]);
+      assert.equal(result.code, 2, result.stdout);
+      assert.equal(result.stdout, "");
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `^cachewise: lost the connection to 127\\.0\\.0\\.1:${fake.port} db 0 during the ${mode[0] === "--full" ? "full profile" : "sampled estimate"} \\(.+\\): the figures so far are incomplete, so none are shown\\n$`,
+        ),
+      );
+      assert.ok(scans >= 2, "Redis went away after the first SCAN page");
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(unhandled, []);
+  });
 });
+
+async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await runKeyspaceCli(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    cwd: REPO_ROOT,
+    env: {},
+  });
+  return { code, stdout, stderr };
+}

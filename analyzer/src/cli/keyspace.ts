@@ -2,7 +2,15 @@
 // families of the project when paths or --project are given. Read-only (the connection is opened
 // without writes), SCAN-based, a sampled estimate by default and a full profile with --full.
 import { TTL_HISTOGRAM_LABELS } from "../keyspace/aggregate";
-import { openKeyspaceConnection, type KeyspaceConnectionConfig } from "../keyspace/connection";
+import {
+  KeyspaceConfigError,
+  openKeyspaceConnection,
+  parseRedisUrl,
+  readSentinelMasters,
+  redactRedisUrl,
+  type KeyspaceConnection,
+  type KeyspaceConnectionConfig,
+} from "../keyspace/connection";
 import { estimateKeyspace } from "../keyspace/estimate-keyspace";
 import { formatDuration } from "../format/duration";
 import { escapeText } from "../format/escape";
@@ -15,6 +23,12 @@ import type {
   NamespaceNode,
 } from "../keyspace/keyspace-model";
 import { profileKeyspace } from "../keyspace/profile-keyspace";
+import {
+  MissingPermissionError,
+  isConnectionLostError,
+  isPermissionError,
+  isUnknownCommandError,
+} from "../keyspace/redis-errors";
 import { createKeyMatcher } from "../program-model/match-keys";
 import type { CacheFamily } from "../model/program-model";
 import { describeTtls, runFamilies } from "./families";
@@ -26,12 +40,13 @@ Profiles a live Redis keyspace (read-only: SCAN, TYPE, PTTL, MEMORY USAGE, OBJEC
 KEYS) and groups it by the cache families of the project when paths or --project are given.
 
 Options:
-  --redis <url>            redis://[user@]host:port[/db] or rediss:// (TLS); password from
+  --redis <url>            redis://[user@]host:port[/db] (or ?db=N) or rediss:// (TLS); password from
                            REDISCLI_AUTH or CACHEWISE_REDIS_PASSWORD, or in the URL
   --cluster                Redis Cluster: every master is scanned, in parallel
   --sentinel <name>        Sentinel mode: the URL names a Sentinel, <name> the master group
   --user <name>            ACL user name
-  --db <index>             database index
+  --db <index>             database index (the same as the URL's, if it names one); the server
+                           must have it
   --sample <n>             sampled estimate: n keys inspected (default 10000), 3n key names counted for the shares
   --full                   full profile: every key, with memory (memory is never extrapolated from samples)
   --speed gentle|fast      full profile pacing (default gentle: lowest latency impact)
@@ -62,6 +77,8 @@ interface KeyspaceArgs {
   format: "pretty" | "json";
   timeoutMs: number;
   help: boolean;
+  /** Options given on the command line, to reject the ones that contradict each other. */
+  given: Set<string>;
 }
 
 export function parseKeyspaceArgs(argv: string[]): KeyspaceArgs {
@@ -80,12 +97,26 @@ export function parseKeyspaceArgs(argv: string[]): KeyspaceArgs {
     format: "pretty",
     timeoutMs: 5000,
     help: false,
+    given: new Set(),
   };
   const reader = createArgReader(argv);
-  const takeValue = reader.takeValue;
-  const takeNumber = reader.takeInteger;
+  // An option given twice with different values is a contradiction, not "the last one wins".
+  const values = new Map<string, string>();
+  const takeValue = (flag: string, inline: string | undefined) => {
+    const value = reader.takeValue(flag, inline);
+    const earlier = values.get(flag);
+    if (earlier !== undefined && earlier !== value && flag !== "--project" && flag !== "-p")
+      throw new UsageError(`${flag} is given twice ("${shownValue(flag, earlier)}" and "${shownValue(flag, value)}")`);
+    values.set(flag, value);
+    return value;
+  };
+  const takeNumber = (flag: string, inline: string | undefined, min: number) => {
+    const value = takeValue(flag, inline);
+    return reader.takeInteger(flag, value, min);
+  };
   for (let next = reader.next(); next; next = reader.next()) {
     const { arg, flag, inline } = next;
+    if (flag.startsWith("-")) parsed.given.add(flag);
     switch (flag) {
       case "-h":
       case "--help":
@@ -142,8 +173,30 @@ export function parseKeyspaceArgs(argv: string[]): KeyspaceArgs {
         parsed.paths.push(arg);
     }
   }
+  const conflicts: Array<[string, string, string]> = [
+    ["--sample", "--full", "--full inspects every key; --sample sizes the default sampled estimate"],
+    ["--cluster", "--sentinel", "a Sentinel watches one master, not a cluster"],
+  ];
+  for (const [a, b, why] of conflicts)
+    if (parsed.given.has(a) && parsed.given.has(b))
+      throw new UsageError(`${a} and ${b} contradict each other (${why})`);
+  if (parsed.given.has("--speed") && !parsed.full)
+    throw new UsageError("--speed paces a full profile: add --full, or leave --speed out for a sampled estimate");
   return parsed;
 }
+
+/** An option's value as messages may show it: a URL's password hidden. */
+function shownValue(flag: string, value: string): string {
+  return flag === "--redis" ? redactRedisUrl(value) : value;
+}
+
+/** The command-line option behind a connection setting, for messages. */
+const OPTION_OF_SETTING: Record<KeyspaceConfigError["setting"], string> = {
+  url: "--redis",
+  db: "--db",
+  username: "--user",
+  mode: "--sentinel",
+};
 
 /** Runs `cachewise keyspace`; resolves to the exit code (0, or 2 for usage and connection errors). */
 export async function runKeyspaceCli(argv: string[], io: KeyspaceIo): Promise<number> {
@@ -162,6 +215,21 @@ export async function runKeyspaceCli(argv: string[], io: KeyspaceIo): Promise<nu
     io.stderr("cachewise: keyspace needs --redis <url>\n");
     return 2;
   }
+  const config: KeyspaceConnectionConfig = {
+    name: "",
+    url: args.url,
+    mode: args.cluster ? "cluster" : args.sentinel ? "sentinel" : undefined,
+    sentinelName: args.sentinel,
+    username: args.user,
+    db: args.db,
+    commandTimeoutMs: args.timeoutMs,
+    connectTimeoutMs: args.timeoutMs,
+  };
+  const misfit = checkConnectionArgs(args.url, args);
+  if (misfit) {
+    io.stderr(`cachewise: ${misfit}\n`);
+    return 2;
+  }
   let families: CacheFamily[] = [];
   if (args.paths.length > 0 || args.projects.length > 0) {
     try {
@@ -177,18 +245,8 @@ export async function runKeyspaceCli(argv: string[], io: KeyspaceIo): Promise<nu
     redisFamilies.map((f) => ({ id: f.id, pattern: f.pattern })),
     args.delimiter,
   );
-  const config: KeyspaceConnectionConfig = {
-    name: "cli",
-    url: args.url,
-    mode: args.cluster ? "cluster" : args.sentinel ? "sentinel" : undefined,
-    sentinelName: args.sentinel,
-    username: args.user,
-    db: args.db,
-    commandTimeoutMs: args.timeoutMs,
-    connectTimeoutMs: args.timeoutMs,
-  };
   const password = io.env.CACHEWISE_REDIS_PASSWORD ?? io.env.REDISCLI_AUTH;
-  let connection;
+  let connection: KeyspaceConnection;
   try {
     connection = await openKeyspaceConnection(config, {
       password,
@@ -197,7 +255,11 @@ export async function runKeyspaceCli(argv: string[], io: KeyspaceIo): Promise<nu
       maxReconnectAttempts: 0,
     });
   } catch (error) {
-    io.stderr(`cachewise: ${(error as Error).message}\n`);
+    const message =
+      error instanceof KeyspaceConfigError
+        ? `${OPTION_OF_SETTING[error.setting]}: ${error.detail}`
+        : (error as Error).message;
+    io.stderr(`cachewise: ${message}\n`);
     return 2;
   }
   try {
@@ -207,8 +269,8 @@ export async function runKeyspaceCli(argv: string[], io: KeyspaceIo): Promise<nu
       const profile = await profileKeyspace(connection, { classify, delimiter: args.delimiter, speed: args.speed });
       io.stdout(
         (args.format === "json"
-          ? JSON.stringify(toProfileJson(profile, labels), null, 2)
-          : formatProfile(profile, labels, families.length > 0)) + "\n",
+          ? JSON.stringify(toProfileJson(profile, connection.server, labels), null, 2)
+          : formatProfile(profile, connection.server, labels, families.length > 0)) + "\n",
       );
     } else {
       const estimate = await estimateKeyspace(connection, {
@@ -218,17 +280,61 @@ export async function runKeyspaceCli(argv: string[], io: KeyspaceIo): Promise<nu
       });
       io.stdout(
         (args.format === "json"
-          ? JSON.stringify(toEstimateJson(estimate, labels), null, 2)
-          : formatEstimate(estimate, labels, families.length > 0)) + "\n",
+          ? JSON.stringify(toEstimateJson(estimate, connection.server, labels), null, 2)
+          : formatEstimate(estimate, connection.server, labels, families.length > 0)) + "\n",
       );
     }
     return 0;
   } catch (error) {
-    io.stderr(`cachewise: ${(error as Error).message}\n`);
+    io.stderr(
+      `cachewise: ${await explainFailure(error, connection, args.full ? "full profile" : "sampled estimate")}\n`,
+    );
     return 2;
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * What is wrong with the connection options before anything is opened: a URL that does not
+ * parse, or a database or user that `--db`/`--user` contradict. Undefined when they fit.
+ */
+function checkConnectionArgs(url: string, args: KeyspaceArgs): string | undefined {
+  let parsed;
+  try {
+    parsed = parseRedisUrl(url);
+  } catch (error) {
+    if (error instanceof KeyspaceConfigError) return `--redis: ${error.detail}`;
+    throw error;
+  }
+  if (args.db !== undefined && parsed.db !== undefined && args.db !== parsed.db)
+    return `--db ${args.db} contradicts database ${parsed.db} in --redis (${parsed.dbSource})`;
+  if (args.user !== undefined && parsed.username !== undefined && args.user !== parsed.username)
+    return `--user "${args.user}" contradicts user "${parsed.username}" in --redis`;
+  const db = args.db ?? parsed.db;
+  if (args.cluster && db) return `--cluster: Redis Cluster only has database 0 (database ${db} was given)`;
+  return undefined;
+}
+
+/** A profile's failure as one line that names the server and, where the user can act, what to do. */
+async function explainFailure(error: unknown, connection: KeyspaceConnection, what: string): Promise<string> {
+  const message = (error as Error).message?.split("\n")[0] ?? String(error);
+  if (error instanceof MissingPermissionError) return message;
+  if (isConnectionLostError(error))
+    return `lost the connection to ${connection.server} during the ${what} (${message}): the figures so far are incomplete, so none are shown`;
+  const unknown = /unknown command '(scan|type|pttl|dbsize)'/i.exec(message);
+  if (unknown && isUnknownCommandError(error)) {
+    // A Sentinel answers PING and INFO like a server, but none of the keyspace commands.
+    const masters = await readSentinelMasters(connection);
+    const node = connection.listScanTargets()[0]?.node ?? connection.server;
+    const command = unknown[1].toUpperCase();
+    if (masters)
+      return `${node} is a Redis Sentinel, not a data node (it does not know ${command}): use --sentinel <master>${masters.length > 0 ? ` (it monitors ${masters.join(", ")})` : ""}`;
+    return `${node} does not know ${command}: it looks like a Redis Sentinel, not a data node; if so, use --sentinel <master name>`;
+  }
+  if (/timed out/i.test(message)) return `${connection.server} did not answer in time during the ${what} (${message})`;
+  if (isPermissionError(error)) return `${connection.server} refused a command to this user (${message})`;
+  return `${connection.server}: ${message}`;
 }
 
 // ---- output ----------------------------------------------------------------------
@@ -272,10 +378,19 @@ function describeTypes(types: Record<string, number>): string {
     .join(", ");
 }
 
-function formatProfile(profile: KeyspaceProfile, labels: ReadonlyMap<string, CacheFamily>, grouped: boolean): string {
+function formatProfile(
+  profile: KeyspaceProfile,
+  server: string,
+  labels: ReadonlyMap<string, CacheFamily>,
+  grouped: boolean,
+): string {
   const lines: string[] = [];
+  const refused =
+    profile.notPermitted > 0
+      ? `, ${formatInt(profile.notPermitted)} not permitted for this user (every figure covers only the ${formatInt(profile.total.keys)} permitted keys)`
+      : "";
   lines.push(
-    `Full profile of ${escapeText(profile.connection)}: ${formatInt(profile.total.keys)} keys in ${(profile.durationMs / 1000).toFixed(2)} s${profile.complete ? "" : " (cancelled: partial)"}, ${profile.vanished} vanished during the scan, ${profile.nodes.length} node${profile.nodes.length === 1 ? "" : "s"}`,
+    `Full profile of ${escapeText(server)}: ${formatInt(profile.total.keys)} keys in ${(profile.durationMs / 1000).toFixed(2)} s${profile.complete ? "" : " (cancelled: partial)"}, ${profile.vanished} vanished during the scan${refused}, ${profile.nodes.length} node${profile.nodes.length === 1 ? "" : "s"}`,
   );
   lines.push(
     `Memory ${formatMeasuredBytes(profile.total.memory?.totalBytes)} · ${formatInt(profile.total.keysWithoutTtl)} keys without TTL · access metric: ${profile.accessMetric}`,
@@ -337,15 +452,22 @@ function flattenNamespaces(root: NamespaceNode, depth: number): NamespaceNode[] 
 
 function formatEstimate(
   estimate: KeyspaceEstimate,
+  server: string,
   labels: ReadonlyMap<string, CacheFamily>,
   grouped: boolean,
 ): string {
   const lines: string[] = [];
+  const seconds = (estimate.durationMs / 1000).toFixed(2);
+  const refused = estimate.keysNotPermitted > 0 || estimate.inspectedNotPermitted > 0;
   const sample = estimate.exhaustive
-    ? `all ${formatInt(estimate.totalKeys)} keys inspected in ${(estimate.durationMs / 1000).toFixed(2)} s (the whole keyspace: exact shares)`
-    : `${formatInt(estimate.sampledKeys)} key names of ${formatInt(estimate.totalKeys)} sampled, ${formatInt(estimate.inspectedKeys)} of them inspected for type and TTL, in ${(estimate.durationMs / 1000).toFixed(2)} s; 95% intervals`;
+    ? refused
+      ? `all ${formatInt(estimate.keyspaceKeys)} keys scanned in ${seconds} s: ${formatInt(estimate.totalKeys)} permitted for this user and inspected, ${formatInt(estimate.keysNotPermitted)} not permitted (exact shares of the permitted keys only)`
+      : `all ${formatInt(estimate.totalKeys)} keys inspected in ${seconds} s (the whole keyspace: exact shares)`
+    : refused
+      ? `${formatInt(estimate.inspectedKeys + estimate.inspectedNotPermitted)} of ${formatInt(estimate.keyspaceKeys)} keys sampled in ${seconds} s, ${formatInt(estimate.inspectedNotPermitted)} of them not permitted for this user: ≈${formatInt(estimate.keysNotPermitted)} keys not permitted in all, the shares cover only the ≈${formatInt(estimate.totalKeys)} permitted keys (from the ${formatInt(estimate.inspectedKeys)} inspected); 95% intervals`
+      : `${formatInt(estimate.sampledKeys)} key names of ${formatInt(estimate.totalKeys)} sampled, ${formatInt(estimate.inspectedKeys)} of them inspected for type and TTL, in ${seconds} s; 95% intervals`;
   lines.push(
-    `Sampled estimate of ${escapeText(estimate.connection)}: ${sample}; memory needs --full (it is never extrapolated from samples)`,
+    `Sampled estimate of ${escapeText(server)}: ${sample}; memory needs --full (it is never extrapolated from samples)`,
   );
   const rows = (items: Array<{ name: string; e: KeyspaceEstimate["families"][number]["estimate"] }>) =>
     items.map(({ name, e }) => [
@@ -401,7 +523,7 @@ function toStatsJson(stats: GroupStats): unknown {
   };
 }
 
-function toProfileJson(profile: KeyspaceProfile, labels: ReadonlyMap<string, CacheFamily>): unknown {
+function toProfileJson(profile: KeyspaceProfile, server: string, labels: ReadonlyMap<string, CacheFamily>): unknown {
   const namespaces = (node: NamespaceNode): unknown => ({
     path: node.path,
     segment: node.segment,
@@ -411,10 +533,11 @@ function toProfileJson(profile: KeyspaceProfile, labels: ReadonlyMap<string, Cac
   });
   return {
     mode: "full",
-    connection: profile.connection,
+    connection: server,
     durationMs: profile.durationMs,
     complete: profile.complete,
     vanished: profile.vanished,
+    notPermitted: profile.notPermitted,
     keysAtStart: profile.keysAtStart ?? null,
     accessMetric: profile.accessMetric,
     permissions: profile.permissions,
@@ -429,7 +552,7 @@ function toProfileJson(profile: KeyspaceProfile, labels: ReadonlyMap<string, Cac
   };
 }
 
-function toEstimateJson(estimate: KeyspaceEstimate, labels: ReadonlyMap<string, CacheFamily>): unknown {
+function toEstimateJson(estimate: KeyspaceEstimate, server: string, labels: ReadonlyMap<string, CacheFamily>): unknown {
   const withHistogram = <T extends { ttlHistogram: number[] }>(e: T) => ({
     ...e,
     ttlHistogram: Object.fromEntries(TTL_HISTOGRAM_LABELS.map((label, i) => [label, e.ttlHistogram[i] ?? 0])),
@@ -443,14 +566,18 @@ function toEstimateJson(estimate: KeyspaceEstimate, labels: ReadonlyMap<string, 
   });
   return {
     mode: "sample",
-    connection: estimate.connection,
+    connection: server,
     durationMs: estimate.durationMs,
     sampledKeys: estimate.sampledKeys,
     inspectedKeys: estimate.inspectedKeys,
     totalKeys: estimate.totalKeys,
     exhaustive: estimate.exhaustive,
     vanished: estimate.vanished,
+    keysNotPermitted: estimate.keysNotPermitted,
+    inspectedNotPermitted: estimate.inspectedNotPermitted,
+    keyspaceKeys: estimate.keyspaceKeys,
     notices: estimate.notices,
+    total: withHistogram(estimate.total),
     families: estimate.families.map((g) => ({
       family: g.family === undefined ? null : familyName(g.family, labels),
       estimate: withHistogram(g.estimate),

@@ -33,8 +33,10 @@ export function createArgReader(argv: readonly string[]): ArgReader {
     },
     takeValue,
     takeInteger(flag, inline, min) {
-      const value = Number(takeValue(flag, inline));
-      if (!Number.isInteger(value) || value < min) throw new UsageError(`${flag} expects an integer ≥ ${min}`);
+      const text = takeValue(flag, inline);
+      const value = /^\s*-?\d+\s*$/.test(text) ? Number(text) : NaN;
+      if (!Number.isSafeInteger(value) || value < min)
+        throw new UsageError(`${flag} expects an integer ≥ ${min}, got "${text}"`);
       return value;
     },
   };
