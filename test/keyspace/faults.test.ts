@@ -31,7 +31,7 @@ function startFakeRedis(
         if (!parsed) return;
         buffer = buffer.subarray(parsed.length);
         commands.push(parsed.args);
-        const reply = handle(parsed.args);
+        const reply = answerAclProbe(parsed.args) ?? handle(parsed.args);
         if (reply && typeof reply === "object" && "close" in reply) {
           socket.destroy();
           return;
@@ -55,6 +55,16 @@ function startFakeRedis(
       });
     });
   });
+}
+
+/**
+ * The profile starts with TYPE and PTTL of a key name nobody uses (its ACL probe): answered as
+ * Redis answers them for a missing key, so that each fake misbehaves where its test says.
+ */
+function answerAclProbe(command: string[]): string | undefined {
+  if (!command[1]?.startsWith("~~cachewise-acl-probe~~")) return undefined;
+  const name = command[0].toLowerCase();
+  return name === "type" ? "+none\r\n" : name === "pttl" ? ":-2\r\n" : undefined;
 }
 
 function parseCommand(buffer: Buffer): { args: string[]; length: number } | undefined {

@@ -12,7 +12,7 @@ import { inspectKeys } from "./inspect-keys";
 import type { InspectionState } from "./inspect-keys";
 import type { KeyRecord, KeyspaceEstimate } from "./keyspace-model";
 import { prepareInspection, readPermissions } from "./profile-keyspace";
-import { MissingPermissionError, explainScanFailure, isKeyPermissionError, isPermissionError } from "./redis-errors";
+import { explainScanFailure } from "./redis-errors";
 
 export interface EstimateOptions extends AggregationOptions {
   /** Distinct keys to inspect (TYPE, PTTL); default 10,000. */
@@ -37,18 +37,18 @@ export async function estimateKeyspace(
 ): Promise<KeyspaceEstimate> {
   const started = Date.now();
   const sampleSize = Math.max(1, options.sampleSize ?? 10_000);
-  const { stats, state, targets } = await prepareInspection(connection, {
+  const { stats, state, targets, keysRestricted } = await prepareInspection(connection, {
     useScript: options.useScript,
     collectMemory: false,
     collectAccess: false,
+    random: options.random,
   });
   const random = options.random ?? Math.random;
   const scanCount = options.scanCount ?? 100;
   const maxInFlight = Math.max(1, options.maxInFlight ?? 3);
   const namesPerSample = Math.max(1, options.namesPerSample ?? 3);
-  // SCAN lists keys outside the user's ACL key patterns too; only TYPE tells them apart. A key
-  // name no user may have (a probe) shows whether the patterns cover every key.
-  let restricted = await probeKeyPermissions(connection, state, random);
+  // SCAN lists keys outside the user's ACL key patterns too; only TYPE tells them apart.
+  let restricted = keysRestricted;
   // Without INFO and DBSIZE, a full SCAN counts the node's keys and keeps a uniform sample of names.
   const counted = await Promise.all(
     targets.map((target, i) =>
@@ -130,28 +130,6 @@ export async function estimateKeyspace(
     permissions: readPermissions(state, stats),
     notices: [...state.notices],
   };
-}
-
-/**
- * Whether the user's ACL key patterns leave some keys out: TYPE of a key name nobody uses is
- * refused for the key (restricted), answered (every key, unless a pattern happens to match this
- * random name), or refused for the command (the estimate cannot run at all).
- */
-async function probeKeyPermissions(
-  connection: KeyspaceConnection,
-  state: InspectionState,
-  random: () => number,
-): Promise<boolean> {
-  // Punctuation that key patterns rarely name, so that a pattern covering this name likely covers every name.
-  const name = `~~cachewise-acl-probe~~${Math.floor(random() * 2 ** 48).toString(36)}`;
-  try {
-    await connection.client.type(name);
-    return false;
-  } catch (error) {
-    if (isKeyPermissionError(error)) return true;
-    if (isPermissionError(error)) throw new MissingPermissionError(state.server, "TYPE", (error as Error).message);
-    throw error;
-  }
 }
 
 /** SCAN through the node, counting its keys and keeping a uniform random sample of `capacity` names, shuffled. */

@@ -17,7 +17,13 @@ import type {
   ProfilePermissions,
   ProfileProgress,
 } from "./keyspace-model";
-import { explainScanFailure, isPermissionError, isUnknownCommandError } from "./redis-errors";
+import {
+  MissingPermissionError,
+  explainScanFailure,
+  isKeyPermissionError,
+  isPermissionError,
+  isUnknownCommandError,
+} from "./redis-errors";
 import { RespError } from "./resp-socket";
 import type { RespSocket } from "./resp-socket";
 import { readServerStats } from "./server-stats";
@@ -93,12 +99,40 @@ export async function readEvictionPolicy(
   }
 }
 
+/**
+ * Whether the user's ACL key patterns leave some keys out, from TYPE and PTTL of a key name
+ * nobody uses: refused for the key (restricted), answered (every key, unless a pattern happens
+ * to match this random name), or refused for the command, which no profile can do without:
+ * that throws `MissingPermissionError` before any key is scanned.
+ */
+export async function probeKeyPermissions(
+  connection: KeyspaceConnection,
+  server: string,
+  random: () => number = Math.random,
+): Promise<boolean> {
+  // Punctuation that key patterns rarely name, so that a pattern covering this name likely covers every name.
+  const name = `~~cachewise-acl-probe~~${Math.floor(random() * 2 ** 48).toString(36)}`;
+  let restricted = false;
+  for (const command of ["TYPE", "PTTL"] as const) {
+    try {
+      await (command === "TYPE" ? connection.client.type(name) : connection.client.pttl(name));
+    } catch (error) {
+      // Redis checks the command before the key, so a key refusal of TYPE does not hide a PTTL refusal.
+      if (isKeyPermissionError(error)) restricted = true;
+      else if (isPermissionError(error)) throw new MissingPermissionError(server, command, (error as Error).message);
+      else throw error;
+    }
+  }
+  return restricted;
+}
+
 /** Reads server totals and prepares the inspection state shared by profiles and estimates. */
 export async function prepareInspection(
   connection: KeyspaceConnection,
-  options: { useScript?: boolean; collectMemory?: boolean; collectAccess?: boolean },
-): Promise<{ stats: ServerStats; state: InspectionState; targets: ScanTarget[] }> {
+  options: { useScript?: boolean; collectMemory?: boolean; collectAccess?: boolean; random?: () => number },
+): Promise<{ stats: ServerStats; state: InspectionState; targets: ScanTarget[]; keysRestricted: boolean }> {
   const targets = connection.listScanTargets();
+  const keysRestricted = await probeKeyPermissions(connection, connection.server, options.random);
   const stats = await readServerStats(connection);
   const policy = options.collectAccess === false ? undefined : await readEvictionPolicy(targets[0], stats);
   const state = createInspectionState({
@@ -111,7 +145,7 @@ export async function prepareInspection(
     state.notices.add(
       `DBSIZE is not permitted for this user on ${connection.server} (nor INFO): the number of keys is known only from scanning them.`,
     );
-  return { stats, state, targets };
+  return { stats, state, targets, keysRestricted };
 }
 
 export function readPermissions(state: InspectionState, stats: ServerStats): ProfilePermissions {
