@@ -15,6 +15,7 @@ import { createInspectionState, inspectKeys } from "../../analyzer/src/keyspace/
 import { inspectKey, readValuePreview, scanNamespace } from "../../analyzer/src/keyspace/key-inspector";
 import { profileKeyspace } from "../../analyzer/src/keyspace/profile-keyspace";
 import { readServerStats } from "../../analyzer/src/keyspace/server-stats";
+import { findFreePort } from "../free-port";
 import { profileWhileKeysVanish, startRedisServer } from "./redis-harness";
 import type { RedisProcess } from "./redis-harness";
 
@@ -513,6 +514,62 @@ describe("read-only by design", () => {
   });
 });
 
+describe("ACL key patterns", () => {
+  it("counts the keys a user may not read as not permitted on every path, with no other figure and exact lookups", async () => {
+    const seeder = adminDb(13);
+    await seedMixed(seeder, "kp");
+    // 100 strings readable and writable, 50 hashes read-only; the other 150 keys are out of reach.
+    await admin.call("ACL", "SETUSER", "patterned", "reset", "on", ">pw", "~kp:str:*", "%R~kp:hash:*", "&*", "+@all");
+    const connection = await connect(13, { username: "patterned" }, { password: "pw" });
+    const readServerLookups = async () => {
+      const info = await admin.info("stats");
+      return Number(/keyspace_hits:(\d+)/.exec(info)![1]) + Number(/keyspace_misses:(\d+)/.exec(info)![1]);
+    };
+    for (const [rawSocket, useScript, path] of [
+      [true, true, "raw"],
+      [false, true, "script"],
+      [false, false, "pipeline"],
+    ] as const) {
+      const lookupsBefore = await readServerLookups();
+      const ownBefore = connection.keyLookups;
+      const profile = await profileKeyspace(connection, { classify: classifyByKind, rawSocket, useScript });
+      assert.deepEqual([profile.total.keys, profile.notPermitted, profile.vanished], [150, 150, 0], path);
+      assert.equal(profile.nodes[0].path, path);
+      assert.deepEqual(profile.nodes[0].notPermitted, 150);
+      assert.deepEqual(
+        profile.families.map((f) => [f.family, f.stats.keys, f.stats.memory?.keysMeasured]).sort(),
+        [
+          ["hash", 50, 50],
+          ["str", 100, 100],
+        ],
+        path,
+      );
+      // A refused key is not a refused figure: memory and idle times stay on for the others.
+      assert.deepEqual(profile.notices, [], path);
+      assert.deepEqual([profile.permissions.memory, profile.permissions.idle], ["granted", "granted"], path);
+      assert.equal(connection.keyLookups - ownBefore, (await readServerLookups()) - lookupsBefore, `${path} lookups`);
+    }
+    for (const useScript of [true, false]) {
+      const whole = await estimateKeyspace(connection, { classify: classifyByKind, useScript });
+      assert.deepEqual(
+        [whole.exhaustive, whole.totalKeys, whole.keysNotPermitted, whole.keyspaceKeys, whole.inspectedKeys],
+        [true, 150, 150, 300, 150],
+      );
+      const sample = await estimateKeyspace(connection, { classify: classifyByKind, useScript, sampleSize: 100 });
+      assert.equal(sample.exhaustive, false);
+      assert.equal(sample.inspectedKeys + sample.inspectedNotPermitted, 100);
+      assert.equal(sample.totalKeys + sample.keysNotPermitted, 300);
+      assert.equal(sample.sampledKeys, sample.inspectedKeys, "no name of a refused key counts");
+      assert.deepEqual(sample.families.map((f) => f.family).sort(), ["hash", "str"]);
+      assert.equal(
+        sample.families.reduce((sum, f) => sum + f.estimate.estimatedKeys, 0),
+        sample.totalKeys,
+        "the families' estimates add up to the permitted keys",
+      );
+    }
+  });
+});
+
 describe("server stats and key inspection", () => {
   it("reads O(1) totals and hit/miss counters", async () => {
     const connection = await connect(1);
@@ -631,5 +688,39 @@ describe("server stats and key inspection", () => {
       cursor = next.cursor;
     } while (cursor !== "0");
     assert.equal(new Set(keys).size, 6);
+  });
+});
+
+describe("database selection across reconnects", () => {
+  it("ends the connection instead of reading database 0 when a reconnect cannot select the database again", async () => {
+    const port = await findFreePort();
+    let redis = await startRedisServer("keyspace-reselect", [], port);
+    try {
+      const seeder = new Redis({ port, db: 5 });
+      for (let i = 0; i < 10; i++) await seeder.set(`five:${i}`, "x");
+      seeder.disconnect();
+      const connection = await openKeyspaceConnection(
+        { name: "", nodes: [{ host: "127.0.0.1", port }], db: 5, commandTimeoutMs: 1000, connectTimeoutMs: 1000 },
+        { maxReconnectAttempts: 50 },
+      );
+      open.push(connection);
+      assert.equal((await profileKeyspace(connection)).total.keys, 10);
+      // The same address comes back with two databases only, and with keys in database 0.
+      await redis.stop();
+      redis = await startRedisServer("keyspace-reselect", ["--databases", "2"], port);
+      const zero = new Redis({ port });
+      await zero.set("zero:1", "x");
+      zero.disconnect();
+      const deadline = Date.now() + 10_000;
+      while (!connection.failure && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(
+        connection.failure?.message,
+        `127.0.0.1:${port} db 5: the connection was lost and database 5 could not be selected again (ERR DB index is out of range)`,
+      );
+      await assert.rejects(profileKeyspace(connection), (error: Error) => error === connection.failure);
+      await assert.rejects(estimateKeyspace(connection), (error: Error) => error === connection.failure);
+    } finally {
+      await redis.stop();
+    }
   });
 });

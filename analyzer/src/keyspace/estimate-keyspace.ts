@@ -35,6 +35,7 @@ export async function estimateKeyspace(
   connection: KeyspaceConnection,
   options: EstimateOptions = {},
 ): Promise<KeyspaceEstimate> {
+  if (connection.failure) throw connection.failure;
   const started = Date.now();
   const sampleSize = Math.max(1, options.sampleSize ?? 10_000);
   const { stats, state, targets, keysRestricted } = await prepareInspection(connection, {

@@ -162,6 +162,7 @@ export async function profileKeyspace(
   connection: KeyspaceConnection,
   options: ProfileOptions = {},
 ): Promise<KeyspaceProfile> {
+  if (connection.failure) throw connection.failure;
   const startedAt = new Date();
   const speed = PROFILE_SPEEDS[options.speed ?? "gentle"];
   const { stats, state, targets } = await prepareInspection(connection, options);
