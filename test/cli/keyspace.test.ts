@@ -321,6 +321,14 @@ describe("cachewise keyspace: the database, ACL users and what each message name
         [estimate.connection, estimate.totalKeys],
         [`127.0.0.1:${server.port} db 3 (master cachewise-master via Sentinel 127.0.0.1:${sentinel.port})`, 7],
       );
+      const missing = await run(["--redis", `redis://127.0.0.1:${sentinel.port}/99`, "--sentinel", "cachewise-master"]);
+      assert.deepEqual(
+        [missing.code, missing.stderr],
+        [
+          2,
+          `cachewise: Redis at 127.0.0.1:${server.port} (master cachewise-master via Sentinel 127.0.0.1:${sentinel.port}) has no database 99 (ERR DB index is out of range)\n`,
+        ],
+      );
     } finally {
       await sentinel.stop();
     }

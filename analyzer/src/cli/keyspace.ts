@@ -4,6 +4,7 @@
 import { TTL_HISTOGRAM_LABELS } from "../keyspace/aggregate";
 import {
   KeyspaceConfigError,
+  KeyspaceConnectionError,
   openKeyspaceConnection,
   parseRedisUrl,
   readSentinelMasters,
@@ -319,7 +320,8 @@ function checkConnectionArgs(url: string, args: KeyspaceArgs): string | undefine
 /** A profile's failure as one line that names the server and, where the user can act, what to do. */
 async function explainFailure(error: unknown, connection: KeyspaceConnection, what: string): Promise<string> {
   const message = (error as Error).message?.split("\n")[0] ?? String(error);
-  if (error instanceof MissingPermissionError) return message;
+  // These name the server themselves.
+  if (error instanceof MissingPermissionError || error instanceof KeyspaceConnectionError) return message;
   if (isConnectionLostError(error))
     return `lost the connection to ${connection.server} during the ${what} (${message}): the figures so far are incomplete, so none are shown`;
   const unknown = /unknown command '(scan|type|pttl|dbsize)'/i.exec(message);

@@ -334,12 +334,12 @@ export async function openKeyspaceConnection(
   let lastError: (Error & { code?: string }) | undefined;
   let ready = false;
   let failure: Error | undefined;
-  let server =
-    resolved.mode === "cluster"
-      ? `Redis Cluster ${address}`
-      : resolved.mode === "sentinel"
-        ? `master ${config.sentinelName} via Sentinel ${address} db ${resolved.db}`
-        : `${address} db ${resolved.db}`;
+  // Sentinel mode learns the master's address once connected.
+  const viaSentinel = resolved.mode === "sentinel" ? ` (master ${config.sentinelName} via Sentinel ${address})` : "";
+  const nameServer = (dataAddress: string) =>
+    resolved.mode === "cluster" ? `Redis Cluster ${address}` : `${dataAddress} db ${resolved.db}${viaSentinel}`;
+  let dataAddress = resolved.mode === "sentinel" ? "the master" : address;
+  let server = nameServer(dataAddress);
   client.on("error", (error: Error & { command?: { name?: string } }) => {
     lastError = error;
     // ioredis selects the database again after a reconnect and only reports a failure here,
@@ -388,11 +388,12 @@ export async function openKeyspaceConnection(
   }
 
   const redis = client as Redis;
-  const readStream = () => (redis as unknown as { stream?: { remoteAddress?: string; remotePort?: number } }).stream;
   if (resolved.mode === "sentinel") {
-    const stream = readStream();
-    if (stream?.remoteAddress)
-      server = `${formatNodes([{ host: stream.remoteAddress, port: stream.remotePort ?? 6379 }])} db ${resolved.db} (master ${config.sentinelName} via Sentinel ${address})`;
+    const stream = (redis as unknown as { stream?: { remoteAddress?: string; remotePort?: number } }).stream;
+    if (stream?.remoteAddress) {
+      dataAddress = formatNodes([{ host: stream.remoteAddress, port: stream.remotePort ?? 6379 }]);
+      server = nameServer(dataAddress);
+    }
   }
   // ioredis sent SELECT on connecting, but a failure there only reaches the error listener and
   // leaves the connection in database 0: select again and fail here, naming the database.
@@ -407,8 +408,12 @@ export async function openKeyspaceConnection(
         : isPermissionError(error)
           ? `does not let this user select database ${resolved.db}`
           : `could not select database ${resolved.db}`;
-      const where = resolved.mode === "sentinel" ? server.replace(/ db \d+/, "") : address;
-      throw new KeyspaceConnectionError(`${prefix}Redis at ${where} ${why} (${reply})`, address, undefined, error);
+      throw new KeyspaceConnectionError(
+        `${prefix}Redis at ${dataAddress}${viaSentinel} ${why} (${reply})`,
+        address,
+        undefined,
+        error,
+      );
     }
   }
   ready = true;
