@@ -3,7 +3,9 @@
 // the O(1) key totals. Memory is never extrapolated: a few huge keys dominate it.
 // Shares need only key names, which cost nothing beyond the SCAN reply, so the probes go on
 // past the inspected sample and the shares count every name seen: with 3 names per inspected
-// key, the shares' sampling error falls by √3 for the same inspection work.
+// key, the shares' sampling error falls by √3 for the same inspection work. Not so for an ACL
+// user whose key patterns leave keys out: SCAN lists those too and only TYPE tells them apart,
+// so its shares come from the inspected keys, and the refused ones are counted apart.
 import type { AggregationOptions } from "./aggregate";
 import { createKeyspaceAggregator, estimateGroup, estimateNamespaceTree } from "./aggregate";
 import { formatKeyForDisplay } from "./key-format";
