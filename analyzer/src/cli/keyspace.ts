@@ -260,7 +260,8 @@ export async function runKeyspaceCli(argv: string[], io: KeyspaceIo): Promise<nu
       error instanceof KeyspaceConfigError
         ? `${OPTION_OF_SETTING[error.setting]}: ${error.detail}`
         : (error as Error).message;
-    io.stderr(`cachewise: ${message}\n`);
+    // Errors from the server may quote its bytes.
+    io.stderr(`cachewise: ${escapeText(message)}\n`);
     return 2;
   }
   try {
@@ -288,7 +289,7 @@ export async function runKeyspaceCli(argv: string[], io: KeyspaceIo): Promise<nu
     return 0;
   } catch (error) {
     io.stderr(
-      `cachewise: ${await explainFailure(error, connection, args.full ? "full profile" : "sampled estimate")}\n`,
+      `cachewise: ${escapeText(await explainFailure(error, connection, args.full ? "full profile" : "sampled estimate"))}\n`,
     );
     return 2;
   } finally {
