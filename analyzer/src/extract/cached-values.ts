@@ -8,6 +8,7 @@ import type { InstanceResolver } from "./instances";
 import { ARRAY_MUTATING_METHODS, type PurityAnalyzer } from "./purity";
 import type { Resolver } from "./resolver";
 import { getMemoizerAdapter } from "../libraries/registry";
+import { walkTree } from "./walk";
 
 /** Methods of reference-storing caches that hand out the stored value. */
 const CACHE_READ_METHODS = new Set(["get", "peek", "fetch", "load", "wrap", "getOrSet"]);
@@ -320,8 +321,8 @@ export class CachedValueTracker {
     const checker = this.resolver.checker;
     const name = symbol.getName();
     let found = false;
-    const visit = (node: TS.Node): void => {
-      if (found) return;
+    const visit = (node: TS.Node): boolean | void => {
+      if (found) return false;
       if (ts.isIdentifier(node) && node.text === name && checker.getSymbolAtLocation(node) === symbol) {
         const parent = node.parent;
         if (
@@ -339,9 +340,8 @@ export class CachedValueTracker {
         )
           found = true;
       }
-      ts.forEachChild(node, visit);
     };
-    visit(fn);
+    walkTree(ts, fn, visit);
     return found;
   }
 

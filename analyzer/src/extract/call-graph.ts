@@ -7,6 +7,7 @@ import type { FunctionFacts } from "../model/cache-model";
 import { findEnclosingFunction, nameFunction } from "./functions";
 import type { Resolver } from "./resolver";
 import { traceArgumentSources } from "./value-sources";
+import { walkTree } from "./walk";
 
 /** Registration methods whose function argument becomes an event handler. */
 const SUBSCRIBE_METHODS = new Set([
@@ -182,7 +183,7 @@ export class CallGraphCollector {
       else result.add(index);
     });
     if (names.size > 0 && fn.body) {
-      const visit = (node: TS.Node): void => {
+      walkTree(ts, fn.body, (node) => {
         if (ts.isCallExpression(node)) {
           // A callback parameter the function calls (`getOrSet(key, fn)` → `await fn()`): its result is data.
           const callee = this.resolver.skipOuter(node.expression);
@@ -198,9 +199,7 @@ export class CallGraphCollector {
             if (index !== undefined) result.add(index);
           }
         }
-        ts.forEachChild(node, visit);
-      };
-      visit(fn.body);
+      });
     }
     this.forwarded.set(fn, result);
     return result;
@@ -293,11 +292,10 @@ export function collectDeclaredFunctionNames(ts: Resolver["ts"], program: TS.Pro
       const kind = node.initializer.kind;
       if (kind === ts.SyntaxKind.ArrowFunction || kind === ts.SyntaxKind.FunctionExpression) names.add(node.name.text);
     }
-    ts.forEachChild(node, visit);
   };
   for (const file of program.getSourceFiles()) {
     if (file.isDeclarationFile || file.fileName.includes("/node_modules/")) continue;
-    visit(file);
+    walkTree(ts, file, visit);
   }
   return names;
 }

@@ -28,6 +28,7 @@ import { findCacheAsideKeyGaps, checkIdentityArguments } from "./sites/key-gaps"
 import { traceWrittenValues } from "./sites/written-values";
 import { addDeclaredLayerSites, findDeclaredLayer } from "./sites/declared-layers";
 import type { CacheLayer } from "../model/cache-layers";
+import { walkTree } from "./walk";
 
 const programContexts = new WeakMap<TS.Program, ProgramContext>();
 
@@ -119,7 +120,7 @@ class FileExtractor {
     const mapCacheNames = new Set<string>();
     const cachedValues = new CachedValueTracker(this.resolver, this.instances, this.context.purity, mapCacheNames);
     const callGraph = this.builder.callGraph;
-    const visit = (node: TS.Node): void => {
+    walkTree(ts, this.sourceFile, (node) => {
       cachedValues.observe(node);
       callGraph.observe(node);
       if (ts.isCallExpression(node)) {
@@ -129,9 +130,7 @@ class FileExtractor {
         this.builder.addEntityAccesses(node, this.context.entities.describeTaggedTemplate(node));
       else if (ts.isNewExpression(node)) this.visitNew(node);
       else if (ts.isDecorator(node)) visitDecorator(this.builder, node);
-      ts.forEachChild(node, visit);
-    };
-    visit(this.sourceFile);
+    });
     traceWrittenValues(this.builder);
     const mapCaches = findMapCaches(this.builder);
     for (const mapCache of mapCaches) mapCacheNames.add(mapCache.name);

@@ -7,6 +7,7 @@ import type { Resolver, ResolvedExport } from "./resolver";
 import { getAdapter, getStoreAdapter, findLibraryByModule } from "../libraries/registry";
 import { createArgumentReader, type ReaderServices } from "./argument-reader";
 import { findAssignedName, nameFunction } from "./functions";
+import { walkTree } from "./walk";
 
 const MAX_DEPTH = 5;
 
@@ -298,17 +299,18 @@ export class InstanceResolver implements ReaderServices {
       }
     }
     let found: TS.Expression | undefined;
-    const visit = (node: TS.Node): void => {
-      if (found) return;
+    const visit = (node: TS.Node): boolean => {
+      if (found) return false;
       // A nested class has its own `this`.
-      if (ts.isClassLike(node) && node !== classNode) return;
+      if (ts.isClassLike(node) && node !== classNode) return false;
       if (ts.isBinaryExpression(node) && isThisAssignment(node)) {
         found = node.right;
-        return;
+        return false;
       }
-      ts.forEachChild(node, visit);
+      return true;
     };
-    for (const member of classNode.members) if (!ts.isPropertyDeclaration(member) || member === property) visit(member);
+    for (const member of classNode.members)
+      if (!ts.isPropertyDeclaration(member) || member === property) walkTree(ts, member, visit);
     return found;
   }
 
@@ -340,9 +342,8 @@ export class InstanceResolver implements ReaderServices {
           index.set(symbol, values);
         }
       }
-      ts.forEachChild(node, visit);
     };
-    visit(sourceFile);
+    walkTree(ts, sourceFile, visit);
     return index;
   }
 
@@ -412,12 +413,10 @@ export class InstanceResolver implements ReaderServices {
     if (!body) return [];
     if (!ts.isBlock(body)) return [body];
     const found: TS.Expression[] = [];
-    const visit = (node: TS.Node): void => {
-      if (ts.isFunctionLike(node)) return;
+    walkTree(ts, body, (node) => {
+      if (ts.isFunctionLike(node)) return false;
       if (ts.isReturnStatement(node) && node.expression) found.push(node.expression);
-      ts.forEachChild(node, visit);
-    };
-    ts.forEachChild(body, visit);
+    });
     return found;
   }
 

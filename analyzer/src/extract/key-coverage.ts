@@ -4,6 +4,7 @@
 import type * as TS from "typescript";
 import { findEnclosingFunction } from "./functions";
 import type { Resolver } from "./resolver";
+import { SKIP_CHILDREN, walkTree, walkTreeWith } from "./walk";
 
 /**
  * Parameters that shape how a value is fetched, not which value: leaving them out of the key
@@ -111,13 +112,14 @@ export class KeyCoverage {
     const r = this.resolver;
     const inputs: Inputs = { all: new Set(), computed: new Set() };
     const visited = new Set<TS.Symbol>();
-    const visit = (node: TS.Node, underCall: boolean): void => {
+    // Each node carries whether it is under a call (`hash(id)`): what a call computes from a parameter is not the parameter.
+    walkTreeWith(ts, expression, false, (node, underCall, also) => {
       if (ts.isIdentifier(node)) {
         const parent = node.parent;
-        if (ts.isPropertyAccessExpression(parent) && parent.name === node) return;
-        if (ts.isPropertyAssignment(parent) && parent.name === node) return;
+        if (ts.isPropertyAccessExpression(parent) && parent.name === node) return SKIP_CHILDREN;
+        if (ts.isPropertyAssignment(parent) && parent.name === node) return SKIP_CHILDREN;
         const symbol = r.checker.getSymbolAtLocation(node);
-        if (!symbol) return;
+        if (!symbol) return SKIP_CHILDREN;
         const name =
           parameters.get(symbol) ??
           (ts.isShorthandPropertyAssignment(parent)
@@ -126,24 +128,23 @@ export class KeyCoverage {
         if (name !== undefined) {
           inputs.all.add(name);
           if (underCall) inputs.computed.add(name);
-          return;
+          return SKIP_CHILDREN;
         }
         const local = ts.isShorthandPropertyAssignment(parent)
           ? (r.checker.getShorthandAssignmentValueSymbol(parent) ?? symbol)
           : symbol;
-        if (visited.has(local)) return;
+        if (visited.has(local)) return SKIP_CHILDREN;
         visited.add(local);
-        for (const source of this.findLocalSources(fn, local)) visit(source.node, underCall || source.computed);
-        return;
+        for (const source of this.findLocalSources(fn, local)) also(source.node, underCall || source.computed);
+        return SKIP_CHILDREN;
       }
       const isCall =
         ts.isCallExpression(node) ||
         ts.isNewExpression(node) ||
         ts.isAwaitExpression(node) ||
         ts.isTaggedTemplateExpression(node);
-      ts.forEachChild(node, (child) => visit(child, underCall || isCall));
-    };
-    visit(expression, false);
+      return underCall || isCall;
+    });
     return inputs;
   }
 
@@ -204,32 +205,28 @@ export class KeyCoverage {
         if (this.resolver.checker.getSymbolAtLocation(node.expression.expression) === symbol)
           for (const argument of node.arguments) sources.push({ node: argument, computed: true });
       }
-      ts.forEachChild(node, visit);
     };
-    if (fn.body) visit(fn.body);
+    if (fn.body) walkTree(ts, fn.body, visit);
     return sources;
   }
 
   private forEachIdentifier(node: TS.Node, callback: (identifier: TS.Identifier) => void): void {
     const { ts } = this;
-    const visit = (child: TS.Node): void => {
-      if (ts.isIdentifier(child)) {
-        const parent = child.parent;
-        if (ts.isPropertyAccessExpression(parent) && parent.name === child) return;
-        if (
-          (ts.isPropertyAssignment(parent) ||
-            ts.isParameter(parent) ||
-            ts.isVariableDeclaration(parent) ||
-            ts.isBindingElement(parent)) &&
-          parent.name === child
-        )
-          return;
-        callback(child);
-        return;
-      }
-      ts.forEachChild(child, visit);
-    };
-    visit(node);
+    walkTree(ts, node, (child) => {
+      if (!ts.isIdentifier(child)) return true;
+      const parent = child.parent;
+      if (ts.isPropertyAccessExpression(parent) && parent.name === child) return false;
+      if (
+        (ts.isPropertyAssignment(parent) ||
+          ts.isParameter(parent) ||
+          ts.isVariableDeclaration(parent) ||
+          ts.isBindingElement(parent)) &&
+        parent.name === child
+      )
+        return false;
+      callback(child);
+      return false;
+    });
   }
 
   /** A parameter, or a variable whose value is not a literal or a function: it can differ between calls. */

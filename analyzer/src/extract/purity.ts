@@ -6,6 +6,7 @@ import type * as TS from "typescript";
 import type { Impurity, ImpurityKind } from "../model/cache-model";
 import { findEnclosingFunction, nameFunction } from "./functions";
 import type { Resolver } from "./resolver";
+import { walkTree } from "./walk";
 
 /** How many calls deep summaries follow; rules filter further with their own option. */
 export const MAX_PURITY_DEPTH = 6;
@@ -267,24 +268,22 @@ export class PurityAnalyzer {
   /** Visits the code that runs while `fn` evaluates: its parameters and body, minus callbacks it only creates. */
   private walkEvaluated(fn: FunctionNode, facts: RawFact[]): void {
     const { ts } = this;
-    const visit = (child: TS.Node): void => {
-      if (child !== fn && ts.isFunctionLike(child)) {
-        if (this.isEvaluatedCallback(child)) ts.forEachChild(child, visit);
-        return;
-      }
+    // A callback it only creates is left out; one it calls in place (`items.map(…)`) runs now: its children are walked.
+    const visit = (child: TS.Node): boolean => {
+      if (child !== fn && ts.isFunctionLike(child)) return this.isEvaluatedCallback(child);
       if (
         ts.isClassLike(child) ||
         ts.isTypeNode(child) ||
         ts.isInterfaceDeclaration(child) ||
         ts.isTypeAliasDeclaration(child)
       )
-        return;
+        return false;
       this.inspectNode(fn, child, facts);
-      ts.forEachChild(child, visit);
+      return true;
     };
     if (fn.body) {
-      for (const parameter of fn.parameters) visit(parameter);
-      visit(fn.body);
+      for (const parameter of fn.parameters) walkTree(ts, parameter, visit);
+      walkTree(ts, fn.body, visit);
     }
   }
 
@@ -785,11 +784,10 @@ export class PurityAnalyzer {
         if (ARRAY_MUTATING_METHODS.has(method) || COLLECTION_WRITE_METHODS.has(method))
           record(node.expression.expression, node);
       }
-      ts.forEachChild(node, visit);
     };
     for (const file of this.resolver.program.getSourceFiles()) {
       if (file.isDeclarationFile || file.fileName.includes("/node_modules/")) continue;
-      visit(file);
+      walkTree(ts, file, visit);
     }
     this.writeCandidates = index;
     return index;

@@ -11,6 +11,7 @@ import type { DescribedAccess } from "./entities/entity-helpers";
 import type { KeyCoverage } from "./key-coverage";
 import type { PurityAnalyzer } from "./purity";
 import type { Resolver } from "./resolver";
+import { walkTree } from "./walk";
 
 /** What a cache call sets on its site; the rest (span, scope, owner) comes from the node. */
 export type SiteFields = Pick<CacheSite, "library" | "kind" | "operation" | "method"> &
@@ -247,8 +248,8 @@ function collectArgumentNames(r: Resolver, node: TS.CallExpression | TS.TaggedTe
   const addColumns = (sql: string) => {
     for (const [, column] of sql.matchAll(SQL_FILTER_COLUMN)) names.add(column!);
   };
-  const visit = (child: TS.Node): void => {
-    if (names.size >= 64) return;
+  const visitNode = (child: TS.Node, also: (node: TS.Node) => void): boolean => {
+    if (names.size >= 64) return false;
     if (ts.isIdentifier(child)) {
       names.add(child.text);
       // `findUnique(args)` with `const args = { where: { hashedKey } }` in the same file: the names it holds.
@@ -262,7 +263,7 @@ function collectArgumentNames(r: Resolver, node: TS.CallExpression | TS.TaggedTe
         followed.size < 8
       ) {
         followed.add(declaration);
-        visit(declaration.initializer);
+        also(declaration.initializer);
       }
     } else if (ts.isPrivateIdentifier(child)) names.add(child.text);
     else if (ts.isStringLiteral(child) || ts.isNoSubstitutionTemplateLiteral(child)) {
@@ -272,8 +273,9 @@ function collectArgumentNames(r: Resolver, node: TS.CallExpression | TS.TaggedTe
     } else if (ts.isTemplateExpression(child)) {
       addColumns(child.head.text + child.templateSpans.map((span) => ` ? ${span.literal.text}`).join(""));
     }
-    child.forEachChild(visit);
+    return true;
   };
+  const visit = (root: TS.Node) => walkTree(ts, root, visitNode);
   let current: TS.Node = node;
   for (let depth = 0; depth < 16; depth++) {
     if (ts.isCallExpression(current)) {

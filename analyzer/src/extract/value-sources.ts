@@ -4,6 +4,7 @@
 import type * as TS from "typescript";
 import { EXISTS_FIELD, TESTED_PREFIX, type ValueSources } from "../model/cache-model";
 import type { Resolver } from "./resolver";
+import { walkTree } from "./walk";
 
 const MAX_NODES = 400;
 
@@ -313,8 +314,7 @@ function findLocalSources(
     ) {
       if (resolver.checker.getSymbolAtLocation(node.left) === symbol) sources.push(node.right);
     }
-    ts.forEachChild(node, visit);
   };
-  if (fn.body) visit(fn.body);
+  if (fn.body) walkTree(ts, fn.body, visit);
   return sources;
 }

@@ -5,6 +5,7 @@ import { traceValueSources } from "../value-sources";
 import type { SiteBuilder } from "../site-builder";
 import { addMissingInputGap } from "./key-gaps";
 import { findEnclosingFunction } from "../functions";
+import { walkTree } from "../walk";
 
 export function findMapCaches(builder: SiteBuilder): MapCache[] {
   const { ts } = builder;
@@ -67,9 +68,8 @@ export function findMapCaches(builder: SiteBuilder): MapCache[] {
         if (target) target.exportedLater = true;
       }
     }
-    ts.forEachChild(node, visit);
   };
-  visit(builder.sourceFile);
+  walkTree(ts, builder.sourceFile, visit);
   const result: MapCache[] = [];
   for (const entry of bySymbol.values()) {
     if (entry.escapes) continue;
@@ -301,8 +301,8 @@ function isGuardedKey(builder: SiteBuilder, write: TS.Node): boolean {
   if (!name || !owner) return false;
   const isName = (node: TS.Node | undefined) => !!node && ts.isIdentifier(node) && node.text === name;
   let guarded = false;
-  const visit = (node: TS.Node): void => {
-    if (guarded || node.getStart() > write.getStart()) return;
+  const visit = (node: TS.Node): boolean => {
+    if (guarded || node.getStart() > write.getStart()) return false;
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.InKeyword && isName(node.left))
       guarded = true;
     else if (
@@ -322,9 +322,9 @@ function isGuardedKey(builder: SiteBuilder, write: TS.Node): boolean {
       )
     )
       guarded = true;
-    else ts.forEachChild(node, visit);
+    return !guarded;
   };
-  visit(owner);
+  walkTree(ts, owner, visit);
   return guarded;
 }
 
@@ -407,15 +407,15 @@ function writesTimestamp(builder: SiteBuilder, write: TS.Node): boolean {
     if (CLOCK.test(expression.getText())) return true;
     if (depth > 2) return false;
     let found = false;
-    const visit = (node: TS.Node): void => {
-      if (found) return;
+    walkTree(ts, expression, (node) => {
+      if (found) return false;
       if (ts.isIdentifier(node)) {
         const declaration = r.getDeclaredSymbol(node)?.valueDeclaration;
         if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer)
           found = readsClock(declaration.initializer, depth + 1);
-      } else ts.forEachChild(node, visit);
-    };
-    visit(expression);
+        return false;
+      }
+    });
     return found;
   };
   return literal.properties.some(

@@ -2,6 +2,7 @@
 import type * as TS from "typescript";
 import type { MemoizedFunction } from "../../model/cache-model";
 import type { SiteBuilder } from "../site-builder";
+import { walkTree } from "../walk";
 
 /** The function being memoized: inline, or resolved through its symbol (across files). */
 export function describeMemoizedFunction(
@@ -125,8 +126,8 @@ function isCatchingExpression(builder: SiteBuilder, expression: TS.Expression): 
 function containsThrow(builder: SiteBuilder, node: TS.Node): boolean {
   const { ts } = builder;
   let found = false;
-  const visit = (child: TS.Node): void => {
-    if (found || (child !== node && ts.isFunctionLike(child))) return;
+  walkTree(ts, node, (child) => {
+    if (found || (child !== node && ts.isFunctionLike(child))) return false;
     if (ts.isThrowStatement(child)) found = true;
     else if (
       ts.isCallExpression(child) &&
@@ -135,9 +136,8 @@ function containsThrow(builder: SiteBuilder, node: TS.Node): boolean {
       child.expression.expression.getText() === "Promise"
     )
       found = true;
-    else ts.forEachChild(child, visit);
-  };
-  visit(node);
+    return !found;
+  });
   return found;
 }
 

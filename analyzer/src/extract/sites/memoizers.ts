@@ -8,6 +8,7 @@ import type { ResolvedExport } from "../resolver";
 import type { SiteBuilder } from "../site-builder";
 import { describeMemoizedFunction } from "./memoized-functions";
 import { checkResolver } from "./key-gaps";
+import { walkTree } from "../walk";
 
 export function addMemoizeSite(
   builder: SiteBuilder,
@@ -111,8 +112,8 @@ function isEvictedByCode(builder: SiteBuilder, call: TS.CallExpression): boolean
   const name = declaration.name.text;
   if (!symbol) return false;
   let found = false;
-  const visit = (node: TS.Node): void => {
-    if (found) return;
+  const visit = (node: TS.Node): boolean | void => {
+    if (found) return false;
     if (
       (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) &&
       node.text === name &&
@@ -138,9 +139,8 @@ function isEvictedByCode(builder: SiteBuilder, call: TS.CallExpression): boolean
         if (clearer?.entry.kind === "memoizer") found = true;
       }
     }
-    ts.forEachChild(node, visit);
   };
-  visit(call.getSourceFile());
+  walkTree(ts, call.getSourceFile(), visit);
   return found;
 }
 
