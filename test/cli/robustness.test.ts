@@ -59,3 +59,67 @@ describe("one file cannot stop the run", () => {
     assert.equal(JSON.parse(sarif.stdout).runs[0].results.length, 2);
   });
 });
+
+describe("errors in what the run is given", () => {
+  it("validates configuration numbers: maxFileBytes is a positive whole number, depth a whole number", () => {
+    for (const [config, pattern] of [
+      [{ maxFileBytes: 0.5 }, /"maxFileBytes" must be a positive whole number of bytes, got 0\.5/],
+      [{ maxFileBytes: "1000" }, /"maxFileBytes" must be a positive whole number of bytes, got "1000"/],
+      [{ maxFileBytes: 0 }, /"maxFileBytes" must be a positive whole number of bytes, got 0/],
+      [
+        { rules: { "no-impure-memoization": ["error", { depth: 2.5 }] } },
+        /option "depth" must be a whole number, got 2\.5/,
+      ],
+    ] as const) {
+      const dir = writeProject("config-numbers", {
+        "tsconfig.json": STRICT_TSCONFIG,
+        "src/a.ts": REDIS_NO_TTL,
+        "cachewise.config.json": JSON.stringify(config),
+      });
+      const run = runCliCaptured(["check", "."], dir);
+      assert.equal(run.code, 2, JSON.stringify(config));
+      assert.match(run.stderr, pattern);
+      assert.equal(run.stdout, "");
+    }
+  });
+  it("knows only declared data classes: Object's member names are not classes, and a declared one is", () => {
+    for (const name of ["toString", "constructor", "__proto__", "hasOwnProperty"]) {
+      const dir = writeProject("class-names", {
+        "tsconfig.json": STRICT_TSCONFIG,
+        "src/a.ts": REDIS_NO_TTL,
+        "cachewise.config.json": JSON.stringify({ families: [{ match: "item:*", class: name }] }),
+      });
+      const run = runCliCaptured(["check", "."], dir);
+      assert.equal(run.code, 2, name);
+      assert.match(run.stderr, new RegExp(`families\\[0\\]\\.class "${name}" is not a data class`));
+    }
+    for (const name of ["constructor", "__proto__"]) {
+      const dir = writeProject("class-names-declared", {
+        "tsconfig.json": STRICT_TSCONFIG,
+        "src/a.ts": REDIS_NO_TTL,
+        // Written as text: an object literal's `__proto__` would set the prototype, not a key.
+        "cachewise.config.json": `{ "families": [{ "match": "item:*", "class": "${name}" }], "dataClasses": { "${name}": { "maxTtl": "1m" } } }`,
+      });
+      const run = runCliCaptured(["check", ".", "--format", "json"], dir);
+      assert.equal(run.code, 1, run.stderr);
+      assert.deepEqual(toTuples(JSON.parse(run.stdout), dir), [
+        "require-cache-ttl src/a.ts:4:15",
+        "require-ttl-policy src/a.ts:4:15",
+      ]);
+    }
+  });
+
+  it("rejects a data class whose minTtl is longer than its maxTtl", () => {
+    const dir = writeProject("min-over-max", {
+      "tsconfig.json": STRICT_TSCONFIG,
+      "src/a.ts": REDIS_NO_TTL,
+      "cachewise.config.json": JSON.stringify({ dataClasses: { profile: { minTtl: "2h", maxTtl: 3600 } } }),
+    });
+    const run = runCliCaptured(["check", "."], dir);
+    assert.equal(run.code, 2);
+    assert.match(
+      run.stderr,
+      /dataClasses\.profile: minTtl \("2h"\) is longer than maxTtl \(3600\): no TTL could satisfy it/,
+    );
+  });
+});

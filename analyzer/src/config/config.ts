@@ -84,9 +84,12 @@ export function validateConfig(
     config.ignore = object.ignore as string[];
   }
   if (object.maxFileBytes !== undefined) {
-    if (typeof object.maxFileBytes !== "number" || !(object.maxFileBytes > 0))
-      throw new ConfigError(`${source}: "maxFileBytes" must be a positive number`);
-    config.maxFileBytes = object.maxFileBytes;
+    // A byte count: `0.5` would skip every file.
+    if (!Number.isSafeInteger(object.maxFileBytes) || (object.maxFileBytes as number) < 1)
+      throw new ConfigError(
+        `${source}: "maxFileBytes" must be a positive whole number of bytes, got ${JSON.stringify(object.maxFileBytes)}`,
+      );
+    config.maxFileBytes = object.maxFileBytes as number;
   }
   if (object.rules !== undefined) {
     if (typeof object.rules !== "object" || object.rules === null || Array.isArray(object.rules))
@@ -125,7 +128,8 @@ function validateOptions(options: unknown, schema: OptionsSchema, where: string)
   if (typeof options !== "object" || options === null || Array.isArray(options))
     throw new ConfigError(`${where}: options must be an object`);
   for (const [key, value] of Object.entries(options)) {
-    const property = schema.properties[key];
+    // Own keys only: `toString` is not an option.
+    const property = Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
     if (!property)
       throw new ConfigError(`${where}: unknown option "${key}" (known: ${Object.keys(schema.properties).join(", ")})`);
     const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -135,17 +139,24 @@ function validateOptions(options: unknown, schema: OptionsSchema, where: string)
           value.every((v) => (property.items.type === "object" ? isObject(v) : typeof v === "string"))
         : property.type === "object"
           ? isObject(value)
-          : typeof value === property.type &&
-            (property.type !== "string" || !property.enum || property.enum.includes(value as string));
+          : property.type === "integer"
+            ? Number.isSafeInteger(value)
+            : property.type === "number"
+              ? typeof value === "number" && Number.isFinite(value)
+              : typeof value === property.type &&
+                (property.type !== "string" || !property.enum || property.enum.includes(value as string));
     const expected =
       property.type === "array"
         ? `an array of ${property.items.type === "object" ? "objects" : "strings"}`
-        : `a${property.type === "object" ? "n" : ""} ${property.type}`;
+        : property.type === "integer"
+          ? "a whole number"
+          : `a${property.type === "object" ? "n" : ""} ${property.type}`;
     if (!ok) throw new ConfigError(`${where}: option "${key}" must be ${expected}, got ${JSON.stringify(value)}`);
-    if (property.type === "number" && property.minimum !== undefined && (value as number) < property.minimum) {
+    const isNumeric = property.type === "number" || property.type === "integer";
+    if (isNumeric && property.minimum !== undefined && (value as number) < property.minimum) {
       throw new ConfigError(`${where}: option "${key}" must be at least ${property.minimum}`);
     }
-    if (property.type === "number" && property.maximum !== undefined && (value as number) > property.maximum) {
+    if (isNumeric && property.maximum !== undefined && (value as number) > property.maximum) {
       throw new ConfigError(`${where}: option "${key}" must be at most ${property.maximum}`);
     }
   }

@@ -14,6 +14,8 @@ export interface OptionsSchema {
 export type PropertySchema =
   | { type: "boolean"; description: string }
   | { type: "number"; description: string; minimum?: number; maximum?: number }
+  /** A count (`depth`): a whole number. */
+  | { type: "integer"; description: string; minimum?: number; maximum?: number }
   | { type: "string"; description: string; enum?: string[] }
   | { type: "array"; description: string; items: { type: "string" } | { type: "object" } }
   | { type: "object"; description: string };

@@ -49,6 +49,15 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
+/**
+ * The defaults, then the configuration's classes over them, by name. A Map of own entries: a name such as `toString`,
+ * `constructor` or `__proto__` is a class only when declared (an `in` test or a property read would find Object's
+ * members, and the rule would run with no range at all).
+ */
+export function listDataClasses(dataClasses: Readonly<Record<string, DataClass>> | undefined): Map<string, DataClass> {
+  return new Map([...Object.entries(DEFAULT_DATA_CLASSES), ...Object.entries(dataClasses ?? {})]);
+}
+
 /** A duration setting in milliseconds: numbers are seconds. */
 export function toMilliseconds(value: number | string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -95,12 +104,16 @@ export function findPolicyProblem(families: unknown, dataClasses: unknown): stri
       }
       if (record.invalidateOnWrite !== undefined && typeof record.invalidateOnWrite !== "boolean")
         return `dataClasses.${name}.invalidateOnWrite must be a boolean`;
+      const min = toMilliseconds(record.minTtl as DataClass["minTtl"]);
+      const max = toMilliseconds(record.maxTtl as DataClass["maxTtl"]);
+      if (min !== undefined && max !== undefined && min > max)
+        return `dataClasses.${name}: minTtl (${JSON.stringify(record.minTtl)}) is longer than maxTtl (${JSON.stringify(record.maxTtl)}): no TTL could satisfy it`;
     }
   }
-  const classes = { ...DEFAULT_DATA_CLASSES, ...((dataClasses as Record<string, DataClass> | undefined) ?? {}) };
+  const classes = listDataClasses(dataClasses as Record<string, DataClass> | undefined);
   for (const [index, entry] of ((families as FamilyDeclaration[] | undefined) ?? []).entries()) {
-    if (entry.class !== undefined && !(entry.class in classes))
-      return `families[${index}].class "${entry.class}" is not a data class (known: ${Object.keys(classes).join(", ")})`;
+    if (entry.class !== undefined && !classes.has(entry.class))
+      return `families[${index}].class "${entry.class}" is not a data class (known: ${[...classes.keys()].join(", ")})`;
   }
   return undefined;
 }

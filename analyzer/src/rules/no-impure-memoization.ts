@@ -52,7 +52,7 @@ export const noImpureMemoization = defineRule<NoImpureMemoizationOptions, typeof
     type: "object",
     properties: {
       depth: {
-        type: "number",
+        type: "integer",
         minimum: 0,
         maximum: 6,
         description:

@@ -6,9 +6,9 @@ import { describeStaleness } from "../program-model/staleness";
 import { isTestFile } from "../program-model/file-kinds";
 import { getInvalidationPaths } from "../program-model/invalidation-paths";
 import {
-  DEFAULT_DATA_CLASSES,
   findDeclaration,
   findPolicyProblem,
+  listDataClasses,
   toMilliseconds,
   type DataClass,
   type FamilyDeclaration,
@@ -58,12 +58,13 @@ export const requireTtlPolicy = defineRule<RequireTtlPolicyOptions, typeof messa
     const declarations = context.options.families.filter((declaration) => declaration.class !== undefined);
     // Active only when some family is assigned a class.
     if (declarations.length === 0) return [];
-    const classes = { ...DEFAULT_DATA_CLASSES, ...context.options.dataClasses };
+    const classes = listDataClasses(context.options.dataClasses);
     const program = context.getProgramModel();
     const findings: Report[] = [];
     const classOf = (family: CacheFamily) => {
       const name = findDeclaration(family, declarations)?.class;
-      return name !== undefined && classes[name] ? { name, spec: classes[name]! } : undefined;
+      const spec = name === undefined ? undefined : classes.get(name);
+      return spec && name !== undefined ? { name, spec } : undefined;
     };
     for (const site of model.sites) {
       if (site.operation !== "write" && site.operation !== "memoize") continue;
