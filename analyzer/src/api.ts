@@ -26,7 +26,10 @@ export interface CheckOptions {
 
 /** One finding or file problem, in ESLint's `LintMessage` shape. */
 export interface LintMessage {
-  /** The bare rule id (`require-cache-ttl`), or null for a problem of the file itself (syntax error, file skipped). */
+  /**
+   * The bare rule id (`require-cache-ttl`), or null for a problem of the file itself: a syntax error or an analysis
+   * error (`fatal`, severity 2: the file was not checked), or a file skipped (too large, binary).
+   */
   ruleId: string | null;
   severity: 1 | 2;
   message: string;

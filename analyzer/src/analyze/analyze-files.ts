@@ -18,12 +18,61 @@ export interface ReportedFinding extends Finding {
   message: string;
 }
 
-/** A file-level problem that is not a rule finding (syntax error, skipped file). */
+/**
+ * A file-level problem that is not a rule finding: a syntax error, a file cachewise could not analyse (unreadable,
+ * nested too deeply for the parser, a failure of cachewise itself), or a file skipped on purpose (too large, binary).
+ */
 export interface FileProblem {
-  kind: "parse-error" | "skipped";
+  kind: "parse-error" | "analysis-error" | "skipped";
   message: string;
   line: number;
   column: number;
+}
+
+/** Where the analysis of a file failed: the message of an analysis error names it. */
+export type AnalysisStage =
+  | "reading"
+  | "parsing"
+  | "binding"
+  | "building the program"
+  | "extracting"
+  | "building the program model"
+  | `rule ${string}`;
+
+/** Problems that mean the file was not checked: they count as errors, as a syntax error does. */
+export function isErrorProblem(problem: Pick<FileProblem, "kind">): boolean {
+  return problem.kind === "parse-error" || problem.kind === "analysis-error";
+}
+
+/** `Analysis error (reading): EACCES: permission denied, open`: the stage and the reason, on one line. */
+export function formatAnalysisError(stage: AnalysisStage, error: unknown): string {
+  return `Analysis error (${stage}): ${describeError(error)}`;
+}
+
+/** The file's problem for an error at one stage of its analysis. */
+export function toAnalysisError(stage: AnalysisStage, error: unknown): FileProblem {
+  return { kind: "analysis-error", message: formatAnalysisError(stage, error), line: 1, column: 1 };
+}
+
+/**
+ * One line for an error: a system error without the path it names (the report names the file), a stack
+ * overflow with what it means here.
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error).split("\n")[0]!;
+  if (isStackOverflow(error)) return "the code is nested too deeply to analyse (the call stack overflowed)";
+  const { path: file } = error as NodeJS.ErrnoException;
+  const message = error.message.split("\n")[0]!;
+  return file ? message.replace(` '${file}'`, "") : message;
+}
+
+/** The injected compiler is not the one that parsed the files, or a version not supported: every file would fail. */
+export function isHostMismatch(error: unknown): boolean {
+  return error instanceof Error && /unsupported TypeScript|does not match the compiler/.test(error.message);
+}
+
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /Maximum call stack size exceeded/.test(error.message);
 }
 
 export interface FileResult {
@@ -61,15 +110,20 @@ export function checkModel(
   return checkModelWithDirectives(model, rules, cwd, getProgramModel, []).findings;
 }
 
-/** `checkModel`, with the file's `eslint-disable` comments applied: what they cover goes to `suppressed`. */
+/**
+ * `checkModel`, with the file's `eslint-disable` comments applied: what they cover goes to `suppressed`. A rule that
+ * fails on the file loses its own findings there, not the other rules' (`onRuleError` hears of it); without
+ * `onRuleError` the error is thrown.
+ */
 export function checkModelWithDirectives(
   model: FileCacheModel,
   rules: ResolvedRule[],
   cwd: string,
   getProgramModel: () => ProgramModel,
   directives: readonly DisableDirective[],
+  onRuleError?: (problem: FileProblem) => void,
 ): { findings: ReportedFinding[]; suppressed: SuppressedFinding[] } {
-  const all = runRules(model, rules, cwd, getProgramModel);
+  const all = runRules(model, rules, cwd, getProgramModel, onRuleError);
   if (directives.length === 0) return { findings: all, suppressed: [] };
   const findings: ReportedFinding[] = [];
   const suppressed: SuppressedFinding[] = [];
@@ -86,16 +140,22 @@ function runRules(
   rules: ResolvedRule[],
   cwd: string,
   getProgramModel: () => ProgramModel,
+  onRuleError?: (problem: FileProblem) => void,
 ): ReportedFinding[] {
   const formatLocation = createLocationFormatter(cwd);
   const findings: ReportedFinding[] = [];
   for (const { rule, severity, options } of rules) {
-    for (const finding of rule.check(model, { options, formatLocation, getProgramModel })) {
-      findings.push({
-        ...finding,
-        severity,
-        message: formatMessage(rule.messages[finding.messageId] ?? finding.messageId, finding.data),
-      });
+    try {
+      for (const finding of rule.check(model, { options, formatLocation, getProgramModel })) {
+        findings.push({
+          ...finding,
+          severity,
+          message: formatMessage(rule.messages[finding.messageId] ?? finding.messageId, finding.data),
+        });
+      }
+    } catch (error) {
+      if (!onRuleError) throw error;
+      onRuleError(toAnalysisError(`rule ${rule.id}`, error));
     }
   }
   return findings.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
@@ -131,7 +191,9 @@ export function analyzeFiles(
   const getProgramModel = () => (programModel ??= buildProgramModel(models));
   for (const { result, model, sourceFile } of parsed) {
     const directives = readDisableDirectives(host.ts, sourceFile);
-    const checked = checkModelWithDirectives(model, rules, cwd, getProgramModel, directives);
+    const checked = checkModelWithDirectives(model, rules, cwd, getProgramModel, directives, (problem) =>
+      result.problems.push(problem),
+    );
     result.findings = checked.findings;
     if (checked.suppressed.length > 0) result.suppressed = checked.suppressed;
   }
@@ -148,11 +210,12 @@ export function extractModel(
   try {
     return { model: extractFileModel(host, sourceFile), problems: [] };
   } catch (error) {
-    // A bug of ours on one file is that file's problem: the others are still analysed. Cancellation is not a bug.
-    if (!(error instanceof Error) || /unsupported TypeScript|does not match the compiler/.test(error.message))
-      throw error;
-    const message = `not analysed: cachewise failed on this file (${error.message.split("\n")[0]}); please report it`;
-    return { model: undefined, problems: [{ kind: "skipped", message, line: 1, column: 1 }] };
+    // A bug of ours on one file is that file's problem: the others are still analysed. A compiler of the wrong
+    // version would fail on every file: that ends the run.
+    if (!(error instanceof Error) || isHostMismatch(error)) throw error;
+    const problem = toAnalysisError("extracting", error);
+    if (!isStackOverflow(error)) problem.message += "; please report it";
+    return { model: undefined, problems: [problem] };
   }
 }
 

@@ -252,7 +252,7 @@ export class AnalysisSession {
         column: 1,
         endLine: 1,
         endColumn: 1,
-        kind: "skipped",
+        kind: note.kind,
         message: note.message,
       });
     const declarations = this.config?.families ?? [];

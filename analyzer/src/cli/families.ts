@@ -11,6 +11,7 @@ import { findDeclaration, findEffectiveRole, type FamilyDeclaration } from "../p
 import { EXISTS_FIELD, type Span } from "../model/cache-model";
 import type { CacheFamily, FamilySiteRef, FamilyTtl } from "../model/program-model";
 import { suggestMatch } from "../rules/require-cache-family-owner";
+import { isErrorProblem } from "../analyze/analyze-files";
 import { runCheck, type CheckOptions } from "./run";
 
 export interface FamilyRow {
@@ -23,6 +24,8 @@ export interface FamiliesResult {
   /** Families the configuration does not declare (for `--check`). */
   undeclared: FamilyRow[];
   warnings: string[];
+  /** Files that did not parse or could not be analysed: their caches are missing from the inventory. */
+  unanalysed: Array<{ file: string; message: string }>;
   unresolvedLibraries: string[];
   /** Whether the configuration declares families at all. */
   hasDeclarations: boolean;
@@ -48,6 +51,9 @@ export function runFamilies(options: FamiliesOptions): FamiliesResult {
     rows,
     undeclared: rows.filter((row) => !row.declaration),
     warnings: result.warnings,
+    unanalysed: result.files.flatMap((file) =>
+      file.problems.filter(isErrorProblem).map((problem) => ({ file: file.file, message: problem.message })),
+    ),
     unresolvedLibraries: result.unresolvedLibraries,
     hasDeclarations: declarations.length > 0,
   };

@@ -4,11 +4,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { getLibFiles, libFolderInMemoryPath } from "@ts-morph/common";
 import { ts } from "ts-morph";
+import { formatAnalysisError, isStackOverflow } from "../analyze/analyze-files";
 import { ConfigError } from "../config/config";
 import { toResolvedModule, type WorkspaceResolution } from "./workspace-packages";
 
 const SOURCE_EXTENSIONS = /\.(?:[cm]?[jt]sx?)$/;
-const DECLARATION_FILE = /\.d\.(?:[^./\\]+\.)?[cm]?ts$/;
+export const DECLARATION_FILE = /\.d\.(?:[^./\\]+\.)?[cm]?ts$/;
 const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git", "dist", "build", "out", "coverage", ".next", ".turbo"]);
 
 export interface ProjectSpec {
@@ -33,6 +34,8 @@ const UNREADABLE_FILE_DIAGNOSTIC = 5083;
 export interface DiscoveryNote {
   file: string;
   message: string;
+  /** `skipped` on purpose (too large, binary), or an `analysis-error`: the file could not be read or parsed. */
+  kind: "skipped" | "analysis-error";
 }
 
 /** Reads and parses a tsconfig; a missing or broken one is a configuration error. */
@@ -280,25 +283,95 @@ export interface ProgramReuse {
   sourceFiles: SourceFileCache;
 }
 
-/** Creates a program; files too large or binary are left out of the roots with a note. */
+/**
+ * Creates a program; files too large or binary are left out of the roots with a note, and so are files that
+ * cannot be read or that TypeScript's parser cannot parse (nested too deeply): each is its own problem.
+ */
 export function createProgram(
   spec: ProjectSpec,
   maxFileBytes: number,
   notes: DiscoveryNote[],
   reuse?: ProgramReuse,
+  excluded: ReadonlySet<string> = new Set(),
 ): ts.Program {
   const rootNames = spec.rootNames.filter((file) => {
-    const reason = checkReadable(file, maxFileBytes);
-    if (reason) notes.push({ file, message: reason });
-    return reason === undefined;
+    if (excluded.has(file)) return false;
+    const note = checkReadable(file, maxFileBytes);
+    if (note) notes.push({ file, ...note });
+    return note === undefined;
   });
+  const host = createCompilerHost(spec.options, notes, reuse?.sourceFiles, spec.workspace);
+  if (excluded.size > 0) {
+    const getSourceFile = host.getSourceFile.bind(host);
+    host.getSourceFile = (fileName, ...rest) =>
+      excluded.has(path.resolve(fileName)) ? undefined : getSourceFile(fileName, ...rest);
+  }
   return ts.createProgram({
     rootNames,
     options: spec.options,
-    host: createCompilerHost(spec.options, reuse?.sourceFiles, spec.workspace),
+    host,
     projectReferences: spec.projectReferences,
     oldProgram: reuse?.oldProgram,
   });
+}
+
+/**
+ * Creates the program and its type checker. TypeScript's binder, which runs when the checker is created, is
+ * recursive: one file nested too deeply for it (a chain of a thousand method calls) overflows the stack and would
+ * lose every file of the project. When that happens, the files that overflow the binder on their own are found,
+ * noted as analysis errors, and the program is built again without them, from the same parsed files (bound files
+ * stay bound; a file that failed to parse the first time is not tried again).
+ */
+export function createCheckedProgram(
+  spec: ProjectSpec,
+  maxFileBytes: number,
+  notes: DiscoveryNote[],
+): { program: ts.Program; checker: ts.TypeChecker } {
+  const reuse: ProgramReuse = { sourceFiles: new Map() };
+  const notesBefore = notes.length;
+  const program = createProgram(spec, maxFileBytes, notes, reuse);
+  try {
+    return { program, checker: program.getTypeChecker() };
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    const unbindable = program
+      .getSourceFiles()
+      .filter((file) => !libTexts.has(file.fileName) && overflowsBinder(file))
+      .map((file) => path.resolve(file.fileName));
+    if (unbindable.length === 0) throw error;
+    const failed = notes.slice(notesBefore).flatMap((note) => (note.kind === "analysis-error" ? [note.file] : []));
+    for (const file of unbindable)
+      notes.push({ file, kind: "analysis-error", message: formatAnalysisError("binding", error) });
+    const retry = createProgram(spec, maxFileBytes, [], reuse, new Set([...unbindable, ...failed]));
+    return { program: retry, checker: retry.getTypeChecker() };
+  }
+}
+
+/** Whether binding this file alone, in a program of its own (no imports, no default library), overflows the stack. */
+function overflowsBinder(file: ts.SourceFile): boolean {
+  const copy = ts.createSourceFile(file.fileName, file.text, file.languageVersion, true);
+  const host: ts.CompilerHost = {
+    getSourceFile: (fileName) => (fileName === file.fileName ? copy : undefined),
+    fileExists: (fileName) => fileName === file.fileName,
+    readFile: (fileName) => (fileName === file.fileName ? file.text : undefined),
+    getDefaultLibFileName: () => "lib.d.ts",
+    writeFile: () => {},
+    getCurrentDirectory: () => path.dirname(file.fileName),
+    getCanonicalFileName: (fileName) => fileName,
+    useCaseSensitiveFileNames: () => true,
+    getNewLine: () => "\n",
+  };
+  const alone = ts.createProgram({
+    rootNames: [file.fileName],
+    options: { noLib: true, noResolve: true, allowJs: true, noEmit: true },
+    host,
+  });
+  try {
+    alone.getTypeChecker();
+    return false;
+  } catch (error) {
+    return isStackOverflow(error);
+  }
 }
 
 // ts-morph ships the compiler's lib .d.ts files in memory rather than on disk; serve them
@@ -310,6 +383,7 @@ const libSourceFiles = new Map<string, ts.SourceFile>();
 
 function createCompilerHost(
   options: ts.CompilerOptions,
+  notes: DiscoveryNote[],
   cache?: SourceFileCache,
   workspace?: WorkspaceResolution,
 ): ts.CompilerHost {
@@ -321,7 +395,7 @@ function createCompilerHost(
   // of a referenced project would otherwise be dropped for a .d.ts that may not be built.
   host.useSourceOfProjectReferenceRedirect = () => true;
   if (workspace && workspace.packages.size > 0) resolveWorkspaceImports(host, options, workspace);
-  const getSourceFile = host.getSourceFile.bind(host);
+  const getSourceFile = readSourceFileSafely(host.getSourceFile.bind(host), notes);
   const fileExists = host.fileExists.bind(host);
   const readFile = host.readFile.bind(host);
   host.getDefaultLibLocation = () => libFolderInMemoryPath;
@@ -389,23 +463,84 @@ function resolveWorkspaceImports(host: ts.CompilerHost, options: ts.CompilerOpti
     });
 }
 
-/** Why a file is skipped: too large (generated or bundled), or binary. */
-export function checkReadable(file: string, maxFileBytes: number): string | undefined {
-  let size: number;
+/**
+ * TypeScript's `getSourceFile`, made to fail for one file only: a file it cannot read (its `sys.readFile` swallows
+ * the error and the file silently drops out of the program) or cannot parse (its recursive parser overflows the stack
+ * on a file nested thousands deep, as `tsc` does) is left out of the program, with a note that says why.
+ */
+function readSourceFileSafely(getSourceFile: ts.CompilerHost["getSourceFile"], notes: DiscoveryNote[]) {
+  return (...[fileName, languageVersion, onError, shouldCreate]: Parameters<ts.CompilerHost["getSourceFile"]>) => {
+    let readError: unknown;
+    const noteError = (message: string) => {
+      readError = new Error(message);
+      onError?.(message);
+    };
+    let sourceFile: ts.SourceFile | undefined;
+    try {
+      sourceFile = getSourceFile(fileName, languageVersion, noteError, shouldCreate);
+    } catch (error) {
+      notes.push({
+        file: path.resolve(fileName),
+        kind: "analysis-error",
+        message: formatAnalysisError("parsing", error),
+      });
+      return undefined;
+    }
+    if (sourceFile && readError === undefined) return sourceFile;
+    // TypeScript asks for files that exist (roots, resolved imports): one it could not read is a problem, unless it
+    // is really not there (a `/// <reference>` to nothing, a file deleted since it was listed).
+    readError ??= findReadError(fileName);
+    if (readError !== undefined)
+      notes.push({
+        file: path.resolve(fileName),
+        kind: "analysis-error",
+        message: formatAnalysisError("reading", readError),
+      });
+    return undefined;
+  };
+}
+
+/** Why a file cannot be read now, or undefined when it can or is not there at all. */
+function findReadError(fileName: string): unknown {
   try {
-    size = fs.statSync(file).size;
+    fs.readFileSync(fileName);
+    return new Error("TypeScript could not read the file");
   } catch (error) {
-    return `cannot read: ${(error as Error).message}`;
+    return (error as NodeJS.ErrnoException).code === "ENOENT" ? undefined : error;
   }
-  if (size > maxFileBytes)
-    return `skipped: ${size} bytes is over the ${maxFileBytes}-byte limit (generated or bundled code?)`;
-  const fd = fs.openSync(file, "r");
+}
+
+/** UTF-16 with a byte-order mark (either byte order): TypeScript decodes it, and its zero bytes are not binary. */
+function hasUtf16Bom(buffer: Buffer): boolean {
+  return (
+    buffer.length >= 2 && ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff))
+  );
+}
+
+/**
+ * Why a file is not analysed before TypeScript reads it: skipped (too large, binary, not a regular file), or an
+ * analysis error (it cannot be read: permissions, a file removed since it was listed).
+ */
+export function checkReadable(file: string, maxFileBytes: number): Omit<DiscoveryNote, "file"> | undefined {
   try {
-    const buffer = Buffer.alloc(Math.min(size, 8192));
-    fs.readSync(fd, buffer, 0, buffer.length, 0);
-    if (buffer.includes(0)) return "skipped: binary file";
-  } finally {
-    fs.closeSync(fd);
+    const stat = fs.statSync(file);
+    // Opening a FIFO waits for a writer; a device never ends.
+    if (!stat.isFile()) return { kind: "skipped", message: "skipped: not a regular file" };
+    if (stat.size > maxFileBytes)
+      return {
+        kind: "skipped",
+        message: `skipped: ${stat.size} bytes is over the ${maxFileBytes}-byte limit (generated or bundled code?)`,
+      };
+    const fd = fs.openSync(file, "r");
+    try {
+      const buffer = Buffer.alloc(Math.min(stat.size, 8192));
+      fs.readSync(fd, buffer, 0, buffer.length, 0);
+      if (buffer.includes(0) && !hasUtf16Bom(buffer)) return { kind: "skipped", message: "skipped: binary file" };
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (error) {
+    return { kind: "analysis-error", message: formatAnalysisError("reading", error) };
   }
   return undefined;
 }

@@ -1,5 +1,7 @@
 // The `cachewise` command: argv → runCheck() → reporter → exit code.
-// Exit codes: 0 no error-level findings, 1 error-level findings, 2 usage or configuration error.
+// Exit codes: 0 no error-level findings, 1 error-level findings (or a file that could not be checked), 2 usage or
+// configuration error.
+import * as path from "node:path";
 import { ConfigError, validateRuleSetting, type RuleSetting } from "../config/config";
 import { escapeText } from "../format/escape";
 import { findRule, RULES } from "../rule-registry";
@@ -235,6 +237,17 @@ function runFamiliesCommand(
     if (result.unresolvedLibraries.length > 0)
       io.stderr(`cachewise: warning: ${escapeText(partialTypesWarning(result.unresolvedLibraries))}\n`);
     io.stdout(formatFamilies(parsed.familiesFormat, result, io.cwd) + "\n");
+    // The inventory leaves out the caches of files that could not be analysed: say which, so no one reads it as whole.
+    for (const { file, message } of result.unanalysed)
+      io.stderr(`cachewise: ${escapeText(path.relative(io.cwd, file) || file)}: ${escapeText(message)}\n`);
+    if (result.unanalysed.length > 0)
+      io.stderr(
+        `cachewise: the inventory is incomplete: ${result.unanalysed.length} file${result.unanalysed.length === 1 ? "" : "s"} could not be analysed\n`,
+      );
+    if (parsed.check && result.unanalysed.length > 0) {
+      io.stderr("cachewise: --check cannot pass on an incomplete inventory\n");
+      return 1;
+    }
     if (parsed.check && result.undeclared.length > 0) {
       io.stderr(
         `cachewise: ${result.undeclared.length} cache famil${result.undeclared.length === 1 ? "y is" : "ies are"} not declared in the configuration: ${result.undeclared.map((row) => escapeText(row.family.label)).join(", ")}\n`,

@@ -8,7 +8,7 @@ import type { ResolvedRule } from "../config/config";
 import { escapeText } from "../format/escape";
 import { formatCoverage } from "./coverage";
 import type { CheckResult } from "./run";
-import type { ReportedFinding, SuppressedFinding } from "../analyze/analyze-files";
+import { isErrorProblem, type ReportedFinding, type SuppressedFinding } from "../analyze/analyze-files";
 
 export type Format = "pretty" | "json" | "sarif";
 export const FORMATS: Format[] = ["pretty", "json", "sarif"];
@@ -30,8 +30,8 @@ export function toLintResults(result: CheckResult) {
     const messages = [
       ...file.problems.map((problem) => ({
         ruleId: null,
-        fatal: problem.kind === "parse-error" ? (true as const) : undefined,
-        severity: problem.kind === "parse-error" ? (2 as const) : (1 as const),
+        fatal: isErrorProblem(problem) ? (true as const) : undefined,
+        severity: isErrorProblem(problem) ? (2 as const) : (1 as const),
         message: problem.message,
         line: problem.line,
         column: problem.column,
@@ -47,7 +47,7 @@ export function toLintResults(result: CheckResult) {
         suppressions: [{ kind: "directive" as const, justification: finding.justification }],
       })),
       errorCount,
-      fatalErrorCount: file.problems.filter((p) => p.kind === "parse-error").length,
+      fatalErrorCount: file.problems.filter(isErrorProblem).length,
       warningCount: messages.length - errorCount,
       fixableErrorCount: 0,
       fixableWarningCount: 0,
@@ -115,7 +115,7 @@ export function formatSarif(result: CheckResult, context: ReportContext): string
   const notifications = [
     ...result.files.flatMap((file) =>
       file.problems.map((problem) => ({
-        level: problem.kind === "parse-error" ? "error" : "note",
+        level: isErrorProblem(problem) ? "error" : "note",
         message: { text: problem.message },
         locations: [
           {
@@ -162,11 +162,10 @@ export function formatPretty(result: CheckResult, context: ReportContext): strin
   let filesWithProblems = 0;
   for (const file of result.files) {
     if (file.findings.length === 0 && file.problems.length === 0) continue;
-    if (file.findings.length > 0 || file.problems.some((problem) => problem.kind === "parse-error"))
-      filesWithProblems++;
+    if (file.findings.length > 0 || file.problems.some(isErrorProblem)) filesWithProblems++;
     lines.push("", paint("4", escapeText(path.relative(context.cwd, file.file) || file.file)));
     for (const problem of file.problems) {
-      const isError = problem.kind === "parse-error";
+      const isError = isErrorProblem(problem);
       if (isError) errors++;
       lines.push(
         `  ${`${problem.line}:${problem.column}`.padEnd(8)} ${isError ? paint("31", "error") : paint("2", "note ")}  ${escapeText(problem.message)}`,
@@ -181,17 +180,22 @@ export function formatPretty(result: CheckResult, context: ReportContext): strin
       );
     }
   }
-  const analysed = result.files.length;
+  // Files skipped on purpose (too large, binary) were not checked: the summary says so rather than counting them clean.
+  const skipped = result.files.filter((file) => file.problems.some((problem) => problem.kind === "skipped")).length;
+  const analysed = result.files.length - skipped;
   const total = errors + warnings;
+  const files = (count: number) => `${count} file${count === 1 ? "" : "s"}`;
+  const notChecked = skipped > 0 ? ` ${files(skipped)} skipped (see the notes above).` : "";
   lines.push("");
   for (const line of formatProjectCoverage(result, context.cwd)) lines.push(paint("2", line));
   lines.push(paint("2", formatCoverage(result.coverage)));
-  if (total === 0) lines.push(paint("32", `✔ No caching problems in ${analysed} file${analysed === 1 ? "" : "s"}.`));
+  if (total === 0 && analysed === 0) lines.push(paint("33;1", `✖ No file was analysed.${notChecked}`));
+  else if (total === 0) lines.push(paint("32", `✔ No caching problems in ${files(analysed)}.${notChecked}`));
   else
     lines.push(
       paint(
         errors > 0 ? "31;1" : "33;1",
-        `✖ ${total} problem${total === 1 ? "" : "s"} (${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}) in ${filesWithProblems} of ${analysed} file${analysed === 1 ? "" : "s"}.`,
+        `✖ ${total} problem${total === 1 ? "" : "s"} (${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}) in ${filesWithProblems} of ${files(analysed)}.${notChecked}`,
       ),
     );
   return lines.join("\n");
@@ -238,13 +242,11 @@ export function formatResult(format: Format, result: CheckResult, context: Repor
   }
 }
 
-/** Error-level findings and parse errors make the run fail. */
+/** Error-level findings, parse errors and files that could not be analysed make the run fail. */
 export function countErrors(result: CheckResult): number {
   return result.files.reduce(
     (sum, file) =>
-      sum +
-      file.findings.filter((f) => f.severity === "error").length +
-      file.problems.filter((p) => p.kind === "parse-error").length,
+      sum + file.findings.filter((f) => f.severity === "error").length + file.problems.filter(isErrorProblem).length,
     0,
   );
 }

@@ -1,7 +1,13 @@
 // `cachewise check` as a function: paths and options in, results out. Never prints.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { analyzeFiles, type FileResult } from "../analyze/analyze-files";
+import {
+  analyzeFiles,
+  formatAnalysisError,
+  isHostMismatch,
+  type AnalysisStage,
+  type FileResult,
+} from "../analyze/analyze-files";
 import {
   ConfigError,
   resolveRules,
@@ -15,7 +21,8 @@ import type { ExtractionHost } from "../extract/host";
 import type { FileCacheModel } from "../model/cache-model";
 import { RULES } from "../rule-registry";
 import {
-  createProgram,
+  createCheckedProgram,
+  DECLARATION_FILE,
   discoverProjects,
   listUncovered,
   ts,
@@ -122,6 +129,8 @@ export function runCheck(options: CheckOptions): CheckResult {
       (fragment) => relative === fragment || relative.startsWith(fragment.replace(/\/$/, "") + "/"),
     );
   };
+  const isAnalysable = (file: string) =>
+    isTarget(file) && !isIgnored(file) && !file.includes(`${path.sep}node_modules${path.sep}`);
   const analysed = new Set<string>();
   const files: FileResult[] = [];
   const unresolved = new Set<string>();
@@ -131,50 +140,69 @@ export function runCheck(options: CheckOptions): CheckResult {
   const projectCoverage: ProjectCoverage[] = [];
   for (const spec of projects) {
     const notesBefore = notes.length;
-    const program = createProgram(spec, config.maxFileBytes, notes);
-    const checker = program.getTypeChecker();
-    const sourceFiles = program.getRootFileNames().flatMap((name) => {
-      const sourceFile = program.getSourceFile(name);
-      const file = path.resolve(name);
-      if (
-        !sourceFile ||
-        sourceFile.isDeclarationFile ||
-        analysed.has(file) ||
-        !isTarget(file) ||
-        isIgnored(file) ||
-        file.includes(`${path.sep}node_modules${path.sep}`)
-      )
-        return [];
-      analysed.add(file);
-      return [sourceFile];
-    });
-    const base = done;
-    // ts-morph bundles its own copy of the compiler; its declarations differ only nominally from `typescript`'s.
-    const host = { ts, program, checker, cacheLayers: config.cacheLayers } as unknown as ExtractionHost;
-    const analysis = analyzeFiles(
-      host,
-      sourceFiles as unknown as Parameters<typeof analyzeFiles>[1],
-      rules,
-      options.cwd,
-      (n) => options.onProgress?.(base + n, total),
-    );
+    // A project that TypeScript or cachewise cannot get through (a stack overflow in the compiler's binder) is the
+    // problem of that project's files; the other projects are still analysed.
+    let stage: AnalysisStage = "building the program";
+    let outcome;
+    try {
+      const { program, checker } = createCheckedProgram(spec, config.maxFileBytes, notes);
+      stage = "extracting";
+      const sourceFiles = program.getRootFileNames().flatMap((name) => {
+        const sourceFile = program.getSourceFile(name);
+        const file = path.resolve(name);
+        if (!sourceFile || sourceFile.isDeclarationFile || analysed.has(file) || !isAnalysable(file)) return [];
+        return [sourceFile];
+      });
+      const base = done;
+      // ts-morph bundles its own copy of the compiler; its declarations differ only nominally from `typescript`'s.
+      const host = { ts, program, checker, cacheLayers: config.cacheLayers } as unknown as ExtractionHost;
+      const analysis = analyzeFiles(
+        host,
+        sourceFiles as unknown as Parameters<typeof analyzeFiles>[1],
+        rules,
+        options.cwd,
+        (n) => options.onProgress?.(base + n, total),
+      );
+      stage = "building the program model";
+      const families = options.skipRules ? 0 : analysis.getProgramModel().families.length;
+      outcome = { sourceFiles, analysis, families };
+    } catch (error) {
+      if (isHostMismatch(error)) throw error;
+      const message = formatAnalysisError(stage, error);
+      for (const file of spec.rootNames)
+        if (!analysed.has(file) && isAnalysable(file) && !DECLARATION_FILE.test(file))
+          notes.push({ file, kind: "analysis-error", message });
+    }
+    const { sourceFiles = [], analysis, families = 0 } = outcome ?? {};
+    // Files skipped or not analysable count for the project that would have analysed them: they are listed too.
+    const extracted = new Set(sourceFiles.map((sourceFile) => path.resolve(sourceFile.fileName)));
+    const notedFiles = new Set(
+      notes
+        .slice(notesBefore)
+        .filter((note) => isAnalysable(note.file) && !extracted.has(note.file))
+        .map((note) => note.file),
+    ).size;
+    for (const file of extracted) analysed.add(file);
     done += sourceFiles.length;
-    // Files too large or binary count for the project that would have analysed them: they are listed too.
-    const skipped = notes.slice(notesBefore).filter((note) => isTarget(note.file) && !isIgnored(note.file)).length;
-    if (sourceFiles.length + skipped > 0)
-      projectCoverage.push({ tsconfig: spec.tsconfig, files: sourceFiles.length + skipped });
+    if (sourceFiles.length + notedFiles > 0)
+      projectCoverage.push({ tsconfig: spec.tsconfig, files: sourceFiles.length + notedFiles });
+    if (!analysis) continue;
     files.push(...analysis.files);
     programs.push(analysis.models);
-    if (!options.skipRules) familyCount += analysis.getProgramModel().families.length;
+    familyCount += families;
     analysis.unresolvedLibraries.forEach((m) => unresolved.add(m));
   }
+  // One entry per file: a file that could not be read is noted before TypeScript tries (and fails) again.
+  const noted = new Set<string>();
   for (const note of notes) {
-    if (isTarget(note.file) && !analysed.has(note.file))
+    if (isAnalysable(note.file) && !analysed.has(note.file) && !noted.has(note.file)) {
+      noted.add(note.file);
       files.push({
         file: note.file,
         findings: [],
-        problems: [{ kind: "skipped", message: note.message, line: 1, column: 1 }],
+        problems: [{ kind: note.kind, message: note.message, line: 1, column: 1 }],
       });
+    }
   }
   if (workspace.unresolved.size > 0)
     warnings.push(

@@ -26,7 +26,8 @@ export interface SnapshotFinding extends SnapshotRange {
 }
 
 export interface SnapshotProblem extends SnapshotRange {
-  kind: "parse-error" | "skipped";
+  /** As the CLI reports them: a syntax error, a file that could not be analysed, or one skipped on purpose. */
+  kind: "parse-error" | "analysis-error" | "skipped";
   message: string;
 }
 

@@ -212,7 +212,8 @@ export class AnalysisController implements vscode.Disposable {
       const diagnostic = new vscode.Diagnostic(
         toRange(problem),
         escapeText(problem.message),
-        problem.kind === "parse-error" ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Information,
+        // A file that did not parse or could not be analysed was not checked: an error, not a note.
+        problem.kind === "skipped" ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Error,
       );
       diagnostic.source = DIAGNOSTIC_SOURCE;
       add(problem.file, diagnostic);
