@@ -62,8 +62,13 @@ export interface CheckReport {
   results: LintResult[];
   errorCount: number;
   warningCount: number;
-  /** Problems that did not stop the analysis (a tsconfig skipped, a workspace package without sources). */
+  /** Problems that did not stop the analysis (a base tsconfig not installed, a workspace package without sources). */
   warnings: string[];
+  /**
+   * Errors in what was given that did not stop the analysis of the rest: a path that does not exist (among paths
+   * that do), a tsconfig that does not parse. The CLI exits 2 for them.
+   */
+  errors: string[];
   /** Cache libraries imported but not resolvable: type information was partial for their calls. */
   unresolvedLibraries: string[];
 }
@@ -131,7 +136,8 @@ export interface CacheFamilyEntry {
 
 /**
  * Analyses the paths and returns every file's findings. Throws an `Error` whose message names the
- * problem for a bad configuration, rule setting or path (the CLI's exit code 2).
+ * problem for a bad configuration or rule setting, a `projects` tsconfig that is missing or broken, or paths none
+ * of which exist (the CLI's exit code 2); other errors in what was given are listed in `errors`.
  */
 export function check(options: CheckOptions = {}): CheckReport {
   const cwd = options.cwd ?? process.cwd();
@@ -148,6 +154,7 @@ export function check(options: CheckOptions = {}): CheckReport {
     errorCount: results.reduce((sum, file) => sum + file.errorCount, 0),
     warningCount: results.reduce((sum, file) => sum + file.warningCount, 0),
     warnings: result.warnings,
+    errors: result.errors,
     unresolvedLibraries: result.unresolvedLibraries,
   };
 }

@@ -34,6 +34,14 @@ describe("the programmatic API", () => {
     assert.throws(() => api.check({ cwd: BASIC, paths: ["nope"] }), /nope: no such file or directory/);
   });
 
+  it("check() lists a missing path among existing ones in `errors` and analyses the rest", () => {
+    const report = api.check({ cwd: BASIC, paths: ["src", "nope"] });
+    assert.deepEqual(report.errors, ["nope: no such file or directory"]);
+    assert.deepEqual(report.results, api.check({ cwd: BASIC, paths: ["src"] }).results);
+    assert.ok(report.results.length > 0);
+    assert.deepEqual(api.check({ cwd: BASIC }).errors, []);
+  });
+
   it("families() returns what `cachewise families --format json` prints", () => {
     const cli = runCliCaptured(["families", ".", "--format", "json"], BASIC);
     // The same, but for properties the API leaves undefined where JSON leaves them out.

@@ -124,7 +124,7 @@ describe("cachewise check", () => {
     );
   });
 
-  it("analyses a project whose tsconfig extends a base that is not installed, and skips a broken tsconfig among several", () => {
+  it("analyses a project whose tsconfig extends a base that is not installed, and reports a broken tsconfig among several (exit 2, after the report)", () => {
     const dir = writeProject("monorepo-broken", {
       "apps/api/tsconfig.json": JSON.stringify({
         extends: "@acme/tsconfig/base.json",
@@ -136,13 +136,17 @@ describe("cachewise check", () => {
       "apps/web/src/b.ts": "export const b = 1;\n",
     });
     const run = runCliCaptured(["check", ".", "--format", "json", "--rule", "require-cache-bound:off"], dir);
-    assert.equal(run.code, 1, run.stderr);
+    // The broken tsconfig fails the run as it does alone; the other project is still analysed and reported.
+    assert.equal(run.code, 2, run.stderr);
     assert.deepEqual(toTuples(JSON.parse(run.stdout), dir), ["require-cache-ttl apps/api/src/a.ts:4:15"]);
     assert.match(
       run.stderr,
       /warning: apps\/api\/tsconfig\.json: File '@acme\/tsconfig\/base\.json' not found\. \(a base config that is not installed\?\); analysed without it/,
     );
-    assert.match(run.stderr, /warning: apps\/web\/tsconfig\.json: .*moduleResolution.*; skipped/);
+    assert.match(
+      run.stderr,
+      /error: apps\/web\/tsconfig\.json: .*moduleResolution.*; skipped: its files were analysed without it/,
+    );
   });
 
   it("analyses a project whose tsconfig extends a path that is not there yet (a rig in node_modules, a generated .svelte-kit config)", () => {

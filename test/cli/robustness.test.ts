@@ -236,6 +236,57 @@ describe("one file cannot stop the run", () => {
 });
 
 describe("errors in what the run is given", () => {
+  it("rejects a tsconfig cut off mid-object, naming it and the place, and still reports the rest (exit 2)", () => {
+    const dir = writeProject("truncated-tsconfig", {
+      "tsconfig.json": '{ "compilerOptions": { "strict": true, "paths": { "@x/*": ["src/*"] ',
+      "src/a.ts": REDIS_NO_TTL,
+    });
+    const run = runCliCaptured(["check", ".", "--format", "json"], dir);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(
+      run.stderr,
+      /^cachewise: error: tsconfig\.json: '\}' expected\. \(line 1, column 69\); skipped: its files were analysed without it/m,
+    );
+    assert.deepEqual(toTuples(JSON.parse(run.stdout), dir), ["require-cache-ttl src/a.ts:4:15"]);
+    // Named with --project, it is what the user asked to analyse: the run stops before the report.
+    const named = runCliCaptured(["check", "--project", "tsconfig.json"], dir);
+    assert.equal(named.code, 2);
+    assert.equal(named.stdout, "");
+    assert.match(named.stderr, /^cachewise: tsconfig\.json: '\}' expected\. \(line 1, column 69\)\n$/);
+  });
+
+  it("treats a broken tsconfig the same alone and in a monorepo: exit 2, with the report of the rest", () => {
+    const broken = '{ "compilerOptions": { "moduleResolution": "nonsense" } }';
+    const alone = writeProject("broken-alone", { "tsconfig.json": broken, "src/a.ts": REDIS_NO_TTL });
+    const monorepo = writeProject("broken-monorepo", {
+      "packages/api/tsconfig.json": STRICT_TSCONFIG,
+      "packages/api/src/b.ts": REDIS_NO_TTL,
+      "packages/web/tsconfig.json": broken,
+      "packages/web/src/a.ts": REDIS_NO_TTL,
+    });
+    const runs = [alone, monorepo].map((dir) => ({
+      dir,
+      run: runCliCaptured(["check", ".", "--format", "json"], dir),
+    }));
+    for (const { run } of runs) {
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, /cachewise: error: (packages\/web\/)?tsconfig\.json: .*moduleResolution.*; skipped/);
+    }
+    assert.deepEqual(toTuples(JSON.parse(runs[0]!.run.stdout), alone), ["require-cache-ttl src/a.ts:4:15"]);
+    assert.deepEqual(toTuples(JSON.parse(runs[1]!.run.stdout), monorepo), [
+      "require-cache-ttl packages/api/src/b.ts:4:15",
+      "require-cache-ttl packages/web/src/a.ts:4:15",
+    ]);
+  });
+
+  it("reports a missing path among valid ones and analyses the others (exit 2 after the report)", () => {
+    const dir = writeProject("missing-path", { "tsconfig.json": STRICT_TSCONFIG, "src/a.ts": REDIS_NO_TTL });
+    const run = runCliCaptured(["check", "src/a.ts", "src/nope.ts", "--format", "json"], dir);
+    assert.equal(run.code, 2, run.stderr);
+    assert.deepEqual(toTuples(JSON.parse(run.stdout), dir), ["require-cache-ttl src/a.ts:4:15"]);
+    assert.match(run.stderr, /^cachewise: error: src\/nope\.ts: no such file or directory$/m);
+  });
+
   it("validates configuration numbers: maxFileBytes is a positive whole number, depth a whole number", () => {
     for (const [config, pattern] of [
       [{ maxFileBytes: 0.5 }, /"maxFileBytes" must be a positive whole number of bytes, got 0\.5/],
@@ -325,6 +376,46 @@ describe("errors in what the run is given", () => {
       run.stderr,
       /dataClasses\.profile: minTtl \("2h"\) is longer than maxTtl \(3600\): no TTL could satisfy it/,
     );
+  });
+
+  it("says a configuration file could not be read, and why, rather than calling it invalid JSON", () => {
+    const dir = writeProject("config-unreadable", {
+      "tsconfig.json": STRICT_TSCONFIG,
+      "src/a.ts": REDIS_NO_TTL,
+      "cachewise.config.json": "{}",
+      "folder/.keep": "",
+    });
+    const denied = withUnreadable(path.join(dir, "cachewise.config.json"), ["readFileSync"], () =>
+      runCliCaptured(["check", "."], dir),
+    );
+    assert.equal(denied.code, 2);
+    assert.equal(
+      denied.stderr,
+      "cachewise: cachewise.config.json: could not be read (EACCES: permission denied, open)\n",
+    );
+    const folder = runCliCaptured(["check", ".", "--config", "folder"], dir);
+    assert.equal(folder.code, 2);
+    assert.equal(folder.stderr, "cachewise: folder: could not be read (not a regular file)\n");
+  });
+
+  it("refuses a FIFO as --config or --project instead of waiting for a writer", (t) => {
+    const dir = writeProject("fifo", { "tsconfig.json": STRICT_TSCONFIG, "src/a.ts": REDIS_NO_TTL });
+    const fifo = path.join(dir, "pipe.json");
+    if (spawnSync("mkfifo", [fifo]).status !== 0) return t.skip("mkfifo is not available");
+    // A child process: a blocked read would stop this test's own event loop, timeout included.
+    for (const [flag, pattern] of [
+      ["--config", /^cachewise: pipe\.json: could not be read \(not a regular file\)\n$/],
+      ["--project", /^cachewise: pipe\.json: not a regular file\n$/],
+    ] as const) {
+      const run = spawnSync(process.execPath, [CLI, "check", ".", flag, "pipe.json"], {
+        cwd: dir,
+        encoding: "utf8",
+        timeout: 20_000,
+      });
+      assert.equal(run.signal, null, `${flag} on a FIFO hung`);
+      assert.equal(run.status, 2, run.stderr);
+      assert.match(run.stderr, pattern);
+    }
   });
 });
 

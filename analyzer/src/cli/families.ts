@@ -24,6 +24,8 @@ export interface FamiliesResult {
   /** Families the configuration does not declare (for `--check`). */
   undeclared: FamilyRow[];
   warnings: string[];
+  /** Errors in what the run was given (a missing path, a broken tsconfig): the inventory covers the rest. */
+  errors: string[];
   /** Files that did not parse or could not be analysed: their caches are missing from the inventory. */
   unanalysed: Array<{ file: string; message: string }>;
   unresolvedLibraries: string[];
@@ -51,6 +53,7 @@ export function runFamilies(options: FamiliesOptions): FamiliesResult {
     rows,
     undeclared: rows.filter((row) => !row.declaration),
     warnings: result.warnings,
+    errors: result.errors,
     unanalysed: result.files.flatMap((file) =>
       file.problems.filter(isErrorProblem).map((problem) => ({ file: file.file, message: problem.message })),
     ),

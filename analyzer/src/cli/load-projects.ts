@@ -38,10 +38,12 @@ export interface DiscoveryNote {
   kind: "skipped" | "analysis-error";
 }
 
-/** Reads and parses a tsconfig; a missing or broken one is a configuration error. */
+/** Reads and parses a tsconfig; a missing or broken one (a JSON syntax error included) is a configuration error. */
 export function readTsconfig(tsconfigPath: string): ProjectSpec {
   const absolute = path.resolve(tsconfigPath);
   if (!fs.existsSync(absolute)) throw new ConfigError(`${tsconfigPath}: tsconfig not found`);
+  // Reading a FIFO or a device would block or never end.
+  if (!fs.statSync(absolute).isFile()) throw new ConfigError(`${tsconfigPath}: not a regular file`);
   const errors: ts.Diagnostic[] = [];
   const parsed = ts.getParsedCommandLineOfConfigFile(
     absolute,
@@ -55,12 +57,19 @@ export function readTsconfig(tsconfigPath: string): ProjectSpec {
   // only compiler options: the files are still known, so analyse them and say what is missing.
   const missingBase = (d: ts.Diagnostic) =>
     (d.code === MISSING_FILE_DIAGNOSTIC || d.code === UNREADABLE_FILE_DIAGNOSTIC) && parsed !== undefined;
-  const fatal = [...errors, ...(parsed?.errors ?? [])].filter(
+  // The JSON's own syntax errors (a file cut off mid-object) are not in `errors`: TypeScript reads what it can.
+  const syntax = parsed ? ts.getConfigFileParsingDiagnostics(parsed) : [];
+  const fatal = [...new Set([...errors, ...syntax, ...(parsed?.errors ?? [])])].filter(
     (d) => d.code !== 18003 && d.category === ts.DiagnosticCategory.Error && !missingBase(d),
   );
   if (!parsed || fatal.length > 0) {
-    const reason =
-      fatal.map((d) => ts.flattenDiagnosticMessageText(d.messageText, " ")).join("; ") || "could not be parsed";
+    const describe = (d: ts.Diagnostic) => {
+      const text = ts.flattenDiagnosticMessageText(d.messageText, " ");
+      if (!d.file || d.start === undefined || path.resolve(d.file.fileName) !== absolute) return text;
+      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+      return `${text} (line ${line + 1}, column ${character + 1})`;
+    };
+    const reason = fatal.map(describe).join("; ") || "could not be parsed";
     throw new ConfigError(`${tsconfigPath}: ${reason}`);
   }
   const warnings = parsed.errors
@@ -165,8 +174,14 @@ export function findNearestTsconfig(file: string): string | undefined {
  * Finds the projects for the paths: the given tsconfigs, or every tsconfig.json under them (the one
  * above a folder that has none), following `references`. Each source file is owned by exactly one
  * project, so none is analysed twice and none is lost to a tsconfig that only points at others.
+ * A broken tsconfig that was not named with `--project` goes to `errors` (the run fails, after its report).
  */
-export function discoverProjects(targets: string[], explicitProjects: string[], warnings: string[]): ProjectSpec[] {
+export function discoverProjects(
+  targets: string[],
+  explicitProjects: string[],
+  warnings: string[],
+  errors: string[] = warnings,
+): ProjectSpec[] {
   const explicit = explicitProjects.length > 0;
   const starts = [...explicitProjects];
   const sourceFiles: string[] = [];
@@ -183,7 +198,7 @@ export function discoverProjects(targets: string[], explicitProjects: string[], 
     if (!explicit) starts.push(...found.tsconfigs, ...(above ? [above] : []));
     sourceFiles.push(...found.sourceFiles);
   }
-  const projects = readProjectGraph(starts, explicit, warnings);
+  const projects = readProjectGraph(starts, explicit, warnings, errors);
   const owners = assignFiles(projects);
   const specs = projects.flatMap((spec) => {
     const owned = spec.rootNames.filter((file) => owners.get(file) === spec);
@@ -210,13 +225,14 @@ export function listUncovered(targets: string[], specs: ProjectSpec[]): string[]
 }
 
 /**
- * Reads the tsconfigs and, depth first, the projects they reference, each once (cycles end). A broken
- * or missing referenced project is skipped with a warning; so is a broken tsconfig among several found.
+ * Reads the tsconfigs and, depth first, the projects they reference, each once (cycles end). A referenced project
+ * that is not there (not built or checked out yet) is skipped with a warning. A tsconfig that is there but broken
+ * (a syntax error, an invalid option) ends the run when `--project` named it; found under the paths or through
+ * `references`, it goes to `errors` and the others are analysed: one or many tsconfigs, the same answer.
  */
-function readProjectGraph(starts: string[], explicit: boolean, warnings: string[]): ProjectSpec[] {
+function readProjectGraph(starts: string[], explicit: boolean, warnings: string[], errors: string[]): ProjectSpec[] {
   const seen = new Set<string>();
   const projects: ProjectSpec[] = [];
-  const distinctStarts = new Set(starts.map((start) => realPath(path.resolve(start))));
   const visit = (tsconfig: string, referrer: string | undefined, written: string): void => {
     const key = realPath(tsconfig);
     if (seen.has(key)) return;
@@ -229,10 +245,10 @@ function readProjectGraph(starts: string[], explicit: boolean, warnings: string[
     try {
       spec = readTsconfig(tsconfig);
     } catch (error) {
-      // In a monorepo one broken tsconfig must not stop the others: skip it and say so.
-      const fatal = referrer === undefined && (explicit || distinctStarts.size === 1);
-      if (!(error instanceof ConfigError) || fatal) throw error;
-      warnings.push(`${error.message}; skipped`);
+      if (!(error instanceof ConfigError) || (explicit && referrer === undefined)) throw error;
+      errors.push(
+        `${error.message}; skipped: ${explicit ? "its files were not analysed" : "its files were analysed without it (default compiler options, unless another tsconfig includes them)"}`,
+      );
       return;
     }
     projects.push({ ...spec, rootNames: spec.rootNames.map((file) => path.resolve(file)) });

@@ -1,6 +1,6 @@
 // The `cachewise` command: argv → runCheck() → reporter → exit code.
 // Exit codes: 0 no error-level findings, 1 error-level findings (or a file that could not be checked), 2 usage or
-// configuration error.
+// configuration error (a missing path or a broken tsconfig among others: after the report of the rest).
 import * as path from "node:path";
 import { ConfigError, validateRuleSetting, type RuleSetting } from "../config/config";
 import { escapeText } from "../format/escape";
@@ -160,7 +160,7 @@ export function runCli(argv: string[], io: CliIo): number {
     parsed = parseArgs(argv);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
-      io.stderr(`cachewise: ${error.message}\n`);
+      io.stderr(`cachewise: ${escapeText(relativeToCwd(error.message, io))}\n`);
       return 2;
     }
     throw error;
@@ -192,8 +192,7 @@ export function runCli(argv: string[], io: CliIo): number {
       ruleOverrides: parsed.ruleOverrides,
       onProgress,
     });
-    for (const warning of result.warnings)
-      io.stderr(`cachewise: warning: ${escapeText(warning.split(`${io.cwd}/`).join(""))}\n`);
+    for (const warning of result.warnings) io.stderr(`cachewise: warning: ${escapeText(relativeToCwd(warning, io))}\n`);
     if (result.unresolvedLibraries.length > 0)
       io.stderr(`cachewise: warning: ${escapeText(partialTypesWarning(result.unresolvedLibraries))}\n`);
     // The pretty report says which project analysed how many files; machine formats keep their shape.
@@ -208,14 +207,26 @@ export function runCli(argv: string[], io: CliIo): number {
         version: VERSION,
       }) + "\n",
     );
+    if (reportRunErrors(result.errors, io)) return 2;
     return countErrors(result) > 0 ? 1 : 0;
   } catch (error) {
     if (error instanceof ConfigError) {
-      io.stderr(`cachewise: ${error.message}\n`);
+      io.stderr(`cachewise: ${escapeText(relativeToCwd(error.message, io))}\n`);
       return 2;
     }
     throw error;
   }
+}
+
+/** Errors in what the run was given that did not stop it (a missing path, a broken tsconfig): exit 2 after the report. */
+function reportRunErrors(errors: readonly string[], io: CliIo): boolean {
+  for (const error of errors) io.stderr(`cachewise: error: ${escapeText(relativeToCwd(error, io))}\n`);
+  return errors.length > 0;
+}
+
+/** Paths under the working directory in a message, written relative to it. */
+function relativeToCwd(text: string, io: Pick<CliIo, "cwd">): string {
+  return text.split(`${io.cwd}/`).join("");
 }
 
 function runFamiliesCommand(
@@ -232,8 +243,7 @@ function runFamiliesCommand(
       includeTests: parsed.includeTests,
       onProgress,
     });
-    for (const warning of result.warnings)
-      io.stderr(`cachewise: warning: ${escapeText(warning.split(`${io.cwd}/`).join(""))}\n`);
+    for (const warning of result.warnings) io.stderr(`cachewise: warning: ${escapeText(relativeToCwd(warning, io))}\n`);
     if (result.unresolvedLibraries.length > 0)
       io.stderr(`cachewise: warning: ${escapeText(partialTypesWarning(result.unresolvedLibraries))}\n`);
     io.stdout(formatFamilies(parsed.familiesFormat, result, io.cwd) + "\n");
@@ -244,6 +254,7 @@ function runFamiliesCommand(
       io.stderr(
         `cachewise: the inventory is incomplete: ${result.unanalysed.length} file${result.unanalysed.length === 1 ? "" : "s"} could not be analysed\n`,
       );
+    if (reportRunErrors(result.errors, io)) return 2;
     if (parsed.check && result.unanalysed.length > 0) {
       io.stderr("cachewise: --check cannot pass on an incomplete inventory\n");
       return 1;
@@ -257,7 +268,7 @@ function runFamiliesCommand(
     return 0;
   } catch (error) {
     if (error instanceof ConfigError) {
-      io.stderr(`cachewise: ${error.message}\n`);
+      io.stderr(`cachewise: ${escapeText(relativeToCwd(error.message, io))}\n`);
       return 2;
     }
     throw error;

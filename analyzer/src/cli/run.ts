@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   analyzeFiles,
+  describeError,
   formatAnalysisError,
   isHostMismatch,
   type AnalysisStage,
@@ -48,8 +49,13 @@ export interface CheckResult {
   notes: DiscoveryNote[];
   unresolvedLibraries: string[];
   rules: ResolvedRule[];
-  /** Problems that did not stop the run: a tsconfig skipped, a base config not installed. */
+  /** Problems that did not stop the run: a base config not installed, a referenced project not there. */
   warnings: string[];
+  /**
+   * Errors in what the run was given that did not stop it: a path that does not exist, a tsconfig that does not
+   * parse. The report covers the rest; the CLI exits 2 after it.
+   */
+  errors: string[];
   /** How many files each project analysed, in the order analysed. */
   projectCoverage: ProjectCoverage[];
   /** Source files under the paths that no `--project` includes: not analysed. */
@@ -75,17 +81,13 @@ export function loadConfig(cwd: string, configFile: string | undefined): Cachewi
       if (configFile) throw new ConfigError(`${configFile}: configuration file not found`);
       continue;
     }
-    return validateConfig(
-      parseJson(candidate),
-      path.relative(cwd, candidate) || candidate,
-      RULES,
-      path.dirname(candidate),
-    );
+    const name = path.relative(cwd, candidate) || candidate;
+    return validateConfig(parseJson(candidate, name), name, RULES, path.dirname(candidate));
   }
   const packageJson = path.join(cwd, "package.json");
   if (fs.existsSync(packageJson)) {
-    const parsed = parseJson(packageJson) as { cachewise?: unknown };
-    if (parsed.cachewise !== undefined) return validateConfig(parsed.cachewise, "package.json#cachewise", RULES, cwd);
+    const parsed = parseJson(packageJson, "package.json") as { cachewise?: unknown } | null;
+    if (parsed?.cachewise !== undefined) return validateConfig(parsed.cachewise, "package.json#cachewise", RULES, cwd);
   }
   return {
     rules: {},
@@ -97,11 +99,20 @@ export function loadConfig(cwd: string, configFile: string | undefined): Cachewi
   };
 }
 
-function parseJson(file: string): unknown {
+/** Reads a JSON file: one that cannot be read (permissions, a folder, a FIFO that would block) is not "invalid JSON". */
+function parseJson(file: string, name: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(fs.readFileSync(file, "utf8"));
+    if (!fs.statSync(file).isFile()) throw new ConfigError(`${name}: could not be read (not a regular file)`);
+    text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    throw new ConfigError(`${file}: invalid JSON (${(error as Error).message})`);
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`${name}: could not be read (${describeError(error)})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${name}: invalid JSON (${(error as Error).message})`);
   }
 }
 
@@ -110,13 +121,17 @@ export function runCheck(options: CheckOptions): CheckResult {
   const rules = options.skipRules ? [] : resolveRules(RULES, config, options.ruleOverrides);
   const programs: FileCacheModel[][] = [];
   const notes: DiscoveryNote[] = [];
-  const targets = (options.paths.length > 0 ? options.paths : ["."]).map((p) => path.resolve(options.cwd, p));
-  for (const target of targets) {
-    if (!fs.existsSync(target))
-      throw new ConfigError(`${path.relative(options.cwd, target) || target}: no such file or directory`);
-  }
+  const errors: string[] = [];
+  // A path that is not there is an error of the run (exit 2), but the paths that are there are still analysed.
+  const targets = (options.paths.length > 0 ? options.paths : ["."]).flatMap((p) => {
+    const target = path.resolve(options.cwd, p);
+    const problem = findPathProblem(target);
+    if (problem) errors.push(`${path.relative(options.cwd, target) || target}: ${problem}`);
+    return problem ? [] : [target];
+  });
+  if (targets.length === 0) throw new ConfigError(errors.join("; "));
   const warnings: string[] = [];
-  const projects = collectProjects(options, targets, warnings);
+  const projects = collectProjects(options, targets, warnings, errors);
   const workspace = createWorkspaceResolution(findWorkspaceRoot(targets[0] ?? options.cwd));
   for (const spec of projects) {
     warnings.push(...(spec.warnings ?? []));
@@ -216,6 +231,7 @@ export function runCheck(options: CheckOptions): CheckResult {
     unresolvedLibraries: [...unresolved].sort(),
     rules,
     warnings,
+    errors,
     projectCoverage,
     notCovered: options.projects.length > 0 ? listUncovered(targets, projects).filter((file) => !isIgnored(file)) : [],
     programs,
@@ -229,7 +245,18 @@ export function collectProjects(
   options: Pick<CheckOptions, "cwd" | "projects">,
   targets: string[],
   warnings: string[],
+  errors: string[] = warnings,
 ): ProjectSpec[] {
   const explicit = options.projects.map((p) => path.resolve(options.cwd, p));
-  return discoverProjects(targets, explicit, warnings);
+  return discoverProjects(targets, explicit, warnings, errors);
+}
+
+/** Why a path given on the command line cannot be analysed, or undefined when it can. */
+function findPathProblem(target: string): string | undefined {
+  try {
+    fs.statSync(target);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file or directory" : describeError(error);
+  }
 }
