@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import { createRequire, syncBuiltinESMExports } from "node:module";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { runCli } from "../../analyzer/src/cli/main";
 import { REPO_ROOT, STRICT_TSCONFIG, runCliCaptured, toTuples, writeProject } from "../helpers";
 
 const REDIS_NO_TTL = `import { Redis } from "ioredis";\nconst redis = new Redis();\nexport async function save(id: string) {\n  await redis.set(\`item:\${id}\`, "v");\n}\n`;
@@ -416,6 +417,46 @@ describe("errors in what the run is given", () => {
       assert.equal(run.status, 2, run.stderr);
       assert.match(run.stderr, pattern);
     }
+  });
+});
+
+describe("internal errors", () => {
+  const epipe = () =>
+    Object.assign(new Error("EPIPE: broken pipe, write"), { code: "EPIPE", syscall: "write", errno: -32 });
+  const runWithClosedStdout = (argv: string[], cwd: string) => {
+    let stderr = "";
+    const code = runCli(argv, {
+      stdout: () => {
+        throw epipe();
+      },
+      stderr: (text) => (stderr += text),
+      stdoutIsTty: false,
+      stderrIsTty: false,
+      cwd,
+    });
+    return { code, stderr };
+  };
+
+  it("end the run with exit 2, one line, and a hint to re-run with --debug, which prints the stack", () => {
+    const dir = writeProject("internal", { "tsconfig.json": STRICT_TSCONFIG, "src/a.ts": REDIS_NO_TTL });
+    for (const command of ["check", "families"]) {
+      const run = runWithClosedStdout([command, "."], dir);
+      assert.equal(run.code, 2, command);
+      assert.equal(
+        run.stderr
+          .split("\n")
+          .filter((line) => line.startsWith("cachewise: internal error"))
+          .join("\n"),
+        "cachewise: internal error: EPIPE: broken pipe, write (re-run with --debug for the stack trace)",
+      );
+      assert.doesNotMatch(run.stderr, /\n\s+at /);
+    }
+    const debug = runWithClosedStdout(["check", ".", "--debug"], dir);
+    assert.equal(debug.code, 2);
+    assert.match(
+      debug.stderr,
+      /cachewise: internal error: EPIPE: broken pipe, write\nError: EPIPE: broken pipe, write\n\s+at /,
+    );
   });
 });
 

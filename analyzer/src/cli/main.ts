@@ -1,7 +1,9 @@
 // The `cachewise` command: argv → runCheck() → reporter → exit code.
 // Exit codes: 0 no error-level findings, 1 error-level findings (or a file that could not be checked), 2 usage or
-// configuration error (a missing path or a broken tsconfig among others: after the report of the rest).
+// configuration error (a missing path or a broken tsconfig among others: after the report of the rest), or an
+// internal error that ended the run.
 import * as path from "node:path";
+import { describeError } from "../analyze/analyze-files";
 import { ConfigError, validateRuleSetting, type RuleSetting } from "../config/config";
 import { escapeText } from "../format/escape";
 import { findRule, RULES } from "../rule-registry";
@@ -37,6 +39,7 @@ Options:
   --format <name>          pretty (default), json (ESLint's JSON shape) or sarif (SARIF 2.1.0)
   --config <file>          configuration file (default: cachewise.config.json or package.json#cachewise)
   --rule <id>:<severity>   override a rule: off, warn or error, or 0, 1, 2 (repeatable)
+  --debug                  print the stack trace of an internal error
   -h, --help               show this help
   -v, --version            print the version
 
@@ -148,13 +151,51 @@ export function parseArgs(argv: string[]): ParsedArgs {
 }
 
 /** Runs the CLI, including the asynchronous `keyspace` command, and resolves to the exit code. */
-export function runCliAsync(argv: string[], io: CliIo & { env: Record<string, string | undefined> }): Promise<number> {
-  if (argv[0] === "keyspace") return runKeyspaceCli(argv.slice(1), io);
-  return Promise.resolve(runCli(argv, io));
+export async function runCliAsync(
+  argv: string[],
+  io: CliIo & { env: Record<string, string | undefined> },
+): Promise<number> {
+  const { args, debug } = takeDebugFlag(argv);
+  if (args[0] !== "keyspace") return runCli(argv, io);
+  try {
+    return await runKeyspaceCli(args.slice(1), io);
+  } catch (error) {
+    return reportInternalError(error, io, debug);
+  }
 }
 
-/** Runs the CLI and returns the exit code. */
+/**
+ * Runs the CLI and returns the exit code. An error nobody expected (a bug, a compiler that fails on the whole
+ * program, a closed stdout) ends the run with exit code 2 and one line on stderr; `--debug` adds the stack trace.
+ */
 export function runCli(argv: string[], io: CliIo): number {
+  const { args, debug } = takeDebugFlag(argv);
+  try {
+    return runCommand(args, io);
+  } catch (error) {
+    return reportInternalError(error, io, debug);
+  }
+}
+
+/** `--debug` is accepted anywhere on the command line, by every command. */
+function takeDebugFlag(argv: string[]): { args: string[]; debug: boolean } {
+  const args = argv.filter((arg) => arg !== "--debug");
+  return { args, debug: args.length !== argv.length };
+}
+
+function reportInternalError(error: unknown, io: Pick<CliIo, "stderr">, debug: boolean): number {
+  const reason = escapeText(describeError(error));
+  if (!debug) {
+    io.stderr(`cachewise: internal error: ${reason} (re-run with --debug for the stack trace)\n`);
+    return 2;
+  }
+  io.stderr(`cachewise: internal error: ${reason}\n`);
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr(`${stack.split("\n").map(escapeText).join("\n")}\n`);
+  return 2;
+}
+
+function runCommand(argv: string[], io: CliIo): number {
   let parsed: ParsedArgs;
   try {
     parsed = parseArgs(argv);
