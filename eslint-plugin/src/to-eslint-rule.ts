@@ -2,11 +2,11 @@
 // built once per Program/SourceFile and shared by every cachewise rule.
 // Nothing is imported from @typescript-eslint/utils at run time (types only): a plain JavaScript
 // project can load the plugin, and the rule shape is ESLint's own.
-import type { TSESLint } from "@typescript-eslint/utils";
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 // The default import is the module object in ESM and CJS alike (a namespace import of the CommonJS
 // `typescript` package loses `version` in ESM on TypeScript releases whose exports Node cannot detect).
 import ts from "typescript";
-import { createLocationFormatter } from "../../analyzer/src/analyze/analyze-files";
+import { createLocationFormatter, formatAnalysisError, isHostMismatch } from "../../analyzer/src/analyze/analyze-files";
 import { extractFileModel } from "../../analyzer/src/extract/extract-file";
 import type { ExtractionHost } from "../../analyzer/src/extract/host";
 import { buildProgramModel } from "../../analyzer/src/program-model/build-program-model";
@@ -16,33 +16,46 @@ import type { RuleDefinition } from "../../analyzer/src/model/rule";
 import type { CacheLayer } from "../../analyzer/src/model/cache-layers";
 import { readCacheLayers } from "../../analyzer/src/config/cache-layers";
 
-const models = new WeakMap<ts.Program, WeakMap<ts.SourceFile, FileCacheModel>>();
+/** A file's model, or the error that kept cachewise from extracting it (that file's problem only). */
+type Extraction = { model: FileCacheModel; error?: undefined } | { model: undefined; error: unknown };
 
-/** Extracts a file's model once per program, whichever rule asks first. */
+const models = new WeakMap<ts.Program, WeakMap<ts.SourceFile, Extraction>>();
+
+/**
+ * Extracts a file's model once per program, whichever rule asks first. A failure on the file (a bug of ours, the
+ * checker failing on a construct) is kept as its result: the file gets one message and the other files are linted.
+ * A compiler of the wrong version is not one file's problem: that still throws.
+ */
 export function getFileModel(
   program: ts.Program,
   sourceFile: ts.SourceFile,
   cacheLayers: readonly CacheLayer[] = [],
-): FileCacheModel {
+): Extraction {
   let perFile = models.get(program);
   if (!perFile) {
     perFile = new WeakMap();
     models.set(program, perFile);
   }
-  let model = perFile.get(sourceFile);
-  if (!model) {
+  let extraction = perFile.get(sourceFile);
+  if (!extraction) {
     const host: ExtractionHost = { ts, program, checker: program.getTypeChecker(), cacheLayers };
-    model = extractFileModel(host, sourceFile);
-    perFile.set(sourceFile, model);
+    try {
+      extraction = { model: extractFileModel(host, sourceFile) };
+    } catch (error) {
+      if (isHostMismatch(error)) throw error;
+      extraction = { model: undefined, error };
+    }
+    perFile.set(sourceFile, extraction);
   }
-  return model;
+  return extraction;
 }
 
 const programModels = new WeakMap<ts.Program, ProgramModel>();
 
 /**
  * The whole-program model, once per Program: typescript-eslint's program is the whole project,
- * so every project file is extracted (each only once, shared with the file-scope rules).
+ * so every project file is extracted (each only once, shared with the file-scope rules). A file
+ * that could not be extracted is left out (and reported when it is linted).
  */
 export function getProgramModel(program: ts.Program, cacheLayers: readonly CacheLayer[] = []): ProgramModel {
   let model = programModels.get(program);
@@ -55,7 +68,7 @@ export function getProgramModel(program: ts.Program, cacheLayers: readonly Cache
           !file.fileName.includes("/node_modules/") &&
           !program.isSourceFileFromExternalLibrary(file),
       );
-    model = buildProgramModel(files.map((file) => getFileModel(program, file, cacheLayers)));
+    model = buildProgramModel(files.flatMap((file) => getFileModel(program, file, cacheLayers).model ?? []));
     programModels.set(program, model);
   }
   return model;
@@ -98,6 +111,13 @@ const NO_TYPES_MESSAGE =
 /** The files that already carry the no-types message (keyed by ESLint's SourceCode, one per file and run). */
 const reportedWithoutTypes = new WeakSet<object>();
 
+/**
+ * Reported once per file, by whichever cachewise rule runs first, when cachewise failed to extract the file:
+ * `Analysis error (extracting): …`, as the CLI words it. A rule that fails on a file reports it itself.
+ */
+export const ANALYSIS_ERROR_MESSAGE_ID = "cachewiseAnalysisError";
+const reportedAnalysisErrors = new WeakSet<object>();
+
 interface ParserServicesLike {
   program?: ts.Program | null;
   esTreeNodeToTSNodeMap?: { get(node: unknown): unknown };
@@ -129,7 +149,11 @@ export function toEslintRule<Options extends object, MessageId extends string>(
         requiresTypeChecking: true,
         url: getRuleDocUrl(definition.id),
       },
-      messages: { ...definition.messages, [NO_TYPES_MESSAGE_ID]: NO_TYPES_MESSAGE },
+      messages: {
+        ...definition.messages,
+        [NO_TYPES_MESSAGE_ID]: NO_TYPES_MESSAGE,
+        [ANALYSIS_ERROR_MESSAGE_ID]: "{{message}}",
+      },
       schema: [definition.schema as never],
       // ESLint ≥ 9.15 merges these into `context.options`; `create` merges them itself for older hosts.
       defaultOptions,
@@ -154,15 +178,38 @@ export function toEslintRule<Options extends object, MessageId extends string>(
         (services.esTreeNodeToTSNodeMap?.get(context.sourceCode.ast) as ts.SourceFile | undefined);
       const formatLocation = createLocationFormatter(context.cwd);
       const cacheLayers = readSettingsLayers(context.settings, context.cwd);
+      const reportAnalysisError = (node: TSESTree.Program, message: string) =>
+        context.report({
+          node,
+          loc: { line: 1, column: 0 },
+          messageId: ANALYSIS_ERROR_MESSAGE_ID as MessageId,
+          data: { message } as Record<string, string>,
+        });
       return {
-        Program() {
+        Program(node) {
           if (!sourceFile) return;
-          const model = getFileModel(program, sourceFile, cacheLayers);
-          for (const finding of definition.check(model, {
-            options: { ...definition.defaultOptions, ...options },
-            formatLocation,
-            getProgramModel: () => getProgramModel(program, cacheLayers),
-          })) {
+          const { model, error } = getFileModel(program, sourceFile, cacheLayers);
+          if (!model) {
+            if (reportedAnalysisErrors.has(context.sourceCode)) return;
+            reportedAnalysisErrors.add(context.sourceCode);
+            reportAnalysisError(node, formatAnalysisError("extracting", error));
+            return;
+          }
+          // A rule that fails on this file loses its own findings here, not the run.
+          let findings;
+          try {
+            findings = [
+              ...definition.check(model, {
+                options: { ...definition.defaultOptions, ...options },
+                formatLocation,
+                getProgramModel: () => getProgramModel(program, cacheLayers),
+              }),
+            ];
+          } catch (failure) {
+            reportAnalysisError(node, formatAnalysisError(`rule ${definition.id}`, failure));
+            return;
+          }
+          for (const finding of findings) {
             const sourceCode = context.sourceCode;
             context.report({
               loc: {
