@@ -39,6 +39,7 @@ const PROJECTS: Record<string, string> = {
   basic: path.join(FIXTURES, "basic"),
   families: path.join(FIXTURES, "families"),
   memoization: path.join(FIXTURES, "memoization"),
+  memcached: path.join(FIXTURES, "memcached"),
   "rule-tester": path.join(FIXTURES, "rule-tester"),
   "cache-demo": path.join(REPO_ROOT, "examples", "cache-demo"),
 };

@@ -2,15 +2,17 @@
 // never see TypeScript nodes (analyzer/src/libraries/adapter.ts).
 import type * as TS from "typescript";
 import type { Bound, Ttl, TtlInsertion, TtlUnit } from "../model/cache-model";
-import type { ArgumentReader, Expr, OptionsView } from "../libraries/adapter";
+import type { ArgumentReader, Expr, OptionsView, SharedStore } from "../libraries/adapter";
 import type { Resolver } from "./resolver";
 
-/** What the reader needs from the program: folding, TTL reading, the global `Map`, installed versions. */
+/** What the reader needs from the program: folding, TTL reading, the global `Map`, installed versions, instances. */
 export interface ReaderServices {
   resolver: Resolver;
   readTtl(expression: TS.Expression, unit: TtlUnit, zeroMeansNone?: boolean): Ttl;
   isGlobalMap(identifier: TS.Identifier): boolean;
   installedMajor(packageName: string): number | undefined;
+  /** The remote store (not Redis) that the instance an expression builds or names keeps its entries in. */
+  findSharedStore(expression: TS.Expression): SharedStore | undefined;
 }
 
 /** An adapter's view of a TypeScript expression. */
@@ -72,6 +74,12 @@ export function createArgumentReader(
     isSpread: (expression) => ts.isSpreadElement(fromExpr(expression) as TS.Node),
     isObjectLiteral: (expression) => ts.isObjectLiteralExpression(r.skipOuter(fromExpr(expression))),
     isNumericLiteral: (expression) => ts.isNumericLiteral(r.skipOuter(fromExpr(expression))),
+    isFunction(expression) {
+      const node = r.skipOuter(fromExpr(expression));
+      return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
+    },
+    elements: (expression) => r.readArrayLiteral(fromExpr(expression))?.elements.map(toExpr),
+    sharedStoreOf: (expression) => services.findSharedStore(fromExpr(expression)),
     isGlobalMapConstruction(expression) {
       const node = r.skipOuter(fromExpr(expression));
       return ts.isNewExpression(node) && ts.isIdentifier(node.expression) && services.isGlobalMap(node.expression);

@@ -4,7 +4,13 @@ import type * as TS from "typescript";
 import type { FileCacheModel, UnresolvedCall } from "../model/cache-model";
 import { assertHostMatches, type ExtractionHost } from "./host";
 import { InstanceResolver } from "./instances";
-import { getMemoizerAdapter, isStoreMethodName, isTagServiceMethodName } from "../libraries/registry";
+import {
+  getMemoizerAdapter,
+  isRemoteStoreOnlyMethodName,
+  isStoreMethodName,
+  isTagServiceMethodName,
+  REMOTE_STORE_MODULES,
+} from "../libraries/registry";
 import { isRedisCommand } from "../libraries/redis-protocol";
 import { CachedValueTracker } from "./cached-values";
 import { collectDeclaredFunctionNames } from "./call-graph";
@@ -41,6 +47,7 @@ function getProgramContext(host: ExtractionHost): ProgramContext {
       if (!majors.has(packageName)) majors.set(packageName, findInstalledMajor(host, packageName));
       return majors.get(packageName);
     };
+    const sources = host.program.getSourceFiles().filter((file) => !file.isDeclarationFile);
     context = {
       resolver,
       instances: new InstanceResolver(resolver, installedMajor),
@@ -48,13 +55,12 @@ function getProgramContext(host: ExtractionHost): ProgramContext {
       keyCoverage: new KeyCoverage(resolver),
       entities: new EntityExtractor(resolver),
       declaredFunctionNames: collectDeclaredFunctionNames(host.ts, host.program),
-      usesIdentityCaches: host.program
-        .getSourceFiles()
-        .some(
-          (file) =>
-            !file.isDeclarationFile &&
-            /\bWeakMap\b|weakMapMemoize|from\s*["']react["']|require\(\s*["']react["']\s*\)/.test(file.text),
-        ),
+      usesIdentityCaches: sources.some((file) =>
+        /\bWeakMap\b|weakMapMemoize|from\s*["']react["']|require\(\s*["']react["']\s*\)/.test(file.text),
+      ),
+      usesRemoteStores: sources.some((file) =>
+        REMOTE_STORE_MODULES.some((module) => file.text.includes(`"${module}"`) || file.text.includes(`'${module}'`)),
+      ),
     };
     programContexts.set(host.program, context);
   }
@@ -196,7 +202,8 @@ class FileExtractor {
     const method = callee.name.text;
     const lower = method.toLowerCase();
     const isRedisCandidate = isRedisCommand(lower);
-    const isStoreCandidate = isStoreMethodName(method);
+    const isStoreCandidate =
+      isStoreMethodName(method) && (this.context.usesRemoteStores || !isRemoteStoreOnlyMethodName(method));
     // A tag service on a cache: `cache.tags.invalidateTag("products")`.
     if (isTagServiceMethodName(method) && ts.isPropertyAccessExpression(callee.expression)) {
       const service = callee.expression;
@@ -226,9 +233,18 @@ class FileExtractor {
     if (!CACHE_LIKE_RECEIVER.test(lastName) || receiver.length > 60) return;
     const declaration = this.resolver.findFunctionDeclaration(callee);
     if (declaration?.body && !declaration.getSourceFile().isDeclarationFile) return;
-    // A `Map` (or `Set`, `WeakMap`) used as a cache is read by the map-cache pass, not through an instance.
-    if (this.isBuiltinCollection(callee.expression)) return;
+    // A `Map` (or `Set`, `WeakMap`) used as a cache is read by the map-cache pass, not through an instance; a string's
+    // or a number's own methods (`cacheKey.replace(…)`) are not cache calls.
+    if (this.isBuiltinCollection(callee.expression) || this.isPrimitive(callee.expression)) return;
     this.unresolvedCalls.push({ receiver, method: callee.name.text, span: this.resolver.makeSpan(call) });
+  }
+
+  private isPrimitive(expression: TS.Expression): boolean {
+    const { ts } = this;
+    const type = this.resolver.tryChecker(() => this.resolver.checker.getTypeAtLocation(expression), undefined);
+    const primitive =
+      ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.BooleanLike;
+    return type !== undefined && (type.flags & primitive) !== 0;
   }
 
   private isBuiltinCollection(expression: TS.Expression): boolean {
@@ -293,10 +309,23 @@ class FileExtractor {
         if (resolved.rest[0] === "register" || resolved.rest[0] === "registerAsync")
           addNestModuleSite(this.builder, call, resolved.rest[0]);
         return;
+      // A class's static method that builds an instance as `new` does: memjs's `Client.create(servers, options)`.
+      case "client-class":
+      case "cache-class": {
+        const [method, ...more] = resolved.rest;
+        if (method === undefined || more.length > 0 || !resolved.role.constructors?.includes(method)) return;
+        const instance = this.instances.describeConstruction(resolved, call);
+        this.builder.addSite(call, call.expression, {
+          library: instance.library,
+          kind: instance.kind,
+          operation: "construct",
+          method: `${resolved.exportName}.${method}`,
+          instance,
+        });
+        return;
+      }
       // Read where they act, not as calls: classes at `new` (visitNew), decorators on their method (visitDecorator),
       // `cacheLife` inside the 'use cache' function whose site its cacheTag calls describe, namespaces when a member is used.
-      case "client-class":
-      case "cache-class":
       case "memoize-decorator":
       case "cache-clear-decorator":
       case "cache-update-decorator":

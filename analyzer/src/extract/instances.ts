@@ -3,8 +3,9 @@
 // across files), and from a construction to its TTL and bound.
 import type * as TS from "typescript";
 import type { InstanceInfo, Lifetime, Ttl, TtlUnit } from "../model/cache-model";
+import type { SharedStore } from "../libraries/adapter";
 import type { Resolver, ResolvedExport } from "./resolver";
-import { getAdapter, getStoreAdapter, findLibraryByModule } from "../libraries/registry";
+import { getAdapter, getRemoteStoreAdapter, getStoreAdapter, findLibraryByModule } from "../libraries/registry";
 import { createArgumentReader, type ReaderServices } from "./argument-reader";
 import { findAssignedName, nameFunction } from "./functions";
 import { walkTree } from "./walk";
@@ -244,7 +245,7 @@ export class InstanceResolver implements ReaderServices {
     if (!resolved || resolved.entry.kind === "memoizer") return undefined;
     const library = resolved.role.library ?? resolved.entry.library;
     const kind = resolved.role.kind ?? resolved.entry.kind;
-    if (kind !== "redis" && kind !== "in-process") return undefined;
+    if (kind !== "redis" && kind !== "remote-kv" && kind !== "in-process") return undefined;
     return { instance: this.describeOpaque(library, kind, name), batchId: undefined };
   }
 
@@ -264,8 +265,12 @@ export class InstanceResolver implements ReaderServices {
       kind,
       constructedAt: undefined,
       name,
-      // A Redis server has no default expiry: a write without one keeps the key, whatever the client's options.
-      defaultTtl: kind === "redis" ? { kind: "none" } : { kind: "unknown" },
+      // A Redis server has no default expiry: a write without one keeps the key, whatever the client's options. Nor has
+      // a Memcached client whose writes always say theirs (memcached), unlike memjs's `expires`.
+      defaultTtl:
+        kind === "redis" || (kind === "remote-kv" && getRemoteStoreAdapter(library)?.hasDefaultTtl === false)
+          ? { kind: "none" }
+          : { kind: "unknown" },
       bound: { kind: "unknown" },
       lifetime: "unknown",
       optionsOpaque: true,
@@ -480,8 +485,24 @@ export class InstanceResolver implements ReaderServices {
     }
     const read = createArgumentReader(this, node.arguments ?? [], resolved.exportName, resolved.role.variant);
     const facts = adapter.construct(read);
-    if (!facts.optionsOpaque) return { ...base, ...facts };
-    return { ...base, ...facts, unrecognised: "its options cannot be read: a spread, or a variable of unknown shape" };
+    // A Keyv over a Memcached store: its entries live in that shared store, one family per key pattern.
+    const kind = facts.sharedStore ? getAdapter(facts.sharedStore).kind : base.kind;
+    if (!facts.optionsOpaque) return { ...base, ...facts, kind };
+    return {
+      ...base,
+      ...facts,
+      kind,
+      unrecognised: "its options cannot be read: a spread, or a variable of unknown shape",
+    };
+  }
+
+  /** The remote store (not Redis) that the instance an expression builds or names keeps its entries in. */
+  findSharedStore(expression: TS.Expression): SharedStore | undefined {
+    const instance = this.resolveReceiver(expression)?.instance;
+    if (!instance) return undefined;
+    const library =
+      instance.sharedStore ?? (getAdapter(instance.library).kind === "remote-kv" ? instance.library : undefined);
+    return library === undefined ? undefined : { library, keyPrefix: instance.keyPrefix };
   }
 
   /** True when an identifier is the global `Map` from the default library, not a local class. */

@@ -598,6 +598,19 @@ export class Resolver {
     return undefined;
   }
 
+  /** The array literal an expression is, directly or through a constant (`const stores = [a, b]`). */
+  readArrayLiteral(expression: TS.Expression | undefined, depth = 0): TS.ArrayLiteralExpression | undefined {
+    const { ts } = this;
+    if (!expression || depth > MAX_DEPTH) return undefined;
+    const node = this.skipOuter(expression);
+    if (ts.isArrayLiteralExpression(node)) return node;
+    if (ts.isIdentifier(node)) {
+      const initializer = this.findKnownValue(this.getDeclaredSymbol(node));
+      return initializer ? this.readArrayLiteral(initializer, depth + 1) : undefined;
+    }
+    return undefined;
+  }
+
   /**
    * Reads the properties of an options object. `opaque` is true when some property cannot
    * be known statically (a spread, a computed name, a non-literal object).

@@ -42,6 +42,8 @@ export interface ProgramContext {
   declaredFunctionNames: Set<string>;
   /** Some file mentions an identity-keyed cache (React, reselect, WeakMap): a cheap text check that spares resolving every call with an object argument. */
   usesIdentityCaches: boolean;
+  /** Some file names a remote store's module (`memjs`, `memcached`): a cheap text check that spares resolving every `replace` and `add`. */
+  usesRemoteStores: boolean;
 }
 
 /** One source file's extraction state, passed to every site reader. */

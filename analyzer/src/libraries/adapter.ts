@@ -24,6 +24,13 @@ export interface OptionsView {
   readonly names: readonly string[];
 }
 
+/** A remote store that an instance keeps its entries in (see `ArgumentReader.sharedStoreOf`). */
+export interface SharedStore {
+  library: LibraryId;
+  /** The prefix the instance passed as the store adds to every key (a Keyv's namespace). */
+  keyPrefix: string | undefined;
+}
+
 /** How an adapter reads the arguments of a construction, a call or a decorator. */
 export interface ArgumentReader {
   /** The arguments as written. */
@@ -51,6 +58,16 @@ export interface ArgumentReader {
   isSpread(expression: Expr): boolean;
   /** The expression itself (not through a variable) is an object literal. */
   isObjectLiteral(expression: Expr): boolean;
+  /** The expression itself is a function (`(err) => …`, `function () {}`): a callback, not options. */
+  isFunction(expression: Expr): boolean;
+  /** The elements of an array literal (possibly through a `const`); undefined when the expression is not one. */
+  elements(expression: Expr): readonly Expr[] | undefined;
+  /**
+   * The shared store an instance keeps its entries in, when the expression builds or names an instance of a
+   * remote store that is not Redis (`new KeyvMemcache(url)`, or a Keyv over one): that store's library, and the
+   * prefix the instance puts before its keys.
+   */
+  sharedStoreOf(expression: Expr): SharedStore | undefined;
   isNumericLiteral(expression: Expr): boolean;
   /** `new Map()` of the global `Map`, not a local class. */
   isGlobalMapConstruction(expression: Expr): boolean;
@@ -89,6 +106,8 @@ export interface ExportRole {
   /** The library the value really belongs to, when a package re-exports another's type (NestJS's `Cache` is cache-manager's). */
   library?: LibraryId;
   kind?: CacheKind;
+  /** For a class: its static methods that build an instance as `new` does (memjs's `Client.create(servers, options)`). */
+  constructors?: readonly string[];
 }
 
 /** Module specifier (a package, or a listed subpath such as `lodash/memoize`) → export name (`default`, `*` or a named export) → role. */
@@ -105,6 +124,11 @@ export interface ConstructionFacts {
   keyPrefix: string | undefined;
   /** `get` returns the stored object itself (not a copy). */
   storesReferences: boolean;
+  /**
+   * The entries are kept (also) in this remote store of another library (a Keyv whose `store` is a `KeyvMemcache`):
+   * the instance's families are that store's, shared by key pattern, and its TTLs reach that store's server.
+   */
+  sharedStore?: LibraryId;
 }
 
 /** What a write call says about its TTL (and, for libraries that take one options object, its key). */
@@ -204,6 +228,23 @@ interface KeyedStoreAdapter extends AdapterBase {
 /** A client of a shared key-value store that does not speak Redis (Memcached…): families by key pattern, like Redis. */
 export interface RemoteStoreAdapter extends KeyedStoreAdapter {
   kind: "remote-kv";
+  /** Methods that only set a key's expiry (Memcached `touch`): `writeTtl` reads their TTL. */
+  expire: ReadonlySet<string>;
+  /** Writes that store only when the key is absent (Memcached `add`): a lock or a marker, not a refill. */
+  writeIfAbsent: ReadonlySet<string>;
+  /**
+   * A client can carry a default expiry for writes that give none (memjs's `expires`): one seen only through its
+   * type, or built with options that cannot be read, may have one. False when every write says its own (memcached).
+   */
+  hasDefaultTtl: boolean;
+  /** How the server reads an expiry. */
+  ttlSemantics: {
+    /**
+     * A TTL above this many seconds is read as an absolute Unix time, not a duration (Memcached: 30 days, so
+     * `60 * 60 * 24 * 31` is a moment of February 1970 and the item expires at once); undefined when there is no limit.
+     */
+    absoluteAbove: number | undefined;
+  };
 }
 
 /** A cache inside the process (lru-cache, node-cache, keyv, cache-manager, DataLoader…). */

@@ -1,5 +1,7 @@
 // cache-manager: v6+ `createCache({ stores, ttl })` in ms; ≤ 5 `caching(store, { ttl, max })`, v4 in seconds.
 // NestJS injects its `Cache` type. Version 7 turns Keyv's serializer off, so reads return references.
+// v7 writes to every Keyv of `stores` with the same TTL: when one of them keeps its entries in Memcached
+// (`new Keyv({ store: new KeyvMemcache(…) })`), the cache's families are Memcached's and its TTLs reach Memcached.
 import type { ArgumentReader } from "./adapter";
 import type { InProcessAdapter } from "./adapter";
 import { readTtlAtArgument2 } from "./cacheable-shared";
@@ -39,12 +41,16 @@ export const cacheManager = {
     const options = read.options(0);
     const ttl = options.get("ttl");
     const stores = options.get("stores");
-    return construction({
+    const facts = construction({
       optionsOpaque: options.opaque,
       defaultTtl: ttl ? read.ttl(ttl, findUnit(read, "ms"), true) : { kind: "none" },
       bound: stores ? { kind: "unknown" } : { kind: "none" },
       storesReferences: true,
     });
+    const shared = (stores ? (read.elements(stores) ?? []) : [])
+      .map((store) => read.sharedStoreOf(store))
+      .find((store) => store !== undefined);
+    return shared ? { ...facts, keyPrefix: shared.keyPrefix, sharedStore: shared.library } : facts;
   },
   storesReferencesWhenUnknown: true,
   methods: COMMON_CACHE_METHODS,

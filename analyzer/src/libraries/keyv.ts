@@ -1,8 +1,13 @@
 // keyv: `new Keyv(store?, { namespace, ttl })` or `new Keyv({ store, ttl })`; TTLs in milliseconds; values serialised.
+// Over a Memcached store (`@keyv/memcache`) the entries live in Memcached: the instance's families are Memcached's,
+// and its keys are `namespace:namespace:key` (Keyv's prefix, then the store's; the namespace is `keyv` by default).
 import type { Bound } from "../model/cache-model";
 import type { ArgumentReader, Expr, InProcessAdapter, OptionsView } from "./adapter";
 import { NO_OPTIONS } from "./adapter";
 import { COMMON_CACHE_METHODS, construction, readTtlArgument } from "./in-process-methods";
+import { formatKeyvMemcacheNamespace } from "./keyv-memcache";
+
+const DEFAULT_NAMESPACE = "keyv";
 
 const OPTION_KEYS = new Set([
   "ttl",
@@ -46,19 +51,31 @@ export const keyv = {
     const storeExpression = store ?? options.get("store");
     // Keys are stored as `namespace:key`.
     let namespace: string | undefined;
+    let namespaceGiven = false;
     for (const argument of read.args) {
       const value = read.optionsOf(argument).get("namespace");
       if (value) {
         namespace = read.string(value);
+        namespaceGiven = true;
         break;
       }
     }
-    return construction({
+    const facts = construction({
       optionsOpaque: options.opaque,
       defaultTtl: ttl ? read.ttl(ttl, "ms", true) : { kind: "none" },
       bound: storeExpression ? describeStoreBound(read, storeExpression) : { kind: "none" },
       keyPrefix: namespace ? `${namespace}:` : undefined,
     });
+    const shared = storeExpression ? read.sharedStoreOf(storeExpression) : undefined;
+    if (shared?.library !== "keyv-memcache") return facts;
+    // The store names keys after the namespace Keyv hands it, then Keyv's own prefix follows (unless turned off).
+    const effective = namespaceGiven ? namespace : DEFAULT_NAMESPACE;
+    const useKeyPrefix = !read.isFalse(options.get("useKeyPrefix"));
+    const keyPrefix =
+      effective === undefined
+        ? undefined
+        : formatKeyvMemcacheNamespace(effective) + (useKeyPrefix ? `${effective}:` : "");
+    return { ...facts, keyPrefix, sharedStore: shared.library };
   },
   storesReferencesWhenUnknown: false,
   methods: COMMON_CACHE_METHODS,

@@ -1,5 +1,5 @@
 // Every library adapter, by id. A `LibraryId` without an adapter fails the type check here.
-import type { CacheKind, LibraryId } from "../model/cache-model";
+import type { CacheKind, CacheSite, LibraryId } from "../model/cache-model";
 import {
   NOT_A_FIX,
   type ExportRole,
@@ -23,11 +23,14 @@ import { fastMemoize } from "./fast-memoize";
 import { ioredis } from "./ioredis";
 import { iovalkey } from "./iovalkey";
 import { keyv } from "./keyv";
+import { keyvMemcache } from "./keyv-memcache";
 import { keyvRedis } from "./keyv-redis";
 import { lodash } from "./lodash";
 import { lruCache } from "./lru-cache";
 import { lruMemoizer } from "./lru-memoizer";
 import { map } from "./map";
+import { memcached } from "./memcached";
+import { memjs } from "./memjs";
 import { memoize } from "./memoize";
 import { memoizeOne } from "./memoize-one";
 import { memoizee } from "./memoizee";
@@ -59,6 +62,9 @@ export const LIBRARY_ADAPTERS = {
   "valkey-glide": valkeyGlide,
   "node-redis": nodeRedis,
   "upstash-redis": upstashRedis,
+  memjs,
+  memcached,
+  "keyv-memcache": keyvMemcache,
   "lru-cache": lruCache,
   ttlcache,
   "quick-lru": quickLru,
@@ -111,6 +117,20 @@ export function getRedisAdapter(id: LibraryId): RedisProtocolAdapter | undefined
 export function getStoreAdapter(id: LibraryId): InProcessAdapter | RemoteStoreAdapter | undefined {
   const adapter = getAdapter(id);
   return adapter.kind === "in-process" || adapter.kind === "remote-kv" ? adapter : undefined;
+}
+
+/** The adapter of a remote store that is not Redis (Memcached), or undefined for any other kind. */
+export function getRemoteStoreAdapter(id: LibraryId): RemoteStoreAdapter | undefined {
+  const adapter = getAdapter(id);
+  return adapter.kind === "remote-kv" ? adapter : undefined;
+}
+
+/**
+ * The remote store whose server reads a site's TTL: the site's own library (memjs), or the store its instance keeps
+ * its entries in (a Keyv over `@keyv/memcache`). Undefined for Redis and in-process caches.
+ */
+export function findRemoteStoreOfSite(site: Pick<CacheSite, "library" | "instance">): RemoteStoreAdapter | undefined {
+  return getRemoteStoreAdapter(site.instance?.sharedStore ?? site.library);
 }
 
 /** The adapter of a memoizer library, or undefined for any other kind. */
@@ -208,6 +228,20 @@ const keyedStores = (Object.values(LIBRARY_ADAPTERS) as LibraryAdapter[]).filter
   (adapter) => adapter.kind === "in-process" || adapter.kind === "remote-kv",
 );
 
+/** Every method an in-process store adapter reads. */
+const IN_PROCESS_METHOD_NAMES: ReadonlySet<string> = new Set(
+  keyedStores.flatMap((adapter) =>
+    adapter.kind === "in-process"
+      ? [...adapter.methods.read, ...adapter.methods.write, ...adapter.methods.delete, ...adapter.methods.clear]
+      : [],
+  ),
+);
+
+/** The modules of remote stores that are not Redis (`memjs`, `memcached`, `@keyv/memcache`). */
+export const REMOTE_STORE_MODULES: readonly string[] = keyedStores.flatMap((adapter) =>
+  adapter.kind === "remote-kv" ? Object.keys(adapter.packages) : [],
+);
+
 /** Every method any in-process or remote store adapter reads: a cheap filter before resolving the receiver. */
 const STORE_METHOD_NAMES: ReadonlySet<string> = new Set(
   keyedStores.flatMap((adapter) => [
@@ -215,6 +249,7 @@ const STORE_METHOD_NAMES: ReadonlySet<string> = new Set(
     ...adapter.methods.write,
     ...adapter.methods.delete,
     ...adapter.methods.clear,
+    ...(adapter.kind === "remote-kv" ? adapter.expire : []),
   ]),
 );
 
@@ -225,6 +260,14 @@ const TAG_SERVICE_METHOD_NAMES: ReadonlySet<string> = new Set(
 
 export function isStoreMethodName(method: string): boolean {
   return STORE_METHOD_NAMES.has(method);
+}
+
+/**
+ * A method only remote stores read (Memcached's `add`, `replace`, `touch`): named like a string's or a `Set`'s own
+ * methods, so it is worth resolving only in a program that uses such a store.
+ */
+export function isRemoteStoreOnlyMethodName(method: string): boolean {
+  return STORE_METHOD_NAMES.has(method) && !IN_PROCESS_METHOD_NAMES.has(method);
 }
 
 export function isTagServiceMethodName(method: string): boolean {

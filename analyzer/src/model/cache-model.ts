@@ -33,6 +33,9 @@ export type LibraryId =
   | "valkey-glide"
   | "node-redis"
   | "upstash-redis"
+  | "memjs"
+  | "memcached"
+  | "keyv-memcache"
   | "lru-cache"
   | "ttlcache"
   | "quick-lru"
@@ -131,6 +134,12 @@ export interface InstanceInfo {
   storesReferences: boolean;
   /** A prefix the client or cache adds to every key (ioredis `keyPrefix`, keyv `namespace`, bentocache `prefix`). */
   keyPrefix: string | undefined;
+  /**
+   * The shared store the instance keeps its entries in, when that store is another library's (a Keyv or a
+   * cache-manager tier over `@keyv/memcache`): its families are that store's, keyed by pattern, and its TTLs reach
+   * that store's server, which reads them by its own rules.
+   */
+  sharedStore?: LibraryId;
   /** What the library's adapter could not read in the construction (its options are a variable of unknown shape…). */
   unrecognised?: string;
 }

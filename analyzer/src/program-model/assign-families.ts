@@ -5,6 +5,7 @@
 import type { CacheSite, Span, Ttl } from "../model/cache-model";
 import type { CacheFamily, Strategy } from "../model/program-model";
 import { hasDecoratorFamilies, hasGlobalTags, labelsFamiliesByMethod } from "../libraries/registry";
+import { isCounterCommand } from "./roles";
 import { addTags, toRef, type FamilyTable } from "./family-table";
 import { isOpaquePattern, normalizePattern } from "./key-patterns";
 import type { WriteExpiries } from "./write-expiries";
@@ -127,7 +128,11 @@ export function assignFamilies(
         });
         const readThrough = READ_THROUGH_METHODS.has(site.method);
         // Counters, lists, sets and streams hold state the code builds, not copies of the source of truth.
-        if (site.kind === "in-process" || VALUE_WRITE_COMMANDS.has(site.method))
+        if (
+          site.kind === "in-process" ||
+          (site.kind === "redis" && VALUE_WRITE_COMMANDS.has(site.method)) ||
+          (site.kind === "remote-kv" && !isCounterCommand(site.method))
+        )
           populators.push({
             family,
             functionId: site.functionId,

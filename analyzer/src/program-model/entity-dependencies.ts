@@ -80,7 +80,7 @@ export function isSourceOfTruthCache({ family, site }: Populator): boolean {
   // A key family nothing reads back is a marker, a buffer or a log, not a cache of the source of truth.
   // (A read-through call, `wrap`/`getOrSet`/`fetch`, reads as it writes.)
   if (
-    (family.kind === "redis" || family.kind === "in-process") &&
+    (family.kind === "redis" || family.kind === "remote-kv" || family.kind === "in-process") &&
     family.reads.length === 0 &&
     !family.writes.some((w) => READ_THROUGH_METHODS.has(w.method))
   )

@@ -12,7 +12,7 @@
 import type { CacheFamily, FamilyRole, FamilyKeyDomain, FamilyVolatility } from "../model/program-model";
 import { splitPattern } from "./key-patterns";
 
-/** Commands that only change a number held at the key. */
+/** Commands that only change a number held at the key (Redis's, and Memcached's `incr`/`decr`, memjs's `increment`). */
 const COUNTER_COMMANDS: ReadonlySet<string> = new Set([
   "incr",
   "incrby",
@@ -22,7 +22,14 @@ const COUNTER_COMMANDS: ReadonlySet<string> = new Set([
   "hincrby",
   "hincrbyfloat",
   "zincrby",
+  "increment",
+  "decrement",
 ]);
+
+/** A command that only changes a number held at the key. */
+export function isCounterCommand(method: string): boolean {
+  return COUNTER_COMMANDS.has(method.toLowerCase());
+}
 
 /** Commands that append to a list or a stream: a queue or a log, not a cache entry. */
 const QUEUE_COMMANDS: ReadonlySet<string> = new Set(["lpush", "rpush", "lpushx", "rpushx", "xadd"]);

@@ -43,7 +43,11 @@ export const consistentCacheTtl = defineRule<ConsistentCacheTtlOptions, typeof m
     const program = context.getProgramModel();
     const findings: Report[] = [];
     for (const site of model.sites) {
-      if (site.operation !== "write" || (site.kind !== "redis" && site.kind !== "in-process")) continue;
+      if (
+        site.operation !== "write" ||
+        (site.kind !== "redis" && site.kind !== "remote-kv" && site.kind !== "in-process")
+      )
+        continue;
       for (const familyId of program.familiesOfSite.get(site.id) ?? []) {
         const family = program.familiesById.get(familyId);
         if (!family) continue;

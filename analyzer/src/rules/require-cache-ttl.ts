@@ -10,7 +10,7 @@ import {
 } from "../libraries/redis-protocol";
 import { isTestCode } from "../program-model/file-kinds";
 import { fixText } from "../libraries/adapter";
-import { describeRedisCall, getFixes, getMemoizerAdapter } from "../libraries/registry";
+import { describeRedisCall, getFixes, getMemoizerAdapter, getRemoteStoreAdapter } from "../libraries/registry";
 import type { CacheFamily, ProgramModel } from "../model/program-model";
 import { formatDuration } from "../format/duration";
 import { isWrapperCallSite } from "../program-model/wrapper-sites";
@@ -22,6 +22,7 @@ import { isUnboundedCache, memoizerOwner } from "./shared/defect-owners";
 export interface RequireCacheTtlOptions {
   families: FamilyDeclaration[];
   checkRedis: boolean;
+  checkMemcached: boolean;
   checkCollections: boolean;
   checkInProcessCaches: boolean;
   checkBoundedCaches: boolean;
@@ -65,6 +66,11 @@ export const requireCacheTtl = defineRule<RequireCacheTtlOptions, typeof message
     properties: {
       families: FAMILIES_OPTION,
       checkRedis: { type: "boolean", description: "Check Redis writes (SET, HSET, SADD, …) for an expiry." },
+      checkMemcached: {
+        type: "boolean",
+        description:
+          "Check Memcached writes (memjs, memcached, @keyv/memcache, and a Keyv or cache-manager over it) for an expiry.",
+      },
       checkCollections: {
         type: "boolean",
         description: "Also check collection writes (hashes, sets, sorted sets, lists, streams), not only string keys.",
@@ -91,6 +97,7 @@ export const requireCacheTtl = defineRule<RequireCacheTtlOptions, typeof message
   defaultOptions: {
     families: [],
     checkRedis: true,
+    checkMemcached: true,
     checkCollections: true,
     checkInProcessCaches: true,
     checkBoundedCaches: true,
@@ -109,6 +116,8 @@ export const requireCacheTtl = defineRule<RequireCacheTtlOptions, typeof message
     for (const site of withCalls.sites) {
       if (site.kind === "redis" && options.checkRedis)
         findings.push(...checkRedisWrite(site, withCalls, program, context));
+      else if (site.kind === "remote-kv" && options.checkMemcached)
+        findings.push(...checkRemoteStoreWrite(site, program, context));
       else if (site.kind === "in-process" && options.checkInProcessCaches)
         findings.push(...checkInProcessWrite(site, program, context));
       else if (site.operation === "memoize" && site.kind === "memoizer" && options.checkMemoizers)
@@ -179,6 +188,57 @@ function checkRedisWrite(
       suggestions,
       ...(familyIds ? { familyIds } : {}),
     },
+  ];
+}
+
+/**
+ * A write to a shared store that is not Redis (Memcached) with no expiry of its own and none by default: judged by its
+ * family as a Redis write is. Memcached has no command that keeps or adds an expiry after the write but `touch`, which
+ * is read as an invalidation, so the write itself must carry one.
+ */
+function checkRemoteStoreWrite(
+  site: CacheSite,
+  program: ProgramModel,
+  context: RuleContext<RequireCacheTtlOptions>,
+): Report[] {
+  if (site.operation !== "write" || site.ttl.kind !== "none" || !site.key) return [];
+  if (site.keyParameter !== undefined) return [];
+  // The client's (or the Keyv's) default expiry applies, or one that cannot be read may be there: options that cannot
+  // be read may hold one (a Keyv's `ttl`), unless the library has no default expiry at all (memcached).
+  const instance = site.instance;
+  if (!instance || instance.defaultTtl.kind !== "none") return [];
+  if (instance.optionsOpaque && getRemoteStoreAdapter(instance.library)?.hasDefaultTtl !== false) return [];
+  const family = findFamily(site, program);
+  const verdict = family ? judgeFamily(site, family, program, context.options.families) : undefined;
+  if (!family || !verdict) return [];
+  const command = site.method.toUpperCase();
+  const fix = fixText(getFixes(site.library).ttl) ?? "Set an expiry on the key.";
+  const familyIds = [family.id];
+  if (verdict.kind === "outlives")
+    return [
+      finding(
+        site.calleeSpan,
+        "redisOutlivesSibling",
+        { command, key: site.key.pattern, sibling: verdict.sibling, ttl: verdict.ttl, fix },
+        { familyIds },
+      ),
+    ];
+  if (verdict.kind === "leak")
+    return [
+      finding(
+        site.calleeSpan,
+        "redisLeak",
+        { command, key: site.key.pattern, domain: verdict.domain, fix },
+        { familyIds },
+      ),
+    ];
+  return [
+    finding(
+      site.calleeSpan,
+      "redisWithoutTtl",
+      { command, key: site.key.pattern, why: verdict.why, fix },
+      { familyIds },
+    ),
   ];
 }
 

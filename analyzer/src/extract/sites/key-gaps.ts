@@ -9,9 +9,15 @@ import { findEnclosingFunction } from "../functions";
 export function findCacheAsideKeyGaps(builder: SiteBuilder): void {
   const { ts } = builder;
   for (const [site, call] of builder.siteCalls) {
-    if (site.operation !== "write" || (site.kind !== "redis" && site.kind !== "in-process")) continue;
+    if (
+      site.operation !== "write" ||
+      (site.kind !== "redis" && site.kind !== "in-process" && site.kind !== "remote-kv")
+    )
+      continue;
     const args = call.arguments;
-    if (site.kind === "in-process" && site.method === "wrap" && args[0] && args[1]) {
+    // (A cache-manager or Keyv over Memcached is a remote store with the same methods.)
+    const isStore = site.kind === "in-process" || site.kind === "remote-kv";
+    if (isStore && site.method === "wrap" && args[0] && args[1]) {
       addMissingInputGap(
         builder,
         call,
@@ -23,7 +29,7 @@ export function findCacheAsideKeyGaps(builder: SiteBuilder): void {
       );
       continue;
     }
-    if (site.kind === "in-process" && site.method === "getOrSet" && args[0]) {
+    if (isStore && site.method === "getOrSet" && args[0]) {
       const { props } = builder.resolver.readOptions(args[0]);
       const key = props.get("key");
       const factory = props.get("factory");

@@ -43,18 +43,21 @@ export function addStoreSite(
   const adapter = getStoreAdapter(instance.library);
   if (!adapter) return;
   const { methods } = adapter;
+  const remote = adapter.kind === "remote-kv" ? adapter : undefined;
   const operation: Operation | undefined = methods.write.has(method)
     ? "write"
     : methods.delete.has(method)
       ? "delete"
       : methods.read.has(method)
         ? "read"
-        : undefined;
+        : remote?.expire.has(method)
+          ? "expire"
+          : undefined;
   if (!operation) return;
   const read = createArgumentReader(builder.instances, call.arguments, method, undefined);
   let ttl: Ttl = { kind: "none" };
   let keyExpression: TS.Expression | undefined = call.arguments[0];
-  if (operation === "write") {
+  if (operation === "write" || operation === "expire") {
     const write = adapter.writeTtl(read, method);
     ttl = write.ttl;
     if (write.key !== undefined) keyExpression = fromExpr(write.key);
@@ -62,7 +65,7 @@ export function addStoreSite(
   const shape = adapter.callShape(
     read,
     method,
-    operation === "write" ? "write" : operation === "delete" ? "delete" : "read",
+    operation === "write" ? "write" : operation === "delete" || operation === "expire" ? "delete" : "read",
   );
   if (shape.key !== undefined) keyExpression = fromExpr(shape.key);
   const tags = readTagList(builder, shape.tags && fromExpr(shape.tags));
@@ -73,13 +76,16 @@ export function addStoreSite(
       : undefined;
   builder.addSite(call, callee.name, {
     library: instance.library,
-    kind: adapter.kind,
+    // A Keyv over a Memcached store writes to Memcached: its sites are that shared store's.
+    kind: instance.sharedStore ? instance.kind : adapter.kind,
     operation,
     method,
     instance,
     key,
     ttl,
     tags,
+    // Memcached `add`: stored only when the key is absent, a lock or a marker.
+    ...(remote?.writeIfAbsent.has(method) ? { setIfAbsent: true as const } : {}),
   });
 }
 

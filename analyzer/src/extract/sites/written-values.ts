@@ -16,7 +16,7 @@ export function traceWrittenValues(builder: SiteBuilder): void {
       if (site.method === "set" || site.method === "setnx" || site.method === "getset") values = args.slice(1, 2);
       else if (site.method === "setex" || site.method === "psetex") values = args.slice(2, 3);
       else if (site.method === "hset" || site.method === "hmset" || site.method === "hsetnx") values = args.slice(1);
-    } else if (site.kind === "in-process") {
+    } else if (site.kind === "in-process" || site.kind === "remote-kv") {
       if (site.method === "getOrSet" || site.method === "getOrSetForever") {
         // bentocache `getOrSet({ key, factory })`; cacheable `getOrSet(key, fn, options)`.
         const factory =
@@ -28,8 +28,11 @@ export function traceWrittenValues(builder: SiteBuilder): void {
     }
     values = values.filter((value) => !ts.isSpreadElement(value));
     if (values.length === 0) continue;
-    // `SET key v NX` / `SETNX`: an idempotency marker or a lock, not a copy of the source of truth.
-    if (site.kind === "redis" && (site.method === "setnx" || hasNxFlag(builder, args))) {
+    // `SET key v NX` / `SETNX` / Memcached `add`: an idempotency marker or a lock, not a copy of the source of truth.
+    if (
+      (site.kind === "redis" && (site.method === "setnx" || hasNxFlag(builder, args))) ||
+      (site.kind === "remote-kv" && site.setIfAbsent)
+    ) {
       site.valueSources = { calls: [], parameters: [], callFields: {}, parameterFields: {} };
       continue;
     }
