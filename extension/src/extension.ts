@@ -11,7 +11,7 @@ import { LiveDiagnostics } from "./diagnostics/live-diagnostics";
 import { CacheHoverProvider } from "./hover/cache-hover-provider";
 import { ProfileController } from "./profile/profile-controller";
 import { RedisStatusBar } from "./status/status-bar";
-import { FamiliesTreeProvider } from "./views/families-tree";
+import { FamiliesTreeProvider, type FamilyNode } from "./views/families-tree";
 import { KeyspaceCountdown } from "./views/keyspace-countdown";
 import { KeyspaceTreeProvider } from "./views/keyspace-tree";
 import { ValueDocumentProvider } from "./views/value-document";
@@ -23,6 +23,7 @@ export interface CachewiseApi {
   analysis: AnalysisController;
   connections: ConnectionManager;
   profiles: ProfileController;
+  familiesView: vscode.TreeView<FamilyNode>;
 }
 
 export function activate(context: vscode.ExtensionContext): CachewiseApi {
@@ -70,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
   );
   void manager.connect();
   void analysis.analyzeAll();
-  return { analysis, connections: manager, profiles };
+  return { analysis, connections: manager, profiles, familiesView };
 }
 
 export async function deactivate(): Promise<void> {

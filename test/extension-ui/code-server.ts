@@ -21,6 +21,12 @@ export const QUIET_USER_SETTINGS: Readonly<Record<string, unknown>> = {
   "extensions.autoCheckUpdates": false,
   "extensions.autoUpdate": "off",
   "security.workspace.trust.enabled": false,
+  // VS Code for the Web (code-server) saves a dirty file 1 s after an edit; the desktop does not. While
+  // that save waits for its participants (onWillSaveTextDocument in the extension host), the workbench
+  // skips any other save of the file (it takes it for a participant saving), so a test's
+  // `document.save()` that comes more than 1 s after its edit (a busy machine, an extension host
+  // reported unresponsive) returns false. The tests save explicitly.
+  "files.autoSave": "off",
   // Test workspaces live inside this repository; the "open the parent repository?" toast would cover the editor.
   "git.openRepositoryInParentFolders": "never",
 };

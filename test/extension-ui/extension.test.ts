@@ -577,7 +577,7 @@ describe(
       });
       const output = result.log.filter((line) => !line.includes("ENOTFOUND")).join("\n");
       assert.equal(result.exitCode, 0, `${output}\nlogs: ${result.runDir}`);
-      assert.match(output, /\b7 passing\b/);
+      assert.match(output, /\b8 passing\b/);
     });
   },
 );

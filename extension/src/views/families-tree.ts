@@ -6,6 +6,7 @@ import * as vscode from "vscode";
 import type { SnapshotFamily, SnapshotRange } from "../../../analyzer/src/model/workspace-snapshot";
 import type { AnalysisController } from "../analysis/analysis-controller";
 import { toRange } from "../analysis/analysis-controller";
+import { VIEWS } from "../constants";
 import type { ProfileController } from "../profile/profile-controller";
 import { buildFamilyHover, rankByRisk, type LiveFigures } from "../stats/family-figures";
 import { describeFamilyItem, describeLive, describeSampleKeyItem, describeSiteItem } from "../stats/tree-text";
@@ -21,6 +22,9 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
   private nodes = new Map<string, FamilyNode>();
+  /** Reveals under way, and whether a refresh waits for them. */
+  private revealing = 0;
+  private isRefreshHeld = false;
 
   constructor(
     private readonly analysis: AnalysisController,
@@ -33,11 +37,51 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
   }
 
   refresh(): void {
+    // A refresh during a reveal would replace the node VS Code is revealing: it follows the reveal.
+    if (this.revealing > 0) {
+      this.isRefreshHeld = true;
+      return;
+    }
     this.changeEmitter.fire(undefined);
   }
 
+  /**
+   * Shows the view and selects a family in it. VS Code looks the revealed node up among the objects
+   * its tree holds, and every refresh replaces them: a reveal that overlaps a refresh fails ("Data tree
+   * node not found"), which a busy machine makes likely. So the view is shown first, and once it is
+   * visible (VS Code then runs the refreshes it put off while the view was hidden) one refresh is
+   * queued behind those: `TreeView.reveal` waits for the refreshes the extension requested. Refreshes
+   * requested while the reveal runs wait until it is done.
+   */
+  async reveal(view: vscode.TreeView<FamilyNode>, id: string): Promise<void> {
+    const node = this.findFamilyNode(id);
+    if (!node) return;
+    const visible = view.visible
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const listener = view.onDidChangeVisibility((event) => {
+            if (!event.visible) return;
+            listener.dispose();
+            resolve();
+          });
+        });
+    await vscode.commands.executeCommand(`${VIEWS.families}.focus`);
+    await visible;
+    this.revealing++;
+    try {
+      this.changeEmitter.fire(undefined);
+      await view.reveal(node, { select: true, focus: true, expand: true });
+    } finally {
+      this.revealing--;
+      if (this.revealing === 0 && this.isRefreshHeld) {
+        this.isRefreshHeld = false;
+        this.changeEmitter.fire(undefined);
+      }
+    }
+  }
+
   /** The node of a family, for `TreeView.reveal`. */
-  findFamilyNode(id: string): FamilyNode | undefined {
+  private findFamilyNode(id: string): FamilyNode | undefined {
     const family = this.analysis.snapshot?.families.find((f) => f.id === id);
     if (!family) return undefined;
     const node = this.nodes.get(id) ?? { kind: "family", family };

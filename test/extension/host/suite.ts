@@ -29,8 +29,8 @@ describe("Cachewise in the extension host", () => {
     api = await extension.activate();
     assert.ok(extension.isActive);
     assert.ok(
-      api.analysis && api.connections && api.profiles,
-      "activate() returns { analysis, connections, profiles }",
+      api.analysis && api.connections && api.profiles && api.familiesView,
+      "activate() returns { analysis, connections, profiles, familiesView }",
     );
   });
 
@@ -90,6 +90,27 @@ describe("Cachewise in the extension host", () => {
       titles.some((title) => /demo:user:\{id\} · ≈?\d+ keys/.test(title)),
       titles.join("\n"),
     );
+  });
+
+  it("reveals a family in the Families view, also when the view shows with a refresh pending", async () => {
+    const labels = ["demo:user:{id}", "demo:session:{token}", "demo:rate:{ip}", "demo:user-sessions:{userId}"];
+    for (const [round, label] of [...labels, ...labels, ...labels].entries()) {
+      const family = api.analysis.snapshot!.families.find((f) => f.label === label)!;
+      // The view hidden, then new figures: VS Code puts the tree's refresh off until the view shows
+      // again, and then runs it while the family is revealed. The pause lets the refresh reach VS Code
+      // before the view shows, as when a user clicks a CodeLens a moment after a refresh.
+      await vscode.commands.executeCommand("workbench.view.explorer");
+      await vscode.commands.executeCommand("cachewise.refresh");
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await vscode.commands.executeCommand("cachewise.revealFamily", family.id);
+      // A different family each round, so that a selection left from the round before cannot pass.
+      await waitFor(
+        () =>
+          api.familiesView.selection.some((n) => n.kind === "family" && n.family.id === family.id) ? true : undefined,
+        `${label} selected in the Families view (round ${round + 1})`,
+        10_000,
+      );
+    }
   });
 
   it("re-analyses a saved file: fixing the plain SET removes its finding", async () => {
