@@ -40,8 +40,11 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   finishFamilies(table.families);
   assignRoles(table.families.values());
   const wrapperCallSitesByFile = new Map<string, CacheSite[]>();
-  for (const site of sites.filter(isWrapperCallSite))
-    wrapperCallSitesByFile.set(site.span.file, [...(wrapperCallSitesByFile.get(site.span.file) ?? []), site]);
+  for (const site of sites.filter(isWrapperCallSite)) {
+    const list = wrapperCallSitesByFile.get(site.span.file);
+    if (list) list.push(site);
+    else wrapperCallSitesByFile.set(site.span.file, [site]);
+  }
   return {
     freshIdentityCalls: countFreshIdentityCalls(models),
     families: [...table.families.values()].sort((a, b) => a.label.localeCompare(b.label)),

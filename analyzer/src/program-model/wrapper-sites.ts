@@ -25,8 +25,9 @@ export function expandWrapperSites(
 ): CacheSite[] {
   const result: CacheSite[] = [];
   const queue = sites.map((site) => ({ site, depth: 0 }));
-  while (queue.length > 0) {
-    const { site, depth } = queue.shift()!;
+  // A read position rather than `shift()`, which moves every element of a long queue (a program's every site).
+  for (let next = 0; next < queue.length; next++) {
+    const { site, depth } = queue[next]!;
     const index = site.keyParameter;
     const siteCallers = callers.get(site.functionId) ?? [];
     // Without callers the wrapper's own site stands (a key we cannot read); with callers, each call replaces it.

@@ -19,16 +19,19 @@ export interface WriteExpiries {
 export function attachWriteExpiries(sites: readonly CacheSite[]): WriteExpiries {
   const expiryOf = new Map<string, CacheSite>();
   const partOfWrite = new Set<string>();
-  const writes = sites.filter((site) => site.kind === "redis" && site.operation === "write" && site.key);
+  const writes = indexWrites(sites.filter((site) => site.kind === "redis" && site.operation === "write" && site.key));
   for (const expire of sites) {
     if (expire.kind !== "redis" || expire.operation !== "expire" || !KEY_EXPIRY_COMMANDS.has(expire.method)) continue;
     if (!expire.key || isOpaquePattern(expire.key.pattern) || expiresAtOnce(expire)) continue;
-    const created = writes.filter(
-      (write) =>
-        sameKey(write, expire) &&
-        ((write.batchId !== undefined && write.batchId === expire.batchId) || write.functionId === expire.functionId) &&
-        compareSourceOrder(write, expire) < 0,
-    );
+    const created = writes
+      .findCandidates(expire)
+      .filter(
+        (write) =>
+          sameKey(write, expire) &&
+          ((write.batchId !== undefined && write.batchId === expire.batchId) ||
+            write.functionId === expire.functionId) &&
+          compareSourceOrder(write, expire) < 0,
+      );
     if (created.length === 0) continue;
     partOfWrite.add(expire.id);
     // The nearest EXPIRE after a write is the one that completes it.
@@ -62,6 +65,36 @@ function expiresAtOnce(expire: CacheSite): boolean {
   return (
     expire.ttl.kind === "set" && expire.ttl.unit !== "timestamp" && expire.ttl.ms !== undefined && expire.ttl.ms <= 0
   );
+}
+
+/**
+ * The writes an EXPIRE can complete, looked up by scope (function, pipeline or transaction), key prefix and key (text,
+ * or normalised pattern) rather than scanned: a program, or one generated file, can hold tens of thousands. The
+ * candidates are a superset of the writes `sameKey` accepts in the EXPIRE's function or batch.
+ */
+function indexWrites(writes: readonly CacheSite[]): { findCandidates(expire: CacheSite): CacheSite[] } {
+  const buckets = new Map<string, CacheSite[]>();
+  const bucketsOf = (site: CacheSite, pattern: string | undefined): string[] => {
+    const scopes: Array<[string, string]> = [["function", site.functionId]];
+    if (site.batchId !== undefined) scopes.push(["batch", site.batchId]);
+    const prefix = site.instance?.keyPrefix ?? "";
+    return scopes.flatMap((scope) => [
+      JSON.stringify([...scope, prefix, "text", site.key!.text]),
+      ...(pattern === undefined ? [] : [JSON.stringify([...scope, prefix, "pattern", pattern])]),
+    ]);
+  };
+  for (const write of writes) {
+    const pattern = isOpaquePattern(write.key!.pattern) ? undefined : normalizePattern(write.key!.pattern);
+    for (const bucket of bucketsOf(write, pattern)) {
+      const list = buckets.get(bucket);
+      if (list) list.push(write);
+      else buckets.set(bucket, [write]);
+    }
+  }
+  return {
+    findCandidates: (expire) =>
+      bucketsOf(expire, normalizePattern(expire.key!.pattern)).flatMap((bucket) => buckets.get(bucket) ?? []),
+  };
 }
 
 /** One key: the same expression, or the same pattern through the same key prefix. */

@@ -6,6 +6,7 @@ import { formatDuration } from "../format/duration";
 import type { CacheSite } from "../model/cache-model";
 import type { CacheFamily, FamilyTtl } from "../model/program-model";
 import { defineRule, type RuleReport } from "../model/rule";
+import { getProgramIndex, type FamilyWriteFacts } from "../program-model/program-index";
 
 export interface ConsistentCacheTtlOptions {
   maxRatio: number;
@@ -41,6 +42,7 @@ export const consistentCacheTtl = defineRule<ConsistentCacheTtlOptions, typeof m
   defaultOptions: { maxRatio: 10 },
   check(model, context) {
     const program = context.getProgramModel();
+    const index = getProgramIndex(program);
     const findings: Report[] = [];
     for (const site of model.sites) {
       if (
@@ -51,7 +53,7 @@ export const consistentCacheTtl = defineRule<ConsistentCacheTtlOptions, typeof m
       for (const familyId of program.familiesOfSite.get(site.id) ?? []) {
         const family = program.familiesById.get(familyId);
         if (!family) continue;
-        const finding = checkWrite(site, family, context.options, context.formatLocation);
+        const finding = checkWrite(site, family, index.getWriteFacts(family), context.options, context.formatLocation);
         if (finding) findings.push(finding);
       }
     }
@@ -62,21 +64,15 @@ export const consistentCacheTtl = defineRule<ConsistentCacheTtlOptions, typeof m
 function checkWrite(
   site: CacheSite,
   family: CacheFamily,
+  facts: FamilyWriteFacts,
   options: ConsistentCacheTtlOptions,
   formatLocation: (span: FamilyTtl["span"]) => string,
 ): Report | undefined {
-  const own = family.ttls.find((ttl) => ttl.siteId === site.id);
+  const own = facts.ttlOf.get(site.id);
   // TTLs given by writes only: `EXPIRE key 1` in a soft delete is an invalidation, not the family's TTL.
-  const writeIds = new Set(family.writes.map((write) => write.siteId));
-  const others = family.ttls.filter(
-    (ttl) =>
-      ttl.siteId !== site.id &&
-      writeIds.has(ttl.siteId) &&
-      ttl.kind === "set" &&
-      ttl.ms !== undefined &&
-      ttl.ms !== Infinity,
-  );
-  if (others.length === 0) return undefined;
+  // The first of the others (the family's TTLs are looked up, not filtered, per write: a family can have thousands).
+  const other = facts.finiteWriteTtls.find((ttl) => ttl.siteId !== site.id);
+  if (!other) return undefined;
   // Without its own TTL and without an instance default: `own` is missing or says "none".
   const effective = own ?? {
     kind: site.ttl.kind,
@@ -89,7 +85,6 @@ function checkWrite(
   if (effective.kind === "none") {
     // Redis collection commands keep an existing TTL; only value-replacing commands drop it.
     if (site.kind === "redis" && !REDIS_TTL_DROPPING_COMMANDS.has(site.method)) return undefined;
-    const other = others[0]!;
     return {
       messageId: "missingTtl",
       data: {
@@ -109,10 +104,10 @@ function checkWrite(
     return undefined;
   // Report the larger of a pair once: compare with the smallest other TTL.
   // Two TTLs chosen side by side in one function (a long TTL for an empty result, say) are deliberate.
-  const site2 = (ttl: FamilyTtl) => family.writes.find((w) => w.siteId === ttl.siteId);
-  const elsewhere = others.filter((ttl) => site2(ttl)?.functionId !== site.functionId);
-  if (elsewhere.length === 0) return undefined;
-  const smallest = elsewhere.reduce((a, b) => (a.ms! <= b.ms! ? a : b));
+  const smallest = facts.finiteWriteTtlsByDuration.find(
+    (ttl) => ttl.siteId !== site.id && facts.writeOf.get(ttl.siteId)?.functionId !== site.functionId,
+  );
+  if (!smallest) return undefined;
   const smallestMs = smallest.ms!;
   if (smallestMs === 0 || effective.ms <= smallestMs || effective.ms / smallestMs <= options.maxRatio) return undefined;
   return {

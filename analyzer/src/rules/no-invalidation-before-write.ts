@@ -3,6 +3,7 @@
 import { isTestFile } from "../program-model/file-kinds";
 import { describeEntityWrite, isChangedByWrite } from "../program-model/entity-writes";
 import { getInvalidationPaths, type InvalidationPaths } from "../program-model/invalidation-paths";
+import { getProgramIndex } from "../program-model/program-index";
 import type { EntityAccess, Span } from "../model/cache-model";
 import type { CacheFamily, ProgramModel } from "../model/program-model";
 import { defineRule, findingOf, type RuleReport } from "../model/rule";
@@ -42,8 +43,9 @@ export const noInvalidationBeforeWrite = defineRule<NoInvalidationBeforeWriteOpt
     const paths = getInvalidationPaths(program);
     const findings: Report[] = [];
     const reported = new Set<string>();
+    const index = getProgramIndex(program);
     for (const write of writes) {
-      for (const family of program.families) {
+      for (const family of index.findFamiliesOfEntity(write.entity)) {
         if (!family.entities.some((entity) => isChangedByWrite(entity, write))) continue;
         const points = findInvalidationPoints(write.functionId, family, program, paths, model.sites);
         // Deleting again after the write (a double delete) closes the window.

@@ -6,6 +6,7 @@ import type { CacheFamily, ProgramModel } from "../model/program-model";
 import { defineRule, findingOf, type RuleReport } from "../model/rule";
 import { backsDecoratorCaches, hasDecoratorFamilies, hasGlobalTags } from "../libraries/registry";
 import { isTestFile } from "../program-model/file-kinds";
+import { getProgramIndex } from "../program-model/program-index";
 import { isOpaquePattern, namespaceOf, normalizePattern, patternsOverlap } from "../program-model/key-patterns";
 
 export type NoUnmatchedInvalidationOptions = Record<string, never>;
@@ -94,17 +95,13 @@ function checkKey(site: CacheSite, program: ProgramModel, formatLocation: Format
 
 /** A revalidation by tag: unmatched when no family of the tag's scope carries a tag that can be this one. */
 function checkTags(site: CacheSite, program: ProgramModel, formatLocation: FormatLocation): Report | undefined {
-  const candidates = program.families.filter((family) =>
-    hasGlobalTags(site.library)
-      ? family.library !== undefined && hasGlobalTags(family.library)
-      : family.library === site.library,
-  );
+  const { tagged, patterns, hasUnreadableTags } = getProgramIndex(program).findTagScope(site.library);
   // A family whose tags could not be read may carry any tag.
-  if (candidates.some((family) => program.familiesWithUnreadableTags.has(family.id))) return undefined;
-  const tagged = candidates.flatMap((family) => family.tags.map((pattern) => ({ family, pattern })));
+  if (hasUnreadableTags) return undefined;
   for (const tag of site.tags) {
     if (!isCheckableTag(tag, site)) continue;
-    if (tagged.some(({ pattern }) => patternsOverlap(tag.pattern, pattern))) continue;
+    // A tag some family carries as written, else one that some family's tag pattern can be.
+    if (patterns.has(tag.pattern) || tagged.some(({ pattern }) => patternsOverlap(tag.pattern, pattern))) continue;
     const closest = findClosest(tag.pattern, tagged);
     if (!closest) continue;
     const { family, pattern } = closest;

@@ -1,7 +1,9 @@
 // Every cache family in code should be declared, with an owner to call when it misbehaves
 // (and optionally a runbook): caches nobody owns are the ones nobody cleans up.
 import { findDeclaration, findPolicyProblem, type FamilyDeclaration } from "../program-model/policy";
+import type { CacheSite } from "../model/cache-model";
 import type { CacheFamily } from "../model/program-model";
+import { getProgramIndex } from "../program-model/program-index";
 import { defineRule, type RuleReport } from "../model/rule";
 
 export interface RequireCacheFamilyOwnerOptions {
@@ -43,13 +45,11 @@ export const requireCacheFamilyOwner = defineRule<RequireCacheFamilyOwnerOptions
   check(model, context) {
     const program = context.getProgramModel();
     const findings: Report[] = [];
-    for (const family of program.families) {
-      // One report per family, at its first write in the program: only when that write is in this file.
-      const first = [...family.writes].sort(
-        (a, b) => a.span.file.localeCompare(b.span.file) || a.span.start - b.span.start,
-      )[0];
-      if (!first || first.span.file !== model.file) continue;
-      const site = model.sites.find((s) => s.id === first.siteId);
+    const sites = new Map<string, CacheSite>();
+    for (const site of model.sites) if (!sites.has(site.id)) sites.set(site.id, site);
+    // One report per family, at its first write in the program: only when that write is in this file.
+    for (const { family, first } of getProgramIndex(program).findFamiliesFirstWrittenIn(model.file)) {
+      const site = sites.get(first.siteId);
       const span = site?.calleeSpan ?? first.span;
       const declaration = findDeclaration(family, context.options.families);
       if (!declaration) {

@@ -1,7 +1,7 @@
 // A cache write that can live forever: Redis keys without expiry, in-process caches
 // with no default TTL, async memoizers without max age, `unstable_cache` that never
 // revalidates, a NestJS cache module without ttl.
-import type { CacheSite, FileCacheModel, InstanceInfo } from "../model/cache-model";
+import type { CacheSite, InstanceInfo } from "../model/cache-model";
 import { defineRule, findingOf, type RuleContext, type RuleReport, type SuggestionReport } from "../model/rule";
 import {
   REDIS_CONSUMING_COMMANDS,
@@ -17,6 +17,7 @@ import { isWrapperCallSite } from "../program-model/wrapper-sites";
 import { namespaceOf, splitPattern } from "../program-model/key-patterns";
 import { holdsData } from "../program-model/roles";
 import { FAMILIES_OPTION, findEffectiveRole, findPolicyProblem, type FamilyDeclaration } from "../program-model/policy";
+import { getProgramIndex, type FamilyWriteFacts } from "../program-model/program-index";
 import { isUnboundedCache, memoizerOwner } from "./shared/defect-owners";
 
 export interface RequireCacheTtlOptions {
@@ -113,9 +114,9 @@ export const requireCacheTtl = defineRule<RequireCacheTtlOptions, typeof message
     // A pass-through wrapper (`save(key, value)`) is judged at its callers, where the key is known.
     const wrapperCalls = program.wrapperCallSitesByFile.get(model.file) ?? [];
     const withCalls = wrapperCalls.length > 0 ? { ...model, sites: [...model.sites, ...wrapperCalls] } : model;
+    const scope = new RedisSiteIndex(withCalls.sites);
     for (const site of withCalls.sites) {
-      if (site.kind === "redis" && options.checkRedis)
-        findings.push(...checkRedisWrite(site, withCalls, program, context));
+      if (site.kind === "redis" && options.checkRedis) findings.push(...checkRedisWrite(site, scope, program, context));
       else if (site.kind === "remote-kv" && options.checkMemcached)
         findings.push(...checkRemoteStoreWrite(site, program, context));
       else if (site.kind === "in-process" && options.checkInProcessCaches)
@@ -130,7 +131,7 @@ export const requireCacheTtl = defineRule<RequireCacheTtlOptions, typeof message
 
 function checkRedisWrite(
   site: CacheSite,
-  model: FileCacheModel,
+  scope: RedisSiteIndex,
   program: ProgramModel,
   context: RuleContext<RequireCacheTtlOptions>,
 ): Report[] {
@@ -140,13 +141,13 @@ function checkRedisWrite(
   if (site.keyParameter !== undefined) return [];
   const command = describeRedisCall(site);
   if (site.method === "mset" || site.method === "msetnx") {
-    if (hasLaterExpiryInScope(site, model, () => true)) return [];
+    if (scope.hasLaterExpiry(site, false)) return [];
     return [finding(site.calleeSpan, "redisMultiWithoutTtl", { command })];
   }
   if (!site.key) return [];
-  if (hasLaterExpiryInScope(site, model, (other) => sameKey(site, other))) return [];
+  if (scope.hasLaterExpiry(site, true)) return [];
   // A key that a consumer pops is a queue or a stream, not a cache entry.
-  if (isConsumedKey(site, model)) return [];
+  if (scope.isConsumedKey(site)) return [];
   const family = findFamily(site, program);
   const verdict = family ? judgeFamily(site, family, program, context.options.families) : undefined;
   if (!verdict) return [];
@@ -258,12 +259,10 @@ function findExpiringSibling(
 ): { family: CacheFamily; ttl: string } | undefined {
   const holes = splitPattern(family.pattern).holes;
   if (holes.length === 0 || namespaceOf(family.pattern) === "") return undefined;
-  for (const other of program.families) {
-    if (other === family || other.kind !== family.kind || other.library !== family.library) continue;
-    if (splitPattern(other.pattern).holes.join("|") !== holes.join("|")) continue;
-    // One namespace (`check:base:{id}`, `check:data:{id}`): two keys about the same thing, not two features that
-    // happen to be keyed by the same account.
-    if (namespaceOf(other.pattern) !== namespaceOf(family.pattern)) continue;
+  // Same kind, library and holes, and one namespace (`check:base:{id}`, `check:data:{id}`): two keys about the same
+  // thing, not two features that happen to be keyed by the same account.
+  for (const other of getProgramIndex(program).findFamiliesKeyedLike(family)) {
+    if (other === family) continue;
     const role = findEffectiveRole(other, declarations).role;
     if (!holdsData(role)) continue;
     const finite = other.ttls.filter((ttl) => ttl.kind === "set" && ttl.ms !== undefined && ttl.ms !== Infinity);
@@ -292,10 +291,11 @@ function judgeFamily(
 ): Verdict | undefined {
   const { role, evidence } = findEffectiveRole(family, declarations);
   if (role === "queue") return undefined;
+  const facts = getProgramIndex(program).getWriteFacts(family);
   // One defect, one finding: another write of the family sets a TTL, and `consistent-cache-ttl` reports this one.
-  if (hasTtlElsewhere(site, family)) return undefined;
+  if (hasTtlElsewhere(site, facts)) return undefined;
   // A thin save helper whose callers set the expiry right after calling it.
-  if (everyCallerExpires(site, family, program)) return undefined;
+  if (everyCallerExpires(site, facts, program)) return undefined;
   if (family.keyDomain === "ephemeral") {
     // Deleted somewhere (a checkout completed, a session ended): the key has an end. An EXPIRE elsewhere does not
     // say this write's key gets one.
@@ -324,20 +324,17 @@ function judgeFamily(
   return undefined;
 }
 
-function hasTtlElsewhere(site: CacheSite, family: CacheFamily): boolean {
+/** Another write of the family gives its keys a TTL (set, or one that could not be read). */
+function hasTtlElsewhere(site: CacheSite, facts: FamilyWriteFacts): boolean {
   // consistent-cache-ttl leaves out a command that keeps the key's TTL (`HSET` beside `HSET` + `EXPIRE`): reported here.
   if (site.kind === "redis" && !REDIS_TTL_DROPPING_COMMANDS.has(site.method)) return false;
-  const writeIds = new Set(family.writes.map((write) => write.siteId));
-  return family.ttls.some(
-    (ttl) => ttl.siteId !== site.id && writeIds.has(ttl.siteId) && (ttl.kind === "set" || ttl.kind === "unknown"),
-  );
+  const { total, bySite } = facts.expiringWriteTtls;
+  return total - (bySite.get(site.id) ?? 0) > 0;
 }
 
 /** Every caller of the writing function also expires the family (itself, or through a function it calls). */
-function everyCallerExpires(site: CacheSite, family: CacheFamily, program: ProgramModel): boolean {
-  const expiring = new Set(
-    family.invalidations.filter((ref) => ref.operation === "expire").map((ref) => ref.functionId),
-  );
+function everyCallerExpires(site: CacheSite, facts: FamilyWriteFacts, program: ProgramModel): boolean {
+  const expiring = facts.expiringFunctions;
   if (expiring.size === 0) return false;
   const callers = program.callers.get(site.functionId) ?? [];
   if (callers.length === 0) return false;
@@ -353,45 +350,95 @@ function describeRedisFix(site: CacheSite): string {
   return fixText(getFixes(site.library).ttl) ?? "Set an expiry on the key.";
 }
 
-/** An expiry on the same key later in the same function, or in the same pipeline/transaction (or an earlier write with a TTL, for commands that keep it). */
-function hasLaterExpiryInScope(
-  site: CacheSite,
-  model: FileCacheModel,
-  matches: (other: CacheSite) => boolean,
-): boolean {
-  return model.sites.some((other) => {
-    if (other === site || other.kind !== "redis") return false;
-    const sameBatch = site.batchId !== undefined && other.batchId === site.batchId;
-    const inScope = other.functionId === site.functionId;
-    const later = inScope && other.calleeSpan.start > site.calleeSpan.start;
-    // `SET k 0 NX EX 60` then `INCR k`: INCR (unlike SET) keeps the expiry an earlier write gave the key.
-    const earlierCreation =
-      inScope &&
-      other.calleeSpan.start < site.calleeSpan.start &&
-      !REDIS_TTL_DROPPING_COMMANDS.has(site.method) &&
-      other.operation === "write" &&
-      other.ttl.kind === "set";
-    if (!sameBatch && !later && !earlierCreation) return false;
-    const setsExpiry =
-      other.operation === "expire" ||
-      (other.operation === "write" && (other.ttl.kind === "set" || other.ttl.kind === "keep"));
-    return setsExpiry && matches(other);
-  });
+/**
+ * A file's Redis sites that set an expiry, by function and by pipeline/transaction, and the keys its consumers pop:
+ * looked up for each write instead of scanning the file's sites (a generated file can hold tens of thousands).
+ */
+class RedisSiteIndex {
+  /** Sites that set an expiry, by scope (see `scopesOf`), and by scope and key text or key pattern (see `bucketOf`). */
+  private readonly expiring = new Map<string, CacheSite[]>();
+  private readonly consumedTexts = new Set<string>();
+  private readonly consumedPatterns = new Set<string>();
+
+  constructor(sites: readonly CacheSite[]) {
+    for (const site of sites) {
+      if (site.kind !== "redis") continue;
+      if (REDIS_CONSUMING_COMMANDS.has(site.method) && site.key) {
+        this.consumedTexts.add(site.key.text);
+        this.consumedPatterns.add(site.key.pattern);
+      }
+      const setsExpiry =
+        site.operation === "expire" ||
+        (site.operation === "write" && (site.ttl.kind === "set" || site.ttl.kind === "keep"));
+      if (!setsExpiry) continue;
+      for (const scope of scopesOf(site)) {
+        this.add(bucketOf(scope), site);
+        if (site.key) {
+          this.add(bucketOf(scope, "text", site.key.text), site);
+          this.add(bucketOf(scope, "pattern", site.key.pattern), site);
+        }
+      }
+    }
+  }
+
+  /**
+   * An expiry (on the same key with `sameKey`) later in the same function, or in the same pipeline/transaction (or
+   * an earlier write with a TTL, for commands that keep it). One key: the same text or the same pattern.
+   */
+  hasLaterExpiry(site: CacheSite, sameKey: boolean): boolean {
+    const key = site.key;
+    if (sameKey && !key) return false;
+    const candidates = scopesOf(site).flatMap((scope) =>
+      key && sameKey
+        ? [...this.get(bucketOf(scope, "text", key.text)), ...this.get(bucketOf(scope, "pattern", key.pattern))]
+        : this.get(bucketOf(scope)),
+    );
+    return candidates.some((other) => {
+      if (other === site) return false;
+      const sameBatch = site.batchId !== undefined && other.batchId === site.batchId;
+      const inScope = other.functionId === site.functionId;
+      const later = inScope && other.calleeSpan.start > site.calleeSpan.start;
+      // `SET k 0 NX EX 60` then `INCR k`: INCR (unlike SET) keeps the expiry an earlier write gave the key.
+      const earlierCreation =
+        inScope &&
+        other.calleeSpan.start < site.calleeSpan.start &&
+        !REDIS_TTL_DROPPING_COMMANDS.has(site.method) &&
+        other.operation === "write" &&
+        other.ttl.kind === "set";
+      return sameBatch || later || earlierCreation;
+    });
+  }
+
+  /** A consumer pops the key (the same text or pattern): a queue or a stream. */
+  isConsumedKey(site: CacheSite): boolean {
+    return (
+      site.key !== undefined && (this.consumedTexts.has(site.key.text) || this.consumedPatterns.has(site.key.pattern))
+    );
+  }
+
+  private add(key: string, site: CacheSite): void {
+    const list = this.expiring.get(key);
+    if (list) list.push(site);
+    else this.expiring.set(key, [site]);
+  }
+
+  private get(key: string): readonly CacheSite[] {
+    return this.expiring.get(key) ?? [];
+  }
 }
 
-function sameKey(site: CacheSite, other: CacheSite): boolean {
-  if (!site.key || !other.key) return false;
-  return site.key.text === other.key.text || site.key.pattern === other.key.pattern;
+/** The scopes an expiry can share with a write: its function, and its pipeline or transaction. */
+function scopesOf(site: CacheSite): Array<["function" | "batch", string]> {
+  return site.batchId === undefined
+    ? [["function", site.functionId]]
+    : [
+        ["function", site.functionId],
+        ["batch", site.batchId],
+      ];
 }
 
-function isConsumedKey(site: CacheSite, model: FileCacheModel): boolean {
-  return model.sites.some(
-    (other) =>
-      other.kind === "redis" &&
-      REDIS_CONSUMING_COMMANDS.has(other.method) &&
-      other.key !== undefined &&
-      sameKey(site, other),
-  );
+function bucketOf(scope: ["function" | "batch", string], by?: "text" | "pattern", key?: string): string {
+  return JSON.stringify(by === undefined ? scope : [...scope, by, key]);
 }
 
 function checkInProcessWrite(

@@ -4,6 +4,7 @@ import { describeEntityWrite, isChangedByWrite } from "../program-model/entity-w
 import { describeStaleness } from "../program-model/staleness";
 import { isTestFile } from "../program-model/file-kinds";
 import { getInvalidationPaths } from "../program-model/invalidation-paths";
+import { getProgramIndex } from "../program-model/program-index";
 import type { Span } from "../model/cache-model";
 import { defineRule, type RuleReport } from "../model/rule";
 import { holdsData } from "../program-model/roles";
@@ -61,6 +62,7 @@ export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteO
     if (writes.length === 0 || isTestFile(model.file)) return [];
     const program = context.getProgramModel();
     const paths = getInvalidationPaths(program);
+    const index = getProgramIndex(program);
     const acceptedMs = context.options.acceptedStalenessSeconds * 1000;
     const findings: Report[] = [];
     for (const write of writes) {
@@ -69,13 +71,15 @@ export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteO
       // Only a copy of the row goes stale: a family whose fill reads the entity by the key's own holes. A value
       // assembled once from a row found some other way (a click recording its link's URL) is history, and a lock,
       // a marker, a counter or a job's progress holds no copy of anything.
-      const dependent = program.families.filter(
-        (family) =>
-          holdsData(findEffectiveRole(family, context.options.families).role) &&
-          family.entities.some(
-            (entity) => entity.readByKey && isChangedByWrite(entity, write) && (!creates || entity.collection),
-          ),
-      );
+      const dependent = index
+        .findFamiliesOfEntity(write.entity)
+        .filter(
+          (family) =>
+            holdsData(findEffectiveRole(family, context.options.families).role) &&
+            family.entities.some(
+              (entity) => entity.readByKey && isChangedByWrite(entity, write) && (!creates || entity.collection),
+            ),
+        );
       if (dependent.length === 0) continue;
       const invalidated = paths.findInvalidatedOnPath(write.functionId);
       for (const family of dependent) {

@@ -5,6 +5,7 @@ import { describeEntityWrite, isChangedByWrite } from "../program-model/entity-w
 import { describeStaleness } from "../program-model/staleness";
 import { isTestFile } from "../program-model/file-kinds";
 import { getInvalidationPaths } from "../program-model/invalidation-paths";
+import { getProgramIndex } from "../program-model/program-index";
 import {
   findDeclaration,
   findPolicyProblem,
@@ -60,6 +61,7 @@ export const requireTtlPolicy = defineRule<RequireTtlPolicyOptions, typeof messa
     if (declarations.length === 0) return [];
     const classes = listDataClasses(context.options.dataClasses);
     const program = context.getProgramModel();
+    const index = getProgramIndex(program);
     const findings: Report[] = [];
     const classOf = (family: CacheFamily) => {
       const name = findDeclaration(family, declarations)?.class;
@@ -71,7 +73,7 @@ export const requireTtlPolicy = defineRule<RequireTtlPolicyOptions, typeof messa
       for (const familyId of program.familiesOfSite.get(site.id) ?? []) {
         const family = program.familiesById.get(familyId);
         const assigned = family && classOf(family);
-        const ttl = family?.ttls.find((t) => t.siteId === site.id);
+        const ttl = family && index.getWriteFacts(family).ttlOf.get(site.id);
         if (!family || !assigned || !ttl || ttl.kind === "keep" || ttl.kind === "unknown") continue;
         const min = toMilliseconds(assigned.spec.minTtl) ?? 0;
         const max = toMilliseconds(assigned.spec.maxTtl) ?? Infinity;
@@ -103,7 +105,7 @@ export const requireTtlPolicy = defineRule<RequireTtlPolicyOptions, typeof messa
       const paths = getInvalidationPaths(program);
       for (const write of writes) {
         const invalidated = paths.findInvalidatedOnPath(write.functionId);
-        for (const family of program.families) {
+        for (const family of index.findFamiliesOfEntity(write.entity)) {
           const assigned = classOf(family);
           if (
             !assigned?.spec.invalidateOnWrite ||

@@ -1,6 +1,6 @@
 // Key gaps: inputs that change a cached value but are missing from its key, and keys compared by identity that never hit.
 import type * as TS from "typescript";
-import type { KeyGap } from "../../model/cache-model";
+import type { CacheSite, KeyGap } from "../../model/cache-model";
 import type { SiteBuilder } from "../site-builder";
 import { getMemoizerAdapter } from "../../libraries/registry";
 import { findEnclosingFunction } from "../functions";
@@ -8,6 +8,7 @@ import { findEnclosingFunction } from "../functions";
 /** Cache-aside writes (after a read of the same key in the same function) and read-through factories. */
 export function findCacheAsideKeyGaps(builder: SiteBuilder): void {
   const { ts } = builder;
+  const readsBefore = indexReads(builder.sites);
   for (const [site, call] of builder.siteCalls) {
     if (
       site.operation !== "write" ||
@@ -54,17 +55,28 @@ export function findCacheAsideKeyGaps(builder: SiteBuilder): void {
     const key = args[0];
     const value = valueIndex === undefined ? undefined : args[valueIndex];
     if (!key || !value || ts.isSpreadElement(value) || !site.key) continue;
-    const populatedAfterRead = builder.sites.some(
-      (read) =>
-        read.operation === "read" &&
-        read.kind === site.kind &&
-        read.functionId === site.functionId &&
-        read.span.start < site.span.start &&
-        read.key?.pattern === site.key!.pattern,
-    );
+    const populatedAfterRead = (readsBefore.get(readKeyOf(site, site.key.pattern)) ?? Infinity) < site.span.start;
     if (populatedAfterRead)
       addMissingInputGap(builder, call, key, value, site.key.pattern, site.library, site.calleeSpan);
   }
+}
+
+/**
+ * The earliest read of each key in each function (by kind, function and key pattern): a write fills the cache after a
+ * read when such a read starts before it. One pass over the file's sites, not one per write.
+ */
+function indexReads(sites: readonly CacheSite[]): Map<string, number> {
+  const earliest = new Map<string, number>();
+  for (const read of sites) {
+    if (read.operation !== "read" || !read.key) continue;
+    const key = readKeyOf(read, read.key.pattern);
+    earliest.set(key, Math.min(earliest.get(key) ?? Infinity, read.span.start));
+  }
+  return earliest;
+}
+
+function readKeyOf(site: CacheSite, pattern: string): string {
+  return JSON.stringify([site.kind, site.functionId, pattern]);
 }
 
 export function addMissingInputGap(
