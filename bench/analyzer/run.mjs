@@ -12,6 +12,9 @@
 // reports, it does not assert), 1 when a command itself failed, 2 on bad usage.
 //
 // Usage: node bench/analyzer/run.mjs [--lines 100000] [--runs 3] [--project DIR]
+//        node bench/analyzer/run.mjs --families [--runs 3] [--max-families 10000] [--one-file-writes 65000]
+//                                    [--one-file-families 6500] [--cli dist/cli.js] [--label families]
+// --families measures how `cachewise check` grows with the number of cache families instead (see families.mjs).
 
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -20,6 +23,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { generateProject, generatorHash, GENERATOR_VERSION, PROJECT_MARKER } from "./generate-project.mjs";
+import { runFamiliesBenchmark } from "./families.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(HERE, "..", "..");
@@ -42,11 +46,18 @@ const { values: args } = parseArgs({
     lines: { type: "string", default: "100000" },
     runs: { type: "string", default: "3" },
     project: { type: "string" },
+    families: { type: "boolean", default: false },
+    "max-families": { type: "string", default: "10000" },
+    "one-file-writes": { type: "string", default: "65000" },
+    "one-file-families": { type: "string", default: "6500" },
+    cli: { type: "string" },
+    label: { type: "string", default: "families" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (args.help) {
-  console.log("usage: node bench/analyzer/run.mjs [--lines 100000] [--runs 3] [--project DIR]");
+  console.log(`usage: node bench/analyzer/run.mjs [--lines 100000] [--runs 3] [--project DIR]
+       node bench/analyzer/run.mjs --families [--runs 3] [--max-families 10000] [--one-file-writes 65000] [--one-file-families 6500] [--cli dist/cli.js] [--label families]`);
   process.exit(0);
 }
 const LINES = Number.parseInt(args.lines, 10);
@@ -177,11 +188,14 @@ function runOnce(tool, runIndex, logDir) {
       const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
       closeSync(out);
       let maxRssKiB = null;
+      // CPU time (user + system) of the spawned process itself: steadier than wall time on a busy machine.
+      let cpuMs = null;
       try {
         const lines = readFileSync(rssFile, "utf8").trim().split("\n").filter(Boolean);
         const rows = lines.map((line) => line.split(" ").map(Number));
         const own = rows.find(([pid]) => pid === child.pid);
         maxRssKiB = own ? own[1] : Math.max(...rows.map(([, kib]) => kib));
+        if (own && own.length >= 4) cpuMs = (own[2] + own[3]) / 1000;
       } catch {
         // no probe output: the process died before its exit handlers ran
       }
@@ -201,7 +215,17 @@ function runOnce(tool, runIndex, logDir) {
           .filter((t) => t.trim().length > 0)
           .join("\n--- stdout ---\n");
       }
-      resolvePromise({ run: runIndex + 1, wallMs, maxRssKiB, exitCode: code, signal, ok, outputTail, stdoutPath });
+      resolvePromise({
+        run: runIndex + 1,
+        wallMs,
+        cpuMs,
+        maxRssKiB,
+        exitCode: code,
+        signal,
+        ok,
+        outputTail,
+        stdoutPath,
+      });
     };
     let done = false;
     child.on("error", (error) => {
@@ -494,7 +518,37 @@ function round(value, digits) {
   return Math.round(value * f) / f;
 }
 
-main().catch((error) => {
+async function mainFamilies() {
+  const numbers = ["max-families", "one-file-writes", "one-file-families"].map((name) =>
+    Number.parseInt(args[name], 10),
+  );
+  if (numbers.some((n) => !Number.isInteger(n) || n < 1) || numbers[2] > numbers[1]) {
+    console.error(
+      "--max-families, --one-file-writes and --one-file-families must be integers >= 1, with no more families than writes",
+    );
+    process.exit(2);
+  }
+  const [maxFamilies, oneFileWrites, oneFileFamilies] = numbers;
+  if (!/^[\w.-]+$/.test(args.label)) {
+    console.error("--label must be letters, digits, '.', '-' or '_'");
+    process.exit(2);
+  }
+  process.exitCode = await runFamiliesBenchmark({
+    repoRoot: REPO_ROOT,
+    cliPath: resolve(args.cli ?? join(REPO_ROOT, "dist", "cli.js")),
+    runs: RUNS,
+    label: args.label,
+    maxFamilies,
+    oneFileWrites,
+    oneFileFamilies,
+    runOnce,
+    median,
+    log,
+    gitInfo: gitInfo(),
+  });
+}
+
+(args.families ? mainFamilies() : main()).catch((error) => {
   console.error(error);
   process.exit(1);
 });
