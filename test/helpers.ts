@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { ESLint } from "eslint";
 import tseslint from "typescript-eslint";
 import { runCli } from "../analyzer/src/cli/main";
+import { runKeyspaceCli } from "../analyzer/src/cli/keyspace";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const FIXTURES = path.join(REPO_ROOT, "test", "fixtures");
@@ -105,4 +106,17 @@ export async function lintWithPlugin(
     ],
   });
   return eslint.lintFiles(["src/**/*.ts"]);
+}
+
+/** Runs `cachewise keyspace` in-process (from the repository, with no environment) and captures its output. */
+export async function runKeyspaceCaptured(argv: string[]): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const code = await runKeyspaceCli(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    cwd: REPO_ROOT,
+    env: {},
+  });
+  return { code, stdout, stderr };
 }

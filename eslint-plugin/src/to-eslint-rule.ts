@@ -108,15 +108,24 @@ const NO_TYPES_MESSAGE =
   "`parserOptions.projectService` (or `project`), or turn the cachewise rules off for it with " +
   "`cachewise.configs.disableTypeChecked`.";
 
-/** The files that already carry the no-types message (keyed by ESLint's SourceCode, one per file and run). */
-const reportedWithoutTypes = new WeakSet<object>();
+/**
+ * The files that already carry their file-level message, the no-types one or the analysis error (a file has a
+ * program or not, so never both), keyed by ESLint's SourceCode: one per file and run, from the first rule to run.
+ */
+const reportedFileMessage = new WeakSet<object>();
+
+/** Whether this rule is the first to give the file its file-level message (and marks it given). */
+function isFirstFileMessage(sourceCode: object): boolean {
+  if (reportedFileMessage.has(sourceCode)) return false;
+  reportedFileMessage.add(sourceCode);
+  return true;
+}
 
 /**
  * Reported once per file, by whichever cachewise rule runs first, when cachewise failed to extract the file:
  * `Analysis error (extracting): …`, as the CLI words it. A rule that fails on a file reports it itself.
  */
 export const ANALYSIS_ERROR_MESSAGE_ID = "cachewiseAnalysisError";
-const reportedAnalysisErrors = new WeakSet<object>();
 
 interface ParserServicesLike {
   program?: ts.Program | null;
@@ -166,8 +175,7 @@ export function toEslintRule<Options extends object, MessageId extends string>(
         // No program (espree, or typescript-eslint without a project): one message for the file, not a crash of the run.
         return {
           Program(node) {
-            if (reportedWithoutTypes.has(context.sourceCode)) return;
-            reportedWithoutTypes.add(context.sourceCode);
+            if (!isFirstFileMessage(context.sourceCode)) return;
             context.report({ node, loc: { line: 1, column: 0 }, messageId: NO_TYPES_MESSAGE_ID as MessageId });
           },
         };
@@ -190,8 +198,7 @@ export function toEslintRule<Options extends object, MessageId extends string>(
           if (!sourceFile) return;
           const { model, error } = getFileModel(program, sourceFile, cacheLayers);
           if (!model) {
-            if (reportedAnalysisErrors.has(context.sourceCode)) return;
-            reportedAnalysisErrors.add(context.sourceCode);
+            if (!isFirstFileMessage(context.sourceCode)) return;
             reportAnalysisError(node, formatAnalysisError("extracting", error));
             return;
           }

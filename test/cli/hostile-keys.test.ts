@@ -8,11 +8,10 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Redis } from "ioredis";
-import { runKeyspaceCli } from "../../analyzer/src/cli/keyspace";
 import { openKeyspaceConnection, type KeyspaceConnection } from "../../analyzer/src/keyspace/connection";
 import { scanNamespace } from "../../analyzer/src/keyspace/key-inspector";
 import { startRedisServer, type RedisProcess } from "../keyspace/redis-harness";
-import { FIXTURES, REPO_ROOT, STRICT_TSCONFIG, runCliCaptured, writeProject } from "../helpers";
+import { FIXTURES, STRICT_TSCONFIG, runCliCaptured, runKeyspaceCaptured, writeProject } from "../helpers";
 
 const DIR = path.join(FIXTURES, "hostile-keys");
 
@@ -189,20 +188,8 @@ describe("hostile keys from Redis", () => {
     await server?.stop();
   });
 
-  async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = "";
-    let stderr = "";
-    const code = await runKeyspaceCli(argv, {
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-      cwd: REPO_ROOT,
-      env: {},
-    });
-    return { code, stdout, stderr };
-  }
-
   it("`keyspace` groups the keys under the hostile families and prints labels, namespaces and keys escaped", async () => {
-    const result = await run(["--redis", url, "--full", DIR]);
+    const result = await runKeyspaceCaptured(["--redis", url, "--full", DIR]);
     assert.equal(result.code, 0, result.stderr);
     assertNoRawUnsafe(result.stdout);
     const lines = result.stdout.split("\n");
@@ -225,7 +212,7 @@ describe("hostile keys from Redis", () => {
   });
 
   it("`keyspace --format json` keeps family labels raw and keys in their display form", async () => {
-    const result = await run(["--redis", url, "--full", "--format", "json", DIR]);
+    const result = await runKeyspaceCaptured(["--redis", url, "--full", "--format", "json", DIR]);
     assert.equal(result.code, 0, result.stderr);
     const profile = JSON.parse(result.stdout);
     const families = profile.families.map((f: { family: string | null }) => f.family);

@@ -8,21 +8,9 @@ import { runKeyspaceCli } from "../../analyzer/src/cli/keyspace";
 import { formatBytes } from "../../analyzer/src/keyspace/figure-format";
 import { findFreePort } from "../free-port";
 import { startRedisSentinel, startRedisServer, type RedisProcess } from "../keyspace/redis-harness";
-import { REPO_ROOT } from "../helpers";
+import { REPO_ROOT, runKeyspaceCaptured } from "../helpers";
 
 const DEMO = path.join(REPO_ROOT, "examples", "cache-demo");
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runKeyspaceCli(argv, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    cwd: REPO_ROOT,
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
 
 describe("cachewise keyspace", () => {
   let server: RedisProcess;
@@ -46,7 +34,7 @@ describe("cachewise keyspace", () => {
   after(() => server?.stop());
 
   it("a full profile groups keys by the project's families, exactly, with memory", async () => {
-    const result = await run(["--redis", url, "--full", "--format", "json", DEMO]);
+    const result = await runKeyspaceCaptured(["--redis", url, "--full", "--format", "json", DEMO]);
     assert.equal(result.code, 0, result.stderr);
     const profile = JSON.parse(result.stdout);
     const byFamily = Object.fromEntries(
@@ -68,7 +56,7 @@ describe("cachewise keyspace", () => {
   });
 
   it("the sampled estimate of a small keyspace is exhaustive and gives the same shares", async () => {
-    const result = await run(["--redis", url, "--sample", "1000", "--format", "json", DEMO]);
+    const result = await runKeyspaceCaptured(["--redis", url, "--sample", "1000", "--format", "json", DEMO]);
     assert.equal(result.code, 0, result.stderr);
     const estimate = JSON.parse(result.stdout);
     assert.equal(estimate.exhaustive, true);
@@ -78,11 +66,11 @@ describe("cachewise keyspace", () => {
   });
 
   it("prints a readable table, binary keys escaped, without a project: namespaces only", async () => {
-    const grouped = await run(["--redis", url, "--full", DEMO]);
+    const grouped = await runKeyspaceCaptured(["--redis", url, "--full", DEMO]);
     assert.equal(grouped.code, 0, grouped.stderr);
     assert.match(grouped.stdout, /demo:user:\{id\}\s+40\s+10\s/);
     // Sizes and TTLs read as in the editor's CodeLens and hovers (one formatter for both).
-    const json = await run(["--redis", url, "--full", "--format", "json", DEMO]);
+    const json = await runKeyspaceCaptured(["--redis", url, "--full", "--format", "json", DEMO]);
     const users = (
       JSON.parse(json.stdout) as {
         families: Array<{ family: string | null; stats: { memory: { totalBytes: number } } }>;
@@ -95,7 +83,7 @@ describe("cachewise keyspace", () => {
     );
     assert.match(userRow, / \d+(\.\d)?m /, "TTL p50 in the editor's short form");
     assert.match(grouped.stdout, /\(no family in code\)\s+6\s/);
-    const plain = await run(["--redis", url, "--full"]);
+    const plain = await runKeyspaceCaptured(["--redis", url, "--full"]);
     assert.equal(plain.code, 0, plain.stderr);
     assert.ok(!plain.stdout.includes("Family"));
     assert.match(plain.stdout, /legacy\s+6\s+6\s/);
@@ -104,16 +92,16 @@ describe("cachewise keyspace", () => {
   it("an unreachable Redis is a clear error with exit code 2, in bounded time", async () => {
     const port = await findFreePort();
     const started = Date.now();
-    const result = await run(["--redis", `redis://127.0.0.1:${port}`, "--timeout", "1000"]);
+    const result = await runKeyspaceCaptured(["--redis", `redis://127.0.0.1:${port}`, "--timeout", "1000"]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, new RegExp(`127\\.0\\.0\\.1:${port}`));
     assert.ok(Date.now() - started < 10_000);
   });
 
   it("rejects bad usage", async () => {
-    assert.equal((await run([])).code, 2);
-    assert.equal((await run(["--redis", url, "--speed", "warp"])).code, 2);
-    assert.equal((await run(["--help"])).code, 0);
+    assert.equal((await runKeyspaceCaptured([])).code, 2);
+    assert.equal((await runKeyspaceCaptured(["--redis", url, "--speed", "warp"])).code, 2);
+    assert.equal((await runKeyspaceCaptured(["--help"])).code, 0);
   });
 });
 
@@ -161,22 +149,22 @@ describe("cachewise keyspace: the database, ACL users and what each message name
   });
 
   it("refuses a database the server does not have, from the URL path or --db, naming the address and index", async () => {
-    const fromPath = await run(["--redis", `${url}/99`]);
+    const fromPath = await runKeyspaceCaptured(["--redis", `${url}/99`]);
     assert.deepEqual(
       [fromPath.code, fromPath.stdout, fromPath.stderr],
       [2, "", `cachewise: Redis at ${address} has no database 99 (ERR DB index is out of range)\n`],
     );
-    const fromFlag = await run(["--redis", url, "--db", "16", "--full"]);
+    const fromFlag = await runKeyspaceCaptured(["--redis", url, "--db", "16", "--full"]);
     assert.deepEqual(
       [fromFlag.code, fromFlag.stdout, fromFlag.stderr],
       [2, "", `cachewise: Redis at ${address} has no database 16 (ERR DB index is out of range)\n`],
     );
-    const contradiction = await run(["--redis", `${url}/2`, "--db", "3"]);
+    const contradiction = await runKeyspaceCaptured(["--redis", `${url}/2`, "--db", "3"]);
     assert.deepEqual(
       [contradiction.code, contradiction.stderr],
       [2, "cachewise: --db 3 contradicts database 2 in --redis (/2)\n"],
     );
-    const twice = await run(["--redis", `${url}/2?db=3`]);
+    const twice = await runKeyspaceCaptured(["--redis", `${url}/2?db=3`]);
     assert.deepEqual(
       [twice.code, twice.stderr],
       [2, `cachewise: --redis: "${url}/2?db=3" names two databases: /2 and ?db=3\n`],
@@ -191,25 +179,25 @@ describe("cachewise keyspace: the database, ACL users and what each message name
     ]) {
       // The full profile inspects over its own raw socket: had that socket stayed in database 0,
       // the keys SCAN found in database 3 would have vanished there.
-      const full = await run([...argv, "--full", "--format", "json"]);
+      const full = await runKeyspaceCaptured([...argv, "--full", "--format", "json"]);
       assert.equal(full.code, 0, full.stderr);
       const profile = JSON.parse(full.stdout);
       assert.deepEqual(
         [profile.connection, profile.total.keys, profile.vanished, profile.total.types, profile.nodes[0].path],
         [`${address} db 3`, 7, 0, { hash: 7 }, "raw"],
       );
-      const sample = await run([...argv, "--format", "json"]);
+      const sample = await runKeyspaceCaptured([...argv, "--format", "json"]);
       assert.equal(sample.code, 0, sample.stderr);
       const estimate = JSON.parse(sample.stdout);
       assert.deepEqual([estimate.totalKeys, estimate.exhaustive, estimate.total.types], [7, true, { hash: 7 }]);
       // A sample too small to be exhaustive scans random cursors and inspects through ioredis.
-      const sampled = JSON.parse((await run([...argv, "--sample", "3", "--format", "json"])).stdout);
+      const sampled = JSON.parse((await runKeyspaceCaptured([...argv, "--sample", "3", "--format", "json"])).stdout);
       assert.deepEqual([sampled.keyspaceKeys, sampled.exhaustive, sampled.inspectedKeys], [7, false, 3]);
       assert.deepEqual(sampled.total.types, { hash: 3 });
     }
-    const pretty = await run(["--redis", `${url}/3`, "--full"]);
+    const pretty = await runKeyspaceCaptured(["--redis", `${url}/3`, "--full"]);
     assert.match(pretty.stdout, new RegExp(`^Full profile of 127\\.0\\.0\\.1:${server.port} db 3: 7 keys in `));
-    const estimate = await run(["--redis", `${url}/3`]);
+    const estimate = await runKeyspaceCaptured(["--redis", `${url}/3`]);
     assert.match(
       estimate.stdout,
       new RegExp(`^Sampled estimate of 127\\.0\\.0\\.1:${server.port} db 3: all 7 keys inspected in `),
@@ -300,14 +288,14 @@ describe("cachewise keyspace: the database, ACL users and what each message name
     const sentinel = await startRedisSentinel("cli-keyspace-sentinel", server.port, "cachewise-master");
     try {
       for (const mode of [[], ["--full"]]) {
-        const result = await run(["--redis", `redis://127.0.0.1:${sentinel.port}`, ...mode]);
+        const result = await runKeyspaceCaptured(["--redis", `redis://127.0.0.1:${sentinel.port}`, ...mode]);
         assert.equal(result.code, 2);
         assert.equal(
           result.stderr,
           `cachewise: 127.0.0.1:${sentinel.port} is a Redis Sentinel, not a data node (it does not know TYPE): use --sentinel <master> (it monitors cachewise-master)\n`,
         );
       }
-      const through = await run([
+      const through = await runKeyspaceCaptured([
         "--redis",
         `redis://127.0.0.1:${sentinel.port}/3`,
         "--sentinel",
@@ -321,7 +309,12 @@ describe("cachewise keyspace: the database, ACL users and what each message name
         [estimate.connection, estimate.totalKeys],
         [`127.0.0.1:${server.port} db 3 (master cachewise-master via Sentinel 127.0.0.1:${sentinel.port})`, 7],
       );
-      const missing = await run(["--redis", `redis://127.0.0.1:${sentinel.port}/99`, "--sentinel", "cachewise-master"]);
+      const missing = await runKeyspaceCaptured([
+        "--redis",
+        `redis://127.0.0.1:${sentinel.port}/99`,
+        "--sentinel",
+        "cachewise-master",
+      ]);
       assert.deepEqual(
         [missing.code, missing.stderr],
         [
@@ -370,7 +363,7 @@ describe("cachewise keyspace: the database, ACL users and what each message name
       [["--redis", `redis://a@${address}`, "--user", "b"], `--user "b" contradicts user "a" in --redis`],
     ];
     for (const [argv, message] of cases) {
-      const result = await run(argv);
+      const result = await runKeyspaceCaptured(argv);
       assert.deepEqual([result.code, result.stdout, result.stderr], [2, "", `cachewise: ${message}\n`], argv.join(" "));
     }
   });

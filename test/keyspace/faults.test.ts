@@ -7,9 +7,8 @@ import { KeyspaceConnectionError, openKeyspaceConnection } from "../../analyzer/
 import type { KeyspaceConnection } from "../../analyzer/src/keyspace/connection";
 import { inspectKey } from "../../analyzer/src/keyspace/key-inspector";
 import { profileKeyspace } from "../../analyzer/src/keyspace/profile-keyspace";
-import { runKeyspaceCli } from "../../analyzer/src/cli/keyspace";
 import { findFreePort } from "../free-port";
-import { REPO_ROOT } from "../helpers";
+import { runKeyspaceCaptured } from "../helpers";
 
 type Reply = string | null | { hang: true } | { close: true };
 
@@ -255,7 +254,7 @@ describe("faults", () => {
     await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
     const { port } = http.address() as net.AddressInfo;
     try {
-      const result = await runCli(["--redis", `redis://127.0.0.1:${port}`, "--timeout", "1000"]);
+      const result = await runKeyspaceCaptured(["--redis", `redis://127.0.0.1:${port}`, "--timeout", "1000"]);
       assert.deepEqual(
         [result.code, result.stdout, result.stderr],
         [
@@ -301,7 +300,13 @@ describe("faults", () => {
             return "-ERR unknown command\r\n";
         }
       });
-      const result = await runCli(["--redis", `redis://127.0.0.1:${fake.port}`, "--timeout", "1000", ...mode]);
+      const result = await runKeyspaceCaptured([
+        "--redis",
+        `redis://127.0.0.1:${fake.port}`,
+        "--timeout",
+        "1000",
+        ...mode,
+      ]);
       assert.equal(result.code, 2, result.stdout);
       assert.equal(result.stdout, "");
       assert.match(
@@ -316,15 +321,3 @@ describe("faults", () => {
     assert.deepEqual(unhandled, []);
   });
 });
-
-async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runKeyspaceCli(argv, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    cwd: REPO_ROOT,
-    env: {},
-  });
-  return { code, stdout, stderr };
-}

@@ -100,18 +100,8 @@ export function createLocationFormatter(cwd: string): (span: Span) => string {
     `${path.relative(cwd, span.file).split(path.sep).join("/") || path.basename(span.file)}:${span.line}`;
 }
 
-/** Runs every rule over one source file's model. */
-export function checkModel(
-  model: FileCacheModel,
-  rules: ResolvedRule[],
-  cwd: string,
-  getProgramModel: () => ProgramModel,
-): ReportedFinding[] {
-  return checkModelWithDirectives(model, rules, cwd, getProgramModel, []).findings;
-}
-
 /**
- * `checkModel`, with the file's `eslint-disable` comments applied: what they cover goes to `suppressed`. A rule that
+ * Runs every rule over one source file's model, with the file's `eslint-disable` comments applied: what they cover goes to `suppressed`. A rule that
  * fails on the file loses its own findings there, not the other rules' (`onRuleError` hears of it); without
  * `onRuleError` the error is thrown.
  */

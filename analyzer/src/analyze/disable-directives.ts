@@ -5,6 +5,7 @@
 // Only cachewise rules are read (other plugins' names are not ours to judge). ESLint applies them itself.
 import type * as TS from "typescript";
 import type { TsModule } from "../extract/host";
+import { walkTree } from "../extract/walk";
 
 export type DirectiveKind = "disable" | "enable" | "disable-line" | "disable-next-line";
 
@@ -99,10 +100,7 @@ function collectComments(ts: TsModule, sourceFile: TS.SourceFile): CommentRange[
   const add = (ranges: TS.CommentRange[] | undefined) => {
     for (const range of ranges ?? []) if (!seen.has(range.pos)) seen.set(range.pos, range);
   };
-  // An explicit stack: a deeply nested file must not overflow the call stack.
-  const stack: TS.Node[] = [sourceFile];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
+  walkTree(ts, sourceFile, (node) => {
     if (node.kind !== ts.SyntaxKind.JsxText) {
       add(ts.getLeadingCommentRanges(text, node.pos));
       add(ts.getTrailingCommentRanges(text, node.end));
@@ -110,10 +108,7 @@ function collectComments(ts: TsModule, sourceFile: TS.SourceFile): CommentRange[
     // `{/* eslint-disable-line … */}` in JSX: the comment is the whole expression container.
     if (ts.isJsxExpression(node) && !node.expression)
       add(ts.getLeadingCommentRanges(text, node.getStart(sourceFile) + 1));
-    ts.forEachChild(node, (child) => {
-      stack.push(child);
-    });
-  }
+  });
   add(ts.getLeadingCommentRanges(text, sourceFile.endOfFileToken.pos));
   return [...seen.values()].sort((a, b) => a.pos - b.pos);
 }
