@@ -4,7 +4,8 @@
 // second, falls back to the store's `expires`, none by default). It names keys `namespace:key` with the namespace its Keyv gives
 // it, and Keyv prefixes the key with the same namespace first (`keyv` by default): `keyv:keyv:key`.
 import { methods, type RemoteStoreAdapter } from "./adapter";
-import { construction, readTtlArgument } from "./in-process-methods";
+import { readTtlArgument } from "./in-process-methods";
+import { constructMemjsClient } from "./memjs";
 import { MEMCACHED_BOUND, MEMCACHED_TTL_SEMANTICS } from "./memcached-protocol";
 
 /** The prefix the store puts before each key for the namespace its Keyv sets (`formatKey`). */
@@ -19,14 +20,8 @@ export const keyvMemcache = {
   packages: {
     "@keyv/memcache": { default: { role: "cache-class" }, KeyvMemcache: { role: "cache-class" } },
   },
-  construct(read) {
-    const options = read.options(1);
-    const expires = options.get("expires");
-    return construction({
-      optionsOpaque: options.opaque,
-      defaultTtl: expires ? read.ttl(expires, "s", true) : options.opaque ? { kind: "unknown" } : { kind: "none" },
-    });
-  },
+  // Its options go to memjs's `Client.create`: the same construction.
+  construct: constructMemjsClient,
   methods: {
     read: methods(["get", "getMany", "has"]),
     write: methods(["set"]),

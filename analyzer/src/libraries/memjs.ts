@@ -20,10 +20,23 @@ function readExpires(read: ArgumentReader, index: number): Ttl {
     const expires = read.args[index + 1];
     return expires ? read.ttl(expires, "s", true) : { kind: "none" };
   }
-  const options = read.options(index);
+  return readExpiresOption(read, read.options(index));
+}
+
+/** memjs's `expires` option (seconds): its TTL, none when absent, unknown when the options cannot be read. */
+function readExpiresOption(read: ArgumentReader, options: ReturnType<ArgumentReader["options"]>): Ttl {
   const expires = options.get("expires");
   if (expires) return read.ttl(expires, "s", true);
   return options.opaque ? { kind: "unknown" } : { kind: "none" };
+}
+
+/**
+ * A memjs client's construction, `Client.create(servers?, options?)` or `new Client(servers, options?)` (also how
+ * @keyv/memcache builds its client from its own arguments): `expires` in the options, second, is the default expiry.
+ */
+export function constructMemjsClient(read: ArgumentReader) {
+  const options = read.options(1);
+  return construction({ optionsOpaque: options.opaque, defaultTtl: readExpiresOption(read, options) });
 }
 
 export const memjs = {
@@ -31,15 +44,7 @@ export const memjs = {
   displayName: "memjs",
   kind: "remote-kv",
   packages: { memjs: { Client: { role: "client-class", constructors: ["create"] } } },
-  construct(read) {
-    // `Client.create(servers?, options?)` and `new Client(servers, options?)`: the options come second.
-    const options = read.options(1);
-    const expires = options.get("expires");
-    return construction({
-      optionsOpaque: options.opaque,
-      defaultTtl: expires ? read.ttl(expires, "s", true) : options.opaque ? { kind: "unknown" } : { kind: "none" },
-    });
-  },
+  construct: constructMemjsClient,
   methods: {
     read: methods(["get"]),
     write: methods(["set", "add", "replace", "increment", "decrement", "append", "prepend"]),
