@@ -325,6 +325,41 @@ describe("cachewise keyspace --memcached: a profile that cannot finish", () => {
     }
   });
 
+  it("--max-time stops a dump the server has stopped sending, and says so", async () => {
+    const server = await startMemcached();
+    try {
+      await fillMemcached(
+        server.port,
+        range(2000).map((i) => ({ key: `k:${i}`, value: "v", exptime: 0 })),
+      );
+      const proxy = await startHoldingProxy(server.port, 900);
+      try {
+        const started = Date.now();
+        const result = await runKeyspaceCaptured([
+          "--memcached",
+          `127.0.0.1:${proxy.port}`,
+          "--max-time",
+          "1",
+          "--timeout",
+          "20000",
+          "--format",
+          "json",
+        ]);
+        assert.ok(Date.now() - started < 10_000, "the budget, not the 20 s timeout, ended it");
+        assert.equal(result.code, 0, result.stderr);
+        const profile = JSON.parse(result.stdout);
+        assert.equal(profile.complete, false);
+        assert.equal(profile.stopReason, "max-time");
+        assert.equal(profile.stopDetail, "stopped at the time budget of 1 s");
+        assert.equal(profile.itemsRead, 900);
+      } finally {
+        proxy.stop();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
   it("an unreachable server is named, with nothing printed as figures", async () => {
     const port = await findFreePort();
     const result = await runKeyspaceCaptured(["--memcached", `127.0.0.1:${port}`]);

@@ -189,13 +189,14 @@ export class MemcachedSocket {
    * `onLine` with each line before `END`. The first line may be an error reply, which rejects
    * with `MemcachedReplyError`; later, `onLine` returning false stops the stream (the
    * connection is closed: Memcached has no way to cancel a dump), and so does `idleTimeoutMs`
-   * without a byte. `onChunk` runs after each received chunk's lines (progress, time checks):
-   * returning false stops the stream too.
+   * without a byte, and `signal` (a time budget, a cancel: it works while the server is silent
+   * too). `onChunk` runs after each received chunk's lines (progress): returning false stops the
+   * stream as well.
    */
   stream(
     command: string,
     onLine: (line: Buffer) => boolean | void,
-    options: { idleTimeoutMs?: number; onChunk?: () => boolean | void } = {},
+    options: { idleTimeoutMs?: number; onChunk?: () => boolean | void; signal?: AbortSignal } = {},
   ): Promise<StreamEnd> {
     if (!READ_ONLY_COMMANDS.has(command)) return Promise.reject(refuseCommand(command));
     const idleTimeoutMs = options.idleTimeoutMs ?? 5000;
@@ -203,10 +204,12 @@ export class MemcachedSocket {
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       let settled = false;
+      const onAbort = () => finish({ kind: "stopped" });
       const finish = (end: StreamEnd) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onAbort);
         this.chunkHook = undefined;
         if (end.kind === "stopped" || end.kind === "timeout") {
           this.pending = undefined;
@@ -219,6 +222,7 @@ export class MemcachedSocket {
         timer = setTimeout(() => finish({ kind: "timeout" }), idleTimeoutMs);
       };
       arm();
+      options.signal?.addEventListener("abort", onAbort, { once: true });
       this.chunkHook = () => {
         arm();
         if (options.onChunk?.() === false) finish({ kind: "stopped" });
@@ -232,6 +236,7 @@ export class MemcachedSocket {
             if (isErrorReply(text)) {
               settled = true;
               clearTimeout(timer);
+              options.signal?.removeEventListener("abort", onAbort);
               this.chunkHook = undefined;
               reject(new MemcachedReplyError(command, text));
               return true;
@@ -249,6 +254,7 @@ export class MemcachedSocket {
         },
         onClose: (message) => finish({ kind: "closed", message }),
       });
+      if (options.signal?.aborted) onAbort();
     });
   }
 

@@ -261,7 +261,6 @@ export async function profileMemcached(
     let serverNowMs = Date.now() + clockOffsetMs;
     let stopReason: MemcachedStopReason = "complete";
     let stopDetail: string | undefined;
-    const deadline = Date.now() + maxTimeMs;
     const progress = () => options.onProgress?.({ scannedKeys: itemsRead, totalKeysEstimate: server.items, node });
     const onLine = (line: Buffer): boolean => {
       const item = parseMetadumpLine(line);
@@ -299,31 +298,50 @@ export async function profileMemcached(
         lastProgress = now;
         progress();
       }
-      if (options.signal?.aborted) {
-        stopReason = "cancelled";
-        stopDetail = "cancelled";
-        return false;
-      }
-      if (now >= deadline) {
-        stopReason = "max-time";
-        stopDetail = `stopped at the time budget of ${(maxTimeMs / 1000).toLocaleString("en-US")} s`;
-        return false;
-      }
       return true;
     };
+    // The time budget and the caller's cancel stop the dump also while the server sends nothing.
+    const stop = new AbortController();
+    const stopFor = (reason: MemcachedStopReason, detail: string) => {
+      if (stop.signal.aborted) return;
+      stopReason = reason;
+      stopDetail = detail;
+      stop.abort();
+    };
+    const onCancel = () => stopFor("cancelled", "cancelled");
+    options.signal?.addEventListener("abort", onCancel, { once: true });
+    if (options.signal?.aborted) onCancel();
+    const budget = setTimeout(
+      () => stopFor("max-time", `stopped at the time budget of ${(maxTimeMs / 1000).toLocaleString("en-US")} s`),
+      maxTimeMs,
+    );
     let end;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        end = await socket.stream("lru_crawler metadump all", onLine, { idleTimeoutMs: timeoutMs, onChunk });
-        break;
-      } catch (error) {
-        if (!(error instanceof MemcachedReplyError)) throw error;
-        const reason = classifyMetadumpRefusal(error.reply);
-        if (reason !== "busy" || attempt >= BUSY_RETRIES) throw new MetadumpUnavailableError(node, reason, error.reply);
-        await new Promise((resolve) => setTimeout(resolve, BUSY_DELAY_MS));
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          end = await socket.stream("lru_crawler metadump all", onLine, {
+            idleTimeoutMs: timeoutMs,
+            onChunk,
+            signal: stop.signal,
+          });
+          break;
+        } catch (error) {
+          if (!(error instanceof MemcachedReplyError)) throw error;
+          const reason = classifyMetadumpRefusal(error.reply);
+          if (reason !== "busy" || attempt >= BUSY_RETRIES)
+            throw new MetadumpUnavailableError(node, reason, error.reply);
+          await new Promise((resolve) => setTimeout(resolve, BUSY_DELAY_MS));
+        }
       }
+    } finally {
+      clearTimeout(budget);
+      options.signal?.removeEventListener("abort", onCancel);
     }
-    if (end.kind === "closed") {
+    if (end.kind === "end") {
+      // Every item was read, whatever fired after the last one.
+      stopReason = "complete";
+      stopDetail = undefined;
+    } else if (end.kind === "closed") {
       stopReason = "connection-lost";
       stopDetail = `the connection to ${node} was lost after ${itemsRead.toLocaleString("en-US")} items (${end.message})`;
     } else if (end.kind === "timeout") {
