@@ -95,10 +95,17 @@ describe("Memcached figures in the editor", () => {
       now: () => clock,
     });
     live.configure(address, ":");
-    live.setFamilies([user]);
     assert.equal(live.regroupDelay(), undefined, "before the first profile, nothing to regroup");
+    // The address is set before the first analysis ends: that profile has no family to group by,
+    // so the first families regroup at once, cooldown or not.
     await live.refresh();
     assert.equal(profiles, 1);
+    assert.equal(live.figures.get(user.id), undefined);
+    live.setFamilies([user]);
+    assert.equal(live.regroupDelay(), 0);
+    await live.refresh();
+    assert.equal(profiles, 2);
+    assert.equal(live.figures.get(user.id)?.keys, 50);
     // The analysis runs after every edit: the same families must not reach the server.
     live.setFamilies([makeFamily("user:{id}")]);
     assert.equal(live.regroupDelay(), undefined);
@@ -109,7 +116,7 @@ describe("Memcached figures in the editor", () => {
     clock = 30_000;
     assert.equal(live.regroupDelay(), 0);
     await live.refresh();
-    assert.equal(profiles, 2);
+    assert.equal(profiles, 3);
     assert.equal(live.regroupDelay(), undefined);
     // Another server drops the figures at once.
     assert.equal(live.configure("127.0.0.1:1", ":"), true);

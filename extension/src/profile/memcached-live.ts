@@ -30,6 +30,8 @@ export interface MemcachedLiveOptions {
   timeoutMs?: number;
 }
 
+const NO_PATTERNS = "[]";
+
 export class MemcachedLiveFigures {
   private address = "";
   private delimiter = ":";
@@ -92,6 +94,8 @@ export class MemcachedLiveFigures {
   regroupDelay(): number | undefined {
     if (!this.address || this.running || this.profileNow === undefined) return undefined;
     if (this.readPatterns() === this.groupedBy) return undefined;
+    // A profile grouped by no family (it ran before the first analysis ended) is no figure to keep.
+    if (this.groupedBy === NO_PATTERNS) return 0;
     return Math.max(0, this.lastStartedAt + this.cooldownMs - this.now());
   }
 
