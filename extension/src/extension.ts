@@ -9,6 +9,7 @@ import { VALUE_SCHEME, VIEWS } from "./constants";
 import { ConnectionManager } from "./connections/connection-manager";
 import { LiveDiagnostics } from "./diagnostics/live-diagnostics";
 import { CacheHoverProvider } from "./hover/cache-hover-provider";
+import { MemcachedController } from "./profile/memcached-controller";
 import { ProfileController } from "./profile/profile-controller";
 import { RedisStatusBar } from "./status/status-bar";
 import { FamiliesTreeProvider, type FamilyNode } from "./views/families-tree";
@@ -23,6 +24,7 @@ export interface CachewiseApi {
   analysis: AnalysisController;
   connections: ConnectionManager;
   profiles: ProfileController;
+  memcached: MemcachedController;
   familiesView: vscode.TreeView<FamilyNode>;
 }
 
@@ -32,7 +34,8 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
   connections = manager;
   const analysis = new AnalysisController(path.join(context.extensionPath, "dist", "analysis-server.cjs"), log);
   const profiles = new ProfileController(manager, log);
-  const families = new FamiliesTreeProvider(analysis, profiles);
+  const memcached = new MemcachedController(log);
+  const families = new FamiliesTreeProvider(analysis, profiles, memcached);
   const keyspace = new KeyspaceTreeProvider(manager);
   const familiesView = vscode.window.createTreeView(VIEWS.families, {
     treeDataProvider: families,
@@ -42,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
     treeDataProvider: keyspace,
     showCollapseAll: true,
   });
-  const lenses = new CacheCodeLensProvider(analysis, profiles, manager);
+  const lenses = new CacheCodeLensProvider(analysis, profiles, manager, memcached);
   const sources = [
     { scheme: "file", language: "typescript" },
     { scheme: "file", language: "typescriptreact" },
@@ -55,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
     manager,
     analysis,
     profiles,
+    memcached,
     families,
     keyspace,
     familiesView,
@@ -64,14 +68,17 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
     new RedisStatusBar(manager, profiles),
     new LiveDiagnostics(analysis, profiles),
     vscode.languages.registerCodeLensProvider(sources, lenses),
-    vscode.languages.registerHoverProvider(sources, new CacheHoverProvider(analysis, profiles, manager)),
+    vscode.languages.registerHoverProvider(sources, new CacheHoverProvider(analysis, profiles, manager, memcached)),
     vscode.workspace.registerTextDocumentContentProvider(VALUE_SCHEME, new ValueDocumentProvider(manager)),
-    analysis.onDidChangeSnapshot((snapshot) => profiles.setFamilies(snapshot.families)),
-    registerCommands({ log, analysis, connections: manager, profiles, families, familiesView, keyspace }),
+    analysis.onDidChangeSnapshot((snapshot) => {
+      profiles.setFamilies(snapshot.families);
+      memcached.setFamilies(snapshot.families);
+    }),
+    registerCommands({ log, analysis, connections: manager, profiles, memcached, families, familiesView, keyspace }),
   );
   void manager.connect();
   void analysis.analyzeAll();
-  return { analysis, connections: manager, profiles, familiesView };
+  return { analysis, connections: manager, profiles, memcached, familiesView };
 }
 
 export async function deactivate(): Promise<void> {

@@ -27,6 +27,7 @@ const VERSION = typeof CACHEWISE_VERSION === "string" ? CACHEWISE_VERSION : "0.0
 const USAGE = `Usage: cachewise check [paths...] [options]
        cachewise families [paths...] [--project <tsconfig>]... [--format pretty|json|markdown] [--config <file>] [--check] [--include-tests]
        cachewise keyspace --redis <url> [paths...] [--cluster] [--sample N | --full] [--project <tsconfig>]... [--format pretty|json]
+       cachewise keyspace --memcached <host:port> [paths...] [--max-keys N] [--max-time S] [--project <tsconfig>]... [--format pretty|json]
 
 Finds caching mistakes in TypeScript and JavaScript. \`families\` prints the inventory of cache
 families (key patterns, tags, memoized functions) with their TTLs, bounds, strategies, the

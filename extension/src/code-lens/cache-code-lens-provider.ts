@@ -8,8 +8,9 @@ import type { AnalysisController } from "../analysis/analysis-controller";
 import { readSettings } from "../config";
 import { COMMANDS } from "../constants";
 import type { ConnectionManager } from "../connections/connection-manager";
+import type { MemcachedController } from "../profile/memcached-controller";
 import type { ProfileController } from "../profile/profile-controller";
-import { formatLensTitle } from "../stats/family-figures";
+import { findLiveStore, formatLensTitle } from "../stats/family-figures";
 
 class FamilyLens extends vscode.CodeLens {
   constructor(
@@ -29,12 +30,14 @@ export class CacheCodeLensProvider implements vscode.CodeLensProvider<FamilyLens
     private readonly analysis: AnalysisController,
     private readonly profiles: ProfileController,
     private readonly connections: ConnectionManager,
+    private readonly memcached: MemcachedController,
   ) {
     const fire = () => this.changeEmitter.fire();
     this.disposables.push(
       analysis.onDidChangeSnapshot(fire),
       profiles.onDidChange(fire),
       connections.onDidChangeState(fire),
+      memcached.onDidChange(fire),
     );
   }
 
@@ -48,8 +51,9 @@ export class CacheCodeLensProvider implements vscode.CodeLensProvider<FamilyLens
       if (site.file !== document.uri.fsPath) continue;
       for (const id of site.familyIds) {
         const family = families.get(id);
-        // Only Redis families have keys to show; one lens per family and line.
-        if (!family || family.kind !== "redis" || seen.has(`${site.line}|${id}`)) continue;
+        // Only Redis families, and Memcached ones when a server is set, have keys to show; one lens per family and line.
+        const store = family && findLiveStore(family);
+        if (!store || (store === "Memcached" && !this.memcached.address) || seen.has(`${site.line}|${id}`)) continue;
         seen.add(`${site.line}|${id}`);
         const line = Math.min(site.line - 1, document.lineCount - 1);
         lenses.push(new FamilyLens(new vscode.Range(line, 0, line, 0), family));
@@ -59,6 +63,7 @@ export class CacheCodeLensProvider implements vscode.CodeLensProvider<FamilyLens
   }
 
   resolveCodeLens(lens: FamilyLens): FamilyLens {
+    if (findLiveStore(lens.family) === "Memcached") return this.resolveMemcachedLens(lens);
     const state = this.connections.state;
     const status =
       state.kind === "connected"
@@ -72,6 +77,27 @@ export class CacheCodeLensProvider implements vscode.CodeLensProvider<FamilyLens
             : "disconnected";
     lens.command = {
       title: formatLensTitle(lens.family, this.profiles.figures.get(lens.family.id), status),
+      command: COMMANDS.revealFamily,
+      arguments: [lens.family.id],
+      tooltip: "Reveal this family in the Cachewise sidebar",
+    };
+    return lens;
+  }
+
+  /** Figures of the latest Memcached profile; "profiling…" only until the first one, as for Redis. */
+  private resolveMemcachedLens(lens: FamilyLens): FamilyLens {
+    const state = this.memcached.state;
+    const figures = this.memcached.figures;
+    const status =
+      state.kind === "none"
+        ? "none"
+        : figures.size === 0
+          ? state.kind === "error"
+            ? "disconnected"
+            : "loading"
+          : "connected";
+    lens.command = {
+      title: formatLensTitle(lens.family, figures.get(lens.family.id), status, "Memcached"),
       command: COMMANDS.revealFamily,
       arguments: [lens.family.id],
       tooltip: "Reveal this family in the Cachewise sidebar",

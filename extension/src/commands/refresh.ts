@@ -1,12 +1,12 @@
-// Cachewise: Refresh. Re-lists the Keyspace view, re-reads the live figures, redraws the Families view.
+// Cachewise: Refresh. Re-lists the Keyspace view, re-reads the live figures (Redis, and Memcached when set), redraws the Families view.
 import { COMMANDS } from "../constants";
 import { defineCommand } from "./command";
 
 export const refreshCommand = defineCommand({
   id: COMMANDS.refresh,
-  async run({ keyspace, profiles, families }) {
+  async run({ keyspace, profiles, memcached, families }) {
     keyspace.refresh();
-    await profiles.refresh();
+    await Promise.all([profiles.refresh(), memcached?.refresh()]);
     families.refresh();
   },
 });

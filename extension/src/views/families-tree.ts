@@ -7,14 +7,15 @@ import type { SnapshotFamily, SnapshotRange } from "../../../analyzer/src/model/
 import type { AnalysisController } from "../analysis/analysis-controller";
 import { toRange } from "../analysis/analysis-controller";
 import { VIEWS } from "../constants";
+import type { MemcachedController } from "../profile/memcached-controller";
 import type { ProfileController } from "../profile/profile-controller";
-import { buildFamilyHover, rankByRisk, type LiveFigures } from "../stats/family-figures";
+import { buildFamilyHover, findLiveStore, rankByRisk, type LiveFigures, type LiveStore } from "../stats/family-figures";
 import { describeFamilyItem, describeLive, describeSampleKeyItem, describeSiteItem } from "../stats/tree-text";
 
 export type FamilyNode =
   | { kind: "family"; family: SnapshotFamily }
   | { kind: "site"; family: SnapshotFamily; range: SnapshotRange }
-  | { kind: "unmatched"; figures: LiveFigures }
+  | { kind: "unmatched"; figures: LiveFigures; store: LiveStore }
   | { kind: "sample"; key: string };
 
 export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>, vscode.Disposable {
@@ -29,11 +30,19 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
   constructor(
     private readonly analysis: AnalysisController,
     private readonly profiles: ProfileController,
+    private readonly memcached: MemcachedController,
   ) {
     this.disposables.push(
       analysis.onDidChangeSnapshot(() => this.refresh()),
       profiles.onDidChange(() => this.refresh()),
+      memcached.onDidChange(() => this.refresh()),
     );
+  }
+
+  /** The figures of the store a family lives in (Redis or Memcached). */
+  private readFigures(family: SnapshotFamily): { live: LiveFigures | undefined; hasFigures: boolean } {
+    const figures = findLiveStore(family) === "Memcached" ? this.memcached.figures : this.profiles.figures;
+    return { live: figures.get(family.id), hasFigures: figures.size > 0 };
   }
 
   refresh(): void {
@@ -94,13 +103,18 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
     if (!snapshot) return [];
     const figures = this.profiles.figures;
     if (!element) {
-      const nodes: FamilyNode[] = rankByRisk(snapshot.families, figures).map((family) => {
+      // Family ids differ between kinds: one map ranks Redis and Memcached families together.
+      const byFamily = new Map([...figures, ...this.memcached.figures].filter(([id]) => id !== undefined));
+      const nodes: FamilyNode[] = rankByRisk(snapshot.families, byFamily).map((family) => {
         const node: FamilyNode = { kind: "family", family };
         this.nodes.set(family.id, node);
         return node;
       });
       const unmatched = figures.get(undefined);
-      if (unmatched && unmatched.keys > 0) nodes.push({ kind: "unmatched", figures: unmatched });
+      if (unmatched && unmatched.keys > 0) nodes.push({ kind: "unmatched", figures: unmatched, store: "Redis" });
+      const unmatchedItems = this.memcached.figures.get(undefined);
+      if (unmatchedItems && unmatchedItems.keys > 0)
+        nodes.push({ kind: "unmatched", figures: unmatchedItems, store: "Memcached" });
       return nodes;
     }
     if (element.kind === "family")
@@ -115,12 +129,11 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
   }
 
   getTreeItem(element: FamilyNode): vscode.TreeItem {
-    const figures = this.profiles.figures;
     switch (element.kind) {
       case "family": {
         const { family } = element;
-        const live = figures.get(family.id);
-        const text = describeFamilyItem(family, live, figures.size > 0);
+        const { live, hasFigures } = this.readFigures(family);
+        const text = describeFamilyItem(family, live, hasFigures);
         const item = new vscode.TreeItem(
           text.label,
           family.sites.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
@@ -130,13 +143,13 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
         item.description = text.description;
         // Escaped for Markdown by buildFamilyHover; untrusted (no command links) and without HTML.
         const tooltip = new vscode.MarkdownString(
-          buildFamilyHover(family, family.kind === "redis" ? live : undefined, {}),
+          buildFamilyHover(family, findLiveStore(family) ? live : undefined, {}),
         );
         tooltip.isTrusted = false;
         tooltip.supportHtml = false;
         item.tooltip = tooltip;
         item.iconPath = new vscode.ThemeIcon(
-          family.findings > 0 ? "warning" : family.kind === "redis" ? "database" : "symbol-variable",
+          family.findings > 0 ? "warning" : findLiveStore(family) ? "database" : "symbol-variable",
         );
         return item;
       }
@@ -154,14 +167,14 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
         return item;
       }
       case "unmatched": {
+        const redis = element.store === "Redis";
         const item = new vscode.TreeItem(
-          "Keys no family in the code writes",
+          redis ? "Keys no family in the code writes" : "Memcached items no family in the code writes",
           vscode.TreeItemCollapsibleState.Collapsed,
         );
-        item.id = "unmatched";
+        item.id = redis ? "unmatched" : "unmatched:memcached";
         item.description = describeLive(element.figures, true);
-        item.tooltip =
-          "Keys in Redis that match no key pattern found in this workspace: often leaks, or keys of another service.";
+        item.tooltip = `${redis ? "Keys in Redis" : "Items in Memcached"} that match no key pattern found in this workspace: often leaks, or keys of another service.`;
         item.iconPath = new vscode.ThemeIcon("question");
         return item;
       }
