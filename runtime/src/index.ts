@@ -65,8 +65,10 @@ export interface InstrumentOptions {
   /** The meter provider to record to; the global one (`metrics.getMeterProvider()`) by default. */
   meterProvider?: MeterProviderLike;
   /**
-   * Time one call in this many for the duration histogram (counts are always exact). 1 (every call) by default for
-   * remote clients; 16 for lru-cache, whose reads take less time than reading the clock twice.
+   * Time one call in this many for the duration histogram (the counts are always exact). A histogram record costs the
+   * SDK an attribute hash (about 1 µs, several on a busy machine: bench/runtime/README.md), so by default one call
+   * in 4 is timed for Redis, keyv and cache-manager, and one in 16 for lru-cache, whose reads take less time than
+   * reading the clock twice. 1 times every call.
    */
   durationSampling?: number;
 }
@@ -107,24 +109,43 @@ export function loadFamilies(file: string): RuntimeFamily[] {
     .map((f) => ({ label: f.label, pattern: f.pattern, kind: typeof f.kind === "string" ? f.kind : undefined }));
 }
 
-/** A key → family label function over the families' patterns; keys matching none give `unmatched`. */
+/**
+ * A key → family label function over the families' patterns; keys matching none give `unmatched`. With a
+ * `keyPrefix` (ioredis' `keyPrefix`, which the patterns include), the patterns that start with it are matched without
+ * it, so that a key is not concatenated on every call; the others (a pattern that starts with a hole) are tried on
+ * the prefixed key when none of the first matched.
+ */
 export function createFamilyResolver(
   families: readonly RuntimeFamily[],
   options: { keyPrefix?: string; delimiter?: string } = {},
 ): (key: string) => string {
-  const matcher = createKeyMatcher(
-    families.map((f) => ({ id: f.label, pattern: f.pattern })),
-    options.delimiter ?? ":",
-  );
+  const delimiter = options.delimiter ?? ":";
   const prefix = options.keyPrefix ?? "";
+  const toMatchable = (f: RuntimeFamily) => ({ id: f.label, pattern: f.pattern });
+  const stripped = createKeyMatcher(
+    families
+      .filter((f) => f.pattern.startsWith(prefix))
+      .map((f) => ({ id: f.label, pattern: f.pattern.slice(prefix.length) })),
+    delimiter,
+  );
+  const rest = prefix === "" ? undefined : families.filter((f) => !f.pattern.startsWith(prefix)).map(toMatchable);
+  const whole = rest && rest.length > 0 ? createKeyMatcher(rest, delimiter) : undefined;
   return (key) => {
-    const full = prefix + key;
     // The matcher compares display forms; a printable ASCII key without a backslash is its own display form.
-    return matcher.match(PLAIN_KEY.test(full) ? full : formatKeyForDisplay(full)) ?? UNMATCHED_FAMILY;
+    const shown = isPlainKey(key) ? key : formatKeyForDisplay(key);
+    const found = stripped.match(shown) ?? whole?.match(formatKeyForDisplay(prefix + key));
+    return found ?? UNMATCHED_FAMILY;
   };
 }
 
-const PLAIN_KEY = /^[\x20-\x5b\x5d-\x7e]*$/;
+/** Printable ASCII, no backslash: `formatKeyForDisplay` would return it unchanged. */
+function isPlainKey(key: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e || code === 0x5c) return false;
+  }
+  return true;
+}
 
 /** Resolves when every stale-read verification started so far has finished (tests, shutdown). */
 export async function flushVerifications(): Promise<void> {
@@ -147,7 +168,7 @@ export function instrument<T extends object>(client: T, options: InstrumentOptio
   const keyPrefix = options.keyPrefix ?? (isRedis ? readKeyPrefix(client) : undefined);
   const resolveFamily = createCellResolver(recorder, options, isRedis ? "redis" : "in-process", keyPrefix);
   const verify = options.verify ? createVerifier(options.verify, options.logger) : undefined;
-  const sampling = Math.max(1, Math.floor(options.durationSampling ?? (table.synchronous ? 16 : 1)));
+  const sampling = Math.max(1, Math.floor(options.durationSampling ?? (table.synchronous ? 16 : 4)));
   const context: WrapContext = { recorder, resolveFamily, verify, sampling, countdown: sampling };
   for (const name of listMethodNames(client)) {
     const method = table.caseInsensitive ? name.toLowerCase() : name;
@@ -390,11 +411,23 @@ function createCellResolver(
     all.filter((f) => f.kind === undefined || f.kind === kind),
     { keyPrefix, delimiter: options.delimiter },
   );
+  // Hot keys are read again and again: remember the family of the last keys seen (bounded: cleared when full).
+  let memo = new Map<string, FamilyCells>();
   return (key) => {
     const text = typeof key === "string" ? key : Buffer.isBuffer(key) ? key.toString("latin1") : undefined;
-    return text === undefined ? unmatched : recorder.cellsOf(resolve(text));
+    if (text === undefined) return unmatched;
+    let cells = memo.get(text);
+    if (cells === undefined) {
+      cells = recorder.cellsOf(resolve(text));
+      if (memo.size >= KEY_MEMO_SIZE) memo = new Map();
+      memo.set(text, cells);
+    }
+    return cells;
   };
 }
+
+/** Keys whose family is remembered, per instrumented client. */
+const KEY_MEMO_SIZE = 4096;
 
 type Verifier = (key: string, cells: FamilyCells, cached: unknown) => void;
 

@@ -130,3 +130,19 @@ test("without a meter provider (no SDK) the client still works", () => {
   assert.equal(cache.get("a"), 1);
   assert.equal(cache.get("b"), undefined);
 });
+
+test("durationSampling times one call in N; the operation counts stay exact", async () => {
+  const meter = createTestMeter();
+  const cache = instrument(new LRUCache<string, number>({ max: 10 }), {
+    family: "sampled",
+    meterProvider: meter.provider,
+    durationSampling: 4,
+  });
+  for (let i = 0; i < 8; i++) cache.get("a");
+  const samples = await meter.samples();
+  assert.equal(samples.get(op("sampled", "get", "miss")), 8);
+  assert.equal(
+    samples.get('cache_operation_duration_count{cache_family="sampled",cache_operation="get",cache_result="miss"}'),
+    2,
+  );
+});
