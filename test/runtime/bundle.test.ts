@@ -1,7 +1,9 @@
 // The built `cachewise/runtime` entry (npm run build): its own file, no compiler in it, self-contained types,
 // reachable through the package's `exports`.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { REPO_ROOT } from "../helpers";
@@ -46,4 +48,30 @@ test("import('cachewise/runtime') resolves to the bundle and instruments a clien
   const cache = runtime.instrument(new LRUCache<string, number>({ max: 2 }), { family: "x" });
   cache.set("a", 1);
   assert.equal(cache.get("a"), 1);
+});
+
+test("without @opentelemetry/api installed (an optional peer) the bundle loads and instruments a client", () => {
+  // A copy of the bundle where no node_modules can be found: the API does not resolve.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cachewise-runtime-"));
+  try {
+    fs.copyFileSync(BUNDLE, path.join(dir, "runtime.mjs"));
+    fs.writeFileSync(
+      path.join(dir, "main.mjs"),
+      [
+        'import { instrument } from "./runtime.mjs";',
+        "const store = new Map();",
+        "const cache = instrument(",
+        "  { get: async (k) => store.get(k), set: async (k, v) => void store.set(k, v), del: async (k) => store.delete(k), wrap() {}, stores: [] },",
+        '  { family: "x" },',
+        ");",
+        'await cache.set("a", 1);',
+        'console.log(JSON.stringify([await cache.get("a"), await cache.get("b")]));',
+      ].join("\n"),
+    );
+    const run = spawnSync(process.execPath, [path.join(dir, "main.mjs")], { cwd: dir, encoding: "utf8" });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout.trim(), "[1,null]");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
