@@ -185,4 +185,23 @@ export default tseslint.config(
       },
     ]),
   },
+  {
+    // cachewise/runtime runs inside the user's service: the analyzer's plain-data parts only (the key matcher and
+    // the method tables), no compiler, and the cache clients are the application's objects, never imported.
+    files: ["runtime/src/**"],
+    rules: restrict([
+      {
+        group: ["ts-morph", "@ts-morph/*", "typescript", "@typescript-eslint/*", "eslint", "vscode"],
+        message: "The run-time module loads no compiler and no editor.",
+      },
+      {
+        group: ["ioredis", "iovalkey", "redis", "lru-cache", "keyv", "cache-manager"],
+        message: "The run-time module instruments the application's clients; it imports none.",
+      },
+      {
+        group: ["**/cli/**", "**/extract/**", "**/rules/**", "**/analyze/**", "**/extension/**", "**/eslint-plugin/**"],
+        message: "The run-time module uses the analyzer's pure parts only.",
+      },
+    ]),
+  },
 );

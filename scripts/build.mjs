@@ -82,6 +82,30 @@ if (api.diagnostics?.length)
   );
 if (/^import\b/m.test(api.outputText)) throw new Error("analyzer/src/api.ts: its public declarations import a module");
 writeFileSync("dist/index.d.ts", `// Generated from analyzer/src/api.ts by scripts/build.mjs.\n${api.outputText}`);
+// cachewise/runtime: its own ESM file, no compiler in it (a test checks the bundle imports neither ts-morph nor
+// typescript); `@opentelemetry/api` is the application's, an optional peer loaded at run time.
+await build({
+  ...common,
+  entryPoints: { runtime: "runtime/src/index.ts" },
+  outdir: "dist",
+  format: "esm",
+  external: ["@opentelemetry/api"],
+});
+const runtimeTypes = ts.transpileDeclaration(readFileSync("runtime/src/index.ts", "utf8"), {
+  fileName: "index.ts",
+  reportDiagnostics: true,
+  compilerOptions: { isolatedDeclarations: true, strict: true },
+});
+if (runtimeTypes.diagnostics?.length)
+  throw new Error(
+    `runtime/src/index.ts declarations: ${runtimeTypes.diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, " ")).join("; ")}`,
+  );
+if (/^import\b|^export .* from /m.test(runtimeTypes.outputText))
+  throw new Error("runtime/src/index.ts: its public declarations import a module");
+writeFileSync(
+  "dist/runtime.d.ts",
+  `// Generated from runtime/src/index.ts by scripts/build.mjs.\n${runtimeTypes.outputText}`,
+);
 // The VS Code extension (CommonJS: the extension host requires it) and its analysis process, which
 // bundles ts-morph so that the .vsix carries no node_modules.
 await Promise.all([
