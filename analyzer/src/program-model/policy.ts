@@ -17,19 +17,29 @@ export interface FamilyDeclaration {
   role?: FamilyRole;
 }
 
-/** A data class: the TTL range its families must use, and whether writes must invalidate them. */
+/** A data class: the TTL range its families must use, whether writes must invalidate them, and the stale reads they tolerate. */
 export interface DataClass {
   /** Durations: a number of seconds, or a string such as `30s`, `5m`, `1h`, `7d`. */
   minTtl?: number | string;
   maxTtl?: number | string;
   invalidateOnWrite?: boolean;
+  /**
+   * Stale reads per minute, as the run-time verification counts them (`cache_stale_reads_total`: sampled hits whose
+   * value differed from the source's), above which the family's stale-read alert fires
+   * (`cachewise families --format prometheus-rules`). 0: any stale read counted fires it.
+   */
+  maxStaleReadsPerMinute?: number;
 }
 
-/** The classic guidance: reference data long, profile and settings medium, transactional data short and always invalidated. */
+/**
+ * The classic guidance: reference data long, profile and settings medium, transactional data short and always
+ * invalidated. Stale reads: a transactional one is a bug, a stale profile now and then is tolerated, reference
+ * data changes rarely and is read often, so a few stale reads a minute are expected.
+ */
 export const DEFAULT_DATA_CLASSES: Record<string, DataClass> = {
-  static: { minTtl: "1h", maxTtl: "7d", invalidateOnWrite: false },
-  profile: { minTtl: "1m", maxTtl: "1h", invalidateOnWrite: false },
-  transactional: { minTtl: "1s", maxTtl: "60s", invalidateOnWrite: true },
+  static: { minTtl: "1h", maxTtl: "7d", invalidateOnWrite: false, maxStaleReadsPerMinute: 10 },
+  profile: { minTtl: "1m", maxTtl: "1h", invalidateOnWrite: false, maxStaleReadsPerMinute: 1 },
+  transactional: { minTtl: "1s", maxTtl: "60s", invalidateOnWrite: true, maxStaleReadsPerMinute: 0 },
 };
 
 /** The first declaration matching a family, in configuration order. */
@@ -87,12 +97,12 @@ export function findPolicyProblem(families: unknown, dataClasses: unknown): stri
   }
   if (dataClasses !== undefined) {
     if (typeof dataClasses !== "object" || dataClasses === null || Array.isArray(dataClasses))
-      return `"dataClasses" must be an object of class name → { minTtl?, maxTtl?, invalidateOnWrite? }`;
+      return `"dataClasses" must be an object of class name → { minTtl?, maxTtl?, invalidateOnWrite?, maxStaleReadsPerMinute? }`;
     for (const [name, spec] of Object.entries(dataClasses as Record<string, unknown>)) {
       if (typeof spec !== "object" || spec === null) return `dataClasses.${name} must be an object`;
       const record = spec as Record<string, unknown>;
       for (const key of Object.keys(record))
-        if (!["minTtl", "maxTtl", "invalidateOnWrite"].includes(key))
+        if (!["minTtl", "maxTtl", "invalidateOnWrite", "maxStaleReadsPerMinute"].includes(key))
           return `dataClasses.${name}: unknown key "${key}"`;
       for (const key of ["minTtl", "maxTtl"]) {
         const value = record[key];
@@ -104,6 +114,9 @@ export function findPolicyProblem(families: unknown, dataClasses: unknown): stri
       }
       if (record.invalidateOnWrite !== undefined && typeof record.invalidateOnWrite !== "boolean")
         return `dataClasses.${name}.invalidateOnWrite must be a boolean`;
+      const stale = record.maxStaleReadsPerMinute;
+      if (stale !== undefined && !(typeof stale === "number" && Number.isFinite(stale) && stale >= 0))
+        return `dataClasses.${name}.maxStaleReadsPerMinute must be a number of stale reads per minute, 0 or more`;
       const min = toMilliseconds(record.minTtl as DataClass["minTtl"]);
       const max = toMilliseconds(record.maxTtl as DataClass["maxTtl"]);
       if (min !== undefined && max !== undefined && min > max)
