@@ -25,7 +25,7 @@ declare const CACHEWISE_VERSION: string | undefined;
 const VERSION = typeof CACHEWISE_VERSION === "string" ? CACHEWISE_VERSION : "0.0.0-dev";
 
 const USAGE = `Usage: cachewise check [paths...] [options]
-       cachewise families [paths...] [--project <tsconfig>]... [--format pretty|json|markdown] [--config <file>] [--check] [--include-tests]
+       cachewise families [paths...] [--project <tsconfig>]... [--format pretty|json|markdown|prometheus-rules] [--config <file>] [--check] [--include-tests]
        cachewise keyspace --redis <url> [paths...] [--cluster] [--sample N | --full] [--project <tsconfig>]... [--format pretty|json]
 
 Finds caching mistakes in TypeScript and JavaScript. \`families\` prints the inventory of cache
