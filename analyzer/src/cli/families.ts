@@ -16,6 +16,7 @@ import {
   type FamilyDeclaration,
 } from "../program-model/policy";
 import { formatPrometheusRules, type AlertFamily } from "../metrics/alert-rules";
+import { UNMEASURED_KINDS } from "../metrics/metric-names";
 import { EXISTS_FIELD, type Span } from "../model/cache-model";
 import type { CacheFamily, FamilySiteRef, FamilyTtl } from "../model/program-model";
 import { suggestMatch } from "../rules/require-cache-family-owner";
@@ -443,7 +444,7 @@ function toJson(row: FamilyRow, where: (span: Span) => string) {
 export function toAlertFamilies(result: FamiliesResult): AlertFamily[] {
   const classes = listDataClasses(result.dataClasses);
   return result.rows
-    .filter((row) => row.family.kind !== "memoizer" && row.family.kind !== "framework")
+    .filter((row) => !UNMEASURED_KINDS.includes(row.family.kind))
     .map(({ family, declaration }) => {
       const name = declaration?.class;
       const builtIn =

@@ -25,3 +25,6 @@ export const RESULT_OK = "ok";
 
 /** The one family that collects the keys of no family, so that label cardinality stays bounded. */
 export const UNMATCHED_FAMILY = "unmatched";
+
+/** Kinds of cache family the run-time module does not instrument (a memoized function, a framework's cache): no metrics. */
+export const UNMEASURED_KINDS: readonly string[] = ["memoizer", "framework"];
