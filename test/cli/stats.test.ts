@@ -13,8 +13,11 @@ import {
   type TargetSeries,
 } from "../metrics/prometheus-harness";
 import { writeProject } from "../helpers";
+import { fetchHitRatioHistory } from "../../analyzer/src/metrics/family-stats";
+import { parsePrometheusUrl } from "../../analyzer/src/metrics/prometheus-client";
 
 const EVIL = "evil\u001b[31m:{id}";
+const OTHER = 'other"\\{x}\n';
 
 /** Per family: counters' rates per second (by result), the duration histogram's, and stale reads'. */
 const RATES: Array<{ family: string; results: Record<string, number>; histogram?: boolean; stale?: number }> = [
@@ -25,8 +28,8 @@ const RATES: Array<{ family: string; results: Record<string, number>; histogram?
   // Written only: no hit ratio.
   { family: EVIL, results: { ok: 3 } },
   { family: "unmatched", results: { hit: 1, miss: 1 } },
-  // Not in the code.
-  { family: "other:{x}", results: { hit: 1 } },
+  // Not in the code; a label PromQL and the exposition format must escape.
+  { family: OTHER, results: { hit: 3, miss: 1 } },
 ];
 
 const OPERATIONS = { name: "cache_operations_total", kind: "counter" } as const;
@@ -166,7 +169,7 @@ describe("cachewise stats against a real Prometheus", () => {
     assert.deepEqual(byFamily.get("idle:{id}"), { family: "idle:{id}", kind: "redis", data: false });
 
     assert.ok(Math.abs(report.unmatched.hitRatio - 0.5) < 1e-9);
-    assert.deepEqual(report.otherFamilies, ["other:{x}"]);
+    assert.deepEqual(report.otherFamilies, [OTHER]);
   });
 
   it("prints a table with the same figures, labels escaped", async () => {
@@ -182,6 +185,22 @@ describe("cachewise stats against a real Prometheus", () => {
     assert.equal(row("session:{id}"), "session:{id} no data");
     assert.equal(row("idle:{id}"), "idle:{id} no data");
     assert.match(row("(unmatched:")!, /^\(unmatched: keys of no family\) 50\.0% /);
-    assert.match(run.stdout, /1 other family has figures in Prometheus but not in this code: "other:\{x\}"/);
+    assert.ok(
+      run.stdout.includes('1 other family has figures in Prometheus but not in this code: "other\\"\\\\{x}\\n"'),
+      run.stdout,
+    );
+  });
+
+  it("reads a family's hit ratio over time for the hover's chart, its label escaped into the query", async () => {
+    const server = parsePrometheusUrl(prometheus.url);
+    const range = { hours: 4 / 3600, stepSeconds: 2 };
+    const other = await fetchHitRatioHistory(server, OTHER, range, { timeoutMs: 5000 });
+    assert.ok(other.length >= 2, JSON.stringify(other));
+    for (const [, ratio] of other) assert.ok(Math.abs(ratio - 0.75) < 1e-9, `${ratio}`);
+    const user = await fetchHitRatioHistory(server, "user:{id}", range, { timeoutMs: 5000 });
+    assert.ok(user.length >= 2);
+    for (const [, ratio] of user) assert.ok(Math.abs(ratio - 2 / 3) < 1e-9, `${ratio}`);
+    // Written only: no read, no point.
+    assert.deepEqual(await fetchHitRatioHistory(server, EVIL, range, { timeoutMs: 5000 }), []);
   });
 });

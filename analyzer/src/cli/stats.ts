@@ -3,9 +3,8 @@
 // Read-only; three queries whatever the number of families; any failure to ask Prometheus is one line naming the
 // server and exit code 2. Family labels come from the code and from Prometheus: escaped before they are printed.
 import { describeError } from "../analyze/analyze-files";
-import { parseDuration } from "../extract/instances";
 import { escapeText } from "../format/escape";
-import { formatDuration } from "../format/duration";
+import { formatErrorRatio, formatHitRatio, formatLatency, formatRate, parseWindow } from "../metrics/figure-text";
 import { fetchFamilyFigures, type FamilyFigures } from "../metrics/family-stats";
 import { UNMATCHED_FAMILY, UNMEASURED_KINDS } from "../metrics/metric-names";
 import {
@@ -77,11 +76,10 @@ export function parseStatsArgs(argv: readonly string[]): StatsArgs {
         break;
       case "--window": {
         const text = reader.takeValue(flag, inline);
-        const ms = /^\d+(ms|s|m|h|d|w)$/.test(text) ? parseDuration(text) : undefined;
-        // Prometheus's range selectors take whole seconds at the finest here; a rate needs two scrapes in the window.
-        if (ms === undefined || ms < 1000 || ms % 1000 !== 0)
+        const seconds = parseWindow(text);
+        if (seconds === undefined)
           throw new UsageError(`--window expects a duration of whole seconds such as 30s, 5m, 1h or 1d, got "${text}"`);
-        parsed.windowSeconds = ms / 1000;
+        parsed.windowSeconds = seconds;
         parsed.windowText = text;
         break;
       }
@@ -212,27 +210,6 @@ function toStatsJson(
   };
 }
 
-/** 0.975 → `97.5%`; never `100.0%` unless every read hit, never `0.0%` unless none did. */
-export function formatHitRatio(ratio: number): string {
-  let text = (ratio * 100).toFixed(1);
-  if (text === "100.0" && ratio < 1) text = "99.9";
-  if (text === "0.0" && ratio > 0) text = "0.1";
-  return `${text}%`;
-}
-
-/** A rate with three significant figures: `0.0123`, `1.5`, `250`. */
-export function formatRate(value: number): string {
-  if (value === 0) return "0";
-  if (value >= 100) return String(Math.round(value));
-  return String(Number(value.toPrecision(3)));
-}
-
-/** Seconds as `0.75 ms`, `7.5 ms`, `1.2 s`. */
-export function formatLatency(seconds: number): string {
-  if (seconds < 1) return `${Number((seconds * 1000).toPrecision(3))} ms`;
-  return formatDuration(Number((seconds * 1000).toPrecision(3)));
-}
-
 function formatStats(
   server: PrometheusServer,
   args: StatsArgs,
@@ -256,7 +233,7 @@ function formatStats(
       name,
       figures.hitRatio === undefined ? absent : formatHitRatio(figures.hitRatio),
       figures.missesPerSecond === undefined ? absent : formatRate(figures.missesPerSecond),
-      `${Number((figures.errorRatio * 100).toPrecision(3))}%`,
+      formatErrorRatio(figures.errorRatio),
       figures.p99Seconds === undefined ? absent : formatLatency(figures.p99Seconds),
       figures.staleReadsPerMinute === undefined ? absent : formatRate(figures.staleReadsPerMinute),
     ];
