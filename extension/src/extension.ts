@@ -9,6 +9,7 @@ import { VALUE_SCHEME, VIEWS } from "./constants";
 import { ConnectionManager } from "./connections/connection-manager";
 import { LiveDiagnostics } from "./diagnostics/live-diagnostics";
 import { CacheHoverProvider } from "./hover/cache-hover-provider";
+import { MetricsController } from "./metrics/metrics-controller";
 import { ProfileController } from "./profile/profile-controller";
 import { RedisStatusBar } from "./status/status-bar";
 import { FamiliesTreeProvider, type FamilyNode } from "./views/families-tree";
@@ -32,7 +33,8 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
   connections = manager;
   const analysis = new AnalysisController(path.join(context.extensionPath, "dist", "analysis-server.cjs"), log);
   const profiles = new ProfileController(manager, log);
-  const families = new FamiliesTreeProvider(analysis, profiles);
+  const metrics = new MetricsController(log);
+  const families = new FamiliesTreeProvider(analysis, profiles, metrics);
   const keyspace = new KeyspaceTreeProvider(manager);
   const familiesView = vscode.window.createTreeView(VIEWS.families, {
     treeDataProvider: families,
@@ -42,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
     treeDataProvider: keyspace,
     showCollapseAll: true,
   });
-  const lenses = new CacheCodeLensProvider(analysis, profiles, manager);
+  const lenses = new CacheCodeLensProvider(analysis, profiles, manager, metrics);
   const sources = [
     { scheme: "file", language: "typescript" },
     { scheme: "file", language: "typescriptreact" },
@@ -55,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
     manager,
     analysis,
     profiles,
+    metrics,
     families,
     keyspace,
     familiesView,
@@ -64,13 +67,14 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
     new RedisStatusBar(manager, profiles),
     new LiveDiagnostics(analysis, profiles),
     vscode.languages.registerCodeLensProvider(sources, lenses),
-    vscode.languages.registerHoverProvider(sources, new CacheHoverProvider(analysis, profiles, manager)),
+    vscode.languages.registerHoverProvider(sources, new CacheHoverProvider(analysis, profiles, manager, metrics)),
     vscode.workspace.registerTextDocumentContentProvider(VALUE_SCHEME, new ValueDocumentProvider(manager)),
     analysis.onDidChangeSnapshot((snapshot) => profiles.setFamilies(snapshot.families)),
-    registerCommands({ log, analysis, connections: manager, profiles, families, familiesView, keyspace }),
+    registerCommands({ log, analysis, connections: manager, profiles, families, familiesView, keyspace, metrics }),
   );
   void manager.connect();
   void analysis.analyzeAll();
+  void metrics.refresh();
   return { analysis, connections: manager, profiles, familiesView };
 }
 

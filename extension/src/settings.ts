@@ -22,6 +22,8 @@ export interface CachewiseSettings {
   analysis: { enable: boolean; debounceMs: number };
   codeLens: { enable: boolean };
   families: { memoryBudgets: Record<string, number> };
+  /** Run-time figures per family from Prometheus (cachewise/runtime's metrics); none when the URL is empty. */
+  metrics: { prometheusUrl: string; window: string };
 }
 
 /** A group of settings (`redis`): a change to any setting in it affects the group. */
@@ -54,6 +56,8 @@ export const SETTING_DEFAULTS: { readonly [K in SettingKey]: SettingValue<K> } =
   "analysis.debounceMs": 300,
   "codeLens.enable": true,
   "families.memoryBudgets": {},
+  "metrics.prometheusUrl": "",
+  "metrics.window": "1h",
 };
 
 /**
@@ -65,6 +69,7 @@ export const RESTRICTED_SETTINGS: readonly SettingKey[] = [
   "redis.connections",
   "redis.activeConnection",
   "redis.allowWrites",
+  "metrics.prometheusUrl",
 ];
 
 /** The full id of a setting or group, as users write it: `cachewise.redis.allowWrites`. */

@@ -1,15 +1,21 @@
 // CodeLens above each cache call whose key family is known: `user:{id} · 12.3k keys · TTL p50 5m ·
 // 412 without TTL · 4.1 MB`. Ranges come from the latest analysis in `provideCodeLenses` (no I/O);
 // the figures come from the latest profile in `resolveCodeLens` (no Redis query either: the profile
-// controller refreshes in the background), so nothing here blocks typing.
+// controller refreshes in the background), so nothing here blocks typing. With
+// `cachewise.metrics.prometheusUrl`, the family's run-time figures follow (`97.5% hits · p99 4 ms`), and families
+// of in-process stores get a lens too; a resolve with figures older than a minute starts a read in the background.
 import * as vscode from "vscode";
 import type { SnapshotFamily } from "../../../analyzer/src/model/workspace-snapshot";
 import type { AnalysisController } from "../analysis/analysis-controller";
 import { readSettings } from "../config";
 import { COMMANDS } from "../constants";
 import type { ConnectionManager } from "../connections/connection-manager";
+import type { MetricsController } from "../metrics/metrics-controller";
 import type { ProfileController } from "../profile/profile-controller";
 import { formatLensTitle } from "../stats/family-figures";
+import { formatMetricsSummary } from "../stats/metrics-text";
+import { escapeText } from "../../../analyzer/src/format/escape";
+import { UNMEASURED_KINDS } from "../../../analyzer/src/metrics/metric-names";
 
 class FamilyLens extends vscode.CodeLens {
   constructor(
@@ -29,12 +35,14 @@ export class CacheCodeLensProvider implements vscode.CodeLensProvider<FamilyLens
     private readonly analysis: AnalysisController,
     private readonly profiles: ProfileController,
     private readonly connections: ConnectionManager,
+    private readonly metrics: MetricsController,
   ) {
     const fire = () => this.changeEmitter.fire();
     this.disposables.push(
       analysis.onDidChangeSnapshot(fire),
       profiles.onDidChange(fire),
       connections.onDidChangeState(fire),
+      metrics.onDidChange(fire),
     );
   }
 
@@ -44,12 +52,14 @@ export class CacheCodeLensProvider implements vscode.CodeLensProvider<FamilyLens
     const families = new Map(snapshot.families.map((f) => [f.id, f]));
     const lenses: FamilyLens[] = [];
     const seen = new Set<string>();
+    const measured = this.metrics.status.kind !== "none";
     for (const site of snapshot.sites) {
       if (site.file !== document.uri.fsPath) continue;
       for (const id of site.familyIds) {
         const family = families.get(id);
-        // Only Redis families have keys to show; one lens per family and line.
-        if (!family || family.kind !== "redis" || seen.has(`${site.line}|${id}`)) continue;
+        // Redis families have keys to show, families of instrumented stores run-time figures; one lens per family and line.
+        const shown = family && (family.kind === "redis" || (measured && !UNMEASURED_KINDS.includes(family.kind)));
+        if (!family || !shown || seen.has(`${site.line}|${id}`)) continue;
         seen.add(`${site.line}|${id}`);
         const line = Math.min(site.line - 1, document.lineCount - 1);
         lenses.push(new FamilyLens(new vscode.Range(line, 0, line, 0), family));
@@ -70,8 +80,14 @@ export class CacheCodeLensProvider implements vscode.CodeLensProvider<FamilyLens
           : state.kind === "connecting"
             ? "loading"
             : "disconnected";
+    this.metrics.ensureFresh();
+    const runtime = formatMetricsSummary(lens.family.label, this.metrics.status);
+    const title =
+      lens.family.kind === "redis"
+        ? formatLensTitle(lens.family, this.profiles.figures.get(lens.family.id), status)
+        : escapeText(lens.family.label);
     lens.command = {
-      title: formatLensTitle(lens.family, this.profiles.figures.get(lens.family.id), status),
+      title: runtime ? `${title} · ${runtime}` : title,
       command: COMMANDS.revealFamily,
       arguments: [lens.family.id],
       tooltip: "Reveal this family in the Cachewise sidebar",

@@ -1,12 +1,13 @@
-// Cachewise: Refresh. Re-lists the Keyspace view, re-reads the live figures, redraws the Families view.
+// Cachewise: Refresh. Re-lists the Keyspace view, re-reads the live figures and the run-time figures from
+// Prometheus, redraws the Families view.
 import { COMMANDS } from "../constants";
 import { defineCommand } from "./command";
 
 export const refreshCommand = defineCommand({
   id: COMMANDS.refresh,
-  async run({ keyspace, profiles, families }) {
+  async run({ keyspace, profiles, families, metrics }) {
     keyspace.refresh();
-    await profiles.refresh();
+    await Promise.all([profiles.refresh(), metrics.refresh()]);
     families.refresh();
   },
 });

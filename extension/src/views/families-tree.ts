@@ -1,13 +1,16 @@
 // The "Families" view: every cache family from code, riskiest first (findings, keys without TTL,
 // memory), with live figures and its code sites (click to jump), plus the keys that no family in
-// the code produces (often leaks).
+// the code produces (often leaks). With run-time figures from Prometheus, each family shows them too and the view
+// can be sorted by stale reads per minute instead (Cachewise: Sort Families).
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { SnapshotFamily, SnapshotRange } from "../../../analyzer/src/model/workspace-snapshot";
 import type { AnalysisController } from "../analysis/analysis-controller";
 import { toRange } from "../analysis/analysis-controller";
 import { VIEWS } from "../constants";
+import type { MetricsController } from "../metrics/metrics-controller";
 import type { ProfileController } from "../profile/profile-controller";
+import { formatMetricsSummary, sortByStaleReads, type FamilySort } from "../stats/metrics-text";
 import { buildFamilyHover, rankByRisk, type LiveFigures } from "../stats/family-figures";
 import { describeFamilyItem, describeLive, describeSampleKeyItem, describeSiteItem } from "../stats/tree-text";
 
@@ -25,15 +28,28 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
   /** Reveals under way, and whether a refresh waits for them. */
   private revealing = 0;
   private isRefreshHeld = false;
+  private order: FamilySort = "risk";
 
   constructor(
     private readonly analysis: AnalysisController,
     private readonly profiles: ProfileController,
+    private readonly metrics: MetricsController,
   ) {
     this.disposables.push(
       analysis.onDidChangeSnapshot(() => this.refresh()),
       profiles.onDidChange(() => this.refresh()),
+      metrics.onDidChange(() => this.refresh()),
     );
+  }
+
+  get sort(): FamilySort {
+    return this.order;
+  }
+
+  /** Riskiest first, or most stale reads per minute first (families without the figure after them). */
+  setSort(order: FamilySort): void {
+    this.order = order;
+    this.refresh();
   }
 
   refresh(): void {
@@ -94,7 +110,11 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
     if (!snapshot) return [];
     const figures = this.profiles.figures;
     if (!element) {
-      const nodes: FamilyNode[] = rankByRisk(snapshot.families, figures).map((family) => {
+      const ranked = rankByRisk(snapshot.families, figures);
+      const status = this.metrics.status;
+      const ordered =
+        this.order === "staleReads" && status.kind === "ready" ? sortByStaleReads(ranked, status.figures) : ranked;
+      const nodes: FamilyNode[] = ordered.map((family) => {
         const node: FamilyNode = { kind: "family", family };
         this.nodes.set(family.id, node);
         return node;
@@ -127,7 +147,8 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
         );
         item.id = `family:${family.id}`;
         item.contextValue = "cachewise.family";
-        item.description = text.description;
+        const runtime = formatMetricsSummary(family.label, this.metrics.status);
+        item.description = [text.description, runtime].filter(Boolean).join(" · ");
         // Escaped for Markdown by buildFamilyHover; untrusted (no command links) and without HTML.
         const tooltip = new vscode.MarkdownString(
           buildFamilyHover(family, family.kind === "redis" ? live : undefined, {}),
