@@ -95,9 +95,10 @@ export class MetricsController implements vscode.Disposable {
       this.readAt = Date.now();
       this.setStatus({ kind: "ready", figures, window });
     } catch (error) {
-      if (!(error instanceof PrometheusError)) throw error;
       this.readAt = Date.now();
-      this.fail(error.message);
+      // A PrometheusError is one sentence naming the server; anything else is a bug, logged with its stack.
+      if (!(error instanceof PrometheusError) && error instanceof Error && error.stack) this.log.debug(error.stack);
+      this.fail(error instanceof Error ? error.message : String(error));
     }
   }
 
