@@ -1,8 +1,8 @@
 // `cachewise families --format prometheus-rules`: the rule file passes Prometheus's own checker (`promtool check
 // rules`), and Prometheus's rule unit tests (`promtool test rules`) show which alerts fire on given series: a miss
 // spike against the family's baseline fires, a family whose miss ratio was always high or that is nearly idle does
-// not; an error burst and stale reads over the data class's threshold fire, a few errors or tolerated stale reads do
-// not. Family labels, owners and runbooks with quotes, backslashes, newlines and Go template braces come back
+// not; a p99 jump fires, a p99 always as high does not; an error burst and stale reads over the data class's
+// threshold fire, a few errors or tolerated stale reads do not. Family labels, owners and runbooks with quotes, backslashes, newlines and Go template braces come back
 // unchanged in the alerts' labels and annotations. Needs Debian's `prometheus` package (promtool).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -67,6 +67,20 @@ function series(metric: string, labels: Record<string, string>): string {
 const ops = (family: string, result: string) =>
   series("cache_operations_total", { cache_family: family, cache_operation: "get", cache_result: result });
 
+/** The duration histogram's buckets (+Inf and the count take the largest). */
+function histogram(family: string, buckets: Record<string, string>): Array<{ series: string; values: string }> {
+  const labels = { cache_family: family, cache_operation: "get" };
+  const all = Object.values(buckets).at(-1)!;
+  return [
+    ...Object.entries(buckets).map(([le, values]) => ({
+      series: series("cache_operation_duration_seconds_bucket", { ...labels, le }),
+      values,
+    })),
+    { series: series("cache_operation_duration_seconds_bucket", { ...labels, le: "+Inf" }), values: all },
+    { series: series("cache_operation_duration_seconds_count", labels), values: all },
+  ];
+}
+
 // One sample a minute. The baseline is "the last day", as far as there is data: two hours of it here (a day of
 // samples would make promtool evaluate 1,500 steps), then the spike at minute 120.
 const INPUT = [
@@ -77,6 +91,10 @@ const INPUT = [
   { series: ops(HOSTILE_FAMILY, "error"), values: "0x150 1200+1200x30" },
   // One stale read counted at minute 156: the transactional class tolerates none.
   { series: series("cache_stale_reads_total", { cache_family: HOSTILE_FAMILY }), values: "0x155 1x25" },
+  // 10 operations/s, 98 % under 5 ms (p99 7.5 ms) for two hours, then all between 10 and 100 ms (p99 99 ms).
+  ...histogram(HOSTILE_FAMILY, { "0.005": "0+588x120 70560x60", "0.01": "0+600x120 72000x60", "0.1": "0+600x180" }),
+  // p99 99 ms all along: slow, but not slower than usual.
+  ...histogram("cart:{id}", { "0.005": "0x180", "0.01": "0x180", "0.1": "0+600x180" }),
   // 7 hits/s and 3 misses/s all day, and 0.05 errors/s.
   { series: ops("cart:{id}", "hit"), values: "0+420x180" },
   { series: ops("cart:{id}", "miss"), values: "0+180x180" },
@@ -138,6 +156,20 @@ describe("cachewise families --format prometheus-rules", () => {
                 ],
               },
               { eval_time: "140m", alertname: "CacheErrorBurst", exp_alerts: [] },
+              { eval_time: "115m", alertname: "CacheLatencyJump", exp_alerts: [] },
+              {
+                eval_time: "140m",
+                alertname: "CacheLatencyJump",
+                exp_alerts: [
+                  {
+                    exp_labels: hostileLabels("CacheLatencyJump", "warning"),
+                    exp_annotations: annotations(
+                      "p99 latency of the cache family far above its own daily median",
+                      "The p99 operation latency over 5 minutes is more than 2× the median of the last day's and 5 ms above it.",
+                    ),
+                  },
+                ],
+              },
               {
                 eval_time: "160m",
                 alertname: "CacheErrorBurst",
