@@ -17,7 +17,7 @@ const USER: FamilyFigures = {
   missesPerSecond: 5,
   errorRatio: 0.5 / 17.5,
   p99Seconds: 0.0075,
-  staleReadsPerMinute: 1.2,
+  staleReadRatio: 0.004,
 };
 const WRITES_ONLY: FamilyFigures = { operationsPerSecond: 3, errorRatio: 0 };
 const EVIL = "evil\u001b[2J*x*:{id}";
@@ -32,7 +32,7 @@ const ready: MetricsStatus = {
 
 describe("formatMetricsSummary", () => {
   it("gives the figures there are, no data for a family without any, and nothing when not configured", () => {
-    assert.equal(formatMetricsSummary("user:{id}", ready), "66.7% hits · 2.86% errors · p99 7.5 ms · 1.2 stale/min");
+    assert.equal(formatMetricsSummary("user:{id}", ready), "66.7% hits · 2.86% errors · p99 7.5 ms · 0.4% stale");
     assert.equal(formatMetricsSummary(EVIL, ready), "3 ops/s");
     assert.equal(formatMetricsSummary("session:{id}", ready), "no run-time data (1h)");
     assert.equal(formatMetricsSummary("user:{id}", { kind: "none" }), undefined);
@@ -50,7 +50,7 @@ describe("buildMetricsHover", () => {
     ];
     const hover = buildMetricsHover("user:{id}", ready, { points, hours: 6 })!;
     assert.match(hover, /^\*\*Production\*\* \(last 1h\) · 17\.5 operations\/s$/m);
-    assert.match(hover, /^\| 66\.7% \| 5 \| 2\.86% \| 7\.5 ms \| 1\.2 \|$/m);
+    assert.match(hover, /^\| 66\.7% \| 5 \| 2\.86% \| 7\.5 ms \| 0\.4% \|$/m);
     const image = /!\[Hit ratio over the last 6 h\]\(data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)\)/.exec(hover);
     assert.ok(image, hover);
     assert.equal(Buffer.from(image[1]!, "base64").toString(), buildHitRatioChart(points));
@@ -103,9 +103,9 @@ describe("sortByStaleReads", () => {
   it("puts the most stale reads first and families without the figure after, in their order", () => {
     const families = ["a", "b", "c", "d"].map((label) => ({ label }));
     const figures = new Map<string, FamilyFigures>([
-      ["b", { ...WRITES_ONLY, staleReadsPerMinute: 0.5 }],
+      ["b", { ...WRITES_ONLY, staleReadRatio: 0.005 }],
       ["c", WRITES_ONLY],
-      ["d", { ...WRITES_ONLY, staleReadsPerMinute: 3 }],
+      ["d", { ...WRITES_ONLY, staleReadRatio: 0.03 }],
     ]);
     assert.deepEqual(
       sortByStaleReads(families, figures).map((f) => f.label),

@@ -454,10 +454,8 @@ export function toAlertFamilies(result: FamiliesResult): AlertFamily[] {
         owner: declaration?.owner,
         runbook: declaration?.runbook,
         dataClass: name,
-        maxStaleReadsPerMinute:
-          name === undefined
-            ? undefined
-            : (classes.get(name)?.maxStaleReadsPerMinute ?? builtIn?.maxStaleReadsPerMinute),
+        maxStaleReadRatio:
+          name === undefined ? undefined : (classes.get(name)?.maxStaleReadRatio ?? builtIn?.maxStaleReadRatio),
       };
     });
 }

@@ -1,10 +1,10 @@
 // `cachewise stats --prometheus <url>`: per cache family of the analysed code, the hit ratio, miss rate, error ratio,
-// p99 latency and stale-read rate measured at run time (cachewise/runtime's metrics in Prometheus) over a window.
-// Read-only; three queries whatever the number of families; any failure to ask Prometheus is one line naming the
+// p99 latency and stale-read ratio measured at run time (cachewise/runtime's metrics in Prometheus) over a window.
+// Read-only; four queries whatever the number of families; any failure to ask Prometheus is one line naming the
 // server and exit code 2. Family labels come from the code and from Prometheus: escaped before they are printed.
 import { describeError } from "../analyze/analyze-files";
 import { escapeText } from "../format/escape";
-import { formatErrorRatio, formatHitRatio, formatLatency, formatRate, parseWindow } from "../metrics/figure-text";
+import { formatPercent, formatHitRatio, formatLatency, formatRate, parseWindow } from "../metrics/figure-text";
 import { fetchFamilyFigures, type FamilyFigures } from "../metrics/family-stats";
 import { UNMATCHED_FAMILY, UNMEASURED_KINDS } from "../metrics/metric-names";
 import {
@@ -20,8 +20,8 @@ import { createArgReader, UsageError } from "./read-args";
 export const STATS_USAGE = `Usage: cachewise stats --prometheus <url> [paths...] [options]
 
 Shows, per cache family of the project, what cachewise/runtime measured in production: hit ratio,
-misses per second, share of failed operations, p99 latency and stale reads per minute, over a
-window, from Prometheus's HTTP API (read-only: three queries, whatever the number of families).
+misses per second, share of failed operations, p99 latency and share of stale reads, over a
+window, from Prometheus's HTTP API (read-only: four queries, whatever the number of families).
 A family without operations in the window shows "no data"; a figure that cannot be computed is
 left out.
 
@@ -225,7 +225,7 @@ function formatStats(
     lines.push("", "No cache families found in the code.");
     return lines.map(escapeText).join("\n");
   }
-  const header = ["Family", "Hit ratio", "Misses/s", "Errors", "p99", "Stale reads/min"];
+  const header = ["Family", "Hit ratio", "Misses/s", "Errors", "p99", "Stale reads"];
   const cells = (name: string, figures: FamilyFigures | undefined): string[] => {
     if (!figures) return [name, "no data"];
     const absent = "—";
@@ -233,9 +233,9 @@ function formatStats(
       name,
       figures.hitRatio === undefined ? absent : formatHitRatio(figures.hitRatio),
       figures.missesPerSecond === undefined ? absent : formatRate(figures.missesPerSecond),
-      formatErrorRatio(figures.errorRatio),
+      formatPercent(figures.errorRatio),
       figures.p99Seconds === undefined ? absent : formatLatency(figures.p99Seconds),
-      figures.staleReadsPerMinute === undefined ? absent : formatRate(figures.staleReadsPerMinute),
+      figures.staleReadRatio === undefined ? absent : formatPercent(figures.staleReadRatio),
     ];
   };
   const table = [
@@ -254,7 +254,7 @@ function formatStats(
     );
   lines.push(
     "",
-    "Errors: share of the operations that failed. —: no reads (hit ratio, misses), no duration histogram (p99), or no run-time verification (stale reads).",
+    "Errors: share of the operations that failed. Stale reads: share of the hits verified against the source that were stale. —: no reads (hit ratio, misses), no duration histogram (p99), or no run-time verification (stale reads).",
   );
   if (others.length > 0)
     lines.push(

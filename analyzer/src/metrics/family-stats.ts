@@ -3,7 +3,7 @@
 // with no operation in the window has no data (never zeros); a figure that cannot be computed (a hit ratio without
 // reads, a p99 without a histogram) is left out. Plain Node.
 import {
-  DURATION_SECONDS,
+  DURATION_BUCKETS_SELECTOR,
   FAMILY_LABEL,
   OPERATIONS_TOTAL,
   RESULT_ERROR,
@@ -11,6 +11,7 @@ import {
   RESULT_LABEL,
   RESULT_MISS,
   STALE_READS_TOTAL,
+  VERIFIED_READS_TOTAL,
 } from "./metric-names";
 import { formatLabelMatcher } from "./promql";
 import { queryMatrix, queryVector, type PrometheusServer } from "./prometheus-client";
@@ -27,23 +28,32 @@ export interface FamilyFigures {
   errorRatio: number;
   /** The 99th percentile of the operations' duration, in seconds: absent without the duration histogram. */
   p99Seconds?: number;
-  /** Stale reads per minute counted by the run-time verification: absent when the family is not verified. */
-  staleReadsPerMinute?: number;
+  /**
+   * Of the hits the run-time verification compared with the source, the share that was stale: absent when the family
+   * is not verified (or no hit was compared in the window).
+   */
+  staleReadRatio?: number;
 }
 
 /** The queries, one per metric, each grouped by family: evaluated at the window's end. */
-export function buildStatsQueries(windowSeconds: number): { operations: string; p99: string; staleReads: string } {
+export function buildStatsQueries(windowSeconds: number): {
+  operations: string;
+  p99: string;
+  staleReads: string;
+  verifiedReads: string;
+} {
   const range = `[${windowSeconds}s]`;
   return {
     operations: `sum by (${FAMILY_LABEL}, ${RESULT_LABEL}) (rate(${OPERATIONS_TOTAL}${range}))`,
-    p99: `histogram_quantile(0.99, sum by (${FAMILY_LABEL}, le) (rate(${DURATION_SECONDS}_bucket${range})))`,
+    p99: `histogram_quantile(0.99, sum by (${FAMILY_LABEL}, le) (rate(${DURATION_BUCKETS_SELECTOR}${range})))`,
     staleReads: `sum by (${FAMILY_LABEL}) (rate(${STALE_READS_TOTAL}${range}))`,
+    verifiedReads: `sum by (${FAMILY_LABEL}) (rate(${VERIFIED_READS_TOTAL}${range}))`,
   };
 }
 
 /**
  * Every family's figures over the last `windowSeconds`, by `cache_family` value. Families absent from the map had
- * no data in the window. Three queries, whatever the number of families.
+ * no data in the window. Four queries, whatever the number of families.
  */
 export async function fetchFamilyFigures(
   server: PrometheusServer,
@@ -51,21 +61,23 @@ export async function fetchFamilyFigures(
   options: { timeoutMs: number; time?: Date },
 ): Promise<Map<string, FamilyFigures>> {
   const queries = buildStatsQueries(windowSeconds);
-  const [operations, p99, staleReads] = await Promise.all([
+  const [operations, p99, staleReads, verifiedReads] = await Promise.all([
     queryVector(server, queries.operations, options),
     queryVector(server, queries.p99, options),
     queryVector(server, queries.staleReads, options),
+    queryVector(server, queries.verifiedReads, options),
   ]);
-  return aggregateFamilyFigures(operations, p99, staleReads);
+  return aggregateFamilyFigures(operations, p99, staleReads, verifiedReads);
 }
 
 type Sample = { labels: Record<string, string>; value: number };
 
-/** The three query results → figures by family. Pure. */
+/** The four query results → figures by family. Pure. */
 export function aggregateFamilyFigures(
   operations: readonly Sample[],
   p99: readonly Sample[],
   staleReads: readonly Sample[],
+  verifiedReads: readonly Sample[],
 ): Map<string, FamilyFigures> {
   const rates = new Map<string, { total: number; hit: number; miss: number; error: number }>();
   for (const sample of operations) {
@@ -87,6 +99,7 @@ export function aggregateFamilyFigures(
     );
   const p99s = byFamily(p99);
   const stale = byFamily(staleReads);
+  const verified = byFamily(verifiedReads);
   const figures = new Map<string, FamilyFigures>();
   for (const [family, rate] of rates) {
     // A series whose counter did not move in the window: no operation, so no data (not a 0 % hit ratio).
@@ -99,8 +112,9 @@ export function aggregateFamilyFigures(
     }
     const p = p99s.get(family);
     if (p !== undefined) entry.p99Seconds = p;
-    const s = stale.get(family);
-    if (s !== undefined) entry.staleReadsPerMinute = s * 60;
+    // Verified hits and no stale series: none was stale (the counter appears with the first one).
+    const v = verified.get(family);
+    if (v !== undefined && v > 0) entry.staleReadRatio = (stale.get(family) ?? 0) / v;
     figures.set(family, entry);
   }
   return figures;

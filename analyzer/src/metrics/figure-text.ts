@@ -18,8 +18,8 @@ export function formatRate(value: number): string {
   return String(Number(value.toPrecision(3)));
 }
 
-/** A share of operations: `0%`, `2.86%`, `50%`. */
-export function formatErrorRatio(ratio: number): string {
+/** A share (of operations that failed, of verified reads that were stale): `0%`, `2.86%`, `50%`. */
+export function formatPercent(ratio: number): string {
   return `${Number((ratio * 100).toPrecision(3))}%`;
 }
 

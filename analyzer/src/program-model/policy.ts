@@ -24,22 +24,23 @@ export interface DataClass {
   maxTtl?: number | string;
   invalidateOnWrite?: boolean;
   /**
-   * Stale reads per minute, as the run-time verification counts them (`cache_stale_reads_total`: sampled hits whose
-   * value differed from the source's), above which the family's stale-read alert fires
-   * (`cachewise families --format prometheus-rules`). 0: any stale read counted fires it.
+   * The share of verified reads that may be stale (0 to 1) before the family's stale-read alert fires
+   * (`cachewise families --format prometheus-rules`): the run-time verification compares a sample of hits with the
+   * source (`cache_verified_reads_total`) and counts those that differed (`cache_stale_reads_total`), so the ratio
+   * does not depend on the sampling rate. 0: any stale read fires it.
    */
-  maxStaleReadsPerMinute?: number;
+  maxStaleReadRatio?: number;
 }
 
 /**
  * The classic guidance: reference data long, profile and settings medium, transactional data short and always
- * invalidated. Stale reads: a transactional one is a bug, a stale profile now and then is tolerated, reference
- * data changes rarely and is read often, so a few stale reads a minute are expected.
+ * invalidated. Stale reads: a transactional one is a bug, one profile read in a hundred may lag a change, reference
+ * data is read long after it changes, so one read in twenty may be stale.
  */
 export const DEFAULT_DATA_CLASSES: Record<string, DataClass> = {
-  static: { minTtl: "1h", maxTtl: "7d", invalidateOnWrite: false, maxStaleReadsPerMinute: 10 },
-  profile: { minTtl: "1m", maxTtl: "1h", invalidateOnWrite: false, maxStaleReadsPerMinute: 1 },
-  transactional: { minTtl: "1s", maxTtl: "60s", invalidateOnWrite: true, maxStaleReadsPerMinute: 0 },
+  static: { minTtl: "1h", maxTtl: "7d", invalidateOnWrite: false, maxStaleReadRatio: 0.05 },
+  profile: { minTtl: "1m", maxTtl: "1h", invalidateOnWrite: false, maxStaleReadRatio: 0.01 },
+  transactional: { minTtl: "1s", maxTtl: "60s", invalidateOnWrite: true, maxStaleReadRatio: 0 },
 };
 
 /** The first declaration matching a family, in configuration order. */
@@ -97,12 +98,12 @@ export function findPolicyProblem(families: unknown, dataClasses: unknown): stri
   }
   if (dataClasses !== undefined) {
     if (typeof dataClasses !== "object" || dataClasses === null || Array.isArray(dataClasses))
-      return `"dataClasses" must be an object of class name → { minTtl?, maxTtl?, invalidateOnWrite?, maxStaleReadsPerMinute? }`;
+      return `"dataClasses" must be an object of class name → { minTtl?, maxTtl?, invalidateOnWrite?, maxStaleReadRatio? }`;
     for (const [name, spec] of Object.entries(dataClasses as Record<string, unknown>)) {
       if (typeof spec !== "object" || spec === null) return `dataClasses.${name} must be an object`;
       const record = spec as Record<string, unknown>;
       for (const key of Object.keys(record))
-        if (!["minTtl", "maxTtl", "invalidateOnWrite", "maxStaleReadsPerMinute"].includes(key))
+        if (!["minTtl", "maxTtl", "invalidateOnWrite", "maxStaleReadRatio"].includes(key))
           return `dataClasses.${name}: unknown key "${key}"`;
       for (const key of ["minTtl", "maxTtl"]) {
         const value = record[key];
@@ -114,9 +115,9 @@ export function findPolicyProblem(families: unknown, dataClasses: unknown): stri
       }
       if (record.invalidateOnWrite !== undefined && typeof record.invalidateOnWrite !== "boolean")
         return `dataClasses.${name}.invalidateOnWrite must be a boolean`;
-      const stale = record.maxStaleReadsPerMinute;
-      if (stale !== undefined && !(typeof stale === "number" && Number.isFinite(stale) && stale >= 0))
-        return `dataClasses.${name}.maxStaleReadsPerMinute must be a number of stale reads per minute, 0 or more`;
+      const stale = record.maxStaleReadRatio;
+      if (stale !== undefined && !(typeof stale === "number" && stale >= 0 && stale <= 1))
+        return `dataClasses.${name}.maxStaleReadRatio must be a share of the verified reads, from 0 to 1`;
       const min = toMilliseconds(record.minTtl as DataClass["minTtl"]);
       const max = toMilliseconds(record.maxTtl as DataClass["maxTtl"]);
       if (min !== undefined && max !== undefined && min > max)

@@ -1,5 +1,5 @@
 // Cachewise: Sort Families by Risk or Stale Reads. Switches the Families view between riskiest first and most stale
-// reads per minute first (run-time figures from Prometheus).
+// reads first (the share of verified hits that were stale, from Prometheus).
 import { COMMANDS } from "../constants";
 import { defineCommand } from "./command";
 

@@ -3,7 +3,7 @@
 // the Families view. Pure: no `vscode`, no network; family labels and server messages are escaped here.
 import { escapeMarkdownText, escapeText } from "../../../analyzer/src/format/escape";
 import type { FamilyFigures } from "../../../analyzer/src/metrics/family-stats";
-import { formatErrorRatio, formatHitRatio, formatLatency, formatRate } from "../../../analyzer/src/metrics/figure-text";
+import { formatPercent, formatHitRatio, formatLatency, formatRate } from "../../../analyzer/src/metrics/figure-text";
 
 /** Where the run-time figures stand: not configured, being read, read, or failed (with the one-line reason). */
 export type MetricsStatus =
@@ -12,7 +12,7 @@ export type MetricsStatus =
   | { kind: "ready"; figures: ReadonlyMap<string, FamilyFigures>; window: string }
   | { kind: "error"; message: string };
 
-/** `97.5% hits · p99 4.2 ms · 0.3 stale/min`, `no run-time data`, `metrics unavailable`; undefined when not configured. */
+/** `97.5% hits · p99 4.2 ms · 0.5% stale`, `no run-time data`, `metrics unavailable`; undefined when not configured. */
 export function formatMetricsSummary(label: string, status: MetricsStatus): string | undefined {
   switch (status.kind) {
     case "none":
@@ -26,9 +26,9 @@ export function formatMetricsSummary(label: string, status: MetricsStatus): stri
       if (!figures) return `no run-time data (${status.window})`;
       const parts: string[] = [];
       if (figures.hitRatio !== undefined) parts.push(`${formatHitRatio(figures.hitRatio)} hits`);
-      if (figures.errorRatio > 0) parts.push(`${formatErrorRatio(figures.errorRatio)} errors`);
+      if (figures.errorRatio > 0) parts.push(`${formatPercent(figures.errorRatio)} errors`);
       if (figures.p99Seconds !== undefined) parts.push(`p99 ${formatLatency(figures.p99Seconds)}`);
-      if (figures.staleReadsPerMinute !== undefined) parts.push(`${formatRate(figures.staleReadsPerMinute)} stale/min`);
+      if (figures.staleReadRatio !== undefined) parts.push(`${formatPercent(figures.staleReadRatio)} stale`);
       if (parts.length === 0) parts.push(`${formatRate(figures.operationsPerSecond)} ops/s`);
       return parts.join(" · ");
     }
@@ -53,9 +53,9 @@ export function buildMetricsHover(
   const lines = [
     `**Production** (last ${escapeMarkdownText(status.window)}) · ${formatRate(figures.operationsPerSecond)} operations/s`,
     "",
-    "| hit ratio | misses/s | errors | p99 | stale reads/min |",
+    "| hit ratio | misses/s | errors | p99 | stale reads |",
     "|---:|---:|---:|---:|---:|",
-    `| ${figures.hitRatio === undefined ? absent : formatHitRatio(figures.hitRatio)} | ${figures.missesPerSecond === undefined ? absent : formatRate(figures.missesPerSecond)} | ${formatErrorRatio(figures.errorRatio)} | ${figures.p99Seconds === undefined ? absent : escapeMarkdownText(formatLatency(figures.p99Seconds))} | ${figures.staleReadsPerMinute === undefined ? absent : formatRate(figures.staleReadsPerMinute)} |`,
+    `| ${figures.hitRatio === undefined ? absent : formatHitRatio(figures.hitRatio)} | ${figures.missesPerSecond === undefined ? absent : formatRate(figures.missesPerSecond)} | ${formatPercent(figures.errorRatio)} | ${figures.p99Seconds === undefined ? absent : escapeMarkdownText(formatLatency(figures.p99Seconds))} | ${figures.staleReadRatio === undefined ? absent : formatPercent(figures.staleReadRatio)} |`,
   ];
   if (history && history.points.length >= 2) {
     const svg = buildHitRatioChart(history.points);
@@ -110,18 +110,18 @@ function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-/** The Families view's orders: riskiest first (the default), or most stale reads per minute first. */
+/** The Families view's orders: riskiest first (the default), or the largest share of stale reads first. */
 export type FamilySort = "risk" | "staleReads";
 
 /**
- * Families by stale reads per minute, most first; families without the figure (not verified, or no data) after
+ * Families by their share of stale reads, largest first; families without the figure (not verified, or no data) after
  * them in their given order. Stable for equal rates.
  */
 export function sortByStaleReads<T extends { label: string }>(
   families: readonly T[],
   figures: ReadonlyMap<string, FamilyFigures>,
 ): T[] {
-  const rate = (family: T) => figures.get(family.label)?.staleReadsPerMinute;
+  const rate = (family: T) => figures.get(family.label)?.staleReadRatio;
   return families
     .map((family, index) => ({ family, index, rate: rate(family) }))
     .sort((a, b) => {

@@ -1,7 +1,7 @@
 // The "Families" view: every cache family from code, riskiest first (findings, keys without TTL,
 // memory), with live figures and its code sites (click to jump), plus the keys that no family in
 // the code produces (often leaks). With run-time figures from Prometheus, each family shows them too and the view
-// can be sorted by stale reads per minute instead (Cachewise: Sort Families).
+// can be sorted by their share of stale reads instead (Cachewise: Sort Families).
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { SnapshotFamily, SnapshotRange } from "../../../analyzer/src/model/workspace-snapshot";
@@ -46,7 +46,7 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
     return this.order;
   }
 
-  /** Riskiest first, or most stale reads per minute first (families without the figure after them). */
+  /** Riskiest first, or the largest share of stale reads first (families without the figure after them). */
   setSort(order: FamilySort): void {
     this.order = order;
     this.refresh();
