@@ -1,13 +1,15 @@
 // A latency probe run as a child process (so that the profiler's CPU use in the parent does
-// not distort it): GET on a hot key at about 2000 ops/s over a raw RESP socket, one request
+// not distort it): GET on a hot key at about 2000 ops/s over a raw RESP (or Memcached text) socket, one request
 // outstanding at a time. Started with fork(); "start"/"stop" messages; replies with percentiles.
 import * as net from "node:net";
 
 const port = Number(process.argv[2]);
 const rate = Number(process.argv[3] ?? 2000);
+// "memcached" as the third argument: the same GET in Memcached's text protocol (bench/keyspace/memcached.mjs).
+const protocol = process.argv[4] ?? "redis";
 const socket = net.connect(port, "127.0.0.1");
 socket.setNoDelay(true);
-const request = "*2\r\n$3\r\nGET\r\n$3\r\nhot\r\n";
+const request = protocol === "memcached" ? "get hot\r\n" : "*2\r\n$3\r\nGET\r\n$3\r\nhot\r\n";
 let samples = [];
 let running = false;
 let outstanding = false;

@@ -34,6 +34,10 @@ export function readSettings(): CachewiseSettings {
       commandTimeoutMs: get("redis.commandTimeoutMs"),
       namespaceDelimiter: get("redis.namespaceDelimiter") || SETTING_DEFAULTS["redis.namespaceDelimiter"],
     },
+    memcached: {
+      address: get("memcached.address").trim(),
+      refreshIntervalSeconds: get("memcached.refreshIntervalSeconds"),
+    },
     keyspace: {
       pageSize: get("keyspace.pageSize"),
       valuePreviewBytes: get("keyspace.valuePreviewBytes"),

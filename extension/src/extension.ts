@@ -9,6 +9,7 @@ import { VALUE_SCHEME, VIEWS } from "./constants";
 import { ConnectionManager } from "./connections/connection-manager";
 import { LiveDiagnostics } from "./diagnostics/live-diagnostics";
 import { CacheHoverProvider } from "./hover/cache-hover-provider";
+import { MemcachedController } from "./profile/memcached-controller";
 import { MetricsController } from "./metrics/metrics-controller";
 import { ProfileController } from "./profile/profile-controller";
 import { RedisStatusBar } from "./status/status-bar";
@@ -24,6 +25,7 @@ export interface CachewiseApi {
   analysis: AnalysisController;
   connections: ConnectionManager;
   profiles: ProfileController;
+  memcached: MemcachedController;
   familiesView: vscode.TreeView<FamilyNode>;
 }
 
@@ -33,8 +35,9 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
   connections = manager;
   const analysis = new AnalysisController(path.join(context.extensionPath, "dist", "analysis-server.cjs"), log);
   const profiles = new ProfileController(manager, log);
+  const memcached = new MemcachedController(log);
   const metrics = new MetricsController(log);
-  const families = new FamiliesTreeProvider(analysis, profiles, metrics);
+  const families = new FamiliesTreeProvider(analysis, profiles, memcached, metrics);
   const keyspace = new KeyspaceTreeProvider(manager);
   const familiesView = vscode.window.createTreeView(VIEWS.families, {
     treeDataProvider: families,
@@ -44,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
     treeDataProvider: keyspace,
     showCollapseAll: true,
   });
-  const lenses = new CacheCodeLensProvider(analysis, profiles, manager, metrics);
+  const lenses = new CacheCodeLensProvider(analysis, profiles, manager, memcached, metrics);
   const sources = [
     { scheme: "file", language: "typescript" },
     { scheme: "file", language: "typescriptreact" },
@@ -57,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
     manager,
     analysis,
     profiles,
+    memcached,
     metrics,
     families,
     keyspace,
@@ -67,15 +71,31 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
     new RedisStatusBar(manager, profiles),
     new LiveDiagnostics(analysis, profiles),
     vscode.languages.registerCodeLensProvider(sources, lenses),
-    vscode.languages.registerHoverProvider(sources, new CacheHoverProvider(analysis, profiles, manager, metrics)),
+    vscode.languages.registerHoverProvider(
+      sources,
+      new CacheHoverProvider(analysis, profiles, manager, memcached, metrics),
+    ),
     vscode.workspace.registerTextDocumentContentProvider(VALUE_SCHEME, new ValueDocumentProvider(manager)),
-    analysis.onDidChangeSnapshot((snapshot) => profiles.setFamilies(snapshot.families)),
-    registerCommands({ log, analysis, connections: manager, profiles, families, familiesView, keyspace, metrics }),
+    analysis.onDidChangeSnapshot((snapshot) => {
+      profiles.setFamilies(snapshot.families);
+      memcached.setFamilies(snapshot.families);
+    }),
+    registerCommands({
+      log,
+      analysis,
+      connections: manager,
+      profiles,
+      memcached,
+      families,
+      familiesView,
+      keyspace,
+      metrics,
+    }),
   );
   void manager.connect();
   void analysis.analyzeAll();
   void metrics.refresh();
-  return { analysis, connections: manager, profiles, familiesView };
+  return { analysis, connections: manager, profiles, memcached, familiesView };
 }
 
 export async function deactivate(): Promise<void> {

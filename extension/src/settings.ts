@@ -18,6 +18,12 @@ export interface CachewiseSettings {
     commandTimeoutMs: number;
     namespaceDelimiter: string;
   };
+  memcached: {
+    /** `host:port` of a Memcached server to profile (`lru_crawler metadump`); empty: none. */
+    address: string;
+    /** Seconds between profiles: each one reads every item, so much less often than Redis estimates. */
+    refreshIntervalSeconds: number;
+  };
   keyspace: { pageSize: number; valuePreviewBytes: number };
   analysis: { enable: boolean; debounceMs: number };
   codeLens: { enable: boolean };
@@ -50,6 +56,8 @@ export const SETTING_DEFAULTS: { readonly [K in SettingKey]: SettingValue<K> } =
   "redis.sampleSize": 10000,
   "redis.commandTimeoutMs": 2000,
   "redis.namespaceDelimiter": ":",
+  "memcached.address": "",
+  "memcached.refreshIntervalSeconds": 300,
   "keyspace.pageSize": 100,
   "keyspace.valuePreviewBytes": 65536,
   "analysis.enable": true,
@@ -69,6 +77,7 @@ export const RESTRICTED_SETTINGS: readonly SettingKey[] = [
   "redis.connections",
   "redis.activeConnection",
   "redis.allowWrites",
+  "memcached.address",
   "metrics.prometheusUrl",
 ];
 

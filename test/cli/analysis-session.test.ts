@@ -121,3 +121,50 @@ describe("AnalysisSession per-family finding counts", () => {
     assert.deepEqual(counts, { "app:user:{id}": 1, "user:{id}": 0 });
   });
 });
+
+describe("AnalysisSession with a file too deep for TypeScript's binder", () => {
+  // A long call chain overflows the compiler's recursive binder when the checker is created: the file is left out
+  // with one problem of its own, and the rest of its project is analysed, first and after each save.
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), "cachewise-session-deep-"));
+  fs.symlinkSync(path.resolve(FIXTURES, "..", "..", "node_modules"), path.join(project, "node_modules"), "dir");
+  fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true } }));
+  fs.mkdirSync(path.join(project, "src"));
+  const chain = path.join(project, "src", "chain.ts");
+  const items = path.join(project, "src", "items.ts");
+  const deepChain = `declare const query: any;\nexport const built = query${".where()".repeat(10_000)};\n`;
+  const itemsSource = (ttl: string) =>
+    `import { Redis } from "ioredis";\nconst redis = new Redis();\nexport async function save(id: string) {\n  await redis.set(\`item:\${id}\`, "v"${ttl});\n}\n`;
+  fs.writeFileSync(chain, deepChain);
+  fs.writeFileSync(items, itemsSource(""));
+  after(() => fs.rmSync(project, { recursive: true, force: true }));
+  const bindingProblems = (snapshot: ReturnType<AnalysisSession["analyzeAll"]>) =>
+    snapshot.problems.filter((p) => p.file === chain).map((p) => p.message);
+  const ttlFindings = (snapshot: ReturnType<AnalysisSession["analyzeAll"]>) =>
+    snapshot.findings.filter((f) => f.ruleId === "require-cache-ttl" && f.file === items).length;
+  const session = new AnalysisSession({ root: project });
+
+  it("analyses the rest of the project and reports the file once", () => {
+    const first = session.analyzeAll();
+    assert.deepEqual(bindingProblems(first), [
+      "Analysis error (binding): the code is nested too deeply to analyse (the call stack overflowed)",
+    ]);
+    assert.equal(ttlFindings(first), 1, JSON.stringify(first.findings));
+  });
+
+  it("keeps it out on a save of another file, without a second problem", () => {
+    fs.writeFileSync(items, itemsSource(', "EX", 60'));
+    const saved = session.update([items]);
+    assert.equal(bindingProblems(saved).length, 1);
+    assert.equal(ttlFindings(saved), 0);
+    fs.writeFileSync(items, itemsSource(""));
+    assert.equal(ttlFindings(session.update([items])), 1);
+  });
+
+  it("analyses the file again once it is fixed", () => {
+    fs.writeFileSync(chain, itemsSource("").replace("item:", "chain:"));
+    const fixed = session.update([chain]);
+    assert.deepEqual(bindingProblems(fixed), []);
+    assert.equal(fixed.findings.filter((f) => f.ruleId === "require-cache-ttl" && f.file === chain).length, 1);
+    assert.equal(ttlFindings(fixed), 1);
+  });
+});

@@ -23,7 +23,7 @@ import type {
 } from "../model/workspace-snapshot";
 import { RULES } from "../rule-registry";
 import { describeBound, describeTtls, mergeFamilies, precise } from "./families";
-import { createProgram, ts, type DiscoveryNote, type ProjectSpec, type SourceFileCache } from "./load-projects";
+import { createCheckedProgram, ts, type DiscoveryNote, type ProjectSpec, type SourceFileCache } from "./load-projects";
 import { collectProjects, loadConfig } from "./run";
 import { createWorkspaceResolution, findWorkspaceRoot } from "./workspace-packages";
 
@@ -78,7 +78,8 @@ export class AnalysisSession {
     const claimed = new Set<string>();
     this.projects = specs.map((spec) => {
       const sourceFiles: SourceFileCache = new Map();
-      const program = createProgram(spec, this.config!.maxFileBytes, this.notes, { sourceFiles });
+      // A file nested too deeply for TypeScript's binder is left out with a note, not the whole project.
+      const { program } = createCheckedProgram(spec, this.config!.maxFileBytes, this.notes, { sourceFiles });
       const state: ProjectState = {
         spec,
         program,
@@ -115,6 +116,10 @@ export class AnalysisSession {
     const changed = changedFiles.map((file) => path.resolve(file));
     if (changed.some((file) => /(^|[\\/])(tsconfig[^\\/]*\.json|cachewise\.config\.json|package\.json)$/.test(file)))
       return this.analyzeAll();
+    // A file that had a note (unreadable, too large, nested too deeply to parse or bind) may be fine now: the notes
+    // are only rebuilt by a full analysis.
+    const noted = new Set(this.notes.map((note) => note.file));
+    if (changed.some((file) => noted.has(file))) return this.analyzeAll();
     let extracted = 0;
     for (const file of changed) {
       const owner = this.projects.find(
@@ -134,10 +139,15 @@ export class AnalysisSession {
     for (const project of this.projects) {
       const mine = changed.filter((file) => project.models.has(file) || project.problems.has(file));
       if (mine.length === 0) continue;
-      project.program = createProgram(project.spec, this.config.maxFileBytes, this.notes, {
-        oldProgram: project.program,
-        sourceFiles: project.sourceFiles,
-      });
+      // The files with a note stay out (none of them changed): a save neither binds a file known to overflow the
+      // binder again nor notes a skipped file twice.
+      project.program = createCheckedProgram(
+        project.spec,
+        this.config.maxFileBytes,
+        this.notes,
+        { oldProgram: project.program, sourceFiles: project.sourceFiles },
+        noted,
+      ).program;
       const affected = new Set(mine);
       for (const file of mine) for (const importer of project.importers.get(file) ?? []) affected.add(importer);
       for (const file of affected) {

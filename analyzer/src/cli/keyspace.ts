@@ -13,6 +13,7 @@ import {
   type KeyspaceConnectionConfig,
 } from "../keyspace/connection";
 import { estimateKeyspace } from "../keyspace/estimate-keyspace";
+import { parseMemcachedAddress } from "../keyspace/memcached-socket";
 import { formatDuration } from "../format/duration";
 import { escapeText } from "../format/escape";
 import { formatBytes } from "../keyspace/figure-format";
@@ -33,9 +34,11 @@ import {
 import { createKeyMatcher } from "../program-model/match-keys";
 import type { CacheFamily } from "../model/program-model";
 import { describeTtls, runFamilies } from "./families";
+import { runMemcachedKeyspace } from "./keyspace-memcached";
 import { createArgReader, UsageError } from "./read-args";
 
 export const KEYSPACE_USAGE = `Usage: cachewise keyspace --redis <url> [paths...] [options]
+       cachewise keyspace --memcached <host:port> [paths...] [options]
 
 Profiles a live Redis keyspace (read-only: SCAN, TYPE, PTTL, MEMORY USAGE, OBJECT IDLETIME; never
 KEYS) and groups it by the cache families of the project when paths or --project are given.
@@ -54,7 +57,12 @@ Options:
   --project <tsconfig>     group by the families of this project (repeatable)
   --delimiter <text>       namespace delimiter (default ":")
   --format pretty|json     output (default pretty)
-  --timeout <ms>           timeout of each command (default 5000)`;
+  --timeout <ms>           timeout of each command (default 5000)
+
+Memcached (read-only: version, stats, stats settings and one lru_crawler metadump all; every item):
+  --memcached <host:port>  profile a Memcached server (port 11211 when left out)
+  --max-keys <n>           stop the dump after n items (default 5000000); the figures say they are partial
+  --max-time <seconds>     stop the dump after this long (default 300); the figures say they are partial`;
 
 export interface KeyspaceIo {
   stdout: (text: string) => void;
@@ -65,6 +73,9 @@ export interface KeyspaceIo {
 
 interface KeyspaceArgs {
   url: string | undefined;
+  memcached: string | undefined;
+  maxKeys: number | undefined;
+  maxTimeSeconds: number | undefined;
   cluster: boolean;
   sentinel: string | undefined;
   user: string | undefined;
@@ -85,6 +96,9 @@ interface KeyspaceArgs {
 export function parseKeyspaceArgs(argv: string[]): KeyspaceArgs {
   const parsed: KeyspaceArgs = {
     url: undefined,
+    memcached: undefined,
+    maxKeys: undefined,
+    maxTimeSeconds: undefined,
     cluster: false,
     sentinel: undefined,
     user: undefined,
@@ -125,6 +139,15 @@ export function parseKeyspaceArgs(argv: string[]): KeyspaceArgs {
         break;
       case "--redis":
         parsed.url = takeValue(flag, inline);
+        break;
+      case "--memcached":
+        parsed.memcached = takeValue(flag, inline);
+        break;
+      case "--max-keys":
+        parsed.maxKeys = takeNumber(flag, inline, 1);
+        break;
+      case "--max-time":
+        parsed.maxTimeSeconds = takeNumber(flag, inline, 1);
         break;
       case "--cluster":
         parsed.cluster = true;
@@ -181,6 +204,14 @@ export function parseKeyspaceArgs(argv: string[]): KeyspaceArgs {
   for (const [a, b, why] of conflicts)
     if (parsed.given.has(a) && parsed.given.has(b))
       throw new UsageError(`${a} and ${b} contradict each other (${why})`);
+  if (parsed.given.has("--memcached")) {
+    // A metadump lists every item: sampling, pacing and the Redis connection options do not apply.
+    for (const flag of ["--redis", "--cluster", "--sentinel", "--user", "--db", "--sample", "--speed"])
+      if (parsed.given.has(flag)) throw new UsageError(`${flag} does not apply to --memcached`);
+    return parsed;
+  }
+  for (const flag of ["--max-keys", "--max-time"])
+    if (parsed.given.has(flag)) throw new UsageError(`${flag} bounds a --memcached profile only`);
   if (parsed.given.has("--speed") && !parsed.full)
     throw new UsageError("--speed paces a full profile: add --full, or leave --speed out for a sampled estimate");
   return parsed;
@@ -212,8 +243,9 @@ export async function runKeyspaceCli(argv: string[], io: KeyspaceIo): Promise<nu
     io.stdout(KEYSPACE_USAGE + "\n");
     return 0;
   }
+  if (args.memcached !== undefined) return runMemcachedCli(args, io);
   if (!args.url) {
-    io.stderr("cachewise: keyspace needs --redis <url>\n");
+    io.stderr("cachewise: keyspace needs --redis <url> or --memcached <host:port>\n");
     return 2;
   }
   const config: KeyspaceConnectionConfig = {
@@ -231,16 +263,8 @@ export async function runKeyspaceCli(argv: string[], io: KeyspaceIo): Promise<nu
     io.stderr(`cachewise: ${misfit}\n`);
     return 2;
   }
-  let families: CacheFamily[] = [];
-  if (args.paths.length > 0 || args.projects.length > 0) {
-    try {
-      const result = runFamilies({ cwd: io.cwd, paths: args.paths, projects: args.projects, configFile: undefined });
-      families = result.rows.map((row) => row.family);
-    } catch (error) {
-      io.stderr(`cachewise: ${(error as Error).message}\n`);
-      return 2;
-    }
-  }
+  const families = readFamilies(args, io);
+  if (!families) return 2;
   const redisFamilies = families.filter((f) => f.kind === "redis");
   const matcher = createKeyMatcher(
     redisFamilies.map((f) => ({ id: f.id, pattern: f.pattern })),
@@ -297,6 +321,41 @@ export async function runKeyspaceCli(argv: string[], io: KeyspaceIo): Promise<nu
   }
 }
 
+/** The project's families when paths or --project are given; undefined (after saying why) when they cannot be read. */
+function readFamilies(args: KeyspaceArgs, io: KeyspaceIo): CacheFamily[] | undefined {
+  if (args.paths.length === 0 && args.projects.length === 0) return [];
+  try {
+    const result = runFamilies({ cwd: io.cwd, paths: args.paths, projects: args.projects, configFile: undefined });
+    return result.rows.map((row) => row.family);
+  } catch (error) {
+    io.stderr(`cachewise: ${(error as Error).message}\n`);
+    return undefined;
+  }
+}
+
+async function runMemcachedCli(args: KeyspaceArgs, io: KeyspaceIo): Promise<number> {
+  try {
+    parseMemcachedAddress(args.memcached!);
+  } catch (error) {
+    io.stderr(`cachewise: --memcached: ${escapeText((error as Error).message)}\n`);
+    return 2;
+  }
+  const families = readFamilies(args, io);
+  if (!families) return 2;
+  return runMemcachedKeyspace(
+    {
+      address: args.memcached!,
+      delimiter: args.delimiter,
+      format: args.format,
+      timeoutMs: args.timeoutMs,
+      maxKeys: args.maxKeys,
+      maxTimeMs: args.maxTimeSeconds === undefined ? undefined : args.maxTimeSeconds * 1000,
+    },
+    families,
+    io,
+  );
+}
+
 /**
  * What is wrong with the connection options before anything is opened: a URL that does not
  * parse, or a database or user that `--db`/`--user` contradict. Undefined when they fit.
@@ -344,17 +403,17 @@ async function explainFailure(error: unknown, connection: KeyspaceConnection, wh
 
 const NO_FAMILY = "(no family in code)";
 
-function familyName(id: string | undefined, labels: ReadonlyMap<string, CacheFamily>): string {
+export function familyName(id: string | undefined, labels: ReadonlyMap<string, CacheFamily>): string {
   return id === undefined ? NO_FAMILY : (labels.get(id)?.label ?? id);
 }
 
 /** `12,345`. */
-function formatInt(value: number): string {
+export function formatInt(value: number): string {
   return Math.round(value).toLocaleString("en-US");
 }
 
 /** Sizes as the editor shows them (CodeLens, hovers), or `—` when not measured. */
-function formatMeasuredBytes(bytes: number | undefined): string {
+export function formatMeasuredBytes(bytes: number | undefined): string {
   return bytes === undefined ? "—" : formatBytes(bytes);
 }
 
@@ -363,7 +422,7 @@ function formatPercent(share: number): string {
 }
 
 /** Cells hold family labels from the code and key names and types from Redis: escaped before they are measured. */
-function formatTable(header: string[], rawRows: string[][], rightAligned: Set<number>): string {
+export function formatTable(header: string[], rawRows: string[][], rightAligned: Set<number>): string {
   const rows = rawRows.map((cells) => cells.map(escapeText));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
@@ -441,7 +500,7 @@ function formatProfile(
   return lines.join("\n");
 }
 
-function flattenNamespaces(root: NamespaceNode, depth: number): NamespaceNode[] {
+export function flattenNamespaces(root: NamespaceNode, depth: number): NamespaceNode[] {
   const out: NamespaceNode[] = [];
   const walk = (node: NamespaceNode, level: number) => {
     for (const child of node.children) {
@@ -511,7 +570,7 @@ function formatEstimate(
   return lines.join("\n");
 }
 
-function toStatsJson(stats: GroupStats): unknown {
+export function toStatsJson(stats: GroupStats): unknown {
   return {
     keys: stats.keys,
     types: stats.types,

@@ -336,16 +336,18 @@ export function createProgram(
  * recursive: one file nested too deeply for it (a chain of a thousand method calls) overflows the stack and would
  * lose every file of the project. When that happens, the files that overflow the binder on their own are found,
  * noted as analysis errors, and the program is built again without them, from the same parsed files (bound files
- * stay bound; a file that failed to parse the first time is not tried again).
+ * stay bound; a file that failed to parse the first time is not tried again). `excluded` files are left out from
+ * the start (an editor session passes the files it already knows overflow the binder).
  */
 export function createCheckedProgram(
   spec: ProjectSpec,
   maxFileBytes: number,
   notes: DiscoveryNote[],
+  reuse: ProgramReuse = { sourceFiles: new Map() },
+  excluded: ReadonlySet<string> = new Set(),
 ): { program: ts.Program; checker: ts.TypeChecker } {
-  const reuse: ProgramReuse = { sourceFiles: new Map() };
   const notesBefore = notes.length;
-  const program = createProgram(spec, maxFileBytes, notes, reuse);
+  const program = createProgram(spec, maxFileBytes, notes, reuse, excluded);
   try {
     return { program, checker: program.getTypeChecker() };
   } catch (error) {
@@ -358,7 +360,7 @@ export function createCheckedProgram(
     const failed = notes.slice(notesBefore).flatMap((note) => (note.kind === "analysis-error" ? [note.file] : []));
     for (const file of unbindable)
       notes.push({ file, kind: "analysis-error", message: formatAnalysisError("binding", error) });
-    const retry = createProgram(spec, maxFileBytes, [], reuse, new Set([...unbindable, ...failed]));
+    const retry = createProgram(spec, maxFileBytes, [], reuse, new Set([...excluded, ...unbindable, ...failed]));
     return { program: retry, checker: retry.getTypeChecker() };
   }
 }

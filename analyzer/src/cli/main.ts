@@ -28,6 +28,7 @@ const VERSION = typeof CACHEWISE_VERSION === "string" ? CACHEWISE_VERSION : "0.0
 const USAGE = `Usage: cachewise check [paths...] [options]
        cachewise families [paths...] [--project <tsconfig>]... [--format pretty|json|markdown|prometheus-rules] [--config <file>] [--check] [--include-tests]
        cachewise keyspace --redis <url> [paths...] [--cluster] [--sample N | --full] [--project <tsconfig>]... [--format pretty|json]
+       cachewise keyspace --memcached <host:port> [paths...] [--max-keys N] [--max-time S] [--project <tsconfig>]... [--format pretty|json]
        cachewise stats --prometheus <url> [paths...] [--window 1h] [--format text|json]
 
 Finds caching mistakes in TypeScript and JavaScript. \`families\` prints the inventory of cache

@@ -135,8 +135,8 @@ export interface NodeProfileStats {
   keysAtStart: number | undefined;
   /** Wall time of this node's scan. */
   durationMs: number;
-  /** How this node's keys were inspected: a raw RESP socket, the Lua script, or ioredis pipelines. */
-  path: "raw" | "script" | "pipeline";
+  /** How this node's keys were inspected: a raw RESP socket, the Lua script, ioredis pipelines, or a Memcached `lru_crawler metadump`. */
+  path: "raw" | "script" | "pipeline" | "metadump";
 }
 
 /** A full profile of a keyspace. */

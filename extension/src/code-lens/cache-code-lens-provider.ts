@@ -10,9 +10,10 @@ import type { AnalysisController } from "../analysis/analysis-controller";
 import { readSettings } from "../config";
 import { COMMANDS } from "../constants";
 import type { ConnectionManager } from "../connections/connection-manager";
+import type { MemcachedController } from "../profile/memcached-controller";
 import type { MetricsController } from "../metrics/metrics-controller";
 import type { ProfileController } from "../profile/profile-controller";
-import { formatLensTitle } from "../stats/family-figures";
+import { findLiveStore, formatLensTitle } from "../stats/family-figures";
 import { formatMetricsSummary } from "../stats/metrics-text";
 import { escapeText } from "../../../analyzer/src/format/escape";
 import { UNMEASURED_KINDS } from "../../../analyzer/src/metrics/metric-names";
@@ -35,6 +36,7 @@ export class CacheCodeLensProvider implements vscode.CodeLensProvider<FamilyLens
     private readonly analysis: AnalysisController,
     private readonly profiles: ProfileController,
     private readonly connections: ConnectionManager,
+    private readonly memcached: MemcachedController,
     private readonly metrics: MetricsController,
   ) {
     const fire = () => this.changeEmitter.fire();
@@ -42,6 +44,7 @@ export class CacheCodeLensProvider implements vscode.CodeLensProvider<FamilyLens
       analysis.onDidChangeSnapshot(fire),
       profiles.onDidChange(fire),
       connections.onDidChangeState(fire),
+      memcached.onDidChange(fire),
       metrics.onDidChange(fire),
     );
   }
@@ -57,9 +60,12 @@ export class CacheCodeLensProvider implements vscode.CodeLensProvider<FamilyLens
       if (site.file !== document.uri.fsPath) continue;
       for (const id of site.familyIds) {
         const family = families.get(id);
-        // Redis families have keys to show, families of instrumented stores run-time figures; one lens per family and line.
-        const shown = family && (family.kind === "redis" || (measured && !UNMEASURED_KINDS.includes(family.kind)));
-        if (!family || !shown || seen.has(`${site.line}|${id}`)) continue;
+        // Redis families, and Memcached ones when a server is set, have keys to show; families of instrumented
+        // stores have run-time figures when Prometheus is set. One lens per family and line.
+        if (!family || seen.has(`${site.line}|${id}`)) continue;
+        const store = findLiveStore(family);
+        const hasKeys = store === "Redis" || (store === "Memcached" && Boolean(this.memcached.address));
+        if (!hasKeys && !(measured && !UNMEASURED_KINDS.includes(family.kind))) continue;
         seen.add(`${site.line}|${id}`);
         const line = Math.min(site.line - 1, document.lineCount - 1);
         lenses.push(new FamilyLens(new vscode.Range(line, 0, line, 0), family));
@@ -69,6 +75,7 @@ export class CacheCodeLensProvider implements vscode.CodeLensProvider<FamilyLens
   }
 
   resolveCodeLens(lens: FamilyLens): FamilyLens {
+    if (findLiveStore(lens.family) === "Memcached") return this.resolveMemcachedLens(lens);
     const state = this.connections.state;
     const status =
       state.kind === "connected"
@@ -88,6 +95,27 @@ export class CacheCodeLensProvider implements vscode.CodeLensProvider<FamilyLens
         : escapeText(lens.family.label);
     lens.command = {
       title: runtime ? `${title} · ${runtime}` : title,
+      command: COMMANDS.revealFamily,
+      arguments: [lens.family.id],
+      tooltip: "Reveal this family in the Cachewise sidebar",
+    };
+    return lens;
+  }
+
+  /** Figures of the latest Memcached profile; "profiling…" only until the first one, as for Redis. */
+  private resolveMemcachedLens(lens: FamilyLens): FamilyLens {
+    const state = this.memcached.state;
+    const figures = this.memcached.figures;
+    const status =
+      state.kind === "none"
+        ? "none"
+        : figures.size === 0
+          ? state.kind === "error"
+            ? "disconnected"
+            : "loading"
+          : "connected";
+    lens.command = {
+      title: formatLensTitle(lens.family, figures.get(lens.family.id), status, "Memcached"),
       command: COMMANDS.revealFamily,
       arguments: [lens.family.id],
       tooltip: "Reveal this family in the Cachewise sidebar",

@@ -4,6 +4,7 @@ import type * as vscode from "vscode";
 import type { AnalysisController } from "../analysis/analysis-controller";
 import type { CommandId } from "../constants";
 import type { ConnectionManager } from "../connections/connection-manager";
+import type { MemcachedController } from "../profile/memcached-controller";
 import type { ProfileController } from "../profile/profile-controller";
 import type { FamiliesTreeProvider, FamilyNode } from "../views/families-tree";
 import type { KeyspaceTreeProvider } from "../views/keyspace-tree";
@@ -15,6 +16,8 @@ export interface CommandServices {
   analysis: AnalysisController;
   connections: ConnectionManager;
   profiles: ProfileController;
+  /** Memcached figures (`cachewise.memcached.address`); absent in hosts that do not wire it. */
+  memcached?: MemcachedController;
   families: FamiliesTreeProvider;
   familiesView: vscode.TreeView<FamilyNode>;
   keyspace: KeyspaceTreeProvider;

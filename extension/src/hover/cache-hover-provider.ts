@@ -8,9 +8,10 @@ import type { AnalysisController } from "../analysis/analysis-controller";
 import { toRange } from "../analysis/analysis-controller";
 import { COMMANDS } from "../constants";
 import type { ConnectionManager } from "../connections/connection-manager";
+import type { MemcachedController } from "../profile/memcached-controller";
 import type { MetricsController } from "../metrics/metrics-controller";
 import type { ProfileController } from "../profile/profile-controller";
-import { buildFamilyHover } from "../stats/family-figures";
+import { buildFamilyHover, findLiveStore } from "../stats/family-figures";
 import { buildMetricsHover } from "../stats/metrics-text";
 import { UNMEASURED_KINDS } from "../../../analyzer/src/metrics/metric-names";
 
@@ -19,6 +20,7 @@ export class CacheHoverProvider implements vscode.HoverProvider {
     private readonly analysis: AnalysisController,
     private readonly profiles: ProfileController,
     private readonly connections: ConnectionManager,
+    private readonly memcached: MemcachedController,
     private readonly metrics: MetricsController,
   ) {}
 
@@ -39,11 +41,26 @@ export class CacheHoverProvider implements vscode.HoverProvider {
     );
     const parts = families.flatMap((family, index) => {
       const reveal = `command:${COMMANDS.revealFamily}?${encodeURIComponent(JSON.stringify([family.id]))}`;
+      const store = findLiveStore(family);
+      const memcached = this.memcached.address;
       const markdown = new vscode.MarkdownString(
-        buildFamilyHover(family, family.kind === "redis" ? this.profiles.figures.get(family.id) : undefined, {
-          revealCommand: reveal,
-          connection: family.kind === "redis" ? connection : undefined,
-        }),
+        buildFamilyHover(
+          family,
+          store === "Redis"
+            ? this.profiles.figures.get(family.id)
+            : store === "Memcached"
+              ? this.memcached.figures.get(family.id)
+              : undefined,
+          {
+            revealCommand: reveal,
+            connection:
+              store === "Redis"
+                ? connection
+                : store === "Memcached" && memcached && this.memcached.figures.size > 0
+                  ? `Memcached ${memcached}`
+                  : undefined,
+          },
+        ),
       );
       markdown.isTrusted = { enabledCommands: [COMMANDS.revealFamily] };
       markdown.supportHtml = false;

@@ -79,17 +79,25 @@ export function collectFigures(
   return figures;
 }
 
+/** The server a family's keys live in, for live figures: Redis, Memcached, or none (in-process, memoizers…). */
+export type LiveStore = "Redis" | "Memcached";
+
+export function findLiveStore(family: Pick<SnapshotFamily, "kind">): LiveStore | undefined {
+  return family.kind === "redis" ? "Redis" : family.kind === "remote-kv" ? "Memcached" : undefined;
+}
+
 /** `user:{id} · 12.3k keys · TTL p50 5m · 412 without TTL · 4.1 MB`. */
 export function formatLensTitle(
   family: Pick<SnapshotFamily, "label">,
   figures: LiveFigures | undefined,
   state: "connected" | "disconnected" | "none" | "loading",
+  store: LiveStore = "Redis",
 ): string {
   const head = escapeText(family.label);
-  if (state === "none") return `${head} · no Redis connection`;
-  if (state === "disconnected") return `${head} · Redis disconnected`;
+  if (state === "none") return `${head} · no ${store} connection`;
+  if (state === "disconnected") return `${head} · ${store} disconnected`;
   if (state === "loading") return `${head} · profiling…`;
-  if (!figures || figures.keys === 0) return `${head} · no keys in Redis`;
+  if (!figures || figures.keys === 0) return `${head} · no keys in ${store}`;
   const parts = [head];
   if (figures.source === "profile") {
     parts.push(`${formatCount(figures.keys)} keys`);
@@ -110,6 +118,7 @@ export function buildFamilyHover(
   figures: LiveFigures | undefined,
   options: { revealCommand?: string; connection?: string },
 ): string {
+  const store = findLiveStore(family);
   const lines: string[] = [];
   lines.push(
     `**Cachewise** · ${formatMarkdownCode(family.label)} · ${escapeMarkdownText(family.kind)}${family.library ? ` (${escapeMarkdownText(family.library)})` : ""}`,
@@ -126,13 +135,13 @@ export function buildFamilyHover(
   // One fact per line: consecutive Markdown lines would run together into one paragraph.
   lines.push(facts.join("  \n"));
   lines.push("");
-  if (family.kind !== "redis") {
+  if (!store) {
     lines.push("Not stored in Redis: no live figures.");
   } else if (!figures) {
     lines.push(
       options.connection
         ? `No keys of this family in ${escapeMarkdownText(options.connection)}.`
-        : "No live figures (no Redis connection).",
+        : `No live figures (no ${store} connection).`,
     );
   } else {
     const keys =

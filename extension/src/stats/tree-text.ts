@@ -24,7 +24,7 @@ export function describeFamilyItem(
   hasFigures: boolean,
 ): TreeText {
   const parts = [
-    family.kind === "redis" ? describeLive(live, hasFigures) : escapeText(family.kind),
+    family.kind === "redis" || family.kind === "remote-kv" ? describeLive(live, hasFigures) : escapeText(family.kind),
     family.findings > 0 ? `${family.findings} finding${family.findings === 1 ? "" : "s"}` : "",
   ].filter(Boolean);
   return { label: escapeText(family.label), description: parts.join(" · ") };

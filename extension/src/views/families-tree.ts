@@ -8,16 +8,17 @@ import type { SnapshotFamily, SnapshotRange } from "../../../analyzer/src/model/
 import type { AnalysisController } from "../analysis/analysis-controller";
 import { toRange } from "../analysis/analysis-controller";
 import { VIEWS } from "../constants";
+import type { MemcachedController } from "../profile/memcached-controller";
 import type { MetricsController } from "../metrics/metrics-controller";
 import type { ProfileController } from "../profile/profile-controller";
 import { formatMetricsSummary, sortByStaleReads, type FamilySort } from "../stats/metrics-text";
-import { buildFamilyHover, rankByRisk, type LiveFigures } from "../stats/family-figures";
+import { buildFamilyHover, findLiveStore, rankByRisk, type LiveFigures, type LiveStore } from "../stats/family-figures";
 import { describeFamilyItem, describeLive, describeSampleKeyItem, describeSiteItem } from "../stats/tree-text";
 
 export type FamilyNode =
   | { kind: "family"; family: SnapshotFamily }
   | { kind: "site"; family: SnapshotFamily; range: SnapshotRange }
-  | { kind: "unmatched"; figures: LiveFigures }
+  | { kind: "unmatched"; figures: LiveFigures; store: LiveStore }
   | { kind: "sample"; key: string };
 
 export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>, vscode.Disposable {
@@ -33,11 +34,13 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
   constructor(
     private readonly analysis: AnalysisController,
     private readonly profiles: ProfileController,
+    private readonly memcached: MemcachedController,
     private readonly metrics: MetricsController,
   ) {
     this.disposables.push(
       analysis.onDidChangeSnapshot(() => this.refresh()),
       profiles.onDidChange(() => this.refresh()),
+      memcached.onDidChange(() => this.refresh()),
       metrics.onDidChange(() => this.refresh()),
     );
   }
@@ -50,6 +53,12 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
   setSort(order: FamilySort): void {
     this.order = order;
     this.refresh();
+  }
+
+  /** The figures of the store a family lives in (Redis or Memcached). */
+  private readFigures(family: SnapshotFamily): { live: LiveFigures | undefined; hasFigures: boolean } {
+    const figures = findLiveStore(family) === "Memcached" ? this.memcached.figures : this.profiles.figures;
+    return { live: figures.get(family.id), hasFigures: figures.size > 0 };
   }
 
   refresh(): void {
@@ -110,7 +119,9 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
     if (!snapshot) return [];
     const figures = this.profiles.figures;
     if (!element) {
-      const ranked = rankByRisk(snapshot.families, figures);
+      // Family ids differ between kinds: one map ranks Redis and Memcached families together.
+      const byFamily = new Map([...figures, ...this.memcached.figures].filter(([id]) => id !== undefined));
+      const ranked = rankByRisk(snapshot.families, byFamily);
       const status = this.metrics.status;
       const ordered =
         this.order === "staleReads" && status.kind === "ready" ? sortByStaleReads(ranked, status.figures) : ranked;
@@ -120,7 +131,10 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
         return node;
       });
       const unmatched = figures.get(undefined);
-      if (unmatched && unmatched.keys > 0) nodes.push({ kind: "unmatched", figures: unmatched });
+      if (unmatched && unmatched.keys > 0) nodes.push({ kind: "unmatched", figures: unmatched, store: "Redis" });
+      const unmatchedItems = this.memcached.figures.get(undefined);
+      if (unmatchedItems && unmatchedItems.keys > 0)
+        nodes.push({ kind: "unmatched", figures: unmatchedItems, store: "Memcached" });
       return nodes;
     }
     if (element.kind === "family")
@@ -135,12 +149,11 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
   }
 
   getTreeItem(element: FamilyNode): vscode.TreeItem {
-    const figures = this.profiles.figures;
     switch (element.kind) {
       case "family": {
         const { family } = element;
-        const live = figures.get(family.id);
-        const text = describeFamilyItem(family, live, figures.size > 0);
+        const { live, hasFigures } = this.readFigures(family);
+        const text = describeFamilyItem(family, live, hasFigures);
         const item = new vscode.TreeItem(
           text.label,
           family.sites.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
@@ -151,13 +164,13 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
         item.description = [text.description, runtime].filter(Boolean).join(" · ");
         // Escaped for Markdown by buildFamilyHover; untrusted (no command links) and without HTML.
         const tooltip = new vscode.MarkdownString(
-          buildFamilyHover(family, family.kind === "redis" ? live : undefined, {}),
+          buildFamilyHover(family, findLiveStore(family) ? live : undefined, {}),
         );
         tooltip.isTrusted = false;
         tooltip.supportHtml = false;
         item.tooltip = tooltip;
         item.iconPath = new vscode.ThemeIcon(
-          family.findings > 0 ? "warning" : family.kind === "redis" ? "database" : "symbol-variable",
+          family.findings > 0 ? "warning" : findLiveStore(family) ? "database" : "symbol-variable",
         );
         return item;
       }
@@ -175,14 +188,14 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
         return item;
       }
       case "unmatched": {
+        const redis = element.store === "Redis";
         const item = new vscode.TreeItem(
-          "Keys no family in the code writes",
+          redis ? "Keys no family in the code writes" : "Memcached items no family in the code writes",
           vscode.TreeItemCollapsibleState.Collapsed,
         );
-        item.id = "unmatched";
+        item.id = redis ? "unmatched" : "unmatched:memcached";
         item.description = describeLive(element.figures, true);
-        item.tooltip =
-          "Keys in Redis that match no key pattern found in this workspace: often leaks, or keys of another service.";
+        item.tooltip = `${redis ? "Keys in Redis" : "Items in Memcached"} that match no key pattern found in this workspace: often leaks, or keys of another service.`;
         item.iconPath = new vscode.ThemeIcon("question");
         return item;
       }
