@@ -148,6 +148,20 @@ export default tseslint.config(
     ]),
   },
   {
+    // Run-time metrics (Prometheus queries, alert rules): plain Node, shared by the CLI and the extension.
+    files: ["analyzer/src/metrics/**"],
+    rules: restrict([
+      {
+        group: ["vscode", "ioredis", "ts-morph", "@ts-morph/*", "typescript", "@typescript-eslint/*", "eslint"],
+        message: "The metrics module is plain Node: no editor, no compiler, no Redis client.",
+      },
+      {
+        group: ["**/cli/*", "**/extension/**", "**/eslint-plugin/**"],
+        message: "Dependencies point one way: hosts import the metrics module.",
+      },
+    ]),
+  },
+  {
     files: ["extension/src/**"],
     rules: restrict([
       {

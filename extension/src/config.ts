@@ -48,6 +48,7 @@ export function readSettings(): CachewiseSettings {
     },
     codeLens: { enable: get("codeLens.enable") },
     families: { memoryBudgets: get("families.memoryBudgets") },
+    metrics: { prometheusUrl: get("metrics.prometheusUrl").trim(), window: get("metrics.window") },
   };
 }
 

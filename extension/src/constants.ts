@@ -15,6 +15,7 @@ export const COMMANDS = {
   deleteKey: "cachewise.deleteKey",
   setKeyTtl: "cachewise.setKeyTtl",
   loadMore: "cachewise.loadMore",
+  sortFamilies: "cachewise.sortFamilies",
 } as const;
 
 /** The id of one of the extension's commands. */

@@ -10,6 +10,7 @@ import { ConnectionManager } from "./connections/connection-manager";
 import { LiveDiagnostics } from "./diagnostics/live-diagnostics";
 import { CacheHoverProvider } from "./hover/cache-hover-provider";
 import { MemcachedController } from "./profile/memcached-controller";
+import { MetricsController } from "./metrics/metrics-controller";
 import { ProfileController } from "./profile/profile-controller";
 import { RedisStatusBar } from "./status/status-bar";
 import { FamiliesTreeProvider, type FamilyNode } from "./views/families-tree";
@@ -35,7 +36,8 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
   const analysis = new AnalysisController(path.join(context.extensionPath, "dist", "analysis-server.cjs"), log);
   const profiles = new ProfileController(manager, log);
   const memcached = new MemcachedController(log);
-  const families = new FamiliesTreeProvider(analysis, profiles, memcached);
+  const metrics = new MetricsController(log);
+  const families = new FamiliesTreeProvider(analysis, profiles, memcached, metrics);
   const keyspace = new KeyspaceTreeProvider(manager);
   const familiesView = vscode.window.createTreeView(VIEWS.families, {
     treeDataProvider: families,
@@ -45,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
     treeDataProvider: keyspace,
     showCollapseAll: true,
   });
-  const lenses = new CacheCodeLensProvider(analysis, profiles, manager, memcached);
+  const lenses = new CacheCodeLensProvider(analysis, profiles, manager, memcached, metrics);
   const sources = [
     { scheme: "file", language: "typescript" },
     { scheme: "file", language: "typescriptreact" },
@@ -59,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
     analysis,
     profiles,
     memcached,
+    metrics,
     families,
     keyspace,
     familiesView,
@@ -68,16 +71,30 @@ export function activate(context: vscode.ExtensionContext): CachewiseApi {
     new RedisStatusBar(manager, profiles),
     new LiveDiagnostics(analysis, profiles),
     vscode.languages.registerCodeLensProvider(sources, lenses),
-    vscode.languages.registerHoverProvider(sources, new CacheHoverProvider(analysis, profiles, manager, memcached)),
+    vscode.languages.registerHoverProvider(
+      sources,
+      new CacheHoverProvider(analysis, profiles, manager, memcached, metrics),
+    ),
     vscode.workspace.registerTextDocumentContentProvider(VALUE_SCHEME, new ValueDocumentProvider(manager)),
     analysis.onDidChangeSnapshot((snapshot) => {
       profiles.setFamilies(snapshot.families);
       memcached.setFamilies(snapshot.families);
     }),
-    registerCommands({ log, analysis, connections: manager, profiles, memcached, families, familiesView, keyspace }),
+    registerCommands({
+      log,
+      analysis,
+      connections: manager,
+      profiles,
+      memcached,
+      families,
+      familiesView,
+      keyspace,
+      metrics,
+    }),
   );
   void manager.connect();
   void analysis.analyzeAll();
+  void metrics.refresh();
   return { analysis, connections: manager, profiles, memcached, familiesView };
 }
 

@@ -28,6 +28,8 @@ export interface CachewiseSettings {
   analysis: { enable: boolean; debounceMs: number };
   codeLens: { enable: boolean };
   families: { memoryBudgets: Record<string, number> };
+  /** Run-time figures per family from Prometheus (cachewise/runtime's metrics); none when the URL is empty. */
+  metrics: { prometheusUrl: string; window: string };
 }
 
 /** A group of settings (`redis`): a change to any setting in it affects the group. */
@@ -62,6 +64,8 @@ export const SETTING_DEFAULTS: { readonly [K in SettingKey]: SettingValue<K> } =
   "analysis.debounceMs": 300,
   "codeLens.enable": true,
   "families.memoryBudgets": {},
+  "metrics.prometheusUrl": "",
+  "metrics.window": "1h",
 };
 
 /**
@@ -74,6 +78,7 @@ export const RESTRICTED_SETTINGS: readonly SettingKey[] = [
   "redis.activeConnection",
   "redis.allowWrites",
   "memcached.address",
+  "metrics.prometheusUrl",
 ];
 
 /** The full id of a setting or group, as users write it: `cachewise.redis.allowWrites`. */

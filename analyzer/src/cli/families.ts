@@ -7,7 +7,16 @@ import { formatDuration } from "../format/duration";
 import { escapeMarkdownText, escapeText, formatMarkdownCode } from "../format/escape";
 import { buildProgramModel } from "../program-model/build-program-model";
 import { isTestFile } from "../program-model/file-kinds";
-import { findDeclaration, findEffectiveRole, type FamilyDeclaration } from "../program-model/policy";
+import {
+  DEFAULT_DATA_CLASSES,
+  findDeclaration,
+  findEffectiveRole,
+  listDataClasses,
+  type DataClass,
+  type FamilyDeclaration,
+} from "../program-model/policy";
+import { formatPrometheusRules, type AlertFamily } from "../metrics/alert-rules";
+import { UNMEASURED_KINDS } from "../metrics/metric-names";
 import { EXISTS_FIELD, type Span } from "../model/cache-model";
 import type { CacheFamily, FamilySiteRef, FamilyTtl } from "../model/program-model";
 import { suggestMatch } from "../rules/require-cache-family-owner";
@@ -31,6 +40,8 @@ export interface FamiliesResult {
   unresolvedLibraries: string[];
   /** Whether the configuration declares families at all. */
   hasDeclarations: boolean;
+  /** The configuration's data classes (the defaults apply under them). */
+  dataClasses: Record<string, DataClass> | undefined;
 }
 
 export interface FamiliesOptions extends Omit<CheckOptions, "ruleOverrides" | "skipRules"> {
@@ -59,6 +70,7 @@ export function runFamilies(options: FamiliesOptions): FamiliesResult {
     ),
     unresolvedLibraries: result.unresolvedLibraries,
     hasDeclarations: declarations.length > 0,
+    dataClasses: result.config.dataClasses,
   };
 }
 
@@ -185,12 +197,13 @@ export function listFamily(family: CacheFamily): FamilyListing {
   };
 }
 
-export type FamiliesFormat = "pretty" | "json" | "markdown";
-export const FAMILIES_FORMATS: FamiliesFormat[] = ["pretty", "json", "markdown"];
+export type FamiliesFormat = "pretty" | "json" | "markdown" | "prometheus-rules";
+export const FAMILIES_FORMATS: FamiliesFormat[] = ["pretty", "json", "markdown", "prometheus-rules"];
 
 export function formatFamilies(format: FamiliesFormat, result: FamiliesResult, cwd: string): string {
   const where = (span: Span) => `${path.relative(cwd, span.file).split(path.sep).join("/")}:${span.line}`;
   if (format === "json") return JSON.stringify(toFamilyEntries(result, cwd), null, 2);
+  if (format === "prometheus-rules") return formatPrometheusRules(toAlertFamilies(result));
   const table = result.rows.map((row) => summarize(row));
   // Markdown is read on a code host: link to the line (`path#L12`), each path segment URL-encoded
   // so that a space or a parenthesis in a file name does not end the link.
@@ -421,6 +434,30 @@ function toJson(row: FamilyRow, where: (span: Span) => string) {
       ? { unrecognised: family.unrecognised.map((fact) => ({ what: fact.what, location: where(fact.span) })) }
       : {}),
   };
+}
+
+/**
+ * The families the run-time module measures (shared and in-process stores: memoizers and framework caches are not
+ * instrumented), with the owner, runbook and stale-read threshold of their declaration's data class. A class declared
+ * in the configuration under a built-in name keeps the built-in threshold unless it sets its own.
+ */
+export function toAlertFamilies(result: FamiliesResult): AlertFamily[] {
+  const classes = listDataClasses(result.dataClasses);
+  return result.rows
+    .filter((row) => !UNMEASURED_KINDS.includes(row.family.kind))
+    .map(({ family, declaration }) => {
+      const name = declaration?.class;
+      const builtIn =
+        name !== undefined && Object.hasOwn(DEFAULT_DATA_CLASSES, name) ? DEFAULT_DATA_CLASSES[name] : undefined;
+      return {
+        family: family.label,
+        owner: declaration?.owner,
+        runbook: declaration?.runbook,
+        dataClass: name,
+        maxStaleReadRatio:
+          name === undefined ? undefined : (classes.get(name)?.maxStaleReadRatio ?? builtIn?.maxStaleReadRatio),
+      };
+    });
 }
 
 /** `, columns name, plan`, `, existence only`, or nothing when the whole row is held. */

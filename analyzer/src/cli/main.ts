@@ -18,6 +18,7 @@ import {
 } from "./reporters";
 import { FAMILIES_FORMATS, formatFamilies, runFamilies, type FamiliesFormat } from "./families";
 import { KEYSPACE_USAGE, runKeyspaceCli } from "./keyspace";
+import { runStatsCli, STATS_USAGE } from "./stats";
 import { createArgReader, UsageError } from "./read-args";
 import { runCheck } from "./run";
 
@@ -25,9 +26,10 @@ declare const CACHEWISE_VERSION: string | undefined;
 const VERSION = typeof CACHEWISE_VERSION === "string" ? CACHEWISE_VERSION : "0.0.0-dev";
 
 const USAGE = `Usage: cachewise check [paths...] [options]
-       cachewise families [paths...] [--project <tsconfig>]... [--format pretty|json|markdown] [--config <file>] [--check] [--include-tests]
+       cachewise families [paths...] [--project <tsconfig>]... [--format pretty|json|markdown|prometheus-rules] [--config <file>] [--check] [--include-tests]
        cachewise keyspace --redis <url> [paths...] [--cluster] [--sample N | --full] [--project <tsconfig>]... [--format pretty|json]
        cachewise keyspace --memcached <host:port> [paths...] [--max-keys N] [--max-time S] [--project <tsconfig>]... [--format pretty|json]
+       cachewise stats --prometheus <url> [paths...] [--window 1h] [--format text|json]
 
 Finds caching mistakes in TypeScript and JavaScript. \`families\` prints the inventory of cache
 families (key patterns, tags, memoized functions) with their TTLs, bounds, strategies, the
@@ -46,7 +48,9 @@ Options:
 
 Rules: ${RULES.map((r) => r.id).join(", ")}
 
-${KEYSPACE_USAGE.split("\n").slice(2).join("\n")}`;
+${KEYSPACE_USAGE.split("\n").slice(2).join("\n")}
+
+${STATS_USAGE.split("\n").slice(2).join("\n")}`;
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -87,10 +91,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
   if (first === undefined || first === "-h" || first === "--help" || first === "help")
     return { ...parsed, command: "help" };
   if (first === "-v" || first === "--version") return { ...parsed, command: "version" };
-  if (first === "keyspace") throw new UsageError("`cachewise keyspace` runs asynchronously: call runCliAsync");
+  if (first === "keyspace" || first === "stats")
+    throw new UsageError(`\`cachewise ${first}\` runs asynchronously: call runCliAsync`);
   if (first !== "check" && first !== "families")
     throw new UsageError(
-      `unknown command "${first}" (try \`cachewise check\`, \`cachewise families\` or \`cachewise keyspace\`)`,
+      `unknown command "${first}" (try \`cachewise check\`, \`cachewise families\`, \`cachewise keyspace\` or \`cachewise stats\`)`,
     );
   parsed.command = first;
   const reader = createArgReader(argv.slice(1));
@@ -157,9 +162,9 @@ export async function runCliAsync(
   io: CliIo & { env: Record<string, string | undefined> },
 ): Promise<number> {
   const { args, debug } = takeDebugFlag(argv);
-  if (args[0] !== "keyspace") return runCli(argv, io);
+  if (args[0] !== "keyspace" && args[0] !== "stats") return runCli(argv, io);
   try {
-    return await runKeyspaceCli(args.slice(1), io);
+    return args[0] === "stats" ? await runStatsCli(args.slice(1), io) : await runKeyspaceCli(args.slice(1), io);
   } catch (error) {
     return reportInternalError(error, io, debug);
   }

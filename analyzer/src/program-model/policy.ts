@@ -17,19 +17,30 @@ export interface FamilyDeclaration {
   role?: FamilyRole;
 }
 
-/** A data class: the TTL range its families must use, and whether writes must invalidate them. */
+/** A data class: the TTL range its families must use, whether writes must invalidate them, and the stale reads they tolerate. */
 export interface DataClass {
   /** Durations: a number of seconds, or a string such as `30s`, `5m`, `1h`, `7d`. */
   minTtl?: number | string;
   maxTtl?: number | string;
   invalidateOnWrite?: boolean;
+  /**
+   * The share of verified reads that may be stale (0 to 1) before the family's stale-read alert fires
+   * (`cachewise families --format prometheus-rules`): the run-time verification compares a sample of hits with the
+   * source (`cache_verified_reads_total`) and counts those that differed (`cache_stale_reads_total`), so the ratio
+   * does not depend on the sampling rate. 0: any stale read fires it.
+   */
+  maxStaleReadRatio?: number;
 }
 
-/** The classic guidance: reference data long, profile and settings medium, transactional data short and always invalidated. */
+/**
+ * The classic guidance: reference data long, profile and settings medium, transactional data short and always
+ * invalidated. Stale reads: a transactional one is a bug, one profile read in a hundred may lag a change, reference
+ * data is read long after it changes, so one read in twenty may be stale.
+ */
 export const DEFAULT_DATA_CLASSES: Record<string, DataClass> = {
-  static: { minTtl: "1h", maxTtl: "7d", invalidateOnWrite: false },
-  profile: { minTtl: "1m", maxTtl: "1h", invalidateOnWrite: false },
-  transactional: { minTtl: "1s", maxTtl: "60s", invalidateOnWrite: true },
+  static: { minTtl: "1h", maxTtl: "7d", invalidateOnWrite: false, maxStaleReadRatio: 0.05 },
+  profile: { minTtl: "1m", maxTtl: "1h", invalidateOnWrite: false, maxStaleReadRatio: 0.01 },
+  transactional: { minTtl: "1s", maxTtl: "60s", invalidateOnWrite: true, maxStaleReadRatio: 0 },
 };
 
 /** The first declaration matching a family, in configuration order. */
@@ -87,12 +98,12 @@ export function findPolicyProblem(families: unknown, dataClasses: unknown): stri
   }
   if (dataClasses !== undefined) {
     if (typeof dataClasses !== "object" || dataClasses === null || Array.isArray(dataClasses))
-      return `"dataClasses" must be an object of class name → { minTtl?, maxTtl?, invalidateOnWrite? }`;
+      return `"dataClasses" must be an object of class name → { minTtl?, maxTtl?, invalidateOnWrite?, maxStaleReadRatio? }`;
     for (const [name, spec] of Object.entries(dataClasses as Record<string, unknown>)) {
       if (typeof spec !== "object" || spec === null) return `dataClasses.${name} must be an object`;
       const record = spec as Record<string, unknown>;
       for (const key of Object.keys(record))
-        if (!["minTtl", "maxTtl", "invalidateOnWrite"].includes(key))
+        if (!["minTtl", "maxTtl", "invalidateOnWrite", "maxStaleReadRatio"].includes(key))
           return `dataClasses.${name}: unknown key "${key}"`;
       for (const key of ["minTtl", "maxTtl"]) {
         const value = record[key];
@@ -104,6 +115,9 @@ export function findPolicyProblem(families: unknown, dataClasses: unknown): stri
       }
       if (record.invalidateOnWrite !== undefined && typeof record.invalidateOnWrite !== "boolean")
         return `dataClasses.${name}.invalidateOnWrite must be a boolean`;
+      const stale = record.maxStaleReadRatio;
+      if (stale !== undefined && !(typeof stale === "number" && stale >= 0 && stale <= 1))
+        return `dataClasses.${name}.maxStaleReadRatio must be a share of the verified reads, from 0 to 1`;
       const min = toMilliseconds(record.minTtl as DataClass["minTtl"]);
       const max = toMilliseconds(record.maxTtl as DataClass["maxTtl"]);
       if (min !== undefined && max !== undefined && min > max)

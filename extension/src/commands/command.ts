@@ -8,6 +8,7 @@ import type { MemcachedController } from "../profile/memcached-controller";
 import type { ProfileController } from "../profile/profile-controller";
 import type { FamiliesTreeProvider, FamilyNode } from "../views/families-tree";
 import type { KeyspaceTreeProvider } from "../views/keyspace-tree";
+import type { MetricsController } from "../metrics/metrics-controller";
 
 /** The parts of the extension that commands act on (created and owned by `activate`). */
 export interface CommandServices {
@@ -20,6 +21,7 @@ export interface CommandServices {
   families: FamiliesTreeProvider;
   familiesView: vscode.TreeView<FamilyNode>;
   keyspace: KeyspaceTreeProvider;
+  metrics: MetricsController;
 }
 
 /** One command: `run` receives the services, then the arguments VS Code passes (a tree node, an id). */

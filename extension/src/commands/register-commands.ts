@@ -18,6 +18,7 @@ import { runFullProfileCommand } from "./run-full-profile";
 import { setKeyTtlCommand } from "./set-key-ttl";
 import { setPasswordCommand } from "./set-password";
 import { showOutputCommand } from "./show-output";
+import { sortFamiliesCommand } from "./sort-families";
 import { switchConnectionCommand } from "./switch-connection";
 
 /** One definition per command id of the manifest: a command without a file fails the type check. */
@@ -36,6 +37,7 @@ const DEFINITIONS = {
   deleteKey: deleteKeyCommand,
   setKeyTtl: setKeyTtlCommand,
   loadMore: loadMoreCommand,
+  sortFamilies: sortFamiliesCommand,
 } satisfies { [K in keyof typeof COMMANDS]: CommandDefinition<(typeof COMMANDS)[K]> };
 
 export function registerCommands(services: CommandServices): vscode.Disposable {

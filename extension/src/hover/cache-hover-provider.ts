@@ -1,14 +1,19 @@
 // Hover on a cache call (its key expression included): the family's pattern, live figures, TTL
 // histogram, sample keys, the TTL in code vs live, data class and owner, and a link to the sidebar.
-// Everything from Redis is escaped by `buildFamilyHover`; the Markdown trusts only one command.
+// Everything from Redis is escaped by `buildFamilyHover`; the Markdown trusts only one command. With
+// `cachewise.metrics.prometheusUrl`, the family's run-time figures and a chart of its hit ratio follow (the chart is
+// one range query, made when the hover is shown and kept a minute).
 import * as vscode from "vscode";
 import type { AnalysisController } from "../analysis/analysis-controller";
 import { toRange } from "../analysis/analysis-controller";
 import { COMMANDS } from "../constants";
 import type { ConnectionManager } from "../connections/connection-manager";
 import type { MemcachedController } from "../profile/memcached-controller";
+import type { MetricsController } from "../metrics/metrics-controller";
 import type { ProfileController } from "../profile/profile-controller";
 import { buildFamilyHover, findLiveStore } from "../stats/family-figures";
+import { buildMetricsHover } from "../stats/metrics-text";
+import { UNMEASURED_KINDS } from "../../../analyzer/src/metrics/metric-names";
 
 export class CacheHoverProvider implements vscode.HoverProvider {
   constructor(
@@ -16,9 +21,10 @@ export class CacheHoverProvider implements vscode.HoverProvider {
     private readonly profiles: ProfileController,
     private readonly connections: ConnectionManager,
     private readonly memcached: MemcachedController,
+    private readonly metrics: MetricsController,
   ) {}
 
-  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+  async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const snapshot = this.analysis.snapshot;
     if (!snapshot || document.uri.scheme !== "file") return undefined;
     const site = snapshot.sites.find(
@@ -26,9 +32,14 @@ export class CacheHoverProvider implements vscode.HoverProvider {
     );
     if (!site) return undefined;
     const connection = this.connections.state.kind === "connected" ? this.connections.state.setting.name : undefined;
-    const parts = site.familyIds.flatMap((id) => {
-      const family = snapshot.families.find((f) => f.id === id);
-      if (!family) return [];
+    this.metrics.ensureFresh();
+    const families = site.familyIds.flatMap((id) => snapshot.families.filter((f) => f.id === id));
+    const histories = await Promise.all(
+      families.map((family) =>
+        UNMEASURED_KINDS.includes(family.kind) ? undefined : this.metrics.readHistory(family.label),
+      ),
+    );
+    const parts = families.flatMap((family, index) => {
       const reveal = `command:${COMMANDS.revealFamily}?${encodeURIComponent(JSON.stringify([family.id]))}`;
       const store = findLiveStore(family);
       const memcached = this.memcached.address;
@@ -53,7 +64,15 @@ export class CacheHoverProvider implements vscode.HoverProvider {
       );
       markdown.isTrusted = { enabledCommands: [COMMANDS.revealFamily] };
       markdown.supportHtml = false;
-      return [markdown];
+      const runtime = UNMEASURED_KINDS.includes(family.kind)
+        ? undefined
+        : buildMetricsHover(family.label, this.metrics.status, histories[index]);
+      if (!runtime) return [markdown];
+      // Its own part, untrusted: it holds no command, and the chart is an image in a data URI.
+      const figures = new vscode.MarkdownString(runtime);
+      figures.isTrusted = false;
+      figures.supportHtml = false;
+      return [markdown, figures];
     });
     return parts.length > 0 ? new vscode.Hover(parts, toRange(site)) : undefined;
   }

@@ -1,6 +1,7 @@
 // The "Families" view: every cache family from code, riskiest first (findings, keys without TTL,
 // memory), with live figures and its code sites (click to jump), plus the keys that no family in
-// the code produces (often leaks).
+// the code produces (often leaks). With run-time figures from Prometheus, each family shows them too and the view
+// can be sorted by their share of stale reads instead (Cachewise: Sort Families).
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { SnapshotFamily, SnapshotRange } from "../../../analyzer/src/model/workspace-snapshot";
@@ -8,7 +9,9 @@ import type { AnalysisController } from "../analysis/analysis-controller";
 import { toRange } from "../analysis/analysis-controller";
 import { VIEWS } from "../constants";
 import type { MemcachedController } from "../profile/memcached-controller";
+import type { MetricsController } from "../metrics/metrics-controller";
 import type { ProfileController } from "../profile/profile-controller";
+import { formatMetricsSummary, sortByStaleReads, type FamilySort } from "../stats/metrics-text";
 import { buildFamilyHover, findLiveStore, rankByRisk, type LiveFigures, type LiveStore } from "../stats/family-figures";
 import { describeFamilyItem, describeLive, describeSampleKeyItem, describeSiteItem } from "../stats/tree-text";
 
@@ -26,17 +29,30 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
   /** Reveals under way, and whether a refresh waits for them. */
   private revealing = 0;
   private isRefreshHeld = false;
+  private order: FamilySort = "risk";
 
   constructor(
     private readonly analysis: AnalysisController,
     private readonly profiles: ProfileController,
     private readonly memcached: MemcachedController,
+    private readonly metrics: MetricsController,
   ) {
     this.disposables.push(
       analysis.onDidChangeSnapshot(() => this.refresh()),
       profiles.onDidChange(() => this.refresh()),
       memcached.onDidChange(() => this.refresh()),
+      metrics.onDidChange(() => this.refresh()),
     );
+  }
+
+  get sort(): FamilySort {
+    return this.order;
+  }
+
+  /** Riskiest first, or the largest share of stale reads first (families without the figure after them). */
+  setSort(order: FamilySort): void {
+    this.order = order;
+    this.refresh();
   }
 
   /** The figures of the store a family lives in (Redis or Memcached). */
@@ -105,7 +121,11 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
     if (!element) {
       // Family ids differ between kinds: one map ranks Redis and Memcached families together.
       const byFamily = new Map([...figures, ...this.memcached.figures].filter(([id]) => id !== undefined));
-      const nodes: FamilyNode[] = rankByRisk(snapshot.families, byFamily).map((family) => {
+      const ranked = rankByRisk(snapshot.families, byFamily);
+      const status = this.metrics.status;
+      const ordered =
+        this.order === "staleReads" && status.kind === "ready" ? sortByStaleReads(ranked, status.figures) : ranked;
+      const nodes: FamilyNode[] = ordered.map((family) => {
         const node: FamilyNode = { kind: "family", family };
         this.nodes.set(family.id, node);
         return node;
@@ -140,7 +160,8 @@ export class FamiliesTreeProvider implements vscode.TreeDataProvider<FamilyNode>
         );
         item.id = `family:${family.id}`;
         item.contextValue = "cachewise.family";
-        item.description = text.description;
+        const runtime = formatMetricsSummary(family.label, this.metrics.status);
+        item.description = [text.description, runtime].filter(Boolean).join(" · ");
         // Escaped for Markdown by buildFamilyHover; untrusted (no command links) and without HTML.
         const tooltip = new vscode.MarkdownString(
           buildFamilyHover(family, findLiveStore(family) ? live : undefined, {}),
