@@ -1,7 +1,7 @@
 // The extractor's side of the adapter contract: adapters read arguments through this reader and
 // never see TypeScript nodes (analyzer/src/libraries/adapter.ts).
 import type * as TS from "typescript";
-import type { Bound, Ttl, TtlInsertion, TtlUnit } from "../model/cache-model";
+import type { Bound, ClientOptionValue, Ttl, TtlInsertion, TtlUnit } from "../model/cache-model";
 import type { ArgumentReader, Expr, OptionsView, SharedStore } from "../libraries/adapter";
 import type { Resolver } from "./resolver";
 
@@ -93,5 +93,30 @@ export function createArgumentReader(
       return { at: node.getStart() + 1, text: ` ${property},` };
     },
     installedMajor: (packageName) => services.installedMajor(packageName),
+    isPrimitive(expression) {
+      const node = r.skipOuter(fromExpr(expression));
+      if (ts.isStringLiteralLike(node) || ts.isTemplateExpression(node) || ts.isNumericLiteral(node)) return true;
+      const type = r.tryChecker(() => r.checker.getTypeAtLocation(node), undefined);
+      if (!type) return false;
+      const primitive =
+        ts.TypeFlags.StringLike |
+        ts.TypeFlags.NumberLike |
+        ts.TypeFlags.BooleanLike |
+        ts.TypeFlags.Undefined |
+        ts.TypeFlags.Null;
+      const members = type.isUnion() ? type.types : [type];
+      return members.every((member) => (member.flags & primitive) !== 0);
+    },
+    optionValue(expression): ClientOptionValue {
+      const node = r.skipOuter(fromExpr(expression));
+      if (r.isNullish(node)) return { kind: "null" };
+      if (node.kind === ts.SyntaxKind.TrueKeyword) return { kind: "boolean", value: true };
+      if (node.kind === ts.SyntaxKind.FalseKeyword) return { kind: "boolean", value: false };
+      if (ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isMethodDeclaration(node))
+        return { kind: "function" };
+      const value = r.foldNumber(node);
+      if (value !== undefined) return { kind: "number", value };
+      return { kind: "other", text: node.getText() };
+    },
   };
 }
