@@ -114,14 +114,12 @@ function checkConstruction(site: CacheSite, context: RuleContext<RequireClientTi
     settings: describeSettings(wait.settings, library),
     fix: model.fix,
   };
-  const familyIds = caches.map((family) => family.id);
-  if (wait.kind === "until-reconnected")
-    return { messageId: "waitsUntilReconnected", data, span: site.calleeSpan, familyIds };
+  // A finding about the client, not about one of its families: counted for none of them.
+  if (wait.kind === "until-reconnected") return { messageId: "waitsUntilReconnected", data, span: site.calleeSpan };
   return {
     messageId: "waitsForAttempts",
     data: { ...data, wait: describeAttempts(wait) },
     span: site.calleeSpan,
-    familyIds,
   };
 }
 
