@@ -43,6 +43,11 @@ describe("recall: cache clients found however they are reached", () => {
         "require-cache-ttl src/teams/members.service.ts:21",
         "require-invalidation-on-write src/teams/members.service.ts:44",
         "require-invalidation-on-write src/teams/teams.ts:14",
+        // The clients behind the cache families above, found at their construction: ioredis defaults.
+        "require-client-timeouts src/billing/invoices.ts:9",
+        "require-client-timeouts src/infra/facade.ts:7",
+        "require-client-timeouts src/infra/fetch-cached.ts:4",
+        "require-client-timeouts src/infra/lazy-redis.ts:7",
       ].sort(),
     );
   });

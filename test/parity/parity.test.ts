@@ -11,6 +11,7 @@ const PROJECTS = [
   path.join(FIXTURES, "families"),
   path.join(FIXTURES, "recall"),
   path.join(REPO_ROOT, "examples", "cache-demo"),
+  path.join(FIXTURES, "client-timeouts"),
 ];
 
 describe("parity between the CLI and ESLint", () => {

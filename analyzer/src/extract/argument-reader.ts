@@ -1,7 +1,7 @@
 // The extractor's side of the adapter contract: adapters read arguments through this reader and
 // never see TypeScript nodes (analyzer/src/libraries/adapter.ts).
 import type * as TS from "typescript";
-import type { Bound, Ttl, TtlInsertion, TtlUnit } from "../model/cache-model";
+import type { Bound, ClientOptionValue, Ttl, TtlInsertion, TtlUnit } from "../model/cache-model";
 import type { ArgumentReader, Expr, OptionsView, SharedStore } from "../libraries/adapter";
 import type { Resolver } from "./resolver";
 
@@ -93,5 +93,65 @@ export function createArgumentReader(
       return { at: node.getStart() + 1, text: ` ${property},` };
     },
     installedMajor: (packageName) => services.installedMajor(packageName),
+    isPrimitive: (expression) => isPrimitiveValue(r, fromExpr(expression)),
+    optionValue(expression): ClientOptionValue {
+      const node = r.skipOuter(fromExpr(expression));
+      if (r.isNullish(node)) return { kind: "null" };
+      if (node.kind === ts.SyntaxKind.TrueKeyword) return { kind: "boolean", value: true };
+      if (node.kind === ts.SyntaxKind.FalseKeyword) return { kind: "boolean", value: false };
+      if (ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isMethodDeclaration(node))
+        return { kind: "function" };
+      const value = r.foldNumber(node);
+      if (value !== undefined) return { kind: "number", value };
+      return { kind: "other", text: node.getText() };
+    },
   };
+}
+
+/** Names of values that hold a URL, a host or a port (`REDIS_URL`, `env.redisHost`, `config.cache.port`). */
+const ADDRESS_NAME = /(url|uri|host|hostname|port|dsn|address|endpoint|servers?|connection_?string)$/i;
+
+/**
+ * A string, number, boolean, null or undefined: a URL, a host or a port given to a client, not its options. From the
+ * type when the checker knows it; without types (`process` or an env module unresolved), from the shape: literals,
+ * `process.env.X`, `a ?? "b"`, `String(x)`, or a value named like an address (`env.REDIS_URL`).
+ */
+function isPrimitiveValue(r: Resolver, expression: TS.Expression, depth = 0): boolean {
+  const { ts } = r;
+  const node = r.skipOuter(expression);
+  if (ts.isStringLiteralLike(node) || ts.isTemplateExpression(node) || ts.isNumericLiteral(node)) return true;
+  if (r.isNullish(node)) return true;
+  const type = r.tryChecker(() => r.checker.getTypeAtLocation(node), undefined);
+  const primitive =
+    ts.TypeFlags.StringLike |
+    ts.TypeFlags.NumberLike |
+    ts.TypeFlags.BooleanLike |
+    ts.TypeFlags.Undefined |
+    ts.TypeFlags.Null;
+  const unknown = ts.TypeFlags.Any | ts.TypeFlags.Unknown;
+  if (type && (type.flags & unknown) === 0) {
+    const members = type.isUnion() ? type.types : [type];
+    return members.every((member) => (member.flags & primitive) !== 0);
+  }
+  if (depth > 3) return false;
+  if (
+    ts.isBinaryExpression(node) &&
+    (node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken ||
+      node.operatorToken.kind === ts.SyntaxKind.BarBarToken ||
+      node.operatorToken.kind === ts.SyntaxKind.PlusToken)
+  )
+    return isPrimitiveValue(r, node.left, depth + 1) || isPrimitiveValue(r, node.right, depth + 1);
+  if (ts.isCallExpression(node) && ts.isIdentifier(node.expression))
+    return ["String", "Number", "parseInt", "parseFloat"].includes(node.expression.text);
+  const name = ts.isPropertyAccessExpression(node)
+    ? node.name.text
+    : ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)
+      ? node.argumentExpression.text
+      : ts.isIdentifier(node)
+        ? node.text
+        : undefined;
+  if (name === undefined) return false;
+  const base = ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node) ? node.expression : undefined;
+  const isEnv = base !== undefined && base.getText() === "process.env";
+  return isEnv || ADDRESS_NAME.test(name);
 }

@@ -435,7 +435,10 @@ export class InstanceResolver implements ReaderServices {
     const role = resolved.role.role;
     if (role !== "client-class" && role !== "client-factory" && role !== "cache-class" && role !== "cache-factory")
       return undefined;
-    return this.describeConstruction(resolved, node);
+    // The client's options are a fact of its construction site, not of every call through it.
+    const instance = this.describeConstruction(resolved, node);
+    delete instance.clientOptions;
+    return instance;
   }
 
   /** `new RedisAdapter(url)` or `new this(url)` in its static getter, where `class RedisAdapter extends Redis`: the library class it extends. */

@@ -5,7 +5,17 @@
 //
 // Adapters never see TypeScript: they read arguments through an `ArgumentReader` that the
 // extractor implements, so this folder imports the model's types and nothing else.
-import type { Bound, CacheKind, LibraryId, MemoizeInfo, Ttl, TtlInsertion, TtlUnit } from "../model/cache-model";
+import type {
+  Bound,
+  CacheKind,
+  ClientOptions,
+  ClientOptionValue,
+  LibraryId,
+  MemoizeInfo,
+  Ttl,
+  TtlInsertion,
+  TtlUnit,
+} from "../model/cache-model";
 
 /** An argument expression, opaque to adapters: only the reader looks inside. */
 export interface Expr {
@@ -79,6 +89,10 @@ export interface ArgumentReader {
   insertIntoObjectLiteral(expression: Expr, property: string): TtlInsertion | undefined;
   /** The installed major version of a package the program's declarations come from. */
   installedMajor(packageName: string): number | undefined;
+  /** The expression's type is a string, a number, a boolean, null or undefined (a URL or a port, not options). */
+  isPrimitive(expression: Expr): boolean;
+  /** An option's value as written, folded when constant. */
+  optionValue(expression: Expr): ClientOptionValue;
 }
 
 /** What an exported value of a library is, for extraction. */
@@ -124,6 +138,8 @@ export interface ConstructionFacts {
   keyPrefix: string | undefined;
   /** `get` returns the stored object itself (not a copy). */
   storesReferences: boolean;
+  /** For a client of a shared store: the options that decide how long a request waits in an outage (see `OutageWaitModel`). */
+  clientOptions?: ClientOptions;
   /**
    * The entries are kept (also) in this remote store of another library (a Keyv whose `store` is a `KeyvMemcache`):
    * the instance's families are that store's, shared by key pattern, and its TTLs reach that store's server.
@@ -161,6 +177,66 @@ export interface NotApplicable {
   notApplicable: string;
 }
 
+/** A client option that decides how long a request waits while the server is down, with the library's documented default. */
+export interface ClientOptionSpec {
+  /** The default the library documents (and a test checks against the installed version); undefined: unset by default. */
+  default: number | boolean | undefined;
+  /** The unit of a number. */
+  unit?: "ms" | "s";
+}
+
+/** An option as it is in force at a construction, for messages: given, or the library's default. */
+export interface ClientSetting {
+  option: string;
+  /** undefined: unset (no timeout). */
+  value: number | boolean | null | undefined;
+  unit?: "ms" | "s";
+  given: boolean;
+}
+
+/** How long a request to a client waits while its server is down, from the options in force. */
+export type OutageWait =
+  /** An option given bounds the wait (the team chose the bound): nothing to say. */
+  | { kind: "bounded"; by: string }
+  /** Options given change the wait in a way that cannot be read (a function that may stop retrying, a variable). */
+  | { kind: "unknown"; because: string }
+  /** Requests are kept until the client reconnects, and it reconnects for ever: no limit. */
+  | { kind: "until-reconnected"; settings: ClientSetting[] }
+  /**
+   * Requests fail after a number of attempts: `refusedMs` when the server refuses connections at once (the delays
+   * between attempts), `unreachableMs` when its host does not answer (each attempt also waits out `connectTimeoutMs`).
+   */
+  | {
+      kind: "attempts";
+      /** What is retried: reconnections (ioredis), connections from the pool (memcached), the request (memjs). */
+      mechanism: "reconnect" | "pool" | "request";
+      attempts: number;
+      refusedMs: number;
+      /** Later in a long outage, once the delay between attempts has reached its cap (ioredis); undefined when the same. */
+      steadyMs: number | undefined;
+      unreachableMs: number;
+      connectTimeout: { option: string; ms: number };
+      settings: ClientSetting[];
+    };
+
+/**
+ * What a client library does with a request while its server is down, as data: the options that decide it (with
+ * their documented defaults), where a construction takes them, and the wait they give. require-client-timeouts
+ * renders it; a test checks the defaults against the installed library.
+ */
+export interface OutageWaitModel {
+  /** The options read at a construction, by path (`socket.reconnectStrategy` is `reconnectStrategy` in `socket`). */
+  options: Readonly<Record<string, ClientOptionSpec>>;
+  /** Which arguments hold options: one index, or every argument that is not a URL, host or port (ioredis). */
+  optionsArgument: number | "any";
+  /** Constructions read differently (export name or `Export.method`), and why: their options are not read. */
+  unsupported: Readonly<Record<string, string>>;
+  /** The wait with the options given (every other option at its default). */
+  estimate(given: ClientOptions["given"]): OutageWait;
+  /** How to bound the wait, for messages. */
+  fix: string;
+}
+
 /** The texts the rules suggest for a library. Every adapter answers every question. */
 export interface FixTexts {
   /** require-cache-ttl: how to give writes (or memoized results) an expiry. */
@@ -196,6 +272,8 @@ export interface RedisProtocolAdapter extends AdapterBase {
   /** Where and what to insert to give `SET key value` an expiry. */
   setTtlInsertion(read: ArgumentReader): TtlInsertion | undefined;
   fixes: FixTexts;
+  /** require-client-timeouts: how long a request waits while the server is down. */
+  outageWait: OutageWaitModel | NotApplicable;
   /** Calls are the project's own functions, not Redis commands: messages name the function (`withCache`). */
   callsNamedByFunction?: true;
 }
@@ -237,6 +315,8 @@ export interface RemoteStoreAdapter extends KeyedStoreAdapter {
    * type, or built with options that cannot be read, may have one. False when every write says its own (memcached).
    */
   hasDefaultTtl: boolean;
+  /** require-client-timeouts: how long a request waits while the server is down. */
+  outageWait: OutageWaitModel | NotApplicable;
   /** How the server reads an expiry. */
   ttlSemantics: {
     /**

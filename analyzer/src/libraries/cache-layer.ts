@@ -23,4 +23,5 @@ export const cacheLayer = {
     ttl: "Pass the layer's TTL argument (the `ttl` its `cacheLayers` entry declares).",
     bound: { notApplicable: "entries live in a shared store, bounded by its own memory policy" },
   },
+  outageWait: { notApplicable: "a declared layer's client is the project's own; its options are not known" },
 } satisfies RedisProtocolAdapter;

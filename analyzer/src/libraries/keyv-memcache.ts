@@ -5,7 +5,7 @@
 // it, and Keyv prefixes the key with the same namespace first (`keyv` by default): `keyv:keyv:key`.
 import { methods, type RemoteStoreAdapter } from "./adapter";
 import { readTtlArgument } from "./in-process-methods";
-import { constructMemjsClient } from "./memjs";
+import { constructMemjsClient, MEMJS_OUTAGE_WAIT } from "./memjs";
 import { MEMCACHED_BOUND, MEMCACHED_TTL_SEMANTICS } from "./memcached-protocol";
 
 /** The prefix the store puts before each key for the namespace its Keyv sets (`formatKey`). */
@@ -41,4 +41,6 @@ export const keyvMemcache = {
     ttl: "Pass a TTL in milliseconds as the third argument (`set(key, value, ms)`, 30 days at most), or give the store a default `expires` (seconds).",
     bound: MEMCACHED_BOUND,
   },
+  // Its client is memjs's, built from its own options.
+  outageWait: MEMJS_OUTAGE_WAIT,
 } satisfies RemoteStoreAdapter;

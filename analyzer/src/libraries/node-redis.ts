@@ -1,7 +1,49 @@
 // node-redis (`redis`, `@redis/client`): SET takes an options object, `{ EX }` in v4 and
 // `{ expiration: { type, value } }` from v5 (the v4 keys still work there, deprecated).
-import type { RedisProtocolAdapter } from "./adapter";
+//
+// In an outage (`lib/client/index.js`, `lib/client/socket.js`): while the socket reconnects, commands wait in the
+// offline queue unless `disableOfflineQueue` is true, and the default `socket.reconnectStrategy` retries for ever
+// (50 ms doubling to 2 s, plus up to 200 ms of jitter; it gives up only after a socket timeout), so a command waits
+// until Redis is back. `commandOptions: { timeout }` (node-redis 5 and later) rejects a command after that many ms;
+// `socket.reconnectStrategy: false` closes the client on the first error, which fails the queue.
+import type { ClientOptions } from "../model/cache-model";
+import type { OutageWait, OutageWaitModel, RedisProtocolAdapter } from "./adapter";
+import { isSet, readClientOptions, settingOf } from "./client-timeouts";
 import { describeRedisClient, readFirstTtlOption, readSetOptions, TTL_PLACEHOLDER_SECONDS } from "./redis-protocol";
+
+const options = {
+  disableOfflineQueue: { default: false },
+  "commandOptions.timeout": { default: undefined, unit: "ms" },
+  "socket.reconnectStrategy": { default: undefined },
+} as const;
+
+function estimate(given: ClientOptions["given"]): OutageWait {
+  if (isSet(given, "commandOptions.timeout")) return { kind: "bounded", by: "commandOptions.timeout" };
+  const queue = given.disableOfflineQueue;
+  if (queue?.kind === "boolean" && queue.value) return { kind: "bounded", by: "disableOfflineQueue" };
+  if (queue && queue.kind !== "boolean") return { kind: "unknown", because: "`disableOfflineQueue` does not fold" };
+  const strategy = given["socket.reconnectStrategy"];
+  if (strategy?.kind === "boolean" && !strategy.value) return { kind: "bounded", by: "socket.reconnectStrategy" };
+  // A function may give up (return an Error or false); a fixed delay (a number) retries for ever.
+  if (strategy && strategy.kind !== "number" && strategy.kind !== "null")
+    return { kind: "unknown", because: "a `reconnectStrategy` of the project's may give up" };
+  const model = { options };
+  return {
+    kind: "until-reconnected",
+    settings: [settingOf(model, given, "disableOfflineQueue"), settingOf(model, given, "commandOptions.timeout")],
+  };
+}
+
+export const NODE_REDIS_OUTAGE_WAIT: OutageWaitModel = {
+  options,
+  optionsArgument: 0,
+  unsupported: {
+    createCluster: "a cluster's outage behaviour is not modelled",
+    createSentinel: "a sentinel's outage behaviour is not modelled",
+  },
+  estimate,
+  fix: "Set `disableOfflineQueue: true` so commands fail at once while the client reconnects (and, from node-redis 5, `commandOptions: { timeout: ms }`).",
+};
 
 const factories = {
   createClient: { role: "client-factory" },
@@ -14,7 +56,10 @@ export const nodeRedis = {
   displayName: "node-redis",
   kind: "redis",
   packages: { redis: factories, "@redis/client": factories },
-  construct: (read) => describeRedisClient(read, undefined),
+  construct: (read) => ({
+    ...describeRedisClient(read, undefined),
+    clientOptions: readClientOptions(read, NODE_REDIS_OUTAGE_WAIT, read.exportName),
+  }),
   setTtl(read) {
     const options = readSetOptions(read, 2);
     if (options === "none") return { kind: "none" };
@@ -53,4 +98,5 @@ export const nodeRedis = {
     ttl: 'Pass `{ expiration: { type: "EX", value: seconds } }` (or `{ EX: seconds }` on node-redis v4).',
     bound: { notApplicable: "a Redis server's memory is bounded by its own `maxmemory` policy" },
   },
+  outageWait: NODE_REDIS_OUTAGE_WAIT,
 } satisfies RedisProtocolAdapter;

@@ -34,4 +34,7 @@ export const upstashRedis = {
     ttl: "Pass `{ ex: seconds }`.",
     bound: { notApplicable: "a Redis server's memory is bounded by its own `maxmemory` policy" },
   },
+  outageWait: {
+    notApplicable: "each command is an HTTP request with its own retries; there is no connection to wait for",
+  },
 } satisfies RedisProtocolAdapter;

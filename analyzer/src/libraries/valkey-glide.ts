@@ -77,4 +77,5 @@ export const valkeyGlide = {
     ttl: 'Pass `{ expiry: { type: TimeUnit.Seconds, count: seconds } }` (or `expiry: "keepExisting"` to keep an existing expiry).',
     bound: { notApplicable: "a Valkey server's memory is bounded by its own `maxmemory` policy" },
   },
+  outageWait: { notApplicable: "GLIDE bounds every request with `requestTimeout` (250 ms by default)" },
 } satisfies RedisProtocolAdapter;

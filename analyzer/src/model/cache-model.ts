@@ -142,7 +142,37 @@ export interface InstanceInfo {
   sharedStore?: LibraryId;
   /** What the library's adapter could not read in the construction (its options are a variable of unknown shape…). */
   unrecognised?: string;
+  /**
+   * For a client of a shared store (Redis, Memcached), on its construction's own site (`operation: "construct"`):
+   * the options that decide how long a request waits while the server is down, as written. Absent on the sites of
+   * calls through the client, and for libraries whose adapter reads none.
+   */
+  clientOptions?: ClientOptions;
 }
+
+/** The options of a client construction that its adapter names (`commandTimeout`, `socket.reconnectStrategy`…). */
+export interface ClientOptions {
+  /** By option path (`commandTimeout`, `socket.reconnectStrategy`): the value given. An option not given is absent. */
+  given: Record<string, ClientOptionValue>;
+  /**
+   * Some options cannot be read (a spread of an unknown object, a variable built at run time, an options argument
+   * that is not an object literal): any option may be set.
+   */
+  opaque: boolean;
+  /** The construction is not the one the adapter reads options of (ioredis's `Cluster`, memjs's `new Client`). */
+  unsupported?: string;
+}
+
+/** An option's value as written: folded when constant. */
+export type ClientOptionValue =
+  | { kind: "number"; value: number }
+  | { kind: "boolean"; value: boolean }
+  /** `null` or `undefined` written out. */
+  | { kind: "null" }
+  /** An inline function (`retryStrategy: (times) => …`). */
+  | { kind: "function" }
+  /** Anything that does not fold (a variable, a call, a string). */
+  | { kind: "other"; text: string };
 
 /** The memoized function of a memoizer site. */
 export interface MemoizedFunction {

@@ -147,6 +147,8 @@ export interface ProgramModel {
   freshIdentityCalls: ReadonlyMap<string, number>;
   /** Family ids a site belongs to. */
   familiesOfSite: ReadonlyMap<string, string[]>;
+  /** By construction (`constructionKey` of the instance's `constructedAt`): the families its sites reach, in any file. */
+  familiesOfInstance: ReadonlyMap<string, string[]>;
   /** The families by id. */
   familiesById: ReadonlyMap<string, CacheFamily>;
   /**

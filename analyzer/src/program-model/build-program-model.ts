@@ -6,6 +6,7 @@
 import type { CacheSite, FileCacheModel } from "../model/cache-model";
 import type { ProgramModel } from "../model/program-model";
 import { assignFamilies } from "./assign-families";
+import { constructionKey } from "./construction-key";
 import { indexCalls } from "./call-index";
 import { addEntityDependencies, indexEntityAccesses, isSourceOfTruthCache } from "./entity-dependencies";
 import { FamilyTable } from "./family-table";
@@ -57,9 +58,28 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     deletedIn: table.deletedIn,
     entityWrites: entities.writes,
     familiesOfSite: table.familiesOfSite,
+    familiesOfInstance: indexFamiliesOfInstance(sites, table.familiesOfSite),
     wrapperCallSitesByFile,
     familiesWithUnreadableTags: findFamiliesWithUnreadableTags(sites, table.familiesOfSite),
   };
+}
+
+/** Construction (`instanceKey`) → the families its instance's sites reach, across files. */
+function indexFamiliesOfInstance(
+  sites: readonly CacheSite[],
+  familiesOfSite: ReadonlyMap<string, string[]>,
+): Map<string, string[]> {
+  const byInstance = new Map<string, Set<string>>();
+  for (const site of sites) {
+    const at = site.instance?.constructedAt;
+    const families = familiesOfSite.get(site.id);
+    if (!at || !families) continue;
+    const key = constructionKey(at);
+    const set = byInstance.get(key) ?? new Set<string>();
+    for (const id of families) set.add(id);
+    byInstance.set(key, set);
+  }
+  return new Map([...byInstance].map(([key, ids]) => [key, [...ids]]));
 }
 
 /** Families of sites that pass tags the extractor could not read (a variable or a call instead of an array literal). */
