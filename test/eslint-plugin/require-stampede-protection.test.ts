@@ -26,9 +26,6 @@ const FIXED_KEY = lines(
   "}",
 );
 
-const HOT_KEY_MESSAGE =
-  "When `config:global` expires, every request at that moment queries the database (`setting`) until one refill lands: nothing in `getGlobalConfig` lets one caller refill while the others wait. Take a lock around the refill (`SET … NX` with an expiry), put a single-flight in front (the library's `wrap`/`getOrSet`/`fetch`, p-memoize), or serve the stale value while one caller refreshes it.";
-
 ruleTester.run("require-stampede-protection", rule, {
   valid: [
     {
@@ -153,6 +150,27 @@ ruleTester.run("require-stampede-protection", rule, {
       ),
     },
     {
+      // From inbox-zero: a key built by a helper the analyzer cannot read is one opaque hole; it names no family.
+      name: "a loop expiring keys whose text is unknown (an opaque key)",
+      code: lines(
+        ...SETUP,
+        "declare function dailyCostKey(userId: string, day: string): string;",
+        "export async function getProduct(id: string) {",
+        "  const cached = await redis.get(`product:${id}`);",
+        "  if (cached) return JSON.parse(cached) as unknown;",
+        "  const product = await prisma.product.findUnique({ where: { id } });",
+        "  await redis.set(`product:${id}`, JSON.stringify(product), 'EX', 3600);",
+        "  return product;",
+        "}",
+        "export function addCosts(userId: string, costs: Map<string, number>) {",
+        "  return [...costs.entries()].flatMap(([day, cost]) => {",
+        "    const key = dailyCostKey(userId, day);",
+        "    return [redis.hincrbyfloat(key, 'cost', cost), redis.expire(key, 8 * 86400)];",
+        "  });",
+        "}",
+      ),
+    },
+    {
       name: "the loop case with checkTtlJitter off",
       code: lines(
         ...SETUP,
@@ -184,11 +202,6 @@ ruleTester.run("require-stampede-protection", rule, {
           data: { family: "config:global", load: "queries the database (`setting`)", function: "getGlobalConfig" },
         },
       ],
-    },
-    {
-      name: "the exact sentence",
-      code: FIXED_KEY,
-      errors: [{ message: HOT_KEY_MESSAGE, line: 9 }],
     },
     {
       name: "a key whose only hole is a small union: three hot keys",
@@ -255,8 +268,8 @@ ruleTester.run("require-stampede-protection", rule, {
       ),
       errors: [
         {
-          message:
-            "`product:{id}` keys are written in a loop with one TTL (1 h): they all expire at the same moment, and the reads after it all miss together. Add a random jitter to each key's TTL (e.g. `ttl + Math.floor(Math.random() * ttl / 10)`).",
+          messageId: "sameTtlInLoop",
+          data: { family: "product:{id}", ttl: "1 h" },
           line: 14,
         },
       ],

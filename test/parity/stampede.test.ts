@@ -20,5 +20,15 @@ describe("require-stampede-protection: parity between the CLI and ESLint", () =>
       "require-stampede-protection src/products.ts:16:17",
     ]);
     assert.deepEqual(fromEslint, fromCli);
+    // The sentence names the family and what happens when it expires.
+    const config = (
+      JSON.parse(cli.stdout) as Array<{ filePath: string; messages: Array<{ line: number; message: string }> }>
+    )
+      .find((result) => result.filePath.endsWith("config.ts"))!
+      .messages.find((message) => message.line === 11)!;
+    assert.equal(
+      config.message,
+      "When `config:global` expires, every request at that moment queries the database (`setting`) until one refill lands: nothing in `getGlobalConfig` lets one caller refill while the others wait. Take a lock around the refill (`SET … NX` with an expiry), put a single-flight in front (the library's `wrap`/`getOrSet`/`fetch`, p-memoize), or serve the stale value while one caller refreshes it.",
+    );
   });
 });

@@ -4,7 +4,7 @@
 // the same moment. Pure: reads the refills, key counts and sites the program model recorded.
 import { formatDuration } from "../format/duration";
 import { isTestFile } from "../program-model/file-kinds";
-import { splitPattern } from "../program-model/key-patterns";
+import { isOpaquePattern, splitPattern } from "../program-model/key-patterns";
 import { FAMILIES_OPTION, findEffectiveRole, findPolicyProblem, type FamilyDeclaration } from "../program-model/policy";
 import type { CacheSite, FunctionFacts } from "../model/cache-model";
 import type { CacheFamily, FamilyRefill, ProgramModel } from "../model/program-model";
@@ -151,7 +151,8 @@ function callsHelper(
 function writesManyKeysWithOneTtl(site: CacheSite): boolean {
   if (!site.inLoop || (site.operation !== "write" && site.operation !== "expire")) return false;
   if (site.keyParameter !== undefined || site.ttlParameter !== undefined || site.setIfAbsent) return false;
-  if (!site.key || splitPattern(site.key.pattern).holes.length === 0) return false;
+  // A key with literal text and holes: many keys of one family. An opaque key (`redis.expire(key, …)`) says neither.
+  if (!site.key || isOpaquePattern(site.key.pattern) || splitPattern(site.key.pattern).holes.length === 0) return false;
   const ttl = site.ttl;
   return ttl.kind === "set" && ttl.ms !== undefined && Number.isFinite(ttl.ms) && ttl.ms > 0;
 }
