@@ -101,6 +101,20 @@ ruleTester.run("require-stampede-protection", rule, {
       ),
     },
     {
+      // From kutt (outside the corpus): `any-user` holds whether one user exists, read by `first()`: a cheap read.
+      name: "a fixed key refilled by a read of one row by its key",
+      code: lines(
+        ...SETUP,
+        "export async function getOwner() {",
+        '  const cached = await redis.get("owner");',
+        "  if (cached) return JSON.parse(cached) as unknown;",
+        "  const owner = await prisma.user.findUnique({ where: { id: 'owner' } });",
+        '  await redis.set("owner", JSON.stringify(owner), "EX", 300);',
+        "  return owner;",
+        "}",
+      ),
+    },
+    {
       name: "a loader that reaches no source (pure computation)",
       code: lines(
         ...SETUP,

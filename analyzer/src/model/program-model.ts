@@ -142,6 +142,11 @@ export interface RefillSource {
   /** The entity (`Setting`) or the request call (`fetch`), for messages. */
   name: string;
   span: Span;
+  /**
+   * For a database: the read returns many rows or an aggregate (`findMany`, `count`, a first row found by a scan),
+   * rather than one row found by a key. One row by its key is a cheap read, even run by every concurrent caller.
+   */
+  collection?: true;
 }
 
 /**

@@ -99,8 +99,16 @@ function findSource(
   reachable: readonly string[],
   functions: ReadonlyMap<string, FunctionFacts>,
 ): RefillSource | undefined {
-  const entity = loadsFromSource ? family.entities[0] : undefined;
-  if (entity) return { kind: "database", name: entity.displayName, span: entity.span };
+  const entity = loadsFromSource
+    ? (family.entities.find((candidate) => candidate.collection) ?? family.entities[0])
+    : undefined;
+  if (entity)
+    return {
+      kind: "database",
+      name: entity.displayName,
+      span: entity.span,
+      ...(entity.collection ? { collection: true as const } : {}),
+    };
   for (const id of reachable) {
     const request = functions.get(id)?.requests?.[0];
     if (request) return { kind: "http", name: "an HTTP request", span: request };

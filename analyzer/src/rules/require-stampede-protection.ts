@@ -126,9 +126,14 @@ export const requireStampedeProtection = defineRule<RequireStampedeProtectionOpt
   },
 });
 
-/** A refill that expires, loads from a source, and has no guard. */
+/**
+ * A refill that expires, loads from a costly source, and has no guard. One row read by its key (`findUnique`, a
+ * first row by an index) costs little even when every concurrent caller runs it: only reads of many rows or
+ * aggregates, and HTTP requests, are a stampede risk.
+ */
 function isExposed(refill: FamilyRefill): boolean {
   if (refill.guard || !refill.source) return false;
+  if (refill.source.kind === "database" && !refill.source.collection) return false;
   return refill.ttl.kind === "set" && (refill.ttl.ms === undefined || Number.isFinite(refill.ttl.ms));
 }
 
