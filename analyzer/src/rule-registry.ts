@@ -14,6 +14,7 @@ import { requireTtlPolicy } from "./rules/require-ttl-policy";
 import { requireCacheTtl } from "./rules/require-cache-ttl";
 import { noUnmatchedInvalidation } from "./rules/no-unmatched-invalidation";
 import { requireClientTimeouts } from "./rules/require-client-timeouts";
+import { requireStampedeProtection } from "./rules/require-stampede-protection";
 
 export const RULES: ReadonlyArray<RuleDefinition<any>> = [
   requireCacheTtl,
@@ -30,6 +31,7 @@ export const RULES: ReadonlyArray<RuleDefinition<any>> = [
   requireTtlPolicy,
   requireCacheFamilyOwner,
   requireClientTimeouts,
+  requireStampedeProtection,
 ];
 
 export function findRule(id: string): RuleDefinition<any> | undefined {

@@ -428,10 +428,10 @@ describe(
         const marker = page.locator(".markers-panel .monaco-list-row", { hasText: "require-cache-ttl" });
         await marker.first().waitFor({ timeout: UI_WAIT_MS });
         assert.match((await marker.first().textContent()) ?? "", /cachewise/);
-        // The status bar's problem counter: the demo has 11 findings (one per deliberate mistake): 10 errors and
-        // require-client-timeouts's warning.
+        // The status bar's problem counter: the demo has 12 findings (one per deliberate mistake): 10 errors and the
+        // warnings of require-client-timeouts and require-stampede-protection (both recommended as `warn`).
         await page
-          .locator(".statusbar-item", { hasText: /10\s*1/ })
+          .locator(".statusbar-item", { hasText: /10\s*2/ })
           .first()
           .waitFor({ timeout: UI_WAIT_MS });
         await screenshot(page, "extension-problems");

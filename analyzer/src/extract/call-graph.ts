@@ -24,6 +24,41 @@ const EMIT_METHODS = new Set(["emit", "emitAsync", "publish", "dispatch", "dispa
 
 type FunctionNode = TS.FunctionLikeDeclaration;
 
+/**
+ * Callee names that say the call is a lock or a single-flight: one caller refills while the others wait
+ * (`acquireLock`, `withLock`, `mutex.runExclusive`, `redlock.using`, `singleFlight`, `dedupe`, `coalesce`).
+ */
+const REFILL_GUARD_WORDS = new Set([
+  "lock",
+  "locks",
+  "locked",
+  "redlock",
+  "mutex",
+  "semaphore",
+  "singleflight",
+  "dedupe",
+  "deduplicate",
+  "coalesce",
+  "exclusive",
+  "inflight",
+]);
+
+/** A name's words, with `single flight` and `in flight` joined: `acquireLock` → `acquire`, `lock`; `single_flight` → `singleflight`. */
+function isRefillGuardName(name: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .replace(/\b(single|in)[\s_-]*flight\b/g, "$1flight")
+    .split(/[^a-z0-9]+/);
+  return words.some((word) => REFILL_GUARD_WORDS.has(word));
+}
+/** Methods of a lock library's instance whose names alone say nothing (`redlock.using`, `lock.acquire`): guards when the receiver says lock. */
+const LOCK_METHODS = new Set(["acquire", "using", "runExclusive", "lock", "tryLock", "withLock"]);
+
+/** Roots of HTTP client calls: the global `fetch` and the usual client packages (checked by import origin). */
+const HTTP_CLIENT_PACKAGES = new Set(["axios", "got", "ky", "node-fetch", "undici", "ofetch", "cross-fetch"]);
+const HTTP_ROOT_NAMES = new Set(["fetch", "axios", "got", "ky", "request", "ofetch", "$fetch", "undici"]);
+
 const EMPTY_SOURCES = { calls: [], parameters: [], callFields: {}, parameterFields: {} };
 
 export class CallGraphCollector {
@@ -57,7 +92,8 @@ export class CallGraphCollector {
 
   finish(): FunctionFacts[] {
     const all = [...this.facts.values()];
-    if (this.moduleFacts.calls.length > 0 || this.moduleFacts.emits.length > 0) all.push(this.moduleFacts);
+    const module = this.moduleFacts;
+    if (module.calls.length > 0 || module.emits.length > 0 || module.refillGuards || module.requests) all.push(module);
     return all.sort((a, b) => a.span.start - b.span.start);
   }
 
@@ -114,6 +150,7 @@ export class CallGraphCollector {
         ? callee.name.text
         : undefined;
     if (name === undefined) return;
+    this.observeGuardOrRequest(call, callee, name);
     if (ts.isPropertyAccessExpression(callee) && EMIT_METHODS.has(name) && call.arguments[0]) {
       const event = r.foldString(call.arguments[0]);
       if (event !== undefined) this.getFacts(this.findOwner(call)).emits.push({ event, span: r.makeSpan(call) });
@@ -160,6 +197,47 @@ export class CallGraphCollector {
       argumentKeys,
       ...(argumentNumbers.some((n) => n !== null) ? { argumentNumbers } : {}),
     });
+  }
+
+  /** A call named as a lock or single-flight, or an HTTP request: recorded on the function that runs it. */
+  private observeGuardOrRequest(call: TS.CallExpression, callee: TS.Expression, name: string): void {
+    const { ts } = this;
+    const r = this.resolver;
+    const receiver = ts.isPropertyAccessExpression(callee) ? r.skipOuter(callee.expression) : undefined;
+    const receiverName =
+      receiver &&
+      (ts.isIdentifier(receiver) ? receiver.text : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : "");
+    const guard =
+      isRefillGuardName(name) ||
+      (LOCK_METHODS.has(name) && receiverName !== undefined && isRefillGuardName(receiverName));
+    if (guard) {
+      const facts = this.getFacts(this.findOwner(call));
+      (facts.refillGuards ??= []).push({
+        name: receiverName ? `${receiverName}.${name}` : name,
+        span: r.makeSpan(call),
+      });
+      return;
+    }
+    // `fetch(url)`, `axios.get(url)`, `got(url)`, `ky.get(url).json()`: the root of the callee names an HTTP client.
+    let root: TS.Expression = callee;
+    while (ts.isPropertyAccessExpression(root) || ts.isCallExpression(root))
+      root = r.skipOuter(ts.isPropertyAccessExpression(root) ? root.expression : root.expression);
+    if (!ts.isIdentifier(root) || !HTTP_ROOT_NAMES.has(root.text)) return;
+    if (!this.isHttpClient(root)) return;
+    const facts = this.getFacts(this.findOwner(call));
+    (facts.requests ??= []).push(r.makeSpan(call));
+  }
+
+  /** The global `fetch`, or an import of an HTTP client package; not a project function or a variable of the same name. */
+  private isHttpClient(root: TS.Identifier): boolean {
+    const r = this.resolver;
+    const origin = r.tryChecker(() => r.findImportOrigin(root), undefined);
+    if (origin) return HTTP_CLIENT_PACKAGES.has(origin.module.split("/")[0]!);
+    if (root.text !== "fetch") return false;
+    const symbol = r.tryChecker(() => r.getDeclaredSymbol(root), undefined);
+    const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+    // Without types (no lib), an unresolved `fetch` is the platform's.
+    return !declaration || declaration.getSourceFile().isDeclarationFile;
   }
 
   /** `this`, `x`, `this.a.b`, `x.y`: a receiver the checker resolves cheaply. */

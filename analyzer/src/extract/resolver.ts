@@ -67,6 +67,28 @@ function withLabel(text: string, label: string): KeyPart {
   return label === text ? { kind: "hole", text } : { kind: "hole", text, label };
 }
 
+/** The largest finite domain a hole's type is counted to; past it, the hole is as open as a `string`. */
+const MAX_HOLE_DOMAIN = 256;
+
+/** How many values a type admits when it is a union of literals, an enum or a boolean; undefined when open. */
+function countTypeValues(ts: ExtractionHost["ts"], type: TS.Type): number | undefined {
+  const unitFlags =
+    ts.TypeFlags.BooleanLiteral |
+    ts.TypeFlags.EnumLiteral |
+    ts.TypeFlags.StringLiteral |
+    ts.TypeFlags.NumberLiteral |
+    ts.TypeFlags.BigIntLiteral |
+    ts.TypeFlags.Undefined |
+    ts.TypeFlags.Null;
+  const members = type.isUnion() ? type.types : [type];
+  if (members.some((member) => (member.flags & unitFlags) === 0 || member.isUnion())) {
+    // `boolean` alone is `true | false`.
+    if (!type.isUnion() && type.flags & ts.TypeFlags.Boolean) return 2;
+    return undefined;
+  }
+  return members.length <= MAX_HOLE_DOMAIN ? members.length : undefined;
+}
+
 /** The longest source text a hole's label is. */
 const MAX_HOLE_TEXT = 32;
 
@@ -722,7 +744,7 @@ export class Resolver {
         const [only] = parts;
         return parts.length === 1 && only?.kind === "hole" ? [withLabel(only.text, node.text)] : parts;
       }
-      return [{ kind: "hole", text: node.text }];
+      return [this.withDomain({ kind: "hole", text: node.text }, node)];
     }
     // `\`link:${domain}:${key}\`.toLowerCase()`: case and whitespace changes keep the template's shape.
     if (
@@ -758,7 +780,13 @@ export class Resolver {
         return this.collectKeyParts(builder.returned, depth + 1, map);
       }
     }
-    return [withLabel(this.nameHole(node), this.labelHole(node))];
+    return [this.withDomain(withLabel(this.nameHole(node), this.labelHole(node)), node)];
+  }
+
+  /** A hole with the number of values its type admits, when that is a small finite set (literals, an enum, a boolean). */
+  private withDomain(part: KeyPart, node: TS.Expression): KeyPart {
+    const domain = this.tryChecker(() => countTypeValues(this.ts, this.checker.getTypeAtLocation(node)), undefined);
+    return domain === undefined || part.kind !== "hole" ? part : { ...part, domain };
   }
 
   private nameHole(node: TS.Expression): string {

@@ -128,7 +128,34 @@ export class SiteBuilder {
       keyParameter: undefined,
       ...(fields.runsAfterBody ? { runsAfterBody: true as const } : {}),
       ...(fields.setIfAbsent ? { setIfAbsent: true as const } : {}),
+      ...(this.isInLoop(node) ? { inLoop: true as const } : {}),
     };
+  }
+
+  /** The node runs once per element of a collection in its function: in a loop's body, or in a callback of `forEach`/`map`…. */
+  private isInLoop(node: TS.Node): boolean {
+    const { ts } = this;
+    const owner = this.callGraph.findOwner(node);
+    let current: TS.Node = node;
+    while (current.parent && current !== owner && !ts.isSourceFile(current)) {
+      const parent: TS.Node = current.parent;
+      if (
+        (ts.isForStatement(parent) || ts.isForOfStatement(parent) || ts.isForInStatement(parent)) &&
+        parent.statement === current
+      )
+        return true;
+      if ((ts.isWhileStatement(parent) || ts.isDoStatement(parent)) && parent.statement === current) return true;
+      if (
+        (ts.isArrowFunction(current) || ts.isFunctionExpression(current)) &&
+        ts.isCallExpression(parent) &&
+        parent.arguments.includes(current) &&
+        ts.isPropertyAccessExpression(parent.expression) &&
+        ITERATING_METHODS.has(parent.expression.name.text)
+      )
+        return true;
+      current = parent;
+    }
+    return false;
   }
 
   addEntityAccesses(node: TS.CallExpression | TS.TaggedTemplateExpression, accesses: DescribedAccess[]): void {
@@ -228,6 +255,9 @@ export class SiteBuilder {
     return fn.parameters.indexOf(declaration);
   }
 }
+
+/** Array methods that run their callback once per element. */
+const ITERATING_METHODS = new Set(["forEach", "map", "flatMap", "filter", "reduce", "some", "every", "each"]);
 
 /** The variable or parameter a name refers to (for a shorthand property `{ id }`, the variable `id`). */
 function findDeclaration(r: Resolver, identifier: TS.Identifier): TS.Declaration | undefined {

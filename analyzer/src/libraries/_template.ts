@@ -10,6 +10,7 @@
 // Every fix text is a sentence, or `{ notApplicable: "why the rule does not apply" }`: never leave a rule
 // silently off. Read options only through `read` (this folder never imports TypeScript).
 import type { InProcessAdapter } from "./adapter";
+import { methods } from "./adapter";
 import { COMMON_CACHE_METHODS, construction, readTtlOption } from "./in-process-methods";
 
 export const templateLibrary = {
@@ -37,6 +38,8 @@ export const templateLibrary = {
   tagService: undefined,
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
+  // Which read-through methods coalesce concurrent misses: read the installed version's source, and say which.
+  coalescedReadThrough: methods([]),
   requestScoped: false,
   fixes: {
     ttl: "Add `ttl` (milliseconds) to its options, or `{ ttl }` to this call.",

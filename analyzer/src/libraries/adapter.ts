@@ -300,6 +300,12 @@ interface KeyedStoreAdapter extends AdapterBase {
   backsDecoratorCaches: boolean;
   /** A method that returns a view of the same store with keys under a sub-prefix (bentocache's `namespace("users")` → `users:`). */
   namespaceMethod: string | undefined;
+  /**
+   * Read-through methods (`wrap`, `getOrSet`, `fetch`) that let one caller run the loader while concurrent misses of
+   * the same key wait for its result (single-flight, or a lock): a hot key's expiry costs one load, not one per
+   * caller. Empty when the library has none, or refills once per caller. Verified against the installed version.
+   */
+  coalescedReadThrough: ReadonlySet<string>;
   fixes: FixTexts;
 }
 
@@ -380,6 +386,11 @@ export interface FrameworkAdapter extends AdapterBase {
   globalTags: boolean;
   /** A memoized function's family is labelled with the method that cached it (`unstable_cache`) rather than the library. */
   labelByMethod: boolean;
+  /**
+   * When an entry expires, callers get the stale value while one refill runs (Next.js `unstable_cache` with
+   * `revalidate`), or the framework coalesces concurrent misses: an expiry does not send every caller to the source.
+   */
+  refillsOnce: boolean;
 }
 
 export type LibraryAdapter =

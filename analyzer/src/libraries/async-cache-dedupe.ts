@@ -1,5 +1,6 @@
 // async-cache-dedupe: `createCache({ ttl, storage })` then `cache.define(name, options, fn)`; TTLs per definition.
 import type { InProcessAdapter } from "./adapter";
+import { methods } from "./adapter";
 import { COMMON_CACHE_METHODS, construction } from "./in-process-methods";
 
 export const asyncCacheDedupe = {
@@ -16,6 +17,8 @@ export const asyncCacheDedupe = {
   tagService: undefined,
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
+  // async-cache-dedupe 3.4.0: a defined function's concurrent calls with one key share one pending promise (its purpose).
+  coalescedReadThrough: methods(["get"]),
   requestScoped: false,
   fixes: {
     ttl: { notApplicable: "async-cache-dedupe takes its TTL per `define`, which cachewise does not read yet" },

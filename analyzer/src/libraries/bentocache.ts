@@ -1,6 +1,7 @@
 // bentocache: `new BentoCache({ default, stores, ttl, prefix })`; every method takes one options object
 // (`get({ key })`, `set({ key, value, ttl })`, `getOrSet({ key, factory, ttl, tags })`); TTLs are durations, 30 s by default.
 import type { InProcessAdapter } from "./adapter";
+import { methods } from "./adapter";
 import { COMMON_CACHE_METHODS, construction } from "./in-process-methods";
 import { findStringOption } from "./redis-protocol";
 
@@ -43,6 +44,8 @@ export const bentocache = {
   tagService: undefined,
   backsDecoratorCaches: false,
   namespaceMethod: "namespace",
+  // bentocache 1.6.1: getOrSet takes a per-key lock (#acquireLock) so one caller runs the factory; grace periods serve stale.
+  coalescedReadThrough: methods(["getOrSet", "getOrSetForever"]),
   requestScoped: false,
   fixes: {
     ttl: { notApplicable: "bentocache expires entries after 30 s unless told otherwise" },

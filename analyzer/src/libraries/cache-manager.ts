@@ -3,6 +3,7 @@
 // v7 writes to every Keyv of `stores` with the same TTL: when one of them keeps its entries in Memcached
 // (`new Keyv({ store: new KeyvMemcache(…) })`), the cache's families are Memcached's and its TTLs reach Memcached.
 import type { ArgumentReader } from "./adapter";
+import { methods } from "./adapter";
 import type { InProcessAdapter } from "./adapter";
 import { readTtlAtArgument2 } from "./cacheable-shared";
 import { COMMON_CACHE_METHODS, construction } from "./in-process-methods";
@@ -59,6 +60,8 @@ export const cacheManager = {
   tagService: undefined,
   backsDecoratorCaches: true,
   namespaceMethod: undefined,
+  // cache-manager 7.2.9: `wrap` runs inside coalesceAsync(`${cacheId}::${key}`): concurrent misses share one call of the loader.
+  coalescedReadThrough: methods(["wrap"]),
   requestScoped: false,
   fixes: {
     ttl: "Add `ttl` to `createCache`, or a TTL as the third argument.",

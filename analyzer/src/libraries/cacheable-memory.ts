@@ -1,5 +1,6 @@
 // @cacheable/memory: `new CacheableMemory({ ttl, lruSize, useClone })`; clones values unless `useClone: false`.
 import type { InProcessAdapter } from "./adapter";
+import { methods } from "./adapter";
 import { describeCacheable, readTtlAtArgument2 } from "./cacheable-shared";
 import { COMMON_CACHE_METHODS } from "./in-process-methods";
 
@@ -19,6 +20,8 @@ export const cacheableMemory = {
   tagService: undefined,
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
+  // @cacheable/memory 2.x: its `wrap` is wrapSync (getOrSetSync): synchronous, nothing to coalesce.
+  coalescedReadThrough: methods([]),
   requestScoped: false,
   fixes: { ttl: "Add `ttl` to its options, or a TTL as the third argument.", bound: "`lruSize` or `ttl`" },
 } satisfies InProcessAdapter;

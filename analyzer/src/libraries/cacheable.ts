@@ -18,6 +18,8 @@ export const cacheable = {
   tagService: { property: "tags", invalidate: methods(["invalidateTag", "invalidateTags"]) },
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
+  // cacheable 2.5.0: getOrSet (and wrap, built on it) runs the loader inside @cacheable/utils coalesceAsync.
+  coalescedReadThrough: methods(["getOrSet", "wrap"]),
   requestScoped: false,
   fixes: {
     ttl: "Add `ttl` to its options, or a TTL as the third argument.",

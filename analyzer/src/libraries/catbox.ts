@@ -52,6 +52,8 @@ export const catbox = {
   tagService: undefined,
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
+  // catbox: the adapter reads get/set/drop of a Client; Policy.getOrGenerate (which dedupes) is not modelled.
+  coalescedReadThrough: methods([]),
   requestScoped: false,
   fixes: {
     ttl: { notApplicable: "catbox does not store a write without a TTL (0 or none is not cachable)" },

@@ -1,5 +1,6 @@
 // DataLoader: `new DataLoader(batchFn, { cache, cacheMap })`; an unbounded Map meant to live for one request.
 import type { InProcessAdapter } from "./adapter";
+import { methods } from "./adapter";
 import { COMMON_CACHE_METHODS, construction } from "./in-process-methods";
 
 export const dataloader = {
@@ -28,6 +29,8 @@ export const dataloader = {
   tagService: undefined,
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
+  // dataloader 2.2.3: `load` of a key already requested returns the same promise (the loader's cache is the coalescing).
+  coalescedReadThrough: methods(["load", "loadMany"]),
   requestScoped: true,
   fixes: {
     ttl: { notApplicable: "DataLoader has no expiry: it is meant to live for one request" },

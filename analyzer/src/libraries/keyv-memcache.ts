@@ -36,6 +36,8 @@ export const keyvMemcache = {
   tagService: undefined,
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
+  // @keyv/memcache: get/set only, no read-through.
+  coalescedReadThrough: methods([]),
   ttlSemantics: MEMCACHED_TTL_SEMANTICS,
   fixes: {
     ttl: "Pass a TTL in milliseconds as the third argument (`set(key, value, ms)`, 30 days at most), or give the store a default `expires` (seconds).",

@@ -44,6 +44,8 @@ export const keyvRedis = {
   tagService: undefined,
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
+  // @keyv/redis: get/set only, no read-through.
+  coalescedReadThrough: methods([]),
   requestScoped: false,
   fixes: {
     ttl: "Pass a TTL in milliseconds as the third argument (`set(key, value, ms)`), or give the Keyv a `ttl`.",

@@ -3,7 +3,7 @@
 // and its keys are `namespace:namespace:key` (Keyv's prefix, then the store's; the namespace is `keyv` by default).
 import type { Bound } from "../model/cache-model";
 import type { ArgumentReader, Expr, InProcessAdapter, OptionsView } from "./adapter";
-import { NO_OPTIONS } from "./adapter";
+import { methods, NO_OPTIONS } from "./adapter";
 import { COMMON_CACHE_METHODS, construction, readTtlArgument } from "./in-process-methods";
 import { formatKeyvMemcacheNamespace } from "./keyv-memcache";
 
@@ -87,6 +87,8 @@ export const keyv = {
   tagService: undefined,
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
+  // keyv 5.6.0: get/set/delete only; no wrap or getOrSet, so no coalescing.
+  coalescedReadThrough: methods([]),
   requestScoped: false,
   fixes: {
     ttl: "Add `ttl` (milliseconds) to its options, or a TTL as the third argument.",

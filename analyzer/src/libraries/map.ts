@@ -1,5 +1,6 @@
 // A module-level `Map` (or plain object) used as a cache: found by how the code uses it, not by import.
 import type { InProcessAdapter } from "./adapter";
+import { methods } from "./adapter";
 import { COMMON_CACHE_METHODS, construction } from "./in-process-methods";
 
 export const map = {
@@ -16,6 +17,8 @@ export const map = {
   tagService: undefined,
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
+  // A plain Map has no read-through method.
+  coalescedReadThrough: methods([]),
   requestScoped: false,
   fixes: {
     ttl: { notApplicable: "a Map has no expiry: require-cache-bound reports Map caches nobody evicts" },

@@ -89,6 +89,8 @@ export const memcached = {
   tagService: undefined,
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
+  // memcached: get/set only, no read-through.
+  coalescedReadThrough: methods([]),
   ttlSemantics: MEMCACHED_TTL_SEMANTICS,
   fixes: {
     ttl: "Pass a lifetime in seconds (30 days at most) instead of `0`.",

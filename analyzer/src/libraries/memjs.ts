@@ -127,6 +127,8 @@ export const memjs = {
   tagService: undefined,
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
+  // memjs: get/set only, no read-through.
+  coalescedReadThrough: methods([]),
   ttlSemantics: MEMCACHED_TTL_SEMANTICS,
   fixes: {
     ttl: "Pass `{ expires: seconds }` (30 days at most), or give the client a default `expires`.",

@@ -24,4 +24,6 @@ export const nestjsCache = {
   requestScoped: false,
   globalTags: false,
   labelByMethod: false,
+  // The NestJS interceptor reads, runs the handler and writes on a miss: every concurrent caller runs the handler.
+  refillsOnce: false,
 } satisfies FrameworkAdapter;

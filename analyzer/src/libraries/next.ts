@@ -27,4 +27,6 @@ export const next = {
   requestScoped: false,
   globalTags: true,
   labelByMethod: true,
+  // next 16.4.6: unstable_cache returns a stale entry and revalidates it in the background, once per key (workStore.pendingRevalidates).
+  refillsOnce: true,
 } satisfies FrameworkAdapter;

@@ -1,5 +1,6 @@
 // node-cache: `new NodeCache({ stdTTL, maxKeys, useClones })`, TTLs in seconds (0 = unlimited).
 import type { InProcessAdapter } from "./adapter";
+import { methods } from "./adapter";
 import { COMMON_CACHE_METHODS, construction, readTtlArgument } from "./in-process-methods";
 
 export const nodeCache = {
@@ -30,6 +31,8 @@ export const nodeCache = {
   tagService: undefined,
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
+  // node-cache 5.1.2: get/set only, no read-through.
+  coalescedReadThrough: methods([]),
   requestScoped: false,
   fixes: {
     ttl: "Add `stdTTL` (seconds) to its options, or a TTL in seconds as the third argument.",

@@ -1,5 +1,6 @@
 // quick-lru: `new QuickLRU({ maxSize, maxAge })`; `set(k, v, { maxAge })`.
 import type { InProcessAdapter } from "./adapter";
+import { methods } from "./adapter";
 import { COMMON_CACHE_METHODS, construction, readTtlOption } from "./in-process-methods";
 
 export const quickLru = {
@@ -25,6 +26,8 @@ export const quickLru = {
   tagService: undefined,
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
+  // quick-lru: get/set only, no read-through.
+  coalescedReadThrough: methods([]),
   requestScoped: false,
   fixes: {
     ttl: "Add `maxAge` (milliseconds) to its options, or `{ maxAge }` to this call.",

@@ -13,4 +13,6 @@ export const react = {
   requestScoped: true,
   globalTags: false,
   labelByMethod: false,
+  // React `cache` lives for one request: concurrent calls in it share the first promise.
+  refillsOnce: true,
 } satisfies FrameworkAdapter;

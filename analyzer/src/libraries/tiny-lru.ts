@@ -1,6 +1,7 @@
 // tiny-lru: factory `lru(max = 1000, ttl = 0)` and class `new LRU(max = 0, ttl = 0)`, positional; no per-entry TTL.
 import type { Bound, Ttl } from "../model/cache-model";
 import type { InProcessAdapter } from "./adapter";
+import { methods } from "./adapter";
 import { COMMON_CACHE_METHODS, construction } from "./in-process-methods";
 
 export const tinyLru = {
@@ -30,6 +31,8 @@ export const tinyLru = {
   tagService: undefined,
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
+  // tiny-lru: get/set only, no read-through.
+  coalescedReadThrough: methods([]),
   requestScoped: false,
   fixes: {
     ttl: "Pass a TTL in milliseconds as the second argument where it is built (tiny-lru has no per-entry TTL).",

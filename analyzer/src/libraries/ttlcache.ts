@@ -1,5 +1,6 @@
 // @isaacs/ttlcache: `new TTLCache({ ttl, max })`; a TTL is required per entry when the constructor gives none.
 import type { InProcessAdapter } from "./adapter";
+import { methods } from "./adapter";
 import { COMMON_CACHE_METHODS, construction, readTtlOption } from "./in-process-methods";
 
 export const ttlcache = {
@@ -26,6 +27,8 @@ export const ttlcache = {
   tagService: undefined,
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
+  // @isaacs/ttlcache 2.1.5: get/set only, no read-through.
+  coalescedReadThrough: methods([]),
   requestScoped: false,
   fixes: {
     ttl: {

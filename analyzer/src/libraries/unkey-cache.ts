@@ -58,6 +58,8 @@ export const unkeyCache = {
   tagService: undefined,
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
+  // @unkey/cache is not installed here, so its `swr` is not verified: counted as refilling per caller.
+  coalescedReadThrough: methods([]),
   requestScoped: false,
   fixes: {
     ttl: "Give the namespace `fresh` and `stale` (milliseconds).",

@@ -35,6 +35,8 @@ export const unstorage = {
   tagService: undefined,
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
+  // unstorage: getItem/setItem only, no read-through.
+  coalescedReadThrough: methods([]),
   requestScoped: false,
   fixes: {
     ttl: "Pass `{ ttl }` (seconds) to `setItem`, with a driver that expires entries (redis, Cloudflare KV, lru-cache).",

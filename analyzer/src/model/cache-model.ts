@@ -79,7 +79,16 @@ export type Operation = "read" | "write" | "delete" | "expire" | "memoize" | "co
 export type KeyPart =
   | { kind: "text"; value: string }
   /** `text` names the hole where heuristics read it; `label`, when it differs, names it for people (`id` for `id.toString()`). */
-  | { kind: "hole"; text: string; label?: string };
+  | {
+      kind: "hole";
+      text: string;
+      label?: string;
+      /**
+       * How many values the hole can take when its type says so (a union of literals, an enum, a boolean): the
+       * family then has few keys, each read by many callers. Absent when the type is open (`string`, `number`).
+       */
+      domain?: number;
+    };
 
 /** A cache key as static text with holes, e.g. `user:{id}`. */
 export interface KeyTemplate {
@@ -307,6 +316,11 @@ export interface CacheSite {
   runsAfterBody?: true;
   /** Set by the program model at a call of a generic wrapper: the cache call inside the wrapper that this site stands for. */
   wrapped?: WrappedCall;
+  /**
+   * The call runs once per element of a collection in its function (a `for`/`while` body, or a callback of
+   * `forEach`/`map`…): the keys it writes in one run are written at the same moment.
+   */
+  inLoop?: true;
 }
 
 /** A cache call inside a generic wrapper, where a site at a call of the wrapper comes from. */
@@ -470,6 +484,13 @@ export interface FunctionFacts {
   emits: Array<{ event: string; span: Span }>;
   /** Events it is registered to handle (`emitter.on("user.updated", fn)`, `@OnEvent("user.updated")`). */
   handles: string[];
+  /**
+   * Calls whose callee is named as a lock or a single-flight (`acquireLock`, `mutex.runExclusive`, `redlock.using`,
+   * `singleFlight`, `dedupe`): what lets one caller refill a cache while the others wait. Absent when there is none.
+   */
+  refillGuards?: Array<{ name: string; span: Span }>;
+  /** HTTP requests it sends (global `fetch`, axios, got, ky, undici, ofetch): a source a cache's loader may reach. Absent when there is none. */
+  requests?: Span[];
 }
 
 /** A diagnostic produced by extraction itself (not a rule finding). */

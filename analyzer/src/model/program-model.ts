@@ -127,6 +127,57 @@ export interface CacheFamily {
   keyDomainEvidence: string;
   /** What the libraries' adapters could not read at this family's sites or constructions (its figures are partial there). */
   unrecognised: Array<{ what: string; span: Span }>;
+  /**
+   * How many keys the family can have, when that is known: 1 for a fixed key; the product of its holes' domains
+   * when every write's holes have a finite type (a union of literals, an enum). Absent when open.
+   */
+  keyCount?: number;
+  /** The refills after a miss (a cache-aside write, a read-through call), with their loader's source and guard. Absent when none. */
+  refills?: FamilyRefill[];
+}
+
+/** What the loader of a refill reaches: a database (an entity the family is filled from) or an HTTP request. */
+export interface RefillSource {
+  kind: "database" | "http";
+  /** The entity (`Setting`) or the request call (`fetch`), for messages. */
+  name: string;
+  span: Span;
+  /**
+   * For a database: the read returns many rows or an aggregate (`findMany`, `count`, a first row found by a scan),
+   * rather than one row found by a key. One row by its key is a cheap read, even run by every concurrent caller.
+   */
+  collection?: true;
+}
+
+/**
+ * What lets one caller refill while concurrent misses wait or get the stale value: the library's read-through
+ * coalesces (`library`), a `SET … NX` lock (`lock`), a call named as a lock or single-flight (`guard-call`), an
+ * in-flight table of promises (`in-flight`), a memoizer in front of the refilling function (`memoized`).
+ */
+export interface RefillGuard {
+  kind: "library" | "lock" | "guard-call" | "in-flight" | "memoized";
+  /** `cache-manager wrap`, `acquireLock`, `pending`: for `families` and debugging. */
+  name: string;
+  span: Span;
+}
+
+/** One refill of a family after a miss. */
+export interface FamilyRefill {
+  /** The write (or read-through call) that stores the loaded value. */
+  siteId: string;
+  span: Span;
+  /** The function that runs it. */
+  functionId: string;
+  enclosingFunction: string;
+  strategy: "cache-aside" | "read-through";
+  /** The write's expiry: `set` when the entry expires (and a miss follows), with its milliseconds when known. */
+  ttl: { kind: "none" | "keep" | "set" | "unknown"; ms: number | undefined };
+  /** What the loader reaches; undefined when neither a database read nor an HTTP request was found. */
+  source: RefillSource | undefined;
+  /** What lets one caller refill while the others wait; undefined when nothing was found. */
+  guard: RefillGuard | undefined;
+  /** Functions whose calls could wrap the refill in the project's own lock helper: the refilling function, what it calls, its callers. */
+  scope: string[];
 }
 
 export interface ProgramModel {

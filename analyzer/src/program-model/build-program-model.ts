@@ -12,6 +12,7 @@ import { addEntityDependencies, indexEntityAccesses, isSourceOfTruthCache } from
 import { FamilyTable } from "./family-table";
 import { dropTtlsSetByExpire, finishFamilies, removeQueueFamilies } from "./finish-families";
 import { addInvalidations } from "./invalidations";
+import { addRefills } from "./refills";
 import { assignRoles } from "./roles";
 import { addStrategies } from "./strategy";
 import { expandWrapperSites, isWrapperCallSite } from "./wrapper-sites";
@@ -39,6 +40,7 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   dropTtlsSetByExpire(models, table.families);
   removeQueueFamilies(table.families);
   finishFamilies(table.families);
+  addRefills(fed, sites, table.families, table.familiesOfSite, calls);
   assignRoles(table.families.values());
   const wrapperCallSitesByFile = new Map<string, CacheSite[]>();
   for (const site of sites.filter(isWrapperCallSite)) {
