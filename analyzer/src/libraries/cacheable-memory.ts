@@ -1,5 +1,6 @@
 // @cacheable/memory: `new CacheableMemory({ ttl, lruSize, useClone })`; clones values unless `useClone: false`.
 import type { InProcessAdapter } from "./adapter";
+import { IN_PROCESS_STORE } from "./adapter";
 import { describeCacheable, readTtlAtArgument2 } from "./cacheable-shared";
 import { COMMON_CACHE_METHODS } from "./in-process-methods";
 
@@ -20,5 +21,6 @@ export const cacheableMemory = {
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
   requestScoped: false,
+  storeErrors: IN_PROCESS_STORE,
   fixes: { ttl: "Add `ttl` to its options, or a TTL as the third argument.", bound: "`lruSize` or `ttl`" },
 } satisfies InProcessAdapter;

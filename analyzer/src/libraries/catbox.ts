@@ -53,6 +53,12 @@ export const catbox = {
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
   requestScoped: false,
+  storeErrors: {
+    // Not installed here: the engine (memory, Redis…) decides what a failing get does.
+    read: "depends",
+    write: "depends",
+    checked: "@hapi/catbox is not installed: not checked",
+  },
   fixes: {
     ttl: { notApplicable: "catbox does not store a write without a TTL (0 or none is not cachable)" },
     bound: { notApplicable: "the engine decides the bound (catbox-memory's `maxByteSize` is 100 MB by default)" },

@@ -1,5 +1,6 @@
 // DataLoader: `new DataLoader(batchFn, { cache, cacheMap })`; an unbounded Map meant to live for one request.
 import type { InProcessAdapter } from "./adapter";
+import { IN_PROCESS_STORE } from "./adapter";
 import { COMMON_CACHE_METHODS, construction } from "./in-process-methods";
 
 export const dataloader = {
@@ -29,6 +30,7 @@ export const dataloader = {
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
   requestScoped: true,
+  storeErrors: IN_PROCESS_STORE,
   fixes: {
     ttl: { notApplicable: "DataLoader has no expiry: it is meant to live for one request" },
     // require-cache-bound reports DataLoaders that outlive a request on its own terms.

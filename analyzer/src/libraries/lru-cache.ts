@@ -1,5 +1,6 @@
 // lru-cache: `new LRUCache({ max, maxSize, ttl })`; v6 and older `new LRU(max)` or `{ maxAge }`.
 import type { InProcessAdapter } from "./adapter";
+import { IN_PROCESS_STORE } from "./adapter";
 import { COMMON_CACHE_METHODS, construction, readTtlOption } from "./in-process-methods";
 
 export const lruCache = {
@@ -34,6 +35,7 @@ export const lruCache = {
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
   requestScoped: false,
+  storeErrors: IN_PROCESS_STORE,
   fixes: {
     ttl: "Add `ttl` (milliseconds) to its options, or `{ ttl }` to this call.",
     bound: { notApplicable: "lru-cache 7 and later refuse to be built without `max`, `maxSize` or `ttl`" },

@@ -1,5 +1,6 @@
 // A module-level `Map` (or plain object) used as a cache: found by how the code uses it, not by import.
 import type { InProcessAdapter } from "./adapter";
+import { IN_PROCESS_STORE } from "./adapter";
 import { COMMON_CACHE_METHODS, construction } from "./in-process-methods";
 
 export const map = {
@@ -17,6 +18,7 @@ export const map = {
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
   requestScoped: false,
+  storeErrors: IN_PROCESS_STORE,
   fixes: {
     ttl: { notApplicable: "a Map has no expiry: require-cache-bound reports Map caches nobody evicts" },
     bound: { notApplicable: "Map caches have their own check in require-cache-bound (checkMapCaches)" },

@@ -1,5 +1,6 @@
 // node-cache: `new NodeCache({ stdTTL, maxKeys, useClones })`, TTLs in seconds (0 = unlimited).
 import type { InProcessAdapter } from "./adapter";
+import { IN_PROCESS_STORE } from "./adapter";
 import { COMMON_CACHE_METHODS, construction, readTtlArgument } from "./in-process-methods";
 
 export const nodeCache = {
@@ -31,6 +32,7 @@ export const nodeCache = {
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
   requestScoped: false,
+  storeErrors: IN_PROCESS_STORE,
   fixes: {
     ttl: "Add `stdTTL` (seconds) to its options, or a TTL in seconds as the third argument.",
     bound: "`maxKeys` or `stdTTL`",

@@ -1,5 +1,6 @@
 // quick-lru: `new QuickLRU({ maxSize, maxAge })`; `set(k, v, { maxAge })`.
 import type { InProcessAdapter } from "./adapter";
+import { IN_PROCESS_STORE } from "./adapter";
 import { COMMON_CACHE_METHODS, construction, readTtlOption } from "./in-process-methods";
 
 export const quickLru = {
@@ -26,6 +27,7 @@ export const quickLru = {
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
   requestScoped: false,
+  storeErrors: IN_PROCESS_STORE,
   fixes: {
     ttl: "Add `maxAge` (milliseconds) to its options, or `{ maxAge }` to this call.",
     bound: { notApplicable: "quick-lru requires `maxSize`" },

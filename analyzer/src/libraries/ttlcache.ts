@@ -1,5 +1,6 @@
 // @isaacs/ttlcache: `new TTLCache({ ttl, max })`; a TTL is required per entry when the constructor gives none.
 import type { InProcessAdapter } from "./adapter";
+import { IN_PROCESS_STORE } from "./adapter";
 import { COMMON_CACHE_METHODS, construction, readTtlOption } from "./in-process-methods";
 
 export const ttlcache = {
@@ -27,6 +28,7 @@ export const ttlcache = {
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
   requestScoped: false,
+  storeErrors: IN_PROCESS_STORE,
   fixes: {
     ttl: {
       notApplicable: "@isaacs/ttlcache refuses entries without a TTL (set throws when the constructor gives none)",

@@ -59,6 +59,12 @@ export const unkeyCache = {
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
   requestScoped: false,
+  storeErrors: {
+    // Not installed here: calls return a Result whose `err` the caller reads; nothing rejects by design.
+    read: "depends",
+    write: "depends",
+    checked: "@unkey/cache is not installed: from its documented Result API",
+  },
   fixes: {
     ttl: "Give the namespace `fresh` and `stale` (milliseconds).",
     bound: "`unstableEvictOnSet: { frequency, maxItems }` on the `MemoryStore`",
