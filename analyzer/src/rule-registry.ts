@@ -13,6 +13,7 @@ import { requireCacheFamilyOwner } from "./rules/require-cache-family-owner";
 import { requireTtlPolicy } from "./rules/require-ttl-policy";
 import { requireCacheTtl } from "./rules/require-cache-ttl";
 import { noUnmatchedInvalidation } from "./rules/no-unmatched-invalidation";
+import { requireCacheFallback } from "./rules/require-cache-fallback";
 
 export const RULES: ReadonlyArray<RuleDefinition<any>> = [
   requireCacheTtl,
@@ -28,6 +29,7 @@ export const RULES: ReadonlyArray<RuleDefinition<any>> = [
   noAmbiguousTtlUnit,
   requireTtlPolicy,
   requireCacheFamilyOwner,
+  requireCacheFallback,
 ];
 
 export function findRule(id: string): RuleDefinition<any> | undefined {

@@ -56,6 +56,7 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     preciseInvalidatedIn: table.preciseInvalidatedIn,
     deletedIn: table.deletedIn,
     entityWrites: entities.writes,
+    entityReadsByFunction: entities.readsByFunction,
     familiesOfSite: table.familiesOfSite,
     wrapperCallSitesByFile,
     familiesWithUnreadableTags: findFamiliesWithUnreadableTags(sites, table.familiesOfSite),
