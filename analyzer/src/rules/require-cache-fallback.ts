@@ -90,21 +90,36 @@ export const requireCacheFallback = defineRule<RequireCacheFallbackOptions, type
             findEffectiveRole(family, options.families).role === "cache",
         );
       if (families.length === 0) return undefined;
+      // A write in a function that writes the source (`update` then `SET`) is a write-through, not a fill: it loses no
+      // loaded row (what its failure leaves behind, a stale entry, is require-invalidation-on-write's business).
+      if (operation === "write" && program.entityWrites.some((write) => write.functionId === site.functionId))
+        return undefined;
       const entities = new Set(families.flatMap((family) => family.entities.map((entity) => entity.entity)));
       const position = site.span.start;
       // The function whose operation fails: the one running the call, or, for a helper that reaches no source
       // itself (`getCached(id) { return redis.get(key(id)) }`), its caller that does.
       const runner = program.functions.get(site.functionId);
-      const own = findSourceLoad(program, site.functionId, entities, operation, position, handling.inlineFunction);
+      const own = findSourceLoad(program, site.functionId, entities, {
+        window: findWindow(families, site.functionId, operation, position),
+        within: handling.inlineFunction,
+        depth: MAX_CALL_DEPTH - 1,
+      });
       let owner: { id: string; name: string; load: EntityAccess; via: string } | undefined;
       if (own) owner = { id: site.functionId, name: runner?.name ?? site.enclosingFunction, load: own, via: "" };
       else if (!isHelper(site.functionId, runner?.name ?? site.enclosingFunction, helpers)) {
         for (const callerId of program.callers.get(site.functionId) ?? []) {
+          // Top-level code that calls the helper (a router registering handlers) is not one operation.
+          if (callerId.endsWith(":module")) continue;
           const caller = program.functions.get(callerId);
           for (const call of caller?.calls ?? []) {
             if (call.target !== site.functionId || call.recovered) continue;
             if (call.within?.some((callee) => isGuard(callee, helpers, options.circuitBreakers))) continue;
-            const load = findSourceLoad(program, callerId, entities, operation, call.span.start, undefined);
+            // One frame up, only the caller's own reads and those of the functions it calls directly.
+            const load = findSourceLoad(program, callerId, entities, {
+              window: findWindow(families, callerId, operation, call.span.start),
+              within: undefined,
+              depth: 0,
+            });
             if (load && caller) {
               owner ??= {
                 id: callerId,
@@ -183,21 +198,38 @@ function isCalledRecovered(program: ProgramModel, callerId: string, targetId: st
 }
 
 /**
- * A read of one of the family's entities that the function makes (itself, or through a call it makes) on the
- * failing call's path: after a cache read (what a miss would have loaded), before a cache write (what the write
- * would lose). In top-level code, only inside the same inline function (one route handler, not its neighbours).
+ * Where a load of the source is on the failing call's path, as offsets in the function: after a cache read (what
+ * a miss would have loaded); before a cache write and after the function's last read of the family before it (the
+ * load that filled the value, not a check made before the cache was even asked).
+ */
+function findWindow(
+  families: readonly CacheFamily[],
+  functionId: string,
+  operation: "read" | "write",
+  position: number,
+): { from: number; to: number } {
+  if (operation === "read") return { from: position, to: Infinity };
+  let from = -1;
+  for (const family of families)
+    for (const read of family.reads)
+      if (read.functionId === functionId && read.span.start < position && read.span.start > from)
+        from = read.span.start;
+  return { from, to: position };
+}
+
+/**
+ * A read of one of the family's entities that the function makes in the window (itself, or through a call it
+ * makes there, followed `depth` calls deeper). In top-level code, only inside the same inline function (one route
+ * handler, not its neighbours).
  */
 function findSourceLoad(
   program: ProgramModel,
   functionId: string,
   entities: ReadonlySet<string>,
-  operation: "read" | "write",
-  position: number,
-  within: Span | undefined,
+  { window, within, depth }: { window: { from: number; to: number }; within: Span | undefined; depth: number },
 ): EntityAccess | undefined {
   const onPath = (start: number) =>
-    (within === undefined || (start >= within.start && start < within.end)) &&
-    (operation === "read" ? start > position : start < position);
+    (within === undefined || (start >= within.start && start < within.end)) && start > window.from && start < window.to;
   const direct = (program.entityReadsByFunction.get(functionId) ?? []).find(
     (read) => entities.has(read.entity) && onPath(read.span.start),
   );
@@ -205,7 +237,7 @@ function findSourceLoad(
   const facts: FunctionFacts | undefined = program.functions.get(functionId);
   for (const call of facts?.calls ?? []) {
     if (!onPath(call.span.start)) continue;
-    for (const reached of collectReachable(call.target, program.functions, MAX_CALL_DEPTH - 1)) {
+    for (const reached of collectReachable(call.target, program.functions, depth)) {
       const read = (program.entityReadsByFunction.get(reached) ?? []).find((access) => entities.has(access.entity));
       if (read) return read;
     }
