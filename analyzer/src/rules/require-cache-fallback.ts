@@ -92,15 +92,14 @@ export const requireCacheFallback = defineRule<RequireCacheFallbackOptions, type
       if (families.length === 0) return undefined;
       // A write in a function that writes the source (`update` then `SET`) is a write-through, not a fill: it loses no
       // loaded row (what its failure leaves behind, a stale entry, is require-invalidation-on-write's business).
-      if (operation === "write" && program.entityWrites.some((write) => write.functionId === site.functionId))
-        return undefined;
+      if (operation === "write" && getFallbackIndex(program).writers.has(site.functionId)) return undefined;
       const entities = new Set(families.flatMap((family) => family.entities.map((entity) => entity.entity)));
       const position = site.span.start;
       // The function whose operation fails: the one running the call, or, for a helper that reaches no source
       // itself (`getCached(id) { return redis.get(key(id)) }`), its caller that does.
       const runner = program.functions.get(site.functionId);
       const own = findSourceLoad(program, site.functionId, entities, {
-        window: findWindow(families, site.functionId, operation, position),
+        window: findWindow(program, families, site.functionId, operation, position),
         within: handling.inlineFunction,
         depth: MAX_CALL_DEPTH - 1,
       });
@@ -116,7 +115,7 @@ export const requireCacheFallback = defineRule<RequireCacheFallbackOptions, type
             if (call.within?.some((callee) => isGuard(callee, helpers, options.circuitBreakers))) continue;
             // One frame up, only the caller's own reads and those of the functions it calls directly.
             const load = findSourceLoad(program, callerId, entities, {
-              window: findWindow(families, callerId, operation, call.span.start),
+              window: findWindow(program, families, callerId, operation, call.span.start),
               within: undefined,
               depth: 0,
             });
@@ -203,6 +202,7 @@ function isCalledRecovered(program: ProgramModel, callerId: string, targetId: st
  * load that filled the value, not a check made before the cache was even asked).
  */
 function findWindow(
+  program: ProgramModel,
   families: readonly CacheFamily[],
   functionId: string,
   operation: "read" | "write",
@@ -211,9 +211,8 @@ function findWindow(
   if (operation === "read") return { from: position, to: Infinity };
   let from = -1;
   for (const family of families)
-    for (const read of family.reads)
-      if (read.functionId === functionId && read.span.start < position && read.span.start > from)
-        from = read.span.start;
+    for (const start of getFallbackIndex(program).readStarts(family, functionId))
+      if (start < position && start > from) from = start;
   return { from, to: position };
 }
 
@@ -263,4 +262,40 @@ function describeValue(load: EntityAccess): string {
 function describeCall(site: CacheSite): string {
   const receiver = site.instance?.name;
   return receiver ? `${receiver}.${site.method}` : site.method;
+}
+
+interface FallbackIndex {
+  /** Functions that write the source of truth. */
+  writers: ReadonlySet<string>;
+  /** The offsets of a family's reads in one function. */
+  readStarts(family: CacheFamily, functionId: string): readonly number[];
+}
+
+const fallbackIndexes = new WeakMap<ProgramModel, FallbackIndex>();
+
+/** Built once per program model (rules run once per file: a scan of every write or read per site is quadratic). */
+function getFallbackIndex(program: ProgramModel): FallbackIndex {
+  let index = fallbackIndexes.get(program);
+  if (!index) {
+    const writers = new Set(program.entityWrites.map((write) => write.functionId));
+    const byFamily = new Map<CacheFamily, Map<string, number[]>>();
+    index = {
+      writers,
+      readStarts(family, functionId) {
+        let byFunction = byFamily.get(family);
+        if (!byFunction) {
+          byFunction = new Map();
+          for (const read of family.reads) {
+            const list = byFunction.get(read.functionId);
+            if (list) list.push(read.span.start);
+            else byFunction.set(read.functionId, [read.span.start]);
+          }
+          byFamily.set(family, byFunction);
+        }
+        return byFunction.get(functionId) ?? [];
+      },
+    };
+    fallbackIndexes.set(program, index);
+  }
+  return index;
 }
