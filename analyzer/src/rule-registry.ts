@@ -15,6 +15,7 @@ import { requireCacheTtl } from "./rules/require-cache-ttl";
 import { noUnmatchedInvalidation } from "./rules/no-unmatched-invalidation";
 import { requireClientTimeouts } from "./rules/require-client-timeouts";
 import { requireStampedeProtection } from "./rules/require-stampede-protection";
+import { requireCacheFallback } from "./rules/require-cache-fallback";
 
 export const RULES: ReadonlyArray<RuleDefinition<any>> = [
   requireCacheTtl,
@@ -32,6 +33,7 @@ export const RULES: ReadonlyArray<RuleDefinition<any>> = [
   requireCacheFamilyOwner,
   requireClientTimeouts,
   requireStampedeProtection,
+  requireCacheFallback,
 ];
 
 export function findRule(id: string): RuleDefinition<any> | undefined {

@@ -22,6 +22,9 @@ const EXPECTED = [
   "no-ambiguous-ttl-unit src/reports.ts:7:18",
   // `user:{id}` filled with no `expires` on a client with no default.
   "require-cache-ttl src/users.ts:9:18",
+  // getUser's memjs get and set, unguarded around the Prisma read: memjs rejects when the server is down.
+  "require-cache-fallback src/users.ts:5:30",
+  "require-cache-fallback src/users.ts:9:18",
   // `changeEmail` updates the user and deletes nothing; `renameUser` (memjs) and `deleteUser` (memcached) do.
   "require-invalidation-on-write src/users.ts:20:9",
   // The memcached client behind the `plan:{id}` cache, with its defaults: its pool retries for 100 s in an outage.

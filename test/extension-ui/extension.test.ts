@@ -428,10 +428,11 @@ describe(
         const marker = page.locator(".markers-panel .monaco-list-row", { hasText: "require-cache-ttl" });
         await marker.first().waitFor({ timeout: UI_WAIT_MS });
         assert.match((await marker.first().textContent()) ?? "", /cachewise/);
-        // The status bar's problem counter: the demo has 12 findings (one per deliberate mistake): 10 errors and the
-        // warnings of require-client-timeouts and require-stampede-protection (both recommended as `warn`).
+        // The status bar's problem counter: the demo has 13 findings (one per deliberate mistake): 10 errors and the
+        // warnings of require-client-timeouts, require-stampede-protection and require-cache-fallback (recommended as
+        // `warn`).
         await page
-          .locator(".statusbar-item", { hasText: /10\s*2/ })
+          .locator(".statusbar-item", { hasText: /10\s*3/ })
           .first()
           .waitFor({ timeout: UI_WAIT_MS });
         await screenshot(page, "extension-problems");

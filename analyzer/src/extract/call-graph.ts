@@ -8,6 +8,7 @@ import { findEnclosingFunction, nameFunction } from "./functions";
 import type { Resolver } from "./resolver";
 import { traceArgumentSources } from "./value-sources";
 import { walkTree } from "./walk";
+import { describeErrorHandling } from "./error-handling";
 
 /** Registration methods whose function argument becomes an event handler. */
 const SUBSCRIBE_METHODS = new Set([
@@ -196,6 +197,7 @@ export class CallGraphCollector {
       arguments: args,
       argumentKeys,
       ...(argumentNumbers.some((n) => n !== null) ? { argumentNumbers } : {}),
+      ...describeCallHandling(r, call, owner),
     });
   }
 
@@ -376,4 +378,17 @@ export function collectDeclaredFunctionNames(ts: Resolver["ts"], program: TS.Pro
     walkTree(ts, file, visit);
   }
   return names;
+}
+
+/** Whether a call's error is caught around it, and the calls it is an argument of (a fallback helper's callback). */
+function describeCallHandling(
+  r: Resolver,
+  call: TS.CallExpression,
+  owner: FunctionNode | undefined,
+): Pick<FunctionFacts["calls"][number], "recovered" | "within"> {
+  const handling = describeErrorHandling(r, call, owner);
+  return {
+    ...(handling.caught ? { recovered: true as const } : {}),
+    ...(handling.within.length > 0 ? { within: handling.within } : {}),
+  };
 }

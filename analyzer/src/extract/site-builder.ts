@@ -12,6 +12,8 @@ import type { KeyCoverage } from "./key-coverage";
 import type { PurityAnalyzer } from "./purity";
 import type { Resolver } from "./resolver";
 import { walkTree } from "./walk";
+import { describeErrorHandling } from "./error-handling";
+import { findStoreErrors } from "../libraries/registry";
 
 /** What a cache call sets on its site; the rest (span, scope, owner) comes from the node. */
 export type SiteFields = Pick<CacheSite, "library" | "kind" | "operation" | "method"> &
@@ -74,6 +76,7 @@ export class SiteBuilder {
     this.sites.push(site);
     if (this.ts.isCallExpression(node)) {
       this.siteCalls.set(site, node);
+      this.describeStoreFailure(site, node);
       if (site.key && fields.operation !== "memoize") site.keyParameter = this.findKeyParameter(node);
       if (site.ttl.kind === "set" && site.ttl.ms === undefined) {
         const ttlParameter = this.findTtlParameter(node, site.ttl.text);
@@ -97,6 +100,18 @@ export class SiteBuilder {
     site.id = `${site.id}${suffix}`;
     site.keyParameter = keyParameter;
     this.sites.push(site);
+    if (this.ts.isCallExpression(node)) this.describeStoreFailure(site, node);
+  }
+
+  /**
+   * A read or write that throws when its store fails (its library's adapter says so): how the code around it handles
+   * that error. A pipeline's commands fail at its `exec`, not here: they are left out.
+   */
+  private describeStoreFailure(site: CacheSite, call: TS.CallExpression): void {
+    if ((site.operation !== "read" && site.operation !== "write") || site.batchId !== undefined) return;
+    const errors = findStoreErrors(site.library, this.instances.installedMajor);
+    if (errors[site.operation] !== "throws") return;
+    site.storeFailure = describeErrorHandling(this.resolver, call, this.callGraph.findOwner(call));
   }
 
   createSite(node: TS.Node, calleeNode: TS.Node, fields: SiteFields): CacheSite {

@@ -10,7 +10,7 @@
 // Every fix text is a sentence, or `{ notApplicable: "why the rule does not apply" }`: never leave a rule
 // silently off. Read options only through `read` (this folder never imports TypeScript).
 import type { InProcessAdapter } from "./adapter";
-import { methods } from "./adapter";
+import { IN_PROCESS_STORE, methods } from "./adapter";
 import { COMMON_CACHE_METHODS, construction, readTtlOption } from "./in-process-methods";
 
 export const templateLibrary = {
@@ -41,6 +41,7 @@ export const templateLibrary = {
   // Which read-through methods coalesce concurrent misses: read the installed version's source, and say which.
   coalescedReadThrough: methods([]),
   requestScoped: false,
+  storeErrors: IN_PROCESS_STORE,
   fixes: {
     ttl: "Add `ttl` (milliseconds) to its options, or `{ ttl }` to this call.",
     bound: "`max`",

@@ -255,6 +255,42 @@ export function fixText(fix: string | NotApplicable): string | undefined {
   return typeof fix === "string" ? fix : undefined;
 }
 
+/**
+ * What a call does when the store behind it fails (the server is down, a command times out), with the library's
+ * defaults: `throws` (the call rejects or throws, so the caller's operation fails unless it catches), `swallowed`
+ * (the library catches it: a read resolves as a miss, a write resolves; it reports through an event or a logger),
+ * `cannot-fail` (the entries live in the process: there is no store to fail), `depends` (the configuration decides
+ * and cachewise does not read it: require-cache-fallback stays silent).
+ */
+export type StoreErrorBehaviour = "throws" | "swallowed" | "cannot-fail" | "depends";
+
+/** A library's answer for reads and for writes, and the version it was checked against. */
+export interface StoreErrorFacts {
+  read: StoreErrorBehaviour;
+  write: StoreErrorBehaviour;
+  /** Where the answer comes from: the installed version's source, or why it could not be checked. */
+  checked: string;
+}
+
+/** The facts, or a function of the installed major versions when they differ between majors (cache-manager). */
+export type StoreErrors =
+  StoreErrorFacts | ((installedMajor: (packageName: string) => number | undefined) => StoreErrorFacts);
+
+/** The store error facts of an adapter for the installed version. */
+export function readStoreErrors(
+  errors: StoreErrors,
+  installedMajor: (packageName: string) => number | undefined,
+): StoreErrorFacts {
+  return typeof errors === "function" ? errors(installedMajor) : errors;
+}
+
+/** For caches inside the process: nothing to fail. */
+export const IN_PROCESS_STORE: StoreErrorFacts = {
+  read: "cannot-fail",
+  write: "cannot-fail",
+  checked: "entries live in the process's memory",
+};
+
 interface AdapterBase {
   id: LibraryId;
   /** The library's name as users know it, for docs. */
@@ -274,6 +310,8 @@ export interface RedisProtocolAdapter extends AdapterBase {
   fixes: FixTexts;
   /** require-client-timeouts: how long a request waits while the server is down. */
   outageWait: OutageWaitModel | NotApplicable;
+  /** What a command does when the server is unreachable (require-cache-fallback). */
+  storeErrors: StoreErrors;
   /** Calls are the project's own functions, not Redis commands: messages name the function (`withCache`). */
   callsNamedByFunction?: true;
 }
@@ -307,6 +345,8 @@ interface KeyedStoreAdapter extends AdapterBase {
    */
   coalescedReadThrough: ReadonlySet<string>;
   fixes: FixTexts;
+  /** What a read or a write does when the store behind the instance fails (require-cache-fallback). */
+  storeErrors: StoreErrors;
 }
 
 /** A client of a shared key-value store that does not speak Redis (Memcached…): families by key pattern, like Redis. */
@@ -370,6 +410,8 @@ export interface MemoizerAdapter extends AdapterBase {
   completeKeyFix: string | undefined;
   /** The option of argument 0 that holds the memoized function, when the call takes one options object (cachified's `getFreshValue`). */
   functionOption?: string;
+  /** For a memoizer that reads and writes a shared store (cachified): what it does when that store fails. */
+  storeErrors?: StoreErrors;
   fixes: FixTexts;
 }
 

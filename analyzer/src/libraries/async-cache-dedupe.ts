@@ -20,6 +20,12 @@ export const asyncCacheDedupe = {
   // async-cache-dedupe 3.4.0: a defined function's concurrent calls with one key share one pending promise (its purpose).
   coalescedReadThrough: methods(["get"]),
   requestScoped: false,
+  storeErrors: {
+    // async-cache-dedupe 3.4.0 (installed): a storage error goes to `onError` and the function is called instead.
+    read: "swallowed",
+    write: "swallowed",
+    checked: "async-cache-dedupe 3.4.0 source (Wrapper#wrapFunction catches into onError)",
+  },
   fixes: {
     ttl: { notApplicable: "async-cache-dedupe takes its TTL per `define`, which cachewise does not read yet" },
     bound: { notApplicable: "async-cache-dedupe bounds its memory storage (1024 entries per definition by default)" },

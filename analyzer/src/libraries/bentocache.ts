@@ -47,6 +47,13 @@ export const bentocache = {
   // bentocache 1.6.1: getOrSet takes a per-key lock (#acquireLock) so one caller runs the factory; grace periods serve stale.
   coalescedReadThrough: methods(["getOrSet", "getOrSetForever"]),
   requestScoped: false,
+  storeErrors: {
+    // bentocache 1.6.1 (installed): a failed remote (L2) call is logged and turned into a miss when an L1 backs it
+    // or `suppressL2Errors` is true; an L2-only cache throws E_L2_CACHE_ERROR. The store layout decides: silent.
+    read: "depends",
+    write: "depends",
+    checked: "bentocache 1.6.1 source (RemoteCache#tryCacheOperation)",
+  },
   fixes: {
     ttl: { notApplicable: "bentocache expires entries after 30 s unless told otherwise" },
     bound: {

@@ -19,6 +19,12 @@ export const cacheLayer = {
   setTtl: () => ({ kind: "unknown" }),
   setTtlInsertion: () => undefined,
   callsNamedByFunction: true,
+  storeErrors: {
+    // A project's own layer: its code decides whether an error reaches the caller, and it is analysed as code.
+    read: "depends",
+    write: "depends",
+    checked: "a project's own layer, not a library",
+  },
   fixes: {
     ttl: "Pass the layer's TTL argument (the `ttl` its `cacheLayers` entry declares).",
     bound: { notApplicable: "entries live in a shared store, bounded by its own memory policy" },

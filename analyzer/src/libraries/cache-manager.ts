@@ -63,6 +63,14 @@ export const cacheManager = {
   // cache-manager 7.2.9: `wrap` runs inside coalesceAsync(`${cacheId}::${key}`): concurrent misses share one call of the loader.
   coalescedReadThrough: methods(["wrap"]),
   requestScoped: false,
+  storeErrors: (installedMajor) =>
+    // cache-manager 7.2.9 (installed), 6 alike: `get`, `mget` and `wrap`'s read catch each store's error (a miss);
+    // `set` rethrows a store's error, but its stores are Keyv instances, which catch it themselves (keyv above), so
+    // an outage never reaches the caller. Checked in test/analyzer/store-errors.test.ts. cache-manager 5 calls its
+    // store (`redisStore` of cache-manager-redis-yet…) without a catch: both throw.
+    (installedMajor("cache-manager") ?? 7) >= 6
+      ? { read: "swallowed", write: "swallowed", checked: "cache-manager 7.2.9, test/analyzer/store-errors.test.ts" }
+      : { read: "throws", write: "throws", checked: "cache-manager 5 source (caching.ts calls the store directly)" },
   fixes: {
     ttl: "Add `ttl` to `createCache`, or a TTL as the third argument.",
     bound: "a bounded store or `ttl`",

@@ -1,6 +1,6 @@
 // @cacheable/memory: `new CacheableMemory({ ttl, lruSize, useClone })`; clones values unless `useClone: false`.
 import type { InProcessAdapter } from "./adapter";
-import { methods } from "./adapter";
+import { IN_PROCESS_STORE, methods } from "./adapter";
 import { describeCacheable, readTtlAtArgument2 } from "./cacheable-shared";
 import { COMMON_CACHE_METHODS } from "./in-process-methods";
 
@@ -23,5 +23,6 @@ export const cacheableMemory = {
   // @cacheable/memory 2.x: its `wrap` is wrapSync (getOrSetSync): synchronous, nothing to coalesce.
   coalescedReadThrough: methods([]),
   requestScoped: false,
+  storeErrors: IN_PROCESS_STORE,
   fixes: { ttl: "Add `ttl` to its options, or a TTL as the third argument.", bound: "`lruSize` or `ttl`" },
 } satisfies InProcessAdapter;

@@ -21,6 +21,12 @@ export const cacheable = {
   // cacheable 2.5.0: getOrSet (and wrap, built on it) runs the loader inside @cacheable/utils coalesceAsync.
   coalescedReadThrough: methods(["getOrSet", "wrap"]),
   requestScoped: false,
+  storeErrors: {
+    // cacheable 2.5.0 (installed): get/set catch a store's error and emit "error"; its stores are Keyv instances.
+    read: "swallowed",
+    write: "swallowed",
+    checked: "cacheable 2.5.0 source (Cacheable.get/set)",
+  },
   fixes: {
     ttl: "Add `ttl` to its options, or a TTL as the third argument.",
     bound: "`lruSize` on the primary store or `ttl`",

@@ -37,6 +37,13 @@ export const cachified = {
   unboundedByDefault: false,
   completeKeyFix: undefined,
   functionOption: "getFreshValue",
+  storeErrors: {
+    // Not installed here. From its source: a failed `cache.get` is reported (getCachedValueError) and the key is then
+    // deleted in the same catch, so with the store down that delete rejects too; a failed write is reported. Unchecked.
+    read: "depends",
+    write: "depends",
+    checked: "@epic-web/cachified is not installed: not checked",
+  },
   fixes: {
     ttl: "Add `ttl` (milliseconds) to the options, with `staleWhileRevalidate` if a stale value may be served while it refreshes.",
     bound: { notApplicable: "the `cache` passed to cachified decides its bound" },

@@ -55,6 +55,12 @@ export const catbox = {
   // catbox: the adapter reads get/set/drop of a Client; Policy.getOrGenerate (which dedupes) is not modelled.
   coalescedReadThrough: methods([]),
   requestScoped: false,
+  storeErrors: {
+    // Not installed here: the engine (memory, Redis…) decides what a failing get does.
+    read: "depends",
+    write: "depends",
+    checked: "@hapi/catbox is not installed: not checked",
+  },
   fixes: {
     ttl: { notApplicable: "catbox does not store a write without a TTL (0 or none is not cachable)" },
     bound: { notApplicable: "the engine decides the bound (catbox-memory's `maxByteSize` is 100 MB by default)" },

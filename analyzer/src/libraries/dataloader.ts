@@ -1,6 +1,6 @@
 // DataLoader: `new DataLoader(batchFn, { cache, cacheMap })`; an unbounded Map meant to live for one request.
 import type { InProcessAdapter } from "./adapter";
-import { methods } from "./adapter";
+import { IN_PROCESS_STORE, methods } from "./adapter";
 import { COMMON_CACHE_METHODS, construction } from "./in-process-methods";
 
 export const dataloader = {
@@ -32,6 +32,7 @@ export const dataloader = {
   // dataloader 2.2.3: `load` of a key already requested returns the same promise (the loader's cache is the coalescing).
   coalescedReadThrough: methods(["load", "loadMany"]),
   requestScoped: true,
+  storeErrors: IN_PROCESS_STORE,
   fixes: {
     ttl: { notApplicable: "DataLoader has no expiry: it is meant to live for one request" },
     // require-cache-bound reports DataLoaders that outlive a request on its own terms.

@@ -92,6 +92,13 @@ export const ioredis = {
     const value = read.args[1];
     return value ? { at: read.endOf(value), text: `, "EX", ${TTL_PLACEHOLDER_SECONDS}` } : undefined;
   },
+  storeErrors: {
+    // ioredis 5.11.1 (installed): a command rejects with the connection error (after `maxRetriesPerRequest`, 20 by
+    // default, with the offline queue on); checked against a closed port in test/analyzer/store-errors.test.ts.
+    read: "throws",
+    write: "throws",
+    checked: "ioredis 5.11.1, test/analyzer/store-errors.test.ts",
+  },
   fixes: {
     ttl: 'Pass `"EX", seconds` (or `"KEEPTTL"` to keep an existing expiry).',
     bound: { notApplicable: "a Redis server's memory is bounded by its own `maxmemory` policy" },

@@ -7,6 +7,12 @@ export const iovalkey = {
   ...ioredis,
   id: "iovalkey",
   displayName: "iovalkey",
+  storeErrors: {
+    // iovalkey 0.4.0 (installed) is ioredis's fork: a command rejects when the connection fails.
+    read: "throws",
+    write: "throws",
+    checked: "iovalkey 0.4.0 source (ioredis's command queue)",
+  },
   packages: {
     iovalkey: {
       default: { role: "client-class" },

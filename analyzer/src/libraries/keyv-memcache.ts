@@ -39,6 +39,13 @@ export const keyvMemcache = {
   // @keyv/memcache: get/set only, no read-through.
   coalescedReadThrough: methods([]),
   ttlSemantics: MEMCACHED_TTL_SEMANTICS,
+  storeErrors: {
+    // @keyv/memcache 2.0.2 (installed), used directly: get and set reject with memjs's error. (Behind a Keyv, Keyv's
+    // own answer applies: it catches.)
+    read: "throws",
+    write: "throws",
+    checked: "@keyv/memcache 2.0.2 source (get/set reject with the client's error)",
+  },
   fixes: {
     ttl: "Pass a TTL in milliseconds as the third argument (`set(key, value, ms)`, 30 days at most), or give the store a default `expires` (seconds).",
     bound: MEMCACHED_BOUND,

@@ -47,6 +47,12 @@ export const keyvRedis = {
   // @keyv/redis: get/set only, no read-through.
   coalescedReadThrough: methods([]),
   requestScoped: false,
+  storeErrors: {
+    // Not installed here: whether createKeyv's Keyv throws depends on its throwOnErrors/throwOnConnectError options.
+    read: "depends",
+    write: "depends",
+    checked: "@keyv/redis is not installed: not checked",
+  },
   fixes: {
     ttl: "Pass a TTL in milliseconds as the third argument (`set(key, value, ms)`), or give the Keyv a `ttl`.",
     bound: { notApplicable: "a Redis server's memory is bounded by its own `maxmemory` policy" },

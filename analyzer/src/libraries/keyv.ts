@@ -90,6 +90,14 @@ export const keyv = {
   // keyv 5.6.0: get/set/delete only; no wrap or getOrSet, so no coalescing.
   coalescedReadThrough: methods([]),
   requestScoped: false,
+  storeErrors: {
+    // keyv 5.6.0 (installed): `get` catches the store's error and resolves undefined (a miss); `set` catches it,
+    // emits "error" (a no-op without a listener: Keyv's own emitter) and resolves false. `throwOnErrors: true` makes
+    // both throw. Checked with a store on a closed port in test/analyzer/store-errors.test.ts.
+    read: "swallowed",
+    write: "swallowed",
+    checked: "keyv 5.6.0, test/analyzer/store-errors.test.ts",
+  },
   fixes: {
     ttl: "Add `ttl` (milliseconds) to its options, or a TTL as the third argument.",
     bound: "a bounded store (e.g. `new LRUCache({ max })`) or `ttl`",

@@ -1,6 +1,6 @@
 // lru-cache: `new LRUCache({ max, maxSize, ttl })`; v6 and older `new LRU(max)` or `{ maxAge }`.
 import type { InProcessAdapter } from "./adapter";
-import { methods } from "./adapter";
+import { IN_PROCESS_STORE, methods } from "./adapter";
 import { COMMON_CACHE_METHODS, construction, readTtlOption } from "./in-process-methods";
 
 export const lruCache = {
@@ -37,6 +37,7 @@ export const lruCache = {
   // lru-cache 11.5.3: `fetch` stores the in-flight BackgroundFetch promise under the key: concurrent fetches share it (and allowStale serves the old value meanwhile).
   coalescedReadThrough: methods(["fetch"]),
   requestScoped: false,
+  storeErrors: IN_PROCESS_STORE,
   fixes: {
     ttl: "Add `ttl` (milliseconds) to its options, or `{ ttl }` to this call.",
     bound: { notApplicable: "lru-cache 7 and later refuse to be built without `max`, `maxSize` or `ttl`" },

@@ -1,6 +1,6 @@
 // A module-level `Map` (or plain object) used as a cache: found by how the code uses it, not by import.
 import type { InProcessAdapter } from "./adapter";
-import { methods } from "./adapter";
+import { IN_PROCESS_STORE, methods } from "./adapter";
 import { COMMON_CACHE_METHODS, construction } from "./in-process-methods";
 
 export const map = {
@@ -20,6 +20,7 @@ export const map = {
   // A plain Map has no read-through method.
   coalescedReadThrough: methods([]),
   requestScoped: false,
+  storeErrors: IN_PROCESS_STORE,
   fixes: {
     ttl: { notApplicable: "a Map has no expiry: require-cache-bound reports Map caches nobody evicts" },
     bound: { notApplicable: "Map caches have their own check in require-cache-bound (checkMapCaches)" },

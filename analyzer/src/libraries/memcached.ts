@@ -92,6 +92,13 @@ export const memcached = {
   // memcached: get/set only, no read-through.
   coalescedReadThrough: methods([]),
   ttlSemantics: MEMCACHED_TTL_SEMANTICS,
+  storeErrors: {
+    // memcached 2.2.2 (installed) has only a callback API: the error is the callback's first argument, and what
+    // happens then is the caller's own code (most treat it as a miss); nothing rejects.
+    read: "depends",
+    write: "depends",
+    checked: "memcached 2.2.2 source (callback API)",
+  },
   fixes: {
     ttl: "Pass a lifetime in seconds (30 days at most) instead of `0`.",
     bound: MEMCACHED_BOUND,

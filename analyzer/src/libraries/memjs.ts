@@ -130,6 +130,12 @@ export const memjs = {
   // memjs: get/set only, no read-through.
   coalescedReadThrough: methods([]),
   ttlSemantics: MEMCACHED_TTL_SEMANTICS,
+  storeErrors: {
+    // memjs 1.3.2 (installed): after `retries` (2) a get or set without a callback rejects with the network error.
+    read: "throws",
+    write: "throws",
+    checked: "memjs 1.3.2 source (Client.prototype.perform)",
+  },
   fixes: {
     ttl: "Pass `{ expires: seconds }` (30 days at most), or give the client a default `expires`.",
     bound: MEMCACHED_BOUND,

@@ -1,6 +1,6 @@
 // node-cache: `new NodeCache({ stdTTL, maxKeys, useClones })`, TTLs in seconds (0 = unlimited).
 import type { InProcessAdapter } from "./adapter";
-import { methods } from "./adapter";
+import { IN_PROCESS_STORE, methods } from "./adapter";
 import { COMMON_CACHE_METHODS, construction, readTtlArgument } from "./in-process-methods";
 
 export const nodeCache = {
@@ -34,6 +34,7 @@ export const nodeCache = {
   // node-cache 5.1.2: get/set only, no read-through.
   coalescedReadThrough: methods([]),
   requestScoped: false,
+  storeErrors: IN_PROCESS_STORE,
   fixes: {
     ttl: "Add `stdTTL` (seconds) to its options, or a TTL in seconds as the third argument.",
     bound: "`maxKeys` or `stdTTL`",

@@ -94,6 +94,13 @@ export const nodeRedis = {
     if (!options) return { at: read.endOf(value), text: `, { ${property} }` };
     return read.insertIntoObjectLiteral(options, property);
   },
+  storeErrors: {
+    // @redis/client 6.3.1 (installed): a command rejects when the socket fails (with the offline queue, once the
+    // client gives up reconnecting; with disableOfflineQueue, at once: ClientOfflineError).
+    read: "throws",
+    write: "throws",
+    checked: "@redis/client 6.3.1, test/analyzer/store-errors.test.ts",
+  },
   fixes: {
     ttl: 'Pass `{ expiration: { type: "EX", value: seconds } }` (or `{ EX: seconds }` on node-redis v4).',
     bound: { notApplicable: "a Redis server's memory is bounded by its own `maxmemory` policy" },

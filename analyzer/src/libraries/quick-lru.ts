@@ -1,6 +1,6 @@
 // quick-lru: `new QuickLRU({ maxSize, maxAge })`; `set(k, v, { maxAge })`.
 import type { InProcessAdapter } from "./adapter";
-import { methods } from "./adapter";
+import { IN_PROCESS_STORE, methods } from "./adapter";
 import { COMMON_CACHE_METHODS, construction, readTtlOption } from "./in-process-methods";
 
 export const quickLru = {
@@ -29,6 +29,7 @@ export const quickLru = {
   // quick-lru: get/set only, no read-through.
   coalescedReadThrough: methods([]),
   requestScoped: false,
+  storeErrors: IN_PROCESS_STORE,
   fixes: {
     ttl: "Add `maxAge` (milliseconds) to its options, or `{ maxAge }` to this call.",
     bound: { notApplicable: "quick-lru requires `maxSize`" },

@@ -1,6 +1,9 @@
 // Every library adapter, by id. A `LibraryId` without an adapter fails the type check here.
 import type { CacheKind, CacheSite, LibraryId } from "../model/cache-model";
 import {
+  IN_PROCESS_STORE,
+  readStoreErrors,
+  type StoreErrorFacts,
   NOT_A_FIX,
   type ExportRole,
   type FixTexts,
@@ -102,6 +105,21 @@ export const LIBRARY_ADAPTERS = {
   react,
   "cache-layer": cacheLayer,
 } satisfies Record<LibraryId, LibraryAdapter>;
+
+/**
+ * What a read or a write of this library does when its store fails, for the installed version: the adapter's
+ * `storeErrors` (a memoizer or framework without a store of its own cannot fail).
+ */
+export function findStoreErrors(
+  id: LibraryId,
+  installedMajor: (packageName: string) => number | undefined,
+): StoreErrorFacts {
+  const adapter = getAdapter(id);
+  if (adapter.kind === "framework") return IN_PROCESS_STORE;
+  if (adapter.kind === "memoizer")
+    return adapter.storeErrors ? readStoreErrors(adapter.storeErrors, installedMajor) : IN_PROCESS_STORE;
+  return readStoreErrors(adapter.storeErrors, installedMajor);
+}
 
 export function getAdapter(id: LibraryId): LibraryAdapter {
   return LIBRARY_ADAPTERS[id];

@@ -1,7 +1,7 @@
 // tiny-lru: factory `lru(max = 1000, ttl = 0)` and class `new LRU(max = 0, ttl = 0)`, positional; no per-entry TTL.
 import type { Bound, Ttl } from "../model/cache-model";
 import type { InProcessAdapter } from "./adapter";
-import { methods } from "./adapter";
+import { IN_PROCESS_STORE, methods } from "./adapter";
 import { COMMON_CACHE_METHODS, construction } from "./in-process-methods";
 
 export const tinyLru = {
@@ -34,6 +34,7 @@ export const tinyLru = {
   // tiny-lru: get/set only, no read-through.
   coalescedReadThrough: methods([]),
   requestScoped: false,
+  storeErrors: IN_PROCESS_STORE,
   fixes: {
     ttl: "Pass a TTL in milliseconds as the second argument where it is built (tiny-lru has no per-entry TTL).",
     bound: "a `max` (first argument)",

@@ -1,6 +1,6 @@
 // @isaacs/ttlcache: `new TTLCache({ ttl, max })`; a TTL is required per entry when the constructor gives none.
 import type { InProcessAdapter } from "./adapter";
-import { methods } from "./adapter";
+import { IN_PROCESS_STORE, methods } from "./adapter";
 import { COMMON_CACHE_METHODS, construction, readTtlOption } from "./in-process-methods";
 
 export const ttlcache = {
@@ -30,6 +30,7 @@ export const ttlcache = {
   // @isaacs/ttlcache 2.1.5: get/set only, no read-through.
   coalescedReadThrough: methods([]),
   requestScoped: false,
+  storeErrors: IN_PROCESS_STORE,
   fixes: {
     ttl: {
       notApplicable: "@isaacs/ttlcache refuses entries without a TTL (set throws when the constructor gives none)",

@@ -61,6 +61,12 @@ export const unkeyCache = {
   // @unkey/cache is not installed here, so its `swr` is not verified: counted as refilling per caller.
   coalescedReadThrough: methods([]),
   requestScoped: false,
+  storeErrors: {
+    // Not installed here: calls return a Result whose `err` the caller reads; nothing rejects by design.
+    read: "depends",
+    write: "depends",
+    checked: "@unkey/cache is not installed: from its documented Result API",
+  },
   fixes: {
     ttl: "Give the namespace `fresh` and `stale` (milliseconds).",
     bound: "`unstableEvictOnSet: { frequency, maxItems }` on the `MemoryStore`",

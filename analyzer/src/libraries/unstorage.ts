@@ -38,6 +38,13 @@ export const unstorage = {
   // unstorage: getItem/setItem only, no read-through.
   coalescedReadThrough: methods([]),
   requestScoped: false,
+  storeErrors: {
+    // Not installed here: storage calls pass the driver's error through, but createStorage() without a driver is the
+    // memory driver, which cannot fail; the driver decides.
+    read: "depends",
+    write: "depends",
+    checked: "unstorage is not installed: from its source (calls reach the driver without a catch)",
+  },
   fixes: {
     ttl: "Pass `{ ttl }` (seconds) to `setItem`, with a driver that expires entries (redis, Cloudflare KV, lru-cache).",
     bound: "a driver with a bound or expiry (e.g. `lruCacheDriver({ max })` or redis)",

@@ -30,6 +30,12 @@ export const upstashRedis = {
     if (!options) return { at: read.endOf(value), text: `, { ${property} }` };
     return read.insertIntoObjectLiteral(options, property);
   },
+  storeErrors: {
+    // @upstash/redis 1.39.0 (installed): every command is an HTTP request; a failed fetch rejects (after its retries).
+    read: "throws",
+    write: "throws",
+    checked: "@upstash/redis 1.39.0 source (HttpClient.request rethrows the last fetch error)",
+  },
   fixes: {
     ttl: "Pass `{ ex: seconds }`.",
     bound: { notApplicable: "a Redis server's memory is bounded by its own `maxmemory` policy" },

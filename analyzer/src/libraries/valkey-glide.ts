@@ -73,6 +73,12 @@ export const valkeyGlide = {
     if (!options) return { at: read.endOf(value), text: `, { ${property} }` };
     return read.insertIntoObjectLiteral(options, property);
   },
+  storeErrors: {
+    // Not installed here: like every Redis client, a request on a failed connection rejects (GLIDE's ConnectionError).
+    read: "throws",
+    write: "throws",
+    checked: "@valkey/valkey-glide is not installed: from its documented errors (ConnectionError, TimeoutError)",
+  },
   fixes: {
     ttl: 'Pass `{ expiry: { type: TimeUnit.Seconds, count: seconds } }` (or `expiry: "keepExisting"` to keep an existing expiry).',
     bound: { notApplicable: "a Valkey server's memory is bounded by its own `maxmemory` policy" },

@@ -321,6 +321,40 @@ export interface CacheSite {
    * `forEach`/`map`…): the keys it writes in one run are written at the same moment.
    */
   inLoop?: true;
+  /**
+   * Present when a failing store makes this call throw (its library's adapter says so for reads or writes): how the
+   * code around the call handles that error. Absent for calls that cannot fail or whose library catches the error.
+   */
+  storeFailure?: ErrorHandling;
+}
+
+/** How the code around a call that can throw handles its error, within the function that runs it. */
+export interface ErrorHandling {
+  /**
+   * The error is caught and the function goes on: the call is in a `try` whose `catch` neither rethrows nor hands the
+   * error on (`next(err)`, a 5xx response), or its promise has such a `.catch` (or `.then(…, onRejected)`).
+   */
+  caught?: "try-catch" | "promise-catch";
+  /** The call's promise is neither awaited, returned nor passed on (a statement of its own): its failure does not fail the function. */
+  detached?: true;
+  /** The calls whose arguments hold this one, innermost first: a helper given the call or a callback (`breaker.execute(() => …)`). */
+  within: CalleeRef[];
+  /**
+   * For a call in top-level code: the outermost function literal around it (a route handler written inline,
+   * `app.get("/", async (req, res) => …)`), which is the operation its error fails. The call graph counts such
+   * callbacks as part of the module.
+   */
+  inlineFunction?: Span;
+}
+
+/** A called function, as far as it could be identified. */
+export interface CalleeRef {
+  /** The name as called: `safeCache`, `execute`, `CircuitBreaker` for a `new`. */
+  name: string;
+  /** The file that declares it, when resolved. */
+  file: string | undefined;
+  /** The package it comes from, when it is a library's (`cockatiel`, `opossum`). */
+  package: string | undefined;
 }
 
 /** A cache call inside a generic wrapper, where a site at a call of the wrapper comes from. */
@@ -479,6 +513,10 @@ export interface FunctionFacts {
     argumentKeys: Array<KeyTemplate | undefined>;
     /** Arguments that fold to a number (a TTL passed to a wrapper), for the first six; absent when none does. */
     argumentNumbers?: Array<number | null>;
+    /** The call's error is caught and the caller goes on (as `ErrorHandling.caught`): require-cache-fallback's "handled one frame up". */
+    recovered?: true;
+    /** The calls whose arguments hold this one (as `ErrorHandling.within`); absent when none. */
+    within?: CalleeRef[];
   }>;
   /** Events or channels it emits or publishes (`emitter.emit("user.updated")`, `redis.publish("users", …)`). */
   emits: Array<{ event: string; span: Span }>;

@@ -194,6 +194,8 @@ export interface ProgramModel {
   /** Only deletes, expiries and tag revalidations (no rewrites), without wildcards: what "invalidating before the write" means. */
   deletedIn: ReadonlyMap<string, Set<string>>;
   entityWrites: EntityAccess[];
+  /** Reads of the source of truth by the id of the function they sit in (require-cache-fallback: does a path reach the source). */
+  entityReadsByFunction: ReadonlyMap<string, EntityAccess[]>;
   /** Identity-keyed cache id → number of calls with a fresh object argument, across the program. */
   freshIdentityCalls: ReadonlyMap<string, number>;
   /** Family ids a site belongs to. */

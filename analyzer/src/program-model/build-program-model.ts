@@ -59,6 +59,7 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     preciseInvalidatedIn: table.preciseInvalidatedIn,
     deletedIn: table.deletedIn,
     entityWrites: entities.writes,
+    entityReadsByFunction: entities.readsByFunction,
     familiesOfSite: table.familiesOfSite,
     familiesOfInstance: indexFamiliesOfInstance(sites, table.familiesOfSite),
     wrapperCallSitesByFile,

@@ -49,7 +49,7 @@ describe("Cachewise in the extension host", () => {
       return list.length > 0 ? list : undefined;
     }, "cachewise diagnostics");
     const rules = new Set(findings.map((d) => (typeof d.code === "object" ? String(d.code.value) : String(d.code))));
-    assert.ok(findings.length >= 12, `the demo has 12 findings, got ${findings.length}`);
+    assert.ok(findings.length >= 13, `the demo has 13 findings, got ${findings.length}`);
     assert.ok(rules.has("require-cache-ttl"), `rules: ${[...rules].join(", ")}`);
     const userService = vscode.Uri.file(path.join(workspaceRoot, "src", "users", "user-service.ts"));
     assert.ok(
