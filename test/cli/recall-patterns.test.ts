@@ -2,7 +2,8 @@
 // function and a getter, a Proxy facade, a client created in an async init method, a factory taking the key prefix,
 // an object spreading a cache into itself, clients injected by NestJS, a client from a singleton helper's callback, a
 // wrapper whose callers give the TTL, a workspace package re-exporting the client library), keys read together by
-// MGET, and what the analysis says it could not see. The fixture
+// MGET, a batch loader whose key function leaves out a field its batch function reads, and what the analysis says it
+// could not see. The fixture
 // project test/fixtures/recall is also in the parity test, so the ESLint host reports the same findings.
 import assert from "node:assert/strict";
 import * as path from "node:path";
@@ -39,6 +40,7 @@ describe("recall: cache clients found however they are reached", () => {
         "require-cache-ttl src/accounts/profile.ts:9",
         "require-cache-ttl src/billing/invoices.ts:17",
         "require-invalidation-on-write src/catalog/products.ts:14",
+        "require-complete-cache-key src/pricing/loaders.ts:26",
         "require-cache-ttl src/reports/controls.ts:23",
         "require-cache-ttl src/teams/members.service.ts:21",
         "require-invalidation-on-write src/teams/members.service.ts:44",

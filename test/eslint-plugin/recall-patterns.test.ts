@@ -49,3 +49,70 @@ ruleTester.run("require-invalidation-on-write", rules["require-invalidation-on-w
     },
   ],
 });
+
+ruleTester.run("require-complete-cache-key", rules["require-complete-cache-key"]!, {
+  valid: [
+    {
+      name: "a batch loader whose key function reads every field the batch function uses",
+      filename: FILENAME,
+      code: lines(
+        'import DataLoader from "dataloader";',
+        "interface PriceQuery { sku: string; region: string; on?: string }",
+        "declare function loadPrices(queries: PriceQuery[]): Promise<Map<string, number>>;",
+        "export const priceLoader = () =>",
+        "  new DataLoader(",
+        "    async (queries: readonly PriceQuery[]) => {",
+        "      const prices = await loadPrices([...queries]);",
+        "      return queries.map((q) => prices.get(`${q.sku}@${q.region}@${q.on ?? 'now'}`) ?? 0);",
+        "    },",
+        "    { cacheKeyFn: ({ sku, region, on }) => `${sku}@${region}@${on ?? 'now'}` },",
+        "  );",
+      ),
+    },
+    {
+      name: "a key function that serialises the whole request covers every field",
+      filename: FILENAME,
+      code: lines(
+        'import DataLoader from "dataloader";',
+        "interface PriceQuery { sku: string; region: string; on?: string }",
+        "declare function loadPrices(queries: PriceQuery[]): Promise<Map<string, number>>;",
+        "export const priceLoader = () =>",
+        "  new DataLoader(",
+        "    async (queries: readonly PriceQuery[]) => {",
+        "      const prices = await loadPrices([...queries]);",
+        "      const out: number[] = [];",
+        "      for (const q of queries) out.push(prices.get(`${q.sku}@${q.region}@${q.on ?? 'now'}`) ?? 0);",
+        "      return out;",
+        "    },",
+        "    { cacheKeyFn: (q) => JSON.stringify(q) },",
+        "  );",
+      ),
+    },
+  ],
+  invalid: [
+    {
+      name: "a batch loader keyed by two fields of the request while its batch function also reads a third (the date)",
+      filename: FILENAME,
+      code: lines(
+        'import DataLoader from "dataloader";',
+        "interface PriceQuery { sku: string; region: string; on?: string }",
+        "declare function loadPrices(queries: PriceQuery[]): Promise<Map<string, number>>;",
+        "export const priceLoader = () =>",
+        "  new DataLoader(",
+        "    async (queries: readonly PriceQuery[]) => {",
+        "      const prices = await loadPrices([...queries]);",
+        "      return queries.map((q) => prices.get(`${q.sku}@${q.region}@${q.on ?? 'now'}`) ?? 0);",
+        "    },",
+        "    { cacheKeyFn: (q) => `${q.sku}@${q.region}` },",
+        "  );",
+      ),
+      errors: [
+        {
+          messageId: "keyFunctionMissingField",
+          line: 10,
+          data: { cache: "DataLoader", keyInputs: "region`, `sku", inputs: "on", them: "it" },
+        },
+      ],
+    },
+  ],
+});

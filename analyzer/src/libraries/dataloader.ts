@@ -29,6 +29,7 @@ export const dataloader = {
   backsDecoratorCaches: false,
   namespaceMethod: undefined,
   requestScoped: true,
+  keyedBatch: (read) => ({ batch: read.args[0], key: read.options(1).get("cacheKeyFn") }),
   fixes: {
     ttl: { notApplicable: "DataLoader has no expiry: it is meant to live for one request" },
     // require-cache-bound reports DataLoaders that outlive a request on its own terms.
