@@ -3,9 +3,9 @@
 // an object spreading a cache into itself, clients injected by NestJS, a client from a singleton helper's callback, a
 // wrapper whose callers give the TTL, a workspace package re-exporting the client library), keys read together by
 // MGET, a batch loader whose key function leaves out a field its batch function reads, a module Map filled with a Set
-// built from a Kysely query and written in a Kysely transaction, a SvelteKit app whose `$lib` alias is not generated
-// yet, and what the analysis says it could not see. The fixture
-// project test/fixtures/recall is also in the parity test, so the ESLint host reports the same findings.
+// built from a Kysely query and written in a Kysely transaction, server actions registered at module scope (each its
+// own path), a SvelteKit app whose `$lib` alias is not generated yet, and what the analysis says it could not see. The
+// fixture project test/fixtures/recall is also in the parity test, so the ESLint host reports the same findings.
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
@@ -41,6 +41,7 @@ describe("recall: cache clients found however they are reached", () => {
         "require-cache-ttl src/accounts/profile.ts:9",
         "require-cache-ttl src/billing/invoices.ts:17",
         "require-invalidation-on-write src/catalog/products.ts:14",
+        "require-invalidation-on-write src/plans/actions.ts:17",
         "require-complete-cache-key src/pricing/loaders.ts:26",
         "require-invalidation-on-write src/access/grants.ts:24",
         "require-cache-ttl src/reports/controls.ts:23",
