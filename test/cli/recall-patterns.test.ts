@@ -2,8 +2,10 @@
 // function and a getter, a Proxy facade, a client created in an async init method, a factory taking the key prefix,
 // an object spreading a cache into itself, clients injected by NestJS, a client from a singleton helper's callback, a
 // wrapper whose callers give the TTL, a workspace package re-exporting the client library), keys read together by
-// MGET, and what the analysis says it could not see. The fixture
-// project test/fixtures/recall is also in the parity test, so the ESLint host reports the same findings.
+// MGET, a batch loader whose key function leaves out a field its batch function reads, a module Map filled with a Set
+// built from a Kysely query and written in a Kysely transaction, server actions registered at module scope (each its
+// own path), a SvelteKit app whose `$lib` alias is not generated yet, and what the analysis says it could not see. The
+// fixture project test/fixtures/recall is also in the parity test, so the ESLint host reports the same findings.
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
@@ -40,6 +42,9 @@ describe("recall: cache clients found however they are reached", () => {
         "require-cache-ttl src/accounts/profile.ts:9",
         "require-cache-ttl src/billing/invoices.ts:17",
         "require-invalidation-on-write src/catalog/products.ts:14",
+        "require-invalidation-on-write src/plans/actions.ts:17",
+        "require-complete-cache-key src/pricing/loaders.ts:26",
+        "require-invalidation-on-write src/access/grants.ts:24",
         "require-cache-ttl src/reports/controls.ts:23",
         "require-cache-ttl src/teams/members.service.ts:21",
         "require-invalidation-on-write src/teams/members.service.ts:44",
@@ -161,5 +166,46 @@ describe("recall: what could not be seen is said", () => {
     const run = runCliCaptured(["check", ".", "--format", "json"], root);
     assert.ok(Array.isArray(JSON.parse(run.stdout)));
     assert.match(run.stderr, /cachewise: 1 cache family found; 3 cache-like calls/);
+  });
+});
+
+describe("recall: a SvelteKit app before `svelte-kit sync` (its generated tsconfig, with `$lib`, is not there)", () => {
+  const files: Record<string, string> = {
+    "package.json": JSON.stringify({ name: "board", private: true, type: "module" }),
+    "tsconfig.json": JSON.stringify({
+      extends: "./.svelte-kit/tsconfig.json",
+      compilerOptions: { strict: true, moduleResolution: "bundler", module: "esnext", target: "es2022" },
+    }),
+    "src/lib/server/store.ts": source('import { Redis } from "ioredis";', "export const store = new Redis();"),
+    "src/routes/boards/+page.server.ts": source(
+      'import { store } from "$lib/server/store";',
+      "export async function load({ params }: { params: { board: string } }) {",
+      "  const hit = await store.get(`board:${params.board}`);",
+      "  if (hit) return JSON.parse(hit) as unknown;",
+      "  const board = { id: params.board };",
+      "  await store.set(`board:${params.board}`, JSON.stringify(board));",
+      "  return board;",
+      "}",
+    ),
+    "src/routes/lanes/+page.server.ts": source(
+      'import { store } from "$lib/server/store";',
+      "export async function load({ params }: { params: { lane: string } }) {",
+      "  const hit = await store.get(`lane:${params.lane}`);",
+      "  if (hit) return JSON.parse(hit) as unknown;",
+      "  const lane = { id: params.lane };",
+      '  await store.set(`lane:${params.lane}`, JSON.stringify(lane), "EX", 300);',
+      "  return lane;",
+      "}",
+    ),
+  };
+  const root = writeProject("recall-sveltekit", files);
+
+  it("reads `$lib` as SvelteKit's default src/lib, so the client behind it is found, and says so", () => {
+    const run = runCliCaptured(["check", ".", "--format", "json"], root);
+    const findings = (JSON.parse(run.stdout) as Array<{ filePath: string; messages: Message[] }>).flatMap((result) =>
+      result.messages.map((m) => `${m.ruleId} ${path.relative(root, result.filePath)}:${m.line}`),
+    );
+    assert.deepEqual(findings, ["require-cache-ttl src/routes/boards/+page.server.ts:6"]);
+    assert.match(run.stderr, /\.svelte-kit\/tsconfig\.json.*`\$lib` read as src\/lib/);
   });
 });

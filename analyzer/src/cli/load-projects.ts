@@ -72,16 +72,29 @@ export function readTsconfig(tsconfigPath: string): ProjectSpec {
     const reason = fatal.map(describe).join("; ") || "could not be parsed";
     throw new ConfigError(`${tsconfigPath}: ${reason}`);
   }
+
+  const options: ts.CompilerOptions = { ...parsed.options, noEmit: true };
+  // SvelteKit writes `.svelte-kit/tsconfig.json` on `svelte-kit sync`, with the `$lib` alias in it: before that,
+  // every `$lib/…` import resolves nowhere and the caches and databases behind it are not seen. Its default is src/lib.
+  const missingSvelteKit = parsed.errors.some(
+    (d) =>
+      missingBase(d) &&
+      /[\\/]\.svelte-kit[\\/]tsconfig\.json/.test(ts.flattenDiagnosticMessageText(d.messageText, " ")),
+  );
+  if (missingSvelteKit && !options.paths?.["$lib"] && !options.paths?.["$lib/*"]) {
+    const lib = path.join(path.dirname(absolute), "src", "lib");
+    options.paths = { ...options.paths, $lib: [lib], "$lib/*": [path.join(lib, "*")] };
+  }
   const warnings = parsed.errors
     .filter(missingBase)
     .map(
       (d) =>
-        `${tsconfigPath}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")} (a base config that is not installed?); analysed without it`,
+        `${tsconfigPath}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")} (a base config that is not installed?); analysed without it${missingSvelteKit ? " (`$lib` read as src/lib, SvelteKit's default)" : ""}`,
     );
   return {
     tsconfig: absolute,
     rootNames: parsed.fileNames,
-    options: { ...parsed.options, noEmit: true },
+    options,
     projectReferences: parsed.projectReferences,
     warnings,
     // `raw` holds the `files` and `include` inherited through `extends` too.

@@ -10,6 +10,21 @@ import { traceArgumentSources } from "./value-sources";
 import { walkTree } from "./walk";
 import { describeErrorHandling } from "./error-handling";
 
+/** Methods that call their callback before they return. */
+const ITERATION_METHODS = new Set([
+  "map",
+  "forEach",
+  "filter",
+  "reduce",
+  "some",
+  "every",
+  "find",
+  "findIndex",
+  "flatMap",
+  "sort",
+  "then",
+]);
+
 /** Registration methods whose function argument becomes an event handler. */
 const SUBSCRIBE_METHODS = new Set([
   "on",
@@ -121,7 +136,22 @@ export class CallGraphCollector {
     while (ts.isParenthesizedExpression(current.parent)) current = current.parent;
     const parent = current.parent;
     if (!ts.isCallExpression(parent) || !parent.arguments.includes(current as TS.Expression)) return false;
-    return this.findSubscription(parent) === undefined;
+    if (this.findSubscription(parent) !== undefined) return false;
+    // At module scope, a callback handed to a method is registered, not run by the module's own path: a route handler
+    // (`app.post(path, …)`), a server action built by a chain (`export const remove = client.action(async () => …)`).
+    // Each runs on its own, so one does not invalidate for another. Array iteration and awaited calls run it in place.
+    const owner = findEnclosingFunction(ts, parent, { skip: (outer) => this.isInlineCallback(outer) });
+    return owner !== undefined || this.runsInPlace(parent);
+  }
+
+  /** A call that runs its callback before it returns (or whose result is awaited), or a plain function's call. */
+  private runsInPlace(call: TS.CallExpression): boolean {
+    const { ts } = this;
+    let current: TS.Node = call;
+    while (ts.isParenthesizedExpression(current.parent)) current = current.parent;
+    if (ts.isAwaitExpression(current.parent)) return true;
+    const callee = this.resolver.skipOuter(call.expression);
+    return !ts.isPropertyAccessExpression(callee) || ITERATION_METHODS.has(callee.name.text);
   }
 
   private getFacts(fn: FunctionNode | undefined): FunctionFacts {

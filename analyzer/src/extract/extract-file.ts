@@ -30,7 +30,7 @@ import {
   addNestModuleSite,
 } from "./sites/framework-caches";
 import { findMapCaches } from "./sites/map-caches";
-import { findCacheAsideKeyGaps, checkIdentityArguments } from "./sites/key-gaps";
+import { checkBatchKeyFunction, findCacheAsideKeyGaps, checkIdentityArguments } from "./sites/key-gaps";
 import { traceWrittenValues } from "./sites/written-values";
 import { addDeclaredLayerSites, findDeclaredLayer } from "./sites/declared-layers";
 import type { CacheLayer } from "../model/cache-layers";
@@ -271,6 +271,7 @@ class FileExtractor {
         method: "new",
         instance,
       });
+      checkBatchKeyFunction(this.builder, node, resolved);
     }
   }
 

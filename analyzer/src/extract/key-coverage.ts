@@ -13,6 +13,11 @@ import { SKIP_CHILDREN, walkTree, walkTreeWith } from "./walk";
 const NON_IDENTITY_NAME =
   /^(timeout|timeoutMs|retries|retry|maxRetries|signal|log|logger|trace|traceId|requestId|correlationId|debug|verbose|force|forceRefresh|refresh|bypassCache|skipCache|noCache|ttl|ttlMs|ttlSeconds|expiresIn|maxAge|attempt|attempts)$/i;
 
+/** A parameter or field that shapes how a value is fetched, not which value (`timeout`, `signal`, `ttl`). */
+export function isNonIdentityName(name: string): boolean {
+  return NON_IDENTITY_NAME.test(name);
+}
+
 interface Inputs {
   /** Parameter names the expression depends on. */
   all: Set<string>;

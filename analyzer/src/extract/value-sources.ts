@@ -28,6 +28,9 @@ const TRANSFORMS = new Set([
   "devalue.stringify",
 ]);
 
+/** Built-in collections whose constructor takes the entries they hold. */
+const COLLECTIONS = new Set(["Set", "Map"]);
+
 /**
  * What flows along one path back from the value: the properties read on the way
  * (`workspace.defaultProduct` → `defaultProduct`), and whether the path only tests the data
@@ -91,7 +94,9 @@ export function traceValueSources(
         visit(callee.expression, ts.isCallExpression(resolver.skipOuter(callee.expression)) ? state : inner);
       // Calling a callback parameter or a local function value (`await fn()`): what it computes is the result.
       else if (ts.isIdentifier(callee)) visit(callee, inner);
-      const transform = TRANSFORMS.has(callee.getText().replace(/\s+/g, ""));
+      const calleeText = callee.getText().replace(/\s+/g, "");
+      // `new Set(rows.map(…))`, `new Map(entries)`: a collection holds the data it is built from.
+      const transform = TRANSFORMS.has(calleeText) || (ts.isNewExpression(node) && COLLECTIONS.has(calleeText));
       for (const argument of node.arguments ?? []) {
         const expression = resolver.skipOuter(ts.isSpreadElement(argument) ? argument.expression : argument);
         // A row passed to a mapper (`formatLink(row).url`): the properties taken from the result

@@ -380,6 +380,12 @@ export interface InProcessAdapter extends KeyedStoreAdapter {
   storesReferencesWhenUnknown: boolean;
   /** Meant to live for one request (DataLoader): a shared, long-lived instance mixes users' data and never forgets. */
   requestScoped: boolean;
+  /**
+   * A loader that fetches a batch of requests with one function and keys each request's entry with another
+   * (DataLoader's batch function and `cacheKeyFn`): where the construction gives the two. A field of the request the
+   * batch function reads and the key function leaves out is a key input that is missing.
+   */
+  keyedBatch?: (read: ArgumentReader) => { batch: Expr | undefined; key: Expr | undefined };
 }
 
 /** A memoizer: a function that wraps a function (or a method decorator). */

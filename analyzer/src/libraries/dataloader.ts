@@ -33,6 +33,7 @@ export const dataloader = {
   coalescedReadThrough: methods(["load", "loadMany"]),
   requestScoped: true,
   storeErrors: IN_PROCESS_STORE,
+  keyedBatch: (read) => ({ batch: read.args[0], key: read.options(1).get("cacheKeyFn") }),
   fixes: {
     ttl: { notApplicable: "DataLoader has no expiry: it is meant to live for one request" },
     // require-cache-bound reports DataLoaders that outlive a request on its own terms.

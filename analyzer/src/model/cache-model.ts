@@ -415,13 +415,17 @@ export interface KeyGap {
     /** An identity-keyed cache (React `cache`, reselect `weakMapMemoize`, a `WeakMap`) called with a freshly created object: it always misses. */
     | "fresh-identity-argument"
     /** A lodash/underscore resolver that returns a new object or a Promise: lodash compares keys by identity, so it never hits. */
-    | "unstable-resolver-key";
+    | "unstable-resolver-key"
+    /** A batch loader (DataLoader) whose key function leaves out a field of the request that its batch function reads. */
+    | "key-function-missing-field";
   /** Where to report: the write, the `unstable_cache` call, or the fresh argument. */
   span: Span;
   /** The key pattern, the cache's or memoized function's name. */
   cache: string;
-  /** Missing inputs (parameter or variable names), or the fresh argument's text. */
+  /** Missing inputs (parameter or variable names, or the request's fields), or the fresh argument's text. */
   inputs: string[];
+  /** For a batch loader's key function: the request's fields the key does read. */
+  keyInputs?: string[];
   library: LibraryId;
   /** For identity-keyed caches: `file:start` of the cache's declaration, to count calls across the program. */
   cacheId: string | undefined;

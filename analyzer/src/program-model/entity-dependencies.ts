@@ -129,7 +129,11 @@ export function addEntityDependencies(
         }
       }
     } else {
-      reads = collectReads(functionId, within, within ? undefined : site.span, calls, entities).map((read) => ({
+      // An inline function is part of the code around it, unless the call graph made it a node of its own (a callback
+      // registered at module scope): then its reads are its own.
+      const ownId = within ? `${within.file}:${within.start}` : undefined;
+      const owner = ownId && ownId !== functionId && entities.readsByFunction.has(ownId) ? ownId : functionId;
+      reads = collectReads(owner, within, within ? undefined : site.span, calls, entities).map((read) => ({
         read,
         fields: read.fields,
       }));

@@ -26,6 +26,8 @@ const messages = {
     "The function cached by `unstable_cache` uses `{{inputs}}` from the surrounding function, but neither its arguments nor `keyParts` include {{them}}: every caller shares the first caller's result. Add {{them}} to `keyParts`, or pass {{them}} as arguments.",
   inputMissingFromKey:
     "The value cached under `{{cache}}` is computed from `{{inputs}}`, which the key does not contain: callers that differ only in {{them}} get the first caller's value. Add {{them}} to the key.",
+  keyFunctionMissingField:
+    "The key function of `{{cache}}` keys each request by `{{keyInputs}}`, but the batch function also reads `{{inputs}}`: requests that differ only in {{them}} get the first request's cached value. Add {{them}} to the key.",
 } as const;
 
 type Report = RuleReport<typeof messages>;
@@ -48,7 +50,7 @@ export const requireCompleteCacheKey = defineRule<RequireCompleteCacheKeyOptions
       checkCacheAside: {
         type: "boolean",
         description:
-          "Check hand-built cache-aside (Redis, in-process caches, Maps) and read-through factories for parameters missing from the key.",
+          "Check hand-built cache-aside (Redis, in-process caches, Maps), read-through factories and batch loaders' key functions (DataLoader `cacheKeyFn`) for inputs missing from the key.",
       },
       checkFrameworkCaches: {
         type: "boolean",
@@ -78,7 +80,11 @@ export const requireCompleteCacheKey = defineRule<RequireCompleteCacheKeyOptions
       }
     }
     for (const gap of model.keyGaps) {
-      if (gap.kind === "input-missing-from-key" && !options.checkCacheAside) continue;
+      if (
+        (gap.kind === "input-missing-from-key" || gap.kind === "key-function-missing-field") &&
+        !options.checkCacheAside
+      )
+        continue;
       if (gap.kind === "captured-not-in-key-parts" && !options.checkFrameworkCaches) continue;
       if (gap.kind === "fresh-identity-argument") {
         // Tests call cached functions once, outside any request: nothing to dedupe there.
@@ -180,5 +186,12 @@ function reportGap(gap: KeyGap): Report {
       return finding(gap.span, "capturedNotInKeyParts", { inputs: gap.inputs.join("`, `"), them });
     case "input-missing-from-key":
       return finding(gap.span, "inputMissingFromKey", { cache: gap.cache, inputs: gap.inputs.join("`, `"), them });
+    case "key-function-missing-field":
+      return finding(gap.span, "keyFunctionMissingField", {
+        cache: gap.cache,
+        keyInputs: (gap.keyInputs ?? []).join("`, `"),
+        inputs: gap.inputs.join("`, `"),
+        them,
+      });
   }
 }

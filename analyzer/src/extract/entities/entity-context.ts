@@ -140,11 +140,35 @@ export class EntityContext {
         const assigned = this.findConstructorAssignment(declaration);
         if (assigned) return this.findPackage(assigned, depth + 1);
       }
+      if (ts.isParameter(declaration)) return this.findPackageOfTransactionHandle(declaration, depth);
     }
     if (ts.isShorthandPropertyAssignment(declaration)) {
       const value = this.resolver.checker.getShorthandAssignmentValueSymbol(declaration);
       const inner = value?.valueDeclaration;
       return inner ? this.findPackageOfDeclaration(inner, depth + 1) : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * `db.transaction().execute(async (trx) => …)`, `db.transaction(async (tx) => …)`: the first parameter of a callback
+   * handed to a client's transaction is a handle of the same client, of the same package.
+   */
+  private findPackageOfTransactionHandle(parameter: TS.ParameterDeclaration, depth: number): string | undefined {
+    const { ts } = this;
+    const r = this.resolver;
+    const callback = parameter.parent;
+    if (!(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback)) || callback.parameters[0] !== parameter)
+      return undefined;
+    const call = callback.parent;
+    if (!ts.isCallExpression(call) || !call.arguments.includes(callback)) return undefined;
+    let chain: TS.Expression = r.skipOuter(call.expression);
+    for (let steps = 0; steps < 4; steps++) {
+      if (ts.isPropertyAccessExpression(chain)) {
+        if (/^\$?transaction$/i.test(chain.name.text)) return this.findPackage(chain.expression, depth + 1);
+        chain = r.skipOuter(chain.expression);
+      } else if (ts.isCallExpression(chain)) chain = r.skipOuter(chain.expression);
+      else return undefined;
     }
     return undefined;
   }

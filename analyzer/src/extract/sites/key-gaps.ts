@@ -2,8 +2,12 @@
 import type * as TS from "typescript";
 import type { CacheSite, KeyGap } from "../../model/cache-model";
 import type { SiteBuilder } from "../site-builder";
-import { getMemoizerAdapter } from "../../libraries/registry";
+import { getAdapter, getMemoizerAdapter } from "../../libraries/registry";
+import { createArgumentReader, fromExpr } from "../argument-reader";
 import { findEnclosingFunction } from "../functions";
+import { isNonIdentityName } from "../key-coverage";
+import type { ResolvedExport } from "../resolver";
+import { walkTree } from "../walk";
 
 /** Cache-aside writes (after a read of the same key in the same function) and read-through factories. */
 export function findCacheAsideKeyGaps(builder: SiteBuilder): void {
@@ -253,4 +257,130 @@ function isGlobalName(builder: SiteBuilder, identifier: TS.Identifier): boolean 
     declaration.getSourceFile().isDeclarationFile &&
     !(symbol!.flags & builder.ts.SymbolFlags.Alias)
   );
+}
+
+/**
+ * `new DataLoader(batch, { cacheKeyFn: (r) => `${r.a}` })` where `batch` also reads `r.b` of each request: requests
+ * that differ only in `b` share one entry. The key function must read the request by its fields (a key that hands
+ * the whole request to a call, `JSON.stringify(r)`, covers every field); the batch function's fields are the ones it
+ * reads on the elements it walks (`requests.map((r) => r.b)`, `for (const r of requests)`). A field the batch only
+ * passes on to another function is not seen, so nothing is reported for it.
+ */
+export function checkBatchKeyFunction(builder: SiteBuilder, node: TS.NewExpression, resolved: ResolvedExport): void {
+  const adapter = getAdapter(resolved.entry.library);
+  if (adapter.kind !== "in-process" || !adapter.keyedBatch) return;
+  const r = builder.resolver;
+  const read = createArgumentReader(
+    builder.instances,
+    node.arguments ?? [],
+    resolved.exportName,
+    resolved.role.variant,
+  );
+  const { batch, key } = adapter.keyedBatch(read);
+  if (!batch || !key) return;
+  const keyFunction = r.findFunctionDeclaration(fromExpr(key));
+  const batchFunction = r.findFunctionDeclaration(fromExpr(batch));
+  const keyParameter = keyFunction?.parameters[0];
+  const batchParameter = batchFunction?.parameters[0];
+  if (!keyFunction?.body || !batchFunction?.body || !keyParameter || !batchParameter) return;
+  const keyed = readFields(builder, keyParameter.name, keyFunction.body);
+  if (keyed.whole || keyed.fields.size === 0) return;
+  const used = new Set<string>();
+  for (const element of findElements(builder, batchParameter.name, batchFunction.body))
+    for (const field of readFields(builder, element.name, element.scope).fields) used.add(field);
+  const missing = [...used].filter((field) => !keyed.fields.has(field) && !isNonIdentityName(field)).sort();
+  if (missing.length === 0) return;
+  builder.keyGaps.push({
+    kind: "key-function-missing-field",
+    span: r.makeSpan(fromExpr(key)),
+    cache: builder.instances.findBindingName(node) ?? node.expression.getText(),
+    inputs: missing,
+    keyInputs: [...keyed.fields].sort(),
+    library: resolved.entry.library,
+    cacheId: undefined,
+  });
+}
+
+/**
+ * The fields of an object read through a binding inside `scope`: `{ a, b }` destructured, or `x.a`, `x["b"]`,
+ * `const { c } = x` on a name. `whole` when the object is also used as a whole (handed to a call, spread, returned).
+ */
+function readFields(
+  builder: SiteBuilder,
+  name: TS.BindingName,
+  scope: TS.Node,
+): { fields: Set<string>; whole: boolean } {
+  const { ts } = builder;
+  const fields = new Set<string>();
+  let whole = false;
+  const fromPattern = (pattern: TS.ObjectBindingPattern): void => {
+    for (const element of pattern.elements) {
+      if (element.dotDotDotToken) whole = true;
+      const property = element.propertyName ?? element.name;
+      if (ts.isIdentifier(property) || ts.isStringLiteral(property)) fields.add(property.text);
+      else whole = true;
+    }
+  };
+  if (ts.isObjectBindingPattern(name)) {
+    fromPattern(name);
+    return { fields, whole };
+  }
+  if (!ts.isIdentifier(name)) return { fields, whole: true };
+  const symbol = builder.resolver.checker.getSymbolAtLocation(name);
+  if (!symbol) return { fields, whole: true };
+  walkTree(ts, scope, (node) => {
+    if (!ts.isIdentifier(node) || node === name) return true;
+    if (builder.resolver.checker.getSymbolAtLocation(node) !== symbol) return false;
+    const parent = node.parent;
+    if (ts.isPropertyAccessExpression(parent) && parent.expression === node) fields.add(parent.name.text);
+    else if (
+      ts.isElementAccessExpression(parent) &&
+      parent.expression === node &&
+      ts.isStringLiteralLike(parent.argumentExpression)
+    )
+      fields.add(parent.argumentExpression.text);
+    else if (ts.isVariableDeclaration(parent) && parent.initializer === node && ts.isObjectBindingPattern(parent.name))
+      fromPattern(parent.name);
+    else whole = true;
+    return false;
+  });
+  return { fields, whole };
+}
+
+const ELEMENT_CALLBACKS = new Set(["map", "forEach", "filter", "some", "every", "find", "findIndex", "flatMap"]);
+
+/** The bindings that walk the elements of an array parameter: `list.map((item) => …)`, `for (const item of list)`. */
+function findElements(
+  builder: SiteBuilder,
+  name: TS.BindingName,
+  scope: TS.Node,
+): Array<{ name: TS.BindingName; scope: TS.Node }> {
+  const { ts } = builder;
+  if (!ts.isIdentifier(name)) return [];
+  const symbol = builder.resolver.checker.getSymbolAtLocation(name);
+  if (!symbol) return [];
+  const elements: Array<{ name: TS.BindingName; scope: TS.Node }> = [];
+  walkTree(ts, scope, (node) => {
+    if (!ts.isIdentifier(node) || node === name) return true;
+    if (builder.resolver.checker.getSymbolAtLocation(node) !== symbol) return false;
+    const parent = node.parent;
+    if (
+      ts.isPropertyAccessExpression(parent) &&
+      parent.expression === node &&
+      ELEMENT_CALLBACKS.has(parent.name.text) &&
+      ts.isCallExpression(parent.parent) &&
+      parent.parent.expression === parent
+    ) {
+      const callback = parent.parent.arguments[0] && builder.resolver.skipOuter(parent.parent.arguments[0]);
+      const item =
+        callback && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback)) ? callback : undefined;
+      if (item?.parameters[0]) elements.push({ name: item.parameters[0].name, scope: item.body });
+    } else if (ts.isForOfStatement(parent) && parent.expression === node) {
+      const declarations = parent.initializer;
+      if (ts.isVariableDeclarationList(declarations) && declarations.declarations[0])
+        elements.push({ name: declarations.declarations[0].name, scope: parent.statement });
+    }
+    return false;
+  });
+  return elements;
 }
