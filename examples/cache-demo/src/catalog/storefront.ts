@@ -9,9 +9,10 @@ const BANNERS_TTL_S = 60;
  * expires, every page view at that moment runs the query until one refill lands (a cache stampede).
  */
 export async function getStorefrontBanners(): Promise<unknown> {
-  const cached = await redis.get("storefront:banners");
+  // A Redis outage is a miss here: the banners come from the database.
+  const cached = await redis.get("storefront:banners").catch(() => null);
   if (cached) return JSON.parse(cached) as unknown;
   const banners: unknown = await prisma.banner.findMany({ where: { active: true } });
-  await redis.set("storefront:banners", JSON.stringify(banners), "EX", BANNERS_TTL_S);
+  await redis.set("storefront:banners", JSON.stringify(banners), "EX", BANNERS_TTL_S).catch(() => undefined);
   return banners;
 }
