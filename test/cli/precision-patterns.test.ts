@@ -455,6 +455,8 @@ describe("cachewise check: precision on real services", () => {
         `require-cache-ttl ${at("src/checkout/cart.ts", "redis.set(`checkout:")}`,
         // 1: a cache-aside of the user row written without expiry.
         `require-cache-ttl ${at("src/users/profile.ts", "redis.set(`user:")}`,
+        // The services' one ioredis client is built with the library's defaults (an outage makes calls wait).
+        `require-client-timeouts ${at("src/infra/redis.ts", "new Redis()")}`,
       ].sort(),
     );
   });

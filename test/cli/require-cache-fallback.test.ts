@@ -14,6 +14,8 @@ const EXPECTED = [
   "require-cache-fallback src/cache-helpers.ts:5:16",
   // getProject's `redis.set` after `prisma.project.findUnique`.
   "require-cache-fallback src/projects.ts:10:15",
+  // The fixture's ioredis client, built with the library's defaults.
+  "require-client-timeouts src/clients.ts:5:26",
 ].sort();
 
 describe("require-cache-fallback in the CLI and ESLint", () => {

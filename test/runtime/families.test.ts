@@ -23,6 +23,7 @@ test("loadFamilies reads the demo's families file; the resolver matches keys as 
   assert.deepEqual(redis.sort(), [
     "demo:rate:{ip}",
     "demo:session:{token}",
+    "demo:storefront:banners",
     "demo:user-sessions:{userId}",
     "demo:user:{id}",
   ]);
