@@ -279,9 +279,22 @@ describe(
           .first()
           .waitFor({ timeout: UI_WAIT_MS });
         const line = page.locator(".monaco-editor .view-line", { hasText: "await redis.get(userKey(id))" });
-        await line.locator("span span", { hasText: /^get$/ }).first().hover();
-        const hover = page.locator(".monaco-hover", { hasText: "Cachewise" });
-        await hover.first().waitFor({ timeout: 30_000 });
+        // The call also carries a diagnostic (require-cache-fallback), so the editor keeps other, hidden hover
+        // widgets in the page: wait for the visible one. A hover can be dropped while the editor re-renders the
+        // line (CodeLens refresh after a profile), so move away and hover again, as a user would.
+        const hover = page
+          .locator(".monaco-hover:visible", { hasText: "demo:user:{id}" })
+          .filter({ hasText: /without TTL/ });
+        for (let attempt = 1; ; attempt++) {
+          await line.locator("span span", { hasText: /^get$/ }).first().hover();
+          try {
+            await hover.first().waitFor({ timeout: 10_000 });
+            break;
+          } catch (error) {
+            if (attempt === 3) throw error;
+            await page.mouse.move(5, 5);
+          }
+        }
         assert.match(
           (await hover.first().textContent()) ?? "",
           new RegExp(
@@ -357,9 +370,22 @@ describe(
 
       test("(b) a hover on a cache call shows the family pattern and its figures", async () => {
         const line = page.locator(".monaco-editor .view-line", { hasText: "await redis.get(userKey(id))" });
-        await line.locator("span span", { hasText: /^get$/ }).first().hover();
-        const hover = page.locator(".monaco-hover", { hasText: "Cachewise" });
-        await hover.first().waitFor({ timeout: 30_000 });
+        // The call also carries a diagnostic (require-cache-fallback), so the editor keeps other, hidden hover
+        // widgets in the page: wait for the visible one. A hover can be dropped while the editor re-renders the
+        // line (CodeLens refresh after a profile), so move away and hover again, as a user would.
+        const hover = page
+          .locator(".monaco-hover:visible", { hasText: "demo:user:{id}" })
+          .filter({ hasText: /without TTL/ });
+        for (let attempt = 1; ; attempt++) {
+          await line.locator("span span", { hasText: /^get$/ }).first().hover();
+          try {
+            await hover.first().waitFor({ timeout: 10_000 });
+            break;
+          } catch (error) {
+            if (attempt === 3) throw error;
+            await page.mouse.move(5, 5);
+          }
+        }
         const text = (await hover.first().textContent()) ?? "";
         assert.match(text, /demo:user:\{id\}/);
         assert.match(text, new RegExp(`≈?${DEMO_KEYSPACE.users} keys`));
