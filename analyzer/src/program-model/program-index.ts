@@ -33,6 +33,16 @@ export interface ProgramIndex {
   /** The families whose tags a revalidation of the library can reach, in `program.families` order. */
   findTagScope(library: NonNullable<CacheFamily["library"]>): TagScope;
   getWriteFacts(family: CacheFamily): FamilyWriteFacts;
+  /** The families of some stores (`redis`, `in-process:<instance>`, `decorator`: a family id's part before `|`) that the program reads or writes, indexed by namespace. */
+  findKeyScope(stores: Iterable<string>): KeyScope;
+}
+
+/** The used families of one store, by the namespace of their pattern. */
+export interface KeyScope {
+  /** The families some key of the pattern could also belong to: those of its namespace and those whose namespace is not fixed text, in `program.families` order (all when the pattern's own namespace is not fixed). */
+  findOverlapCandidates(pattern: string): readonly CacheFamily[];
+  /** The families whose namespace (`namespaceOf`) passes the test, in `program.families` order; the test runs once per namespace. */
+  findFamiliesInNamespaces(test: (namespace: string) => boolean): readonly CacheFamily[];
 }
 
 export interface TagScope {
@@ -64,6 +74,7 @@ function createProgramIndex(program: ProgramModel): ProgramIndex {
   let byFirstWriteFile: Map<string, Array<{ family: CacheFamily; first: FamilySiteRef }>> | undefined;
   const tagScopes = new Map<string, TagScope>();
   const writeFacts = new Map<CacheFamily, FamilyWriteFacts>();
+  const keyScopes = new Map<string, KeyScope>();
   return {
     findFamiliesOfEntity(entity) {
       byEntity ??= groupFamilies(program.families, (family) => new Set(family.entities.map((e) => e.entity)));
@@ -106,6 +117,22 @@ function createProgramIndex(program: ProgramModel): ProgramIndex {
       }
       return scope;
     },
+    findKeyScope(stores) {
+      const wanted = new Set(stores);
+      const scopeKey = JSON.stringify([...wanted].sort());
+      let keyScope = keyScopes.get(scopeKey);
+      if (!keyScope) {
+        keyScope = createKeyScope(
+          program.families.filter(
+            (family) =>
+              wanted.has(family.id.slice(0, family.id.indexOf("|"))) &&
+              (family.writes.length > 0 || family.reads.length > 0),
+          ),
+        );
+        keyScopes.set(scopeKey, keyScope);
+      }
+      return keyScope;
+    },
     getWriteFacts(family) {
       let facts = writeFacts.get(family);
       if (!facts) {
@@ -115,6 +142,41 @@ function createProgramIndex(program: ProgramModel): ProgramIndex {
       return facts;
     },
   };
+}
+
+function createKeyScope(families: readonly CacheFamily[]): KeyScope {
+  const byClosedNamespace = groupFamilies(families, (family) => {
+    const namespace = closedNamespaceOf(family.pattern);
+    return namespace === undefined ? [] : [namespace];
+  });
+  const open = families.filter((family) => closedNamespaceOf(family.pattern) === undefined);
+  const byNamespace = groupFamilies(families, (family) => [namespaceOf(family.pattern)]);
+  const order = new Map(families.map((family, index) => [family, index]));
+  const inOrder = (lists: ReadonlyArray<readonly CacheFamily[]>): CacheFamily[] =>
+    lists.length === 1 ? [...lists[0]!] : lists.flat().sort((a, b) => order.get(a)! - order.get(b)!);
+  return {
+    findOverlapCandidates(pattern) {
+      const namespace = closedNamespaceOf(pattern);
+      if (namespace === undefined) return families;
+      return inOrder([byClosedNamespace.get(namespace) ?? [], open]);
+    },
+    findFamiliesInNamespaces(test) {
+      const lists: CacheFamily[][] = [];
+      for (const [namespace, list] of byNamespace) if (test(namespace)) lists.push(list);
+      return lists.length === 0 ? [] : inOrder(lists);
+    },
+  };
+}
+
+/**
+ * The first segment of a pattern when it is fixed text that ends the pattern or is followed by `:` (`user:{id}` →
+ * `user`, `config` → `config`); undefined when a hole or glob star is part of it (`user{id}`, `us*`, `{env}:user`).
+ * Two patterns with different fixed first segments share no key: a key's first segment is both.
+ */
+function closedNamespaceOf(pattern: string): string | undefined {
+  const namespace = /^[^:{*]*/.exec(pattern)![0];
+  const next = pattern[namespace.length];
+  return next === undefined || next === ":" ? namespace : undefined;
 }
 
 /** Families by each of their keys, every list in the families' order. */

@@ -71,11 +71,16 @@ function checkKey(site: CacheSite, program: ProgramModel, formatLocation: Format
   if (hasDecoratorFamilies(site.library) || backsDecoratorCaches(site.library)) scopes.add("decorator");
   // `@CacheClear({ cacheKeysToClear, isPattern })` clears every key that starts with its text.
   const key = (site.instance?.keyPrefix ?? "") + site.key.pattern + (site.method.endsWith("*") ? "*" : "");
-  const candidates = program.families.filter((family) => scopes.has(scopeOf(family.id)) && isUsed(family));
-  if (candidates.some((family) => patternsOverlap(key, family.pattern))) return undefined;
+  // The index keeps this linear in deletes: only the families of the key's namespace (or of an unfixed one) can
+  // hold it, and only those of a namespace near the key's can be the one it was meant for.
+  const keyScope = getProgramIndex(program).findKeyScope(scopes);
+  if (keyScope.findOverlapCandidates(key).some((family) => patternsOverlap(key, family.pattern))) return undefined;
+  const ours = namespaceOf(key);
   const closest = findClosest(
     key,
-    candidates.map((family) => ({ family, pattern: family.pattern })),
+    keyScope
+      .findFamiliesInNamespaces((theirs) => theirs === ours || isNearName(ours, theirs))
+      .map((family) => ({ family, pattern: family.pattern })),
   );
   if (!closest) return undefined;
   const { family } = closest;

@@ -1,0 +1,71 @@
+// The key-scope index that keeps no-unmatched-invalidation linear in deletes: asking only the families of a key's
+// namespace (and those whose namespace is not fixed text) must give the same answer as asking every family.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import type { CacheFamily, FamilySiteRef, ProgramModel } from "../../analyzer/src/model/program-model";
+import { getProgramIndex } from "../../analyzer/src/program-model/program-index";
+import { namespaceOf, patternsOverlap } from "../../analyzer/src/program-model/key-patterns";
+
+const USE = [{ siteId: "s" } as unknown as FamilySiteRef];
+
+function family(store: string, pattern: string, used = true): CacheFamily {
+  return {
+    id: `${store}|${pattern}`,
+    pattern,
+    reads: used ? USE : [],
+    writes: [],
+  } as unknown as CacheFamily;
+}
+
+function programOf(families: CacheFamily[]): ProgramModel {
+  return { families } as unknown as ProgramModel;
+}
+
+describe("the key-scope index of a program", () => {
+  it("gives a key the families of its namespace and every family whose namespace is not fixed, in program order", () => {
+    const families = [
+      family("redis", "{env}:user:{id}"),
+      family("redis", "user:{id}"),
+      family("redis", "session:{token}"),
+      family("redis", "user{suffix}"),
+      family("in-process:a", "user:{id}"),
+      family("redis", "user:{id}:posts", false),
+      family("redis", "user"),
+    ];
+    const scope = getProgramIndex(programOf(families)).findKeyScope(["redis"]);
+    assert.deepEqual(
+      scope.findOverlapCandidates("user:42").map((f) => f.id),
+      ["redis|{env}:user:{id}", "redis|user:{id}", "redis|user{suffix}", "redis|user"],
+    );
+    // A key whose own namespace is not fixed (`us*`, `{tenant}:x`) may be in any namespace.
+    assert.equal(scope.findOverlapCandidates("us*").length, 5);
+    assert.deepEqual(
+      scope.findFamiliesInNamespaces((namespace) => namespace === "session" || namespace === "").map((f) => f.id),
+      ["redis|{env}:user:{id}", "redis|session:{token}"],
+    );
+  });
+
+  it("answers 'can some family hold this key' exactly as a scan of every family does", () => {
+    const segment = fc.constantFrom("user", "users", "us", "session", "{id}", "{env}", "*", "x");
+    const pattern = fc
+      .array(fc.tuple(segment, fc.constantFrom(":", "", ":")), { minLength: 1, maxLength: 4 })
+      .map((parts) => parts.map(([text, separator], i) => (i === 0 ? text : separator + text)).join(""));
+    fc.assert(
+      fc.property(fc.array(pattern, { maxLength: 12 }), pattern, (patterns, key) => {
+        const families = patterns.map((p, i) => family(i % 3 === 0 ? "in-process:a" : "redis", p, i % 5 !== 4));
+        const scope = getProgramIndex(programOf(families)).findKeyScope(["redis"]);
+        const used = families.filter((f) => f.id.startsWith("redis|") && f.reads.length > 0);
+        const expected = used.some((f) => patternsOverlap(key, f.pattern));
+        const actual = scope.findOverlapCandidates(key).some((f) => patternsOverlap(key, f.pattern));
+        assert.equal(actual, expected, `${key} against ${JSON.stringify(patterns)}`);
+        const ours = namespaceOf(key);
+        assert.deepEqual(
+          scope.findFamiliesInNamespaces((theirs) => theirs === ours),
+          used.filter((f) => namespaceOf(f.pattern) === ours),
+        );
+      }),
+      { numRuns: 2000, seed: 15 },
+    );
+  });
+});
