@@ -6,15 +6,20 @@
 // key, the shares' sampling error falls by √3 for the same inspection work. Not so for an ACL
 // user whose key patterns leave keys out: SCAN lists those too and only TYPE tells them apart,
 // so its shares come from the inspected keys, and the refused ones are counted apart.
+// Paced like the gentle profile: SCANs and inspection chunks share one raw RESP socket per node,
+// and at most one batch (one SCAN, or one chunk of 72 keys × TYPE+PTTL: the gentle profile's 144
+// commands) is at the server at a time; the next ones wait in Node, encoded. Without the socket,
+// one ioredis call at a time. Measurements: bench/keyspace/README.md.
 import type { AggregationOptions } from "./aggregate";
 import { createKeyspaceAggregator, estimateGroup, estimateNamespaceTree } from "./aggregate";
 import { formatKeyForDisplay } from "./key-format";
 import type { KeyspaceConnection, ScanTarget } from "./connection";
-import { inspectKeys } from "./inspect-keys";
+import { inspectKeys, inspectKeysRaw } from "./inspect-keys";
 import type { InspectionState } from "./inspect-keys";
 import type { KeyRecord, KeyspaceEstimate } from "./keyspace-model";
 import { prepareInspection, readPermissions } from "./profile-keyspace";
 import { explainScanFailure } from "./redis-errors";
+import { RespError, type RespSocket } from "./resp-socket";
 
 export interface EstimateOptions extends AggregationOptions {
   /** Distinct keys to inspect (TYPE, PTTL); default 10,000. */
@@ -23,8 +28,14 @@ export interface EstimateOptions extends AggregationOptions {
   namesPerSample?: number;
   /** SCAN COUNT per random probe; default 100. */
   scanCount?: number;
-  /** Calls in flight per node; default 3. */
+  /** Calls in flight per node (encoded, waiting in Node on the raw socket); default 3. */
   maxInFlight?: number;
+  /** Raw socket: batches written to the server and not yet answered, per node; default 1. */
+  maxBatchesAtServer?: number;
+  /** Keys per inspection chunk; default 72 (144 commands: the gentle profile's batch). */
+  chunkSize?: number;
+  /** Inspect and SCAN over a dedicated raw RESP socket per node; default true (falls back to ioredis, one call at a time). */
+  rawSocket?: boolean;
   /** Use the read-only Lua fast path when permitted; default true. */
   useScript?: boolean;
   /** A source of uniform numbers in [0, 1) for the cursors (tests pass a seeded one). */
@@ -48,34 +59,75 @@ export async function estimateKeyspace(
   });
   const random = options.random ?? Math.random;
   const scanCount = options.scanCount ?? 100;
-  const maxInFlight = Math.max(1, options.maxInFlight ?? 3);
   const namesPerSample = Math.max(1, options.namesPerSample ?? 3);
+  const pacing = {
+    maxInFlight: Math.max(1, options.maxInFlight ?? 3),
+    atServer: Math.max(1, options.maxBatchesAtServer ?? 1),
+    chunkSize: Math.max(1, options.chunkSize ?? 72),
+  };
+  const channels = await Promise.all(
+    targets.map((target) => openChannel(target, state, pacing, options.rawSocket ?? true)),
+  );
+  try {
+    return await estimateOverChannels(connection, options, channels, {
+      started,
+      sampleSize,
+      random,
+      scanCount,
+      namesPerSample,
+      stats,
+      state,
+      keysRestricted,
+    });
+  } finally {
+    for (const channel of channels) channel.close();
+  }
+}
+
+interface EstimateRun {
+  started: number;
+  sampleSize: number;
+  random: () => number;
+  scanCount: number;
+  namesPerSample: number;
+  stats: Awaited<ReturnType<typeof prepareInspection>>["stats"];
+  state: InspectionState;
+  keysRestricted: boolean;
+}
+
+async function estimateOverChannels(
+  connection: KeyspaceConnection,
+  options: EstimateOptions,
+  channels: Channel[],
+  run: EstimateRun,
+): Promise<KeyspaceEstimate> {
+  const { started, sampleSize, random, scanCount, namesPerSample, stats, state, keysRestricted } = run;
   // SCAN lists keys outside the user's ACL key patterns too; only TYPE tells them apart.
   let restricted = keysRestricted;
   // Without INFO and DBSIZE, a full SCAN counts the node's keys and keeps a uniform sample of names.
   const counted = await Promise.all(
-    targets.map((target, i) =>
+    channels.map((channel, i) =>
       stats.nodes[i]?.keys === undefined
-        ? countAndSampleKeys(target, sampleSize * namesPerSample, scanCount, random, state, options.signal)
+        ? countAndSampleKeys(channel, sampleSize * namesPerSample, scanCount, random, options.signal)
         : undefined,
     ),
   );
-  const nodeKeys = targets.map((_, i) => stats.nodes[i]?.keys ?? counted[i]!.count);
+  const nodeKeys = channels.map((_, i) => stats.nodes[i]?.keys ?? counted[i]!.count);
   const keyspaceKeys = nodeKeys.reduce((a, b) => a + b, 0);
   const exhaustive = keyspaceKeys <= sampleSize;
 
   const perNode = await Promise.all(
-    targets.map(async (target, i) => {
+    channels.map(async (channel, i) => {
       const quota = exhaustive ? Infinity : Math.round((sampleSize * nodeKeys[i]) / Math.max(1, keyspaceKeys));
       if (quota === 0) return { records: [] as KeyRecord[], names: [] as Buffer[], vanished: 0, notPermitted: 0 };
       const wanted = Math.min(nodeKeys[i], quota * namesPerSample);
       const names = counted[i]
         ? counted[i].names.slice(0, exhaustive ? undefined : wanted)
         : exhaustive
-          ? await scanAllKeys(target, scanCount, state, options.signal)
-          : await sampleKeys(target, wanted, nodeKeys[i], scanCount, maxInFlight, random, state, options.signal);
+          ? await scanAllKeys(channel, scanCount, options.signal)
+          : await sampleKeys(channel, wanted, nodeKeys[i], scanCount, random, options.signal);
       // The names come in random order (random cursors, or shuffled): the first `quota` are a random sample of them.
-      const inspected = await inspectAll(target, names.slice(0, quota), state, maxInFlight);
+      const inspected = await inspectAll(channel, names.slice(0, quota));
       return { ...inspected, names };
     }),
   );
@@ -137,11 +189,10 @@ export async function estimateKeyspace(
 
 /** SCAN through the node, counting its keys and keeping a uniform random sample of `capacity` names, shuffled. */
 async function countAndSampleKeys(
-  target: ScanTarget,
+  channel: Channel,
   capacity: number,
   scanCount: number,
   random: () => number,
-  state: InspectionState,
   signal: AbortSignal | undefined,
 ): Promise<{ count: number; names: Buffer[] }> {
   const names: Buffer[] = [];
@@ -149,7 +200,7 @@ async function countAndSampleKeys(
   let cursor = "0";
   do {
     if (signal?.aborted) break;
-    const [next, keys] = await scanPage(target, cursor, scanCount, state);
+    const [next, keys] = await channel.scan(cursor, scanCount);
     for (const key of keys) {
       count += 1;
       // Reservoir sampling: the first `capacity` names, then each next one replaces a random one with p = capacity / count.
@@ -175,30 +226,69 @@ async function countAndSampleKeys(
   return { count, names };
 }
 
-async function scanPage(
-  target: ScanTarget,
-  cursor: string | number,
-  scanCount: number,
-  state: InspectionState,
-): Promise<[Buffer, Buffer[]]> {
-  try {
-    return await target.client.scanBuffer(cursor, "COUNT", scanCount);
-  } catch (error) {
-    throw explainScanFailure(error, state.server);
-  }
+/**
+ * How the estimate talks to one node: SCAN and inspection calls, paced. On the raw socket, at most
+ * `maxInFlight` calls are pending in Node and `atServer` of them written and unanswered; on ioredis
+ * (which writes each call at once), `atServer` calls at a time.
+ */
+interface Channel {
+  scan(cursor: string | number, scanCount: number): Promise<[Buffer, Buffer[]]>;
+  inspect(keys: Buffer[]): Promise<{ records: KeyRecord[]; vanished: number; notPermitted: number }>;
+  /** Calls to keep pending at once (the callers' workers). */
+  readonly concurrency: number;
+  readonly chunkSize: number;
+  close(): void;
 }
 
-async function scanAllKeys(
+async function openChannel(
   target: ScanTarget,
-  scanCount: number,
   state: InspectionState,
-  signal: AbortSignal | undefined,
-): Promise<Buffer[]> {
+  pacing: { maxInFlight: number; atServer: number; chunkSize: number },
+  rawSocket: boolean,
+): Promise<Channel> {
+  const explain = (error: unknown): never => {
+    throw explainScanFailure(error, state.server);
+  };
+  let socket: RespSocket | undefined;
+  if (rawSocket && target.openInspectionSocket) {
+    try {
+      socket = await target.openInspectionSocket();
+    } catch (error) {
+      state.notices.add(
+        `A dedicated inspection connection to ${target.node} could not be opened (${(error as Error).message.split("\n")[0]}): the estimate uses the ioredis connection, one call at a time.`,
+      );
+    }
+  }
+  if (socket) {
+    const raw = socket;
+    raw.maxBatchesAtServer = pacing.atServer;
+    return {
+      concurrency: pacing.maxInFlight,
+      chunkSize: pacing.chunkSize,
+      async scan(cursor, scanCount) {
+        const [reply] = await raw.send([{ name: "SCAN", args: [String(cursor), "COUNT", scanCount] }]).catch(explain);
+        if (reply instanceof RespError) return explain(new Error(reply.message));
+        return reply as [Buffer, Buffer[]];
+      },
+      inspect: (keys) => inspectKeysRaw(raw, keys, state),
+      close: () => raw.close(),
+    };
+  }
+  return {
+    concurrency: pacing.atServer,
+    chunkSize: pacing.chunkSize,
+    scan: (cursor, scanCount) => target.client.scanBuffer(cursor, "COUNT", scanCount).catch(explain),
+    inspect: (keys) => inspectKeys(target.client, keys, state),
+    close: () => undefined,
+  };
+}
+
+async function scanAllKeys(channel: Channel, scanCount: number, signal: AbortSignal | undefined): Promise<Buffer[]> {
   const seen = new Map<string, Buffer>();
   let cursor = "0";
   do {
     if (signal?.aborted) break;
-    const [next, keys] = await scanPage(target, cursor, scanCount, state);
+    const [next, keys] = await channel.scan(cursor, scanCount);
     for (const key of keys) seen.set(key.toString("latin1"), key);
     cursor = next.toString();
   } while (cursor !== "0");
@@ -210,13 +300,11 @@ async function scanAllKeys(
  * pick the bucket (Redis masks it by the table size), so any random integer is a valid start.
  */
 async function sampleKeys(
-  target: ScanTarget,
+  channel: Channel,
   quota: number,
   nodeKeys: number,
   scanCount: number,
-  maxInFlight: number,
   random: () => number,
-  state: InspectionState,
   signal: AbortSignal | undefined,
 ): Promise<Buffer[]> {
   const seen = new Map<string, Buffer>();
@@ -227,37 +315,34 @@ async function sampleKeys(
     while (seen.size < quota && probes < maxProbes && !signal?.aborted) {
       probes += 1;
       const cursor = Math.floor(random() * 2 ** 52);
-      const [, keys] = await scanPage(target, cursor, scanCount, state);
+      const [, keys] = await channel.scan(cursor, scanCount);
       for (const key of keys) {
         if (seen.size >= quota) break;
         seen.set(key.toString("latin1"), key);
       }
     }
   };
-  await Promise.all(Array.from({ length: maxInFlight }, probe));
+  await Promise.all(Array.from({ length: channel.concurrency }, probe));
   return [...seen.values()];
 }
 
 async function inspectAll(
-  target: ScanTarget,
+  channel: Channel,
   keys: Buffer[],
-  state: InspectionState,
-  maxInFlight: number,
 ): Promise<{ records: KeyRecord[]; vanished: number; notPermitted: number }> {
   const records: KeyRecord[] = [];
   let vanished = 0;
   let notPermitted = 0;
   let next = 0;
-  const chunk = 100;
   const worker = async () => {
     while (next < keys.length) {
-      const slice = keys.slice(next, (next += chunk));
-      const result = await inspectKeys(target.client, slice, state);
+      const slice = keys.slice(next, (next += channel.chunkSize));
+      const result = await channel.inspect(slice);
       records.push(...result.records);
       vanished += result.vanished;
       notPermitted += result.notPermitted;
     }
   };
-  await Promise.all(Array.from({ length: maxInFlight }, worker));
+  await Promise.all(Array.from({ length: channel.concurrency }, worker));
   return { records, vanished, notPermitted };
 }
