@@ -6,6 +6,7 @@ import fc from "fast-check";
 import type { CacheFamily, FamilySiteRef, ProgramModel } from "../../analyzer/src/model/program-model";
 import { getProgramIndex } from "../../analyzer/src/program-model/program-index";
 import { namespaceOf, patternsOverlap } from "../../analyzer/src/program-model/key-patterns";
+import { createNearNameIndex, findNearNames, isNearName } from "../../analyzer/src/program-model/near-names";
 
 const USE = [{ siteId: "s" } as unknown as FamilySiteRef];
 
@@ -41,7 +42,7 @@ describe("the key-scope index of a program", () => {
     // A key whose own namespace is not fixed (`us*`, `{tenant}:x`) may be in any namespace.
     assert.equal(scope.findOverlapCandidates("us*").length, 5);
     assert.deepEqual(
-      scope.findFamiliesInNamespaces((namespace) => namespace === "session" || namespace === "").map((f) => f.id),
+      scope.findFamiliesInNamespaces(["session", "", "nothing"]).map((f) => f.id),
       ["redis|{env}:user:{id}", "redis|session:{token}"],
     );
   });
@@ -61,11 +62,39 @@ describe("the key-scope index of a program", () => {
         assert.equal(actual, expected, `${key} against ${JSON.stringify(patterns)}`);
         const ours = namespaceOf(key);
         assert.deepEqual(
-          scope.findFamiliesInNamespaces((theirs) => theirs === ours),
+          scope.findFamiliesInNamespaces([ours]),
           used.filter((f) => namespaceOf(f.pattern) === ours),
         );
       }),
       { numRuns: 2000, seed: 15 },
+    );
+  });
+});
+
+describe("the near-name index", () => {
+  it("finds exactly the names isNearName accepts, as a comparison with every name does", () => {
+    // Names built from a few stems with plural endings, separators, case and one or two typos, some of them long.
+    const stem = fc.constantFrom("member", "notification", "team-event", "TeamEvent", "team_events", "x", "settings");
+    const typo = fc.tuple(fc.nat(20), fc.constantFrom("", "a", "z")).map(([at, letter]) => ({ at, letter }));
+    const name = fc
+      .tuple(
+        stem,
+        fc.constantFrom("", "s", "es", "-v2", "_cache_of_the_whole_workspace_and_more"),
+        fc.array(typo, { maxLength: 2 }),
+      )
+      .map(([base, ending, typos]) =>
+        typos.reduce((text, { at, letter }) => {
+          const i = at % (text.length + 1);
+          return text.slice(0, i) + letter + text.slice(i + (letter === "" ? 1 : 0));
+        }, base + ending),
+      );
+    fc.assert(
+      fc.property(fc.array(name, { maxLength: 30 }), name, (names, query) => {
+        const index = createNearNameIndex(names);
+        const expected = [...new Set(names)].filter((other) => isNearName(query, other)).sort();
+        assert.deepEqual([...findNearNames(query, index)].sort(), expected, `${query} among ${JSON.stringify(names)}`);
+      }),
+      { numRuns: 3000, seed: 15 },
     );
   });
 });

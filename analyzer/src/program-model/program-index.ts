@@ -41,8 +41,10 @@ export interface ProgramIndex {
 export interface KeyScope {
   /** The families some key of the pattern could also belong to: those of its namespace and those whose namespace is not fixed text, in `program.families` order (all when the pattern's own namespace is not fixed). */
   findOverlapCandidates(pattern: string): readonly CacheFamily[];
-  /** The families whose namespace (`namespaceOf`) passes the test, in `program.families` order; the test runs once per namespace. */
-  findFamiliesInNamespaces(test: (namespace: string) => boolean): readonly CacheFamily[];
+  /** The namespaces (`namespaceOf`) of the families, each once. */
+  readonly namespaces: readonly string[];
+  /** The families whose namespace is one of these, in `program.families` order. */
+  findFamiliesInNamespaces(namespaces: Iterable<string>): readonly CacheFamily[];
 }
 
 export interface TagScope {
@@ -160,9 +162,13 @@ function createKeyScope(families: readonly CacheFamily[]): KeyScope {
       if (namespace === undefined) return families;
       return inOrder([byClosedNamespace.get(namespace) ?? [], open]);
     },
-    findFamiliesInNamespaces(test) {
+    namespaces: [...byNamespace.keys()],
+    findFamiliesInNamespaces(namespaces) {
       const lists: CacheFamily[][] = [];
-      for (const [namespace, list] of byNamespace) if (test(namespace)) lists.push(list);
+      for (const namespace of new Set(namespaces)) {
+        const list = byNamespace.get(namespace);
+        if (list) lists.push(list);
+      }
       return lists.length === 0 ? [] : inOrder(lists);
     },
   };

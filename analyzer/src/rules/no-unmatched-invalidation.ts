@@ -6,8 +6,15 @@ import type { CacheFamily, ProgramModel } from "../model/program-model";
 import { defineRule, findingOf, type RuleReport } from "../model/rule";
 import { backsDecoratorCaches, hasDecoratorFamilies, hasGlobalTags } from "../libraries/registry";
 import { isTestFile } from "../program-model/file-kinds";
-import { getProgramIndex } from "../program-model/program-index";
+import { getProgramIndex, type KeyScope } from "../program-model/program-index";
 import { isOpaquePattern, namespaceOf, normalizePattern, patternsOverlap } from "../program-model/key-patterns";
+import {
+  computeEditDistance,
+  createNearNameIndex,
+  findNearNames,
+  isNearName,
+  type NearNameIndex,
+} from "../program-model/near-names";
 
 export type NoUnmatchedInvalidationOptions = Record<string, never>;
 
@@ -20,10 +27,6 @@ const messages = {
 
 type Report = RuleReport<typeof messages>;
 const finding = findingOf(messages);
-
-/** A name this long that differs from a family's by this many edits at most is taken as a typo of it. */
-const MIN_TYPO_LENGTH = 8;
-const MAX_TYPO_EDITS = 2;
 
 export const noUnmatchedInvalidation = defineRule<NoUnmatchedInvalidationOptions, typeof messages>({
   id: "no-unmatched-invalidation",
@@ -57,6 +60,18 @@ export const noUnmatchedInvalidation = defineRule<NoUnmatchedInvalidationOptions
 
 type FormatLocation = (span: Span) => string;
 
+const nearNameIndexes = new WeakMap<KeyScope, NearNameIndex>();
+
+/** The near-name index of a scope's namespaces, built once per program. */
+function getNearNameIndex(scope: KeyScope): NearNameIndex {
+  let index = nearNameIndexes.get(scope);
+  if (!index) {
+    index = createNearNameIndex(scope.namespaces);
+    nearNameIndexes.set(scope, index);
+  }
+  return index;
+}
+
 /** A delete by key: unmatched when no family of its store that the program reads or writes can hold the key. */
 function checkKey(site: CacheSite, program: ProgramModel, formatLocation: FormatLocation): Report | undefined {
   // A key with no literal text (a parameter) may be any family's: it counts for all of them.
@@ -79,7 +94,7 @@ function checkKey(site: CacheSite, program: ProgramModel, formatLocation: Format
   const closest = findClosest(
     key,
     keyScope
-      .findFamiliesInNamespaces((theirs) => theirs === ours || isNearName(ours, theirs))
+      .findFamiliesInNamespaces([ours, ...findNearNames(ours, getNearNameIndex(keyScope))])
       .map((family) => ({ family, pattern: family.pattern })),
   );
   if (!closest) return undefined;
@@ -171,15 +186,6 @@ function isMeantFor(key: string, family: string): boolean {
   return at > 0 && a !== undefined && b !== undefined && !a.includes("{") && !b.includes("{") && isNearName(a, b);
 }
 
-/** A plural or singular of the other, the same words with other separators or case, or a typo in a long name. */
-function isNearName(a: string, b: string): boolean {
-  if (a === b || a.length === 0 || b.length === 0) return false;
-  if ([a + "s", a + "es"].includes(b) || [b + "s", b + "es"].includes(a)) return true;
-  const bare = (name: string) => name.replace(/[-_.]/g, "").toLowerCase();
-  if (bare(a) === bare(b)) return true;
-  return Math.min(a.length, b.length) >= MIN_TYPO_LENGTH && computeEditDistance(a, b) <= MAX_TYPO_EDITS;
-}
-
 /** Why the key is not the family's, in words: the first segment where they part. */
 function describeDifference(key: string, family: string): string {
   const ours = key.split(":");
@@ -197,16 +203,4 @@ function describeDifference(key: string, family: string): string {
   if (same === theirs.length)
     return `which ends at \`${common}\` where this key goes on with \`:${ours.slice(same).join(":")}\``;
   return `which has \`${theirs[same]}\` after \`${common}\` where this key has \`${ours[same]}\``;
-}
-
-/** Levenshtein distance. */
-function computeEditDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++)
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length]!;
 }
