@@ -288,6 +288,29 @@ describe("cachewise families --format prometheus-rules", () => {
     assert.match(session, /owner: "no owner declared in the cachewise configuration"/);
   });
 
+  it("passes promtool's lint for families that declare no owner, runbook or data class", () => {
+    // Alerts of one name are told apart by their static labels: without an owner, only the family differs.
+    const bare = (family: string): AlertFamily => ({
+      family,
+      owner: undefined,
+      runbook: undefined,
+      dataClass: undefined,
+      maxStaleReadRatio: undefined,
+    });
+    const dir = makeDir();
+    try {
+      fs.writeFileSync(
+        path.join(dir, "rules.yml"),
+        formatPrometheusRules([bare("user:{id}"), bare("session:{token}"), bare(HOSTILE_FAMILY)]) + "\n",
+      );
+      const check = promtool(["check", "rules", "rules.yml"], dir);
+      assert.equal(check.code, 0, check.output);
+      assert.match(check.output, /SUCCESS: 19 rules found/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("rejects a stale-read threshold that is not a share from 0 to 1", () => {
     const dir = writeProject("prometheus-rules-config", {
       "tsconfig.json": STRICT_TSCONFIG,

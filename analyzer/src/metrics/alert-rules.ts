@@ -191,6 +191,9 @@ export function formatPrometheusRules(families: readonly AlertFamily[]): string 
         `        expr: ${y(alert.expr)}`,
         `        for: ${alert.for}`,
         "        labels:",
+        // The family is in the expression's result too; as a static label it also tells the rules apart for
+        // promtool's lint, which reports alerts of one name with the same static labels as duplicates.
+        `          cache_family: ${text(family.family)}`,
         `          severity: ${alert.severity}`,
       );
       if (family.owner !== undefined) lines.push(`          owner: ${text(family.owner)}`);
