@@ -561,6 +561,7 @@ describe(
           ).catch(async (error: Error) => {
             throw new Error(`${error.message}; it reads "${await lens.first().textContent()}"`);
           });
+          await page.mouse.move(5, 5); // off the explorer row, whose tooltip would cover the editor
           await screenshot(page, "extension-metrics-codelens");
 
           const hover = page
@@ -943,9 +944,12 @@ async function waitUntilAsync(condition: () => Promise<boolean>, what: string, t
   }
 }
 
-/** The labels of a tree view's rows in the order shown (list rows are positioned, not in DOM order). */
+/**
+ * The labels of a tree view's top-level rows in the order shown (list rows are positioned, not in DOM order; a family
+ * revealed earlier is expanded, its call sites are rows of level 2).
+ */
 async function familyLabels(rows: Locator): Promise<string[]> {
-  const entries = await rows.evaluateAll((elements) =>
+  const entries = await rows.and(rows.page().locator('[aria-level="1"]')).evaluateAll((elements) =>
     elements.map((element) => {
       const row = element as unknown as {
         getAttribute(name: string): string | null;
