@@ -1,7 +1,8 @@
 // The real extension in a real VS Code (code-server + Chromium), against a copy of
 // examples/cache-demo and a Redis seeded with keys of the demo's families: CodeLens, hover, the
 // sidebar views, the Problems panel, the read-only guarantee (MONITOR sees no write), workspace
-// trust, a least-privilege user (NOPERM), and Redis going away and coming back. Then the mocha
+// trust, a least-privilege user (NOPERM), the run-time figures of the instrumented demo service from a real
+// Prometheus (CodeLens, hover with its chart, Families view), and Redis going away and coming back. Then the mocha
 // suite inside the extension host.
 //   npm run build && node --import tsx --test --test-reporter=spec test/extension-ui/extension.test.ts
 // Every test tears down what it started (code-server's process group, Chromium, redis-server,
@@ -19,6 +20,9 @@ import { startRedisServer, type RedisProcess } from "../keyspace/redis-harness";
 import { launchBrowser, openWorkbench, screenshot, type LaunchedBrowser } from "./browser";
 import { REPO_ROOT, startCodeServer, TEST_OUTPUT, type RunningCodeServer } from "./code-server";
 import { formatBytes } from "../../analyzer/src/keyspace/figure-format";
+import { formatHitRatio, formatLatency, formatPercent, formatRate } from "../../analyzer/src/metrics/figure-text";
+import { buildHitRatioChart } from "../../extension/src/stats/metrics-text";
+import { startDemoService, WINDOW, type DemoService } from "./measured-demo";
 import { runExtensionHostTests } from "./run-extension-host-tests";
 import { isInstalled } from "./smoke-extension";
 
@@ -337,8 +341,12 @@ describe(
       let browser: LaunchedBrowser | undefined;
       let monitor: RedisMonitor | undefined;
       let page: Page;
+      // The instrumented demo service for test (i), started alongside the session; awaited there.
+      let demoStarting: Promise<DemoService> | undefined;
 
       before(async () => {
+        demoStarting = startDemoService();
+        demoStarting.catch(() => undefined);
         // MONITOR on its own connection sees every command of the whole session, from activation on.
         // The rate-limit keys expire after 60 s: seed again so that every family has live keys.
         seedDemoKeyspace(redis.port);
@@ -354,6 +362,10 @@ describe(
         await browser?.close();
         await server?.stop();
         monitor?.stop();
+        await demoStarting?.then(
+          (demo) => demo.stop(),
+          () => undefined,
+        );
         if (server) process.stderr.write(`code-server run folder: ${server.runDir}\n`);
       });
 
@@ -369,23 +381,10 @@ describe(
       });
 
       test("(b) a hover on a cache call shows the family pattern and its figures", async () => {
-        const line = page.locator(".monaco-editor .view-line", { hasText: "await redis.get(userKey(id))" });
-        // The call also carries a diagnostic (require-cache-fallback), so the editor keeps other, hidden hover
-        // widgets in the page: wait for the visible one. A hover can be dropped while the editor re-renders the
-        // line (CodeLens refresh after a profile), so move away and hover again, as a user would.
         const hover = page
           .locator(".monaco-hover:visible", { hasText: "demo:user:{id}" })
           .filter({ hasText: /without TTL/ });
-        for (let attempt = 1; ; attempt++) {
-          await line.locator("span span", { hasText: /^get$/ }).first().hover();
-          try {
-            await hover.first().waitFor({ timeout: 10_000 });
-            break;
-          } catch (error) {
-            if (attempt === 3) throw error;
-            await page.mouse.move(5, 5);
-          }
-        }
+        await hoverGetUserRead(page, hover);
         const text = (await hover.first().textContent()) ?? "";
         assert.match(text, /demo:user:\{id\}/);
         assert.match(text, new RegExp(`≈?${DEMO_KEYSPACE.users} keys`));
@@ -534,6 +533,143 @@ describe(
           [],
           `write commands reached Redis (full log: ${monitor.file})`,
         );
+      });
+
+      test("(m) with cachewise.metrics.prometheusUrl, the CodeLens, the hover (figures and hit-ratio chart) and the Families view show the figures Prometheus has for the family", async () => {
+        assert.ok(server && demoStarting);
+        const demo = await demoStarting;
+        // The demo service under its load generator, scraped by a real Prometheus; the figures are frozen from here on.
+        const measured = await demo.measure();
+        const expected = await expectedFigures(measured.query, "demo:user:{id}");
+        // In the workspace's settings: code-server (4.139.1) does not notice a user settings.json written by another
+        // process while it runs, but it watches the workspace folder, as for any file.
+        const settingsFile = path.join(server.workspace, ".vscode", "settings.json");
+        fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+        fs.writeFileSync(
+          settingsFile,
+          `${JSON.stringify({ "cachewise.metrics.prometheusUrl": measured.prometheusUrl, "cachewise.metrics.window": WINDOW }, null, 2)}\n`,
+        );
+        try {
+          if (!(await page.locator(".explorer-folders-view").isVisible()))
+            await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').click();
+          await openFile(page, ["src", "users", "user-service.ts"]);
+          const summary = `${formatHitRatio(expected.hitRatio)} hits · p99 ${formatLatency(expected.p99Seconds)} · ${formatPercent(expected.staleReadRatio)} stale`;
+          const lens = page.locator(".monaco-editor .codelens-decoration a", { hasText: /^demo:user:\{id\} · / });
+          await waitUntilAsync(
+            async () => ((await lens.first().textContent()) ?? "").endsWith(` · ${summary}`),
+            `the CodeLens to end with " · ${summary}"`,
+            UI_WAIT_MS,
+          ).catch(async (error: Error) => {
+            throw new Error(`${error.message}; it reads "${await lens.first().textContent()}"`);
+          });
+          await page.mouse.move(5, 5); // off the explorer row, whose tooltip would cover the editor
+          await screenshot(page, "extension-metrics-codelens");
+
+          const hover = page
+            .locator(".monaco-hover:visible", { hasText: "demo:user:{id}" })
+            .filter({ hasText: `Production (last ${WINDOW})` })
+            .filter({ has: page.locator('img[src^="data:image/svg+xml;base64,"]') });
+          await hoverGetUserRead(page, hover);
+          const cells = await hover.first().locator("table tbody tr").last().locator("td").allTextContents();
+          assert.deepEqual(
+            cells.map((cell) => cell.trim()),
+            [
+              formatHitRatio(expected.hitRatio),
+              formatRate(expected.missesPerSecond),
+              "0%",
+              formatLatency(expected.p99Seconds),
+              formatPercent(expected.staleReadRatio),
+            ],
+          );
+          // The chart: an SVG the browser decoded and laid out, whose last point (the last 10 min: the load) is the
+          // hit ratio above, after 6 h of history in one line (a point every 10 min, none missing).
+          const image = hover.first().locator('img[src^="data:image/svg+xml;base64,"]');
+          const { src, naturalWidth, width, height } = await image.evaluate((element) => {
+            const img = element as unknown as {
+              src: string;
+              naturalWidth: number;
+              getBoundingClientRect(): { width: number; height: number };
+            };
+            const box = img.getBoundingClientRect();
+            return { src: img.src, naturalWidth: img.naturalWidth, width: box.width, height: box.height };
+          });
+          assert.equal(naturalWidth, 240, "the chart image did not decode");
+          assert.ok(width > 0 && height > 0, `the chart is not laid out (${width}×${height})`);
+          const svg = Buffer.from(src.slice(src.indexOf(",") + 1), "base64").toString();
+          const runs = [...svg.matchAll(/<polyline points="([^"]+)"/g)].map((m) => m[1]!.split(" "));
+          assert.equal(runs.length, 1, svg);
+          assert.equal(runs[0]!.length, 6 * 6 + 1, svg);
+          const lastY = Number(runs[0]!.at(-1)!.split(",")[1]);
+          const expectedY = Number(
+            /points="[\d.]+,([\d.]+)/.exec(
+              buildHitRatioChart([
+                [0, expected.hitRatio],
+                [1, expected.hitRatio],
+              ]),
+            )![1],
+          );
+          assert.ok(Math.abs(lastY - expectedY) <= 0.1, `last point at y=${lastY}, the hit ratio is at y=${expectedY}`);
+          const caption = /Hit ratio over the last 6 h \(([\d.]+)% – ([\d.]+)%\)/.exec(
+            (await hover.first().textContent()) ?? "",
+          );
+          assert.ok(caption, "the chart's caption");
+          // From the lowest point to the highest: the load's hit ratio is one of them, the history's 90 % the top.
+          assert.ok(Number(caption[1]) <= expected.hitRatio * 100 + 0.05 && Number(caption[2]) >= 89.9, caption[0]);
+          // The hover is taller than it may be (the diagnostic, the family, the TTL table come first): scroll it, with
+          // the mouse in it as a user would, until the chart and its caption are in view, for the screenshot.
+          const box = (await hover.first().boundingBox())!;
+          await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+          const chartCaption = hover.first().getByText(/^Hit ratio over the last/);
+          for (let i = 0; i < 20; i++) {
+            const below = (await chartCaption.boundingBox())!;
+            if (below.y + below.height <= box.y + box.height) break;
+            await page.mouse.wheel(0, 100);
+          }
+          await screenshot(page, "extension-metrics-hover");
+          await page.mouse.move(5, 5);
+          await page.keyboard.press("Escape");
+
+          await page.locator('.activitybar .action-item a[aria-label^="Cachewise"]').click();
+          await page.locator(CACHEWISE_CONTAINER).waitFor({ timeout: UI_WAIT_MS });
+          const families = viewRows(page, "Families");
+          await families
+            .filter({ hasText: "demo:user:{id}" })
+            .filter({ hasText: summary })
+            .first()
+            .waitFor({ timeout: UI_WAIT_MS });
+          // Sorted by stale reads: the verified families first, in the order of their stale-read ratio in Prometheus.
+          const staleOrder = (
+            await measured.query(
+              `sort_desc(sum by (cache_family) (rate(cache_stale_reads_total[${WINDOW}])) / sum by (cache_family) (rate(cache_verified_reads_total[${WINDOW}])))`,
+            )
+          )
+            // A family without verified reads in the window has no ratio (0/0), as in the extension.
+            .filter((sample) => Number.isFinite(sample.value))
+            .map((sample) => sample.labels.cache_family!);
+          assert.ok(staleOrder.length >= 2, `stale-read ratios: ${staleOrder.join(", ")}`);
+          await runCommand(page, "Cachewise: Sort Families by Risk or Stale Reads");
+          await waitUntilAsync(
+            async () => (await familyLabels(families)).slice(0, staleOrder.length).join("|") === staleOrder.join("|"),
+            `the Families view to start with ${staleOrder.join(", ")}`,
+            UI_WAIT_MS,
+          ).catch(async (error: Error) => {
+            throw new Error(`${error.message}; it shows ${(await familyLabels(families)).join(", ")}`);
+          });
+          // Wide enough for the figures: drag the sidebar's edge, then double-click it back to its size.
+          const sidebar = (await page.locator(".part.sidebar").boundingBox())!;
+          const edge = { x: sidebar.x + sidebar.width, y: sidebar.y + sidebar.height / 2 };
+          await page.mouse.move(edge.x, edge.y);
+          await page.mouse.down();
+          await page.mouse.move(edge.x + 500, edge.y, { steps: 5 });
+          await page.mouse.up();
+          await screenshot(page, "extension-metrics-families");
+          await runCommand(page, "Cachewise: Sort Families by Risk or Stale Reads");
+          await page.mouse.dblclick(edge.x + 500, edge.y);
+          await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').click();
+        } finally {
+          // Back to the session the other tests expect: no run-time figures, no reads of Prometheus.
+          fs.rmSync(settingsFile);
+        }
       });
 
       test("(g) Redis down: the status bar says disconnected without a storm of notifications, and it reconnects when Redis is back", async () => {
@@ -750,4 +886,81 @@ async function waitUntil(condition: () => boolean, what: string, timeoutMs: numb
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * Hovers `get` in getUser's `await redis.get(userKey(id))` until `hover` shows. The call also carries a diagnostic
+ * (require-cache-fallback), so the editor keeps other, hidden hover widgets in the page: `hover` must select the
+ * visible one. A hover can be dropped while the editor re-renders the line (a CodeLens refresh), so it moves away and
+ * hovers again, as a user would.
+ */
+async function hoverGetUserRead(page: Page, hover: Locator): Promise<void> {
+  const line = page.locator(".monaco-editor .view-line", { hasText: "await redis.get(userKey(id))" });
+  for (let attempt = 1; ; attempt++) {
+    await line.locator("span span", { hasText: /^get$/ }).first().hover();
+    try {
+      await hover.first().waitFor({ timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.mouse.move(5, 5);
+    }
+  }
+}
+
+/**
+ * One family's figures over the window, asked of Prometheus with the test's own queries: hit ratio, misses a second,
+ * p99 latency and the share of verified reads that were stale. Fails when the family has errors or lacks a figure.
+ */
+async function expectedFigures(
+  query: (promql: string) => Promise<Array<{ labels: Record<string, string>; value: number }>>,
+  family: string,
+): Promise<{ hitRatio: number; missesPerSecond: number; p99Seconds: number; staleReadRatio: number }> {
+  const of = `cache_family=${JSON.stringify(family)}`;
+  const byResult = new Map(
+    (await query(`sum by (cache_result) (rate(cache_operations_total{${of}}[${WINDOW}]))`)).map((s) => [
+      s.labels.cache_result,
+      s.value,
+    ]),
+  );
+  const [hits, misses] = [byResult.get("hit"), byResult.get("miss")];
+  assert.ok(hits !== undefined && misses !== undefined, `hits and misses of ${family}: ${[...byResult]}`);
+  assert.equal(byResult.get("error"), undefined, `${family} has errors`);
+  const one = async (promql: string) => {
+    const result = await query(promql);
+    assert.equal(result.length, 1, `${promql}: ${JSON.stringify(result)}`);
+    return result[0]!.value;
+  };
+  const p99Seconds = await one(
+    `histogram_quantile(0.99, sum by (le) (rate(cache_operation_duration_bucket{${of}}[${WINDOW}])))`,
+  );
+  const stale = await one(`sum(rate(cache_stale_reads_total{${of}}[${WINDOW}]))`);
+  const verified = await one(`sum(rate(cache_verified_reads_total{${of}}[${WINDOW}]))`);
+  assert.ok(stale > 0 && verified > 0, `stale ${stale} of verified ${verified}`);
+  return { hitRatio: hits / (hits + misses), missesPerSecond: misses, p99Seconds, staleReadRatio: stale / verified };
+}
+
+async function waitUntilAsync(condition: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
+ * The labels of a tree view's top-level rows in the order shown (list rows are positioned, not in DOM order; a family
+ * revealed earlier is expanded, its call sites are rows of level 2).
+ */
+async function familyLabels(rows: Locator): Promise<string[]> {
+  const entries = await rows.and(rows.page().locator('[aria-level="1"]')).evaluateAll((elements) =>
+    elements.map((element) => {
+      const row = element as unknown as {
+        getAttribute(name: string): string | null;
+        querySelector(selector: string): { textContent: string | null } | null;
+      };
+      return [Number(row.getAttribute("data-index")), row.querySelector(".label-name")?.textContent ?? ""] as const;
+    }),
+  );
+  return [...entries].sort(([a], [b]) => a - b).map(([, label]) => label);
 }

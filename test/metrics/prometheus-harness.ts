@@ -1,7 +1,7 @@
 // A real Prometheus server for the `cachewise stats` tests (Debian's `prometheus` package): a free loopback port,
 // a throw-away TSDB under test-output/, a one-second scrape of a target the test serves, killed by PID. A
 // process-exit hook kills whatever a failing test left behind.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
@@ -10,6 +10,7 @@ import { runCliAsync } from "../../analyzer/src/cli/main";
 import { REPO_ROOT, type CliRun } from "../helpers";
 
 const PROMETHEUS = "/usr/bin/prometheus";
+const PROMTOOL = "/usr/bin/promtool";
 const running = new Set<ChildProcess>();
 process.on("exit", () => {
   for (const child of running) {
@@ -26,8 +27,12 @@ export interface PrometheusProcess {
   stop(): Promise<void>;
 }
 
-/** Starts Prometheus scraping `target` (host:port, path /metrics) every second; resolves once it is ready. */
-export async function startPrometheus(target: string): Promise<PrometheusProcess> {
+/**
+ * Starts Prometheus scraping `target` (host:port, path /metrics) every second; resolves once it is ready.
+ * `history`: OpenMetrics text (timestamps in the past, `# EOF` at the end) that `promtool tsdb create-blocks-from
+ * openmetrics` writes into the TSDB before the server starts: hours of data that a one-second scrape cannot make.
+ */
+export async function startPrometheus(target: string, options: { history?: string } = {}): Promise<PrometheusProcess> {
   const dir = path.join(
     REPO_ROOT,
     "test-output",
@@ -46,6 +51,18 @@ export async function startPrometheus(target: string): Promise<PrometheusProcess
     "",
   ].join("\n");
   fs.writeFileSync(path.join(dir, "prometheus.yml"), config);
+  if (options.history !== undefined) {
+    fs.writeFileSync(path.join(dir, "history.om"), options.history);
+    const backfill = spawnSync(
+      PROMTOOL,
+      ["tsdb", "create-blocks-from", "openmetrics", path.join(dir, "history.om"), path.join(dir, "data")],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    if (backfill.status !== 0) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new Error(`promtool could not backfill the history:\n${backfill.stderr}${backfill.stdout}`);
+    }
+  }
   const port = await findFreePort();
   const log = fs.openSync(path.join(dir, "prometheus.log"), "w");
   const child = spawn(
