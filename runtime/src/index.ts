@@ -2,8 +2,8 @@
 // the read, write and delete methods of a client the service already has (ioredis, node-redis, iovalkey,
 // lru-cache, keyv, cache-manager) and records OpenTelemetry metrics per family: operations by result, their
 // duration, and sampled stale reads. No compiler here: the key matcher and the method tables are the analyzer's
-// plain-data parts. `@opentelemetry/api` is an optional peer, loaded when present; without an SDK registered its
-// meter is a no-op and the counting left is a few array increments per call (docs/runtime-metrics.md).
+// plain-data parts. `@opentelemetry/api` is an optional peer, loaded when present; without an SDK registered when a
+// client is instrumented, the client is left as it is: nothing would ever read its counts (docs/runtime-metrics.md).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { RUNTIME_METHOD_TABLES } from "../../analyzer/src/libraries/runtime-methods";
@@ -65,10 +65,11 @@ export interface InstrumentOptions {
   /** The meter provider to record to; the global one (`metrics.getMeterProvider()`) by default. */
   meterProvider?: MeterProviderLike;
   /**
-   * Time one call in this many for the duration histogram (the counts are always exact). A histogram record costs the
-   * SDK an attribute hash (about 1 µs, several on a busy machine: bench/runtime/README.md), so by default one call
-   * in 4 is timed for Redis, keyv and cache-manager, and one in 16 for lru-cache, whose reads take less time than
-   * reading the clock twice. 1 times every call.
+   * Time one call in this many, on average, for the duration histogram (the counts are always exact). A histogram
+   * record costs the SDK an attribute hash (1-4 µs on a busy machine: bench/runtime/README.md), so by default one
+   * call in 16 is timed for Redis, keyv and cache-manager, and one in 64 for lru-cache, whose reads take less time
+   * than one record. The gap between two timed calls is drawn at random (1 to 2N-1 calls), so that a workload that
+   * repeats with a period does not always time the same step of it. 1 times every call.
    */
   durationSampling?: number;
 }
@@ -86,7 +87,7 @@ export interface CacheAsideOptions<V> {
   verify?: { rate: number; equals?(cached: V, fresh: V): boolean };
   logger?: RuntimeLogger;
   meterProvider?: MeterProviderLike;
-  /** Time one `get` or `set` in this many for the duration histogram (4 by default, as for remote clients). */
+  /** Time one `get` or `set` in this many, on average, for the duration histogram (16 by default, as for remote clients). */
   durationSampling?: number;
 }
 
@@ -159,6 +160,10 @@ export async function flushVerifications(): Promise<void> {
  * count `hit` or `miss` (`null`/`undefined`, `false` from `has`, 0 from `EXISTS`, an empty collection, -2 from
  * `TTL`), writes and deletes `ok`; a throw or a rejection counts `error` and is re-thrown unchanged. Calling it
  * twice on one client does nothing the second time.
+ *
+ * Without a meter provider (no `meterProvider` option and no OpenTelemetry SDK registered globally yet, or no
+ * `@opentelemetry/api` at all) the client is returned untouched: the API's no-op meter never binds to an SDK
+ * registered later, so counts kept for it would never be read. Register the SDK first, then instrument.
  */
 export function instrument<T extends object>(client: T, options: InstrumentOptions = {}): T {
   const target = client as Record<PropertyKey, unknown>;
@@ -166,12 +171,16 @@ export function instrument<T extends object>(client: T, options: InstrumentOptio
   const library = options.library ?? detectLibrary(client);
   const table = RUNTIME_METHOD_TABLES[library];
   const recorder = getRecorder(options.meterProvider);
+  if (!recorder) {
+    logNoMeter(options.logger);
+    return client;
+  }
   const isRedis = library === "ioredis" || library === "iovalkey" || library === "node-redis";
   const keyPrefix = options.keyPrefix ?? (isRedis ? readKeyPrefix(client) : undefined);
   const resolveFamily = createCellResolver(recorder, options, isRedis ? "redis" : "in-process", keyPrefix);
   const verify = options.verify ? createVerifier(options.verify, options.logger) : undefined;
-  const sampling = Math.max(1, Math.floor(options.durationSampling ?? (table.synchronous ? 16 : 4)));
-  const context: WrapContext = { recorder, resolveFamily, verify, sampling, countdown: sampling };
+  const sampling = Math.max(1, Math.floor(options.durationSampling ?? (table.synchronous ? 64 : 16)));
+  const context: WrapContext = { recorder, resolveFamily, verify, sampling, countdown: nextGap(sampling) };
   for (const name of listMethodNames(client)) {
     const method = table.caseInsensitive ? name.toLowerCase() : name;
     const operation = table.operations.get(method);
@@ -198,6 +207,16 @@ export function instrument<T extends object>(client: T, options: InstrumentOptio
  */
 export function cacheAside<V>(options: CacheAsideOptions<V>): (key: string) => Promise<V> {
   const recorder = getRecorder(options.meterProvider);
+  if (!recorder) {
+    logNoMeter(options.logger);
+    return async (key: string): Promise<V> => {
+      const cached = await options.get(key);
+      if (cached != null) return cached;
+      const value = await options.load(key);
+      await options.set(key, value);
+      return value;
+    };
+  }
   const cells = recorder.cellsOf(options.family);
   const verify = options.verify
     ? createVerifier(
@@ -209,8 +228,8 @@ export function cacheAside<V>(options: CacheAsideOptions<V>): (key: string) => P
         options.logger,
       )
     : undefined;
-  const sampling = Math.max(1, Math.floor(options.durationSampling ?? 4));
-  const clock: Sampler = { sampling, countdown: sampling };
+  const sampling = Math.max(1, Math.floor(options.durationSampling ?? 16));
+  const clock: Sampler = { sampling, countdown: nextGap(sampling) };
   return async (key: string): Promise<V> => {
     let start = startClock(clock);
     let cached: V | null | undefined;
@@ -290,10 +309,9 @@ interface Meter {
 
 class Recorder {
   readonly families = new Map<string, FamilyCells>();
-  private readonly histogram: Histogram | undefined;
+  private readonly histogram: Histogram;
 
-  constructor(meter: Meter | undefined) {
-    if (!meter) return;
+  constructor(meter: Meter) {
     this.histogram = meter.createHistogram(METRIC_NAMES.duration, {
       description: "Duration of cache operations, by family, operation and result.",
       unit: "s",
@@ -354,17 +372,16 @@ class Recorder {
   count(cells: FamilyCells, op: number, result: number, start: number): void {
     const slot = op * 4 + result;
     cells.counts[slot]!++;
-    if (this.histogram && start === start)
-      this.histogram.record((performance.now() - start) / 1000, cells.attributes[slot]!);
+    if (start === start) this.histogram.record((performance.now() - start) / 1000, cells.attributes[slot]!);
   }
 }
 
 /** One recorder per meter provider (one set of instruments), shared by every client instrumented with it. */
 const recorders = new WeakMap<object, Recorder>();
-let noMeterRecorder: Recorder | undefined;
 
 interface OpenTelemetryApi {
   metrics: { getMeterProvider(): MeterProviderLike };
+  createNoopMeter?(): unknown;
 }
 
 let api: OpenTelemetryApi | null | undefined;
@@ -381,15 +398,28 @@ function loadApi(): OpenTelemetryApi | null {
   return api;
 }
 
-function getRecorder(meterProvider: MeterProviderLike | undefined): Recorder {
+/**
+ * The recorder of the meter provider given, else of the global one; undefined when there is none to record to: no
+ * API, or the API's no-op provider (what `metrics.getMeterProvider()` returns before an SDK registers one; its meter
+ * stays a no-op for good, the metrics API has no proxy that would bind it to a later SDK).
+ */
+function getRecorder(meterProvider: MeterProviderLike | undefined): Recorder | undefined {
   const provider = meterProvider ?? loadApi()?.metrics.getMeterProvider();
-  if (!provider) return (noMeterRecorder ??= new Recorder(undefined));
+  if (!provider) return undefined;
   let recorder = recorders.get(provider);
   if (!recorder) {
-    recorder = new Recorder(provider.getMeter("cachewise", RUNTIME_VERSION) as Meter);
+    const meter = provider.getMeter("cachewise", RUNTIME_VERSION);
+    if (meter === loadApi()?.createNoopMeter?.()) return undefined;
+    recorder = new Recorder(meter as Meter);
     recorders.set(provider, recorder);
   }
   return recorder;
+}
+
+function logNoMeter(logger: RuntimeLogger | undefined): void {
+  logger?.debug("cachewise: no OpenTelemetry meter provider registered: the client is left uninstrumented", {
+    hint: "register the SDK's MeterProvider (or pass `meterProvider`) before calling instrument()",
+  });
 }
 
 declare const CACHEWISE_VERSION: string | undefined;
@@ -521,16 +551,37 @@ function missRuleOf(method: string): (value: unknown) => boolean {
   return isAbsent;
 }
 
-/** Whether to time this call: one in `sampling`. */
+/** A clock reading when this call is to be timed (one in `sampling` on average), else NaN. */
 function startClock(sampler: Sampler): number {
   if (--sampler.countdown > 0) return NaN;
-  sampler.countdown = sampler.sampling;
+  sampler.countdown = nextGap(sampler.sampling);
   return performance.now();
 }
 
+/** Calls until the next timed one: uniform over 1 … 2N-1 (mean N), 1 when every call is timed. */
+function nextGap(sampling: number): number {
+  return sampling === 1 ? 1 : 1 + Math.floor(Math.random() * (2 * sampling - 1));
+}
+
+/** Counts the outcome of a single-key call that returned `value`: ok for writes and deletes, hit or miss for reads. */
+function settleOne(
+  context: WrapContext,
+  spec: MethodSpec,
+  cells: FamilyCells,
+  key: unknown,
+  value: unknown,
+  start: number,
+) {
+  const miss = spec.miss;
+  if (miss === undefined) context.recorder.count(cells, spec.op, RESULT_OK, start);
+  else if (miss(value)) context.recorder.count(cells, spec.op, RESULT_MISS, start);
+  else {
+    context.recorder.count(cells, spec.op, RESULT_HIT, start);
+    if (context.verify && typeof key === "string") context.verify(key, cells, value);
+  }
+}
+
 function wrapSync(original: AnyFunction, spec: MethodSpec, context: WrapContext): AnyFunction {
-  const { recorder, verify } = context;
-  const { op, miss } = spec;
   if (spec.multiKey)
     return function (this: unknown, ...args: unknown[]) {
       const start = startClock(context);
@@ -543,22 +594,15 @@ function wrapSync(original: AnyFunction, spec: MethodSpec, context: WrapContext)
     try {
       value = original.apply(this, args);
     } catch (error) {
-      recorder.count(cells, op, RESULT_ERROR, start);
+      context.recorder.count(cells, spec.op, RESULT_ERROR, start);
       throw error;
     }
-    if (miss === undefined) recorder.count(cells, op, RESULT_OK, start);
-    else if (miss(value)) recorder.count(cells, op, RESULT_MISS, start);
-    else {
-      recorder.count(cells, op, RESULT_HIT, start);
-      if (verify && typeof args[0] === "string") verify(args[0], cells, value);
-    }
+    settleOne(context, spec, cells, args[0], value, start);
     return value;
   };
 }
 
 function wrapAsync(original: AnyFunction, spec: MethodSpec, context: WrapContext): AnyFunction {
-  const { recorder, verify } = context;
-  const { op, miss } = spec;
   if (spec.multiKey)
     return function (this: unknown, ...args: unknown[]) {
       const start = startClock(context);
@@ -572,25 +616,20 @@ function wrapAsync(original: AnyFunction, spec: MethodSpec, context: WrapContext
     try {
       returned = original.apply(this, args);
     } catch (error) {
-      recorder.count(cells, op, RESULT_ERROR, start);
+      context.recorder.count(cells, spec.op, RESULT_ERROR, start);
       throw error;
     }
     if (!isThenable(returned)) {
-      recorder.count(cells, op, miss === undefined ? RESULT_OK : miss(returned) ? RESULT_MISS : RESULT_HIT, start);
+      settleOne(context, spec, cells, key, returned, start);
       return returned;
     }
     return returned.then(
       (value) => {
-        if (miss === undefined) recorder.count(cells, op, RESULT_OK, start);
-        else if (miss(value)) recorder.count(cells, op, RESULT_MISS, start);
-        else {
-          recorder.count(cells, op, RESULT_HIT, start);
-          if (verify && typeof key === "string") verify(key, cells, value);
-        }
+        settleOne(context, spec, cells, key, value, start);
         return value;
       },
       (error: unknown) => {
-        recorder.count(cells, op, RESULT_ERROR, start);
+        context.recorder.count(cells, spec.op, RESULT_ERROR, start);
         throw error;
       },
     );
@@ -613,11 +652,41 @@ function collectKeys(args: readonly unknown[]): unknown[] {
   return keys;
 }
 
+/** Counts `result` once per key, each under its own family; the duration (if timed) under the first key's. */
+function countKeys(
+  context: WrapContext,
+  spec: MethodSpec,
+  cells: readonly FamilyCells[],
+  result: number,
+  start: number,
+) {
+  for (let i = 0; i < cells.length; i++) context.recorder.count(cells[i]!, spec.op, result, i === 0 ? start : NaN);
+}
+
 /**
- * A call on several keys: one operation per key, each under its own family. A read whose result is an array of
- * the same length counts each element's hit or miss; any other result counts for every key. The duration is
- * recorded once, under the first key's family.
+ * The outcome of a call on several keys: one operation per key, each under its own family. A read whose result is an
+ * array of the same length counts each element's hit or miss; any other result counts for every key.
  */
+function settleKeys(
+  context: WrapContext,
+  spec: MethodSpec,
+  keys: readonly unknown[],
+  cells: readonly FamilyCells[],
+  value: unknown,
+  start: number,
+): void {
+  const miss = spec.miss;
+  if (miss === undefined) countKeys(context, spec, cells, RESULT_OK, start);
+  else if (Array.isArray(value) && value.length === keys.length) {
+    value.forEach((element, i) => {
+      const hit = !isAbsent(element);
+      context.recorder.count(cells[i]!, spec.op, hit ? RESULT_HIT : RESULT_MISS, i === 0 ? start : NaN);
+      if (hit && context.verify && typeof keys[i] === "string") context.verify(keys[i] as string, cells[i]!, element);
+    });
+  } else countKeys(context, spec, cells, miss(value) ? RESULT_MISS : RESULT_HIT, start);
+}
+
+/** A call on several keys (`MGET a b`, `getMany([a, b])`), counted by `settleKeys`. */
 function settleMulti(
   context: WrapContext,
   spec: MethodSpec,
@@ -627,34 +696,27 @@ function settleMulti(
 ): unknown {
   const keys = collectKeys(args);
   const cells = keys.map((key) => context.resolveFamily(key));
-  const { recorder } = context;
-  const countAll = (result: number) => {
-    cells.forEach((c, i) => recorder.count(c, spec.op, result, i === 0 ? start : NaN));
-  };
-  const settle = (value: unknown) => {
-    const miss = spec.miss;
-    if (miss === undefined) countAll(RESULT_OK);
-    else if (Array.isArray(value) && value.length === keys.length) {
-      value.forEach((element, i) => {
-        const hit = !isAbsent(element);
-        recorder.count(cells[i]!, spec.op, hit ? RESULT_HIT : RESULT_MISS, i === 0 ? start : NaN);
-        if (hit && context.verify && typeof keys[i] === "string") context.verify(keys[i] as string, cells[i]!, element);
-      });
-    } else countAll(miss(value) ? RESULT_MISS : RESULT_HIT);
-    return value;
-  };
   let returned: unknown;
   try {
     returned = call();
   } catch (error) {
-    countAll(RESULT_ERROR);
+    countKeys(context, spec, cells, RESULT_ERROR, start);
     throw error;
   }
-  if (!isThenable(returned)) return settle(returned);
-  return returned.then(settle, (error: unknown) => {
-    countAll(RESULT_ERROR);
-    throw error;
-  });
+  if (!isThenable(returned)) {
+    settleKeys(context, spec, keys, cells, returned, start);
+    return returned;
+  }
+  return returned.then(
+    (value) => {
+      settleKeys(context, spec, keys, cells, value, start);
+      return value;
+    },
+    (error: unknown) => {
+      countKeys(context, spec, cells, RESULT_ERROR, start);
+      throw error;
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
