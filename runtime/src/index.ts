@@ -1,7 +1,7 @@
 // cachewise/runtime: measures the cache families cachewise found in the code while the service runs. It wraps
 // the read, write and delete methods of a client the service already has (ioredis, node-redis, iovalkey,
-// lru-cache, keyv, cache-manager) and records OpenTelemetry metrics per family: operations by result, their
-// duration, and sampled stale reads. No compiler here: the key matcher and the method tables are the analyzer's
+// lru-cache, keyv, cache-manager), their read-through calls and their pipelines and transactions, and records
+// OpenTelemetry metrics per family: operations by result, their duration, and sampled stale reads. No compiler here: the key matcher and the method tables are the analyzer's
 // plain-data parts. `@opentelemetry/api` is an optional peer, loaded when present; without an SDK registered when a
 // client is instrumented, the client is left as it is: nothing would ever read its counts (docs/runtime-metrics.md).
 import { readFileSync } from "node:fs";
@@ -185,7 +185,13 @@ export function instrument<T extends object>(client: T, options: InstrumentOptio
     const method = table.caseInsensitive ? name.toLowerCase() : name;
     const operation = table.operations.get(method);
     const original = target[name];
-    if (!operation || typeof original !== "function") continue;
+    if (typeof original !== "function") continue;
+    const special = wrapSpecial(library, name, original as AnyFunction, context, table);
+    if (special) {
+      Object.defineProperty(client, name, { value: special, writable: true, configurable: true, enumerable: false });
+      continue;
+    }
+    if (!operation) continue;
     const spec: MethodSpec = {
       op: OPERATION_INDEX[operation],
       multiKey: table.multiKey.has(method),
@@ -198,6 +204,36 @@ export function instrument<T extends object>(client: T, options: InstrumentOptio
   }
   Object.defineProperty(client, INSTRUMENTED, { value: true, enumerable: false });
   return client;
+}
+
+/**
+ * The methods outside the tables that are counted all the same: read-through calls (lru-cache's `fetch`,
+ * `forceFetch` and `memo`, cache-manager's `wrap`) and the batches of the Redis clients (`pipeline()` and `multi()`).
+ */
+function wrapSpecial(
+  library: CacheLibrary,
+  name: string,
+  original: AnyFunction,
+  context: WrapContext,
+  table: (typeof RUNTIME_METHOD_TABLES)[CacheLibrary],
+): AnyFunction | undefined {
+  switch (library) {
+    case "lru-cache":
+      if (name === "fetch" || name === "forceFetch") return wrapLruReadThrough(original, context, "fetch");
+      if (name === "memo") return wrapLruReadThrough(original, context, "memo");
+      return undefined;
+    case "cache-manager":
+      return name === "wrap" ? wrapCacheManagerWrap(original, context) : undefined;
+    case "ioredis":
+    case "iovalkey":
+      if (name === "pipeline" || name === "multi")
+        return wrapIoredisBatchFactory(original, context, table, name === "multi");
+      return undefined;
+    case "node-redis":
+      return name === "multi" || name === "MULTI" ? wrapNodeRedisMulti(original, context, table) : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -717,6 +753,288 @@ function settleMulti(
       throw error;
     },
   );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Read-through calls: a hit when the loader did not run for this call, a miss when it did (or, for lru-cache's
+// `fetch`, when the call joined a load already in flight). Timed like the other calls; the loader's time included.
+
+type ReadThroughOutcome = (value: unknown, state: { loaded: boolean; status: Record<string, unknown> }) => number;
+
+/**
+ * lru-cache's `fetch`, `forceFetch` (asynchronous) and `memo` (synchronous) report what they did in the `status`
+ * object of their options: `status.fetch` is `hit` only when the value came from the cache with no fetch dispatched
+ * (`stale`, `refresh`, `miss` and `inflight` all involve the `fetchMethod`); `get` (no `fetchMethod`) is a plain
+ * read. `status.memo` is `hit` or `miss`. A caller's own `status` object is used when it passes one.
+ */
+function wrapLruReadThrough(original: AnyFunction, context: WrapContext, field: "fetch" | "memo"): AnyFunction {
+  const outcome: ReadThroughOutcome = (value, { status }) => {
+    const what = status[field];
+    if (what === "hit") return RESULT_HIT;
+    if (what === "get") return isAbsent(value) ? RESULT_MISS : RESULT_HIT;
+    return RESULT_MISS;
+  };
+  return function (this: unknown, key: unknown, given?: unknown, ...rest: unknown[]) {
+    const options = given as Record<string, unknown> | undefined;
+    const status = (options?.status as Record<string, unknown> | undefined) ?? {};
+    const withStatus = options?.status === status ? options : { ...options, status };
+    return settleReadThrough(context, key, { loaded: false, status }, outcome, () =>
+      original.call(this, key, withStatus, ...rest),
+    );
+  };
+}
+
+/**
+ * cache-manager's `wrap(key, loader, …)`: the loader is passed on wrapped, so that the call knows whether it ran.
+ * A call that reuses another caller's load in flight (cache-manager coalesces them) did not run its loader: a hit.
+ * A hit that starts a background refresh (`refreshThreshold`) ran the loader: a miss.
+ */
+function wrapCacheManagerWrap(original: AnyFunction, context: WrapContext): AnyFunction {
+  const outcome: ReadThroughOutcome = (_value, state) => (state.loaded ? RESULT_MISS : RESULT_HIT);
+  return function (this: unknown, key: unknown, loader: unknown, ...rest: unknown[]) {
+    if (typeof loader !== "function") return original.call(this, key, loader, ...rest);
+    const state = { loaded: false, status: {} };
+    const tracked = function (this: unknown, ...args: unknown[]) {
+      state.loaded = true;
+      return (loader as AnyFunction).apply(this, args);
+    };
+    return settleReadThrough(context, key, state, outcome, () => original.call(this, key, tracked, ...rest));
+  };
+}
+
+function settleReadThrough(
+  context: WrapContext,
+  key: unknown,
+  state: { loaded: boolean; status: Record<string, unknown> },
+  outcome: ReadThroughOutcome,
+  call: () => unknown,
+): unknown {
+  const cells = context.resolveFamily(key);
+  const start = startClock(context);
+  const settle = (value: unknown) => {
+    const result = outcome(value, state);
+    context.recorder.count(cells, OP_GET, result, start);
+    if (result === RESULT_HIT && context.verify && typeof key === "string") context.verify(key, cells, value);
+    return value;
+  };
+  let returned: unknown;
+  try {
+    returned = call();
+  } catch (error) {
+    context.recorder.count(cells, OP_GET, RESULT_ERROR, start);
+    throw error;
+  }
+  if (!isThenable(returned)) return settle(returned);
+  return returned.then(settle, (error: unknown) => {
+    context.recorder.count(cells, OP_GET, RESULT_ERROR, start);
+    throw error;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pipelines and transactions: each queued cache command is counted when the batch's `exec` settles, with its own
+// result (ioredis and iovalkey: `[error, value]` per command; node-redis: the replies, or a `MultiErrorReply`
+// holding them). Batched commands are not timed (they share one round trip). A transaction discarded because a
+// WATCHed key changed counts nothing: no command ran.
+
+interface QueuedCommand {
+  spec: MethodSpec;
+  keys: unknown[];
+  cells: FamilyCells[];
+  /** Index of the command's result in what `exec` resolves to. */
+  index: number;
+}
+
+interface BatchState {
+  queued: QueuedCommand[];
+  /** node-redis: commands queued so far (its batches have no `length`). */
+  added: number;
+  settled: boolean;
+}
+
+const BATCH_STATE = Symbol("cachewise.batch");
+
+type Batch = Record<PropertyKey, unknown> & { [BATCH_STATE]?: BatchState; length?: number };
+
+/**
+ * A prototype for a client's batches: the batch class's prototype with the cache commands wrapped to note what they
+ * queue. Made once per client and batch class; each batch is given it with `Object.setPrototypeOf`.
+ */
+function createBatchPrototype(
+  proto: object,
+  context: WrapContext,
+  table: (typeof RUNTIME_METHOD_TABLES)[CacheLibrary],
+  nodeRedis: boolean,
+): object {
+  const wrapped = Object.create(proto) as Record<string, unknown>;
+  for (const name of listMethodNames(proto)) {
+    const method = name.toLowerCase();
+    const operation = table.operations.get(method);
+    const original = (proto as Record<string, unknown>)[name];
+    if (!operation || typeof original !== "function") continue;
+    const spec: MethodSpec = {
+      op: OPERATION_INDEX[operation],
+      multiKey: table.multiKey.has(method),
+      miss: operation === "get" ? missRuleOf(method) : undefined,
+    };
+    wrapped[name] = function (this: Batch, ...args: unknown[]) {
+      const state = this[BATCH_STATE];
+      const index = nodeRedis ? (state?.added ?? 0) : (this.length ?? 0);
+      const returned = (original as AnyFunction).apply(this, args);
+      if (state) {
+        const keys = spec.multiKey ? collectKeys(args) : [args[0]];
+        state.queued.push({ spec, keys, cells: keys.map((key) => context.resolveFamily(key)), index });
+      }
+      return returned;
+    };
+  }
+  if (nodeRedis) {
+    // Every queued command goes through addCommand, but SELECT and scripts add to the queue directly: count them.
+    for (const name of ["addCommand", "sendCommand", "SELECT"]) {
+      const original = (proto as Record<string, unknown>)[name];
+      if (typeof original !== "function") continue;
+      wrapped[name] = function (this: Batch, ...args: unknown[]) {
+        const state = this[BATCH_STATE];
+        // A typed command calls addCommand from inside its wrapper: count the queue entry once.
+        if (state) state.added++;
+        return (original as AnyFunction).apply(this, args);
+      };
+    }
+  }
+  return wrapped;
+}
+
+/** Wraps a batch's `exec` (and node-redis' `execAsPipeline`) to count its commands once they settle. */
+function wrapBatchExec(batch: Batch, context: WrapContext, names: readonly string[], resultOf: BatchResult): void {
+  const state = batch[BATCH_STATE]!;
+  for (const name of names) {
+    const original = batch[name];
+    if (typeof original !== "function") continue;
+    batch[name] = function (this: unknown, ...args: unknown[]) {
+      const returned = (original as AnyFunction).apply(this, args);
+      if (state.settled || !isThenable(returned)) return returned;
+      state.settled = true;
+      returned.then(
+        (value) => settleBatch(context, state, resultOf(value, undefined)),
+        (error: unknown) => settleBatch(context, state, resultOf(undefined, error)),
+      );
+      return returned;
+    };
+  }
+}
+
+/**
+ * What a batch's `exec` settled with, per result index: `error` when that command failed, else its value. `all`
+ * says every command failed; `none` that none ran.
+ */
+type BatchResult = (
+  value: unknown,
+  error: unknown,
+) => "all-failed" | "none-ran" | ((index: number) => { failed: boolean; value: unknown });
+
+function settleBatch(context: WrapContext, state: BatchState, outcome: ReturnType<BatchResult>): void {
+  if (outcome === "none-ran") return;
+  for (const command of state.queued) {
+    if (outcome === "all-failed") {
+      countKeys(context, command.spec, command.cells, RESULT_ERROR, NaN);
+      continue;
+    }
+    const { failed, value } = outcome(command.index);
+    if (failed) countKeys(context, command.spec, command.cells, RESULT_ERROR, NaN);
+    else if (command.keys.length === 1 && !command.spec.multiKey) {
+      settleOne(context, command.spec, command.cells[0]!, command.keys[0], value, NaN);
+    } else settleKeys(context, command.spec, command.keys, command.cells, value, NaN);
+  }
+}
+
+/** ioredis and iovalkey: `exec` resolves to `[error, value]` per command (a transaction: per command inside it). */
+function ioredisBatchResult(offset: number): BatchResult {
+  return (value) => {
+    // A transaction whose WATCHed keys changed resolves to null; a rejected exec (EXECABORT) fails every command.
+    if (value === null) return "none-ran";
+    if (!Array.isArray(value)) return "all-failed";
+    return (index) => {
+      const entry = value[index - offset] as [unknown, unknown] | undefined;
+      if (!Array.isArray(entry)) return { failed: true, value: undefined };
+      return { failed: entry[0] != null, value: entry[1] };
+    };
+  };
+}
+
+/** node-redis: `exec` resolves to the replies; a `MultiErrorReply` carries them with the failed ones' indexes. */
+function nodeRedisBatchResult(added: () => number): BatchResult {
+  return (value, error) => {
+    let replies: unknown[] | undefined;
+    let failed = new Set<number>();
+    if (error === undefined) replies = Array.isArray(value) ? value : undefined;
+    else if ((error as Error)?.constructor?.name === "WatchError") return "none-ran";
+    else {
+      const multi = error as { replies?: unknown; errorIndexes?: unknown };
+      if (Array.isArray(multi?.replies) && Array.isArray(multi.errorIndexes)) {
+        replies = multi.replies;
+        failed = new Set(multi.errorIndexes as number[]);
+      }
+    }
+    if (!replies) return "all-failed";
+    // Replies that do not line up with the queue (a script, which is queued past the count): none is attributed.
+    if (replies.length !== added()) return "none-ran";
+    const list = replies;
+    return (index) => ({ failed: failed.has(index), value: list[index] });
+  };
+}
+
+/** ioredis' and iovalkey's `pipeline(commands?)` and `multi(commands?, options?)`. */
+function wrapIoredisBatchFactory(
+  original: AnyFunction,
+  context: WrapContext,
+  table: (typeof RUNTIME_METHOD_TABLES)[CacheLibrary],
+  transaction: boolean,
+): AnyFunction {
+  const prototypes = new WeakMap<object, object>();
+  return function (this: unknown, ...args: unknown[]) {
+    // Commands given as an array are added once the batch is instrumented, as the library would add them.
+    const commands = Array.isArray(args[0]) ? (args[0] as unknown[][]) : undefined;
+    const batch = (commands ? original.apply(this, transaction ? [args[1]] : []) : original.apply(this, args)) as Batch;
+    if (!batch || typeof batch.exec !== "function" || typeof batch.length !== "number") return batch;
+    const proto = Object.getPrototypeOf(batch) as object;
+    let wrapped = prototypes.get(proto);
+    if (!wrapped) prototypes.set(proto, (wrapped = createBatchPrototype(proto, context, table, false)));
+    Object.setPrototypeOf(batch, wrapped);
+    Object.defineProperty(batch, BATCH_STATE, { value: { queued: [], added: 0, settled: false }, enumerable: false });
+    // A transaction's results start after its MULTI, which is queued already.
+    wrapBatchExec(batch, context, ["exec"], ioredisBatchResult(transaction ? batch.length : 0));
+    if (commands) (batch.addBatch as AnyFunction).call(batch, commands);
+    return batch;
+  };
+}
+
+/** node-redis' `multi()` / `MULTI()`: its `exec()`, `exec(true)` and `execAsPipeline()`. */
+function wrapNodeRedisMulti(
+  original: AnyFunction,
+  context: WrapContext,
+  table: (typeof RUNTIME_METHOD_TABLES)[CacheLibrary],
+): AnyFunction {
+  const prototypes = new WeakMap<object, object>();
+  return function (this: unknown, ...args: unknown[]) {
+    const batch = original.apply(this, args) as Batch;
+    if (!batch || typeof batch.exec !== "function") return batch;
+    const proto = Object.getPrototypeOf(batch) as object;
+    let wrapped = prototypes.get(proto);
+    if (!wrapped) prototypes.set(proto, (wrapped = createBatchPrototype(proto, context, table, true)));
+    Object.setPrototypeOf(batch, wrapped);
+    const state: BatchState = { queued: [], added: 0, settled: false };
+    Object.defineProperty(batch, BATCH_STATE, { value: state, enumerable: false });
+    // `select` and `EXEC` are instance fields holding the prototype's functions: point them at the wrapped ones.
+    if (typeof batch.select === "function") batch.select = (wrapped as Batch).SELECT;
+    wrapBatchExec(
+      batch,
+      context,
+      ["exec", "execAsPipeline"],
+      nodeRedisBatchResult(() => state.added),
+    );
+    if (typeof batch.EXEC === "function") batch.EXEC = batch.exec;
+    return batch;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

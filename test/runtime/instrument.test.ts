@@ -24,7 +24,8 @@ test("the in-process tables are the adapters' table: a library that gets its own
   assert.equal(table.get("has"), "get");
   assert.equal(table.get("set"), "set");
   assert.equal(table.get("delete"), "delete");
-  // Read-through and keyless methods say nothing about a key's hit or miss.
+  // Read-through methods are not in the table (their result says nothing about hit or miss: the runtime counts them
+  // by whether the loader ran, test/runtime/read-through.test.ts); keyless ones name no family.
   for (const name of ["fetch", "wrap", "clear", "reset"]) assert.equal(table.get(name), undefined, name);
   const redis = RUNTIME_METHOD_TABLES.ioredis.operations;
   assert.deepEqual(
