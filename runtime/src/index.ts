@@ -1,9 +1,10 @@
 // cachewise/runtime: measures the cache families cachewise found in the code while the service runs. It wraps
 // the read, write and delete methods of a client the service already has (ioredis, node-redis, iovalkey,
 // lru-cache, keyv, cache-manager), their read-through calls and their pipelines and transactions, and records
-// OpenTelemetry metrics per family: operations by result, their duration, and sampled stale reads. No compiler here: the key matcher and the method tables are the analyzer's
-// plain-data parts. `@opentelemetry/api` is an optional peer, loaded when present; without an SDK registered when a
-// client is instrumented, the client is left as it is: nothing would ever read its counts (docs/runtime-metrics.md).
+// OpenTelemetry metrics per family: operations by result, their duration, and sampled stale reads. No compiler
+// here: the key matcher and the method tables are the analyzer's plain-data parts. `@opentelemetry/api` is an
+// optional peer, loaded when present; without an SDK registered when a client is instrumented, the client is left
+// as it is: nothing would ever read its counts (docs/runtime-metrics.md).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { RUNTIME_METHOD_TABLES } from "../../analyzer/src/libraries/runtime-methods";
@@ -87,7 +88,7 @@ export interface CacheAsideOptions<V> {
   verify?: { rate: number; equals?(cached: V, fresh: V): boolean };
   logger?: RuntimeLogger;
   meterProvider?: MeterProviderLike;
-  /** Time one `get` or `set` in this many, on average, for the duration histogram (16 by default, as for remote clients). */
+  /** Time one `get` or `set` in this many, on average, for the duration histogram (16 by default, as for clients). */
   durationSampling?: number;
 }
 
@@ -453,8 +454,8 @@ function getRecorder(meterProvider: MeterProviderLike | undefined): Recorder | u
 }
 
 function logNoMeter(logger: RuntimeLogger | undefined): void {
-  logger?.debug("cachewise: no OpenTelemetry meter provider registered: the client is left uninstrumented", {
-    hint: "register the SDK's MeterProvider (or pass `meterProvider`) before calling instrument()",
+  logger?.debug("cachewise: no OpenTelemetry meter provider registered: nothing is counted", {
+    hint: "register the SDK's MeterProvider (or pass `meterProvider`) before calling instrument() or cacheAside()",
   });
 }
 
