@@ -97,3 +97,28 @@ test("cache-manager wrap: hit when the loader did not run, miss when it did, err
     [op("users", "get", "miss")]: 1,
   });
 });
+
+test("cache-manager wrap, as documented: a caller that shares a load in flight is a hit, a refresh-ahead a miss", async () => {
+  const meter = createTestMeter();
+  const cache = instrument(createCache(), { family: "pages", meterProvider: meter.provider });
+  let loads = 0;
+  const load = async () => {
+    loads++;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return `page ${loads}`;
+  };
+  // Two callers, one load (cache-manager coalesces them): the second caller's loader never runs.
+  assert.deepEqual(await Promise.all([cache.wrap("home", load), cache.wrap("home", load)]), ["page 1", "page 1"]);
+  assert.equal(loads, 1);
+  // With a refresh threshold: fresh enough, a plain hit; then, past the threshold, the cached value is returned and
+  // the loader runs in the background (refresh-ahead): counted as a miss, since the loader ran.
+  assert.equal(await cache.wrap("about", load, 20_000, 18_000), "page 2"); // miss
+  assert.equal(await cache.wrap("about", load, 20_000, 18_000), "page 2"); // hit: 20 s left, more than 18 s
+  await new Promise((resolve) => setTimeout(resolve, 2100));
+  assert.equal(await cache.wrap("about", load, 20_000, 18_000), "page 2"); // under 18 s left: refreshed behind
+  assert.equal(loads, 3);
+  assert.deepEqual(operationSamples(await meter.samples()), {
+    [op("pages", "get", "hit")]: 2,
+    [op("pages", "get", "miss")]: 3,
+  });
+});
