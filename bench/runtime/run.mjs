@@ -1,17 +1,23 @@
 // Overhead of cachewise/runtime (dist/runtime.js) against the bare client, measured in the same run, variants
-// interleaved round by round so that a busy machine slows all of them alike. Prints ratios; asserts nothing.
+// interleaved round by round so that a busy machine slows all of them alike. Prints ratios (each the median over
+// rounds of the variant's figure / bare's in the same round); asserts nothing.
 //
 //   npm run build && node bench/runtime/run.mjs [--rounds 15] [--batch 2000] [--lru-ops 200000] [--redis-ops 4000]
-//                                               [--redis-concurrency 32] [--skip-redis]
+//                                               [--redis-concurrency 32] [--redis-rounds N] [--skip-redis]
+//                                               [--skip-lru] [--baseline FILE]
 //
 // In-process (lru-cache): throughput of a loop of gets (90 % hits) and sets, and the median time per operation
 // over batches of `--batch` operations (a clock reading costs ~0.25 µs on some virtual machines, so single
-// operations are not timed). Variants: bare; instrumented without an SDK (the API's no-op meter); instrumented
-// with the SDK (MeterProvider + Prometheus exporter), once with a fixed family and once with key matching over
-// families (both with the default duration sampling); and with every call timed (durationSampling 1).
+// operations are not timed). Variants: bare; instrumented without an SDK (no meter provider registered: the
+// client is returned untouched, so this row measures the run's noise); instrumented with the SDK (MeterProvider +
+// Prometheus exporter), with a fixed family and with key matching over families (both with the default duration
+// sampling), with no call timed (the wrapping and counting alone), and with every call timed (durationSampling 1).
 // Redis (ioredis against a redis-server started here on a free loopback port, --save '' --appendonly no, stopped
 // by PID): median latency of sequential GETs and throughput of `--redis-concurrency` GETs in flight, bare, without
-// an SDK, with the SDK and the default duration sampling, and with every call timed.
+// an SDK, with the SDK and the default duration sampling, with no call timed, and with every call timed.
+// --baseline FILE adds the SDK variants (and lru-cache's no-SDK and no-call-timed ones) of another build of the runtime, interleaved in
+// the same rounds: a copy of an earlier dist/runtime.js kept outside dist/ (which the build empties), in a
+// directory from which @opentelemetry/api resolves.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -22,9 +28,20 @@ import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
 import { instrument } from "../../dist/runtime.js";
+import { pathToFileURL } from "node:url";
 
 function readArgs(argv) {
-  const args = { rounds: 15, batch: 2000, lruOps: 200_000, redisOps: 4000, redisConcurrency: 32, skipRedis: false };
+  const args = {
+    rounds: 15,
+    batch: 2000,
+    lruOps: 200_000,
+    redisOps: 4000,
+    redisConcurrency: 32,
+    skipRedis: false,
+    skipLru: false,
+    redisRounds: undefined,
+    baseline: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--rounds") args.rounds = Number(argv[++i]);
@@ -33,6 +50,9 @@ function readArgs(argv) {
     else if (a === "--redis-ops") args.redisOps = Number(argv[++i]);
     else if (a === "--redis-concurrency") args.redisConcurrency = Number(argv[++i]);
     else if (a === "--skip-redis") args.skipRedis = true;
+    else if (a === "--skip-lru") args.skipLru = true;
+    else if (a === "--redis-rounds") args.redisRounds = Number(argv[++i]);
+    else if (a === "--baseline") args.baseline = argv[++i];
     else {
       console.error(`unknown option ${a}`);
       process.exit(2);
@@ -42,11 +62,14 @@ function readArgs(argv) {
 }
 
 const args = readArgs(process.argv.slice(2));
+const baseline = args.baseline ? await import(pathToFileURL(args.baseline).href) : undefined;
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
+/** The median over rounds of a variant's figure divided by bare's figure of the same round (drifts in load cancel). */
+const pairedRatio = (values, bareValues) => median(values.map((value, i) => value / bareValues[i]));
 const FAMILIES = [
   { label: "demo:user:{id}", pattern: "demo:user:{id}", kind: "redis" },
   { label: "demo:session:{token}", pattern: "demo:session:{token}", kind: "redis" },
@@ -74,22 +97,49 @@ function createLruVariants() {
   };
   const sdk = createSdk();
   const sdkAll = createSdk();
-  return [
+  const variants = [
     { name: "bare", cache: make() },
     { name: "no SDK, fixed family", cache: instrument(make(), { family: "productCache" }) },
     {
-      name: "SDK, fixed family (1 in 16 timed)",
+      name: "SDK, fixed family (default timing)",
       cache: instrument(make(), { family: "productCache", meterProvider: sdk.provider }),
     },
     {
-      name: "SDK, key matched (1 in 16 timed)",
+      name: "SDK, key matched (default timing)",
       cache: instrument(make(), { families: FAMILIES, meterProvider: sdk.provider }),
+    },
+    {
+      name: "SDK, fixed family, no call timed",
+      cache: instrument(make(), { family: "productCache", meterProvider: sdk.provider, durationSampling: 1e9 }),
     },
     {
       name: "SDK, fixed family, every call timed",
       cache: instrument(make(), { family: "productCache", meterProvider: sdkAll.provider, durationSampling: 1 }),
     },
   ];
+  if (baseline) {
+    const old = createSdk();
+    variants.push(
+      { name: "baseline: no SDK, fixed family", cache: baseline.instrument(make(), { family: "productCache" }) },
+      {
+        name: "baseline: SDK, fixed family",
+        cache: baseline.instrument(make(), { family: "productCache", meterProvider: old.provider }),
+      },
+      {
+        name: "baseline: SDK, key matched",
+        cache: baseline.instrument(make(), { families: FAMILIES, meterProvider: old.provider }),
+      },
+      {
+        name: "baseline: SDK, fixed, no call timed",
+        cache: baseline.instrument(make(), {
+          family: "productCache",
+          meterProvider: old.provider,
+          durationSampling: 1e9,
+        }),
+      },
+    );
+  }
+  return variants;
 }
 
 /** Runs `ops` operations (9 gets, of which 1 in 10 misses, then 1 set), timing batches; returns [total ms, per-op ns of each batch]. */
@@ -124,7 +174,6 @@ function benchLru() {
     }
   }
   const bare = results.get("bare");
-  const bareThroughput = median(bare.throughput);
   const bareOp = median(bare.perOp);
   console.log(
     `\nlru-cache, ${args.rounds} rounds of ${args.lruOps} ops (90 % get, 10 % set), batches of ${args.batch}`,
@@ -134,7 +183,7 @@ function benchLru() {
     const throughput = median(r.throughput);
     const op = median(r.perOp);
     console.log(
-      `${name.padEnd(40)} ${String(Math.round(throughput)).padStart(14)}   ${(throughput / bareThroughput).toFixed(3)}   ${op.toFixed(1).padStart(14)}   ${(op - bareOp).toFixed(1).padStart(11)}`,
+      `${name.padEnd(40)} ${String(Math.round(throughput)).padStart(14)}   ${pairedRatio(r.throughput, bare.throughput).toFixed(3)}   ${op.toFixed(1).padStart(14)}   ${(op - bareOp).toFixed(1).padStart(11)}`,
     );
   }
 }
@@ -214,10 +263,18 @@ async function benchRedis() {
       redis: instrument(new Redis(server.port, "127.0.0.1", { keyPrefix: "demo:" }), { families: FAMILIES }),
     },
     {
-      name: "SDK, key matched (1 call in 4 timed)",
+      name: "SDK, key matched (default timing)",
       redis: instrument(new Redis(server.port, "127.0.0.1", { keyPrefix: "demo:" }), {
         families: FAMILIES,
         meterProvider: sdk.provider,
+      }),
+    },
+    {
+      name: "SDK, key matched, no call timed",
+      redis: instrument(new Redis(server.port, "127.0.0.1", { keyPrefix: "demo:" }), {
+        families: FAMILIES,
+        meterProvider: sdk.provider,
+        durationSampling: 1e9,
       }),
     },
     {
@@ -229,11 +286,19 @@ async function benchRedis() {
       }),
     },
   ];
+  if (baseline)
+    clients.push({
+      name: "baseline: SDK, key matched",
+      redis: baseline.instrument(new Redis(server.port, "127.0.0.1", { keyPrefix: "demo:" }), {
+        families: FAMILIES,
+        meterProvider: createSdk().provider,
+      }),
+    });
   try {
     for (let i = 0; i < 500; i++) await clients[0].redis.set(`user:${i}`, JSON.stringify({ id: i, name: "x" }));
     const results = new Map(clients.map((c) => [c.name, { latency: [], throughput: [] }]));
     for (const c of clients) await runRedisSequential(c.redis, 500); // warm-up
-    const rounds = Math.max(3, Math.ceil(args.rounds / 3));
+    const rounds = args.redisRounds ?? Math.max(3, Math.ceil(args.rounds / 3));
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 ? [...clients].reverse() : clients;
       for (const c of order) {
@@ -250,7 +315,7 @@ async function benchRedis() {
       const latency = median(r.latency);
       const throughput = median(r.throughput);
       console.log(
-        `${name.padEnd(40)} ${latency.toFixed(1).padStart(13)}   ${(latency / median(bare.latency)).toFixed(3)}   ${String(Math.round(throughput)).padStart(14)}   ${(throughput / median(bare.throughput)).toFixed(3)}`,
+        `${name.padEnd(40)} ${latency.toFixed(1).padStart(13)}   ${pairedRatio(r.latency, bare.latency).toFixed(3)}   ${String(Math.round(throughput)).padStart(14)}   ${pairedRatio(r.throughput, bare.throughput).toFixed(3)}`,
       );
     }
   } finally {
@@ -264,5 +329,5 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(" ")}`,
 );
-benchLru();
+if (!args.skipLru) benchLru();
 if (!args.skipRedis) await benchRedis();

@@ -1,9 +1,10 @@
 // cachewise/runtime: measures the cache families cachewise found in the code while the service runs. It wraps
 // the read, write and delete methods of a client the service already has (ioredis, node-redis, iovalkey,
-// lru-cache, keyv, cache-manager) and records OpenTelemetry metrics per family: operations by result, their
-// duration, and sampled stale reads. No compiler here: the key matcher and the method tables are the analyzer's
-// plain-data parts. `@opentelemetry/api` is an optional peer, loaded when present; without an SDK registered its
-// meter is a no-op and the counting left is a few array increments per call (docs/runtime-metrics.md).
+// lru-cache, keyv, cache-manager), their read-through calls and their pipelines and transactions, and records
+// OpenTelemetry metrics per family: operations by result, their duration, and sampled stale reads. No compiler
+// here: the key matcher and the method tables are the analyzer's plain-data parts. `@opentelemetry/api` is an
+// optional peer, loaded when present; without an SDK registered when a client is instrumented, the client is left
+// as it is: nothing would ever read its counts (docs/runtime-metrics.md).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { RUNTIME_METHOD_TABLES } from "../../analyzer/src/libraries/runtime-methods";
@@ -65,10 +66,11 @@ export interface InstrumentOptions {
   /** The meter provider to record to; the global one (`metrics.getMeterProvider()`) by default. */
   meterProvider?: MeterProviderLike;
   /**
-   * Time one call in this many for the duration histogram (the counts are always exact). A histogram record costs the
-   * SDK an attribute hash (about 1 µs, several on a busy machine: bench/runtime/README.md), so by default one call
-   * in 4 is timed for Redis, keyv and cache-manager, and one in 16 for lru-cache, whose reads take less time than
-   * reading the clock twice. 1 times every call.
+   * Time one call in this many, on average, for the duration histogram (the counts are always exact). A histogram
+   * record costs the SDK an attribute hash (1-4 µs on a busy machine: bench/runtime/README.md), so by default one
+   * call in 16 is timed for Redis, keyv and cache-manager, and one in 64 for lru-cache, whose reads take less time
+   * than one record. The gap between two timed calls is drawn at random (1 to 2N-1 calls), so that a workload that
+   * repeats with a period does not always time the same step of it. 1 times every call.
    */
   durationSampling?: number;
 }
@@ -86,7 +88,7 @@ export interface CacheAsideOptions<V> {
   verify?: { rate: number; equals?(cached: V, fresh: V): boolean };
   logger?: RuntimeLogger;
   meterProvider?: MeterProviderLike;
-  /** Time one `get` or `set` in this many for the duration histogram (4 by default, as for remote clients). */
+  /** Time one `get` or `set` in this many, on average, for the duration histogram (16 by default, as for clients). */
   durationSampling?: number;
 }
 
@@ -159,6 +161,10 @@ export async function flushVerifications(): Promise<void> {
  * count `hit` or `miss` (`null`/`undefined`, `false` from `has`, 0 from `EXISTS`, an empty collection, -2 from
  * `TTL`), writes and deletes `ok`; a throw or a rejection counts `error` and is re-thrown unchanged. Calling it
  * twice on one client does nothing the second time.
+ *
+ * Without a meter provider (no `meterProvider` option and no OpenTelemetry SDK registered globally yet, or no
+ * `@opentelemetry/api` at all) the client is returned untouched: the API's no-op meter never binds to an SDK
+ * registered later, so counts kept for it would never be read. Register the SDK first, then instrument.
  */
 export function instrument<T extends object>(client: T, options: InstrumentOptions = {}): T {
   const target = client as Record<PropertyKey, unknown>;
@@ -166,17 +172,27 @@ export function instrument<T extends object>(client: T, options: InstrumentOptio
   const library = options.library ?? detectLibrary(client);
   const table = RUNTIME_METHOD_TABLES[library];
   const recorder = getRecorder(options.meterProvider);
+  if (!recorder) {
+    logNoMeter(options.logger);
+    return client;
+  }
   const isRedis = library === "ioredis" || library === "iovalkey" || library === "node-redis";
   const keyPrefix = options.keyPrefix ?? (isRedis ? readKeyPrefix(client) : undefined);
   const resolveFamily = createCellResolver(recorder, options, isRedis ? "redis" : "in-process", keyPrefix);
   const verify = options.verify ? createVerifier(options.verify, options.logger) : undefined;
-  const sampling = Math.max(1, Math.floor(options.durationSampling ?? (table.synchronous ? 16 : 4)));
-  const context: WrapContext = { recorder, resolveFamily, verify, sampling, countdown: sampling };
+  const sampling = Math.max(1, Math.floor(options.durationSampling ?? (table.synchronous ? 64 : 16)));
+  const context: WrapContext = { recorder, resolveFamily, verify, sampling, countdown: nextGap(sampling) };
   for (const name of listMethodNames(client)) {
     const method = table.caseInsensitive ? name.toLowerCase() : name;
     const operation = table.operations.get(method);
     const original = target[name];
-    if (!operation || typeof original !== "function") continue;
+    if (typeof original !== "function") continue;
+    const special = wrapSpecial(library, name, original as AnyFunction, context, table);
+    if (special) {
+      Object.defineProperty(client, name, { value: special, writable: true, configurable: true, enumerable: false });
+      continue;
+    }
+    if (!operation) continue;
     const spec: MethodSpec = {
       op: OPERATION_INDEX[operation],
       multiKey: table.multiKey.has(method),
@@ -192,12 +208,52 @@ export function instrument<T extends object>(client: T, options: InstrumentOptio
 }
 
 /**
+ * The methods outside the tables that are counted all the same: read-through calls (lru-cache's `fetch`,
+ * `forceFetch` and `memo`, cache-manager's `wrap`) and the batches of the Redis clients (`pipeline()` and `multi()`).
+ */
+function wrapSpecial(
+  library: CacheLibrary,
+  name: string,
+  original: AnyFunction,
+  context: WrapContext,
+  table: (typeof RUNTIME_METHOD_TABLES)[CacheLibrary],
+): AnyFunction | undefined {
+  switch (library) {
+    case "lru-cache":
+      if (name === "fetch" || name === "forceFetch") return wrapLruReadThrough(original, context, "fetch");
+      if (name === "memo") return wrapLruReadThrough(original, context, "memo");
+      return undefined;
+    case "cache-manager":
+      return name === "wrap" ? wrapCacheManagerWrap(original, context) : undefined;
+    case "ioredis":
+    case "iovalkey":
+      if (name === "pipeline" || name === "multi")
+        return wrapIoredisBatchFactory(original, context, table, name === "multi");
+      return undefined;
+    case "node-redis":
+      return name === "multi" || name === "MULTI" ? wrapNodeRedisMulti(original, context, table) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
  * Cache-aside for code that does it by hand: `get`, then on a miss `load` and `set`. Returns the read function.
  * Every step is counted under `family`; a failing `get`, `load` or `set` counts an error (for `get` and `set`) and
  * its error is re-thrown unchanged, as the code without the helper would see it.
  */
 export function cacheAside<V>(options: CacheAsideOptions<V>): (key: string) => Promise<V> {
   const recorder = getRecorder(options.meterProvider);
+  if (!recorder) {
+    logNoMeter(options.logger);
+    return async (key: string): Promise<V> => {
+      const cached = await options.get(key);
+      if (cached != null) return cached;
+      const value = await options.load(key);
+      await options.set(key, value);
+      return value;
+    };
+  }
   const cells = recorder.cellsOf(options.family);
   const verify = options.verify
     ? createVerifier(
@@ -209,8 +265,8 @@ export function cacheAside<V>(options: CacheAsideOptions<V>): (key: string) => P
         options.logger,
       )
     : undefined;
-  const sampling = Math.max(1, Math.floor(options.durationSampling ?? 4));
-  const clock: Sampler = { sampling, countdown: sampling };
+  const sampling = Math.max(1, Math.floor(options.durationSampling ?? 16));
+  const clock: Sampler = { sampling, countdown: nextGap(sampling) };
   return async (key: string): Promise<V> => {
     let start = startClock(clock);
     let cached: V | null | undefined;
@@ -290,10 +346,9 @@ interface Meter {
 
 class Recorder {
   readonly families = new Map<string, FamilyCells>();
-  private readonly histogram: Histogram | undefined;
+  private readonly histogram: Histogram;
 
-  constructor(meter: Meter | undefined) {
-    if (!meter) return;
+  constructor(meter: Meter) {
     this.histogram = meter.createHistogram(METRIC_NAMES.duration, {
       description: "Duration of cache operations, by family, operation and result.",
       unit: "s",
@@ -354,17 +409,16 @@ class Recorder {
   count(cells: FamilyCells, op: number, result: number, start: number): void {
     const slot = op * 4 + result;
     cells.counts[slot]!++;
-    if (this.histogram && start === start)
-      this.histogram.record((performance.now() - start) / 1000, cells.attributes[slot]!);
+    if (start === start) this.histogram.record((performance.now() - start) / 1000, cells.attributes[slot]!);
   }
 }
 
 /** One recorder per meter provider (one set of instruments), shared by every client instrumented with it. */
 const recorders = new WeakMap<object, Recorder>();
-let noMeterRecorder: Recorder | undefined;
 
 interface OpenTelemetryApi {
   metrics: { getMeterProvider(): MeterProviderLike };
+  createNoopMeter?(): unknown;
 }
 
 let api: OpenTelemetryApi | null | undefined;
@@ -381,15 +435,28 @@ function loadApi(): OpenTelemetryApi | null {
   return api;
 }
 
-function getRecorder(meterProvider: MeterProviderLike | undefined): Recorder {
+/**
+ * The recorder of the meter provider given, else of the global one; undefined when there is none to record to: no
+ * API, or the API's no-op provider (what `metrics.getMeterProvider()` returns before an SDK registers one; its meter
+ * stays a no-op for good, the metrics API has no proxy that would bind it to a later SDK).
+ */
+function getRecorder(meterProvider: MeterProviderLike | undefined): Recorder | undefined {
   const provider = meterProvider ?? loadApi()?.metrics.getMeterProvider();
-  if (!provider) return (noMeterRecorder ??= new Recorder(undefined));
+  if (!provider) return undefined;
   let recorder = recorders.get(provider);
   if (!recorder) {
-    recorder = new Recorder(provider.getMeter("cachewise", RUNTIME_VERSION) as Meter);
+    const meter = provider.getMeter("cachewise", RUNTIME_VERSION);
+    if (meter === loadApi()?.createNoopMeter?.()) return undefined;
+    recorder = new Recorder(meter as Meter);
     recorders.set(provider, recorder);
   }
   return recorder;
+}
+
+function logNoMeter(logger: RuntimeLogger | undefined): void {
+  logger?.debug("cachewise: no OpenTelemetry meter provider registered: nothing is counted", {
+    hint: "register the SDK's MeterProvider (or pass `meterProvider`) before calling instrument() or cacheAside()",
+  });
 }
 
 declare const CACHEWISE_VERSION: string | undefined;
@@ -521,16 +588,37 @@ function missRuleOf(method: string): (value: unknown) => boolean {
   return isAbsent;
 }
 
-/** Whether to time this call: one in `sampling`. */
+/** A clock reading when this call is to be timed (one in `sampling` on average), else NaN. */
 function startClock(sampler: Sampler): number {
   if (--sampler.countdown > 0) return NaN;
-  sampler.countdown = sampler.sampling;
+  sampler.countdown = nextGap(sampler.sampling);
   return performance.now();
 }
 
+/** Calls until the next timed one: uniform over 1 … 2N-1 (mean N), 1 when every call is timed. */
+function nextGap(sampling: number): number {
+  return sampling === 1 ? 1 : 1 + Math.floor(Math.random() * (2 * sampling - 1));
+}
+
+/** Counts the outcome of a single-key call that returned `value`: ok for writes and deletes, hit or miss for reads. */
+function settleOne(
+  context: WrapContext,
+  spec: MethodSpec,
+  cells: FamilyCells,
+  key: unknown,
+  value: unknown,
+  start: number,
+) {
+  const miss = spec.miss;
+  if (miss === undefined) context.recorder.count(cells, spec.op, RESULT_OK, start);
+  else if (miss(value)) context.recorder.count(cells, spec.op, RESULT_MISS, start);
+  else {
+    context.recorder.count(cells, spec.op, RESULT_HIT, start);
+    if (context.verify && typeof key === "string") context.verify(key, cells, value);
+  }
+}
+
 function wrapSync(original: AnyFunction, spec: MethodSpec, context: WrapContext): AnyFunction {
-  const { recorder, verify } = context;
-  const { op, miss } = spec;
   if (spec.multiKey)
     return function (this: unknown, ...args: unknown[]) {
       const start = startClock(context);
@@ -543,22 +631,15 @@ function wrapSync(original: AnyFunction, spec: MethodSpec, context: WrapContext)
     try {
       value = original.apply(this, args);
     } catch (error) {
-      recorder.count(cells, op, RESULT_ERROR, start);
+      context.recorder.count(cells, spec.op, RESULT_ERROR, start);
       throw error;
     }
-    if (miss === undefined) recorder.count(cells, op, RESULT_OK, start);
-    else if (miss(value)) recorder.count(cells, op, RESULT_MISS, start);
-    else {
-      recorder.count(cells, op, RESULT_HIT, start);
-      if (verify && typeof args[0] === "string") verify(args[0], cells, value);
-    }
+    settleOne(context, spec, cells, args[0], value, start);
     return value;
   };
 }
 
 function wrapAsync(original: AnyFunction, spec: MethodSpec, context: WrapContext): AnyFunction {
-  const { recorder, verify } = context;
-  const { op, miss } = spec;
   if (spec.multiKey)
     return function (this: unknown, ...args: unknown[]) {
       const start = startClock(context);
@@ -572,25 +653,20 @@ function wrapAsync(original: AnyFunction, spec: MethodSpec, context: WrapContext
     try {
       returned = original.apply(this, args);
     } catch (error) {
-      recorder.count(cells, op, RESULT_ERROR, start);
+      context.recorder.count(cells, spec.op, RESULT_ERROR, start);
       throw error;
     }
     if (!isThenable(returned)) {
-      recorder.count(cells, op, miss === undefined ? RESULT_OK : miss(returned) ? RESULT_MISS : RESULT_HIT, start);
+      settleOne(context, spec, cells, key, returned, start);
       return returned;
     }
     return returned.then(
       (value) => {
-        if (miss === undefined) recorder.count(cells, op, RESULT_OK, start);
-        else if (miss(value)) recorder.count(cells, op, RESULT_MISS, start);
-        else {
-          recorder.count(cells, op, RESULT_HIT, start);
-          if (verify && typeof key === "string") verify(key, cells, value);
-        }
+        settleOne(context, spec, cells, key, value, start);
         return value;
       },
       (error: unknown) => {
-        recorder.count(cells, op, RESULT_ERROR, start);
+        context.recorder.count(cells, spec.op, RESULT_ERROR, start);
         throw error;
       },
     );
@@ -613,11 +689,41 @@ function collectKeys(args: readonly unknown[]): unknown[] {
   return keys;
 }
 
+/** Counts `result` once per key, each under its own family; the duration (if timed) under the first key's. */
+function countKeys(
+  context: WrapContext,
+  spec: MethodSpec,
+  cells: readonly FamilyCells[],
+  result: number,
+  start: number,
+) {
+  for (let i = 0; i < cells.length; i++) context.recorder.count(cells[i]!, spec.op, result, i === 0 ? start : NaN);
+}
+
 /**
- * A call on several keys: one operation per key, each under its own family. A read whose result is an array of
- * the same length counts each element's hit or miss; any other result counts for every key. The duration is
- * recorded once, under the first key's family.
+ * The outcome of a call on several keys: one operation per key, each under its own family. A read whose result is an
+ * array of the same length counts each element's hit or miss; any other result counts for every key.
  */
+function settleKeys(
+  context: WrapContext,
+  spec: MethodSpec,
+  keys: readonly unknown[],
+  cells: readonly FamilyCells[],
+  value: unknown,
+  start: number,
+): void {
+  const miss = spec.miss;
+  if (miss === undefined) countKeys(context, spec, cells, RESULT_OK, start);
+  else if (Array.isArray(value) && value.length === keys.length) {
+    value.forEach((element, i) => {
+      const hit = !isAbsent(element);
+      context.recorder.count(cells[i]!, spec.op, hit ? RESULT_HIT : RESULT_MISS, i === 0 ? start : NaN);
+      if (hit && context.verify && typeof keys[i] === "string") context.verify(keys[i] as string, cells[i]!, element);
+    });
+  } else countKeys(context, spec, cells, miss(value) ? RESULT_MISS : RESULT_HIT, start);
+}
+
+/** A call on several keys (`MGET a b`, `getMany([a, b])`), counted by `settleKeys`. */
 function settleMulti(
   context: WrapContext,
   spec: MethodSpec,
@@ -627,34 +733,309 @@ function settleMulti(
 ): unknown {
   const keys = collectKeys(args);
   const cells = keys.map((key) => context.resolveFamily(key));
-  const { recorder } = context;
-  const countAll = (result: number) => {
-    cells.forEach((c, i) => recorder.count(c, spec.op, result, i === 0 ? start : NaN));
+  let returned: unknown;
+  try {
+    returned = call();
+  } catch (error) {
+    countKeys(context, spec, cells, RESULT_ERROR, start);
+    throw error;
+  }
+  if (!isThenable(returned)) {
+    settleKeys(context, spec, keys, cells, returned, start);
+    return returned;
+  }
+  return returned.then(
+    (value) => {
+      settleKeys(context, spec, keys, cells, value, start);
+      return value;
+    },
+    (error: unknown) => {
+      countKeys(context, spec, cells, RESULT_ERROR, start);
+      throw error;
+    },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Read-through calls: a hit when the loader did not run for this call, a miss when it did (or, for lru-cache's
+// `fetch`, when the call joined a load already in flight). Timed like the other calls; the loader's time included.
+
+type ReadThroughOutcome = (value: unknown, state: { loaded: boolean; status: Record<string, unknown> }) => number;
+
+/**
+ * lru-cache's `fetch`, `forceFetch` (asynchronous) and `memo` (synchronous) report what they did in the `status`
+ * object of their options: `status.fetch` is `hit` only when the value came from the cache with no fetch dispatched
+ * (`stale`, `refresh`, `miss` and `inflight` all involve the `fetchMethod`); `get` (no `fetchMethod`) is a plain
+ * read. `status.memo` is `hit` or `miss`. A caller's own `status` object is used when it passes one.
+ */
+function wrapLruReadThrough(original: AnyFunction, context: WrapContext, field: "fetch" | "memo"): AnyFunction {
+  const outcome: ReadThroughOutcome = (value, { status }) => {
+    const what = status[field];
+    if (what === "hit") return RESULT_HIT;
+    if (what === "get") return isAbsent(value) ? RESULT_MISS : RESULT_HIT;
+    return RESULT_MISS;
   };
+  return function (this: unknown, key: unknown, given?: unknown, ...rest: unknown[]) {
+    const options = given as Record<string, unknown> | undefined;
+    const status = (options?.status as Record<string, unknown> | undefined) ?? {};
+    const withStatus = options?.status === status ? options : { ...options, status };
+    return settleReadThrough(context, key, { loaded: false, status }, outcome, () =>
+      original.call(this, key, withStatus, ...rest),
+    );
+  };
+}
+
+/**
+ * cache-manager's `wrap(key, loader, …)`: the loader is passed on wrapped, so that the call knows whether it ran.
+ * A call that reuses another caller's load in flight (cache-manager coalesces them) did not run its loader: a hit.
+ * A hit that starts a background refresh (`refreshThreshold`) ran the loader: a miss.
+ */
+function wrapCacheManagerWrap(original: AnyFunction, context: WrapContext): AnyFunction {
+  const outcome: ReadThroughOutcome = (_value, state) => (state.loaded ? RESULT_MISS : RESULT_HIT);
+  return function (this: unknown, key: unknown, loader: unknown, ...rest: unknown[]) {
+    if (typeof loader !== "function") return original.call(this, key, loader, ...rest);
+    const state = { loaded: false, status: {} };
+    const tracked = function (this: unknown, ...args: unknown[]) {
+      state.loaded = true;
+      return (loader as AnyFunction).apply(this, args);
+    };
+    return settleReadThrough(context, key, state, outcome, () => original.call(this, key, tracked, ...rest));
+  };
+}
+
+function settleReadThrough(
+  context: WrapContext,
+  key: unknown,
+  state: { loaded: boolean; status: Record<string, unknown> },
+  outcome: ReadThroughOutcome,
+  call: () => unknown,
+): unknown {
+  const cells = context.resolveFamily(key);
+  const start = startClock(context);
   const settle = (value: unknown) => {
-    const miss = spec.miss;
-    if (miss === undefined) countAll(RESULT_OK);
-    else if (Array.isArray(value) && value.length === keys.length) {
-      value.forEach((element, i) => {
-        const hit = !isAbsent(element);
-        recorder.count(cells[i]!, spec.op, hit ? RESULT_HIT : RESULT_MISS, i === 0 ? start : NaN);
-        if (hit && context.verify && typeof keys[i] === "string") context.verify(keys[i] as string, cells[i]!, element);
-      });
-    } else countAll(miss(value) ? RESULT_MISS : RESULT_HIT);
+    const result = outcome(value, state);
+    context.recorder.count(cells, OP_GET, result, start);
+    if (result === RESULT_HIT && context.verify && typeof key === "string") context.verify(key, cells, value);
     return value;
   };
   let returned: unknown;
   try {
     returned = call();
   } catch (error) {
-    countAll(RESULT_ERROR);
+    context.recorder.count(cells, OP_GET, RESULT_ERROR, start);
     throw error;
   }
   if (!isThenable(returned)) return settle(returned);
   return returned.then(settle, (error: unknown) => {
-    countAll(RESULT_ERROR);
+    context.recorder.count(cells, OP_GET, RESULT_ERROR, start);
     throw error;
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pipelines and transactions: each queued cache command is counted when the batch's `exec` settles, with its own
+// result (ioredis and iovalkey: `[error, value]` per command; node-redis: the replies, or a `MultiErrorReply`
+// holding them). Batched commands are not timed (they share one round trip). A transaction discarded because a
+// WATCHed key changed counts nothing: no command ran.
+
+interface QueuedCommand {
+  spec: MethodSpec;
+  keys: unknown[];
+  cells: FamilyCells[];
+  /** Index of the command's result in what `exec` resolves to. */
+  index: number;
+}
+
+interface BatchState {
+  queued: QueuedCommand[];
+  /** node-redis: commands queued so far (its batches have no `length`). */
+  added: number;
+  settled: boolean;
+}
+
+const BATCH_STATE = Symbol("cachewise.batch");
+
+type Batch = Record<PropertyKey, unknown> & { [BATCH_STATE]?: BatchState; length?: number };
+
+/**
+ * A prototype for a client's batches: the batch class's prototype with the cache commands wrapped to note what they
+ * queue. Made once per client and batch class; each batch is given it with `Object.setPrototypeOf`.
+ */
+function createBatchPrototype(
+  proto: object,
+  context: WrapContext,
+  table: (typeof RUNTIME_METHOD_TABLES)[CacheLibrary],
+  nodeRedis: boolean,
+): object {
+  const wrapped = Object.create(proto) as Record<string, unknown>;
+  for (const name of listMethodNames(proto)) {
+    const method = name.toLowerCase();
+    const operation = table.operations.get(method);
+    const original = (proto as Record<string, unknown>)[name];
+    if (!operation || typeof original !== "function") continue;
+    const spec: MethodSpec = {
+      op: OPERATION_INDEX[operation],
+      multiKey: table.multiKey.has(method),
+      miss: operation === "get" ? missRuleOf(method) : undefined,
+    };
+    wrapped[name] = function (this: Batch, ...args: unknown[]) {
+      const state = this[BATCH_STATE];
+      const index = nodeRedis ? (state?.added ?? 0) : (this.length ?? 0);
+      const returned = (original as AnyFunction).apply(this, args);
+      if (state) {
+        const keys = spec.multiKey ? collectKeys(args) : [args[0]];
+        state.queued.push({ spec, keys, cells: keys.map((key) => context.resolveFamily(key)), index });
+      }
+      return returned;
+    };
+  }
+  if (nodeRedis) {
+    // Every queued command goes through addCommand, but SELECT and scripts add to the queue directly: count them.
+    for (const name of ["addCommand", "sendCommand", "SELECT"]) {
+      const original = (proto as Record<string, unknown>)[name];
+      if (typeof original !== "function") continue;
+      wrapped[name] = function (this: Batch, ...args: unknown[]) {
+        const state = this[BATCH_STATE];
+        // A typed command calls addCommand from inside its wrapper: count the queue entry once.
+        if (state) state.added++;
+        return (original as AnyFunction).apply(this, args);
+      };
+    }
+  }
+  return wrapped;
+}
+
+/** Wraps a batch's `exec` (and node-redis' `execAsPipeline`) to count its commands once they settle. */
+function wrapBatchExec(batch: Batch, context: WrapContext, names: readonly string[], resultOf: BatchResult): void {
+  const state = batch[BATCH_STATE]!;
+  for (const name of names) {
+    const original = batch[name];
+    if (typeof original !== "function") continue;
+    batch[name] = function (this: unknown, ...args: unknown[]) {
+      const returned = (original as AnyFunction).apply(this, args);
+      if (state.settled || !isThenable(returned)) return returned;
+      state.settled = true;
+      returned.then(
+        (value) => settleBatch(context, state, resultOf(value, undefined)),
+        (error: unknown) => settleBatch(context, state, resultOf(undefined, error)),
+      );
+      return returned;
+    };
+  }
+}
+
+/**
+ * What a batch's `exec` settled with, per result index: `error` when that command failed, else its value. `all`
+ * says every command failed; `none` that none ran.
+ */
+type BatchResult = (
+  value: unknown,
+  error: unknown,
+) => "all-failed" | "none-ran" | ((index: number) => { failed: boolean; value: unknown });
+
+function settleBatch(context: WrapContext, state: BatchState, outcome: ReturnType<BatchResult>): void {
+  if (outcome === "none-ran") return;
+  for (const command of state.queued) {
+    if (outcome === "all-failed") {
+      countKeys(context, command.spec, command.cells, RESULT_ERROR, NaN);
+      continue;
+    }
+    const { failed, value } = outcome(command.index);
+    if (failed) countKeys(context, command.spec, command.cells, RESULT_ERROR, NaN);
+    else if (command.keys.length === 1 && !command.spec.multiKey) {
+      settleOne(context, command.spec, command.cells[0]!, command.keys[0], value, NaN);
+    } else settleKeys(context, command.spec, command.keys, command.cells, value, NaN);
+  }
+}
+
+/** ioredis and iovalkey: `exec` resolves to `[error, value]` per command (a transaction: per command inside it). */
+function ioredisBatchResult(offset: number): BatchResult {
+  return (value) => {
+    // A transaction whose WATCHed keys changed resolves to null; a rejected exec (EXECABORT) fails every command.
+    if (value === null) return "none-ran";
+    if (!Array.isArray(value)) return "all-failed";
+    return (index) => {
+      const entry = value[index - offset] as [unknown, unknown] | undefined;
+      if (!Array.isArray(entry)) return { failed: true, value: undefined };
+      return { failed: entry[0] != null, value: entry[1] };
+    };
+  };
+}
+
+/** node-redis: `exec` resolves to the replies; a `MultiErrorReply` carries them with the failed ones' indexes. */
+function nodeRedisBatchResult(added: () => number): BatchResult {
+  return (value, error) => {
+    let replies: unknown[] | undefined;
+    let failed = new Set<number>();
+    if (error === undefined) replies = Array.isArray(value) ? value : undefined;
+    else if ((error as Error)?.constructor?.name === "WatchError") return "none-ran";
+    else {
+      const multi = error as { replies?: unknown; errorIndexes?: unknown };
+      if (Array.isArray(multi?.replies) && Array.isArray(multi.errorIndexes)) {
+        replies = multi.replies;
+        failed = new Set(multi.errorIndexes as number[]);
+      }
+    }
+    if (!replies) return "all-failed";
+    // Replies that do not line up with the queue (a script, which is queued past the count): none is attributed.
+    if (replies.length !== added()) return "none-ran";
+    const list = replies;
+    return (index) => ({ failed: failed.has(index), value: list[index] });
+  };
+}
+
+/** ioredis' and iovalkey's `pipeline(commands?)` and `multi(commands?, options?)`. */
+function wrapIoredisBatchFactory(
+  original: AnyFunction,
+  context: WrapContext,
+  table: (typeof RUNTIME_METHOD_TABLES)[CacheLibrary],
+  transaction: boolean,
+): AnyFunction {
+  const prototypes = new WeakMap<object, object>();
+  return function (this: unknown, ...args: unknown[]) {
+    // Commands given as an array are added once the batch is instrumented, as the library would add them.
+    const commands = Array.isArray(args[0]) ? (args[0] as unknown[][]) : undefined;
+    const batch = (commands ? original.apply(this, transaction ? [args[1]] : []) : original.apply(this, args)) as Batch;
+    if (!batch || typeof batch.exec !== "function" || typeof batch.length !== "number") return batch;
+    const proto = Object.getPrototypeOf(batch) as object;
+    let wrapped = prototypes.get(proto);
+    if (!wrapped) prototypes.set(proto, (wrapped = createBatchPrototype(proto, context, table, false)));
+    Object.setPrototypeOf(batch, wrapped);
+    Object.defineProperty(batch, BATCH_STATE, { value: { queued: [], added: 0, settled: false }, enumerable: false });
+    // A transaction's results start after its MULTI, which is queued already.
+    wrapBatchExec(batch, context, ["exec"], ioredisBatchResult(transaction ? batch.length : 0));
+    if (commands) (batch.addBatch as AnyFunction).call(batch, commands);
+    return batch;
+  };
+}
+
+/** node-redis' `multi()` / `MULTI()`: its `exec()`, `exec(true)` and `execAsPipeline()`. */
+function wrapNodeRedisMulti(
+  original: AnyFunction,
+  context: WrapContext,
+  table: (typeof RUNTIME_METHOD_TABLES)[CacheLibrary],
+): AnyFunction {
+  const prototypes = new WeakMap<object, object>();
+  return function (this: unknown, ...args: unknown[]) {
+    const batch = original.apply(this, args) as Batch;
+    if (!batch || typeof batch.exec !== "function") return batch;
+    const proto = Object.getPrototypeOf(batch) as object;
+    let wrapped = prototypes.get(proto);
+    if (!wrapped) prototypes.set(proto, (wrapped = createBatchPrototype(proto, context, table, true)));
+    Object.setPrototypeOf(batch, wrapped);
+    const state: BatchState = { queued: [], added: 0, settled: false };
+    Object.defineProperty(batch, BATCH_STATE, { value: state, enumerable: false });
+    // `select` and `EXEC` are instance fields holding the prototype's functions: point them at the wrapped ones.
+    if (typeof batch.select === "function") batch.select = (wrapped as Batch).SELECT;
+    wrapBatchExec(
+      batch,
+      context,
+      ["exec", "execAsPipeline"],
+      nodeRedisBatchResult(() => state.added),
+    );
+    if (typeof batch.EXEC === "function") batch.EXEC = batch.exec;
+    return batch;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

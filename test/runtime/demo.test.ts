@@ -115,6 +115,22 @@ test("the demo's requests show up per family on /metrics, stale reads included",
   );
 });
 
+test("a session opened through the demo's redis.multi() counts its queued writes under the session family", async () => {
+  const token = (await call("POST", "/sessions?user=7&ip=10.0.0.9")) as { token?: string };
+  assert.equal(typeof token.token, "string");
+  const samples = await scrape();
+  const figures = Object.fromEntries(
+    [...samples].filter(([key]) => key.startsWith("cache_operations_total") && /session|rate/.test(key)).sort(),
+  );
+  assert.deepEqual(figures, {
+    // INCR, then EXPIRE on the first hit of the window.
+    [ops("demo:rate:{ip}", "set", "ok")]: 2,
+    // HSET and EXPIRE queued in the transaction, counted when it ran.
+    [ops("demo:session:{token}", "set", "ok")]: 2,
+    [ops("demo:user-sessions:{userId}", "set", "ok")]: 1,
+  });
+});
+
 test("the load generator runs against the service without a failed request", async () => {
   const before = [...(await scrape())]
     .filter(([k]) => k.startsWith("cache_operations_total"))

@@ -11,7 +11,8 @@ import { COMMON_CACHE_METHODS } from "../../analyzer/src/libraries/in-process-me
 import { keyv as keyvAdapter } from "../../analyzer/src/libraries/keyv";
 import { lruCache } from "../../analyzer/src/libraries/lru-cache";
 import { RUNTIME_METHOD_TABLES } from "../../analyzer/src/libraries/runtime-methods";
-import { detectLibrary, instrument } from "../../runtime/src/index";
+import { metrics } from "@opentelemetry/api";
+import { cacheAside, detectLibrary, instrument } from "../../runtime/src/index";
 import { createTestMeter, operationSample as op, operationSamples } from "./meter";
 
 test("the in-process tables are the adapters' table: a library that gets its own must get its own run-time table", () => {
@@ -23,7 +24,8 @@ test("the in-process tables are the adapters' table: a library that gets its own
   assert.equal(table.get("has"), "get");
   assert.equal(table.get("set"), "set");
   assert.equal(table.get("delete"), "delete");
-  // Read-through and keyless methods say nothing about a key's hit or miss.
+  // Read-through methods are not in the table (their result says nothing about hit or miss: the runtime counts them
+  // by whether the loader ran, test/runtime/read-through.test.ts); keyless ones name no family.
   for (const name of ["fetch", "wrap", "clear", "reset"]) assert.equal(table.get(name), undefined, name);
   const redis = RUNTIME_METHOD_TABLES.ioredis.operations;
   assert.deepEqual(
@@ -124,25 +126,76 @@ test("instrumenting a client twice counts each call once", async () => {
   assert.deepEqual(operationSamples(await meter.samples()), { [op("twice", "get", "miss")]: 1 });
 });
 
-test("without a meter provider (no SDK) the client still works", () => {
-  const cache = instrument(new LRUCache<string, number>({ max: 10 }), { family: "plain" });
-  cache.set("a", 1);
-  assert.equal(cache.get("a"), 1);
-  assert.equal(cache.get("b"), undefined);
+test("without an SDK registered the client is left untouched; registered first, the global provider records", async () => {
+  const messages: string[] = [];
+  const logger = { debug: (message: string) => void messages.push(message) };
+  // No global meter provider: the API's no-op one, whose meter would stay a no-op even after an SDK registers.
+  const plain = instrument(new LRUCache<string, number>({ max: 10 }), { family: "plain", logger });
+  assert.equal(plain.get, LRUCache.prototype.get);
+  assert.deepEqual(
+    Object.getOwnPropertyNames(plain).filter((name) => name === "get" || name === "set"),
+    [],
+  );
+  assert.equal(messages.length, 1);
+  assert.match(messages[0]!, /no OpenTelemetry meter provider/);
+  plain.set("a", 1);
+  assert.equal(plain.get("a"), 1);
+  const read = cacheAside<number>({
+    family: "plain",
+    get: (k) => plain.get(k),
+    set: (k, v) => plain.set(k, v),
+    load: () => 2,
+  });
+  assert.equal(await read("b"), 2);
+  assert.equal(plain.get("b"), 2);
+
+  const meter = createTestMeter();
+  assert.ok(metrics.setGlobalMeterProvider(meter.provider));
+  try {
+    const counted = instrument(new LRUCache<string, number>({ max: 10 }), { family: "global" });
+    assert.notEqual(counted.get, LRUCache.prototype.get);
+    counted.get("a");
+    // The client instrumented before the SDK stays uninstrumented (as its no-op meter would have).
+    plain.get("a");
+    assert.deepEqual(operationSamples(await meter.samples()), { [op("global", "get", "miss")]: 1 });
+  } finally {
+    metrics.disable();
+  }
 });
 
-test("durationSampling times one call in N; the operation counts stay exact", async () => {
+test("durationSampling times one call in N on average, at random gaps; the operation counts stay exact", async () => {
   const meter = createTestMeter();
   const cache = instrument(new LRUCache<string, number>({ max: 10 }), {
     family: "sampled",
     meterProvider: meter.provider,
     durationSampling: 4,
   });
-  for (let i = 0; i < 8; i++) cache.get("a");
+  cache.set("even", 0);
+  // A workload with period 2 (hit, miss): a fixed one-in-N countdown with N even would time only one of the two.
+  for (let i = 0; i < 4000; i++) cache.get(i % 2 === 0 ? "even" : "odd");
   const samples = await meter.samples();
-  assert.equal(samples.get(op("sampled", "get", "miss")), 8);
+  assert.equal(samples.get(op("sampled", "get", "hit")), 2000);
+  assert.equal(samples.get(op("sampled", "get", "miss")), 2000);
+  const timed = (result: string) =>
+    samples.get(
+      `cache_operation_duration_count{cache_family="sampled",cache_operation="get",cache_result="${result}"}`,
+    ) ?? 0;
+  // About 500 each (1000 in all); the bounds are more than 9 standard deviations wide.
+  for (const result of ["hit", "miss"])
+    assert.ok(timed(result) > 350 && timed(result) < 650, `${result}: ${timed(result)}`);
+  assert.ok(Math.abs(timed("hit") + timed("miss") - 1000) < 150, String(timed("hit") + timed("miss")));
+
+  const every = createTestMeter();
+  const all = instrument(new LRUCache<string, number>({ max: 10 }), {
+    family: "all",
+    meterProvider: every.provider,
+    durationSampling: 1,
+  });
+  for (let i = 0; i < 10; i++) all.get("x");
   assert.equal(
-    samples.get('cache_operation_duration_count{cache_family="sampled",cache_operation="get",cache_result="miss"}'),
-    2,
+    (await every.samples()).get(
+      'cache_operation_duration_count{cache_family="all",cache_operation="get",cache_result="miss"}',
+    ),
+    10,
   );
 });

@@ -31,8 +31,9 @@ export interface RuntimeMethodTable {
 }
 
 /**
- * Methods left out at run time: read-through calls that load on a miss (`fetch`, `wrap`, `getOrSet`) return
- * the value either way, so their result says nothing about hit or miss; `take` reads and deletes; the clear
+ * Methods left out of the tables: read-through calls that load on a miss (`fetch`, `wrap`, `getOrSet`) return
+ * the value either way, so their result says nothing about hit or miss (`cachewise/runtime` counts lru-cache's and
+ * cache-manager's by whether the loader ran, with wrappers of its own); `take` reads and deletes; the clear
  * methods name no key (no family).
  */
 const NOT_INSTRUMENTED: ReadonlySet<string> = new Set([

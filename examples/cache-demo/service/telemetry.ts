@@ -17,7 +17,7 @@ export function startTelemetry(options: { metricsPort: number; familiesFile: str
   const debug = (message: string, details: Record<string, unknown>) => console.error(message, JSON.stringify(details));
   instrument(redis, {
     families: options.familiesFile,
-    // A demo's traffic is light: time every call (the default times one in 4, see docs/runtime-metrics.md).
+    // A demo's traffic is light: time every call (the default times one in 16, see docs/runtime-metrics.md).
     durationSampling: 1,
     logger: { debug },
     // getUser caches the row as JSON under user:{id}: compare with the row the database holds now.
