@@ -1,7 +1,8 @@
 // Issue 13, recall on TypeScript services, through the CLI: a callback Redis client whose commands are exported as
 // promise functions (`promisify(client.get).bind(client)`, behind a switch that turns caching off, and reached
 // through `import * as cache`), a delete of a row's bare field where every family of the store wraps such values in
-// a key, and a key that leaves out a filter of the query it caches. The fixture test/fixtures/recall-ts is also in
+// a key, a key that leaves out a filter of the query it caches, and a module variable that keeps the value built from
+// the first call's arguments for every later call. The fixture test/fixtures/recall-ts is also in
 // the parity test, so the ESLint host reports the same findings.
 import assert from "node:assert/strict";
 import * as path from "node:path";
@@ -14,7 +15,7 @@ interface Message {
   message: string;
 }
 
-describe("recall: promisified client commands and bare-value deletes", () => {
+describe("recall: promisified client commands, bare-value deletes and single-slot caches", () => {
   const dir = path.join(FIXTURES, "recall-ts");
   let messages: Array<{ at: string; message: string }> = [];
   let families: Array<{ pattern: string; invalidations: Array<{ location: string }> }> = [];
@@ -44,6 +45,7 @@ describe("recall: promisified client commands and bare-value deletes", () => {
   it("reports the positive twins and nothing on the negatives", () => {
     assert.deepEqual(messages.map((m) => m.at).sort(), [
       "no-unmatched-invalidation src/accounts/members.ts:22",
+      "require-complete-cache-key src/labels/labels.ts:17",
       "require-complete-cache-key src/links/shortcuts.ts:25",
     ]);
   });
@@ -68,6 +70,14 @@ describe("recall: promisified client commands and bare-value deletes", () => {
     assert.equal(
       unmatched?.message,
       "`del` deletes `member.email` itself, but every cache family of this store builds its keys around such a value (`mbr:{emailOrToken}`, written at src/accounts/members.ts:16): no entry is stored under the bare value, so this invalidation does nothing. Delete the key built from it.",
+    );
+  });
+
+  it("names the inputs a single-slot cache ignores after its first call", () => {
+    const slot = messages.find((m) => m.at === "require-complete-cache-key src/labels/labels.ts:17");
+    assert.equal(
+      slot?.message,
+      "The module variable `builtLabels` caches one value for every call, but the value is computed from `base`, `language`, which each call passes: the cache has no key, so callers that pass something else get the first caller's value. Keep a value per input (a `Map` keyed by them), or compute it once from values that do not change between calls.",
     );
   });
 });

@@ -100,6 +100,42 @@ ruleTester.run("no-unmatched-invalidation", rules["no-unmatched-invalidation"]!,
 ruleTester.run("require-complete-cache-key", rules["require-complete-cache-key"]!, {
   valid: [
     {
+      name: "a module variable kept with the input it was built from, and compared with it",
+      filename: FILENAME,
+      code: lines(
+        "interface Theme { name: string; dark: boolean }",
+        "let theme: Theme | undefined;",
+        "export function themeFor(name: string): Theme {",
+        "  if (theme && theme.name === name) return theme;",
+        "  theme = { name, dark: false };",
+        "  return theme;",
+        "}",
+      ),
+    },
+    {
+      name: "a lazy singleton built from the environment, not from the call",
+      filename: FILENAME,
+      code: lines(
+        "let settings: { region: string } | undefined;",
+        "export function appSettings(): { region: string } {",
+        "  if (settings) return settings;",
+        "  settings = { region: process.env.REGION ?? 'eu' };",
+        "  return settings;",
+        "}",
+      ),
+    },
+    {
+      name: "a constant module variable is not a slot a call fills",
+      filename: FILENAME,
+      code: lines(
+        "const fallback = { name: 'plain' };",
+        "export function themeOr(name?: string) {",
+        "  if (fallback) return fallback;",
+        "  return { name };",
+        "}",
+      ),
+    },
+    {
       name: "a promisified client's cache keyed by every filter of its query",
       filename: FILENAME,
       code: lines(
@@ -118,6 +154,46 @@ ruleTester.run("require-complete-cache-key", rules["require-complete-cache-key"]
     },
   ],
   invalid: [
+    {
+      name: "a module variable filled from the call's options and returned to every later call",
+      filename: FILENAME,
+      code: lines(
+        "interface Theme { name: string; dark: boolean }",
+        "let theme: Theme | undefined;",
+        "export function themeFor(options: { name: string; dark: boolean }): Theme {",
+        "  if (theme) return theme;",
+        "  theme = { name: options.name, dark: options.dark };",
+        "  return theme;",
+        "}",
+      ),
+      errors: [
+        {
+          messageId: "singleSlotIgnoresInput",
+          line: 5,
+          column: 3,
+          data: { cache: "theme", inputs: "options", them: "it" },
+        },
+      ],
+    },
+    {
+      name: "a module variable shared by every instance of a plugin, built from the options of the first",
+      filename: FILENAME,
+      code: lines(
+        "class Uploader { constructor(readonly options: { bucket: string }) {} }",
+        "let uploader: Uploader | null = null;",
+        "export const uploads = (options: { bucket: string }) => () => {",
+        "  const client = () => {",
+        "    if (uploader) return uploader;",
+        "    uploader = new Uploader(options);",
+        "    return uploader;",
+        "  };",
+        "  return client();",
+        "};",
+      ),
+      errors: [
+        { messageId: "singleSlotIgnoresInput", line: 6, data: { cache: "uploader", inputs: "options", them: "it" } },
+      ],
+    },
     {
       name: "a promisified client's cache whose key leaves out a filter of its query",
       filename: FILENAME,

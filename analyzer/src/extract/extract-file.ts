@@ -21,6 +21,7 @@ import { Resolver, type ResolvedExport } from "./resolver";
 import { SiteBuilder, type ProgramContext } from "./site-builder";
 import { addRedisSite } from "./sites/redis-sites";
 import { resolveBoundMethod } from "./sites/bound-methods";
+import { findSingleSlotKeyGaps } from "./sites/single-slot";
 import { addTagServiceInvalidation, addStoreSite } from "./sites/store-sites";
 import { addMemoizeSite } from "./sites/memoizers";
 import { visitDecorator } from "./sites/decorators";
@@ -142,6 +143,7 @@ class FileExtractor {
     const mapCaches = findMapCaches(this.builder);
     for (const mapCache of mapCaches) mapCacheNames.add(mapCache.name);
     findCacheAsideKeyGaps(this.builder);
+    findSingleSlotKeyGaps(this.builder, this.sourceFile);
     const unresolved = [...this.resolver.unresolvedModules].filter(
       (m) => !this.unresolvedBefore.has(m) || this.importsModule(m),
     );
