@@ -125,6 +125,20 @@ ruleTester.run("require-complete-cache-key", rules["require-complete-cache-key"]
       ),
     },
     {
+      name: "an index built once with the tools a request context hands over",
+      filename: FILENAME,
+      code: lines(
+        "interface Ctx { db: unknown; userId: string }",
+        "declare function buildIndex(ctx: Ctx): Promise<string[]>;",
+        "let index: Promise<string[]> | null = null;",
+        "export function ensureIndex(ctx: Ctx): Promise<string[]> {",
+        "  if (index) return index;",
+        "  index = buildIndex(ctx);",
+        "  return index;",
+        "}",
+      ),
+    },
+    {
       name: "a constant module variable is not a slot a call fills",
       filename: FILENAME,
       code: lines(

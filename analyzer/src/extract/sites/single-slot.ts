@@ -3,6 +3,7 @@
 // later call gets the value built from the first call's arguments, whatever it passes.
 import type * as TS from "typescript";
 import type { SiteBuilder } from "../site-builder";
+import { isNonIdentityName } from "../key-coverage";
 import { walkTree } from "../walk";
 
 export function findSingleSlotKeyGaps(builder: SiteBuilder, sourceFile: TS.SourceFile): void {
@@ -158,10 +159,21 @@ class InputFinder {
         : checker.getSymbolAtLocation(node);
       if (!symbol) return;
       const name = this.parameters.has(symbol) ? node.text : this.locals.get(symbol);
-      if (name !== undefined && !names.includes(name)) names.push(name);
+      if (name !== undefined && !names.includes(name) && !isCapabilityName(name)) names.push(name);
     });
     return names;
   }
+}
+
+/**
+ * A context, request or handle hands the function its tools (a database, the caller's session), not the identity of
+ * what it builds; how-to-fetch parameters (`timeout`, `logger`) neither.
+ */
+const CAPABILITY_NAME =
+  /^(ctx|context|req|request|res|response|event|db|database|client|connection|tx|trx|deps|dependencies|services|container|app|server)$/i;
+
+function isCapabilityName(name: string): boolean {
+  return CAPABILITY_NAME.test(name) || isNonIdentityName(name);
 }
 
 function bindingNames(ts: SiteBuilder["ts"], name: TS.BindingName): TS.Identifier[] {
