@@ -20,6 +20,8 @@ import { PurityAnalyzer } from "./purity";
 import { Resolver, type ResolvedExport } from "./resolver";
 import { SiteBuilder, type ProgramContext } from "./site-builder";
 import { addRedisSite } from "./sites/redis-sites";
+import { resolveBoundMethod } from "./sites/bound-methods";
+import { findSingleSlotKeyGaps } from "./sites/single-slot";
 import { addTagServiceInvalidation, addStoreSite } from "./sites/store-sites";
 import { addMemoizeSite } from "./sites/memoizers";
 import { visitDecorator } from "./sites/decorators";
@@ -141,6 +143,7 @@ class FileExtractor {
     const mapCaches = findMapCaches(this.builder);
     for (const mapCache of mapCaches) mapCacheNames.add(mapCache.name);
     findCacheAsideKeyGaps(this.builder);
+    findSingleSlotKeyGaps(this.builder, this.sourceFile);
     const unresolved = [...this.resolver.unresolvedModules].filter(
       (m) => !this.unresolvedBefore.has(m) || this.importsModule(m),
     );
@@ -198,6 +201,7 @@ class FileExtractor {
       }
       return;
     }
+    if (this.visitBoundMethodCall(call)) return;
     if (!ts.isPropertyAccessExpression(callee)) return;
     const method = callee.name.text;
     const lower = method.toLowerCase();
@@ -218,9 +222,23 @@ class FileExtractor {
     }
     const { kind } = receiver.instance;
     if (kind === "redis" && isRedisCandidate)
-      addRedisSite(this.builder, call, callee, lower, receiver.instance, receiver.batchId);
+      addRedisSite(this.builder, call, callee.name, lower, receiver.instance, receiver.batchId);
     else if ((kind === "in-process" || kind === "remote-kv") && isStoreCandidate)
       addStoreSite(this.builder, call, callee, method, receiver.instance);
+  }
+
+  /** `get(key)`, `redis.get(key)`, `getAsync(key)` where it is `promisify(client.get).bind(client)`: the client's command. */
+  private visitBoundMethodCall(call: TS.CallExpression): boolean {
+    const { ts } = this;
+    const callee = call.expression;
+    const name = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
+    // Named after the command (`get`), or by the promisify convention (`getAsync`).
+    if (!name || !isRedisCommand(name.text.replace(/Async$/, "").toLowerCase())) return false;
+    const bound = resolveBoundMethod(this.builder, callee);
+    const command = bound?.method.toLowerCase();
+    if (!bound || bound.receiver.instance.kind !== "redis" || !command || !isRedisCommand(command)) return false;
+    addRedisSite(this.builder, call, name, command, bound.receiver.instance, bound.receiver.batchId);
+    return true;
   }
 
   /**

@@ -69,6 +69,9 @@ export class InstanceResolver implements ReaderServices {
     }
     if (ts.isConditionalExpression(node))
       return this.resolveReceiver(node.whenTrue, depth + 1) ?? this.resolveReceiver(node.whenFalse, depth + 1);
+    // An optional client: `!disabled && createClient(options)` is the client whenever it is used.
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken)
+      return this.resolveReceiver(node.right, depth + 1);
     // A lazy singleton: `this.client || (this.client = new Redis(url))`.
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken)
       return this.resolveReceiver(node.right, depth + 1);

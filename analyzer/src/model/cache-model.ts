@@ -417,7 +417,9 @@ export interface KeyGap {
     /** A lodash/underscore resolver that returns a new object or a Promise: lodash compares keys by identity, so it never hits. */
     | "unstable-resolver-key"
     /** A batch loader (DataLoader) whose key function leaves out a field of the request that its batch function reads. */
-    | "key-function-missing-field";
+    | "key-function-missing-field"
+    /** A module variable returned when set and otherwise filled from the function's arguments: one value for every call. */
+    | "single-slot-ignores-input";
   /** Where to report: the write, the `unstable_cache` call, or the fresh argument. */
   span: Span;
   /** The key pattern, the cache's or memoized function's name. */

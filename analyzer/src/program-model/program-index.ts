@@ -39,6 +39,8 @@ export interface ProgramIndex {
 
 /** The used families of one store, by the namespace of their pattern. */
 export interface KeyScope {
+  /** Every used family of the stores, in `program.families` order. */
+  readonly families: readonly CacheFamily[];
   /** The families some key of the pattern could also belong to: those of its namespace and those whose namespace is not fixed text, in `program.families` order (all when the pattern's own namespace is not fixed). */
   findOverlapCandidates(pattern: string): readonly CacheFamily[];
   /** The namespaces (`namespaceOf`) of the families, each once. */
@@ -157,6 +159,7 @@ function createKeyScope(families: readonly CacheFamily[]): KeyScope {
   const inOrder = (lists: ReadonlyArray<readonly CacheFamily[]>): CacheFamily[] =>
     lists.length === 1 ? [...lists[0]!] : lists.flat().sort((a, b) => order.get(a)! - order.get(b)!);
   return {
+    families,
     findOverlapCandidates(pattern) {
       const namespace = closedNamespaceOf(pattern);
       if (namespace === undefined) return families;

@@ -7,7 +7,13 @@ import { defineRule, findingOf, type RuleReport } from "../model/rule";
 import { backsDecoratorCaches, hasDecoratorFamilies, hasGlobalTags } from "../libraries/registry";
 import { isTestFile } from "../program-model/file-kinds";
 import { getProgramIndex, type KeyScope } from "../program-model/program-index";
-import { isOpaquePattern, namespaceOf, normalizePattern, patternsOverlap } from "../program-model/key-patterns";
+import {
+  isOpaquePattern,
+  namespaceOf,
+  normalizePattern,
+  patternsOverlap,
+  splitPattern,
+} from "../program-model/key-patterns";
 import {
   computeEditDistance,
   createNearNameIndex,
@@ -21,6 +27,8 @@ export type NoUnmatchedInvalidationOptions = Record<string, never>;
 const messages = {
   unmatchedKey:
     "`{{what}}` deletes `{{key}}`, but no cache family in the program writes such a key: this invalidation does nothing. The closest family is `{{family}}` (written at {{writtenAt}}), {{difference}}. Delete the key the cache writes.",
+  bareValue:
+    "`{{what}}` deletes `{{value}}` itself, but every cache family of this store builds its keys around such a value (`{{family}}`, written at {{writtenAt}}): no entry is stored under the bare value, so this invalidation does nothing. Delete the key built from it.",
   unmatchedTag:
     "`{{what}}` revalidates the tag `{{tag}}`, but no cached function or entry carries it: this invalidation does nothing. The closest tag is `{{closest}}` on `{{family}}` ({{taggedAt}}), {{difference}}. Revalidate the tag the cache is written with.",
 } as const;
@@ -51,7 +59,7 @@ export const noUnmatchedInvalidation = defineRule<NoUnmatchedInvalidationOptions
       const report =
         site.tags.length > 0
           ? checkTags(site, program, context.formatLocation)
-          : checkKey(site, program, context.formatLocation);
+          : checkKey(site, program, context.formatLocation, model.sites);
       if (report) findings.push(report);
     }
     return findings;
@@ -73,9 +81,15 @@ function getNearNameIndex(scope: KeyScope): NearNameIndex {
 }
 
 /** A delete by key: unmatched when no family of its store that the program reads or writes can hold the key. */
-function checkKey(site: CacheSite, program: ProgramModel, formatLocation: FormatLocation): Report | undefined {
+function checkKey(
+  site: CacheSite,
+  program: ProgramModel,
+  formatLocation: FormatLocation,
+  fileSites: readonly CacheSite[],
+): Report | undefined {
+  if (site.key && isOpaquePattern(site.key.pattern)) return checkBareValue(site, program, formatLocation, fileSites);
   // A key with no literal text (a parameter) may be any family's: it counts for all of them.
-  if (!site.key || isOpaquePattern(site.key.pattern)) return undefined;
+  if (!site.key) return undefined;
   // A wrapper's own site whose key its callers give stands for those calls, judged at them.
   if (site.keyParameter !== undefined) return undefined;
   const own = program.familiesOfSite.get(site.id) ?? [];
@@ -110,6 +124,76 @@ function checkKey(site: CacheSite, program: ProgramModel, formatLocation: Format
       difference: describeDifference(key, family.pattern),
     },
     { familyIds: [family.id] },
+  );
+}
+
+/**
+ * A delete of a row's field itself (`del(user.email)`) where every family of the store wraps such values in a key
+ * (`u-{email}`): the key builder was forgotten. Only a field of an object whose name does not say it holds a key, and
+ * only when a family of the store has a hole named like the field, so a key computed elsewhere is not taken for a value.
+ * Writes under bare values make no family: they are seen when they are in the same file.
+ */
+function checkBareValue(
+  site: CacheSite,
+  program: ProgramModel,
+  formatLocation: FormatLocation,
+  fileSites: readonly CacheSite[],
+): Report | undefined {
+  if (!site.key || site.keyParameter !== undefined || site.key.parts.length !== 1) return undefined;
+  // The file writes bare values as keys of this store itself (a bare key makes no family, so this is seen per file).
+  const writesBareValues = fileSites.some(
+    (other) =>
+      other.operation === "write" &&
+      other.library === site.library &&
+      other.key !== undefined &&
+      isOpaquePattern(other.key.pattern),
+  );
+  if (writesBareValues) return undefined;
+  const field = /^[A-Za-z_$][\w$]*\??\.([A-Za-z_$][\w$]*)$/.exec(site.key.text.replace(/\s+/g, ""))?.[1];
+  if (!field || field.length < 2 || /key|path|url|name|prefix/i.test(field)) return undefined;
+  const own = program.familiesOfSite.get(site.id) ?? [];
+  const scopes = new Set(own.map(scopeOf));
+  const family = findFamilyOfField(getProgramIndex(program).findKeyScope(scopes), field);
+  if (!family) return undefined;
+  return finding(
+    site.calleeSpan,
+    "bareValue",
+    {
+      what: site.method,
+      value: site.key.text,
+      family: family.label,
+      writtenAt: formatLocation((family.writes[0] ?? family.reads[0]!).span),
+    },
+    { familyIds: [family.id] },
+  );
+}
+
+const familiesOfField = new WeakMap<KeyScope, Map<string, CacheFamily | undefined>>();
+
+/**
+ * The family of the stores whose keys wrap the field's value, none when a family's keys are bare values (it holds
+ * this one); answered once per store set and field name, so that many such deletes cost one scan per field.
+ */
+function findFamilyOfField(scope: KeyScope, field: string): CacheFamily | undefined {
+  let byField = familiesOfField.get(scope);
+  if (!byField) familiesOfField.set(scope, (byField = new Map()));
+  if (byField.has(field)) return byField.get(field);
+  const candidates = scope.families;
+  const family =
+    candidates.length === 0 || candidates.some((other) => isOpaquePattern(other.pattern))
+      ? undefined
+      : findFamilyOfValue(field, candidates);
+  byField.set(field, family);
+  return family;
+}
+
+/** The family with a hole named like the field: the same name first, then one that contains it (`emailOrKey`). */
+function findFamilyOfValue(field: string, families: readonly CacheFamily[]): CacheFamily | undefined {
+  const wanted = field.toLowerCase();
+  const holesOf = (family: CacheFamily) => splitPattern(family.pattern).holes.map((hole) => hole.toLowerCase());
+  return (
+    families.find((family) => holesOf(family).some((hole) => hole === wanted || hole.endsWith(`.${wanted}`))) ??
+    families.find((family) => holesOf(family).some((hole) => /^[\w$]+$/.test(hole) && hole.includes(wanted)))
   );
 }
 

@@ -26,6 +26,8 @@ const messages = {
     "The function cached by `unstable_cache` uses `{{inputs}}` from the surrounding function, but neither its arguments nor `keyParts` include {{them}}: every caller shares the first caller's result. Add {{them}} to `keyParts`, or pass {{them}} as arguments.",
   inputMissingFromKey:
     "The value cached under `{{cache}}` is computed from `{{inputs}}`, which the key does not contain: callers that differ only in {{them}} get the first caller's value. Add {{them}} to the key.",
+  singleSlotIgnoresInput:
+    "The module variable `{{cache}}` caches one value for every call, but the value is computed from `{{inputs}}`, which each call passes: the cache has no key, so callers that pass something else get the first caller's value. Keep a value per input (a `Map` keyed by {{them}}), or compute it once from values that do not change between calls.",
   keyFunctionMissingField:
     "The key function of `{{cache}}` keys each request by `{{keyInputs}}`, but the batch function also reads `{{inputs}}`: requests that differ only in {{them}} get the first request's cached value. Add {{them}} to the key.",
 } as const;
@@ -81,7 +83,9 @@ export const requireCompleteCacheKey = defineRule<RequireCompleteCacheKeyOptions
     }
     for (const gap of model.keyGaps) {
       if (
-        (gap.kind === "input-missing-from-key" || gap.kind === "key-function-missing-field") &&
+        (gap.kind === "input-missing-from-key" ||
+          gap.kind === "key-function-missing-field" ||
+          gap.kind === "single-slot-ignores-input") &&
         !options.checkCacheAside
       )
         continue;
@@ -186,6 +190,8 @@ function reportGap(gap: KeyGap): Report {
       return finding(gap.span, "capturedNotInKeyParts", { inputs: gap.inputs.join("`, `"), them });
     case "input-missing-from-key":
       return finding(gap.span, "inputMissingFromKey", { cache: gap.cache, inputs: gap.inputs.join("`, `"), them });
+    case "single-slot-ignores-input":
+      return finding(gap.span, "singleSlotIgnoresInput", { cache: gap.cache, inputs: gap.inputs.join("`, `"), them });
     case "key-function-missing-field":
       return finding(gap.span, "keyFunctionMissingField", {
         cache: gap.cache,

@@ -16,7 +16,8 @@ import { hasNxFlag } from "./written-values";
 export function addRedisSite(
   builder: SiteBuilder,
   call: TS.CallExpression,
-  callee: TS.PropertyAccessExpression,
+  /** The method's name at the call (`get` of `client.get`, or of `get(key)` for a bound method). */
+  calleeName: TS.Node,
   command: string,
   instance: InstanceInfo,
   batchId: string | undefined,
@@ -81,13 +82,13 @@ export function addRedisSite(
         ? (true as const)
         : undefined,
   };
-  builder.addSite(call, callee.name, fields);
+  builder.addSite(call, calleeName, fields);
   // `MGET flag rate`, `DEL a b`: the other keys are sites of their own families, at the same call.
   if (REDIS_MULTI_KEY_COMMANDS.has(command) && key) {
     args.slice(1).forEach((argument, index) => {
       if (builder.ts.isSpreadElement(argument) || isKeyCollection(builder, argument)) return;
       const key = builder.resolver.buildKeyTemplate(argument);
-      builder.addSiblingSite(call, callee.name, { ...fields, key }, `#${index + 1}`, undefined);
+      builder.addSiblingSite(call, calleeName, { ...fields, key }, `#${index + 1}`, undefined);
     });
   }
 }
