@@ -15,6 +15,8 @@ const CACHE_READ_METHODS = new Set(["get", "peek", "fetch", "load", "wrap", "get
 /** Memoizers whose memoized function returns the cached object itself (all of them; Next.js `unstable_cache` serialises). */
 const MEMOIZER_ROLES = new Set(["memoizer", "react-cache"]);
 const MAX_ALIASES = 5;
+/** Mutating methods that, on a value of unknown type, can only be an array's (`push` and `pop` are also streams' and stacks'). */
+const UNTYPED_ARRAY_METHODS = new Set(["shift", "unshift", "splice", "copyWithin"]);
 
 interface Source {
   kind: "memoized" | "cache";
@@ -142,7 +144,7 @@ export class CachedValueTracker {
     if (ts.isPropertyAccessExpression(callee)) {
       if (ARRAY_MUTATING_METHODS.has(callee.name.text)) {
         // The type check is the expensive part: only for values that come from a cache.
-        if (this.traceToSource(callee.expression) && this.isArray(callee.expression))
+        if (this.traceToSource(callee.expression) && this.isArray(callee.expression, callee.name.text))
           report(callee.expression, call, `\`${callee.name.text}()\``, undefined);
         return;
       }
@@ -350,11 +352,13 @@ export class CachedValueTracker {
     return text.length <= 40 ? text : `${text.slice(0, 37)}…`;
   }
 
-  private isArray(expression: TS.Expression): boolean {
-    const { checker } = this.resolver;
+  private isArray(expression: TS.Expression, method: string): boolean {
+    const { checker, ts } = this.resolver;
     return this.resolver.tryChecker(() => {
       const type = checker.getNonNullableType(checker.getTypeAtLocation(expression));
-      return checker.isArrayType(type) || checker.isTupleType(type);
+      if (checker.isArrayType(type) || checker.isTupleType(type)) return true;
+      // Without types (JavaScript, a cache library not installed) the value is `any`: methods only arrays have say it.
+      return (type.flags & ts.TypeFlags.Any) !== 0 && UNTYPED_ARRAY_METHODS.has(method);
     }, false);
   }
 }

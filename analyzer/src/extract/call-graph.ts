@@ -384,6 +384,10 @@ export class CallGraphCollector {
       if ((ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) && initializer.body)
         return initializer;
     }
+    // CommonJS: `exports.load = async function (id) {…}`, `module.exports = function (opts) {…}`.
+    const assigned = r.findAssignedValue(declaration);
+    const value = assigned && r.skipOuter(assigned);
+    if (value && (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) && value.body) return value;
     return undefined;
   }
 }
@@ -401,7 +405,14 @@ export function collectDeclaredFunctionNames(ts: Resolver["ts"], program: TS.Pro
     ) {
       const kind = node.initializer.kind;
       if (kind === ts.SyntaxKind.ArrowFunction || kind === ts.SyntaxKind.FunctionExpression) names.add(node.name.text);
-    }
+    } else if (
+      // CommonJS: `exports.load = async function (id) {…}`, `Users.get = (uid) => …`.
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isPropertyAccessExpression(node.left) &&
+      (node.right.kind === ts.SyntaxKind.ArrowFunction || node.right.kind === ts.SyntaxKind.FunctionExpression)
+    )
+      names.add(node.left.name.text);
   };
   for (const file of program.getSourceFiles()) {
     if (file.isDeclarationFile || file.fileName.includes("/node_modules/")) continue;

@@ -2,7 +2,7 @@
 // (through variables, class fields, constructor assignments and factory functions,
 // across files), and from a construction to its TTL and bound.
 import type * as TS from "typescript";
-import type { InstanceInfo, Lifetime, Ttl, TtlUnit } from "../model/cache-model";
+import type { InstanceInfo, Lifetime, ReplacedMethod, Ttl, TtlUnit } from "../model/cache-model";
 import type { SharedStore } from "../libraries/adapter";
 import type { Resolver, ResolvedExport } from "./resolver";
 import { getAdapter, getRemoteStoreAdapter, getStoreAdapter, findLibraryByModule } from "../libraries/registry";
@@ -36,6 +36,12 @@ function storesReferencesWhenUnknown(library: InstanceInfo["library"]): boolean 
 export class InstanceResolver implements ReaderServices {
   private readonly cache = new Map<TS.Node, ReceiverInfo | null>();
   private readonly assignmentIndex = new Map<TS.SourceFile, Map<TS.Symbol, TS.Expression[]>>();
+  private readonly assignedMethods = new Map<
+    TS.VariableDeclaration,
+    Map<string, TS.FunctionExpression | TS.ArrowFunction>
+  >();
+  /** Facades being resolved: a facade method that calls the facade itself (`cache.get(key)` in `cache.getMany`) stops here. */
+  private readonly resolvingFacades = new Set<TS.VariableDeclaration>();
 
   /** @param installedMajor the installed major version of a package, which some adapters read (cache-manager's units). */
   constructor(
@@ -128,7 +134,14 @@ export class InstanceResolver implements ReaderServices {
             }
             return undefined;
           });
-          if (info) return { instance: { ...info.instance, lifetime: "unknown" }, batchId: undefined };
+          if (info) {
+            // A cache built inside the factory on each call (not a module singleton it hands out) is one cache per call.
+            const builtBy = info.instance.lifetime === "local" ? r.makeSpan(node) : info.instance.builtBy;
+            return {
+              instance: { ...info.instance, lifetime: "unknown", ...(builtBy ? { builtBy } : {}) },
+              batchId: undefined,
+            };
+          }
           // What it returns cannot be followed (a cache of singletons, a registry): its declared return type says.
           if (declaration.type) {
             const declared = this.resolveTypeAnnotation(declaration.type, nameFunction(r.ts, declaration));
@@ -164,7 +177,10 @@ export class InstanceResolver implements ReaderServices {
       if (ts.isVariableDeclaration(declaration)) {
         if (declaration.initializer) {
           const info = this.resolveReceiver(declaration.initializer, depth + 1);
-          if (info) return this.named(info, declaration.name.getText());
+          if (info) return this.withReplacedMethods(this.named(info, declaration.name.getText()), declaration);
+          // `const cache = {}` whose methods pass their key on to a cache: `cache.get = (key) => lru.get(key)`.
+          const facade = this.resolveFacade(declaration, depth);
+          if (facade) return facade;
         }
         // `let client: Redis | undefined` assigned in an init function or a lazy getter.
         if (ts.isIdentifier(declaration.name)) {
@@ -198,7 +214,140 @@ export class InstanceResolver implements ReaderServices {
       } else if (ts.isShorthandPropertyAssignment(declaration)) {
         const valueSymbol = r.checker.getShorthandAssignmentValueSymbol(declaration);
         if (valueSymbol) return this.resolveSymbol(valueSymbol, depth + 1);
+      } else {
+        // CommonJS: `module.exports = createCache({…})` reached by `require("./cache")`, `exports.cache = new LRUCache(…)`.
+        const assigned = r.findAssignedValue(declaration);
+        if (assigned) {
+          const info = this.resolveReceiver(assigned, depth + 1);
+          if (info) return info;
+        }
       }
+    }
+    return undefined;
+  }
+
+  /**
+   * The functions assigned as methods of a variable in the block that declares it: `cache.set = function (k, v) {…}`
+   * (an override on a cache instance) or `store.get = (key) => inner.get(key)` (a facade's method).
+   */
+  private findAssignedMethods(
+    declaration: TS.VariableDeclaration,
+  ): Map<string, TS.FunctionExpression | TS.ArrowFunction> {
+    const cached = this.assignedMethods.get(declaration);
+    if (cached) return cached;
+    const r = this.resolver;
+    const { ts } = r;
+    const methods = new Map<string, TS.FunctionExpression | TS.ArrowFunction>();
+    this.assignedMethods.set(declaration, methods);
+    const container = declaration.parent.parent?.parent;
+    if (!ts.isIdentifier(declaration.name) || !container || !(ts.isBlock(container) || ts.isSourceFile(container)))
+      return methods;
+    const name = declaration.name.text;
+    const symbol = r.checker.getSymbolAtLocation(declaration.name);
+    for (const statement of container.statements) {
+      if (!ts.isExpressionStatement(statement)) continue;
+      const assignment = statement.expression;
+      if (!ts.isBinaryExpression(assignment) || assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+      const { left } = assignment;
+      const right = r.skipOuter(assignment.right);
+      if (!ts.isPropertyAccessExpression(left) || !ts.isIdentifier(left.expression) || left.expression.text !== name)
+        continue;
+      if (!ts.isFunctionExpression(right) && !ts.isArrowFunction(right)) continue;
+      if (symbol && r.checker.getSymbolAtLocation(left.expression) !== symbol) continue;
+      methods.set(left.name.text, right);
+    }
+    return methods;
+  }
+
+  private describeReplacedMethods(declaration: TS.VariableDeclaration): Record<string, ReplacedMethod> | undefined {
+    const r = this.resolver;
+    const { ts } = r;
+    const methods = this.findAssignedMethods(declaration);
+    if (methods.size === 0) return undefined;
+    const described: Record<string, ReplacedMethod> = {};
+    for (const [name, fn] of methods) {
+      let takesAny = fn.parameters.some((parameter) => parameter.dotDotDotToken !== undefined);
+      if (!takesAny && fn.body)
+        walkTree(ts, fn.body, (node) => {
+          if (takesAny || (ts.isFunctionLike(node) && !ts.isArrowFunction(node))) return false;
+          if (ts.isIdentifier(node) && node.text === "arguments") takesAny = true;
+        });
+      described[name] = { parameters: takesAny ? undefined : fn.parameters.length, span: r.makeSpan(fn) };
+    }
+    return described;
+  }
+
+  /** An instance whose methods the project replaces in the block that builds it knows them (see `replacedMethods`). */
+  private withReplacedMethods(info: ReceiverInfo, declaration: TS.VariableDeclaration): ReceiverInfo {
+    const replacedMethods = this.describeReplacedMethods(declaration);
+    return replacedMethods ? { ...info, instance: { ...info.instance, replacedMethods } } : info;
+  }
+
+  /**
+   * A facade object: at least two of its methods pass their first parameter on as the key of a call on one cache
+   * (`inner.get(key)`, or `set.apply(inner, [key, value])` through a saved method). Its calls are that cache's calls.
+   */
+  private resolveFacade(declaration: TS.VariableDeclaration, depth: number): ReceiverInfo | undefined {
+    const r = this.resolver;
+    const { ts } = r;
+    const initializer = declaration.initializer && r.skipOuter(declaration.initializer);
+    if (!initializer || !ts.isObjectLiteralExpression(initializer) || !ts.isIdentifier(declaration.name))
+      return undefined;
+    if (this.resolvingFacades.has(declaration)) return undefined;
+    const methods = this.findAssignedMethods(declaration);
+    if (methods.size < 2) return undefined;
+    this.resolvingFacades.add(declaration);
+    try {
+      let target: ReceiverInfo | undefined;
+      let forwarding = 0;
+      for (const fn of methods.values()) {
+        const found = this.findForwardedReceiver(fn, depth);
+        if (!found || (target && found.instance.constructedAt?.start !== target.instance.constructedAt?.start))
+          continue;
+        target ??= found;
+        forwarding++;
+      }
+      if (!target || forwarding < 2) return undefined;
+      const replacedMethods = this.describeReplacedMethods(declaration);
+      return {
+        instance: { ...target.instance, name: declaration.name.text, ...(replacedMethods ? { replacedMethods } : {}) },
+        batchId: undefined,
+      };
+    } finally {
+      this.resolvingFacades.delete(declaration);
+    }
+  }
+
+  /** The cache a function passes its first parameter to as a key: `inner.get(key)`, `saved.apply(inner, [key, …])`. */
+  private findForwardedReceiver(fn: TS.FunctionExpression | TS.ArrowFunction, depth: number): ReceiverInfo | undefined {
+    const r = this.resolver;
+    const { ts } = r;
+    const first = fn.parameters[0];
+    if (!first || !ts.isIdentifier(first.name) || !fn.body) return undefined;
+    const parameter = first.name.text;
+    const isParameter = (node: TS.Node | undefined) =>
+      node !== undefined &&
+      ts.isIdentifier(r.skipOuter(node as TS.Expression)) &&
+      (r.skipOuter(node as TS.Expression) as TS.Identifier).text === parameter;
+    const candidates: TS.Expression[] = [];
+    walkTree(ts, fn.body, (node) => {
+      if (ts.isFunctionLike(node) && node !== fn) return false;
+      if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return;
+      const method = node.expression.name.text;
+      const [thisArgument, second] = node.arguments;
+      if (method === "apply" && thisArgument && second && ts.isArrayLiteralExpression(r.skipOuter(second))) {
+        if (isParameter((r.skipOuter(second) as TS.ArrayLiteralExpression).elements[0])) candidates.push(thisArgument);
+      } else if (method === "call" && thisArgument) {
+        if (isParameter(second)) candidates.push(thisArgument);
+      } else if (isParameter(thisArgument)) candidates.push(node.expression.expression);
+    });
+    for (const candidate of candidates) {
+      const info = this.resolveReceiver(candidate, depth + 1);
+      if (
+        info &&
+        (info.instance.kind === "in-process" || info.instance.kind === "redis" || info.instance.kind === "remote-kv")
+      )
+        return info;
     }
     return undefined;
   }

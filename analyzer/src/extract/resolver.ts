@@ -880,6 +880,27 @@ export class Resolver {
       const initializer = declaration.initializer && this.skipOuter(declaration.initializer);
       if (initializer && (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer))) return initializer;
     }
+    // CommonJS: `module.exports = function (opts) {…}` reached by `require`, `exports.load = async (id) => …`.
+    const assigned = this.findAssignedValue(declaration);
+    const value = assigned && this.skipOuter(assigned);
+    if (value && (ts.isArrowFunction(value) || ts.isFunctionExpression(value))) return value;
     return undefined;
+  }
+
+  /**
+   * The value a declaration made by an assignment holds, in JavaScript files: `module.exports = X` (what `require`
+   * of the module gives), `exports.name = X`, and a method set on an object, `store.get = function (key) {…}`.
+   */
+  findAssignedValue(declaration: TS.Node): TS.Expression | undefined {
+    const { ts } = this;
+    const assignment = ts.isBinaryExpression(declaration)
+      ? declaration
+      : (ts.isPropertyAccessExpression(declaration) || ts.isElementAccessExpression(declaration)) &&
+          ts.isBinaryExpression(declaration.parent) &&
+          declaration.parent.left === declaration
+        ? declaration.parent
+        : undefined;
+    if (!assignment || assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+    return assignment.right;
   }
 }

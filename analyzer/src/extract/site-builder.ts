@@ -30,6 +30,7 @@ export type SiteFields = Pick<CacheSite, "library" | "kind" | "operation" | "met
       | "tags"
       | "runsAfterBody"
       | "setIfAbsent"
+      | "droppedTtl"
     >
   >;
 
@@ -143,6 +144,7 @@ export class SiteBuilder {
       keyParameter: undefined,
       ...(fields.runsAfterBody ? { runsAfterBody: true as const } : {}),
       ...(fields.setIfAbsent ? { setIfAbsent: true as const } : {}),
+      ...(fields.droppedTtl ? { droppedTtl: fields.droppedTtl } : {}),
       ...(this.isInLoop(node) ? { inLoop: true as const } : {}),
     };
   }

@@ -1,7 +1,7 @@
 // lru-cache: `new LRUCache({ max, maxSize, ttl })`; v6 and older `new LRU(max)` or `{ maxAge }`.
 import type { InProcessAdapter } from "./adapter";
 import { IN_PROCESS_STORE, methods } from "./adapter";
-import { COMMON_CACHE_METHODS, construction, readTtlOption } from "./in-process-methods";
+import { COMMON_CACHE_METHODS, construction, readTtlArgument, readTtlOption } from "./in-process-methods";
 
 export const lruCache = {
   id: "lru-cache",
@@ -21,7 +21,8 @@ export const lruCache = {
     const maxSize = options.get("maxSize");
     return construction({
       optionsOpaque: options.opaque,
-      defaultTtl: ttl ? read.ttl(ttl, "ms") : { kind: "none" },
+      // `ttl: 0` (and `maxAge: 0`) keeps entries until they are evicted.
+      defaultTtl: ttl ? read.ttl(ttl, "ms", true) : { kind: "none" },
       // lru-cache ≥ 7 throws without max/maxSize/ttl, so "nothing" is never unbounded at runtime.
       bound: max ? read.entries(max) : maxSize ? read.bytes(maxSize) : { kind: "unknown" },
       storesReferences: true,
@@ -29,7 +30,13 @@ export const lruCache = {
   },
   storesReferencesWhenUnknown: true,
   methods: COMMON_CACHE_METHODS,
-  writeTtl: (read) => ({ ttl: readTtlOption(read, 2, "ttl", "ms") }),
+  // lru-cache 7 and later: `set(key, value, { ttl })`; 6 and older: `set(key, value, maxAge)`.
+  writeTtl: (read) => ({
+    ttl:
+      read.args[2] && read.number(read.args[2]) !== undefined
+        ? readTtlArgument(read, 2, "ms", true)
+        : readTtlOption(read, 2, "ttl", "ms"),
+  }),
   callShape: () => ({}),
   tagService: undefined,
   backsDecoratorCaches: false,

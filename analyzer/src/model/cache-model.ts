@@ -132,6 +132,11 @@ export interface InstanceInfo {
   constructedAt: Span | undefined;
   /** A readable name for messages, e.g. `userCache`. */
   name: string | undefined;
+  /**
+   * The call of a project factory that built this instance, when the factory builds a new one on each call
+   * (`module.exports = createCache({ max: 4000 })`): two such calls are two caches, though `constructedAt` is shared.
+   */
+  builtBy?: Span;
   /** Default TTL for entries written through this instance. */
   defaultTtl: Ttl;
   /** Size bound of the instance. */
@@ -157,6 +162,18 @@ export interface InstanceInfo {
    * calls through the client, and for libraries whose adapter reads none.
    */
   clientOptions?: ClientOptions;
+  /**
+   * Methods the project replaces on the instance (`cache.set = function (key, value) {…}`), or a facade object's own
+   * methods over it: how many parameters each takes, so that an argument past them is known to be dropped.
+   */
+  replacedMethods?: Record<string, ReplacedMethod>;
+}
+
+/** A project function that stands for a cache method (an override assigned on the instance, a facade's method). */
+export interface ReplacedMethod {
+  /** Its declared parameters; undefined when it takes any number (a rest parameter, `arguments`). */
+  parameters: number | undefined;
+  span: Span;
 }
 
 /** The options of a client construction that its adapter names (`commandTimeout`, `socket.reconnectStrategy`…). */
@@ -305,6 +322,11 @@ export interface CacheSite {
   keyParameter: number | undefined;
   /** The TTL is a parameter of the enclosing function (a wrapper's `set(key, value, ttl)`): its index. Callers give the real TTL. */
   ttlParameter?: number;
+  /**
+   * The call passes a TTL that never reaches the store: the method is replaced on the instance by a project function
+   * that takes fewer arguments (`cache.set = function (key, value) {…}`). `ttl` is then the instance's default.
+   */
+  droppedTtl?: { text: string; replacedAt: Span };
   /**
    * What the library's adapter could not read at this site, said instead of guessed: the construction's
    * options are a variable of unknown shape, or the call has a shape the adapter does not know.

@@ -264,7 +264,7 @@ export function assignFamilies(
 }
 
 function instanceKey(site: CacheSite): string {
-  const at = site.instance?.constructedAt;
+  const at = site.instance?.builtBy ?? site.instance?.constructedAt;
   return at ? `${at.file}:${at.start}` : (site.instance?.name ?? site.library);
 }
 

@@ -25,6 +25,8 @@ export function expandWrapperSites(
 ): CacheSite[] {
   const result: CacheSite[] = [];
   const queue = sites.map((site) => ({ site, depth: 0 }));
+  // A call that is a cache site itself (a facade's `get`, read as the cache it forwards to) stands for the wrapper already.
+  const siteCalls = new Set(sites.map((site) => `${site.span.file}:${site.span.start}`));
   // A read position rather than `shift()`, which moves every element of a long queue (a program's every site).
   for (let next = 0; next < queue.length; next++) {
     const { site, depth } = queue[next]!;
@@ -38,7 +40,7 @@ export function expandWrapperSites(
     for (const caller of siteCallers) {
       const facts = functions.get(caller);
       for (const call of facts?.calls ?? []) {
-        if (call.target !== site.functionId) continue;
+        if (call.target !== site.functionId || siteCalls.has(`${call.span.file}:${call.span.start}`)) continue;
         const readable = call.argumentKeys[index];
         const opaque = !readable || /^(\{[^{}]*\})+$/.test(readable.pattern);
         // An unreadable key at the call keeps the wrapper's behaviour (a wildcard delete), but at the caller.

@@ -44,6 +44,8 @@ const messages = {
     "`{{name}}.{{method}}` stores `{{key}}` forever: `{{name}}` (built at {{where}}) has neither a bound nor a default TTL and this call passes no TTL. {{fix}}",
   inProcessWithoutTtl:
     "`{{name}}.{{method}}` keeps `{{key}}` until evicted ({{bound}}) with no expiry: `{{name}}` (built at {{where}}) has no default TTL and this call passes none, and the value {{source}}, so a changed row is served stale until the entry is pushed out. {{fix}}",
+  inProcessTtlDropped:
+    "This `{{method}}` passes a TTL ({{ttl}}), but `{{name}}.{{method}}` is replaced at {{where}} by a function that does not pass it on: `{{key}}` is stored with no expiry ({{fallback}}). Pass the TTL through in the replacement.",
   memoizerWithoutMaxAge:
     "`{{name}}` memoizes an async function with {{library}} and no expiry: the first result is served until the process restarts. {{fix}}",
   unstableCacheWithoutRevalidate:
@@ -448,6 +450,22 @@ function checkInProcessWrite(
 ): Report[] {
   const instance = site.instance;
   if (site.operation !== "write" || !instance || site.ttl.kind !== "none") return [];
+  // The caller asked for an expiry that an override of the method throws away: reported whatever the bound.
+  if (site.droppedTtl && instance.constructedAt !== undefined && !instance.optionsOpaque) {
+    return [
+      finding(site.calleeSpan, "inProcessTtlDropped", {
+        name: instance.name ?? site.library,
+        method: site.method,
+        ttl: `\`${site.droppedTtl.text}\``,
+        where: context.formatLocation(site.droppedTtl.replacedAt),
+        key: site.key?.pattern ?? "<dynamic key>",
+        fallback:
+          instance.bound.kind === "none"
+            ? `\`${instance.name ?? site.library}\` has neither a bound nor a default TTL`
+            : `\`${instance.name ?? site.library}\` has no default TTL: it stays until evicted`,
+      }),
+    ];
+  }
   if (!isForeverInstance(instance)) return [];
   const fix = fixText(getFixes(site.library).ttl);
   if (!fix || site.method === "prime") return [];

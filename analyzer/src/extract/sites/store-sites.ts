@@ -1,7 +1,7 @@
 // Sites on stores used through an instance's methods (lru-cache, node-cache, keyv, cacheable, bentocache, remote stores that
 // are not Redis): operation, key, per-entry TTL and tags, as each library's adapter reads them.
 import type * as TS from "typescript";
-import type { InstanceInfo, KeyTemplate, Operation, Ttl } from "../../model/cache-model";
+import type { InstanceInfo, KeyTemplate, Operation, Span, Ttl } from "../../model/cache-model";
 import { getStoreAdapter } from "../../libraries/registry";
 import { createArgumentReader, fromExpr } from "../argument-reader";
 import type { SiteBuilder } from "../site-builder";
@@ -57,10 +57,24 @@ export function addStoreSite(
   const read = createArgumentReader(builder.instances, call.arguments, method, undefined);
   let ttl: Ttl = { kind: "none" };
   let keyExpression: TS.Expression | undefined = call.arguments[0];
+  let droppedTtl: { text: string; replacedAt: Span } | undefined;
   if (operation === "write" || operation === "expire") {
     const write = adapter.writeTtl(read, method);
     ttl = write.ttl;
     if (write.key !== undefined) keyExpression = fromExpr(write.key);
+    // The project replaced the method by a function with fewer parameters: the TTL in the arguments past them is lost.
+    const replaced = instance.replacedMethods?.[method];
+    const kept = replaced?.parameters;
+    if (operation === "write" && ttl.kind === "set" && kept !== undefined && call.arguments.length > kept) {
+      const reaching = adapter.writeTtl(
+        createArgumentReader(builder.instances, call.arguments.slice(0, kept), method, undefined),
+        method,
+      ).ttl;
+      if (reaching.kind === "none") {
+        droppedTtl = { text: ttl.text, replacedAt: replaced!.span };
+        ttl = instance.defaultTtl;
+      }
+    }
   }
   const shape = adapter.callShape(
     read,
@@ -86,6 +100,7 @@ export function addStoreSite(
     tags,
     // Memcached `add`: stored only when the key is absent, a lock or a marker.
     ...(remote?.writeIfAbsent.has(method) ? { setIfAbsent: true as const } : {}),
+    ...(droppedTtl ? { droppedTtl } : {}),
   });
 }
 
