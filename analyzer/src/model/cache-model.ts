@@ -40,6 +40,7 @@ export type LibraryId =
   | "ttlcache"
   | "quick-lru"
   | "tiny-lru"
+  | "apollo-server"
   | "node-cache"
   | "keyv"
   | "keyv-redis"
@@ -157,6 +158,10 @@ export interface InstanceInfo {
    * calls through the client, and for libraries whose adapter reads none.
    */
   clientOptions?: ClientOptions;
+  /** The instance lives as long as the process wherever it is built (a server's cache): judged as module-level. */
+  servesProcess?: boolean;
+  /** Where the options that decide the bound are written, when not at the construction (a defaults helper's literal). */
+  optionsAt?: Span;
 }
 
 /** The options of a client construction that its adapter names (`commandTimeout`, `socket.reconnectStrategy`…). */
