@@ -95,3 +95,86 @@ ruleTester.run("require-cache-bound", rules["require-cache-bound"]!, {
     },
   ],
 });
+
+/** A page whose data is cached for a day, inside a page cached with `profile` (file-level 'use cache'). */
+const statsPage = (profile: string) =>
+  lines(
+    '"use cache";',
+    'import { cacheLife } from "next/cache";',
+    "async function countVotes(): Promise<number> {",
+    '  "use cache";',
+    '  cacheLife("days");',
+    '  const response = await fetch("https://stats.example.test/votes");',
+    "  return (await response.json()) as number;",
+    "}",
+    "export default async function StatsPage() {",
+    `  cacheLife(${profile});`,
+    "  const votes = await countVotes();",
+    "  return `${votes} votes this month`;",
+    "}",
+  );
+
+ruleTester.run("consistent-cache-ttl", rules["consistent-cache-ttl"]!, {
+  valid: [
+    {
+      name: "a page refreshed as often as the cached data it shows",
+      filename: FILENAME,
+      code: statsPage('"days"'),
+    },
+    {
+      name: "a page with a shorter lifetime than its data",
+      filename: FILENAME,
+      code: statsPage('"hours"'),
+    },
+    {
+      name: "a lifetime given as an object with a shorter `revalidate` (seconds)",
+      filename: FILENAME,
+      code: statsPage("{ revalidate: 3600, expire: 86400 }"),
+    },
+    {
+      name: "a function with `cacheLife` but no 'use cache' is not a cache (Next.js rejects the call)",
+      filename: FILENAME,
+      code: lines(
+        'import { cacheLife } from "next/cache";',
+        "async function countVotes(): Promise<number> {",
+        '  "use cache";',
+        '  cacheLife("minutes");',
+        "  return 1;",
+        "}",
+        "export async function statsText() {",
+        '  cacheLife("max");',
+        "  return String(await countVotes());",
+        "}",
+      ),
+    },
+  ],
+  invalid: [
+    {
+      name: 'a page cached with "max" around data cached for a day: the outer lifetime wins, the counts freeze for 30 days',
+      filename: FILENAME,
+      code: statsPage('"max"'),
+      errors: [
+        {
+          messageId: "nestedLifetimeOverride",
+          line: 10,
+          column: 3,
+          data: {
+            outer: "StatsPage",
+            profile: '"max"',
+            outerTime: "30 d",
+            inner: "countVotes",
+            where: "file.ts:5",
+            innerProfile: '"days"',
+            innerTime: "24 h",
+          },
+        },
+      ],
+    },
+    {
+      name: "a lifetime given as an object with a longer `revalidate`",
+      filename: FILENAME,
+      code: statsPage("{ revalidate: 604800 }"),
+      errors: [{ messageId: "nestedLifetimeOverride", line: 10 }],
+    },
+  ],
+});

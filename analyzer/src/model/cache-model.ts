@@ -538,6 +538,13 @@ export interface FunctionFacts {
   refillGuards?: Array<{ name: string; span: Span }>;
   /** HTTP requests it sends (global `fetch`, axios, got, ky, undici, ofetch): a source a cache's loader may reach. Absent when there is none. */
   requests?: Span[];
+  /**
+   * Next.js: the function is a `'use cache'` function (its own directive, or the file's) with an explicit
+   * `cacheLife(…)`: the profile as written and how often it is refreshed (undefined for a profile not known here).
+   */
+  cacheLife?: { profile: string; revalidateSeconds: number | undefined; span: Span };
+  /** Project components it renders as JSX elements (`<Stats />`): a server component's output is part of its own. */
+  renders?: Array<{ target: string; targetName: string; span: Span }>;
 }
 
 /** A diagnostic produced by extraction itself (not a rule finding). */
