@@ -81,7 +81,7 @@ export function toTuples(
 }
 
 /**
- * Lints a project's TypeScript files under src/ with the built plugin (dist/, as users load it): its recommended config, or only
+ * Lints a project's TypeScript files (`.ts`, `.tsx`) under src/ with the built plugin (dist/, as users load it): its recommended config, or only
  * `rules` when given, with `settings` (`{ cachewise: { cacheLayers } }`) when given.
  */
 export async function lintWithPlugin(
@@ -91,10 +91,12 @@ export async function lintWithPlugin(
   const plugin = (await import(pathToFileURL(path.join(REPO_ROOT, "dist", "eslint-plugin.js")).href)).default;
   const eslint = new ESLint({
     cwd: projectDir,
+    // Most projects have no `.tsx` file: a pattern that matches nothing is fine.
+    errorOnUnmatchedPattern: false,
     overrideConfigFile: true,
     overrideConfig: [
       {
-        files: ["**/*.ts"],
+        files: ["**/*.ts", "**/*.tsx"],
         languageOptions: {
           parser: tseslint.parser as never,
           parserOptions: { projectService: true, tsconfigRootDir: projectDir },
@@ -105,7 +107,7 @@ export async function lintWithPlugin(
       ...(options.rules ? [] : [plugin.configs.recommended]),
     ],
   });
-  return eslint.lintFiles(["src/**/*.ts"]);
+  return eslint.lintFiles(["src/**/*.ts", "src/**/*.tsx"]);
 }
 
 /** Runs `cachewise keyspace` in-process (from the repository, with no environment) and captures its output. */

@@ -94,6 +94,23 @@ export function createArgumentReader(
     },
     installedMajor: (packageName) => services.installedMajor(packageName),
     isPrimitive: (expression) => isPrimitiveValue(r, fromExpr(expression)),
+    assembledOptions(index) {
+      const { props, literals, unread } = r.readAssembledOptions(args[index]);
+      return {
+        get: (name) => {
+          const value = props.get(name);
+          return value ? toExpr(value) : undefined;
+        },
+        has: (name) => props.has(name),
+        literals: literals.map((literal) => ({
+          at: toExpr(literal),
+          names: literal.properties.map((property) =>
+            property.name ? (r.getPropertyName(property.name) ?? property.name.getText()) : "...",
+          ),
+        })),
+        unread: unread.map((expression) => expression.getText()),
+      };
+    },
     optionValue(expression): ClientOptionValue {
       const node = r.skipOuter(fromExpr(expression));
       if (r.isNullish(node)) return { kind: "null" };

@@ -104,6 +104,49 @@ export class CallGraphCollector {
     const { ts } = this;
     if (ts.isCallExpression(node)) this.observeCall(node);
     else if (ts.isMethodDeclaration(node)) this.observeDecorators(node);
+    else if (ts.isJsxSelfClosingElement(node) || ts.isJsxOpeningElement(node)) this.observeJsx(node);
+  }
+
+  /** `<Stats locale={locale} />` whose tag is a project function: a component it renders. */
+  private observeJsx(element: TS.JsxSelfClosingElement | TS.JsxOpeningElement): void {
+    const { ts } = this;
+    const tag = element.tagName;
+    if (!ts.isIdentifier(tag) || !/^[A-Z]/.test(tag.text) || !this.declaredNames.has(tag.text)) return;
+    const target = this.resolveName(tag);
+    if (!target) return;
+    const facts = this.getFacts(this.findOwner(element));
+    (facts.renders ??= []).push({
+      target: this.idOf(target),
+      targetName: nameFunction(ts, target),
+      span: this.resolver.makeSpan(element),
+    });
+  }
+
+  /**
+   * `cacheLife(…)` of next/cache: the lifetime of the `'use cache'` function that calls it (its own directive, or the
+   * file's for a function declared at its top level). `revalidateOf` gives a named profile's refresh period.
+   */
+  observeCacheLife(call: TS.CallExpression, revalidateOf: (profile: string) => number | undefined): void {
+    const { ts } = this;
+    const r = this.resolver;
+    const owner = this.findOwner(call);
+    if (!owner?.body || !ts.isBlock(owner.body)) return;
+    const fileLevel = hasUseCacheDirective(ts, owner.getSourceFile().statements) && isTopLevel(ts, owner);
+    if (!fileLevel && !hasUseCacheDirective(ts, owner.body.statements)) return;
+    const argument = call.arguments[0];
+    if (!argument) return;
+    const profile = r.foldString(argument);
+    let revalidateSeconds: number | undefined;
+    if (profile !== undefined) revalidateSeconds = revalidateOf(profile);
+    else {
+      const revalidate = r.readOptions(argument).props.get("revalidate");
+      revalidateSeconds = revalidate ? r.foldNumber(revalidate) : undefined;
+    }
+    this.getFacts(owner).cacheLife = {
+      profile: profile !== undefined ? JSON.stringify(profile) : argument.getText(),
+      revalidateSeconds,
+      span: r.makeSpan(call),
+    };
   }
 
   finish(): FunctionFacts[] {
@@ -363,10 +406,15 @@ export class CallGraphCollector {
   /** The project function a call runs, through the checker. */
   private resolveTarget(call: TS.CallExpression): FunctionNode | undefined {
     const { ts } = this;
-    const r = this.resolver;
-    const callee = r.skipOuter(call.expression);
+    const callee = this.resolver.skipOuter(call.expression);
     const nameNode = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
-    if (!nameNode) return undefined;
+    return nameNode ? this.resolveName(nameNode) : undefined;
+  }
+
+  /** The project function a name (a callee's, a JSX tag's) refers to, through the checker. */
+  private resolveName(nameNode: TS.Identifier | TS.PrivateIdentifier): FunctionNode | undefined {
+    const { ts } = this;
+    const r = this.resolver;
     const symbol = r.tryChecker(() => r.getDeclaredSymbol(nameNode), undefined);
     const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
     if (!declaration) return undefined;
@@ -390,6 +438,23 @@ export class CallGraphCollector {
     if (value && (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) && value.body) return value;
     return undefined;
   }
+}
+
+/** A `"use cache"` directive (or `"use cache: remote"`, `"use cache: private"`) among the leading statements. */
+function hasUseCacheDirective(ts: Resolver["ts"], statements: TS.NodeArray<TS.Statement>): boolean {
+  for (const statement of statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
+    if (/^use cache(:|$)/.test(statement.expression.text)) return true;
+  }
+  return false;
+}
+
+/** A function declared at the top level of its file (a file-level directive applies to it). */
+function isTopLevel(ts: Resolver["ts"], fn: FunctionNode): boolean {
+  const parent = fn.parent;
+  if (ts.isSourceFile(parent)) return true;
+  // `export const Page = async () => {…}`
+  return ts.isVariableDeclaration(parent) && ts.isSourceFile(parent.parent.parent.parent);
 }
 
 /** Names of every function and method the project declares: calls to other names are library calls and are not resolved. */

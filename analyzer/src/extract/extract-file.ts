@@ -1,5 +1,6 @@
 // TypeScript → cache model, once per source file. Hosts inject `{ ts, program, checker }`;
 // this module imports `typescript` for types only.
+import { NEXT_CACHE_LIFE_REVALIDATE_SECONDS } from "../libraries/next";
 import type * as TS from "typescript";
 import type { FileCacheModel, UnresolvedCall } from "../model/cache-model";
 import { assertHostMatches, type ExtractionHost } from "./host";
@@ -343,14 +344,17 @@ class FileExtractor {
         });
         return;
       }
+      // The lifetime of the 'use cache' function that calls it, for nested caches (consistent-cache-ttl).
+      case "next-cache-life":
+        this.builder.callGraph.observeCacheLife(call, (profile) => NEXT_CACHE_LIFE_REVALIDATE_SECONDS[profile]);
+        return;
       // Read where they act, not as calls: classes at `new` (visitNew), decorators on their method (visitDecorator),
-      // `cacheLife` inside the 'use cache' function whose site its cacheTag calls describe, namespaces when a member is used.
+      // namespaces when a member is used.
       case "memoize-decorator":
       case "cache-clear-decorator":
       case "cache-update-decorator":
       case "nest-cache-key":
       case "nest-cache-ttl":
-      case "next-cache-life":
       case "namespace":
         return;
       default:

@@ -6,7 +6,7 @@ import type { InstanceInfo, Lifetime, ReplacedMethod, Ttl, TtlUnit } from "../mo
 import type { SharedStore } from "../libraries/adapter";
 import type { Resolver, ResolvedExport } from "./resolver";
 import { getAdapter, getRemoteStoreAdapter, getStoreAdapter, findLibraryByModule } from "../libraries/registry";
-import { createArgumentReader, type ReaderServices } from "./argument-reader";
+import { createArgumentReader, fromExpr, type ReaderServices } from "./argument-reader";
 import { findAssignedName, nameFunction } from "./functions";
 import { walkTree } from "./walk";
 
@@ -639,7 +639,9 @@ export class InstanceResolver implements ReaderServices {
       };
     }
     const read = createArgumentReader(this, node.arguments ?? [], resolved.exportName, resolved.role.variant);
-    const facts = adapter.construct(read);
+    const { optionsAt, ...constructed } = adapter.construct(read);
+    // The literal a defaults helper returns, where the missing option belongs: a span the rules can report at.
+    const facts = optionsAt ? { ...constructed, optionsAt: r.makeSpan(fromExpr(optionsAt)) } : constructed;
     // A Keyv over a Memcached store: its entries live in that shared store, one family per key pattern.
     const kind = facts.sharedStore ? getAdapter(facts.sharedStore).kind : base.kind;
     if (!facts.optionsOpaque) return { ...base, ...facts, kind };

@@ -674,6 +674,77 @@ export class Resolver {
     return { props, opaque, literal };
   }
 
+  /**
+   * Reads an options object the way a configuration is often assembled: object literals, `const`s, spreads, and calls
+   * to a function of the same file whose one `return` is an object literal (`{ ...defaults(), context }`). Returns the
+   * properties set, the literals that were read (outermost first), and the spreads that could not be read (a
+   * user-supplied object whose properties may override or add to the ones seen).
+   */
+  readAssembledOptions(
+    expression: TS.Expression | undefined,
+    depth = 0,
+  ): { props: Map<string, TS.Expression>; literals: TS.ObjectLiteralExpression[]; unread: TS.Expression[] } {
+    const { ts } = this;
+    const result = {
+      props: new Map<string, TS.Expression>(),
+      literals: [] as TS.ObjectLiteralExpression[],
+      unread: [] as TS.Expression[],
+    };
+    if (!expression) return result;
+    const literal = depth > MAX_DEPTH ? undefined : this.readAssembledLiteral(expression, depth);
+    if (!literal) {
+      result.unread.push(expression);
+      return result;
+    }
+    result.literals.push(literal);
+    for (const property of literal.properties) {
+      if (ts.isPropertyAssignment(property)) {
+        const name = this.getPropertyName(property.name);
+        if (name === undefined) result.unread.push(property.name as unknown as TS.Expression);
+        else result.props.set(name, property.initializer);
+      } else if (ts.isShorthandPropertyAssignment(property)) {
+        result.props.set(property.name.text, property.name);
+      } else if (ts.isSpreadAssignment(property)) {
+        const inner = this.readAssembledOptions(property.expression, depth + 1);
+        for (const [key, value] of inner.props) result.props.set(key, value);
+        result.literals.push(...inner.literals);
+        result.unread.push(...inner.unread);
+      } else if (ts.isMethodDeclaration(property)) {
+        const name = this.getPropertyName(property.name);
+        if (name !== undefined) result.props.set(name, property as unknown as TS.Expression);
+      }
+    }
+    return result;
+  }
+
+  /** The object literal an expression is: directly, through a `const`, or returned by a same-file function it calls. */
+  private readAssembledLiteral(expression: TS.Expression, depth: number): TS.ObjectLiteralExpression | undefined {
+    const { ts } = this;
+    const direct = this.readObjectLiteral(expression);
+    if (direct) return direct;
+    let node = this.skipOuter(expression);
+    if (ts.isIdentifier(node)) {
+      const initializer = this.findKnownValue(this.getDeclaredSymbol(node));
+      if (!initializer) return undefined;
+      node = this.skipOuter(initializer);
+    }
+    if (!ts.isCallExpression(node) || depth > MAX_DEPTH) return undefined;
+    const declaration = this.findFunctionDeclaration(node.expression);
+    if (!declaration?.body || declaration.getSourceFile() !== node.getSourceFile()) return undefined;
+    const returned: TS.Expression[] = [];
+    if (ts.isBlock(declaration.body)) {
+      const visit = (child: TS.Node): void => {
+        if (ts.isFunctionLike(child)) return;
+        if (ts.isReturnStatement(child) && child.expression) returned.push(child.expression);
+        ts.forEachChild(child, visit);
+      };
+      ts.forEachChild(declaration.body, visit);
+    } else returned.push(declaration.body);
+    if (returned.length !== 1) return undefined;
+    const value = this.skipOuter(returned[0]!);
+    return ts.isObjectLiteralExpression(value) ? value : undefined;
+  }
+
   getPropertyName(name: TS.PropertyName): string | undefined {
     const { ts } = this;
     if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name))

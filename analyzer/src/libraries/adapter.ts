@@ -93,6 +93,21 @@ export interface ArgumentReader {
   isPrimitive(expression: Expr): boolean;
   /** An option's value as written, folded when constant. */
   optionValue(expression: Expr): ClientOptionValue;
+  /**
+   * The options at argument `index` as a configuration is often assembled: literals, `const`s, spreads, and a call to
+   * a function of the same file that returns one object literal (`new Server({ ...defaultConfig(), context })`).
+   * `literals` are the object literals read (outermost first) with their property names; `unread` the spreads that
+   * could not be read (a user-supplied object), as written.
+   */
+  assembledOptions(index: number): AssembledOptions;
+}
+
+/** An options object read through spreads and same-file helper functions (see `ArgumentReader.assembledOptions`). */
+export interface AssembledOptions {
+  get(name: string): Expr | undefined;
+  has(name: string): boolean;
+  literals: ReadonlyArray<{ at: Expr; names: readonly string[] }>;
+  unread: readonly string[];
 }
 
 /** What an exported value of a library is, for extraction. */
@@ -138,6 +153,13 @@ export interface ConstructionFacts {
   keyPrefix: string | undefined;
   /** `get` returns the stored object itself (not a copy). */
   storesReferences: boolean;
+  /**
+   * The instance lives as long as the process wherever it is built (a server's own cache, built in a factory
+   * function that the process calls once): `require-cache-bound` judges it as a module-level instance.
+   */
+  servesProcess?: boolean;
+  /** Where the options that decide the bound are written, when not at the construction (a defaults helper's literal). */
+  optionsAt?: Expr;
   /** For a client of a shared store: the options that decide how long a request waits in an outage (see `OutageWaitModel`). */
   clientOptions?: ClientOptions;
   /**

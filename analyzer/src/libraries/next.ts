@@ -2,6 +2,21 @@
 // `cacheLife` and `cacheTag`, and invalidation by `revalidateTag`, `updateTag`, `revalidatePath`.
 import type { FrameworkAdapter } from "./adapter";
 
+/**
+ * How often each built-in `cacheLife` profile refreshes its entry (`revalidate`, seconds), as next 15 and 16 define
+ * them. An outer `'use cache'` with an explicit `cacheLife` keeps its own lifetime whatever the caches nested in it say
+ * (only an outer without one takes the shortest nested lifetime).
+ */
+export const NEXT_CACHE_LIFE_REVALIDATE_SECONDS: Readonly<Record<string, number>> = {
+  seconds: 1,
+  minutes: 60,
+  default: 900,
+  hours: 3600,
+  days: 86_400,
+  weeks: 604_800,
+  max: 2_592_000,
+};
+
 export const next = {
   id: "next",
   displayName: "Next.js (next/cache)",

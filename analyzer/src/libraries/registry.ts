@@ -49,6 +49,7 @@ import { quickLru } from "./quick-lru";
 import { react } from "./react";
 import { reselect } from "./reselect";
 import { tinyLru } from "./tiny-lru";
+import { apolloServer } from "./apollo-server";
 import { cacheLayer } from "./cache-layer";
 import { ttlcache } from "./ttlcache";
 import { typeCacheable } from "./type-cacheable";
@@ -72,6 +73,7 @@ export const LIBRARY_ADAPTERS = {
   ttlcache,
   "quick-lru": quickLru,
   "tiny-lru": tinyLru,
+  "apollo-server": apolloServer,
   "node-cache": nodeCache,
   keyv,
   "keyv-redis": keyvRedis,

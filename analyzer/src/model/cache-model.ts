@@ -40,6 +40,7 @@ export type LibraryId =
   | "ttlcache"
   | "quick-lru"
   | "tiny-lru"
+  | "apollo-server"
   | "node-cache"
   | "keyv"
   | "keyv-redis"
@@ -167,6 +168,10 @@ export interface InstanceInfo {
    * methods over it: how many parameters each takes, so that an argument past them is known to be dropped.
    */
   replacedMethods?: Record<string, ReplacedMethod>;
+  /** The instance lives as long as the process wherever it is built (a server's cache): judged as module-level. */
+  servesProcess?: boolean;
+  /** Where the options that decide the bound are written, when not at the construction (a defaults helper's literal). */
+  optionsAt?: Span;
 }
 
 /** A project function that stands for a cache method (an override assigned on the instance, a facade's method). */
@@ -557,6 +562,13 @@ export interface FunctionFacts {
   refillGuards?: Array<{ name: string; span: Span }>;
   /** HTTP requests it sends (global `fetch`, axios, got, ky, undici, ofetch): a source a cache's loader may reach. Absent when there is none. */
   requests?: Span[];
+  /**
+   * Next.js: the function is a `'use cache'` function (its own directive, or the file's) with an explicit
+   * `cacheLife(…)`: the profile as written and how often it is refreshed (undefined for a profile not known here).
+   */
+  cacheLife?: { profile: string; revalidateSeconds: number | undefined; span: Span };
+  /** Project components it renders as JSX elements (`<Stats />`): a server component's output is part of its own. */
+  renders?: Array<{ target: string; targetName: string; span: Span }>;
 }
 
 /** A diagnostic produced by extraction itself (not a rule finding). */

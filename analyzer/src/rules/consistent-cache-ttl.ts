@@ -3,7 +3,7 @@
 // the key had), and TTLs far apart usually mean one of them is a mistake.
 import { REDIS_TTL_DROPPING_COMMANDS } from "../libraries/redis-protocol";
 import { formatDuration } from "../format/duration";
-import type { CacheSite } from "../model/cache-model";
+import type { CacheSite, FunctionFacts, Span } from "../model/cache-model";
 import type { CacheFamily, FamilyTtl } from "../model/program-model";
 import { defineRule, type RuleReport } from "../model/rule";
 import { getProgramIndex, type FamilyWriteFacts } from "../program-model/program-index";
@@ -17,6 +17,8 @@ const messages = {
     "`{{method}}` writes `{{family}}` without an expiry, but {{other}} writes it with a TTL of {{ttl}}: keys written here never expire.{{drop}}",
   divergentTtl:
     "`{{method}}` writes `{{family}}` with a TTL of {{ttl}}, {{ratio}}× the {{otherTtl}} used at {{other}}: one of them is probably wrong. Use one TTL per family (a shared constant).",
+  nestedLifetimeOverride:
+    "`{{outer}}` is cached with `cacheLife({{profile}})` (refreshed every {{outerTime}}) and reaches `{{inner}}` ({{where}}), cached with `cacheLife({{innerProfile}})` (every {{innerTime}}): an outer 'use cache' with an explicit lifetime keeps it whatever the caches inside say, so `{{inner}}`'s result stays frozen here for up to {{outerTime}}. Give `{{outer}}` a profile no longer than the inner one, or render the live part outside this cache.",
 } as const;
 
 type Report = RuleReport<typeof messages>;
@@ -56,6 +58,10 @@ export const consistentCacheTtl = defineRule<ConsistentCacheTtlOptions, typeof m
         const finding = checkWrite(site, family, index.getWriteFacts(family), context.options, context.formatLocation);
         if (finding) findings.push(finding);
       }
+    }
+    for (const fn of model.functions) {
+      const finding = checkNestedLifetime(fn, program.functions, context.formatLocation);
+      if (finding) findings.push(finding);
     }
     return findings;
   },
@@ -122,4 +128,52 @@ function checkWrite(
     },
     span: site.calleeSpan,
   };
+}
+
+/** How deep nested caches are looked for (calls and rendered components, across files). */
+const MAX_NESTING_DEPTH = 6;
+
+/**
+ * Next.js: a `'use cache'` function with an explicit `cacheLife` that calls or renders (directly or through project
+ * functions and components) a `'use cache'` function refreshed more often. Reported on the outer `cacheLife` call.
+ */
+function checkNestedLifetime(
+  fn: FunctionFacts,
+  functions: ReadonlyMap<string, FunctionFacts>,
+  formatLocation: (span: Span) => string,
+): Report | undefined {
+  const outer = fn.cacheLife;
+  if (!outer || outer.revalidateSeconds === undefined) return undefined;
+  const seen = new Set([fn.id]);
+  let frontier = [fn];
+  for (let depth = 0; depth < MAX_NESTING_DEPTH && frontier.length > 0; depth++) {
+    const next: FunctionFacts[] = [];
+    for (const current of frontier) {
+      for (const edge of [...current.calls, ...(current.renders ?? [])]) {
+        if (seen.has(edge.target)) continue;
+        seen.add(edge.target);
+        const target = functions.get(edge.target);
+        if (!target) continue;
+        const inner = target.cacheLife;
+        if (inner?.revalidateSeconds !== undefined && inner.revalidateSeconds < outer.revalidateSeconds) {
+          return {
+            messageId: "nestedLifetimeOverride",
+            span: outer.span,
+            data: {
+              outer: fn.name,
+              profile: outer.profile,
+              outerTime: formatDuration(outer.revalidateSeconds * 1000),
+              inner: target.name,
+              where: formatLocation(inner.span),
+              innerProfile: inner.profile,
+              innerTime: formatDuration(inner.revalidateSeconds * 1000),
+            },
+          };
+        }
+        next.push(target);
+      }
+    }
+    frontier = next;
+  }
+  return undefined;
 }

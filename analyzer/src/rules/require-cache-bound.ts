@@ -102,7 +102,11 @@ function checkCache(site: CacheSite): Report[] {
   if (!instance || !isUnboundedCache(site.library, instance)) return [];
   const option = fixText(getFixes(site.library).bound)!;
   return [
-    finding(site.calleeSpan, "unboundedCache", { name: instance.name ?? site.library, library: site.library, option }),
+    finding(instance.optionsAt ?? site.calleeSpan, "unboundedCache", {
+      name: instance.name ?? site.library,
+      library: site.library,
+      option,
+    }),
   ];
 }
 

@@ -10,8 +10,9 @@ import { getFixes, getMemoizerAdapter } from "../../libraries/registry";
 
 type MemoizeSite = CacheSite & { memoize: MemoizeInfo & { fn: NonNullable<MemoizeInfo["fn"]> } };
 
-function isLongLived({ lifetime }: MemoizeInfo | InstanceInfo): boolean {
-  return lifetime === "module" || lifetime === "class";
+function isLongLived(info: MemoizeInfo | InstanceInfo): boolean {
+  if ("servesProcess" in info && info.servesProcess) return true;
+  return info.lifetime === "module" || info.lifetime === "class";
 }
 
 /**
