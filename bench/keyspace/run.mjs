@@ -358,29 +358,63 @@ async function main() {
         exactShares.set(c.segment, c.stats.keys / fast.result.total.keys);
       // The estimates run back to back inside one probe window, so that their p99 comes from enough samples
       // (one 0.1 s estimate gives the probe 200).
-      const estimates = [];
-      const window = await measure(async () => {
-        for (let run = 0; run < args.estimateRuns; run++) {
-          const started = performance.now();
-          const before = await redisCpu();
-          const result = await estimateKeyspace(connection, { sampleSize: args.samples });
-          const cpu = (await redisCpu()) - before;
-          let maxError = 0;
-          let sumError = 0;
-          for (const [segment, share] of exactShares) {
-            const node = result.namespaces.children.find((c) => c.segment === segment);
-            const error = Math.abs((node?.estimate.share ?? 0) - share);
-            maxError = Math.max(maxError, error);
-            sumError += error;
+      const runEstimates = async (options) => {
+        const estimates = [];
+        const window = await measure(async () => {
+          for (let run = 0; run < args.estimateRuns; run++) {
+            const started = performance.now();
+            const before = await redisCpu();
+            const result = await estimateKeyspace(connection, { sampleSize: args.samples, ...options });
+            const cpu = (await redisCpu()) - before;
+            let maxError = 0;
+            let sumError = 0;
+            for (const [segment, share] of exactShares) {
+              const node = result.namespaces.children.find((c) => c.segment === segment);
+              const error = Math.abs((node?.estimate.share ?? 0) - share);
+              maxError = Math.max(maxError, error);
+              sumError += error;
+            }
+            estimates.push({
+              seconds: (performance.now() - started) / 1000,
+              redisCpu: cpu,
+              maxError,
+              meanError: sumError / exactShares.size,
+              sampled: result.sampledKeys,
+            });
           }
-          estimates.push({
-            seconds: (performance.now() - started) / 1000,
-            redisCpu: cpu,
-            maxError,
-            meanError: sumError / exactShares.size,
-            sampled: result.sampledKeys,
-          });
-        }
+        });
+        return { window, estimates };
+      };
+      const { window, estimates } = await runEstimates({});
+      // The estimate before it was paced (three chunks of 100 keys at the server, through ioredis and the script),
+      // and a control: one process spinning as long as the paced estimates took, sending Redis nothing. On 2 cores
+      // the probe's p99 also measures CPU contention; the control shows how much.
+      const unpaced = await runEstimates({ rawSocket: false, chunkSize: 100, maxInFlight: 3, maxBatchesAtServer: 3 });
+      const unpacedMedian = [...unpaced.estimates].sort((a, b) => a.seconds - b.seconds)[
+        Math.floor(unpaced.estimates.length / 2)
+      ];
+      rows.push({
+        name: `estimate before pacing (3 × 100 keys at the server, ioredis)${suffix}`,
+        kind: "estimate-unpaced",
+        seconds: unpacedMedian.seconds,
+        latency: unpaced.window.latency,
+        redisCpu: unpacedMedian.redisCpu,
+      });
+      const spinMs = Math.max(50, Math.round(window.seconds * 1000));
+      const control = await measure(
+        () =>
+          new Promise((resolveSpin) =>
+            spawn(process.execPath, ["-e", `const end = Date.now() + ${spinMs}; while (Date.now() < end) {}`], {
+              stdio: "ignore",
+            }).on("exit", resolveSpin),
+          ),
+      );
+      rows.push({
+        name: `control: one process busy for ${spinMs} ms, no Redis command${suffix}`,
+        kind: "control",
+        seconds: NaN,
+        latency: control.latency,
+        redisCpu: control.redisCpu,
       });
       const median = [...estimates].sort((a, b) => a.seconds - b.seconds)[Math.floor(estimates.length / 2)];
       rows.push({
