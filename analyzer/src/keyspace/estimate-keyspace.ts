@@ -17,9 +17,8 @@ import type { KeyspaceConnection, ScanTarget } from "./connection";
 import { inspectKeys, inspectKeysRaw } from "./inspect-keys";
 import type { InspectionState } from "./inspect-keys";
 import type { KeyRecord, KeyspaceEstimate } from "./keyspace-model";
-import { prepareInspection, readPermissions } from "./profile-keyspace";
+import { openRawSocket, prepareInspection, readPermissions, scanRaw } from "./profile-keyspace";
 import { explainScanFailure } from "./redis-errors";
-import { RespError, type RespSocket } from "./resp-socket";
 
 export interface EstimateOptions extends AggregationOptions {
   /** Distinct keys to inspect (TYPE, PTTL); default 10,000. */
@@ -249,27 +248,16 @@ async function openChannel(
   const explain = (error: unknown): never => {
     throw explainScanFailure(error, state.server);
   };
-  let socket: RespSocket | undefined;
-  if (rawSocket && target.openInspectionSocket) {
-    try {
-      socket = await target.openInspectionSocket();
-    } catch (error) {
-      state.notices.add(
-        `A dedicated inspection connection to ${target.node} could not be opened (${(error as Error).message.split("\n")[0]}): the estimate uses the ioredis connection, one call at a time.`,
-      );
-    }
-  }
+  const socket = rawSocket
+    ? await openRawSocket(target, state, "the estimate uses the ioredis connection, one call at a time.")
+    : undefined;
   if (socket) {
     const raw = socket;
     raw.maxBatchesAtServer = pacing.atServer;
     return {
       concurrency: pacing.maxInFlight,
       chunkSize: pacing.chunkSize,
-      async scan(cursor, scanCount) {
-        const [reply] = await raw.send([{ name: "SCAN", args: [String(cursor), "COUNT", scanCount] }]).catch(explain);
-        if (reply instanceof RespError) return explain(new Error(reply.message));
-        return reply as [Buffer, Buffer[]];
-      },
+      scan: (cursor, scanCount) => scanRaw(raw, String(cursor), scanCount).catch(explain),
       inspect: (keys) => inspectKeysRaw(raw, keys, state),
       close: () => raw.close(),
     };

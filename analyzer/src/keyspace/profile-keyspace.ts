@@ -260,25 +260,37 @@ interface ScanContext {
   progress(node: string): void;
 }
 
-/** SCAN over the raw socket, in the shape ioredis' scanBuffer returns. */
-async function scanRaw(socket: RespSocket, cursor: string, context: ScanContext): Promise<[Buffer, Buffer[]]> {
+/** SCAN over a raw socket, in the shape ioredis' scanBuffer returns. */
+export async function scanRaw(
+  socket: RespSocket,
+  cursor: string,
+  scanCount: number,
+  match?: string | Buffer,
+): Promise<[Buffer, Buffer[]]> {
   const args: (string | Buffer | number)[] = [cursor];
-  if (context.match !== undefined) args.push("MATCH", context.match);
-  args.push("COUNT", context.scanCount);
+  if (match !== undefined) args.push("MATCH", match);
+  args.push("COUNT", scanCount);
   const [reply] = await socket.send([{ name: "SCAN", args }]);
   if (reply instanceof RespError) throw new Error(reply.message);
   const [next, keys] = reply as [Buffer, Buffer[]];
   return [next, keys];
 }
 
-/** Opens the node's raw inspection socket, or explains (once, as a notice) why the profile falls back. */
-async function openRawSocket(target: ScanTarget, context: ScanContext): Promise<RespSocket | undefined> {
-  if (!context.rawSocket || !target.openInspectionSocket) return undefined;
+/**
+ * Opens the node's raw inspection socket, or explains (once, as a notice ending with `fallback`) why the caller
+ * uses its ioredis path instead.
+ */
+export async function openRawSocket(
+  target: ScanTarget,
+  state: InspectionState,
+  fallback: string,
+): Promise<RespSocket | undefined> {
+  if (!target.openInspectionSocket) return undefined;
   try {
     return await target.openInspectionSocket();
   } catch (error) {
-    context.state.notices.add(
-      `A dedicated inspection connection to ${target.node} could not be opened (${(error as Error).message.split("\n")[0]}): using the slower ioredis path.`,
+    state.notices.add(
+      `A dedicated inspection connection to ${target.node} could not be opened (${(error as Error).message.split("\n")[0]}): ${fallback}`,
     );
     return undefined;
   }
@@ -322,7 +334,7 @@ async function scanNode(
   };
   const scan = (cursor: string, socket: RespSocket | undefined) => {
     const reply = socket
-      ? scanRaw(socket, cursor, context)
+      ? scanRaw(socket, cursor, context.scanCount, context.match)
       : context.match === undefined
         ? client.scanBuffer(cursor, "COUNT", context.scanCount)
         : (client.callBuffer("SCAN", cursor, "MATCH", context.match, "COUNT", context.scanCount) as Promise<
@@ -340,7 +352,10 @@ async function scanNode(
   let pending: Promise<[Buffer, Buffer[]]> | undefined = scan("0", undefined);
   // The raw socket opens while the first SCAN runs (on ioredis); later SCANs share the socket
   // with the inspection chunks (one write for both, and no ioredis cost).
-  const socket = signal.aborted ? undefined : await openRawSocket(target, context);
+  const socket =
+    signal.aborted || !context.rawSocket
+      ? undefined
+      : await openRawSocket(target, state, "using the slower ioredis path.");
   const limits = socket ? context.speed.raw : context.speed;
   const chunkSize = Math.max(1, context.chunkSize ?? limits.chunkSize);
   const maxInFlight = Math.max(1, context.maxInFlight ?? limits.maxInFlight);
