@@ -229,6 +229,8 @@ function wrapSpecial(
     case "iovalkey":
       if (name === "pipeline" || name === "multi")
         return wrapIoredisBatchFactory(original, context, table, name === "multi");
+      if (name === "sendCommand" || name === "exec" || name === "discard")
+        return wrapIoredisTransactionStep(name, original, context);
       return undefined;
     case "node-redis":
       return name === "multi" || name === "MULTI" ? wrapNodeRedisMulti(original, context, table) : undefined;
@@ -548,6 +550,11 @@ interface WrapContext extends Sampler {
   recorder: Recorder;
   resolveFamily(key: unknown): FamilyCells;
   verify: Verifier | undefined;
+  /**
+   * ioredis and iovalkey: the transaction opened by `multi({ pipeline: false })`, while it is open. Its commands go
+   * through the client one by one (each answered `QUEUED`) and are counted when the client's `exec` settles.
+   */
+  transaction?: BatchState | undefined;
 }
 
 interface MethodSpec {
@@ -648,6 +655,7 @@ function wrapAsync(original: AnyFunction, spec: MethodSpec, context: WrapContext
   return function (this: unknown, ...args: unknown[]) {
     const key = args[0];
     const cells = context.resolveFamily(key);
+    if (context.transaction) return queueInTransaction(context.transaction, spec, [key], [cells], original, this, args);
     const start = startClock(context);
     let returned: unknown;
     try {
@@ -671,6 +679,21 @@ function wrapAsync(original: AnyFunction, spec: MethodSpec, context: WrapContext
       },
     );
   };
+}
+
+/** A command sent inside an open `multi({ pipeline: false })`: noted with its place in `exec`'s results. */
+function queueInTransaction(
+  transaction: BatchState,
+  spec: MethodSpec,
+  keys: unknown[],
+  cells: FamilyCells[],
+  original: AnyFunction,
+  self: unknown,
+  args: unknown[],
+): unknown {
+  // The index is taken before the command is sent: `sendCommand` counts it.
+  transaction.queued.push({ spec, keys, cells, index: transaction.added });
+  return original.apply(self, args);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -733,6 +756,10 @@ function settleMulti(
 ): unknown {
   const keys = collectKeys(args);
   const cells = keys.map((key) => context.resolveFamily(key));
+  if (context.transaction) {
+    context.transaction.queued.push({ spec, keys, cells, index: context.transaction.added });
+    return call();
+  }
   let returned: unknown;
   try {
     returned = call();
@@ -984,6 +1011,38 @@ function nodeRedisBatchResult(added: () => number): BatchResult {
   };
 }
 
+/**
+ * ioredis' and iovalkey's client-level transaction steps, for `multi({ pipeline: false })`: `sendCommand` counts the
+ * commands sent while it is open (those of no family take a place in the results too), `exec` counts the noted
+ * commands with their results, `discard` drops them.
+ */
+function wrapIoredisTransactionStep(name: string, original: AnyFunction, context: WrapContext): AnyFunction {
+  if (name === "sendCommand")
+    return function (this: unknown, ...args: unknown[]) {
+      if (context.transaction) context.transaction.added++;
+      return original.apply(this, args);
+    };
+  if (name === "discard")
+    return function (this: unknown, ...args: unknown[]) {
+      context.transaction = undefined;
+      return original.apply(this, args);
+    };
+  return function (this: unknown, ...args: unknown[]) {
+    const transaction = context.transaction;
+    // EXEC itself is not one of the results.
+    context.transaction = undefined;
+    const returned = original.apply(this, args);
+    if (transaction && isThenable(returned)) {
+      transaction.settled = true;
+      returned.then(
+        (value) => settleBatch(context, transaction, ioredisBatchResult(0)(value, undefined)),
+        (error: unknown) => settleBatch(context, transaction, ioredisBatchResult(0)(undefined, error)),
+      );
+    }
+    return returned;
+  };
+}
+
 /** ioredis' and iovalkey's `pipeline(commands?)` and `multi(commands?, options?)`. */
 function wrapIoredisBatchFactory(
   original: AnyFunction,
@@ -993,6 +1052,18 @@ function wrapIoredisBatchFactory(
 ): AnyFunction {
   const prototypes = new WeakMap<object, object>();
   return function (this: unknown, ...args: unknown[]) {
+    const options = (Array.isArray(args[0]) ? args[1] : args[0]) as { pipeline?: unknown } | undefined;
+    if (transaction && options?.pipeline === false) {
+      // MULTI is sent now; the client's next commands are queued by the server until its `exec`.
+      const returned = original.apply(this, args);
+      const state: BatchState = { queued: [], added: 0, settled: false };
+      context.transaction = state;
+      if (isThenable(returned))
+        returned.then(undefined, () => {
+          if (context.transaction === state) context.transaction = undefined;
+        });
+      return returned;
+    }
     // Commands given as an array are added once the batch is instrumented, as the library would add them.
     const commands = Array.isArray(args[0]) ? (args[0] as unknown[][]) : undefined;
     const batch = (commands ? original.apply(this, transaction ? [args[1]] : []) : original.apply(this, args)) as Batch;

@@ -2,7 +2,8 @@
 // started here: each queued cache command is counted under its key's family when the batch's exec settles, with its
 // own result (hit, miss, ok, or error for the command that failed), multi-key commands per key; what exec returns
 // reaches the caller unchanged; a transaction discarded by WATCH counts nothing, one aborted by EXECABORT counts
-// every command as an error.
+// every command as an error; ioredis' client-level transaction (`multi({ pipeline: false })`) counts at the
+// client's exec.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { Redis } from "ioredis";
@@ -135,6 +136,57 @@ test("iovalkey pipeline() and multi() count the same way", async () => {
     valkey.disconnect();
   }
 });
+
+for (const [name, Client] of [
+  ["ioredis", Redis],
+  ["iovalkey", Valkey],
+] as const) {
+  test(`${name} multi({ pipeline: false }): each command answered QUEUED, counted at the client's exec with its result`, async () => {
+    const meter = createTestMeter();
+    const client = instrument(new Client(server.port, "127.0.0.1", { keyPrefix: "demo:", db: 10 }), {
+      families: FAMILIES,
+      meterProvider: meter.provider,
+    });
+    const other = new Client(server.port, "127.0.0.1", { db: 10 });
+    try {
+      await other.flushdb();
+      await other.set("demo:user:1", "one");
+      await other.set("demo:session:s", "a string, not a hash");
+      await client.multi({ pipeline: false });
+      // Sent one by one, each queued by the server: none is a hit or a miss yet.
+      const queued = await Promise.all([
+        client.get("user:1"), // hit
+        client.incr("counter"), // no family, but it takes a place in the results
+        client.get("user:2"), // miss
+        client.mget("user:1", "user:3"), // hit, miss
+        client.hgetall("session:s"), // WRONGTYPE at exec: an error for this command only
+        client.set("user:4", "four"), // ok
+      ]);
+      assert.deepEqual(queued, ["QUEUED", "QUEUED", "QUEUED", "QUEUED", "QUEUED", "QUEUED"]);
+      assert.deepEqual(operationSamples(await meter.samples()), {});
+      const results = (await client.exec()) as Array<[Error | null, unknown]>;
+      assert.deepEqual(
+        results.map(([error, value]) => (error ? `error ${error.message.split(" ")[0]}` : value)),
+        ["one", 1, null, ["one", null], "error WRONGTYPE", "OK"],
+      );
+      // A discarded transaction counts nothing; the commands after it count one by one again.
+      await client.multi({ pipeline: false });
+      await client.get("user:1");
+      assert.equal(await client.discard(), "OK");
+      assert.equal(await client.get("user:1"), "one");
+      assert.deepEqual(operationSamples(await meter.samples()), {
+        [op(SESSION, "get", "error")]: 1,
+        [op(USER, "get", "hit")]: 3,
+        [op(USER, "get", "miss")]: 2,
+        [op(USER, "set", "ok")]: 1,
+        [op("unmatched", "set", "ok")]: 1,
+      });
+    } finally {
+      client.disconnect();
+      other.disconnect();
+    }
+  });
+}
 
 test("node-redis multi(): exec, execAsPipeline and a MultiErrorReply's replies, SELECT queued in between", async () => {
   const meter = createTestMeter();
