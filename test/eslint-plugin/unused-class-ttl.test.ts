@@ -68,6 +68,21 @@ ruleTester.run("require-cache-ttl", rules["require-cache-ttl"]!, {
       ),
     },
     {
+      name: "a base class: a subclass may pass the TTL on",
+      filename: FILENAME,
+      code: lines(
+        ...PRICE_BOOK_HEAD,
+        '    this.store.set("prices", prices);',
+        "  }",
+        "}",
+        "export class DatedPriceBook extends PriceBook {",
+        "  constructor(store: TenantStore, private readonly lifetimeTtl: number) {",
+        "    super(store, lifetimeTtl);",
+        "  }",
+        "}",
+      ),
+    },
+    {
       name: "the held object writes with a retention but is no cache (nothing reads or deletes)",
       filename: FILENAME,
       code: lines(

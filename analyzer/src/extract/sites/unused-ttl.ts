@@ -25,8 +25,8 @@ export function isTtlName(name: string): boolean {
 const WRITE_METHODS = new Set(["put", "set", "save", "store", "setItem"]);
 const DELETE_METHODS = new Set(["del", "delete", "remove", "invalidate", "evict"]);
 
-/** The `new X(…)` expressions of each project class, per program (a class's constructions are searched once). */
-const constructionsByProgram = new WeakMap<TS.Program, Map<TS.ClassLikeDeclaration, TS.NewExpression[]>>();
+/** How each project class is constructed and extended, per program (searched once a class). */
+const usesByProgram = new WeakMap<TS.Program, Map<TS.ClassLikeDeclaration, ClassUses>>();
 
 export function findUnusedClassTtls(builder: SiteBuilder, sourceFile: TS.SourceFile): UnusedTtl[] {
   const { ts } = builder;
@@ -49,7 +49,7 @@ function checkClass(builder: SiteBuilder, classNode: TS.ClassLikeDeclaration): U
   if (!constructor?.body) return [];
   const ttlFields = findTtlFields(builder, constructor);
   if (ttlFields.size === 0) return [];
-  if (readsTtlAsValue(builder, classNode, ttlFields)) return [];
+  if (readsTtlAsValue(builder, classNode, ttlFields) || isExtended(builder, classNode)) return [];
   const className = classNode.name?.text ?? "this class";
   const gaps: UnusedTtl[] = [];
   walkTree(ts, classNode, (node) => {
@@ -291,36 +291,52 @@ function findTtlParameter(
 
 /** The argument at `index` of each `new C(…)` of the class in the program's own sources. */
 function constructionArguments(builder: SiteBuilder, classNode: TS.ClassLikeDeclaration, index: number): TS.Node[] {
-  return findConstructions(builder, classNode).flatMap((construction) => {
+  return findUses(builder, classNode).constructions.flatMap((construction) => {
     const argument = construction.arguments?.[index];
     return argument && !builder.ts.isSpreadElement(argument) ? [argument] : [];
   });
 }
 
-function findConstructions(builder: SiteBuilder, classNode: TS.ClassLikeDeclaration): TS.NewExpression[] {
+/** True when a class of the program's own sources extends this one: a subclass may use the TTL. */
+function isExtended(builder: SiteBuilder, classNode: TS.ClassLikeDeclaration): boolean {
+  return findUses(builder, classNode).extended;
+}
+
+interface ClassUses {
+  constructions: TS.NewExpression[];
+  extended: boolean;
+}
+
+/** The `new C(…)` of a class and whether some class extends it, across the program's own sources (searched once). */
+function findUses(builder: SiteBuilder, classNode: TS.ClassLikeDeclaration): ClassUses {
   const { ts } = builder;
   const { checker, program } = builder.resolver;
-  let byClass = constructionsByProgram.get(program);
+  let byClass = usesByProgram.get(program);
   if (!byClass) {
     byClass = new Map();
-    constructionsByProgram.set(program, byClass);
+    usesByProgram.set(program, byClass);
   }
   const known = byClass.get(classNode);
   if (known) return known;
-  const found: TS.NewExpression[] = [];
-  byClass.set(classNode, found);
+  const uses: ClassUses = { constructions: [], extended: false };
+  byClass.set(classNode, uses);
   const className = classNode.name?.text;
-  if (!className) return found;
+  if (!className) return uses;
   const target = checker.getSymbolAtLocation(classNode.name);
+  const isThisClass = (expression: TS.Expression) => {
+    if (!ts.isIdentifier(expression) || expression.text !== className) return false;
+    let symbol = builder.resolver.tryChecker(() => checker.getSymbolAtLocation(expression), undefined);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    return symbol === target || (symbol?.declarations?.includes(classNode) ?? false);
+  };
   for (const sourceFile of program.getSourceFiles()) {
     if (sourceFile.isDeclarationFile || sourceFile.fileName.includes("/node_modules/")) continue;
     if (!sourceFile.text.includes(className)) continue;
     walkTree(ts, sourceFile, (node) => {
-      if (!ts.isNewExpression(node) || !ts.isIdentifier(node.expression) || node.expression.text !== className) return;
-      let symbol = builder.resolver.tryChecker(() => checker.getSymbolAtLocation(node.expression), undefined);
-      if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-      if (symbol === target || symbol?.declarations?.includes(classNode)) found.push(node);
+      if (ts.isNewExpression(node) && isThisClass(node.expression)) uses.constructions.push(node);
+      else if (ts.isHeritageClause(node) && node.token === ts.SyntaxKind.ExtendsKeyword)
+        if (node.types.some((type) => isThisClass(type.expression))) uses.extended = true;
     });
   }
-  return found;
+  return uses;
 }
