@@ -190,12 +190,24 @@ export function analyzeFiles(
   return { files: results, unresolvedLibraries: getUnresolvedLibraryImports(host), models, getProgramModel };
 }
 
+/**
+ * TypeScript's "… can only be used in TypeScript files" (type annotations, type aliases, `import type`, interfaces…)
+ * in a `.js` file: the file parsed, with its annotations read as TypeScript's. JavaScript typed with Flow
+ * (`function f(options: Options): Cache`) is such a file, and is analysed like any other; ESLint's TypeScript parser
+ * does not stop on them either.
+ */
+const TYPESCRIPT_ONLY_IN_JAVASCRIPT = new Set([
+  8002, 8003, 8004, 8005, 8006, 8008, 8009, 8010, 8011, 8012, 8013, 8016, 8017, 8037,
+]);
+
 /** The model of one file, or its first syntax error (like ESLint, one per file: later ones are usually consequences of the first). */
 export function extractModel(
   host: ExtractionHost,
   sourceFile: TS.SourceFile,
 ): { model: FileCacheModel | undefined; problems: FileProblem[] } {
-  const syntaxErrors = host.program.getSyntacticDiagnostics(sourceFile);
+  const syntaxErrors = host.program
+    .getSyntacticDiagnostics(sourceFile)
+    .filter((diagnostic) => !TYPESCRIPT_ONLY_IN_JAVASCRIPT.has(diagnostic.code));
   if (syntaxErrors.length > 0) return { model: undefined, problems: [toProblem(host, syntaxErrors[0]!)] };
   try {
     return { model: extractFileModel(host, sourceFile), problems: [] };

@@ -23,6 +23,7 @@ import { SiteBuilder, type ProgramContext } from "./site-builder";
 import { addRedisSite } from "./sites/redis-sites";
 import { resolveBoundMethod } from "./sites/bound-methods";
 import { findSingleSlotKeyGaps } from "./sites/single-slot";
+import { findUnusedClassTtls } from "./sites/unused-ttl";
 import { addTagServiceInvalidation, addStoreSite } from "./sites/store-sites";
 import { addMemoizeSite } from "./sites/memoizers";
 import { visitDecorator } from "./sites/decorators";
@@ -145,6 +146,7 @@ class FileExtractor {
     for (const mapCache of mapCaches) mapCacheNames.add(mapCache.name);
     findCacheAsideKeyGaps(this.builder);
     findSingleSlotKeyGaps(this.builder, this.sourceFile);
+    const unusedTtls = findUnusedClassTtls(this.builder, this.sourceFile);
     const unresolved = [...this.resolver.unresolvedModules].filter(
       (m) => !this.unresolvedBefore.has(m) || this.importsModule(m),
     );
@@ -158,6 +160,7 @@ class FileExtractor {
       functions: callGraph.finish(),
       unresolvedLibraryImports: unresolved.sort(),
       ...(this.unresolvedCalls.length > 0 ? { unresolvedCalls: this.unresolvedCalls } : {}),
+      ...(unusedTtls.length > 0 ? { unusedTtls } : {}),
     };
   }
 

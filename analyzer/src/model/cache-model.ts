@@ -595,6 +595,30 @@ export interface FileCacheModel {
    * unknown library or a wrapper the analyzer cannot see into). Absent when there is none.
    */
   unresolvedCalls?: UnresolvedCall[];
+  /** Writes of a class that is given a TTL and passes it to none of them (require-cache-ttl). Absent when there is none. */
+  unusedTtls?: UnusedTtl[];
+}
+
+/**
+ * A write of a class whose constructor keeps a TTL in a field that the class only tests (`if (!this.ttl)`), through a
+ * held project cache whose write takes a TTL parameter the call leaves out: `this.cache.put(key, value)` where
+ * `put(key, value, ttl)`. The entry gets the store's default expiry; the configured TTL has no effect.
+ */
+export interface UnusedTtl {
+  /** The write call. */
+  span: Span;
+  className: string;
+  /** The constructor parameter the TTL comes from, and the field that keeps it. */
+  ttlParameter: string;
+  field: string;
+  /** The held object as written (`this.cache`), the write method, and the project class of the held object. */
+  held: string;
+  method: string;
+  heldClass: string;
+  /** The 1-based position of the write method's TTL parameter, its name, and where that parameter is declared. */
+  ttlArgument: number;
+  ttlArgumentName: string;
+  declaredAt: Span;
 }
 
 /** A call that looks like a cache operation on something the analyzer could not identify. */

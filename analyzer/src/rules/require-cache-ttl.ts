@@ -44,6 +44,8 @@ const messages = {
     "`{{name}}.{{method}}` stores `{{key}}` forever: `{{name}}` (built at {{where}}) has neither a bound nor a default TTL and this call passes no TTL. {{fix}}",
   inProcessWithoutTtl:
     "`{{name}}.{{method}}` keeps `{{key}}` until evicted ({{bound}}) with no expiry: `{{name}}` (built at {{where}}) has no default TTL and this call passes none, and the value {{source}}, so a changed row is served stale until the entry is pushed out. {{fix}}",
+  classTtlUnused:
+    "`{{className}}` is given a TTL (`{{ttlParameter}}`, kept as `this.{{field}}`) but never passes it on: this `{{method}}` leaves it out, while `{{heldClass}}.{{method}}` (at {{where}}) takes one as its {{position}} argument (`{{ttlArgumentName}}`). The entry gets the store's default expiry, so the configured TTL has no effect. Pass `this.{{field}}` to `{{held}}.{{method}}`.",
   inProcessTtlDropped:
     "This `{{method}}` passes a TTL ({{ttl}}), but `{{name}}.{{method}}` is replaced at {{where}} by a function that does not pass it on: `{{key}}` is stored with no expiry ({{fallback}}). Pass the TTL through in the replacement.",
   memoizerWithoutMaxAge:
@@ -127,6 +129,21 @@ export const requireCacheTtl = defineRule<RequireCacheTtlOptions, typeof message
         findings.push(...checkMemoizer(site));
       else if (site.kind === "framework" && options.checkFrameworks) findings.push(...checkFramework(site));
     }
+    if (options.checkInProcessCaches)
+      for (const gap of model.unusedTtls ?? [])
+        findings.push(
+          finding(gap.span, "classTtlUnused", {
+            className: gap.className,
+            ttlParameter: gap.ttlParameter,
+            field: gap.field,
+            method: gap.method,
+            heldClass: gap.heldClass,
+            held: gap.held,
+            where: context.formatLocation(gap.declaredAt),
+            position: ["third", "fourth", "fifth"][gap.ttlArgument - 3] ?? `${gap.ttlArgument}th`,
+            ttlArgumentName: gap.ttlArgumentName,
+          }),
+        );
     return findings;
   },
 });
