@@ -42,6 +42,7 @@ export type LibraryId =
   | "tiny-lru"
   | "apollo-server"
   | "node-cache"
+  | "kv-js"
   | "keyv"
   | "keyv-redis"
   | "unstorage"
