@@ -326,7 +326,7 @@ function formatPretty(result: FamiliesResult, table: Summary[], where: (span: Sp
     for (const site of listing.invalidations) lines.push(`  invalidation ${describe(site)}`);
     for (const entity of family.entities)
       lines.push(
-        `  depends on   ${entity.displayName} (${entity.orm}${describeColumns(entity.fields)}), read at ${where(entity.span)}`,
+        `  depends on   ${entity.displayName} (${entity.orm}${entity.unidentifiedDriver ? ", driver not identified" : ""}${describeColumns(entity.fields)}), read at ${where(entity.span)}`,
       );
   }
   if (result.hasDeclarations && result.undeclared.length > 0) {
@@ -418,6 +418,7 @@ function toJson(row: FamilyRow, where: (span: Span) => string) {
       entity: e.entity,
       name: e.displayName,
       orm: e.orm,
+      ...(e.unidentifiedDriver ? { driverIdentified: false } : {}),
       columns: e.fields?.filter((f) => f !== EXISTS_FIELD) ?? null,
       readByKey: e.readByKey,
       location: where(e.span),

@@ -165,6 +165,16 @@ export class InstanceResolver implements ReaderServices {
       const symbol = r.getDeclaredSymbol(nameNode);
       const fromDeclarations = symbol ? this.resolveSymbol(symbol, depth) : undefined;
       if (fromDeclarations) return fromDeclarations;
+      // A free name (`kv`) or `globalThis.kv` that nothing declares: what the program assigns to `global.kv`.
+      const globalName = symbol?.declarations?.some((declaration) => !this.isAmbient(declaration))
+        ? undefined
+        : this.readGlobalName(node);
+      if (globalName) {
+        for (const value of r.findGlobalAssignments(globalName)) {
+          const info = this.resolveReceiver(value, depth + 1);
+          if (info) return this.named(info, globalName);
+        }
+      }
       return this.resolveFromType(node);
     }
     return undefined;
@@ -546,6 +556,27 @@ export class InstanceResolver implements ReaderServices {
   }
 
   /** True when `expression` names a global of the default library (`Proxy`, `Map`), not a local binding. */
+  /** `kv` (a bare name) or `global.kv` / `globalThis.kv`: the global property it names. */
+  private readGlobalName(node: TS.Identifier | TS.PropertyAccessExpression): string | undefined {
+    const { ts } = this.resolver;
+    if (ts.isIdentifier(node)) return node.text;
+    const object = this.resolver.skipOuter(node.expression);
+    return ts.isIdentifier(object) && (object.text === "global" || object.text === "globalThis")
+      ? node.name.text
+      : undefined;
+  }
+
+  /** Declared without a value: `declare global { var kv: KvStore }`, or in a `.d.ts`. */
+  private isAmbient(declaration: TS.Declaration): boolean {
+    const { ts } = this.resolver;
+    if (declaration.getSourceFile().isDeclarationFile) return true;
+    for (let node: TS.Node | undefined = declaration; node && !ts.isSourceFile(node); node = node.parent) {
+      if (ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword))
+        return true;
+    }
+    return false;
+  }
+
   private isGlobal(expression: TS.Expression, name: string): boolean {
     const r = this.resolver;
     const node = r.skipOuter(expression);

@@ -12,6 +12,7 @@ import {
   type LibraryEntry,
 } from "../libraries/registry";
 import { ORM_PACKAGES } from "./entities/entity-context";
+import { walkTree } from "./walk";
 
 /** A module an ORM's queries are read from (`@prisma/client`, `drizzle-orm/pg-core`, `typeorm`…). */
 function isOrmModule(module: string): boolean {
@@ -98,6 +99,10 @@ function writtenAsHole(text: string): string | undefined {
   return compact.length <= MAX_HOLE_TEXT && !/[{}`]/.test(compact) ? compact : undefined;
 }
 
+/** The names of Node's global object, whose properties are free names in every module. */
+const GLOBAL_OBJECTS = new Set(["global", "globalThis"]);
+const GLOBAL_ASSIGNMENT_TEXT = /\b(?:global|globalThis)\b[\s\S]{0,20}?\.\s*[A-Za-z_$][\w$]*\s*=[^=]/;
+
 export class Resolver {
   readonly ts: ExtractionHost["ts"];
   readonly checker: TS.TypeChecker;
@@ -111,6 +116,8 @@ export class Resolver {
    * `new Redis({ keyPrefix: prefix })`): constants fold through its parameters. Empty outside such a read.
    */
   private readonly bindings = new Map<TS.Declaration, TS.Expression>();
+  /** See `findGlobalAssignments`. */
+  private globalAssignments: Map<string, TS.Expression[]> | undefined;
 
   /** Runs `read` with the function's parameters bound to a call's arguments (spread and rest parameters stay unbound). */
   withArguments<T>(declaration: TS.SignatureDeclaration, args: readonly TS.Expression[], read: () => T): T {
@@ -956,6 +963,37 @@ export class Resolver {
     const value = assigned && this.skipOuter(assigned);
     if (value && (ts.isArrowFunction(value) || ts.isFunctionExpression(value))) return value;
     return undefined;
+  }
+
+  /**
+   * The values the program assigns to a property of the global object (`global.kv = kv`, `globalThis.cache = new
+   * LRUCache(…)`), by name: what a free name no declaration binds (`kv.get(key)` in another file) holds at run time.
+   * Indexed once per program, from the files whose text has such an assignment.
+   */
+  findGlobalAssignments(name: string): readonly TS.Expression[] {
+    if (!this.globalAssignments) {
+      const { ts } = this;
+      const index = new Map<string, TS.Expression[]>();
+      this.globalAssignments = index;
+      for (const sourceFile of this.program.getSourceFiles()) {
+        if (sourceFile.isDeclarationFile || !GLOBAL_ASSIGNMENT_TEXT.test(sourceFile.text)) continue;
+        walkTree(ts, sourceFile, (node) => {
+          if (
+            !ts.isBinaryExpression(node) ||
+            node.operatorToken.kind !== ts.SyntaxKind.EqualsToken ||
+            !ts.isPropertyAccessExpression(node.left)
+          )
+            return;
+          // `global.kv = kv`, `(globalThis as any).kv = kv`.
+          const object = this.skipOuter(node.left.expression);
+          if (!ts.isIdentifier(object) || !GLOBAL_OBJECTS.has(object.text)) return;
+          const values = index.get(node.left.name.text) ?? [];
+          values.push(node.right);
+          index.set(node.left.name.text, values);
+        });
+      }
+    }
+    return this.globalAssignments.get(name) ?? [];
   }
 
   /**

@@ -26,6 +26,7 @@ import { fastMemoize } from "./fast-memoize";
 import { ioredis } from "./ioredis";
 import { iovalkey } from "./iovalkey";
 import { keyv } from "./keyv";
+import { kvJs } from "./kv-js";
 import { keyvMemcache } from "./keyv-memcache";
 import { keyvRedis } from "./keyv-redis";
 import { lodash } from "./lodash";
@@ -75,6 +76,7 @@ export const LIBRARY_ADAPTERS = {
   "tiny-lru": tinyLru,
   "apollo-server": apolloServer,
   "node-cache": nodeCache,
+  "kv-js": kvJs,
   keyv,
   "keyv-redis": keyvRedis,
   unstorage,

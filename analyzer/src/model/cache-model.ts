@@ -42,6 +42,7 @@ export type LibraryId =
   | "tiny-lru"
   | "apollo-server"
   | "node-cache"
+  | "kv-js"
   | "keyv"
   | "keyv-redis"
   | "unstorage"
@@ -513,6 +514,11 @@ export interface EntityAccess {
   orm: Orm;
   /** The columns written by an update (`data: { name }` → `["name"]`) or returned by a read (Prisma `select`); undefined when unknown or the whole row. */
   fields?: string[];
+  /**
+   * Raw SQL recognised by the statement's text (`UPDATE user SET …`) on a receiver that no known driver or ORM backs,
+   * such as a project's own database service: the table is read from the text, the client was not identified.
+   */
+  unidentifiedDriver?: true;
   span: Span;
   /** The function that runs it and its range, as in `CacheSite`. */
   enclosingFunction: string;

@@ -87,6 +87,8 @@ export interface FamilyEntity {
   /** The read that populates the family. */
   span: Span;
   orm: EntityAccess["orm"];
+  /** The read is raw SQL recognised by its text on a client no known driver backs (`EntityAccess.unidentifiedDriver`). */
+  unidentifiedDriver?: true;
   /** The row's properties that reach the cached value (union over its reads); undefined when the whole row does. */
   fields: string[] | undefined;
   /**

@@ -156,6 +156,7 @@ export function addEntityDependencies(
           displayName: read.displayName,
           span: read.span,
           orm: read.orm,
+          ...(read.unidentifiedDriver ? { unidentifiedDriver: true as const } : {}),
           collection,
           fields,
           readByKey,

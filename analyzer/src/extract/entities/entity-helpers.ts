@@ -11,6 +11,8 @@ export interface DescribedAccess {
   action: string;
   orm: Orm;
   fields?: string[];
+  /** Raw SQL recognised by its text on a receiver no known driver or ORM backs (see `EntityAccess.unidentifiedDriver`). */
+  unidentifiedDriver?: true;
 }
 
 /** An access record; the entity name is normalised for comparison, the display name kept as written. */

@@ -42,13 +42,13 @@ export function describeRawSql(
   method: string,
   receiver: TS.Expression,
 ): DescribedAccess[] | undefined {
-  if (!SQL_CALL_METHODS.has(method)) return undefined;
   const first = call.arguments[0];
   if (!first) return undefined;
+  if (!SQL_CALL_METHODS.has(method)) return describeSqlByShape(cx, first, receiver);
   const text = foldSqlText(cx, first);
   if (text === undefined) return undefined;
   const pkg = cx.findPackage(receiver);
-  if (!pkg) return undefined;
+  if (!pkg) return isSqlStatement(text) ? markUnidentified(parseSql(text, "sql")) : undefined;
   const orm: Orm | undefined = SQL_PACKAGES.has(pkg)
     ? "sql"
     : ORM_PACKAGES.typeorm(pkg)
@@ -61,6 +61,66 @@ export function describeRawSql(
             ? "sequelize"
             : undefined;
   return orm ? parseSql(text, orm) : undefined;
+}
+
+/**
+ * A project's own database service (`db.write("UPDATE \`user\` SET email = ? WHERE id = ?", [...])` on a service
+ * looked up at run time): any method whose first argument is a whole SQL statement, on a receiver no known package
+ * backs. The statement's shape is the evidence, so it must be one from its first word (see `isSqlStatement`).
+ */
+function describeSqlByShape(
+  cx: EntityContext,
+  first: TS.Expression,
+  receiver: TS.Expression,
+): DescribedAccess[] | undefined {
+  const { ts } = cx;
+  const node = cx.resolver.skipOuter(first);
+  // Only arguments that can hold text: folding every first argument of every call would cost a lookup each.
+  if (
+    !ts.isStringLiteral(node) &&
+    !ts.isNoSubstitutionTemplateLiteral(node) &&
+    !ts.isTemplateExpression(node) &&
+    !ts.isIdentifier(node) &&
+    !(ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken)
+  )
+    return undefined;
+  const text = foldSqlText(cx, node);
+  if (text === undefined || !isSqlStatement(text)) return undefined;
+  if (cx.findPackage(receiver) !== undefined) return undefined;
+  return markUnidentified(parseSql(text, "sql"));
+}
+
+const SQL_NAME = String.raw`(?:"[^"]+"|\x60[^\x60]+\x60|\[[^\]]+\]|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"[^"]+"|\x60[^\x60]+\x60|[A-Za-z_][\w$]*))?`;
+/**
+ * Statements by their first words: `UPDATE t SET c =`, `DELETE FROM t`, `INSERT INTO t (…)`, `SELECT … FROM t`,
+ * with the keywords all in capitals or all in lower case (`Select a file from the list` is a sentence).
+ */
+function buildStatementPattern(keyword: (word: string) => string): RegExp {
+  const k = keyword;
+  return new RegExp(
+    [
+      String.raw`^${k("UPDATE")}\s+(?:${k("ONLY")}\s+)?${SQL_NAME}\s+(?:${k("AS")}\s+\w+\s+|\w+\s+)?${k("SET")}\s+${SQL_NAME}\s*=`,
+      String.raw`^${k("DELETE")}\s+${k("FROM")}\s+(?:${k("ONLY")}\s+)?${SQL_NAME}\s*(?:${k("WHERE")}\b|${k("USING")}\b|${k("RETURNING")}\b|${k("LIMIT")}\b|;|$)`,
+      String.raw`^(?:${k("INSERT")}(?:\s+${k("IGNORE")})?|${k("REPLACE")})\s+${k("INTO")}\s+${SQL_NAME}\s*(?:\(|${k("VALUES")}\b|${k("SELECT")}\b|${k("SET")}\b|${k("DEFAULT")}\b)`,
+      String.raw`^${k("SELECT")}\s[\s\S]*?\b${k("FROM")}\s+${SQL_NAME}`,
+    ].join("|"),
+  );
+}
+const SQL_STATEMENTS = [buildStatementPattern((word) => word), buildStatementPattern((word) => word.toLowerCase())];
+
+/** A whole SQL statement (after comments and leading space), not a sentence that mentions a table. */
+export function isSqlStatement(text: string): boolean {
+  const sql = text
+    .replace(/--[^\n]*/g, " ")
+    .replace(/\/\*[\s\S]*?\*\//g, " ")
+    .trim();
+  return SQL_STATEMENTS.some((pattern) => pattern.test(sql));
+}
+
+/** Accesses read from SQL text whose driver was not identified: a fact the report can state. */
+function markUnidentified(accesses: DescribedAccess[]): DescribedAccess[] {
+  for (const access of accesses) access.unidentifiedDriver = true;
+  return accesses;
 }
 
 /** postgres.js, Neon and Vercel Postgres tagged templates: `` sql`UPDATE users …` ``. */
