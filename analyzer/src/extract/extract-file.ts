@@ -23,6 +23,7 @@ import { SiteBuilder, type ProgramContext } from "./site-builder";
 import { addRedisSite } from "./sites/redis-sites";
 import { resolveBoundMethod } from "./sites/bound-methods";
 import { findSingleSlotKeyGaps } from "./sites/single-slot";
+import { findCollectionCaches } from "./sites/collection-caches";
 import { addTagServiceInvalidation, addStoreSite } from "./sites/store-sites";
 import { addMemoizeSite } from "./sites/memoizers";
 import { visitDecorator } from "./sites/decorators";
@@ -140,6 +141,10 @@ class FileExtractor {
       else if (ts.isNewExpression(node)) this.visitNew(node);
       else if (ts.isDecorator(node)) visitDecorator(this.builder, node);
     });
+    findCollectionCaches(this.builder, this.sourceFile);
+    // A call the collection pass made a site of is resolved after all.
+    const resolvedCalls = new Set([...this.builder.siteCalls.values()].map((call) => call.getStart()));
+    const unresolvedCalls = this.unresolvedCalls.filter((call) => !resolvedCalls.has(call.span.start));
     traceWrittenValues(this.builder);
     const mapCaches = findMapCaches(this.builder);
     for (const mapCache of mapCaches) mapCacheNames.add(mapCache.name);
@@ -157,7 +162,7 @@ class FileExtractor {
       entityAccesses: this.builder.entityAccesses,
       functions: callGraph.finish(),
       unresolvedLibraryImports: unresolved.sort(),
-      ...(this.unresolvedCalls.length > 0 ? { unresolvedCalls: this.unresolvedCalls } : {}),
+      ...(unresolvedCalls.length > 0 ? { unresolvedCalls } : {}),
     };
   }
 
