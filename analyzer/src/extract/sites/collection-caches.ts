@@ -119,6 +119,7 @@ function checkFunction(
         "cache-layer",
         site.calleeSpan,
       );
+      checkKeyField(builder, fn, write.call.arguments[0]!, site.key?.pattern ?? read.receiver);
       return calls;
     }
   }
@@ -284,6 +285,217 @@ function addSite(
       ? traceValueSources(r, value, builder.callGraph.findOwner(store.call))
       : { calls: [], parameters: [], callFields: {}, parameterFields: {} };
   return site;
+}
+
+/**
+ * A key that is one field of an object the function is given (`params.key`), while the value is computed from the
+ * object's other fields (`params.projects`): the key is complete only where the object is built so that the key
+ * field decides the others. In this file, each caller's object built by a function it calls (`params = await
+ * paramsFor(apiKey, req)`) is checked per returned object literal: a field the value reads that comes from an input
+ * of the builder the key field does not come from (`projects` from `req.query`, where the key is the bare `apiKey`)
+ * is missing from the key. Fields read off one row found by the key (`row.key`, `row.projects`) are decided by it.
+ */
+function checkKeyField(builder: SiteBuilder, fn: FunctionWithBody, key: TS.Expression, cache: string): void {
+  const { ts } = builder;
+  const r = builder.resolver;
+  const { checker } = r;
+  const access = r.skipOuter(key);
+  if (!ts.isPropertyAccessExpression(access) || !ts.isIdentifier(access.expression)) return;
+  const field = access.name.text;
+  const holder = checker.getSymbolAtLocation(access.expression);
+  const declaration = holder?.valueDeclaration;
+  if (!holder || !declaration) return;
+  // How a call hands the object over: the parameter's position, and the property of an object argument when the
+  // parameter is destructured (`({ context, params })`).
+  let position: { index: number; property?: string } | undefined;
+  if (ts.isParameter(declaration) && declaration.parent === fn)
+    position = { index: fn.parameters.indexOf(declaration) };
+  else if (
+    ts.isBindingElement(declaration) &&
+    ts.isObjectBindingPattern(declaration.parent) &&
+    ts.isParameter(declaration.parent.parent) &&
+    declaration.parent.parent.parent === fn
+  ) {
+    const property = declaration.propertyName ?? declaration.name;
+    if (!ts.isIdentifier(property)) return;
+    position = { index: fn.parameters.indexOf(declaration.parent.parent), property: property.text };
+  }
+  if (!position) return;
+  const read = new Set<string>();
+  walkTree(ts, fn.body!, (node) => {
+    if (
+      ts.isPropertyAccessExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.name.text !== field &&
+      checker.getSymbolAtLocation(node.expression) === holder
+    )
+      read.add(node.name.text);
+    return true;
+  });
+  if (read.size === 0 || !fn.name) return;
+  const self = checker.getSymbolAtLocation(fn.name);
+  if (!self) return;
+  walkTree(ts, fn.getSourceFile(), (node) => {
+    if (!ts.isCallExpression(node) || checker.getSymbolAtLocation(r.skipOuter(node.expression)) !== self) return true;
+    const handed = argumentAt(builder, node, position!);
+    const built = handed && builtBy(builder, handed);
+    if (!built) return true;
+    for (const returned of builder.instances.findReturnedExpressions(built)) {
+      const literal = r.skipOuter(returned);
+      if (ts.isObjectLiteralExpression(literal)) checkLiteral(builder, built, literal, field, read, cache);
+    }
+    return true;
+  });
+}
+
+function argumentAt(
+  builder: SiteBuilder,
+  call: TS.CallExpression,
+  position: { index: number; property?: string },
+): TS.Expression | undefined {
+  const { ts } = builder;
+  const argument = call.arguments[position.index];
+  if (!argument || ts.isSpreadElement(argument)) return undefined;
+  if (position.property === undefined) return argument;
+  const literal = builder.resolver.skipOuter(argument);
+  if (!ts.isObjectLiteralExpression(literal)) return undefined;
+  return propertyValue(builder, literal, position.property);
+}
+
+/** `{ name }` or `{ name: value }`: the value expression. */
+function propertyValue(
+  builder: SiteBuilder,
+  literal: TS.ObjectLiteralExpression,
+  name: string,
+): TS.Expression | undefined {
+  const { ts } = builder;
+  for (const property of literal.properties) {
+    if (!property.name || !ts.isIdentifier(property.name) || property.name.text !== name) continue;
+    if (ts.isShorthandPropertyAssignment(property)) return property.name;
+    if (ts.isPropertyAssignment(property)) return property.initializer;
+  }
+  return undefined;
+}
+
+/** The project function whose result a value is: `const params = await paramsFor(…)`. */
+function builtBy(builder: SiteBuilder, value: TS.Expression): TS.FunctionLikeDeclaration | undefined {
+  const { ts } = builder;
+  const r = builder.resolver;
+  const node = r.skipOuter(value);
+  if (!ts.isIdentifier(node)) return undefined;
+  const symbol = ts.isShorthandPropertyAssignment(node.parent)
+    ? r.checker.getShorthandAssignmentValueSymbol(node.parent)
+    : r.checker.getSymbolAtLocation(node);
+  const declaration = symbol?.valueDeclaration;
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
+  let initializer = r.skipOuter(declaration.initializer);
+  if (ts.isAwaitExpression(initializer)) initializer = r.skipOuter(initializer.expression);
+  if (!ts.isCallExpression(initializer)) return undefined;
+  const built = r.findFunctionDeclaration(initializer.expression);
+  return built?.body && ts.isBlock(built.body) ? built : undefined;
+}
+
+function checkLiteral(
+  builder: SiteBuilder,
+  built: TS.FunctionLikeDeclaration,
+  literal: TS.ObjectLiteralExpression,
+  field: string,
+  read: ReadonlySet<string>,
+  cache: string,
+): void {
+  const keyValue = propertyValue(builder, literal, field);
+  if (!keyValue) return;
+  const roots = new InputRoots(builder, built);
+  const keyRoots = roots.of(keyValue);
+  if (keyRoots.size === 0) return;
+  const missing: string[] = [];
+  for (const name of [...read].sort()) {
+    const value = propertyValue(builder, literal, name);
+    if (value && [...roots.of(value)].some((root) => !keyRoots.has(root))) missing.push(name);
+  }
+  if (missing.length === 0) return;
+  const property = literal.properties.find(
+    (candidate) => candidate.name && builder.ts.isIdentifier(candidate.name) && candidate.name.text === field,
+  )!;
+  builder.keyGaps.push({
+    kind: "input-missing-from-key",
+    span: builder.resolver.makeSpan(property),
+    cache,
+    inputs: missing,
+    library: "cache-layer",
+    cacheId: undefined,
+  });
+}
+
+/**
+ * The parameters of a function an expression comes from, through its local variables (their initializers, their
+ * later assignments, names destructured from them) and the arguments of the calls it is built from: a row found by
+ * the key comes from the key.
+ */
+class InputRoots {
+  private readonly memo = new Map<TS.Symbol, Set<number>>();
+
+  constructor(
+    private readonly builder: SiteBuilder,
+    private readonly fn: TS.FunctionLikeDeclaration,
+  ) {}
+
+  of(expression: TS.Node): Set<number> {
+    const { ts } = this.builder;
+    const { checker } = this.builder.resolver;
+    const roots = new Set<number>();
+    const visit = (node: TS.Node): boolean => {
+      if (ts.isFunctionLike(node)) return false;
+      if (ts.isPropertyAccessExpression(node)) {
+        walkTree(ts, node.expression, visit);
+        return false;
+      }
+      if (ts.isIdentifier(node)) {
+        const symbol = ts.isShorthandPropertyAssignment(node.parent)
+          ? checker.getShorthandAssignmentValueSymbol(node.parent)
+          : checker.getSymbolAtLocation(node);
+        if (symbol) for (const root of this.ofSymbol(symbol)) roots.add(root);
+      }
+      return true;
+    };
+    walkTree(ts, expression, visit);
+    return roots;
+  }
+
+  private ofSymbol(symbol: TS.Symbol): Set<number> {
+    const known = this.memo.get(symbol);
+    if (known) return known;
+    const roots = new Set<number>();
+    this.memo.set(symbol, roots);
+    const { ts } = this.builder;
+    const fn = this.fn;
+    let declaration: TS.Node | undefined = symbol.valueDeclaration;
+    if (!declaration || declaration.pos < fn.pos || declaration.end > fn.end) return roots;
+    // A name destructured from a parameter or a variable comes from it.
+    while (declaration && ts.isBindingElement(declaration)) declaration = declaration.parent.parent;
+    if (!declaration) return roots;
+    if (ts.isParameter(declaration)) {
+      const index = fn.parameters.indexOf(declaration);
+      if (index >= 0) roots.add(index);
+      return roots;
+    }
+    if (!ts.isVariableDeclaration(declaration)) return roots;
+    const add = (expression: TS.Node) => {
+      for (const root of this.of(expression)) roots.add(root);
+    };
+    if (declaration.initializer) add(declaration.initializer);
+    walkTree(ts, fn.body!, (node) => {
+      if (
+        ts.isBinaryExpression(node) &&
+        node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+        ts.isIdentifier(node.left) &&
+        this.builder.resolver.checker.getSymbolAtLocation(node.left) === symbol
+      )
+        add(node.right);
+      return true;
+    });
+    return roots;
+  }
 }
 
 function squash(text: string): string {
