@@ -335,17 +335,20 @@ function checkKeyField(builder: SiteBuilder, fn: FunctionWithBody, key: TS.Expre
   if (read.size === 0 || !fn.name) return;
   const self = checker.getSymbolAtLocation(fn.name);
   if (!self) return;
+  // Callers that build their params with the same function are that function's one finding.
+  const builders = new Set<TS.FunctionLikeDeclaration>();
   walkTree(ts, fn.getSourceFile(), (node) => {
     if (!ts.isCallExpression(node) || checker.getSymbolAtLocation(r.skipOuter(node.expression)) !== self) return true;
     const handed = argumentAt(builder, node, position!);
     const built = handed && builtBy(builder, handed);
-    if (!built) return true;
+    if (built) builders.add(built);
+    return true;
+  });
+  for (const built of builders)
     for (const returned of builder.instances.findReturnedExpressions(built)) {
       const literal = r.skipOuter(returned);
       if (ts.isObjectLiteralExpression(literal)) checkLiteral(builder, built, literal, field, read, cache);
     }
-    return true;
-  });
 }
 
 function argumentAt(
