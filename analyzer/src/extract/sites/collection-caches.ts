@@ -20,6 +20,7 @@ const WRITE_METHOD = /^(set|put|upsert|save|store|write|update|create|insert|rep
 const DELETE_METHOD = /^(delete|remove|destroy|del$|invalidate|evict|purge|clear)/i;
 const SERIALIZE = /^(stringify|serialize|encode|pack|compress)/i;
 const CACHE_NAME = /cache/i;
+const REDIS_LIKE_WRITE = new Set(["set", "setnx", "getset", "setex", "psetex"]);
 
 type FunctionWithBody = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction | TS.MethodDeclaration;
 
@@ -104,26 +105,41 @@ function checkFunction(
       if (!value || ts.isSpreadElement(value)) continue;
       const computed = findComputedValue(builder, fn, value, read.receiver, result.symbol);
       if (!computed) continue;
+      if (!isProjectStore(builder, read.callee.expression)) continue;
       const named = [read.receiver, result.name, computed.name].some((name) => CACHE_NAME.test(name));
       if (!named && !isSerialized(builder, value)) continue;
       const instance = caches.get(read.receiver) ?? collectionInstance(read.receiver);
       caches.set(read.receiver, instance);
       addSite(builder, read, "read", instance, undefined);
       const site = addSite(builder, write, "write", instance, value);
-      addMissingInputGap(
-        builder,
-        write.call,
-        write.call.arguments[0]!,
-        value,
-        site.key?.pattern ?? read.receiver,
-        "cache-layer",
-        site.calleeSpan,
-      );
+      // A `set(key, value)` after a read of its key is checked by the cache-aside pass already (`findCacheAsideKeyGaps`).
+      if (!REDIS_LIKE_WRITE.has(write.callee.name.text))
+        addMissingInputGap(
+          builder,
+          write.call,
+          write.call.arguments[0]!,
+          value,
+          site.key?.pattern ?? read.receiver,
+          "cache-layer",
+          site.calleeSpan,
+        );
       checkKeyField(builder, fn, write.call.arguments[0]!, site.key?.pattern ?? read.receiver);
       return calls;
     }
   }
   return calls;
+}
+
+/**
+ * Not a store of the language (a `Map`, an array: the map-cache pass reads those) and not an instance of a known
+ * cache library (its calls are that library's sites already).
+ */
+function isProjectStore(builder: SiteBuilder, receiver: TS.Expression): boolean {
+  const r = builder.resolver;
+  const type = r.tryChecker(() => r.checker.getTypeAtLocation(receiver), undefined);
+  const declaration = type?.getSymbol()?.declarations?.[0];
+  if (declaration && r.isDefaultLibraryFile(declaration.getSourceFile())) return false;
+  return builder.instances.resolveReceiver(receiver) === undefined;
 }
 
 /** `const cached = await store.get(key)` (also `let`, or `cached = …` on a declared variable): the variable. */
