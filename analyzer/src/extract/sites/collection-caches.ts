@@ -105,7 +105,12 @@ function checkFunction(
       if (!value || ts.isSpreadElement(value)) continue;
       const computed = findComputedValue(builder, fn, value, read.receiver, result.symbol);
       if (!computed) continue;
-      if (!isProjectStore(builder, read.callee.expression)) continue;
+      if (
+        !isProjectStore(builder, read.callee.expression) ||
+        wrapsKnownCache(builder, read.callee) ||
+        wrapsKnownCache(builder, write.callee)
+      )
+        continue;
       const named = [read.receiver, result.name, computed.name].some((name) => CACHE_NAME.test(name));
       if (!named && !isSerialized(builder, value)) continue;
       const instance = caches.get(read.receiver) ?? collectionInstance(read.receiver);
@@ -140,6 +145,24 @@ function isProjectStore(builder: SiteBuilder, receiver: TS.Expression): boolean 
   const declaration = type?.getSymbol()?.declarations?.[0];
   if (declaration && r.isDefaultLibraryFile(declaration.getSourceFile())) return false;
   return builder.instances.resolveReceiver(receiver) === undefined;
+}
+
+/**
+ * A project wrapper over a cache (`userCache.get(id)` whose method calls `redis.get(…)`): the cache calls inside it
+ * are the sites already, so its callers are not a collection of their own.
+ */
+function wrapsKnownCache(builder: SiteBuilder, callee: TS.PropertyAccessExpression): boolean {
+  const { ts } = builder;
+  const declaration = builder.resolver.findFunctionDeclaration(callee);
+  if (!declaration?.body) return false;
+  let found = false;
+  walkTree(ts, declaration.body, (node) => {
+    if (found) return false;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression))
+      found = builder.instances.resolveReceiver(node.expression.expression) !== undefined;
+    return !found;
+  });
+  return found;
 }
 
 /** `const cached = await store.get(key)` (also `let`, or `cached = …` on a declared variable): the variable. */
