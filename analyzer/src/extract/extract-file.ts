@@ -24,6 +24,7 @@ import { addRedisSite } from "./sites/redis-sites";
 import { resolveBoundMethod } from "./sites/bound-methods";
 import { findSingleSlotKeyGaps } from "./sites/single-slot";
 import { findUnusedClassTtls } from "./sites/unused-ttl";
+import { findCollectionCaches } from "./sites/collection-caches";
 import { addTagServiceInvalidation, addStoreSite } from "./sites/store-sites";
 import { addMemoizeSite } from "./sites/memoizers";
 import { visitDecorator } from "./sites/decorators";
@@ -141,6 +142,10 @@ class FileExtractor {
       else if (ts.isNewExpression(node)) this.visitNew(node);
       else if (ts.isDecorator(node)) visitDecorator(this.builder, node);
     });
+    findCollectionCaches(this.builder, this.sourceFile);
+    // A call the collection pass made a site of is resolved after all.
+    const resolvedCalls = new Set([...this.builder.siteCalls.values()].map((call) => call.getStart()));
+    const unresolvedCalls = this.unresolvedCalls.filter((call) => !resolvedCalls.has(call.span.start));
     traceWrittenValues(this.builder);
     const mapCaches = findMapCaches(this.builder);
     for (const mapCache of mapCaches) mapCacheNames.add(mapCache.name);
@@ -159,7 +164,7 @@ class FileExtractor {
       entityAccesses: this.builder.entityAccesses,
       functions: callGraph.finish(),
       unresolvedLibraryImports: unresolved.sort(),
-      ...(this.unresolvedCalls.length > 0 ? { unresolvedCalls: this.unresolvedCalls } : {}),
+      ...(unresolvedCalls.length > 0 ? { unresolvedCalls } : {}),
       ...(unusedTtls.length > 0 ? { unusedTtls } : {}),
     };
   }
