@@ -34,7 +34,7 @@ import {
 } from "./sites/framework-caches";
 import { findMapCaches } from "./sites/map-caches";
 import { checkBatchKeyFunction, findCacheAsideKeyGaps, checkIdentityArguments } from "./sites/key-gaps";
-import { traceWrittenValues } from "./sites/written-values";
+import { traceDeletedKeys, traceWrittenValues } from "./sites/written-values";
 import { addDeclaredLayerSites, findDeclaredLayer } from "./sites/declared-layers";
 import type { CacheLayer } from "../model/cache-layers";
 import { walkTree } from "./walk";
@@ -141,6 +141,7 @@ class FileExtractor {
       else if (ts.isDecorator(node)) visitDecorator(this.builder, node);
     });
     traceWrittenValues(this.builder);
+    traceDeletedKeys(this.builder);
     const mapCaches = findMapCaches(this.builder);
     for (const mapCache of mapCaches) mapCacheNames.add(mapCache.name);
     findCacheAsideKeyGaps(this.builder);

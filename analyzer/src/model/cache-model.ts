@@ -321,6 +321,11 @@ export interface CacheSite {
   transactionId: string | undefined;
   /** For writes that store a value (`SET`, `HSET`, `cache.set`, `wrap`): what the value is computed from. */
   valueSources: ValueSources | undefined;
+  /**
+   * For a delete whose key is built from fields of a value (`del(keys.user(user.email))`): the parameters and calls
+   * those fields come from, with the fields. Absent when the key uses no value's fields.
+   */
+  keySources?: ValueSources;
   /** The written value comes only from what a request sent (`req.body`): the key keeps client data, it copies nothing. */
   storesRequestInput?: true;
   /** The key is a parameter of the enclosing function (a generic wrapper's `get(key)`): its index. Callers give the real key. */
