@@ -1,6 +1,7 @@
 // require-invalidation-on-write in the ESLint host: a delete whose key is built from the rows as they are after an
 // update (the rows the update returned, or rows read again after it) leaves the entry under the old key when the
-// update may change a field of the key. Each positive has a twin that stays silent (bench/accuracy/notes/recall-b-pass4.md).
+// update may change a field of the key; no-unmatched-invalidation: a call of an invalidation method that the project's
+// cache object does not have. Each positive has a twin that stays silent (bench/accuracy/notes/recall-b-pass4.md).
 import { rules } from "../../eslint-plugin/src/index";
 import { FILENAME, createRuleTester, lines } from "./rule-tester";
 
@@ -133,6 +134,83 @@ ruleTester.run("require-invalidation-on-write", rules["require-invalidation-on-w
             writtenAt: "file.ts:16",
             fieldWord: "them",
             staleness: "for up to 5 min",
+          },
+        },
+      ],
+    },
+  ],
+});
+
+/** A project cache object over a Map (in a JavaScript module it is typed from its literal; here the same object). */
+const MEMO = [
+  "const entries = new Map<string, unknown>();",
+  "const memo: any = {",
+  "  get: async (key: string) => entries.get(key),",
+  "  set: async (key: string, value: unknown) => { entries.set(key, value); },",
+  "  delete: async (key: string) => { entries.delete(key); },",
+  "};",
+];
+
+ruleTester.run("no-unmatched-invalidation", rules["no-unmatched-invalidation"]!, {
+  valid: [
+    {
+      name: "the object's own delete",
+      filename: FILENAME,
+      code: lines(
+        "const entries = new Map<string, unknown>();",
+        "const memo = {",
+        "  get: async (key: string) => entries.get(key),",
+        "  set: async (key: string, value: unknown) => { entries.set(key, value); },",
+        "  delete: async (key: string) => { entries.delete(key); },",
+        "};",
+        "export async function publish() {",
+        "  await memo.delete('latest');",
+        "}",
+      ),
+    },
+    {
+      name: "an object typed any: its methods are not known",
+      filename: FILENAME,
+      code: lines(...MEMO, "export async function publish() {", "  await memo.del('latest');", "}"),
+    },
+    {
+      name: "an object without a cache's get and set",
+      filename: FILENAME,
+      code: lines(
+        "const log = { write: (line: string) => line, delete: (line: string) => line };",
+        "export function drop() {",
+        "  // @ts-expect-error: the method is missing, but the object is no cache",
+        "  log.del('x');",
+        "}",
+      ),
+    },
+  ],
+  invalid: [
+    {
+      name: "a delete through a method the project's cache object does not have",
+      filename: FILENAME,
+      code: lines(
+        "const entries = new Map<string, unknown>();",
+        "const memo = {",
+        "  get: async (key: string) => entries.get(key),",
+        "  set: async (key: string, value: unknown) => { entries.set(key, value); },",
+        "  delete: async (key: string) => { entries.delete(key); },",
+        "};",
+        "export async function publish() {",
+        "  // @ts-expect-error: the call a JavaScript caller would make",
+        "  await memo.del('latest');",
+        "}",
+      ),
+      errors: [
+        {
+          messageId: "missingMethod",
+          line: 9,
+          data: {
+            receiver: "memo",
+            method: "del",
+            declaredAt: "file.ts:2",
+            methods: "`delete`, `get`, `set`",
+            fix: "`delete`",
           },
         },
       ],

@@ -600,6 +600,23 @@ export interface FileCacheModel {
    * unknown library or a wrapper the analyzer cannot see into). Absent when there is none.
    */
   unresolvedCalls?: UnresolvedCall[];
+  /**
+   * Invalidations through a method a project cache object does not have (`cache.del(key)` where the object built in the
+   * project has `get`, `set` and `delete`): the call throws instead of deleting. Absent when there is none.
+   */
+  missingCacheMethods?: MissingCacheMethod[];
+}
+
+/** A call of an invalidation method that a project cache object (an object literal or a class of the project) lacks. */
+export interface MissingCacheMethod {
+  /** The receiver as written (`cache`, `this.store`). */
+  receiver: string;
+  method: string;
+  span: Span;
+  /** The object's own methods, sorted. */
+  methods: string[];
+  /** Where the object (or class) is declared. */
+  declaredAt: Span;
 }
 
 /** A call that looks like a cache operation on something the analyzer could not identify. */
