@@ -239,6 +239,8 @@ export class CallGraphCollector {
         for (const event of subscription) if (!facts.handles.includes(event)) facts.handles.push(event);
       }
     }
+    if (ts.isPropertyAccessExpression(callee) && ITERATION_METHODS.has(name))
+      this.observeFunctionReference(call, callee);
     if (!this.declaredNames.has(name)) return;
     // Calls on call results (`items.filter(…).map(…)`, query builders) are library chains in practice,
     // and resolving them costs the checker the type of the whole chain: skip them.
@@ -270,6 +272,31 @@ export class CallGraphCollector {
       arguments: args,
       argumentKeys,
       ...(argumentNumbers.some((n) => n !== null) ? { argumentNumbers } : {}),
+      ...describeCallHandling(r, call, owner),
+    });
+  }
+
+  /**
+   * `rows.forEach(removeFromCache)`, `users.map(keys.user)`: a project function handed by reference to an iteration
+   * method runs in place, once per element, with the element as its first argument: a call of it whose first
+   * argument is made of the receiver.
+   */
+  private observeFunctionReference(call: TS.CallExpression, callee: TS.PropertyAccessExpression): void {
+    const { ts } = this;
+    const r = this.resolver;
+    const reference = call.arguments[0] && r.skipOuter(call.arguments[0]);
+    if (!reference || !(ts.isIdentifier(reference) || ts.isPropertyAccessExpression(reference))) return;
+    const nameNode = ts.isIdentifier(reference) ? reference : reference.name;
+    if (!ts.isIdentifier(nameNode) || !this.declaredNames.has(nameNode.text)) return;
+    const target = this.resolveName(nameNode);
+    if (!target) return;
+    const owner = this.findOwner(call);
+    this.getFacts(owner).calls.push({
+      target: this.idOf(target),
+      targetName: nameFunction(ts, target),
+      span: r.makeSpan(call),
+      arguments: [traceArgumentSources(r, callee.expression, owner)],
+      argumentKeys: [undefined],
       ...describeCallHandling(r, call, owner),
     });
   }
@@ -350,6 +377,16 @@ export class CallGraphCollector {
                 : undefined;
             const index = name === undefined ? undefined : names.get(name);
             if (index !== undefined) result.add(index);
+            // A key built from the parameter's fields (`del(keys.user(user.email))`): its callers' rows matter.
+            const parts = ts.isCallExpression(inner) ? inner.arguments : [];
+            for (const part of [inner, ...parts]) {
+              const field = this.resolver.skipOuter(part);
+              if (!ts.isPropertyAccessExpression(field)) continue;
+              let root: TS.Expression = field;
+              while (ts.isPropertyAccessExpression(root)) root = this.resolver.skipOuter(root.expression);
+              const rootIndex = ts.isIdentifier(root) ? names.get(root.text) : undefined;
+              if (rootIndex !== undefined) result.add(rootIndex);
+            }
           }
         }
       });

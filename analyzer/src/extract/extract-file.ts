@@ -2,7 +2,7 @@
 // this module imports `typescript` for types only.
 import { NEXT_CACHE_LIFE_REVALIDATE_SECONDS } from "../libraries/next";
 import type * as TS from "typescript";
-import type { FileCacheModel, UnresolvedCall } from "../model/cache-model";
+import type { FileCacheModel, MissingCacheMethod, UnresolvedCall } from "../model/cache-model";
 import { assertHostMatches, type ExtractionHost } from "./host";
 import { InstanceResolver } from "./instances";
 import {
@@ -36,7 +36,7 @@ import {
 } from "./sites/framework-caches";
 import { findMapCaches } from "./sites/map-caches";
 import { checkBatchKeyFunction, findCacheAsideKeyGaps, checkIdentityArguments } from "./sites/key-gaps";
-import { traceWrittenValues } from "./sites/written-values";
+import { traceDeletedKeys, traceWrittenValues } from "./sites/written-values";
 import { addDeclaredLayerSites, findDeclaredLayer } from "./sites/declared-layers";
 import type { CacheLayer } from "../model/cache-layers";
 import { walkTree } from "./walk";
@@ -100,6 +100,22 @@ export function extractFileModel(host: ExtractionHost, sourceFile: TS.SourceFile
 }
 
 /** Receivers named like a cache client (`cache`, `redisClient`, `kvStore`, `valkey`, `memcached`). */
+/** Methods that drop entries: a call of one that a project cache object lacks is an invalidation that never runs. */
+const INVALIDATION_METHODS = new Set([
+  "del",
+  "delete",
+  "remove",
+  "unlink",
+  "invalidate",
+  "evict",
+  "clear",
+  "reset",
+  "flush",
+  "flushAll",
+  "flushall",
+  "purge",
+]);
+
 const CACHE_LIKE_RECEIVER = /cache|redis|valkey|memcache|keyv|^kv|kv$/i;
 
 /** Walks one source file, hands each call, `new` and decorator to the reader for its kind, then runs the post-passes. */
@@ -111,6 +127,7 @@ class FileExtractor {
   private readonly builder: SiteBuilder;
   private readonly unresolvedBefore: Set<string>;
   private readonly unresolvedCalls: UnresolvedCall[] = [];
+  private readonly missingCacheMethods: MissingCacheMethod[] = [];
   private readonly cacheLayers: readonly CacheLayer[];
 
   constructor(
@@ -147,6 +164,7 @@ class FileExtractor {
     const resolvedCalls = new Set([...this.builder.siteCalls.values()].map((call) => call.getStart()));
     const unresolvedCalls = this.unresolvedCalls.filter((call) => !resolvedCalls.has(call.span.start));
     traceWrittenValues(this.builder);
+    traceDeletedKeys(this.builder);
     const mapCaches = findMapCaches(this.builder);
     for (const mapCache of mapCaches) mapCacheNames.add(mapCache.name);
     findCacheAsideKeyGaps(this.builder);
@@ -166,6 +184,7 @@ class FileExtractor {
       unresolvedLibraryImports: unresolved.sort(),
       ...(unresolvedCalls.length > 0 ? { unresolvedCalls } : {}),
       ...(unusedTtls.length > 0 ? { unusedTtls } : {}),
+      ...(this.missingCacheMethods.length > 0 ? { missingCacheMethods: this.missingCacheMethods } : {}),
     };
   }
 
@@ -256,6 +275,16 @@ class FileExtractor {
    */
   private noteUnresolvedCall(call: TS.CallExpression, callee: TS.PropertyAccessExpression): void {
     const receiver = callee.expression.getText(this.sourceFile).replace(/\s+/g, "");
+    const missing = this.findMissingCacheMethod(callee);
+    if (missing) {
+      this.missingCacheMethods.push({
+        receiver,
+        method: callee.name.text,
+        span: this.resolver.makeSpan(call),
+        ...missing,
+      });
+      return;
+    }
     const lastName = /([A-Za-z_$][\w$]*)\W*$/.exec(receiver)?.[1] ?? "";
     if (!CACHE_LIKE_RECEIVER.test(lastName) || receiver.length > 60) return;
     const declaration = this.resolver.findFunctionDeclaration(callee);
@@ -264,6 +293,37 @@ class FileExtractor {
     // or a number's own methods (`cacheKey.replace(…)`) are not cache calls.
     if (this.isBuiltinCollection(callee.expression) || this.isPrimitive(callee.expression)) return;
     this.unresolvedCalls.push({ receiver, method: callee.name.text, span: this.resolver.makeSpan(call) });
+  }
+
+  /**
+   * `cache.del(key)` where `cache` is an object the project builds (an object literal, or a class of its own with no
+   * base class) with a cache's methods (`get`, `set` and a delete) but no `del`: its methods and where it is declared.
+   */
+  private findMissingCacheMethod(
+    callee: TS.PropertyAccessExpression,
+  ): Pick<MissingCacheMethod, "methods" | "declaredAt"> | undefined {
+    const { ts } = this;
+    const r = this.resolver;
+    const method = callee.name.text;
+    if (!INVALIDATION_METHODS.has(method)) return undefined;
+    return r.tryChecker(() => {
+      const type = r.checker.getTypeAtLocation(callee.expression);
+      if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown) || type.isUnion() || type.getStringIndexType())
+        return undefined;
+      const declaration = type.getSymbol()?.declarations?.[0];
+      if (!declaration) return undefined;
+      const file = declaration.getSourceFile();
+      if (file.isDeclarationFile || file.fileName.includes("/node_modules/")) return undefined;
+      const ownObject =
+        (ts.isObjectLiteralExpression(declaration) &&
+          declaration.properties.every((property) => !ts.isSpreadAssignment(property))) ||
+        (ts.isClassLike(declaration) && !declaration.heritageClauses?.length);
+      if (!ownObject) return undefined;
+      const methods = r.checker.getPropertiesOfType(type).map((property) => property.getName());
+      if (methods.includes(method) || !methods.includes("get") || !methods.includes("set")) return undefined;
+      if (!methods.some((name) => INVALIDATION_METHODS.has(name))) return undefined;
+      return { methods: methods.sort(), declaredAt: r.makeSpan(declaration) };
+    }, undefined);
   }
 
   private isPrimitive(expression: TS.Expression): boolean {

@@ -43,10 +43,15 @@ interface PathState {
 
 const WHOLE: PathState = { fields: [], testOnly: false };
 
+/**
+ * `throughArguments`: every argument of a call flows into its result, for a key built by a key helper
+ * (`keys.user(user.email)`): what the key is made of, not what a call reads.
+ */
 export function traceValueSources(
   resolver: Resolver,
   value: TS.Expression,
   fn: TS.FunctionLikeDeclaration | undefined,
+  { throughArguments = false }: { throughArguments?: boolean } = {},
 ): ValueSources {
   const { ts } = resolver;
   const calls: ValueSources["calls"] = [];
@@ -101,7 +106,7 @@ export function traceValueSources(
         const expression = resolver.skipOuter(ts.isSpreadElement(argument) ? argument.expression : argument);
         // A row passed to a mapper (`formatLink(row).url`): the properties taken from the result
         // stand for the row's columns of the same names.
-        if (transform || ts.isIdentifier(expression))
+        if (transform || throughArguments || ts.isIdentifier(expression))
           visit(argument, ts.isIdentifier(expression) && !ts.isSpreadElement(argument) ? state : inner);
       }
       return;

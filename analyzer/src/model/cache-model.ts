@@ -322,6 +322,11 @@ export interface CacheSite {
   transactionId: string | undefined;
   /** For writes that store a value (`SET`, `HSET`, `cache.set`, `wrap`): what the value is computed from. */
   valueSources: ValueSources | undefined;
+  /**
+   * For a delete whose key is built from fields of a value (`del(keys.user(user.email))`): the parameters and calls
+   * those fields come from, with the fields. Absent when the key uses no value's fields.
+   */
+  keySources?: ValueSources;
   /** The written value comes only from what a request sent (`req.body`): the key keeps client data, it copies nothing. */
   storesRequestInput?: true;
   /** The key is a parameter of the enclosing function (a generic wrapper's `get(key)`): its index. Callers give the real key. */
@@ -603,6 +608,11 @@ export interface FileCacheModel {
   unresolvedCalls?: UnresolvedCall[];
   /** Writes of a class that is given a TTL and passes it to none of them (require-cache-ttl). Absent when there is none. */
   unusedTtls?: UnusedTtl[];
+  /**
+   * Invalidations through a method a project cache object does not have (`cache.del(key)` where the object built in the
+   * project has `get`, `set` and `delete`): the call throws instead of deleting. Absent when there is none.
+   */
+  missingCacheMethods?: MissingCacheMethod[];
 }
 
 /**
@@ -624,6 +634,18 @@ export interface UnusedTtl {
   /** The 1-based position of the write method's TTL parameter, its name, and where that parameter is declared. */
   ttlArgument: number;
   ttlArgumentName: string;
+  declaredAt: Span;
+}
+
+/** A call of an invalidation method that a project cache object (an object literal or a class of the project) lacks. */
+export interface MissingCacheMethod {
+  /** The receiver as written (`cache`, `this.store`). */
+  receiver: string;
+  method: string;
+  span: Span;
+  /** The object's own methods, sorted. */
+  methods: string[];
+  /** Where the object (or class) is declared. */
   declaredAt: Span;
 }
 

@@ -9,6 +9,7 @@ import type {
   LibraryId,
   Span,
   Ttl,
+  ValueSources,
   WrappedCall,
 } from "./cache-model";
 
@@ -32,6 +33,8 @@ export interface FamilySiteRef {
   storesRequestInput?: true;
   /** At a call of a generic wrapper: the cache call inside the wrapper (what `cachewise families` lists). */
   wrapped?: WrappedCall;
+  /** For a delete whose key is built from fields of a value: where those fields come from (`CacheSite.keySources`). */
+  keySources?: ValueSources;
 }
 
 /**

@@ -94,6 +94,7 @@ export function toRef(site: CacheSite): FamilySiteRef {
   if (site.setIfAbsent) ref.setIfAbsent = true;
   if (site.storesRequestInput) ref.storesRequestInput = true;
   if (site.wrapped) ref.wrapped = site.wrapped;
+  if (site.keySources) ref.keySources = site.keySources;
   return ref;
 }
 

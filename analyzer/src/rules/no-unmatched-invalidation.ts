@@ -1,7 +1,7 @@
 // An invalidation whose key or tag no cache family of the program writes does nothing: the entries
 // it was meant to drop stay, and readers see them until they expire. Most often the key drifted
 // from the one the cache writes (`members:{id}` for `member:{id}`, `team-event:{id}` for `team-events`).
-import type { CacheSite, KeyTemplate, Span } from "../model/cache-model";
+import type { CacheSite, KeyTemplate, MissingCacheMethod, Span } from "../model/cache-model";
 import type { CacheFamily, ProgramModel } from "../model/program-model";
 import { defineRule, findingOf, type RuleReport } from "../model/rule";
 import { backsDecoratorCaches, hasDecoratorFamilies, hasGlobalTags } from "../libraries/registry";
@@ -31,6 +31,8 @@ const messages = {
     "`{{what}}` deletes `{{value}}` itself, but every cache family of this store builds its keys around such a value (`{{family}}`, written at {{writtenAt}}): no entry is stored under the bare value, so this invalidation does nothing. Delete the key built from it.",
   unmatchedTag:
     "`{{what}}` revalidates the tag `{{tag}}`, but no cached function or entry carries it: this invalidation does nothing. The closest tag is `{{closest}}` on `{{family}}` ({{taggedAt}}), {{difference}}. Revalidate the tag the cache is written with.",
+  missingMethod:
+    "`{{receiver}}.{{method}}` is not a method of the cache object `{{receiver}}` (declared at {{declaredAt}}), which has {{methods}}: the call throws (`{{method}}` is not a function) instead of invalidating, and readers keep the cached entry. Call {{fix}}.",
 } as const;
 
 type Report = RuleReport<typeof messages>;
@@ -47,14 +49,15 @@ export const noUnmatchedInvalidation = defineRule<NoUnmatchedInvalidationOptions
   defaultOptions: {},
   check(model, context) {
     if (isTestFile(model.file)) return [];
+    const missing = (model.missingCacheMethods ?? []).map((call) => reportMissingMethod(call, context.formatLocation));
     const sites = [
       ...model.sites,
       ...model.mapCaches.flatMap((cache) => cache.sites),
       ...(context.getProgramModel().wrapperCallSitesByFile.get(model.file) ?? []),
     ].filter((site) => site.operation === "delete");
-    if (sites.length === 0) return [];
+    if (sites.length === 0) return missing;
     const program = context.getProgramModel();
-    const findings: Report[] = [];
+    const findings: Report[] = [...missing];
     for (const site of sites) {
       const report =
         site.tags.length > 0
@@ -67,6 +70,27 @@ export const noUnmatchedInvalidation = defineRule<NoUnmatchedInvalidationOptions
 });
 
 type FormatLocation = (span: Span) => string;
+
+/** Methods that drop one entry, and those that drop every entry: the fix is the object's method of the same kind. */
+const ENTRY_DELETES = ["delete", "del", "remove", "unlink", "invalidate", "evict", "purge"];
+const WHOLE_CLEARS = ["clear", "reset", "flush", "flushAll", "flushall"];
+
+/** `cache.del(key)` on a project cache object whose delete is `delete`. */
+function reportMissingMethod(call: MissingCacheMethod, formatLocation: FormatLocation): Report {
+  const kind = WHOLE_CLEARS.includes(call.method) ? WHOLE_CLEARS : ENTRY_DELETES;
+  const fix = kind.filter((name) => call.methods.includes(name));
+  return {
+    messageId: "missingMethod",
+    data: {
+      receiver: call.receiver,
+      method: call.method,
+      declaredAt: formatLocation(call.declaredAt),
+      methods: call.methods.map((name) => `\`${name}\``).join(", "),
+      fix: fix.length > 0 ? fix.map((name) => `\`${name}\``).join(" or ") : "the method the object has",
+    },
+    span: call.span,
+  };
+}
 
 const nearNameIndexes = new WeakMap<KeyScope, NearNameIndex>();
 

@@ -9,6 +9,7 @@ import type { Span } from "../model/cache-model";
 import { defineRule, type RuleReport } from "../model/rule";
 import { holdsData } from "../program-model/roles";
 import { FAMILIES_OPTION, findEffectiveRole, findPolicyProblem, type FamilyDeclaration } from "../program-model/policy";
+import { findPostWriteInvalidations, type PostWriteInvalidation } from "../program-model/post-write-keys";
 
 export interface RequireInvalidationOnWriteOptions {
   acceptedStalenessSeconds: number;
@@ -31,6 +32,8 @@ export const CREATE_ACTIONS = new Set([
 const messages = {
   missingInvalidation:
     "`{{action}}` writes {{entity}}, which the cache family `{{family}}` holds (filled from {{source}} at {{populatedAt}}), but nothing on this path invalidates it: readers see the old value {{staleness}}. Delete or update `{{family}}` after the write, here or in a function this path calls.",
+  newKeyOnly:
+    "{{subject}} deletes `{{family}}` under the key built from {{fields}} of {{rows}}, but `{{action}}` at {{writtenAt}} may change {{fieldWord}}: the entry stored under the old value is not deleted, and readers that look the row up by its old value get the old row {{staleness}}. Read the rows before the write and delete their keys as well.",
 } as const;
 
 type Report = RuleReport<typeof messages>;
@@ -65,6 +68,8 @@ export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteO
     const index = getProgramIndex(program);
     const acceptedMs = context.options.acceptedStalenessSeconds * 1000;
     const findings: Report[] = [];
+    // One report per delete, however many writes before it may change its key.
+    const newKeyReports = new Set<string>();
     for (const write of writes) {
       // A new row cannot make a cached single row stale, only cached lists and aggregates.
       const creates = CREATE_ACTIONS.has(write.action);
@@ -80,6 +85,29 @@ export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteO
               (entity) => entity.readByKey && isChangedByWrite(entity, write) && (!creates || entity.collection),
             ),
         );
+      for (const found of findPostWriteInvalidations(program, write)) {
+        const reportedAt = `${found.family.id}|${found.span.start}`;
+        if (newKeyReports.has(reportedAt)) continue;
+        newKeyReports.add(reportedAt);
+        if (!holdsData(findEffectiveRole(found.family, context.options.families).role)) continue;
+        const family = found.family;
+        if (family.maxStalenessMs !== undefined && family.maxStalenessMs <= acceptedMs) continue;
+        findings.push({
+          messageId: "newKeyOnly",
+          data: {
+            subject: found.via ? `This call of \`${found.via}\`` : "This",
+            family: family.label,
+            rows: describeRows(found, context.formatLocation),
+            fields: found.fields.map((field) => `\`${field}\``).join(", "),
+            action: describeEntityWrite(write),
+            writtenAt: context.formatLocation(write.span),
+            fieldWord: found.fields.length === 1 ? "it" : "them",
+            staleness: describeStaleness(family.maxStalenessMs, family.bound),
+          },
+          span: found.span,
+          familyIds: [family.id],
+        });
+      }
       if (dependent.length === 0) continue;
       const invalidated = paths.findInvalidatedOnPath(write.functionId);
       for (const family of dependent) {
@@ -104,3 +132,12 @@ export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteO
     return findings;
   },
 });
+
+/** `the rows the write returned`, `the rows read again after the write (at src/a.ts:12)`. */
+function describeRows(found: PostWriteInvalidation, formatLocation: (span: Span) => string): string {
+  const rows =
+    found.rows.kind === "returned"
+      ? "the rows the write returned"
+      : `the rows read again after the write (at ${formatLocation(found.rows.span)})`;
+  return rows;
+}

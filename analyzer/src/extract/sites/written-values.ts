@@ -44,6 +44,28 @@ export function traceWrittenValues(builder: SiteBuilder): void {
   }
 }
 
+/**
+ * For deletes whose key is built from fields of a value (`del(keys.user(user.email))`, `` del(`link:${row.address}`) ``):
+ * the parameters and calls those fields are read from, so that a delete can be tied to the rows an update returned or
+ * that were read again after it. Absent when the key uses no value's fields (a whole id, a constant).
+ */
+export function traceDeletedKeys(builder: SiteBuilder): void {
+  const { ts } = builder;
+  for (const [site, call] of builder.siteCalls) {
+    if (site.operation !== "delete" || !site.key || site.keyParameter !== undefined) continue;
+    const keys = (site.kind === "redis" ? call.arguments : call.arguments.slice(0, 1)).filter(
+      (argument) => !ts.isSpreadElement(argument),
+    );
+    if (keys.length === 0) continue;
+    const owner = builder.callGraph.findOwner(call);
+    const sources = mergeValueSources(
+      keys.map((key) => traceValueSources(builder.resolver, key, owner, { throughArguments: true })),
+    );
+    const hasFields = Object.keys(sources.parameterFields).length > 0 || Object.keys(sources.callFields).length > 0;
+    if (hasFields) site.keySources = sources;
+  }
+}
+
 /** What a request handler reads the client's data from: `req.body`, `req.query`, `request.params`. */
 const REQUEST_DATA_FIELDS = new Set(["body", "query", "params", "searchParams", "cookies", "headers"]);
 
