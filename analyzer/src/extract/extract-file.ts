@@ -2,7 +2,7 @@
 // this module imports `typescript` for types only.
 import { NEXT_CACHE_LIFE_REVALIDATE_SECONDS } from "../libraries/next";
 import type * as TS from "typescript";
-import type { FileCacheModel, UnresolvedCall } from "../model/cache-model";
+import type { FileCacheModel, KeyValueAccess, UnresolvedCall } from "../model/cache-model";
 import { assertHostMatches, type ExtractionHost } from "./host";
 import { InstanceResolver } from "./instances";
 import {
@@ -38,6 +38,7 @@ import { traceWrittenValues } from "./sites/written-values";
 import { addDeclaredLayerSites, findDeclaredLayer } from "./sites/declared-layers";
 import type { CacheLayer } from "../model/cache-layers";
 import { walkTree } from "./walk";
+import { describeKeyValueCall, markStoreMirrors } from "./sites/key-value-stores";
 
 const programContexts = new WeakMap<TS.Program, ProgramContext>();
 
@@ -51,13 +52,15 @@ function getProgramContext(host: ExtractionHost): ProgramContext {
       return majors.get(packageName);
     };
     const sources = host.program.getSourceFiles().filter((file) => !file.isDeclarationFile);
+    const assignedMethods = new Map<string, TS.FunctionLikeDeclaration[]>();
     context = {
       resolver,
       instances: new InstanceResolver(resolver, installedMajor),
       purity: new PurityAnalyzer(resolver),
       keyCoverage: new KeyCoverage(resolver),
       entities: new EntityExtractor(resolver),
-      declaredFunctionNames: collectDeclaredFunctionNames(host.ts, host.program),
+      declaredFunctionNames: collectDeclaredFunctionNames(host.ts, host.program, assignedMethods),
+      assignedMethods,
       usesIdentityCaches: sources.some((file) =>
         /\bWeakMap\b|weakMapMemoize|from\s*["']react["']|require\(\s*["']react["']\s*\)/.test(file.text),
       ),
@@ -109,6 +112,7 @@ class FileExtractor {
   private readonly builder: SiteBuilder;
   private readonly unresolvedBefore: Set<string>;
   private readonly unresolvedCalls: UnresolvedCall[] = [];
+  private readonly keyValueAccesses: KeyValueAccess[] = [];
   private readonly cacheLayers: readonly CacheLayer[];
 
   constructor(
@@ -141,6 +145,7 @@ class FileExtractor {
       else if (ts.isDecorator(node)) visitDecorator(this.builder, node);
     });
     traceWrittenValues(this.builder);
+    markStoreMirrors(this.builder, this.keyValueAccesses);
     const mapCaches = findMapCaches(this.builder);
     for (const mapCache of mapCaches) mapCacheNames.add(mapCache.name);
     findCacheAsideKeyGaps(this.builder);
@@ -158,6 +163,7 @@ class FileExtractor {
       functions: callGraph.finish(),
       unresolvedLibraryImports: unresolved.sort(),
       ...(this.unresolvedCalls.length > 0 ? { unresolvedCalls: this.unresolvedCalls } : {}),
+      ...(this.keyValueAccesses.length > 0 ? { keyValueAccesses: this.keyValueAccesses } : {}),
     };
   }
 
@@ -215,10 +221,14 @@ class FileExtractor {
       addTagServiceInvalidation(this.builder, call, callee, service.expression, service.name.text, method);
       return;
     }
-    if (!isRedisCandidate && !isStoreCandidate) return;
+    if (!isRedisCandidate && !isStoreCandidate) {
+      this.noteKeyValueCall(call, callee, true);
+      return;
+    }
     const receiver = this.instances.resolveReceiver(callee.expression);
     if (!receiver) {
       this.noteUnresolvedCall(call, callee);
+      this.noteKeyValueCall(call, callee, false);
       return;
     }
     const { kind } = receiver.instance;
@@ -256,6 +266,13 @@ class FileExtractor {
     // or a number's own methods (`cacheKey.replace(…)`) are not cache calls.
     if (this.isBuiltinCollection(callee.expression) || this.isPrimitive(callee.expression)) return;
     this.unresolvedCalls.push({ receiver, method: callee.name.text, span: this.resolver.makeSpan(call) });
+  }
+
+  /** A keyed call on a project module the analyzer cannot see into: a key-value store, if a cache mirrors its keys. */
+  private noteKeyValueCall(call: TS.CallExpression, callee: TS.PropertyAccessExpression, checkReceiver: boolean): void {
+    const access = describeKeyValueCall(this.builder, call, callee);
+    if (!access || (checkReceiver && this.instances.resolveReceiver(callee.expression))) return;
+    this.keyValueAccesses.push(access);
   }
 
   private isPrimitive(expression: TS.Expression): boolean {
