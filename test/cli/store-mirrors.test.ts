@@ -28,6 +28,19 @@ describe("cache families that mirror a key-value store's keys", () => {
     );
   });
 
+  it("says which fill holds the store's own value under the key another fill computes", () => {
+    const run = runCliCaptured(["check", ".", "--format", "json"], PROJECT);
+    const tree = (JSON.parse(run.stdout) as Array<{ filePath: string; messages: Message[] }>).find((result) =>
+      result.filePath.endsWith("tree.js"),
+    )!;
+    assert.deepEqual(
+      tree.messages.map((message) => `${message.line} ${message.message}`),
+      [
+        "40 This fill writes `team:{team}:children` with a value it computes from what `store.getListItems` reads, but `cache team:root:children` is filled under the same keys with what `store.getListItems` reads under the key itself (src/teams/tree.js:14): two different values under one key, so a read gets whichever was cached first. Give this value a key of its own.",
+      ],
+    );
+  });
+
   it("lists the store's key as the entity of the mirroring family only", () => {
     const families = JSON.parse(runCliCaptured(["families", ".", "--format", "json"], PROJECT).stdout) as Array<{
       pattern: string;

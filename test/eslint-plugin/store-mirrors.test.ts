@@ -67,3 +67,54 @@ ruleTester.run("require-invalidation-on-write", rules["require-invalidation-on-w
     },
   ],
 });
+
+/** One level of sub-teams as the store keeps them, cached under the store's own key by a helper. */
+const childrenMirror = [
+  'import { LRUCache } from "lru-cache";',
+  'import * as store from "./kv-store";',
+  "const cache = new LRUCache<string, string[]>({ max: 1000 });",
+  "export async function childrenOf(key: string) {",
+  "  const hit = cache.get(key);",
+  "  if (hit) return hit;",
+  "  const children: string[] = await store.getListItems(key);",
+  "  cache.set(key, children);",
+  "  return children;",
+  "}",
+  "export const topLevel = () => childrenOf('team:root:children');",
+];
+
+/** Every team below one, gathered level by level: the fill, under `key(team)`. */
+const allBelow = (key: string) => [
+  "export async function allBelow(team: string) {",
+  `  const hit = cache.get(${key});`,
+  "  if (hit) return hit;",
+  "  const found: string[] = [];",
+  "  async function walk(keys: string | string[]): Promise<void> {",
+  "    const level: string[] = await store.getListItems(keys);",
+  "    if (!level.length) return;",
+  "    found.push(...level);",
+  "    await walk(level.map((name) => `team:${name}:children`));",
+  "  }",
+  "  await walk(`team:${team}:children`);",
+  `  cache.set(${key}, found);`,
+  "  return found;",
+  "}",
+];
+
+ruleTester.run("require-complete-cache-key", rules["require-complete-cache-key"]!, {
+  valid: [
+    {
+      name: "the gathered teams under a key of their own",
+      filename: FILENAME,
+      code: lines(...childrenMirror, ...allBelow("`all:team:${team}:children`")),
+    },
+  ],
+  invalid: [
+    {
+      name: "the gathered teams under the key whose other fill is the store's own list",
+      filename: FILENAME,
+      code: lines(...childrenMirror, ...allBelow("`team:${team}:children`")),
+      errors: [{ messageId: "sharedWithStoreMirror", line: 23 }],
+    },
+  ],
+});

@@ -6,7 +6,10 @@
 //   followed by a helper that deletes the cached lists given as `names.map(…)` (silent);
 // - a write followed by the helper of another mixin of the same object (`Teams.forgetMembers`, silent), and a write in
 //   a helper whose caller deleted the cached list before calling it (reported);
-// - a count derived from the list under a key of its own: not a mirror, so no write of the list is reported for it.
+// - a count derived from the list under a key of its own: not a mirror, so no write of the list is reported for it;
+// - every team below one, gathered from the store level by level and cached under the key whose other fill (through a
+//   helper called with a constant key) is the store's own list (reported), beside the same walk cached under a key of
+//   its own and a write-through of the list (silent).
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -38,11 +41,12 @@ async function lintJavaScript(projectDir: string): Promise<ESLint.LintResult[]> 
 }
 
 describe("a key-value store whose keys a cache mirrors, in both hosts", () => {
-  it("reports the two writes that leave the cached copy, and nothing else", async () => {
+  it("reports the two writes that leave the cached copy, the fill that shares a mirror's key, and nothing else", async () => {
     const cli = runCliCaptured(["check", ".", "--format", "json"], PROJECT);
     assert.notEqual(cli.code, 2, cli.stderr);
     const fromCli = toTuples(JSON.parse(cli.stdout), PROJECT);
     assert.deepEqual(fromCli, [
+      "require-complete-cache-key src/teams/tree.js:40:8",
       "require-invalidation-on-write src/teams/mixins/admin.js:23:9",
       "require-invalidation-on-write src/teams/mixins/join.js:20:9",
     ]);
