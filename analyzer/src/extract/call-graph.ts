@@ -87,6 +87,7 @@ export class CallGraphCollector {
     private readonly resolver: Resolver,
     private readonly declaredNames: ReadonlySet<string>,
     sourceFile: TS.SourceFile,
+    private readonly assignedMethods: ReadonlyMap<string, readonly FunctionNode[]> = new Map(),
   ) {
     this.ts = resolver.ts;
     this.moduleFacts = {
@@ -445,7 +446,28 @@ export class CallGraphCollector {
     const { ts } = this;
     const callee = this.resolver.skipOuter(call.expression);
     const nameNode = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
-    return nameNode ? this.resolveName(nameNode) : undefined;
+    return (nameNode && this.resolveName(nameNode)) ?? this.resolveMixinMethod(callee);
+  }
+
+  /**
+   * CommonJS mixins: `module.exports = function (Categories) { Categories.clearCache = async function … }`, called
+   * as `Categories.clearCache(id)` in another mixin of the same object, where `Categories` is a parameter the checker
+   * knows nothing of, or on `require("./categories")`. The method assigned under the same object name (in any case) and
+   * method name, when the program assigns exactly one.
+   */
+  private resolveMixinMethod(callee: TS.Expression): FunctionNode | undefined {
+    const { ts } = this;
+    if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) return undefined;
+    const candidates = this.assignedMethods.get(`${callee.expression.text.toLowerCase()}.${callee.name.text}`);
+    if (candidates?.length !== 1) return undefined;
+    const r = this.resolver;
+    const declaration = r.tryChecker(
+      () => r.checker.getSymbolAtLocation(callee.expression),
+      undefined,
+    )?.valueDeclaration;
+    // The object is a parameter (another mixin's), or the project module the mixins extend (`require("./categories")`).
+    if (declaration && ts.isParameter(declaration)) return candidates[0];
+    return r.findProjectModuleBinding(callee.expression) !== undefined ? candidates[0] : undefined;
   }
 
   /** The project function a name (a callee's, a JSX tag's) refers to, through the checker. */
@@ -494,8 +516,15 @@ function isTopLevel(ts: Resolver["ts"], fn: FunctionNode): boolean {
   return ts.isVariableDeclaration(parent) && ts.isSourceFile(parent.parent.parent.parent);
 }
 
-/** Names of every function and method the project declares: calls to other names are library calls and are not resolved. */
-export function collectDeclaredFunctionNames(ts: Resolver["ts"], program: TS.Program): Set<string> {
+/**
+ * Names of every function and method the project declares: calls to other names are library calls and are not
+ * resolved. With `assignedMethods`, also the functions assigned as `Obj.method = function …`, by `Obj.method`.
+ */
+export function collectDeclaredFunctionNames(
+  ts: Resolver["ts"],
+  program: TS.Program,
+  assignedMethods?: Map<string, FunctionNode[]>,
+): Set<string> {
   const names = new Set<string>();
   const visit = (node: TS.Node): void => {
     if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node)) && node.name && ts.isIdentifier(node.name))
@@ -513,8 +542,13 @@ export function collectDeclaredFunctionNames(ts: Resolver["ts"], program: TS.Pro
       node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
       ts.isPropertyAccessExpression(node.left) &&
       (node.right.kind === ts.SyntaxKind.ArrowFunction || node.right.kind === ts.SyntaxKind.FunctionExpression)
-    )
+    ) {
       names.add(node.left.name.text);
+      if (assignedMethods && ts.isIdentifier(node.left.expression)) {
+        const key = `${node.left.expression.text.toLowerCase()}.${node.left.name.text}`;
+        assignedMethods.set(key, [...(assignedMethods.get(key) ?? []), node.right as FunctionNode]);
+      }
+    }
   };
   for (const file of program.getSourceFiles()) {
     if (file.isDeclarationFile || file.fileName.includes("/node_modules/")) continue;

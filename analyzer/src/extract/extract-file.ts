@@ -2,7 +2,7 @@
 // this module imports `typescript` for types only.
 import { NEXT_CACHE_LIFE_REVALIDATE_SECONDS } from "../libraries/next";
 import type * as TS from "typescript";
-import type { FileCacheModel, MissingCacheMethod, UnresolvedCall } from "../model/cache-model";
+import type { FileCacheModel, KeyValueAccess, MissingCacheMethod, UnresolvedCall } from "../model/cache-model";
 import { assertHostMatches, type ExtractionHost } from "./host";
 import { InstanceResolver } from "./instances";
 import {
@@ -40,6 +40,7 @@ import { traceDeletedKeys, traceWrittenValues } from "./sites/written-values";
 import { addDeclaredLayerSites, findDeclaredLayer } from "./sites/declared-layers";
 import type { CacheLayer } from "../model/cache-layers";
 import { walkTree } from "./walk";
+import { describeKeyValueCall, markStoreMirrors } from "./sites/key-value-stores";
 
 const programContexts = new WeakMap<TS.Program, ProgramContext>();
 
@@ -53,13 +54,15 @@ function getProgramContext(host: ExtractionHost): ProgramContext {
       return majors.get(packageName);
     };
     const sources = host.program.getSourceFiles().filter((file) => !file.isDeclarationFile);
+    const assignedMethods = new Map<string, TS.FunctionLikeDeclaration[]>();
     context = {
       resolver,
       instances: new InstanceResolver(resolver, installedMajor),
       purity: new PurityAnalyzer(resolver),
       keyCoverage: new KeyCoverage(resolver),
       entities: new EntityExtractor(resolver),
-      declaredFunctionNames: collectDeclaredFunctionNames(host.ts, host.program),
+      declaredFunctionNames: collectDeclaredFunctionNames(host.ts, host.program, assignedMethods),
+      assignedMethods,
       usesIdentityCaches: sources.some((file) =>
         /\bWeakMap\b|weakMapMemoize|from\s*["']react["']|require\(\s*["']react["']\s*\)/.test(file.text),
       ),
@@ -128,6 +131,7 @@ class FileExtractor {
   private readonly unresolvedBefore: Set<string>;
   private readonly unresolvedCalls: UnresolvedCall[] = [];
   private readonly missingCacheMethods: MissingCacheMethod[] = [];
+  private readonly keyValueAccesses: KeyValueAccess[] = [];
   private readonly cacheLayers: readonly CacheLayer[];
 
   constructor(
@@ -165,6 +169,7 @@ class FileExtractor {
     const unresolvedCalls = this.unresolvedCalls.filter((call) => !resolvedCalls.has(call.span.start));
     traceWrittenValues(this.builder);
     traceDeletedKeys(this.builder);
+    markStoreMirrors(this.builder, this.keyValueAccesses);
     const mapCaches = findMapCaches(this.builder);
     for (const mapCache of mapCaches) mapCacheNames.add(mapCache.name);
     findCacheAsideKeyGaps(this.builder);
@@ -185,6 +190,7 @@ class FileExtractor {
       ...(unresolvedCalls.length > 0 ? { unresolvedCalls } : {}),
       ...(unusedTtls.length > 0 ? { unusedTtls } : {}),
       ...(this.missingCacheMethods.length > 0 ? { missingCacheMethods: this.missingCacheMethods } : {}),
+      ...(this.keyValueAccesses.length > 0 ? { keyValueAccesses: this.keyValueAccesses } : {}),
     };
   }
 
@@ -242,10 +248,14 @@ class FileExtractor {
       addTagServiceInvalidation(this.builder, call, callee, service.expression, service.name.text, method);
       return;
     }
-    if (!isRedisCandidate && !isStoreCandidate) return;
+    if (!isRedisCandidate && !isStoreCandidate) {
+      this.noteKeyValueCall(call, callee, true);
+      return;
+    }
     const receiver = this.instances.resolveReceiver(callee.expression);
     if (!receiver) {
       this.noteUnresolvedCall(call, callee);
+      this.noteKeyValueCall(call, callee, false);
       return;
     }
     const { kind } = receiver.instance;
@@ -324,6 +334,13 @@ class FileExtractor {
       if (!methods.some((name) => INVALIDATION_METHODS.has(name))) return undefined;
       return { methods: methods.sort(), declaredAt: r.makeSpan(declaration) };
     }, undefined);
+  }
+
+  /** A keyed call on a project module the analyzer cannot see into: a key-value store, if a cache mirrors its keys. */
+  private noteKeyValueCall(call: TS.CallExpression, callee: TS.PropertyAccessExpression, checkReceiver: boolean): void {
+    const access = describeKeyValueCall(this.builder, call, callee);
+    if (!access || (checkReceiver && this.instances.resolveReceiver(callee.expression))) return;
+    this.keyValueAccesses.push(access);
   }
 
   private isPrimitive(expression: TS.Expression): boolean {

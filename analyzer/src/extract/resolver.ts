@@ -437,6 +437,27 @@ export class Resolver {
     return undefined;
   }
 
+  /**
+   * A name bound to a module of the project itself (`const db = require("../database")`, `import db from "./db"`):
+   * that module's file, or the specifier resolved against the importing file when the compiler cannot resolve it,
+   * with the export path read (`/src/database.js#*`). Undefined for packages and for anything else.
+   */
+  findProjectModuleBinding(expression: TS.Expression): string | undefined {
+    const { ts } = this;
+    const node = this.skipOuter(expression);
+    if (!ts.isIdentifier(node)) return undefined;
+    const declaration = this.tryChecker(() => this.checker.getSymbolAtLocation(node), undefined)?.declarations?.[0];
+    const local = declaration && this.readImportDeclaration(declaration);
+    if (!local || this.isBareSpecifier(local.module)) return undefined;
+    const target = this.tryChecker(() => this.checker.getSymbolAtLocation(local.specifier), undefined);
+    const targetFile = target?.valueDeclaration ?? target?.declarations?.[0];
+    const file =
+      targetFile && ts.isSourceFile(targetFile)
+        ? targetFile.fileName
+        : joinModulePath(node.getSourceFile().fileName, local.module);
+    return `${file}#${local.path.join(".")}`;
+  }
+
   isRequireCall(node: TS.CallExpression): boolean {
     return this.getRequiredSpecifier(node) !== undefined;
   }
@@ -1012,4 +1033,14 @@ export class Resolver {
     if (!assignment || assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
     return assignment.right;
   }
+}
+
+/** `/src/groups/delete.js` + `../database` → `/src/database` (a specifier the compiler could not resolve, kept as written). */
+function joinModulePath(from: string, specifier: string): string {
+  const parts = specifier.startsWith("/") ? [] : from.split("/").slice(0, -1);
+  for (const segment of specifier.split("/")) {
+    if (segment === "..") parts.pop();
+    else if (segment !== "." && segment !== "") parts.push(segment);
+  }
+  return parts.join("/").replace(/^(?!\/)/, specifier.startsWith("/") || from.startsWith("/") ? "/" : "");
 }

@@ -43,6 +43,8 @@ export interface ProgramContext {
   entities: EntityExtractor;
   /** Names of the project's functions and methods: the call graph resolves only calls to these. */
   declaredFunctionNames: Set<string>;
+  /** Functions assigned as `Obj.method = function …`, by `Obj.method`: CommonJS mixins the checker cannot follow. */
+  assignedMethods: Map<string, TS.FunctionLikeDeclaration[]>;
   /** Some file mentions an identity-keyed cache (React, reselect, WeakMap): a cheap text check that spares resolving every call with an object argument. */
   usesIdentityCaches: boolean;
   /** Some file names a remote store's module (`memjs`, `memcached`): a cheap text check that spares resolving every `replace` and `add`. */
@@ -69,7 +71,12 @@ export class SiteBuilder {
     this.ts = host.ts;
     this.resolver = context.resolver;
     this.instances = context.instances;
-    this.callGraph = new CallGraphCollector(context.resolver, context.declaredFunctionNames, sourceFile);
+    this.callGraph = new CallGraphCollector(
+      context.resolver,
+      context.declaredFunctionNames,
+      sourceFile,
+      context.assignedMethods,
+    );
   }
 
   addSite(node: TS.Node, calleeNode: TS.Node, fields: SiteFields): void {

@@ -206,6 +206,35 @@ export type ClientOptionValue =
   /** Anything that does not fold (a variable, a call, a string). */
   | { kind: "other"; text: string };
 
+/** A read of a project key-value store whose result a cache write stores under the same key. */
+export interface StoreMirror {
+  /** The store's identity, as in `KeyValueAccess.store`. */
+  store: string;
+  /** The read as written (`db.getSortedSetRange`). */
+  read: string;
+  span: Span;
+}
+
+/**
+ * A call on a project module the analyzer cannot see into (its methods are built at run time, or compiled) whose
+ * first argument is a key (`db.sortedSetRemove(\`group:${name}:members\`, uid)`): a key-value store, when a cache
+ * stores what it reads under the same key.
+ */
+export interface KeyValueAccess {
+  /** The store's identity: the module file its binding imports, and the export path read (`/src/database.js#*`). */
+  store: string;
+  /** The call as written, shortened (`db.deleteAll`). */
+  name: string;
+  method: string;
+  /** By the method's name: a write changes the keys (`set…`, `…Add`, `…Remove`, `delete…`, `rename`, `incr…`); anything else reads. */
+  operation: "read" | "write";
+  /** The keys of the first argument: one template, or each element of a collection of keys. */
+  keys: KeyTemplate[];
+  span: Span;
+  functionId: string;
+  enclosingFunction: string;
+}
+
 /** The memoized function of a memoizer site. */
 export interface MemoizedFunction {
   name: string | undefined;
@@ -343,6 +372,11 @@ export interface CacheSite {
    * options are a variable of unknown shape, or the call has a shape the adapter does not know.
    */
   unrecognised?: string;
+  /**
+   * The written value is what a project key-value store holds under the same key (`cache.set(k, await db.getList(k))`):
+   * the cache mirrors that store's key, which is then its source of truth. Absent for any other value.
+   */
+  mirrorsStore?: StoreMirror;
   /** A Redis write that only happens when the key is absent (`SETNX`, `HSETNX`, `SET … NX`): a lock or a marker, not a refill. */
   setIfAbsent?: true;
   /** A decorator that acts once the method has returned (`@CacheClear`): written above the body, it runs after it. */
@@ -480,7 +514,18 @@ export interface CachedValueMutation {
   via: { name: string; span: Span } | undefined;
 }
 
-export type Orm = "prisma" | "typeorm" | "drizzle" | "kysely" | "knex" | "sequelize" | "mongoose" | "mikro-orm" | "sql";
+export type Orm =
+  | "prisma"
+  | "typeorm"
+  | "drizzle"
+  | "kysely"
+  | "knex"
+  | "sequelize"
+  | "mongoose"
+  | "mikro-orm"
+  | "sql"
+  /** A project key-value store that a cache mirrors key for key (`KeyValueAccess`). */
+  | "key-value";
 
 /** What a value is computed from inside its function: calls whose results flow into it, and parameters (by index). */
 export interface ValueSources {
@@ -613,6 +658,8 @@ export interface FileCacheModel {
    * project has `get`, `set` and `delete`): the call throws instead of deleting. Absent when there is none.
    */
   missingCacheMethods?: MissingCacheMethod[];
+  /** Calls on project key-value stores (`KeyValueAccess`). Absent when there is none. */
+  keyValueAccesses?: KeyValueAccess[];
 }
 
 /**

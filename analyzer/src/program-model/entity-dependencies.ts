@@ -6,7 +6,7 @@ import { selectArgumentSources } from "../extract/value-sources";
 import { READ_THROUGH_METHODS, type Populator } from "./assign-families";
 import { collectReachable, MAX_CALL_DEPTH, type CallIndex } from "./call-index";
 import { isTestFile } from "./file-kinds";
-import { splitPattern } from "./key-patterns";
+import { splitPattern, normalizePattern } from "./key-patterns";
 
 /** Reads of one row found by criteria rather than by its id (Prisma `findFirst`, TypeORM and Mongoose `findOne`). */
 const FIRST_ROW_READS = new Set(["findFirst", "findFirstOrThrow", "findOne", "findOneBy"]);
@@ -170,9 +170,35 @@ export function addEntityDependencies(
         known.fields = known.fields && fields ? [...new Set([...known.fields, ...fields])].sort() : undefined;
       }
     }
+    addMirroredStore(populator);
     fed.push({ populator, loadsFromSource: reads.length > 0 });
   }
   return fed;
+}
+
+/**
+ * A write that stores what a project key-value store holds under the same key: the family depends on that store's
+ * key, as an entity (`<store>|group:{}:members`), which every write of the key changes.
+ */
+function addMirroredStore({ family, site }: Populator): void {
+  const mirror = site.mirrorsStore;
+  if (!mirror || !site.key) return;
+  const entity = keyValueEntity(mirror.store, site.key.pattern);
+  if (family.entities.some((known) => known.entity === entity)) return;
+  family.entities.push({
+    entity,
+    displayName: `${mirror.read} ${site.key.label ?? site.key.pattern}`,
+    span: mirror.span,
+    orm: "key-value",
+    collection: true,
+    fields: undefined,
+    readByKey: true,
+  });
+}
+
+/** The entity of a key-value store's key: the store and the key with its holes unnamed. */
+export function keyValueEntity(store: string, pattern: string): string {
+  return `${store}|${normalizePattern(pattern)}`;
 }
 
 /**

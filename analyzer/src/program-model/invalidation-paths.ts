@@ -69,4 +69,46 @@ export class InvalidationPaths {
     if (level === 0) this.upCache.set(functionId, result);
     return result;
   }
+
+  private positions: Map<string, Array<{ family: string; start: number }>> | undefined;
+
+  /**
+   * As `findInvalidatedOnPath`, but a caller counts only with what it invalidates after it calls the function (its
+   * own deletes, and what the functions it calls later invalidate): a caller that deleted the entry before calling
+   * the writer leaves the writer's change in the cache.
+   */
+  findInvalidatedAfterOnPath(functionId: string): Set<string> {
+    const result = new Set(this.findInvalidatedBelow(functionId));
+    for (const family of this.findInvalidatedAbove(functionId, 0)) result.add(family);
+    return result;
+  }
+
+  /** What every caller invalidates after its call of the function: after it in its own body, or above it. */
+  private findInvalidatedAbove(functionId: string, level: number): Set<string> {
+    const callers = (this.program.callers.get(functionId) ?? []).filter((caller) => caller !== functionId);
+    if (callers.length === 0 || level >= MAX_CALLER_LEVELS) return new Set();
+    if (!this.positions) {
+      this.positions = new Map();
+      for (const family of this.program.families)
+        for (const ref of family.invalidations) {
+          const list = this.positions.get(ref.functionId) ?? [];
+          list.push({ family: family.id, start: ref.span.start });
+          this.positions.set(ref.functionId, list);
+        }
+    }
+    const perCaller = callers.map((caller) => {
+      const facts = this.program.functions.get(caller);
+      const calledAt = Math.min(
+        ...(facts?.calls ?? []).filter((call) => call.target === functionId).map((call) => call.span.start),
+      );
+      const after = this.findInvalidatedAbove(caller, level + 1);
+      for (const { family, start } of this.positions!.get(caller) ?? []) if (start > calledAt) after.add(family);
+      for (const call of facts?.calls ?? [])
+        if (call.span.start > calledAt) for (const family of this.findInvalidatedBelow(call.target)) after.add(family);
+      return after;
+    });
+    const result = new Set<string>();
+    for (const family of perCaller[0]!) if (perCaller.every((set) => set.has(family))) result.add(family);
+    return result;
+  }
 }

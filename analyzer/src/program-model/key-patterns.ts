@@ -1,4 +1,5 @@
 // Key patterns as family identities.
+import type { KeyTemplate } from "../model/cache-model";
 
 /** Normalises a key pattern for identity: holes are unnamed, so `user:{id}` and `user:{userId}` are one family. */
 export function normalizePattern(pattern: string): string {
@@ -61,4 +62,9 @@ const HOLE_TOKEN = "\u0000";
 /** A pattern as characters, each hole or glob star one `HOLE_TOKEN`. */
 function tokenize(pattern: string): string[] {
   return Array.from(pattern.replace(/\{[^{}]*\}|\*+/g, HOLE_TOKEN));
+}
+
+/** The key has some text of its own, not only values (`group:{name}`, not `{key}`). */
+export function hasText(key: KeyTemplate): boolean {
+  return key.parts.some((part) => part.kind === "text" && part.value.length > 0);
 }

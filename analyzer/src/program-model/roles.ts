@@ -231,16 +231,19 @@ function lastName(hole: string): string {
 }
 
 function findVolatility(family: CacheFamily): { volatility: FamilyVolatility; evidence: string } {
-  const byKey = family.entities.filter((entity) => entity.readByKey);
+  // A project key-value store recognised only because a cache mirrors its keys serves `require-invalidation-on-write`
+  // alone: whether the mirror also needs an expiry is not judged from so indirect a recognition.
+  const entities = family.entities.filter((entity) => entity.orm !== "key-value");
+  const byKey = entities.filter((entity) => entity.readByKey);
   if (byKey.length > 0)
     return {
       volatility: "source",
       evidence: `holds ${byKey.map((entity) => `\`${entity.displayName}\``).join(", ")} read by the key`,
     };
-  if (family.entities.length > 0)
+  if (entities.length > 0)
     return {
       volatility: "snapshot",
-      evidence: `assembled from ${family.entities.map((entity) => `\`${entity.displayName}\``).join(", ")} read by something other than the key: a snapshot`,
+      evidence: `assembled from ${entities.map((entity) => `\`${entity.displayName}\``).join(", ")} read by something other than the key: a snapshot`,
     };
   if (family.computedFromKey)
     return { volatility: "pure", evidence: "computed from its arguments alone (no I/O, clock or outer state)" };

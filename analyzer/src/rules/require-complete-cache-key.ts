@@ -1,8 +1,8 @@
 // The cache key must cover every input the cached value depends on: memoizers that key on
 // part of the arguments, identity-keyed caches fed fresh objects, `unstable_cache` closures,
 // and hand-built cache-aside whose key leaves out a parameter of the value.
-import type { CacheSite, KeyGap } from "../model/cache-model";
-import { defineRule, findingOf, type RuleReport } from "../model/rule";
+import type { CacheSite, FileCacheModel, KeyGap, Span } from "../model/cache-model";
+import { defineRule, findingOf, type RuleContext, type RuleReport } from "../model/rule";
 import { getMemoizerAdapter, isRequestScoped } from "../libraries/registry";
 import { isTestFile } from "../program-model/file-kinds";
 
@@ -28,6 +28,8 @@ const messages = {
     "The value cached under `{{cache}}` is computed from `{{inputs}}`, which the key does not contain: callers that differ only in {{them}} get the first caller's value. Add {{them}} to the key.",
   singleSlotIgnoresInput:
     "The module variable `{{cache}}` caches one value for every call, but the value is computed from `{{inputs}}`, which each call passes: the cache has no key, so callers that pass something else get the first caller's value. Keep a value per input (a `Map` keyed by {{them}}), or compute it once from values that do not change between calls.",
+  sharedWithStoreMirror:
+    "This fill writes `{{key}}` with a value it computes from what `{{read}}` reads, but `{{other}}` is filled under the same keys with what `{{mirror}}` reads under the key itself ({{at}}): two different values under one key, so a read gets whichever was cached first. Give this value a key of its own.",
   keyFunctionMissingField:
     "The key function of `{{cache}}` keys each request by `{{keyInputs}}`, but the batch function also reads `{{inputs}}`: requests that differ only in {{them}} get the first request's cached value. Add {{them}} to the key.",
 } as const;
@@ -104,9 +106,65 @@ export const requireCompleteCacheKey = defineRule<RequireCompleteCacheKeyOptions
       if (gap.kind === "unstable-resolver-key" && !options.checkMemoizers) continue;
       findings.push(reportGap(gap));
     }
+    if (options.checkCacheAside) findings.push(...checkStoreMirrorCollisions(model, context));
     return findings.sort((a, b) => a.span.start - b.span.start);
   },
 });
+
+/**
+ * A cache-aside fill that stores a value it computes from a key-value store's reads, under a key whose family elsewhere
+ * holds the store's own value for that key (a mirror, `KeyValueAccess`): one key, two different values. Only when
+ * this fill reads the same store itself (its value is another computation over the same data) and is not a mirror.
+ */
+function checkStoreMirrorCollisions(
+  model: FileCacheModel,
+  context: RuleContext<RequireCompleteCacheKeyOptions>,
+): Report[] {
+  if (isTestFile(model.file)) return [];
+  const reads = (model.keyValueAccesses ?? []).filter((access) => access.operation === "read");
+  if (reads.length === 0) return [];
+  const program = context.getProgramModel();
+  const findings: Report[] = [];
+  for (const site of model.sites) {
+    if (site.operation !== "write" || site.mirrorsStore || !site.key || !site.valueSources) continue;
+    const inside = (span: Span) =>
+      span.file === site.span.file && span.start >= site.scopeStart && span.end <= site.scopeEnd;
+    for (const familyId of program.familiesOfSite.get(site.id) ?? []) {
+      const family = program.familiesById.get(familyId);
+      if (!family?.refills?.some((refill) => refill.siteId === site.id && refill.strategy === "cache-aside")) continue;
+      // The family itself, or another family of the same cache whose keys this one's template covers (`cid:0:children`
+      // written by a call with a constant key, under `cid:{cid}:children`).
+      const store = family.id.slice(0, family.id.indexOf("|"));
+      const covers = toTemplateMatcher(family.pattern);
+      const mirrored = program.families
+        .filter((other) => other === family || (other.id.startsWith(`${store}|`) && covers.test(other.pattern)))
+        .flatMap((other) => other.entities.map((entity) => ({ family: other, entity })))
+        .find(({ entity }) => entity.orm === "key-value" && !inside(entity.span));
+      const mirror = mirrored?.entity;
+      if (!mirrored || !mirror) continue;
+      const source = mirror.entity.slice(0, mirror.entity.indexOf("|", mirror.entity.indexOf("#")));
+      const own = reads.find((read) => read.store === source && inside(read.span));
+      if (!own) continue;
+      findings.push(
+        finding(site.calleeSpan, "sharedWithStoreMirror", {
+          key: site.key.label ?? site.key.pattern,
+          other: mirrored.family.label,
+          at: context.formatLocation(mirror.span),
+          mirror: mirror.displayName.split(" ")[0]!,
+          read: own.name,
+        }),
+      );
+      break;
+    }
+  }
+  return findings;
+}
+
+/** A pattern's holes as any text (`cid:{cid}:children` matches `cid:0:children` and `cid:{parentCid}:children`). */
+function toTemplateMatcher(pattern: string): RegExp {
+  const parts = pattern.split(/\{[^{}]*\}/).map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${parts.join("(?:[^:]+|\\{[^{}]*\\})")}$`);
+}
 
 function checkMemoizer(site: CacheSite): Report | undefined {
   const memoize = site.memoize;

@@ -8,6 +8,8 @@ import { getProgramIndex } from "../program-model/program-index";
 import type { Span } from "../model/cache-model";
 import { defineRule, type RuleReport } from "../model/rule";
 import { holdsData } from "../program-model/roles";
+import { keyValueEntity } from "../program-model/entity-dependencies";
+import { hasText } from "../program-model/key-patterns";
 import { FAMILIES_OPTION, findEffectiveRole, findPolicyProblem, type FamilyDeclaration } from "../program-model/policy";
 import { findPostWriteInvalidations, type PostWriteInvalidation } from "../program-model/post-write-keys";
 
@@ -34,6 +36,8 @@ const messages = {
     "`{{action}}` writes {{entity}}, which the cache family `{{family}}` holds (filled from {{source}} at {{populatedAt}}), but nothing on this path invalidates it: readers see the old value {{staleness}}. Delete or update `{{family}}` after the write, here or in a function this path calls.",
   newKeyOnly:
     "{{subject}} deletes `{{family}}` under the key built from {{fields}} of {{rows}}, but `{{action}}` at {{writtenAt}} may change {{fieldWord}}: the entry stored under the old value is not deleted, and readers that look the row up by its old value get the old row {{staleness}}. Read the rows before the write and delete their keys as well.",
+  missingStoreInvalidation:
+    "`{{action}}` writes the key `{{key}}`, and the cache family `{{family}}` keeps a copy of that key: it is filled with what `{{source}}` reads under the same key at {{populatedAt}}, which makes this store its source of truth. Nothing on this path invalidates `{{family}}`: readers see the old value {{staleness}}. Delete `{{family}}` after the write, here or in a function this path calls.",
 } as const;
 
 type Report = RuleReport<typeof messages>;
@@ -62,7 +66,8 @@ export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteO
   defaultOptions: { acceptedStalenessSeconds: 60, families: [] },
   check(model, context) {
     const writes = model.entityAccesses.filter((access) => access.operation === "write");
-    if (writes.length === 0 || isTestFile(model.file)) return [];
+    const storeWrites = (model.keyValueAccesses ?? []).filter((access) => access.operation === "write");
+    if ((writes.length === 0 && storeWrites.length === 0) || isTestFile(model.file)) return [];
     const program = context.getProgramModel();
     const paths = getInvalidationPaths(program);
     const index = getProgramIndex(program);
@@ -127,6 +132,34 @@ export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteO
           span: write.span as Span,
           familyIds: [family.id],
         });
+      }
+    }
+    for (const write of storeWrites) {
+      const invalidated = paths.findInvalidatedAfterOnPath(write.functionId);
+      const reported = new Set<string>();
+      for (const key of write.keys) {
+        if (!hasText(key)) continue;
+        const entity = keyValueEntity(write.store, key.pattern);
+        for (const family of index.findFamiliesOfEntity(entity)) {
+          if (reported.has(family.id) || invalidated.has(family.id)) continue;
+          if (!holdsData(findEffectiveRole(family, context.options.families).role)) continue;
+          if (family.maxStalenessMs !== undefined && family.maxStalenessMs <= acceptedMs) continue;
+          reported.add(family.id);
+          const source = family.entities.find((candidate) => candidate.entity === entity)!;
+          findings.push({
+            messageId: "missingStoreInvalidation",
+            data: {
+              action: write.name,
+              key: key.label ?? key.pattern,
+              family: family.label,
+              source: source.displayName.split(" ")[0]!,
+              populatedAt: context.formatLocation(source.span),
+              staleness: describeStaleness(family.maxStalenessMs, family.bound),
+            },
+            span: write.span,
+            familyIds: [family.id],
+          });
+        }
       }
     }
     return findings;

@@ -8,7 +8,7 @@ import type { Resolver } from "../resolver";
 export const MAX_DEPTH = 6;
 
 /** Packages by ORM, for identity. A generated Prisma client lives under `.prisma/client` or a custom output. */
-export const ORM_PACKAGES: Record<Exclude<Orm, "sql">, (pkg: string) => boolean> = {
+export const ORM_PACKAGES: Record<Exclude<Orm, "sql" | "key-value">, (pkg: string) => boolean> = {
   prisma: (pkg) =>
     pkg === "@prisma/client" || pkg === ".prisma" || pkg.endsWith("/prisma/client") || pkg.includes("generated/prisma"),
   typeorm: (pkg) => pkg === "typeorm" || pkg === "@nestjs/typeorm",
@@ -29,7 +29,7 @@ export class EntityContext {
     this.ts = resolver.ts;
   }
 
-  isFrom(expression: TS.Expression, orm: Exclude<Orm, "sql">): boolean {
+  isFrom(expression: TS.Expression, orm: Exclude<Orm, "sql" | "key-value">): boolean {
     const pkg = this.findPackage(expression);
     return pkg !== undefined && ORM_PACKAGES[orm](pkg);
   }

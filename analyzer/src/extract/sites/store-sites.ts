@@ -6,6 +6,7 @@ import { getStoreAdapter } from "../../libraries/registry";
 import { createArgumentReader, fromExpr } from "../argument-reader";
 import type { SiteBuilder } from "../site-builder";
 import { isKeyCollection } from "./redis-sites";
+import { readKeyCollection } from "../key-collections";
 
 /** A tag service on the cache (cacheable's `cache.tags.invalidateTag("products")`, `cache.tags.invalidateTags([...])`). */
 export function addTagServiceInvalidation(
@@ -84,11 +85,17 @@ export function addStoreSite(
   if (shape.key !== undefined) keyExpression = fromExpr(shape.key);
   const tags = readTagList(builder, shape.tags && fromExpr(shape.tags));
   if (methods.clear.has(method)) keyExpression = undefined;
-  const key =
-    keyExpression && !builder.ts.isSpreadElement(keyExpression) && !isKeyCollection(builder, keyExpression)
+  // A delete of a collection of keys (`cache.del(names.map((n) => \`group:${n}:members\`))`): one site per key read.
+  const collection =
+    operation === "delete" && keyExpression && !builder.ts.isSpreadElement(keyExpression)
+      ? readKeyCollection(r, keyExpression)
+      : undefined;
+  const key = collection?.length
+    ? collection[0]
+    : keyExpression && !builder.ts.isSpreadElement(keyExpression) && !isKeyCollection(builder, keyExpression)
       ? r.buildKeyTemplate(keyExpression)
       : undefined;
-  builder.addSite(call, callee.name, {
+  const fields = {
     library: instance.library,
     // A Keyv over a Memcached store writes to Memcached: its sites are that shared store's.
     kind: instance.sharedStore ? instance.kind : adapter.kind,
@@ -101,6 +108,10 @@ export function addStoreSite(
     // Memcached `add`: stored only when the key is absent, a lock or a marker.
     ...(remote?.writeIfAbsent.has(method) ? { setIfAbsent: true as const } : {}),
     ...(droppedTtl ? { droppedTtl } : {}),
+  };
+  builder.addSite(call, callee.name, fields);
+  collection?.slice(1).forEach((other, index) => {
+    builder.addSiblingSite(call, callee.name, { ...fields, key: other }, `#${index + 1}`, undefined);
   });
 }
 
