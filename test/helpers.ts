@@ -110,6 +110,37 @@ export async function lintWithPlugin(
   return eslint.lintFiles(["src/**/*.ts", "src/**/*.tsx"]);
 }
 
+/**
+ * Lints a project's JavaScript files under src/ (and its TypeScript files with `withTypeScript`) with the built
+ * plugin's recommended config, through the TypeScript parser and the project's `allowJs` tsconfig.
+ */
+export async function lintJavaScriptProject(
+  projectDir: string,
+  options: { sourceType?: "commonjs" | "module"; withTypeScript?: boolean } = {},
+): Promise<ESLint.LintResult[]> {
+  const plugin = (await import(pathToFileURL(path.join(REPO_ROOT, "dist", "eslint-plugin.js")).href)).default;
+  const parserOptions = { projectService: true, tsconfigRootDir: projectDir };
+  const eslint = new ESLint({
+    cwd: projectDir,
+    overrideConfigFile: true,
+    overrideConfig: [
+      ...(options.withTypeScript
+        ? [{ files: ["**/*.ts"], languageOptions: { parser: tseslint.parser as never, parserOptions } }]
+        : []),
+      {
+        files: ["**/*.js"],
+        languageOptions: {
+          sourceType: options.sourceType ?? "commonjs",
+          parser: tseslint.parser as never,
+          parserOptions,
+        },
+      },
+      plugin.configs.recommended,
+    ],
+  });
+  return eslint.lintFiles(options.withTypeScript ? ["src/**/*.ts", "src/**/*.js"] : ["src/**/*.js"]);
+}
+
 /** Runs `cachewise keyspace` in-process (from the repository, with no environment) and captures its output. */
 export async function runKeyspaceCaptured(argv: string[]): Promise<CliRun> {
   let stdout = "";

@@ -10,33 +10,10 @@
 //   `Teams.forgetMembers = function (team) {…}`, that deletes the entry (silent: the call is followed).
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import { describe, it } from "node:test";
-import { ESLint } from "eslint";
-import tseslint from "typescript-eslint";
-import { FIXTURES, REPO_ROOT, runCliCaptured, toTuples } from "../helpers";
+import { FIXTURES, lintJavaScriptProject, runCliCaptured, toTuples } from "../helpers";
 
 const PROJECT = path.join(FIXTURES, "commonjs");
-
-async function lintJavaScript(projectDir: string): Promise<ESLint.LintResult[]> {
-  const plugin = (await import(pathToFileURL(path.join(REPO_ROOT, "dist", "eslint-plugin.js")).href)).default;
-  const eslint = new ESLint({
-    cwd: projectDir,
-    overrideConfigFile: true,
-    overrideConfig: [
-      {
-        files: ["**/*.js"],
-        languageOptions: {
-          sourceType: "commonjs",
-          parser: tseslint.parser as never,
-          parserOptions: { projectService: true, tsconfigRootDir: projectDir },
-        },
-      },
-      plugin.configs.recommended,
-    ],
-  });
-  return eslint.lintFiles(["src/**/*.js"]);
-}
 
 interface Message {
   ruleId: string | null;
@@ -55,7 +32,7 @@ describe("CommonJS: caches reached through require, module.exports and factories
       "require-cache-ttl src/reports.js:14:9",
       "require-invalidation-on-write src/teams.js:30:8",
     ]);
-    const fromEslint = toTuples((await lintJavaScript(PROJECT)) as never, PROJECT);
+    const fromEslint = toTuples((await lintJavaScriptProject(PROJECT)) as never, PROJECT);
     assert.deepEqual(fromEslint, fromCli);
   });
 

@@ -9,33 +9,10 @@
 //   no read or delete) and a TTL handed to the store the class builds (silent).
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import { describe, it } from "node:test";
-import { ESLint } from "eslint";
-import tseslint from "typescript-eslint";
-import { FIXTURES, REPO_ROOT, runCliCaptured, toTuples } from "../helpers";
+import { FIXTURES, lintJavaScriptProject, runCliCaptured, toTuples } from "../helpers";
 
 const PROJECT = path.join(FIXTURES, "flow-classes");
-
-async function lintJavaScript(projectDir: string): Promise<ESLint.LintResult[]> {
-  const plugin = (await import(pathToFileURL(path.join(REPO_ROOT, "dist", "eslint-plugin.js")).href)).default;
-  const eslint = new ESLint({
-    cwd: projectDir,
-    overrideConfigFile: true,
-    overrideConfig: [
-      {
-        files: ["**/*.js"],
-        languageOptions: {
-          sourceType: "module",
-          parser: tseslint.parser as never,
-          parserOptions: { projectService: true, tsconfigRootDir: projectDir },
-        },
-      },
-      plugin.configs.recommended,
-    ],
-  });
-  return eslint.lintFiles(["src/**/*.js"]);
-}
 
 interface Result {
   filePath: string;
@@ -54,7 +31,7 @@ describe("Flow-annotated JavaScript and a TTL a class never passes on, in both h
     );
     const fromCli = toTuples(cliResults, PROJECT);
     assert.deepEqual(fromCli, ["require-cache-ttl src/lookups/tariff-cache.js:19:12"]);
-    const eslintResults = await lintJavaScript(PROJECT);
+    const eslintResults = await lintJavaScriptProject(PROJECT, { sourceType: "module" });
     assert.deepEqual(
       eslintResults.flatMap((result) => result.messages.filter((message) => !message.ruleId)),
       [],

@@ -9,33 +9,10 @@
 //   `{ PX }` is not.
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import { describe, it } from "node:test";
-import { ESLint } from "eslint";
-import tseslint from "typescript-eslint";
-import { FIXTURES, REPO_ROOT, runCliCaptured, toTuples } from "../helpers";
+import { FIXTURES, lintJavaScriptProject, runCliCaptured, toTuples } from "../helpers";
 
 const PROJECT = path.join(FIXTURES, "raw-sql-service");
-
-async function lintJavaScript(projectDir: string): Promise<ESLint.LintResult[]> {
-  const plugin = (await import(pathToFileURL(path.join(REPO_ROOT, "dist", "eslint-plugin.js")).href)).default;
-  const eslint = new ESLint({
-    cwd: projectDir,
-    overrideConfigFile: true,
-    overrideConfig: [
-      {
-        files: ["**/*.js"],
-        languageOptions: {
-          sourceType: "commonjs",
-          parser: tseslint.parser as never,
-          parserOptions: { projectService: true, tsconfigRootDir: projectDir },
-        },
-      },
-      plugin.configs.recommended,
-    ],
-  });
-  return eslint.lintFiles(["src/**/*.js"]);
-}
 
 interface FamilyJson {
   pattern: string;
@@ -52,7 +29,7 @@ describe("raw SQL on a project's own database service, and a kv.js store on the 
       "require-cache-ttl src/locales.js:5:9",
       "require-invalidation-on-write src/settings.js:16:8",
     ]);
-    const fromEslint = toTuples((await lintJavaScript(PROJECT)) as never, PROJECT);
+    const fromEslint = toTuples((await lintJavaScriptProject(PROJECT)) as never, PROJECT);
     assert.deepEqual(fromEslint, fromCli);
   });
 

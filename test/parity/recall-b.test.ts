@@ -10,31 +10,10 @@
 // - a call of `del` on the project's cache object, which has `delete` (reported), beside a call of its `delete` (silent).
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import { describe, it } from "node:test";
-import { ESLint } from "eslint";
-import tseslint from "typescript-eslint";
-import { FIXTURES, REPO_ROOT, runCliCaptured, toTuples } from "../helpers";
+import { FIXTURES, lintJavaScriptProject, runCliCaptured, toTuples } from "../helpers";
 
 const PROJECT = path.join(FIXTURES, "recall-b");
-
-async function lintBoth(projectDir: string): Promise<ESLint.LintResult[]> {
-  const plugin = (await import(pathToFileURL(path.join(REPO_ROOT, "dist", "eslint-plugin.js")).href)).default;
-  const parserOptions = { projectService: true, tsconfigRootDir: projectDir };
-  const eslint = new ESLint({
-    cwd: projectDir,
-    overrideConfigFile: true,
-    overrideConfig: [
-      { files: ["**/*.ts"], languageOptions: { parser: tseslint.parser as never, parserOptions } },
-      {
-        files: ["**/*.js"],
-        languageOptions: { sourceType: "commonjs", parser: tseslint.parser as never, parserOptions },
-      },
-      plugin.configs.recommended,
-    ],
-  });
-  return eslint.lintFiles(["src/**/*.ts", "src/**/*.js"]);
-}
 
 describe("invalidations keyed by the rows after an update: parity between the CLI and ESLint", () => {
   it("reports the three deletes of new keys only and the missing method, and nothing on their twins, in both hosts", async () => {
@@ -49,7 +28,10 @@ describe("invalidations keyed by the rows after an update: parity between the CL
       "require-invalidation-on-write src/teams.ts:17:3",
       "require-invalidation-on-write src/teams.ts:24:19",
     ]);
-    const fromEslint = toTuples((await lintBoth(PROJECT)) as never, PROJECT).filter(notFallback);
+    const fromEslint = toTuples(
+      (await lintJavaScriptProject(PROJECT, { withTypeScript: true })) as never,
+      PROJECT,
+    ).filter(notFallback);
     assert.deepEqual(fromEslint, fromCli);
   });
 });

@@ -12,33 +12,10 @@
 //   its own and a write-through of the list (silent).
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import { describe, it } from "node:test";
-import { ESLint } from "eslint";
-import tseslint from "typescript-eslint";
-import { FIXTURES, REPO_ROOT, runCliCaptured, toTuples } from "../helpers";
+import { FIXTURES, lintJavaScriptProject, runCliCaptured, toTuples } from "../helpers";
 
 const PROJECT = path.join(FIXTURES, "store-mirrors");
-
-async function lintJavaScript(projectDir: string): Promise<ESLint.LintResult[]> {
-  const plugin = (await import(pathToFileURL(path.join(REPO_ROOT, "dist", "eslint-plugin.js")).href)).default;
-  const eslint = new ESLint({
-    cwd: projectDir,
-    overrideConfigFile: true,
-    overrideConfig: [
-      {
-        files: ["**/*.js"],
-        languageOptions: {
-          sourceType: "commonjs",
-          parser: tseslint.parser as never,
-          parserOptions: { projectService: true, tsconfigRootDir: projectDir },
-        },
-      },
-      plugin.configs.recommended,
-    ],
-  });
-  return eslint.lintFiles(["src/**/*.js"]);
-}
 
 describe("a key-value store whose keys a cache mirrors, in both hosts", () => {
   it("reports the two writes that leave the cached copy, the fill that shares a mirror's key, and nothing else", async () => {
@@ -50,7 +27,7 @@ describe("a key-value store whose keys a cache mirrors, in both hosts", () => {
       "require-invalidation-on-write src/teams/mixins/admin.js:23:9",
       "require-invalidation-on-write src/teams/mixins/join.js:20:9",
     ]);
-    const fromEslint = toTuples((await lintJavaScript(PROJECT)) as never, PROJECT);
+    const fromEslint = toTuples((await lintJavaScriptProject(PROJECT)) as never, PROJECT);
     assert.deepEqual(fromEslint, fromCli);
   });
 });
