@@ -102,7 +102,6 @@ export function extractFileModel(host: ExtractionHost, sourceFile: TS.SourceFile
   return extractor.run();
 }
 
-/** Receivers named like a cache client (`cache`, `redisClient`, `kvStore`, `valkey`, `memcached`). */
 /** Methods that drop entries: a call of one that a project cache object lacks is an invalidation that never runs. */
 const INVALIDATION_METHODS = new Set([
   "del",
@@ -119,6 +118,7 @@ const INVALIDATION_METHODS = new Set([
   "purge",
 ]);
 
+/** Receivers named like a cache client (`cache`, `redisClient`, `kvStore`, `valkey`, `memcached`). */
 const CACHE_LIKE_RECEIVER = /cache|redis|valkey|memcache|keyv|^kv|kv$/i;
 
 /** Walks one source file, hands each call, `new` and decorator to the reader for its kind, then runs the post-passes. */
