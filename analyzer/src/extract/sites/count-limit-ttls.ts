@@ -62,7 +62,8 @@ function counterDeclaration(
   const declaration = symbol?.declarations?.find(ts.isVariableDeclaration);
   if (!declaration?.initializer) return undefined;
   const initializer = builder.resolver.skipOuter(declaration.initializer);
-  if (!ts.isBinaryExpression(initializer) || initializer.operatorToken.kind !== ts.SyntaxKind.PlusToken) return undefined;
+  if (!ts.isBinaryExpression(initializer) || initializer.operatorToken.kind !== ts.SyntaxKind.PlusToken)
+    return undefined;
   const readsSameEntry = (side: TS.Expression): boolean => {
     let node = builder.resolver.skipOuter(side);
     if (
@@ -149,7 +150,8 @@ function stripScale(builder: SiteBuilder, expression: TS.Expression): TS.Express
 /** A variable or a property read (`limit`, `config.uploadLimit`, `this.max`), not a literal or a computation. */
 function isNamedValue(ts: SiteBuilder["ts"], node: TS.Expression): boolean {
   if (ts.isIdentifier(node)) return node.text !== "undefined";
-  if (ts.isPropertyAccessExpression(node)) return isNamedValue(ts, node.expression) || node.expression.kind === ts.SyntaxKind.ThisKeyword;
+  if (ts.isPropertyAccessExpression(node))
+    return isNamedValue(ts, node.expression) || node.expression.kind === ts.SyntaxKind.ThisKeyword;
   return false;
 }
 
