@@ -24,6 +24,7 @@ import { addRedisSite } from "./sites/redis-sites";
 import { resolveBoundMethod } from "./sites/bound-methods";
 import { findSingleSlotKeyGaps } from "./sites/single-slot";
 import { findUnusedClassTtls } from "./sites/unused-ttl";
+import { findCountLimitTtls } from "./sites/count-limit-ttls";
 import { findCollectionCaches } from "./sites/collection-caches";
 import { addTagServiceInvalidation, addStoreSite } from "./sites/store-sites";
 import { addMemoizeSite } from "./sites/memoizers";
@@ -175,6 +176,7 @@ class FileExtractor {
     findCacheAsideKeyGaps(this.builder);
     findSingleSlotKeyGaps(this.builder, this.sourceFile);
     const unusedTtls = findUnusedClassTtls(this.builder, this.sourceFile);
+    const countLimitTtls = findCountLimitTtls(this.builder, this.sourceFile);
     const unresolved = [...this.resolver.unresolvedModules].filter(
       (m) => !this.unresolvedBefore.has(m) || this.importsModule(m),
     );
@@ -189,6 +191,7 @@ class FileExtractor {
       unresolvedLibraryImports: unresolved.sort(),
       ...(unresolvedCalls.length > 0 ? { unresolvedCalls } : {}),
       ...(unusedTtls.length > 0 ? { unusedTtls } : {}),
+      ...(countLimitTtls.length > 0 ? { countLimitTtls } : {}),
       ...(this.missingCacheMethods.length > 0 ? { missingCacheMethods: this.missingCacheMethods } : {}),
       ...(this.keyValueAccesses.length > 0 ? { keyValueAccesses: this.keyValueAccesses } : {}),
     };

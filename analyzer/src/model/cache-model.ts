@@ -653,6 +653,8 @@ export interface FileCacheModel {
   unresolvedCalls?: UnresolvedCall[];
   /** Writes of a class that is given a TTL and passes it to none of them (require-cache-ttl). Absent when there is none. */
   unusedTtls?: UnusedTtl[];
+  /** In-process counters whose TTL is computed from the limit the count is compared with (no-ambiguous-ttl-unit). Absent when there is none. */
+  countLimitTtls?: CountLimitTtl[];
   /**
    * Invalidations through a method a project cache object does not have (`cache.del(key)` where the object built in the
    * project has `get`, `set` and `delete`): the call throws instead of deleting. Absent when there is none.
@@ -682,6 +684,25 @@ export interface UnusedTtl {
   ttlArgument: number;
   ttlArgumentName: string;
   declaredAt: Span;
+}
+
+/**
+ * A counter kept in an in-process cache (`const count = (hits.get(key) || 0) + 1; … hits.set(key, count)`) whose TTL
+ * is computed from the value the count is compared with (`count > limit`, `ttl: limit * 1000`): a count read as a
+ * duration.
+ */
+export interface CountLimitTtl {
+  /** The TTL expression (the construction's option or the write's argument). */
+  span: Span;
+  ttl: string;
+  /** The value the TTL scales, as written, which is also the counter's limit. */
+  limit: string;
+  /** The counter variable as written. */
+  counter: string;
+  /** The comparison of the counter with the limit. */
+  comparedAt: Span;
+  /** The write of the counter. */
+  writtenAt: Span;
 }
 
 /** A call of an invalidation method that a project cache object (an object literal or a class of the project) lacks. */

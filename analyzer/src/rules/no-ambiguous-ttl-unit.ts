@@ -27,6 +27,8 @@ const messages = {
     "`{{text}}` is passed to {{api}}, which takes milliseconds: entries expire after {{asWritten}}. This looks like {{intended}} in seconds; write `{{fix}}`.",
   millisecondsToSeconds:
     "`{{text}}` is passed to {{api}}, which takes seconds: entries live for {{asWritten}}. This looks like {{intended}} in milliseconds; write `{{fix}}`.",
+  countAsDuration:
+    "The TTL `{{ttl}}` is computed from `{{limit}}`, but `{{limit}}` is the limit the cached count `{{counter}}` is compared with ({{where}}): a number of events, not a duration. The counts expire after a time that follows the limit instead of the window the limit applies to; take the TTL from the value that says how long that window lasts.",
 } as const;
 
 type Report = RuleReport<typeof messages>;
@@ -40,8 +42,14 @@ export const noAmbiguousTtlUnit = defineRule<NoAmbiguousTtlUnitOptions, typeof m
   messages,
   schema: { type: "object", properties: {}, additionalProperties: false },
   defaultOptions: {},
-  check(model) {
+  check(model, context) {
     const findings: Report[] = [];
+    for (const gap of model.countLimitTtls ?? [])
+      findings.push({
+        messageId: "countAsDuration",
+        data: { ttl: gap.ttl, limit: gap.limit, counter: gap.counter, where: context.formatLocation(gap.comparedAt) },
+        span: gap.span,
+      });
     for (const site of model.sites) {
       const ttl =
         site.operation === "memoize"
