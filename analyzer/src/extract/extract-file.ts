@@ -21,6 +21,7 @@ import { PurityAnalyzer } from "./purity";
 import { Resolver, type ResolvedExport } from "./resolver";
 import { SiteBuilder, type ProgramContext } from "./site-builder";
 import { addRedisSite } from "./sites/redis-sites";
+import { addAuthSessionCacheSite, findSessionUserReads } from "./sites/auth-session-caches";
 import { resolveBoundMethod } from "./sites/bound-methods";
 import { findSingleSlotKeyGaps } from "./sites/single-slot";
 import { findUnusedClassTtls } from "./sites/unused-ttl";
@@ -175,6 +176,7 @@ class FileExtractor {
     findCacheAsideKeyGaps(this.builder);
     findSingleSlotKeyGaps(this.builder, this.sourceFile);
     const unusedTtls = findUnusedClassTtls(this.builder, this.sourceFile);
+    const sessionUserReads = findSessionUserReads(this.builder, this.sourceFile);
     const unresolved = [...this.resolver.unresolvedModules].filter(
       (m) => !this.unresolvedBefore.has(m) || this.importsModule(m),
     );
@@ -191,6 +193,7 @@ class FileExtractor {
       ...(unusedTtls.length > 0 ? { unusedTtls } : {}),
       ...(this.missingCacheMethods.length > 0 ? { missingCacheMethods: this.missingCacheMethods } : {}),
       ...(this.keyValueAccesses.length > 0 ? { keyValueAccesses: this.keyValueAccesses } : {}),
+      ...(sessionUserReads.length > 0 ? { sessionUserReads } : {}),
     };
   }
 
@@ -409,6 +412,9 @@ class FileExtractor {
         return;
       case "next-revalidate":
         addNextRevalidateSite(this.builder, call, resolved);
+        return;
+      case "auth-session-cache":
+        addAuthSessionCacheSite(this.builder, call);
         return;
       case "nest-cache-module":
         if (resolved.rest[0] === "register" || resolved.rest[0] === "registerAsync")
