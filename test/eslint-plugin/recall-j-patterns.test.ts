@@ -65,6 +65,17 @@ ruleTester.run("require-invalidation-on-write", rules["require-invalidation-on-w
       ),
     },
     {
+      name: "a generic update helper whose columns cannot be read may never touch what sessions carry",
+      filename: FILENAME,
+      code: module(
+        STORE,
+        "current.user.image",
+        "export async function patchMember(memberId: string, changes: Record<string, unknown>) {",
+        "  await orm.user.update({ where: { id: memberId }, data: changes });",
+        "}",
+      ),
+    },
+    {
       name: "removing the row is a revocation question, not a stale copy",
       filename: FILENAME,
       code: module(

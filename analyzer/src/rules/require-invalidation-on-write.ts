@@ -94,9 +94,10 @@ export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteO
               entity.readByKey &&
               isChangedByWrite(entity, write) &&
               (!creates || entity.collection) &&
-              // A library's copies of a row (an auth library's sessions) go stale when the row changes; a removed
-              // row is the library's revocation question, not a stale copy.
-              !(entity.writeThrough && REMOVALS.test(write.action)),
+              // A library's copies of a row (an auth library's sessions) go stale when a column they carry changes:
+              // the write must name one (a generic `update(id, data)` helper may never touch them), and a removed row
+              // is the library's revocation question, not a stale copy.
+              !(entity.writeThrough && (write.fields === undefined || REMOVALS.test(write.action))),
           ),
       );
       for (const found of findPostWriteInvalidations(program, write)) {
@@ -137,7 +138,7 @@ export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteO
             messageId: "bypassedLibraryCache",
             data: {
               action: describeEntityWrite(write),
-              fields: fields.length > 0 ? `${fields.map((field) => `\`${field}\``).join(", ")} of ` : "",
+              fields: `${fields.map((field) => `\`${field}\``).join(", ")} of `,
               entity: `\`${write.displayName}\``,
               family: family.label,
               populatedAt: context.formatLocation(source.span),
