@@ -14,6 +14,7 @@ import {
 } from "../../libraries/better-auth";
 import { normalizeEntityName } from "../entities/entity-helpers";
 import type { SiteBuilder } from "../site-builder";
+import { walkTree } from "../walk";
 
 export function addAuthSessionCacheSite(builder: SiteBuilder, call: TS.CallExpression): void {
   const r = builder.resolver;
@@ -65,36 +66,30 @@ export function findSessionUserReads(builder: SiteBuilder, sourceFile: TS.Source
   const { ts } = builder;
   const r = builder.resolver;
   const byInstance = new Map<string, Set<string>>();
-  const visit = (node: TS.Node): void => {
-    if (ts.isCallExpression(node)) {
-      const configuredAt = findSessionInstance(builder, node);
-      const variable = configuredAt ? findResultVariable(builder, node) : undefined;
-      if (configuredAt && variable) {
-        const fields = byInstance.get(configuredAt) ?? new Set<string>();
-        const symbol = r.checker.getSymbolAtLocation(variable);
-        const scope = findScope(builder, node);
-        const collect = (inner: TS.Node): void => {
-          if (
-            ts.isIdentifier(inner) &&
-            inner !== variable &&
-            inner.text === variable.text &&
-            r.checker.getSymbolAtLocation(inner) === symbol
-          ) {
-            const user = inner.parent;
-            if (ts.isPropertyAccessExpression(user) && user.expression === inner && user.name.text === "user") {
-              const field = user.parent;
-              if (ts.isPropertyAccessExpression(field) && field.expression === user) fields.add(field.name.text);
-            }
-          }
-          ts.forEachChild(inner, collect);
-        };
-        if (symbol) collect(scope);
-        if (fields.size > 0) byInstance.set(configuredAt, fields);
+  walkTree(ts, sourceFile, (node) => {
+    if (!ts.isCallExpression(node)) return;
+    const configuredAt = findSessionInstance(builder, node);
+    const variable = configuredAt ? findResultVariable(builder, node) : undefined;
+    if (!configuredAt || !variable) return;
+    const symbol = r.checker.getSymbolAtLocation(variable);
+    if (!symbol) return;
+    const fields = byInstance.get(configuredAt) ?? new Set<string>();
+    walkTree(ts, findScope(builder, node), (inner) => {
+      if (
+        !ts.isIdentifier(inner) ||
+        inner === variable ||
+        inner.text !== variable.text ||
+        r.checker.getSymbolAtLocation(inner) !== symbol
+      )
+        return;
+      const user = inner.parent;
+      if (ts.isPropertyAccessExpression(user) && user.expression === inner && user.name.text === "user") {
+        const field = user.parent;
+        if (ts.isPropertyAccessExpression(field) && field.expression === user) fields.add(field.name.text);
       }
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
+    });
+    if (fields.size > 0) byInstance.set(configuredAt, fields);
+  });
   return [...byInstance].map(([configuredAt, fields]) => ({ configuredAt, fields: [...fields].sort() }));
 }
 
