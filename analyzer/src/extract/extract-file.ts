@@ -21,6 +21,7 @@ import { PurityAnalyzer } from "./purity";
 import { Resolver, type ResolvedExport } from "./resolver";
 import { SiteBuilder, type ProgramContext } from "./site-builder";
 import { addRedisSite } from "./sites/redis-sites";
+import { addAuthSessionCacheSite, findSessionUserReads } from "./sites/auth-session-caches";
 import { resolveBoundMethod } from "./sites/bound-methods";
 import { findSingleSlotKeyGaps } from "./sites/single-slot";
 import { findUnusedClassTtls } from "./sites/unused-ttl";
@@ -177,6 +178,7 @@ class FileExtractor {
     findSingleSlotKeyGaps(this.builder, this.sourceFile);
     const unusedTtls = findUnusedClassTtls(this.builder, this.sourceFile);
     const countLimitTtls = findCountLimitTtls(this.builder, this.sourceFile);
+    const sessionUserReads = findSessionUserReads(this.builder, this.sourceFile);
     const unresolved = [...this.resolver.unresolvedModules].filter(
       (m) => !this.unresolvedBefore.has(m) || this.importsModule(m),
     );
@@ -194,6 +196,7 @@ class FileExtractor {
       ...(countLimitTtls.length > 0 ? { countLimitTtls } : {}),
       ...(this.missingCacheMethods.length > 0 ? { missingCacheMethods: this.missingCacheMethods } : {}),
       ...(this.keyValueAccesses.length > 0 ? { keyValueAccesses: this.keyValueAccesses } : {}),
+      ...(sessionUserReads.length > 0 ? { sessionUserReads } : {}),
     };
   }
 
@@ -412,6 +415,9 @@ class FileExtractor {
         return;
       case "next-revalidate":
         addNextRevalidateSite(this.builder, call, resolved);
+        return;
+      case "auth-session-cache":
+        addAuthSessionCacheSite(this.builder, call);
         return;
       case "nest-cache-module":
         if (resolved.rest[0] === "register" || resolved.rest[0] === "registerAsync")

@@ -31,6 +31,7 @@ export type SiteFields = Pick<CacheSite, "library" | "kind" | "operation" | "met
       | "runsAfterBody"
       | "setIfAbsent"
       | "droppedTtl"
+      | "heldEntities"
     >
   >;
 
@@ -152,6 +153,7 @@ export class SiteBuilder {
       ...(fields.runsAfterBody ? { runsAfterBody: true as const } : {}),
       ...(fields.setIfAbsent ? { setIfAbsent: true as const } : {}),
       ...(fields.droppedTtl ? { droppedTtl: fields.droppedTtl } : {}),
+      ...(fields.heldEntities ? { heldEntities: fields.heldEntities } : {}),
       ...(this.isInLoop(node) ? { inLoop: true as const } : {}),
     };
   }

@@ -125,6 +125,7 @@ export interface ExportRole {
     | "next-revalidate"
     | "react-cache"
     | "nest-cache-module"
+    | "auth-session-cache"
     | "cache-clear-decorator"
     | "cache-update-decorator"
     | "nest-cache-key"

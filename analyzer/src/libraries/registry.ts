@@ -51,6 +51,7 @@ import { react } from "./react";
 import { reselect } from "./reselect";
 import { tinyLru } from "./tiny-lru";
 import { apolloServer } from "./apollo-server";
+import { betterAuth } from "./better-auth";
 import { cacheLayer } from "./cache-layer";
 import { ttlcache } from "./ttlcache";
 import { typeCacheable } from "./type-cacheable";
@@ -107,6 +108,7 @@ export const LIBRARY_ADAPTERS = {
   next,
   nitro,
   react,
+  "better-auth": betterAuth,
   "cache-layer": cacheLayer,
 } satisfies Record<LibraryId, LibraryAdapter>;
 

@@ -73,6 +73,7 @@ export type LibraryId =
   | "next"
   | "nitro"
   | "react"
+  | "better-auth"
   | "cache-layer";
 
 export type Operation = "read" | "write" | "delete" | "expire" | "memoize" | "construct";
@@ -377,6 +378,12 @@ export interface CacheSite {
    * the cache mirrors that store's key, which is then its source of truth. Absent for any other value.
    */
   mirrorsStore?: StoreMirror;
+  /**
+   * A library's own cache of rows of the source of truth, configured by options rather than filled by the project's
+   * code (Better Auth's session cookie cache and `secondaryStorage`, which hold the signed-in user's row): the
+   * entities it copies, read by its key. Writes of those rows that bypass the library leave it stale.
+   */
+  heldEntities?: HeldEntity[];
   /** A Redis write that only happens when the key is absent (`SETNX`, `HSETNX`, `SET … NX`): a lock or a marker, not a refill. */
   setIfAbsent?: true;
   /** A decorator that acts once the method has returned (`@CacheClear`): written above the body, it runs after it. */
@@ -393,6 +400,20 @@ export interface CacheSite {
    * code around the call handles that error. Absent for calls that cannot fail or whose library catches the error.
    */
   storeFailure?: ErrorHandling;
+}
+
+/** A row a library's own cache copies (`CacheSite.heldEntities`). */
+export interface HeldEntity {
+  /** Comparable name, as in `EntityAccess.entity`. */
+  entity: string;
+  /** The name as the library's configuration gives it. */
+  displayName: string;
+  /** The columns the cache copies; undefined for the whole row. */
+  fields: string[] | undefined;
+  /** The ORM the library writes through, when its database adapter says (`prismaAdapter`). */
+  orm: Orm | undefined;
+  /** The library's own way to write the row so that its cache follows, as a sentence (the adapter's). */
+  writeThrough: string;
 }
 
 /** How the code around a call that can throw handles its error, within the function that runs it. */
@@ -662,6 +683,18 @@ export interface FileCacheModel {
   missingCacheMethods?: MissingCacheMethod[];
   /** Calls on project key-value stores (`KeyValueAccess`). Absent when there is none. */
   keyValueAccesses?: KeyValueAccess[];
+  /** Fields the code reads off the user of a library's cached session (`SessionUserRead`). Absent when there is none. */
+  sessionUserReads?: SessionUserRead[];
+}
+
+/**
+ * The user fields read off a session an auth library serves from its cache (`(await auth.api.getSession(…)).user.name`):
+ * what the project shows of the cached row, so what a write of the row can make stale.
+ */
+export interface SessionUserRead {
+  /** The `CacheSite.id` of the call that configures the library's instance (`betterAuth({ … })`). */
+  configuredAt: string;
+  fields: string[];
 }
 
 /**

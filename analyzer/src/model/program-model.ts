@@ -85,6 +85,11 @@ export interface FamilyTtl {
 export interface FamilyEntity {
   entity: string;
   displayName: string;
+  /**
+   * The row is held by a library's own cache (`CacheSite.heldEntities`), which follows writes made through the
+   * library only: the library's way to write it, as a sentence.
+   */
+  writeThrough?: string;
   /** The read returns a collection or an aggregate (`findMany`, `count`): creating a row changes it too. */
   collection: boolean;
   /** The read that populates the family. */

@@ -60,6 +60,32 @@ export function assignFamilies(
   const populators: Populator[] = [];
   for (const site of sites) {
     if (site.operation === "construct") continue;
+    // A library's own cache of rows (an auth library's stored sessions): one family per configuring call, filled by
+    // the library, whose source is the rows it holds (added with the entities).
+    if (site.heldEntities) {
+      const id = `held|${site.id}`;
+      const family = table.getFamily(id, () => ({
+        id,
+        label: `${site.method}() sessions`,
+        pattern: site.method,
+        kind: site.kind,
+        library: site.library,
+        instance: undefined,
+        bound: undefined,
+      }));
+      table.link(site, id);
+      family.writes.push(toRef(site));
+      family.ttls.push({
+        ms: ttlMs(site.ttl),
+        text: site.ttl.kind === "set" ? site.ttl.text : site.ttl.kind,
+        kind: site.ttl.kind,
+        span: site.calleeSpan,
+        unit: site.ttl.kind === "set" ? site.ttl.unit : undefined,
+        siteId: site.id,
+      });
+      populators.push({ family, functionId: site.functionId, site, strategy: "read-through" });
+      continue;
+    }
     if (site.kind === "redis" || site.kind === "remote-kv" || site.kind === "in-process") {
       const prefix = site.instance?.keyPrefix ?? "";
       // A shared store (Redis, Memcached…) holds one family per key pattern whatever the client instance; an

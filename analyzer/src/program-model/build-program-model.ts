@@ -35,7 +35,12 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
   const sites = expiries.sites;
   const assigned = assignFamilies(sites, table, expiries);
   addInvalidations(models, table, assigned, calls);
-  const fed = addEntityDependencies(assigned.populators.filter(isSourceOfTruthCache), calls, entities);
+  const fed = addEntityDependencies(
+    assigned.populators.filter(isSourceOfTruthCache),
+    calls,
+    entities,
+    indexSessionUserReads(models),
+  );
   addStrategies(fed, models, calls, entities.writes);
   dropTtlsSetByExpire(models, table.families);
   removeQueueFamilies(table.families);
@@ -65,6 +70,19 @@ export function buildProgramModel(models: readonly FileCacheModel[]): ProgramMod
     wrapperCallSitesByFile,
     familiesWithUnreadableTags: findFamiliesWithUnreadableTags(sites, table.familiesOfSite),
   };
+}
+
+/** Configuring call (`CacheSite.id`) → the user fields the program reads off the sessions it serves. */
+function indexSessionUserReads(models: readonly FileCacheModel[]): Map<string, Set<string>> {
+  const byInstance = new Map<string, Set<string>>();
+  for (const model of models) {
+    for (const read of model.sessionUserReads ?? []) {
+      const fields = byInstance.get(read.configuredAt) ?? new Set<string>();
+      for (const field of read.fields) fields.add(field.toLowerCase());
+      byInstance.set(read.configuredAt, fields);
+    }
+  }
+  return byInstance;
 }
 
 /** Construction (`instanceKey`) → the families its instance's sites reach, across files. */

@@ -103,11 +103,17 @@ export function addEntityDependencies(
   populators: readonly Populator[],
   calls: CallIndex,
   entities: EntityIndex,
+  sessionUserReads: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): FedPopulator[] {
   const { functions, callers } = calls;
   const fed: FedPopulator[] = [];
   for (const populator of populators) {
     const { family, functionId, site, within } = populator;
+    if (site.heldEntities) {
+      addHeldEntities(populator, sessionUserReads.get(site.id));
+      fed.push({ populator, loadsFromSource: family.entities.length > 0 });
+      continue;
+    }
     let reads: FeedingRead[];
     if (site.valueSources) {
       // Data flow: only reads whose results reach the stored value (a flag or a counter depends on nothing).
@@ -174,6 +180,28 @@ export function addEntityDependencies(
     fed.push({ populator, loadsFromSource: reads.length > 0 });
   }
   return fed;
+}
+
+/**
+ * A library's own cache of rows (`CacheSite.heldEntities`): it holds a copy of each, read by its key. Only the fields
+ * the program reads off what the library serves count (`read`); a row none of whose held fields is read is left out.
+ */
+function addHeldEntities({ family, site }: Populator, read: ReadonlySet<string> | undefined): void {
+  for (const held of site.heldEntities ?? []) {
+    const fields = held.fields?.filter((field) => read?.has(field.toLowerCase()));
+    if (!fields || fields.length === 0) continue;
+    if (family.entities.some((known) => known.entity === held.entity)) continue;
+    family.entities.push({
+      entity: held.entity,
+      displayName: held.displayName,
+      writeThrough: held.writeThrough,
+      span: site.calleeSpan,
+      orm: held.orm ?? "sql",
+      collection: false,
+      fields,
+      readByKey: true,
+    });
+  }
 }
 
 /**

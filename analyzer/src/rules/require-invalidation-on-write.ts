@@ -31,11 +31,16 @@ export const CREATE_ACTIONS = new Set([
   "INSERT",
 ]);
 
+/** Writes that remove rows (`delete`, `deleteMany`, `destroy`, `DELETE`, `removeAndFlush`). */
+const REMOVALS = /^(delete|destroy|remove)/i;
+
 const messages = {
   missingInvalidation:
     "`{{action}}` writes {{entity}}, which the cache family `{{family}}` holds (filled from {{source}} at {{populatedAt}}), but nothing on this path invalidates it: readers see the old value {{staleness}}. Delete or update `{{family}}` after the write, here or in a function this path calls.",
   newKeyOnly:
     "{{subject}} deletes `{{family}}` under the key built from {{fields}} of {{rows}}, but `{{action}}` at {{writtenAt}} may change {{fieldWord}}: the entry stored under the old value is not deleted, and readers that look the row up by its old value get the old row {{staleness}}. Read the rows before the write and delete their keys as well.",
+  bypassedLibraryCache:
+    "`{{action}}` writes {{fields}}{{entity}} directly, but `{{family}}` keeps copies of that row (configured at {{populatedAt}}) and refreshes them only when the row is written through the library: readers see the old value {{staleness}}. {{fix}}",
   missingStoreInvalidation:
     "`{{action}}` writes the key `{{key}}`, and the cache family `{{family}}` keeps a copy of that key: it is filled with what `{{source}}` reads under the same key at {{populatedAt}}, which makes this store its source of truth. Nothing on this path invalidates `{{family}}`: readers see the old value {{staleness}}. Delete `{{family}}` after the write, here or in a function this path calls.",
 } as const;
@@ -81,15 +86,20 @@ export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteO
       // Only a copy of the row goes stale: a family whose fill reads the entity by the key's own holes. A value
       // assembled once from a row found some other way (a click recording its link's URL) is history, and a lock,
       // a marker, a counter or a job's progress holds no copy of anything.
-      const dependent = index
-        .findFamiliesOfEntity(write.entity)
-        .filter(
-          (family) =>
-            holdsData(findEffectiveRole(family, context.options.families).role) &&
-            family.entities.some(
-              (entity) => entity.readByKey && isChangedByWrite(entity, write) && (!creates || entity.collection),
-            ),
-        );
+      const dependent = index.findFamiliesOfEntity(write.entity).filter(
+        (family) =>
+          holdsData(findEffectiveRole(family, context.options.families).role) &&
+          family.entities.some(
+            (entity) =>
+              entity.readByKey &&
+              isChangedByWrite(entity, write) &&
+              (!creates || entity.collection) &&
+              // A library's copies of a row (an auth library's sessions) go stale when a column they carry changes:
+              // the write must name one (a generic `update(id, data)` helper may never touch them), and a removed row
+              // is the library's revocation question, not a stale copy.
+              !(entity.writeThrough && (write.fields === undefined || REMOVALS.test(write.action))),
+          ),
+      );
       for (const found of findPostWriteInvalidations(program, write)) {
         const reportedAt = `${found.family.id}|${found.span.start}`;
         if (newKeyReports.has(reportedAt)) continue;
@@ -119,6 +129,27 @@ export const requireInvalidationOnWrite = defineRule<RequireInvalidationOnWriteO
         if (invalidated.has(family.id)) continue;
         if (family.maxStalenessMs !== undefined && family.maxStalenessMs <= acceptedMs) continue;
         const source = family.entities.find((entity) => entity.entity === write.entity && entity.readByKey)!;
+        if (source.writeThrough) {
+          const held = new Set((source.fields ?? []).map((field) => field.toLowerCase()));
+          const fields = (write.fields ?? []).filter(
+            (field) => source.fields === undefined || held.has(field.toLowerCase()),
+          );
+          findings.push({
+            messageId: "bypassedLibraryCache",
+            data: {
+              action: describeEntityWrite(write),
+              fields: `${fields.map((field) => `\`${field}\``).join(", ")} of `,
+              entity: `\`${write.displayName}\``,
+              family: family.label,
+              populatedAt: context.formatLocation(source.span),
+              staleness: describeStaleness(family.maxStalenessMs, family.bound),
+              fix: source.writeThrough,
+            },
+            span: write.span as Span,
+            familyIds: [family.id],
+          });
+          continue;
+        }
         findings.push({
           messageId: "missingInvalidation",
           data: {
