@@ -23,6 +23,7 @@ import { SiteBuilder, type ProgramContext } from "./site-builder";
 import { addRedisSite } from "./sites/redis-sites";
 import { resolveBoundMethod } from "./sites/bound-methods";
 import { findSingleSlotKeyGaps } from "./sites/single-slot";
+import { findKeptRejections } from "./sites/promise-holders";
 import { findUnusedClassTtls } from "./sites/unused-ttl";
 import { findCollectionCaches } from "./sites/collection-caches";
 import { addTagServiceInvalidation, addStoreSite } from "./sites/store-sites";
@@ -175,6 +176,7 @@ class FileExtractor {
     findCacheAsideKeyGaps(this.builder);
     findSingleSlotKeyGaps(this.builder, this.sourceFile);
     const unusedTtls = findUnusedClassTtls(this.builder, this.sourceFile);
+    const keptRejections = findKeptRejections(this.builder, this.sourceFile);
     const unresolved = [...this.resolver.unresolvedModules].filter(
       (m) => !this.unresolvedBefore.has(m) || this.importsModule(m),
     );
@@ -191,6 +193,7 @@ class FileExtractor {
       ...(unusedTtls.length > 0 ? { unusedTtls } : {}),
       ...(this.missingCacheMethods.length > 0 ? { missingCacheMethods: this.missingCacheMethods } : {}),
       ...(this.keyValueAccesses.length > 0 ? { keyValueAccesses: this.keyValueAccesses } : {}),
+      ...(keptRejections.length > 0 ? { keptRejections } : {}),
     };
   }
 

@@ -660,6 +660,27 @@ export interface FileCacheModel {
   missingCacheMethods?: MissingCacheMethod[];
   /** Calls on project key-value stores (`KeyValueAccess`). Absent when there is none. */
   keyValueAccesses?: KeyValueAccess[];
+  /** Rejections a hand-rolled promise holder keeps (no-cached-rejection). Absent when there is none. */
+  keptRejections?: KeptRejection[];
+}
+
+/**
+ * A rejecting exit of the handler of a promise stored in a holder (`app.set("session", promise)`, `this.pending =
+ * promise`) that a function returns to later callers, where the holder is not cleared first although the file clears
+ * it elsewhere: the rejected promise stays held and every later caller gets the same failure.
+ */
+export interface KeptRejection {
+  /** The exit (`return Promise.reject(error)`, `throw error`). */
+  span: Span;
+  /** The holder as the finding names it (`` `this.app.get("session")` ``, `` `this.pending` ``). */
+  holder: string;
+  /** Where the promise is stored. */
+  storedAt: Span;
+  /** The function that returns the held promise to its callers. */
+  returnedBy: string;
+  /** Where the holder is cleared, and the function that does it when there is one. */
+  clearedAt: Span;
+  clearedBy?: string;
 }
 
 /**
