@@ -363,6 +363,14 @@ export interface CacheSite {
   /** The TTL is a parameter of the enclosing function (a wrapper's `set(key, value, ttl)`): its index. Callers give the real TTL. */
   ttlParameter?: number;
   /**
+   * A write without expiry that runs only when a parameter (or a field of a destructured options parameter) of its
+   * function is missing: `if (ttl) { set(k, v, "EX", ttl); return } set(k, v)`. At the calls of a wrapper the write is
+   * kept where the option is left out and dropped where it is given.
+   */
+  ttlGuard?: TtlGuard;
+  /** At a wrapper's call: the option that would give this write an expiry is left out, and by whom (for the message). */
+  ttlOmitted?: { option: string; wrapper: string; by: string };
+  /**
    * The call passes a TTL that never reaches the store: the method is replaced on the instance by a project function
    * that takes fewer arguments (`cache.set = function (key, value) {…}`). `ttl` is then the instance's default.
    */
@@ -602,6 +610,8 @@ export interface FunctionFacts {
     argumentKeys: Array<KeyTemplate | undefined>;
     /** Arguments that fold to a number (a TTL passed to a wrapper), for the first six; absent when none does. */
     argumentNumbers?: Array<number | null>;
+    /** For the target's parameters that may be left out: what the call gives (`OptionalArgument`); absent when none. */
+    optionalArguments?: Array<OptionalArgument | null>;
     /** The call's error is caught and the caller goes on (as `ErrorHandling.caught`): require-cache-fallback's "handled one frame up". */
     recovered?: true;
     /** The calls whose arguments hold this one (as `ErrorHandling.within`); absent when none. */
@@ -626,6 +636,21 @@ export interface FunctionFacts {
   /** Project components it renders as JSX elements (`<Stats />`): a server component's output is part of its own. */
   renders?: Array<{ target: string; targetName: string; span: Span }>;
 }
+
+/** The parameter (and field of a destructured options parameter) whose absence makes a write run without expiry. */
+export interface TtlGuard {
+  parameter: number;
+  field?: string;
+  /** The option as the code names it (`ttlSeconds`). */
+  name: string;
+}
+
+/**
+ * What a call gives for a parameter that may be left out: nothing, something (or something not known), one of the
+ * caller's own parameters without default (a field of it when destructured), or an object literal's fields.
+ */
+export type OptionalArgument =
+  "given" | "omitted" | { parameter: number; field?: string } | { fields: Record<string, OptionalArgument> };
 
 /** A diagnostic produced by extraction itself (not a rule finding). */
 export interface ExtractionNote {
