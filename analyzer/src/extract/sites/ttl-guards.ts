@@ -100,7 +100,8 @@ export function findTtlGuard(
 /**
  * For each of the target's first six parameters that may be left out (an identifier or an object pattern without
  * default), what the call gives: `"omitted"`, `"given"` (or not known), one of the caller's own parameters without
- * default passed on, or, for an object literal, its fields. Undefined when the target has no such parameter.
+ * default passed on, or, for an object literal, its fields. Undefined when the target has no such parameter or the
+ * call gives them all.
  */
 export function describeOptionalArguments(
   ts: TsModule,
@@ -139,5 +140,6 @@ export function describeOptionalArguments(
     }
     return { fields };
   });
-  return any ? result : undefined;
+  // "given" is what a missing record means: a call that gives every such parameter records nothing.
+  return any && result.some((entry) => entry !== null && entry !== "given") ? result : undefined;
 }
