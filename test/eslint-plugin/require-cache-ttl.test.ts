@@ -9,8 +9,36 @@ const IOREDIS = lines('import { Redis } from "ioredis";', "const redis = new Red
 const IOVALKEY = lines('import Valkey from "iovalkey";', "const valkey = new Valkey();");
 const suggestTtl = (output: string) => [{ messageId: "suggestRedisTtl", data: { placeholder: "TTL_SECONDS" }, output }];
 
+const OPTIONAL_TTL = lines(
+  IOREDIS,
+  "async function put(key: string, value: string, { ttl }: { ttl?: number } = {}) {",
+  "  if (ttl) {",
+  "    await redis.set(key, value, 'EX', ttl);",
+  "    return;",
+  "  }",
+  "  await redis.set(key, value);",
+  "}",
+);
+
+/** A read, a fill after the miss through `put`, with the given options argument (none when empty). */
+const fillThroughPut = (options: string) =>
+  lines(
+    "export async function getBadge(id: string) {",
+    "  const hit = await redis.get(`badge:${id}`);",
+    "  if (hit) return hit;",
+    "  const value = await (await fetch(`https://api.example.com/badges/${id}`)).text();",
+    `  await put(\`badge:\${id}\`, value${options});`,
+    "  return value;",
+    "}",
+  );
+
 ruleTester.run("require-cache-ttl", rule, {
   valid: [
+    {
+      name: "a wrapper that writes without expiry only when the TTL option is missing, called with the option",
+      filename: FILENAME,
+      code: lines(OPTIONAL_TTL, fillThroughPut(", { ttl: 60 }")),
+    },
     {
       name: "node-cache without stdTTL: one defect, reported once by require-cache-bound at the construction",
       filename: FILENAME,
@@ -428,6 +456,12 @@ ruleTester.run("require-cache-ttl", rule, {
     },
   ],
   invalid: [
+    {
+      name: "a wrapper that writes without expiry when the TTL option is missing, called without it",
+      filename: FILENAME,
+      code: lines(OPTIONAL_TTL, fillThroughPut("")),
+      errors: [{ messageId: "redisWithoutTtl", line: 16, column: 9 }],
+    },
     {
       name: "tiny-lru set on an instance built without a TTL (factory and class), holding a row read by the key",
       filename: FILENAME,

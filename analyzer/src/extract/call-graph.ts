@@ -7,6 +7,7 @@ import type { FunctionFacts } from "../model/cache-model";
 import { findEnclosingFunction, nameFunction } from "./functions";
 import type { Resolver } from "./resolver";
 import { traceArgumentSources } from "./value-sources";
+import { describeOptionalArguments } from "./sites/ttl-guards";
 import { walkTree } from "./walk";
 import { describeErrorHandling } from "./error-handling";
 
@@ -266,6 +267,7 @@ export class CallGraphCollector {
     const argumentNumbers = call.arguments
       .slice(0, 6)
       .map((argument, index) => (forwarded.has(index) ? (r.foldNumber(argument) ?? null) : null));
+    const optionalArguments = describeOptionalArguments(ts, r, call, target, owner);
     this.getFacts(owner).calls.push({
       target: this.idOf(target),
       targetName: nameFunction(this.ts, target),
@@ -273,6 +275,7 @@ export class CallGraphCollector {
       arguments: args,
       argumentKeys,
       ...(argumentNumbers.some((n) => n !== null) ? { argumentNumbers } : {}),
+      ...(optionalArguments ? { optionalArguments } : {}),
       ...describeCallHandling(r, call, owner),
     });
   }

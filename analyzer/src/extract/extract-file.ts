@@ -24,6 +24,7 @@ import { addRedisSite } from "./sites/redis-sites";
 import { addAuthSessionCacheSite, findSessionUserReads } from "./sites/auth-session-caches";
 import { resolveBoundMethod } from "./sites/bound-methods";
 import { findSingleSlotKeyGaps } from "./sites/single-slot";
+import { findKeptRejections } from "./sites/promise-holders";
 import { findUnusedClassTtls } from "./sites/unused-ttl";
 import { findCountLimitTtls } from "./sites/count-limit-ttls";
 import { findCollectionCaches } from "./sites/collection-caches";
@@ -179,6 +180,7 @@ class FileExtractor {
     const unusedTtls = findUnusedClassTtls(this.builder, this.sourceFile);
     const countLimitTtls = findCountLimitTtls(this.builder, this.sourceFile);
     const sessionUserReads = findSessionUserReads(this.builder, this.sourceFile);
+    const keptRejections = findKeptRejections(this.builder, this.sourceFile);
     const unresolved = [...this.resolver.unresolvedModules].filter(
       (m) => !this.unresolvedBefore.has(m) || this.importsModule(m),
     );
@@ -197,6 +199,7 @@ class FileExtractor {
       ...(this.missingCacheMethods.length > 0 ? { missingCacheMethods: this.missingCacheMethods } : {}),
       ...(this.keyValueAccesses.length > 0 ? { keyValueAccesses: this.keyValueAccesses } : {}),
       ...(sessionUserReads.length > 0 ? { sessionUserReads } : {}),
+      ...(keptRejections.length > 0 ? { keptRejections } : {}),
     };
   }
 

@@ -12,6 +12,7 @@ import type { KeyCoverage } from "./key-coverage";
 import type { PurityAnalyzer } from "./purity";
 import type { Resolver } from "./resolver";
 import { walkTree } from "./walk";
+import { findTtlGuard } from "./sites/ttl-guards";
 import { describeErrorHandling } from "./error-handling";
 import { findStoreErrors } from "../libraries/registry";
 
@@ -90,6 +91,16 @@ export class SiteBuilder {
       if (site.ttl.kind === "set" && site.ttl.ms === undefined) {
         const ttlParameter = this.findTtlParameter(node, site.ttl.text);
         if (ttlParameter !== undefined) site.ttlParameter = ttlParameter;
+      }
+      if (site.operation === "write" && site.ttl.kind === "none" && site.keyParameter !== undefined) {
+        const owner = this.callGraph.findOwner(node);
+        const guard = findTtlGuard(
+          this.ts,
+          this.resolver,
+          node,
+          owner && this.ts.isFunctionLike(owner) ? (owner as TS.FunctionLikeDeclaration) : undefined,
+        );
+        if (guard) site.ttlGuard = guard;
       }
     }
   }

@@ -364,6 +364,14 @@ export interface CacheSite {
   /** The TTL is a parameter of the enclosing function (a wrapper's `set(key, value, ttl)`): its index. Callers give the real TTL. */
   ttlParameter?: number;
   /**
+   * A write without expiry that runs only when a parameter (or a field of a destructured options parameter) of its
+   * function is missing: `if (ttl) { set(k, v, "EX", ttl); return } set(k, v)`. At the calls of a wrapper the write is
+   * kept where the option is left out and dropped where it is given.
+   */
+  ttlGuard?: TtlGuard;
+  /** At a wrapper's call: the option that would give this write an expiry is left out, and by whom (for the message). */
+  ttlOmitted?: { option: string; wrapper: string; by: string };
+  /**
    * The call passes a TTL that never reaches the store: the method is replaced on the instance by a project function
    * that takes fewer arguments (`cache.set = function (key, value) {…}`). `ttl` is then the instance's default.
    */
@@ -623,6 +631,8 @@ export interface FunctionFacts {
     argumentKeys: Array<KeyTemplate | undefined>;
     /** Arguments that fold to a number (a TTL passed to a wrapper), for the first six; absent when none does. */
     argumentNumbers?: Array<number | null>;
+    /** For the target's parameters that may be left out: what the call gives (`OptionalArgument`); absent when none. */
+    optionalArguments?: Array<OptionalArgument | null>;
     /** The call's error is caught and the caller goes on (as `ErrorHandling.caught`): require-cache-fallback's "handled one frame up". */
     recovered?: true;
     /** The calls whose arguments hold this one (as `ErrorHandling.within`); absent when none. */
@@ -647,6 +657,21 @@ export interface FunctionFacts {
   /** Project components it renders as JSX elements (`<Stats />`): a server component's output is part of its own. */
   renders?: Array<{ target: string; targetName: string; span: Span }>;
 }
+
+/** The parameter (and field of a destructured options parameter) whose absence makes a write run without expiry. */
+export interface TtlGuard {
+  parameter: number;
+  field?: string;
+  /** The option as the code names it (`ttlSeconds`). */
+  name: string;
+}
+
+/**
+ * What a call gives for a parameter that may be left out: nothing, something (or something not known), one of the
+ * caller's own parameters without default (a field of it when destructured), or an object literal's fields.
+ */
+export type OptionalArgument =
+  "given" | "omitted" | { parameter: number; field?: string } | { fields: Record<string, OptionalArgument> };
 
 /** A diagnostic produced by extraction itself (not a rule finding). */
 export interface ExtractionNote {
@@ -685,6 +710,8 @@ export interface FileCacheModel {
   keyValueAccesses?: KeyValueAccess[];
   /** Fields the code reads off the user of a library's cached session (`SessionUserRead`). Absent when there is none. */
   sessionUserReads?: SessionUserRead[];
+  /** Rejections a hand-rolled promise holder keeps (no-cached-rejection). Absent when there is none. */
+  keptRejections?: KeptRejection[];
 }
 
 /**
@@ -695,6 +722,25 @@ export interface SessionUserRead {
   /** The `CacheSite.id` of the call that configures the library's instance (`betterAuth({ … })`). */
   configuredAt: string;
   fields: string[];
+}
+
+/**
+ * A rejecting exit of the handler of a promise stored in a holder (`app.set("session", promise)`, `this.pending =
+ * promise`) that a function returns to later callers, where the holder is not cleared first although the file clears
+ * it elsewhere: the rejected promise stays held and every later caller gets the same failure.
+ */
+export interface KeptRejection {
+  /** The exit (`return Promise.reject(error)`, `throw error`). */
+  span: Span;
+  /** The holder as the finding names it (`` `this.app.get("session")` ``, `` `this.pending` ``). */
+  holder: string;
+  /** Where the promise is stored. */
+  storedAt: Span;
+  /** The function that returns the held promise to its callers. */
+  returnedBy: string;
+  /** Where the holder is cleared, and the function that does it when there is one. */
+  clearedAt: Span;
+  clearedBy?: string;
 }
 
 /**

@@ -1,5 +1,5 @@
 // Before family assignment: generic wrappers' sites are moved to the calls of the wrapper.
-import type { CacheSite, FunctionFacts, ValueSources } from "../model/cache-model";
+import type { CacheSite, FunctionFacts, OptionalArgument, TtlGuard, ValueSources } from "../model/cache-model";
 import { mergeValueSources, selectArgumentSources } from "../extract/value-sources";
 
 /** Separates a wrapper site's id from the position of the call that stands for it. */
@@ -55,6 +55,11 @@ export function expandWrapperSites(
         // The caller passes its own parameter on as the key: one more wrapper layer, follow its callers too.
         const forwarded = opaque ? call.arguments[index]?.parameters : undefined;
         const ttl = readCallerTtl(site, call);
+        // A write that runs only when a TTL option is missing: dropped where this call gives the option.
+        const omitted = site.ttlGuard
+          ? readOmittedTtl(site, site.ttlGuard, call, caller, facts!, functions, callers)
+          : {};
+        if (omitted === undefined) continue;
         const expanded: CacheSite = {
           ...site,
           id: `${site.id}${WRAPPER_CALL_MARK}${call.span.file}:${call.span.start}`,
@@ -71,6 +76,7 @@ export function expandWrapperSites(
           },
           keyParameter: forwarded?.length === 1 ? forwarded[0] : undefined,
           ...ttl,
+          ...omitted,
           valueSources: site.valueSources ? mergeValueSources(sources!) : undefined,
         };
         if (expanded.keyParameter !== undefined) queue.push({ site: expanded, depth: depth + 1 });
@@ -99,4 +105,57 @@ function readCallerTtl(
   }
   const forwarded = call.arguments[index]?.parameters;
   return { ttlParameter: forwarded?.length === 1 ? forwarded[0] : undefined };
+}
+
+type OptionState = "given" | "omitted" | { parameter: number; field?: string };
+
+/** What a call gives for a guarded option: the guard's parameter, then its field when it is a destructured one. */
+function readOption(call: FunctionFacts["calls"][number], guard: Pick<TtlGuard, "parameter" | "field">): OptionState {
+  const argument: OptionalArgument | null | undefined = call.optionalArguments?.[guard.parameter];
+  if (argument === undefined || argument === null || argument === "given") return "given";
+  if (argument === "omitted") return "omitted";
+  if ("fields" in argument) {
+    if (guard.field === undefined) return "given";
+    const field = argument.fields[guard.field];
+    if (field === undefined || field === "omitted") return "omitted";
+    if (field === "given" || "fields" in field) return "given";
+    return field;
+  }
+  // The caller's own parameter passed on whole: the same field of it.
+  if (argument.field !== undefined) return guard.field === undefined ? argument : "given";
+  return { parameter: argument.parameter, ...(guard.field !== undefined ? { field: guard.field } : {}) };
+}
+
+/**
+ * At a call of a wrapper whose write without expiry runs only when a TTL option is missing: undefined (the write does
+ * not run here) when the call gives the option; otherwise what the expanded site carries. An option the caller passes
+ * on from its own parameter without default is missing when one of the caller's callers leaves it out, or when the
+ * caller has none in the program; with one more wrapper layer above, the guard moves to the caller's parameter.
+ */
+function readOmittedTtl(
+  site: CacheSite,
+  guard: TtlGuard,
+  call: FunctionFacts["calls"][number],
+  caller: string,
+  facts: FunctionFacts,
+  functions: ReadonlyMap<string, FunctionFacts>,
+  callers: ReadonlyMap<string, string[]>,
+): Partial<Pick<CacheSite, "ttlGuard" | "ttlOmitted">> | undefined {
+  const state = readOption(call, guard);
+  const wrapper = site.enclosingFunction ?? "the wrapper";
+  const option = guard.name;
+  if (state === "given") return undefined;
+  if (state === "omitted")
+    return { ttlGuard: undefined, ttlOmitted: { option, wrapper, by: "this call leaves it out" } };
+  const name = (guard.field ?? option) === option ? option : (guard.field ?? option);
+  const upper = (callers.get(caller) ?? []).flatMap((id) =>
+    (functions.get(id)?.calls ?? []).filter((c) => c.target === caller).map((c) => readOption(c, state)),
+  );
+  const leaving = upper.filter((s) => s !== "given").length;
+  if (upper.length > 0 && leaving === 0) return undefined;
+  const by =
+    upper.length === 0
+      ? `\`${facts.name}\` passes on its own \`${name}\`, which has no default`
+      : `\`${facts.name}\` passes on its own \`${name}\`, which has no default, and ${leaving} of the ${upper.length} calls to it leave it out`;
+  return { ttlGuard: { ...state, name }, ttlOmitted: { option, wrapper, by } };
 }

@@ -1,8 +1,11 @@
 // An async function memoized by a library that keeps rejected promises: one transient
 // failure is served to every later caller with the same key, until the entry goes away.
-import type { CacheSite, RejectionFix, Span } from "../model/cache-model";
+// Also a hand-rolled promise holder (a settings key or a field returned to later callers) whose rejection handler
+// clears it on some paths and rejects without clearing it on another.
+import type { CacheSite, KeptRejection, RejectionFix, Span } from "../model/cache-model";
 import { defineRule, type RuleReport } from "../model/rule";
 import { describeFoldedDefects, keepsRejection } from "./shared/defect-owners";
+import { isTestFile } from "../program-model/file-kinds";
 
 export interface NoCachedRejectionOptions {
   checkExpiring: boolean;
@@ -11,6 +14,8 @@ export interface NoCachedRejectionOptions {
 const messages = {
   rejectionKept:
     "`{{name}}` is async and memoized with {{library}}, which keeps a rejected promise in its cache: one transient failure is served to every later caller with the same key {{until}}. {{fix}}{{also}}",
+  holderKeepsRejection:
+    "This rejection leaves the promise stored in {{holder}} (at {{storedAt}}) in place, and `{{returnedBy}}` returns the stored promise to later callers: one transient failure is served to all of them until something replaces it. The holder is cleared {{clearedBy}}at {{clearedAt}}, but not on this path: clear it before rejecting here too.",
 } as const;
 
 type Report = RuleReport<typeof messages>;
@@ -39,6 +44,8 @@ export const noCachedRejection = defineRule<NoCachedRejectionOptions, typeof mes
       const finding = checkSite(site, context.options);
       if (finding) findings.push(finding);
     }
+    if (!isTestFile(model.file))
+      for (const kept of model.keptRejections ?? []) findings.push(reportKeptRejection(kept, context.formatLocation));
     return findings;
   },
 });
@@ -59,6 +66,20 @@ function checkSite(site: CacheSite, options: NoCachedRejectionOptions): Report |
       also: kept.expires ? "" : describeFoldedDefects(site),
     },
     span: site.calleeSpan as Span,
+  };
+}
+
+function reportKeptRejection(kept: KeptRejection, formatLocation: (span: Span) => string): Report {
+  return {
+    messageId: "holderKeepsRejection",
+    data: {
+      holder: kept.holder,
+      storedAt: formatLocation(kept.storedAt),
+      returnedBy: kept.returnedBy,
+      clearedBy: kept.clearedBy ? `by \`${kept.clearedBy}\` ` : "",
+      clearedAt: formatLocation(kept.clearedAt),
+    },
+    span: kept.span,
   };
 }
 

@@ -203,7 +203,7 @@ function checkRedisWrite(
   return [
     {
       messageId: "redisWithoutTtl",
-      data: { command, key: site.key.pattern, why: verdict.why, fix },
+      data: { command, key: site.key.pattern, why: describeOmittedTtl(site) + verdict.why, fix },
       span: site.calleeSpan,
       suggestions,
       ...(familyIds ? { familyIds } : {}),
@@ -343,8 +343,17 @@ function judgeFamily(
   return undefined;
 }
 
+/** A wrapper's write that runs without expiry when its TTL option is missing, at a call that leaves it out. */
+function describeOmittedTtl(site: CacheSite): string {
+  const omitted = site.ttlOmitted;
+  if (!omitted) return "";
+  return `; \`${omitted.wrapper}\` writes without one when \`${omitted.option}\` is missing, and ${omitted.by}`;
+}
+
 /** Another write of the family gives its keys a TTL (set, or one that could not be read). */
 function hasTtlElsewhere(site: CacheSite, facts: FamilyWriteFacts): boolean {
+  // The other write is the same wrapper's branch for when the option is given: at this call it is not.
+  if (site.ttlOmitted) return false;
   // consistent-cache-ttl leaves out a command that keeps the key's TTL (`HSET` beside `HSET` + `EXPIRE`): reported here.
   if (site.kind === "redis" && !REDIS_TTL_DROPPING_COMMANDS.has(site.method)) return false;
   const { total, bySite } = facts.expiringWriteTtls;
