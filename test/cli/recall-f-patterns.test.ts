@@ -1,0 +1,66 @@
+// Issue 13, recall: an object of helpers hung on a Redis client (`client.encoded = { get(key) {…}, … }`) whose methods
+// forward their key to the client's own commands is the client: calls through it are the client's commands, so their
+// keys make families and their writes are checked for an expiry. An MSET through a helper that is handed `{ EX }`
+// writes keys that never expire (MSET takes no expiry; the helper drops the option); the same write followed by an
+// EXPIRE of each key, a SET through the helper that forwards its options, and an object on the client whose methods
+// use another store are silent. The fixture test/fixtures/recall-f is also in the parity test.
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { before, describe, it } from "node:test";
+import { FIXTURES, runCliCaptured } from "../helpers";
+
+interface Message {
+  ruleId: string | null;
+  line: number;
+  message: string;
+}
+
+interface Family {
+  pattern: string;
+  reads: Array<{ location: string }>;
+  writes: Array<{ location: string }>;
+  invalidations: Array<{ location: string }>;
+}
+
+describe("recall: helpers hung on a Redis client over its commands", () => {
+  const dir = path.join(FIXTURES, "recall-f");
+  let messages: Array<{ at: string; message: string }> = [];
+  let families: Family[] = [];
+  before(() => {
+    const run = runCliCaptured(["check", ".", "--format", "json"], dir);
+    messages = (JSON.parse(run.stdout) as Array<{ filePath: string; messages: Message[] }>).flatMap((result) =>
+      result.messages
+        .filter((m) => m.ruleId)
+        .map((m) => ({ at: `${m.ruleId} ${path.relative(dir, result.filePath)}:${m.line}`, message: m.message })),
+    );
+    families = JSON.parse(runCliCaptured(["families", ".", "--format", "json"], dir).stdout) as Family[];
+  });
+
+  it("reports the MSET through the helper handed an expiry, and the SET without one, nothing else", () => {
+    assert.deepEqual(
+      messages.map((m) => m.at),
+      [
+        "require-cache-ttl src/flags/flags.ts:10",
+        "require-cache-ttl src/flags/flags.ts:26",
+        // The helper's own MSET (reported before this pass too).
+        "require-cache-ttl src/store/client.ts:45",
+      ],
+    );
+    assert.equal(
+      messages[0]?.message,
+      "`MSET` writes keys with no expiry and cannot set one; expire each key afterwards or use SET with EX in a pipeline.",
+    );
+    assert.match(messages[1]?.message ?? "", /^`SET` writes `profile:\{id\}` with no expiry/);
+  });
+
+  it("makes families of the keys read, written and deleted through the helpers", () => {
+    const byPattern = new Map(families.map((family) => [family.pattern, family]));
+    assert.deepEqual([...byPattern.keys()].sort(), ["card:{id}", "profile:{id}"]);
+    const profile = byPattern.get("profile:{id}")!;
+    assert.deepEqual(
+      [profile.reads.length, profile.writes.length, profile.invalidations.length],
+      [1, 1, 1],
+      "the helper's get, set and del are the family's read, write and invalidation",
+    );
+  });
+});
