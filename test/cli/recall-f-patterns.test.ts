@@ -48,7 +48,7 @@ describe("recall: helpers hung on a Redis client over its commands", () => {
     );
     assert.equal(
       messages[0]?.message,
-      "`MSET` writes keys with no expiry and cannot set one; expire each key afterwards or use SET with EX in a pipeline.",
+      "This `MSET` is handed an expiry (`{ EX: 300 }`), but `store.encoded.mSet` (at src/store/client.ts:44) does not take it: the helper never passes it on, and the keys are written with no expiry. MSET cannot take an expiry: expire each key afterwards, or write them with SET and EX in a pipeline.",
     );
     assert.match(messages[1]?.message ?? "", /^`SET` writes `profile:\{id\}` with no expiry/);
   });

@@ -365,7 +365,9 @@ export class InstanceResolver implements ReaderServices {
           span: this.resolver.makeSpan(fn),
         };
       }
-      const name = `${base.instance.name ?? node.expression.getText()}.${node.name.text}`;
+      // Named as the call reads (`store.helpers`), or after the client's own name.
+      const owner = this.resolver.ts.isIdentifier(node.expression) ? node.expression.text : base.instance.name;
+      const name = `${owner ?? node.expression.getText()}.${node.name.text}`;
       return { instance: { ...base.instance, name, replacedMethods }, batchId: undefined };
     }
     return undefined;
