@@ -212,3 +212,68 @@ ruleTester.run("require-cache-ttl", rules["require-cache-ttl"]!, {
     },
   ],
 });
+
+/** A read-through helper storing the time of each fill, and a helper marking an entry stale (keeps value and expiry). */
+const READ_THROUGH = [
+  ...PLAIN,
+  "interface Entry<T> { data: T; storedAt: number }",
+  "async function readThrough<T>(key: string, load: () => Promise<T>, ttlSeconds = 60): Promise<T> {",
+  "  const entry = await store.encoded.get<Entry<T>>(key);",
+  "  if (entry && Date.now() - entry.storedAt < ttlSeconds * 1000) return entry.data;",
+  "  const data = await load();",
+  "  await store.encoded.set(key, { data, storedAt: Date.now() }, { EX: ttlSeconds * 2 });",
+  "  return data;",
+  "}",
+  "async function markStale(key: string): Promise<void> {",
+  "  const entry = await store.encoded.get<Entry<unknown>>(key);",
+  "  if (!entry) return;",
+  "  const stale: Entry<unknown> = { data: entry.data, storedAt: 0 };",
+  "  await store.encoded.set(key, stale, { KEEPTTL: true });",
+  "}",
+  'const QUOTA_KEYS = { used: "quota:used" } as const;',
+  "declare function countUsage(team: string): Promise<number>;",
+  "export function usedBy(team: string) {",
+  "  return readThrough(`${QUOTA_KEYS.used}:${team}`, () => countUsage(team));",
+  "}",
+];
+const USED_FILLED_AT = READ_THROUGH.findIndex((line) => line.includes("return readThrough(")) + 1;
+
+ruleTester.run("no-unmatched-invalidation", rules["no-unmatched-invalidation"]!, {
+  valid: [
+    {
+      name: "the team's entry marked stale, as the read-through stores it",
+      filename: FILENAME,
+      code: lines(
+        ...READ_THROUGH,
+        "export async function refreshUsage(team: string) {",
+        "  await markStale(`${QUOTA_KEYS.used}:${team}`);",
+        "}",
+      ),
+    },
+  ],
+  invalid: [
+    {
+      name: "the bare prefix marked stale, though the values are stored per team",
+      filename: FILENAME,
+      code: lines(
+        ...READ_THROUGH,
+        "export async function refreshAllUsage() {",
+        "  await markStale(QUOTA_KEYS.used);",
+        "}",
+      ),
+      errors: [
+        {
+          messageId: "unmatchedKey",
+          line: READ_THROUGH.length + 2,
+          data: {
+            what: "set",
+            key: "quota:used",
+            family: "quota:used:{team}",
+            writtenAt: `file.ts:${USED_FILLED_AT}`,
+            difference: "which goes on after `quota:used` with `:{team}`",
+          },
+        },
+      ],
+    },
+  ],
+});

@@ -61,6 +61,10 @@ export function addRedisSite(
   } else {
     operation = "read";
   }
+  // A SET that keeps the key's expiry and stores the entry with its fill time zeroed marks it stale for a reader that
+  // compares that time with its TTL (`{ data, cachedAt: 0 }` with KEEPTTL): an invalidation that keeps the old value.
+  if (operation === "write" && command === "set" && ttl.kind === "keep" && isStaleMarker(builder, args[1]))
+    operation = "delete";
   // A helper of the project over the command that takes fewer parameters than the call's arguments: an expiry among
   // the arguments past them never reaches the command (`helpers.mSet(entries, { EX: 60 })` over `mSet(entries)`).
   const droppedTtl = operation === "write" ? findDroppedExpiry(builder, instance, calleeName, args) : undefined;
@@ -144,4 +148,27 @@ function findDroppedExpiry(
       return { text: argument.getText(), replacedAt: helper.span, method };
   }
   return undefined;
+}
+
+/** A stored time (`cachedAt`, `fetchedTime`, `timestamp`) that a stale marker sets to zero. */
+const STORED_TIME = /(?:at|time|timestamp)$/i;
+
+/** An object written as `{ …, cachedAt: 0 }`, directly or through a `const` the function builds it in. */
+function isStaleMarker(builder: SiteBuilder, value: TS.Expression | undefined): boolean {
+  if (!value) return false;
+  const { ts } = builder;
+  const r = builder.resolver;
+  let node = r.skipOuter(value);
+  if (ts.isIdentifier(node)) {
+    const initializer = r.getConstInitializer(r.getDeclaredSymbol(node));
+    if (!initializer) return false;
+    node = r.skipOuter(initializer);
+  }
+  if (!ts.isObjectLiteralExpression(node)) return false;
+  return node.properties.some((property) => {
+    if (!ts.isPropertyAssignment(property)) return false;
+    const name = r.getPropertyName(property.name);
+    const assigned = r.skipOuter(property.initializer);
+    return name !== undefined && STORED_TIME.test(name) && ts.isNumericLiteral(assigned) && Number(assigned.text) === 0;
+  });
 }
