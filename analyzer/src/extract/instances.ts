@@ -57,7 +57,8 @@ export class InstanceResolver implements ReaderServices {
     const cached = this.cache.get(expression);
     if (cached !== undefined) return cached ?? undefined;
     const result = this.computeReceiver(expression, depth);
-    this.cache.set(expression, result ?? null);
+    // A failure deep in a chain may be the depth limit, not the expression: only a failure from the top is final.
+    if (result || depth === 0) this.cache.set(expression, result ?? null);
     return result;
   }
 
