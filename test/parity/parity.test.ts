@@ -12,6 +12,7 @@ const PROJECTS = [
   path.join(FIXTURES, "recall"),
   path.join(FIXTURES, "recall-ts"),
   path.join(FIXTURES, "recall-e"),
+  path.join(FIXTURES, "recall-f"),
   path.join(FIXTURES, "cache-fallback"),
   path.join(REPO_ROOT, "examples", "cache-demo"),
   path.join(FIXTURES, "client-timeouts"),

@@ -408,7 +408,14 @@ export class CallGraphCollector {
     // A key builder (`userKey(id)`, `keys.user(id)`) or a constant or variable named like a key (`this.CACHE_KEY`, `snapshotKey`).
     if (ts.isCallExpression(node)) return /key/i.test(node.expression.getText());
     const name = ts.isIdentifier(node) ? node.text : ts.isPropertyAccessExpression(node) ? node.name.text : "";
-    return /key/i.test(name);
+    if (/key/i.test(name)) return true;
+    // A constant of a table of keys: `KEYS.users.list`, `REDIS_KEYS.SESSION` (a name of the chain says key).
+    for (let part: TS.Expression = node; ts.isPropertyAccessExpression(part); part = part.expression) {
+      const root = part.expression;
+      if (ts.isIdentifier(root) && /key/i.test(root.text)) return true;
+      if (ts.isPropertyAccessExpression(root) && /key/i.test(root.name.text)) return true;
+    }
+    return false;
   }
 
   /** `emitter.on("user.updated", handler)`, `subscriber.subscribe("channel", handler)`: the events the last argument handles. */

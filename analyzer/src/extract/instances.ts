@@ -9,8 +9,9 @@ import { getAdapter, getRemoteStoreAdapter, getStoreAdapter, findLibraryByModule
 import { createArgumentReader, fromExpr, type ReaderServices } from "./argument-reader";
 import { findAssignedName, nameFunction } from "./functions";
 import { walkTree } from "./walk";
+import { findAssignedFacades, type FacadeMethod } from "./property-facades";
 
-const MAX_DEPTH = 5;
+const MAX_DEPTH = 8;
 
 /** A resolved receiver: the instance, plus the pipeline/transaction it goes through. */
 export interface ReceiverInfo {
@@ -56,7 +57,8 @@ export class InstanceResolver implements ReaderServices {
     const cached = this.cache.get(expression);
     if (cached !== undefined) return cached ?? undefined;
     const result = this.computeReceiver(expression, depth);
-    this.cache.set(expression, result ?? null);
+    // A failure deep in a chain may be the depth limit, not the expression: only a failure from the top is final.
+    if (result || depth === 0) this.cache.set(expression, result ?? null);
     return result;
   }
 
@@ -165,6 +167,11 @@ export class InstanceResolver implements ReaderServices {
       const symbol = r.getDeclaredSymbol(nameNode);
       const fromDeclarations = symbol ? this.resolveSymbol(symbol, depth) : undefined;
       if (fromDeclarations) return fromDeclarations;
+      // `client.helpers` where the client's factory assigns `client.helpers = { get(key) {…}, … }` over its commands.
+      if (ts.isPropertyAccessExpression(node)) {
+        const facade = this.resolvePropertyFacade(node, symbol, depth);
+        if (facade) return facade;
+      }
       // A free name (`kv`) or `globalThis.kv` that nothing declares: what the program assigns to `global.kv`.
       const globalName = symbol?.declarations?.some((declaration) => !this.isAmbient(declaration))
         ? undefined
@@ -328,8 +335,47 @@ export class InstanceResolver implements ReaderServices {
     }
   }
 
+  /**
+   * A property of a client that holds an object of functions over the client's commands (see `property-facades.ts`):
+   * at least two of its methods pass their first parameter on as the key of a command of the same client. Its calls are
+   * the client's calls; the methods it declares are `replacedMethods` (their parameters say which arguments reach it).
+   */
+  private resolvePropertyFacade(
+    node: TS.PropertyAccessExpression,
+    symbol: TS.Symbol | undefined,
+    depth: number,
+  ): ReceiverInfo | undefined {
+    const facades = findAssignedFacades(this.resolver, node, symbol);
+    if (facades.length === 0) return undefined;
+    const base = this.resolveReceiver(node.expression, depth + 1);
+    if (!base?.instance.constructedAt || (base.instance.kind !== "redis" && base.instance.kind !== "remote-kv"))
+      return undefined;
+    const same = (info: ReceiverInfo | undefined) =>
+      info?.instance.constructedAt?.file === base.instance.constructedAt!.file &&
+      info?.instance.constructedAt?.start === base.instance.constructedAt!.start;
+    for (const facade of facades) {
+      if (!same(this.resolveReceiver(facade.owner, depth + 1))) continue;
+      let forwarding = 0;
+      for (const fn of facade.methods.values()) if (same(this.findForwardedReceiver(fn, depth + 1))) forwarding++;
+      if (forwarding < 2) continue;
+      const replacedMethods: Record<string, ReplacedMethod> = {};
+      for (const [name, fn] of facade.methods) {
+        const takesAny = fn.parameters.some((parameter) => parameter.dotDotDotToken !== undefined);
+        replacedMethods[name] = {
+          parameters: takesAny ? undefined : fn.parameters.length,
+          span: this.resolver.makeSpan(fn),
+        };
+      }
+      // Named as the call reads (`store.helpers`), or after the client's own name.
+      const owner = this.resolver.ts.isIdentifier(node.expression) ? node.expression.text : base.instance.name;
+      const name = `${owner ?? node.expression.getText()}.${node.name.text}`;
+      return { instance: { ...base.instance, name, replacedMethods }, batchId: undefined };
+    }
+    return undefined;
+  }
+
   /** The cache a function passes its first parameter to as a key: `inner.get(key)`, `saved.apply(inner, [key, …])`. */
-  private findForwardedReceiver(fn: TS.FunctionExpression | TS.ArrowFunction, depth: number): ReceiverInfo | undefined {
+  private findForwardedReceiver(fn: FacadeMethod, depth: number): ReceiverInfo | undefined {
     const r = this.resolver;
     const { ts } = r;
     const first = fn.parameters[0];

@@ -373,9 +373,10 @@ export interface CacheSite {
   ttlOmitted?: { option: string; wrapper: string; by: string };
   /**
    * The call passes a TTL that never reaches the store: the method is replaced on the instance by a project function
-   * that takes fewer arguments (`cache.set = function (key, value) {…}`). `ttl` is then the instance's default.
+   * that takes fewer arguments (`cache.set = function (key, value) {…}`), or a helper over a Redis command that does
+   * not take the options (`client.helpers.mSet(entries, { EX: 60 })`, `method` its name). `ttl` is then the default.
    */
-  droppedTtl?: { text: string; replacedAt: Span };
+  droppedTtl?: { text: string; replacedAt: Span; method?: string };
   /**
    * What the library's adapter could not read at this site, said instead of guessed: the construction's
    * options are a variable of unknown shape, or the call has a shape the adapter does not know.

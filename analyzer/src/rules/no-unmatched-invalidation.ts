@@ -119,7 +119,7 @@ function checkKey(
   const own = program.familiesOfSite.get(site.id) ?? [];
   // A family the model dropped after linking (a queue) is not a cache: the delete is about it.
   if (own.some((id) => !program.familiesById.has(id))) return undefined;
-  if (own.some((id) => isUsed(program.familiesById.get(id)!))) return undefined;
+  if (own.some((id) => isUsed(program.familiesById.get(id)!, site))) return undefined;
   const scopes = new Set(own.map(scopeOf));
   if (hasDecoratorFamilies(site.library) || backsDecoratorCaches(site.library)) scopes.add("decorator");
   // `@CacheClear({ cacheKeysToClear, isPattern })` clears every key that starts with its text.
@@ -127,7 +127,11 @@ function checkKey(
   // The index keeps this linear in deletes: only the families of the key's namespace (or of an unfixed one) can
   // hold it, and only those of a namespace near the key's can be the one it was meant for.
   const keyScope = getProgramIndex(program).findKeyScope(scopes);
-  if (keyScope.findOverlapCandidates(key).some((family) => patternsOverlap(key, family.pattern))) return undefined;
+  // The key's own families are unused (above): they hold nothing for it to drop.
+  const overlapping = keyScope
+    .findOverlapCandidates(key)
+    .filter((family) => !own.includes(family.id) && patternsOverlap(key, family.pattern));
+  if (overlapping.some((family) => !isGenericPattern(family.pattern))) return undefined;
   const ours = namespaceOf(key);
   const closest = findClosest(
     key,
@@ -137,6 +141,9 @@ function checkKey(
   );
   if (!closest) return undefined;
   const { family } = closest;
+  // A family of keys with no text of their own (`{prefix}:{id}`) may hold this key, unless it stops short of a
+  // family's variable part: the bare prefix of keys the program writes with more after it.
+  if (overlapping.length > 0 && !stopsShort(key, family.pattern)) return undefined;
   return finding(
     site.calleeSpan,
     "unmatchedKey",
@@ -256,9 +263,12 @@ function isCheckableTag(tag: KeyTemplate, site: CacheSite): boolean {
   return !(hasGlobalTags(site.library) && tag.pattern.startsWith("path:"));
 }
 
-/** A family the program fills or reads: a key only deleted here may be another service's, or no one's. */
-function isUsed(family: CacheFamily): boolean {
-  return family.writes.length > 0 || family.reads.length > 0;
+/**
+ * A family the program fills or reads: a key only deleted here may be another service's, or no one's. A read in the
+ * function that invalidates (a stale marker keeps the value it reads first) does not make the key used.
+ */
+function isUsed(family: CacheFamily, site: CacheSite): boolean {
+  return family.writes.length > 0 || family.reads.some((read) => read.functionId !== site.functionId);
 }
 
 /** `redis`, `in-process:<instance>`, `decorator`…: the store a family id belongs to. */
@@ -291,7 +301,25 @@ function isMeantFor(key: string, family: string): boolean {
   const familySegments = normalizePattern(family).split(":");
   const at = keySegments.findIndex((segment, index) => segment !== familySegments[index]);
   const [a, b] = [keySegments[at], familySegments[at]];
+  if (at === -1 && stopsShort(key, family)) return true;
   return at > 0 && a !== undefined && b !== undefined && !a.includes("{") && !b.includes("{") && isNearName(a, b);
+}
+
+/** The key is the family's pattern up to its last literal segment (`pool:size` of `pool:size:{region}`). */
+function stopsShort(key: string, family: string): boolean {
+  const keySegments = normalizePattern(key).split(":");
+  const familySegments = normalizePattern(family).split(":");
+  return (
+    keySegments.length > 1 &&
+    familySegments.length > keySegments.length &&
+    keySegments.every((segment, index) => segment === familySegments[index]) &&
+    familySegments.slice(keySegments.length).every((segment) => segment === "{}")
+  );
+}
+
+/** A pattern with no text of its own, only holes, separators and globs (`{prefix}:{id}`, `*`): it says no name. */
+function isGenericPattern(pattern: string): boolean {
+  return /^[:*]*$/.test(pattern.replace(/\{[^{}]*\}/g, ""));
 }
 
 /** Why the key is not the family's, in words: the first segment where they part. */

@@ -40,6 +40,8 @@ const messages = {
     "`{{command}}` writes `{{key}}`, {{domain}}, with no expiry, and nothing deletes it: a key is left behind for each one and the keyspace grows without end. {{fix}}",
   redisMultiWithoutTtl:
     "`{{command}}` writes keys with no expiry and cannot set one; expire each key afterwards or use SET with EX in a pipeline.",
+  redisTtlDropped:
+    "This `{{command}}` is handed an expiry (`{{ttl}}`), but `{{name}}.{{method}}` (at {{where}}) does not take it: the helper never passes it on, and {{what}} written with no expiry. {{fix}}",
   inProcessForever:
     "`{{name}}.{{method}}` stores `{{key}}` forever: `{{name}}` (built at {{where}}) has neither a bound nor a default TTL and this call passes no TTL. {{fix}}",
   inProcessWithoutTtl:
@@ -159,7 +161,25 @@ function checkRedisWrite(
   // The wrapper's own write, whose key its callers give: reported at those calls (or not at all without callers).
   if (site.keyParameter !== undefined) return [];
   const command = describeRedisCall(site);
-  if (site.method === "mset" || site.method === "msetnx") {
+  const multi = site.method === "mset" || site.method === "msetnx";
+  // The caller asked for an expiry that a project helper over the command throws away: reported without a family.
+  if (site.droppedTtl && site.instance) {
+    if (scope.hasLaterExpiry(site, !multi)) return [];
+    return [
+      finding(site.calleeSpan, "redisTtlDropped", {
+        command,
+        ttl: site.droppedTtl.text,
+        name: site.instance.name ?? site.library,
+        method: site.droppedTtl.method ?? site.method,
+        where: context.formatLocation(site.droppedTtl.replacedAt),
+        what: multi || !site.key ? "the keys are" : `\`${site.key.pattern}\` is`,
+        fix: multi
+          ? `${command} cannot take an expiry: expire each key afterwards, or write them with SET and EX in a pipeline.`
+          : "Pass the options on to the command in the helper.",
+      }),
+    ];
+  }
+  if (multi) {
     if (scope.hasLaterExpiry(site, false)) return [];
     return [finding(site.calleeSpan, "redisMultiWithoutTtl", { command })];
   }
