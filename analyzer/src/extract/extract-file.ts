@@ -25,6 +25,7 @@ import { resolveBoundMethod } from "./sites/bound-methods";
 import { findSingleSlotKeyGaps } from "./sites/single-slot";
 import { findUnusedClassTtls } from "./sites/unused-ttl";
 import { findCollectionCaches } from "./sites/collection-caches";
+import { findFunctionPairCaches } from "./sites/function-pair-caches";
 import { addTagServiceInvalidation, addStoreSite } from "./sites/store-sites";
 import { addMemoizeSite } from "./sites/memoizers";
 import { visitDecorator } from "./sites/decorators";
@@ -164,6 +165,7 @@ class FileExtractor {
       else if (ts.isDecorator(node)) visitDecorator(this.builder, node);
     });
     findCollectionCaches(this.builder, this.sourceFile);
+    findFunctionPairCaches(this.builder, this.sourceFile);
     // A call the collection pass made a site of is resolved after all.
     const resolvedCalls = new Set([...this.builder.siteCalls.values()].map((call) => call.getStart()));
     const unresolvedCalls = this.unresolvedCalls.filter((call) => !resolvedCalls.has(call.span.start));
