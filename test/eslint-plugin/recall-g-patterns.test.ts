@@ -114,3 +114,122 @@ ruleTester.run("require-complete-cache-key", rules["require-complete-cache-key"]
     },
   ],
 });
+
+/** A table of in-flight lookups shared by concurrent callers. */
+const TABLE = [
+  "declare function resolveHost(name: string): Promise<string>;",
+  "const lookups = new Map<string, Promise<string>>();",
+];
+
+ruleTester.run("no-cached-rejection", rules["no-cached-rejection"]!, {
+  valid: [
+    {
+      name: "the entry is removed in finally",
+      filename: FILENAME,
+      code: lines(
+        ...TABLE,
+        "export async function address(name: string) {",
+        "  const running = lookups.get(name);",
+        "  if (running) return running;",
+        "  const lookup = resolveHost(name);",
+        "  lookups.set(name, lookup);",
+        "  try {",
+        "    return await lookup;",
+        "  } finally {",
+        "    lookups.delete(name);",
+        "  }",
+        "}",
+      ),
+    },
+    {
+      name: "the promise removes its own entry when it settles",
+      filename: FILENAME,
+      code: lines(
+        ...TABLE,
+        "export async function address(name: string) {",
+        "  const running = lookups.get(name);",
+        "  if (running) return running;",
+        "  const lookup = resolveHost(name).finally(() => lookups.delete(name));",
+        "  lookups.set(name, lookup);",
+        "  return await lookup;",
+        "}",
+      ),
+    },
+    {
+      name: "a table local to the call",
+      filename: FILENAME,
+      code: lines(
+        "declare function resolveHost(name: string): Promise<string>;",
+        "export async function addresses(names: string[]) {",
+        "  const lookups = new Map<string, Promise<string>>();",
+        "  const out: string[] = [];",
+        "  for (const name of names) {",
+        "    const lookup = resolveHost(name);",
+        "    lookups.set(name, lookup);",
+        "    out.push(await lookup);",
+        "    lookups.delete(name);",
+        "  }",
+        "  return out;",
+        "}",
+      ),
+    },
+  ],
+  invalid: [
+    {
+      name: "the entry is removed only after a successful await",
+      filename: FILENAME,
+      code: lines(
+        ...TABLE,
+        "export async function address(name: string) {",
+        "  const running = lookups.get(name);",
+        "  if (running) return running;",
+        "  const lookup = resolveHost(name);",
+        "  lookups.set(name, lookup);",
+        "  const ip = await lookup;",
+        "  lookups.delete(name);",
+        "  return ip;",
+        "}",
+      ),
+      errors: [
+        {
+          messageId: "inFlightKept",
+          line: 8,
+          data: { holder: "lookups", removal: "lookups.delete(name)" },
+        },
+      ],
+    },
+    {
+      name: "an entry registered by a helper, released by another after the await",
+      filename: FILENAME,
+      code: lines(
+        "interface Slot { key: string; value: Promise<number> | number | undefined }",
+        "declare function count(key: string): Promise<number>;",
+        "export class Counter {",
+        "  private readonly slots = new Map<string, Slot>();",
+        "  async total(key: string) {",
+        "    const slot = this.slots.get(key) ?? this.open(key);",
+        "    if (slot.value === undefined) slot.value = count(key);",
+        "    slot.value = await slot.value;",
+        "    this.close(slot);",
+        "    return slot.value;",
+        "  }",
+        "  private open(key: string): Slot {",
+        "    const slot: Slot = { key, value: undefined };",
+        "    this.slots.set(key, slot);",
+        "    return slot;",
+        "  }",
+        "  private close(slot: Slot) {",
+        "    this.slots.delete(slot.key);",
+        "  }",
+        "}",
+      ),
+      errors: [
+        {
+          messageId: "inFlightKept",
+          line: 8,
+          data: { holder: "this.slots", removal: "this.close(slot)" },
+        },
+      ],
+    },
+  ],
+});

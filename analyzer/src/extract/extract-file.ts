@@ -26,6 +26,7 @@ import { findSingleSlotKeyGaps } from "./sites/single-slot";
 import { findUnusedClassTtls } from "./sites/unused-ttl";
 import { findCollectionCaches } from "./sites/collection-caches";
 import { findFunctionPairCaches } from "./sites/function-pair-caches";
+import { findInFlightRejections } from "./sites/in-flight-rejections";
 import { addTagServiceInvalidation, addStoreSite } from "./sites/store-sites";
 import { addMemoizeSite } from "./sites/memoizers";
 import { visitDecorator } from "./sites/decorators";
@@ -177,6 +178,7 @@ class FileExtractor {
     findCacheAsideKeyGaps(this.builder);
     findSingleSlotKeyGaps(this.builder, this.sourceFile);
     const unusedTtls = findUnusedClassTtls(this.builder, this.sourceFile);
+    const inFlightRejections = findInFlightRejections(this.builder, this.sourceFile);
     const unresolved = [...this.resolver.unresolvedModules].filter(
       (m) => !this.unresolvedBefore.has(m) || this.importsModule(m),
     );
@@ -191,6 +193,7 @@ class FileExtractor {
       unresolvedLibraryImports: unresolved.sort(),
       ...(unresolvedCalls.length > 0 ? { unresolvedCalls } : {}),
       ...(unusedTtls.length > 0 ? { unusedTtls } : {}),
+      ...(inFlightRejections.length > 0 ? { inFlightRejections } : {}),
       ...(this.missingCacheMethods.length > 0 ? { missingCacheMethods: this.missingCacheMethods } : {}),
       ...(this.keyValueAccesses.length > 0 ? { keyValueAccesses: this.keyValueAccesses } : {}),
     };

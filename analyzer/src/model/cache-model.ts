@@ -660,6 +660,26 @@ export interface FileCacheModel {
   missingCacheMethods?: MissingCacheMethod[];
   /** Calls on project key-value stores (`KeyValueAccess`). Absent when there is none. */
   keyValueAccesses?: KeyValueAccess[];
+  /**
+   * Hand-rolled tables of in-flight promises whose entry is removed only after the promise resolves (no-cached-rejection).
+   * Absent when there is none.
+   */
+  inFlightRejections?: InFlightRejection[];
+}
+
+/**
+ * An async function that keeps a promise it started in a long-lived holder (`inflight.set(key, p)`, or a field of an
+ * entry a helper registered there) and removes the entry after awaiting it, outside any `try`: when the promise
+ * rejects, the removal never runs and the holder serves the rejection to every later caller.
+ */
+export interface InFlightRejection {
+  /** The await that throws past the removal. */
+  span: Span;
+  /** The holder as written (`this.pending`, `inflight`). */
+  holder: string;
+  /** The removal the rejection skips, as written, and where it is. */
+  removal: string;
+  removalSpan: Span;
 }
 
 /**

@@ -1,6 +1,7 @@
 // An async function memoized by a library that keeps rejected promises: one transient
-// failure is served to every later caller with the same key, until the entry goes away.
-import type { CacheSite, RejectionFix, Span } from "../model/cache-model";
+// failure is served to every later caller with the same key, until the entry goes away. Also a hand-rolled table of
+// in-flight promises whose entry is removed only after a successful await (`InFlightRejection`).
+import type { CacheSite, InFlightRejection, RejectionFix, Span } from "../model/cache-model";
 import { defineRule, type RuleReport } from "../model/rule";
 import { describeFoldedDefects, keepsRejection } from "./shared/defect-owners";
 
@@ -11,6 +12,8 @@ export interface NoCachedRejectionOptions {
 const messages = {
   rejectionKept:
     "`{{name}}` is async and memoized with {{library}}, which keeps a rejected promise in its cache: one transient failure is served to every later caller with the same key {{until}}. {{fix}}{{also}}",
+  inFlightKept:
+    "The promise awaited here is kept in `{{holder}}` until `{{removal}}` after the await, which does not run when it rejects: the rejected promise stays in `{{holder}}` and every later caller that finds it gets the failure, until the process restarts. Remove the entry in a `finally` (or in a `.catch` that rethrows).",
 } as const;
 
 type Report = RuleReport<typeof messages>;
@@ -39,6 +42,7 @@ export const noCachedRejection = defineRule<NoCachedRejectionOptions, typeof mes
       const finding = checkSite(site, context.options);
       if (finding) findings.push(finding);
     }
+    for (const kept of model.inFlightRejections ?? []) findings.push(reportInFlight(kept));
     return findings;
   },
 });
@@ -59,6 +63,14 @@ function checkSite(site: CacheSite, options: NoCachedRejectionOptions): Report |
       also: kept.expires ? "" : describeFoldedDefects(site),
     },
     span: site.calleeSpan as Span,
+  };
+}
+
+function reportInFlight(kept: InFlightRejection): Report {
+  return {
+    messageId: "inFlightKept",
+    data: { holder: kept.holder, removal: kept.removal },
+    span: kept.span,
   };
 }
 
