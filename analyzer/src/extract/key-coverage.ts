@@ -13,6 +13,9 @@ import { SKIP_CHILDREN, walkTree, walkTreeWith } from "./walk";
 const NON_IDENTITY_NAME =
   /^(timeout|timeoutMs|retries|retry|maxRetries|signal|log|logger|trace|traceId|requestId|correlationId|debug|verbose|force|forceRefresh|refresh|bypassCache|skipCache|noCache|ttl|ttlMs|ttlSeconds|expiresIn|maxAge|attempt|attempts)$/i;
 
+/** Methods that put their arguments into the object they are called on (`list.push(x)`, `map.set(k, v)`, `sb.append(s)`). */
+const FEEDING_METHOD = /^(push|unshift|splice|fill|set|add|append|prepend|insert|put|write|assign|concat)$/;
+
 /** A parameter or field that shapes how a value is fetched, not which value (`timeout`, `signal`, `ttl`). */
 export function isNonIdentityName(name: string): boolean {
   return NON_IDENTITY_NAME.test(name);
@@ -271,12 +274,14 @@ export class KeyCoverage {
         )
           sources.push({ node: node.right, computed: false });
       }
-      // `list.push(compute(x))` feeds `list`.
+      // `list.push(compute(x))` feeds `list`; a method that uses the object (`queue.schedule(job)`) does not put its
+      // arguments into it.
       if (
         ts.isCallExpression(node) &&
         ts.isPropertyAccessExpression(node.expression) &&
         ts.isIdentifier(node.expression.expression) &&
-        node.expression.expression.text === name
+        node.expression.expression.text === name &&
+        FEEDING_METHOD.test(node.expression.name.text)
       ) {
         if (this.resolver.checker.getSymbolAtLocation(node.expression.expression) === symbol)
           for (const argument of node.arguments) sources.push({ node: argument, computed: true });
