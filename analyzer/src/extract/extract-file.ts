@@ -28,6 +28,8 @@ import { findKeptRejections } from "./sites/promise-holders";
 import { findUnusedClassTtls } from "./sites/unused-ttl";
 import { findCountLimitTtls } from "./sites/count-limit-ttls";
 import { findCollectionCaches } from "./sites/collection-caches";
+import { findFunctionPairCaches } from "./sites/function-pair-caches";
+import { findInFlightRejections } from "./sites/in-flight-rejections";
 import { addTagServiceInvalidation, addStoreSite } from "./sites/store-sites";
 import { addMemoizeSite } from "./sites/memoizers";
 import { visitDecorator } from "./sites/decorators";
@@ -167,6 +169,7 @@ class FileExtractor {
       else if (ts.isDecorator(node)) visitDecorator(this.builder, node);
     });
     findCollectionCaches(this.builder, this.sourceFile);
+    findFunctionPairCaches(this.builder, this.sourceFile);
     // A call the collection pass made a site of is resolved after all.
     const resolvedCalls = new Set([...this.builder.siteCalls.values()].map((call) => call.getStart()));
     const unresolvedCalls = this.unresolvedCalls.filter((call) => !resolvedCalls.has(call.span.start));
@@ -181,6 +184,7 @@ class FileExtractor {
     const countLimitTtls = findCountLimitTtls(this.builder, this.sourceFile);
     const sessionUserReads = findSessionUserReads(this.builder, this.sourceFile);
     const keptRejections = findKeptRejections(this.builder, this.sourceFile);
+    const inFlightRejections = findInFlightRejections(this.builder, this.sourceFile);
     const unresolved = [...this.resolver.unresolvedModules].filter(
       (m) => !this.unresolvedBefore.has(m) || this.importsModule(m),
     );
@@ -196,6 +200,7 @@ class FileExtractor {
       ...(unresolvedCalls.length > 0 ? { unresolvedCalls } : {}),
       ...(unusedTtls.length > 0 ? { unusedTtls } : {}),
       ...(countLimitTtls.length > 0 ? { countLimitTtls } : {}),
+      ...(inFlightRejections.length > 0 ? { inFlightRejections } : {}),
       ...(this.missingCacheMethods.length > 0 ? { missingCacheMethods: this.missingCacheMethods } : {}),
       ...(this.keyValueAccesses.length > 0 ? { keyValueAccesses: this.keyValueAccesses } : {}),
       ...(sessionUserReads.length > 0 ? { sessionUserReads } : {}),

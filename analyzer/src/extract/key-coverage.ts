@@ -13,6 +13,9 @@ import { SKIP_CHILDREN, walkTree, walkTreeWith } from "./walk";
 const NON_IDENTITY_NAME =
   /^(timeout|timeoutMs|retries|retry|maxRetries|signal|log|logger|trace|traceId|requestId|correlationId|debug|verbose|force|forceRefresh|refresh|bypassCache|skipCache|noCache|ttl|ttlMs|ttlSeconds|expiresIn|maxAge|attempt|attempts)$/i;
 
+/** Methods that put their arguments into the object they are called on (`list.push(x)`, `map.set(k, v)`, `sb.append(s)`). */
+const FEEDING_METHOD = /^(push|unshift|splice|fill|set|add|append|prepend|insert|put|write|assign|concat)$/;
+
 /** A parameter or field that shapes how a value is fetched, not which value (`timeout`, `signal`, `ttl`). */
 export function isNonIdentityName(name: string): boolean {
   return NON_IDENTITY_NAME.test(name);
@@ -32,11 +35,20 @@ export class KeyCoverage {
     this.ts = resolver.ts;
   }
 
-  /** Inputs of `fn` the value is computed from but the key does not contain. */
-  findMissingInputs(fn: TS.FunctionLikeDeclaration, key: TS.Expression, value: TS.Expression): string[] {
+  /**
+   * Inputs of `fn` the value is computed from but the key does not contain. A key given as several expressions (the
+   * key arguments of a project `cacheGet(a, b)`) covers what any of them covers.
+   */
+  findMissingInputs(
+    fn: TS.FunctionLikeDeclaration,
+    key: TS.Expression | readonly TS.Expression[],
+    value: TS.Expression,
+  ): string[] {
     const parameters = this.collectParameters(fn);
     if (parameters.size === 0) return [];
-    const keyInputs = this.collectInputs(fn, key, parameters);
+    const keyInputs: Inputs = { all: new Set(), computed: new Set() };
+    for (const part of Array.isArray(key) ? key : [key as TS.Expression])
+      for (const name of this.collectInputs(fn, part, parameters).all) keyInputs.all.add(name);
     const valueInputs = this.collectInputs(fn, value, parameters);
     return [...valueInputs.computed].filter((name) => !keyInputs.all.has(name) && !NON_IDENTITY_NAME.test(name)).sort();
   }
@@ -89,7 +101,69 @@ export class KeyCoverage {
       if (ts.isIdentifier(parameter.name) && parameter.name.text === "this") continue;
       visitName(parameter.name);
     }
+    this.collectParameterFields(fn, result);
     return result;
+  }
+
+  /**
+   * Locals the function binds from its parameters' fields (`const { id, slug } = req.params`, `const team =
+   * args.team`): inputs of a call as much as the parameters themselves, when their type identifies a value. Route
+   * and query parameters (`….params.x`, `….query.x`) are strings in every HTTP framework, so they count even when
+   * the request's type is not known (no dependencies installed).
+   */
+  private collectParameterFields(fn: TS.FunctionLikeDeclaration, result: Map<TS.Symbol, string>): void {
+    const { ts } = this;
+    const r = this.resolver;
+    if (!fn.body || !ts.isBlock(fn.body)) return;
+    const parameterSymbols = new Set<TS.Symbol>();
+    for (const parameter of fn.parameters)
+      if (ts.isIdentifier(parameter.name)) {
+        const symbol = r.checker.getSymbolAtLocation(parameter.name);
+        if (symbol) parameterSymbols.add(symbol);
+      }
+    if (parameterSymbols.size === 0) return;
+    /** The property names from the parameter to the value (`["params"]` for `req.params`), or undefined. */
+    const pathFromParameter = (expression: TS.Expression): string[] | undefined => {
+      const names: string[] = [];
+      let node = r.skipOuter(expression);
+      while (ts.isPropertyAccessExpression(node)) {
+        names.unshift(node.name.text);
+        node = r.skipOuter(node.expression);
+      }
+      if (!ts.isIdentifier(node)) return undefined;
+      const symbol = r.checker.getSymbolAtLocation(node);
+      return symbol && parameterSymbols.has(symbol) ? names : undefined;
+    };
+    const isRouteOrQuery = (path: readonly string[]): boolean => {
+      const holder = path.at(-1);
+      return holder === "params" || holder === "query";
+    };
+    const add = (name: TS.Identifier, pathToHolder: readonly string[]): void => {
+      const symbol = r.checker.getSymbolAtLocation(name);
+      if (!symbol || result.has(symbol)) return;
+      if (this.isIdentityType(name) || (isRouteOrQuery(pathToHolder) && this.isUnknownType(name)))
+        result.set(symbol, name.text);
+    };
+    walkTree(ts, fn.body, (node) => {
+      if (ts.isFunctionLike(node)) return false;
+      if (!ts.isVariableDeclaration(node) || !node.initializer) return true;
+      const path = pathFromParameter(node.initializer);
+      if (!path) return true;
+      if (ts.isIdentifier(node.name)) {
+        // `const id = req.params.id`: the field's holder is the path without its last name.
+        if (path.length > 0) add(node.name, path.slice(0, -1));
+      } else if (ts.isObjectBindingPattern(node.name)) {
+        for (const element of node.name.elements)
+          if (!element.dotDotDotToken && ts.isIdentifier(element.name)) add(element.name, path);
+      }
+      return true;
+    });
+  }
+
+  /** `any` (a type the checker could not resolve, or an untyped field). */
+  private isUnknownType(node: TS.Node): boolean {
+    const type = this.resolver.checker.getTypeAtLocation(node);
+    return (type.flags & this.ts.TypeFlags.Any) !== 0;
   }
 
   private isIdentityType(node: TS.Node): boolean {
@@ -200,12 +274,14 @@ export class KeyCoverage {
         )
           sources.push({ node: node.right, computed: false });
       }
-      // `list.push(compute(x))` feeds `list`.
+      // `list.push(compute(x))` feeds `list`; a method that uses the object (`queue.schedule(job)`) does not put its
+      // arguments into it.
       if (
         ts.isCallExpression(node) &&
         ts.isPropertyAccessExpression(node.expression) &&
         ts.isIdentifier(node.expression.expression) &&
-        node.expression.expression.text === name
+        node.expression.expression.text === name &&
+        FEEDING_METHOD.test(node.expression.name.text)
       ) {
         if (this.resolver.checker.getSymbolAtLocation(node.expression.expression) === symbol)
           for (const argument of node.arguments) sources.push({ node: argument, computed: true });

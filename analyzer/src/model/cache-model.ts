@@ -713,6 +713,11 @@ export interface FileCacheModel {
   sessionUserReads?: SessionUserRead[];
   /** Rejections a hand-rolled promise holder keeps (no-cached-rejection). Absent when there is none. */
   keptRejections?: KeptRejection[];
+  /**
+   * Hand-rolled tables of in-flight promises whose entry is removed only after the promise resolves (no-cached-rejection).
+   * Absent when there is none.
+   */
+  inFlightRejections?: InFlightRejection[];
 }
 
 /**
@@ -742,6 +747,21 @@ export interface KeptRejection {
   /** Where the holder is cleared, and the function that does it when there is one. */
   clearedAt: Span;
   clearedBy?: string;
+}
+
+/**
+ * An async function that keeps a promise it started in a long-lived holder (`inflight.set(key, p)`, or a field of an
+ * entry a helper registered there) and removes the entry after awaiting it, outside any `try`: when the promise
+ * rejects, the removal never runs and the holder serves the rejection to every later caller.
+ */
+export interface InFlightRejection {
+  /** The await that throws past the removal. */
+  span: Span;
+  /** The holder as written (`this.pending`, `inflight`). */
+  holder: string;
+  /** The removal the rejection skips, as written, and where it is. */
+  removal: string;
+  removalSpan: Span;
 }
 
 /**

@@ -1,8 +1,9 @@
 // An async function memoized by a library that keeps rejected promises: one transient
 // failure is served to every later caller with the same key, until the entry goes away.
 // Also a hand-rolled promise holder (a settings key or a field returned to later callers) whose rejection handler
-// clears it on some paths and rejects without clearing it on another.
-import type { CacheSite, KeptRejection, RejectionFix, Span } from "../model/cache-model";
+// clears it on some paths and rejects without clearing it on another, and a hand-rolled table of in-flight
+// promises whose entry is removed only after a successful await (`InFlightRejection`).
+import type { CacheSite, InFlightRejection, KeptRejection, RejectionFix, Span } from "../model/cache-model";
 import { defineRule, type RuleReport } from "../model/rule";
 import { describeFoldedDefects, keepsRejection } from "./shared/defect-owners";
 import { isTestFile } from "../program-model/file-kinds";
@@ -16,6 +17,8 @@ const messages = {
     "`{{name}}` is async and memoized with {{library}}, which keeps a rejected promise in its cache: one transient failure is served to every later caller with the same key {{until}}. {{fix}}{{also}}",
   holderKeepsRejection:
     "This rejection leaves the promise stored in {{holder}} (at {{storedAt}}) in place, and `{{returnedBy}}` returns the stored promise to later callers: one transient failure is served to all of them until something replaces it. The holder is cleared {{clearedBy}}at {{clearedAt}}, but not on this path: clear it before rejecting here too.",
+  inFlightKept:
+    "The promise awaited here is kept in `{{holder}}` until `{{removal}}` after the await, which does not run when it rejects: the rejected promise stays in `{{holder}}` and every later caller that finds it gets the failure, until the process restarts. Remove the entry in a `finally` (or in a `.catch` that rethrows).",
 } as const;
 
 type Report = RuleReport<typeof messages>;
@@ -46,6 +49,7 @@ export const noCachedRejection = defineRule<NoCachedRejectionOptions, typeof mes
     }
     if (!isTestFile(model.file))
       for (const kept of model.keptRejections ?? []) findings.push(reportKeptRejection(kept, context.formatLocation));
+    for (const kept of model.inFlightRejections ?? []) findings.push(reportInFlight(kept));
     return findings;
   },
 });
@@ -79,6 +83,14 @@ function reportKeptRejection(kept: KeptRejection, formatLocation: (span: Span) =
       clearedBy: kept.clearedBy ? `by \`${kept.clearedBy}\` ` : "",
       clearedAt: formatLocation(kept.clearedAt),
     },
+    span: kept.span,
+  };
+}
+
+function reportInFlight(kept: InFlightRejection): Report {
+  return {
+    messageId: "inFlightKept",
+    data: { holder: kept.holder, removal: kept.removal },
     span: kept.span,
   };
 }

@@ -22,7 +22,7 @@ const SERIALIZE = /^(stringify|serialize|encode|pack|compress)/i;
 const CACHE_NAME = /cache/i;
 const REDIS_LIKE_WRITE = new Set(["set", "setnx", "getset", "setex", "psetex"]);
 
-type FunctionWithBody = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction | TS.MethodDeclaration;
+export type FunctionWithBody = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction | TS.MethodDeclaration;
 
 interface StoreCall {
   call: TS.CallExpression;
@@ -151,7 +151,7 @@ function isProjectStore(builder: SiteBuilder, receiver: TS.Expression): boolean 
  * A project wrapper over a cache (`userCache.get(id)` whose method calls `redis.get(…)`): the cache calls inside it
  * are the sites already, so its callers are not a collection of their own.
  */
-function wrapsKnownCache(builder: SiteBuilder, callee: TS.PropertyAccessExpression): boolean {
+export function wrapsKnownCache(builder: SiteBuilder, callee: TS.Expression): boolean {
   const { ts } = builder;
   const declaration = builder.resolver.findFunctionDeclaration(callee);
   if (!declaration?.body) return false;
@@ -166,7 +166,10 @@ function wrapsKnownCache(builder: SiteBuilder, callee: TS.PropertyAccessExpressi
 }
 
 /** `const cached = await store.get(key)` (also `let`, or `cached = …` on a declared variable): the variable. */
-function resultSymbol(builder: SiteBuilder, call: TS.CallExpression): { symbol: TS.Symbol; name: string } | undefined {
+export function resultSymbol(
+  builder: SiteBuilder,
+  call: TS.CallExpression,
+): { symbol: TS.Symbol; name: string } | undefined {
   const { ts } = builder;
   let node: TS.Node = call;
   while (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent)) node = node.parent;
@@ -187,9 +190,10 @@ function resultSymbol(builder: SiteBuilder, call: TS.CallExpression): { symbol: 
 /**
  * The local variable of the written value that the function computes by a call on something else than the store,
  * and that the read's result replaces: assigned from the result (`defs = JSON.parse(cached.contents)`), or the
- * result is returned in its place (`if (cached) return cached.value`).
+ * result is returned in its place (`if (cached) return cached.value`), or the function ends early when there is one
+ * (`if (cached !== undefined) { send(cached); return }`: a handler that answers with the entry instead of returning it).
  */
-function findComputedValue(
+export function findComputedValue(
   builder: SiteBuilder,
   fn: FunctionWithBody,
   value: TS.Expression,
@@ -238,11 +242,21 @@ function findComputedValue(
       if (symbol && candidates.has(symbol)) check(symbol, node.right);
     } else if (ts.isReturnStatement(node) && node.expression && mentions(builder, node.expression, result))
       resultReturned = true;
+    else if (ts.isIfStatement(node) && mentions(builder, node.expression, result) && endsInReturn(builder, node))
+      resultReturned = true;
     return true;
   });
   for (const [symbol, name] of candidates)
     if (computedBy.get(symbol) && (replacedBy.has(symbol) || resultReturned)) return { name };
   return undefined;
+}
+
+/** `if (…) return` or `if (…) { …; return }`: the branch leaves the function. */
+function endsInReturn(builder: SiteBuilder, statement: TS.IfStatement): boolean {
+  const { ts } = builder;
+  const then = statement.thenStatement;
+  const last = ts.isBlock(then) ? then.statements.at(-1) : then;
+  return last !== undefined && ts.isReturnStatement(last);
 }
 
 /** A call (awaited or not) on something else than the store: the value the cache saves recomputing. */
@@ -276,7 +290,7 @@ function isSerialized(builder: SiteBuilder, value: TS.Expression): boolean {
   return SERIALIZE.test(name);
 }
 
-function collectionInstance(receiver: string): InstanceInfo {
+export function collectionInstance(receiver: string): InstanceInfo {
   return {
     library: "cache-layer",
     kind: "redis",

@@ -86,7 +86,7 @@ function readKeyOf(site: CacheSite, pattern: string): string {
 export function addMissingInputGap(
   builder: SiteBuilder,
   call: TS.CallExpression,
-  key: TS.Expression,
+  key: TS.Expression | readonly TS.Expression[],
   value: TS.Expression,
   cache: string,
   library: KeyGap["library"],
