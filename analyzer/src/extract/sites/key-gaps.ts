@@ -97,9 +97,73 @@ export function addMissingInputGap(
   // An input the entry stores beside its value (`{ sourceHtml, promise }`, `{ ...session, verified }`) is a field of
   // a record the reader can compare, not a key the writer forgot.
   const stored = collectStoredNames(builder, value);
-  const missing = builder.context.keyCoverage.findMissingInputs(fn, key, value).filter((input) => !stored.has(input));
+  const fixed = fixedByGuards(builder, call, fn);
+  const missing = builder.context.keyCoverage
+    .findMissingInputs(fn, key, value)
+    .filter((input) => !stored.has(input) && !fixed.has(input));
   if (missing.length > 0)
     builder.keyGaps.push({ kind: "input-missing-from-key", span, cache, inputs: missing, library, cacheId: undefined });
+}
+
+/**
+ * Inputs that a guard around the write fixes to one value: `if (category == null) put(…)`, `region === "eu" && put(…)`,
+ * or a constant that says so (`const cacheable = unread === true && tag === undefined; if (cacheable) put(…)`). Every
+ * entry written then holds that value, so the key needs no part for it. Only conditions that must all hold (`&&`) are
+ * read, and only comparisons of a plain name with `null`, `undefined`, a boolean, a string or a number.
+ */
+function fixedByGuards(builder: SiteBuilder, call: TS.CallExpression, fn: TS.Node): Set<string> {
+  const { ts } = builder;
+  const r = builder.resolver;
+  const fixed = new Set<string>();
+  const isConstant = (node: TS.Expression): boolean =>
+    node.kind === ts.SyntaxKind.NullKeyword ||
+    node.kind === ts.SyntaxKind.TrueKeyword ||
+    node.kind === ts.SyntaxKind.FalseKeyword ||
+    ts.isStringLiteral(node) ||
+    ts.isNoSubstitutionTemplateLiteral(node) ||
+    ts.isNumericLiteral(node) ||
+    (ts.isIdentifier(node) && node.text === "undefined");
+  const collect = (condition: TS.Expression, depth: number): void => {
+    const node = r.skipOuter(condition);
+    if (ts.isBinaryExpression(node)) {
+      const operator = node.operatorToken.kind;
+      if (operator === ts.SyntaxKind.AmpersandAmpersandToken) {
+        collect(node.left, depth);
+        collect(node.right, depth);
+        return;
+      }
+      if (operator !== ts.SyntaxKind.EqualsEqualsEqualsToken && operator !== ts.SyntaxKind.EqualsEqualsToken) return;
+      const left = r.skipOuter(node.left);
+      const right = r.skipOuter(node.right);
+      if (ts.isIdentifier(left) && left.text !== "undefined" && isConstant(right)) fixed.add(left.text);
+      else if (ts.isIdentifier(right) && right.text !== "undefined" && isConstant(left)) fixed.add(right.text);
+      return;
+    }
+    // A constant named for the condition: `const cacheable = …; if (cacheable)`.
+    if (ts.isIdentifier(node) && depth < 2) {
+      const declaration = r.getDeclaredSymbol(node)?.valueDeclaration;
+      if (
+        declaration &&
+        ts.isVariableDeclaration(declaration) &&
+        declaration.initializer &&
+        ts.isVariableDeclarationList(declaration.parent) &&
+        (declaration.parent.flags & ts.NodeFlags.Const) !== 0
+      )
+        collect(declaration.initializer, depth + 1);
+    }
+  };
+  for (let node: TS.Node = call; node.parent && node !== fn; node = node.parent) {
+    const parent = node.parent;
+    if (ts.isIfStatement(parent) && parent.thenStatement === node) collect(parent.expression, 0);
+    else if (
+      ts.isBinaryExpression(parent) &&
+      parent.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken &&
+      parent.right === node
+    )
+      collect(parent.left, 0);
+    else if (ts.isConditionalExpression(parent) && parent.whenTrue === node) collect(parent.condition, 0);
+  }
+  return fixed;
 }
 
 /**
