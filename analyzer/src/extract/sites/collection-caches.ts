@@ -24,6 +24,18 @@ const REDIS_LIKE_WRITE = new Set(["set", "setnx", "getset", "setex", "psetex"]);
 
 export type FunctionWithBody = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction | TS.MethodDeclaration;
 
+/** A function, function expression, arrow function or method whose body is a block (not an expression). */
+export function isFunctionWithBlock(ts: typeof TS, node: TS.Node): node is FunctionWithBody & { body: TS.Block } {
+  return (
+    (ts.isFunctionDeclaration(node) ||
+      ts.isFunctionExpression(node) ||
+      ts.isArrowFunction(node) ||
+      ts.isMethodDeclaration(node)) &&
+    node.body !== undefined &&
+    ts.isBlock(node.body)
+  );
+}
+
 interface StoreCall {
   call: TS.CallExpression;
   callee: TS.PropertyAccessExpression;
@@ -37,15 +49,7 @@ export function findCollectionCaches(builder: SiteBuilder, sourceFile: TS.Source
   const calls: StoreCall[] = [];
   const known = new Set(builder.siteCalls.values());
   walkTree(ts, sourceFile, (node) => {
-    if (
-      (ts.isFunctionDeclaration(node) ||
-        ts.isFunctionExpression(node) ||
-        ts.isArrowFunction(node) ||
-        ts.isMethodDeclaration(node)) &&
-      node.body &&
-      ts.isBlock(node.body)
-    )
-      calls.push(...checkFunction(builder, node, node.body, known, caches));
+    if (isFunctionWithBlock(ts, node)) calls.push(...checkFunction(builder, node, node.body, known, caches));
     return true;
   });
   if (caches.size === 0) return;

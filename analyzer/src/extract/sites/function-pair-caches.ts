@@ -8,7 +8,7 @@
 import type * as TS from "typescript";
 import type { SiteBuilder } from "../site-builder";
 import { walkTree } from "../walk";
-import { findComputedValue, resultSymbol, type FunctionWithBody } from "./collection-caches";
+import { findComputedValue, isFunctionWithBlock, resultSymbol, type FunctionWithBody } from "./collection-caches";
 import { addMissingInputGap } from "./key-gaps";
 
 const READ_VERBS = new Set(["get", "read", "load", "lookup", "fetch", "find"]);
@@ -27,15 +27,7 @@ interface PairCall {
 export function findFunctionPairCaches(builder: SiteBuilder, sourceFile: TS.SourceFile): void {
   const { ts } = builder;
   walkTree(ts, sourceFile, (node) => {
-    if (
-      (ts.isFunctionDeclaration(node) ||
-        ts.isFunctionExpression(node) ||
-        ts.isArrowFunction(node) ||
-        ts.isMethodDeclaration(node)) &&
-      node.body &&
-      ts.isBlock(node.body)
-    )
-      checkFunction(builder, node, node.body);
+    if (isFunctionWithBlock(ts, node)) checkFunction(builder, node, node.body);
     return true;
   });
 }

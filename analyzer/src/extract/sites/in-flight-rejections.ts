@@ -12,6 +12,7 @@ import type * as TS from "typescript";
 import type { InFlightRejection } from "../../model/cache-model";
 import type { SiteBuilder } from "../site-builder";
 import { walkTree } from "../walk";
+import { isFunctionWithBlock } from "./collection-caches";
 
 type FunctionWithBody = TS.FunctionDeclaration | TS.FunctionExpression | TS.ArrowFunction | TS.MethodDeclaration;
 
@@ -33,15 +34,7 @@ export function findInFlightRejections(builder: SiteBuilder, sourceFile: TS.Sour
   const { ts } = builder;
   const found: InFlightRejection[] = [];
   walkTree(ts, sourceFile, (node) => {
-    if (
-      (ts.isFunctionDeclaration(node) ||
-        ts.isFunctionExpression(node) ||
-        ts.isArrowFunction(node) ||
-        ts.isMethodDeclaration(node)) &&
-      node.body &&
-      ts.isBlock(node.body) &&
-      node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)
-    ) {
+    if (isFunctionWithBlock(ts, node) && node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
       const finding = checkFunction(builder, node, node.body);
       if (finding) found.push(finding);
     }
