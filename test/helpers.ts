@@ -1,5 +1,6 @@
 // Shared test helpers: temporary projects inside the repository (so that node_modules
 // resolves), and an in-process CLI runner that captures output.
+import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after } from "node:test";
@@ -65,6 +66,27 @@ export function runCliCaptured(argv: string[], cwd = REPO_ROOT): CliRun {
 }
 
 /** (rule, file relative to `base`, line, column) tuples from ESLint-shaped JSON. */
+/**
+ * `cachewise check . --format json` in `dir` (which must not end in an internal error), as one entry per finding:
+ * `at` is `"<rule> <file>:<line>"`, or `"<file>:<line>"` with only the findings of `rule` when one is given.
+ */
+export function checkFindings(dir: string, rule?: string): Array<{ at: string; message: string }> {
+  const run = runCliCaptured(["check", ".", "--format", "json"], dir);
+  assert.notEqual(run.code, 2, run.stderr);
+  const results = JSON.parse(run.stdout) as Array<{
+    filePath: string;
+    messages: Array<{ ruleId: string | null; line: number; message: string }>;
+  }>;
+  return results.flatMap((result) =>
+    result.messages
+      .filter((m) => (rule === undefined ? m.ruleId : m.ruleId === rule))
+      .map((m) => {
+        const where = `${path.relative(dir, result.filePath)}:${m.line}`;
+        return { at: rule === undefined ? `${m.ruleId} ${where}` : where, message: m.message };
+      }),
+  );
+}
+
 export function toTuples(
   results: Array<{ filePath: string; messages: Array<{ ruleId: string | null; line: number; column: number }> }>,
   base: string,

@@ -6,25 +6,13 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { FIXTURES, runCliCaptured } from "../helpers";
-
-interface Message {
-  ruleId: string | null;
-  line: number;
-  message: string;
-}
+import { checkFindings, FIXTURES } from "../helpers";
 
 describe("recall: a promise holder whose rejection handler clears it on some paths only", () => {
   const dir = path.join(FIXTURES, "promise-holders");
   let messages: Array<{ at: string; message: string }> = [];
   before(() => {
-    const run = runCliCaptured(["check", ".", "--format", "json"], dir);
-    assert.notEqual(run.code, 2, run.stderr);
-    messages = (JSON.parse(run.stdout) as Array<{ filePath: string; messages: Message[] }>).flatMap((result) =>
-      result.messages
-        .filter((m) => m.ruleId)
-        .map((m) => ({ at: `${m.ruleId} ${path.relative(dir, result.filePath)}:${m.line}`, message: m.message })),
-    );
+    messages = checkFindings(dir);
   });
 
   it("reports the exits that reject without clearing, and nothing on the twins", () => {

@@ -9,13 +9,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { FIXTURES, runCliCaptured } from "../helpers";
-
-interface Message {
-  ruleId: string | null;
-  line: number;
-  message: string;
-}
+import { checkFindings, FIXTURES, runCliCaptured } from "../helpers";
 
 interface Family {
   pattern: string;
@@ -29,12 +23,7 @@ describe("recall: helpers hung on a Redis client over its commands", () => {
   let messages: Array<{ at: string; message: string }> = [];
   let families: Family[] = [];
   before(() => {
-    const run = runCliCaptured(["check", ".", "--format", "json"], dir);
-    messages = (JSON.parse(run.stdout) as Array<{ filePath: string; messages: Message[] }>).flatMap((result) =>
-      result.messages
-        .filter((m) => m.ruleId)
-        .map((m) => ({ at: `${m.ruleId} ${path.relative(dir, result.filePath)}:${m.line}`, message: m.message })),
-    );
+    messages = checkFindings(dir);
     families = JSON.parse(runCliCaptured(["families", ".", "--format", "json"], dir).stdout) as Family[];
   });
 

@@ -14,25 +14,13 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { FIXTURES, runCliCaptured } from "../helpers";
-
-interface Message {
-  ruleId: string | null;
-  line: number;
-  message: string;
-}
+import { checkFindings, FIXTURES } from "../helpers";
 
 describe("recall: key inputs from parameters' fields, cache-aside pairs of project functions, in-flight tables", () => {
   const dir = path.join(FIXTURES, "recall-g");
   let messages: Array<{ at: string; message: string }> = [];
   before(() => {
-    const run = runCliCaptured(["check", ".", "--format", "json"], dir);
-    assert.notEqual(run.code, 2, run.stderr);
-    messages = (JSON.parse(run.stdout) as Array<{ filePath: string; messages: Message[] }>).flatMap((result) =>
-      result.messages
-        .filter((m) => m.ruleId)
-        .map((m) => ({ at: `${m.ruleId} ${path.relative(dir, result.filePath)}:${m.line}`, message: m.message })),
-    );
+    messages = checkFindings(dir);
   });
 
   it("reports the two keys that leave out an input and the two tables that keep a rejection, and nothing on their twins", () => {

@@ -7,25 +7,13 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { FIXTURES, runCliCaptured } from "../helpers";
-
-interface Message {
-  ruleId: string | null;
-  line: number;
-  message: string;
-}
+import { checkFindings, FIXTURES } from "../helpers";
 
 describe("recall: a counter cache whose TTL is its own limit", () => {
   const dir = path.join(FIXTURES, "recall-h");
   let messages: Array<{ at: string; message: string }> = [];
   before(() => {
-    const run = runCliCaptured(["check", ".", "--format", "json"], dir);
-    assert.notEqual(run.code, 2, run.stderr);
-    messages = (JSON.parse(run.stdout) as Array<{ filePath: string; messages: Message[] }>).flatMap((result) =>
-      result.messages
-        .filter((m) => m.ruleId === "no-ambiguous-ttl-unit")
-        .map((m) => ({ at: `${path.relative(dir, result.filePath)}:${m.line}`, message: m.message })),
-    );
+    messages = checkFindings(dir, "no-ambiguous-ttl-unit");
   });
 
   it("reports the TTL taken from the limit, at the construction and at a write, and not the twins", () => {
