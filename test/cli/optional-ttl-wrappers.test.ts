@@ -6,13 +6,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { FIXTURES, runCliCaptured } from "../helpers";
-
-interface Message {
-  ruleId: string | null;
-  line: number;
-  message: string;
-}
+import { FIXTURES, checkFindings, runCliCaptured } from "../helpers";
 
 interface Family {
   pattern: string;
@@ -24,20 +18,14 @@ describe("recall: a write without expiry that runs when a TTL option is left out
   let messages: Array<{ at: string; message: string }> = [];
   let families: Family[] = [];
   before(() => {
-    const run = runCliCaptured(["check", ".", "--format", "json"], dir);
-    assert.notEqual(run.code, 2, run.stderr);
-    messages = (JSON.parse(run.stdout) as Array<{ filePath: string; messages: Message[] }>).flatMap((result) =>
-      result.messages
-        .filter((m) => m.ruleId === "require-cache-ttl")
-        .map((m) => ({ at: `${m.ruleId} ${path.relative(dir, result.filePath)}:${m.line}`, message: m.message })),
-    );
+    messages = checkFindings(dir, "require-cache-ttl");
     families = JSON.parse(runCliCaptured(["families", ".", "--format", "json"], dir).stdout) as Family[];
   });
 
   it("reports the calls that leave the option out, and none that give it", () => {
     assert.deepEqual(
       messages.map((m) => m.at),
-      ["require-cache-ttl src/caches.ts:9", "require-cache-ttl src/caches.ts:51"],
+      ["src/caches.ts:9", "src/caches.ts:51"],
     );
   });
 

@@ -8,13 +8,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { FIXTURES, runCliCaptured } from "../helpers";
-
-interface Message {
-  ruleId: string | null;
-  line: number;
-  message: string;
-}
+import { FIXTURES, checkFindings, runCliCaptured } from "../helpers";
 
 interface Family {
   pattern: string;
@@ -28,12 +22,7 @@ describe("recall: a database collection used as a cache", () => {
   let messages: Array<{ at: string; message: string }> = [];
   let families: Family[] = [];
   before(() => {
-    const run = runCliCaptured(["check", ".", "--format", "json"], dir);
-    messages = (JSON.parse(run.stdout) as Array<{ filePath: string; messages: Message[] }>).flatMap((result) =>
-      result.messages
-        .filter((m) => m.ruleId)
-        .map((m) => ({ at: `${m.ruleId} ${path.relative(dir, result.filePath)}:${m.line}`, message: m.message })),
-    );
+    messages = checkFindings(dir);
     families = JSON.parse(runCliCaptured(["families", ".", "--format", "json"], dir).stdout) as Family[];
   });
 
