@@ -6,7 +6,8 @@
 //
 //   node bench/keyspace/run.mjs [--keys 1000000] [--seed 1] [--samples 10000] [--estimate-runs 5] [--skip-memkeys]
 //                               [--skip-script] [--variants 32x3x1,32x3x2] [--rounds 3] [--busy-loops 1]
-import { fork, spawn } from "node:child_process";
+//                               [--probe-realtime]
+import { fork, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import * as net from "node:net";
@@ -32,6 +33,7 @@ function readArgs(argv) {
     variants: [],
     rounds: 1,
     busyLoops: 0,
+    probeRealtime: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -43,6 +45,7 @@ function readArgs(argv) {
     else if (a === "--skip-script") args.skipScript = true;
     else if (a === "--rounds") args.rounds = Math.max(1, Number(argv[++i]));
     else if (a === "--busy-loops") args.busyLoops = Math.max(0, Number(argv[++i]));
+    else if (a === "--probe-realtime") args.probeRealtime = true;
     else if (a === "--variants") {
       // Extra raw-socket runs, as keys-per-chunk x chunks-in-flight [x chunks at the server]: `32x3x1,20x2`.
       args.variants = argv[++i].split(",").map((v) => {
@@ -262,6 +265,16 @@ async function startProbe(port) {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   await new Promise((r2) => probe.once("message", r2));
+  if (args.probeRealtime) {
+    // `--probe-realtime`: every thread of the probe at SCHED_FIFO priority 50, so that it runs the moment its reply
+    // arrives. What it then measures is Redis's queueing, not its own wait for one of the machine's cores behind the
+    // profiler, as for a client on another host. Needs CAP_SYS_NICE (root).
+    const chrt = spawnSync("chrt", ["--all-tasks", "--fifo", "--pid", "50", String(probe.pid)], { encoding: "utf8" });
+    if (chrt.status !== 0) {
+      probe.kill();
+      throw new Error(`--probe-realtime: chrt failed: ${(chrt.stderr || chrt.error?.message || "").trim()}`);
+    }
+  }
   return {
     async measure(work) {
       probe.send("start");
@@ -274,6 +287,17 @@ async function startProbe(port) {
     },
     stop: () => probe.send("exit"),
   };
+}
+
+// A process busy for `share` of each 2 ms period (spinning, then sleeping in Atomics.wait) for `ms` milliseconds.
+function spin(ms, share) {
+  const busy = Math.min(1, Math.max(0, share)) * 2;
+  const code = `const end = Date.now() + ${ms}; const cell = new Int32Array(new SharedArrayBuffer(4));
+    while (Date.now() < end) { const t = performance.now(); while (performance.now() - t < ${busy}) {}
+      if (${busy} < 2) Atomics.wait(cell, 0, 0, ${2 - busy}); }`;
+  return new Promise((resolveSpin) =>
+    spawn(process.execPath, ["-e", code], { stdio: "ignore" }).on("exit", resolveSpin),
+  );
 }
 
 function runMemkeys(port) {
@@ -318,10 +342,36 @@ async function main() {
       const text = await connection.client.info("cpu");
       return Number(/used_cpu_user:([\d.]+)/.exec(text)[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(text)[1]);
     };
+    // Each measurement also gives the CPU it kept busy, as shares of one core: this process (the profiler, with V8's
+    // helper threads) and Redis (`INFO cpu`, which also counts the probe's GETs).
     const measure = async (work) => {
       const before = await redisCpu();
+      const nodeBefore = process.cpuUsage();
       const measured = await probe.measure(work);
-      return { ...measured, redisCpu: (await redisCpu()) - before };
+      const nodeUsage = process.cpuUsage(nodeBefore);
+      const redis = (await redisCpu()) - before;
+      const load = {
+        node: (nodeUsage.user + nodeUsage.system) / 1e6 / measured.seconds,
+        redis: redis / measured.seconds,
+      };
+      return { ...measured, redisCpu: redis, load };
+    };
+    // A control with a measurement's own CPU load and no Redis command: processes busy for the shares of a core that
+    // the profiler and Redis used (in 2 ms periods; a share above 1 takes more than one process), for as long. It
+    // gives the probe's p99 under the same CPU load without any Redis queueing.
+    const loadControl = async (name, load, ms, suffix) => {
+      const spinners = [load.node, load.redis].flatMap((share) => [
+        ...Array.from({ length: Math.floor(share) }, () => 1),
+        share % 1,
+      ]);
+      const control = await measure(() => Promise.all(spinners.map((share) => spin(ms, share))));
+      rows.push({
+        name: `control: the CPU load of ${name} (${format(load.node)} + ${format(load.redis)} of a core) for ${Math.round(ms)} ms, no Redis command${suffix}`,
+        kind: "control-load",
+        seconds: NaN,
+        latency: control.latency,
+        redisCpu: control.redisCpu,
+      });
     };
     const rows = [];
     // Warm up the probe and the profiler's code paths (JIT) before anything is timed: an estimate,
@@ -348,6 +398,7 @@ async function main() {
       const gentle = await measure(() => profileKeyspace(connection, { speed: "gentle" }));
       rows.push({ name: `cachewise profile, gentle${suffix}`, kind: "gentle", ...pick(gentle) });
       log(`gentle: ${format(gentle.seconds)} s, ${gentle.result.total.keys} keys, path ${gentle.result.nodes[0].path}`);
+      await loadControl("the gentle profile", gentle.load, gentle.seconds * 1000, suffix);
       const fast = await measure(() => profileKeyspace(connection, { speed: "fast" }));
       rows.push({ name: `cachewise profile, fast${suffix}`, kind: "fast", ...pick(fast) });
       log(`fast: ${format(fast.seconds)} s, path ${fast.result.nodes[0].path}`);
@@ -416,6 +467,7 @@ async function main() {
         latency: control.latency,
         redisCpu: control.redisCpu,
       });
+      await loadControl("the paced estimates", window.load, spinMs, suffix);
       const median = [...estimates].sort((a, b) => a.seconds - b.seconds)[Math.floor(estimates.length / 2)];
       rows.push({
         name: `cachewise estimate, ${args.samples} keys inspected (median of ${estimates.length}; p99 over all)${suffix}`,
@@ -494,7 +546,7 @@ async function main() {
       "Targets: fast ≤ 7 s / 1M keys (≤ --memkeys) at p99 ≤ 0.6 ms; gentle ≤ 8 s / 1M keys at p99 − idle ≤ 0.3 ms; estimate ≤ 0.1 s within ±0.6 points at p99 − idle ≤ 0.3 ms.",
     );
     console.log(
-      `Busy loops during the run: ${args.busyLoops}. Machine load average at the end: ${loadavg()
+      `Probe priority: ${args.probeRealtime ? "SCHED_FIFO 50 (--probe-realtime)" : "normal"}. Busy loops during the run: ${args.busyLoops}. Machine load average at the end: ${loadavg()
         .map((l) => l.toFixed(2))
         .join(", ")} (${cpus().length} cores).`,
     );
