@@ -103,6 +103,25 @@ export function toTuples(
 }
 
 /**
+ * Checks `dir` with `cachewise check` and with ESLint (`lintWithPlugin`'s recommended config): no internal error, the
+ * CLI's (rule, file, line, column) set is `expected` (in any order), and ESLint's is the same. Tuples for which `keep`
+ * is false are left out of both. Returns the CLI's run (its JSON for further checks).
+ */
+export async function expectBothHosts(
+  dir: string,
+  expected: string[],
+  keep: (tuple: string) => boolean = () => true,
+): Promise<CliRun> {
+  const cli = runCliCaptured(["check", ".", "--format", "json"], dir);
+  assert.notEqual(cli.code, 2, cli.stderr);
+  const fromCli = toTuples(JSON.parse(cli.stdout), dir).filter(keep);
+  assert.deepEqual(fromCli, [...expected].sort());
+  const fromEslint = toTuples((await lintWithPlugin(dir)) as never, dir).filter(keep);
+  assert.deepEqual(fromEslint, fromCli);
+  return cli;
+}
+
+/**
  * Lints a project's TypeScript files (`.ts`, `.tsx`) under src/ with the built plugin (dist/, as users load it): its recommended config, or only
  * `rules` when given, with `settings` (`{ cachewise: { cacheLayers } }`) when given.
  */

@@ -3,17 +3,12 @@
 // and stay silent on each case's twin.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { STRICT_TSCONFIG, runCliCaptured, toTuples, writeProject, lintWithPlugin } from "../helpers";
+import { STRICT_TSCONFIG, expectBothHosts, runCliCaptured, writeProject } from "../helpers";
 
 /** Checks a one-file project in both hosts: the same (rule, file, line, column) set, and that set is `expected`. */
 async function checkBothHosts(name: string, source: string[], expected: string[]): Promise<void> {
   const dir = writeProject(name, { "tsconfig.json": STRICT_TSCONFIG, "src/cache.ts": `${source.join("\n")}\n` });
-  const cli = runCliCaptured(["check", ".", "--format", "json"], dir);
-  assert.notEqual(cli.code, 2, cli.stderr);
-  const fromCli = toTuples(JSON.parse(cli.stdout), dir);
-  const fromEslint = toTuples((await lintWithPlugin(dir)) as never, dir);
-  assert.deepEqual(fromCli, [...expected].sort());
-  assert.deepEqual(fromEslint, fromCli);
+  await expectBothHosts(dir, expected);
 }
 
 describe("issue 13 adapters in the CLI and ESLint", () => {

@@ -2,19 +2,12 @@
 // notes in bench/accuracy/notes/recall-fw.md), each written in our own words, through the CLI and through ESLint on
 // the same project (the packages are absent, so identity comes from the import specifiers): both hosts report the
 // same findings at the expected places, and stay silent on each case's twin.
-import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { STRICT_TSCONFIG, runCliCaptured, toTuples, writeProject, lintWithPlugin } from "../helpers";
+import { STRICT_TSCONFIG, expectBothHosts, writeProject } from "../helpers";
 
 /** Checks a project in both hosts: the same (rule, file, line, column) set, and that set is `expected`. */
 async function checkProject(name: string, files: Record<string, string>, expected: string[]): Promise<void> {
-  const dir = writeProject(name, files);
-  const cli = runCliCaptured(["check", ".", "--format", "json"], dir);
-  assert.notEqual(cli.code, 2, cli.stderr);
-  const fromCli = toTuples(JSON.parse(cli.stdout), dir);
-  const fromEslint = toTuples((await lintWithPlugin(dir)) as never, dir);
-  assert.deepEqual(fromCli, [...expected].sort());
-  assert.deepEqual(fromEslint, fromCli);
+  await expectBothHosts(writeProject(name, files), expected);
 }
 
 /** Checks a one-file project in both hosts. */

@@ -5,17 +5,11 @@
 // from the import specifiers): both hosts report the same findings, and each twin stays silent.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { STRICT_TSCONFIG, runCliCaptured, toTuples, writeProject, lintWithPlugin } from "../helpers";
+import { STRICT_TSCONFIG, expectBothHosts, writeProject } from "../helpers";
 
 async function checkProject(name: string, files: Record<string, string>, expected: string[]): Promise<string> {
   const dir = writeProject(name, { "tsconfig.json": STRICT_TSCONFIG, ...files });
-  const cli = runCliCaptured(["check", ".", "--format", "json"], dir);
-  assert.notEqual(cli.code, 2, cli.stderr);
-  const fromCli = toTuples(JSON.parse(cli.stdout), dir);
-  const fromEslint = toTuples((await lintWithPlugin(dir)) as never, dir);
-  assert.deepEqual(fromCli, [...expected].sort());
-  assert.deepEqual(fromEslint, fromCli);
-  return cli.stdout;
+  return (await expectBothHosts(dir, expected)).stdout;
 }
 
 const database = [

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { FIXTURES, lintWithPlugin, runCliCaptured, toTuples } from "../helpers";
+import { FIXTURES, expectBothHosts, runCliCaptured } from "../helpers";
 
 const FIXTURE = path.join(FIXTURES, "cache-fallback");
 
@@ -20,12 +20,7 @@ const EXPECTED = [
 
 describe("require-cache-fallback in the CLI and ESLint", () => {
   it("reports the same findings in both hosts, at the unguarded calls only", async () => {
-    const cli = runCliCaptured(["check", ".", "--format", "json"], FIXTURE);
-    assert.notEqual(cli.code, 2, cli.stderr);
-    const fromCli = toTuples(JSON.parse(cli.stdout), FIXTURE);
-    assert.deepEqual(fromCli, EXPECTED);
-    const fromEslint = toTuples((await lintWithPlugin(FIXTURE)) as never, FIXTURE);
-    assert.deepEqual(fromEslint, fromCli);
+    await expectBothHosts(FIXTURE, EXPECTED);
   });
 
   it("names the function whose call fails and what the user loses", () => {

@@ -1,20 +1,17 @@
 // no-cached-rejection on hand-rolled promise holders in both hosts: the promise-holders fixture (a settings key and a
 // field, each with a twin that clears the holder before every rejection, and holders that are never cleared or never
 // handed back) gives the same (rule, file, line, column) set through `cachewise check` and through ESLint.
-import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { FIXTURES, lintWithPlugin, runCliCaptured, toTuples } from "../helpers";
+import { FIXTURES, expectBothHosts } from "../helpers";
 
 const PROJECT = path.join(FIXTURES, "promise-holders");
 
 describe("promise holders that keep a rejection: parity between the CLI and ESLint", () => {
   it("reports the two exits that reject without clearing the holder, in both hosts", async () => {
-    const cli = runCliCaptured(["check", ".", "--format", "json"], PROJECT);
-    assert.notEqual(cli.code, 2, cli.stderr);
-    const fromCli = toTuples(JSON.parse(cli.stdout), PROJECT);
-    assert.deepEqual(fromCli, ["no-cached-rejection src/catalog.ts:23:11", "no-cached-rejection src/sign-in.ts:17:5"]);
-    const fromEslint = toTuples((await lintWithPlugin(PROJECT)) as never, PROJECT);
-    assert.deepEqual(fromEslint, fromCli);
+    await expectBothHosts(PROJECT, [
+      "no-cached-rejection src/catalog.ts:23:11",
+      "no-cached-rejection src/sign-in.ts:17:5",
+    ]);
   });
 });
