@@ -452,14 +452,7 @@ async function main() {
         redisCpu: unpacedMedian.redisCpu,
       });
       const spinMs = Math.max(50, Math.round(window.seconds * 1000));
-      const control = await measure(
-        () =>
-          new Promise((resolveSpin) =>
-            spawn(process.execPath, ["-e", `const end = Date.now() + ${spinMs}; while (Date.now() < end) {}`], {
-              stdio: "ignore",
-            }).on("exit", resolveSpin),
-          ),
-      );
+      const control = await measure(() => spin(spinMs, 1));
       rows.push({
         name: `control: one process busy for ${spinMs} ms, no Redis command${suffix}`,
         kind: "control",
